@@ -1,0 +1,115 @@
+package org.outmail;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * A file attached to an {@link Email}: from bytes held in memory, or from a {@link Path} that is
+ * read only when the mail is sent, as a stream.
+ */
+public final class Attachment {
+  private static final Pattern CONTENT_TYPE =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\\s*;\\s*[A-Za-z0-9!#$&^_.+-]+=(\"[^\"\\\\]*\"|[A-Za-z0-9!#$&^_.+-]+))*");
+
+  private final String filename;
+  private final String contentType;
+  private final byte[] bytes;
+  private final Path path;
+
+  private Attachment(String filename, String contentType, byte[] bytes, Path path) {
+    this.filename = filename;
+    this.contentType = contentType;
+    this.bytes = bytes;
+    this.path = path;
+  }
+
+  /** An attachment from bytes (copied). */
+  public static Attachment of(String filename, String contentType, byte[] content) {
+    Objects.requireNonNull(content, "content == null");
+    return new Attachment(checkName(filename), checkType(contentType), content.clone(), null);
+  }
+
+  /** An attachment read from a file when the mail is sent. The file must exist and be readable now. */
+  public static Attachment of(String filename, String contentType, Path file) {
+    Objects.requireNonNull(file, "file == null");
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new IllegalArgumentException("attachment file " + file + " is not a readable file");
+    }
+    return new Attachment(checkName(filename), checkType(contentType), null, file);
+  }
+
+  private static String checkName(String filename) {
+    Objects.requireNonNull(filename, "filename == null");
+    if (filename.isBlank()) {
+      throw new IllegalArgumentException("attachment filename must not be blank");
+    }
+    Addresses.checkHeaderText(filename, "attachment filename");
+    if (filename.contains("/") || filename.contains("\\")) {
+      throw new IllegalArgumentException("attachment filename must not contain a path separator: '" + filename + "'");
+    }
+    return filename;
+  }
+
+  private static String checkType(String contentType) {
+    Objects.requireNonNull(contentType, "contentType == null");
+    if (!CONTENT_TYPE.matcher(contentType).matches()) {
+      throw new IllegalArgumentException("attachment content type '" + contentType.replaceAll("[\\r\\n]", "?")
+          + "' is not of the form type/subtype");
+    }
+    return contentType;
+  }
+
+  public String filename() {
+    return filename;
+  }
+
+  public String contentType() {
+    return contentType;
+  }
+
+  /** The file this attachment is read from, if it was given as one. */
+  public java.util.Optional<Path> path() {
+    return java.util.Optional.ofNullable(path);
+  }
+
+  /** The size in bytes, if known without reading the content. */
+  public OptionalLong size() {
+    if (bytes != null) {
+      return OptionalLong.of(bytes.length);
+    }
+    try {
+      return OptionalLong.of(Files.size(path));
+    } catch (IOException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** Opens the content; the caller closes the stream. A file is read as a stream, never whole. */
+  public InputStream open() throws IOException {
+    return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(path);
+  }
+
+  /** Reads the whole content into memory. Meant for small attachments only. */
+  public byte[] readAllBytes() {
+    if (bytes != null) {
+      return bytes.clone();
+    }
+    try {
+      return Files.readAllBytes(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Attachment{" + filename + ", " + contentType + "}";
+  }
+}

@@ -1,0 +1,62 @@
+package org.outmail;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The answer of a mailbox's Check: whether connecting, securing, and authenticating worked, one
+ * message that says what happened (or which stage failed and what the server said), and how long
+ * it took. Never contains a password or token.
+ */
+public final class CheckResult {
+  private final boolean ok;
+  private final String stage;
+  private final String message;
+  private final Duration elapsed;
+
+  private CheckResult(boolean ok, String stage, String message, Duration elapsed) {
+    this.ok = ok;
+    this.stage = stage;
+    this.message = Objects.requireNonNull(message, "message == null");
+    this.elapsed = Objects.requireNonNull(elapsed, "elapsed == null");
+  }
+
+  /** A successful check, e.g. "connected to smtp.example.com:587, TLSv1.3, authenticated with PLAIN". */
+  public static CheckResult passed(String message, Duration elapsed) {
+    return new CheckResult(true, null, message, elapsed);
+  }
+
+  /**
+   * A failed check.
+   *
+   * @param stage the stage that failed: {@code connect}, {@code tls}, {@code auth}, {@code token},
+   *     {@code mailbox}, ...
+   */
+  public static CheckResult failed(String stage, String message, Duration elapsed) {
+    Objects.requireNonNull(stage, "stage == null");
+    return new CheckResult(false, stage, message, elapsed);
+  }
+
+  public boolean ok() {
+    return ok;
+  }
+
+  /** The stage that failed; empty when the check passed. */
+  public Optional<String> stage() {
+    return Optional.ofNullable(stage);
+  }
+
+  public String message() {
+    return message;
+  }
+
+  public Duration elapsed() {
+    return elapsed;
+  }
+
+  @Override
+  public String toString() {
+    return (ok ? "OK" : "FAILED [" + stage + "]") + " " + message + " (" + elapsed.toMillis() + " ms)";
+  }
+}

@@ -1,0 +1,275 @@
+package org.outmail;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * An email as the host application writes it: recipients, subject, bodies, attachments, extra
+ * headers and the id of the record it concerns. Immutable; every address and header is checked
+ * when it is added, so bad input fails at the boundary, before anything is sent.
+ *
+ * <p>Each email gets a unique id when built; the Message-ID sent is made from it and the sending
+ * mailbox's domain, so sending the same {@code Email} again carries the same Message-ID.
+ */
+public final class Email {
+  private static final Pattern HEADER_NAME = Pattern.compile("[\\x21-\\x39\\x3B-\\x7E]{1,76}");
+  private static final Set<String> STRUCTURAL = Set.of(
+      "from", "sender", "to", "cc", "bcc", "reply-to", "subject", "message-id", "date", "mime-version",
+      "return-path", "received");
+  private static final Pattern RECORD_ID = Pattern.compile("[\\p{L}\\p{N}_-]{1,128}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final List<String> to;
+  private final List<String> cc;
+  private final List<String> bcc;
+  private final List<String> replyTo;
+  private final String subject;
+  private final String text;
+  private final String html;
+  private final List<Attachment> attachments;
+  private final Map<String, String> headers;
+  private final String recordId;
+  private final String uniqueId;
+
+  private Email(Builder b) {
+    this.to = List.copyOf(b.to);
+    this.cc = List.copyOf(b.cc);
+    this.bcc = List.copyOf(b.bcc);
+    this.replyTo = List.copyOf(b.replyTo);
+    this.subject = b.subject;
+    this.text = b.text;
+    this.html = b.html;
+    this.attachments = List.copyOf(b.attachments);
+    this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+    this.recordId = b.recordId;
+    this.uniqueId = newUniqueId();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public List<String> to() {
+    return to;
+  }
+
+  public List<String> cc() {
+    return cc;
+  }
+
+  public List<String> bcc() {
+    return bcc;
+  }
+
+  public List<String> replyTo() {
+    return replyTo;
+  }
+
+  /** The subject as written, before the mailbox's prefix is applied. */
+  public String subject() {
+    return subject;
+  }
+
+  public Optional<String> text() {
+    return Optional.ofNullable(text);
+  }
+
+  public Optional<String> html() {
+    return Optional.ofNullable(html);
+  }
+
+  public List<Attachment> attachments() {
+    return attachments;
+  }
+
+  /** Extra headers, in the order added. */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /** The unique field of the record this email concerns, put into the subject tag. */
+  public Optional<String> recordId() {
+    return Optional.ofNullable(recordId);
+  }
+
+  /** The unique part of the Message-ID, fixed when the email was built. */
+  public String uniqueId() {
+    return uniqueId;
+  }
+
+  @Override
+  public String toString() {
+    return "Email{to=" + to + ", cc=" + cc + ", bcc=" + bcc.size() + " address(es), subject=" + subject
+        + (recordId == null ? "" : ", recordId=" + recordId) + ", attachments=" + attachments.size() + "}";
+  }
+
+  private static String newUniqueId() {
+    byte[] random = new byte[10];
+    RANDOM.nextBytes(random);
+    StringBuilder sb = new StringBuilder(Long.toString(System.currentTimeMillis(), 36)).append('.');
+    for (byte b : random) {
+      sb.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+    }
+    return sb.append(".outmail").toString();
+  }
+
+  /**
+   * Builds an {@link Email}. Every method checks its input at once and throws {@link
+   * IllegalArgumentException} saying what is wrong; {@link #build()} throws it when a required
+   * part is missing.
+   */
+  public static final class Builder {
+    private final List<String> to = new ArrayList<>();
+    private final List<String> cc = new ArrayList<>();
+    private final List<String> bcc = new ArrayList<>();
+    private final List<String> replyTo = new ArrayList<>();
+    private String subject;
+    private String text;
+    private String html;
+    private final List<Attachment> attachments = new ArrayList<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private String recordId;
+
+    private Builder() {}
+
+    /** Adds To recipients. @throws IllegalArgumentException for an invalid address */
+    public Builder to(String... addresses) {
+      return add(to, "to", addresses);
+    }
+
+    public Builder to(Iterable<String> addresses) {
+      return add(to, "to", addresses);
+    }
+
+    public Builder cc(String... addresses) {
+      return add(cc, "cc", addresses);
+    }
+
+    public Builder cc(Iterable<String> addresses) {
+      return add(cc, "cc", addresses);
+    }
+
+    /** Adds Bcc recipients: they are sent to but appear in no header. */
+    public Builder bcc(String... addresses) {
+      return add(bcc, "bcc", addresses);
+    }
+
+    public Builder bcc(Iterable<String> addresses) {
+      return add(bcc, "bcc", addresses);
+    }
+
+    public Builder replyTo(String... addresses) {
+      return add(replyTo, "reply-to", addresses);
+    }
+
+    private Builder add(List<String> list, String field, String... addresses) {
+      Objects.requireNonNull(addresses, field + " == null");
+      return add(list, field, List.of(addresses));
+    }
+
+    private Builder add(List<String> list, String field, Iterable<String> addresses) {
+      Objects.requireNonNull(addresses, field + " == null");
+      for (String a : addresses) {
+        try {
+          list.add(Addresses.normalise(a));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+        }
+      }
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if the subject contains CR, LF or another control character */
+    public Builder subject(String subject) {
+      Objects.requireNonNull(subject, "subject == null");
+      Addresses.checkHeaderText(subject, "subject");
+      this.subject = subject;
+      return this;
+    }
+
+    public Builder text(String text) {
+      this.text = Objects.requireNonNull(text, "text == null");
+      return this;
+    }
+
+    public Builder html(String html) {
+      this.html = Objects.requireNonNull(html, "html == null");
+      return this;
+    }
+
+    /** Attaches bytes (copied). */
+    public Builder attach(String filename, String contentType, byte[] content) {
+      attachments.add(Attachment.of(filename, contentType, content));
+      return this;
+    }
+
+    /** Attaches a file, read as a stream when the mail is sent. */
+    public Builder attach(String filename, String contentType, Path file) {
+      attachments.add(Attachment.of(filename, contentType, file));
+      return this;
+    }
+
+    public Builder attach(Attachment attachment) {
+      attachments.add(Objects.requireNonNull(attachment, "attachment == null"));
+      return this;
+    }
+
+    /**
+     * Adds a header. The name must be an RFC 5322 field name and not one outmail sets itself
+     * (From, To, Cc, Bcc, Reply-To, Subject, Message-ID, Date, MIME-Version, Content-*, ...); the
+     * value must not contain CR, LF or other control characters.
+     *
+     * @throws IllegalArgumentException saying which rule was broken
+     */
+    public Builder header(String name, String value) {
+      Objects.requireNonNull(name, "header name == null");
+      Objects.requireNonNull(value, "header value == null");
+      if (!HEADER_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("header name '" + name.replaceAll("[\\x00-\\x1F\\x7F]", "?")
+            + "' is not a valid field name (printable ASCII without ':' or spaces)");
+      }
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (STRUCTURAL.contains(lower) || lower.startsWith("content-")) {
+        throw new IllegalArgumentException("header " + name + " is set by outmail and cannot be set through header()");
+      }
+      Addresses.checkHeaderText(value, "header " + name);
+      headers.put(name, value);
+      return this;
+    }
+
+    /** The record's unique field (a ticket number), tagged into the subject by the mailbox's prefix. */
+    public Builder recordId(String recordId) {
+      Objects.requireNonNull(recordId, "recordId == null");
+      if (!RECORD_ID.matcher(recordId).matches()) {
+        throw new IllegalArgumentException("recordId '" + recordId.replaceAll("[\\x00-\\x1F\\x7F]", "?")
+            + "' must be 1 to 128 letters, digits, '_' or '-'");
+      }
+      this.recordId = recordId;
+      return this;
+    }
+
+    /** @throws IllegalArgumentException without a recipient, a subject or a body */
+    public Email build() {
+      if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
+        throw new IllegalArgumentException("an email needs at least one recipient (to, cc or bcc)");
+      }
+      if (subject == null) {
+        throw new IllegalArgumentException("subject is required");
+      }
+      if (text == null && html == null && attachments.isEmpty()) {
+        throw new IllegalArgumentException("an email needs a text or html body, or an attachment");
+      }
+      return new Email(this);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package org.outmail;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last step: runs the mailbox's post-send hooks in order, each isolated. A hook that throws is
+ * logged and reported; the mail stays sent and the next hook still runs.
+ */
+final class HookRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
+
+  private final List<PostSendHook> hooks;
+
+  HookRunner(List<PostSendHook> hooks) {
+    this.hooks = List.copyOf(hooks);
+  }
+
+  SendResult run(Mailbox mailbox, Email email, SendResult result) {
+    if (hooks.isEmpty()) {
+      return result;
+    }
+    SentEmail sent = new SentEmail(mailbox, email, result);
+    List<HookFailure> failures = new ArrayList<>();
+    for (PostSendHook hook : hooks) {
+      try {
+        hook.afterSend(sent);
+      } catch (VirtualMachineError e) {
+        throw e;
+      } catch (Throwable e) {
+        String message = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        LOG.warn("mailbox '{}': post-send hook '{}' failed for message {}: {}",
+            mailbox.id(), hook.name(), result.messageId(), message);
+        failures.add(new HookFailure(hook.name(), message, e));
+      }
+    }
+    return failures.isEmpty() ? result : result.withHookFailures(failures);
+  }
+}

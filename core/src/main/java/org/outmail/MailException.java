@@ -1,0 +1,31 @@
+package org.outmail;
+
+/**
+ * The root of every exception outmail throws. All are unchecked.
+ *
+ * <p>A message names what was wrong and, where there is one, the mailbox; it never carries a
+ * password, client secret or access token.
+ */
+public class MailException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final String mailboxId;
+
+  public MailException(String message) {
+    this(null, message, null);
+  }
+
+  public MailException(String mailboxId, String message) {
+    this(mailboxId, message, null);
+  }
+
+  public MailException(String mailboxId, String message, Throwable cause) {
+    super(message, cause);
+    this.mailboxId = mailboxId;
+  }
+
+  /** The id of the mailbox concerned, or {@code null} when the error belongs to no mailbox. */
+  public String mailboxId() {
+    return mailboxId;
+  }
+}

@@ -1,0 +1,593 @@
+package org.outmail;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import java.net.IDN;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One configured mailbox: a row of the administrator's grid, with every field of an outgoing
+ * mailbox form. Immutable; built with {@link #builder(String)} and validated on {@link
+ * Builder#build()}.
+ */
+public final class Mailbox {
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final java.util.regex.Pattern PROTOCOL = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]*");
+  private static final java.util.regex.Pattern HOST =
+      java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]");
+  private static final java.util.regex.Pattern HOOK = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
+
+  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+  private final String id;
+  private final String name;
+  private final MailboxType type;
+  private final boolean enabled;
+  private final String emailDisplay;
+  private final String displayName;
+  private final String host;
+  private final Integer port;
+  private final Encryption encryption;
+  private final String username;
+  private final Secret password;
+  private final String protocol;
+  private final OAuthClient oauthClient;
+  private final String prefix;
+  private final AllowedEmails allowedEmails;
+  private final boolean defaultOutgoing;
+  private final String excludeExpression;
+  private final Pattern excludePattern;
+  private final List<String> postSendHooks;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final Duration writeTimeout;
+  private final RetryPolicy retryPolicy;
+  private final Path trustStore;
+  private final Secret trustStorePassword;
+  private final int maxConnections;
+  private final Duration idleTimeout;
+  private final int maxMessagesPerConnection;
+  private final boolean saveToSentItems;
+  private final String sendAs;
+
+  private Mailbox(Builder b, Pattern excludePattern) {
+    this.id = b.id;
+    this.name = b.name == null ? b.id : b.name;
+    this.type = b.type;
+    this.enabled = b.enabled;
+    this.emailDisplay = b.emailDisplay;
+    this.displayName = b.displayName;
+    this.host = b.host;
+    this.port = b.port;
+    this.encryption = b.encryption;
+    this.username = b.username;
+    this.password = b.password;
+    this.protocol = b.protocol;
+    this.oauthClient = b.oauthClient;
+    this.prefix = b.prefix;
+    this.allowedEmails = b.allowedEmails;
+    this.defaultOutgoing = b.defaultOutgoing;
+    this.excludeExpression = b.excludeExpression;
+    this.excludePattern = excludePattern;
+    this.postSendHooks = List.copyOf(b.postSendHooks);
+    this.connectTimeout = b.connectTimeout;
+    this.readTimeout = b.readTimeout;
+    this.writeTimeout = b.writeTimeout;
+    this.retryPolicy = b.retryPolicy;
+    this.trustStore = b.trustStore;
+    this.trustStorePassword = b.trustStorePassword;
+    this.maxConnections = b.maxConnections;
+    this.idleTimeout = b.idleTimeout;
+    this.maxMessagesPerConnection = b.maxMessagesPerConnection;
+    this.saveToSentItems = b.saveToSentItems;
+    this.sendAs = b.sendAs;
+  }
+
+  /**
+   * Starts a mailbox with its id, the stable key records refer to (letters, digits, {@code .},
+   * {@code _}, {@code -}; at most 64).
+   *
+   * @throws MailboxConfigException if the id is not of that form
+   */
+  public static Builder builder(String id) {
+    return new Builder(id);
+  }
+
+  /** A builder holding every field of this mailbox, to derive a changed copy. */
+  public Builder toBuilder() {
+    Builder b = new Builder(id);
+    b.name = name;
+    b.type = type;
+    b.enabled = enabled;
+    b.emailDisplay = emailDisplay;
+    b.displayName = displayName;
+    b.host = host;
+    b.port = port;
+    b.encryption = encryption;
+    b.username = username;
+    b.password = password;
+    b.protocol = protocol;
+    b.oauthClient = oauthClient;
+    b.prefix = prefix;
+    b.allowedEmails = allowedEmails;
+    b.defaultOutgoing = defaultOutgoing;
+    b.excludeExpression = excludeExpression;
+    b.postSendHooks.addAll(postSendHooks);
+    b.connectTimeout = connectTimeout;
+    b.readTimeout = readTimeout;
+    b.writeTimeout = writeTimeout;
+    b.retryPolicy = retryPolicy;
+    b.trustStore = trustStore;
+    b.trustStorePassword = trustStorePassword;
+    b.maxConnections = maxConnections;
+    b.idleTimeout = idleTimeout;
+    b.maxMessagesPerConnection = maxMessagesPerConnection;
+    b.saveToSentItems = saveToSentItems;
+    b.sendAs = sendAs;
+    return b;
+  }
+
+  /** The stable key records refer to. */
+  public String id() {
+    return id;
+  }
+
+  /** The descriptive name shown in the grid; the id when none was given. */
+  public String name() {
+    return name;
+  }
+
+  public MailboxType type() {
+    return type;
+  }
+
+  /** The status: a disabled mailbox sends nothing. */
+  public boolean enabled() {
+    return enabled;
+  }
+
+  /** The From address (may differ from the login user name); normalised. Required for OUT. */
+  public String emailDisplay() {
+    return emailDisplay;
+  }
+
+  /** The From personal name, e.g. "Your Service Desk". */
+  public Optional<String> displayName() {
+    return Optional.ofNullable(displayName);
+  }
+
+  /** The mail server (SMTP) or API host (OWA); empty means the transport's default, if it has one. */
+  public Optional<String> host() {
+    return Optional.ofNullable(host);
+  }
+
+  /** The port: the one configured, else the encryption's default (25, 465, 587). */
+  public int port() {
+    return port != null ? port : encryption.defaultPort();
+  }
+
+  /** The port as configured, empty when the default applies. */
+  public OptionalInt explicitPort() {
+    return port == null ? OptionalInt.empty() : OptionalInt.of(port);
+  }
+
+  public Encryption encryption() {
+    return encryption;
+  }
+
+  /** The login user name; empty means no authentication (unless an OAuth client is set). */
+  public Optional<String> username() {
+    return Optional.ofNullable(username);
+  }
+
+  public Optional<Secret> password() {
+    return Optional.ofNullable(password);
+  }
+
+  /** The protocol, lower case ({@code smtp}, {@code owa}); matched against the transport providers. */
+  public String protocol() {
+    return protocol;
+  }
+
+  public Optional<OAuthClient> oauthClient() {
+    return Optional.ofNullable(oauthClient);
+  }
+
+  /** The subject tag prefix, e.g. {@code TICKET#}. */
+  public Optional<String> prefix() {
+    return Optional.ofNullable(prefix);
+  }
+
+  public AllowedEmails allowedEmails() {
+    return allowedEmails;
+  }
+
+  /** Whether this is the default mailbox for notifications. */
+  public boolean defaultOutgoing() {
+    return defaultOutgoing;
+  }
+
+  /** The regular expression (RE2 syntax) whose matching recipients are blocked. */
+  public Optional<String> excludeExpression() {
+    return Optional.ofNullable(excludeExpression);
+  }
+
+  Pattern excludePattern() {
+    return excludePattern;
+  }
+
+  /** Names of the post-send hooks to run, in order. */
+  public List<String> postSendHooks() {
+    return postSendHooks;
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  public Duration readTimeout() {
+    return readTimeout;
+  }
+
+  public Duration writeTimeout() {
+    return writeTimeout;
+  }
+
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
+  /** A trust file (PEM certificates or a PKCS12 store) for a server whose certificate a private CA signed. */
+  public Optional<Path> trustStore() {
+    return Optional.ofNullable(trustStore);
+  }
+
+  public Optional<Secret> trustStorePassword() {
+    return Optional.ofNullable(trustStorePassword);
+  }
+
+  /** The most connections the transport keeps open to the server at once. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** How long an unused pooled connection stays open. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /** How many messages one connection carries before it is closed and replaced. */
+  public int maxMessagesPerConnection() {
+    return maxMessagesPerConnection;
+  }
+
+  /** OWA: whether sent mail is kept in the mailbox's Sent Items. */
+  public boolean saveToSentItems() {
+    return saveToSentItems;
+  }
+
+  /** OWA: the user id or UPN to send as, when it differs from {@link #emailDisplay()}. */
+  public Optional<String> sendAs() {
+    return Optional.ofNullable(sendAs);
+  }
+
+  @Override
+  public String toString() {
+    return "Mailbox{id=" + id + ", name=" + name + ", type=" + type + ", enabled=" + enabled
+        + ", emailDisplay=" + emailDisplay + ", protocol=" + protocol
+        + (host == null ? "" : ", host=" + host + ":" + port())
+        + ", encryption=" + encryption
+        + (username == null ? "" : ", username=" + username)
+        + (password == null ? "" : ", password=****")
+        + (oauthClient == null ? "" : ", oauthClient=" + oauthClient.name())
+        + (prefix == null ? "" : ", prefix=" + prefix)
+        + ", defaultOutgoing=" + defaultOutgoing + "}";
+  }
+
+  /**
+   * Builds a {@link Mailbox}. Setters reject nulls at once; {@link #build()} checks every field and
+   * throws {@link MailboxConfigException} naming the mailbox, the field and the problem.
+   */
+  public static final class Builder {
+    private final String id;
+    private String name;
+    private MailboxType type = MailboxType.OUT;
+    private boolean enabled = true;
+    private String emailDisplay;
+    private String displayName;
+    private String host;
+    private Integer port;
+    private Encryption encryption = Encryption.STARTTLS;
+    private String username;
+    private Secret password;
+    private String protocol = "smtp";
+    private OAuthClient oauthClient;
+    private String prefix;
+    private AllowedEmails allowedEmails = AllowedEmails.ANY;
+    private boolean defaultOutgoing;
+    private String excludeExpression;
+    private final List<String> postSendHooks = new ArrayList<>();
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+    private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private Path trustStore;
+    private Secret trustStorePassword;
+    private int maxConnections = 3;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private int maxMessagesPerConnection = 1000;
+    private boolean saveToSentItems = true;
+    private String sendAs;
+
+    private Builder(String id) {
+      Objects.requireNonNull(id, "id == null");
+      if (!ID.matcher(id).matches()) {
+        throw new MailboxConfigException(id, "id",
+            "mailbox id '" + id + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
+      }
+      this.id = id;
+    }
+
+    private MailboxConfigException fail(String field, String problem) {
+      return MailboxConfigException.of(id, field, problem);
+    }
+
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name == null");
+      return this;
+    }
+
+    public Builder type(MailboxType type) {
+      this.type = Objects.requireNonNull(type, "type == null");
+      return this;
+    }
+
+    public Builder enabled(boolean enabled) {
+      this.enabled = enabled;
+      return this;
+    }
+
+    public Builder emailDisplay(String emailDisplay) {
+      this.emailDisplay = Objects.requireNonNull(emailDisplay, "emailDisplay == null");
+      return this;
+    }
+
+    public Builder displayName(String displayName) {
+      this.displayName = Objects.requireNonNull(displayName, "displayName == null");
+      return this;
+    }
+
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host == null");
+      return this;
+    }
+
+    /** @throws MailboxConfigException unless 1 to 65535 */
+    public Builder port(int port) {
+      if (port < 1 || port > 65535) {
+        throw fail("port", "must be between 1 and 65535, was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    public Builder encryption(Encryption encryption) {
+      this.encryption = Objects.requireNonNull(encryption, "encryption == null");
+      return this;
+    }
+
+    public Builder username(String username) {
+      this.username = Objects.requireNonNull(username, "username == null");
+      return this;
+    }
+
+    public Builder password(Secret password) {
+      this.password = Objects.requireNonNull(password, "password == null");
+      return this;
+    }
+
+    /** The protocol ({@code smtp}, {@code owa}, ...), case-insensitive. */
+    public Builder protocol(String protocol) {
+      this.protocol = Objects.requireNonNull(protocol, "protocol == null").trim().toLowerCase(Locale.ROOT);
+      return this;
+    }
+
+    public Builder oauthClient(OAuthClient oauthClient) {
+      this.oauthClient = Objects.requireNonNull(oauthClient, "oauthClient == null");
+      return this;
+    }
+
+    public Builder prefix(String prefix) {
+      this.prefix = Objects.requireNonNull(prefix, "prefix == null");
+      return this;
+    }
+
+    public Builder allowedEmails(AllowedEmails allowedEmails) {
+      this.allowedEmails = Objects.requireNonNull(allowedEmails, "allowedEmails == null");
+      return this;
+    }
+
+    public Builder defaultOutgoing(boolean defaultOutgoing) {
+      this.defaultOutgoing = defaultOutgoing;
+      return this;
+    }
+
+    /**
+     * Recipients whose whole address matches this regular expression (RE2 syntax, evaluated in
+     * linear time, case-insensitive) are blocked.
+     */
+    public Builder excludeExpression(String excludeExpression) {
+      this.excludeExpression = Objects.requireNonNull(excludeExpression, "excludeExpression == null");
+      return this;
+    }
+
+    /** Adds the names of post-send hooks to run after each send, in order. */
+    public Builder postSendHooks(String... names) {
+      for (String n : names) {
+        postSendHooks.add(Objects.requireNonNull(n, "post-send hook name == null"));
+      }
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive("connect-timeout", timeout);
+      return this;
+    }
+
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = positive("read-timeout", timeout);
+      return this;
+    }
+
+    public Builder writeTimeout(Duration timeout) {
+      this.writeTimeout = positive("write-timeout", timeout);
+      return this;
+    }
+
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy == null");
+      return this;
+    }
+
+    public Builder trustStore(Path trustStore) {
+      this.trustStore = Objects.requireNonNull(trustStore, "trustStore == null");
+      return this;
+    }
+
+    public Builder trustStorePassword(Secret password) {
+      this.trustStorePassword = Objects.requireNonNull(password, "trustStorePassword == null");
+      return this;
+    }
+
+    /** @throws MailboxConfigException unless at least 1 */
+    public Builder maxConnections(int max) {
+      if (max < 1) {
+        throw fail("max-connections", "must be at least 1, was " + max);
+      }
+      this.maxConnections = max;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive("idle-timeout", timeout);
+      return this;
+    }
+
+    /** @throws MailboxConfigException unless at least 1 */
+    public Builder maxMessagesPerConnection(int max) {
+      if (max < 1) {
+        throw fail("max-messages-per-connection", "must be at least 1, was " + max);
+      }
+      this.maxMessagesPerConnection = max;
+      return this;
+    }
+
+    public Builder saveToSentItems(boolean save) {
+      this.saveToSentItems = save;
+      return this;
+    }
+
+    public Builder sendAs(String userIdOrUpn) {
+      this.sendAs = Objects.requireNonNull(userIdOrUpn, "sendAs == null");
+      return this;
+    }
+
+    private Duration positive(String field, Duration d) {
+      Objects.requireNonNull(d, field + " == null");
+      if (d.isZero() || d.isNegative()) {
+        throw fail(field, "must be positive, was " + d);
+      }
+      return d;
+    }
+
+    /**
+     * Checks every field and builds the mailbox.
+     *
+     * @throws MailboxConfigException naming the mailbox, the field and what is wrong
+     */
+    public Mailbox build() {
+      if (name != null) {
+        checkText("name", name);
+        if (name.isBlank()) {
+          throw fail("name", "must not be blank");
+        }
+      }
+      if (emailDisplay != null) {
+        try {
+          emailDisplay = Addresses.normalise(emailDisplay);
+        } catch (IllegalArgumentException e) {
+          throw fail("email-display", "is not a valid address: " + e.getMessage());
+        }
+      } else if (type == MailboxType.OUT) {
+        throw fail("email-display", "is required for an OUT mailbox");
+      }
+      if (displayName != null) {
+        checkText("display-name", displayName);
+      }
+      if (host != null) {
+        host = host.strip();
+        checkText("host", host);
+        String ascii;
+        try {
+          ascii = host.startsWith("[") ? host : IDN.toASCII(host);
+        } catch (IllegalArgumentException e) {
+          throw fail("host", "is not a valid host name: '" + host + "'");
+        }
+        if (!HOST.matcher(ascii).matches()) {
+          throw fail("host", "is not a valid host name: '" + host + "'");
+        }
+        host = ascii.toLowerCase(Locale.ROOT);
+      }
+      if (username != null) {
+        checkText("username", username);
+        if (username.isBlank()) {
+          throw fail("username", "must not be blank");
+        }
+      }
+      if (!PROTOCOL.matcher(protocol).matches()) {
+        throw fail("protocol", "must be a protocol name such as smtp or owa, was '" + protocol + "'");
+      }
+      if (prefix != null) {
+        checkText("prefix", prefix);
+        if (prefix.isBlank() || prefix.chars().anyMatch(c -> Character.isWhitespace(c) || c == '[' || c == ']')) {
+          throw fail("prefix", "must not be blank or contain whitespace or brackets, was '" + prefix + "'");
+        }
+      }
+      Pattern pattern = null;
+      if (excludeExpression != null) {
+        try {
+          pattern = Pattern.compile(excludeExpression, Pattern.CASE_INSENSITIVE);
+        } catch (PatternSyntaxException e) {
+          throw fail("exclude-expression", "is not a valid regular expression: " + e.getDescription());
+        }
+      }
+      for (String hook : postSendHooks) {
+        if (!HOOK.matcher(hook).matches()) {
+          throw fail("post-send-hooks", "names an invalid hook '" + hook + "'");
+        }
+      }
+      if (sendAs != null) {
+        checkText("send-as", sendAs);
+      }
+      return new Mailbox(this, pattern);
+    }
+
+    private void checkText(String field, String value) {
+      try {
+        Addresses.checkHeaderText(value, field);
+      } catch (IllegalArgumentException e) {
+        throw fail(field, "is invalid: " + e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package org.outmail;
+
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import org.outmail.spi.OutgoingMessage;
+
+/**
+ * The message step of the pipeline: tags the subject, sets From from the mailbox and derives the
+ * Message-ID from the email's unique id and the mailbox's domain (the same email always gets the
+ * same Message-ID).
+ */
+final class MessageFactory {
+  private final Mailbox mailbox;
+  private final SubjectPrefix prefix;
+  private final String domain;
+  private final Clock clock;
+
+  MessageFactory(Mailbox mailbox, Clock clock) {
+    this.mailbox = mailbox;
+    this.prefix = mailbox.prefix().map(SubjectPrefix::of).orElse(null);
+    String from = mailbox.emailDisplay();
+    this.domain = from.substring(from.lastIndexOf('@') + 1);
+    this.clock = clock;
+  }
+
+  String subject(Email email) {
+    if (prefix == null || email.recordId().isEmpty()) {
+      return email.subject();
+    }
+    return prefix.apply(email.recordId().get(), email.subject());
+  }
+
+  OutgoingMessage create(Email email, RecipientFilter.Recipients recipients) {
+    return OutgoingMessage.builder(mailbox)
+        .to(recipients.to())
+        .cc(recipients.cc())
+        .bcc(recipients.bcc())
+        .replyTo(email.replyTo())
+        .subject(subject(email))
+        .text(email.text().orElse(null))
+        .html(email.html().orElse(null))
+        .attachments(email.attachments())
+        .headers(email.headers())
+        .messageId("<" + email.uniqueId() + "@" + domain + ">")
+        .date(ZonedDateTime.now(clock))
+        .recordId(email.recordId().orElse(null))
+        .build();
+  }
+}

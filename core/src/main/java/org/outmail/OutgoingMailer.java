@@ -1,0 +1,154 @@
+package org.outmail;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import org.outmail.spi.MailTransport;
+import org.outmail.spi.OutgoingMessage;
+import org.outmail.spi.TransportContext;
+import org.outmail.spi.TransportProvider;
+import org.outmail.spi.TransportReceipt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends email through one OUT mailbox. Get one from {@link MailboxRegistry#defaultOutgoing()},
+ * {@link MailboxRegistry#outgoing(String)} or {@link MailboxRegistry#forRecord(String)}. Safe for
+ * concurrent use.
+ *
+ * <p>A send runs one way: mailbox enabled? → recipient filters → subject prefix → outgoing message
+ * → transport (transient failures retried) → result → post-send hooks.
+ */
+public final class OutgoingMailer {
+  private static final Logger LOG = LoggerFactory.getLogger(OutgoingMailer.class);
+
+  private final Mailbox mailbox;
+  private final TransportProvider provider;
+  private final TransportContext context;
+  private final RecipientFilter filter;
+  private final MessageFactory messages;
+  private final Retrier retrier;
+  private final HookRunner hooks;
+  private final ExecutorService executor;
+  private final Object lock = new Object();
+  private volatile MailTransport transport;
+  private volatile boolean closed;
+
+  OutgoingMailer(Mailbox mailbox, TransportProvider provider, TransportContext context,
+      RecipientDirectory directory, List<PostSendHook> hooks, ExecutorService executor) {
+    this.mailbox = mailbox;
+    this.provider = provider;
+    this.context = context;
+    this.filter = new RecipientFilter(mailbox, directory);
+    this.messages = new MessageFactory(mailbox, Clock.systemDefaultZone());
+    this.retrier = new Retrier(mailbox.id(), mailbox.retryPolicy());
+    this.hooks = new HookRunner(hooks);
+    this.executor = executor;
+  }
+
+  /** The mailbox this mailer sends through. */
+  public Mailbox mailbox() {
+    return mailbox;
+  }
+
+  /**
+   * Sends the email and returns once the server has taken it.
+   *
+   * @throws MailboxDisabledException if the mailbox is disabled: nothing is sent
+   * @throws RecipientsBlockedException if every recipient is blocked: the transport is not called
+   * @throws TransportException if the server did not take the message (after retrying a transient
+   *     failure as the mailbox's retry policy allows)
+   */
+  public SendResult send(Email email) {
+    Objects.requireNonNull(email, "email == null");
+    if (!mailbox.enabled()) {
+      throw new MailboxDisabledException(mailbox.id());
+    }
+    RecipientFilter.Recipients recipients = filter.apply(email);
+    OutgoingMessage message = messages.create(email, recipients);
+    MailTransport t = transport();
+    Retrier.Outcome<TransportReceipt> outcome = retrier.run(() -> t.send(message));
+    TransportReceipt receipt = outcome.value();
+    SendResult result = new SendResult(mailbox.id(), message.messageId(), message.subject(),
+        receipt.acceptedRecipients(), recipients.blocked(), receipt.rejectedRecipients(),
+        outcome.attempts(), List.of());
+    LOG.debug("mailbox '{}': sent {} to {} recipient(s) in {} attempt(s)",
+        mailbox.id(), message.messageId(), receipt.acceptedRecipients().size(), outcome.attempts());
+    return hooks.run(mailbox, email, result);
+  }
+
+  /**
+   * Sends the email on the registry's bounded executor. The future fails with the exception {@link
+   * #send} would throw, or with a {@link MailException} when the executor's queue is full or the
+   * registry is closed.
+   */
+  public CompletableFuture<SendResult> sendAsync(Email email) {
+    Objects.requireNonNull(email, "email == null");
+    try {
+      return CompletableFuture.supplyAsync(() -> send(email), executor);
+    } catch (RejectedExecutionException e) {
+      String why = executor.isShutdown() ? "the registry is closed" : "too many sends are queued";
+      return CompletableFuture.failedFuture(
+          new MailException(mailbox.id(), "mailbox '" + mailbox.id() + "': not sent, " + why, e));
+    }
+  }
+
+  /**
+   * The Check button: connects, secures the connection, authenticates (or gets a token), and says
+   * how it went. Never throws for a failed stage; works on a disabled mailbox too.
+   */
+  public CheckResult check() {
+    long start = System.nanoTime();
+    try {
+      return transport().check();
+    } catch (MailException e) {
+      return CheckResult.failed("config", e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
+    } catch (RuntimeException e) {
+      LOG.warn("mailbox '{}': check failed unexpectedly", mailbox.id(), e);
+      return CheckResult.failed("internal", "mailbox '" + mailbox.id() + "': check failed: " + e,
+          Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  /** The subject this mailbox would send for the email: its own, with the record's tag. */
+  public String subjectFor(Email email) {
+    return messages.subject(email);
+  }
+
+  private MailTransport transport() {
+    MailTransport t = transport;
+    if (t == null) {
+      synchronized (lock) {
+        if (closed) {
+          throw new MailException(mailbox.id(), "mailbox '" + mailbox.id() + "': the registry is closed");
+        }
+        t = transport;
+        if (t == null) {
+          t = provider.open(mailbox, context);
+          transport = t;
+        }
+      }
+    }
+    return t;
+  }
+
+  void close() {
+    synchronized (lock) {
+      closed = true;
+      MailTransport t = transport;
+      transport = null;
+      if (t != null) {
+        try {
+          t.close();
+        } catch (RuntimeException e) {
+          LOG.warn("mailbox '{}': closing the transport failed: {}", mailbox.id(), e.toString());
+        }
+      }
+    }
+  }
+
+}

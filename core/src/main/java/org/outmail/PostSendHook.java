@@ -1,0 +1,18 @@
+package org.outmail;
+
+/**
+ * Code run after a mailbox has sent an email (the seed's "Custom Code"): update a reminder
+ * counter, write an audit line, raise an event.
+ *
+ * <p>Hooks are found by {@link java.util.ServiceLoader} ({@code META-INF/services/org.outmail.PostSendHook})
+ * or added with {@link MailboxRegistry.Builder#hook(PostSendHook)}; a mailbox runs the hooks it
+ * names, in order. A hook that throws is logged and reported in {@link SendResult#hookFailures()}:
+ * the mail stays sent and is never sent again.
+ */
+public interface PostSendHook {
+  /** The name mailboxes use to refer to this hook. */
+  String name();
+
+  /** Runs after the transport accepted the email. */
+  void afterSend(SentEmail sent) throws Exception;
+}

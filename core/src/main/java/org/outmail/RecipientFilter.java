@@ -1,0 +1,70 @@
+package org.outmail;
+
+import com.google.re2j.Pattern;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The recipient step of the pipeline: de-duplicates To, Cc and Bcc (an address appears once, in
+ * the first list that names it), then blocks addresses that match the exclude expression or, for a
+ * registered-only mailbox, that the host's directory does not know. Addresses arrive normalised
+ * from {@link Email}.
+ */
+final class RecipientFilter {
+  private final String mailboxId;
+  private final Pattern exclude;
+  private final RecipientDirectory directory;
+
+  RecipientFilter(Mailbox mailbox, RecipientDirectory directory) {
+    this.mailboxId = mailbox.id();
+    this.exclude = mailbox.excludePattern();
+    this.directory = mailbox.allowedEmails() == AllowedEmails.REGISTERED_ONLY ? directory : null;
+  }
+
+  /** The recipients to send to and those blocked. */
+  record Recipients(List<String> to, List<String> cc, List<String> bcc, Map<String, BlockReason> blocked) {}
+
+  /** @throws RecipientsBlockedException if no recipient is left */
+  Recipients apply(Email email) {
+    Set<String> seen = new HashSet<>();
+    Map<String, BlockReason> blocked = new LinkedHashMap<>();
+    List<String> to = keep(email.to(), seen, blocked);
+    List<String> cc = keep(email.cc(), seen, blocked);
+    List<String> bcc = keep(email.bcc(), seen, blocked);
+    if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
+      throw new RecipientsBlockedException(mailboxId, blocked);
+    }
+    return new Recipients(to, cc, bcc, blocked);
+  }
+
+  private List<String> keep(List<String> addresses, Set<String> seen, Map<String, BlockReason> blocked) {
+    List<String> kept = new ArrayList<>(addresses.size());
+    for (String address : addresses) {
+      if (!seen.add(address.toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      BlockReason reason = reasonToBlock(address);
+      if (reason == null) {
+        kept.add(address);
+      } else {
+        blocked.put(address, reason);
+      }
+    }
+    return kept;
+  }
+
+  private BlockReason reasonToBlock(String address) {
+    if (exclude != null && exclude.matches(address)) {
+      return BlockReason.EXCLUDED;
+    }
+    if (directory != null && !directory.isRegistered(address)) {
+      return BlockReason.NOT_REGISTERED;
+    }
+    return null;
+  }
+}

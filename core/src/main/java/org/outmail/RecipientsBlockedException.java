@@ -1,0 +1,25 @@
+package org.outmail;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every recipient of an email was blocked by the mailbox's rules (exclude expression, allowed
+ * emails): nothing was sent and the transport was never called.
+ */
+public class RecipientsBlockedException extends MailException {
+  private static final long serialVersionUID = 1L;
+
+  private final Map<String, BlockReason> blocked;
+
+  public RecipientsBlockedException(String mailboxId, Map<String, BlockReason> blocked) {
+    super(mailboxId, "mailbox '" + mailboxId + "': every recipient was blocked, nothing was sent: " + blocked);
+    this.blocked = Collections.unmodifiableMap(new LinkedHashMap<>(blocked));
+  }
+
+  /** Each blocked address with the reason it was blocked, in the order given. */
+  public Map<String, BlockReason> blockedRecipients() {
+    return blocked;
+  }
+}

@@ -1,0 +1,88 @@
+package org.outmail;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a send did: the Message-ID and subject as sent, who the server accepted, who outmail's rules
+ * blocked (and why), who the server refused (and its reply), and which post-send hooks failed.
+ */
+public final class SendResult {
+  private final String mailboxId;
+  private final String messageId;
+  private final String subject;
+  private final List<String> acceptedRecipients;
+  private final Map<String, BlockReason> blockedRecipients;
+  private final Map<String, String> rejectedRecipients;
+  private final int attempts;
+  private final List<HookFailure> hookFailures;
+
+  SendResult(String mailboxId, String messageId, String subject, List<String> acceptedRecipients,
+      Map<String, BlockReason> blockedRecipients, Map<String, String> rejectedRecipients, int attempts,
+      List<HookFailure> hookFailures) {
+    this.mailboxId = Objects.requireNonNull(mailboxId, "mailboxId == null");
+    this.messageId = Objects.requireNonNull(messageId, "messageId == null");
+    this.subject = Objects.requireNonNull(subject, "subject == null");
+    this.acceptedRecipients = List.copyOf(acceptedRecipients);
+    this.blockedRecipients = Collections.unmodifiableMap(new LinkedHashMap<>(blockedRecipients));
+    this.rejectedRecipients = Collections.unmodifiableMap(new LinkedHashMap<>(rejectedRecipients));
+    this.attempts = attempts;
+    this.hookFailures = List.copyOf(hookFailures);
+  }
+
+  SendResult withHookFailures(List<HookFailure> failures) {
+    return new SendResult(mailboxId, messageId, subject, acceptedRecipients, blockedRecipients,
+        rejectedRecipients, attempts, failures);
+  }
+
+  /** The id of the mailbox that sent. */
+  public String mailboxId() {
+    return mailboxId;
+  }
+
+  /** The Message-ID header sent, with angle brackets. */
+  public String messageId() {
+    return messageId;
+  }
+
+  /** The subject as sent, with the mailbox's tag: {@code [TICKET#4711] Printer jammed}. */
+  public String subject() {
+    return subject;
+  }
+
+  /** The recipients the server accepted, addresses as sent (To, Cc and Bcc). */
+  public List<String> acceptedRecipients() {
+    return acceptedRecipients;
+  }
+
+  /** Recipients outmail did not send to, with the rule that blocked each. */
+  public Map<String, BlockReason> blockedRecipients() {
+    return blockedRecipients;
+  }
+
+  /** Recipients the server refused while accepting others, with its reply for each. */
+  public Map<String, String> rejectedRecipients() {
+    return rejectedRecipients;
+  }
+
+  /** How many transport attempts the send took (1 unless a transient failure was retried). */
+  public int attempts() {
+    return attempts;
+  }
+
+  /** The post-send hooks that threw. The mail was sent regardless. */
+  public List<HookFailure> hookFailures() {
+    return hookFailures;
+  }
+
+  @Override
+  public String toString() {
+    return "SendResult{mailbox=" + mailboxId + ", messageId=" + messageId + ", subject=" + subject
+        + ", accepted=" + acceptedRecipients + ", blocked=" + blockedRecipients
+        + (rejectedRecipients.isEmpty() ? "" : ", rejected=" + rejectedRecipients.keySet())
+        + ", attempts=" + attempts + (hookFailures.isEmpty() ? "" : ", hookFailures=" + hookFailures.size()) + "}";
+  }
+}

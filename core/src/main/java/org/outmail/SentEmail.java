@@ -1,0 +1,12 @@
+package org.outmail;
+
+import java.util.Objects;
+
+/** What a {@link PostSendHook} sees: the mailbox, the email as the host built it, and the result. */
+public record SentEmail(Mailbox mailbox, Email email, SendResult result) {
+  public SentEmail {
+    Objects.requireNonNull(mailbox, "mailbox == null");
+    Objects.requireNonNull(email, "email == null");
+    Objects.requireNonNull(result, "result == null");
+  }
+}

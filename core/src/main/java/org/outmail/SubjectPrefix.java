@@ -1,0 +1,121 @@
+package org.outmail;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The subject tag that ties replies back to a record: {@code prefix + recordId}, written {@code
+ * [TICKET#4711] subject}.
+ *
+ * <p>{@link #apply} adds the tag once: a subject that already carries the same tag (also behind
+ * {@code RE:} or in its bare form) is left as it is. {@link #recordId} finds the tag again in a
+ * reply's subject, bracketed or bare, with the prefix in any case, behind any number of reply and
+ * forward markers in common languages ({@code Re}, {@code AW}, {@code WG}, {@code SV}, {@code
+ * Antw}, {@code RIF}, {@code ΑΠ}, {@code 回复}, ...), counted ones ({@code Re[2]:}, {@code Re^2:})
+ * included.
+ */
+public final class SubjectPrefix {
+  static final String ID_CHARS = "[\\p{L}\\p{N}_-]+";
+  /**
+   * Reply and forward markers: English, German, Nordic, Dutch, French, Italian, Spanish,
+   * Portuguese, Polish, Turkish, Greek, Chinese and others; each may be counted and is followed by
+   * a colon (ASCII or full-width).
+   */
+  static final Pattern MARKERS = Pattern.compile(
+      "^(\\s*(?:re|fwd?|aw|wg|sv|vs|vl|antw|doorst|tr|réf|ref|rif|r|i|odp|pd|rv|enc|ynt|ilt|fs|vb|bls|"
+          + "απ|σχετ|πρθ|回复|回覆|转发|轉寄|答复|答覆|返信|転送|رد|השב|הועבר|отв|пер)"
+          + "(?:\\s*\\[\\d+]|\\s*\\(\\d+\\)|\\^\\d+)?\\s*[:：])+",
+      Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+
+  private final String prefix;
+  private final Pattern bracketed;
+  private final Pattern bare;
+
+  private SubjectPrefix(String prefix) {
+    this.prefix = prefix;
+    String quoted = Pattern.quote(prefix);
+    int flags = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
+    this.bracketed = Pattern.compile("\\[\\s*" + quoted + "\\s*(" + ID_CHARS + ")\\s*]", flags);
+    this.bare = Pattern.compile("(?<![\\p{L}\\p{N}])" + quoted + "(" + ID_CHARS + ")", flags);
+  }
+
+  /**
+   * A prefix such as {@code TICKET#}.
+   *
+   * @throws IllegalArgumentException if blank or containing whitespace, brackets or line breaks
+   */
+  public static SubjectPrefix of(String prefix) {
+    Objects.requireNonNull(prefix, "prefix == null");
+    if (prefix.isBlank() || prefix.chars().anyMatch(c -> Character.isWhitespace(c) || c == '[' || c == ']' || c < 0x20)) {
+      throw new IllegalArgumentException("prefix must not be blank or contain whitespace or brackets: '" + prefix + "'");
+    }
+    return new SubjectPrefix(prefix);
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  /** The tag for a record: {@code [TICKET#4711]}. */
+  public String tag(String recordId) {
+    return "[" + prefix + checkId(recordId) + "]";
+  }
+
+  /**
+   * Puts the record's tag in front of the subject, unless the subject already carries this
+   * record's tag: {@code apply("4711", "Printer jammed")} is {@code "[TICKET#4711] Printer jammed"},
+   * and {@code apply("4711", "RE: [TICKET#4711] Printer jammed")} is unchanged.
+   */
+  public String apply(String recordId, String subject) {
+    checkId(recordId);
+    Objects.requireNonNull(subject, "subject == null");
+    Optional<String> present = recordId(subject);
+    if (present.isPresent() && present.get().equalsIgnoreCase(recordId)) {
+      return subject;
+    }
+    String rest = subject.strip();
+    return rest.isEmpty() ? tag(recordId) : tag(recordId) + " " + rest;
+  }
+
+  /**
+   * The record id in a subject's tag, if it carries one: {@code "RE: AW: [TICKET#4711] Printer"}
+   * gives {@code "4711"}. A bracketed tag wins over a bare one.
+   */
+  public Optional<String> recordId(String subject) {
+    if (subject == null) {
+      return Optional.empty();
+    }
+    String rest = stripReplyMarkers(subject);
+    Matcher m = bracketed.matcher(rest);
+    if (m.find()) {
+      return Optional.of(m.group(1));
+    }
+    m = bare.matcher(rest);
+    if (m.find()) {
+      return Optional.of(m.group(1));
+    }
+    return Optional.empty();
+  }
+
+  /** The subject without the reply and forward markers in front of it. */
+  public static String stripReplyMarkers(String subject) {
+    Matcher m = MARKERS.matcher(subject);
+    return m.find() ? subject.substring(m.end()).strip() : subject.strip();
+  }
+
+  private static String checkId(String recordId) {
+    Objects.requireNonNull(recordId, "recordId == null");
+    if (!recordId.matches(ID_CHARS)) {
+      throw new IllegalArgumentException("recordId '" + recordId.replaceAll("\\p{Cntrl}", "?")
+          + "' must be letters, digits, '_' or '-'");
+    }
+    return recordId;
+  }
+
+  @Override
+  public String toString() {
+    return "SubjectPrefix[" + prefix + "]";
+  }
+}

@@ -1,0 +1,153 @@
+package org.outmail;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A transport could not hand a message over, or could not tell whether it did.
+ *
+ * <ul>
+ *   <li>{@link #isTransient()}: the failure may go away (a 4xx reply, a refused connection, a
+ *       throttling answer); outmail has already retried it as often as the mailbox allows.
+ *   <li>{@link #isOutcomeUnknown()}: the connection was lost after the message was handed over
+ *       and before the server answered; the mail may or may not have been accepted, and outmail
+ *       does not retry it (that could deliver it twice).
+ * </ul>
+ */
+public class TransportException extends MailException {
+  private static final long serialVersionUID = 1L;
+
+  private final boolean transientFailure;
+  private final boolean outcomeUnknown;
+  private final int replyCode;
+  private final String errorCode;
+  private final String serverReply;
+  private final Duration retryAfter;
+  private final Map<String, String> rejectedRecipients;
+
+  private TransportException(Builder b) {
+    super(b.mailboxId, b.message, b.cause);
+    this.transientFailure = b.transientFailure;
+    this.outcomeUnknown = b.outcomeUnknown;
+    this.replyCode = b.replyCode;
+    this.errorCode = b.errorCode;
+    this.serverReply = b.serverReply;
+    this.retryAfter = b.retryAfter;
+    this.rejectedRecipients = Collections.unmodifiableMap(new LinkedHashMap<>(b.rejectedRecipients));
+  }
+
+  /**
+   * Starts an exception for the mailbox with a message that says what failed. The message must
+   * not contain a secret.
+   */
+  public static Builder builder(String mailboxId, String message) {
+    return new Builder(mailboxId, message);
+  }
+
+  /** Whether trying again later may succeed. */
+  public boolean isTransient() {
+    return transientFailure;
+  }
+
+  /** Whether the server may have accepted the message although the send failed. */
+  public boolean isOutcomeUnknown() {
+    return outcomeUnknown;
+  }
+
+  /** The server's numeric reply (an SMTP code such as 451, an HTTP status), or -1. */
+  public int replyCode() {
+    return replyCode;
+  }
+
+  /** A service's symbolic error code (e.g. Graph's {@code ErrorAccessDenied}), if any. */
+  public Optional<String> errorCode() {
+    return Optional.ofNullable(errorCode);
+  }
+
+  /** The server's reply text, if any. */
+  public Optional<String> serverReply() {
+    return Optional.ofNullable(serverReply);
+  }
+
+  /** How long the server asked the client to wait before trying again, if it said. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
+  }
+
+  /** Recipients the server refused, with its reply for each. */
+  public Map<String, String> rejectedRecipients() {
+    return rejectedRecipients;
+  }
+
+  /** Builds a {@link TransportException}. */
+  public static final class Builder {
+    private final String mailboxId;
+    private final String message;
+    private Throwable cause;
+    private boolean transientFailure;
+    private boolean outcomeUnknown;
+    private int replyCode = -1;
+    private String errorCode;
+    private String serverReply;
+    private Duration retryAfter;
+    private final Map<String, String> rejectedRecipients = new LinkedHashMap<>();
+
+    private Builder(String mailboxId, String message) {
+      this.mailboxId = mailboxId;
+      this.message = Objects.requireNonNull(message, "message == null");
+    }
+
+    public Builder cause(Throwable cause) {
+      this.cause = cause;
+      return this;
+    }
+
+    /** Marks the failure as one that may go away when tried again. */
+    public Builder transientFailure(boolean value) {
+      this.transientFailure = value;
+      return this;
+    }
+
+    /** Marks the outcome as unknown: the message may have been accepted. Never retried. */
+    public Builder outcomeUnknown(boolean value) {
+      this.outcomeUnknown = value;
+      return this;
+    }
+
+    public Builder replyCode(int code) {
+      this.replyCode = code;
+      return this;
+    }
+
+    public Builder errorCode(String code) {
+      this.errorCode = code;
+      return this;
+    }
+
+    public Builder serverReply(String reply) {
+      this.serverReply = reply;
+      return this;
+    }
+
+    public Builder retryAfter(Duration delay) {
+      if (delay != null && delay.isNegative()) {
+        throw new IllegalArgumentException("retryAfter must not be negative");
+      }
+      this.retryAfter = delay;
+      return this;
+    }
+
+    public Builder rejectedRecipients(Map<String, String> rejected) {
+      this.rejectedRecipients.putAll(rejected);
+      return this;
+    }
+
+    public TransportException build() {
+      return new TransportException(this);
+    }
+  }
+}

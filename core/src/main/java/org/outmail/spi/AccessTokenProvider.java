@@ -1,0 +1,25 @@
+package org.outmail.spi;
+
+import java.util.List;
+import org.outmail.OAuthClient;
+import org.outmail.OAuthException;
+
+/**
+ * Fetches access tokens for OAuth clients. Found by {@link java.util.ServiceLoader} ({@code
+ * META-INF/services/org.outmail.spi.AccessTokenProvider}) before outmail's built-in provider, which
+ * speaks the client-credentials and refresh-token grants over plain HTTPS to any provider.
+ * Caching is done by {@link AccessTokens}; a provider always fetches.
+ */
+public interface AccessTokenProvider {
+  /** Whether this provider fetches tokens for the client (e.g. provider {@code MICROSOFT}). */
+  boolean supports(OAuthClient client);
+
+  /**
+   * Fetches a new token.
+   *
+   * @param scopes the scopes to ask for, never empty
+   * @param store where a rotated refresh token must be saved, keyed by the client's name
+   * @throws OAuthException with the provider's error code, never the secret
+   */
+  AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store);
+}

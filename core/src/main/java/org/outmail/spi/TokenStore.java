@@ -1,0 +1,43 @@
+package org.outmail.spi;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.outmail.Secret;
+
+/**
+ * Keeps refresh tokens between restarts. A provider that rotates refresh tokens hands out a new
+ * one with each access token; unless it is saved, the next start of the host fails.
+ */
+public interface TokenStore {
+  /** The refresh token saved for the OAuth client, if any. */
+  Optional<Secret> load(String clientName);
+
+  /** Saves a (rotated) refresh token for the OAuth client. */
+  void save(String clientName, Secret refreshToken);
+
+  /** A store that forgets on restart; for tests and app-only clients. */
+  static TokenStore inMemory() {
+    Map<String, Secret> map = new ConcurrentHashMap<>();
+    return new TokenStore() {
+      @Override
+      public Optional<Secret> load(String clientName) {
+        return Optional.ofNullable(map.get(clientName));
+      }
+
+      @Override
+      public void save(String clientName, Secret refreshToken) {
+        map.put(clientName, refreshToken);
+      }
+    };
+  }
+
+  /**
+   * A store in a properties file (created with owner-only permissions where the file system
+   * supports them), written atomically on each save.
+   */
+  static TokenStore file(Path file) {
+    return new FileTokenStore(file);
+  }
+}

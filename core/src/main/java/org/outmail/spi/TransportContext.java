@@ -1,0 +1,29 @@
+package org.outmail.spi;
+
+import java.util.Objects;
+
+/**
+ * What the registry gives a transport besides its mailbox: access tokens for the mailbox's OAuth
+ * client. Shared by all the registry's transports.
+ */
+public final class TransportContext {
+  private final AccessTokens accessTokens;
+
+  private TransportContext(AccessTokens accessTokens) {
+    this.accessTokens = Objects.requireNonNull(accessTokens, "accessTokens == null");
+  }
+
+  public static TransportContext of(AccessTokens accessTokens) {
+    return new TransportContext(accessTokens);
+  }
+
+  /** A context on its own, for a transport used without a registry: standard token providers, in-memory token store. */
+  public static TransportContext standalone() {
+    return new TransportContext(AccessTokens.standard(TokenStore.inMemory()));
+  }
+
+  /** Cached access tokens for OAuth clients. */
+  public AccessTokens accessTokens() {
+    return accessTokens;
+  }
+}
