@@ -1,0 +1,166 @@
+package org.outmail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EmailTest {
+  private static Email.Builder minimal() {
+    return Email.builder().to("alice@example.org").subject("s").text("t");
+  }
+
+  @Test
+  void needsAtLeastOneRecipient() {
+    assertThatThrownBy(() -> Email.builder().subject("s").text("t").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("an email needs at least one recipient (to, cc or bcc)");
+  }
+
+  @Test
+  void aBccAloneIsARecipient() {
+    assertThat(Email.builder().bcc("b@example.org").subject("s").text("t").build().bcc()).containsExactly("b@example.org");
+  }
+
+  @Test
+  void addressesAreNormalised() {
+    Email e = Email.builder().to("  Alice@EXAMPLE.org ").cc("bob@bücher.example").subject("s").text("t").build();
+    assertThat(e.to()).containsExactly("Alice@example.org");
+    assertThat(e.cc()).containsExactly("bob@xn--bcher-kva.example");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "alice@example.org\r\nRCPT TO:<evil@example.org>",
+      "alice@example.org\n",
+      "alice\u0000@example.org",
+      "alice@exa\u0085mple.org",
+      "alice@example.org\u2028",
+      "alice@example.org\u2029",
+      "alice\u010D@example.org",
+      "alice@example.org\u010A",
+      "alice@exa\u760Dmple.org",
+      "alice@exa\u760Ample.org",
+      "alice",
+      "@example.org",
+      "alice@",
+      "alice@localhost",
+      "al ice@example.org",
+      "alice@exa_mple.org",
+      "<alice@example.org>",
+  })
+  void strictAddressValidationRefuses(String address) {
+    assertThatThrownBy(() -> Email.builder().to(address))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("to: ");
+  }
+
+  @Test
+  void lineBreakInAddressIsNamed() {
+    assertThatThrownBy(() -> Email.builder().cc("a@example.org\r\nX: y"))
+        .hasMessage("cc: address contains a forbidden character U+000D at index 13");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Subject\r\nBcc: evil@example.org", "a\nb", "a\u0085b", "a\u2028b", "a\u0000b"})
+  void subjectWithLineBreakIsRefused(String subject) {
+    assertThatThrownBy(() -> Email.builder().subject(subject))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("subject contains a forbidden character");
+  }
+
+  @Test
+  void nonAsciiSubjectIsAllowed() {
+    assertThat(minimal().subject("Papierstau – čeština 日本 \u760D").build().subject()).contains("č");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"From", "to", "CC", "Bcc", "Reply-To", "Subject", "Message-ID", "Date", "MIME-Version",
+      "Content-Type", "content-transfer-encoding", "Sender", "Return-Path"})
+  void structuralHeadersCannotBeSet(String name) {
+    assertThatThrownBy(() -> minimal().header(name, "x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("header " + name + " is set by outmail and cannot be set through header()");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"X Priority", "X:Priority", "", "X-\u00e9", "X-Pri\r\nority"})
+  void invalidHeaderNamesAreRefused(String name) {
+    assertThatThrownBy(() -> minimal().header(name, "1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not a valid field name");
+  }
+
+  @Test
+  void headerValueWithLineBreakIsRefused() {
+    assertThatThrownBy(() -> minimal().header("X-Priority", "1\r\nBcc: evil@example.org"))
+        .hasMessage("header X-Priority contains a forbidden character U+000D at index 1");
+  }
+
+  @Test
+  void customHeadersKeepTheirOrder() {
+    Email e = minimal().header("X-Priority", "1").header("X-Ticket", "4711").build();
+    assertThat(e.headers()).containsExactly(
+        org.assertj.core.api.Assertions.entry("X-Priority", "1"), org.assertj.core.api.Assertions.entry("X-Ticket", "4711"));
+  }
+
+  @Test
+  void pathAttachmentIsReadWhenSentNotWhenBuilt(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("log.txt");
+    Files.writeString(f, "before");
+    Email e = minimal().attach("log.txt", "text/plain", f).build();
+    Files.writeString(f, "after");
+    try (InputStream in = e.attachments().get(0).open()) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("after");
+    }
+    assertThat(e.attachments().get(0).size()).hasValue(5);
+  }
+
+  @Test
+  void byteAttachmentIsCopied() throws Exception {
+    byte[] content = {1, 2, 3};
+    Email e = minimal().attach("a.bin", "application/octet-stream", content).build();
+    content[0] = 9;
+    assertThat(e.attachments().get(0).readAllBytes()).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void missingAttachmentFileIsRefusedAtOnce(@TempDir Path dir) {
+    assertThatThrownBy(() -> minimal().attach("x.txt", "text/plain", dir.resolve("missing.txt")))
+        .hasMessageContaining("is not a readable file");
+  }
+
+  @Test
+  void attachmentContentTypeAndNameAreChecked() {
+    assertThatThrownBy(() -> minimal().attach("a.txt", "text/plain\r\nX: y", new byte[0]))
+        .hasMessageContaining("is not of the form type/subtype");
+    assertThatThrownBy(() -> minimal().attach("a\r\n.txt", "text/plain", new byte[0]))
+        .hasMessageContaining("attachment filename contains a forbidden character");
+    assertThat(minimal().attach("a.txt", "text/plain; charset=UTF-8", new byte[0]).build().attachments()).hasSize(1);
+  }
+
+  @Test
+  void needsASubjectAndABody() {
+    assertThatThrownBy(() -> Email.builder().to("a@example.org").text("t").build()).hasMessage("subject is required");
+    assertThatThrownBy(() -> Email.builder().to("a@example.org").subject("s").build())
+        .hasMessage("an email needs a text or html body, or an attachment");
+  }
+
+  @Test
+  void recordIdIsChecked() {
+    assertThatThrownBy(() -> minimal().recordId("47 11")).hasMessageContaining("recordId '47 11'");
+    assertThatThrownBy(() -> minimal().recordId("4711]\r\n")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void eachEmailGetsItsOwnUniqueId() {
+    assertThat(minimal().build().uniqueId()).isNotEqualTo(minimal().build().uniqueId());
+  }
+}

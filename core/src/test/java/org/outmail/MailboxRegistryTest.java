@@ -1,0 +1,198 @@
+package org.outmail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.outmail.testing.RecordingTransportProvider;
+import org.outmail.testing.RecordingTransportProvider.Recorder;
+
+@Timeout(30)
+class MailboxRegistryTest {
+  static String uniqueId(String base) {
+    return base + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  static Mailbox.Builder out(String id) {
+    return Mailbox.builder(id).emailDisplay(id + "@example.com").protocol(RecordingTransportProvider.PROTOCOL);
+  }
+
+  static Email email() {
+    return Email.builder().to("alice@example.org").subject("Hello").text("body").build();
+  }
+
+  @Test
+  void duplicateIdsAreRefused() {
+    assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(out("a").build()).mailbox(out("a").build()).build())
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("two mailboxes have the id 'a'");
+  }
+
+  @Test
+  void twoDefaultsAreRefused() {
+    assertThatThrownBy(() -> MailboxRegistry.builder()
+        .mailbox(out("a").defaultOutgoing(true).build())
+        .mailbox(out("b").defaultOutgoing(true).build()).build())
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("two mailboxes are the default outgoing mailbox: 'a' and 'b'");
+  }
+
+  @Test
+  void theDefaultMustBeAnOutMailbox() {
+    assertThatThrownBy(() -> MailboxRegistry.builder()
+        .mailbox(Mailbox.builder("inbox").type(MailboxType.IN).defaultOutgoing(true).build()).build())
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("mailbox 'inbox': default-outgoing is set on an IN mailbox; the default must be an OUT mailbox");
+  }
+
+  @Test
+  void protocolWithoutTransportNamesItAndListsThoseFound() {
+    assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(out("a").protocol("pigeon").build()).build())
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageStartingWith("mailbox 'a': no transport for protocol 'pigeon'; transports found: [")
+        .hasMessageContaining("recording");
+  }
+
+  @Test
+  void anInMailboxNeedsNoTransport() {
+    MailboxRegistry r = MailboxRegistry.builder()
+        .mailbox(Mailbox.builder("inbox").type(MailboxType.IN).protocol("imap").build()).build();
+    assertThat(r.mailboxes()).extracting(Mailbox::id).containsExactly("inbox");
+    assertThatThrownBy(() -> r.outgoing("inbox"))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("mailbox 'inbox' is an IN mailbox and cannot send");
+  }
+
+  @Test
+  void transportValidationRunsAtBuild() {
+    assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(out("a").host("invalid.example").build()).build())
+        .hasMessage("recording transport refuses host invalid.example");
+  }
+
+  @Test
+  void unknownHookIsRefusedListingThoseFound() {
+    assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(out("a").postSendHooks("audit").build()).build())
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("mailbox 'a': post-send hook 'audit' is unknown; hooks found: [counting]");
+  }
+
+  @Test
+  void registeredOnlyNeedsADirectory() {
+    assertThatThrownBy(() -> MailboxRegistry.builder()
+        .mailbox(out("a").allowedEmails(AllowedEmails.REGISTERED_ONLY).build()).build())
+        .hasMessageContaining("allowed-emails is REGISTERED_ONLY but the registry has no recipient directory");
+  }
+
+  @Test
+  void unknownIdFailsListingTheKnownOnes() {
+    MailboxRegistry r = MailboxRegistry.builder().mailbox(out("a").build()).mailbox(out("b").build()).build();
+    assertThatThrownBy(() -> r.outgoing("c"))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("no mailbox with id 'c'; known ids: [a, b]");
+  }
+
+  @Test
+  void forRecordUsesTheRecordsMailboxElseTheDefault() {
+    MailboxRegistry r = MailboxRegistry.builder()
+        .mailbox(out("a").build()).mailbox(out("b").defaultOutgoing(true).build()).build();
+    assertThat(r.forRecord(null).mailbox().id()).isEqualTo("b");
+    assertThat(r.forRecord("  ").mailbox().id()).isEqualTo("b");
+    assertThat(r.forRecord("a").mailbox().id()).isEqualTo("a");
+    assertThat(r.defaultOutgoing().mailbox().id()).isEqualTo("b");
+  }
+
+  @Test
+  void noDefaultIsAClearErrorWhenOneIsAskedFor() {
+    MailboxRegistry r = MailboxRegistry.builder().mailbox(out("a").build()).build();
+    assertThatThrownBy(r::defaultOutgoing)
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("no mailbox is the default outgoing mailbox; mailboxes: [a]");
+    assertThatThrownBy(() -> r.forRecord(null)).isInstanceOf(MailboxConfigException.class);
+  }
+
+  @Test
+  void disabledMailboxSendsNothing() {
+    String id = uniqueId("off");
+    MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).enabled(false).defaultOutgoing(true).build()).build();
+    assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
+        .isInstanceOf(MailboxDisabledException.class)
+        .hasMessage("mailbox '" + id + "' is disabled: nothing was sent");
+    assertThat(RecordingTransportProvider.recorder(id).attempts).isEmpty();
+  }
+
+  @Test
+  void noConnectionIsOpenedUntilTheFirstSend() {
+    String id = uniqueId("lazy");
+    MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).build()).build();
+    Recorder rec = RecordingTransportProvider.recorder(id);
+    assertThat(rec.opened).isZero();
+    r.outgoing(id).send(email());
+    r.outgoing(id).send(email());
+    assertThat(rec.opened).isEqualTo(1);
+  }
+
+  @Test
+  void closeClosesTransportsAndTheAsyncExecutor() {
+    String id = uniqueId("close");
+    MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).build()).build();
+    OutgoingMailer mailer = r.outgoing(id);
+    mailer.send(email());
+    r.close();
+    assertThat(RecordingTransportProvider.recorder(id).closed).isTrue();
+    assertThatThrownBy(() -> mailer.sendAsync(email()).get())
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(MailException.class)
+        .hasMessageContaining("the registry is closed");
+    assertThatThrownBy(() -> mailer.send(email())).isInstanceOf(MailException.class).hasMessageContaining("closed");
+  }
+
+  @Test
+  void sendAsyncSendsOnTheRegistrysExecutor() throws Exception {
+    String id = uniqueId("async");
+    try (MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).build()).build()) {
+      SendResult result = r.outgoing(id).sendAsync(email()).get();
+      assertThat(result.acceptedRecipients()).containsExactly("alice@example.org");
+      assertThat(RecordingTransportProvider.recorder(id).attempts).hasSize(1);
+    }
+  }
+
+  @Test
+  void sendAsyncFailsWithTheSameExceptionAsSend() {
+    String id = uniqueId("async-off");
+    try (MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).enabled(false).build()).build()) {
+      assertThatThrownBy(() -> r.outgoing(id).sendAsync(email()).get())
+          .hasCauseInstanceOf(MailboxDisabledException.class);
+    }
+  }
+
+  @Test
+  void checkReportsTheTransportsAnswer() {
+    String id = uniqueId("check");
+    MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).enabled(false).build()).build();
+    RecordingTransportProvider.recorder(id).checkResult =
+        CheckResult.failed("auth", "authentication failed: 535 5.7.8", Duration.ofMillis(3));
+    CheckResult c = r.outgoing(id).check();
+    assertThat(c.ok()).isFalse();
+    assertThat(c.stage()).contains("auth");
+    assertThat(c.message()).isEqualTo("authentication failed: 535 5.7.8");
+  }
+
+  @Test
+  void hookAddedOnTheBuilderWinsOverAnotherOfTheSameName() {
+    PostSendHook mine = new PostSendHook() {
+      @Override
+      public String name() {
+        return "counting";
+      }
+
+      @Override
+      public void afterSend(SentEmail sent) {}
+    };
+    assertThatThrownBy(() -> MailboxRegistry.builder().hook(mine).hook(mine))
+        .hasMessage("two hooks are named 'counting'");
+  }
+}
