@@ -1,0 +1,53 @@
+package org.outmail.owa;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import org.outmail.Encryption;
+import org.outmail.Mailbox;
+import org.outmail.MailboxConfigException;
+import org.outmail.OAuthClient;
+
+/**
+ * Where a mailbox's Graph requests go and as whom: the base URL (from the mailbox's host, port and
+ * encryption), the user whose {@code sendMail} is called, and the token scopes.
+ */
+record GraphEndpoint(URI baseUrl, String host, String user, List<String> scopes) {
+  static final String DEFAULT_HOST = "graph.microsoft.com";
+  static final String DEFAULT_SCOPE = "https://graph.microsoft.com/.default";
+
+  /**
+   * @throws MailboxConfigException naming the field when the mailbox cannot be sent through Graph
+   */
+  static GraphEndpoint of(Mailbox mailbox) {
+    OAuthClient client = mailbox.oauthClient().orElseThrow(() -> fail(mailbox, "oauth-client",
+        "is required for protocol owa (an app registration with the Mail.Send application permission)"));
+    String host = mailbox.host().orElse(DEFAULT_HOST);
+    boolean loopback = isLoopback(host);
+    String scheme = "https";
+    if (mailbox.encryption() == Encryption.NONE) {
+      if (!loopback) {
+        throw fail(mailbox, "encryption", "NONE (plain http) is allowed for protocol owa only on loopback hosts, not " + host);
+      }
+      scheme = "http";
+    }
+    String authority = host + (mailbox.explicitPort().isPresent() ? ":" + mailbox.explicitPort().getAsInt() : "");
+    URI base = URI.create(scheme + "://" + authority + "/v1.0");
+    List<String> scopes = !client.scopes().isEmpty() ? client.scopes()
+        : List.of(loopback || host.equals(DEFAULT_HOST) ? DEFAULT_SCOPE : "https://" + host + "/.default");
+    return new GraphEndpoint(base, host.toLowerCase(Locale.ROOT), mailbox.sendAs().orElse(mailbox.emailDisplay()), scopes);
+  }
+
+  static boolean isLoopback(String host) {
+    return host.equals("127.0.0.1") || host.equalsIgnoreCase("localhost") || host.equals("[::1]");
+  }
+
+  /** Whether plain http may be used for this URI: only for a loopback host. */
+  static boolean plainHttpAllowed(URI uri) {
+    return uri.getHost() != null && isLoopback(uri.getHost());
+  }
+
+  private static MailboxConfigException fail(Mailbox mailbox, String field, String problem) {
+    return new MailboxConfigException(mailbox.id(), field, "mailbox '" + mailbox.id() + "': " + field + " " + problem);
+  }
+}
