@@ -182,6 +182,55 @@ class MailboxRegistryTest {
   }
 
   @Test
+  void sendAsyncIsBoundedAndRefusesWhenItsQueueIsFull() throws Exception {
+    String id = uniqueId("bounded");
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    RecordingTransportProvider.recorder(id).then(m -> {
+      started.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return org.outmail.spi.TransportReceipt.accepted(m.recipients(), "250");
+    });
+    try (MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).build()).asyncThreads(1).asyncQueueCapacity(1).build()) {
+      OutgoingMailer mailer = r.outgoing(id);
+      var first = mailer.sendAsync(email());
+      started.await();
+      var queued = mailer.sendAsync(email());
+      var refused = mailer.sendAsync(email());
+      assertThatThrownBy(refused::get).hasCauseInstanceOf(MailException.class).hasMessageContaining("too many sends are queued");
+      release.countDown();
+      assertThat(first.get().attempts()).isEqualTo(1);
+      assertThat(queued.get().attempts()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void tokenProvidersAddedOnTheBuilderReachTheTransport() {
+    String id = uniqueId("oauth");
+    org.outmail.spi.AccessTokenProvider fixed = new org.outmail.spi.AccessTokenProvider() {
+      @Override
+      public boolean supports(OAuthClient client) {
+        return true;
+      }
+
+      @Override
+      public org.outmail.spi.AccessToken fetch(OAuthClient client, java.util.List<String> scopes, org.outmail.spi.TokenStore store) {
+        return new org.outmail.spi.AccessToken(Secret.of("token-for-" + client.name()), java.time.Instant.now().plusSeconds(3600));
+      }
+    };
+    OAuthClient client = OAuthClient.builder("google").provider(OAuthProvider.GOOGLE).clientId("c").clientSecret(Secret.of("s")).build();
+    MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).oauthClient(client).build()).accessTokenProvider(fixed).build();
+    r.outgoing(id).send(email());
+    org.outmail.spi.TransportContext context = RecordingTransportProvider.recorder(id).context;
+    assertThat(context.accessTokens().get(client, java.util.List.of("https://mail.google.com/")).token().value())
+        .isEqualTo("token-for-google");
+  }
+
+  @Test
   void hookAddedOnTheBuilderWinsOverAnotherOfTheSameName() {
     PostSendHook mine = new PostSendHook() {
       @Override
