@@ -5,6 +5,7 @@ import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.RequestOption;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
+import com.microsoft.kiota.http.KiotaClientFactory;
 import com.microsoft.kiota.http.middleware.RetryHandler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import org.outmail.Mailbox;
 
 /**
  * The HTTP side of a mailbox's Graph access: the SDK's client, built from the SDK's own factory
- * (keeping its middleware) but without its retry handler, with the mailbox's finite timeouts, and
+ * and default Graph middleware but without its retry handler, with the mailbox's finite timeouts, and
  * a plain client for upload-session chunks.
  *
  * <p>Retries belong to outmail's pipeline: the SDK's handler would resend a {@code sendMail} after
@@ -37,7 +38,7 @@ final class GraphHttp {
       }
     }
     Duration call = mailbox.connectTimeout().plus(mailbox.writeTimeout()).plus(mailbox.readTimeout());
-    this.okHttp = GraphClientFactory.create(interceptors)
+    this.okHttp = KiotaClientFactory.create(interceptors)
         .connectTimeout(mailbox.connectTimeout())
         .readTimeout(mailbox.readTimeout())
         .writeTimeout(mailbox.writeTimeout())

@@ -1,0 +1,82 @@
+package org.outmail.owa;
+
+import com.microsoft.graph.users.item.sendmail.SendMailPostRequestBody;
+import org.outmail.CheckResult;
+import org.outmail.Mailbox;
+import org.outmail.OAuthClient;
+import org.outmail.TransportException;
+import org.outmail.spi.AccessTokens;
+import org.outmail.spi.MailTransport;
+import org.outmail.spi.OutgoingMessage;
+import org.outmail.spi.TransportReceipt;
+
+/**
+ * Sends one mailbox's messages through Microsoft Graph: {@code POST /users/{user}/sendMail}, or a
+ * draft with upload sessions when the message is too large for one request. One attempt per
+ * {@link #send}; outmail's pipeline decides about retries.
+ */
+final class OwaTransport implements MailTransport {
+  static final String ACCEPTED = "202 Accepted";
+
+  private final Mailbox mailbox;
+  private final GraphEndpoint endpoint;
+  private final GraphTokenSource tokens;
+  private final GraphHttp http;
+  private final DraftSender drafts;
+  private final MailboxCheck check;
+
+  OwaTransport(Mailbox mailbox, GraphEndpoint endpoint, AccessTokens accessTokens) {
+    OAuthClient client = mailbox.oauthClient().orElseThrow();
+    this.mailbox = mailbox;
+    this.endpoint = endpoint;
+    this.tokens = new GraphTokenSource(accessTokens, client, endpoint);
+    this.http = new GraphHttp(mailbox, endpoint, tokens);
+    this.drafts = new DraftSender(http.graph, new ChunkUploader(http.uploads, ChunkUploader.DEFAULT_CHUNK), endpoint);
+    this.check = new MailboxCheck(mailbox, endpoint, tokens, http.graph);
+  }
+
+  @Override
+  public TransportReceipt send(OutgoingMessage message) {
+    MessageMapper.checkHeaders(message);
+    tokens.token(); // an OAuthException now, before any Graph request, says what is wrong with the client
+    try {
+      if (MessageMapper.estimatedRequestBytes(message) > MessageMapper.REQUEST_LIMIT) {
+        drafts.send(message);
+      } else {
+        sendMail(message);
+      }
+    } catch (TransportException e) {
+      if (e.replyCode() == 401) {
+        tokens.renewNext();
+      }
+      throw e;
+    }
+    return TransportReceipt.accepted(message.recipients(), ACCEPTED);
+  }
+
+  private void sendMail(OutgoingMessage message) {
+    SendMailPostRequestBody body = new SendMailPostRequestBody();
+    body.setMessage(MessageMapper.message(message, message.attachments(), null));
+    body.setSaveToSentItems(mailbox.saveToSentItems());
+    try {
+      http.graph.users().byUserId(endpoint.user()).sendMail().post(body);
+    } catch (RuntimeException e) {
+      throw GraphErrors.toTransportException(mailbox.id(), "sendMail", e, true);
+    }
+  }
+
+  @Override
+  public CheckResult check() {
+    return check.run();
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  @Override
+  public String toString() {
+    return "OwaTransport{mailbox=" + mailbox.id() + ", user=" + endpoint.user() + ", graph=" + endpoint.baseUrl() + "}";
+  }
+}

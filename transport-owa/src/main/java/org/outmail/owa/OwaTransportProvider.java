@@ -1,0 +1,34 @@
+package org.outmail.owa;
+
+import org.outmail.Mailbox;
+import org.outmail.spi.MailTransport;
+import org.outmail.spi.TransportContext;
+import org.outmail.spi.TransportProvider;
+
+/**
+ * Protocol {@code owa}: sends as a Microsoft 365 mailbox through Microsoft Graph ({@code
+ * sendMail}), with an app-only token of the mailbox's OAuth client.
+ *
+ * <p>Mailbox fields used: {@code email-display} (the From address and, unless {@code send-as}
+ * names another user, the mailbox sent from), {@code display-name}, {@code host} (default {@code
+ * graph.microsoft.com}), {@code port}, {@code encryption} ({@code NONE}, plain http, only on
+ * loopback), {@code oauth-client} (required), timeouts and {@code save-to-sent-items}.
+ */
+public final class OwaTransportProvider implements TransportProvider {
+  public OwaTransportProvider() {}
+
+  @Override
+  public String protocol() {
+    return "owa";
+  }
+
+  @Override
+  public void validate(Mailbox mailbox) {
+    GraphEndpoint.of(mailbox);
+  }
+
+  @Override
+  public MailTransport open(Mailbox mailbox, TransportContext context) {
+    return new OwaTransport(mailbox, GraphEndpoint.of(mailbox), context.accessTokens());
+  }
+}
