@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code outmail check}: the Check button, for each mailbox or the named ones. */
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
     description = {"Runs Check on each OUT mailbox (or the named ones): connects, negotiates TLS and "
         + "authenticates (or gets a token), and prints one line per mailbox: OK, FAILED [stage] or "
         + "SKIPPED for IN mailboxes.",
@@ -43,6 +43,7 @@ final class CheckCommand implements Callable<Integer> {
       }
       int width = targets.stream().mapToInt(m -> m.id().length()).max().orElse(0);
       List<String> failed = new ArrayList<>();
+      int checked = 0;
       for (Mailbox m : targets) {
         String id = m.id() + " ".repeat(width - m.id().length());
         if (m.type() != MailboxType.OUT) {
@@ -50,6 +51,7 @@ final class CheckCommand implements Callable<Integer> {
           continue;
         }
         CheckResult result = registry.outgoing(m.id()).check();
+        checked++;
         out.println(id + "  " + line(result));
         out.flush();
         if (!result.ok()) {
@@ -58,7 +60,7 @@ final class CheckCommand implements Callable<Integer> {
       }
       if (!failed.isEmpty()) {
         spec.commandLine().getErr().println(spec.qualifiedName() + ": check failed for "
-            + String.join(", ", failed) + " (" + failed.size() + " of " + targets.size() + ")");
+            + String.join(", ", failed) + " (" + failed.size() + " of " + checked + ")");
         return OutmailCli.FAILED;
       }
     }

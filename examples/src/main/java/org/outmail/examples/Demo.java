@@ -110,9 +110,11 @@ public final class Demo {
 
   private void check(MailboxRegistry registry) {
     heading("2) Check on each OUT mailbox");
+    int width = registry.mailboxes().stream().mapToInt(m -> m.id().length()).max().orElse(0);
     for (Mailbox m : registry.mailboxes()) {
       if (m.type() == MailboxType.OUT) {
-        out.println("   " + m.id() + ": " + CheckCommand.line(registry.outgoing(m.id()).check()));
+        String id = m.id() + " ".repeat(width - m.id().length());
+        out.println("   " + id + "  " + CheckCommand.line(registry.outgoing(m.id()).check()));
       }
     }
   }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code outmail list}: the grid of mailboxes. Makes no connection. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
     description = "Prints the mailboxes of the file as a table: id, name, type, status, from, protocol, "
         + "host:port, encryption, default. Connects to nothing.")
 final class ListCommand implements Callable<Integer> {

@@ -1,6 +1,10 @@
 package org.outmail.examples;
 
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.outmail.MailException;
 import org.outmail.MailboxConfigException;
 import picocli.CommandLine;
@@ -23,15 +27,9 @@ import picocli.CommandLine.ParseResult;
     versionProvider = OutmailCli.Version.class,
     description = "Lists, checks and tries the mailboxes of an outmail configuration file.",
     subcommands = {ListCommand.class, CheckCommand.class, SendCommand.class, HelpCommand.class},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        "0:success",
-        "1:a check failed, or the send failed (server refused, mailbox disabled, every recipient blocked)",
-        "2:usage error: unknown or missing option, bad address, unreadable --text-file or --attach",
-        "3:configuration error: unreadable file, unknown key, bad value, unknown mailbox"},
     footerHeading = "%n",
     footer = "Passwords and client secrets are never options: the configuration file refers to them "
-        + "as ${env:NAME} or ${file:path}.")
+        + "as $${env:NAME} or $${file:path}.")
 public final class OutmailCli {
   /** The command succeeded. */
   public static final int OK = 0;
@@ -48,10 +46,28 @@ public final class OutmailCli {
     System.exit(execute(out, err, args));
   }
 
+  private static final Map<String, String> EXIT_CODES = exitCodes();
+
+  private static Map<String, String> exitCodes() {
+    Map<String, String> codes = new LinkedHashMap<>();
+    codes.put(Integer.toString(OK), "success");
+    codes.put(Integer.toString(FAILED),
+        "a check failed, or the send failed (server refused, mailbox disabled, every recipient blocked)");
+    codes.put(Integer.toString(USAGE),
+        "usage error: unknown or missing option, bad address, unreadable --text-file or --attach");
+    codes.put(Integer.toString(CONFIG),
+        "configuration error: unreadable file, unknown key, bad value, unknown mailbox");
+    return Collections.unmodifiableMap(codes);
+  }
+
   /** Runs a command line, writing to {@code out} and {@code err}, and returns its exit code. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new OutmailCli())
-        .setOut(out)
+    CommandLine cli = new CommandLine(new OutmailCli());
+    for (CommandLine command : List.of(cli, cli.getSubcommands().get("list"), cli.getSubcommands().get("check"),
+        cli.getSubcommands().get("send"))) {
+      command.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
+    }
+    cli.setOut(out)
         .setErr(err)
         .setParameterExceptionHandler(OutmailCli::usageError)
         .setExecutionExceptionHandler(OutmailCli::failure);

@@ -24,7 +24,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code outmail send}: sends one email through a mailbox, as a host application would. */
-@Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "send", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
+    sortOptions = false,
     description = {"Sends an email through the named mailbox, or the default outgoing one, applying its "
         + "rules: exclude expression, allowed emails, subject prefix, post-send hooks.",
         "Prints the Message-ID, the subject as sent and the recipients accepted and blocked."})
@@ -124,7 +125,8 @@ final class SendCommand implements Callable<Integer> {
     out.println("Mailbox:    " + r.mailboxId());
     out.println("Message-ID: " + r.messageId());
     out.println("Subject:    " + r.subject());
-    out.println("Accepted:   " + (r.acceptedRecipients().isEmpty() ? "none" : String.join(", ", r.acceptedRecipients())));
+    List<String> accepted = r.acceptedRecipients();
+    out.println("Accepted:   " + (accepted.isEmpty() ? "none" : String.join(", ", accepted)));
     if (r.blockedRecipients().isEmpty()) {
       out.println("Blocked:    none");
     }

@@ -1,0 +1,86 @@
+package org.outmail.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CheckCommandTest {
+  @TempDir
+  Path dir;
+
+  private SmtpServer server;
+
+  @BeforeEach
+  void startServer() {
+    server = SmtpServer.start();
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.close();
+  }
+
+  @Test
+  void checkPassesForEveryOutMailboxAndSkipsInMailboxes() {
+    Path config = TestConfig.write(dir, server.port());
+
+    Cli cli = Cli.run("check", "--config", config.toString());
+
+    assertThat(cli.exitCode()).isZero();
+    assertThat(cli.err()).isEmpty();
+    assertThat(cli.out().split("\n")).satisfiesExactlyInAnyOrder(
+        l -> assertThat(l).startsWith("support  OK       "),
+        l -> assertThat(l).startsWith("sales    OK       "),
+        l -> assertThat(l).isEqualTo("inbox    SKIPPED  IN mailbox: outmail checks outgoing mailboxes only"));
+    assertThat(cli.out()).contains(Integer.toString(server.port()));
+  }
+
+  @Test
+  void checkOfNamedMailboxChecksOnlyThatOne() {
+    Path config = TestConfig.write(dir, server.port());
+
+    Cli cli = Cli.run("check", "--config", config.toString(), "sales");
+
+    assertThat(cli.exitCode()).isZero();
+    assertThat(cli.out().split("\n")).singleElement().asString().startsWith("sales  OK");
+  }
+
+  @Test
+  void checkFailsWithExitCodeOneWhenNothingListens() {
+    int closed = TestConfig.closedPort();
+    Path config = TestConfig.write(dir, server.port(),
+        "outmail.mailbox.broken.name=Broken",
+        "outmail.mailbox.broken.email-display=broken@example.com",
+        "outmail.mailbox.broken.host=127.0.0.1",
+        "outmail.mailbox.broken.port=" + closed,
+        "outmail.mailbox.broken.encryption=NONE",
+        "outmail.mailbox.broken.connect-timeout=2s");
+
+    Cli cli = Cli.run("check", "--config", config.toString());
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.FAILED);
+    assertThat(cli.out()).containsPattern("(?m)^broken   FAILED   \\[\\w+] .*127\\.0\\.0\\.1:" + closed);
+    assertThat(cli.out()).containsPattern("(?m)^support  OK ");
+    assertThat(cli.errLines()).containsExactly("outmail check: check failed for broken (1 of 3)");
+  }
+
+  @Test
+  void checkOfUnknownMailboxIsAConfigurationErrorListingTheKnownOnes() {
+    Path config = TestConfig.write(dir, server.port());
+
+    Cli cli = Cli.run("check", "--config", config.toString(), "support", "nope");
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.CONFIG);
+    assertThat(cli.out()).isEmpty();
+    assertThat(cli.errLines()).singleElement().asString()
+        .startsWith("outmail check: no mailbox with id 'nope'; known ids: [")
+        .contains("support", "sales", "inbox");
+  }
+}

@@ -1,0 +1,19 @@
+package org.outmail.examples;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/** Runs {@link OutmailCli} in this JVM and keeps its exit code, standard output and standard error. */
+record Cli(int exitCode, String out, String err) {
+  static Cli run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = OutmailCli.execute(new PrintWriter(out), new PrintWriter(err), args);
+    return new Cli(code, out.toString(), err.toString());
+  }
+
+  /** The lines of standard error, without the last line break. */
+  String[] errLines() {
+    return err.isEmpty() ? new String[0] : err.stripTrailing().split("\\R");
+  }
+}

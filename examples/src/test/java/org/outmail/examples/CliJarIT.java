@@ -1,0 +1,106 @@
+package org.outmail.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runnable jar as a user runs it: {@code java -jar outmail-examples-VERSION-cli.jar}, in its own
+ * JVM. Proves that the shaded jar still finds the transports and the hook by ServiceLoader (their
+ * {@code META-INF/services} files merged), that exit codes reach the shell, and that the demo's JVM
+ * exits by itself.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CliJarIT {
+  @TempDir
+  Path dir;
+
+  private SmtpServer server;
+
+  @BeforeEach
+  void startServer() {
+    server = SmtpServer.start();
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.close();
+  }
+
+  @Test
+  void jarChecksAndSendsThroughTheSmtpTransportFoundByServiceLoader() throws Exception {
+    Path config = TestConfig.write(dir, server.port());
+
+    Run check = java("-jar", jar(), "check", "--config", config.toString());
+    assertThat(check.exitCode()).as(check.err()).isZero();
+    assertThat(check.out()).contains("support  OK ").contains("sales    OK ");
+
+    Run send = java("-jar", jar(), "send", "--config", config.toString(), "--to", "alice@example.org",
+        "--subject", "Printer jammed", "--record", "4711", "--text", "On it.");
+    assertThat(send.exitCode()).as(send.err()).isZero();
+    assertThat(send.out()).contains("Subject:    [TICKET#4711] Printer jammed")
+        .contains("[audit] mailbox 'support' sent");
+    assertThat(server.received(1).get(0).getSubject()).isEqualTo("[TICKET#4711] Printer jammed");
+  }
+
+  @Test
+  void jarExitCodesReachTheShell() throws Exception {
+    Path bad = TestConfig.write(dir, server.port(), "outmail.mailbox.support.colour=blue");
+
+    Run config = java("-jar", jar(), "list", "--config", bad.toString());
+    Run usage = java("-jar", jar(), "send");
+    Run version = java("-jar", jar(), "--version");
+
+    assertThat(config.exitCode()).isEqualTo(3);
+    assertThat(config.err()).startsWith("outmail list: outmail.mailbox.support.colour: unknown key");
+    assertThat(usage.exitCode()).isEqualTo(2);
+    assertThat(version.exitCode()).isZero();
+    assertThat(version.out()).startsWith("outmail 0.");
+  }
+
+  @Test
+  void demoRunsFromTheJarAndItsJvmExitsByItself() throws Exception {
+    Run demo = java("-cp", jar(), Demo.class.getName());
+
+    assertThat(demo.exitCode()).as(demo.err()).isZero();
+    assertThat(demo.out()).contains("Subject:    [TICKET#4711] Printer on floor 2 is jammed")
+        .contains("record id parsed back: 4711")
+        .endsWith("Done.\n");
+  }
+
+  private static String jar() {
+    String jar = System.getProperty("outmail.cli.jar");
+    assertThat(jar).as("system property outmail.cli.jar (set by failsafe)").isNotNull();
+    assertThat(Path.of(jar)).exists();
+    return jar;
+  }
+
+  private Run java(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    p.getOutputStream().close();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("still running after 60 s: " + command);
+    }
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private record Run(int exitCode, String out, String err) {}
+}

@@ -1,0 +1,76 @@
+package org.outmail.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ListCommandTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void listPrintsEveryMailboxAsAnAlignedTable() {
+    Path config = TestConfig.write(dir, 2525);
+
+    Cli cli = Cli.run("list", "--config", config.toString());
+
+    assertThat(cli.exitCode()).isZero();
+    assertThat(cli.err()).isEmpty();
+    String[] lines = cli.out().split("\n");
+    assertThat(lines).hasSize(4);
+    assertThat(lines[0]).matches(
+        "ID\\s+NAME\\s+TYPE\\s+STATUS\\s+FROM\\s+PROTOCOL\\s+HOST:PORT\\s+ENCRYPTION\\s+DEFAULT");
+    assertThat(lines).anySatisfy(l -> assertThat(l).matches("support\\s+Service Desk\\s+OUT\\s+ENABLED\\s+"
+        + "Your Service Desk <support@example.com>\\s+smtp\\s+127\\.0\\.0\\.1:2525\\s+NONE\\s+yes"));
+    assertThat(lines).anySatisfy(l -> assertThat(l).matches("sales\\s+Sales Team\\s+OUT\\s+ENABLED\\s+"
+        + "Example Sales <sales@example.com>\\s+smtp\\s+127\\.0\\.0\\.1:2525\\s+NONE"));
+    assertThat(lines).anySatisfy(l -> assertThat(l).matches("inbox\\s+Service Desk Inbox\\s+IN\\s+ENABLED\\s+"
+        + "support@example.com\\s+imap\\s+imap\\.example\\.com:993\\s+SSL_TLS"));
+    for (String column : new String[] {"NAME", "TYPE", "FROM", "HOST:PORT", "DEFAULT"}) {
+      int at = lines[0].indexOf(column);
+      for (String line : lines) {
+        if (line.length() <= at) {
+          continue; // an empty last column
+        }
+        assertThat(line.charAt(at - 1)).as("column %s starts at %d in: %s", column, at, line).isEqualTo(' ');
+        assertThat(line.charAt(at - 2)).as("column %s in: %s", column, line).isEqualTo(' ');
+      }
+    }
+  }
+
+  @Test
+  void listShowsDisabledMailboxes() {
+    Path config = TestConfig.write(dir, 2525, "outmail.mailbox.sales.status=DISABLED");
+
+    Cli cli = Cli.run("list", "--config", config.toString());
+
+    assertThat(cli.exitCode()).isZero();
+    assertThat(cli.out()).containsPattern("sales\\s+Sales Team\\s+OUT\\s+DISABLED");
+  }
+
+  @Test
+  void listOfMissingFileIsAConfigurationError() {
+    Path missing = dir.resolve("nope.properties");
+
+    Cli cli = Cli.run("list", "--config", missing.toString());
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.CONFIG);
+    assertThat(cli.errLines()).hasSize(1);
+    assertThat(cli.err()).startsWith("outmail list: cannot read mailbox configuration " + missing);
+    assertThat(cli.out()).isEmpty();
+  }
+
+  @Test
+  void listWithoutConfigIsAUsageError() {
+    Cli cli = Cli.run("list");
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.USAGE);
+    assertThat(cli.errLines()).containsExactly(
+        "outmail list: Missing required option: '--config=FILE' (see outmail list --help)");
+  }
+}

@@ -1,0 +1,109 @@
+package org.outmail.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What every command shares: help, exit codes, one-line errors for a bad configuration file. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class OutmailCliTest {
+  @TempDir
+  Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"list", "check", "send"})
+  void everyCommandHasHelp(String command) {
+    Cli cli = Cli.run(command, "--help");
+
+    assertThat(cli.exitCode()).isZero();
+    assertThat(cli.out()).startsWith("Usage: outmail " + command + " ").contains("--config=FILE");
+    assertThat(cli.err()).isEmpty();
+  }
+
+  @Test
+  void topLevelHelpListsCommandsAndExitCodes() {
+    Cli cli = Cli.run("--help");
+
+    assertThat(cli.exitCode()).isZero();
+    assertThat(cli.out()).contains("list", "check", "send", "Exit codes:",
+        "0   success", "1   a check failed", "2   usage error", "3   configuration error", "${env:NAME}");
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    Cli cli = Cli.run();
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.USAGE);
+    assertThat(cli.errLines()).containsExactly("outmail: Missing required subcommand (see outmail --help)");
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    Cli cli = Cli.run("list", "--config", "x.properties", "--password", "secret");
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.USAGE);
+    assertThat(cli.errLines()).singleElement().asString().startsWith("outmail list: Unknown option");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"list", "check"})
+  void unknownKeyIsAConfigurationErrorNamingTheKey(String command) {
+    List<String> lines = TestConfig.mailboxes(2525);
+    lines.add("outmail.mailbox.support.colour=blue");
+    Path config = TestConfig.write(dir, lines);
+
+    Cli cli = Cli.run(command, "--config", config.toString());
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.CONFIG);
+    assertThat(cli.out()).isEmpty();
+    assertThat(cli.errLines()).singleElement().asString()
+        .startsWith("outmail " + command + ": outmail.mailbox.support.colour: unknown key");
+  }
+
+  @Test
+  void badValueIsAConfigurationErrorNamingTheKey() {
+    List<String> lines = TestConfig.mailboxes(2525);
+    lines.replaceAll(l -> l.startsWith("outmail.mailbox.sales.port=") ? "outmail.mailbox.sales.port=smtp" : l);
+    Path config = TestConfig.write(dir, lines);
+
+    Cli cli = Cli.run("list", "--config", config.toString());
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.CONFIG);
+    assertThat(cli.errLines()).containsExactly(
+        "outmail list: outmail.mailbox.sales.port: 'smtp' is not a whole number");
+  }
+
+  @Test
+  void passwordComesFromTheFileReferenceAndNeverShows() throws Exception {
+    Path secret = Files.writeString(dir.resolve("smtp-password"), "s3cr3t-value\n");
+    Path config = TestConfig.write(dir, 2525,
+        "outmail.mailbox.inbox.username=support@example.com",
+        "outmail.mailbox.inbox.password=${file:" + secret + "}");
+
+    Cli cli = Cli.run("list", "--config", config.toString());
+
+    assertThat(cli.exitCode()).isZero();
+    assertThat(cli.out()).doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void unsetEnvironmentReferenceIsAConfigurationError() {
+    Path config = TestConfig.write(dir, 2525,
+        "outmail.mailbox.inbox.username=support@example.com",
+        "outmail.mailbox.inbox.password=${env:OUTMAIL_TEST_SURELY_UNSET_VARIABLE}");
+
+    Cli cli = Cli.run("list", "--config", config.toString());
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.CONFIG);
+    assertThat(cli.errLines()).containsExactly("outmail list: outmail.mailbox.inbox.password: "
+        + "environment variable OUTMAIL_TEST_SURELY_UNSET_VARIABLE is not set");
+  }
+}

@@ -1,0 +1,190 @@
+package org.outmail.smtp;
+
+import jakarta.activation.DataHandler;
+import jakarta.activation.DataSource;
+import jakarta.mail.Address;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MailDateFormat;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UnsupportedEncodingException;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.TimeZone;
+import org.outmail.Attachment;
+import org.outmail.spi.OutgoingMessage;
+
+/**
+ * Turns an {@link OutgoingMessage} into MIME, once: text, HTML, both as {@code
+ * multipart/alternative}, attachments in {@code multipart/mixed}, streamed from their file when
+ * sent. Every non-ASCII header text is RFC 2047-encoded; Bcc goes in the envelope only.
+ */
+final class MimeBuilder {
+  private static final String UTF_8 = "UTF-8";
+
+  /** The MIME message and its envelope recipients (To, Cc and Bcc). */
+  record Prepared(MimeMessage mime, Address[] envelope) {}
+
+  private final Session session;
+
+  MimeBuilder(Session session) {
+    this.session = session;
+  }
+
+  /**
+   * @throws MessagingException if the message cannot be put into MIME
+   */
+  Prepared build(OutgoingMessage m) throws MessagingException {
+    MimeMessage mime = new FixedIdMimeMessage(session, m.messageId());
+    try {
+      mime.setFrom(m.fromName().isPresent()
+          ? new InternetAddress(m.fromAddress(), m.fromName().get(), UTF_8)
+          : new InternetAddress(m.fromAddress()));
+    } catch (UnsupportedEncodingException e) {
+      throw new MessagingException("UTF-8 is not supported", e);
+    }
+    setAddresses(mime, Message.RecipientType.TO, m.to());
+    setAddresses(mime, Message.RecipientType.CC, m.cc());
+    if (!m.replyTo().isEmpty()) {
+      mime.setReplyTo(addresses(m.replyTo()));
+    }
+    mime.setSubject(m.subject(), UTF_8);
+    MailDateFormat format = new MailDateFormat();
+    format.setTimeZone(TimeZone.getTimeZone(m.date().getZone()));
+    mime.setHeader("Date", format.format(Date.from(m.date().toInstant())));
+    for (Map.Entry<String, String> h : m.headers().entrySet()) {
+      mime.addHeader(h.getKey(), encodeHeader(h.getKey(), h.getValue()));
+    }
+
+    if (m.attachments().isEmpty()) {
+      setBody(mime, m);
+    } else {
+      MimeMultipart mixed = new MimeMultipart("mixed");
+      MimeBodyPart body = new MimeBodyPart();
+      setBody(body, m);
+      mixed.addBodyPart(body);
+      for (Attachment a : m.attachments()) {
+        mixed.addBodyPart(attachmentPart(a));
+      }
+      mime.setContent(mixed);
+    }
+    mime.saveChanges();
+    return new Prepared(mime, addresses(m.recipients()));
+  }
+
+  private static void setBody(Part part, OutgoingMessage m) throws MessagingException {
+    String text = m.text().orElse(null);
+    String html = m.html().orElse(null);
+    if (text != null && html != null) {
+      MimeMultipart alternative = new MimeMultipart("alternative");
+      MimeBodyPart plain = new MimeBodyPart();
+      plain.setText(text, UTF_8, "plain");
+      alternative.addBodyPart(plain);
+      MimeBodyPart rich = new MimeBodyPart();
+      rich.setText(html, UTF_8, "html");
+      alternative.addBodyPart(rich);
+      part.setContent(alternative);
+    } else if (html != null) {
+      setText(part, html, "html");
+    } else {
+      setText(part, text == null ? "" : text, "plain");
+    }
+  }
+
+  private static void setText(Part part, String text, String subtype) throws MessagingException {
+    if (part instanceof MimeMessage msg) {
+      msg.setText(text, UTF_8, subtype);
+    } else {
+      ((MimeBodyPart) part).setText(text, UTF_8, subtype);
+    }
+  }
+
+  private static MimeBodyPart attachmentPart(Attachment a) throws MessagingException {
+    MimeBodyPart part = new MimeBodyPart();
+    part.setDataHandler(new DataHandler(new AttachmentSource(a)));
+    part.setDisposition(Part.ATTACHMENT);
+    part.setFileName(a.filename());
+    part.setHeader("Content-Type", a.contentType());
+    // set now so that Angus does not read the whole file to choose an encoding
+    part.setHeader("Content-Transfer-Encoding", "base64");
+    return part;
+  }
+
+  private static void setAddresses(MimeMessage mime, Message.RecipientType type, List<String> list)
+      throws MessagingException {
+    if (!list.isEmpty()) {
+      mime.setRecipients(type, addresses(list));
+    }
+  }
+
+  private static InternetAddress[] addresses(List<String> list) throws AddressException {
+    InternetAddress[] out = new InternetAddress[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new InternetAddress(list.get(i), true);
+    }
+    return out;
+  }
+
+  private static String encodeHeader(String name, String value) throws MessagingException {
+    try {
+      return MimeUtility.fold(name.length() + 2, MimeUtility.encodeText(value, UTF_8, null));
+    } catch (UnsupportedEncodingException e) {
+      throw new MessagingException("UTF-8 is not supported", e);
+    }
+  }
+
+  /** Keeps the Message-ID core chose: Angus would otherwise make a new one on saveChanges. */
+  static final class FixedIdMimeMessage extends MimeMessage {
+    private final String messageId;
+
+    FixedIdMimeMessage(Session session, String messageId) {
+      super(session);
+      this.messageId = messageId;
+    }
+
+    @Override
+    protected void updateMessageID() throws MessagingException {
+      setHeader("Message-ID", messageId);
+    }
+  }
+
+  /** An attachment's content, opened anew (and streamed) each time the message is written. */
+  static final class AttachmentSource implements DataSource {
+    private final Attachment attachment;
+
+    AttachmentSource(Attachment attachment) {
+      this.attachment = attachment;
+    }
+
+    @Override
+    public InputStream getInputStream() throws IOException {
+      return attachment.open();
+    }
+
+    @Override
+    public OutputStream getOutputStream() throws IOException {
+      throw new IOException("attachment " + attachment.filename() + " is read-only");
+    }
+
+    @Override
+    public String getContentType() {
+      return attachment.contentType();
+    }
+
+    @Override
+    public String getName() {
+      return attachment.filename();
+    }
+  }
+}

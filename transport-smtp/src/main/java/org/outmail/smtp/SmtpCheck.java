@@ -1,0 +1,82 @@
+package org.outmail.smtp;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.outmail.CheckResult;
+import org.outmail.Encryption;
+import org.outmail.Mailbox;
+import org.outmail.OAuthException;
+
+/**
+ * The Check button: opens a connection of its own (never a pooled one), negotiates TLS, reads
+ * EHLO, authenticates, says {@code QUIT}, and reports the server, the TLS version and the auth
+ * mechanism, or the stage that failed and what the server said.
+ */
+final class SmtpCheck {
+  private final Mailbox mailbox;
+  private final SmtpAuth auth;
+  private final SSLContext tls;
+  private final ScheduledExecutorService scheduler;
+  private final SmtpFailures failures;
+
+  SmtpCheck(Mailbox mailbox, SmtpAuth auth, SSLContext tls, ScheduledExecutorService scheduler, SmtpFailures failures) {
+    this.mailbox = mailbox;
+    this.auth = auth;
+    this.tls = tls;
+    this.scheduler = scheduler;
+    this.failures = failures;
+  }
+
+  CheckResult run() {
+    long start = System.nanoTime();
+    AtomicReference<SSLSocket> tlsSocket = new AtomicReference<>();
+    Session session = SmtpSessions.create(mailbox, auth.kind(), tls, scheduler, tlsSocket::set);
+    Connector connector = new Connector(mailbox, session, auth);
+    AtomicReference<SmtpConnection> opening = new AtomicReference<>();
+    SmtpConnection c;
+    try {
+      c = connector.open(opening::set);
+    } catch (MessagingException | OAuthException | IllegalStateException e) {
+      SmtpFailures.Diagnosis d = failures.connectFailure(e, opening.get());
+      return CheckResult.failed(d.stage(), d.message(), elapsed(start));
+    }
+    try {
+      return CheckResult.passed(success(c, tlsSocket.get()), elapsed(start));
+    } finally {
+      c.closeQuietly();
+    }
+  }
+
+  private String success(SmtpConnection c, SSLSocket socket) {
+    StringBuilder sb = new StringBuilder("connected to ").append(server());
+    String greeting = SmtpFailures.oneLine(c.greeting());
+    if (greeting.length() > 4) {
+      sb.append(", server '").append(greeting.substring(4)).append('\'');
+    }
+    if (socket != null && mailbox.encryption() != Encryption.NONE) {
+      sb.append(", ").append(socket.getSession().getProtocol())
+          .append(mailbox.encryption() == Encryption.STARTTLS ? " via STARTTLS" : " (implicit TLS)");
+    } else {
+      sb.append(", no TLS");
+    }
+    if (c.authMechanism() != null) {
+      sb.append(", authenticated as ").append(auth.user()).append(" with ").append(c.authMechanism());
+    } else {
+      sb.append(", no authentication");
+    }
+    return sb.toString();
+  }
+
+  private String server() {
+    return mailbox.host().orElse("?") + ":" + mailbox.port();
+  }
+
+  private static Duration elapsed(long start) {
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+}

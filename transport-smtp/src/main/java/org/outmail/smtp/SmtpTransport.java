@@ -1,0 +1,171 @@
+package org.outmail.smtp;
+
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.outmail.CheckResult;
+import org.outmail.Mailbox;
+import org.outmail.OAuthException;
+import org.outmail.TransportException;
+import org.outmail.spi.MailTransport;
+import org.outmail.spi.OutgoingMessage;
+import org.outmail.spi.TransportContext;
+import org.outmail.spi.TransportReceipt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code smtp} transport of one mailbox: one attempt per {@link #send}, on a pooled
+ * connection. A pooled connection found dead before the message went out is replaced once, at no
+ * cost to the caller's retries.
+ */
+final class SmtpTransport implements MailTransport {
+  private static final Logger LOG = LoggerFactory.getLogger(SmtpTransport.class);
+  /** An idle connection is checked with NOOP before reuse once it has been idle this long. */
+  static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(5);
+
+  private final Mailbox mailbox;
+  private final SmtpAuth auth;
+  private final SSLContext tls;
+  private final ScheduledThreadPoolExecutor scheduler;
+  private final MimeBuilder mime;
+  private final ConnectionPool pool;
+  private final SmtpFailures failures;
+  private volatile boolean closed;
+
+  SmtpTransport(Mailbox mailbox, TransportContext context) {
+    this(mailbox, context, CHECK_AFTER_IDLE);
+  }
+
+  SmtpTransport(Mailbox mailbox, TransportContext context, Duration checkAfterIdle) {
+    this.mailbox = mailbox;
+    this.auth = new SmtpAuth(mailbox, context.accessTokens());
+    this.tls = Tls.context(mailbox);
+    this.scheduler = scheduler(mailbox.id());
+    Session session = SmtpSessions.create(mailbox, auth.kind(), tls, scheduler, null);
+    this.mime = new MimeBuilder(session);
+    this.failures = new SmtpFailures(mailbox);
+    this.pool = new ConnectionPool(new Connector(mailbox, session, auth), mailbox.maxConnections(),
+        mailbox.idleTimeout(), checkAfterIdle, mailbox.maxMessagesPerConnection(), scheduler);
+  }
+
+  @Override
+  public TransportReceipt send(OutgoingMessage message) {
+    if (closed) {
+      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': the transport is closed").build();
+    }
+    MimeBuilder.Prepared prepared = message.prepared(MimeBuilder.Prepared.class, this::prepare);
+    SmtpConnection[] opening = new SmtpConnection[1];
+    SmtpConnection c;
+    try {
+      c = pool.acquire(conn -> opening[0] = conn);
+    } catch (MessagingException | OAuthException e) {
+      throw failures.connectException(e, opening[0]);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': interrupted while waiting for a connection")
+          .transientFailure(true).cause(e).build();
+    } catch (IllegalStateException e) {
+      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': the transport is closed").build();
+    }
+    boolean replaced = false;
+    while (true) {
+      c.beginMessage();
+      try {
+        c.sendMessage(prepared.mime(), prepared.envelope());
+        String reply = SmtpFailures.oneLine(c.getLastServerResponse());
+        pool.release(c);
+        return TransportReceipt.accepted(addresses(prepared.envelope()), reply);
+      } catch (SMTPSendFailedException e) {
+        if (e.getCommand() != null && e.getCommand().equals(".") && e.getReturnCode() / 100 == 2) {
+          pool.release(c);
+          return partial(e);
+        }
+        if (!replaced && c.reused() && SmtpFailures.connectionDead(e, c)) {
+          c = replace(c, opening);
+          replaced = true;
+          continue;
+        }
+        TransportException failure = failures.sendException(e, c);
+        pool.discard(c);
+        throw failure;
+      } catch (MessagingException e) {
+        if (!replaced && c.reused() && SmtpFailures.connectionDead(e, c)) {
+          c = replace(c, opening);
+          replaced = true;
+          continue;
+        }
+        TransportException failure = failures.sendException(e, c);
+        pool.discard(c);
+        throw failure;
+      } catch (RuntimeException e) {
+        pool.discard(c);
+        throw e;
+      }
+    }
+  }
+
+  private SmtpConnection replace(SmtpConnection dead, SmtpConnection[] opening) {
+    LOG.debug("mailbox '{}': pooled connection was dead before the message went out; opening a new one", mailbox.id());
+    opening[0] = null;
+    try {
+      return pool.replace(dead, conn -> opening[0] = conn);
+    } catch (MessagingException | OAuthException e) {
+      throw failures.connectException(e, opening[0]);
+    }
+  }
+
+  private MimeBuilder.Prepared prepare(OutgoingMessage m) {
+    try {
+      return mime.build(m);
+    } catch (MessagingException e) {
+      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': cannot build the MIME message: "
+          + SmtpFailures.oneLine(e.getMessage())).cause(e).build();
+    }
+  }
+
+  private static TransportReceipt partial(SMTPSendFailedException e) {
+    Map<String, String> rejected = SmtpFailures.rejected(e);
+    Address[] sent = e.getValidSentAddresses();
+    List<String> accepted = sent == null ? List.of() : addresses(sent);
+    return TransportReceipt.partial(accepted, rejected, SmtpFailures.oneLine(e.getMessage()));
+  }
+
+  private static List<String> addresses(Address[] list) {
+    List<String> out = new ArrayList<>(list.length);
+    Arrays.stream(list).forEach(a -> out.add(((InternetAddress) a).getAddress()));
+    return out;
+  }
+
+  @Override
+  public CheckResult check() {
+    return new SmtpCheck(mailbox, auth, tls, scheduler, failures).run();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    pool.close();
+  }
+
+  private static ScheduledThreadPoolExecutor scheduler(String mailboxId) {
+    AtomicInteger n = new AtomicInteger();
+    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "outmail-smtp-" + mailboxId + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    s.setRemoveOnCancelPolicy(true);
+    return s;
+  }
+}

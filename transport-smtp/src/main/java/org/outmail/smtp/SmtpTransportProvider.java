@@ -1,0 +1,79 @@
+package org.outmail.smtp;
+
+import java.util.Objects;
+import org.outmail.Encryption;
+import org.outmail.Mailbox;
+import org.outmail.MailboxConfigException;
+import org.outmail.OAuthClient;
+import org.outmail.OAuthProvider;
+import org.outmail.spi.MailTransport;
+import org.outmail.spi.TransportContext;
+import org.outmail.spi.TransportProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Protocol {@code smtp}, on Eclipse Angus Mail. Found by {@link java.util.ServiceLoader}: adding
+ * this jar to the classpath is all a host does.
+ */
+public final class SmtpTransportProvider implements TransportProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(SmtpTransportProvider.class);
+
+  /** For {@link java.util.ServiceLoader}. */
+  public SmtpTransportProvider() {}
+
+  @Override
+  public String protocol() {
+    return "smtp";
+  }
+
+  /**
+   * Checks what an SMTP mailbox needs: a host; a password with a user name (and no password
+   * without one); scopes for a {@code GENERIC} OAuth client; a readable trust file.
+   */
+  @Override
+  public void validate(Mailbox mailbox) {
+    Objects.requireNonNull(mailbox, "mailbox == null");
+    String id = mailbox.id();
+    if (mailbox.host().isEmpty()) {
+      throw fail(id, "host", "is required for protocol smtp");
+    }
+    OAuthClient client = mailbox.oauthClient().orElse(null);
+    if (client == null) {
+      if (mailbox.username().isPresent() && mailbox.password().isEmpty()) {
+        throw fail(id, "password", "is required with username '" + mailbox.username().get() + "' (or set an oauth-client)");
+      }
+      if (mailbox.password().isPresent() && mailbox.username().isEmpty()) {
+        throw fail(id, "username", "is required when a password is set");
+      }
+    } else if (client.provider() == OAuthProvider.GENERIC && client.scopes().isEmpty()) {
+      throw fail(id, "oauth-client", "'" + client.name() + "' is GENERIC and names no scopes; give the SMTP scope of its provider");
+    }
+    mailbox.trustStore().ifPresent(p -> Tls.context(mailbox));
+    if (mailbox.encryption() == Encryption.NONE && (mailbox.username().isPresent() || client != null) && !loopback(mailbox)) {
+      LOG.warn("mailbox '{}': credentials go to {} without encryption; use STARTTLS or SSL_TLS", id, mailbox.host().get());
+    }
+  }
+
+  @Override
+  public MailTransport open(Mailbox mailbox, TransportContext context) {
+    Objects.requireNonNull(mailbox, "mailbox == null");
+    Objects.requireNonNull(context, "context == null");
+    validate(mailbox);
+    return new SmtpTransport(mailbox, context);
+  }
+
+  private static boolean loopback(Mailbox mailbox) {
+    String host = mailbox.host().orElse("");
+    return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+  }
+
+  private static MailboxConfigException fail(String id, String field, String problem) {
+    return new MailboxConfigException(id, field, "mailbox '" + id + "': " + field + " " + problem);
+  }
+
+  @Override
+  public String toString() {
+    return "SmtpTransportProvider[smtp]";
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Protocol {@code smtp}: sends through any SMTP server with Eclipse Angus Mail, over plain text,
+ * implicit TLS or required STARTTLS, with no authentication, a password or XOAUTH2, on a small pool
+ * of open connections per mailbox.
+ *
+ * <p>Only {@link org.outmail.smtp.SmtpTransportProvider} is public; it is found by {@link
+ * java.util.ServiceLoader}, so putting this jar on the classpath is all a host does.
+ */
+package org.outmail.smtp;

@@ -1,0 +1,196 @@
+package org.outmail.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.outmail.Email;
+import org.outmail.Encryption;
+import org.outmail.Mailbox;
+import org.outmail.MailboxRegistry;
+import org.outmail.SendResult;
+import org.outmail.spi.OutgoingMessage;
+
+/** Pooled connections, counted on the server side. */
+@Timeout(60)
+class PoolTest {
+  private ScriptedSmtpServer server;
+  private MailboxRegistry registry;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new ScriptedSmtpServer();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (registry != null) {
+      registry.close();
+    }
+    server.close();
+  }
+
+  private MailboxRegistry registry(Mailbox.Builder mailbox) {
+    registry = MailboxRegistry.builder().mailbox(mailbox.defaultOutgoing(true).build()).build();
+    return registry;
+  }
+
+  private Mailbox.Builder mailbox() {
+    return Fixtures.mailbox(server.port(), Encryption.NONE);
+  }
+
+  private static Email email(int n) {
+    return Email.builder().to("alice@example.org").subject("Message " + n).text("body " + n).build();
+  }
+
+  private List<String> messageIds() {
+    return server.received().stream()
+        .map(m -> m.text().lines().filter(l -> l.startsWith("Message-ID: ")).findFirst().orElseThrow())
+        .toList();
+  }
+
+  @Test
+  void fiftyMessagesInARowUseOneConnectionWithoutANoopEach() {
+    MailboxRegistry r = registry(mailbox());
+
+    for (int i = 0; i < 50; i++) {
+      r.defaultOutgoing().send(email(i));
+    }
+
+    assertThat(server.connections()).isEqualTo(1);
+    assertThat(server.received()).hasSize(50);
+    assertThat(server.noops()).isZero();
+    assertThat(server.commands().stream().filter(c -> c.startsWith("EHLO"))).hasSize(1);
+  }
+
+  @Test
+  void twoConcurrentSendsUseTwoConnections() {
+    server.holdEndOfDataUntil(2);
+    MailboxRegistry r = registry(mailbox().maxConnections(3));
+
+    CompletableFuture<SendResult> a = r.defaultOutgoing().sendAsync(email(1));
+    CompletableFuture<SendResult> b = r.defaultOutgoing().sendAsync(email(2));
+    a.join();
+    b.join();
+
+    assertThat(server.connections()).isEqualTo(2);
+    assertThat(server.received()).hasSize(2);
+  }
+
+  @Test
+  void sendsBeyondTheMaximumWaitForAConnection() throws Exception {
+    MailboxRegistry r = registry(mailbox().maxConnections(1));
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      List<CompletableFuture<SendResult>> all = new java.util.ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        int n = i;
+        all.add(CompletableFuture.supplyAsync(() -> r.defaultOutgoing().send(email(n)), threads));
+      }
+      all.forEach(CompletableFuture::join);
+    } finally {
+      threads.shutdown();
+    }
+
+    assertThat(server.connections()).isEqualTo(1);
+    assertThat(server.received()).hasSize(20);
+  }
+
+  @Test
+  void aKilledIdleConnectionIsReplacedWithoutLosingOrDuplicatingAMessage() throws Exception {
+    MailboxRegistry r = registry(mailbox());
+    r.defaultOutgoing().send(email(1));
+
+    server.dropAllConnections();
+    SendResult second = r.defaultOutgoing().send(email(2));
+
+    assertThat(second.attempts()).isEqualTo(1);
+    assertThat(server.connections()).isEqualTo(2);
+    assertThat(server.received()).hasSize(2);
+    assertThat(messageIds()).doesNotHaveDuplicates();
+    assertThat(server.received().get(1).text()).contains("Message 2").doesNotContain("Message 1");
+  }
+
+  @Test
+  void aConnectionIdleForAWhileIsCheckedWithNoopBeforeReuse() throws Exception {
+    Mailbox mb = mailbox().build();
+    try (SmtpTransport transport = new SmtpTransport(mb, Fixtures.noTokens(), Duration.ZERO)) {
+      transport.send(Fixtures.message(mb, "one", "alice@example.org"));
+      transport.send(Fixtures.message(mb, "two", "alice@example.org"));
+      assertThat(server.noops()).isEqualTo(1);
+      assertThat(server.connections()).isEqualTo(1);
+
+      server.dropAllConnections();
+      transport.send(Fixtures.message(mb, "three", "alice@example.org"));
+
+      assertThat(server.connections()).isEqualTo(2);
+      assertThat(server.received()).hasSize(3);
+      assertThat(server.commands().stream().filter(c -> c.equals("DATA"))).hasSize(3);
+    }
+  }
+
+  @Test
+  void aConnectionIsReplacedAfterItsMaximumOfMessages() throws Exception {
+    MailboxRegistry r = registry(mailbox().maxMessagesPerConnection(3));
+
+    for (int i = 0; i < 7; i++) {
+      r.defaultOutgoing().send(email(i));
+    }
+
+    assertThat(server.connections()).isEqualTo(3);
+    ScriptedSmtpServer.await(() -> server.quits() == 2, "two QUITs");
+    registry.close();
+    ScriptedSmtpServer.await(() -> server.quits() == 3, "three QUITs");
+  }
+
+  @Test
+  void anIdleConnectionIsClosedWithQuitAfterTheIdleTimeout() throws Exception {
+    MailboxRegistry r = registry(mailbox().idleTimeout(Duration.ofMillis(100)));
+
+    r.defaultOutgoing().send(email(1));
+
+    ScriptedSmtpServer.await(() -> server.quits() == 1, "QUIT after the idle timeout");
+    r.defaultOutgoing().send(email(2));
+    assertThat(server.connections()).isEqualTo(2);
+  }
+
+  @Test
+  void closingTheRegistrySaysQuitOnEveryPooledConnection() throws Exception {
+    server.holdEndOfDataUntil(2);
+    MailboxRegistry r = registry(mailbox());
+    CompletableFuture<SendResult> a = r.defaultOutgoing().sendAsync(email(1));
+    CompletableFuture<SendResult> b = r.defaultOutgoing().sendAsync(email(2));
+    a.join();
+    b.join();
+    assertThat(server.quits()).isZero();
+
+    r.close();
+
+    ScriptedSmtpServer.await(() -> server.quits() == 2, "two QUITs");
+  }
+
+  @Test
+  void theMimeIsBuiltOncePerMessageAndReusedByARetry() {
+    server.at("MAIL", ScriptedSmtpServer.Action.reply("451 4.3.0 later"));
+    Mailbox mb = mailbox().build();
+    OutgoingMessage message = Fixtures.message(mb, "once", "alice@example.org");
+    try (SmtpTransport transport = new SmtpTransport(mb, Fixtures.noTokens())) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> transport.send(message));
+      MimeBuilder.Prepared first = message.prepared(MimeBuilder.Prepared.class, m -> {
+        throw new AssertionError("built twice");
+      });
+
+      transport.send(message);
+
+      assertThat(message.prepared(MimeBuilder.Prepared.class, m -> null)).isSameAs(first);
+      assertThat(server.received()).hasSize(1);
+    }
+  }
+}

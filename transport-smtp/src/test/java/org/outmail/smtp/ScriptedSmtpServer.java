@@ -1,0 +1,443 @@
+package org.outmail.smtp;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A small SMTP server on 127.0.0.1 that does what a test tells it: answer a chosen command with a
+ * chosen reply, stall, drop the connection, offer STARTTLS or not, speak implicit TLS. It records
+ * what it saw (connections, commands, AUTH mechanisms, messages as raw bytes).
+ */
+final class ScriptedSmtpServer implements AutoCloseable {
+  /** What to do at a command instead of the normal reply. */
+  record Action(String reply, boolean stall, boolean drop) {
+    static Action reply(String reply) {
+      return new Action(reply, false, false);
+    }
+
+    static Action stallForever() {
+      return new Action(null, true, false);
+    }
+
+    static Action dropConnection() {
+      return new Action(null, false, true);
+    }
+  }
+
+  /** A message as received: envelope and the raw bytes between DATA and the final dot. */
+  record Received(String mailFrom, List<String> recipients, byte[] data) {
+    String text() {
+      return new String(data, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** An AUTH exchange: the mechanism, the user and the secret presented. */
+  record Auth(String mechanism, String user, String secret) {}
+
+  private final ServerSocket server;
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final Map<String, Queue<Action>> script = new ConcurrentHashMap<>();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger quits = new AtomicInteger();
+  private final AtomicInteger noops = new AtomicInteger();
+  private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+  private final List<Auth> auths = Collections.synchronizedList(new ArrayList<>());
+  private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private volatile SSLContext tls;
+  private volatile boolean implicitTls;
+  private volatile boolean offerStartTls;
+  private volatile String authMechanisms = "PLAIN LOGIN XOAUTH2";
+  private volatile Function<Auth, String> authReply = a -> "235 2.7.0 Authentication successful";
+  private volatile Function<String, String> rcptReply = a -> "250 2.1.5 Ok";
+  private volatile CountDownLatch endOfDataBarrier;
+
+  ScriptedSmtpServer() throws IOException {
+    server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    Thread t = new Thread(this::acceptLoop, "scripted-smtp-accept");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  int port() {
+    return server.getLocalPort();
+  }
+
+  /** Serves STARTTLS (when offered) or implicit TLS with the key and certificate of a PKCS12 file. */
+  ScriptedSmtpServer tls(Path p12) throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = java.nio.file.Files.newInputStream(p12)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, "changeit".toCharArray());
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    this.tls = ctx;
+    return this;
+  }
+
+  ScriptedSmtpServer offerStartTls() {
+    this.offerStartTls = true;
+    return this;
+  }
+
+  ScriptedSmtpServer implicitTls() {
+    this.implicitTls = true;
+    return this;
+  }
+
+  /** The mechanisms EHLO offers, or null for no AUTH at all. */
+  ScriptedSmtpServer authMechanisms(String mechanisms) {
+    this.authMechanisms = mechanisms;
+    return this;
+  }
+
+  ScriptedSmtpServer authReply(Function<Auth, String> reply) {
+    this.authReply = reply;
+    return this;
+  }
+
+  ScriptedSmtpServer rcptReply(Function<String, String> reply) {
+    this.rcptReply = reply;
+    return this;
+  }
+
+  /**
+   * Queues actions for a command ({@code CONNECT} for the greeting, {@code MAIL}, {@code RCPT},
+   * {@code DATA}, {@code .} after the message data, ...): each occurrence takes the next one; when
+   * none is left the command is answered normally.
+   */
+  ScriptedSmtpServer at(String command, Action... actions) {
+    script.computeIfAbsent(command, k -> new ConcurrentLinkedQueue<>()).addAll(List.of(actions));
+    return this;
+  }
+
+  /** Holds the reply to each final dot until this many sessions are waiting for theirs. */
+  ScriptedSmtpServer holdEndOfDataUntil(int sessions) {
+    this.endOfDataBarrier = new CountDownLatch(sessions);
+    return this;
+  }
+
+  int connections() {
+    return connections.get();
+  }
+
+  int quits() {
+    return quits.get();
+  }
+
+  int noops() {
+    return noops.get();
+  }
+
+  List<String> commands() {
+    synchronized (commands) {
+      return List.copyOf(commands);
+    }
+  }
+
+  List<Auth> auths() {
+    synchronized (auths) {
+      return List.copyOf(auths);
+    }
+  }
+
+  List<Received> received() {
+    synchronized (received) {
+      return List.copyOf(received);
+    }
+  }
+
+  /** Closes every open client connection from the server side, as a server's idle timeout does. */
+  void dropAllConnections() throws IOException {
+    for (Socket s : sockets) {
+      s.close();
+    }
+  }
+
+  /** Waits until the condition holds, polling; fails after a few seconds. */
+  static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closing.countDown();
+    server.close();
+    dropAllConnections();
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket s = server.accept();
+        connections.incrementAndGet();
+        sockets.add(s);
+        Thread t = new Thread(() -> session(s), "scripted-smtp-session");
+        t.setDaemon(true);
+        t.start();
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private Action next(String command) {
+    Queue<Action> q = script.get(command);
+    return q == null ? null : q.poll();
+  }
+
+  private void session(Socket plain) {
+    Socket s = plain;
+    try {
+      if (implicitTls) {
+        s = upgrade(plain);
+      }
+      InputStream in = new BufferedInputStream(s.getInputStream());
+      OutputStream out = s.getOutputStream();
+      if (!act(next("CONNECT"), out, "220 scripted.test ESMTP ready")) {
+        return;
+      }
+      boolean secure = implicitTls;
+      String mailFrom = null;
+      List<String> rcpts = new ArrayList<>();
+      while (true) {
+        String line = readLine(in);
+        if (line == null) {
+          return;
+        }
+        line = line.stripTrailing();
+        String verb = line.split(" ", 2)[0].toUpperCase(Locale.ROOT);
+        commands.add(verb.equals("AUTH") ? "AUTH " + line.split(" ")[1].toUpperCase(Locale.ROOT) : line);
+        Action action = next(verb);
+        if (action != null) {
+          if (!act(action, out, null)) {
+            return;
+          }
+          continue;
+        }
+        switch (verb) {
+          case "EHLO" -> {
+            List<String> ext = new ArrayList<>(List.of("scripted.test greets you", "8BITMIME", "SIZE 0"));
+            if (offerStartTls && !secure) {
+              ext.add("STARTTLS");
+            }
+            if (authMechanisms != null) {
+              ext.add("AUTH " + authMechanisms);
+            }
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < ext.size(); i++) {
+              sb.append(i == ext.size() - 1 ? "250 " : "250-").append(ext.get(i)).append("\r\n");
+            }
+            write(out, sb.toString());
+          }
+          case "HELO" -> write(out, "250 scripted.test\r\n");
+          case "STARTTLS" -> {
+            write(out, "220 2.0.0 Ready to start TLS\r\n");
+            s = upgrade(s);
+            in = new BufferedInputStream(s.getInputStream());
+            out = s.getOutputStream();
+            secure = true;
+          }
+          case "AUTH" -> {
+            Auth auth = readAuth(line, in, out);
+            auths.add(auth);
+            write(out, authReply.apply(auth) + "\r\n");
+          }
+          case "MAIL" -> {
+            mailFrom = line.substring(line.indexOf(':') + 1).trim();
+            rcpts.clear();
+            write(out, "250 2.1.0 Ok\r\n");
+          }
+          case "RCPT" -> {
+            String address = line.substring(line.indexOf(':') + 1).trim().replaceAll("[<>]", "");
+            String reply = rcptReply.apply(address);
+            if (reply.startsWith("2")) {
+              rcpts.add(address);
+            }
+            write(out, reply + "\r\n");
+          }
+          case "DATA" -> {
+            write(out, "354 End data with <CR><LF>.<CR><LF>\r\n");
+            byte[] data = readData(in);
+            Received r = new Received(mailFrom, List.copyOf(rcpts), data);
+            Action end = next(".");
+            CountDownLatch barrier = endOfDataBarrier;
+            if (barrier != null) {
+              barrier.countDown();
+              barrier.await(10, TimeUnit.SECONDS);
+            }
+            if (end != null) {
+              if (end.reply() != null && end.reply().startsWith("2")) {
+                received.add(r);
+              }
+              if (!act(end, out, null)) {
+                return;
+              }
+            } else {
+              received.add(r);
+              write(out, "250 2.0.0 Ok: queued as " + received.size() + "\r\n");
+            }
+          }
+          case "RSET" -> write(out, "250 2.0.0 Ok\r\n");
+          case "NOOP" -> {
+            noops.incrementAndGet();
+            write(out, "250 2.0.0 Ok\r\n");
+          }
+          case "QUIT" -> {
+            quits.incrementAndGet();
+            write(out, "221 2.0.0 Bye\r\n");
+            return;
+          }
+          default -> write(out, "502 5.5.2 Error: command not recognized\r\n");
+        }
+      }
+    } catch (Exception e) {
+      // the client went away, or a TLS handshake failed: the session ends
+    } finally {
+      try {
+        s.close();
+        plain.close();
+      } catch (IOException ignored) {
+        // closed
+      }
+      sockets.remove(plain);
+    }
+  }
+
+  /** Performs an action; false when the session must end. */
+  private boolean act(Action action, OutputStream out, String normal) throws IOException, InterruptedException {
+    if (action == null) {
+      write(out, normal + "\r\n");
+      return true;
+    }
+    if (action.drop()) {
+      return false;
+    }
+    if (action.stall()) {
+      closing.await(30, TimeUnit.SECONDS);
+      return false;
+    }
+    write(out, action.reply() + "\r\n");
+    return !action.reply().startsWith("421");
+  }
+
+  private Auth readAuth(String line, InputStream in, OutputStream out) throws IOException {
+    String[] parts = line.split(" ");
+    String mechanism = parts[1].toUpperCase(Locale.ROOT);
+    switch (mechanism) {
+      case "PLAIN" -> {
+        String ir = parts.length > 2 ? parts[2] : null;
+        if (ir == null) {
+          write(out, "334 \r\n");
+          ir = readLine(in).trim();
+        }
+        String[] f = decode(ir).split("\u0000", -1);
+        return new Auth(mechanism, f[1], f[2]);
+      }
+      case "LOGIN" -> {
+        write(out, "334 VXNlcm5hbWU6\r\n");
+        String user = decode(readLine(in).trim());
+        write(out, "334 UGFzc3dvcmQ6\r\n");
+        return new Auth(mechanism, user, decode(readLine(in).trim()));
+      }
+      case "XOAUTH2" -> {
+        String[] f = decode(parts[2]).split("\u0001");
+        return new Auth(mechanism, f[0].substring("user=".length()), f[1].substring("auth=Bearer ".length()));
+      }
+      default -> {
+        return new Auth(mechanism, null, null);
+      }
+    }
+  }
+
+  private static String decode(String b64) {
+    return new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8);
+  }
+
+  private Socket upgrade(Socket s) throws IOException {
+    SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(s, "127.0.0.1", s.getPort(), true);
+    ssl.setUseClientMode(false);
+    ssl.startHandshake();
+    return ssl;
+  }
+
+  private static void write(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /** A line without its CRLF, as text; null at end of stream. */
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) != -1) {
+      buf.write(b);
+      if (b == '\n') {
+        break;
+      }
+    }
+    if (b == -1 && buf.size() == 0) {
+      return null;
+    }
+    return buf.toString(StandardCharsets.UTF_8).replaceAll("\r?\n$", "");
+  }
+
+  /** The raw bytes up to the CRLF.CRLF terminator (excluded), dot-stuffing left as it is. */
+  private static byte[] readData(InputStream in) throws IOException {
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    byte[] end = {'\r', '\n', '.', '\r', '\n'};
+    int matched = 2; // the data starts at the beginning of a line, as if after a CRLF
+    int b;
+    while ((b = in.read()) != -1) {
+      data.write(b);
+      if (b == end[matched]) {
+        matched++;
+        if (matched == end.length) {
+          byte[] all = data.toByteArray();
+          int keep = Math.max(0, all.length - 3); // drop ".\r\n"; keep the last line's CRLF
+          byte[] out = new byte[keep];
+          System.arraycopy(all, 0, out, 0, keep);
+          return out;
+        }
+      } else {
+        matched = b == '\r' ? 1 : 0;
+      }
+    }
+    throw new IOException("connection closed during DATA");
+  }
+}

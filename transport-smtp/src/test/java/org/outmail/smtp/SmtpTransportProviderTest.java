@@ -1,0 +1,133 @@
+package org.outmail.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.mail.Session;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.outmail.Encryption;
+import org.outmail.Mailbox;
+import org.outmail.MailboxConfigException;
+import org.outmail.OAuthClient;
+import org.outmail.Secret;
+import org.outmail.spi.MailTransport;
+import org.outmail.spi.TransportProvider;
+
+/** The provider: found by ServiceLoader, validates mailboxes, opens without connecting; the session's safe settings. */
+@Timeout(30)
+class SmtpTransportProviderTest {
+  private final SmtpTransportProvider provider = new SmtpTransportProvider();
+
+  private static Mailbox.Builder mailbox() {
+    return Mailbox.builder("mb").emailDisplay("desk@example.com").host("smtp.example.com");
+  }
+
+  @Test
+  void isFoundByServiceLoaderForProtocolSmtp() {
+    assertThat(ServiceLoader.load(TransportProvider.class).stream().map(ServiceLoader.Provider::get))
+        .anySatisfy(p -> {
+          assertThat(p).isInstanceOf(SmtpTransportProvider.class);
+          assertThat(p.protocol()).isEqualTo("smtp");
+        });
+  }
+
+  @Test
+  void aMailboxWithoutHostIsRefused() {
+    assertThatThrownBy(() -> provider.validate(Mailbox.builder("mb").emailDisplay("desk@example.com").build()))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> {
+          assertThat(e.field()).isEqualTo("host");
+          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': host is required for protocol smtp");
+        });
+  }
+
+  @Test
+  void aUserNameWithoutPasswordOrOAuthClientIsRefused() {
+    assertThatThrownBy(() -> provider.validate(mailbox().username("svc").build()))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> {
+          assertThat(e.field()).isEqualTo("password");
+          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': password is required with username 'svc' (or set an oauth-client)");
+        });
+  }
+
+  @Test
+  void aPasswordWithoutUserNameIsRefused() {
+    assertThatThrownBy(() -> provider.validate(mailbox().password(Secret.of("pw")).build()))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("username"));
+  }
+
+  @Test
+  void aGenericOAuthClientMustNameItsScopes() {
+    OAuthClient generic = OAuthClient.builder("idp").clientId("id").clientSecret(Secret.of("s"))
+        .tokenEndpoint(java.net.URI.create("https://idp.example.com/token")).build();
+
+    assertThatThrownBy(() -> provider.validate(mailbox().oauthClient(generic).build()))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> {
+          assertThat(e.field()).isEqualTo("oauth-client");
+          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': oauth-client 'idp' is GENERIC and names no scopes; "
+              + "give the SMTP scope of its provider");
+        });
+  }
+
+  @Test
+  void anUnusableTrustStoreIsRefusedAtStartUp(@TempDir Path dir) throws Exception {
+    Path junk = Files.writeString(dir.resolve("trust.p12"), "not a key store");
+
+    assertThatThrownBy(() -> provider.validate(mailbox().trustStore(junk).build()))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> {
+          assertThat(e.field()).isEqualTo("trust-store");
+          assertThat(e.getMessage()).startsWith("mailbox 'mb': trust-store " + junk
+              + " is neither PEM certificates nor a PKCS12 store readable with the trust-store-password");
+        });
+    assertThatThrownBy(() -> provider.validate(mailbox().trustStore(dir.resolve("missing.pem")).build()))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.getMessage()).contains("cannot be read"));
+  }
+
+  @Test
+  void openingDoesNotConnect() {
+    MailTransport t = provider.open(mailbox().host("no-such-host.invalid").build(), Fixtures.noTokens());
+    t.close();
+  }
+
+  @Test
+  void theSessionSpellsOutTimeoutsRequiredStartTlsAndNoFallback() {
+    Mailbox mb = mailbox().encryption(Encryption.STARTTLS).connectTimeout(Duration.ofSeconds(7))
+        .readTimeout(Duration.ofSeconds(11)).writeTimeout(Duration.ofSeconds(13)).build();
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    try {
+      Session session = SmtpSessions.create(mb, SmtpAuth.Kind.XOAUTH2, Tls.context(mb), scheduler, null);
+      Properties p = session.getProperties();
+
+      assertThat(p.getProperty("mail.smtp.connectiontimeout")).isEqualTo("7000");
+      assertThat(p.getProperty("mail.smtp.timeout")).isEqualTo("11000");
+      assertThat(p.getProperty("mail.smtp.writetimeout")).isEqualTo("13000");
+      assertThat(p.get("mail.smtp.executor.writetimeout")).isSameAs(scheduler);
+      assertThat(p.getProperty("mail.smtp.starttls.enable")).isEqualTo("true");
+      assertThat(p.getProperty("mail.smtp.starttls.required")).isEqualTo("true");
+      assertThat(p.getProperty("mail.smtp.ssl.enable")).isEqualTo("false");
+      assertThat(p.getProperty("mail.smtp.ssl.checkserveridentity")).isEqualTo("true");
+      assertThat(p.getProperty("mail.smtp.socketFactory.fallback")).isEqualTo("false");
+      assertThat(p.get("mail.smtp.socketFactory")).isInstanceOf(SocketFactories.Plain.class);
+      assertThat(p.get("mail.smtp.ssl.socketFactory")).isInstanceOf(SocketFactories.Tls.class);
+      assertThat(p.getProperty("mail.smtp.auth")).isEqualTo("true");
+      assertThat(p.getProperty("mail.smtp.auth.mechanisms")).isEqualTo("XOAUTH2");
+      assertThat(p.getProperty("mail.smtp.sendpartial")).isEqualTo("true");
+    } finally {
+      scheduler.shutdown();
+    }
+  }
+
+  @Test
+  void socketsAreMadeWithTcpNoDelay() throws Exception {
+    try (java.net.Socket s = new SocketFactories.Plain().createSocket()) {
+      assertThat(s.getTcpNoDelay()).isTrue();
+    }
+  }
+}
