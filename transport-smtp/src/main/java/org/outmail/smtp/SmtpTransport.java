@@ -86,20 +86,11 @@ final class SmtpTransport implements MailTransport {
         String reply = SmtpFailures.oneLine(c.getLastServerResponse());
         pool.release(c);
         return TransportReceipt.accepted(addresses(prepared.envelope()), reply);
-      } catch (SMTPSendFailedException e) {
-        if (e.getCommand() != null && e.getCommand().equals(".") && e.getReturnCode() / 100 == 2) {
-          pool.release(c);
-          return partial(e);
-        }
-        if (!replaced && c.reused() && SmtpFailures.connectionDead(e, c)) {
-          c = replace(c, opening);
-          replaced = true;
-          continue;
-        }
-        TransportException failure = failures.sendException(e, c);
-        pool.discard(c);
-        throw failure;
       } catch (MessagingException e) {
+        if (e instanceof SMTPSendFailedException f && ".".equals(f.getCommand()) && f.getReturnCode() / 100 == 2) {
+          pool.release(c);
+          return partial(f);
+        }
         if (!replaced && c.reused() && SmtpFailures.connectionDead(e, c)) {
           c = replace(c, opening);
           replaced = true;

@@ -9,8 +9,6 @@ import static org.outmail.smtp.ScriptedSmtpServer.Action.stallForever;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.CheckResult;
@@ -29,27 +27,7 @@ import org.outmail.TransportException;
  * the chosen command and counts what it saw.
  */
 @Timeout(60)
-class FaultTest {
-  private ScriptedSmtpServer server;
-  private MailboxRegistry registry;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new ScriptedSmtpServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (registry != null) {
-      registry.close();
-    }
-    server.close();
-  }
-
-  private MailboxRegistry registry(Mailbox.Builder mailbox) {
-    registry = MailboxRegistry.builder().mailbox(mailbox.defaultOutgoing(true).build()).build();
-    return registry;
-  }
+class FaultTest extends ScriptedServerTest {
 
   private MailboxRegistry plain() {
     return registry(Fixtures.mailbox(server.port(), Encryption.NONE));

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.Email;
@@ -20,27 +18,7 @@ import org.outmail.spi.OutgoingMessage;
 
 /** Pooled connections, counted on the server side. */
 @Timeout(60)
-class PoolTest {
-  private ScriptedSmtpServer server;
-  private MailboxRegistry registry;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new ScriptedSmtpServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (registry != null) {
-      registry.close();
-    }
-    server.close();
-  }
-
-  private MailboxRegistry registry(Mailbox.Builder mailbox) {
-    registry = MailboxRegistry.builder().mailbox(mailbox.defaultOutgoing(true).build()).build();
-    return registry;
-  }
+class PoolTest extends ScriptedServerTest {
 
   private Mailbox.Builder mailbox() {
     return Fixtures.mailbox(server.port(), Encryption.NONE);

@@ -3,8 +3,6 @@ package org.outmail.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.CheckResult;
@@ -21,27 +19,7 @@ import org.outmail.TransportException;
  * server: trusted private CA (PEM and PKCS12), self-signed refused unless trusted, wrong host refused.
  */
 @Timeout(60)
-class TlsTest {
-  private ScriptedSmtpServer server;
-  private MailboxRegistry registry;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new ScriptedSmtpServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (registry != null) {
-      registry.close();
-    }
-    server.close();
-  }
-
-  private MailboxRegistry registry(Mailbox.Builder mailbox) {
-    registry = MailboxRegistry.builder().mailbox(mailbox.defaultOutgoing(true).build()).build();
-    return registry;
-  }
+class TlsTest extends ScriptedServerTest {
 
   private Mailbox.Builder startTls() {
     return Fixtures.mailbox(server.port(), Encryption.STARTTLS).username("svc").password(Secret.of("pw-Secret-1"));

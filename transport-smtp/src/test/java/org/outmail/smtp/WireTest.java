@@ -12,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,30 +25,10 @@ import org.outmail.spi.OutgoingMessage;
 
 /** What reaches the wire, byte for byte: encoded headers, no injected line breaks, Bcc in the envelope only. */
 @Timeout(60)
-class WireTest {
+class WireTest extends ScriptedServerTest {
   /** Characters whose low byte is CR or LF (CVE-2025-7962). */
   private static final String LOOK_ALIKES = "\u010D\u010A\u760D\u760A";
 
-  private ScriptedSmtpServer server;
-  private MailboxRegistry registry;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new ScriptedSmtpServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (registry != null) {
-      registry.close();
-    }
-    server.close();
-  }
-
-  private MailboxRegistry registry(Mailbox.Builder mailbox) {
-    registry = MailboxRegistry.builder().mailbox(mailbox.defaultOutgoing(true).build()).build();
-    return registry;
-  }
 
   private static MimeMessage parse(byte[] raw) throws Exception {
     return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));

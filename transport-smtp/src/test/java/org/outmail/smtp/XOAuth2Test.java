@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.CheckResult;
@@ -23,30 +21,13 @@ import org.outmail.spi.TokenStore;
 
 /** XOAUTH2: the mechanism on the wire, the user, the default scopes, fresh tokens, one retry on 535. */
 @Timeout(60)
-class XOAuth2Test {
-  private ScriptedSmtpServer server;
-  private MailboxRegistry registry;
+class XOAuth2Test extends ScriptedServerTest {
   private final Fixtures.CountingTokens tokens = new Fixtures.CountingTokens();
 
-  @BeforeEach
-  void start() throws Exception {
-    server = new ScriptedSmtpServer();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (registry != null) {
-      registry.close();
-    }
-    server.close();
-  }
-
   private MailboxRegistry registry(OAuthClient client, AccessTokenProvider provider, int maxMessagesPerConnection) {
-    registry = MailboxRegistry.builder().accessTokenProvider(provider)
-        .mailbox(Fixtures.mailbox(server.port(), Encryption.NONE).username("svc@contoso.com").oauthClient(client)
-            .maxMessagesPerConnection(maxMessagesPerConnection).defaultOutgoing(true).build())
-        .build();
-    return registry;
+    return registry(MailboxRegistry.builder().accessTokenProvider(provider),
+        Fixtures.mailbox(server.port(), Encryption.NONE).username("svc@contoso.com").oauthClient(client)
+            .maxMessagesPerConnection(maxMessagesPerConnection));
   }
 
   private static Email email() {
