@@ -6,6 +6,7 @@ import jakarta.mail.Session;
 import jakarta.mail.URLName;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.outmail.Mailbox;
 
@@ -19,13 +20,16 @@ final class Connector {
   private final Mailbox mailbox;
   private final Session session;
   private final SmtpAuth auth;
+  private final ScheduledExecutorService scheduler;
   private final String host;
   private volatile String ehloName;
 
-  Connector(Mailbox mailbox, Session session, SmtpAuth auth) {
+  /** @param scheduler runs the write watchdog of every connection */
+  Connector(Mailbox mailbox, Session session, SmtpAuth auth, ScheduledExecutorService scheduler) {
     this.mailbox = mailbox;
     this.session = session;
     this.auth = auth;
+    this.scheduler = scheduler;
     this.host = mailbox.host().orElseThrow();
   }
 
@@ -66,12 +70,20 @@ final class Connector {
 
   private SmtpConnection connect(SmtpAuth.Credentials credentials, Consumer<SmtpConnection> attempt)
       throws MessagingException {
-    SmtpConnection c = new SmtpConnection(session, new URLName("smtp", host, port(), null, null, null));
+    SmtpConnection c = new SmtpConnection(session, new URLName("smtp", host, port(), null, null, null),
+        new WriteWatchdog(mailbox.writeTimeout()));
     c.setLocalHost(ehloName());
     if (attempt != null) {
       attempt.accept(c);
     }
-    c.connect(host, port(), credentials.user(), credentials.secret());
+    // the sockets Angus makes for this connection, on this thread (STARTTLS included)
+    SocketFactories.capture(c::sockets);
+    try {
+      c.connect(host, port(), credentials.user(), credentials.secret());
+    } finally {
+      SocketFactories.endCapture();
+    }
+    c.watchWrites(scheduler);
     if (auth.kind() != SmtpAuth.Kind.NONE) {
       String mechanism = auth.mechanismOffered(c);
       if (mechanism == null) {

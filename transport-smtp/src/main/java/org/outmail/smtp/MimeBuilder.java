@@ -27,16 +27,29 @@ import org.outmail.spi.OutgoingMessage;
 
 /**
  * Turns an {@link OutgoingMessage} into MIME, once: text, HTML, both as {@code
- * multipart/alternative}, attachments in {@code multipart/mixed}, streamed from their file when
- * sent. Every non-ASCII header text is RFC 2047-encoded; Bcc goes in the envelope only.
+ * multipart/alternative}, attachments in {@code multipart/mixed}. Every non-ASCII header text is
+ * RFC 2047-encoded; Bcc goes in the envelope only.
+ *
+ * <p>A message without file attachments and not too large is encoded into its wire bytes ({@link
+ * WireMessage}); the others are a {@link MimeMessage} that Angus writes when sent, attachments
+ * streamed from their file.
  */
 final class MimeBuilder {
   private static final String UTF_8 = "UTF-8";
+  /** {@code MailDateFormat} is a {@code SimpleDateFormat}: costly to make, not thread-safe. */
+  private static final ThreadLocal<MailDateFormat> DATES = ThreadLocal.withInitial(MailDateFormat::new);
 
-  /** The MIME message and its envelope recipients (To, Cc and Bcc). */
-  record Prepared(MimeMessage mime, Address[] envelope) {}
+  /**
+   * The message as sent: its MIME (a {@link WireMessage.Carrier} when prepared as wire bytes), its
+   * envelope recipients (To, Cc and Bcc) and its wire bytes, or null when Angus writes the MIME.
+   */
+  record Prepared(MimeMessage mime, Address[] envelope, byte[] wire) {}
+
+  /** The From of the last message built, kept: every message of a mailbox has the same one. */
+  private record From(String address, String name, InternetAddress encoded) {}
 
   private final Session session;
+  private volatile From from;
 
   MimeBuilder(Session session) {
     this.session = session;
@@ -46,27 +59,14 @@ final class MimeBuilder {
    * @throws MessagingException if the message cannot be put into MIME
    */
   Prepared build(OutgoingMessage m) throws MessagingException {
-    MimeMessage mime = new FixedIdMimeMessage(session, m.messageId());
-    try {
-      mime.setFrom(m.fromName().isPresent()
-          ? new InternetAddress(m.fromAddress(), m.fromName().get(), UTF_8)
-          : new InternetAddress(m.fromAddress()));
-    } catch (UnsupportedEncodingException e) {
-      throw new MessagingException("UTF-8 is not supported", e);
+    Address[] envelope = addresses(m.recipients());
+    if (WireMessage.eligible(m)) {
+      byte[] wire = WireMessage.encode(headers(new MimeMessage(session), m), m);
+      if (wire != null) {
+        return new Prepared(new WireMessage.Carrier(session, wire, m.fromAddress()), envelope, wire);
+      }
     }
-    setAddresses(mime, Message.RecipientType.TO, m.to());
-    setAddresses(mime, Message.RecipientType.CC, m.cc());
-    if (!m.replyTo().isEmpty()) {
-      mime.setReplyTo(addresses(m.replyTo()));
-    }
-    mime.setSubject(m.subject(), UTF_8);
-    MailDateFormat format = new MailDateFormat();
-    format.setTimeZone(TimeZone.getTimeZone(m.date().getZone()));
-    mime.setHeader("Date", format.format(Date.from(m.date().toInstant())));
-    for (Map.Entry<String, String> h : m.headers().entrySet()) {
-      mime.addHeader(h.getKey(), encodeHeader(h.getKey(), h.getValue()));
-    }
-
+    MimeMessage mime = headers(new FixedIdMimeMessage(session, m.messageId()), m);
     if (m.attachments().isEmpty()) {
       setBody(mime, m);
     } else {
@@ -80,7 +80,44 @@ final class MimeBuilder {
       mime.setContent(mixed);
     }
     mime.saveChanges();
-    return new Prepared(mime, addresses(m.recipients()));
+    return new Prepared(mime, envelope, null);
+  }
+
+  /** Sets From, To, Cc, Reply-To, Subject, Date and the custom headers. */
+  private MimeMessage headers(MimeMessage mime, OutgoingMessage m) throws MessagingException {
+    mime.setFrom(from(m));
+    setAddresses(mime, Message.RecipientType.TO, m.to());
+    setAddresses(mime, Message.RecipientType.CC, m.cc());
+    if (!m.replyTo().isEmpty()) {
+      mime.setReplyTo(addresses(m.replyTo()));
+    }
+    mime.setSubject(m.subject(), UTF_8);
+    MailDateFormat format = DATES.get();
+    format.setTimeZone(TimeZone.getTimeZone(m.date().getZone()));
+    mime.setHeader("Date", format.format(Date.from(m.date().toInstant())));
+    for (Map.Entry<String, String> h : m.headers().entrySet()) {
+      mime.addHeader(h.getKey(), encodeHeader(h.getKey(), h.getValue()));
+    }
+    return mime;
+  }
+
+  /** The From address with its display name encoded once per mailbox, not once per message. */
+  private InternetAddress from(OutgoingMessage m) throws MessagingException {
+    String name = m.fromName().orElse(null);
+    From f = from;
+    if (f == null || !f.address().equals(m.fromAddress()) || !java.util.Objects.equals(f.name(), name)) {
+      try {
+        InternetAddress encoded = name != null
+            ? new InternetAddress(m.fromAddress(), name, UTF_8)
+            : new InternetAddress(m.fromAddress());
+        f = new From(m.fromAddress(), name, encoded);
+      } catch (UnsupportedEncodingException e) {
+        throw new MessagingException("UTF-8 is not supported", e);
+      }
+      from = f;
+    }
+    // a copy: the cached one is never handed to Angus, which may change what it is given
+    return (InternetAddress) f.encoded().clone();
   }
 
   private static void setBody(Part part, OutgoingMessage m) throws MessagingException {
@@ -110,7 +147,7 @@ final class MimeBuilder {
     }
   }
 
-  private static MimeBodyPart attachmentPart(Attachment a) throws MessagingException {
+  static MimeBodyPart attachmentPart(Attachment a) throws MessagingException {
     MimeBodyPart part = new MimeBodyPart();
     part.setDataHandler(new DataHandler(new AttachmentSource(a)));
     part.setDisposition(Part.ATTACHMENT);

@@ -35,8 +35,8 @@ final class SmtpCheck {
   CheckResult run() {
     long start = System.nanoTime();
     AtomicReference<SSLSocket> tlsSocket = new AtomicReference<>();
-    Session session = SmtpSessions.create(mailbox, auth.kind(), tls, scheduler, tlsSocket::set);
-    Connector connector = new Connector(mailbox, session, auth);
+    Session session = SmtpSessions.create(mailbox, auth.kind(), tls, tlsSocket::set);
+    Connector connector = new Connector(mailbox, session, auth, scheduler);
     AtomicReference<SmtpConnection> opening = new AtomicReference<>();
     SmtpConnection c;
     try {

@@ -3,13 +3,24 @@ package org.outmail.smtp;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
  * One SMTP connection: Angus Mail's transport, watched so that a failure can be placed (which
  * command was on the wire, whether the final {@code .} had gone out), plus what the pool needs to
  * know about it. Used by one thread at a time.
+ *
+ * <p>Angus keeps the session (greeting, EHLO, TLS, AUTH, replies). A message prepared as wire
+ * bytes ({@link WireMessage}) bypasses Angus's per-byte content streams: with PIPELINING it goes
+ * out through {@link Pipelining}, else through Angus's {@code sendMessage}, whose {@link #data()}
+ * here hands the bytes to the socket in one write. Every write to the server is watched by the
+ * connection's {@link WriteWatchdog}.
  */
 final class SmtpConnection extends SMTPTransport {
   private static final Set<String> VERBS =
@@ -23,9 +34,103 @@ final class SmtpConnection extends SMTPTransport {
   private long lastUsedNanos = System.nanoTime();
   private int messagesSent;
   private boolean reused;
+  private final WriteWatchdog watchdog;
+  private volatile Socket tcpSocket;
+  private volatile Socket sessionSocket;
+  private Socket wireSocket;
+  private OutputStream wire;
 
-  SmtpConnection(Session session, URLName url) {
+  SmtpConnection(Session session, URLName url, WriteWatchdog watchdog) {
     super(session, url);
+    this.watchdog = watchdog;
+  }
+
+  /** The sockets this connection was given by {@link SocketFactories} while it opened. */
+  void sockets(Socket tcp, Socket session) {
+    this.tcpSocket = tcp;
+    this.sessionSocket = session;
+  }
+
+  /** Starts the write watchdog on the TCP socket; called once the connection is open. */
+  void watchWrites(ScheduledExecutorService scheduler) {
+    watchdog.watch(tcpSocket, scheduler);
+  }
+
+  /** Whether a write stalled for longer than the write timeout (the socket was then closed). */
+  boolean writeTimedOut() {
+    return watchdog.fired();
+  }
+
+  /**
+   * Sends one prepared message: pipelined when it has wire bytes and the server offers PIPELINING,
+   * else through Angus's {@code sendMessage}. Throws as {@code sendMessage} does.
+   */
+  synchronized void send(MimeBuilder.Prepared p) throws MessagingException {
+    if (p.wire() != null && supportsExtension("PIPELINING") && Pipelining.applicable(p)) {
+      Pipelining.send(this, p);
+    } else {
+      sendMessage(p.mime(), p.envelope());
+    }
+  }
+
+  /** The next reply of the server (Angus's {@code readServerResponse}); -1 at end of stream. */
+  int reply() throws MessagingException {
+    return readServerResponse();
+  }
+
+  /** Records the verb of a command written without {@link #sendCommand} (a pipelined one). */
+  void command(String verb) {
+    lastCommand = verb;
+  }
+
+  /** Records that the final {@code .} of the current message was written. */
+  void endOfDataSent(boolean sent) {
+    endOfDataSent = sent;
+  }
+
+  /**
+   * Writes bytes straight to the session's socket (after Angus flushed its own buffer, as it does
+   * after every command), in chunks watched by the write watchdog.
+   */
+  void writeRaw(byte[] b, int off, int len) throws IOException {
+    OutputStream out = wireStream();
+    int end = off + len;
+    for (int p = off; p < end; p += WriteWatchdog.CHUNK) {
+      watchdog.begin();
+      try {
+        out.write(b, p, Math.min(WriteWatchdog.CHUNK, end - p));
+      } finally {
+        watchdog.end();
+      }
+    }
+    out.flush();
+  }
+
+  private OutputStream wireStream() throws IOException {
+    Socket s = sessionSocket;
+    if (s == null) {
+      throw new IOException("the connection's socket is not known");
+    }
+    if (s != wireSocket) {
+      wire = s.getOutputStream();
+      wireSocket = s;
+    }
+    return wire;
+  }
+
+  /**
+   * Angus's DATA (command, 354), then a stream that watches every write and can take prepared
+   * wire bytes past Angus's per-byte CRLF and dot-stuffing filters.
+   */
+  @Override
+  protected OutputStream data() throws MessagingException {
+    return new DataStream(super.data());
+  }
+
+  @Override
+  public synchronized void close() throws MessagingException {
+    watchdog.stop();
+    super.close();
   }
 
   @Override
@@ -36,7 +141,12 @@ final class SmtpConnection extends SMTPTransport {
     if (!verb.equals("RSET") && !verb.equals("QUIT")) {
       lastCommand = VERBS.contains(verb) ? verb.replace("MAIL", "MAIL FROM").replace("RCPT", "RCPT TO") : "AUTH";
     }
-    super.sendCommand(cmd);
+    watchdog.begin();
+    try {
+      super.sendCommand(cmd);
+    } finally {
+      watchdog.end();
+    }
     if (cmd.equals(".")) {
       endOfDataSent = true;
     }
@@ -110,6 +220,51 @@ final class SmtpConnection extends SMTPTransport {
 
   void reused(boolean reused) {
     this.reused = reused;
+  }
+
+  /**
+   * The content stream of one message: Angus's dot-stuffing stream with every write watched; a
+   * {@link WireMessage.Carrier} writes its prepared bytes with {@link #writeWire}.
+   */
+  final class DataStream extends FilterOutputStream {
+    DataStream(OutputStream angus) {
+      super(angus);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      watchdog.begin();
+      try {
+        out.write(b);
+      } finally {
+        watchdog.end();
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      watchdog.begin();
+      try {
+        out.write(b, off, len);
+      } finally {
+        watchdog.end();
+      }
+    }
+
+    /** Bytes already in SMTP DATA form (CRLF, dot-stuffed), without the final dot: to the socket as they are. */
+    void writeWire(byte[] b, int off, int len) throws IOException {
+      writeRaw(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      // Angus ends the data itself (finishData); its stream is not ours to close
+    }
   }
 
   /** Closes with {@code QUIT}, ignoring failures: the connection is finished with either way. */

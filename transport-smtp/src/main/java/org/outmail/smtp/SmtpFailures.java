@@ -157,6 +157,10 @@ final class SmtpFailures {
       return exception("the message was sent to " + server + " but " + why
           + " before the server confirmed it: it may have been delivered, so it is not retried", false, true, -1, null, Map.of(), e);
     }
+    if (c.writeTimedOut()) {
+      return exception("timed out after " + format(mailbox.writeTimeout()) + " writing " + command + " to " + server
+          + " (no progress); the message was not handed over", true, false, -1, null, Map.of(), e);
+    }
     if (e instanceof SendFailedException sf && !(e instanceof SMTPSendFailedException) && !(e instanceof SMTPAddressFailedException)) {
       Map<String, String> rejected = rejected(sf);
       if (!rejected.isEmpty()) {
@@ -185,7 +189,7 @@ final class SmtpFailures {
    * reset, {@code 421}): a pooled connection failing so is replaced without counting as an attempt.
    */
   static boolean connectionDead(MessagingException e, SmtpConnection c) {
-    if (c.endOfDataSent()) {
+    if (c.endOfDataSent() || c.writeTimedOut()) {
       return false;
     }
     int code = e instanceof SMTPSendFailedException s ? s.getReturnCode()
@@ -255,9 +259,34 @@ final class SmtpFailures {
     return -1;
   }
 
-  /** A server reply on one line: line breaks and other control characters become spaces. */
+  /**
+   * A server reply on one line: each run of line breaks and other control characters becomes one
+   * space. Called for every reply of every message, so without a regular expression.
+   */
   static String oneLine(String s) {
-    return s == null ? "" : s.replaceAll("[\\p{Cntrl}]+", " ").strip();
+    if (s == null) {
+      return "";
+    }
+    StringBuilder sb = null;
+    boolean inRun = false;
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char ch = s.charAt(i);
+      if (ch < 0x20 || ch == 0x7f) {
+        if (sb == null) {
+          sb = new StringBuilder(n).append(s, 0, i);
+        }
+        if (!inRun) {
+          sb.append(' ');
+        }
+        inRun = true;
+      } else {
+        if (sb != null) {
+          sb.append(ch);
+        }
+        inRun = false;
+      }
+    }
+    return (sb == null ? s : sb.toString()).strip();
   }
 
   /** "30 s", or "1500 ms" when not whole seconds. */

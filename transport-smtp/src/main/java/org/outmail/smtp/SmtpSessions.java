@@ -2,7 +2,6 @@ package org.outmail.smtp;
 
 import jakarta.mail.Session;
 import java.util.Properties;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -13,22 +12,20 @@ import org.outmail.Mailbox;
  * The Angus Mail session of a mailbox, with every setting outmail relies on spelled out: finite
  * timeouts, required STARTTLS, checked server identity, no fallback to another socket factory,
  * {@code TCP_NODELAY}, the auth mechanisms, partial sends.
+ *
+ * <p>The write timeout is not Angus's {@code mail.smtp.writetimeout} (a task scheduled and
+ * cancelled for every write to the socket) but each connection's {@link WriteWatchdog}.
  */
 final class SmtpSessions {
   private SmtpSessions() {}
 
   /**
-   * @param writeTimeouts runs Angus's write timeouts for every connection of the session (without
-   *     it, each connection starts a thread of its own)
    * @param tlsListener sees every TLS socket made, may be null
    */
-  static Session create(Mailbox mailbox, SmtpAuth.Kind auth, SSLContext tls,
-      ScheduledExecutorService writeTimeouts, Consumer<SSLSocket> tlsListener) {
+  static Session create(Mailbox mailbox, SmtpAuth.Kind auth, SSLContext tls, Consumer<SSLSocket> tlsListener) {
     Properties p = new Properties();
     p.setProperty("mail.smtp.connectiontimeout", millis(mailbox.connectTimeout()));
     p.setProperty("mail.smtp.timeout", millis(mailbox.readTimeout()));
-    p.setProperty("mail.smtp.writetimeout", millis(mailbox.writeTimeout()));
-    p.put("mail.smtp.executor.writetimeout", writeTimeouts);
 
     p.put("mail.smtp.socketFactory", new SocketFactories.Plain());
     p.put("mail.smtp.ssl.socketFactory", new SocketFactories.Tls(tls.getSocketFactory(), tlsListener));

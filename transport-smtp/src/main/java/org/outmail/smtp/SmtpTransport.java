@@ -52,10 +52,10 @@ final class SmtpTransport implements MailTransport {
     this.auth = new SmtpAuth(mailbox, context.accessTokens());
     this.tls = Tls.context(mailbox);
     this.scheduler = scheduler(mailbox.id());
-    Session session = SmtpSessions.create(mailbox, auth.kind(), tls, scheduler, null);
+    Session session = SmtpSessions.create(mailbox, auth.kind(), tls, null);
     this.mime = new MimeBuilder(session);
     this.failures = new SmtpFailures(mailbox);
-    this.pool = new ConnectionPool(new Connector(mailbox, session, auth), mailbox.maxConnections(),
+    this.pool = new ConnectionPool(new Connector(mailbox, session, auth, scheduler), mailbox.maxConnections(),
         mailbox.idleTimeout(), checkAfterIdle, mailbox.maxMessagesPerConnection(), scheduler);
   }
 
@@ -82,7 +82,7 @@ final class SmtpTransport implements MailTransport {
     while (true) {
       c.beginMessage();
       try {
-        c.sendMessage(prepared.mime(), prepared.envelope());
+        c.send(prepared);
         String reply = SmtpFailures.oneLine(c.getLastServerResponse());
         pool.release(c);
         return TransportReceipt.accepted(addresses(prepared.envelope()), reply);

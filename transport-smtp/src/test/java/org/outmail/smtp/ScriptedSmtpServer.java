@@ -32,8 +32,9 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * A small SMTP server on 127.0.0.1 that does what a test tells it: answer a chosen command with a
- * chosen reply, stall, drop the connection, offer STARTTLS or not, speak implicit TLS. It records
- * what it saw (connections, commands, AUTH mechanisms, messages as raw bytes).
+ * chosen reply, stall, drop the connection, offer STARTTLS or PIPELINING or not, speak implicit
+ * TLS. It records what it saw (connections, commands and how they arrived in batches, AUTH
+ * mechanisms, messages as raw bytes).
  */
 final class ScriptedSmtpServer implements AutoCloseable {
   /** What to do at a command instead of the normal reply. */
@@ -48,6 +49,11 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
     static Action dropConnection() {
       return new Action(null, false, true);
+    }
+
+    /** At DATA: answers 354, then reads nothing more (the client's writes fill the socket buffers). */
+    static Action acceptDataThenStopReading() {
+      return new Action("354 End data with <CR><LF>.<CR><LF>", true, false);
     }
   }
 
@@ -68,12 +74,14 @@ final class ScriptedSmtpServer implements AutoCloseable {
   private final AtomicInteger quits = new AtomicInteger();
   private final AtomicInteger noops = new AtomicInteger();
   private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+  private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
   private final List<Auth> auths = Collections.synchronizedList(new ArrayList<>());
   private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
   private final CountDownLatch closing = new CountDownLatch(1);
   private volatile SSLContext tls;
   private volatile boolean implicitTls;
   private volatile boolean offerStartTls;
+  private volatile boolean offerPipelining;
   private volatile String authMechanisms = "PLAIN LOGIN XOAUTH2";
   private volatile Function<Auth, String> authReply = a -> "235 2.7.0 Authentication successful";
   private volatile Function<String, String> rcptReply = a -> "250 2.1.5 Ok";
@@ -106,6 +114,12 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
   ScriptedSmtpServer offerStartTls() {
     this.offerStartTls = true;
+    return this;
+  }
+
+  /** Offers PIPELINING (RFC 2920) in EHLO. */
+  ScriptedSmtpServer offerPipelining() {
+    this.offerPipelining = true;
     return this;
   }
 
@@ -161,6 +175,16 @@ final class ScriptedSmtpServer implements AutoCloseable {
   List<String> commands() {
     synchronized (commands) {
       return List.copyOf(commands);
+    }
+  }
+
+  /**
+   * The commands as they arrived: a batch is the commands that were already waiting when the first
+   * of them was read (pipelined), each command on its own when the client waited for the reply.
+   */
+  List<List<String>> batches() {
+    synchronized (batches) {
+      return batches.stream().map(List::copyOf).toList();
     }
   }
 
@@ -235,6 +259,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
       boolean secure = implicitTls;
       String mailFrom = null;
       List<String> rcpts = new ArrayList<>();
+      List<String> batch = null;
       while (true) {
         String line = readLine(in);
         if (line == null) {
@@ -242,8 +267,20 @@ final class ScriptedSmtpServer implements AutoCloseable {
         }
         line = line.stripTrailing();
         String verb = line.split(" ", 2)[0].toUpperCase(Locale.ROOT);
-        commands.add(verb.equals("AUTH") ? "AUTH " + line.split(" ")[1].toUpperCase(Locale.ROOT) : line);
+        String seen = verb.equals("AUTH") ? "AUTH " + line.split(" ")[1].toUpperCase(Locale.ROOT) : line;
+        commands.add(seen);
+        if (batch == null) {
+          batch = Collections.synchronizedList(new ArrayList<>());
+          batches.add(batch);
+        }
+        batch.add(seen);
+        if (in.available() == 0) {
+          batch = null; // the client sent nothing more: it waits for a reply
+        }
         Action action = next(verb);
+        if (action != null && verb.equals("MAIL")) {
+          mailFrom = null; // a scripted reply to MAIL refuses the sender
+        }
         if (action != null) {
           if (!act(action, out, null)) {
             return;
@@ -255,6 +292,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
             List<String> ext = new ArrayList<>(List.of("scripted.test greets you", "8BITMIME", "SIZE 0"));
             if (offerStartTls && !secure) {
               ext.add("STARTTLS");
+            }
+            if (offerPipelining) {
+              ext.add("PIPELINING");
             }
             if (authMechanisms != null) {
               ext.add("AUTH " + authMechanisms);
@@ -284,6 +324,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
             write(out, "250 2.1.0 Ok\r\n");
           }
           case "RCPT" -> {
+            if (mailFrom == null) {
+              write(out, "503 5.5.1 Error: need MAIL command\r\n");
+              continue;
+            }
             String address = line.substring(line.indexOf(':') + 1).trim().replaceAll("[<>]", "");
             String reply = rcptReply.apply(address);
             if (reply.startsWith("2")) {
@@ -292,6 +336,12 @@ final class ScriptedSmtpServer implements AutoCloseable {
             write(out, reply + "\r\n");
           }
           case "DATA" -> {
+            // as Postfix: no DATA without a sender and an accepted recipient (RFC 2920: the client
+            // sent DATA before it knew)
+            if (mailFrom == null || rcpts.isEmpty()) {
+              write(out, (mailFrom == null ? "503 5.5.1 Error: need MAIL command" : "554 5.5.1 Error: no valid recipients") + "\r\n");
+              continue;
+            }
             write(out, "354 End data with <CR><LF>.<CR><LF>\r\n");
             byte[] data = readData(in);
             Received r = new Received(mailFrom, List.copyOf(rcpts), data);
@@ -312,8 +362,13 @@ final class ScriptedSmtpServer implements AutoCloseable {
               received.add(r);
               write(out, "250 2.0.0 Ok: queued as " + received.size() + "\r\n");
             }
+            mailFrom = null;
           }
-          case "RSET" -> write(out, "250 2.0.0 Ok\r\n");
+          case "RSET" -> {
+            mailFrom = null;
+            rcpts.clear();
+            write(out, "250 2.0.0 Ok\r\n");
+          }
           case "NOOP" -> {
             noops.incrementAndGet();
             write(out, "250 2.0.0 Ok\r\n");
@@ -349,6 +404,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
       return false;
     }
     if (action.stall()) {
+      if (action.reply() != null) {
+        write(out, action.reply() + "\r\n");
+      }
       closing.await(30, TimeUnit.SECONDS);
       return false;
     }
