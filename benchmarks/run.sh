@@ -25,8 +25,8 @@ SECONDS_PER=${SECONDS_PER:-2}
 WARMUP=${WARMUP:-1}
 ROUNDS=${ROUNDS:-3}
 SIZES=${SIZES:-1024,102400}
-# the clients compared; proto-1/proto-4 are the prototype of the proposed transport-smtp changes
-MODES=${MODES:-outmail-1,outmail-4,proto-1,proto-4,angus-send,angus-nodelay,angus-nagle,angus-nodelay-4}
+# the clients compared (see the README for each mode)
+MODES=${MODES:-outmail-1,outmail-4,angus-send,angus-nodelay,angus-nagle,angus-nodelay-4}
 
 log() { echo "run.sh: $*" >&2; }
 

@@ -86,19 +86,17 @@ public final class Report {
     }
     out.println("| transport | size | outmail-1 / Transport.send | outmail-1 / Angus persistent Nagle | outmail-1 / Angus persistent NODELAY"
         + " | outmail-4 / outmail-1 | outmail-4 / Angus 4 conns | CPU/msg outmail-4 / Angus 4 conns"
-        + " | prototype-1 / Angus NODELAY | prototype-4 / Angus 4 conns |");
-    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        + " |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|");
     for (String g : groups) {
       String[] tg = g.split(" ");
-      out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", tg[0], size(tg[1]),
+      out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", tg[0], size(tg[1]),
           fmt(ratio(runs, g, "outmail-1", "angus-send", "rate")),
           fmt(ratio(runs, g, "outmail-1", "angus-nagle", "rate")),
           fmt(ratio(runs, g, "outmail-1", "angus-nodelay", "rate")),
           fmt(ratio(runs, g, "outmail-4", "outmail-1", "rate")),
           fmt(ratio(runs, g, "outmail-4", "angus-nodelay-4", "rate")),
-          fmt(ratio(runs, g, "outmail-4", "angus-nodelay-4", "cpu_us")),
-          fmt(ratio(runs, g, "proto-1", "angus-nodelay", "rate")),
-          fmt(ratio(runs, g, "proto-4", "angus-nodelay-4", "rate")));
+          fmt(ratio(runs, g, "outmail-4", "angus-nodelay-4", "cpu_us")));
     }
     out.println();
   }
@@ -160,29 +158,23 @@ public final class Report {
     for (String g : groups) {
       String[] tg = g.split(" ");
       String name = tg[0] + " " + size(tg[1]);
-      String[] row = {name + ": 4 connections, 4 threads > 1 connection (msgs/s)", "–", "–", "–", "–"};
-      for (String impl : List.of("outmail", "proto")) {
-        Double r4 = value(runs, g, impl + "-4", "rate");
-        Double r1 = value(runs, g, impl + "-1", "rate");
-        if (r4 != null && r1 != null) {
-          int col = impl.equals("outmail") ? 1 : 3;
-          row[col] = String.format(Locale.ROOT, "%.2f× (%,.0f vs %,.0f)", r4 / r1, r4, r1);
-          row[col + 1] = r4 > r1 ? "yes" : "NO";
-        }
+      String[] row = {name + ": 4 connections, 4 threads > 1 connection (msgs/s)", "–", "–"};
+      Double r4 = value(runs, g, "outmail-4", "rate");
+      Double r1 = value(runs, g, "outmail-1", "rate");
+      if (r4 != null && r1 != null) {
+        row[1] = String.format(Locale.ROOT, "%.2f× (%,.0f vs %,.0f)", r4 / r1, r4, r1);
+        row[2] = r4 > r1 ? "yes" : "NO";
       }
       if (!row[1].equals("–")) {
         rows.add(row);
       }
       Double a4 = value(runs, g, "angus-nodelay-4", "cpu_us");
       if (a4 != null) {
-        String[] cpu = {name + ": 4 connections, CPU/msg outmail ≤ Angus with 4 connections", "–", "–", "–", "–"};
-        for (String impl : List.of("outmail", "proto")) {
-          Double c4 = value(runs, g, impl + "-4", "cpu_us");
-          if (c4 != null) {
-            int col = impl.equals("outmail") ? 1 : 3;
-            cpu[col] = String.format(Locale.ROOT, "%,.0f vs %,.0f µs", c4, a4);
-            cpu[col + 1] = c4 <= a4 ? "yes" : "NO";
-          }
+        String[] cpu = {name + ": 4 connections, CPU/msg outmail ≤ Angus with 4 connections", "–", "–"};
+        Double c4 = value(runs, g, "outmail-4", "cpu_us");
+        if (c4 != null) {
+          cpu[1] = String.format(Locale.ROOT, "%,.0f vs %,.0f µs", c4, a4);
+          cpu[2] = c4 <= a4 ? "yes" : "NO";
         }
         if (!cpu[1].equals("–")) {
           rows.add(cpu);
@@ -194,7 +186,7 @@ public final class Report {
         Map<String, String> f = fields(l);
         boolean ok = "true".equals(f.get("ok"));
         rows.add(new String[] {f.get("size_mb") + " MB attachment, heap " + f.get("heap_mb") + " MB: sent, no OutOfMemoryError",
-            ok ? "sent in " + f.get("secs") + " s" : "FAILED: " + f.get("error"), ok ? "yes" : "NO", "(same path)", ""});
+            ok ? "sent in " + f.get("secs") + " s" : "FAILED: " + f.get("error"), ok ? "yes" : "NO"});
       }
     }
     for (String l : jmh) {
@@ -210,26 +202,23 @@ public final class Report {
       String what = name.equals("send")
           ? "core pipeline < 5 µs/mail (JMH, no-op transport; Email built once)"
           : "core pipeline incl. building the Email (JMH, no-op transport; for information)";
-      rows.add(new String[] {what, measured, name.equals("send") ? (score < 5.0 ? "yes" : "NO") : "(info)", "", ""});
+      rows.add(new String[] {what, measured, name.equals("send") ? (score < 5.0 ? "yes" : "NO") : "(info)"});
     }
-    out.println("| target | outmail today (transport-smtp) | met | with the proposed changes (prototype in benchmarks/) | met |");
-    out.println("|---|---|---|---|---|");
+    out.println("| target | outmail (transport-smtp) | met |");
+    out.println("|---|---|---|");
     for (String[] r : rows) {
-      out.printf("| %s | %s | %s | %s | %s |%n", (Object[]) r);
+      out.printf("| %s | %s | %s |%n", (Object[]) r);
     }
   }
 
-  /** A ratio target: outmail-N (and proto-N) msgs/s against a baseline figure. */
+  /** A ratio target: outmail-N msgs/s against a baseline figure. */
   private static String[] target(Map<String, Map<String, String>> runs, String group, String n, String name,
       double baseline, double goal, String unit) {
-    String[] row = {name, "–", "–", "–", "–"};
-    for (String impl : List.of("outmail", "proto")) {
-      Double v = value(runs, group, impl + "-" + n, "rate");
-      if (v != null && baseline > 0) {
-        int col = impl.equals("outmail") ? 1 : 3;
-        row[col] = String.format(Locale.ROOT, "%.2f× (%,.0f vs %,.0f %s)", v / baseline, v, baseline, unit);
-        row[col + 1] = v / baseline >= goal ? "yes" : "NO";
-      }
+    String[] row = {name, "–", "–"};
+    Double v = value(runs, group, "outmail-" + n, "rate");
+    if (v != null && baseline > 0) {
+      row[1] = String.format(Locale.ROOT, "%.2f× (%,.0f vs %,.0f %s)", v / baseline, v, baseline, unit);
+      row[2] = v / baseline >= goal ? "yes" : "NO";
     }
     return row;
   }

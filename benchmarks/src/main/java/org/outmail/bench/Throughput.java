@@ -57,10 +57,7 @@ public final class Throughput {
     ANGUS_NAGLE("angus-nagle", "Angus, 1 persistent connection, Nagle (default socket)", 1),
     ANGUS_NODELAY_4("angus-nodelay-4", "Angus, 4 persistent connections, TCP_NODELAY, 4 threads", 4),
     // diagnostics, not run by default
-    ANGUS_NODELAY_WT("angus-nodelay-wt", "Angus, 1 persistent connection, TCP_NODELAY, mail.smtp.writetimeout set", 1),
-    PROTO_1("proto-1", "PROTOTYPE outmail transport (wire bytes, no per-write timer), pool of 1", 1),
-    PROTO_4("proto-4", "PROTOTYPE outmail transport (wire bytes, no per-write timer), pool of 4, 4 threads", 4),
-    PROTO_NOPIPE_1("proto-nopipe-1", "PROTOTYPE without PIPELINING (wire bytes through Angus's sendMessage), pool of 1", 1);
+    ANGUS_NODELAY_WT("angus-nodelay-wt", "Angus, 1 persistent connection, TCP_NODELAY, mail.smtp.writetimeout set", 1);
 
     static final String DEFAULTS = "outmail-1,outmail-4,angus-send,angus-nodelay,angus-nagle,angus-nodelay-4";
 
@@ -205,8 +202,8 @@ public final class Throughput {
     AutoCloseable shared = null;
     try {
       switch (mode) {
-        case OUTMAIL_1, OUTMAIL_4, PROTO_1, PROTO_4, PROTO_NOPIPE_1 -> {
-          MailboxRegistry registry = outmail(tls, mode.threads, mode.key.startsWith("proto"), mode != Mode.PROTO_NOPIPE_1);
+        case OUTMAIL_1, OUTMAIL_4 -> {
+          MailboxRegistry registry = outmail(tls, mode.threads);
           shared = registry;
           OutgoingMailer mailer = registry.defaultOutgoing();
           for (int k = 0; k < mode.threads; k++) {
@@ -335,7 +332,7 @@ public final class Throughput {
         return t;
       });
 
-  MailboxRegistry outmail(boolean tls, int connections, boolean prototype, boolean pipelining) {
+  MailboxRegistry outmail(boolean tls, int connections) {
     Mailbox.Builder b = Mailbox.builder("bench")
         .name("Benchmark")
         .emailDisplay(FROM)
@@ -350,11 +347,7 @@ public final class Throughput {
     } else {
       b.port(port).encryption(Encryption.NONE);
     }
-    MailboxRegistry.Builder registry = MailboxRegistry.builder().mailbox(b.build());
-    if (prototype) {
-      registry.transportProvider(new org.outmail.bench.proto.PreparedSmtpProvider(pipelining));
-    }
-    return registry.build();
+    return MailboxRegistry.builder().mailbox(b.build()).build();
   }
 
   static Email email(int i, String body) {
