@@ -22,7 +22,8 @@ import org.outmail.spi.TokenStore;
 /** msal4j tokens: the real msal4j code path, its HTTP taken to 127.0.0.1. */
 @Timeout(60)
 class MsalTokenProviderTest {
-  private static final List<String> GRAPH = List.of("https://graph.microsoft.com/.default");
+  /** The scope the owa transport asks for; the token endpoint here is the local server. */
+  private static final List<String> GRAPH = List.of(GraphEndpoint.DEFAULT_SCOPE);
   private final FakeGraph graph = new FakeGraph();
   private final LoopbackMsalHttpClient http = new LoopbackMsalHttpClient(graph.port());
   private final MsalTokenProvider provider = new MsalTokenProvider(http);
@@ -41,7 +42,7 @@ class MsalTokenProviderTest {
     assertThat(http.asked).extracting(Object::toString)
         .containsExactly("https://login.test.example/contoso-test/oauth2/v2.0/token");
     String form = graph.calls().get(0).bodyText();
-    assertThat(form).contains("grant_type=client_credentials").contains("scope=https%3A%2F%2Fgraph.microsoft.com%2F.default");
+    assertThat(form).contains("grant_type=client_credentials").contains("scope=" + java.net.URLEncoder.encode(GraphEndpoint.DEFAULT_SCOPE, java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test

@@ -42,9 +42,9 @@ class OwaTransportProviderTest {
   void defaultsToGraphOverHttpsWithTheGraphScope() {
     GraphEndpoint e = GraphEndpoint.of(mailbox().build());
 
-    assertThat(e.baseUrl()).isEqualTo(URI.create("https://graph.microsoft.com/v1.0"));
+    assertThat(e.baseUrl()).isEqualTo(URI.create("https://" + GraphEndpoint.DEFAULT_HOST + "/v1.0"));
     assertThat(e.user()).isEqualTo("desk@example.com");
-    assertThat(e.scopes()).containsExactly("https://graph.microsoft.com/.default");
+    assertThat(e.scopes()).containsExactly("https://" + GraphEndpoint.DEFAULT_HOST + "/.default");
   }
 
   @Test
@@ -95,6 +95,6 @@ class OwaTransportProviderTest {
 
     assertThat(source.getAuthorizationToken(URI.create("http://127.0.0.1:9/v1.0/users/x/sendMail"), Map.of())).isEqualTo("tok");
     assertThat(source.getAuthorizationToken(URI.create("https://outlook.office.com/upload?authtoken=1"), Map.of())).isEmpty();
-    assertThat(source.getAuthorizationToken(URI.create("https://graph.microsoft.com/v1.0/me"), Map.of())).isEmpty();
+    assertThat(source.getAuthorizationToken(URI.create("https://" + GraphEndpoint.DEFAULT_HOST + "/v1.0/me"), Map.of())).isEmpty();
   }
 }
