@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -15,17 +14,8 @@ class CheckCommandTest {
   @TempDir
   Path dir;
 
-  private SmtpServer server;
-
-  @BeforeEach
-  void startServer() {
-    server = SmtpServer.start();
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.close();
-  }
+  @RegisterExtension
+  final SmtpServer server = new SmtpServer();
 
   @Test
   void checkPassesForEveryOutMailboxAndSkipsInMailboxes() {

@@ -9,10 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,17 +25,8 @@ class CliJarIT {
   @TempDir
   Path dir;
 
-  private SmtpServer server;
-
-  @BeforeEach
-  void startServer() {
-    server = SmtpServer.start();
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.close();
-  }
+  @RegisterExtension
+  final SmtpServer server = new SmtpServer();
 
   @Test
   void jarChecksAndSendsThroughTheSmtpTransportFoundByServiceLoader() throws Exception {

@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -21,18 +21,14 @@ class SendCommandTest {
   @TempDir
   Path dir;
 
-  private SmtpServer server;
+  @RegisterExtension
+  final SmtpServer server = new SmtpServer();
+
   private Path config;
 
   @BeforeEach
-  void startServer() {
-    server = SmtpServer.start();
+  void writeConfig() {
     config = TestConfig.write(dir, server.port());
-  }
-
-  @AfterEach
-  void stopServer() {
-    server.close();
   }
 
   @Test

@@ -4,19 +4,26 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** GreenMail's plain SMTP on a free port of 127.0.0.1, for one test. */
-final class SmtpServer implements AutoCloseable {
-  private final GreenMail greenMail;
+/**
+ * GreenMail's plain SMTP on a free port of 127.0.0.1, started before each test and stopped after
+ * it: {@code @RegisterExtension final SmtpServer server = new SmtpServer();}.
+ */
+final class SmtpServer implements BeforeEachCallback, AfterEachCallback {
+  private GreenMail greenMail;
 
-  private SmtpServer(GreenMail greenMail) {
-    this.greenMail = greenMail;
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+    greenMail.start();
   }
 
-  static SmtpServer start() {
-    GreenMail g = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-    g.start();
-    return new SmtpServer(g);
+  @Override
+  public void afterEach(ExtensionContext context) {
+    greenMail.stop();
   }
 
   int port() {
@@ -27,10 +34,5 @@ final class SmtpServer implements AutoCloseable {
   List<MimeMessage> received(int count) {
     greenMail.waitForIncomingEmail(5_000, count);
     return List.of(greenMail.getReceivedMessages());
-  }
-
-  @Override
-  public void close() {
-    greenMail.stop();
   }
 }
