@@ -2,14 +2,11 @@ package org.outmail.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.outmail.smtp.ScriptedSmtpServer.Action.dropConnection;
 import static org.outmail.smtp.ScriptedSmtpServer.Action.reply;
-import static org.outmail.smtp.ScriptedSmtpServer.Action.stallForever;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -25,8 +22,8 @@ import org.outmail.TransportException;
 
 /**
  * PIPELINING (RFC 2920) against the scripted server offering it: MAIL, RCPT and DATA in one batch,
- * the content only after every reply was checked; failures classified exactly as without
- * pipelining; large mails and file attachments still streamed through Angus, one command at a time.
+ * the content only after every reply was checked (the failure cases are {@link PipelinedFaultTest});
+ * large mails and file attachments still streamed through Angus, one command at a time.
  */
 @Timeout(60)
 class PipeliningTest extends ScriptedServerTest {
@@ -48,9 +45,6 @@ class PipeliningTest extends ScriptedServerTest {
     return server.commands().stream().filter(c -> c.startsWith(prefix)).count();
   }
 
-  private String at() {
-    return "127.0.0.1:" + server.port();
-  }
 
   /** The batch that holds the first MAIL FROM. */
   private List<String> mailBatch() {
@@ -111,25 +105,6 @@ class PipeliningTest extends ScriptedServerTest {
         .satisfies(m -> assertThat(m.recipients()).containsExactly("alice@example.org", "bob@example.org"));
   }
 
-  @Test
-  void everyRecipientRejectedIsAnExceptionTheServerRefusesDataAndNoContentIsSent() {
-    server.rcptReply(a -> "550 5.1.1 User unknown");
-    MailboxRegistry r = plain();
-
-    assertThatThrownBy(() -> r.defaultOutgoing().send(email("alice@example.org", "bob@example.org")))
-        .isInstanceOfSatisfying(TransportException.class, e -> {
-          assertThat(e.isTransient()).isFalse();
-          assertThat(e.replyCode()).isEqualTo(550);
-          assertThat(e.rejectedRecipients()).containsOnlyKeys("alice@example.org", "bob@example.org");
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the server " + at() + " refused every recipient: "
-              + "{alice@example.org=550 5.1.1 User unknown, bob@example.org=550 5.1.1 User unknown}");
-        });
-    assertThat(count("MAIL")).isEqualTo(1);
-    // DATA went with the batch (the server answered it 554); then nothing but RSET
-    List<String> commands = server.commands().stream().filter(c -> !c.equals("QUIT")).toList();
-    assertThat(commands.subList(commands.indexOf("DATA") + 1, commands.size())).containsExactly("RSET");
-    assertThat(server.received()).isEmpty();
-  }
 
   @Test
   void aServerThatAcceptsDataWithoutRecipientsGetsALoneDotAndNoContent() {
@@ -144,107 +119,12 @@ class PipeliningTest extends ScriptedServerTest {
     assertThat(server.received()).isEmpty();
   }
 
-  @Test
-  void aTemporaryReplyToMailFromIsRetriedThenReportedAsTransient() {
-    server.at("MAIL", reply("451 4.3.0 Try again later"), reply("451 4.3.0 Try again later"), reply("451 4.3.0 Try again later"));
-    MailboxRegistry r = plain();
 
-    assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
-        .isInstanceOfSatisfying(TransportException.class, e -> {
-          assertThat(e.isTransient()).isTrue();
-          assertThat(e.replyCode()).isEqualTo(451);
-          assertThat(e.serverReply()).contains("451 4.3.0 Try again later");
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the server " + at() + " answered MAIL FROM with 451 4.3.0 Try again later");
-          assertThat(e.rejectedRecipients()).isEmpty();
-        });
-    assertThat(count("MAIL")).isEqualTo(3);
-    assertThat(server.received()).isEmpty();
-  }
 
-  @Test
-  void aPermanentReplyToMailFromIsReportedAtOnceWithoutRetry() {
-    server.at("MAIL", reply("550 5.7.1 Relaying denied"));
-    MailboxRegistry r = plain();
 
-    assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
-        .isInstanceOfSatisfying(TransportException.class, e -> {
-          assertThat(e.isTransient()).isFalse();
-          assertThat(e.replyCode()).isEqualTo(550);
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the server " + at() + " answered MAIL FROM with 550 5.7.1 Relaying denied");
-        });
-    assertThat(count("MAIL")).isEqualTo(1);
-    assertThat(server.received()).isEmpty();
-  }
 
-  @Test
-  void tooManyRecipients452IsTransientAndListsTheRecipients() {
-    server.rcptReply(a -> "452 4.5.3 Too many recipients");
-    MailboxRegistry r = plain();
 
-    assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
-        .isInstanceOfSatisfying(TransportException.class, e -> {
-          assertThat(e.isTransient()).isTrue();
-          assertThat(e.replyCode()).isEqualTo(452);
-          assertThat(e.rejectedRecipients()).isEqualTo(Map.of("alice@example.org", "452 4.5.3 Too many recipients"));
-        });
-    assertThat(count("MAIL")).isEqualTo(3);
-    assertThat(server.received()).isEmpty();
-  }
 
-  @Test
-  void aRejectionAfterTheFinalDotIsPermanentAndATemporaryOneIsRetried() {
-    server.at(".", reply("554 5.7.1 Message rejected as spam"));
-    MailboxRegistry r = plain();
-    assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
-        .isInstanceOfSatisfying(TransportException.class, e -> {
-          assertThat(e.isTransient()).isFalse();
-          assertThat(e.isOutcomeUnknown()).isFalse();
-          assertThat(e.replyCode()).isEqualTo(554);
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the server " + at() + " refused the message: 554 5.7.1 Message rejected as spam");
-        });
-
-    server.at(".", reply("451 4.7.1 Greylisted, try again"));
-    SendResult result = r.defaultOutgoing().send(email());
-    assertThat(result.attempts()).isEqualTo(2);
-    assertThat(server.received()).hasSize(1);
-  }
-
-  @Test
-  void aStallAfterTheFinalDotIsAnUnknownOutcomeNeverRetried() {
-    server.at(".", stallForever());
-    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).readTimeout(Duration.ofSeconds(1)));
-
-    assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
-        .isInstanceOfSatisfying(TransportException.class, e -> {
-          assertThat(e.isOutcomeUnknown()).isTrue();
-          assertThat(e.isTransient()).isFalse();
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the message was sent to " + at() + " but no reply within 1 s "
-              + "before the server confirmed it: it may have been delivered, so it is not retried");
-        });
-    assertThat(count("DATA")).isEqualTo(1);
-  }
-
-  @Test
-  void aConnectionDroppedAfterTheFinalDotIsAnUnknownOutcome() {
-    server.at(".", dropConnection());
-    MailboxRegistry r = plain();
-
-    assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
-        .isInstanceOfSatisfying(TransportException.class, e -> assertThat(e.isOutcomeUnknown()).isTrue());
-    assertThat(count("DATA")).isEqualTo(1);
-    assertThat(server.connections()).isEqualTo(1);
-  }
-
-  @Test
-  void aConnectionDroppedAtDataIsRetriedAndDeliveredOnce() {
-    server.at("DATA", dropConnection());
-
-    SendResult result = plain().defaultOutgoing().send(email());
-
-    assertThat(result.attempts()).isEqualTo(2);
-    assertThat(server.received()).hasSize(1);
-    assertThat(server.connections()).isEqualTo(2);
-  }
 
   @Test
   void aKilledIdleConnectionIsReplacedWithoutLosingOrDuplicatingAMessage() throws Exception {
