@@ -3,7 +3,6 @@ package org.outmail.owa;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.CheckResult;
@@ -11,10 +10,8 @@ import org.outmail.MailboxRegistry;
 
 /** The Check button of an owa mailbox: token first, then the mailbox's user; each failure names its stage. */
 @Timeout(60)
-class OwaCheckTest {
+class OwaCheckTest extends FakeGraphTest {
   private static final String USER = "/v1.0/users/" + FakeGraph.USER;
-  private final FakeGraph graph = new FakeGraph();
-  private MailboxRegistry registry;
 
   private CheckResult check(String secret, int tokenPort) {
     registry = MailboxRegistry.builder()
@@ -28,13 +25,6 @@ class OwaCheckTest {
     return check(FakeGraph.SECRET, graph.port());
   }
 
-  @AfterEach
-  void stop() throws IOException {
-    if (registry != null) {
-      registry.close();
-    }
-    graph.close();
-  }
 
   @Test
   void passesWithATokenAndAnExistingMailbox() {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.time.Duration;
 import okhttp3.mockwebserver.MockResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.Email;
@@ -21,10 +20,8 @@ import org.outmail.TransportException;
  * Graph's error codes in permanent failures, token errors as OAuth failures without the secret.
  */
 @Timeout(60)
-class OwaFailureTest {
+class OwaFailureTest extends FakeGraphTest {
   private static final String SEND = "/v1.0/users/" + FakeGraph.USER + "/sendMail";
-  private final FakeGraph graph = new FakeGraph();
-  private MailboxRegistry registry;
 
   private MailboxRegistry registry(RetryPolicy policy, String secret) {
     registry = MailboxRegistry.builder()
@@ -43,13 +40,6 @@ class OwaFailureTest {
     return Email.builder().to("alice@example.org").subject("Hi").text("body").build();
   }
 
-  @AfterEach
-  void stop() throws IOException {
-    if (registry != null) {
-      registry.close();
-    }
-    graph.close();
-  }
 
   @Test
   void throttledSendIsRetriedAfterRetryAfterWithAFullBody() {

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,13 +21,11 @@ import org.outmail.TransportException;
 
 /** Messages over Graph's 4 MB request limit: a draft, upload sessions in chunks, then send. */
 @Timeout(60)
-class OwaLargeAttachmentTest {
+class OwaLargeAttachmentTest extends FakeGraphTest {
   private static final int TEN_MB = 10 * 1024 * 1024;
   private static final String USER = "/v1.0/users/" + FakeGraph.USER;
   private static final String DRAFT = USER + "/messages/" + FakeGraph.DRAFT_ID;
 
-  private final FakeGraph graph = new FakeGraph();
-  private MailboxRegistry registry;
   @TempDir Path dir;
 
   private MailboxRegistry registry(boolean saveToSentItems) {
@@ -40,13 +37,6 @@ class OwaLargeAttachmentTest {
     return registry;
   }
 
-  @AfterEach
-  void stop() throws IOException {
-    if (registry != null) {
-      registry.close();
-    }
-    graph.close();
-  }
 
   private Path file(String name, int size) throws IOException {
     byte[] data = new byte[size];

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.Email;
@@ -19,9 +17,7 @@ import org.outmail.TransportException;
 
 /** What Graph receives for a send: headers, the JSON body, the user, and how often tokens are fetched. */
 @Timeout(60)
-class OwaSendTest {
-  private final FakeGraph graph = new FakeGraph();
-  private MailboxRegistry registry;
+class OwaSendTest extends FakeGraphTest {
 
   private MailboxRegistry registry(Mailbox mailbox) {
     registry = MailboxRegistry.builder()
@@ -35,13 +31,6 @@ class OwaSendTest {
     return registry(OwaTestSupport.mailbox(graph, "desk").defaultOutgoing(true).build());
   }
 
-  @AfterEach
-  void stop() throws IOException {
-    if (registry != null) {
-      registry.close();
-    }
-    graph.close();
-  }
 
   @Test
   void sendMailCarriesTheBearerTokenToTheConfiguredHost() {
