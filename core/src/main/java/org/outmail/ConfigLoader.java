@@ -2,25 +2,21 @@ package org.outmail;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.outmail.spi.TokenStore;
+import java.util.stream.Collectors;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.TokenStore;
 
 /**
  * Reads mailboxes and OAuth clients from properties:
@@ -37,18 +33,8 @@ final class ConfigLoader {
   private static final String MAILBOX = "outmail.mailbox.";
   private static final String CLIENT = "outmail.oauth-client.";
   private static final String TOKEN_STORE = "outmail.token-store.file";
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-
-  static final Set<String> MAILBOX_FIELDS = new TreeSet<>(Arrays.asList(
-      "name", "type", "status", "email-display", "display-name", "host", "port", "encryption", "username",
-      "password", "protocol", "oauth-client", "prefix", "allowed-emails", "default-outgoing",
-      "exclude-expression", "post-send-hooks", "connect-timeout", "read-timeout", "write-timeout",
-      "retry.max-attempts", "retry.initial-backoff", "retry.max-backoff", "trust-store",
-      "trust-store-password", "max-connections", "idle-timeout", "max-messages-per-connection",
-      "save-to-sent-items", "send-as"));
-  static final Set<String> CLIENT_FIELDS = new TreeSet<>(Arrays.asList(
-      "provider", "grant", "tenant", "client-id", "client-secret", "refresh-token", "scopes", "authority",
-      "token-endpoint", "authorize-endpoint"));
+  private static final Set<String> CLIENT_FIELDS =
+      OAuthClient.fields().stream().map(Setting::name).collect(Collectors.toCollection(LinkedHashSet::new));
 
   record Config(List<Mailbox> mailboxes, TokenStore tokenStore) {}
 
@@ -83,9 +69,9 @@ final class ConfigLoader {
       if (key.equals(TOKEN_STORE)) {
         store = TokenStore.file(Path.of(value));
       } else if (key.startsWith(MAILBOX)) {
-        put(boxes, key, key.substring(MAILBOX.length()), value, MAILBOX_FIELDS);
+        put(boxes, key, key.substring(MAILBOX.length()), value, MailboxFields.names(), true);
       } else if (key.startsWith(CLIENT)) {
-        put(clients, key, key.substring(CLIENT.length()), value, CLIENT_FIELDS);
+        put(clients, key, key.substring(CLIENT.length()), value, CLIENT_FIELDS, false);
       } else if (key.startsWith("outmail.")) {
         throw unknownKey(key, "keys start with outmail.mailbox., outmail.oauth-client. or are outmail.token-store.file");
       }
@@ -97,17 +83,30 @@ final class ConfigLoader {
     return new Config(mailboxes, store);
   }
 
-  private static void put(Map<String, Map<String, String>> into, String key, String rest, String value, Set<String> fields) {
+  /**
+   * Splits {@code ID.FIELD} (a field of {@code fields}, the longest that matches) or, when {@code
+   * transportSettings}, {@code ID.PROTOCOL.NAME} (a transport's setting, checked by the registry).
+   */
+  private static void put(Map<String, Map<String, String>> into, String key, String rest, String value,
+      Set<String> fields, boolean transportSettings) {
     String name = null;
     String field = null;
     for (String f : fields) {
-      if (rest.endsWith("." + f) && rest.length() > f.length() + 1) {
+      if (rest.endsWith("." + f) && rest.length() > f.length() + 1 && (field == null || f.length() > field.length())) {
         name = rest.substring(0, rest.length() - f.length() - 1);
         field = f;
       }
     }
+    if (field == null && transportSettings) {
+      String[] parts = rest.split("\\.");
+      if (parts.length >= 3) {
+        field = parts[parts.length - 2] + "." + parts[parts.length - 1];
+        name = rest.substring(0, rest.length() - field.length() - 1);
+      }
+    }
     if (field == null) {
-      throw unknownKey(key, "known fields: " + fields);
+      throw unknownKey(key, "known fields: " + fields
+          + (transportSettings ? ", or a transport's setting such as smtp.max-connections" : ""));
     }
     into.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(field, value);
   }
@@ -120,23 +119,7 @@ final class ConfigLoader {
     String prefix = CLIENT + name + ".";
     try {
       OAuthClient.Builder b = OAuthClient.builder(name);
-      for (Map.Entry<String, String> e : f.entrySet()) {
-        String key = prefix + e.getKey();
-        String v = e.getValue();
-        switch (e.getKey()) {
-          case "provider" -> b.provider(enumValue(key, v, OAuthProvider.class));
-          case "grant" -> b.grant(enumValue(key, v.replace('-', '_'), OAuthGrant.class));
-          case "tenant" -> b.tenant(v);
-          case "client-id" -> b.clientId(v);
-          case "client-secret" -> b.clientSecret(secret(key, v));
-          case "refresh-token" -> b.refreshToken(secret(key, v));
-          case "scopes" -> b.scopes(v.split("[\\s,]+"));
-          case "authority" -> b.authority(uri(key, v));
-          case "token-endpoint" -> b.tokenEndpoint(uri(key, v));
-          case "authorize-endpoint" -> b.authorizeEndpoint(uri(key, v));
-          default -> throw new IllegalStateException(e.getKey());
-        }
-      }
+      f.forEach((field, value) -> b.set(field, value, environment));
       return b.build();
     } catch (MailboxConfigException e) {
       throw withKey(prefix, e);
@@ -151,58 +134,19 @@ final class ConfigLoader {
     } catch (MailboxConfigException e) {
       throw new MailboxConfigException(id, prefix + "*", prefix + "*: " + e.getMessage(), e);
     }
-    RetryPolicy retry = RetryPolicy.DEFAULT;
-    int attempts = retry.maxAttempts();
-    Duration initial = retry.initialBackoff();
-    Duration max = retry.maxBackoff();
     try {
       for (Map.Entry<String, String> e : f.entrySet()) {
         String key = prefix + e.getKey();
         String v = e.getValue();
-        switch (e.getKey()) {
-          case "name" -> b.name(v);
-          case "type" -> b.type(enumValue(key, v, MailboxType.class));
-          case "status" -> b.enabled(status(key, v));
-          case "email-display" -> b.emailDisplay(v);
-          case "display-name" -> b.displayName(v);
-          case "host" -> b.host(v);
-          case "port" -> b.port(integer(key, v));
-          case "encryption" -> b.encryption(encryption(key, v));
-          case "username" -> b.username(v);
-          case "password" -> b.password(secret(key, v));
-          case "protocol" -> b.protocol(v);
-          case "oauth-client" -> {
-            OAuthClient c = clients.get(v);
-            if (c == null) {
-              throw new MailboxConfigException(id, key, key + ": no OAuth client named '" + v + "'; clients: " + clients.keySet());
-            }
-            b.oauthClient(c);
+        if (e.getKey().equals(MailboxFields.OAUTH_CLIENT)) {
+          OAuthClient c = clients.get(v);
+          if (c == null) {
+            throw new MailboxConfigException(id, key, key + ": no OAuth client named '" + v + "'; clients: " + clients.keySet());
           }
-          case "prefix" -> b.prefix(v);
-          case "allowed-emails" -> b.allowedEmails(enumValue(key, v.replace('-', '_'), AllowedEmails.class));
-          case "default-outgoing" -> b.defaultOutgoing(bool(key, v));
-          case "exclude-expression" -> b.excludeExpression(v);
-          case "post-send-hooks" -> b.postSendHooks(list(v));
-          case "connect-timeout" -> b.connectTimeout(duration(key, v));
-          case "read-timeout" -> b.readTimeout(duration(key, v));
-          case "write-timeout" -> b.writeTimeout(duration(key, v));
-          case "retry.max-attempts" -> attempts = integer(key, v);
-          case "retry.initial-backoff" -> initial = duration(key, v);
-          case "retry.max-backoff" -> max = duration(key, v);
-          case "trust-store" -> b.trustStore(Path.of(v));
-          case "trust-store-password" -> b.trustStorePassword(secret(key, v));
-          case "max-connections" -> b.maxConnections(integer(key, v));
-          case "idle-timeout" -> b.idleTimeout(duration(key, v));
-          case "max-messages-per-connection" -> b.maxMessagesPerConnection(integer(key, v));
-          case "save-to-sent-items" -> b.saveToSentItems(bool(key, v));
-          case "send-as" -> b.sendAs(v);
-          default -> throw new IllegalStateException(e.getKey());
+          b.oauthClient(c);
+        } else {
+          b.set(e.getKey(), v, environment);
         }
-      }
-      try {
-        b.retryPolicy(RetryPolicy.of(attempts, initial, max));
-      } catch (IllegalArgumentException e) {
-        throw new MailboxConfigException(id, prefix + "retry", prefix + "retry.*: " + e.getMessage());
       }
       return b.build();
     } catch (MailboxConfigException e) {
@@ -216,88 +160,15 @@ final class ConfigLoader {
       return e;
     }
     String key = prefix + e.field();
-    return new MailboxConfigException(e.mailboxId(), key, key + ": " + e.getMessage(), e);
-  }
-
-  private Secret secret(String key, String v) {
-    try {
-      return Secret.parse(v, environment);
-    } catch (IllegalArgumentException e) {
-      throw new MailboxConfigException(null, key, key + ": " + e.getMessage());
-    }
-  }
-
-  private static <E extends Enum<E>> E enumValue(String key, String v, Class<E> type) {
-    try {
-      return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new MailboxConfigException(null, key, key + ": '" + v + "' is not one of " + Arrays.toString(type.getEnumConstants()));
-    }
-  }
-
-  private static Encryption encryption(String key, String v) {
-    String n = v.toUpperCase(Locale.ROOT).replace('/', '_').replace('-', '_');
-    if (n.equals("SSL") || n.equals("TLS")) {
-      n = "SSL_TLS";
-    }
-    try {
-      return Encryption.valueOf(n);
-    } catch (IllegalArgumentException e) {
-      throw new MailboxConfigException(null, key, key + ": '" + v + "' is not one of NONE, SSL_TLS, STARTTLS");
-    }
-  }
-
-  private static boolean status(String key, String v) {
-    return switch (v.toUpperCase(Locale.ROOT)) {
-      case "ENABLED" -> true;
-      case "DISABLED" -> false;
-      default -> throw new MailboxConfigException(null, key, key + ": '" + v + "' is not one of ENABLED, DISABLED");
-    };
-  }
-
-  private static boolean bool(String key, String v) {
-    return switch (v.toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new MailboxConfigException(null, key, key + ": '" + v + "' is not true or false");
-    };
-  }
-
-  private static int integer(String key, String v) {
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new MailboxConfigException(null, key, key + ": '" + v + "' is not a whole number");
-    }
-  }
-
-  private static Duration duration(String key, String v) {
-    Matcher m = DURATION.matcher(v.toLowerCase(Locale.ROOT));
-    try {
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          default -> Duration.ofHours(n);
-        };
+    String problem = e.getMessage();
+    for (String owner : new String[] {"mailbox '" + e.mailboxId() + "': ", "oauth client '"}) {
+      if (problem.startsWith(owner)) {
+        int at = owner.startsWith("oauth") ? problem.indexOf("': ") + 3 : owner.length();
+        if (problem.startsWith(e.field() + " ", at)) {
+          problem = problem.substring(at + e.field().length() + 1);
+        }
       }
-      return Duration.parse(v);
-    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-      throw new MailboxConfigException(null, key, key + ": '" + v + "' is not a duration such as 500ms, 10s, 2m or PT10S");
     }
-  }
-
-  private static URI uri(String key, String v) {
-    try {
-      return URI.create(v);
-    } catch (IllegalArgumentException e) {
-      throw new MailboxConfigException(null, key, key + ": '" + v + "' is not a URL");
-    }
-  }
-
-  private static String[] list(String v) {
-    return Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toArray(String[]::new);
+    return new MailboxConfigException(e.mailboxId(), key, key + ": " + problem, e);
   }
 }

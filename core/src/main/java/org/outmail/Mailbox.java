@@ -1,16 +1,20 @@
 package org.outmail;
 
+import org.outmail.oauth.OAuthClient;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import java.net.IDN;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 /**
  * One configured mailbox: a row of the administrator's grid, with every field of an outgoing
@@ -22,12 +26,13 @@ public final class Mailbox {
   private static final java.util.regex.Pattern PROTOCOL = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]*");
   private static final java.util.regex.Pattern HOST =
       java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]");
+  private static final java.util.regex.Pattern SETTING =
+      java.util.regex.Pattern.compile("[a-z][a-z0-9_-]*\\.[a-z][a-z0-9]*([.-][a-z0-9]+)*");
   private static final java.util.regex.Pattern HOOK = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
 
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
   static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
-  static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
   private final String id;
   private final String name;
@@ -54,11 +59,7 @@ public final class Mailbox {
   private final RetryPolicy retryPolicy;
   private final Path trustStore;
   private final Secret trustStorePassword;
-  private final int maxConnections;
-  private final Duration idleTimeout;
-  private final int maxMessagesPerConnection;
-  private final boolean saveToSentItems;
-  private final String sendAs;
+  private final Map<String, String> settings;
 
   private Mailbox(Builder b, Pattern excludePattern) {
     this.id = b.id;
@@ -86,11 +87,7 @@ public final class Mailbox {
     this.retryPolicy = b.retryPolicy;
     this.trustStore = b.trustStore;
     this.trustStorePassword = b.trustStorePassword;
-    this.maxConnections = b.maxConnections;
-    this.idleTimeout = b.idleTimeout;
-    this.maxMessagesPerConnection = b.maxMessagesPerConnection;
-    this.saveToSentItems = b.saveToSentItems;
-    this.sendAs = b.sendAs;
+    this.settings = Collections.unmodifiableMap(new TreeMap<>(b.settings));
   }
 
   /**
@@ -129,11 +126,7 @@ public final class Mailbox {
     b.retryPolicy = retryPolicy;
     b.trustStore = trustStore;
     b.trustStorePassword = trustStorePassword;
-    b.maxConnections = maxConnections;
-    b.idleTimeout = idleTimeout;
-    b.maxMessagesPerConnection = maxMessagesPerConnection;
-    b.saveToSentItems = saveToSentItems;
-    b.sendAs = sendAs;
+    b.settings.putAll(settings);
     return b;
   }
 
@@ -256,29 +249,39 @@ public final class Mailbox {
     return Optional.ofNullable(trustStorePassword);
   }
 
-  /** The most connections the transport keeps open to the server at once. */
-  public int maxConnections() {
-    return maxConnections;
+  /**
+   * The transports' own settings, keyed {@code protocol.name} ({@code smtp.max-connections}), in
+   * their text form. Which names exist, their types and defaults are described by each transport
+   * provider's {@link org.outmail.spi.TransportProvider#settings()}; the registry checks them when
+   * it is built.
+   */
+  public Map<String, String> settings() {
+    return settings;
   }
 
-  /** How long an unused pooled connection stays open. */
-  public Duration idleTimeout() {
-    return idleTimeout;
+  /**
+   * The settings of one protocol's transport, keyed by their name without the protocol ({@code
+   * max-connections}).
+   */
+  public Map<String, String> settings(String protocol) {
+    Objects.requireNonNull(protocol, "protocol == null");
+    String p = protocol.toLowerCase(Locale.ROOT) + ".";
+    Map<String, String> own = new TreeMap<>();
+    settings.forEach((k, v) -> {
+      if (k.startsWith(p)) {
+        own.put(k.substring(p.length()), v);
+      }
+    });
+    return Collections.unmodifiableMap(own);
   }
 
-  /** How many messages one connection carries before it is closed and replaced. */
-  public int maxMessagesPerConnection() {
-    return maxMessagesPerConnection;
-  }
-
-  /** OWA: whether sent mail is kept in the mailbox's Sent Items. */
-  public boolean saveToSentItems() {
-    return saveToSentItems;
-  }
-
-  /** OWA: the user id or UPN to send as, when it differs from {@link #emailDisplay()}. */
-  public Optional<String> sendAs() {
-    return Optional.ofNullable(sendAs);
+  /**
+   * The fields every mailbox has, described for forms and tools: the seed's fields and what every
+   * transport shares (timeouts, retries, the trust store). A transport's own settings come from its
+   * provider's {@link org.outmail.spi.TransportProvider#settings()}.
+   */
+  public static List<Setting> fields() {
+    return MailboxFields.descriptions();
   }
 
   @Override
@@ -321,13 +324,12 @@ public final class Mailbox {
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private Integer retryAttempts;
+    private Duration retryInitial;
+    private Duration retryMax;
     private Path trustStore;
     private Secret trustStorePassword;
-    private int maxConnections = 3;
-    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-    private int maxMessagesPerConnection = 1000;
-    private boolean saveToSentItems = true;
-    private String sendAs;
+    private final Map<String, String> settings = new TreeMap<>();
 
     private Builder(String id) {
       Objects.requireNonNull(id, "id == null");
@@ -431,10 +433,17 @@ public final class Mailbox {
       return this;
     }
 
-    /** Adds the names of post-send hooks to run after each send, in order. */
+    /**
+     * Adds the names of post-send hooks to run after each send, in order. A name given again is
+     * kept once, at its first place.
+     */
     public Builder postSendHooks(String... names) {
+      Objects.requireNonNull(names, "names == null");
       for (String n : names) {
-        postSendHooks.add(Objects.requireNonNull(n, "post-send hook name == null"));
+        Objects.requireNonNull(n, "post-send hook name == null");
+        if (!postSendHooks.contains(n)) {
+          postSendHooks.add(n);
+        }
       }
       return this;
     }
@@ -454,8 +463,82 @@ public final class Mailbox {
       return this;
     }
 
+    /** The retry policy of transient failures; replaces one given before, and any retry part set. */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
       this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy == null");
+      this.retryAttempts = null;
+      this.retryInitial = null;
+      this.retryMax = null;
+      return this;
+    }
+
+    /**
+     * Attempts in all for a transient failure, the rest of the retry policy unchanged.
+     *
+     * @throws MailboxConfigException unless at least 1
+     */
+    public Builder retryMaxAttempts(int attempts) {
+      if (attempts < 1) {
+        throw fail("retry.max-attempts", "must be at least 1, was " + attempts);
+      }
+      this.retryAttempts = attempts;
+      return this;
+    }
+
+    /** The ceiling of the first wait between attempts, the rest of the retry policy unchanged. */
+    public Builder retryInitialBackoff(Duration backoff) {
+      this.retryInitial = positive("retry.initial-backoff", backoff);
+      return this;
+    }
+
+    /** The ceiling of every wait between attempts, the rest of the retry policy unchanged. */
+    public Builder retryMaxBackoff(Duration backoff) {
+      this.retryMax = positive("retry.max-backoff", backoff);
+      return this;
+    }
+
+    /**
+     * Sets a field from its text form, as a properties file or a form gives it: {@code
+     * set("port", "587")}, {@code set("password", "${env:SMTP_PASSWORD}")}, {@code
+     * set("smtp.max-connections", "5")}. Field names are those of {@link Mailbox#fields()}; a name
+     * of the form {@code protocol.name} is a transport's setting ({@link #setting}).
+     *
+     * @throws MailboxConfigException naming the field when it is unknown or the value is invalid
+     */
+    public Builder set(String field, String text) {
+      return set(field, text, System::getenv);
+    }
+
+    /**
+     * Like {@link #set(String, String)}, resolving {@code ${env:NAME}} in secrets with the given
+     * environment.
+     */
+    public Builder set(String field, String text, java.util.function.Function<String, String> environment) {
+      Objects.requireNonNull(field, "field == null");
+      Objects.requireNonNull(text, "text == null");
+      Objects.requireNonNull(environment, "environment == null");
+      MailboxFields.Field f = MailboxFields.field(field);
+      if (f == null) {
+        if (field.indexOf('.') > 0 && !field.startsWith("retry.")) {
+          return setting(field, text);
+        }
+        throw fail(field, "is not a mailbox field; fields: " + MailboxFields.names()
+            + ", or a transport setting such as smtp.max-connections");
+      }
+      if (f.applier() == null) {
+        throw fail(field, "names another object and cannot be set from text here");
+      }
+      Object value;
+      try {
+        value = f.setting().parse(text);
+      } catch (IllegalArgumentException e) {
+        throw fail(field, e.getMessage());
+      }
+      try {
+        f.applier().apply(this, value, environment);
+      } catch (IllegalArgumentException e) {
+        throw fail(field, e.getMessage());
+      }
       return this;
     }
 
@@ -469,36 +552,37 @@ public final class Mailbox {
       return this;
     }
 
-    /** @throws MailboxConfigException unless at least 1 */
-    public Builder maxConnections(int max) {
-      if (max < 1) {
-        throw fail("max-connections", "must be at least 1, was " + max);
+    /**
+     * Sets one of a transport's own settings, in its text form; a later value for the same key
+     * replaces an earlier one. The registry checks the key and the value against the transport
+     * provider's {@link org.outmail.spi.TransportProvider#settings()} when it is built.
+     *
+     * @param key {@code protocol.name}, e.g. {@code smtp.max-connections}
+     * @throws MailboxConfigException if the key is not of that form or the value holds a line break
+     */
+    public Builder setting(String key, String value) {
+      Objects.requireNonNull(key, "key == null");
+      Objects.requireNonNull(value, "value == null");
+      String k = key.strip().toLowerCase(Locale.ROOT);
+      if (!SETTING.matcher(k).matches()) {
+        throw fail(key, "is not a transport setting key of the form protocol.name, such as smtp.max-connections");
       }
-      this.maxConnections = max;
-      return this;
-    }
-
-    public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout = positive("idle-timeout", timeout);
-      return this;
-    }
-
-    /** @throws MailboxConfigException unless at least 1 */
-    public Builder maxMessagesPerConnection(int max) {
-      if (max < 1) {
-        throw fail("max-messages-per-connection", "must be at least 1, was " + max);
+      if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+        throw fail(k, "must not contain a line break");
       }
-      this.maxMessagesPerConnection = max;
+      settings.put(k, value.strip());
       return this;
     }
 
-    public Builder saveToSentItems(boolean save) {
-      this.saveToSentItems = save;
-      return this;
-    }
-
-    public Builder sendAs(String userIdOrUpn) {
-      this.sendAs = Objects.requireNonNull(userIdOrUpn, "sendAs == null");
+    /**
+     * Sets a transport's typed options (for example {@code SmtpOptions}, {@code OwaOptions}),
+     * replacing every setting of that protocol given before.
+     */
+    public Builder options(TransportOptions options) {
+      Objects.requireNonNull(options, "options == null");
+      String p = Objects.requireNonNull(options.protocol(), "options.protocol() == null").toLowerCase(Locale.ROOT);
+      settings.keySet().removeIf(k -> k.startsWith(p + "."));
+      options.values().forEach((name, value) -> setting(p + "." + name, value));
       return this;
     }
 
@@ -576,8 +660,17 @@ public final class Mailbox {
           throw fail("post-send-hooks", "names an invalid hook '" + hook + "'");
         }
       }
-      if (sendAs != null) {
-        checkText("send-as", sendAs);
+      if (retryAttempts != null || retryInitial != null || retryMax != null) {
+        try {
+          retryPolicy = RetryPolicy.of(retryAttempts != null ? retryAttempts : retryPolicy.maxAttempts(),
+              retryInitial != null ? retryInitial : retryPolicy.initialBackoff(),
+              retryMax != null ? retryMax : retryPolicy.maxBackoff());
+        } catch (IllegalArgumentException e) {
+          throw fail("retry", e.getMessage());
+        }
+        retryAttempts = null;
+        retryInitial = null;
+        retryMax = null;
       }
       return new Mailbox(this, pattern);
     }

@@ -16,9 +16,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.outmail.spi.AccessTokenProvider;
-import org.outmail.spi.AccessTokens;
-import org.outmail.spi.TokenStore;
+import org.outmail.oauth.AccessTokenProvider;
+import org.outmail.oauth.AccessTokens;
+import org.outmail.oauth.TokenStore;
+import org.outmail.spi.SettingValues;
 import org.outmail.spi.TransportContext;
 import org.outmail.spi.TransportProvider;
 import org.slf4j.Logger;
@@ -70,6 +71,19 @@ public final class MailboxRegistry implements AutoCloseable {
   /** Like {@link #load(Path)}, from properties already read. */
   public static MailboxRegistry load(Properties properties) {
     return builder().load(properties).build();
+  }
+
+  /**
+   * The settings of every transport found on the classpath, by protocol: what a form, a tool or
+   * configuration metadata offers for a mailbox of that protocol besides {@link Mailbox#fields()}.
+   * Keys of a mailbox are {@code PROTOCOL.NAME}.
+   */
+  public static Map<String, List<Setting>> transportSettings() {
+    Map<String, List<Setting>> all = new TreeMap<>();
+    for (TransportProvider p : ServiceLoader.load(TransportProvider.class)) {
+      all.putIfAbsent(p.protocol(), List.copyOf(p.settings()));
+    }
+    return java.util.Collections.unmodifiableMap(all);
   }
 
   /** Every mailbox, IN and OUT, in the order configured: the grid. */
@@ -280,6 +294,7 @@ public final class MailboxRegistry implements AutoCloseable {
                 + m.protocol() + "'; transports found: " + providers.keySet()
                 + " (add the outmail-transport-" + m.protocol() + " jar to the classpath)");
           }
+          checkSettings(m, provider);
           provider.validate(m);
           List<PostSendHook> mailboxHooks = new ArrayList<>();
           for (String name : m.postSendHooks()) {
@@ -301,6 +316,18 @@ public final class MailboxRegistry implements AutoCloseable {
         throw e;
       }
       return new MailboxRegistry(mailboxes, mailers, defaultId, executor);
+    }
+
+    /** Every transport setting of the mailbox belongs to its protocol and is valid there. */
+    private static void checkSettings(Mailbox m, TransportProvider provider) {
+      String own = m.protocol() + ".";
+      for (String key : m.settings().keySet()) {
+        if (!key.startsWith(own)) {
+          throw MailboxConfigException.of(m.id(), key, "is a setting of protocol "
+              + key.substring(0, key.indexOf('.')) + ", but the mailbox's protocol is " + m.protocol());
+        }
+      }
+      SettingValues.of(m, m.protocol(), provider.settings());
     }
 
     private Map<String, TransportProvider> providers() {

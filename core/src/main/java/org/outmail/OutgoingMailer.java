@@ -114,11 +114,6 @@ public final class OutgoingMailer {
     }
   }
 
-  /** The subject this mailbox would send for the email: its own, with the record's tag. */
-  public String subjectFor(Email email) {
-    return messages.subject(email);
-  }
-
   private MailTransport transport() {
     MailTransport t = transport;
     if (t == null) {

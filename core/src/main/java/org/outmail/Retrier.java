@@ -1,5 +1,6 @@
 package org.outmail;
 
+import org.outmail.oauth.OAuthException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;

@@ -81,7 +81,14 @@ public final class Secret {
     return parse(text, System::getenv);
   }
 
-  static Secret parse(String text, Function<String, String> environment) {
+  /**
+   * Like {@link #parse(String)}, resolving {@code ${env:NAME}} with the given environment (a Spring
+   * {@code Environment}, a test's map).
+   *
+   * @throws IllegalArgumentException if a reference cannot be resolved
+   */
+  public static Secret parse(String text, Function<String, String> environment) {
+    Objects.requireNonNull(environment, "environment == null");
     Objects.requireNonNull(text, "text == null");
     if (text.startsWith("${") && text.endsWith("}")) {
       String ref = text.substring(2, text.length() - 1);

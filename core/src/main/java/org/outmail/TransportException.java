@@ -21,6 +21,41 @@ import java.util.Optional;
 public class TransportException extends MailException {
   private static final long serialVersionUID = 1L;
 
+  /** Where in a send or check the failure happened. */
+  public enum Stage {
+    /** The mailbox's configuration was refused by the transport. */
+    CONFIG,
+    /** Opening the connection (DNS, TCP, a refused or timed-out connection). */
+    CONNECT,
+    /** The TLS handshake or certificate check. */
+    TLS,
+    /** Authenticating with the server (password or XOAUTH2). */
+    AUTHENTICATE,
+    /** Getting an OAuth access token. */
+    TOKEN,
+    /** The envelope sender (SMTP {@code MAIL FROM}). */
+    SENDER,
+    /** The recipients (SMTP {@code RCPT TO}). */
+    RECIPIENTS,
+    /** The message content (SMTP {@code DATA}, a Graph request), or reading an attachment. */
+    CONTENT,
+    /** The transport or its registry was closed. */
+    CLOSED,
+    /** None of the above. */
+    OTHER
+  }
+
+  /** What a caller may do about the failure. */
+  public enum Kind {
+    /** Trying again later may succeed. */
+    TRANSIENT,
+    /** Trying again will fail the same way until something is changed. */
+    PERMANENT,
+    /** The server may have accepted the message; trying again may deliver it twice. */
+    OUTCOME_UNKNOWN
+  }
+
+  private final Stage stage;
   private final boolean transientFailure;
   private final boolean outcomeUnknown;
   private final int replyCode;
@@ -31,6 +66,7 @@ public class TransportException extends MailException {
 
   private TransportException(Builder b) {
     super(b.mailboxId, b.message, b.cause);
+    this.stage = b.stage;
     this.transientFailure = b.transientFailure;
     this.outcomeUnknown = b.outcomeUnknown;
     this.replyCode = b.replyCode;
@@ -46,6 +82,16 @@ public class TransportException extends MailException {
    */
   public static Builder builder(String mailboxId, String message) {
     return new Builder(mailboxId, message);
+  }
+
+  /** Where the failure happened. */
+  public Stage stage() {
+    return stage;
+  }
+
+  /** Transient, permanent, or outcome unknown. */
+  public Kind kind() {
+    return outcomeUnknown ? Kind.OUTCOME_UNKNOWN : transientFailure ? Kind.TRANSIENT : Kind.PERMANENT;
   }
 
   /** Whether trying again later may succeed. */
@@ -88,6 +134,7 @@ public class TransportException extends MailException {
     private final String mailboxId;
     private final String message;
     private Throwable cause;
+    private Stage stage = Stage.OTHER;
     private boolean transientFailure;
     private boolean outcomeUnknown;
     private int replyCode = -1;
@@ -103,6 +150,12 @@ public class TransportException extends MailException {
 
     public Builder cause(Throwable cause) {
       this.cause = cause;
+      return this;
+    }
+
+    /** Where the failure happened; {@link Stage#OTHER} unless set. */
+    public Builder stage(Stage stage) {
+      this.stage = Objects.requireNonNull(stage, "stage == null");
       return this;
     }
 

@@ -1,6 +1,9 @@
 package org.outmail;
 
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthProvider;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.StringReader;
@@ -85,28 +88,24 @@ class ConfigLoaderTest {
         outmail.mailbox.a.connect-timeout=500ms
         outmail.mailbox.a.read-timeout=2m
         outmail.mailbox.a.write-timeout=PT7S
-        outmail.mailbox.a.idle-timeout=90s
-        outmail.mailbox.a.max-connections=4
-        outmail.mailbox.a.max-messages-per-connection=50
+        outmail.mailbox.a.smtp.idle-timeout=90s
+        outmail.mailbox.a.smtp.max-connections=4
         outmail.mailbox.a.retry.max-attempts=5
         outmail.mailbox.a.retry.initial-backoff=100ms
         outmail.mailbox.a.retry.max-backoff=10s
-        outmail.mailbox.a.save-to-sent-items=false
-        outmail.mailbox.a.send-as=user-id-1
+        outmail.mailbox.a.owa.send-as=user-id-1
         outmail.mailbox.a.encryption=ssl/tls
         outmail.mailbox.a.status=disabled
         """).get(0);
     assertThat(mb.connectTimeout()).isEqualTo(Duration.ofMillis(500));
     assertThat(mb.readTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(mb.writeTimeout()).isEqualTo(Duration.ofSeconds(7));
-    assertThat(mb.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
-    assertThat(mb.maxConnections()).isEqualTo(4);
-    assertThat(mb.maxMessagesPerConnection()).isEqualTo(50);
+    assertThat(mb.settings()).containsExactly(entry("owa.send-as", "user-id-1"),
+        entry("smtp.idle-timeout", "90s"), entry("smtp.max-connections", "4"));
+    assertThat(mb.settings("smtp")).containsExactly(entry("idle-timeout", "90s"), entry("max-connections", "4"));
     assertThat(mb.retryPolicy().maxAttempts()).isEqualTo(5);
     assertThat(mb.retryPolicy().initialBackoff()).isEqualTo(Duration.ofMillis(100));
     assertThat(mb.retryPolicy().maxBackoff()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(mb.saveToSentItems()).isFalse();
-    assertThat(mb.sendAs()).contains("user-id-1");
     assertThat(mb.encryption()).isEqualTo(Encryption.SSL_TLS);
     assertThat(mb.enabled()).isFalse();
   }
@@ -128,9 +127,9 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load("outmail.mailbox.support.type=SEND\n"))
         .hasMessage("outmail.mailbox.support.type: 'SEND' is not one of [IN, OUT]");
     assertThatThrownBy(() -> load("outmail.mailbox.support.encryption=SSLv3\n"))
-        .hasMessage("outmail.mailbox.support.encryption: 'SSLv3' is not one of NONE, SSL_TLS, STARTTLS");
+        .hasMessage("outmail.mailbox.support.encryption: 'SSLv3' is not one of [NONE, SSL_TLS, STARTTLS]");
     assertThatThrownBy(() -> load("outmail.mailbox.support.status=ON\n"))
-        .hasMessage("outmail.mailbox.support.status: 'ON' is not one of ENABLED, DISABLED");
+        .hasMessage("outmail.mailbox.support.status: 'ON' is not one of [ENABLED, DISABLED]");
   }
 
   @Test
@@ -138,7 +137,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load("outmail.mailbox.support.port=five\n"))
         .hasMessage("outmail.mailbox.support.port: 'five' is not a whole number");
     assertThatThrownBy(() -> load("outmail.mailbox.support.email-display=a@example.com\noutmail.mailbox.support.port=70000\n"))
-        .hasMessage("outmail.mailbox.support.port: mailbox 'support': port must be between 1 and 65535, was 70000");
+        .hasMessage("outmail.mailbox.support.port: must be between 1 and 65535, was 70000");
     assertThatThrownBy(() -> load("outmail.mailbox.support.read-timeout=soon\n"))
         .hasMessageStartingWith("outmail.mailbox.support.read-timeout: 'soon' is not a duration");
   }
@@ -147,7 +146,7 @@ class ConfigLoaderTest {
   void badAddressIsNamed() {
     assertThatThrownBy(() -> load("outmail.mailbox.support.email-display=support at example.com\n"))
         .isInstanceOf(MailboxConfigException.class)
-        .hasMessageStartingWith("outmail.mailbox.support.email-display: mailbox 'support': email-display is not a valid address");
+        .hasMessageStartingWith("outmail.mailbox.support.email-display: is not a valid address");
   }
 
   @Test
@@ -165,13 +164,13 @@ class ConfigLoaderTest {
   @Test
   void incompleteOAuthClientIsNamed() {
     assertThatThrownBy(() -> load("outmail.oauth-client.m365.provider=microsoft\noutmail.oauth-client.m365.client-id=x\noutmail.oauth-client.m365.client-secret=s\n"))
-        .hasMessage("outmail.oauth-client.m365.tenant: oauth client 'm365': tenant is required for provider MICROSOFT (or give an authority)");
+        .hasMessage("outmail.oauth-client.m365.tenant: is required for provider MICROSOFT (or give an authority)");
   }
 
   @Test
   void badExcludeExpressionIsNamed() {
     assertThatThrownBy(() -> load("outmail.mailbox.support.email-display=a@example.com\noutmail.mailbox.support.exclude-expression=([a-z\n"))
-        .hasMessageStartingWith("outmail.mailbox.support.exclude-expression: mailbox 'support': exclude-expression is not a valid regular expression");
+        .hasMessageStartingWith("outmail.mailbox.support.exclude-expression: is not a valid regular expression");
   }
 
   @Test

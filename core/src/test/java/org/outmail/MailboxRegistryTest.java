@@ -1,5 +1,7 @@
 package org.outmail;
 
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -211,15 +213,15 @@ class MailboxRegistryTest {
   @Test
   void tokenProvidersAddedOnTheBuilderReachTheTransport() {
     String id = uniqueId("oauth");
-    org.outmail.spi.AccessTokenProvider fixed = new org.outmail.spi.AccessTokenProvider() {
+    org.outmail.oauth.AccessTokenProvider fixed = new org.outmail.oauth.AccessTokenProvider() {
       @Override
       public boolean supports(OAuthClient client) {
         return true;
       }
 
       @Override
-      public org.outmail.spi.AccessToken fetch(OAuthClient client, java.util.List<String> scopes, org.outmail.spi.TokenStore store) {
-        return new org.outmail.spi.AccessToken(Secret.of("token-for-" + client.name()), java.time.Instant.now().plusSeconds(3600));
+      public org.outmail.oauth.AccessToken fetch(OAuthClient client, java.util.List<String> scopes, org.outmail.oauth.TokenStore store) {
+        return new org.outmail.oauth.AccessToken(Secret.of("token-for-" + client.name()), java.time.Instant.now().plusSeconds(3600));
       }
     };
     OAuthClient client = OAuthClient.builder("google").provider(OAuthProvider.GOOGLE).clientId("c").clientSecret(Secret.of("s")).build();

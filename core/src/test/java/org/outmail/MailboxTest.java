@@ -1,5 +1,7 @@
 package org.outmail;
 
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -14,6 +14,7 @@ import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.SendResult;
+import org.outmail.smtp.SmtpOptions;
 
 /**
  * Sends one mail with a large attachment (a file, read as a stream) through outmail; meant to run
@@ -45,7 +46,7 @@ public final class MemoryCheck {
             .host(host)
             .port(port)
             .encryption(Encryption.NONE)
-            .maxConnections(1)
+            .options(SmtpOptions.builder().maxConnections(1).build())
             .defaultOutgoing(true)
             .build())
         .build()) {

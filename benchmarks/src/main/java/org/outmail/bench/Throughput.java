@@ -29,6 +29,7 @@ import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.OutgoingMailer;
+import org.outmail.smtp.SmtpOptions;
 
 /**
  * Sends N mails of a given size to an SMTP server through outmail and through raw Angus Mail, side
@@ -340,7 +341,7 @@ public final class Throughput {
         .protocol("smtp")
         .host(host)
         .prefix("TICKET#")
-        .maxConnections(connections)
+        .options(SmtpOptions.builder().maxConnections(connections).build())
         .defaultOutgoing(true);
     if (tls) {
       b.port(tlsPort).encryption(Encryption.SSL_TLS).trustStore(trust);

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.outmail.Attachment;
 import org.outmail.Mailbox;
 
@@ -34,7 +32,6 @@ public final class OutgoingMessage {
   private final String messageId;
   private final ZonedDateTime date;
   private final String recordId;
-  private final Map<Class<?>, Object> prepared = new ConcurrentHashMap<>();
 
   private OutgoingMessage(Builder b) {
     this.mailbox = b.mailbox;
@@ -132,16 +129,6 @@ public final class OutgoingMessage {
 
   public Optional<String> recordId() {
     return Optional.ofNullable(recordId);
-  }
-
-  /**
-   * The transport's prepared form of this message (e.g. its encoded MIME), made once by {@code
-   * preparer} and kept with the message, so a retry reuses it instead of building it again.
-   */
-  public <T> T prepared(Class<T> type, Function<OutgoingMessage, T> preparer) {
-    Objects.requireNonNull(type, "type == null");
-    Objects.requireNonNull(preparer, "preparer == null");
-    return type.cast(prepared.computeIfAbsent(type, t -> preparer.apply(this)));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.outmail.spi;
 
+import org.outmail.oauth.AccessTokens;
 import java.util.Objects;
 
 /**
@@ -15,11 +16,6 @@ public final class TransportContext {
 
   public static TransportContext of(AccessTokens accessTokens) {
     return new TransportContext(accessTokens);
-  }
-
-  /** A context on its own, for a transport used without a registry: standard token providers, in-memory token store. */
-  public static TransportContext standalone() {
-    return new TransportContext(AccessTokens.standard(TokenStore.inMemory()));
   }
 
   /** Cached access tokens for OAuth clients. */

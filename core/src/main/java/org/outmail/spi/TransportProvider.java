@@ -1,7 +1,9 @@
 package org.outmail.spi;
 
+import java.util.List;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
+import org.outmail.Setting;
 
 /**
  * Makes transports for one protocol. Found by {@link java.util.ServiceLoader}; must have a public
@@ -10,6 +12,17 @@ import org.outmail.MailboxConfigException;
 public interface TransportProvider {
   /** The protocol name mailboxes use, lower case: {@code smtp}, {@code owa}. */
   String protocol();
+
+  /**
+   * The settings this transport owns besides the mailbox's own fields, described once: a mailbox
+   * gives them as {@code PROTOCOL.NAME} ({@code outmail.mailbox.ID.smtp.max-connections} in a
+   * properties file). The registry refuses a mailbox whose settings are unknown or invalid here
+   * before it calls {@link #validate}; forms, the command-line tool and the Spring metadata list
+   * them.
+   */
+  default List<Setting> settings() {
+    return List.of();
+  }
 
   /**
    * Checks that the mailbox carries what this transport needs (a host, an OAuth client, ...).

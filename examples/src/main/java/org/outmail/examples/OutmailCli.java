@@ -82,7 +82,7 @@ public final class OutmailCli {
   private static int usageError(ParameterException e, String[] args) {
     CommandLine cli = e.getCommandLine();
     String name = cli.getCommandSpec().qualifiedName();
-    cli.getErr().println(name + ": " + e.getMessage() + " (see " + name + " --help)");
+    cli.getErr().println(name + ": " + e.getMessage().replaceFirst("^Error: ", "") + " (see " + name + " --help)");
     return USAGE;
   }
 

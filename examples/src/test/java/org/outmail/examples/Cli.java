@@ -12,6 +12,11 @@ record Cli(int exitCode, String out, String err) {
     return new Cli(code, out.toString(), err.toString());
   }
 
+  /** The lines of standard output, without the last line break. */
+  java.util.List<String> outLines() {
+    return out.isEmpty() ? java.util.List.of() : java.util.List.of(out.stripTrailing().split("\\R"));
+  }
+
   /** The lines of standard error, without the last line break. */
   String[] errLines() {
     return err.isEmpty() ? new String[0] : err.stripTrailing().split("\\R");

@@ -71,6 +71,18 @@ class ListCommandTest {
 
     assertThat(cli.exitCode()).isEqualTo(OutmailCli.USAGE);
     assertThat(cli.errLines()).containsExactly(
-        "outmail list: Missing required option: '--config=FILE' (see outmail list --help)");
+        "outmail list: Missing required argument (specify one of these): (-c=FILE | --settings) (see outmail list --help)");
+  }
+
+  @Test
+  void settingsListsTheKeysOfMailboxesTransportsAndOAuthClientsFromTheirDescriptions() {
+    Cli cli = Cli.run("list", "--settings");
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.OK);
+    assertThat(cli.outLines().get(0)).matches("KEY +TYPE +DEFAULT +HELP");
+    assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.mailbox\\.ID\\.encryption +choice NONE\\|SSL_TLS\\|STARTTLS +STARTTLS +NONE, .*"));
+    assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.mailbox\\.ID\\.smtp\\.max-connections +integer +3 +The most .*"));
+    assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.mailbox\\.ID\\.owa\\.save-to-sent-items +boolean +true +.*"));
+    assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.oauth-client\\.NAME\\.client-id +text +required +.*"));
   }
 }

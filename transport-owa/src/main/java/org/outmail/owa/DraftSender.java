@@ -62,7 +62,7 @@ final class DraftSender {
     UserItemRequestBuilder user = graph.users().byUserId(endpoint.user());
     Message draft;
     try {
-      draft = user.messages().post(MessageMapper.message(m, inline, m.mailbox().saveToSentItems() ? null : Boolean.FALSE));
+      draft = user.messages().post(MessageMapper.message(m, inline, endpoint.saveToSentItems() ? null : Boolean.FALSE));
     } catch (RuntimeException e) {
       throw GraphErrors.toTransportException(mailboxId, "create draft", e, false);
     }

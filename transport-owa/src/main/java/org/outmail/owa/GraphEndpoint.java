@@ -6,13 +6,13 @@ import java.util.Locale;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
-import org.outmail.OAuthClient;
+import org.outmail.oauth.OAuthClient;
 
 /**
  * Where a mailbox's Graph requests go and as whom: the base URL (from the mailbox's host, port and
  * encryption), the user whose {@code sendMail} is called, and the token scopes.
  */
-record GraphEndpoint(URI baseUrl, String host, String user, List<String> scopes) {
+record GraphEndpoint(URI baseUrl, String host, String user, List<String> scopes, boolean saveToSentItems) {
   static final String DEFAULT_HOST = "graph.microsoft.com";
   static final String DEFAULT_SCOPE = "https://graph.microsoft.com/.default";
 
@@ -35,7 +35,9 @@ record GraphEndpoint(URI baseUrl, String host, String user, List<String> scopes)
     URI base = URI.create(scheme + "://" + authority + "/v1.0");
     List<String> scopes = !client.scopes().isEmpty() ? client.scopes()
         : List.of(loopback || host.equals(DEFAULT_HOST) ? DEFAULT_SCOPE : "https://" + host + "/.default");
-    return new GraphEndpoint(base, host.toLowerCase(Locale.ROOT), mailbox.sendAs().orElse(mailbox.emailDisplay()), scopes);
+    OwaOptions options = OwaOptions.of(mailbox);
+    return new GraphEndpoint(base, host.toLowerCase(Locale.ROOT), options.sendAs().orElse(mailbox.emailDisplay()), scopes,
+        options.saveToSentItems());
   }
 
   static boolean isLoopback(String host) {

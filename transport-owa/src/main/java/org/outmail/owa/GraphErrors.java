@@ -15,7 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.outmail.OAuthException;
+import org.outmail.oauth.OAuthException;
 import org.outmail.TransportException;
 
 /**

@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.outmail.CheckResult;
 import org.outmail.Mailbox;
-import org.outmail.OAuthException;
+import org.outmail.oauth.OAuthException;
 
 /**
  * The Check button for an {@code owa} mailbox: gets a token, then reads the mailbox's user from

@@ -21,14 +21,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.outmail.OAuthClient;
-import org.outmail.OAuthException;
-import org.outmail.OAuthGrant;
-import org.outmail.OAuthProvider;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthException;
+import org.outmail.oauth.OAuthGrant;
+import org.outmail.oauth.OAuthProvider;
 import org.outmail.Secret;
-import org.outmail.spi.AccessToken;
-import org.outmail.spi.AccessTokenProvider;
-import org.outmail.spi.TokenStore;
+import org.outmail.oauth.AccessToken;
+import org.outmail.oauth.AccessTokenProvider;
+import org.outmail.oauth.TokenStore;
 
 /**
  * App-only tokens for OAuth clients of provider {@code MICROSOFT} through msal4j (client

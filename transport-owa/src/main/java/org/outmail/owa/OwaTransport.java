@@ -3,9 +3,9 @@ package org.outmail.owa;
 import com.microsoft.graph.users.item.sendmail.SendMailPostRequestBody;
 import org.outmail.CheckResult;
 import org.outmail.Mailbox;
-import org.outmail.OAuthClient;
+import org.outmail.oauth.OAuthClient;
 import org.outmail.TransportException;
-import org.outmail.spi.AccessTokens;
+import org.outmail.oauth.AccessTokens;
 import org.outmail.spi.MailTransport;
 import org.outmail.spi.OutgoingMessage;
 import org.outmail.spi.TransportReceipt;
@@ -57,7 +57,7 @@ final class OwaTransport implements MailTransport {
   private void sendMail(OutgoingMessage message) {
     SendMailPostRequestBody body = new SendMailPostRequestBody();
     body.setMessage(MessageMapper.message(message, message.attachments(), null));
-    body.setSaveToSentItems(mailbox.saveToSentItems());
+    body.setSaveToSentItems(endpoint.saveToSentItems());
     try {
       http.graph.users().byUserId(endpoint.user()).sendMail().post(body);
     } catch (RuntimeException e) {

@@ -1,6 +1,8 @@
 package org.outmail.owa;
 
+import java.util.List;
 import org.outmail.Mailbox;
+import org.outmail.Setting;
 import org.outmail.spi.MailTransport;
 import org.outmail.spi.TransportContext;
 import org.outmail.spi.TransportProvider;
@@ -12,14 +14,23 @@ import org.outmail.spi.TransportProvider;
  * <p>Mailbox fields used: {@code email-display} (the From address and, unless {@code send-as}
  * names another user, the mailbox sent from), {@code display-name}, {@code host} (default {@code
  * graph.microsoft.com}), {@code port}, {@code encryption} ({@code NONE}, plain http, only on
- * loopback), {@code oauth-client} (required), timeouts and {@code save-to-sent-items}.
+ * loopback), {@code oauth-client} (required), timeouts, the trust store, and the settings of {@link
+ * OwaOptions}.
  */
 public final class OwaTransportProvider implements TransportProvider {
   public OwaTransportProvider() {}
 
+  static final String PROTOCOL = "owa";
+
   @Override
   public String protocol() {
-    return "owa";
+    return PROTOCOL;
+  }
+
+  /** Sent Items and send-as: see {@link OwaOptions}. */
+  @Override
+  public List<Setting> settings() {
+    return OwaOptions.SETTINGS;
   }
 
   @Override

@@ -10,14 +10,14 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.outmail.OAuthClient;
-import org.outmail.OAuthException;
-import org.outmail.OAuthProvider;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthException;
+import org.outmail.oauth.OAuthProvider;
 import org.outmail.Secret;
-import org.outmail.spi.AccessToken;
-import org.outmail.spi.AccessTokenProvider;
-import org.outmail.spi.AccessTokens;
-import org.outmail.spi.TokenStore;
+import org.outmail.oauth.AccessToken;
+import org.outmail.oauth.AccessTokenProvider;
+import org.outmail.oauth.AccessTokens;
+import org.outmail.oauth.TokenStore;
 
 /** msal4j tokens: the real msal4j code path, its HTTP taken to 127.0.0.1. */
 @Timeout(60)

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.Email;
 import org.outmail.MailboxRegistry;
-import org.outmail.OAuthException;
+import org.outmail.oauth.OAuthException;
 import org.outmail.RetryPolicy;
 import org.outmail.SendResult;
 import org.outmail.TransportException;

@@ -31,7 +31,7 @@ class OwaLargeAttachmentTest extends FakeGraphTest {
   private MailboxRegistry registry(boolean saveToSentItems) {
     registry = MailboxRegistry.builder()
         .accessTokenProvider(new MsalTokenProvider(new LoopbackMsalHttpClient(graph.port())))
-        .mailbox(OwaTestSupport.mailbox(graph, "desk").saveToSentItems(saveToSentItems)
+        .mailbox(OwaTestSupport.mailbox(graph, "desk").options(OwaOptions.builder().saveToSentItems(saveToSentItems).build())
             .retryPolicy(RetryPolicy.NONE).defaultOutgoing(true).build())
         .build();
     return registry;

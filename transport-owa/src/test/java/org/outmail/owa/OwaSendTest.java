@@ -80,7 +80,7 @@ class OwaSendTest extends FakeGraphTest {
 
   @Test
   void saveToSentItemsFollowsTheMailbox() {
-    registry(OwaTestSupport.mailbox(graph, "quiet").saveToSentItems(false).build())
+    registry(OwaTestSupport.mailbox(graph, "quiet").options(OwaOptions.builder().saveToSentItems(false).build()).build())
         .outgoing("quiet").send(Email.builder().to("alice@example.org").subject("Hi").text("body").build());
 
     assertThat(graph.calls("POST", "/sendMail").get(0).json().get("SaveToSentItems").getAsBoolean()).isFalse();
@@ -88,7 +88,7 @@ class OwaSendTest extends FakeGraphTest {
 
   @Test
   void sendAsUserIsTheOneInThePathWhileFromStaysTheDisplayAddress() {
-    registry(OwaTestSupport.mailbox(graph, "shared").sendAs("svc-mailer@example.com").build())
+    registry(OwaTestSupport.mailbox(graph, "shared").options(OwaOptions.builder().sendAs("svc-mailer@example.com").build()).build())
         .outgoing("shared").send(Email.builder().to("alice@example.org").subject("Hi").text("body").build());
 
     FakeGraph.Call send = graph.calls("POST", "/sendMail").get(0);

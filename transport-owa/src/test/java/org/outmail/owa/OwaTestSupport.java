@@ -4,8 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
-import org.outmail.OAuthClient;
-import org.outmail.OAuthProvider;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthProvider;
 import org.outmail.RetryPolicy;
 import org.outmail.Secret;
 

@@ -13,11 +13,11 @@ import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.MailboxRegistry;
-import org.outmail.OAuthClient;
-import org.outmail.OAuthProvider;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthProvider;
 import org.outmail.Secret;
-import org.outmail.spi.AccessTokens;
-import org.outmail.spi.TokenStore;
+import org.outmail.oauth.AccessTokens;
+import org.outmail.oauth.TokenStore;
 import org.outmail.spi.TransportProvider;
 
 /** Configuration of an owa mailbox: what it needs, where its requests go, whom its token reaches. */
@@ -79,15 +79,15 @@ class OwaTransportProviderTest {
 
   @Test
   void bearerTokenGoesOnlyToTheConfiguredHost() {
-    AccessTokens tokens = AccessTokens.of(List.of(new org.outmail.spi.AccessTokenProvider() {
+    AccessTokens tokens = AccessTokens.of(List.of(new org.outmail.oauth.AccessTokenProvider() {
       @Override
       public boolean supports(OAuthClient client) {
         return true;
       }
 
       @Override
-      public org.outmail.spi.AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store) {
-        return new org.outmail.spi.AccessToken(Secret.of("tok"), java.time.Instant.now().plusSeconds(3600));
+      public org.outmail.oauth.AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store) {
+        return new org.outmail.oauth.AccessToken(Secret.of("tok"), java.time.Instant.now().plusSeconds(3600));
       }
     }), TokenStore.inMemory());
     GraphTokenSource source = new GraphTokenSource(tokens, client(),

@@ -10,7 +10,7 @@ import javax.net.ssl.SSLSocket;
 import org.outmail.CheckResult;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
-import org.outmail.OAuthException;
+import org.outmail.oauth.OAuthException;
 
 /**
  * The Check button: opens a connection of its own (never a pooled one), negotiates TLS, reads

@@ -21,7 +21,7 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.util.MailConnectException;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
-import org.outmail.OAuthException;
+import org.outmail.oauth.OAuthException;
 import org.outmail.TransportException;
 
 /**

@@ -7,15 +7,17 @@ import jakarta.mail.internet.InternetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.outmail.CheckResult;
 import org.outmail.Mailbox;
-import org.outmail.OAuthException;
+import org.outmail.oauth.OAuthException;
 import org.outmail.TransportException;
 import org.outmail.spi.MailTransport;
 import org.outmail.spi.OutgoingMessage;
@@ -41,6 +43,11 @@ final class SmtpTransport implements MailTransport {
   private final MimeBuilder mime;
   private final ConnectionPool pool;
   private final SmtpFailures failures;
+  /**
+   * Messages whose last attempt failed transiently, with their encoded form, so the retry does not
+   * build it again; weak, so a message never retried is not kept.
+   */
+  private final Map<OutgoingMessage, MimeBuilder.Prepared> retained = Collections.synchronizedMap(new WeakHashMap<>());
   private volatile boolean closed;
 
   SmtpTransport(Mailbox mailbox, TransportContext context) {
@@ -55,8 +62,9 @@ final class SmtpTransport implements MailTransport {
     Session session = SmtpSessions.create(mailbox, auth.kind(), tls, null);
     this.mime = new MimeBuilder(session);
     this.failures = new SmtpFailures(mailbox);
-    this.pool = new ConnectionPool(new Connector(mailbox, session, auth, scheduler), mailbox.maxConnections(),
-        mailbox.idleTimeout(), checkAfterIdle, mailbox.maxMessagesPerConnection(), scheduler);
+    SmtpOptions options = SmtpOptions.of(mailbox);
+    this.pool = new ConnectionPool(new Connector(mailbox, session, auth, scheduler), options.maxConnections(),
+        options.idleTimeout(), checkAfterIdle, options.maxMessagesPerConnection(), scheduler);
   }
 
   @Override
@@ -64,7 +72,26 @@ final class SmtpTransport implements MailTransport {
     if (closed) {
       throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': the transport is closed").build();
     }
-    MimeBuilder.Prepared prepared = message.prepared(MimeBuilder.Prepared.class, this::prepare);
+    MimeBuilder.Prepared prepared = retained.remove(message);
+    if (prepared == null) {
+      prepared = prepare(message);
+    }
+    try {
+      return send(message, prepared);
+    } catch (TransportException e) {
+      if (e.isTransient()) {
+        retained.put(message, prepared);
+      }
+      throw e;
+    }
+  }
+
+  /** The prepared form of a message kept for its retry, if its last attempt failed transiently. */
+  MimeBuilder.Prepared retainedFor(OutgoingMessage message) {
+    return retained.get(message);
+  }
+
+  private TransportReceipt send(OutgoingMessage message, MimeBuilder.Prepared prepared) {
     SmtpConnection[] opening = new SmtpConnection[1];
     SmtpConnection c;
     try {

@@ -1,11 +1,13 @@
 package org.outmail.smtp;
 
+import java.util.List;
 import java.util.Objects;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
+import org.outmail.Setting;
 import org.outmail.MailboxConfigException;
-import org.outmail.OAuthClient;
-import org.outmail.OAuthProvider;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthProvider;
 import org.outmail.spi.MailTransport;
 import org.outmail.spi.TransportContext;
 import org.outmail.spi.TransportProvider;
@@ -18,13 +20,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmtpTransportProvider implements TransportProvider {
   private static final Logger LOG = LoggerFactory.getLogger(SmtpTransportProvider.class);
+  static final String PROTOCOL = "smtp";
 
   /** For {@link java.util.ServiceLoader}. */
   public SmtpTransportProvider() {}
 
   @Override
   public String protocol() {
-    return "smtp";
+    return PROTOCOL;
+  }
+
+  /** The connection pool's settings: see {@link SmtpOptions}. */
+  @Override
+  public List<Setting> settings() {
+    return SmtpOptions.SETTINGS;
   }
 
   /**
@@ -49,6 +58,7 @@ public final class SmtpTransportProvider implements TransportProvider {
     } else if (client.provider() == OAuthProvider.GENERIC && client.scopes().isEmpty()) {
       throw fail(id, "oauth-client", "'" + client.name() + "' is GENERIC and names no scopes; give the SMTP scope of its provider");
     }
+    SmtpOptions.of(mailbox);
     mailbox.trustStore().ifPresent(p -> Tls.context(mailbox));
     if (mailbox.encryption() == Encryption.NONE && (mailbox.username().isPresent() || client != null) && !loopback(mailbox)) {
       LOG.warn("mailbox '{}': credentials go to {} without encryption; use STARTTLS or SSL_TLS", id, mailbox.host().get());

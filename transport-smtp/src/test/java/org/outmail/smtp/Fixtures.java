@@ -8,15 +8,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
-import org.outmail.OAuthClient;
-import org.outmail.OAuthProvider;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthProvider;
 import org.outmail.RetryPolicy;
 import org.outmail.Secret;
-import org.outmail.spi.AccessToken;
-import org.outmail.spi.AccessTokenProvider;
-import org.outmail.spi.AccessTokens;
+import org.outmail.oauth.AccessToken;
+import org.outmail.oauth.AccessTokenProvider;
+import org.outmail.oauth.AccessTokens;
 import org.outmail.spi.OutgoingMessage;
-import org.outmail.spi.TokenStore;
+import org.outmail.oauth.TokenStore;
 import org.outmail.spi.TransportContext;
 
 /** Mailboxes, messages and certificates the tests share. */

@@ -51,7 +51,7 @@ class PoolTest extends ScriptedServerTest {
   @Test
   void twoConcurrentSendsUseTwoConnections() {
     server.holdEndOfDataUntil(2);
-    MailboxRegistry r = registry(mailbox().maxConnections(3));
+    MailboxRegistry r = registry(mailbox().options(SmtpOptions.builder().maxConnections(3).build()));
 
     CompletableFuture<SendResult> a = r.defaultOutgoing().sendAsync(email(1));
     CompletableFuture<SendResult> b = r.defaultOutgoing().sendAsync(email(2));
@@ -64,7 +64,7 @@ class PoolTest extends ScriptedServerTest {
 
   @Test
   void sendsBeyondTheMaximumWaitForAConnection() throws Exception {
-    MailboxRegistry r = registry(mailbox().maxConnections(1));
+    MailboxRegistry r = registry(mailbox().options(SmtpOptions.builder().maxConnections(1).build()));
     ExecutorService threads = Executors.newFixedThreadPool(4);
     try {
       List<CompletableFuture<SendResult>> all = new java.util.ArrayList<>();
@@ -116,7 +116,7 @@ class PoolTest extends ScriptedServerTest {
 
   @Test
   void aConnectionIsReplacedAfterItsMaximumOfMessages() throws Exception {
-    MailboxRegistry r = registry(mailbox().maxMessagesPerConnection(3));
+    MailboxRegistry r = registry(mailbox().options(SmtpOptions.builder().maxMessagesPerConnection(3).build()));
 
     for (int i = 0; i < 7; i++) {
       r.defaultOutgoing().send(email(i));
@@ -130,7 +130,7 @@ class PoolTest extends ScriptedServerTest {
 
   @Test
   void anIdleConnectionIsClosedWithQuitAfterTheIdleTimeout() throws Exception {
-    MailboxRegistry r = registry(mailbox().idleTimeout(Duration.ofMillis(100)));
+    MailboxRegistry r = registry(mailbox().options(SmtpOptions.builder().idleTimeout(Duration.ofMillis(100)).build()));
 
     r.defaultOutgoing().send(email(1));
 
@@ -161,14 +161,14 @@ class PoolTest extends ScriptedServerTest {
     OutgoingMessage message = Fixtures.message(mb, "once", "alice@example.org");
     try (SmtpTransport transport = new SmtpTransport(mb, Fixtures.noTokens())) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> transport.send(message));
-      MimeBuilder.Prepared first = message.prepared(MimeBuilder.Prepared.class, m -> {
-        throw new AssertionError("built twice");
-      });
+      MimeBuilder.Prepared first = transport.retainedFor(message);
+      assertThat(first).isNotNull();
 
       transport.send(message);
 
-      assertThat(message.prepared(MimeBuilder.Prepared.class, m -> null)).isSameAs(first);
+      assertThat(transport.retainedFor(message)).isNull();
       assertThat(server.received()).hasSize(1);
+      assertThat(server.received().get(0).text()).contains("Message-ID: " + message.messageId());
     }
   }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
-import org.outmail.OAuthClient;
+import org.outmail.oauth.OAuthClient;
 import org.outmail.Secret;
 import org.outmail.spi.MailTransport;
 import org.outmail.spi.TransportProvider;

@@ -10,14 +10,14 @@ import org.outmail.CheckResult;
 import org.outmail.Email;
 import org.outmail.Encryption;
 import org.outmail.MailboxRegistry;
-import org.outmail.OAuthClient;
-import org.outmail.OAuthException;
-import org.outmail.OAuthProvider;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthException;
+import org.outmail.oauth.OAuthProvider;
 import org.outmail.Secret;
 import org.outmail.TransportException;
-import org.outmail.spi.AccessToken;
-import org.outmail.spi.AccessTokenProvider;
-import org.outmail.spi.TokenStore;
+import org.outmail.oauth.AccessToken;
+import org.outmail.oauth.AccessTokenProvider;
+import org.outmail.oauth.TokenStore;
 
 /** XOAUTH2: the mechanism on the wire, the user, the default scopes, fresh tokens, one retry on 535. */
 @Timeout(60)
@@ -27,7 +27,7 @@ class XOAuth2Test extends ScriptedServerTest {
   private MailboxRegistry registry(OAuthClient client, AccessTokenProvider provider, int maxMessagesPerConnection) {
     return registry(MailboxRegistry.builder().accessTokenProvider(provider),
         Fixtures.mailbox(server.port(), Encryption.NONE).username("svc@contoso.com").oauthClient(client)
-            .maxMessagesPerConnection(maxMessagesPerConnection));
+            .options(SmtpOptions.builder().maxMessagesPerConnection(maxMessagesPerConnection).build()));
   }
 
   private static Email email() {

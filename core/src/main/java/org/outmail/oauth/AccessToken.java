@@ -1,4 +1,4 @@
-package org.outmail.spi;
+package org.outmail.oauth;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package org.outmail.spi;
+package org.outmail.oauth;
 
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -12,9 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.outmail.OAuthClient;
-import org.outmail.OAuthException;
-import org.outmail.OAuthGrant;
 import org.outmail.Secret;
 
 /**

@@ -1,4 +1,4 @@
-package org.outmail.spi;
+package org.outmail.oauth;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
-import org.outmail.OAuthClient;
-import org.outmail.OAuthException;
 
 /**
  * Hands out access tokens, cached per OAuth client and scopes until shortly before they expire.

@@ -1,4 +1,4 @@
-package org.outmail.spi;
+package org.outmail.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.outmail.spi;
+package org.outmail.oauth;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,12 +1,10 @@
-package org.outmail.spi;
+package org.outmail.oauth;
 
 import java.util.List;
-import org.outmail.OAuthClient;
-import org.outmail.OAuthException;
 
 /**
  * Fetches access tokens for OAuth clients. Found by {@link java.util.ServiceLoader} ({@code
- * META-INF/services/org.outmail.spi.AccessTokenProvider}) before outmail's built-in provider, which
+ * META-INF/services/org.outmail.oauth.AccessTokenProvider}) before outmail's built-in provider, which
  * speaks the client-credentials and refresh-token grants over plain HTTPS to any provider.
  * Caching is done by {@link AccessTokens}; a provider always fetches.
  */

@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.oauth;
 
 /** How an OAuth client obtains access tokens. */
 public enum OAuthGrant {
@@ -6,7 +6,7 @@ public enum OAuthGrant {
   CLIENT_CREDENTIALS,
   /**
    * Delegated: a refresh token obtained once by an administrator, exchanged for access tokens;
-   * a rotated refresh token is saved in the registry's {@link org.outmail.spi.TokenStore}.
+   * a rotated refresh token is saved in the registry's {@link org.outmail.oauth.TokenStore}.
    */
   REFRESH_TOKEN
 }

@@ -1,10 +1,14 @@
-package org.outmail;
+package org.outmail.oauth;
 
+import org.outmail.MailboxConfigException;
+import org.outmail.Secret;
+import org.outmail.Setting;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +47,11 @@ public final class OAuthClient {
     this.authority = authority;
     this.tokenEndpoint = tokenEndpoint;
     this.authorizeEndpoint = authorizeEndpoint;
+  }
+
+  /** The fields of an OAuth client, described for forms, tools and the properties loader. */
+  public static List<Setting> fields() {
+    return OAuthClientFields.descriptions();
   }
 
   /** Starts a client with the name mailboxes use to refer to it. */
@@ -188,6 +197,31 @@ public final class OAuthClient {
 
     public Builder authorizeEndpoint(URI authorizeEndpoint) {
       this.authorizeEndpoint = Objects.requireNonNull(authorizeEndpoint, "authorizeEndpoint == null");
+      return this;
+    }
+
+    /**
+     * Sets a field from its text form, as a properties file or a form gives it: {@code
+     * set("provider", "microsoft", System::getenv)}. Field names are those of {@link
+     * OAuthClient#fields()}.
+     *
+     * @param environment resolves {@code ${env:NAME}} in secrets
+     * @throws MailboxConfigException naming the client and the field when it is unknown or the
+     *     value is invalid
+     */
+    public Builder set(String field, String text, Function<String, String> environment) {
+      Objects.requireNonNull(field, "field == null");
+      Objects.requireNonNull(text, "text == null");
+      Objects.requireNonNull(environment, "environment == null");
+      OAuthClientFields.Field f = OAuthClientFields.field(field);
+      if (f == null) {
+        throw fail(field, "is not an OAuth client field; fields: " + OAuthClientFields.names());
+      }
+      try {
+        f.applier().apply(this, f.setting().parse(text), environment);
+      } catch (IllegalArgumentException e) {
+        throw fail(field, e.getMessage());
+      }
       return this;
     }
 

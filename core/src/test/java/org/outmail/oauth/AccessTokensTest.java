@@ -1,4 +1,4 @@
-package org.outmail.spi;
+package org.outmail.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,10 +22,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.outmail.OAuthClient;
-import org.outmail.OAuthException;
-import org.outmail.OAuthGrant;
-import org.outmail.OAuthProvider;
 import org.outmail.Secret;
 
 /** The built-in token client against a token endpoint on 127.0.0.1. */

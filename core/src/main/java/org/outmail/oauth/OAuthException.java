@@ -1,5 +1,6 @@
-package org.outmail;
+package org.outmail.oauth;
 
+import org.outmail.MailException;
 import java.util.Optional;
 
 /**

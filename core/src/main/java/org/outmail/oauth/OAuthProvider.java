@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.oauth;
 
 /** Who issues an OAuth client's tokens; decides the default endpoints. */
 public enum OAuthProvider {

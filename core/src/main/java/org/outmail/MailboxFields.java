@@ -1,0 +1,120 @@
+package org.outmail;
+
+import static org.outmail.Setting.Type.BOOLEAN;
+import static org.outmail.Setting.Type.CHOICE;
+import static org.outmail.Setting.Type.DURATION;
+import static org.outmail.Setting.Type.INTEGER;
+import static org.outmail.Setting.Type.LIST;
+import static org.outmail.Setting.Type.PATH;
+import static org.outmail.Setting.Type.SECRET;
+import static org.outmail.Setting.Type.TEXT;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The one list of a mailbox's own fields: each one's description and how its text form is given to
+ * {@link Mailbox.Builder}. The properties loader, {@link Mailbox#fields()} and {@link
+ * Mailbox.Builder#set} all read it.
+ */
+final class MailboxFields {
+  /** Applies a parsed value to a builder; secrets are resolved with the environment given. */
+  interface Applier {
+    void apply(Mailbox.Builder b, Object value, Function<String, String> environment);
+  }
+
+  record Field(Setting setting, Applier applier) {}
+
+  /** The field naming an OAuth client by name: resolved by whoever knows the clients. */
+  static final String OAUTH_CLIENT = "oauth-client";
+
+  private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
+
+  static {
+    add(Setting.builder("name", TEXT).help("The name shown in the grid; the id when not given."),
+        (b, v, env) -> b.name((String) v));
+    add(Setting.builder("type", CHOICE).allowedValues(MailboxType.class).defaultValue("OUT")
+        .help("IN or OUT; only OUT mailboxes send."),
+        (b, v, env) -> b.type(MailboxType.valueOf((String) v)));
+    add(Setting.builder("status", CHOICE).allowedValues("ENABLED", "DISABLED").defaultValue("ENABLED")
+        .help("A disabled mailbox sends nothing."),
+        (b, v, env) -> b.enabled(v.equals("ENABLED")));
+    add(Setting.builder("email-display", TEXT).help("The From address; required for an OUT mailbox."),
+        (b, v, env) -> b.emailDisplay((String) v));
+    add(Setting.builder("display-name", TEXT).help("The From name, e.g. Your Service Desk."),
+        (b, v, env) -> b.displayName((String) v));
+    add(Setting.builder("host", TEXT).help("The mail server (SMTP) or API host (OWA)."),
+        (b, v, env) -> b.host((String) v));
+    add(Setting.builder("port", INTEGER).minimum(1)
+        .help("The server's port; by encryption 25, 465 or 587 when not given."),
+        (b, v, env) -> b.port((Integer) v));
+    add(Setting.builder("encryption", CHOICE).allowedValues(Encryption.class).alias("SSL", "SSL_TLS")
+        .alias("TLS", "SSL_TLS").defaultValue("STARTTLS")
+        .help("NONE, SSL_TLS or STARTTLS (required, never a fallback to plain text)."),
+        (b, v, env) -> b.encryption(Encryption.valueOf((String) v)));
+    add(Setting.builder("username", TEXT).help("The login user name; none means no password authentication."),
+        (b, v, env) -> b.username((String) v));
+    add(Setting.builder("password", SECRET).help("The password: a literal, ${env:NAME} or ${file:/path}."),
+        (b, v, env) -> b.password(Secret.parse((String) v, env)));
+    add(Setting.builder("protocol", TEXT).defaultValue("smtp")
+        .help("The transport: smtp or owa, matched against the transports on the classpath."),
+        (b, v, env) -> b.protocol((String) v));
+    add(Setting.builder(OAUTH_CLIENT, TEXT).help("The name of the OAuth client used to authenticate."), null);
+    add(Setting.builder("prefix", TEXT).help("The subject tag prefix, e.g. TICKET#: [TICKET#4711] subject."),
+        (b, v, env) -> b.prefix((String) v));
+    add(Setting.builder("allowed-emails", CHOICE).allowedValues(AllowedEmails.class).defaultValue("ANY")
+        .help("ANY, or REGISTERED_ONLY to send only to users the host's directory knows."),
+        (b, v, env) -> b.allowedEmails(AllowedEmails.valueOf((String) v)));
+    add(Setting.builder("default-outgoing", BOOLEAN).defaultValue("false")
+        .help("The mailbox for notifications; at most one."),
+        (b, v, env) -> b.defaultOutgoing((Boolean) v));
+    add(Setting.builder("exclude-expression", TEXT)
+        .help("Recipients whose whole address matches this regular expression (RE2) are blocked."),
+        (b, v, env) -> b.excludeExpression((String) v));
+    add(Setting.builder("post-send-hooks", LIST).help("Names of the hooks run after each send, in order."),
+        (b, v, env) -> b.postSendHooks(((List<?>) v).toArray(String[]::new)));
+    add(Setting.builder("connect-timeout", DURATION).defaultValue("10s").help("How long to wait for a connection."),
+        (b, v, env) -> b.connectTimeout((Duration) v));
+    add(Setting.builder("read-timeout", DURATION).defaultValue("30s").help("How long to wait for a reply."),
+        (b, v, env) -> b.readTimeout((Duration) v));
+    add(Setting.builder("write-timeout", DURATION).defaultValue("30s").help("How long a write may block."),
+        (b, v, env) -> b.writeTimeout((Duration) v));
+    add(Setting.builder("retry.max-attempts", INTEGER).minimum(1).defaultValue("3")
+        .help("Attempts in all for a transient failure."),
+        (b, v, env) -> b.retryMaxAttempts((Integer) v));
+    add(Setting.builder("retry.initial-backoff", DURATION).defaultValue("200ms")
+        .help("The ceiling of the first wait between attempts."),
+        (b, v, env) -> b.retryInitialBackoff((Duration) v));
+    add(Setting.builder("retry.max-backoff", DURATION).defaultValue("5s")
+        .help("The ceiling of every wait, and of a server's Retry-After."),
+        (b, v, env) -> b.retryMaxBackoff((Duration) v));
+    add(Setting.builder("trust-store", PATH)
+        .help("PEM or PKCS12 file of the CA that signed the server's certificate; used by every TLS connection."),
+        (b, v, env) -> b.trustStore(Path.of((String) v)));
+    add(Setting.builder("trust-store-password", SECRET).help("The password of a PKCS12 trust store."),
+        (b, v, env) -> b.trustStorePassword(Secret.parse((String) v, env)));
+  }
+
+  private MailboxFields() {}
+
+  private static void add(Setting.Builder setting, Applier applier) {
+    Setting s = setting.build();
+    FIELDS.put(s.name(), new Field(s, applier));
+  }
+
+  static List<Setting> descriptions() {
+    return FIELDS.values().stream().map(Field::setting).toList();
+  }
+
+  static Field field(String name) {
+    return FIELDS.get(name);
+  }
+
+  static java.util.Set<String> names() {
+    return FIELDS.keySet();
+  }
+}

@@ -1,0 +1,72 @@
+package org.outmail.oauth;
+
+import static org.outmail.Setting.Type.CHOICE;
+import static org.outmail.Setting.Type.LIST;
+import static org.outmail.Setting.Type.SECRET;
+import static org.outmail.Setting.Type.TEXT;
+import static org.outmail.Setting.Type.URL;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.outmail.Secret;
+import org.outmail.Setting;
+
+/** The one list of an OAuth client's fields, read by {@link OAuthClient#fields()} and {@link OAuthClient.Builder#set}. */
+final class OAuthClientFields {
+  interface Applier {
+    void apply(OAuthClient.Builder b, Object value, Function<String, String> environment);
+  }
+
+  record Field(Setting setting, Applier applier) {}
+
+  private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
+
+  static {
+    add(Setting.builder("provider", CHOICE).allowedValues(OAuthProvider.class).defaultValue("GENERIC")
+        .help("MICROSOFT, GOOGLE or GENERIC; the first two know their endpoints."),
+        (b, v, env) -> b.provider(OAuthProvider.valueOf((String) v)));
+    add(Setting.builder("grant", CHOICE).allowedValues(OAuthGrant.class).defaultValue("CLIENT_CREDENTIALS")
+        .help("CLIENT_CREDENTIALS (app-only) or REFRESH_TOKEN (delegated)."),
+        (b, v, env) -> b.grant(OAuthGrant.valueOf((String) v)));
+    add(Setting.builder("tenant", TEXT).help("Microsoft: the tenant id or domain."),
+        (b, v, env) -> b.tenant((String) v));
+    add(Setting.builder("client-id", TEXT).required().help("The application (client) id."),
+        (b, v, env) -> b.clientId((String) v));
+    add(Setting.builder("client-secret", SECRET).help("The client secret: a literal, ${env:NAME} or ${file:/path}."),
+        (b, v, env) -> b.clientSecret(Secret.parse((String) v, env)));
+    add(Setting.builder("refresh-token", SECRET).help("A refresh token obtained once, for the REFRESH_TOKEN grant."),
+        (b, v, env) -> b.refreshToken(Secret.parse((String) v, env)));
+    add(Setting.builder("scopes", LIST).help("Scopes to ask for; the transport's default when none."),
+        (b, v, env) -> b.scopes(((List<?>) v).stream().map(String::valueOf).flatMap(s -> List.of(s.split("\\s+")).stream())
+            .toArray(String[]::new)));
+    add(Setting.builder("authority", URL).help("Microsoft: the authority URL, instead of the tenant."),
+        (b, v, env) -> b.authority((URI) v));
+    add(Setting.builder("token-endpoint", URL).help("The token endpoint; required for GENERIC."),
+        (b, v, env) -> b.tokenEndpoint((URI) v));
+    add(Setting.builder("authorize-endpoint", URL).help("The authorization endpoint, for delegated sign-in."),
+        (b, v, env) -> b.authorizeEndpoint((URI) v));
+  }
+
+  private OAuthClientFields() {}
+
+  private static void add(Setting.Builder setting, Applier applier) {
+    Setting s = setting.build();
+    FIELDS.put(s.name(), new Field(s, applier));
+  }
+
+  static List<Setting> descriptions() {
+    return FIELDS.values().stream().map(Field::setting).toList();
+  }
+
+  static Field field(String name) {
+    return FIELDS.get(name);
+  }
+
+  static Set<String> names() {
+    return FIELDS.keySet();
+  }
+}

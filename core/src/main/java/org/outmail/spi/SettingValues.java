@@ -1,0 +1,102 @@
+package org.outmail.spi;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.outmail.Mailbox;
+import org.outmail.MailboxConfigException;
+import org.outmail.Setting;
+
+/**
+ * A transport's settings for one mailbox, read with their descriptions: each value given is parsed
+ * by its {@link Setting}, each one missing takes the setting's default. Transports build their
+ * typed options from it.
+ */
+public final class SettingValues {
+  private final String mailboxId;
+  private final String protocol;
+  private final Map<String, Setting> settings = new LinkedHashMap<>();
+  private final Map<String, Object> values = new LinkedHashMap<>();
+
+  private SettingValues(String mailboxId, String protocol, List<Setting> settings, Map<String, String> given) {
+    this.mailboxId = mailboxId;
+    this.protocol = protocol;
+    settings.forEach(s -> this.settings.put(s.name(), s));
+    given.forEach((name, text) -> {
+      Setting s = this.settings.get(name);
+      if (s == null) {
+        throw fail(name, "is not a setting of protocol " + protocol + "; its settings: " + this.settings.keySet());
+      }
+      try {
+        values.put(name, s.parse(text));
+      } catch (IllegalArgumentException e) {
+        throw fail(name, e.getMessage());
+      }
+    });
+    for (Setting s : settings) {
+      if (!values.containsKey(s.name())) {
+        if (s.required()) {
+          throw fail(s.name(), "is required for protocol " + protocol);
+        }
+        s.defaultValue().ifPresent(d -> values.put(s.name(), s.parse(d)));
+      }
+    }
+  }
+
+  /**
+   * Reads the mailbox's settings for the protocol against their descriptions.
+   *
+   * @throws MailboxConfigException naming the mailbox and the key ({@code smtp.max-connections})
+   *     for an unknown setting, a bad value or a missing required one
+   */
+  public static SettingValues of(Mailbox mailbox, String protocol, List<Setting> settings) {
+    Objects.requireNonNull(mailbox, "mailbox == null");
+    Objects.requireNonNull(protocol, "protocol == null");
+    Objects.requireNonNull(settings, "settings == null");
+    return new SettingValues(mailbox.id(), protocol, settings, mailbox.settings(protocol));
+  }
+
+  /** The integer value (given or default). @throws IllegalStateException without either */
+  public int integer(String name) {
+    return (Integer) value(name);
+  }
+
+  /** The boolean value (given or default). @throws IllegalStateException without either */
+  public boolean bool(String name) {
+    return (Boolean) value(name);
+  }
+
+  /** The duration value (given or default). @throws IllegalStateException without either */
+  public Duration duration(String name) {
+    return (Duration) value(name);
+  }
+
+  /** The text value, if given or defaulted. */
+  public Optional<String> text(String name) {
+    checkKnown(name);
+    return Optional.ofNullable((String) values.get(name));
+  }
+
+  private Object value(String name) {
+    checkKnown(name);
+    Object v = values.get(name);
+    if (v == null) {
+      throw new IllegalStateException(protocol + "." + name + " has no value and no default");
+    }
+    return v;
+  }
+
+  private void checkKnown(String name) {
+    if (!settings.containsKey(name)) {
+      throw new IllegalArgumentException("no setting " + protocol + "." + name + "; settings: " + settings.keySet());
+    }
+  }
+
+  private MailboxConfigException fail(String name, String problem) {
+    String key = protocol + "." + name;
+    return new MailboxConfigException(mailboxId, key, "mailbox '" + mailboxId + "': " + key + " " + problem);
+  }
+}

@@ -1,0 +1,115 @@
+package org.outmail.owa;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.outmail.Mailbox;
+import org.outmail.Setting;
+import org.outmail.TransportOptions;
+import org.outmail.spi.SettingValues;
+
+/**
+ * The {@code owa} transport's own settings for a mailbox. In a properties file they are {@code
+ * outmail.mailbox.ID.owa.save-to-sent-items} and {@code outmail.mailbox.ID.owa.send-as}; in code,
+ * {@code Mailbox.builder("desk").options(OwaOptions.builder().saveToSentItems(false).build())}.
+ * Immutable.
+ */
+public final class OwaOptions implements TransportOptions {
+  static final String SAVE_TO_SENT_ITEMS = "save-to-sent-items";
+  static final String SEND_AS = "send-as";
+
+  /** The descriptions of these settings, as {@link OwaTransportProvider#settings()} publishes them. */
+  static final List<Setting> SETTINGS = List.of(
+      Setting.builder(SAVE_TO_SENT_ITEMS, Setting.Type.BOOLEAN).defaultValue("true")
+          .help("Keep a copy of each sent mail in the mailbox's Sent Items.").build(),
+      Setting.builder(SEND_AS, Setting.Type.TEXT)
+          .help("The user id or UPN whose mailbox sends, when it differs from the email display address.").build());
+
+  private final boolean saveToSentItems;
+  private final String sendAs;
+
+  private OwaOptions(boolean saveToSentItems, String sendAs) {
+    this.saveToSentItems = saveToSentItems;
+    this.sendAs = sendAs;
+  }
+
+  /** Starts with the defaults: saved to Sent Items, sent as the email display address. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The options of a mailbox, from its {@code owa.*} settings and the defaults.
+   *
+   * @throws org.outmail.MailboxConfigException naming the key of an unknown or invalid setting
+   */
+  public static OwaOptions of(Mailbox mailbox) {
+    SettingValues v = SettingValues.of(mailbox, OwaTransportProvider.PROTOCOL, SETTINGS);
+    return new OwaOptions(v.bool(SAVE_TO_SENT_ITEMS), v.text(SEND_AS).orElse(null));
+  }
+
+  /** Whether sent mail is kept in the mailbox's Sent Items. */
+  public boolean saveToSentItems() {
+    return saveToSentItems;
+  }
+
+  /** The user id or UPN to send as, when it differs from the mailbox's email display address. */
+  public Optional<String> sendAs() {
+    return Optional.ofNullable(sendAs);
+  }
+
+  @Override
+  public String protocol() {
+    return OwaTransportProvider.PROTOCOL;
+  }
+
+  @Override
+  public Map<String, String> values() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(SAVE_TO_SENT_ITEMS, Boolean.toString(saveToSentItems));
+    if (sendAs != null) {
+      m.put(SEND_AS, sendAs);
+    }
+    return m;
+  }
+
+  @Override
+  public String toString() {
+    return "OwaOptions" + values();
+  }
+
+  /** Builds {@link OwaOptions}; each setter replaces the value given before. */
+  public static final class Builder {
+    private boolean saveToSentItems = true;
+    private String sendAs;
+
+    private Builder() {}
+
+    /** Whether a copy goes to Sent Items; default {@code true}. */
+    public Builder saveToSentItems(boolean save) {
+      this.saveToSentItems = save;
+      return this;
+    }
+
+    /**
+     * The user id or UPN to send as.
+     *
+     * @throws IllegalArgumentException if blank or holding a control character
+     */
+    public Builder sendAs(String userIdOrUpn) {
+      Objects.requireNonNull(userIdOrUpn, "sendAs == null");
+      if (userIdOrUpn.isBlank() || userIdOrUpn.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        throw new IllegalArgumentException("send-as must be a user id or UPN without control characters");
+      }
+      this.sendAs = userIdOrUpn.strip();
+      return this;
+    }
+
+    /** The options. */
+    public OwaOptions build() {
+      return new OwaOptions(saveToSentItems, sendAs);
+    }
+  }
+}
