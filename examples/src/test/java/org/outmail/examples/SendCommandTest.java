@@ -161,7 +161,7 @@ class SendCommandTest {
 
     assertThat(cli.exitCode()).isEqualTo(OutmailCli.USAGE);
     assertThat(cli.errLines()).singleElement().asString()
-        .startsWith("outmail send: Error: --text=T, --text-file=F are mutually exclusive");
+        .startsWith("outmail send: --text=T, --text-file=F are mutually exclusive");
   }
 
   @Test
