@@ -1,5 +1,6 @@
 package org.outmail.bench;
 
+import org.outmail.spi.Tls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -1,6 +1,7 @@
 package org.outmail.oauth;
 
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
  * Fetches access tokens for OAuth clients. Found by {@link java.util.ServiceLoader} ({@code
@@ -20,4 +21,16 @@ public interface AccessTokenProvider {
    * @throws OAuthException with the provider's error code, never the secret
    */
   AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store);
+
+  /**
+   * Fetches a new token over TLS connections made with {@code tls}: the trust of the mailbox that
+   * asks (its trust store). Providers that make their own connections should honour it; the default
+   * ignores it.
+   *
+   * @param tls the TLS context to connect with, or {@code null} for the JDK's default
+   * @throws OAuthException with the provider's error code, never the secret
+   */
+  default AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, SSLContext tls) {
+    return fetch(client, scopes, store);
+  }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,13 +22,35 @@ public final class AccessTokens {
   private final List<AccessTokenProvider> providers;
   private final TokenStore store;
   private final Clock clock;
-  private final Map<String, AccessToken> cache = new ConcurrentHashMap<>();
-  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final Map<String, AccessToken> cache;
+  private final Map<String, Object> locks;
+  private final SSLContext tls;
 
   AccessTokens(List<AccessTokenProvider> providers, TokenStore store, Clock clock) {
     this.providers = List.copyOf(providers);
     this.store = Objects.requireNonNull(store, "store == null");
     this.clock = Objects.requireNonNull(clock, "clock == null");
+    this.cache = new ConcurrentHashMap<>();
+    this.locks = new ConcurrentHashMap<>();
+    this.tls = null;
+  }
+
+  private AccessTokens(AccessTokens shared, SSLContext tls) {
+    this.providers = shared.providers;
+    this.store = shared.store;
+    this.clock = shared.clock;
+    this.cache = shared.cache;
+    this.locks = shared.locks;
+    this.tls = tls;
+  }
+
+  /**
+   * The same tokens (one cache, one store), fetched over connections that trust what {@code tls}
+   * trusts: a transport passes its mailbox's TLS context ({@link org.outmail.spi.Tls#context}) so
+   * that the mailbox's trust store applies to the token endpoint too.
+   */
+  public AccessTokens withTls(SSLContext tls) {
+    return new AccessTokens(this, Objects.requireNonNull(tls, "tls == null"));
   }
 
   /** Providers found by {@link ServiceLoader}, then the built-in one. */
@@ -68,7 +91,7 @@ public final class AccessTokens {
       if (cached != null && cached.validFor(clock.instant(), EXPIRY_MARGIN_SECONDS)) {
         return cached;
       }
-      AccessToken fresh = provider(client).fetch(client, scopes, store);
+      AccessToken fresh = provider(client).fetch(client, scopes, store, tls);
       cache.put(key, fresh);
       return fresh;
     }

@@ -3,6 +3,10 @@ package org.outmail.oauth;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import javax.net.ssl.SSLContext;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,12 +23,29 @@ import org.outmail.Secret;
  * §6) over {@link HttpClient}, for any provider. Saves a rotated refresh token in the store.
  */
 final class HttpTokenProvider implements AccessTokenProvider {
+  private final Duration connectTimeout;
   private final HttpClient http;
   private final Duration requestTimeout;
+  /** One client per TLS context a mailbox asked for (its trust store); weak, as mailboxes come and go. */
+  private final Map<SSLContext, HttpClient> byTls = Collections.synchronizedMap(new WeakHashMap<>());
 
   HttpTokenProvider(Duration connectTimeout, Duration requestTimeout) {
-    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    this.connectTimeout = connectTimeout;
+    this.http = client(null);
     this.requestTimeout = requestTimeout;
+  }
+
+  private HttpClient client(SSLContext tls) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    return b.build();
+  }
+
+  @Override
+  public AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, SSLContext tls) {
+    return fetch(client, scopes, store, tls == null ? http : byTls.computeIfAbsent(tls, this::client));
   }
 
   @Override
@@ -34,6 +55,10 @@ final class HttpTokenProvider implements AccessTokenProvider {
 
   @Override
   public AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store) {
+    return fetch(client, scopes, store, http);
+  }
+
+  private AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, HttpClient http) {
     Map<String, String> form = new LinkedHashMap<>();
     if (client.grant() == OAuthGrant.CLIENT_CREDENTIALS) {
       form.put("grant_type", "client_credentials");

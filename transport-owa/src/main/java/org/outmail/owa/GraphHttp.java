@@ -10,6 +10,8 @@ import com.microsoft.kiota.http.middleware.RetryHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Interceptor;
@@ -30,7 +32,7 @@ final class GraphHttp {
   final OkHttpClient uploads;
   final GraphServiceClient graph;
 
-  GraphHttp(Mailbox mailbox, GraphEndpoint endpoint, GraphTokenSource tokens) {
+  GraphHttp(Mailbox mailbox, GraphEndpoint endpoint, GraphTokenSource tokens, SSLContext tls, X509TrustManager trust) {
     List<Interceptor> interceptors = new ArrayList<>();
     for (Interceptor i : GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[0])) {
       if (!(i instanceof RetryHandler)) {
@@ -44,6 +46,7 @@ final class GraphHttp {
         .writeTimeout(mailbox.writeTimeout())
         .callTimeout(call.compareTo(Duration.ofSeconds(100)) < 0 ? Duration.ofSeconds(100) : call)
         .retryOnConnectionFailure(false)
+        .sslSocketFactory(tls.getSocketFactory(), trust)
         .connectionPool(new ConnectionPool(5, 30, TimeUnit.SECONDS))
         .build();
     // pre-authenticated upload URLs: no bearer, no middleware, no overall call limit for big chunks

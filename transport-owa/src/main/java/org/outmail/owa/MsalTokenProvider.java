@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthException;
 import org.outmail.oauth.OAuthGrant;
@@ -80,7 +81,13 @@ public final class MsalTokenProvider implements AccessTokenProvider {
 
   @Override
   public AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store) {
-    App app = app(client);
+    return fetch(client, scopes, store, null);
+  }
+
+  /** Fetches with msal4j's default HTTP client connecting with {@code tls} (the mailbox's trust). */
+  @Override
+  public AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, SSLContext tls) {
+    App app = app(client, tls);
     Set<String> scopeSet = new LinkedHashSet<>(scopes);
     IAuthenticationResult result = acquire(client, app, scopeSet, false);
     String key = String.join(" ", scopeSet);
@@ -97,15 +104,15 @@ public final class MsalTokenProvider implements AccessTokenProvider {
     return authority.getHost() != null && PUBLIC_CLOUD.contains(authority.getHost().toLowerCase(Locale.ROOT));
   }
 
-  private App app(OAuthClient client) {
+  private App app(OAuthClient client, SSLContext tls) {
     URI authority = client.authority().orElseThrow();
     String secret = client.clientSecret().orElseThrow().value();
-    String key = authority + "\u0000" + client.clientId();
+    String key = authority + "\u0000" + client.clientId() + "\u0000" + (tls == null ? "jdk" : System.identityHashCode(tls));
     return apps.compute(key, (k, existing) ->
-        existing != null && existing.secret.equals(secret) ? existing : new App(build(client, authority, secret), secret));
+        existing != null && existing.secret.equals(secret) ? existing : new App(build(client, authority, secret, tls), secret));
   }
 
-  private ConfidentialClientApplication build(OAuthClient client, URI authority, String secret) {
+  private ConfidentialClientApplication build(OAuthClient client, URI authority, String secret, SSLContext tls) {
     try {
       ConfidentialClientApplication.Builder b = ConfidentialClientApplication
           .builder(client.clientId(), ClientCredentialFactory.createFromSecret(secret))
@@ -117,6 +124,9 @@ public final class MsalTokenProvider implements AccessTokenProvider {
       } else {
         b.connectTimeoutForDefaultHttpClient((int) CONNECT_TIMEOUT.toMillis())
             .readTimeoutForDefaultHttpClient((int) READ_TIMEOUT.toMillis());
+        if (tls != null) {
+          b.sslSocketFactory(tls.getSocketFactory());
+        }
       }
       return b.build();
     } catch (MalformedURLException | IllegalArgumentException e) {

@@ -1,6 +1,8 @@
 package org.outmail.owa;
 
 import com.microsoft.graph.users.item.sendmail.SendMailPostRequestBody;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
 import org.outmail.CheckResult;
 import org.outmail.Mailbox;
 import org.outmail.oauth.OAuthClient;
@@ -8,6 +10,7 @@ import org.outmail.TransportException;
 import org.outmail.oauth.AccessTokens;
 import org.outmail.spi.MailTransport;
 import org.outmail.spi.OutgoingMessage;
+import org.outmail.spi.Tls;
 import org.outmail.spi.TransportReceipt;
 
 /**
@@ -29,8 +32,10 @@ final class OwaTransport implements MailTransport {
     OAuthClient client = mailbox.oauthClient().orElseThrow();
     this.mailbox = mailbox;
     this.endpoint = endpoint;
-    this.tokens = new GraphTokenSource(accessTokens, client, endpoint);
-    this.http = new GraphHttp(mailbox, endpoint, tokens);
+    X509TrustManager trust = Tls.trustManager(mailbox);
+    SSLContext tls = Tls.context(mailbox, trust);
+    this.tokens = new GraphTokenSource(accessTokens.withTls(tls), client, endpoint);
+    this.http = new GraphHttp(mailbox, endpoint, tokens, tls, trust);
     this.drafts = new DraftSender(http.graph, new ChunkUploader(http.uploads, ChunkUploader.DEFAULT_CHUNK), endpoint);
     this.check = new MailboxCheck(mailbox, endpoint, tokens, http.graph);
   }

@@ -62,6 +62,14 @@ final class FakeGraph implements AutoCloseable {
   private volatile MockResponse tokenAnswer;
 
   FakeGraph() {
+    this(null);
+  }
+
+  /** A fake that speaks HTTPS with the given server socket factory, or plain HTTP when it is null. */
+  FakeGraph(javax.net.ssl.SSLSocketFactory https) {
+    if (https != null) {
+      server.useHttps(https, false);
+    }
     server.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {

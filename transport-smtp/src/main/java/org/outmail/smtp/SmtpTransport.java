@@ -1,5 +1,6 @@
 package org.outmail.smtp;
 
+import org.outmail.spi.Tls;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -56,8 +57,8 @@ final class SmtpTransport implements MailTransport {
 
   SmtpTransport(Mailbox mailbox, TransportContext context, Duration checkAfterIdle) {
     this.mailbox = mailbox;
-    this.auth = new SmtpAuth(mailbox, context.accessTokens());
     this.tls = Tls.context(mailbox);
+    this.auth = new SmtpAuth(mailbox, context.accessTokens().withTls(tls));
     this.scheduler = scheduler(mailbox.id());
     Session session = SmtpSessions.create(mailbox, auth.kind(), tls, null);
     this.mime = new MimeBuilder(session);

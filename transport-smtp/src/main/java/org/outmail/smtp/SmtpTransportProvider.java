@@ -1,5 +1,6 @@
 package org.outmail.smtp;
 
+import org.outmail.spi.Tls;
 import java.util.List;
 import java.util.Objects;
 import org.outmail.Encryption;

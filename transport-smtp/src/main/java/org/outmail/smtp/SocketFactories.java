@@ -1,5 +1,6 @@
 package org.outmail.smtp;
 
+import org.outmail.spi.Tls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;

@@ -19,6 +19,7 @@ import org.outmail.MailboxConfigException;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.Secret;
 import org.outmail.spi.MailTransport;
+import org.outmail.spi.Tls;
 import org.outmail.spi.TransportProvider;
 
 /** The provider: found by ServiceLoader, validates mailboxes, opens without connecting; the session's safe settings. */

@@ -1,4 +1,4 @@
-package org.outmail.smtp;
+package org.outmail.spi;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,44 +14,75 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.Secret;
 
 /**
- * The TLS context of a mailbox: the JDK's trust store, or the mailbox's own trust file (PEM
- * certificates or a PKCS12 store) for a private CA. Host names are always checked; there is no
- * switch that trusts everything.
+ * The TLS trust of a mailbox, for every connection its transport opens (the mail server, Graph, the
+ * token endpoint): the JDK's trust store, plus the certificates of the mailbox's own {@code
+ * trust-store} file (PEM certificates or a PKCS12 store) for a server signed by a private CA. Host
+ * names are always checked; there is no switch that trusts everything. Refusals name the server
+ * certificate and say why.
  */
-final class Tls {
+public final class Tls {
   private Tls() {}
 
   /**
+   * The TLS context of the mailbox's connections.
+   *
    * @throws MailboxConfigException naming the trust-store field when the trust file cannot be used
    */
-  static SSLContext context(Mailbox mailbox) {
-    KeyStore trusted = mailbox.trustStore()
-        .map(path -> load(mailbox, path, mailbox.trustStorePassword().orElse(null)))
-        .orElse(null);
+  public static SSLContext context(Mailbox mailbox) {
+    return context(mailbox, trustManager(mailbox));
+  }
+
+  /**
+   * The TLS context trusting what the trust manager trusts.
+   *
+   * @throws MailboxConfigException if the JDK offers no TLS
+   */
+  public static SSLContext context(Mailbox mailbox, X509TrustManager trustManager) {
     try {
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trusted);
-      X509ExtendedTrustManager jdk = null;
-      for (TrustManager tm : tmf.getTrustManagers()) {
-        if (tm instanceof X509ExtendedTrustManager x) {
-          jdk = x;
-        }
-      }
-      if (jdk == null) {
-        throw new GeneralSecurityException("no X509 trust manager available");
-      }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new TrustManager[] {new ExplainingTrustManager(jdk)}, null);
+      context.init(null, new TrustManager[] {trustManager}, null);
       return context;
     } catch (GeneralSecurityException e) {
       throw new MailboxConfigException(mailbox.id(), "trust-store",
           "mailbox '" + mailbox.id() + "': cannot set up TLS: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The trust manager of the mailbox's connections (for HTTP clients that take one): the JDK's
+   * roots and the mailbox's trust file.
+   *
+   * @throws MailboxConfigException naming the trust-store field when the trust file cannot be used
+   */
+  public static X509TrustManager trustManager(Mailbox mailbox) {
+    try {
+      X509ExtendedTrustManager jdk = manager(null);
+      if (mailbox.trustStore().isEmpty()) {
+        return new ExplainingTrustManager(jdk, null);
+      }
+      KeyStore own = load(mailbox, mailbox.trustStore().get(), mailbox.trustStorePassword().orElse(null));
+      return new ExplainingTrustManager(manager(own), jdk);
+    } catch (GeneralSecurityException e) {
+      throw new MailboxConfigException(mailbox.id(), "trust-store",
+          "mailbox '" + mailbox.id() + "': cannot set up TLS: " + e.getMessage(), e);
+    }
+  }
+
+  private static X509ExtendedTrustManager manager(KeyStore trusted) throws GeneralSecurityException {
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trusted);
+    for (TrustManager tm : tmf.getTrustManagers()) {
+      if (tm instanceof X509ExtendedTrustManager x) {
+        return x;
+      }
+    }
+    throw new GeneralSecurityException("no X509 trust manager available");
   }
 
   private static KeyStore load(Mailbox mailbox, Path path, Secret password) {

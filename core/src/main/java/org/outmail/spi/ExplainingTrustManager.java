@@ -1,4 +1,4 @@
-package org.outmail.smtp;
+package org.outmail.spi;
 
 import java.net.Socket;
 import java.security.cert.CertificateException;
@@ -12,36 +12,47 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class ExplainingTrustManager extends X509ExtendedTrustManager {
   private final X509ExtendedTrustManager delegate;
+  private final X509ExtendedTrustManager fallback;
 
-  ExplainingTrustManager(X509ExtendedTrustManager delegate) {
+  /** Trusts what {@code delegate} trusts, else what {@code fallback} (if any) trusts. */
+  ExplainingTrustManager(X509ExtendedTrustManager delegate, X509ExtendedTrustManager fallback) {
     this.delegate = delegate;
+    this.fallback = fallback;
+  }
+
+  private interface Check {
+    void run(X509ExtendedTrustManager tm) throws CertificateException;
+  }
+
+  private void server(X509Certificate[] chain, Check check) throws CertificateException {
+    try {
+      check.run(delegate);
+    } catch (CertificateException e) {
+      if (fallback != null) {
+        try {
+          check.run(fallback);
+          return;
+        } catch (CertificateException ignored) {
+          // the first refusal says more: it is the trust the mailbox asked for
+        }
+      }
+      throw explain(chain, e);
+    }
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    try {
-      delegate.checkServerTrusted(chain, authType, socket);
-    } catch (CertificateException e) {
-      throw explain(chain, e);
-    }
+    server(chain, tm -> tm.checkServerTrusted(chain, authType, socket));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-    try {
-      delegate.checkServerTrusted(chain, authType, engine);
-    } catch (CertificateException e) {
-      throw explain(chain, e);
-    }
+    server(chain, tm -> tm.checkServerTrusted(chain, authType, engine));
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    try {
-      delegate.checkServerTrusted(chain, authType);
-    } catch (CertificateException e) {
-      throw explain(chain, e);
-    }
+    server(chain, tm -> tm.checkServerTrusted(chain, authType));
   }
 
   @Override
@@ -61,7 +72,14 @@ final class ExplainingTrustManager extends X509ExtendedTrustManager {
 
   @Override
   public X509Certificate[] getAcceptedIssuers() {
-    return delegate.getAcceptedIssuers();
+    if (fallback == null) {
+      return delegate.getAcceptedIssuers();
+    }
+    X509Certificate[] own = delegate.getAcceptedIssuers();
+    X509Certificate[] jdk = fallback.getAcceptedIssuers();
+    X509Certificate[] all = java.util.Arrays.copyOf(own, own.length + jdk.length);
+    System.arraycopy(jdk, 0, all, own.length, jdk.length);
+    return all;
   }
 
   static CertificateException explain(X509Certificate[] chain, CertificateException e) {
