@@ -1,6 +1,5 @@
 package org.outmail;
 
-import org.outmail.oauth.OAuthClient;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import java.net.IDN;
@@ -15,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import org.outmail.oauth.OAuthClient;
 
 /**
  * One configured mailbox: a row of the administrator's grid, with every field of an outgoing

@@ -1,9 +1,9 @@
 package org.outmail;
 
-import org.outmail.oauth.OAuthException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.outmail.oauth.OAuthException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

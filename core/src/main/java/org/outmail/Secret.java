@@ -103,6 +103,44 @@ public final class Secret {
     return of(text);
   }
 
+  /**
+   * The text with every occurrence of the secrets' values replaced by {@code ****}: as they are,
+   * URL-encoded (a form echoed back) and JSON-escaped. For server-supplied text (an error
+   * description, a reply line) before it reaches an exception, a result or a log.
+   *
+   * @param text the text, may be {@code null}
+   * @param secrets the secrets to hide; {@code null} elements are skipped
+   */
+  public static String redact(String text, Iterable<Secret> secrets) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    String out = text;
+    for (Secret secret : secrets) {
+      if (secret != null) {
+        out = redact(out, secret.value);
+      }
+    }
+    return out;
+  }
+
+  /** Like {@link #redact(String, Iterable)}, for plain values such as tokens. */
+  public static String redact(String text, String value) {
+    if (text == null || value == null || value.length() < 4) {
+      return text;
+    }
+    String out = text.replace(value, "****");
+    String encoded = java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+    if (!encoded.equals(value)) {
+      out = out.replace(encoded, "****").replace(encoded.replace("+", "%20"), "****");
+    }
+    String json = value.replace("\\", "\\\\").replace("\"", "\\\"").replace("/", "\\/");
+    if (!json.equals(value)) {
+      out = out.replace(json, "****");
+    }
+    return out;
+  }
+
   /** The secret itself. Callers must not log it. */
   public String value() {
     return value;

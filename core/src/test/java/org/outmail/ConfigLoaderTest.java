@@ -1,10 +1,8 @@
 package org.outmail;
 
-import org.outmail.oauth.OAuthClient;
-import org.outmail.oauth.OAuthProvider;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -15,6 +13,8 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthProvider;
 
 class ConfigLoaderTest {
   private static final String DESIGN_EXAMPLE = """

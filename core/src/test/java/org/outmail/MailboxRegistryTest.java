@@ -1,7 +1,5 @@
 package org.outmail;
 
-import org.outmail.oauth.OAuthClient;
-import org.outmail.oauth.OAuthProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,8 +8,10 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.outmail.testing.RecordingTransportProvider;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthProvider;
 import org.outmail.testing.RecordingTransportProvider.Recorder;
+import org.outmail.testing.RecordingTransportProvider;
 
 @Timeout(30)
 class MailboxRegistryTest {

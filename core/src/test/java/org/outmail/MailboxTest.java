@@ -1,12 +1,12 @@
 package org.outmail;
 
-import org.outmail.oauth.OAuthClient;
-import org.outmail.oauth.OAuthProvider;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthProvider;
 
 class MailboxTest {
   private static Mailbox.Builder valid(String id) {

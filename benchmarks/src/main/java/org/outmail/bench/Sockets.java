@@ -1,6 +1,5 @@
 package org.outmail.bench;
 
-import org.outmail.spi.Tls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -15,6 +14,7 @@ import javax.net.SocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
+import org.outmail.spi.Tls;
 
 /** Socket factories for the raw Angus Mail baselines: with or without TCP_NODELAY, plain or TLS. */
 public final class Sockets {

@@ -3,19 +3,19 @@ package org.outmail.oauth;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
-import javax.net.ssl.SSLContext;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 import org.outmail.Secret;
 
 /**
@@ -60,11 +60,15 @@ final class HttpTokenProvider implements AccessTokenProvider {
 
   private AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, HttpClient http) {
     Map<String, String> form = new LinkedHashMap<>();
+    List<Secret> hidden = new ArrayList<>();
+    client.clientSecret().ifPresent(hidden::add);
+    client.refreshToken().ifPresent(hidden::add);
     if (client.grant() == OAuthGrant.CLIENT_CREDENTIALS) {
       form.put("grant_type", "client_credentials");
     } else {
       Secret refresh = store.load(client.name()).or(client::refreshToken)
           .orElseThrow(() -> new OAuthException("OAuth client '" + client.name() + "' has no refresh token", null, false, null));
+      hidden.add(refresh);
       form.put("grant_type", "refresh_token");
       form.put("refresh_token", refresh.value());
     }
@@ -85,15 +89,16 @@ final class HttpTokenProvider implements AccessTokenProvider {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new OAuthException("OAuth client '" + client.name() + "': token endpoint " + client.tokenEndpoint()
-          + " unreachable: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), null, true, e);
+          + " unreachable: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + Secret.redact(e.getMessage(), hidden)), null, true, null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new OAuthException("interrupted while fetching a token for OAuth client '" + client.name() + "'", null, true, e);
     }
     Map<String, String> json = FlatJson.parse(response.body());
     if (response.statusCode() != 200 || json.get("access_token") == null) {
-      String error = json.get("error");
-      String description = json.get("error_description");
+      String error = Secret.redact(json.get("error"), hidden);
+      String description = Secret.redact(json.get("error_description"), hidden);
       boolean transientFailure = response.statusCode() >= 500 || response.statusCode() == 429;
       throw new OAuthException("OAuth client '" + client.name() + "': token endpoint answered HTTP " + response.statusCode()
           + (error == null ? "" : " " + error) + (description == null ? "" : ": " + firstLine(description)),

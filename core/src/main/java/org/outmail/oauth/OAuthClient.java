@@ -1,8 +1,5 @@
 package org.outmail.oauth;
 
-import org.outmail.MailboxConfigException;
-import org.outmail.Secret;
-import org.outmail.Setting;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +7,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.outmail.MailboxConfigException;
+import org.outmail.Secret;
+import org.outmail.Setting;
 
 /**
  * An OAuth 2.0 client that mailboxes use to authenticate (the seed's "OAuth Client"). One client

@@ -1,7 +1,7 @@
 package org.outmail.oauth;
 
-import org.outmail.MailException;
 import java.util.Optional;
+import org.outmail.MailException;
 
 /**
  * An access token could not be obtained: the token endpoint was unreachable, refused the client's

@@ -1,7 +1,7 @@
 package org.outmail.spi;
 
-import org.outmail.oauth.AccessTokens;
 import java.util.Objects;
+import org.outmail.oauth.AccessTokens;
 
 /**
  * What the registry gives a transport besides its mailbox: access tokens for the mailbox's OAuth

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 import org.outmail.MailException;
 import org.outmail.MailboxConfigException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * The {@code outmail} command-line tool: lists, checks and tries the mailboxes of a configuration

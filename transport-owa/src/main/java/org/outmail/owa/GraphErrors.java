@@ -15,8 +15,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.outmail.oauth.OAuthException;
 import org.outmail.TransportException;
+import org.outmail.oauth.OAuthException;
 
 /**
  * Turns what the Graph SDK throws into outmail's exceptions: Graph's error code and message in a

@@ -6,8 +6,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.AccessTokens;
+import org.outmail.oauth.OAuthClient;
 
 /**
  * Gives the Graph SDK the mailbox's bearer token, from outmail's token cache, for the configured

@@ -22,13 +22,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import org.outmail.Secret;
+import org.outmail.oauth.AccessToken;
+import org.outmail.oauth.AccessTokenProvider;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthException;
 import org.outmail.oauth.OAuthGrant;
 import org.outmail.oauth.OAuthProvider;
-import org.outmail.Secret;
-import org.outmail.oauth.AccessToken;
-import org.outmail.oauth.AccessTokenProvider;
 import org.outmail.oauth.TokenStore;
 
 /**
@@ -84,7 +84,7 @@ public final class MsalTokenProvider implements AccessTokenProvider {
     return fetch(client, scopes, store, null);
   }
 
-  /** Fetches with msal4j's default HTTP client connecting with {@code tls} (the mailbox's trust). */
+  /** Fetches over connections made with {@code tls} (the mailbox's trust). */
   @Override
   public AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, SSLContext tls) {
     App app = app(client, tls);
@@ -119,15 +119,8 @@ public final class MsalTokenProvider implements AccessTokenProvider {
           .authority(authority.toString())
           .instanceDiscovery(instanceDiscovery(authority))
           .disableInternalRetries(); // outmail's pipeline retries transient failures
-      if (httpClient != null) {
-        b.httpClient(httpClient);
-      } else {
-        b.connectTimeoutForDefaultHttpClient((int) CONNECT_TIMEOUT.toMillis())
-            .readTimeoutForDefaultHttpClient((int) READ_TIMEOUT.toMillis());
-        if (tls != null) {
-          b.sslSocketFactory(tls.getSocketFactory());
-        }
-      }
+      IHttpClient http = httpClient != null ? httpClient : MsalHttp.jdk(tls, CONNECT_TIMEOUT, READ_TIMEOUT);
+      b.httpClient(MsalHttp.redacting(http, client.clientSecret().orElseThrow()));
       return b.build();
     } catch (MalformedURLException | IllegalArgumentException e) {
       throw new OAuthException("OAuth client '" + client.name() + "': authority " + authority + " is not usable: "
@@ -187,7 +180,7 @@ public final class MsalTokenProvider implements AccessTokenProvider {
   }
 
   private static String scrub(String text, String secret) {
-    return secret == null || secret.isEmpty() ? text : text.replace(secret, "****");
+    return Secret.redact(text, secret);
   }
 
   /** One msal4j application with its token cache, and the secret it was built with. */

@@ -10,13 +10,13 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.outmail.oauth.OAuthClient;
-import org.outmail.oauth.OAuthException;
-import org.outmail.oauth.OAuthProvider;
 import org.outmail.Secret;
 import org.outmail.oauth.AccessToken;
 import org.outmail.oauth.AccessTokenProvider;
 import org.outmail.oauth.AccessTokens;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthException;
+import org.outmail.oauth.OAuthProvider;
 import org.outmail.oauth.TokenStore;
 
 /** msal4j tokens: the real msal4j code path, its HTTP taken to 127.0.0.1. */

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.Email;
 import org.outmail.MailboxRegistry;
-import org.outmail.oauth.OAuthException;
 import org.outmail.RetryPolicy;
 import org.outmail.SendResult;
 import org.outmail.TransportException;
+import org.outmail.oauth.OAuthException;
 
 /**
  * How Graph's failures come out: throttling retried as told, gateway errors never resent,

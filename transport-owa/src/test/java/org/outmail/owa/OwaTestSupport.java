@@ -4,10 +4,10 @@ import java.net.URI;
 import java.time.Duration;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
-import org.outmail.oauth.OAuthClient;
-import org.outmail.oauth.OAuthProvider;
 import org.outmail.RetryPolicy;
 import org.outmail.Secret;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthProvider;
 
 /** Mailboxes and OAuth clients pointing at a {@link FakeGraph}. */
 final class OwaTestSupport {

@@ -13,10 +13,10 @@ import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.MailboxRegistry;
-import org.outmail.oauth.OAuthClient;
-import org.outmail.oauth.OAuthProvider;
 import org.outmail.Secret;
 import org.outmail.oauth.AccessTokens;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthProvider;
 import org.outmail.oauth.TokenStore;
 import org.outmail.spi.TransportProvider;
 

@@ -3,8 +3,8 @@ package org.outmail.smtp;
 import java.util.List;
 import java.util.Locale;
 import org.outmail.Mailbox;
-import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.AccessTokens;
+import org.outmail.oauth.OAuthClient;
 
 /**
  * How a mailbox logs in: not at all (no user name, no OAuth client), with its user name and

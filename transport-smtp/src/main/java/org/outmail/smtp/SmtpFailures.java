@@ -21,8 +21,8 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.util.MailConnectException;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
-import org.outmail.oauth.OAuthException;
 import org.outmail.TransportException;
+import org.outmail.oauth.OAuthException;
 
 /**
  * Says what went wrong, in which stage, and what it means for a retry: {@code 4xx} and a lost

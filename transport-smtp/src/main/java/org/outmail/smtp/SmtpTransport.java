@@ -1,6 +1,5 @@
 package org.outmail.smtp;
 
-import org.outmail.spi.Tls;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -18,10 +17,11 @@ import javax.net.ssl.SSLContext;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.outmail.CheckResult;
 import org.outmail.Mailbox;
-import org.outmail.oauth.OAuthException;
 import org.outmail.TransportException;
+import org.outmail.oauth.OAuthException;
 import org.outmail.spi.MailTransport;
 import org.outmail.spi.OutgoingMessage;
+import org.outmail.spi.Tls;
 import org.outmail.spi.TransportContext;
 import org.outmail.spi.TransportReceipt;
 import org.slf4j.Logger;

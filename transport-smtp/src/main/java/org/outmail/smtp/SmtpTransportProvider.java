@@ -1,15 +1,15 @@
 package org.outmail.smtp;
 
-import org.outmail.spi.Tls;
 import java.util.List;
 import java.util.Objects;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
-import org.outmail.Setting;
 import org.outmail.MailboxConfigException;
+import org.outmail.Setting;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthProvider;
 import org.outmail.spi.MailTransport;
+import org.outmail.spi.Tls;
 import org.outmail.spi.TransportContext;
 import org.outmail.spi.TransportProvider;
 import org.slf4j.Logger;

@@ -1,6 +1,5 @@
 package org.outmail.smtp;
 
-import org.outmail.spi.Tls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -9,6 +8,7 @@ import java.util.function.Consumer;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import org.outmail.spi.Tls;
 
 /**
  * Socket factories handed to Angus Mail. Both set {@code TCP_NODELAY}: Angus never does, and on a

@@ -8,15 +8,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
-import org.outmail.oauth.OAuthClient;
-import org.outmail.oauth.OAuthProvider;
 import org.outmail.RetryPolicy;
 import org.outmail.Secret;
 import org.outmail.oauth.AccessToken;
 import org.outmail.oauth.AccessTokenProvider;
 import org.outmail.oauth.AccessTokens;
-import org.outmail.spi.OutgoingMessage;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthProvider;
 import org.outmail.oauth.TokenStore;
+import org.outmail.spi.OutgoingMessage;
 import org.outmail.spi.TransportContext;
 
 /** Mailboxes, messages and certificates the tests share. */

@@ -10,13 +10,13 @@ import org.outmail.CheckResult;
 import org.outmail.Email;
 import org.outmail.Encryption;
 import org.outmail.MailboxRegistry;
-import org.outmail.oauth.OAuthClient;
-import org.outmail.oauth.OAuthException;
-import org.outmail.oauth.OAuthProvider;
 import org.outmail.Secret;
 import org.outmail.TransportException;
 import org.outmail.oauth.AccessToken;
 import org.outmail.oauth.AccessTokenProvider;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthException;
+import org.outmail.oauth.OAuthProvider;
 import org.outmail.oauth.TokenStore;
 
 /** XOAUTH2: the mechanism on the wire, the user, the default scopes, fresh tokens, one retry on 535. */

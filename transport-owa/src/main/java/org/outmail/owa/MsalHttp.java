@@ -1,0 +1,83 @@
+package org.outmail.owa;
+
+import com.microsoft.aad.msal4j.HttpRequest;
+import com.microsoft.aad.msal4j.HttpResponse;
+import com.microsoft.aad.msal4j.IHttpClient;
+import com.microsoft.aad.msal4j.IHttpResponse;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import org.outmail.Secret;
+
+/**
+ * The HTTP clients outmail gives msal4j. msal4j logs a token endpoint's error text itself (at WARN,
+ * e.g. {@code AADSTS7000215: Invalid client secret provided: <the secret>}), so the secret must be
+ * gone from the response before msal4j reads it: {@link #redacting} masks it in every body and
+ * header. {@link #jdk} replaces msal4j's default client so that the mailbox's TLS trust and finite
+ * timeouts apply.
+ */
+final class MsalHttp {
+  private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "host", "expect", "upgrade");
+
+  private MsalHttp() {}
+
+  /** A client on the JDK's {@link HttpClient}, connecting with {@code tls} (or the JDK's default). */
+  static IHttpClient jdk(SSLContext tls, Duration connectTimeout, Duration readTimeout) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    HttpClient http = b.build();
+    return request -> send(http, request, readTimeout);
+  }
+
+  private static IHttpResponse send(HttpClient http, HttpRequest request, Duration timeout) throws Exception {
+    java.net.http.HttpRequest.Builder b;
+    try {
+      b = java.net.http.HttpRequest.newBuilder(request.url().toURI()).timeout(timeout);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a URL: " + request.url(), e);
+    }
+    if (request.headers() != null) {
+      request.headers().forEach((k, v) -> {
+        if (!RESTRICTED.contains(k.toLowerCase(Locale.ROOT))) {
+          b.header(k, v);
+        }
+      });
+    }
+    switch (request.httpMethod()) {
+      case GET -> b.GET();
+      case POST -> b.POST(java.net.http.HttpRequest.BodyPublishers.ofString(request.body() == null ? "" : request.body()));
+      default -> throw new IllegalArgumentException("unexpected method " + request.httpMethod());
+    }
+    java.net.http.HttpResponse<String> r = http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    HttpResponse out = new HttpResponse();
+    out.statusCode(r.statusCode());
+    out.body(r.body());
+    out.addHeaders(Map.copyOf(r.headers().map()));
+    return out;
+  }
+
+  /** The client, with the secret masked in every response before msal4j sees it. */
+  static IHttpClient redacting(IHttpClient delegate, Secret secret) {
+    List<Secret> hidden = List.of(secret);
+    return request -> {
+      IHttpResponse r = delegate.send(request);
+      HttpResponse out = new HttpResponse();
+      out.statusCode(r.statusCode());
+      out.body(Secret.redact(r.body(), hidden));
+      Map<String, List<String>> headers = new LinkedHashMap<>();
+      if (r.headers() != null) {
+        r.headers().forEach((k, v) -> headers.put(k, v == null ? null : v.stream().map(x -> Secret.redact(x, hidden)).toList()));
+      }
+      out.addHeaders(headers);
+      return out;
+    };
+  }
+}
