@@ -33,6 +33,13 @@ final class DraftSender {
   static final long MAX_ATTACHMENT = 150L * 1024 * 1024;
   /** Smaller attachments go in one {@code POST}; larger ones through an upload session. */
   static final long UPLOAD_SESSION_FROM = 3L * 1024 * 1024;
+  /**
+   * What the JSON of one posted attachment takes besides its base64 content (type, name, content
+   * type). An attachment is posted alone only when its encoded request fits Graph's 4 MB limit:
+   * one just under 3 MiB does not (its base64 form alone is almost 4 MiB), so it takes an upload
+   * session.
+   */
+  static final long ATTACHMENT_OVERHEAD = 4 * 1024;
 
   private final GraphServiceClient graph;
   private final ChunkUploader uploader;
@@ -75,7 +82,7 @@ final class DraftSender {
     try {
       for (Attachment a : later) {
         long size = size(m, a);
-        if (size < UPLOAD_SESSION_FROM) {
+        if (size < UPLOAD_SESSION_FROM && MessageMapper.base64Length(size) + ATTACHMENT_OVERHEAD <= MessageMapper.REQUEST_LIMIT) {
           call(mailboxId, "add attachment " + a.filename(), () -> item.attachments().post(MessageMapper.fileAttachment(a)));
         } else {
           upload(mailboxId, item, a, size);

@@ -3,7 +3,9 @@ package org.outmail.owa;
 import com.microsoft.graph.models.User;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.outmail.CheckResult;
@@ -14,7 +16,9 @@ import org.outmail.oauth.OAuthException;
  * The Check button for an {@code owa} mailbox: gets a token, then reads the mailbox's user from
  * Graph ({@code GET /users/{user}?$select=id,mail,userPrincipalName}). Each failure names its
  * stage: {@code token} (endpoint unreachable, bad credentials, consent missing, unknown tenant)
- * or {@code mailbox} (Graph unreachable, mailbox not found, permission missing).
+ * {@code permission} (the token's {@code roles} claim lacks {@code Mail.Send}) or {@code mailbox}
+ * (Graph unreachable, mailbox not found, permission missing). A token without roles (Exchange RBAC
+ * for Applications, or nothing granted) and a missing {@code Mail.ReadWrite} pass with a note.
  */
 final class MailboxCheck {
   private static final Pattern AADSTS = Pattern.compile("AADSTS\\d+");
@@ -34,10 +38,16 @@ final class MailboxCheck {
   CheckResult run() {
     long start = System.nanoTime();
     String where = "mailbox '" + mailbox.id() + "': ";
+    String token;
     try {
-      tokens.token();
+      token = tokens.token();
     } catch (OAuthException e) {
       return CheckResult.failed("token", where + describe(e), since(start));
+    }
+    Optional<List<String>> roles = TokenRoles.of(token);
+    Optional<String> rolesProblem = roles.flatMap(TokenRoles::problem);
+    if (roles.isPresent() && !roles.get().isEmpty() && !roles.get().contains("Mail.Send")) {
+      return CheckResult.failed("permission", where + rolesProblem.orElseThrow(), since(start));
     }
     User user;
     try {
@@ -50,7 +60,7 @@ final class MailboxCheck {
     }
     String id = user == null || user.getId() == null ? "?" : user.getId();
     return CheckResult.passed(where + "token acquired; mailbox " + endpoint.user() + " found at " + endpoint.baseUrl()
-        + " (user id " + id + ")", since(start));
+        + " (user id " + id + ")" + rolesProblem.map(p -> "; note: " + p).orElse(""), since(start));
   }
 
   /** What a token failure means for the administrator, with Microsoft's error code. */

@@ -28,14 +28,23 @@ final class MessageMapper {
   /** {@code PR_DELETE_AFTER_SUBMIT}: Exchange keeps no copy in Sent Items after sending a draft. */
   static final String DELETE_AFTER_SUBMIT = "Boolean 0x0E01";
 
+  /** Graph takes at most five {@code internetMessageHeaders}. */
+  static final int MAX_HEADERS = 5;
+
   private MessageMapper() {}
 
   /**
-   * Graph accepts only custom headers named {@code X-...} in {@code internetMessageHeaders}.
+   * Graph accepts at most five custom headers, each named {@code X-...}, in {@code
+   * internetMessageHeaders}.
    *
    * @throws MailException naming the header, before any request is made
    */
   static void checkHeaders(OutgoingMessage m) {
+    if (m.headers().size() > MAX_HEADERS) {
+      throw new MailException(m.mailbox().id(), "mailbox '" + m.mailbox().id() + "': " + m.headers().size()
+          + " custom headers cannot be sent through Microsoft Graph, which accepts at most " + MAX_HEADERS
+          + " (internetMessageHeaders): " + m.headers().keySet());
+    }
     for (String name : m.headers().keySet()) {
       if (!name.regionMatches(true, 0, "X-", 0, 2) || name.length() < 3) {
         throw new MailException(m.mailbox().id(), "mailbox '" + m.mailbox().id() + "': header '" + name

@@ -39,6 +39,8 @@ final class FakeGraph implements AutoCloseable {
   static final String SECRET = "s3cr3t~VALUE.that-must-never-leak";
   static final String USER = "desk@example.com";
   static final String DRAFT_ID = "AAMkDraft1";
+  /** Graph refuses a request body over 4 MB with 413, as the real service does. */
+  static final int REQUEST_LIMIT = 4_000_000;
 
   /** One request as the server saw it; the path is decoded, without the query. */
   record Call(String method, String path, String query, Headers headers, byte[] body) {
@@ -60,6 +62,7 @@ final class FakeGraph implements AutoCloseable {
   private final Map<String, Deque<MockResponse>> scripts = new LinkedHashMap<>();
   private final AtomicInteger tokensIssued = new AtomicInteger();
   private volatile MockResponse tokenAnswer;
+  private volatile List<String> roles;
 
   FakeGraph() {
     this(null);
@@ -94,6 +97,14 @@ final class FakeGraph implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Tokens are JWTs whose {@code roles} claim lists these application permissions (none: no claim),
+   * instead of opaque strings.
+   */
+  void roles(String... granted) {
+    this.roles = List.of(granted);
+  }
+
   /** Every token request is answered with this instead of the secret check. */
   void tokenAnswer(MockResponse answer) {
     this.tokenAnswer = answer;
@@ -124,6 +135,10 @@ final class FakeGraph implements AutoCloseable {
     String path = URLDecoder.decode(uri.getRawPath().replace("+", "%2B"), StandardCharsets.UTF_8);
     Call call = new Call(r.getMethod(), path, uri.getRawQuery(), r.getHeaders(), r.getBody().readByteArray());
     calls.add(call);
+    if (path.startsWith("/v1.0/") && call.body().length > REQUEST_LIMIT) {
+      return odataError(413, "RequestEntityTooLarge", "The request is larger than Graph accepts ("
+          + call.body().length + " bytes, at most " + REQUEST_LIMIT + ")");
+    }
     synchronized (this) {
       Deque<MockResponse> q = scripts.get(call.method() + " " + path);
       if (q != null && !q.isEmpty()) {
@@ -187,7 +202,17 @@ final class FakeGraph implements AutoCloseable {
           + CLIENT_ID + "'.");
     }
     int n = tokensIssued.incrementAndGet();
-    return json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"token-" + n + "\"}");
+    String token = "token-" + n;
+    List<String> granted = roles;
+    if (granted != null) {
+      java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+      String payload = "{\"aud\":\"https://graph.microsoft.com\",\"n\":" + n
+          + (granted.isEmpty() ? "" : ",\"roles\":[" + String.join(",", granted.stream().map(r -> "\"" + r + "\"").toList()) + "]")
+          + "}";
+      token = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
+          + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl";
+    }
+    return json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"" + token + "\"}");
   }
 
   static MockResponse tokenError(int status, String error, String description) {

@@ -153,4 +153,24 @@ class OwaLargeAttachmentTest extends FakeGraphTest {
     assertThat(graph.calls("DELETE", DRAFT)).isEmpty();
     assertThat(graph.calls("POST", DRAFT + "/send")).hasSize(1);
   }
+
+  @Test
+  void anAttachmentWhoseEncodedRequestFitsIsPostedInOneRequest() throws IOException {
+    registry(true).defaultOutgoing().send(Email.builder().to("alice@example.org").subject("Fits").text("x")
+        .attach("fits.bin", "application/octet-stream", file("fits.bin", 2_990_000)).build());
+
+    assertThat(graph.calls("POST", DRAFT + "/attachments")).hasSize(1);
+    assertThat(graph.calls("POST", DRAFT + "/attachments/createUploadSession")).isEmpty();
+    assertThat(graph.calls("POST", DRAFT + "/send")).hasSize(1);
+  }
+
+  @Test
+  void anAttachmentJustUnderThreeMebibytesIsUploadedBecauseItsBase64FormDoesNotFitOneRequest() throws IOException {
+    registry(true).defaultOutgoing().send(Email.builder().to("alice@example.org").subject("Edge").text("x")
+        .attach("edge.bin", "application/octet-stream", file("edge.bin", 3 * 1024 * 1024 - 1)).build());
+
+    assertThat(graph.calls("POST", DRAFT + "/attachments")).isEmpty();
+    assertThat(graph.calls("POST", DRAFT + "/attachments/createUploadSession")).hasSize(1);
+    assertThat(graph.calls("POST", DRAFT + "/send")).hasSize(1);
+  }
 }
