@@ -98,6 +98,7 @@ final class MimeBuilder {
     for (Map.Entry<String, String> h : m.headers().entrySet()) {
       mime.addHeader(h.getKey(), encodeHeader(h.getKey(), h.getValue()));
     }
+    HeaderLines.fit(mime, m);
     return mime;
   }
 
