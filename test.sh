@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The test command: makes sure what the tests need is installed and running, then runs Maven.
+#   ./test.sh            -> mvn -B verify
+#   ./test.sh -pl core   -> extra arguments go to Maven
+# Needs: Java 17 and Maven. Installs with apt-get when missing (as root, or with sudo):
+#   postgresql (a real PostgreSQL for the outbox and mailbox-store tests, on 127.0.0.1:5432).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+need_apt() {
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+# PostgreSQL: the Debian package, one cluster, a database and role for the tests.
+if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ -z "$(ls /usr/lib/postgresql 2>/dev/null)" ]; then
+  echo "test.sh: installing postgresql (Debian package)"
+  need_apt postgresql
+fi
+PG_VERSION="$(ls /usr/lib/postgresql | sort -n | tail -1)"
+if ! pg_lsclusters -h 2>/dev/null | grep -q "^${PG_VERSION} main"; then
+  $SUDO pg_createcluster "$PG_VERSION" main >/dev/null
+fi
+if ! pg_lsclusters -h | grep -q "^${PG_VERSION} main .* online"; then
+  $SUDO pg_ctlcluster "$PG_VERSION" main start
+fi
+for _ in $(seq 1 30); do
+  if $SUDO -u postgres psql -qAtc "select 1" >/dev/null 2>&1 || su postgres -c "psql -qAtc 'select 1'" >/dev/null 2>&1; then break; fi
+  sleep 1
+done
+pg() { if [ -n "$SUDO" ]; then sudo -u postgres psql -qAt "$@"; else su postgres -c "psql -qAt $(printf '%q ' "$@")"; fi; }
+if [ "$(pg -c "select 1 from pg_roles where rolname='outmail'")" != "1" ]; then
+  pg -c "create role outmail login password 'outmail' createdb"
+fi
+if [ "$(pg -c "select 1 from pg_database where datname='outmail_test'")" != "1" ]; then
+  pg -c "create database outmail_test owner outmail"
+fi
+export OUTMAIL_TEST_PG_URL="${OUTMAIL_TEST_PG_URL:-jdbc:postgresql://127.0.0.1:5432/outmail_test?user=outmail&password=outmail}"
+
+exec mvn -B verify "$@"
