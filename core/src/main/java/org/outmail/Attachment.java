@@ -11,8 +11,9 @@ import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
- * A file attached to an {@link Email}: from bytes held in memory, or from a {@link Path} that is
- * read only when the mail is sent, as a stream.
+ * A file attached to an {@link Email}: from bytes held in memory, from a {@link Path} that is
+ * read only when the mail is sent, as a stream, or from a {@link Source} that opens a stream (a
+ * queue's stored copy).
  */
 public final class Attachment {
   private static final Pattern CONTENT_TYPE =
@@ -22,12 +23,42 @@ public final class Attachment {
   private final String contentType;
   private final byte[] bytes;
   private final Path path;
+  private final Source source;
+  private final long sourceSize;
 
   private Attachment(String filename, String contentType, byte[] bytes, Path path) {
+    this(filename, contentType, bytes, path, null, -1);
+  }
+
+  private Attachment(String filename, String contentType, byte[] bytes, Path path, Source source, long sourceSize) {
     this.filename = filename;
     this.contentType = contentType;
     this.bytes = bytes;
     this.path = path;
+    this.source = source;
+    this.sourceSize = sourceSize;
+  }
+
+  /** Opens the content of a {@link #of(String, String, long, Source) streamed} attachment, anew each time. */
+  @FunctionalInterface
+  public interface Source {
+    /** A new stream over the whole content; the caller closes it. */
+    InputStream open() throws IOException;
+  }
+
+  /**
+   * An attachment whose content is opened from the source when the mail is sent, as a stream,
+   * possibly several times (once per attempt). For content kept elsewhere than in a file, such as
+   * a queue's stored copy.
+   *
+   * @param size the exact size in bytes
+   */
+  public static Attachment of(String filename, String contentType, long size, Source source) {
+    Objects.requireNonNull(source, "source == null");
+    if (size < 0) {
+      throw new IllegalArgumentException("attachment size must not be negative, was " + size);
+    }
+    return new Attachment(checkName(filename), checkType(contentType), null, null, source, size);
   }
 
   /** An attachment from bytes (copied). */
@@ -84,6 +115,9 @@ public final class Attachment {
     if (bytes != null) {
       return OptionalLong.of(bytes.length);
     }
+    if (source != null) {
+      return OptionalLong.of(sourceSize);
+    }
     try {
       return OptionalLong.of(Files.size(path));
     } catch (IOException e) {
@@ -93,6 +127,9 @@ public final class Attachment {
 
   /** Opens the content; the caller closes the stream. A file is read as a stream, never whole. */
   public InputStream open() throws IOException {
+    if (source != null) {
+      return source.open();
+    }
     return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(path);
   }
 
@@ -102,6 +139,11 @@ public final class Attachment {
       return bytes.clone();
     }
     try {
+      if (source != null) {
+        try (InputStream in = source.open()) {
+          return in.readAllBytes();
+        }
+      }
       return Files.readAllBytes(path);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -28,6 +28,7 @@ public final class Email {
       "return-path", "received");
   private static final Pattern RECORD_ID = Pattern.compile("[\\p{L}\\p{N}_-]{1,128}");
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern MESSAGE_ID = Pattern.compile("<[\\x21-\\x3B\\x3D\\x3F-\\x7E&&[^@]]{1,200}@[\\x21-\\x3B\\x3D\\x3F-\\x7E&&[^@]]{1,200}>");
 
   private final List<String> to;
   private final List<String> cc;
@@ -40,6 +41,7 @@ public final class Email {
   private final Map<String, String> headers;
   private final String recordId;
   private final String uniqueId;
+  private final String messageId;
 
   private Email(Builder b) {
     this.to = List.copyOf(b.to);
@@ -53,6 +55,7 @@ public final class Email {
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
     this.recordId = b.recordId;
     this.uniqueId = newUniqueId();
+    this.messageId = b.messageId;
   }
 
   public static Builder builder() {
@@ -107,6 +110,14 @@ public final class Email {
     return uniqueId;
   }
 
+  /**
+   * The Message-ID fixed with {@link Builder#messageId(String)}, with angle brackets; empty when the
+   * mailbox derives it from {@link #uniqueId()} and its domain.
+   */
+  public Optional<String> messageId() {
+    return Optional.ofNullable(messageId);
+  }
+
   @Override
   public String toString() {
     return "Email{to=" + to + ", cc=" + cc + ", bcc=" + bcc.size() + " address(es), subject=" + subject
@@ -139,6 +150,7 @@ public final class Email {
     private final List<Attachment> attachments = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
     private String recordId;
+    private String messageId;
 
     private Builder() {}
 
@@ -255,6 +267,25 @@ public final class Email {
             + "' must be 1 to 128 letters, digits, '_' or '-'");
       }
       this.recordId = recordId;
+      return this;
+    }
+
+    /**
+     * Fixes the Message-ID sent, instead of one derived from the email's unique id and the
+     * mailbox's domain: a queued mail sent again (after a crash, or an outcome unknown) carries the
+     * same Message-ID, so it is recognisable as the same mail. Most hosts never call this.
+     *
+     * @param messageId {@code <local@domain>}: printable ASCII without spaces, {@code <}, {@code >}
+     *     or a second {@code @}, each side 1 to 200 characters
+     * @throws IllegalArgumentException if it is not of that form
+     */
+    public Builder messageId(String messageId) {
+      Objects.requireNonNull(messageId, "messageId == null");
+      if (!MESSAGE_ID.matcher(messageId).matches()) {
+        throw new IllegalArgumentException("messageId '" + messageId.replaceAll("[\\x00-\\x1F\\x7F]", "?")
+            + "' must be of the form <local@domain> (printable ASCII, no spaces)");
+      }
+      this.messageId = messageId;
       return this;
     }
 

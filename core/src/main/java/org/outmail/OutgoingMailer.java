@@ -82,6 +82,26 @@ public final class OutgoingMailer {
   }
 
   /**
+   * Runs the steps of {@link #send} that can fail on bad input (mailbox enabled, recipient filters,
+   * subject tag, Message-ID, header checks) and sends nothing: what a durable queue calls before it
+   * accepts a mail, so that bad input fails at once. Post-send hooks do not run.
+   *
+   * @return the Message-ID, subject and recipients the mail would be sent with
+   * @throws MailboxDisabledException if the mailbox is disabled
+   * @throws RecipientsBlockedException if every recipient is blocked
+   */
+  public PreparedEmail prepare(Email email) {
+    Objects.requireNonNull(email, "email == null");
+    if (!mailbox.enabled()) {
+      throw new MailboxDisabledException(mailbox.id());
+    }
+    RecipientFilter.Recipients recipients = filter.apply(email);
+    OutgoingMessage message = messages.create(email, recipients);
+    return new PreparedEmail(mailbox.id(), message.messageId(), message.subject(), message.to(), message.cc(),
+        message.bcc(), recipients.blocked());
+  }
+
+  /**
    * Sends the email on the registry's bounded executor. The future fails with the exception {@link
    * #send} would throw, or with a {@link MailException} when the executor's queue is full or the
    * registry is closed.
