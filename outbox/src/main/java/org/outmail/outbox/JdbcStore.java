@@ -30,14 +30,23 @@ final class JdbcStore implements AutoCloseable {
   private final DataSource dataSource;
   private final Dialect dialect;
   private final GroupSync sync;
+  private final GroupSync claimSync;
   private final AutoCloseable onClose;
   private final String description;
   private final Set<String> knownMailboxes = ConcurrentHashMap.newKeySet();
 
-  JdbcStore(DataSource dataSource, Dialect dialect, GroupSync sync, AutoCloseable onClose, String description) {
+  /**
+   * @param sync the embedded store's group commit for what must survive a power cut (enqueues,
+   *     outcomes); null for a database whose commit is durable
+   * @param claimSync the embedded store's group commit for claims, which need only survive the
+   *     process (so that a mail being sent at a crash is found SENDING, not QUEUED, after it)
+   */
+  JdbcStore(DataSource dataSource, Dialect dialect, GroupSync sync, GroupSync claimSync, AutoCloseable onClose,
+      String description) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.sync = sync;
+    this.claimSync = claimSync;
     this.onClose = onClose;
     this.description = description;
   }
@@ -244,6 +253,9 @@ final class JdbcStore implements AutoCloseable {
           attempt.executeBatch();
         }
         c.commit();
+        if (claimSync != null) {
+          claimSync.await();
+        }
         return new Claim(claimed, 0);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -518,6 +530,9 @@ final class JdbcStore implements AutoCloseable {
     try {
       if (sync != null) {
         sync.close();
+      }
+      if (claimSync != null) {
+        claimSync.close();
       }
       if (onClose != null) {
         onClose.close();

@@ -66,7 +66,7 @@ public final class OutboxStore {
     try (Connection c = dataSource.getConnection()) {
       Dialect dialect = Dialect.of(c);
       Schema.migrate(c, dialect);
-      return new JdbcStore(dataSource, dialect, null, null, "outbox store " + c.getMetaData().getURL());
+      return new JdbcStore(dataSource, dialect, null, null, null, "outbox store " + c.getMetaData().getURL());
     } catch (SQLException e) {
       throw new OutboxException("the outbox store could not be opened: " + e.getMessage(), e);
     }
@@ -97,8 +97,8 @@ public final class OutboxStore {
     JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
     pool.setMaxConnections(64);
     try {
-      Connection syncConnection = DriverManager.getConnection(url, "sa", "");
-      GroupSync sync = new GroupSync(syncConnection, fsync);
+      GroupSync sync = new GroupSync(DriverManager.getConnection(url, "sa", ""), fsync);
+      GroupSync claimSync = new GroupSync(DriverManager.getConnection(url, "sa", ""), false);
       try (Connection c = pool.getConnection()) {
         Schema.migrate(c, Dialect.H2);
       }
@@ -106,7 +106,7 @@ public final class OutboxStore {
         pool.dispose();
         held.close(); // releases the lock
       };
-      return new JdbcStore(pool, Dialect.H2, sync, release, "outbox store " + directory);
+      return new JdbcStore(pool, Dialect.H2, sync, claimSync, release, "outbox store " + directory);
     } catch (SQLException | RuntimeException e) {
       pool.dispose();
       close(held);
