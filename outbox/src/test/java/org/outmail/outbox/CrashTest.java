@@ -47,8 +47,13 @@ class CrashTest {
     try (RecordingSmtpServer smtp = new RecordingSmtpServer()) {
       for (int kill = 0; kill < 3; kill++) {
         Process child = start(store, smtp.port(), log);
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(out.readLine()).as("the child opened its outbox").isEqualTo("started");
+        Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "child-output");
+        drain.setDaemon(true);
+        drain.start();
         // a random moment: the child is enqueuing, sending, or both (this wait only picks when to kill)
-        long delay = 1500 + random.nextInt(3500);
+        long delay = 300 + random.nextInt(2700);
         assertThat(child.waitFor(delay, TimeUnit.MILLISECONDS)).as("the child runs until it is killed").isFalse();
         child.destroyForcibly().waitFor();
         Map<String, Integer> states = states(store);
@@ -56,8 +61,9 @@ class CrashTest {
         enqueuedAtKills.add(enqueued(log).size());
       }
       Process last = start(store, smtp.port(), log);
+      String output = new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(last.waitFor(240, TimeUnit.SECONDS)).as("the last run finishes").isTrue();
-      assertThat(new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("done");
+      assertThat(output).contains("done");
       assertThat(last.exitValue()).isZero();
 
       Set<Integer> enqueued = enqueued(log);

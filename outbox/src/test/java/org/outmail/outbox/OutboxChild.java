@@ -45,6 +45,8 @@ public final class OutboxChild {
     Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(store)).workers(4)
         .lease(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
         .backoff(Duration.ofMillis(200), Duration.ofSeconds(1)).build();
+    System.out.println("started");
+    System.out.flush();
     java.util.Set<Integer> done = new java.util.HashSet<>();
     if (Files.exists(log)) {
       for (String line : Files.readAllLines(log)) {
