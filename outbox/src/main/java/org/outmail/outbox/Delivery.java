@@ -68,7 +68,7 @@ final class Delivery {
       return finish(m, now, OutboxState.FAILED, "the stored mail cannot be rebuilt: " + e.getMessage());
     }
     try {
-      return sent(m, clock.millis(), mailer.send(email));
+      return sent(m, clock.millis(), mailer.send(email), !email.attachments().isEmpty());
     } catch (MailboxDisabledException e) {
       return retry(m, clock.millis(), e.getMessage() + "; the mail waits until it is enabled", null, m.pending(), m.rejected());
     } catch (RecipientsBlockedException e) {
@@ -99,7 +99,7 @@ final class Delivery {
     return EmailCodec.rebuild(s, m.messageId(), pending, attachments);
   }
 
-  private JdbcStore.Outcome sent(JdbcStore.Claimed m, long now, SendResult r) {
+  private JdbcStore.Outcome sent(JdbcStore.Claimed m, long now, SendResult r, boolean hasContent) {
     Set<String> accepted = new LinkedHashSet<>(EmailCodec.splitAddresses(m.accepted()));
     accepted.addAll(r.acceptedRecipients());
     Map<String, String> rejected = EmailCodec.splitReplies(m.rejected());
@@ -116,7 +116,7 @@ final class Delivery {
       String detail = r.acceptedRecipients().size() + " recipient(s) accepted"
           + (r.rejectedRecipients().isEmpty() ? "" : ", refused: " + r.rejectedRecipients());
       return new JdbcStore.Outcome(m.id(), m.attempt(), OutboxState.SENT, null, null, now, null, acceptedText,
-          EmailCodec.joinReplies(rejected), detail);
+          EmailCodec.joinReplies(rejected), detail, hasContent);
     }
     String error = "recipients deferred by the server: " + deferredReplies(r.rejectedRecipients(), deferred);
     return retry(m, now, error, null, EmailCodec.joinAddresses(deferred), acceptedText, EmailCodec.joinReplies(rejected));
@@ -147,7 +147,7 @@ final class Delivery {
           EmailCodec.joinReplies(rejected));
     }
     return new JdbcStore.Outcome(m.id(), m.attempt(), OutboxState.FAILED, null, e.getMessage() + reply, now, m.pending(),
-        m.accepted(), EmailCodec.joinReplies(rejected), e.getMessage() + reply);
+        m.accepted(), EmailCodec.joinReplies(rejected), e.getMessage() + reply, false);
   }
 
   private JdbcStore.Outcome retry(JdbcStore.Claimed m, long now, String error, Duration retryAfter, String pending, String rejected) {
@@ -160,13 +160,13 @@ final class Delivery {
     long next = now + backoff.delayMillis(m.attempt(), retryAfter);
     if (next > m.expiresAt()) {
       String expired = "expired after " + m.attempt() + " attempt(s) within the outbox's maximum age; last error: " + error;
-      return new JdbcStore.Outcome(m.id(), m.attempt(), OutboxState.EXPIRED, null, expired, now, pending, accepted, rejected, error);
+      return new JdbcStore.Outcome(m.id(), m.attempt(), OutboxState.EXPIRED, null, expired, now, pending, accepted, rejected, error, false);
     }
-    return new JdbcStore.Outcome(m.id(), m.attempt(), OutboxState.DEFERRED, next, error, now, pending, accepted, rejected, error);
+    return new JdbcStore.Outcome(m.id(), m.attempt(), OutboxState.DEFERRED, next, error, now, pending, accepted, rejected, error, false);
   }
 
   private static JdbcStore.Outcome finish(JdbcStore.Claimed m, long now, OutboxState state, String error) {
-    return new JdbcStore.Outcome(m.id(), m.attempt(), state, null, error, now, m.pending(), m.accepted(), m.rejected(), error);
+    return new JdbcStore.Outcome(m.id(), m.attempt(), state, null, error, now, m.pending(), m.accepted(), m.rejected(), error, false);
   }
 
   private static Map<String, String> deferredReplies(Map<String, String> all, List<String> deferred) {

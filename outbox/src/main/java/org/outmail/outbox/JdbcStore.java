@@ -308,7 +308,7 @@ final class JdbcStore implements AutoCloseable {
 
   /** The outcome of an attempt, to store. {@code dueAt} is null for a final state. */
   record Outcome(long id, int attempt, OutboxState state, Long dueAt, String error, long now, String pending,
-      String accepted, String rejected, String attemptDetail) {}
+      String accepted, String rejected, String attemptDetail, boolean hasContent) {}
 
   /**
    * Stores outcomes in one transaction, durably. An outcome whose mail is no longer held by that
@@ -324,9 +324,7 @@ final class JdbcStore implements AutoCloseable {
               + "finished_at = ?, claimed_by = NULL, pending_recipients = ?, accepted_recipients = ?, rejected_recipients = ? "
               + "WHERE id = ? AND attempts = ? AND state = 'SENDING'");
           PreparedStatement attempt = c.prepareStatement(
-              "UPDATE outmail_outbox_attempt SET finished_at = ?, outcome = ?, detail = ? WHERE mail_id = ? AND attempt = ?");
-          PreparedStatement content = c.prepareStatement("DELETE FROM outmail_outbox_part WHERE mail_id = ?")) {
-        boolean anySent = false;
+              "UPDATE outmail_outbox_attempt SET finished_at = ?, outcome = ?, detail = ? WHERE mail_id = ? AND attempt = ?")) {
         for (Outcome o : outcomes) {
           mail.setString(1, o.state().name());
           setLong(mail, 2, o.dueAt());
@@ -344,27 +342,51 @@ final class JdbcStore implements AutoCloseable {
           attempt.setLong(4, o.id());
           attempt.setInt(5, o.attempt());
           attempt.addBatch();
-          if (o.state() == OutboxState.SENT) {
-            content.setLong(1, o.id());
-            content.addBatch();
-            anySent = true;
-          }
         }
         int[] counts = mail.executeBatch();
         for (int i = 0; i < counts.length; i++) {
           stored[i] = counts[i] != 0;
         }
         attempt.executeBatch();
-        if (anySent) {
-          content.executeBatch();
-        }
         commitDurably(c);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
       }
     }
+    for (int i = 0; i < outcomes.size(); i++) {
+      if (stored[i] && outcomes.get(i).state() == OutboxState.SENT && outcomes.get(i).hasContent()) {
+        deleteContent(outcomes.get(i).id());
+      }
+    }
     return stored;
+  }
+
+  /**
+   * Deletes a mail's attachment content a chunk per transaction, so that a 100 MB attachment never
+   * sits in one transaction's undo log. Content left behind by a crash is deleted with the mail.
+   */
+  void deleteContent(long mailId) throws SQLException {
+    List<int[]> keys = new ArrayList<>();
+    try (Connection c = connection()) {
+      c.setAutoCommit(true);
+      try (PreparedStatement p = c.prepareStatement("SELECT part, seq FROM outmail_outbox_part WHERE mail_id = ?")) {
+        p.setLong(1, mailId);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            keys.add(new int[] {rs.getInt(1), rs.getInt(2)});
+          }
+        }
+      }
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM outmail_outbox_part WHERE mail_id = ? AND part = ? AND seq = ?")) {
+        for (int[] k : keys) {
+          p.setLong(1, mailId);
+          p.setInt(2, k[0]);
+          p.setInt(3, k[1]);
+          p.executeUpdate();
+        }
+      }
+    }
   }
 
   /** Extends the leases of every mail the node holds. */
@@ -459,6 +481,19 @@ final class JdbcStore implements AutoCloseable {
 
   /** Deletes mails finished before the time, with their attempts and content. */
   int purge(long finishedBefore) throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    try (Connection c = connection();
+        PreparedStatement p = c.prepareStatement("SELECT id FROM outmail_outbox WHERE finished_at < ?")) {
+      p.setLong(1, finishedBefore);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+        }
+      }
+    }
+    for (long id : ids) {
+      deleteContent(id);
+    }
     try (Connection c = connection()) {
       c.setAutoCommit(false);
       try {

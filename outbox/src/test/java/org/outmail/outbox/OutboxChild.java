@@ -22,12 +22,18 @@ import org.outmail.MailboxRegistry;
  *       returned; workers deliver to the SMTP server on PORT meanwhile; exits 0 when every mail is
  *       finished.
  *   <li>{@code open STORE}: opens the store and prints {@code opened}, or the error's message.
+ *   <li>{@code large DIR PORT MB}: one mail with an MB-megabyte file attachment through an
+ *       embedded outbox; prints its final state.
  * </ul>
  */
 public final class OutboxChild {
   private OutboxChild() {}
 
   public static void main(String[] args) throws Exception {
+    if (args[0].equals("large")) {
+      large(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      return;
+    }
     if (args[0].equals("open")) {
       try (Outbox outbox = Outbox.builder().registry(MailboxRegistry.builder().build())
           .store(OutboxStore.embedded(Path.of(args[1]))).workers(0).build()) {
@@ -76,6 +82,26 @@ public final class OutboxChild {
     outbox.close();
     registry.close();
     System.out.println("done");
+  }
+
+  /** Enqueues one mail with a file attachment of {@code mb} MB, deletes the file, delivers the mail. */
+  private static void large(Path dir, int port, int mb) throws Exception {
+    Path file = dir.resolve("large.bin");
+    byte[] block = new byte[1 << 20];
+    try (java.io.OutputStream out = Files.newOutputStream(file)) {
+      for (int i = 0; i < mb; i++) {
+        java.util.Arrays.fill(block, (byte) ('a' + i % 26));
+        out.write(block);
+      }
+    }
+    try (MailboxRegistry registry = Fixtures.registry(port, new Fixtures.Audit());
+        Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(dir.resolve("store"))).workers(0).build()) {
+      long id = outbox.enqueue(registry.defaultOutgoing(), org.outmail.Email.builder().to("alice@example.org")
+          .subject("large").text("see attachment").attach("large.bin", "application/octet-stream", file).build());
+      Files.delete(file);
+      outbox.deliverDue();
+      System.out.println(outbox.status(id).orElseThrow().state() + " max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB");
+    }
   }
 
   private static synchronized void append(Path log, String line) {
