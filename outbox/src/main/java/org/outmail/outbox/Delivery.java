@@ -86,6 +86,13 @@ final class Delivery {
     }
   }
 
+  /** A claimed mail no worker tried (the outbox is closing): due again at once, as it was. */
+  JdbcStore.Outcome giveBack(JdbcStore.Claimed m, long now) {
+    OutboxState state = m.previous() == OutboxState.DEFERRED ? OutboxState.DEFERRED : OutboxState.QUEUED;
+    return new JdbcStore.Outcome(m.id(), m.attempt(), state, now, null, now, m.pending(), m.accepted(), m.rejected(),
+        "given back untried: the outbox of this node was closed", false);
+  }
+
   private Email email(JdbcStore.Claimed m) {
     EmailCodec.StoredEmail s = EmailCodec.decode(m.payload());
     List<Attachment> attachments = new ArrayList<>(s.attachments().size());

@@ -60,6 +60,11 @@ enum Dialect {
     }
   }
 
+  /** What the claim's select ends with: row locks that skip rows other nodes hold (PostgreSQL only). */
+  String skipLocked() {
+    return this == POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "";
+  }
+
   String ensureMailbox() {
     return this == POSTGRESQL
         ? "INSERT INTO outmail_outbox_mailbox (mailbox_id) VALUES (?) ON CONFLICT DO NOTHING"

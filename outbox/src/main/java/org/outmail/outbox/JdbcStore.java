@@ -18,9 +18,10 @@ import org.outmail.Attachment;
 
 /**
  * Every statement the outbox runs, the same for H2 and PostgreSQL but for {@link Dialect}. Mails
- * are claimed with {@code SELECT ... FOR UPDATE SKIP LOCKED} through the index on
- * {@code (mailbox_id, due_at)}, so a claim never scans the backlog; a claimed mail's {@code due_at}
- * is the end of its lease.
+ * are claimed through the index on {@code (mailbox_id, due_at)}, read in its order, so a claim
+ * never scans the backlog: on PostgreSQL with {@code SELECT ... FOR UPDATE SKIP LOCKED}; on H2
+ * (whose {@code FOR UPDATE} reads every matching row before the limit) by an update that checks the
+ * mail is still due and unchanged. A claimed mail's {@code due_at} is the end of its lease.
  */
 final class JdbcStore implements AutoCloseable {
   static final int CHUNK = 256 * 1024;
@@ -199,18 +200,42 @@ final class JdbcStore implements AutoCloseable {
             return new Claim(List.of(), throttledUntil);
           }
         }
-        List<Claimed> claimed = new ArrayList<>();
+        List<Claimed> candidates = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement("SELECT id, message_id, attempts, state, created_at, expires_at, "
             + "payload, pending_recipients, accepted_recipients, rejected_recipients FROM outmail_outbox "
-            + "WHERE mailbox_id = ? AND due_at <= ? ORDER BY due_at FETCH FIRST ? ROWS ONLY FOR UPDATE SKIP LOCKED")) {
+            + "WHERE mailbox_id = ? AND due_at <= ? ORDER BY mailbox_id, due_at FETCH FIRST ? ROWS ONLY" + dialect.skipLocked())) {
           p.setString(1, mailboxId);
           p.setLong(2, now);
           p.setInt(3, allowed);
           try (ResultSet rs = p.executeQuery()) {
             while (rs.next()) {
-              claimed.add(new Claimed(rs.getLong(1), mailboxId, rs.getString(2), rs.getInt(3) + 1,
+              candidates.add(new Claimed(rs.getLong(1), mailboxId, rs.getString(2), rs.getInt(3) + 1,
                   OutboxState.valueOf(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getBytes(7), rs.getString(8),
                   rs.getString(9), rs.getString(10)));
+            }
+          }
+        }
+        if (candidates.isEmpty()) {
+          c.rollback();
+          return new Claim(List.of(), 0);
+        }
+        List<Claimed> claimed = new ArrayList<>(candidates.size());
+        // the update checks again that the mail is due and unchanged: H2 reads without row locks
+        try (PreparedStatement update = c.prepareStatement("UPDATE outmail_outbox SET state = 'SENDING', due_at = ?, "
+            + "attempts = ?, claimed_by = ? WHERE id = ? AND attempts = ? AND due_at <= ?")) {
+          for (Claimed m : candidates) {
+            update.setLong(1, leaseUntil);
+            update.setInt(2, m.attempt());
+            update.setString(3, node);
+            update.setLong(4, m.id());
+            update.setInt(5, m.attempt() - 1);
+            update.setLong(6, now);
+            update.addBatch();
+          }
+          int[] counts = update.executeBatch();
+          for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+              claimed.add(candidates.get(i));
             }
           }
         }
@@ -218,19 +243,12 @@ final class JdbcStore implements AutoCloseable {
           c.rollback();
           return new Claim(List.of(), 0);
         }
-        try (PreparedStatement update = c.prepareStatement(
-                "UPDATE outmail_outbox SET state = 'SENDING', due_at = ?, attempts = ?, claimed_by = ? WHERE id = ?");
-            PreparedStatement lost = c.prepareStatement("UPDATE outmail_outbox_attempt SET finished_at = ?, outcome = 'UNKNOWN', "
+        try (PreparedStatement lost = c.prepareStatement("UPDATE outmail_outbox_attempt SET finished_at = ?, outcome = 'UNKNOWN', "
                 + "detail = ? WHERE mail_id = ? AND attempt = ? AND outcome IS NULL");
             PreparedStatement attempt = c.prepareStatement(
                 "INSERT INTO outmail_outbox_attempt (mail_id, attempt, mailbox_id, node, started_at) VALUES (?, ?, ?, ?, ?)")) {
           boolean anyLost = false;
           for (Claimed m : claimed) {
-            update.setLong(1, leaseUntil);
-            update.setInt(2, m.attempt());
-            update.setString(3, node);
-            update.setLong(4, m.id());
-            update.addBatch();
             if (m.previous() == OutboxState.SENDING) {
               lost.setLong(1, now);
               lost.setString(2, "the node sending it stopped before recording an outcome (its lease ended)");
@@ -246,7 +264,6 @@ final class JdbcStore implements AutoCloseable {
             attempt.setLong(5, now);
             attempt.addBatch();
           }
-          update.executeBatch();
           if (anyLost) {
             lost.executeBatch();
           }

@@ -8,9 +8,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -19,10 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delivery threads of one node: a dispatcher claims due mails mailbox by mailbox (skipping a
- * mailbox at its rate limit until a permit frees up) for as many workers as are free; workers send;
- * a recorder stores their outcomes in batches (one commit, one fsync) and tells the failure
- * listeners. The dispatcher also renews the leases of the mails this node holds.
+ * The delivery threads of one node: a dispatcher claims due mails mailbox by mailbox, in batches
+ * (skipping a mailbox at its rate limit until a permit frees up), into a local queue of about one
+ * batch beyond what the workers hold; workers take from it and send; a recorder stores their
+ * outcomes in batches (one commit, one fsync) and tells the failure listeners. The dispatcher also
+ * renews the leases of the mails this node holds; on close, claimed mails not yet tried are given
+ * back.
  */
 final class Workers {
   private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
@@ -32,8 +31,9 @@ final class Workers {
   private final Delivery delivery;
   private final Clock clock;
   private final Outcomes recorder;
-  private final Semaphore slots;
-  private final ThreadPoolExecutor pool;
+  private final BlockingQueue<JdbcStore.Claimed> local = new LinkedBlockingQueue<>();
+  private final AtomicInteger held = new AtomicInteger();
+  private final List<Thread> workerThreads = new ArrayList<>();
   private final Thread dispatcher;
   private final Thread recorderThread;
   private final BlockingQueue<JdbcStore.Outcome> outcomes = new LinkedBlockingQueue<>();
@@ -56,17 +56,44 @@ final class Workers {
     this.delivery = delivery;
     this.clock = settings.clock();
     this.recorder = recorder;
-    this.slots = new Semaphore(settings.workers());
-    AtomicInteger n = new AtomicInteger();
-    this.pool = new ThreadPoolExecutor(settings.workers(), settings.workers(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        r -> daemon(r, "outmail-outbox-worker-" + n.incrementAndGet()));
+    for (int i = 1; i <= settings.workers(); i++) {
+      workerThreads.add(daemon(this::work, "outmail-outbox-worker-" + i));
+    }
     this.dispatcher = daemon(this::dispatch, "outmail-outbox-dispatcher");
     this.recorderThread = daemon(this::record, "outmail-outbox-recorder");
   }
 
   void start() {
     recorderThread.start();
+    workerThreads.forEach(Thread::start);
     dispatcher.start();
+  }
+
+  /** The most mails this node holds (claimed, queued locally or being sent). */
+  private int capacity() {
+    return settings.workers() + settings.batchSize();
+  }
+
+  private void work() {
+    while (running) {
+      JdbcStore.Claimed m;
+      try {
+        m = local.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (m == null) {
+        continue;
+      }
+      try {
+        outcomes.add(delivery.attempt(m));
+      } finally {
+        held.decrementAndGet();
+        if (local.size() < settings.batchSize() / 2 + 1) {
+          wake();
+        }
+      }
+    }
   }
 
   /** Something changed (a mail was queued, a worker finished): claim again now. */
@@ -91,7 +118,7 @@ final class Workers {
           nextRenewal = now + lease / 3;
         }
         boolean claimed = claimRound(now);
-        if (!claimed || slots.availablePermits() == 0) {
+        if (!claimed || capacity() - held.get() <= settings.batchSize() / 2) {
           awaitWake(settings.pollInterval().toMillis());
         }
       } catch (SQLException | RuntimeException e) {
@@ -115,8 +142,8 @@ final class Workers {
       if (until != null && until > now) {
         continue;
       }
-      int free = slots.availablePermits();
-      if (free == 0) {
+      int free = capacity() - held.get();
+      if (free <= 0) {
         break;
       }
       JdbcStore.Claim claim = store.claim(mailbox, Math.min(free, settings.batchSize()), now, now + settings.lease().toMillis(),
@@ -126,18 +153,9 @@ final class Workers {
       } else {
         throttledUntil.remove(mailbox);
       }
-      for (JdbcStore.Claimed m : claim.mails()) {
-        slots.acquire();
-        pool.execute(() -> {
-          try {
-            outcomes.add(delivery.attempt(m));
-          } finally {
-            slots.release();
-            wake();
-          }
-        });
-        claimed = true;
-      }
+      held.addAndGet(claim.mails().size());
+      local.addAll(claim.mails());
+      claimed |= !claim.mails().isEmpty();
     }
     return claimed;
   }
@@ -180,21 +198,30 @@ final class Workers {
     }
   }
 
-  /** Stops claiming, lets running sends finish (within the timeout), stores their outcomes. */
+  /**
+   * Stops claiming, lets running sends finish (within the timeout), gives back the claimed mails no
+   * worker started, and stores every outcome.
+   */
   void close() {
     running = false;
     wake();
     join(dispatcher, settings.closeTimeout().toMillis());
-    pool.shutdown();
-    try {
-      if (!pool.awaitTermination(settings.closeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("outbox: sends still running after {}; interrupting them (their mails are sent again after the lease)",
+    long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
+    for (Thread t : workerThreads) {
+      join(t, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    }
+    for (Thread t : workerThreads) {
+      if (t.isAlive()) {
+        LOG.warn("outbox: a send still runs after {}; interrupting it (its mail is sent again after its lease)",
             settings.closeTimeout());
-        pool.shutdownNow();
+        t.interrupt();
       }
-    } catch (InterruptedException e) {
-      pool.shutdownNow();
-      Thread.currentThread().interrupt();
+    }
+    List<JdbcStore.Claimed> untried = new ArrayList<>();
+    local.drainTo(untried);
+    long now = clock.millis();
+    for (JdbcStore.Claimed m : untried) {
+      outcomes.add(delivery.giveBack(m, now));
     }
     recording = false;
     join(recorderThread, settings.closeTimeout().toMillis());
