@@ -1,7 +1,5 @@
 package org.outmail;
 
-import java.net.IDN;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -17,8 +15,13 @@ final class Addresses {
   private Addresses() {}
 
   /**
-   * Returns the address trimmed, with its domain in lower-case ASCII (IDN domains converted to
-   * their {@code xn--} form).
+   * Returns the address trimmed, with its domain in lower-case ASCII (international domains
+   * converted to their {@code xn--} form per UTS #46 non-transitional processing, see {@link Idna}).
+   * The line-break guard applies to the local part, which reaches the wire as it is; the domain
+   * reaches it only in its converted ASCII form, which is checked. Lengths (254 octets in all, 63
+   * per label) are checked on the converted form. Domains that can never be delivered to are
+   * refused: a numeric top-level label ({@code iana.123}), a bare IPv4 address, the special-use
+   * names {@code .invalid} and {@code .onion}, and {@code xn--} labels that are not valid Punycode.
    *
    * @throws IllegalArgumentException saying what is wrong with the address
    */
@@ -26,42 +29,71 @@ final class Addresses {
     if (address == null) {
       throw new IllegalArgumentException("address is missing");
     }
-    checkNoLineBreakCharacters(address, "address");
+    for (int i = 0; i < address.length(); i++) {
+      if (isControl(address.charAt(i))) {
+        throw forbidden("address", address.charAt(i), i);
+      }
+    }
     String trimmed = address.strip();
     if (trimmed.isEmpty()) {
       throw new IllegalArgumentException("address is empty");
     }
-    if (trimmed.length() > 254) {
-      throw new IllegalArgumentException("address is longer than 254 characters: " + shorten(trimmed));
-    }
     int at = trimmed.lastIndexOf('@');
     if (at <= 0 || at == trimmed.length() - 1) {
+      checkNoLineBreakCharacters(address, "address");
       throw new IllegalArgumentException("'" + trimmed + "' is not an email address (expected local@domain)");
     }
     String local = trimmed.substring(0, at);
     String domain = trimmed.substring(at + 1);
+    checkNoLineBreakCharacters(local, "address");
+    for (int i = 0; i < domain.length(); i++) {
+      if (Character.isWhitespace(domain.charAt(i))) {
+        throw forbidden("address", domain.charAt(i), at + 1 + i);
+      }
+    }
     if (local.length() > 64 || !LOCAL.matcher(local).matches()) {
-      throw new IllegalArgumentException("'" + trimmed + "' is not an email address: invalid local part");
+      throw new IllegalArgumentException("'" + shorten(trimmed) + "' is not an email address: invalid local part");
     }
     String asciiDomain;
     try {
-      asciiDomain = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+      asciiDomain = Idna.toAscii(domain);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + trimmed + "' is not an email address: invalid domain");
+      throw new IllegalArgumentException("'" + shorten(trimmed) + "' is not an email address: invalid domain ("
+          + e.getMessage() + ")");
     }
     if (asciiDomain.endsWith(".")) {
       asciiDomain = asciiDomain.substring(0, asciiDomain.length() - 1);
     }
+    String invalid = "'" + shorten(trimmed) + "' is not an email address: invalid domain";
     String[] labels = asciiDomain.split("\\.", -1);
     if (labels.length < 2 || asciiDomain.length() > 253) {
-      throw new IllegalArgumentException("'" + trimmed + "' is not an email address: invalid domain");
+      throw new IllegalArgumentException(invalid);
     }
     for (String label : labels) {
+      if (label.length() > 63) {
+        throw new IllegalArgumentException(invalid + " (label of " + label.length() + " octets, at most 63)");
+      }
       if (!LABEL.matcher(label).matches()) {
-        throw new IllegalArgumentException("'" + trimmed + "' is not an email address: invalid domain");
+        throw new IllegalArgumentException(invalid);
+      }
+      if (label.startsWith("xn--") && !Idna.validAceLabel(label)) {
+        throw new IllegalArgumentException(invalid + " ('" + label + "' is not valid Punycode)");
       }
     }
-    return local + "@" + asciiDomain;
+    String tld = labels[labels.length - 1];
+    if (tld.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new IllegalArgumentException(invalid + " (numeric top-level label '" + tld + "' is never delivered to;"
+          + " an IP address is not accepted as a domain)");
+    }
+    if (tld.equals("invalid") || tld.equals("onion")) {
+      throw new IllegalArgumentException(invalid + " (." + tld + " is a special-use name that mail is never delivered to)");
+    }
+    String normalised = local + "@" + asciiDomain;
+    if (normalised.length() > 254) {
+      throw new IllegalArgumentException("'" + shorten(trimmed) + "' is not an email address: "
+          + normalised.length() + " octets on the wire, at most 254");
+    }
+    return normalised;
   }
 
   /**
