@@ -45,7 +45,14 @@ final class Idna {
     }
     String nfc = Normalizer.normalize(label, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
     if (nfc.indexOf('ß') < 0 && nfc.indexOf('ς') < 0) {
-      return IDN.toASCII(nfc, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+      try {
+        return IDN.toASCII(nfc, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+      } catch (IllegalArgumentException e) {
+        String why = String.valueOf(e.getMessage());
+        throw new IllegalArgumentException(why.contains("too long")
+            ? "label '" + label + "' is longer than 63 octets in its xn-- form, at most 63"
+            : "label '" + label + "': " + why);
+      }
     }
     for (int i = 0; i < nfc.length(); ) {
       int cp = nfc.codePointAt(i);
