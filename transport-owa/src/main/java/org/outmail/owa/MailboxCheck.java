@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.outmail.CheckResult;
+import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.oauth.OAuthException;
 
@@ -33,7 +34,7 @@ final class MailboxCheck {
 
   CheckResult run() {
     long start = System.nanoTime();
-    String where = "mailbox '" + mailbox.id() + "': ";
+    String where = MailException.mailboxPrefix(mailbox.id());
     try {
       tokens.token();
     } catch (OAuthException e) {
