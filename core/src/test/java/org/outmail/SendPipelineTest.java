@@ -241,6 +241,27 @@ class SendPipelineTest {
   }
 
   @Test
+  void hookInterruptedLeavesTheThreadsInterruptFlagSet() {
+    List<String> calls = new ArrayList<>();
+    PostSendHook waiting = hook("waiting", s -> { throw new InterruptedException("shutting down"); });
+    PostSendHook after = hook("after", s -> calls.add("after ran"));
+    try {
+      SendResult r = registry(desk().postSendHooks("waiting", "after"), waiting, after).defaultOutgoing()
+          .send(Email.builder().to("alice@example.org").subject("s").text("b").build());
+
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      assertThat(r.hookFailures()).singleElement().satisfies(f -> {
+        assertThat(f.hook()).isEqualTo("waiting");
+        assertThat(f.message()).isEqualTo("java.lang.InterruptedException: shutting down");
+      });
+      assertThat(calls).containsExactly("after ran");
+      assertThat(recorder.attempts).hasSize(1);
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
   void hookFoundByServiceLoaderRuns() {
     int before = CountingHook.CALLS.get();
     registry(desk().postSendHooks("counting")).defaultOutgoing()
