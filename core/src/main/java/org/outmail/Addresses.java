@@ -23,11 +23,12 @@ final class Addresses {
    * refused: a numeric top-level label ({@code iana.123}), a bare IPv4 address, the special-use
    * names {@code .invalid} and {@code .onion}, and {@code xn--} labels that are not valid Punycode.
    *
-   * @throws IllegalArgumentException saying what is wrong with the address
+   * @throws InvalidEmailException saying what is wrong with the address (the caller puts the field
+   *     in front)
    */
   static String normalise(String address) {
     if (address == null) {
-      throw new IllegalArgumentException("address is missing");
+      throw invalid("address is missing");
     }
     for (int i = 0; i < address.length(); i++) {
       if (isControl(address.charAt(i))) {
@@ -36,12 +37,12 @@ final class Addresses {
     }
     String trimmed = address.strip();
     if (trimmed.isEmpty()) {
-      throw new IllegalArgumentException("address is empty");
+      throw invalid("address is empty");
     }
     int at = trimmed.lastIndexOf('@');
     if (at <= 0 || at == trimmed.length() - 1) {
       checkNoLineBreakCharacters(address, "address");
-      throw new IllegalArgumentException("'" + trimmed + "' is not an email address (expected local@domain)");
+      throw invalid("'" + trimmed + "' is not an email address (expected local@domain)");
     }
     String local = trimmed.substring(0, at);
     String domain = trimmed.substring(at + 1);
@@ -52,13 +53,13 @@ final class Addresses {
       }
     }
     if (local.length() > 64 || !LOCAL.matcher(local).matches()) {
-      throw new IllegalArgumentException("'" + shorten(trimmed) + "' is not an email address: invalid local part");
+      throw invalid("'" + shorten(trimmed) + "' is not an email address: invalid local part");
     }
     String asciiDomain;
     try {
       asciiDomain = Idna.toAscii(domain);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + shorten(trimmed) + "' is not an email address: invalid domain ("
+      throw invalid("'" + shorten(trimmed) + "' is not an email address: invalid domain ("
           + e.getMessage() + ")");
     }
     if (asciiDomain.endsWith(".")) {
@@ -67,30 +68,30 @@ final class Addresses {
     String invalid = "'" + shorten(trimmed) + "' is not an email address: invalid domain";
     String[] labels = asciiDomain.split("\\.", -1);
     if (labels.length < 2 || asciiDomain.length() > 253) {
-      throw new IllegalArgumentException(invalid);
+      throw invalid(invalid);
     }
     for (String label : labels) {
       if (label.length() > 63) {
-        throw new IllegalArgumentException(invalid + " (label of " + label.length() + " octets, at most 63)");
+        throw invalid(invalid + " (label of " + label.length() + " octets, at most 63)");
       }
       if (!LABEL.matcher(label).matches()) {
-        throw new IllegalArgumentException(invalid);
+        throw invalid(invalid);
       }
       if (label.startsWith("xn--") && !Idna.validAceLabel(label)) {
-        throw new IllegalArgumentException(invalid + " ('" + label + "' is not valid Punycode)");
+        throw invalid(invalid + " ('" + label + "' is not valid Punycode)");
       }
     }
     String tld = labels[labels.length - 1];
     if (tld.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new IllegalArgumentException(invalid + " (numeric top-level label '" + tld + "' is never delivered to;"
+      throw invalid(invalid + " (numeric top-level label '" + tld + "' is never delivered to;"
           + " an IP address is not accepted as a domain)");
     }
     if (tld.equals("invalid") || tld.equals("onion")) {
-      throw new IllegalArgumentException(invalid + " (." + tld + " is a special-use name that mail is never delivered to)");
+      throw invalid(invalid + " (." + tld + " is a special-use name that mail is never delivered to)");
     }
     String normalised = local + "@" + asciiDomain;
     if (normalised.length() > 254) {
-      throw new IllegalArgumentException("'" + shorten(trimmed) + "' is not an email address: "
+      throw invalid("'" + shorten(trimmed) + "' is not an email address: "
           + normalised.length() + " octets on the wire, at most 254");
     }
     return normalised;
@@ -100,6 +101,8 @@ final class Addresses {
    * Refuses CR, LF and other control characters, U+0085, U+2028, U+2029, and characters whose low
    * byte is CR or LF (U+010A, U+010D, U+760A, ...), which a careless encoder can turn into a line
    * break on the wire (CVE-2025-7962). Used for addresses, which reach the SMTP envelope as they are.
+   *
+   * @throws InvalidEmailException naming {@code what}, the character and its index
    */
   static void checkNoLineBreakCharacters(String text, String what) {
     for (int i = 0; i < text.length(); i++) {
@@ -115,6 +118,8 @@ final class Addresses {
    * Refuses CR, LF, other control characters but TAB, U+0085, U+2028 and U+2029 in free text that
    * goes into a header (subject, display name, header value, file name). Other non-ASCII text is
    * allowed: transports encode it (RFC 2047), so it never reaches the wire raw.
+   *
+   * @throws InvalidEmailException naming {@code what}, the character and its index
    */
   static void checkHeaderText(String text, String what) {
     for (int i = 0; i < text.length(); i++) {
@@ -129,9 +134,13 @@ final class Addresses {
     return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == '\u2028' || c == '\u2029';
   }
 
-  private static IllegalArgumentException forbidden(String what, char c, int index) {
-    return new IllegalArgumentException(
+  private static InvalidEmailException forbidden(String what, char c, int index) {
+    return new InvalidEmailException(what,
         what + " contains a forbidden character U+" + String.format("%04X", (int) c) + " at index " + index);
+  }
+
+  private static InvalidEmailException invalid(String problem) {
+    return new InvalidEmailException("address", problem);
   }
 
   private static String shorten(String s) {

@@ -3,7 +3,6 @@ package org.outmail;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -12,7 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * A file attached to an {@link Email}: from bytes held in memory, or from a {@link Path} that is
- * read only when the mail is sent, as a stream.
+ * read only when the mail is sent, as a stream. Immutable; the factories check the file name and
+ * content type at once and throw {@link InvalidEmailException} saying what is wrong.
  */
 public final class Attachment {
   private static final Pattern CONTENT_TYPE =
@@ -30,17 +30,27 @@ public final class Attachment {
     this.path = path;
   }
 
-  /** An attachment from bytes (copied). */
+  /**
+   * An attachment from bytes (copied).
+   *
+   * @throws InvalidEmailException for a blank file name, one with a path separator or a control
+   *     character, or a content type not of the form {@code type/subtype}
+   */
   public static Attachment of(String filename, String contentType, byte[] content) {
     Objects.requireNonNull(content, "content == null");
     return new Attachment(checkName(filename), checkType(contentType), content.clone(), null);
   }
 
-  /** An attachment read from a file when the mail is sent. The file must exist and be readable now. */
+  /**
+   * An attachment read from a file when the mail is sent. The file must exist and be readable now.
+   *
+   * @throws InvalidEmailException for a file that is not a readable file, or as {@link
+   *     #of(String, String, byte[])}
+   */
   public static Attachment of(String filename, String contentType, Path file) {
     Objects.requireNonNull(file, "file == null");
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new IllegalArgumentException("attachment file " + file + " is not a readable file");
+      throw new InvalidEmailException("attachment", "attachment file " + file + " is not a readable file");
     }
     return new Attachment(checkName(filename), checkType(contentType), null, file);
   }
@@ -48,11 +58,11 @@ public final class Attachment {
   private static String checkName(String filename) {
     Objects.requireNonNull(filename, "filename == null");
     if (filename.isBlank()) {
-      throw new IllegalArgumentException("attachment filename must not be blank");
+      throw new InvalidEmailException("attachment filename", "attachment filename must not be blank");
     }
     Addresses.checkHeaderText(filename, "attachment filename");
     if (filename.contains("/") || filename.contains("\\")) {
-      throw new IllegalArgumentException("attachment filename must not contain a path separator: '" + filename + "'");
+      throw new InvalidEmailException("attachment filename", "attachment filename must not contain a path separator: '" + filename + "'");
     }
     return filename;
   }
@@ -60,7 +70,7 @@ public final class Attachment {
   private static String checkType(String contentType) {
     Objects.requireNonNull(contentType, "contentType == null");
     if (!CONTENT_TYPE.matcher(contentType).matches()) {
-      throw new IllegalArgumentException("attachment content type '" + contentType.replaceAll("[\\r\\n]", "?")
+      throw new InvalidEmailException("attachment content type", "attachment content type '" + contentType.replaceAll("[\\r\\n]", "?")
           + "' is not of the form type/subtype");
     }
     return contentType;
@@ -96,7 +106,12 @@ public final class Attachment {
     return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(path);
   }
 
-  /** Reads the whole content into memory. Meant for small attachments only. */
+  /**
+   * Reads the whole content into memory. Meant for small attachments only.
+   *
+   * @throws InvalidEmailException if the file can no longer be read (it was readable when the
+   *     attachment was made), naming the file and the I/O error
+   */
   public byte[] readAllBytes() {
     if (bytes != null) {
       return bytes.clone();
@@ -104,7 +119,8 @@ public final class Attachment {
     try {
       return Files.readAllBytes(path);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new InvalidEmailException("attachment", "attachment file " + path + " cannot be read: "
+          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
     }
   }
 

@@ -161,7 +161,7 @@ final class ConfigLoader {
     }
     String key = prefix + e.field();
     String problem = e.getMessage();
-    for (String owner : new String[] {"mailbox '" + e.mailboxId() + "': ", "oauth client '"}) {
+    for (String owner : new String[] {MailException.mailboxPrefix(e.mailboxId()), "oauth client '"}) {
       if (problem.startsWith(owner)) {
         int at = owner.startsWith("oauth") ? problem.indexOf("': ") + 3 : owner.length();
         if (problem.startsWith(e.field() + " ", at)) {

@@ -28,4 +28,20 @@ public class MailException extends RuntimeException {
   public String mailboxId() {
     return mailboxId;
   }
+
+  /**
+   * How every message names a mailbox: {@code mailbox 'support'}. The one place that spelling is
+   * made; transports use it too.
+   */
+  public static String mailboxLabel(String mailboxId) {
+    return "mailbox '" + mailboxId + "'";
+  }
+
+  /**
+   * The start of a message about a mailbox: {@code mailbox 'support': }, or the empty string when
+   * {@code mailboxId} is {@code null}.
+   */
+  public static String mailboxPrefix(String mailboxId) {
+    return mailboxId == null ? "" : mailboxLabel(mailboxId) + ": ";
+  }
 }

@@ -61,7 +61,7 @@ public final class Mailbox {
   private final Secret trustStorePassword;
   private final Map<String, String> settings;
 
-  private Mailbox(Builder b, Pattern excludePattern) {
+  private Mailbox(Builder b) {
     this.id = b.id;
     this.name = b.name == null ? b.id : b.name;
     this.type = b.type;
@@ -79,7 +79,7 @@ public final class Mailbox {
     this.allowedEmails = b.allowedEmails;
     this.defaultOutgoing = b.defaultOutgoing;
     this.excludeExpression = b.excludeExpression;
-    this.excludePattern = excludePattern;
+    this.excludePattern = b.excludePattern;
     this.postSendHooks = List.copyOf(b.postSendHooks);
     this.connectTimeout = b.connectTimeout;
     this.readTimeout = b.readTimeout;
@@ -119,6 +119,7 @@ public final class Mailbox {
     b.allowedEmails = allowedEmails;
     b.defaultOutgoing = defaultOutgoing;
     b.excludeExpression = excludeExpression;
+    b.excludePattern = excludePattern;
     b.postSendHooks.addAll(postSendHooks);
     b.connectTimeout = connectTimeout;
     b.readTimeout = readTimeout;
@@ -298,8 +299,15 @@ public final class Mailbox {
   }
 
   /**
-   * Builds a {@link Mailbox}. Setters reject nulls at once; {@link #build()} checks every field and
-   * throws {@link MailboxConfigException} naming the mailbox, the field and the problem.
+   * Builds a {@link Mailbox}. Each setter checks its argument at once and throws {@link
+   * MailboxConfigException} naming the mailbox, the field and the problem ({@code mailbox
+   * 'support': port must be between 1 and 65535, was 0}); a {@code null} argument throws {@link
+   * NullPointerException} naming the parameter. {@link #build()} checks what spans fields (an OUT
+   * mailbox needs an email display; the retry parts make a valid policy).
+   *
+   * <p>Called again, a setter of one value replaces the earlier value (so {@link
+   * Mailbox#toBuilder()} can derive a changed copy); {@link #postSendHooks} and {@link #setting}
+   * add, as their documentation says.
    */
   public static final class Builder {
     private final String id;
@@ -319,6 +327,7 @@ public final class Mailbox {
     private AllowedEmails allowedEmails = AllowedEmails.ANY;
     private boolean defaultOutgoing;
     private String excludeExpression;
+    private Pattern excludePattern;
     private final List<String> postSendHooks = new ArrayList<>();
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
@@ -344,37 +353,88 @@ public final class Mailbox {
       return MailboxConfigException.of(id, field, problem);
     }
 
+    /**
+     * The descriptive name shown in the grid (the id when not set); replaces one set before.
+     *
+     * @throws MailboxConfigException if blank or holding a control character
+     */
     public Builder name(String name) {
-      this.name = Objects.requireNonNull(name, "name == null");
+      Objects.requireNonNull(name, "name == null");
+      checkText("name", name);
+      if (name.isBlank()) {
+        throw fail("name", "must not be blank");
+      }
+      this.name = name;
       return this;
     }
 
+    /** IN or OUT (the default); replaces one set before. */
     public Builder type(MailboxType type) {
       this.type = Objects.requireNonNull(type, "type == null");
       return this;
     }
 
+    /** The status (enabled unless set); replaces one set before. */
     public Builder enabled(boolean enabled) {
       this.enabled = enabled;
       return this;
     }
 
+    /**
+     * The From address, normalised; required for an OUT mailbox. Replaces one set before.
+     *
+     * @throws MailboxConfigException if it is not a valid address
+     */
     public Builder emailDisplay(String emailDisplay) {
-      this.emailDisplay = Objects.requireNonNull(emailDisplay, "emailDisplay == null");
+      Objects.requireNonNull(emailDisplay, "emailDisplay == null");
+      try {
+        this.emailDisplay = Addresses.normalise(emailDisplay);
+      } catch (InvalidEmailException e) {
+        throw fail("email-display", "is not a valid address: " + e.getMessage());
+      }
       return this;
     }
 
+    /**
+     * The From personal name; replaces one set before.
+     *
+     * @throws MailboxConfigException if it holds a line break or another control character
+     */
     public Builder displayName(String displayName) {
-      this.displayName = Objects.requireNonNull(displayName, "displayName == null");
+      Objects.requireNonNull(displayName, "displayName == null");
+      checkText("display-name", displayName);
+      this.displayName = displayName;
       return this;
     }
 
+    /**
+     * The mail server or API host (an IDN name is kept in its ASCII form, lower case, or an {@code
+     * [IPv6]} literal); replaces one set before.
+     *
+     * @throws MailboxConfigException if it is not a valid host name
+     */
     public Builder host(String host) {
-      this.host = Objects.requireNonNull(host, "host == null");
+      Objects.requireNonNull(host, "host == null");
+      String h = host.strip();
+      checkText("host", h);
+      String ascii;
+      try {
+        ascii = h.startsWith("[") ? h : IDN.toASCII(h);
+      } catch (IllegalArgumentException e) {
+        throw fail("host", "is not a valid host name: '" + h + "'");
+      }
+      if (!HOST.matcher(ascii).matches()) {
+        throw fail("host", "is not a valid host name: '" + h + "'");
+      }
+      this.host = ascii.toLowerCase(Locale.ROOT);
       return this;
     }
 
-    /** @throws MailboxConfigException unless 1 to 65535 */
+    /**
+     * The port; replaces one set before. Unless set, the encryption's default applies.
+     *
+     * @throws MailboxConfigException unless 1 to 65535
+     */
     public Builder port(int port) {
       if (port < 1 || port > 65535) {
         throw fail("port", "must be between 1 and 65535, was " + port);
@@ -383,42 +443,76 @@ public final class Mailbox {
       return this;
     }
 
+    /** NONE, SSL_TLS or STARTTLS (the default); replaces one set before. */
     public Builder encryption(Encryption encryption) {
       this.encryption = Objects.requireNonNull(encryption, "encryption == null");
       return this;
     }
 
+    /**
+     * The login user name; replaces one set before.
+     *
+     * @throws MailboxConfigException if blank or holding a control character
+     */
     public Builder username(String username) {
-      this.username = Objects.requireNonNull(username, "username == null");
+      Objects.requireNonNull(username, "username == null");
+      checkText("username", username);
+      if (username.isBlank()) {
+        throw fail("username", "must not be blank");
+      }
+      this.username = username;
       return this;
     }
 
+    /** The login password; replaces one set before. */
     public Builder password(Secret password) {
       this.password = Objects.requireNonNull(password, "password == null");
       return this;
     }
 
-    /** The protocol ({@code smtp}, {@code owa}, ...), case-insensitive. */
+    /**
+     * The protocol ({@code smtp}, the default, {@code owa}, ...), case-insensitive; replaces one set
+     * before.
+     *
+     * @throws MailboxConfigException if it is not a protocol name
+     */
     public Builder protocol(String protocol) {
-      this.protocol = Objects.requireNonNull(protocol, "protocol == null").trim().toLowerCase(Locale.ROOT);
+      String p = Objects.requireNonNull(protocol, "protocol == null").trim().toLowerCase(Locale.ROOT);
+      if (!PROTOCOL.matcher(p).matches()) {
+        throw fail("protocol", "must be a protocol name such as smtp or owa, was '" + p + "'");
+      }
+      this.protocol = p;
       return this;
     }
 
+    /** The OAuth client to authenticate with; replaces one set before. */
     public Builder oauthClient(OAuthClient oauthClient) {
       this.oauthClient = Objects.requireNonNull(oauthClient, "oauthClient == null");
       return this;
     }
 
+    /**
+     * The subject tag prefix, e.g. {@code TICKET#}; replaces one set before.
+     *
+     * @throws MailboxConfigException if blank or holding whitespace, brackets or a control character
+     */
     public Builder prefix(String prefix) {
-      this.prefix = Objects.requireNonNull(prefix, "prefix == null");
+      Objects.requireNonNull(prefix, "prefix == null");
+      checkText("prefix", prefix);
+      if (prefix.isBlank() || prefix.chars().anyMatch(c -> Character.isWhitespace(c) || c == '[' || c == ']')) {
+        throw fail("prefix", "must not be blank or contain whitespace or brackets, was '" + prefix + "'");
+      }
+      this.prefix = prefix;
       return this;
     }
 
+    /** ANY (the default) or REGISTERED_ONLY; replaces one set before. */
     public Builder allowedEmails(AllowedEmails allowedEmails) {
       this.allowedEmails = Objects.requireNonNull(allowedEmails, "allowedEmails == null");
       return this;
     }
 
+    /** Whether this is the default outgoing mailbox (not unless set); replaces one set before. */
     public Builder defaultOutgoing(boolean defaultOutgoing) {
       this.defaultOutgoing = defaultOutgoing;
       return this;
@@ -426,21 +520,37 @@ public final class Mailbox {
 
     /**
      * Recipients whose whole address matches this regular expression (RE2 syntax, evaluated in
-     * linear time, case-insensitive) are blocked.
+     * linear time, case-insensitive) are blocked. Replaces one set before.
+     *
+     * @throws MailboxConfigException if it is not a valid regular expression
      */
     public Builder excludeExpression(String excludeExpression) {
-      this.excludeExpression = Objects.requireNonNull(excludeExpression, "excludeExpression == null");
+      Objects.requireNonNull(excludeExpression, "excludeExpression == null");
+      try {
+        this.excludePattern = Pattern.compile(excludeExpression, Pattern.CASE_INSENSITIVE);
+      } catch (PatternSyntaxException e) {
+        throw fail("exclude-expression", "is not a valid regular expression: " + e.getDescription());
+      }
+      this.excludeExpression = excludeExpression;
       return this;
     }
 
     /**
-     * Adds the names of post-send hooks to run after each send, in order. A name given again is
-     * kept once, at its first place.
+     * Adds the names of post-send hooks to run after each send, in order, after those given before.
+     * A name given again is kept once, at its first place.
+     *
+     * @throws MailboxConfigException for a name that is not letters, digits, '.', '_' or '-'
+     *     (none of the names is added then)
      */
     public Builder postSendHooks(String... names) {
       Objects.requireNonNull(names, "names == null");
       for (String n : names) {
         Objects.requireNonNull(n, "post-send hook name == null");
+        if (!HOOK.matcher(n).matches()) {
+          throw fail("post-send-hooks", "names an invalid hook '" + n + "'");
+        }
+      }
+      for (String n : names) {
         if (!postSendHooks.contains(n)) {
           postSendHooks.add(n);
         }
@@ -448,16 +558,19 @@ public final class Mailbox {
       return this;
     }
 
+    /** How long to wait for a connection (10 s unless set); replaces one set before. @throws MailboxConfigException unless positive */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive("connect-timeout", timeout);
       return this;
     }
 
+    /** How long to wait for a reply (30 s unless set); replaces one set before. @throws MailboxConfigException unless positive */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = positive("read-timeout", timeout);
       return this;
     }
 
+    /** How long a write may block (30 s unless set); replaces one set before. @throws MailboxConfigException unless positive */
     public Builder writeTimeout(Duration timeout) {
       this.writeTimeout = positive("write-timeout", timeout);
       return this;
@@ -473,7 +586,8 @@ public final class Mailbox {
     }
 
     /**
-     * Attempts in all for a transient failure, the rest of the retry policy unchanged.
+     * Attempts in all for a transient failure, the rest of the retry policy unchanged; replaces a
+     * number set before.
      *
      * @throws MailboxConfigException unless at least 1
      */
@@ -485,13 +599,23 @@ public final class Mailbox {
       return this;
     }
 
-    /** The ceiling of the first wait between attempts, the rest of the retry policy unchanged. */
+    /**
+     * The ceiling of the first wait between attempts, the rest of the retry policy unchanged;
+     * replaces one set before. {@link #build()} checks it against the ceiling of every wait.
+     *
+     * @throws MailboxConfigException unless positive
+     */
     public Builder retryInitialBackoff(Duration backoff) {
       this.retryInitial = positive("retry.initial-backoff", backoff);
       return this;
     }
 
-    /** The ceiling of every wait between attempts, the rest of the retry policy unchanged. */
+    /**
+     * The ceiling of every wait between attempts, the rest of the retry policy unchanged; replaces
+     * one set before.
+     *
+     * @throws MailboxConfigException unless positive
+     */
     public Builder retryMaxBackoff(Duration backoff) {
       this.retryMax = positive("retry.max-backoff", backoff);
       return this;
@@ -542,11 +666,13 @@ public final class Mailbox {
       return this;
     }
 
+    /** A trust file (PEM or PKCS12) for a private CA; replaces one set before. */
     public Builder trustStore(Path trustStore) {
       this.trustStore = Objects.requireNonNull(trustStore, "trustStore == null");
       return this;
     }
 
+    /** The password of a PKCS12 trust store; replaces one set before. */
     public Builder trustStorePassword(Secret password) {
       this.trustStorePassword = Objects.requireNonNull(password, "trustStorePassword == null");
       return this;
@@ -595,70 +721,14 @@ public final class Mailbox {
     }
 
     /**
-     * Checks every field and builds the mailbox.
+     * Checks what spans fields and builds the mailbox.
      *
-     * @throws MailboxConfigException naming the mailbox, the field and what is wrong
+     * @throws MailboxConfigException naming the mailbox, the field and what is wrong: an OUT mailbox
+     *     without email display, retry parts that make no valid policy
      */
     public Mailbox build() {
-      if (name != null) {
-        checkText("name", name);
-        if (name.isBlank()) {
-          throw fail("name", "must not be blank");
-        }
-      }
-      if (emailDisplay != null) {
-        try {
-          emailDisplay = Addresses.normalise(emailDisplay);
-        } catch (IllegalArgumentException e) {
-          throw fail("email-display", "is not a valid address: " + e.getMessage());
-        }
-      } else if (type == MailboxType.OUT) {
+      if (emailDisplay == null && type == MailboxType.OUT) {
         throw fail("email-display", "is required for an OUT mailbox");
-      }
-      if (displayName != null) {
-        checkText("display-name", displayName);
-      }
-      if (host != null) {
-        host = host.strip();
-        checkText("host", host);
-        String ascii;
-        try {
-          ascii = host.startsWith("[") ? host : IDN.toASCII(host);
-        } catch (IllegalArgumentException e) {
-          throw fail("host", "is not a valid host name: '" + host + "'");
-        }
-        if (!HOST.matcher(ascii).matches()) {
-          throw fail("host", "is not a valid host name: '" + host + "'");
-        }
-        host = ascii.toLowerCase(Locale.ROOT);
-      }
-      if (username != null) {
-        checkText("username", username);
-        if (username.isBlank()) {
-          throw fail("username", "must not be blank");
-        }
-      }
-      if (!PROTOCOL.matcher(protocol).matches()) {
-        throw fail("protocol", "must be a protocol name such as smtp or owa, was '" + protocol + "'");
-      }
-      if (prefix != null) {
-        checkText("prefix", prefix);
-        if (prefix.isBlank() || prefix.chars().anyMatch(c -> Character.isWhitespace(c) || c == '[' || c == ']')) {
-          throw fail("prefix", "must not be blank or contain whitespace or brackets, was '" + prefix + "'");
-        }
-      }
-      Pattern pattern = null;
-      if (excludeExpression != null) {
-        try {
-          pattern = Pattern.compile(excludeExpression, Pattern.CASE_INSENSITIVE);
-        } catch (PatternSyntaxException e) {
-          throw fail("exclude-expression", "is not a valid regular expression: " + e.getDescription());
-        }
-      }
-      for (String hook : postSendHooks) {
-        if (!HOOK.matcher(hook).matches()) {
-          throw fail("post-send-hooks", "names an invalid hook '" + hook + "'");
-        }
       }
       if (retryAttempts != null || retryInitial != null || retryMax != null) {
         try {
@@ -672,13 +742,13 @@ public final class Mailbox {
         retryInitial = null;
         retryMax = null;
       }
-      return new Mailbox(this, pattern);
+      return new Mailbox(this);
     }
 
     private void checkText(String field, String value) {
       try {
         Addresses.checkHeaderText(value, field);
-      } catch (IllegalArgumentException e) {
+      } catch (InvalidEmailException e) {
         throw fail(field, "is invalid: " + e.getMessage());
       }
     }

@@ -28,7 +28,6 @@ public class MailboxConfigException extends MailException {
   }
 
   static MailboxConfigException of(String mailboxId, String field, String problem) {
-    String where = mailboxId == null ? "" : "mailbox '" + mailboxId + "': ";
-    return new MailboxConfigException(mailboxId, field, where + field + " " + problem);
+    return new MailboxConfigException(mailboxId, field, mailboxPrefix(mailboxId) + field + " " + problem);
   }
 }

@@ -5,6 +5,6 @@ public class MailboxDisabledException extends MailException {
   private static final long serialVersionUID = 1L;
 
   public MailboxDisabledException(String mailboxId) {
-    super(mailboxId, "mailbox '" + mailboxId + "' is disabled: nothing was sent");
+    super(mailboxId, mailboxLabel(mailboxId) + " is disabled: nothing was sent");
   }
 }

@@ -1,6 +1,7 @@
 package org.outmail;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -10,20 +11,12 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.outmail.oauth.AccessTokenProvider;
 import org.outmail.oauth.AccessTokens;
 import org.outmail.oauth.TokenStore;
 import org.outmail.spi.SettingValues;
 import org.outmail.spi.TransportContext;
 import org.outmail.spi.TransportProvider;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The grid of configured mailboxes and the way to send through them: {@code
@@ -35,23 +28,21 @@ import org.slf4j.LoggerFactory;
  * to close pooled connections and the async executor.
  */
 public final class MailboxRegistry implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(MailboxRegistry.class);
-
   private final List<Mailbox> mailboxes;
   private final Map<String, Mailbox> byId;
   private final Map<String, OutgoingMailer> mailers;
   private final String defaultId;
-  private final ExecutorService executor;
+  private final AsyncSends async;
 
   private MailboxRegistry(List<Mailbox> mailboxes, Map<String, OutgoingMailer> mailers, String defaultId,
-      ExecutorService executor) {
+      AsyncSends async) {
     this.mailboxes = List.copyOf(mailboxes);
     Map<String, Mailbox> index = new LinkedHashMap<>();
     mailboxes.forEach(m -> index.put(m.id(), m));
     this.byId = index;
     this.mailers = mailers;
     this.defaultId = defaultId;
-    this.executor = executor;
+    this.async = async;
   }
 
   public static Builder builder() {
@@ -122,7 +113,7 @@ public final class MailboxRegistry implements AutoCloseable {
   public OutgoingMailer outgoing(String id) {
     Mailbox m = mailbox(id);
     if (m.type() != MailboxType.OUT) {
-      throw new MailboxConfigException(id, "type", "mailbox '" + id + "' is an IN mailbox and cannot send");
+      throw new MailboxConfigException(id, "type", MailException.mailboxLabel(id) + " is an IN mailbox and cannot send");
     }
     return mailers.get(id);
   }
@@ -138,19 +129,23 @@ public final class MailboxRegistry implements AutoCloseable {
     return outgoing(mailboxIdOrNull.strip());
   }
 
-  /** Stops the async executor (letting queued sends finish for a few seconds) and closes every transport. */
+  /**
+   * Stops the asynchronous sends and closes every transport. When it returns, every future {@link
+   * OutgoingMailer#sendAsync} handed out is complete:
+   *
+   * <ul>
+   *   <li>a send still queued is not started; its future fails with a {@link MailException} {@code
+   *       mailbox 'id': not sent, the registry was closed before the send started};
+   *   <li>a send in flight gets up to the {@link Builder#closeTimeout close timeout} (10 s unless
+   *       set) to finish, and is then interrupted; one that still does not stop has its future
+   *       failed with a {@link TransportException} whose outcome is unknown.
+   * </ul>
+   *
+   * <p>Later sends fail with "the registry is closed". Closing again does nothing more.
+   */
   @Override
   public void close() {
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.warn("queued asynchronous sends did not finish within 10 s; interrupting them");
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    async.close();
     mailers.values().forEach(OutgoingMailer::close);
   }
 
@@ -159,48 +154,87 @@ public final class MailboxRegistry implements AutoCloseable {
     return "MailboxRegistry{mailboxes=" + byId.keySet() + ", default=" + defaultId + "}";
   }
 
-  /** Builds a {@link MailboxRegistry}; {@link #build()} checks every rule across the mailboxes. */
+  /**
+   * Builds a {@link MailboxRegistry}; {@link #build()} checks every rule across the mailboxes.
+   *
+   * <p>Each method checks its argument at once: a mailbox whose id was given before, a second hook
+   * of the same name and a bad number throw {@link MailboxConfigException}; a {@code null}
+   * argument throws {@link NullPointerException} naming the parameter. The settings of one value
+   * ({@link #recipientDirectory}, {@link #tokenStore}, {@link #asyncThreads}, {@link
+   * #asyncQueueCapacity}, {@link #closeTimeout}) are refused when set a second time; the methods
+   * that add (mailboxes, hooks, providers) add.
+   */
   public static final class Builder {
+    static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
     private final List<Mailbox> mailboxes = new ArrayList<>();
+    private final Map<String, Mailbox> mailboxIds = new LinkedHashMap<>();
     private final Map<String, PostSendHook> hooks = new LinkedHashMap<>();
     private final List<TransportProvider> transportProviders = new ArrayList<>();
     private final List<AccessTokenProvider> tokenProviders = new ArrayList<>();
     private RecipientDirectory directory;
     private TokenStore tokenStore;
-    private int asyncThreads = 4;
-    private int asyncQueueCapacity = 10_000;
+    private TokenStore loadedTokenStore;
+    private Integer asyncThreads;
+    private Integer asyncQueueCapacity;
+    private Duration closeTimeout;
 
     private Builder() {}
 
+    /**
+     * Adds a mailbox after those given before.
+     *
+     * @throws MailboxConfigException if a mailbox with the same id was given before
+     */
     public Builder mailbox(Mailbox mailbox) {
-      mailboxes.add(Objects.requireNonNull(mailbox, "mailbox == null"));
+      Objects.requireNonNull(mailbox, "mailbox == null");
+      if (mailboxIds.putIfAbsent(mailbox.id(), mailbox) != null) {
+        throw new MailboxConfigException(mailbox.id(), "id", "two mailboxes have the id '" + mailbox.id() + "'");
+      }
+      mailboxes.add(mailbox);
       return this;
     }
 
+    /** Adds mailboxes, in order, as {@link #mailbox(Mailbox)} does. */
     public Builder mailboxes(Collection<Mailbox> mailboxes) {
+      Objects.requireNonNull(mailboxes, "mailboxes == null");
       mailboxes.forEach(this::mailbox);
       return this;
     }
 
-    /** Adds the mailboxes (and the token store, if set) of a properties file. */
+    /**
+     * Adds the mailboxes of a properties file, and its token store unless {@link #tokenStore} is
+     * set (which wins, whichever is called first).
+     *
+     * @throws MailboxConfigException naming the key that is wrong, or a mailbox id given before
+     */
     public Builder load(Path propertiesFile) {
-      return apply(ConfigLoader.fromFile(propertiesFile));
+      return apply(ConfigLoader.fromFile(Objects.requireNonNull(propertiesFile, "propertiesFile == null")));
     }
 
-    /** Adds the mailboxes (and the token store, if set) of properties already read. */
+    /** Like {@link #load(Path)}, from properties already read. */
     public Builder load(Properties properties) {
-      return apply(ConfigLoader.fromProperties(properties, System::getenv));
+      return apply(ConfigLoader.fromProperties(Objects.requireNonNull(properties, "properties == null"), System::getenv));
     }
 
     Builder apply(ConfigLoader.Config config) {
       mailboxes(config.mailboxes());
-      if (config.tokenStore() != null && tokenStore == null) {
-        tokenStore = config.tokenStore();
+      if (config.tokenStore() != null) {
+        if (loadedTokenStore != null) {
+          throw new MailboxConfigException(null, "outmail.token-store.file",
+              "outmail.token-store.file: two loaded configurations set a token store");
+        }
+        loadedTokenStore = config.tokenStore();
       }
       return this;
     }
 
-    /** Adds a post-send hook besides those found by {@link ServiceLoader}; it wins over one of the same name. */
+    /**
+     * Adds a post-send hook besides those found by {@link ServiceLoader}; it wins over one of the
+     * same name found there.
+     *
+     * @throws MailboxConfigException if a hook of the same name was added before
+     */
     public Builder hook(PostSendHook hook) {
       Objects.requireNonNull(hook, "hook == null");
       String name = Objects.requireNonNull(hook.name(), "hook.name() == null");
@@ -210,45 +244,100 @@ public final class MailboxRegistry implements AutoCloseable {
       return this;
     }
 
-    /** The host's user directory, required when a mailbox sends to registered users only. */
+    /**
+     * The host's user directory, required when a mailbox sends to registered users only.
+     *
+     * @throws MailboxConfigException if a directory was set before
+     */
     public Builder recipientDirectory(RecipientDirectory directory) {
-      this.directory = Objects.requireNonNull(directory, "directory == null");
+      Objects.requireNonNull(directory, "directory == null");
+      if (this.directory != null) {
+        throw new MailboxConfigException(null, "recipientDirectory", "recipientDirectory was already set");
+      }
+      this.directory = directory;
       return this;
     }
 
-    /** Adds a transport provider besides those found by {@link ServiceLoader}; it wins over one of the same protocol. */
+    /**
+     * Adds a transport provider besides those found by {@link ServiceLoader}; it wins over one of
+     * the same protocol found there, and a later one added here wins over an earlier one.
+     */
     public Builder transportProvider(TransportProvider provider) {
       transportProviders.add(Objects.requireNonNull(provider, "provider == null"));
       return this;
     }
 
-    /** Adds an access token provider, asked before those found by {@link ServiceLoader}. */
+    /** Adds an access token provider, asked after those added before and before those found by {@link ServiceLoader}. */
     public Builder accessTokenProvider(AccessTokenProvider provider) {
       tokenProviders.add(Objects.requireNonNull(provider, "provider == null"));
       return this;
     }
 
-    /** Where rotated refresh tokens are kept; in memory unless set (or set in the properties file). */
+    /**
+     * Where rotated refresh tokens are kept; in memory unless set here or in a loaded properties
+     * file. Set here, it wins over the file's.
+     *
+     * @throws MailboxConfigException if a token store was set here before
+     */
     public Builder tokenStore(TokenStore store) {
-      this.tokenStore = Objects.requireNonNull(store, "store == null");
+      Objects.requireNonNull(store, "store == null");
+      if (this.tokenStore != null) {
+        throw new MailboxConfigException(null, "tokenStore", "tokenStore was already set to " + this.tokenStore);
+      }
+      this.tokenStore = store;
       return this;
     }
 
-    /** Threads that run {@link OutgoingMailer#sendAsync}; default 4. */
+    /**
+     * Threads that run {@link OutgoingMailer#sendAsync}; default 4.
+     *
+     * @throws MailboxConfigException unless at least 1, or if set before
+     */
     public Builder asyncThreads(int threads) {
       if (threads < 1) {
-        throw new IllegalArgumentException("asyncThreads must be at least 1, was " + threads);
+        throw new MailboxConfigException(null, "asyncThreads", "asyncThreads must be at least 1, was " + threads);
+      }
+      if (asyncThreads != null) {
+        throw new MailboxConfigException(null, "asyncThreads", "asyncThreads was already set to " + asyncThreads);
       }
       this.asyncThreads = threads;
       return this;
     }
 
-    /** Sends that may wait for an async thread; more are refused. Default 10,000. */
+    /**
+     * Sends that may wait for an async thread; more are refused. Default 10,000.
+     *
+     * @throws MailboxConfigException unless at least 1, or if set before
+     */
     public Builder asyncQueueCapacity(int capacity) {
       if (capacity < 1) {
-        throw new IllegalArgumentException("asyncQueueCapacity must be at least 1, was " + capacity);
+        throw new MailboxConfigException(null, "asyncQueueCapacity",
+            "asyncQueueCapacity must be at least 1, was " + capacity);
+      }
+      if (asyncQueueCapacity != null) {
+        throw new MailboxConfigException(null, "asyncQueueCapacity",
+            "asyncQueueCapacity was already set to " + asyncQueueCapacity);
       }
       this.asyncQueueCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * How long {@link MailboxRegistry#close()} waits for asynchronous sends in flight before it
+     * interrupts them; default 10 s. Zero interrupts them at once. Sends still queued never wait:
+     * they fail when the registry closes.
+     *
+     * @throws MailboxConfigException if negative, or if set before
+     */
+    public Builder closeTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout == null");
+      if (timeout.isNegative()) {
+        throw new MailboxConfigException(null, "closeTimeout", "closeTimeout must not be negative, was " + timeout);
+      }
+      if (closeTimeout != null) {
+        throw new MailboxConfigException(null, "closeTimeout", "closeTimeout was already set to " + closeTimeout);
+      }
+      this.closeTimeout = timeout;
       return this;
     }
 
@@ -264,9 +353,7 @@ public final class MailboxRegistry implements AutoCloseable {
       Map<String, Mailbox> byId = new LinkedHashMap<>();
       String defaultId = null;
       for (Mailbox m : mailboxes) {
-        if (byId.putIfAbsent(m.id(), m) != null) {
-          throw new MailboxConfigException(m.id(), "id", "two mailboxes have the id '" + m.id() + "'");
-        }
+        byId.put(m.id(), m);
         if (m.defaultOutgoing()) {
           if (m.type() != MailboxType.OUT) {
             throw MailboxConfigException.of(m.id(), "default-outgoing", "is set on an IN mailbox; the default must be an OUT mailbox");
@@ -279,9 +366,12 @@ public final class MailboxRegistry implements AutoCloseable {
         }
       }
       List<AccessTokenProvider> tokenSources = new ArrayList<>(tokenProviders);
-      TransportContext context = TransportContext.of(
-          AccessTokens.standardWith(tokenSources, tokenStore == null ? TokenStore.inMemory() : tokenStore));
-      ExecutorService executor = executor();
+      TokenStore store = tokenStore != null ? tokenStore
+          : loadedTokenStore != null ? loadedTokenStore : TokenStore.inMemory();
+      TransportContext context = TransportContext.of(AccessTokens.standardWith(tokenSources, store));
+      AsyncSends async = new AsyncSends(asyncThreads == null ? 4 : asyncThreads,
+          asyncQueueCapacity == null ? 10_000 : asyncQueueCapacity,
+          closeTimeout == null ? DEFAULT_CLOSE_TIMEOUT : closeTimeout);
       Map<String, OutgoingMailer> mailers = new LinkedHashMap<>();
       try {
         for (Mailbox m : mailboxes) {
@@ -290,7 +380,7 @@ public final class MailboxRegistry implements AutoCloseable {
           }
           TransportProvider provider = providers.get(m.protocol());
           if (provider == null) {
-            throw new MailboxConfigException(m.id(), "protocol", "mailbox '" + m.id() + "': no transport for protocol '"
+            throw new MailboxConfigException(m.id(), "protocol", MailException.mailboxPrefix(m.id()) + "no transport for protocol '"
                 + m.protocol() + "'; transports found: " + providers.keySet()
                 + " (add the outmail-transport-" + m.protocol() + " jar to the classpath)");
           }
@@ -300,8 +390,8 @@ public final class MailboxRegistry implements AutoCloseable {
           for (String name : m.postSendHooks()) {
             PostSendHook hook = allHooks.get(name);
             if (hook == null) {
-              throw new MailboxConfigException(m.id(), "post-send-hooks", "mailbox '" + m.id()
-                  + "': post-send hook '" + name + "' is unknown; hooks found: " + allHooks.keySet());
+              throw new MailboxConfigException(m.id(), "post-send-hooks", MailException.mailboxPrefix(m.id())
+                  + "post-send hook '" + name + "' is unknown; hooks found: " + allHooks.keySet());
             }
             mailboxHooks.add(hook);
           }
@@ -309,13 +399,13 @@ public final class MailboxRegistry implements AutoCloseable {
             throw MailboxConfigException.of(m.id(), "allowed-emails",
                 "is REGISTERED_ONLY but the registry has no recipient directory (Builder.recipientDirectory)");
           }
-          mailers.put(m.id(), new OutgoingMailer(m, provider, context, directory, mailboxHooks, executor));
+          mailers.put(m.id(), new OutgoingMailer(m, provider, context, directory, mailboxHooks, async));
         }
       } catch (RuntimeException e) {
-        executor.shutdownNow();
+        async.close();
         throw e;
       }
-      return new MailboxRegistry(mailboxes, mailers, defaultId, executor);
+      return new MailboxRegistry(mailboxes, mailers, defaultId, async);
     }
 
     /** Every transport setting of the mailbox belongs to its protocol and is valid there. */
@@ -348,19 +438,6 @@ public final class MailboxRegistry implements AutoCloseable {
       }
       all.putAll(hooks);
       return all;
-    }
-
-    private ExecutorService executor() {
-      AtomicInteger n = new AtomicInteger();
-      ThreadFactory threads = r -> {
-        Thread t = new Thread(r, "outmail-send-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      };
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(asyncThreads, asyncThreads, 30, TimeUnit.SECONDS,
-          new ArrayBlockingQueue<>(asyncQueueCapacity), threads, new ThreadPoolExecutor.AbortPolicy());
-      pool.allowCoreThreadTimeOut(true);
-      return pool;
     }
   }
 }

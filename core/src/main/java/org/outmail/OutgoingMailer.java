@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import org.outmail.spi.MailTransport;
 import org.outmail.spi.OutgoingMessage;
 import org.outmail.spi.TransportContext;
@@ -33,13 +31,13 @@ public final class OutgoingMailer {
   private final MessageFactory messages;
   private final Retrier retrier;
   private final HookRunner hooks;
-  private final ExecutorService executor;
+  private final AsyncSends async;
   private final Object lock = new Object();
   private volatile MailTransport transport;
   private volatile boolean closed;
 
   OutgoingMailer(Mailbox mailbox, TransportProvider provider, TransportContext context,
-      RecipientDirectory directory, List<PostSendHook> hooks, ExecutorService executor) {
+      RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async) {
     this.mailbox = mailbox;
     this.provider = provider;
     this.context = context;
@@ -47,7 +45,7 @@ public final class OutgoingMailer {
     this.messages = new MessageFactory(mailbox, Clock.systemDefaultZone());
     this.retrier = new Retrier(mailbox.id(), mailbox.retryPolicy());
     this.hooks = new HookRunner(hooks);
-    this.executor = executor;
+    this.async = async;
   }
 
   /** The mailbox this mailer sends through. */
@@ -85,16 +83,16 @@ public final class OutgoingMailer {
    * Sends the email on the registry's bounded executor. The future fails with the exception {@link
    * #send} would throw, or with a {@link MailException} when the executor's queue is full or the
    * registry is closed.
+   *
+   * <p>Every future completes, also when the registry is closed: a send still queued then fails
+   * with a {@link MailException} ({@code mailbox 'id': not sent, the registry was closed before the
+   * send started}); a send in flight gets up to the registry's {@link
+   * MailboxRegistry.Builder#closeTimeout close timeout} to finish, is then interrupted, and if it
+   * still does not stop fails with a {@link TransportException} whose outcome is unknown.
    */
   public CompletableFuture<SendResult> sendAsync(Email email) {
     Objects.requireNonNull(email, "email == null");
-    try {
-      return CompletableFuture.supplyAsync(() -> send(email), executor);
-    } catch (RejectedExecutionException e) {
-      String why = executor.isShutdown() ? "the registry is closed" : "too many sends are queued";
-      return CompletableFuture.failedFuture(
-          new MailException(mailbox.id(), "mailbox '" + mailbox.id() + "': not sent, " + why, e));
-    }
+    return async.submit(mailbox.id(), () -> send(email));
   }
 
   /**
@@ -109,7 +107,7 @@ public final class OutgoingMailer {
       return CheckResult.failed("config", e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
     } catch (RuntimeException e) {
       LOG.warn("mailbox '{}': check failed unexpectedly", mailbox.id(), e);
-      return CheckResult.failed("internal", "mailbox '" + mailbox.id() + "': check failed: " + e,
+      return CheckResult.failed("internal", MailException.mailboxPrefix(mailbox.id()) + "check failed: " + e,
           Duration.ofNanos(System.nanoTime() - start));
     }
   }
@@ -119,7 +117,7 @@ public final class OutgoingMailer {
     if (t == null) {
       synchronized (lock) {
         if (closed) {
-          throw new MailException(mailbox.id(), "mailbox '" + mailbox.id() + "': the registry is closed");
+          throw new MailException(mailbox.id(), MailException.mailboxPrefix(mailbox.id()) + "the registry is closed");
         }
         t = transport;
         if (t == null) {

@@ -14,7 +14,7 @@ public class RecipientsBlockedException extends MailException {
   private final Map<String, BlockReason> blocked;
 
   public RecipientsBlockedException(String mailboxId, Map<String, BlockReason> blocked) {
-    super(mailboxId, "mailbox '" + mailboxId + "': every recipient was blocked, nothing was sent: " + blocked);
+    super(mailboxId, mailboxPrefix(mailboxId) + "every recipient was blocked, nothing was sent: " + blocked);
     this.blocked = Collections.unmodifiableMap(new LinkedHashMap<>(blocked));
   }
 

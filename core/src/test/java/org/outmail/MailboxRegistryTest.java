@@ -246,4 +246,43 @@ class MailboxRegistryTest {
     assertThatThrownBy(() -> MailboxRegistry.builder().hook(mine).hook(mine))
         .hasMessage("two hooks are named 'counting'");
   }
+
+  @Test
+  void aDuplicateMailboxIdFailsAtOnceNamingIt() {
+    MailboxRegistry.Builder b = MailboxRegistry.builder().mailbox(out("a").build());
+    assertThatThrownBy(() -> b.mailbox(out("a").name("Another").build()))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> {
+          assertThat(e.mailboxId()).isEqualTo("a");
+          assertThat(e.field()).isEqualTo("id");
+        })
+        .hasMessage("two mailboxes have the id 'a'");
+  }
+
+  @Test
+  void asyncSettingsAreCheckedInTheSetterAsConfigErrors() {
+    assertThatThrownBy(() -> MailboxRegistry.builder().asyncThreads(0))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("asyncThreads must be at least 1, was 0");
+    assertThatThrownBy(() -> MailboxRegistry.builder().asyncQueueCapacity(-5))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("asyncQueueCapacity must be at least 1, was -5");
+    assertThatThrownBy(() -> MailboxRegistry.builder().asyncThreads(2).asyncThreads(3))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("asyncThreads was already set to 2");
+    assertThatThrownBy(() -> MailboxRegistry.builder().asyncQueueCapacity(2).asyncQueueCapacity(3))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("asyncQueueCapacity was already set to 2");
+  }
+
+  @Test
+  void recipientDirectoryAndTokenStoreAreRefusedWhenSetTwice() {
+    RecipientDirectory everyone = address -> true;
+    assertThatThrownBy(() -> MailboxRegistry.builder().recipientDirectory(everyone).recipientDirectory(everyone))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("recipientDirectory was already set");
+    org.outmail.oauth.TokenStore store = org.outmail.oauth.TokenStore.inMemory();
+    assertThatThrownBy(() -> MailboxRegistry.builder().tokenStore(store).tokenStore(store))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageStartingWith("tokenStore was already set to ");
+  }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Timeout;
 import org.outmail.spi.OutgoingMessage;
 import org.outmail.spi.TransportReceipt;
 import org.outmail.testing.CountingHook;
-import org.outmail.testing.RecordingTransportProvider;
 import org.outmail.testing.RecordingTransportProvider.Recorder;
+import org.outmail.testing.RecordingTransportProvider;
 
 @Timeout(30)
 class SendPipelineTest {
@@ -238,6 +238,27 @@ class SendPipelineTest {
     assertThat(calls).containsExactly("after ran");
     assertThat(recorder.attempts).hasSize(1);
     assertThat(r.acceptedRecipients()).containsExactly("alice@example.org");
+  }
+
+  @Test
+  void hookInterruptedLeavesTheThreadsInterruptFlagSet() {
+    List<String> calls = new ArrayList<>();
+    PostSendHook waiting = hook("waiting", s -> { throw new InterruptedException("shutting down"); });
+    PostSendHook after = hook("after", s -> calls.add("after ran"));
+    try {
+      SendResult r = registry(desk().postSendHooks("waiting", "after"), waiting, after).defaultOutgoing()
+          .send(Email.builder().to("alice@example.org").subject("s").text("b").build());
+
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      assertThat(r.hookFailures()).singleElement().satisfies(f -> {
+        assertThat(f.hook()).isEqualTo("waiting");
+        assertThat(f.message()).isEqualTo("java.lang.InterruptedException: shutting down");
+      });
+      assertThat(calls).containsExactly("after ran");
+      assertThat(recorder.attempts).hasSize(1);
+    } finally {
+      Thread.interrupted();
+    }
   }
 
   @Test

@@ -20,6 +20,7 @@ import org.outmail.Setting;
  */
 public final class OAuthClient {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]+");
   static final URI GOOGLE_TOKEN_ENDPOINT = URI.create("https://oauth2.googleapis.com/token");
   static final URI GOOGLE_AUTHORIZE_ENDPOINT = URI.create("https://accounts.google.com/o/oauth2/v2/auth");
 
@@ -119,7 +120,14 @@ public final class OAuthClient {
         + ", clientSecret=" + (clientSecret == null ? "none" : "****") + ", tokenEndpoint=" + tokenEndpoint + "}";
   }
 
-  /** Builds an {@link OAuthClient}; {@link #build()} throws {@link MailboxConfigException} naming the field. */
+  /**
+   * Builds an {@link OAuthClient}. Each setter checks its argument at once and throws {@link
+   * MailboxConfigException} naming the client and the field; a {@code null} argument throws {@link
+   * NullPointerException} naming the parameter. {@link #build()} checks what depends on the
+   * provider and the grant.
+   *
+   * <p>Called again, a setter of one value replaces the earlier value; {@link #scopes} adds.
+   */
   public static final class Builder {
     private final String name;
     private OAuthProvider provider = OAuthProvider.GENERIC;
@@ -142,61 +150,118 @@ public final class OAuthClient {
       this.name = name;
     }
 
+    /** MICROSOFT, GOOGLE or GENERIC (the default); replaces one set before. */
     public Builder provider(OAuthProvider provider) {
       this.provider = Objects.requireNonNull(provider, "provider == null");
       return this;
     }
 
+    /** CLIENT_CREDENTIALS (the default) or REFRESH_TOKEN; replaces one set before. */
     public Builder grant(OAuthGrant grant) {
       this.grant = Objects.requireNonNull(grant, "grant == null");
       return this;
     }
 
+    /**
+     * The Microsoft tenant (id or domain); replaces one set before.
+     *
+     * @throws MailboxConfigException unless letters, digits, '.', '_' or '-'
+     */
     public Builder tenant(String tenant) {
-      this.tenant = Objects.requireNonNull(tenant, "tenant == null");
+      Objects.requireNonNull(tenant, "tenant == null");
+      if (!TENANT.matcher(tenant).matches()) {
+        throw fail("tenant", "must be a tenant id or domain (letters, digits, '.', '_' or '-'), was '"
+            + tenant.replaceAll("\\p{Cntrl}", "?") + "'");
+      }
+      this.tenant = tenant;
       return this;
     }
 
+    /**
+     * The application (client) id; replaces one set before.
+     *
+     * @throws MailboxConfigException if blank or holding whitespace or a control character
+     */
     public Builder clientId(String clientId) {
-      this.clientId = Objects.requireNonNull(clientId, "clientId == null");
+      Objects.requireNonNull(clientId, "clientId == null");
+      if (clientId.isBlank()) {
+        throw fail("client-id", "must not be blank");
+      }
+      if (clientId.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        throw fail("client-id", "must not contain whitespace or control characters");
+      }
+      this.clientId = clientId;
       return this;
     }
 
+    /** The client secret; replaces one set before. */
     public Builder clientSecret(Secret clientSecret) {
       this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret == null");
       return this;
     }
 
+    /** The refresh token obtained once, for the REFRESH_TOKEN grant; replaces one set before. */
     public Builder refreshToken(Secret refreshToken) {
       this.refreshToken = Objects.requireNonNull(refreshToken, "refreshToken == null");
       return this;
     }
 
-    /** Adds scopes; without any, the transport asks for its service's default. */
+    /**
+     * Adds scopes after those given before; a scope given again is kept once. Without any, the
+     * transport asks for its service's default.
+     *
+     * @throws MailboxConfigException for a blank scope or one with whitespace (none is added then)
+     */
     public Builder scopes(String... scopes) {
+      Objects.requireNonNull(scopes, "scopes == null");
       for (String scope : scopes) {
         Objects.requireNonNull(scope, "scope == null");
         if (scope.isBlank() || scope.chars().anyMatch(Character::isWhitespace)) {
           throw fail("scopes", "must not be blank or contain whitespace: '" + scope + "'");
         }
-        this.scopes.add(scope);
+      }
+      for (String scope : scopes) {
+        if (!this.scopes.contains(scope)) {
+          this.scopes.add(scope);
+        }
       }
       return this;
     }
 
-    /** The Microsoft authority, e.g. {@code https://login.microsoftonline.com/contoso.onmicrosoft.com/}. */
+    /**
+     * The Microsoft authority, e.g. {@code https://login.microsoftonline.com/contoso.onmicrosoft.com/},
+     * instead of the tenant; replaces one set before.
+     *
+     * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
+     */
     public Builder authority(URI authority) {
-      this.authority = Objects.requireNonNull(authority, "authority == null");
+      Objects.requireNonNull(authority, "authority == null");
+      checkUri("authority", authority);
+      this.authority = authority;
       return this;
     }
 
+    /**
+     * The token endpoint, instead of the provider's; required for GENERIC. Replaces one set before.
+     *
+     * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
+     */
     public Builder tokenEndpoint(URI tokenEndpoint) {
-      this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint == null");
+      Objects.requireNonNull(tokenEndpoint, "tokenEndpoint == null");
+      checkUri("token-endpoint", tokenEndpoint);
+      this.tokenEndpoint = tokenEndpoint;
       return this;
     }
 
+    /**
+     * The authorization endpoint, instead of the provider's; replaces one set before.
+     *
+     * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
+     */
     public Builder authorizeEndpoint(URI authorizeEndpoint) {
-      this.authorizeEndpoint = Objects.requireNonNull(authorizeEndpoint, "authorizeEndpoint == null");
+      Objects.requireNonNull(authorizeEndpoint, "authorizeEndpoint == null");
+      checkUri("authorize-endpoint", authorizeEndpoint);
+      this.authorizeEndpoint = authorizeEndpoint;
       return this;
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.Setting;
@@ -97,6 +98,6 @@ public final class SettingValues {
 
   private MailboxConfigException fail(String name, String problem) {
     String key = protocol + "." + name;
-    return new MailboxConfigException(mailboxId, key, "mailbox '" + mailboxId + "': " + key + " " + problem);
+    return new MailboxConfigException(mailboxId, key, MailException.mailboxPrefix(mailboxId) + key + " " + problem);
   }
 }

@@ -15,6 +15,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.Secret;
@@ -50,7 +51,7 @@ public final class Tls {
       return context;
     } catch (GeneralSecurityException e) {
       throw new MailboxConfigException(mailbox.id(), "trust-store",
-          "mailbox '" + mailbox.id() + "': cannot set up TLS: " + e.getMessage(), e);
+          MailException.mailboxPrefix(mailbox.id()) + "cannot set up TLS: " + e.getMessage(), e);
     }
   }
 
@@ -123,6 +124,6 @@ public final class Tls {
 
   private static MailboxConfigException fail(Mailbox mailbox, Path path, String problem, Exception cause) {
     return new MailboxConfigException(mailbox.id(), "trust-store",
-        "mailbox '" + mailbox.id() + "': trust-store " + path + " " + problem, cause);
+        MailException.mailboxPrefix(mailbox.id()) + "trust-store " + path + " " + problem, cause);
   }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.outmail.BlockReason;
 import org.outmail.Email;
 import org.outmail.HookFailure;
+import org.outmail.InvalidEmailException;
 import org.outmail.MailboxRegistry;
 import org.outmail.OutgoingMailer;
 import org.outmail.SendResult;
@@ -95,7 +96,7 @@ final class SendCommand implements Callable<Integer> {
         b.attach(file.getFileName().toString(), contentType(file), file);
       }
       return b.build();
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidEmailException e) {
       throw usage(e.getMessage());
     }
   }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.outmail.Attachment;
+import org.outmail.MailException;
 import org.outmail.TransportException;
 import org.outmail.spi.OutgoingMessage;
 import org.slf4j.Logger;
@@ -74,7 +75,7 @@ final class DraftSender {
       throw GraphErrors.toTransportException(mailboxId, "create draft", e, false);
     }
     if (draft == null || draft.getId() == null) {
-      throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': Graph create draft returned no message id")
+      throw TransportException.builder(mailboxId, MailException.mailboxPrefix(mailboxId) + "Graph create draft returned no message id")
           .transientFailure(true).build();
     }
     MessageItemRequestBuilder item = user.messages().byMessageId(draft.getId());
@@ -115,23 +116,23 @@ final class DraftSender {
         () -> item.attachments().createUploadSession().post(body));
     String url = session == null ? null : session.getUploadUrl();
     if (url == null || !(url.startsWith("https://") || GraphEndpoint.plainHttpAllowed(URI.create(url)))) {
-      throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': Graph gave no usable upload URL for "
+      throw TransportException.builder(mailboxId, MailException.mailboxPrefix(mailboxId) + "Graph gave no usable upload URL for "
           + a.filename()).build();
     }
     try {
       uploader.upload(url, a, size);
     } catch (ChunkUploader.UploadException e) {
       boolean throttled = e.status == 429 || (e.status == 503 && e.retryAfter != null);
-      throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': uploading " + a.filename() + " failed: "
+      throw TransportException.builder(mailboxId, MailException.mailboxPrefix(mailboxId) + "uploading " + a.filename() + " failed: "
               + e.getMessage())
           .replyCode(e.status).serverReply(e.getMessage())
           .retryAfter(e.retryAfter == null ? null : GraphErrors.parseRetryAfter(e.retryAfter))
           .transientFailure(throttled || e.status >= 500).cause(e).build();
     } catch (NoSuchFileException | EOFException e) {
-      throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': cannot read attachment " + a.filename()
+      throw TransportException.builder(mailboxId, MailException.mailboxPrefix(mailboxId) + "cannot read attachment " + a.filename()
           + ": " + e).cause(e).build();
     } catch (IOException e) {
-      throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': uploading " + a.filename() + " failed: "
+      throw TransportException.builder(mailboxId, MailException.mailboxPrefix(mailboxId) + "uploading " + a.filename() + " failed: "
           + e).transientFailure(true).cause(e).build();
     }
   }
@@ -154,9 +155,9 @@ final class DraftSender {
 
   private static long size(OutgoingMessage m, Attachment a) {
     long size = a.size().orElseThrow(() -> TransportException.builder(m.mailbox().id(),
-        "mailbox '" + m.mailbox().id() + "': cannot read the size of attachment " + a.filename()).build());
+        MailException.mailboxPrefix(m.mailbox().id()) + "cannot read the size of attachment " + a.filename()).build());
     if (size > MAX_ATTACHMENT) {
-      throw TransportException.builder(m.mailbox().id(), "mailbox '" + m.mailbox().id() + "': attachment " + a.filename()
+      throw TransportException.builder(m.mailbox().id(), MailException.mailboxPrefix(m.mailbox().id()) + "attachment " + a.filename()
           + " has " + size + " bytes; Microsoft Graph accepts attachments up to 150 MB").build();
     }
     return size;

@@ -15,6 +15,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.outmail.MailException;
 import org.outmail.TransportException;
 import org.outmail.oauth.OAuthException;
 
@@ -65,7 +66,7 @@ final class GraphErrors {
     if (oauth != null) {
       throw oauth;
     }
-    String prefix = "mailbox '" + mailboxId + "': Graph " + what + " failed: ";
+    String prefix = MailException.mailboxPrefix(mailboxId) + "Graph " + what + " failed: ";
     Failure f = failure(t);
     if (f != null) {
       int s = f.status();

@@ -47,7 +47,7 @@ final class MessageMapper {
     }
     for (String name : m.headers().keySet()) {
       if (!name.regionMatches(true, 0, "X-", 0, 2) || name.length() < 3) {
-        throw new MailException(m.mailbox().id(), "mailbox '" + m.mailbox().id() + "': header '" + name
+        throw new MailException(m.mailbox().id(), MailException.mailboxPrefix(m.mailbox().id()) + "header '" + name
             + "' cannot be sent through Microsoft Graph, which accepts only custom headers whose names start with X-");
       }
     }

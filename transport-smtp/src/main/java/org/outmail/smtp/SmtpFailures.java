@@ -20,6 +20,7 @@ import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.util.MailConnectException;
 import org.outmail.Encryption;
+import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.TransportException;
 import org.outmail.oauth.OAuthException;
@@ -221,7 +222,7 @@ final class SmtpFailures {
 
   private TransportException exception(String message, boolean transientFailure, boolean unknown, int code,
       String reply, Map<String, String> rejected, Exception cause) {
-    return TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': " + message)
+    return TransportException.builder(mailbox.id(), MailException.mailboxPrefix(mailbox.id()) + message)
         .transientFailure(transientFailure)
         .outcomeUnknown(unknown)
         .replyCode(code)

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.outmail.CheckResult;
+import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.TransportException;
 import org.outmail.oauth.OAuthException;
@@ -71,7 +72,7 @@ final class SmtpTransport implements MailTransport {
   @Override
   public TransportReceipt send(OutgoingMessage message) {
     if (closed) {
-      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': the transport is closed").build();
+      throw TransportException.builder(mailbox.id(), MailException.mailboxPrefix(mailbox.id()) + "the transport is closed").build();
     }
     MimeBuilder.Prepared prepared = retained.remove(message);
     if (prepared == null) {
@@ -101,10 +102,10 @@ final class SmtpTransport implements MailTransport {
       throw failures.connectException(e, opening[0]);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': interrupted while waiting for a connection")
+      throw TransportException.builder(mailbox.id(), MailException.mailboxPrefix(mailbox.id()) + "interrupted while waiting for a connection")
           .transientFailure(true).cause(e).build();
     } catch (IllegalStateException e) {
-      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': the transport is closed").build();
+      throw TransportException.builder(mailbox.id(), MailException.mailboxPrefix(mailbox.id()) + "the transport is closed").build();
     }
     boolean replaced = false;
     while (true) {
@@ -148,7 +149,7 @@ final class SmtpTransport implements MailTransport {
     try {
       return mime.build(m);
     } catch (MessagingException e) {
-      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': cannot build the MIME message: "
+      throw TransportException.builder(mailbox.id(), MailException.mailboxPrefix(mailbox.id()) + "cannot build the MIME message: "
           + SmtpFailures.oneLine(e.getMessage())).cause(e).build();
     }
   }

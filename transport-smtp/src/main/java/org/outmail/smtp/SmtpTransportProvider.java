@@ -3,6 +3,7 @@ package org.outmail.smtp;
 import java.util.List;
 import java.util.Objects;
 import org.outmail.Encryption;
+import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.Setting;
@@ -80,7 +81,7 @@ public final class SmtpTransportProvider implements TransportProvider {
   }
 
   private static MailboxConfigException fail(String id, String field, String problem) {
-    return new MailboxConfigException(id, field, "mailbox '" + id + "': " + field + " " + problem);
+    return new MailboxConfigException(id, field, MailException.mailboxPrefix(id) + field + " " + problem);
   }
 
   @Override
