@@ -380,9 +380,11 @@ public final class MailboxRegistry implements AutoCloseable {
           }
           TransportProvider provider = providers.get(m.protocol());
           if (provider == null) {
+            String meant = Suggestions.closest(m.protocol(), providers.keySet()).orElse(null);
             throw new MailboxConfigException(m.id(), "protocol", MailException.mailboxPrefix(m.id()) + "no transport for protocol '"
-                + m.protocol() + "'; transports found: " + providers.keySet()
-                + " (add the outmail-transport-" + m.protocol() + " jar to the classpath)");
+                + m.protocol() + "'; " + (meant == null ? "" : "did you mean " + meant + "? ")
+                + "transports found: " + providers.keySet()
+                + (meant == null ? " (add the outmail-transport-" + m.protocol() + " jar to the classpath)" : ""));
           }
           checkSettings(m, provider);
           provider.validate(m);

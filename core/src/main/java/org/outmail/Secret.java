@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A password, client secret or token. Its {@link #toString()} never shows the value, and outmail
@@ -14,9 +16,14 @@ import java.util.function.Function;
  *
  * <p>A secret is a literal ({@link #of}), an environment variable ({@link #env}) or the content
  * of a file ({@link #file}, trailing line breaks removed). In a properties file the same three
- * are written {@code value}, {@code ${env:NAME}} and {@code ${file:/path}}.
+ * are written {@code value}, {@code ${env:NAME}} and {@code ${file:/path}}; loaded from a file, a
+ * relative {@code ${file:path}} is read from that file's folder.
  */
 public final class Secret {
+  /** {@code ${KIND:}}, the kind a word short enough to name without showing part of a would-be secret. */
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9_-]{0,15}):");
+  private static final String FORMS = "use ${env:NAME} or ${file:path}";
+
   private final String value;
   private final String source;
 
@@ -73,9 +80,12 @@ public final class Secret {
   }
 
   /**
-   * Parses the properties form: {@code ${env:NAME}}, {@code ${file:path}}, or a literal.
+   * Parses the properties form: {@code ${env:NAME}}, {@code ${file:path}}, or a literal. Text that
+   * starts with <code>${</code> is always a reference: an incomplete or unknown one is an error, never
+   * a literal password.
    *
-   * @throws IllegalArgumentException if a reference cannot be resolved
+   * @throws IllegalArgumentException if a reference is incomplete, unknown or cannot be resolved; the
+   *     message names the kind of reference, never the text
    */
   public static Secret parse(String text) {
     return parse(text, System::getenv);
@@ -90,17 +100,62 @@ public final class Secret {
   public static Secret parse(String text, Function<String, String> environment) {
     Objects.requireNonNull(environment, "environment == null");
     Objects.requireNonNull(text, "text == null");
-    if (text.startsWith("${") && text.endsWith("}")) {
-      String ref = text.substring(2, text.length() - 1);
-      if (ref.startsWith("env:")) {
-        return env(ref.substring(4), environment);
-      }
-      if (ref.startsWith("file:")) {
-        return file(Path.of(ref.substring(5)));
-      }
-      throw new IllegalArgumentException("unknown secret reference ${" + ref.replaceAll(":.*", "") + ":...}; use ${env:NAME} or ${file:path}");
+    if (!text.startsWith("${")) {
+      return of(text);
     }
-    return of(text);
+    Matcher m = REFERENCE.matcher(text);
+    if (!m.lookingAt()) {
+      throw new IllegalArgumentException("starts with ${ but is not a secret reference; " + FORMS);
+    }
+    String kind = m.group(1);
+    String form;
+    if (kind.equals("env")) {
+      form = "${env:NAME}";
+    } else if (kind.equals("file")) {
+      form = "${file:path}";
+    } else {
+      throw new IllegalArgumentException("is an unknown secret reference ${" + kind + ":...}; " + FORMS);
+    }
+    int close = text.indexOf('}', m.end());
+    if (close < 0) {
+      throw incomplete(form, "the closing } is missing");
+    }
+    if (close != text.length() - 1) {
+      throw incomplete(form, "there is text after the closing }");
+    }
+    String ref = text.substring(m.end(), close);
+    if (kind.equals("env")) {
+      if (ref.isEmpty()) {
+        throw incomplete(form, "the name is empty");
+      }
+      return env(ref, environment);
+    }
+    if (ref.isEmpty()) {
+      throw incomplete(form, "the path is empty");
+    }
+    return file(Path.of(ref));
+  }
+
+  /**
+   * A complete {@code ${file:path}} reference whose path is relative is made absolute against
+   * {@code base}; any other text is returned as it is.
+   */
+  static String resolveFileReference(String text, Path base) {
+    if (text.startsWith("${file:") && text.indexOf('}') == text.length() - 1 && text.length() > "${file:}".length()) {
+      try {
+        Path path = Path.of(text.substring("${file:".length(), text.length() - 1));
+        if (!path.isAbsolute()) {
+          return "${file:" + base.resolve(path).normalize() + "}";
+        }
+      } catch (java.nio.file.InvalidPathException e) {
+        return text; // parse says what is wrong with it
+      }
+    }
+    return text;
+  }
+
+  private static IllegalArgumentException incomplete(String form, String problem) {
+    return new IllegalArgumentException("is not a complete " + form + " reference: " + problem);
   }
 
   /**

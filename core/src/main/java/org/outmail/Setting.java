@@ -59,6 +59,7 @@ public final class Setting {
   private final String help;
   private final long minimum;
   private final Map<String, String> aliases;
+  private final Map<String, String> refused;
 
   private Setting(Builder b) {
     this.name = b.name;
@@ -69,6 +70,7 @@ public final class Setting {
     this.help = b.help;
     this.minimum = b.minimum;
     this.aliases = Map.copyOf(b.aliases);
+    this.refused = Map.copyOf(b.refused);
   }
 
   /**
@@ -168,6 +170,9 @@ public final class Setting {
         return d;
       case CHOICE:
         String upper = v.toUpperCase(Locale.ROOT).replace('-', '_').replace('/', '_');
+        if (refused.containsKey(upper)) {
+          throw new IllegalArgumentException("'" + v + "' " + refused.get(upper));
+        }
         upper = aliases.getOrDefault(upper, upper);
         if (!allowedValues.contains(upper)) {
           throw new IllegalArgumentException("'" + v + "' is not one of " + allowedValues);
@@ -232,6 +237,7 @@ public final class Setting {
     private String help = "";
     private long minimum = Integer.MIN_VALUE;
     private final Map<String, String> aliases = new HashMap<>();
+    private final Map<String, String> refused = new HashMap<>();
 
     private Builder(String name, Type type) {
       Objects.requireNonNull(name, "name == null");
@@ -299,6 +305,24 @@ public final class Setting {
         throw new IllegalArgumentException("'" + value + "' is not an allowed value of '" + name + "'");
       }
       aliases.put(alias.toUpperCase(Locale.ROOT), value.toUpperCase(Locale.ROOT));
+      return this;
+    }
+
+    /**
+     * A value a {@link Type#CHOICE} refuses with a hint, because people mean different things by it
+     * ({@code TLS}: implicit TLS or STARTTLS?). The hint follows the value in the message: {@code
+     * 'TLS' <reason>}.
+     *
+     * @throws IllegalArgumentException for another type or a value that is allowed
+     */
+    public Builder refuse(String value, String reason) {
+      Objects.requireNonNull(value, "value == null");
+      Objects.requireNonNull(reason, "reason == null");
+      String upper = value.toUpperCase(Locale.ROOT);
+      if (type != Type.CHOICE || allowedValues.contains(upper) || aliases.containsKey(upper)) {
+        throw new IllegalArgumentException("'" + value + "' cannot be refused by '" + name + "'");
+      }
+      refused.put(upper, reason);
       return this;
     }
 

@@ -106,4 +106,18 @@ class OutmailCliTest {
     assertThat(cli.errLines()).containsExactly("outmail list: outmail.mailbox.inbox.password: "
         + "environment variable OUTMAIL_TEST_SURELY_UNSET_VARIABLE is not set");
   }
+
+  @Test
+  void fileWithoutOutmailKeysIsAConfigurationErrorNamingTheNearMiss() {
+    List<String> lines = TestConfig.mailboxes(2525);
+    lines.replaceAll(l -> l.replace("outmail.mailbox.", "outmial.mailbox."));
+    Path config = TestConfig.write(dir, lines);
+
+    Cli cli = Cli.run("list", "--config", config.toString());
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.CONFIG);
+    assertThat(cli.out()).isEmpty();
+    assertThat(cli.errLines()).containsExactly("outmail list: no mailboxes in " + config + ": no key starts with outmail.; "
+        + "outmial.mailbox.support.name (line 1): did you mean outmail.mailbox.support.name?");
+  }
 }
