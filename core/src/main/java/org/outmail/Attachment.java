@@ -30,13 +30,30 @@ public final class Attachment {
     this.path = path;
   }
 
-  /** An attachment from bytes (copied). */
+  /**
+   * An attachment from bytes (copied).
+   *
+   * @param filename the file name shown to the recipient, without a path
+   * @param contentType a MIME type such as {@code application/pdf}
+   * @param content the bytes
+   * @return the attachment
+   * @throws IllegalArgumentException if the file name or the content type is invalid
+   */
   public static Attachment of(String filename, String contentType, byte[] content) {
     Objects.requireNonNull(content, "content == null");
     return new Attachment(checkName(filename), checkType(contentType), content.clone(), null);
   }
 
-  /** An attachment read from a file when the mail is sent. The file must exist and be readable now. */
+  /**
+   * An attachment read from a file when the mail is sent. The file must exist and be readable now.
+   *
+   * @param filename the file name shown to the recipient, without a path
+   * @param contentType a MIME type such as {@code application/pdf}
+   * @param file the file
+   * @return the attachment
+   * @throws IllegalArgumentException if the file name or the content type is invalid, or the file
+   *     is not readable
+   */
   public static Attachment of(String filename, String contentType, Path file) {
     Objects.requireNonNull(file, "file == null");
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
@@ -66,20 +83,22 @@ public final class Attachment {
     return contentType;
   }
 
+  /** {@return the file name shown to the recipient} */
   public String filename() {
     return filename;
   }
 
+  /** {@return the MIME type, with its parameters if any were given} */
   public String contentType() {
     return contentType;
   }
 
-  /** The file this attachment is read from, if it was given as one. */
+  /** {@return the file this attachment is read from, if it was given as one} */
   public java.util.Optional<Path> path() {
     return java.util.Optional.ofNullable(path);
   }
 
-  /** The size in bytes, if known without reading the content. */
+  /** {@return the size in bytes, if known without reading the content} */
   public OptionalLong size() {
     if (bytes != null) {
       return OptionalLong.of(bytes.length);
@@ -91,12 +110,22 @@ public final class Attachment {
     }
   }
 
-  /** Opens the content; the caller closes the stream. A file is read as a stream, never whole. */
+  /**
+   * Opens the content; the caller closes the stream. A file is read as a stream, never whole.
+   *
+   * @return a new stream over the content
+   * @throws IOException if the file cannot be opened
+   */
   public InputStream open() throws IOException {
     return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(path);
   }
 
-  /** Reads the whole content into memory. Meant for small attachments only. */
+  /**
+   * Reads the whole content into memory. Meant for small attachments only.
+   *
+   * @return a copy of the content
+   * @throws java.io.UncheckedIOException if the file cannot be read
+   */
   public byte[] readAllBytes() {
     if (bytes != null) {
       return bytes.clone();

@@ -55,54 +55,62 @@ public final class Email {
     this.uniqueId = newUniqueId();
   }
 
+  /** {@return a builder for a new email} */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** {@return the To recipients, normalised, in the order added} */
   public List<String> to() {
     return to;
   }
 
+  /** {@return the Cc recipients, normalised, in the order added} */
   public List<String> cc() {
     return cc;
   }
 
+  /** {@return the Bcc recipients, normalised, in the order added} */
   public List<String> bcc() {
     return bcc;
   }
 
+  /** {@return the Reply-To addresses, normalised, in the order added} */
   public List<String> replyTo() {
     return replyTo;
   }
 
-  /** The subject as written, before the mailbox's prefix is applied. */
+  /** {@return the subject as written, before the mailbox's prefix is applied} */
   public String subject() {
     return subject;
   }
 
+  /** {@return the plain-text body, if there is one} */
   public Optional<String> text() {
     return Optional.ofNullable(text);
   }
 
+  /** {@return the HTML body, if there is one} */
   public Optional<String> html() {
     return Optional.ofNullable(html);
   }
 
+  /** {@return the attachments, in the order added} */
   public List<Attachment> attachments() {
     return attachments;
   }
 
-  /** Extra headers, in the order added. */
+  /** {@return the extra headers, in the order added} */
   public Map<String, String> headers() {
     return headers;
   }
 
-  /** The unique field of the record this email concerns, put into the subject tag. */
+  /** {@return the unique field of the record this email concerns, put into the subject tag} */
   public Optional<String> recordId() {
     return Optional.ofNullable(recordId);
   }
 
-  /** The unique part of the Message-ID, fixed when the email was built. */
+  /** {@return the unique part of the Message-ID, fixed when the email was built} */
   public String uniqueId() {
     return uniqueId;
   }
@@ -142,32 +150,79 @@ public final class Email {
 
     private Builder() {}
 
-    /** Adds To recipients. @throws IllegalArgumentException for an invalid address */
+    /**
+     * Adds To recipients; each address is trimmed and its domain converted to lower-case ASCII.
+     *
+     * @param addresses the addresses
+     * @return this builder
+     * @throws IllegalArgumentException for an invalid address
+     */
     public Builder to(String... addresses) {
       return add(to, "to", addresses);
     }
 
+    /**
+     * Adds To recipients, as {@link #to(String...)} does.
+     *
+     * @param addresses the addresses
+     * @return this builder
+     * @throws IllegalArgumentException for an invalid address
+     */
     public Builder to(Iterable<String> addresses) {
       return add(to, "to", addresses);
     }
 
+    /**
+     * Adds Cc recipients, normalised as {@link #to(String...)} normalises them.
+     *
+     * @param addresses the addresses
+     * @return this builder
+     * @throws IllegalArgumentException for an invalid address
+     */
     public Builder cc(String... addresses) {
       return add(cc, "cc", addresses);
     }
 
+    /**
+     * Adds Cc recipients, normalised as {@link #to(String...)} normalises them.
+     *
+     * @param addresses the addresses
+     * @return this builder
+     * @throws IllegalArgumentException for an invalid address
+     */
     public Builder cc(Iterable<String> addresses) {
       return add(cc, "cc", addresses);
     }
 
-    /** Adds Bcc recipients: they are sent to but appear in no header. */
+    /**
+     * Adds Bcc recipients: they are sent to but appear in no header.
+     *
+     * @param addresses the addresses
+     * @return this builder
+     * @throws IllegalArgumentException for an invalid address
+     */
     public Builder bcc(String... addresses) {
       return add(bcc, "bcc", addresses);
     }
 
+    /**
+     * Adds Bcc recipients: they are sent to but appear in no header.
+     *
+     * @param addresses the addresses
+     * @return this builder
+     * @throws IllegalArgumentException for an invalid address
+     */
     public Builder bcc(Iterable<String> addresses) {
       return add(bcc, "bcc", addresses);
     }
 
+    /**
+     * Adds Reply-To addresses, where replies to this email should go instead of the From address.
+     *
+     * @param addresses the addresses
+     * @return this builder
+     * @throws IllegalArgumentException for an invalid address
+     */
     public Builder replyTo(String... addresses) {
       return add(replyTo, "reply-to", addresses);
     }
@@ -189,7 +244,13 @@ public final class Email {
       return this;
     }
 
-    /** @throws IllegalArgumentException if the subject contains CR, LF or another control character */
+    /**
+     * Sets the subject, as written; the mailbox's prefix adds the record's tag when it is sent.
+     *
+     * @param subject the subject
+     * @return this builder
+     * @throws IllegalArgumentException if the subject contains CR, LF or another control character
+     */
     public Builder subject(String subject) {
       Objects.requireNonNull(subject, "subject == null");
       Addresses.checkHeaderText(subject, "subject");
@@ -197,28 +258,63 @@ public final class Email {
       return this;
     }
 
+    /**
+     * Sets the plain-text body.
+     *
+     * @param text the body
+     * @return this builder
+     */
     public Builder text(String text) {
       this.text = Objects.requireNonNull(text, "text == null");
       return this;
     }
 
+    /**
+     * Sets the HTML body; with a text body too, the email carries both as alternatives.
+     *
+     * @param html the body
+     * @return this builder
+     */
     public Builder html(String html) {
       this.html = Objects.requireNonNull(html, "html == null");
       return this;
     }
 
-    /** Attaches bytes (copied). */
+    /**
+     * Attaches bytes (copied).
+     *
+     * @param filename the file name shown to the recipient, without a path
+     * @param contentType a MIME type such as {@code application/pdf}
+     * @param content the bytes
+     * @return this builder
+     * @throws IllegalArgumentException if the file name or the content type is invalid
+     */
     public Builder attach(String filename, String contentType, byte[] content) {
       attachments.add(Attachment.of(filename, contentType, content));
       return this;
     }
 
-    /** Attaches a file, read as a stream when the mail is sent. */
+    /**
+     * Attaches a file, read as a stream when the mail is sent.
+     *
+     * @param filename the file name shown to the recipient, without a path
+     * @param contentType a MIME type such as {@code application/pdf}
+     * @param file a file that exists and is readable now
+     * @return this builder
+     * @throws IllegalArgumentException if the file name or the content type is invalid, or the file
+     *     is not readable
+     */
     public Builder attach(String filename, String contentType, Path file) {
       attachments.add(Attachment.of(filename, contentType, file));
       return this;
     }
 
+    /**
+     * Attaches an attachment made before.
+     *
+     * @param attachment the attachment
+     * @return this builder
+     */
     public Builder attach(Attachment attachment) {
       attachments.add(Objects.requireNonNull(attachment, "attachment == null"));
       return this;
@@ -229,6 +325,9 @@ public final class Email {
      * (From, To, Cc, Bcc, Reply-To, Subject, Message-ID, Date, MIME-Version, Content-*, ...); the
      * value must not contain CR, LF or other control characters.
      *
+     * @param name the field name
+     * @param value the field value
+     * @return this builder
      * @throws IllegalArgumentException saying which rule was broken
      */
     public Builder header(String name, String value) {
@@ -247,7 +346,13 @@ public final class Email {
       return this;
     }
 
-    /** The record's unique field (a ticket number), tagged into the subject by the mailbox's prefix. */
+    /**
+     * The record's unique field (a ticket number), tagged into the subject by the mailbox's prefix.
+     *
+     * @param recordId 1 to 128 letters, digits, {@code _} or {@code -}
+     * @return this builder
+     * @throws IllegalArgumentException if the id is not of that form
+     */
     public Builder recordId(String recordId) {
       Objects.requireNonNull(recordId, "recordId == null");
       if (!RECORD_ID.matcher(recordId).matches()) {
@@ -258,7 +363,13 @@ public final class Email {
       return this;
     }
 
-    /** @throws IllegalArgumentException without a recipient, a subject or a body */
+    /**
+     * Checks that the email is complete and builds it, with a new unique id.
+     *
+     * @return the email
+     * @throws IllegalArgumentException without a recipient, a subject or a body (text, HTML or an
+     *     attachment)
+     */
     public Email build() {
       if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
         throw new IllegalArgumentException("an email needs at least one recipient (to, cc or bcc)");

@@ -94,13 +94,16 @@ public final class Mailbox {
    * Starts a mailbox with its id, the stable key records refer to (letters, digits, {@code .},
    * {@code _}, {@code -}; at most 64).
    *
+   * @param id the mailbox id
+   * @return a builder for an enabled {@code OUT} mailbox on protocol {@code smtp} with {@code
+   *     STARTTLS}, until its setters say otherwise
    * @throws MailboxConfigException if the id is not of that form
    */
   public static Builder builder(String id) {
     return new Builder(id);
   }
 
-  /** A builder holding every field of this mailbox, to derive a changed copy. */
+  /** {@return a builder holding every field of this mailbox, to derive a changed copy} */
   public Builder toBuilder() {
     Builder b = new Builder(id);
     b.name = name;
@@ -130,87 +133,102 @@ public final class Mailbox {
     return b;
   }
 
-  /** The stable key records refer to. */
+  /** {@return the stable key records refer to} */
   public String id() {
     return id;
   }
 
-  /** The descriptive name shown in the grid; the id when none was given. */
+  /** {@return the descriptive name shown in the grid; the id when none was given} */
   public String name() {
     return name;
   }
 
+  /** {@return whether this mailbox receives ({@code IN}) or sends ({@code OUT}) mail} */
   public MailboxType type() {
     return type;
   }
 
-  /** The status: a disabled mailbox sends nothing. */
+  /** {@return the status: {@code false} for a disabled mailbox, which sends nothing} */
   public boolean enabled() {
     return enabled;
   }
 
-  /** The From address (may differ from the login user name); normalised. Required for OUT. */
+  /**
+   * {@return the From address (may differ from the login user name), normalised; required for OUT}
+   */
   public String emailDisplay() {
     return emailDisplay;
   }
 
-  /** The From personal name, e.g. "Your Service Desk". */
+  /** {@return the From personal name, e.g. "Your Service Desk"} */
   public Optional<String> displayName() {
     return Optional.ofNullable(displayName);
   }
 
-  /** The mail server (SMTP) or API host (OWA); empty means the transport's default, if it has one. */
+  /**
+   * {@return the mail server (SMTP) or API host (OWA); empty means the transport's default, if it
+   * has one}
+   */
   public Optional<String> host() {
     return Optional.ofNullable(host);
   }
 
-  /** The port: the one configured, else the encryption's default (25, 465, 587). */
+  /** {@return the port: the one configured, else the encryption's default (25, 465, 587)} */
   public int port() {
     return port != null ? port : encryption.defaultPort();
   }
 
-  /** The port as configured, empty when the default applies. */
+  /** {@return the port as configured, empty when the default applies} */
   public OptionalInt explicitPort() {
     return port == null ? OptionalInt.empty() : OptionalInt.of(port);
   }
 
+  /** {@return how the connection to the server is protected} */
   public Encryption encryption() {
     return encryption;
   }
 
-  /** The login user name; empty means no authentication (unless an OAuth client is set). */
+  /**
+   * {@return the login user name; empty means no authentication (unless an OAuth client is set)}
+   */
   public Optional<String> username() {
     return Optional.ofNullable(username);
   }
 
+  /** {@return the login password, if one is set} */
   public Optional<Secret> password() {
     return Optional.ofNullable(password);
   }
 
-  /** The protocol, lower case ({@code smtp}, {@code owa}); matched against the transport providers. */
+  /**
+   * {@return the protocol, lower case ({@code smtp}, {@code owa}); matched against the transport
+   * providers}
+   */
   public String protocol() {
     return protocol;
   }
 
+  /** {@return the OAuth client whose tokens authenticate this mailbox, if one is set} */
   public Optional<OAuthClient> oauthClient() {
     return Optional.ofNullable(oauthClient);
   }
 
-  /** The subject tag prefix, e.g. {@code TICKET#}. */
+  /** {@return the subject tag prefix, e.g. {@code TICKET#}} */
   public Optional<String> prefix() {
     return Optional.ofNullable(prefix);
   }
 
+  /** {@return which recipients this mailbox may send to} */
   public AllowedEmails allowedEmails() {
     return allowedEmails;
   }
 
-  /** Whether this is the default mailbox for notifications. */
+  /** {@return whether this is the default mailbox for notifications} */
   public boolean defaultOutgoing() {
     return defaultOutgoing;
   }
 
-  /** The regular expression (RE2 syntax) whose matching recipients are blocked. */
+  /** {@return the regular expression (RE2 syntax) whose matching recipients are blocked} */
   public Optional<String> excludeExpression() {
     return Optional.ofNullable(excludeExpression);
   }
@@ -219,32 +237,40 @@ public final class Mailbox {
     return excludePattern;
   }
 
-  /** Names of the post-send hooks to run, in order. */
+  /** {@return the names of the post-send hooks to run, in order} */
   public List<String> postSendHooks() {
     return postSendHooks;
   }
 
+  /** {@return how long connecting to the server may take} */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
+  /** {@return how long to wait for a reply of the server} */
   public Duration readTimeout() {
     return readTimeout;
   }
 
+  /** {@return how long a write to the server may block} */
   public Duration writeTimeout() {
     return writeTimeout;
   }
 
+  /** {@return how transient transport failures are retried} */
   public RetryPolicy retryPolicy() {
     return retryPolicy;
   }
 
-  /** A trust file (PEM certificates or a PKCS12 store) for a server whose certificate a private CA signed. */
+  /**
+   * {@return a trust file (PEM certificates or a PKCS12 store) for a server whose certificate a
+   * private CA signed}
+   */
   public Optional<Path> trustStore() {
     return Optional.ofNullable(trustStore);
   }
 
+  /** {@return the password of a PKCS12 trust store, if one is set} */
   public Optional<Secret> trustStorePassword() {
     return Optional.ofNullable(trustStorePassword);
   }
@@ -254,6 +280,8 @@ public final class Mailbox {
    * their text form. Which names exist, their types and defaults are described by each transport
    * provider's {@link org.outmail.spi.TransportProvider#settings()}; the registry checks them when
    * it is built.
+   *
+   * @return the settings, sorted by key; unmodifiable
    */
   public Map<String, String> settings() {
     return settings;
@@ -262,6 +290,9 @@ public final class Mailbox {
   /**
    * The settings of one protocol's transport, keyed by their name without the protocol ({@code
    * max-connections}).
+   *
+   * @param protocol the protocol, in any case
+   * @return the settings of that protocol, sorted by name; empty when it has none; unmodifiable
    */
   public Map<String, String> settings(String protocol) {
     Objects.requireNonNull(protocol, "protocol == null");
@@ -279,6 +310,8 @@ public final class Mailbox {
    * The fields every mailbox has, described for forms and tools: the seed's fields and what every
    * transport shares (timeouts, retries, the trust store). A transport's own settings come from its
    * provider's {@link org.outmail.spi.TransportProvider#settings()}.
+   *
+   * @return the descriptions of the fields, in form order
    */
   public static List<Setting> fields() {
     return MailboxFields.descriptions();
@@ -344,37 +377,81 @@ public final class Mailbox {
       return MailboxConfigException.of(id, field, problem);
     }
 
+    /**
+     * Sets the descriptive name shown in the grid; without one, the name is the id.
+     *
+     * @param name the descriptive name; not blank
+     * @return this builder
+     */
     public Builder name(String name) {
       this.name = Objects.requireNonNull(name, "name == null");
       return this;
     }
 
+    /**
+     * Sets whether the mailbox receives or sends mail; {@code OUT} unless set.
+     *
+     * @param type {@code IN} or {@code OUT}
+     * @return this builder
+     */
     public Builder type(MailboxType type) {
       this.type = Objects.requireNonNull(type, "type == null");
       return this;
     }
 
+    /**
+     * Sets the status; a disabled mailbox sends nothing. Enabled unless set.
+     *
+     * @param enabled {@code false} to disable the mailbox
+     * @return this builder
+     */
     public Builder enabled(boolean enabled) {
       this.enabled = enabled;
       return this;
     }
 
+    /**
+     * Sets the From address, which may differ from the login user name; required for an OUT
+     * mailbox.
+     *
+     * @param emailDisplay an email address
+     * @return this builder
+     */
     public Builder emailDisplay(String emailDisplay) {
       this.emailDisplay = Objects.requireNonNull(emailDisplay, "emailDisplay == null");
       return this;
     }
 
+    /**
+     * Sets the From personal name, e.g. "Your Service Desk".
+     *
+     * @param displayName the personal name
+     * @return this builder
+     */
     public Builder displayName(String displayName) {
       this.displayName = Objects.requireNonNull(displayName, "displayName == null");
       return this;
     }
 
+    /**
+     * Sets the mail server (SMTP) or API host (OWA); an internationalised name is kept in its ASCII
+     * form.
+     *
+     * @param host a host name or a bracketed IP address
+     * @return this builder
+     */
     public Builder host(String host) {
       this.host = Objects.requireNonNull(host, "host == null");
       return this;
     }
 
-    /** @throws MailboxConfigException unless 1 to 65535 */
+    /**
+     * Sets the port; without one, the encryption's default applies (25, 465, 587).
+     *
+     * @param port the server's port
+     * @return this builder
+     * @throws MailboxConfigException unless 1 to 65535
+     */
     public Builder port(int port) {
       if (port < 1 || port > 65535) {
         throw fail("port", "must be between 1 and 65535, was " + port);
@@ -383,42 +460,91 @@ public final class Mailbox {
       return this;
     }
 
+    /**
+     * Sets how the connection is protected; {@code STARTTLS} unless set.
+     *
+     * @param encryption the encryption
+     * @return this builder
+     */
     public Builder encryption(Encryption encryption) {
       this.encryption = Objects.requireNonNull(encryption, "encryption == null");
       return this;
     }
 
+    /**
+     * Sets the login user name; without one, the mailbox does not authenticate (unless an OAuth
+     * client is set).
+     *
+     * @param username the login user name; not blank
+     * @return this builder
+     */
     public Builder username(String username) {
       this.username = Objects.requireNonNull(username, "username == null");
       return this;
     }
 
+    /**
+     * Sets the login password.
+     *
+     * @param password the password, a literal or a reference such as {@code ${env:NAME}}
+     * @return this builder
+     */
     public Builder password(Secret password) {
       this.password = Objects.requireNonNull(password, "password == null");
       return this;
     }
 
-    /** The protocol ({@code smtp}, {@code owa}, ...), case-insensitive. */
+    /**
+     * The protocol ({@code smtp}, {@code owa}, ...), case-insensitive.
+     *
+     * @param protocol the protocol name
+     * @return this builder
+     */
     public Builder protocol(String protocol) {
       this.protocol = Objects.requireNonNull(protocol, "protocol == null").trim().toLowerCase(Locale.ROOT);
       return this;
     }
 
+    /**
+     * Sets the OAuth client whose access tokens authenticate the mailbox instead of a password.
+     *
+     * @param oauthClient the OAuth client
+     * @return this builder
+     */
     public Builder oauthClient(OAuthClient oauthClient) {
       this.oauthClient = Objects.requireNonNull(oauthClient, "oauthClient == null");
       return this;
     }
 
+    /**
+     * Sets the subject tag prefix, e.g. {@code TICKET#}, that ties replies back to a record.
+     *
+     * @param prefix the prefix; no whitespace or brackets
+     * @return this builder
+     */
     public Builder prefix(String prefix) {
       this.prefix = Objects.requireNonNull(prefix, "prefix == null");
       return this;
     }
 
+    /**
+     * Sets which recipients the mailbox may send to; {@code ANY} unless set.
+     *
+     * @param allowedEmails {@code ANY} or {@code REGISTERED_ONLY}
+     * @return this builder
+     */
     public Builder allowedEmails(AllowedEmails allowedEmails) {
       this.allowedEmails = Objects.requireNonNull(allowedEmails, "allowedEmails == null");
       return this;
     }
 
+    /**
+     * Sets whether this is the default mailbox for notifications; at most one mailbox of a registry
+     * is.
+     *
+     * @param defaultOutgoing {@code true} for the default mailbox
+     * @return this builder
+     */
     public Builder defaultOutgoing(boolean defaultOutgoing) {
       this.defaultOutgoing = defaultOutgoing;
       return this;
@@ -427,6 +553,9 @@ public final class Mailbox {
     /**
      * Recipients whose whole address matches this regular expression (RE2 syntax, evaluated in
      * linear time, case-insensitive) are blocked.
+     *
+     * @param excludeExpression the regular expression
+     * @return this builder
      */
     public Builder excludeExpression(String excludeExpression) {
       this.excludeExpression = Objects.requireNonNull(excludeExpression, "excludeExpression == null");
@@ -436,6 +565,9 @@ public final class Mailbox {
     /**
      * Adds the names of post-send hooks to run after each send, in order. A name given again is
      * kept once, at its first place.
+     *
+     * @param names the hook names
+     * @return this builder
      */
     public Builder postSendHooks(String... names) {
       Objects.requireNonNull(names, "names == null");
@@ -448,22 +580,48 @@ public final class Mailbox {
       return this;
     }
 
+    /**
+     * Sets how long connecting to the server may take; 10 seconds unless set.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws MailboxConfigException if the timeout is zero or negative
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive("connect-timeout", timeout);
       return this;
     }
 
+    /**
+     * Sets how long to wait for a reply of the server; 30 seconds unless set.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws MailboxConfigException if the timeout is zero or negative
+     */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = positive("read-timeout", timeout);
       return this;
     }
 
+    /**
+     * Sets how long a write to the server may block; 30 seconds unless set.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws MailboxConfigException if the timeout is zero or negative
+     */
     public Builder writeTimeout(Duration timeout) {
       this.writeTimeout = positive("write-timeout", timeout);
       return this;
     }
 
-    /** The retry policy of transient failures; replaces one given before, and any retry part set. */
+    /**
+     * The retry policy of transient failures; replaces one given before, and any retry part set.
+     *
+     * @param retryPolicy the retry policy
+     * @return this builder
+     */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
       this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy == null");
       this.retryAttempts = null;
@@ -475,6 +633,8 @@ public final class Mailbox {
     /**
      * Attempts in all for a transient failure, the rest of the retry policy unchanged.
      *
+     * @param attempts attempts in all, the first included
+     * @return this builder
      * @throws MailboxConfigException unless at least 1
      */
     public Builder retryMaxAttempts(int attempts) {
@@ -485,13 +645,25 @@ public final class Mailbox {
       return this;
     }
 
-    /** The ceiling of the first wait between attempts, the rest of the retry policy unchanged. */
+    /**
+     * The ceiling of the first wait between attempts, the rest of the retry policy unchanged.
+     *
+     * @param backoff a positive duration
+     * @return this builder
+     * @throws MailboxConfigException if the backoff is zero or negative
+     */
     public Builder retryInitialBackoff(Duration backoff) {
       this.retryInitial = positive("retry.initial-backoff", backoff);
       return this;
     }
 
-    /** The ceiling of every wait between attempts, the rest of the retry policy unchanged. */
+    /**
+     * The ceiling of every wait between attempts, the rest of the retry policy unchanged.
+     *
+     * @param backoff a positive duration
+     * @return this builder
+     * @throws MailboxConfigException if the backoff is zero or negative
+     */
     public Builder retryMaxBackoff(Duration backoff) {
       this.retryMax = positive("retry.max-backoff", backoff);
       return this;
@@ -503,6 +675,9 @@ public final class Mailbox {
      * set("smtp.max-connections", "5")}. Field names are those of {@link Mailbox#fields()}; a name
      * of the form {@code protocol.name} is a transport's setting ({@link #setting}).
      *
+     * @param field a field name, such as {@code port} or {@code smtp.max-connections}
+     * @param text the value in its text form
+     * @return this builder
      * @throws MailboxConfigException naming the field when it is unknown or the value is invalid
      */
     public Builder set(String field, String text) {
@@ -512,6 +687,13 @@ public final class Mailbox {
     /**
      * Like {@link #set(String, String)}, resolving {@code ${env:NAME}} in secrets with the given
      * environment.
+     *
+     * @param field a field name, such as {@code port} or {@code smtp.max-connections}
+     * @param text the value in its text form
+     * @param environment the value of an environment variable by its name, {@code null} when it is
+     *     not set
+     * @return this builder
+     * @throws MailboxConfigException naming the field when it is unknown or the value is invalid
      */
     public Builder set(String field, String text, java.util.function.Function<String, String> environment) {
       Objects.requireNonNull(field, "field == null");
@@ -542,11 +724,24 @@ public final class Mailbox {
       return this;
     }
 
+    /**
+     * Sets a trust file (PEM certificates or a PKCS12 store) for a server whose certificate a
+     * private CA signed.
+     *
+     * @param trustStore the trust file
+     * @return this builder
+     */
     public Builder trustStore(Path trustStore) {
       this.trustStore = Objects.requireNonNull(trustStore, "trustStore == null");
       return this;
     }
 
+    /**
+     * Sets the password of a PKCS12 trust store.
+     *
+     * @param password the store's password
+     * @return this builder
+     */
     public Builder trustStorePassword(Secret password) {
       this.trustStorePassword = Objects.requireNonNull(password, "trustStorePassword == null");
       return this;
@@ -558,6 +753,8 @@ public final class Mailbox {
      * provider's {@link org.outmail.spi.TransportProvider#settings()} when it is built.
      *
      * @param key {@code protocol.name}, e.g. {@code smtp.max-connections}
+     * @param value the value in its text form
+     * @return this builder
      * @throws MailboxConfigException if the key is not of that form or the value holds a line break
      */
     public Builder setting(String key, String value) {
@@ -577,6 +774,9 @@ public final class Mailbox {
     /**
      * Sets a transport's typed options (for example {@code SmtpOptions}, {@code OwaOptions}),
      * replacing every setting of that protocol given before.
+     *
+     * @param options the typed options of one transport
+     * @return this builder
      */
     public Builder options(TransportOptions options) {
       Objects.requireNonNull(options, "options == null");
@@ -597,6 +797,7 @@ public final class Mailbox {
     /**
      * Checks every field and builds the mailbox.
      *
+     * @return the mailbox
      * @throws MailboxConfigException naming the mailbox, the field and what is wrong
      */
     public Mailbox build() {

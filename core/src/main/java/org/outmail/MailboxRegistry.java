@@ -54,6 +54,7 @@ public final class MailboxRegistry implements AutoCloseable {
     this.executor = executor;
   }
 
+  /** {@return a builder for a registry with no mailbox yet} */
   public static Builder builder() {
     return new Builder();
   }
@@ -62,13 +63,21 @@ public final class MailboxRegistry implements AutoCloseable {
    * Loads mailboxes and OAuth clients from a properties file (see the README for its keys), with
    * the hooks and transports found by {@link ServiceLoader}.
    *
+   * @param propertiesFile the properties file, read as UTF-8
+   * @return the registry, checked as {@link Builder#build()} checks it
    * @throws MailboxConfigException naming the key that is wrong
    */
   public static MailboxRegistry load(Path propertiesFile) {
     return builder().load(propertiesFile).build();
   }
 
-  /** Like {@link #load(Path)}, from properties already read. */
+  /**
+   * Like {@link #load(Path)}, from properties already read.
+   *
+   * @param properties the mailbox configuration
+   * @return the registry, checked as {@link Builder#build()} checks it
+   * @throws MailboxConfigException naming the key that is wrong
+   */
   public static MailboxRegistry load(Properties properties) {
     return builder().load(properties).build();
   }
@@ -77,6 +86,8 @@ public final class MailboxRegistry implements AutoCloseable {
    * The settings of every transport found on the classpath, by protocol: what a form, a tool or
    * configuration metadata offers for a mailbox of that protocol besides {@link Mailbox#fields()}.
    * Keys of a mailbox are {@code PROTOCOL.NAME}.
+   *
+   * @return the settings of each transport, keyed by its protocol; unmodifiable
    */
   public static Map<String, List<Setting>> transportSettings() {
     Map<String, List<Setting>> all = new TreeMap<>();
@@ -86,12 +97,18 @@ public final class MailboxRegistry implements AutoCloseable {
     return java.util.Collections.unmodifiableMap(all);
   }
 
-  /** Every mailbox, IN and OUT, in the order configured: the grid. */
+  /** {@return every mailbox, IN and OUT, in the order configured: the grid} */
   public List<Mailbox> mailboxes() {
     return mailboxes;
   }
 
-  /** The mailbox with the id. @throws MailboxConfigException for an unknown id, listing the known ones */
+  /**
+   * Finds a mailbox by its id.
+   *
+   * @param id the mailbox id
+   * @return the mailbox with the id
+   * @throws MailboxConfigException for an unknown id, listing the known ones
+   */
   public Mailbox mailbox(String id) {
     Objects.requireNonNull(id, "id == null");
     Mailbox m = byId.get(id);
@@ -104,6 +121,7 @@ public final class MailboxRegistry implements AutoCloseable {
   /**
    * The mailer of the default outgoing mailbox, which sends notifications.
    *
+   * @return the default mailbox's mailer
    * @throws MailboxConfigException if no mailbox is the default
    */
   public OutgoingMailer defaultOutgoing() {
@@ -117,6 +135,8 @@ public final class MailboxRegistry implements AutoCloseable {
   /**
    * The mailer of an OUT mailbox.
    *
+   * @param id the id of an OUT mailbox
+   * @return its mailer
    * @throws MailboxConfigException for an unknown id (listing the known ones) or an IN mailbox
    */
   public OutgoingMailer outgoing(String id) {
@@ -130,6 +150,12 @@ public final class MailboxRegistry implements AutoCloseable {
   /**
    * The mailer for a record: the record's mailbox when it names one, else the default outgoing
    * mailbox.
+   *
+   * @param mailboxIdOrNull the id of the mailbox the record names; {@code null} or blank when it
+   *     names none
+   * @return the mailer of that mailbox, or of the default outgoing mailbox
+   * @throws MailboxConfigException for an unknown id, an IN mailbox, or no default when one is
+   *     needed
    */
   public OutgoingMailer forRecord(String mailboxIdOrNull) {
     if (mailboxIdOrNull == null || mailboxIdOrNull.isBlank()) {
@@ -172,22 +198,46 @@ public final class MailboxRegistry implements AutoCloseable {
 
     private Builder() {}
 
+    /**
+     * Adds a mailbox; mailboxes keep the order they are added in.
+     *
+     * @param mailbox the mailbox
+     * @return this builder
+     */
     public Builder mailbox(Mailbox mailbox) {
       mailboxes.add(Objects.requireNonNull(mailbox, "mailbox == null"));
       return this;
     }
 
+    /**
+     * Adds mailboxes, in the collection's order.
+     *
+     * @param mailboxes the mailboxes
+     * @return this builder
+     */
     public Builder mailboxes(Collection<Mailbox> mailboxes) {
       mailboxes.forEach(this::mailbox);
       return this;
     }
 
-    /** Adds the mailboxes (and the token store, if set) of a properties file. */
+    /**
+     * Adds the mailboxes (and the token store, if set) of a properties file.
+     *
+     * @param propertiesFile the properties file, read as UTF-8
+     * @return this builder
+     * @throws MailboxConfigException if the file cannot be read, or naming the key that is wrong
+     */
     public Builder load(Path propertiesFile) {
       return apply(ConfigLoader.fromFile(propertiesFile));
     }
 
-    /** Adds the mailboxes (and the token store, if set) of properties already read. */
+    /**
+     * Adds the mailboxes (and the token store, if set) of properties already read.
+     *
+     * @param properties the mailbox configuration
+     * @return this builder
+     * @throws MailboxConfigException naming the key that is wrong
+     */
     public Builder load(Properties properties) {
       return apply(ConfigLoader.fromProperties(properties, System::getenv));
     }
@@ -200,7 +250,14 @@ public final class MailboxRegistry implements AutoCloseable {
       return this;
     }
 
-    /** Adds a post-send hook besides those found by {@link ServiceLoader}; it wins over one of the same name. */
+    /**
+     * Adds a post-send hook besides those found by {@link ServiceLoader}; it wins over one of the
+     * same name.
+     *
+     * @param hook the hook, known by its {@link PostSendHook#name()}
+     * @return this builder
+     * @throws MailboxConfigException if a hook of the same name was added before
+     */
     public Builder hook(PostSendHook hook) {
       Objects.requireNonNull(hook, "hook == null");
       String name = Objects.requireNonNull(hook.name(), "hook.name() == null");
@@ -210,31 +267,58 @@ public final class MailboxRegistry implements AutoCloseable {
       return this;
     }
 
-    /** The host's user directory, required when a mailbox sends to registered users only. */
+    /**
+     * The host's user directory, required when a mailbox sends to registered users only.
+     *
+     * @param directory the directory
+     * @return this builder
+     */
     public Builder recipientDirectory(RecipientDirectory directory) {
       this.directory = Objects.requireNonNull(directory, "directory == null");
       return this;
     }
 
-    /** Adds a transport provider besides those found by {@link ServiceLoader}; it wins over one of the same protocol. */
+    /**
+     * Adds a transport provider besides those found by {@link ServiceLoader}; it wins over one of
+     * the same protocol.
+     *
+     * @param provider the provider
+     * @return this builder
+     */
     public Builder transportProvider(TransportProvider provider) {
       transportProviders.add(Objects.requireNonNull(provider, "provider == null"));
       return this;
     }
 
-    /** Adds an access token provider, asked before those found by {@link ServiceLoader}. */
+    /**
+     * Adds an access token provider, asked before those found by {@link ServiceLoader}.
+     *
+     * @param provider the provider
+     * @return this builder
+     */
     public Builder accessTokenProvider(AccessTokenProvider provider) {
       tokenProviders.add(Objects.requireNonNull(provider, "provider == null"));
       return this;
     }
 
-    /** Where rotated refresh tokens are kept; in memory unless set (or set in the properties file). */
+    /**
+     * Where rotated refresh tokens are kept; in memory unless set (or set in the properties file).
+     *
+     * @param store the token store
+     * @return this builder
+     */
     public Builder tokenStore(TokenStore store) {
       this.tokenStore = Objects.requireNonNull(store, "store == null");
       return this;
     }
 
-    /** Threads that run {@link OutgoingMailer#sendAsync}; default 4. */
+    /**
+     * Threads that run {@link OutgoingMailer#sendAsync}; default 4.
+     *
+     * @param threads at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if fewer than 1
+     */
     public Builder asyncThreads(int threads) {
       if (threads < 1) {
         throw new IllegalArgumentException("asyncThreads must be at least 1, was " + threads);
@@ -243,7 +327,13 @@ public final class MailboxRegistry implements AutoCloseable {
       return this;
     }
 
-    /** Sends that may wait for an async thread; more are refused. Default 10,000. */
+    /**
+     * Sends that may wait for an async thread; more are refused. Default 10,000.
+     *
+     * @param capacity at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     */
     public Builder asyncQueueCapacity(int capacity) {
       if (capacity < 1) {
         throw new IllegalArgumentException("asyncQueueCapacity must be at least 1, was " + capacity);
@@ -255,6 +345,7 @@ public final class MailboxRegistry implements AutoCloseable {
     /**
      * Checks the rules across mailboxes and builds the registry. No connection is made.
      *
+     * @return the registry
      * @throws MailboxConfigException for duplicate ids, two defaults, a default that is not OUT, a
      *     protocol without transport, an unknown hook, a registered-only mailbox without directory
      */

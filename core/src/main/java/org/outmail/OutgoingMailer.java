@@ -50,7 +50,7 @@ public final class OutgoingMailer {
     this.executor = executor;
   }
 
-  /** The mailbox this mailer sends through. */
+  /** {@return the mailbox this mailer sends through} */
   public Mailbox mailbox() {
     return mailbox;
   }
@@ -58,6 +58,8 @@ public final class OutgoingMailer {
   /**
    * Sends the email and returns once the server has taken it.
    *
+   * @param email the email
+   * @return what was sent and to whom, and which recipients were blocked
    * @throws MailboxDisabledException if the mailbox is disabled: nothing is sent
    * @throws RecipientsBlockedException if every recipient is blocked: the transport is not called
    * @throws TransportException if the server did not take the message (after retrying a transient
@@ -85,6 +87,9 @@ public final class OutgoingMailer {
    * Sends the email on the registry's bounded executor. The future fails with the exception {@link
    * #send} would throw, or with a {@link MailException} when the executor's queue is full or the
    * registry is closed.
+   *
+   * @param email the email
+   * @return the future result of {@link #send}
    */
   public CompletableFuture<SendResult> sendAsync(Email email) {
     Objects.requireNonNull(email, "email == null");
@@ -100,6 +105,8 @@ public final class OutgoingMailer {
   /**
    * The Check button: connects, secures the connection, authenticates (or gets a token), and says
    * how it went. Never throws for a failed stage; works on a disabled mailbox too.
+   *
+   * @return whether the check passed, which stage failed if one did, and what happened
    */
   public CheckResult check() {
     long start = System.nanoTime();

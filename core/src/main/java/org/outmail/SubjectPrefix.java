@@ -46,6 +46,8 @@ public final class SubjectPrefix {
   /**
    * A prefix such as {@code TICKET#}.
    *
+   * @param prefix the prefix
+   * @return the subject prefix
    * @throws IllegalArgumentException if blank or containing whitespace, brackets or line breaks
    */
   public static SubjectPrefix of(String prefix) {
@@ -56,11 +58,18 @@ public final class SubjectPrefix {
     return new SubjectPrefix(prefix);
   }
 
+  /** {@return the prefix, such as {@code TICKET#}} */
   public String prefix() {
     return prefix;
   }
 
-  /** The tag for a record: {@code [TICKET#4711]}. */
+  /**
+   * The tag for a record: {@code [TICKET#4711]}.
+   *
+   * @param recordId the record's id: letters, digits, {@code _} or {@code -}
+   * @return the tag
+   * @throws IllegalArgumentException if the record id is not of that form
+   */
   public String tag(String recordId) {
     return "[" + prefix + checkId(recordId) + "]";
   }
@@ -69,6 +78,11 @@ public final class SubjectPrefix {
    * Puts the record's tag in front of the subject, unless the subject already carries this
    * record's tag: {@code apply("4711", "Printer jammed")} is {@code "[TICKET#4711] Printer jammed"},
    * and {@code apply("4711", "RE: [TICKET#4711] Printer jammed")} is unchanged.
+   *
+   * @param recordId the record's id: letters, digits, {@code _} or {@code -}
+   * @param subject the subject as written
+   * @return the subject with the record's tag
+   * @throws IllegalArgumentException if the record id is not of that form
    */
   public String apply(String recordId, String subject) {
     checkId(recordId);
@@ -84,6 +98,9 @@ public final class SubjectPrefix {
   /**
    * The record id in a subject's tag, if it carries one: {@code "RE: AW: [TICKET#4711] Printer"}
    * gives {@code "4711"}. A bracketed tag wins over a bare one.
+   *
+   * @param subject a subject, such as one of a reply; may be {@code null}
+   * @return the record id; empty when the subject carries no tag of this prefix
    */
   public Optional<String> recordId(String subject) {
     if (subject == null) {
@@ -101,7 +118,13 @@ public final class SubjectPrefix {
     return Optional.empty();
   }
 
-  /** The subject without the reply and forward markers in front of it. */
+  /**
+   * The subject without the reply and forward markers in front of it.
+   *
+   * @param subject a subject
+   * @return the subject without {@code RE:}, {@code AW:} and the like in front, stripped of
+   *     surrounding whitespace
+   */
   public static String stripReplyMarkers(String subject) {
     Matcher m = MARKERS.matcher(subject);
     return m.find() ? subject.substring(m.end()).strip() : subject.strip();

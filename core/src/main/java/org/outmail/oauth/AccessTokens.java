@@ -30,7 +30,12 @@ public final class AccessTokens {
     this.clock = Objects.requireNonNull(clock, "clock == null");
   }
 
-  /** Providers found by {@link ServiceLoader}, then the built-in one. */
+  /**
+   * Providers found by {@link ServiceLoader}, then the built-in one.
+   *
+   * @param store where rotated refresh tokens are kept
+   * @return a token cache using those providers
+   */
   public static AccessTokens standard(TokenStore store) {
     List<AccessTokenProvider> providers = new ArrayList<>();
     ServiceLoader.load(AccessTokenProvider.class).forEach(providers::add);
@@ -40,6 +45,10 @@ public final class AccessTokens {
 
   /**
    * The given providers first, then those found by {@link ServiceLoader}, then the built-in one.
+   *
+   * @param first the providers asked first, in order
+   * @param store where rotated refresh tokens are kept
+   * @return a token cache using those providers
    */
   public static AccessTokens standardWith(List<AccessTokenProvider> first, TokenStore store) {
     List<AccessTokenProvider> providers = new ArrayList<>(first);
@@ -47,7 +56,13 @@ public final class AccessTokens {
     return new AccessTokens(providers, store, Clock.systemUTC());
   }
 
-  /** Exactly these providers, in order, with no built-in fallback. */
+  /**
+   * Exactly these providers, in order, with no built-in fallback.
+   *
+   * @param providers the providers, in the order they are asked
+   * @param store where rotated refresh tokens are kept
+   * @return a token cache using those providers
+   */
   public static AccessTokens of(List<AccessTokenProvider> providers, TokenStore store) {
     return new AccessTokens(providers, store, Clock.systemUTC());
   }
@@ -55,6 +70,10 @@ public final class AccessTokens {
   /**
    * A token for the client and scopes, from the cache while it is valid for another minute.
    *
+   * @param client the OAuth client
+   * @param scopes the scopes, not empty
+   * @return a token valid for at least another minute
+   * @throws IllegalArgumentException if the scopes are empty
    * @throws OAuthException if no token can be had
    */
   public AccessToken get(OAuthClient client, List<String> scopes) {
@@ -77,6 +96,11 @@ public final class AccessTokens {
   /**
    * A new token, bypassing the cache: for a server that refused the cached one (an SMTP {@code
    * 535}, an HTTP {@code 401}).
+   *
+   * @param client the OAuth client
+   * @param scopes the scopes, not empty
+   * @return the new token, which replaces the cached one
+   * @throws OAuthException if no token can be had
    */
   public AccessToken refresh(OAuthClient client, List<String> scopes) {
     cache.remove(key(client, scopes));

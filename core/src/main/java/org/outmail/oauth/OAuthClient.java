@@ -49,65 +49,86 @@ public final class OAuthClient {
     this.authorizeEndpoint = authorizeEndpoint;
   }
 
-  /** The fields of an OAuth client, described for forms, tools and the properties loader. */
+  /**
+   * The fields of an OAuth client, described for forms, tools and the properties loader.
+   *
+   * @return the descriptions of the fields, in form order
+   */
   public static List<Setting> fields() {
     return OAuthClientFields.descriptions();
   }
 
-  /** Starts a client with the name mailboxes use to refer to it. */
+  /**
+   * Starts a client with the name mailboxes use to refer to it.
+   *
+   * @param name letters, digits, {@code .}, {@code _} or {@code -}
+   * @return a builder for a {@code GENERIC} client with the client-credentials grant, until its
+   *     setters say otherwise
+   * @throws MailboxConfigException if the name is not of that form
+   */
   public static Builder builder(String name) {
     return new Builder(name);
   }
 
+  /** {@return the name mailboxes use to refer to this client} */
   public String name() {
     return name;
   }
 
+  /** {@return who issues this client's tokens} */
   public OAuthProvider provider() {
     return provider;
   }
 
+  /** {@return how this client obtains access tokens} */
   public OAuthGrant grant() {
     return grant;
   }
 
-  /** The Microsoft tenant (id or domain), if any. */
+  /** {@return the Microsoft tenant (id or domain), if any} */
   public Optional<String> tenant() {
     return Optional.ofNullable(tenant);
   }
 
+  /** {@return the client id the provider issued} */
   public String clientId() {
     return clientId;
   }
 
+  /** {@return the client secret, required for {@link OAuthGrant#CLIENT_CREDENTIALS}} */
   public Optional<Secret> clientSecret() {
     return Optional.ofNullable(clientSecret);
   }
 
-  /** The refresh token an administrator obtained once, for {@link OAuthGrant#REFRESH_TOKEN}. */
+  /**
+   * {@return the refresh token an administrator obtained once, for {@link
+   * OAuthGrant#REFRESH_TOKEN}}
+   */
   public Optional<Secret> refreshToken() {
     return Optional.ofNullable(refreshToken);
   }
 
-  /** The scopes configured; empty means the transport's default for its service. */
+  /** {@return the scopes configured; empty means the transport's default for its service} */
   public List<String> scopes() {
     return scopes;
   }
 
   /**
-   * The Microsoft authority ({@code https://login.microsoftonline.com/{tenant}/} by default); empty
-   * for other providers.
+   * {@return the Microsoft authority ({@code https://login.microsoftonline.com/{tenant}/} by
+   * default); empty for other providers}
    */
   public Optional<URI> authority() {
     return Optional.ofNullable(authority);
   }
 
-  /** The token endpoint tokens are requested from. */
+  /** {@return the token endpoint tokens are requested from} */
   public URI tokenEndpoint() {
     return tokenEndpoint;
   }
 
-  /** The authorization endpoint an administrator validates a delegated client at, if known. */
+  /**
+   * {@return the authorization endpoint an administrator validates a delegated client at, if known}
+   */
   public Optional<URI> authorizeEndpoint() {
     return Optional.ofNullable(authorizeEndpoint);
   }
@@ -142,37 +163,79 @@ public final class OAuthClient {
       this.name = name;
     }
 
+    /**
+     * Sets who issues the tokens, which decides the default endpoints; {@code GENERIC} unless set.
+     *
+     * @param provider the provider
+     * @return this builder
+     */
     public Builder provider(OAuthProvider provider) {
       this.provider = Objects.requireNonNull(provider, "provider == null");
       return this;
     }
 
+    /**
+     * Sets how the client obtains access tokens; {@code CLIENT_CREDENTIALS} unless set.
+     *
+     * @param grant the grant
+     * @return this builder
+     */
     public Builder grant(OAuthGrant grant) {
       this.grant = Objects.requireNonNull(grant, "grant == null");
       return this;
     }
 
+    /**
+     * Sets the Microsoft tenant, from which the default authority is made.
+     *
+     * @param tenant the tenant's id or domain
+     * @return this builder
+     */
     public Builder tenant(String tenant) {
       this.tenant = Objects.requireNonNull(tenant, "tenant == null");
       return this;
     }
 
+    /**
+     * Sets the client id the provider issued; required.
+     *
+     * @param clientId the client id
+     * @return this builder
+     */
     public Builder clientId(String clientId) {
       this.clientId = Objects.requireNonNull(clientId, "clientId == null");
       return this;
     }
 
+    /**
+     * Sets the client secret; required for the client-credentials grant.
+     *
+     * @param clientSecret the client secret
+     * @return this builder
+     */
     public Builder clientSecret(Secret clientSecret) {
       this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret == null");
       return this;
     }
 
+    /**
+     * Sets the refresh token an administrator obtained once; required for the refresh-token grant.
+     *
+     * @param refreshToken the refresh token
+     * @return this builder
+     */
     public Builder refreshToken(Secret refreshToken) {
       this.refreshToken = Objects.requireNonNull(refreshToken, "refreshToken == null");
       return this;
     }
 
-    /** Adds scopes; without any, the transport asks for its service's default. */
+    /**
+     * Adds scopes; without any, the transport asks for its service's default.
+     *
+     * @param scopes the scopes, without whitespace
+     * @return this builder
+     * @throws MailboxConfigException if a scope is blank or contains whitespace
+     */
     public Builder scopes(String... scopes) {
       for (String scope : scopes) {
         Objects.requireNonNull(scope, "scope == null");
@@ -184,17 +247,35 @@ public final class OAuthClient {
       return this;
     }
 
-    /** The Microsoft authority, e.g. {@code https://login.microsoftonline.com/contoso.onmicrosoft.com/}. */
+    /**
+     * The Microsoft authority, e.g. {@code
+     * https://login.microsoftonline.com/contoso.onmicrosoft.com/}.
+     *
+     * @param authority an https URL (plain http only for loopback)
+     * @return this builder
+     */
     public Builder authority(URI authority) {
       this.authority = Objects.requireNonNull(authority, "authority == null");
       return this;
     }
 
+    /**
+     * Sets the token endpoint, overriding the provider's default; required for {@code GENERIC}.
+     *
+     * @param tokenEndpoint an https URL (plain http only for loopback)
+     * @return this builder
+     */
     public Builder tokenEndpoint(URI tokenEndpoint) {
       this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint == null");
       return this;
     }
 
+    /**
+     * Sets the authorization endpoint, overriding the provider's default.
+     *
+     * @param authorizeEndpoint an https URL (plain http only for loopback)
+     * @return this builder
+     */
     public Builder authorizeEndpoint(URI authorizeEndpoint) {
       this.authorizeEndpoint = Objects.requireNonNull(authorizeEndpoint, "authorizeEndpoint == null");
       return this;
@@ -205,7 +286,10 @@ public final class OAuthClient {
      * set("provider", "microsoft", System::getenv)}. Field names are those of {@link
      * OAuthClient#fields()}.
      *
+     * @param field a field name, such as {@code client-id}
+     * @param text the value in its text form
      * @param environment resolves {@code ${env:NAME}} in secrets
+     * @return this builder
      * @throws MailboxConfigException naming the client and the field when it is unknown or the
      *     value is invalid
      */
@@ -229,7 +313,13 @@ public final class OAuthClient {
       return new MailboxConfigException(null, field, "oauth client '" + name + "': " + field + " " + problem);
     }
 
-    /** @throws MailboxConfigException naming the client and the missing or wrong field */
+    /**
+     * Checks the fields and builds the client, with the provider's default endpoints where none is
+     * given.
+     *
+     * @return the client
+     * @throws MailboxConfigException naming the client and the missing or wrong field
+     */
     public OAuthClient build() {
       if (clientId == null || clientId.isBlank()) {
         throw fail("client-id", "is required");

@@ -11,13 +11,23 @@ import org.outmail.Secret;
  * one with each access token; unless it is saved, the next start of the host fails.
  */
 public interface TokenStore {
-  /** The refresh token saved for the OAuth client, if any. */
+  /**
+   * The refresh token saved for the OAuth client, if any.
+   *
+   * @param clientName the OAuth client's name
+   * @return the saved refresh token; empty when none was saved
+   */
   Optional<Secret> load(String clientName);
 
-  /** Saves a (rotated) refresh token for the OAuth client. */
+  /**
+   * Saves a (rotated) refresh token for the OAuth client.
+   *
+   * @param clientName the OAuth client's name
+   * @param refreshToken the refresh token, replacing one saved before
+   */
   void save(String clientName, Secret refreshToken);
 
-  /** A store that forgets on restart; for tests and app-only clients. */
+  /** {@return a store that forgets on restart; for tests and app-only clients} */
   static TokenStore inMemory() {
     Map<String, Secret> map = new ConcurrentHashMap<>();
     return new TokenStore() {
@@ -36,6 +46,9 @@ public interface TokenStore {
   /**
    * A store in a properties file (created with owner-only permissions where the file system
    * supports them), written atomically on each save.
+   *
+   * @param file the properties file; created on the first save if it does not exist
+   * @return the store
    */
   static TokenStore file(Path file) {
     return new FileTokenStore(file);
