@@ -76,20 +76,22 @@ public final class Attachment {
     return contentType;
   }
 
+  /** {@return the file name shown to the recipient} */
   public String filename() {
     return filename;
   }
 
+  /** {@return the MIME type, with its parameters if any were given} */
   public String contentType() {
     return contentType;
   }
 
-  /** The file this attachment is read from, if it was given as one. */
+  /** {@return the file this attachment is read from, if it was given as one} */
   public java.util.Optional<Path> path() {
     return java.util.Optional.ofNullable(path);
   }
 
-  /** The size in bytes, if known without reading the content. */
+  /** {@return the size in bytes, if known without reading the content} */
   public OptionalLong size() {
     if (bytes != null) {
       return OptionalLong.of(bytes.length);
@@ -101,7 +103,12 @@ public final class Attachment {
     }
   }
 
-  /** Opens the content; the caller closes the stream. A file is read as a stream, never whole. */
+  /**
+   * Opens the content; the caller closes the stream. A file is read as a stream, never whole.
+   *
+   * @return a new stream over the content
+   * @throws IOException if the file cannot be opened
+   */
   public InputStream open() throws IOException {
     return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(path);
   }

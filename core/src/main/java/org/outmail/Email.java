@@ -56,54 +56,62 @@ public final class Email {
     this.uniqueId = newUniqueId();
   }
 
+  /** {@return a builder for a new email} */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** {@return the To recipients, normalised, in the order added} */
   public List<String> to() {
     return to;
   }
 
+  /** {@return the Cc recipients, normalised, in the order added} */
   public List<String> cc() {
     return cc;
   }
 
+  /** {@return the Bcc recipients, normalised, in the order added} */
   public List<String> bcc() {
     return bcc;
   }
 
+  /** {@return the Reply-To addresses, normalised, in the order added} */
   public List<String> replyTo() {
     return replyTo;
   }
 
-  /** The subject as written, before the mailbox's prefix is applied. */
+  /** {@return the subject as written, before the mailbox's prefix is applied} */
   public String subject() {
     return subject;
   }
 
+  /** {@return the plain-text body, if there is one} */
   public Optional<String> text() {
     return Optional.ofNullable(text);
   }
 
+  /** {@return the HTML body, if there is one} */
   public Optional<String> html() {
     return Optional.ofNullable(html);
   }
 
+  /** {@return the attachments, in the order added} */
   public List<Attachment> attachments() {
     return attachments;
   }
 
-  /** Extra headers, in the order added. */
+  /** {@return the extra headers, in the order added} */
   public Map<String, String> headers() {
     return headers;
   }
 
-  /** The unique field of the record this email concerns, put into the subject tag. */
+  /** {@return the unique field of the record this email concerns, put into the subject tag} */
   public Optional<String> recordId() {
     return Optional.ofNullable(recordId);
   }
 
-  /** The unique part of the Message-ID, fixed when the email was built. */
+  /** {@return the unique part of the Message-ID, fixed when the email was built} */
   public String uniqueId() {
     return uniqueId;
   }

@@ -9,22 +9,43 @@ package org.outmail;
 public class MailException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The id of the mailbox concerned, or {@code null}. */
   private final String mailboxId;
 
+  /**
+   * Creates an exception that belongs to no mailbox.
+   *
+   * @param message what was wrong, without a secret
+   */
   public MailException(String message) {
     this(null, message, null);
   }
 
+  /**
+   * Creates an exception about a mailbox.
+   *
+   * @param mailboxId the mailbox's id, or {@code null} when the error belongs to no mailbox
+   * @param message what was wrong, without a secret
+   */
   public MailException(String mailboxId, String message) {
     this(mailboxId, message, null);
   }
 
+  /**
+   * Creates an exception about a mailbox, with its cause.
+   *
+   * @param mailboxId the mailbox's id, or {@code null} when the error belongs to no mailbox
+   * @param message what was wrong, without a secret
+   * @param cause the exception that caused this one, or {@code null}
+   */
   public MailException(String mailboxId, String message, Throwable cause) {
     super(message, cause);
     this.mailboxId = mailboxId;
   }
 
-  /** The id of the mailbox concerned, or {@code null} when the error belongs to no mailbox. */
+  /**
+   * {@return the id of the mailbox concerned, or {@code null} when the error belongs to no mailbox}
+   */
   public String mailboxId() {
     return mailboxId;
   }

@@ -94,13 +94,16 @@ public final class Mailbox {
    * Starts a mailbox with its id, the stable key records refer to (letters, digits, {@code .},
    * {@code _}, {@code -}; at most 64).
    *
+   * @param id the mailbox id
+   * @return a builder for an enabled {@code OUT} mailbox on protocol {@code smtp} with {@code
+   *     STARTTLS}, until its setters say otherwise
    * @throws MailboxConfigException if the id is not of that form
    */
   public static Builder builder(String id) {
     return new Builder(id);
   }
 
-  /** A builder holding every field of this mailbox, to derive a changed copy. */
+  /** {@return a builder holding every field of this mailbox, to derive a changed copy} */
   public Builder toBuilder() {
     Builder b = new Builder(id);
     b.name = name;
@@ -131,87 +134,102 @@ public final class Mailbox {
     return b;
   }
 
-  /** The stable key records refer to. */
+  /** {@return the stable key records refer to} */
   public String id() {
     return id;
   }
 
-  /** The descriptive name shown in the grid; the id when none was given. */
+  /** {@return the descriptive name shown in the grid; the id when none was given} */
   public String name() {
     return name;
   }
 
+  /** {@return whether this mailbox receives ({@code IN}) or sends ({@code OUT}) mail} */
   public MailboxType type() {
     return type;
   }
 
-  /** The status: a disabled mailbox sends nothing. */
+  /** {@return the status: {@code false} for a disabled mailbox, which sends nothing} */
   public boolean enabled() {
     return enabled;
   }
 
-  /** The From address (may differ from the login user name); normalised. Required for OUT. */
+  /**
+   * {@return the From address (may differ from the login user name), normalised; required for OUT}
+   */
   public String emailDisplay() {
     return emailDisplay;
   }
 
-  /** The From personal name, e.g. "Your Service Desk". */
+  /** {@return the From personal name, e.g. "Your Service Desk"} */
   public Optional<String> displayName() {
     return Optional.ofNullable(displayName);
   }
 
-  /** The mail server (SMTP) or API host (OWA); empty means the transport's default, if it has one. */
+  /**
+   * {@return the mail server (SMTP) or API host (OWA); empty means the transport's default, if it
+   * has one}
+   */
   public Optional<String> host() {
     return Optional.ofNullable(host);
   }
 
-  /** The port: the one configured, else the encryption's default (25, 465, 587). */
+  /** {@return the port: the one configured, else the encryption's default (25, 465, 587)} */
   public int port() {
     return port != null ? port : encryption.defaultPort();
   }
 
-  /** The port as configured, empty when the default applies. */
+  /** {@return the port as configured, empty when the default applies} */
   public OptionalInt explicitPort() {
     return port == null ? OptionalInt.empty() : OptionalInt.of(port);
   }
 
+  /** {@return how the connection to the server is protected} */
   public Encryption encryption() {
     return encryption;
   }
 
-  /** The login user name; empty means no authentication (unless an OAuth client is set). */
+  /**
+   * {@return the login user name; empty means no authentication (unless an OAuth client is set)}
+   */
   public Optional<String> username() {
     return Optional.ofNullable(username);
   }
 
+  /** {@return the login password, if one is set} */
   public Optional<Secret> password() {
     return Optional.ofNullable(password);
   }
 
-  /** The protocol, lower case ({@code smtp}, {@code owa}); matched against the transport providers. */
+  /**
+   * {@return the protocol, lower case ({@code smtp}, {@code owa}); matched against the transport
+   * providers}
+   */
   public String protocol() {
     return protocol;
   }
 
+  /** {@return the OAuth client whose tokens authenticate this mailbox, if one is set} */
   public Optional<OAuthClient> oauthClient() {
     return Optional.ofNullable(oauthClient);
   }
 
-  /** The subject tag prefix, e.g. {@code TICKET#}. */
+  /** {@return the subject tag prefix, e.g. {@code TICKET#}} */
   public Optional<String> prefix() {
     return Optional.ofNullable(prefix);
   }
 
+  /** {@return which recipients this mailbox may send to} */
   public AllowedEmails allowedEmails() {
     return allowedEmails;
   }
 
-  /** Whether this is the default mailbox for notifications. */
+  /** {@return whether this is the default mailbox for notifications} */
   public boolean defaultOutgoing() {
     return defaultOutgoing;
   }
 
-  /** The regular expression (RE2 syntax) whose matching recipients are blocked. */
+  /** {@return the regular expression (RE2 syntax) whose matching recipients are blocked} */
   public Optional<String> excludeExpression() {
     return Optional.ofNullable(excludeExpression);
   }
@@ -220,32 +238,40 @@ public final class Mailbox {
     return excludePattern;
   }
 
-  /** Names of the post-send hooks to run, in order. */
+  /** {@return the names of the post-send hooks to run, in order} */
   public List<String> postSendHooks() {
     return postSendHooks;
   }
 
+  /** {@return how long connecting to the server may take} */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
+  /** {@return how long to wait for a reply of the server} */
   public Duration readTimeout() {
     return readTimeout;
   }
 
+  /** {@return how long a write to the server may block} */
   public Duration writeTimeout() {
     return writeTimeout;
   }
 
+  /** {@return how transient transport failures are retried} */
   public RetryPolicy retryPolicy() {
     return retryPolicy;
   }
 
-  /** A trust file (PEM certificates or a PKCS12 store) for a server whose certificate a private CA signed. */
+  /**
+   * {@return a trust file (PEM certificates or a PKCS12 store) for a server whose certificate a
+   * private CA signed}
+   */
   public Optional<Path> trustStore() {
     return Optional.ofNullable(trustStore);
   }
 
+  /** {@return the password of a PKCS12 trust store, if one is set} */
   public Optional<Secret> trustStorePassword() {
     return Optional.ofNullable(trustStorePassword);
   }
@@ -255,6 +281,8 @@ public final class Mailbox {
    * their text form. Which names exist, their types and defaults are described by each transport
    * provider's {@link org.outmail.spi.TransportProvider#settings()}; the registry checks them when
    * it is built.
+   *
+   * @return the settings, sorted by key; unmodifiable
    */
   public Map<String, String> settings() {
     return settings;
@@ -263,6 +291,9 @@ public final class Mailbox {
   /**
    * The settings of one protocol's transport, keyed by their name without the protocol ({@code
    * max-connections}).
+   *
+   * @param protocol the protocol, in any case
+   * @return the settings of that protocol, sorted by name; empty when it has none; unmodifiable
    */
   public Map<String, String> settings(String protocol) {
     Objects.requireNonNull(protocol, "protocol == null");
@@ -280,6 +311,8 @@ public final class Mailbox {
    * The fields every mailbox has, described for forms and tools: the seed's fields and what every
    * transport shares (timeouts, retries, the trust store). A transport's own settings come from its
    * provider's {@link org.outmail.spi.TransportProvider#settings()}.
+   *
+   * @return the descriptions of the fields, in form order
    */
   public static List<Setting> fields() {
     return MailboxFields.descriptions();
@@ -576,7 +609,12 @@ public final class Mailbox {
       return this;
     }
 
-    /** The retry policy of transient failures; replaces one given before, and any retry part set. */
+    /**
+     * The retry policy of transient failures; replaces one given before, and any retry part set.
+     *
+     * @param retryPolicy the retry policy
+     * @return this builder
+     */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
       this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy == null");
       this.retryAttempts = null;
@@ -589,6 +627,8 @@ public final class Mailbox {
      * Attempts in all for a transient failure, the rest of the retry policy unchanged; replaces a
      * number set before.
      *
+     * @param attempts attempts in all, the first included
+     * @return this builder
      * @throws MailboxConfigException unless at least 1
      */
     public Builder retryMaxAttempts(int attempts) {
@@ -627,6 +667,9 @@ public final class Mailbox {
      * set("smtp.max-connections", "5")}. Field names are those of {@link Mailbox#fields()}; a name
      * of the form {@code protocol.name} is a transport's setting ({@link #setting}).
      *
+     * @param field a field name, such as {@code port} or {@code smtp.max-connections}
+     * @param text the value in its text form
+     * @return this builder
      * @throws MailboxConfigException naming the field when it is unknown or the value is invalid
      */
     public Builder set(String field, String text) {
@@ -636,6 +679,13 @@ public final class Mailbox {
     /**
      * Like {@link #set(String, String)}, resolving {@code ${env:NAME}} in secrets with the given
      * environment.
+     *
+     * @param field a field name, such as {@code port} or {@code smtp.max-connections}
+     * @param text the value in its text form
+     * @param environment the value of an environment variable by its name, {@code null} when it is
+     *     not set
+     * @return this builder
+     * @throws MailboxConfigException naming the field when it is unknown or the value is invalid
      */
     public Builder set(String field, String text, java.util.function.Function<String, String> environment) {
       Objects.requireNonNull(field, "field == null");
@@ -684,6 +734,8 @@ public final class Mailbox {
      * provider's {@link org.outmail.spi.TransportProvider#settings()} when it is built.
      *
      * @param key {@code protocol.name}, e.g. {@code smtp.max-connections}
+     * @param value the value in its text form
+     * @return this builder
      * @throws MailboxConfigException if the key is not of that form or the value holds a line break
      */
     public Builder setting(String key, String value) {
@@ -703,6 +755,9 @@ public final class Mailbox {
     /**
      * Sets a transport's typed options (for example {@code SmtpOptions}, {@code OwaOptions}),
      * replacing every setting of that protocol given before.
+     *
+     * @param options the typed options of one transport
+     * @return this builder
      */
     public Builder options(TransportOptions options) {
       Objects.requireNonNull(options, "options == null");

@@ -45,6 +45,7 @@ public final class MailboxRegistry implements AutoCloseable {
     this.async = async;
   }
 
+  /** {@return a builder for a registry with no mailbox yet} */
   public static Builder builder() {
     return new Builder();
   }
@@ -53,13 +54,21 @@ public final class MailboxRegistry implements AutoCloseable {
    * Loads mailboxes and OAuth clients from a properties file (see the README for its keys), with
    * the hooks and transports found by {@link ServiceLoader}.
    *
+   * @param propertiesFile the properties file, read as UTF-8
+   * @return the registry, checked as {@link Builder#build()} checks it
    * @throws MailboxConfigException naming the key that is wrong
    */
   public static MailboxRegistry load(Path propertiesFile) {
     return builder().load(propertiesFile).build();
   }
 
-  /** Like {@link #load(Path)}, from properties already read. */
+  /**
+   * Like {@link #load(Path)}, from properties already read.
+   *
+   * @param properties the mailbox configuration
+   * @return the registry, checked as {@link Builder#build()} checks it
+   * @throws MailboxConfigException naming the key that is wrong
+   */
   public static MailboxRegistry load(Properties properties) {
     return builder().load(properties).build();
   }
@@ -68,6 +77,8 @@ public final class MailboxRegistry implements AutoCloseable {
    * The settings of every transport found on the classpath, by protocol: what a form, a tool or
    * configuration metadata offers for a mailbox of that protocol besides {@link Mailbox#fields()}.
    * Keys of a mailbox are {@code PROTOCOL.NAME}.
+   *
+   * @return the settings of each transport, keyed by its protocol; unmodifiable
    */
   public static Map<String, List<Setting>> transportSettings() {
     Map<String, List<Setting>> all = new TreeMap<>();
@@ -77,12 +88,18 @@ public final class MailboxRegistry implements AutoCloseable {
     return java.util.Collections.unmodifiableMap(all);
   }
 
-  /** Every mailbox, IN and OUT, in the order configured: the grid. */
+  /** {@return every mailbox, IN and OUT, in the order configured: the grid} */
   public List<Mailbox> mailboxes() {
     return mailboxes;
   }
 
-  /** The mailbox with the id. @throws MailboxConfigException for an unknown id, listing the known ones */
+  /**
+   * Finds a mailbox by its id.
+   *
+   * @param id the mailbox id
+   * @return the mailbox with the id
+   * @throws MailboxConfigException for an unknown id, listing the known ones
+   */
   public Mailbox mailbox(String id) {
     Objects.requireNonNull(id, "id == null");
     Mailbox m = byId.get(id);
@@ -95,6 +112,7 @@ public final class MailboxRegistry implements AutoCloseable {
   /**
    * The mailer of the default outgoing mailbox, which sends notifications.
    *
+   * @return the default mailbox's mailer
    * @throws MailboxConfigException if no mailbox is the default
    */
   public OutgoingMailer defaultOutgoing() {
@@ -108,6 +126,8 @@ public final class MailboxRegistry implements AutoCloseable {
   /**
    * The mailer of an OUT mailbox.
    *
+   * @param id the id of an OUT mailbox
+   * @return its mailer
    * @throws MailboxConfigException for an unknown id (listing the known ones) or an IN mailbox
    */
   public OutgoingMailer outgoing(String id) {
@@ -121,6 +141,12 @@ public final class MailboxRegistry implements AutoCloseable {
   /**
    * The mailer for a record: the record's mailbox when it names one, else the default outgoing
    * mailbox.
+   *
+   * @param mailboxIdOrNull the id of the mailbox the record names; {@code null} or blank when it
+   *     names none
+   * @return the mailer of that mailbox, or of the default outgoing mailbox
+   * @throws MailboxConfigException for an unknown id, an IN mailbox, or no default when one is
+   *     needed
    */
   public OutgoingMailer forRecord(String mailboxIdOrNull) {
     if (mailboxIdOrNull == null || mailboxIdOrNull.isBlank()) {
@@ -344,6 +370,7 @@ public final class MailboxRegistry implements AutoCloseable {
     /**
      * Checks the rules across mailboxes and builds the registry. No connection is made.
      *
+     * @return the registry
      * @throws MailboxConfigException for duplicate ids, two defaults, a default that is not OUT, a
      *     protocol without transport, an unknown hook, a registered-only mailbox without directory
      */

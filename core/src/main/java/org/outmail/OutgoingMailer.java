@@ -48,7 +48,7 @@ public final class OutgoingMailer {
     this.async = async;
   }
 
-  /** The mailbox this mailer sends through. */
+  /** {@return the mailbox this mailer sends through} */
   public Mailbox mailbox() {
     return mailbox;
   }
@@ -56,6 +56,8 @@ public final class OutgoingMailer {
   /**
    * Sends the email and returns once the server has taken it.
    *
+   * @param email the email
+   * @return what was sent and to whom, and which recipients were blocked
    * @throws MailboxDisabledException if the mailbox is disabled: nothing is sent
    * @throws RecipientsBlockedException if every recipient is blocked: the transport is not called
    * @throws TransportException if the server did not take the message (after retrying a transient
@@ -98,6 +100,8 @@ public final class OutgoingMailer {
   /**
    * The Check button: connects, secures the connection, authenticates (or gets a token), and says
    * how it went. Never throws for a failed stage; works on a disabled mailbox too.
+   *
+   * @return whether the check passed, which stage failed if one did, and what happened
    */
   public CheckResult check() {
     long start = System.nanoTime();

@@ -32,7 +32,13 @@ public final class Secret {
     this.source = source;
   }
 
-  /** A secret given as it is. */
+  /**
+   * A secret given as it is.
+   *
+   * @param value the secret, not empty
+   * @return the secret, with source {@code literal}
+   * @throws IllegalArgumentException if the value is empty
+   */
   public static Secret of(String value) {
     Objects.requireNonNull(value, "value == null");
     if (value.isEmpty()) {
@@ -44,6 +50,8 @@ public final class Secret {
   /**
    * The value of an environment variable, read now.
    *
+   * @param name the variable's name
+   * @return the secret, with source {@code env:NAME}
    * @throws IllegalArgumentException if the variable is not set or is empty
    */
   public static Secret env(String name) {
@@ -62,6 +70,8 @@ public final class Secret {
   /**
    * The content of a file, read now, without trailing line breaks.
    *
+   * @param path the file, read as UTF-8
+   * @return the secret, with source {@code file:path}
    * @throws IllegalArgumentException if the file cannot be read or is empty
    */
   public static Secret file(Path path) {
@@ -95,6 +105,9 @@ public final class Secret {
    * Like {@link #parse(String)}, resolving {@code ${env:NAME}} with the given environment (a Spring
    * {@code Environment}, a test's map).
    *
+   * @param text {@code ${env:NAME}}, {@code ${file:path}} or a literal secret
+   * @param environment the value of a variable by its name, {@code null} when it is not set
+   * @return the secret
    * @throws IllegalArgumentException if a reference cannot be resolved
    */
   public static Secret parse(String text, Function<String, String> environment) {
@@ -196,12 +209,15 @@ public final class Secret {
     return out;
   }
 
-  /** The secret itself. Callers must not log it. */
+  /** {@return the secret itself} Callers must not log it. */
   public String value() {
     return value;
   }
 
-  /** Where the value came from ({@code literal}, {@code env:NAME}, {@code file:path}); safe to print. */
+  /**
+   * {@return where the value came from ({@code literal}, {@code env:NAME}, {@code file:path}); safe
+   * to print}
+   */
   public String source() {
     return source;
   }

@@ -78,43 +78,48 @@ public final class Setting {
    *
    * @param name lower-case words joined by {@code -}, groups separated by {@code .}, e.g. {@code
    *     max-connections} or {@code retry.max-attempts}
+   * @param type the kind of value
+   * @return a builder for an optional setting without a default
    * @throws IllegalArgumentException if the name is not of that form
    */
   public static Builder builder(String name, Type type) {
     return new Builder(name, type);
   }
 
-  /** The key, relative to its owner: {@code max-connections}. */
+  /** {@return the key, relative to its owner: {@code max-connections}} */
   public String name() {
     return name;
   }
 
-  /** The kind of value. */
+  /** {@return the kind of value} */
   public Type type() {
     return type;
   }
 
-  /** The value used when the setting is not given, in its text form; empty when there is none. */
+  /**
+   * {@return the value used when the setting is not given, in its text form; empty when there is
+   * none}
+   */
   public Optional<String> defaultValue() {
     return Optional.ofNullable(defaultValue);
   }
 
-  /** Whether a value must be given. */
+  /** {@return whether a value must be given} */
   public boolean required() {
     return required;
   }
 
-  /** Whether the value is a secret: never shown, logged or written to metadata. */
+  /** {@return whether the value is a secret: never shown, logged or written to metadata} */
   public boolean secret() {
     return type == Type.SECRET;
   }
 
-  /** For {@link Type#CHOICE}, the values allowed (upper case); otherwise empty. */
+  /** {@return for {@link Type#CHOICE}, the values allowed (upper case); otherwise empty} */
   public List<String> allowedValues() {
     return allowedValues;
   }
 
-  /** One line that tells an administrator what the setting does. */
+  /** {@return one line that tells an administrator what the setting does} */
   public String help() {
     return help;
   }
@@ -122,6 +127,7 @@ public final class Setting {
   /**
    * Reads a value in its text form, as written in a properties file or a form.
    *
+   * @param text the value as written
    * @return a {@code String} (TEXT, PATH, SECRET as written, CHOICE upper case), {@code Integer},
    *     {@code Boolean}, {@link Duration}, {@link URI} or {@code List<String>}
    * @throws IllegalArgumentException saying why the text is not a valid value, without the value
@@ -251,6 +257,8 @@ public final class Setting {
     /**
      * The value used when none is given, in its text form; replaces an earlier default.
      *
+     * @param value the default, a valid value in its text form
+     * @return this builder
      * @throws IllegalArgumentException if the setting is secret (a secret has no default)
      */
     public Builder defaultValue(String value) {
@@ -262,7 +270,11 @@ public final class Setting {
       return this;
     }
 
-    /** Marks the setting as one that must be given. */
+    /**
+     * Marks the setting as one that must be given.
+     *
+     * @return this builder
+     */
     public Builder required() {
       this.required = true;
       return this;
@@ -271,6 +283,8 @@ public final class Setting {
     /**
      * The values a {@link Type#CHOICE} allows; replaces earlier ones.
      *
+     * @param values the allowed values, in any case
+     * @return this builder
      * @throws IllegalArgumentException for another type or no values
      */
     public Builder allowedValues(String... values) {
@@ -287,7 +301,15 @@ public final class Setting {
       return this;
     }
 
-    /** Like {@link #allowedValues(String...)}, the constants of an enum. */
+    /**
+     * Like {@link #allowedValues(String...)}, the constants of an enum.
+     *
+     * @param <E> the enum type
+     * @param type the enum class
+     * @return this builder
+     * @throws IllegalArgumentException if this is not a {@link Type#CHOICE}, or the enum has no
+     *     constants
+     */
     public <E extends Enum<E>> Builder allowedValues(Class<E> type) {
       return allowedValues(Arrays.stream(type.getEnumConstants()).map(Enum::name).toArray(String[]::new));
     }
@@ -296,6 +318,9 @@ public final class Setting {
      * Another name a {@link Type#CHOICE} accepts for one of its values ({@code SSL} for {@code
      * SSL_TLS}).
      *
+     * @param alias the other name, in any case
+     * @param value one of the allowed values
+     * @return this builder
      * @throws IllegalArgumentException for another type or a value not allowed
      */
     public Builder alias(String alias, String value) {
@@ -335,6 +360,8 @@ public final class Setting {
     /**
      * The smallest value an {@link Type#INTEGER} allows.
      *
+     * @param minimum the smallest value allowed
+     * @return this builder
      * @throws IllegalArgumentException for another type
      */
     public Builder minimum(int minimum) {
@@ -348,6 +375,7 @@ public final class Setting {
     /**
      * Builds the description.
      *
+     * @return the description
      * @throws IllegalArgumentException if a CHOICE has no values or the default is not a valid value
      */
     public Setting build() {

@@ -61,6 +61,8 @@ public final class SubjectPrefix {
   /**
    * A prefix such as {@code TICKET#}.
    *
+   * @param prefix the prefix
+   * @return the subject prefix
    * @throws IllegalArgumentException if blank or containing whitespace, brackets or line breaks
    */
   public static SubjectPrefix of(String prefix) {
@@ -71,11 +73,18 @@ public final class SubjectPrefix {
     return new SubjectPrefix(prefix);
   }
 
+  /** {@return the prefix, such as {@code TICKET#}} */
   public String prefix() {
     return prefix;
   }
 
-  /** The tag for a record: {@code [TICKET#4711]}. */
+  /**
+   * The tag for a record: {@code [TICKET#4711]}.
+   *
+   * @param recordId the record's id: letters, digits, {@code _} or {@code -}
+   * @return the tag
+   * @throws IllegalArgumentException if the record id is not of that form
+   */
   public String tag(String recordId) {
     return "[" + prefix + checkId(recordId) + "]";
   }
@@ -141,7 +150,13 @@ public final class SubjectPrefix {
     return List.copyOf(ids);
   }
 
-  /** The subject without the reply and forward markers in front of it. */
+  /**
+   * The subject without the reply and forward markers in front of it.
+   *
+   * @param subject a subject
+   * @return the subject without {@code RE:}, {@code AW:} and the like in front, stripped of
+   *     surrounding whitespace
+   */
   public static String stripReplyMarkers(String subject) {
     Matcher m = MARKERS.matcher(subject);
     return m.find() ? subject.substring(m.end()).strip() : subject.strip();

@@ -63,7 +63,12 @@ public final class AccessTokens {
     return new AccessTokens(this, Objects.requireNonNull(tls, "tls == null"));
   }
 
-  /** Providers found by {@link ServiceLoader}, then the built-in one. */
+  /**
+   * Providers found by {@link ServiceLoader}, then the built-in one.
+   *
+   * @param store where rotated refresh tokens are kept
+   * @return a token cache using those providers
+   */
   public static AccessTokens standard(TokenStore store) {
     List<AccessTokenProvider> providers = new ArrayList<>();
     ServiceLoader.load(AccessTokenProvider.class).forEach(providers::add);
@@ -73,6 +78,10 @@ public final class AccessTokens {
 
   /**
    * The given providers first, then those found by {@link ServiceLoader}, then the built-in one.
+   *
+   * @param first the providers asked first, in order
+   * @param store where rotated refresh tokens are kept
+   * @return a token cache using those providers
    */
   public static AccessTokens standardWith(List<AccessTokenProvider> first, TokenStore store) {
     List<AccessTokenProvider> providers = new ArrayList<>(first);
@@ -81,7 +90,13 @@ public final class AccessTokens {
     return new AccessTokens(providers, store, Clock.systemUTC());
   }
 
-  /** Exactly these providers, in order, with no built-in fallback. */
+  /**
+   * Exactly these providers, in order, with no built-in fallback.
+   *
+   * @param providers the providers, in the order they are asked
+   * @param store where rotated refresh tokens are kept
+   * @return a token cache using those providers
+   */
   public static AccessTokens of(List<AccessTokenProvider> providers, TokenStore store) {
     return new AccessTokens(providers, store, Clock.systemUTC());
   }

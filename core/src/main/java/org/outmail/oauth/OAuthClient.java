@@ -50,65 +50,86 @@ public final class OAuthClient {
     this.authorizeEndpoint = authorizeEndpoint;
   }
 
-  /** The fields of an OAuth client, described for forms, tools and the properties loader. */
+  /**
+   * The fields of an OAuth client, described for forms, tools and the properties loader.
+   *
+   * @return the descriptions of the fields, in form order
+   */
   public static List<Setting> fields() {
     return OAuthClientFields.descriptions();
   }
 
-  /** Starts a client with the name mailboxes use to refer to it. */
+  /**
+   * Starts a client with the name mailboxes use to refer to it.
+   *
+   * @param name letters, digits, {@code .}, {@code _} or {@code -}
+   * @return a builder for a {@code GENERIC} client with the client-credentials grant, until its
+   *     setters say otherwise
+   * @throws MailboxConfigException if the name is not of that form
+   */
   public static Builder builder(String name) {
     return new Builder(name);
   }
 
+  /** {@return the name mailboxes use to refer to this client} */
   public String name() {
     return name;
   }
 
+  /** {@return who issues this client's tokens} */
   public OAuthProvider provider() {
     return provider;
   }
 
+  /** {@return how this client obtains access tokens} */
   public OAuthGrant grant() {
     return grant;
   }
 
-  /** The Microsoft tenant (id or domain), if any. */
+  /** {@return the Microsoft tenant (id or domain), if any} */
   public Optional<String> tenant() {
     return Optional.ofNullable(tenant);
   }
 
+  /** {@return the client id the provider issued} */
   public String clientId() {
     return clientId;
   }
 
+  /** {@return the client secret, required for {@link OAuthGrant#CLIENT_CREDENTIALS}} */
   public Optional<Secret> clientSecret() {
     return Optional.ofNullable(clientSecret);
   }
 
-  /** The refresh token an administrator obtained once, for {@link OAuthGrant#REFRESH_TOKEN}. */
+  /**
+   * {@return the refresh token an administrator obtained once, for {@link
+   * OAuthGrant#REFRESH_TOKEN}}
+   */
   public Optional<Secret> refreshToken() {
     return Optional.ofNullable(refreshToken);
   }
 
-  /** The scopes configured; empty means the transport's default for its service. */
+  /** {@return the scopes configured; empty means the transport's default for its service} */
   public List<String> scopes() {
     return scopes;
   }
 
   /**
-   * The Microsoft authority ({@code https://login.microsoftonline.com/{tenant}/} by default); empty
-   * for other providers.
+   * {@return the Microsoft authority ({@code https://login.microsoftonline.com/{tenant}/} by
+   * default); empty for other providers}
    */
   public Optional<URI> authority() {
     return Optional.ofNullable(authority);
   }
 
-  /** The token endpoint tokens are requested from. */
+  /** {@return the token endpoint tokens are requested from} */
   public URI tokenEndpoint() {
     return tokenEndpoint;
   }
 
-  /** The authorization endpoint an administrator validates a delegated client at, if known. */
+  /**
+   * {@return the authorization endpoint an administrator validates a delegated client at, if known}
+   */
   public Optional<URI> authorizeEndpoint() {
     return Optional.ofNullable(authorizeEndpoint);
   }
@@ -270,7 +291,10 @@ public final class OAuthClient {
      * set("provider", "microsoft", System::getenv)}. Field names are those of {@link
      * OAuthClient#fields()}.
      *
+     * @param field a field name, such as {@code client-id}
+     * @param text the value in its text form
      * @param environment resolves {@code ${env:NAME}} in secrets
+     * @return this builder
      * @throws MailboxConfigException naming the client and the field when it is unknown or the
      *     value is invalid
      */
@@ -294,7 +318,13 @@ public final class OAuthClient {
       return new MailboxConfigException(null, field, "oauth client '" + name + "': " + field + " " + problem);
     }
 
-    /** @throws MailboxConfigException naming the client and the missing or wrong field */
+    /**
+     * Checks the fields and builds the client, with the provider's default endpoints where none is
+     * given.
+     *
+     * @return the client
+     * @throws MailboxConfigException naming the client and the missing or wrong field
+     */
     public OAuthClient build() {
       if (clientId == null || clientId.isBlank()) {
         throw fail("client-id", "is required");

@@ -30,7 +30,7 @@ public interface TokenStore {
    */
   void save(String clientName, Secret refreshToken);
 
-  /** A store that forgets on restart; for tests and app-only clients. */
+  /** {@return a store that forgets on restart; for tests and app-only clients} */
   static TokenStore inMemory() {
     Map<String, Secret> map = new ConcurrentHashMap<>();
     return new TokenStore() {
@@ -49,6 +49,9 @@ public interface TokenStore {
   /**
    * A store in a properties file (created with owner-only permissions where the file system
    * supports them), written atomically on each save.
+   *
+   * @param file the properties file; created on the first save if it does not exist
+   * @return the store
    */
   static TokenStore file(Path file) {
     return new FileTokenStore(file);

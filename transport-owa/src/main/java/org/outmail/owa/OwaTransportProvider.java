@@ -18,6 +18,7 @@ import org.outmail.spi.TransportProvider;
  * OwaOptions}.
  */
 public final class OwaTransportProvider implements TransportProvider {
+  /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public OwaTransportProvider() {}
 
   static final String PROTOCOL = "owa";
