@@ -64,14 +64,27 @@ public final class OutgoingMailer {
    *     failure as the mailbox's retry policy allows)
    */
   public SendResult send(Email email) {
+    return send(email, SendListener.NONE);
+  }
+
+  /**
+   * Sends the email as {@link #send(Email)} does, telling {@code listener} of each attempt and of
+   * each wait before a retry: for a command line or a console that shows how a slow send is going.
+   *
+   * @throws MailboxDisabledException if the mailbox is disabled: nothing is sent
+   * @throws RecipientsBlockedException if every recipient is blocked: the transport is not called
+   * @throws TransportException if the server did not take the message
+   */
+  public SendResult send(Email email, SendListener listener) {
     Objects.requireNonNull(email, "email == null");
+    Objects.requireNonNull(listener, "listener == null");
     if (!mailbox.enabled()) {
       throw new MailboxDisabledException(mailbox.id());
     }
     RecipientFilter.Recipients recipients = filter.apply(email);
     OutgoingMessage message = messages.create(email, recipients);
     MailTransport t = transport();
-    Retrier.Outcome<TransportReceipt> outcome = retrier.run(() -> t.send(message));
+    Retrier.Outcome<TransportReceipt> outcome = retrier.run(() -> t.send(message), listener, message.messageId());
     TransportReceipt receipt = outcome.value();
     SendResult result = new SendResult(mailbox.id(), message.messageId(), message.subject(),
         receipt.acceptedRecipients(), recipients.blocked(), receipt.rejectedRecipients(),
