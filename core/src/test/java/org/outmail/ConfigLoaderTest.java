@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.outmail.testing.RecordingTransportProvider;
 
 class ConfigLoaderTest {
   private static final String DESIGN_EXAMPLE = """
@@ -191,7 +192,8 @@ class ConfigLoaderTest {
         outmail.mailbox.inbox.protocol=imap
         outmail.token-store.file=%s
         """.formatted(dir.resolve("tokens.properties")));
-    try (MailboxRegistry r = MailboxRegistry.load(file)) {
+    try (MailboxRegistry r = MailboxRegistry.builder().load(file)
+        .transportProvider(new RecordingTransportProvider()).build()) {
       assertThat(r.mailboxes()).extracting(Mailbox::id).containsExactly("desk", "inbox");
       assertThat(r.defaultOutgoing().mailbox().id()).isEqualTo("desk");
     }
