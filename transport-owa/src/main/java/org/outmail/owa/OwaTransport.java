@@ -1,9 +1,11 @@
 package org.outmail.owa;
 
 import com.microsoft.graph.users.item.sendmail.SendMailPostRequestBody;
+import java.time.Duration;
 import org.outmail.CheckResult;
 import org.outmail.Mailbox;
 import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthException;
 import org.outmail.TransportException;
 import org.outmail.oauth.AccessTokens;
 import org.outmail.spi.MailTransport;
@@ -24,6 +26,7 @@ final class OwaTransport implements MailTransport {
   private final GraphHttp http;
   private final DraftSender drafts;
   private final MailboxCheck check;
+  private volatile boolean closed;
 
   OwaTransport(Mailbox mailbox, GraphEndpoint endpoint, AccessTokens accessTokens) {
     OAuthClient client = mailbox.oauthClient().orElseThrow();
@@ -37,8 +40,17 @@ final class OwaTransport implements MailTransport {
 
   @Override
   public TransportReceipt send(OutgoingMessage message) {
+    if (closed) {
+      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': the transport is closed")
+          .stage(TransportException.Stage.CLOSED).build();
+    }
     MessageMapper.checkHeaders(message);
-    tokens.token(); // an OAuthException now, before any Graph request, says what is wrong with the client
+    MessageMapper.checkAttachments(message);
+    try {
+      tokens.token(); // a token failure now, before any Graph request, says what is wrong with the client
+    } catch (OAuthException e) {
+      throw GraphErrors.tokenFailure(mailbox.id(), e);
+    }
     try {
       if (MessageMapper.estimatedRequestBytes(message) > MessageMapper.REQUEST_LIMIT) {
         drafts.send(message);
@@ -67,11 +79,15 @@ final class OwaTransport implements MailTransport {
 
   @Override
   public CheckResult check() {
+    if (closed) {
+      return CheckResult.failed("closed", "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
+    }
     return check.run();
   }
 
   @Override
   public void close() {
+    closed = true;
     http.close();
   }
 
