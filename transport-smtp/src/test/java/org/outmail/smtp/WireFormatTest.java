@@ -18,7 +18,7 @@ import org.outmail.Email;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
-import org.outmail.contract.ReceivedMail;
+import org.outmail.test.contract.ReceivedMail;
 import org.outmail.spi.OutgoingMessage;
 
 /**
