@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthProvider;
+import org.outmail.testing.RecordingTransportProvider;
 
 class ConfigLoaderTest {
   private static final String DESIGN_EXAMPLE = """
@@ -194,7 +195,8 @@ class ConfigLoaderTest {
         outmail.mailbox.inbox.protocol=imap
         outmail.token-store.file=%s
         """.formatted(dir.resolve("tokens.properties")));
-    try (MailboxRegistry r = MailboxRegistry.load(file)) {
+    try (MailboxRegistry r = MailboxRegistry.builder().load(file)
+        .transportProvider(new RecordingTransportProvider()).build()) {
       assertThat(r.mailboxes()).extracting(Mailbox::id).containsExactly("desk", "inbox");
       assertThat(r.defaultOutgoing().mailbox().id()).isEqualTo("desk");
     }

@@ -19,8 +19,9 @@ import org.outmail.testing.RecordingTransportProvider.Recorder;
 @Timeout(30)
 class SendListenerTest {
   private final String id = uniqueId("progress");
-  private final Recorder recorder = RecordingTransportProvider.recorder(id);
-  private final MailboxRegistry registry = MailboxRegistry.builder()
+  private final RecordingTransportProvider transports = new RecordingTransportProvider();
+  private final Recorder recorder = transports.recorder(id);
+  private final MailboxRegistry registry = MailboxRegistry.builder().transportProvider(transports)
       .mailbox(out(id).retryPolicy(RetryPolicy.of(3, Duration.ofMillis(1), Duration.ofMillis(20))).build())
       .build();
 

@@ -11,12 +11,14 @@ import com.microsoft.graph.users.item.messages.item.attachments.createuploadsess
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.outmail.Attachment;
 import org.outmail.MailException;
+import org.outmail.TransportException.Stage;
 import org.outmail.TransportException;
 import org.outmail.spi.OutgoingMessage;
 import org.slf4j.Logger;
@@ -75,8 +77,8 @@ final class DraftSender {
       throw GraphErrors.toTransportException(mailboxId, "create draft", e, false);
     }
     if (draft == null || draft.getId() == null) {
-      throw TransportException.builder(mailboxId, MailException.mailboxPrefix(mailboxId) + "Graph create draft returned no message id")
-          .transientFailure(true).build();
+      throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': Graph create draft returned no message id")
+          .stage(Stage.CONTENT).transientFailure(true).build();
     }
     MessageItemRequestBuilder item = user.messages().byMessageId(draft.getId());
     boolean keepDraft = false;
@@ -84,7 +86,7 @@ final class DraftSender {
       for (Attachment a : later) {
         long size = size(m, a);
         if (size < UPLOAD_SESSION_FROM && MessageMapper.base64Length(size) + ATTACHMENT_OVERHEAD <= MessageMapper.REQUEST_LIMIT) {
-          call(mailboxId, "add attachment " + a.filename(), () -> item.attachments().post(MessageMapper.fileAttachment(a)));
+          call(mailboxId, "add attachment " + a.filename(), () -> item.attachments().post(MessageMapper.fileAttachment(m, a)));
         } else {
           upload(mailboxId, item, a, size);
         }
@@ -116,8 +118,8 @@ final class DraftSender {
         () -> item.attachments().createUploadSession().post(body));
     String url = session == null ? null : session.getUploadUrl();
     if (url == null || !(url.startsWith("https://") || GraphEndpoint.plainHttpAllowed(URI.create(url)))) {
-      throw TransportException.builder(mailboxId, MailException.mailboxPrefix(mailboxId) + "Graph gave no usable upload URL for "
-          + a.filename()).build();
+      throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': Graph gave no usable upload URL for "
+          + a.filename()).stage(Stage.CONTENT).build();
     }
     try {
       uploader.upload(url, a, size);
@@ -125,15 +127,14 @@ final class DraftSender {
       boolean throttled = e.status == 429 || (e.status == 503 && e.retryAfter != null);
       throw TransportException.builder(mailboxId, MailException.mailboxPrefix(mailboxId) + "uploading " + a.filename() + " failed: "
               + e.getMessage())
-          .replyCode(e.status).serverReply(e.getMessage())
+          .stage(Stage.CONTENT).replyCode(e.status).serverReply(e.getMessage())
           .retryAfter(e.retryAfter == null ? null : GraphErrors.parseRetryAfter(e.retryAfter))
           .transientFailure(throttled || e.status >= 500).cause(e).build();
-    } catch (NoSuchFileException | EOFException e) {
-      throw TransportException.builder(mailboxId, MailException.mailboxPrefix(mailboxId) + "cannot read attachment " + a.filename()
-          + ": " + e).cause(e).build();
+    } catch (NoSuchFileException | AccessDeniedException | EOFException e) {
+      throw GraphErrors.unreadableAttachment(mailboxId, a, e);
     } catch (IOException e) {
-      throw TransportException.builder(mailboxId, MailException.mailboxPrefix(mailboxId) + "uploading " + a.filename() + " failed: "
-          + e).transientFailure(true).cause(e).build();
+      throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': uploading " + a.filename() + " failed: "
+          + e).stage(GraphErrors.notConnected(e) ? Stage.CONNECT : Stage.CONTENT).transientFailure(true).cause(e).build();
     }
   }
 
@@ -154,11 +155,10 @@ final class DraftSender {
   }
 
   private static long size(OutgoingMessage m, Attachment a) {
-    long size = a.size().orElseThrow(() -> TransportException.builder(m.mailbox().id(),
-        MailException.mailboxPrefix(m.mailbox().id()) + "cannot read the size of attachment " + a.filename()).build());
+    long size = a.size().orElseThrow(() -> GraphErrors.unreadableAttachment(m.mailbox().id(), a, null));
     if (size > MAX_ATTACHMENT) {
-      throw TransportException.builder(m.mailbox().id(), MailException.mailboxPrefix(m.mailbox().id()) + "attachment " + a.filename()
-          + " has " + size + " bytes; Microsoft Graph accepts attachments up to 150 MB").build();
+      throw TransportException.builder(m.mailbox().id(), "mailbox '" + m.mailbox().id() + "': attachment " + a.filename()
+          + " has " + size + " bytes; Microsoft Graph accepts attachments up to 150 MB").stage(Stage.CONTENT).build();
     }
     return size;
   }

@@ -1,4 +1,4 @@
-package org.outmail.contract;
+package org.outmail.test.contract;
 
 import java.util.List;
 import java.util.Map;
