@@ -134,7 +134,8 @@ public final class OutgoingMailer {
     if (t == null) {
       synchronized (lock) {
         if (closed) {
-          throw new MailException(mailbox.id(), MailException.mailboxPrefix(mailbox.id()) + "the registry is closed");
+          throw TransportException.builder(mailbox.id(), MailException.mailboxPrefix(mailbox.id()) + "the registry is closed")
+              .stage(TransportException.Stage.CLOSED).build();
         }
         t = transport;
         if (t == null) {

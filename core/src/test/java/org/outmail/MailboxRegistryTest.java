@@ -165,7 +165,11 @@ class MailboxRegistryTest {
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(MailException.class)
         .hasMessageContaining("the registry is closed");
-    assertThatThrownBy(() -> mailer.send(email())).isInstanceOf(MailException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> mailer.send(email())).isInstanceOfSatisfying(TransportException.class, e -> {
+      assertThat(e.stage()).isEqualTo(TransportException.Stage.CLOSED);
+      assertThat(e.kind()).isEqualTo(TransportException.Kind.PERMANENT);
+      assertThat(e).hasMessage("mailbox '" + id + "': the registry is closed");
+    });
   }
 
   @Test
