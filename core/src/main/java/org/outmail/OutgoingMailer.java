@@ -71,6 +71,9 @@ public final class OutgoingMailer {
    * Sends the email as {@link #send(Email)} does, telling {@code listener} of each attempt and of
    * each wait before a retry: for a command line or a console that shows how a slow send is going.
    *
+   * @param email the email
+   * @param listener told of each attempt and each wait; {@link SendListener#NONE} for nobody
+   * @return what was sent and to whom, and which recipients were blocked
    * @throws MailboxDisabledException if the mailbox is disabled: nothing is sent
    * @throws RecipientsBlockedException if every recipient is blocked: the transport is not called
    * @throws TransportException if the server did not take the message
@@ -104,6 +107,9 @@ public final class OutgoingMailer {
    * send started}); a send in flight gets up to the registry's {@link
    * MailboxRegistry.Builder#closeTimeout close timeout} to finish, is then interrupted, and if it
    * still does not stop fails with a {@link TransportException} whose outcome is unknown.
+   *
+   * @param email the email
+   * @return a future of what {@link #send} would return
    */
   public CompletableFuture<SendResult> sendAsync(Email email) {
     Objects.requireNonNull(email, "email == null");

@@ -171,13 +171,23 @@ public final class OAuthClient {
       this.name = name;
     }
 
-    /** MICROSOFT, GOOGLE or GENERIC (the default); replaces one set before. */
+    /**
+     * MICROSOFT, GOOGLE or GENERIC (the default); replaces one set before.
+     *
+     * @param provider the provider that issues the tokens
+     * @return this builder
+     */
     public Builder provider(OAuthProvider provider) {
       this.provider = Objects.requireNonNull(provider, "provider == null");
       return this;
     }
 
-    /** CLIENT_CREDENTIALS (the default) or REFRESH_TOKEN; replaces one set before. */
+    /**
+     * CLIENT_CREDENTIALS (the default) or REFRESH_TOKEN; replaces one set before.
+     *
+     * @param grant how the client obtains its tokens
+     * @return this builder
+     */
     public Builder grant(OAuthGrant grant) {
       this.grant = Objects.requireNonNull(grant, "grant == null");
       return this;
@@ -186,6 +196,8 @@ public final class OAuthClient {
     /**
      * The Microsoft tenant (id or domain); replaces one set before.
      *
+     * @param tenant the tenant id or domain
+     * @return this builder
      * @throws MailboxConfigException unless letters, digits, '.', '_' or '-'
      */
     public Builder tenant(String tenant) {
@@ -201,6 +213,8 @@ public final class OAuthClient {
     /**
      * The application (client) id; replaces one set before.
      *
+     * @param clientId the application (client) id
+     * @return this builder
      * @throws MailboxConfigException if blank or holding whitespace or a control character
      */
     public Builder clientId(String clientId) {
@@ -215,13 +229,23 @@ public final class OAuthClient {
       return this;
     }
 
-    /** The client secret; replaces one set before. */
+    /**
+     * The client secret; replaces one set before.
+     *
+     * @param clientSecret the client secret
+     * @return this builder
+     */
     public Builder clientSecret(Secret clientSecret) {
       this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret == null");
       return this;
     }
 
-    /** The refresh token obtained once, for the REFRESH_TOKEN grant; replaces one set before. */
+    /**
+     * The refresh token obtained once, for the REFRESH_TOKEN grant; replaces one set before.
+     *
+     * @param refreshToken the refresh token
+     * @return this builder
+     */
     public Builder refreshToken(Secret refreshToken) {
       this.refreshToken = Objects.requireNonNull(refreshToken, "refreshToken == null");
       return this;
@@ -231,6 +255,8 @@ public final class OAuthClient {
      * Adds scopes after those given before; a scope given again is kept once. Without any, the
      * transport asks for its service's default.
      *
+     * @param scopes the scopes
+     * @return this builder
      * @throws MailboxConfigException for a blank scope or one with whitespace (none is added then)
      */
     public Builder scopes(String... scopes) {
@@ -253,6 +279,8 @@ public final class OAuthClient {
      * The Microsoft authority, e.g. {@code https://login.microsoftonline.com/contoso.onmicrosoft.com/},
      * instead of the tenant; replaces one set before.
      *
+     * @param authority the authority URL
+     * @return this builder
      * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
      */
     public Builder authority(URI authority) {
@@ -265,6 +293,8 @@ public final class OAuthClient {
     /**
      * The token endpoint, instead of the provider's; required for GENERIC. Replaces one set before.
      *
+     * @param tokenEndpoint the token endpoint URL
+     * @return this builder
      * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
      */
     public Builder tokenEndpoint(URI tokenEndpoint) {
@@ -277,6 +307,8 @@ public final class OAuthClient {
     /**
      * The authorization endpoint, instead of the provider's; replaces one set before.
      *
+     * @param authorizeEndpoint the authorization endpoint URL
+     * @return this builder
      * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
      */
     public Builder authorizeEndpoint(URI authorizeEndpoint) {

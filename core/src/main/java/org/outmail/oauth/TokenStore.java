@@ -17,15 +17,18 @@ import org.outmail.Secret;
  */
 public interface TokenStore {
   /**
-   * The refresh token saved for the OAuth client, if any.
+   * {@return the refresh token saved for the OAuth client, if any}
    *
+   * @param clientName the OAuth client's name
    * @throws org.outmail.MailException (such as {@link TokenStoreException}) if the store cannot be read
    */
   Optional<Secret> load(String clientName);
 
   /**
-   * Saves a (rotated) refresh token for the OAuth client.
+   * Saves a (rotated) refresh token for the OAuth client, replacing the one saved before.
    *
+   * @param clientName the OAuth client's name
+   * @param refreshToken the refresh token to keep
    * @throws org.outmail.MailException (such as {@link TokenStoreException}) if it cannot be saved
    */
   void save(String clientName, Secret refreshToken);
