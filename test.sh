@@ -3,7 +3,8 @@
 #   ./test.sh            -> mvn -B verify
 #   ./test.sh -pl core   -> extra arguments go to Maven
 # Needs: Java 17 and Maven. Installs with apt-get when missing (as root, or with sudo):
-#   postgresql (a real PostgreSQL for the outbox and mailbox-store tests, on 127.0.0.1:5432).
+#   postgresql (a real PostgreSQL for the outbox and mailbox-store tests, on 127.0.0.1:5432);
+#   chromium and chromium-driver (headless Chromium driven by Selenium for the console's tests).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -14,6 +15,14 @@ need_apt() {
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
 }
+
+# Chromium and its driver: Debian's packages (never a browser downloaded by a test tool).
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  echo "test.sh: installing chromium and chromium-driver (Debian packages)"
+  need_apt chromium chromium-driver
+fi
+export OUTMAIL_TEST_CHROMIUM="${OUTMAIL_TEST_CHROMIUM:-$(command -v chromium)}"
+export OUTMAIL_TEST_CHROMEDRIVER="${OUTMAIL_TEST_CHROMEDRIVER:-$(command -v chromedriver)}"
 
 # PostgreSQL: the Debian package, one cluster, a database and role for the tests.
 if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ -z "$(ls /usr/lib/postgresql 2>/dev/null)" ]; then

@@ -1,7 +1,5 @@
 package org.outmail;
 
-import java.net.IDN;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -17,57 +15,94 @@ final class Addresses {
   private Addresses() {}
 
   /**
-   * Returns the address trimmed, with its domain in lower-case ASCII (IDN domains converted to
-   * their {@code xn--} form).
+   * Returns the address trimmed, with its domain in lower-case ASCII (international domains
+   * converted to their {@code xn--} form per UTS #46 non-transitional processing, see {@link Idna}).
+   * The line-break guard applies to the local part, which reaches the wire as it is; the domain
+   * reaches it only in its converted ASCII form, which is checked. Lengths (254 octets in all, 63
+   * per label) are checked on the converted form. Domains that can never be delivered to are
+   * refused: a numeric top-level label ({@code iana.123}), a bare IPv4 address, the special-use
+   * names {@code .invalid} and {@code .onion}, and {@code xn--} labels that are not valid Punycode.
    *
-   * @throws IllegalArgumentException saying what is wrong with the address
+   * @throws InvalidEmailException saying what is wrong with the address (the caller puts the field
+   *     in front)
    */
   static String normalise(String address) {
     if (address == null) {
-      throw new IllegalArgumentException("address is missing");
+      throw invalid("address is missing");
     }
-    checkNoLineBreakCharacters(address, "address");
+    for (int i = 0; i < address.length(); i++) {
+      if (isControl(address.charAt(i))) {
+        throw forbidden("address", address.charAt(i), i);
+      }
+    }
     String trimmed = address.strip();
     if (trimmed.isEmpty()) {
-      throw new IllegalArgumentException("address is empty");
-    }
-    if (trimmed.length() > 254) {
-      throw new IllegalArgumentException("address is longer than 254 characters: " + shorten(trimmed));
+      throw invalid("address is empty");
     }
     int at = trimmed.lastIndexOf('@');
     if (at <= 0 || at == trimmed.length() - 1) {
-      throw new IllegalArgumentException("'" + trimmed + "' is not an email address (expected local@domain)");
+      checkNoLineBreakCharacters(address, "address");
+      throw invalid("'" + trimmed + "' is not an email address (expected local@domain)");
     }
     String local = trimmed.substring(0, at);
     String domain = trimmed.substring(at + 1);
+    checkNoLineBreakCharacters(local, "address");
+    for (int i = 0; i < domain.length(); i++) {
+      if (Character.isWhitespace(domain.charAt(i))) {
+        throw forbidden("address", domain.charAt(i), at + 1 + i);
+      }
+    }
     if (local.length() > 64 || !LOCAL.matcher(local).matches()) {
-      throw new IllegalArgumentException("'" + trimmed + "' is not an email address: invalid local part");
+      throw invalid("'" + shorten(trimmed) + "' is not an email address: invalid local part");
     }
     String asciiDomain;
     try {
-      asciiDomain = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+      asciiDomain = Idna.toAscii(domain);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + trimmed + "' is not an email address: invalid domain");
+      throw invalid("'" + shorten(trimmed) + "' is not an email address: invalid domain ("
+          + e.getMessage() + ")");
     }
     if (asciiDomain.endsWith(".")) {
       asciiDomain = asciiDomain.substring(0, asciiDomain.length() - 1);
     }
+    String invalid = "'" + shorten(trimmed) + "' is not an email address: invalid domain";
     String[] labels = asciiDomain.split("\\.", -1);
     if (labels.length < 2 || asciiDomain.length() > 253) {
-      throw new IllegalArgumentException("'" + trimmed + "' is not an email address: invalid domain");
+      throw invalid(invalid);
     }
     for (String label : labels) {
+      if (label.length() > 63) {
+        throw invalid(invalid + " (label of " + label.length() + " octets, at most 63)");
+      }
       if (!LABEL.matcher(label).matches()) {
-        throw new IllegalArgumentException("'" + trimmed + "' is not an email address: invalid domain");
+        throw invalid(invalid);
+      }
+      if (label.startsWith("xn--") && !Idna.validAceLabel(label)) {
+        throw invalid(invalid + " ('" + label + "' is not valid Punycode)");
       }
     }
-    return local + "@" + asciiDomain;
+    String tld = labels[labels.length - 1];
+    if (tld.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw invalid(invalid + " (numeric top-level label '" + tld + "' is never delivered to;"
+          + " an IP address is not accepted as a domain)");
+    }
+    if (tld.equals("invalid") || tld.equals("onion")) {
+      throw invalid(invalid + " (." + tld + " is a special-use name that mail is never delivered to)");
+    }
+    String normalised = local + "@" + asciiDomain;
+    if (normalised.length() > 254) {
+      throw invalid("'" + shorten(trimmed) + "' is not an email address: "
+          + normalised.length() + " octets on the wire, at most 254");
+    }
+    return normalised;
   }
 
   /**
    * Refuses CR, LF and other control characters, U+0085, U+2028, U+2029, and characters whose low
    * byte is CR or LF (U+010A, U+010D, U+760A, ...), which a careless encoder can turn into a line
    * break on the wire (CVE-2025-7962). Used for addresses, which reach the SMTP envelope as they are.
+   *
+   * @throws InvalidEmailException naming {@code what}, the character and its index
    */
   static void checkNoLineBreakCharacters(String text, String what) {
     for (int i = 0; i < text.length(); i++) {
@@ -83,6 +118,8 @@ final class Addresses {
    * Refuses CR, LF, other control characters but TAB, U+0085, U+2028 and U+2029 in free text that
    * goes into a header (subject, display name, header value, file name). Other non-ASCII text is
    * allowed: transports encode it (RFC 2047), so it never reaches the wire raw.
+   *
+   * @throws InvalidEmailException naming {@code what}, the character and its index
    */
   static void checkHeaderText(String text, String what) {
     for (int i = 0; i < text.length(); i++) {
@@ -97,9 +134,13 @@ final class Addresses {
     return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == '\u2028' || c == '\u2029';
   }
 
-  private static IllegalArgumentException forbidden(String what, char c, int index) {
-    return new IllegalArgumentException(
+  private static InvalidEmailException forbidden(String what, char c, int index) {
+    return new InvalidEmailException(what,
         what + " contains a forbidden character U+" + String.format("%04X", (int) c) + " at index " + index);
+  }
+
+  private static InvalidEmailException invalid(String problem) {
+    return new InvalidEmailException("address", problem);
   }
 
   private static String shorten(String s) {

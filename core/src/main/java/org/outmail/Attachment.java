@@ -3,7 +3,6 @@ package org.outmail;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -13,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * A file attached to an {@link Email}: from bytes held in memory, from a {@link Path} that is
  * read only when the mail is sent, as a stream, or from a {@link Source} that opens a stream (a
- * queue's stored copy).
+ * queue's stored copy). Immutable; the factories check the file name and content type at once and
+ * throw {@link InvalidEmailException} saying what is wrong.
  */
 public final class Attachment {
   private static final Pattern CONTENT_TYPE =
@@ -42,7 +42,12 @@ public final class Attachment {
   /** Opens the content of a {@link #of(String, String, long, Source) streamed} attachment, anew each time. */
   @FunctionalInterface
   public interface Source {
-    /** A new stream over the whole content; the caller closes it. */
+    /**
+     * Opens the content.
+     *
+     * @return a new stream over the whole content; the caller closes it
+     * @throws IOException if the content cannot be opened
+     */
     InputStream open() throws IOException;
   }
 
@@ -51,27 +56,51 @@ public final class Attachment {
    * possibly several times (once per attempt). For content kept elsewhere than in a file, such as
    * a queue's stored copy.
    *
+   * @param filename the file name shown to the recipient, without a path
+   * @param contentType a MIME type such as {@code application/pdf}
    * @param size the exact size in bytes
+   * @param source opens the content, each time it is sent
+   * @return the attachment
+   * @throws InvalidEmailException for a bad file name or content type, or a negative size
    */
   public static Attachment of(String filename, String contentType, long size, Source source) {
     Objects.requireNonNull(source, "source == null");
     if (size < 0) {
-      throw new IllegalArgumentException("attachment size must not be negative, was " + size);
+      throw new InvalidEmailException("attachment", "attachment size must not be negative, was " + size);
     }
     return new Attachment(checkName(filename), checkType(contentType), null, null, source, size);
   }
 
-  /** An attachment from bytes (copied). */
+  /**
+   * Makes an attachment from bytes (copied).
+   *
+   * @param filename the file name shown to the recipient, without a path
+   * @param contentType the MIME type, {@code type/subtype} with optional parameters
+   * @param content the content
+   * @return the attachment
+   * @throws InvalidEmailException for a blank file name, one with a path separator or a control
+   *     character, or a content type not of the form {@code type/subtype}
+   */
   public static Attachment of(String filename, String contentType, byte[] content) {
     Objects.requireNonNull(content, "content == null");
     return new Attachment(checkName(filename), checkType(contentType), content.clone(), null);
   }
 
-  /** An attachment read from a file when the mail is sent. The file must exist and be readable now. */
+  /**
+   * Makes an attachment read from a file when the mail is sent. The file must exist and be readable
+   * now.
+   *
+   * @param filename the file name shown to the recipient, without a path
+   * @param contentType the MIME type, {@code type/subtype} with optional parameters
+   * @param file the file to read the content from
+   * @return the attachment
+   * @throws InvalidEmailException for a file that is not a readable file, or as {@link
+   *     #of(String, String, byte[])}
+   */
   public static Attachment of(String filename, String contentType, Path file) {
     Objects.requireNonNull(file, "file == null");
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new IllegalArgumentException("attachment file " + file + " is not a readable file");
+      throw new InvalidEmailException("attachment", "attachment file " + file + " is not a readable file");
     }
     return new Attachment(checkName(filename), checkType(contentType), null, file);
   }
@@ -79,11 +108,11 @@ public final class Attachment {
   private static String checkName(String filename) {
     Objects.requireNonNull(filename, "filename == null");
     if (filename.isBlank()) {
-      throw new IllegalArgumentException("attachment filename must not be blank");
+      throw new InvalidEmailException("attachment filename", "attachment filename must not be blank");
     }
     Addresses.checkHeaderText(filename, "attachment filename");
     if (filename.contains("/") || filename.contains("\\")) {
-      throw new IllegalArgumentException("attachment filename must not contain a path separator: '" + filename + "'");
+      throw new InvalidEmailException("attachment filename", "attachment filename must not contain a path separator: '" + filename + "'");
     }
     return filename;
   }
@@ -91,26 +120,28 @@ public final class Attachment {
   private static String checkType(String contentType) {
     Objects.requireNonNull(contentType, "contentType == null");
     if (!CONTENT_TYPE.matcher(contentType).matches()) {
-      throw new IllegalArgumentException("attachment content type '" + contentType.replaceAll("[\\r\\n]", "?")
+      throw new InvalidEmailException("attachment content type", "attachment content type '" + contentType.replaceAll("[\\r\\n]", "?")
           + "' is not of the form type/subtype");
     }
     return contentType;
   }
 
+  /** {@return the file name shown to the recipient} */
   public String filename() {
     return filename;
   }
 
+  /** {@return the MIME type, with its parameters if any were given} */
   public String contentType() {
     return contentType;
   }
 
-  /** The file this attachment is read from, if it was given as one. */
+  /** {@return the file this attachment is read from, if it was given as one} */
   public java.util.Optional<Path> path() {
     return java.util.Optional.ofNullable(path);
   }
 
-  /** The size in bytes, if known without reading the content. */
+  /** {@return the size in bytes, if known without reading the content} */
   public OptionalLong size() {
     if (bytes != null) {
       return OptionalLong.of(bytes.length);
@@ -125,7 +156,12 @@ public final class Attachment {
     }
   }
 
-  /** Opens the content; the caller closes the stream. A file is read as a stream, never whole. */
+  /**
+   * Opens the content; the caller closes the stream. A file is read as a stream, never whole.
+   *
+   * @return a new stream over the content
+   * @throws IOException if the file cannot be opened
+   */
   public InputStream open() throws IOException {
     if (source != null) {
       return source.open();
@@ -133,7 +169,13 @@ public final class Attachment {
     return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(path);
   }
 
-  /** Reads the whole content into memory. Meant for small attachments only. */
+  /**
+   * Reads the whole content into memory. Meant for small attachments only.
+   *
+   * @return the content; a copy, which the caller may change
+   * @throws InvalidEmailException if the file can no longer be read (it was readable when the
+   *     attachment was made), naming the file and the I/O error
+   */
   public byte[] readAllBytes() {
     if (bytes != null) {
       return bytes.clone();
@@ -146,7 +188,9 @@ public final class Attachment {
       }
       return Files.readAllBytes(path);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new InvalidEmailException("attachment", (path != null ? "attachment file " + path : "attachment " + filename)
+          + " cannot be read: "
+          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
     }
   }
 

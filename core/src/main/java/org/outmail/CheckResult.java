@@ -22,7 +22,14 @@ public final class CheckResult {
     this.elapsed = Objects.requireNonNull(elapsed, "elapsed == null");
   }
 
-  /** A successful check, e.g. "connected to smtp.example.com:587, TLSv1.3, authenticated with PLAIN". */
+  /**
+   * A successful check, e.g. "connected to smtp.example.com:587, TLSv1.3, authenticated with
+   * PLAIN".
+   *
+   * @param message what the check found
+   * @param elapsed how long the check took
+   * @return the result
+   */
   public static CheckResult passed(String message, Duration elapsed) {
     return new CheckResult(true, null, message, elapsed);
   }
@@ -32,25 +39,33 @@ public final class CheckResult {
    *
    * @param stage the stage that failed: {@code connect}, {@code tls}, {@code auth}, {@code token},
    *     {@code mailbox}, ...
+   * @param message which stage failed and what the server said
+   * @param elapsed how long the check took until it failed
+   * @return the result
    */
   public static CheckResult failed(String stage, String message, Duration elapsed) {
     Objects.requireNonNull(stage, "stage == null");
     return new CheckResult(false, stage, message, elapsed);
   }
 
+  /** {@return whether every stage of the check worked} */
   public boolean ok() {
     return ok;
   }
 
-  /** The stage that failed; empty when the check passed. */
+  /** {@return the stage that failed; empty when the check passed} */
   public Optional<String> stage() {
     return Optional.ofNullable(stage);
   }
 
+  /**
+   * {@return what happened: on success what was negotiated, on failure which stage failed and why}
+   */
   public String message() {
     return message;
   }
 
+  /** {@return how long the check took} */
   public Duration elapsed() {
     return elapsed;
   }

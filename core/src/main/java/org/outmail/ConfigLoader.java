@@ -1,15 +1,13 @@
 package org.outmail;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,53 +25,81 @@ import org.outmail.oauth.TokenStore;
  * outmail.token-store.file=/var/lib/app/outmail-tokens.properties
  * </pre>
  *
- * Unknown keys, bad enums, numbers, durations and addresses are errors that name the key.
+ * Unknown keys, bad enums, numbers, durations and addresses are errors that name the key; a key
+ * close to a known one says which was meant. Read from a file ({@link #fromFile}), the file must be
+ * UTF-8, give each key once and have {@code outmail.} keys, and a relative {@code ${file:path}} in a
+ * secret is read from the file's folder.
  */
 final class ConfigLoader {
+  private static final String PREFIX = "outmail.";
   private static final String MAILBOX = "outmail.mailbox.";
   private static final String CLIENT = "outmail.oauth-client.";
   private static final String TOKEN_STORE = "outmail.token-store.file";
   private static final Set<String> CLIENT_FIELDS =
       OAuthClient.fields().stream().map(Setting::name).collect(Collectors.toCollection(LinkedHashSet::new));
+  private static final Set<String> CLIENT_SECRETS =
+      OAuthClient.fields().stream().filter(Setting::secret).map(Setting::name).collect(Collectors.toSet());
 
   record Config(List<Mailbox> mailboxes, TokenStore tokenStore) {}
 
   private final Function<String, String> environment;
+  /** The folder relative {@code ${file:path}} references are read from; null: the working directory. */
+  private final Path base;
 
-  private ConfigLoader(Function<String, String> environment) {
+  private ConfigLoader(Function<String, String> environment, Path base) {
     this.environment = environment;
+    this.base = base;
   }
 
   static Config fromFile(Path file) {
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(r);
-    } catch (IOException e) {
-      throw new MailboxConfigException(null, null, "cannot read mailbox configuration " + file + ": " + e, e);
-    } catch (IllegalArgumentException e) {
-      throw new MailboxConfigException(null, null, "mailbox configuration " + file + " is malformed: " + e.getMessage(), e);
+    return fromFile(file, System::getenv);
+  }
+
+  /**
+   * Reads a file: UTF-8, each key once, at least one {@code outmail.} key; relative {@code
+   * ${file:path}} references are read from the file's folder.
+   */
+  static Config fromFile(Path file, Function<String, String> environment) {
+    Map<String, PropertiesFile.Entry> entries = PropertiesFile.read(file);
+    if (entries.keySet().stream().noneMatch(k -> k.startsWith(PREFIX))) {
+      String nearMiss = entries.entrySet().stream()
+          .flatMap(e -> meant(e.getKey()).map(m -> "; " + e.getKey() + " (line " + e.getValue().line()
+              + "): did you mean " + m + "?").stream())
+          .findFirst().orElse("");
+      throw new MailboxConfigException(null, null, "no mailboxes in " + file + ": no key starts with " + PREFIX + nearMiss);
     }
-    return fromProperties(p, System::getenv);
+    Map<String, String> values = new LinkedHashMap<>();
+    entries.forEach((key, entry) -> values.put(key, entry.value()));
+    Path folder = file.toAbsolutePath().getParent();
+    return new ConfigLoader(environment, folder).read(values);
   }
 
   static Config fromProperties(Properties properties, Function<String, String> environment) {
-    return new ConfigLoader(environment).read(properties);
+    Map<String, String> values = new LinkedHashMap<>();
+    properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
+    return new ConfigLoader(environment, null).read(values);
   }
 
-  private Config read(Properties properties) {
+  private Config read(Map<String, String> properties) {
     Map<String, Map<String, String>> boxes = new LinkedHashMap<>();
     Map<String, Map<String, String>> clients = new LinkedHashMap<>();
     TokenStore store = null;
-    for (String key : new TreeSet<>(properties.stringPropertyNames())) {
-      String value = properties.getProperty(key).strip();
+    for (String key : new TreeSet<>(properties.keySet())) {
+      String value = properties.get(key).strip();
       if (key.equals(TOKEN_STORE)) {
         store = TokenStore.file(Path.of(value));
       } else if (key.startsWith(MAILBOX)) {
-        put(boxes, key, key.substring(MAILBOX.length()), value, MailboxFields.names(), true);
+        put(boxes, key, key.substring(MAILBOX.length()), value, MailboxFields.names(), true, MAILBOX);
       } else if (key.startsWith(CLIENT)) {
-        put(clients, key, key.substring(CLIENT.length()), value, CLIENT_FIELDS, false);
-      } else if (key.startsWith("outmail.")) {
-        throw unknownKey(key, "keys start with outmail.mailbox., outmail.oauth-client. or are outmail.token-store.file");
+        put(clients, key, key.substring(CLIENT.length()), value, CLIENT_FIELDS, false, CLIENT);
+      } else if (key.startsWith(PREFIX)) {
+        throw unknownKey(key, meant(key).map(m -> "did you mean " + m + "? ").orElse("")
+            + "keys start with outmail.mailbox., outmail.oauth-client. or are outmail.token-store.file");
+      } else {
+        Optional<String> meant = meant(key);
+        if (meant.isPresent()) {
+          throw unknownKey(key, "did you mean " + meant.get() + "?");
+        }
       }
     }
     Map<String, OAuthClient> oauthClients = new LinkedHashMap<>();
@@ -84,17 +110,58 @@ final class ConfigLoader {
   }
 
   /**
+   * The key a misspelt one means, when its start is within two edits of {@code outmail.mailbox.} or
+   * {@code outmail.oauth-client.} (ignoring case), or it is {@code outmail.token-store.file} or
+   * starts with {@code outmail.} in another case; keys of other components are left alone.
+   */
+  static Optional<String> meant(String key) {
+    String lower = key.toLowerCase(Locale.ROOT);
+    if (!key.equals(TOKEN_STORE) && Suggestions.distance(key, TOKEN_STORE) <= 2) {
+      return Optional.of(TOKEN_STORE);
+    }
+    String best = null;
+    int bestDistance = 3;
+    for (String prefix : List.of(MAILBOX, CLIENT)) {
+      for (int end = Math.max(1, prefix.length() - 2); end <= Math.min(key.length() - 1, prefix.length() + 2); end++) {
+        if (key.charAt(end - 1) != '.') {
+          continue; // the prefix meant ends where a word of the key does
+        }
+        int d = Suggestions.distance(key.substring(0, end), prefix);
+        if (d < bestDistance && !(d == 0 && key.startsWith(prefix))) {
+          best = prefix + key.substring(end);
+          bestDistance = d;
+        }
+      }
+    }
+    if (best != null) {
+      return Optional.of(best);
+    }
+    if (lower.startsWith(PREFIX) && !key.startsWith(PREFIX)) {
+      return Optional.of(PREFIX + key.substring(PREFIX.length()));
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Splits {@code ID.FIELD} (a field of {@code fields}, the longest that matches) or, when {@code
    * transportSettings}, {@code ID.PROTOCOL.NAME} (a transport's setting, checked by the registry).
+   * An unknown field close to a known one is an error that names the key meant.
    */
   private static void put(Map<String, Map<String, String>> into, String key, String rest, String value,
-      Set<String> fields, boolean transportSettings) {
+      Set<String> fields, boolean transportSettings, String prefix) {
     String name = null;
     String field = null;
     for (String f : fields) {
       if (rest.endsWith("." + f) && rest.length() > f.length() + 1 && (field == null || f.length() > field.length())) {
         name = rest.substring(0, rest.length() - f.length() - 1);
         field = f;
+      }
+    }
+    if (field == null) {
+      Optional<String> meant = meantField(rest, fields, transportSettings);
+      if (meant.isPresent()) {
+        throw unknownKey(key, "did you mean " + prefix + meant.get() + "? known fields: " + fields
+            + (transportSettings ? ", or a transport's setting such as smtp.max-connections" : ""));
       }
     }
     if (field == null && transportSettings) {
@@ -111,6 +178,30 @@ final class ConfigLoader {
     into.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(field, value);
   }
 
+  /**
+   * {@code ID.FIELD} for {@code ID.FIELLD}, a field misspelt, when there is one close enough. Where
+   * {@code ID.PROTOCOL.NAME} may be a transport's setting, only fields of two words ({@code
+   * retry.max-attempts}) are candidates, so that a transport's own setting is never taken for one.
+   */
+  private static Optional<String> meantField(String rest, Set<String> fields, boolean transportSettings) {
+    String[] parts = rest.split("\\.", -1);
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String f : fields) {
+      int words = f.split("\\.").length;
+      if (parts.length <= words || transportSettings && parts.length > 2 && words == 1) {
+        continue;
+      }
+      String given = String.join(".", java.util.Arrays.copyOfRange(parts, parts.length - words, parts.length));
+      int d = Suggestions.distance(given, f);
+      if (d <= Suggestions.allowed(given) && d < bestDistance) {
+        best = String.join(".", java.util.Arrays.copyOfRange(parts, 0, parts.length - words)) + "." + f;
+        bestDistance = d;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
   private static MailboxConfigException unknownKey(String key, String hint) {
     return new MailboxConfigException(null, key, key + ": unknown key; " + hint);
   }
@@ -119,7 +210,7 @@ final class ConfigLoader {
     String prefix = CLIENT + name + ".";
     try {
       OAuthClient.Builder b = OAuthClient.builder(name);
-      f.forEach((field, value) -> b.set(field, value, environment));
+      f.forEach((field, value) -> b.set(field, CLIENT_SECRETS.contains(field) ? inBase(value) : value, environment));
       return b.build();
     } catch (MailboxConfigException e) {
       throw withKey(prefix, e);
@@ -145,13 +236,19 @@ final class ConfigLoader {
           }
           b.oauthClient(c);
         } else {
-          b.set(e.getKey(), v, environment);
+          MailboxFields.Field field = MailboxFields.field(e.getKey());
+          b.set(e.getKey(), field != null && field.setting().secret() ? inBase(v) : v, environment);
         }
       }
       return b.build();
     } catch (MailboxConfigException e) {
       throw withKey(prefix, e);
     }
+  }
+
+  /** A secret's relative {@code ${file:path}} made absolute against the configuration file's folder. */
+  private String inBase(String secret) {
+    return base == null ? secret : Secret.resolveFileReference(secret, base);
   }
 
   /** Puts the full key in front of a builder's message, unless it is there already. */
@@ -161,7 +258,7 @@ final class ConfigLoader {
     }
     String key = prefix + e.field();
     String problem = e.getMessage();
-    for (String owner : new String[] {"mailbox '" + e.mailboxId() + "': ", "oauth client '"}) {
+    for (String owner : new String[] {MailException.mailboxPrefix(e.mailboxId()), "oauth client '"}) {
       if (problem.startsWith(owner)) {
         int at = owner.startsWith("oauth") ? problem.indexOf("': ") + 3 : owner.length();
         if (problem.startsWith(e.field() + " ", at)) {

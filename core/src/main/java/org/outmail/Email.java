@@ -3,6 +3,7 @@ package org.outmail;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,61 +59,69 @@ public final class Email {
     this.messageId = b.messageId;
   }
 
+  /** {@return a builder for a new email} */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** {@return the To recipients, normalised, in the order added} */
   public List<String> to() {
     return to;
   }
 
+  /** {@return the Cc recipients, normalised, in the order added} */
   public List<String> cc() {
     return cc;
   }
 
+  /** {@return the Bcc recipients, normalised, in the order added} */
   public List<String> bcc() {
     return bcc;
   }
 
+  /** {@return the Reply-To addresses, normalised, in the order added} */
   public List<String> replyTo() {
     return replyTo;
   }
 
-  /** The subject as written, before the mailbox's prefix is applied. */
+  /** {@return the subject as written, before the mailbox's prefix is applied} */
   public String subject() {
     return subject;
   }
 
+  /** {@return the plain-text body, if there is one} */
   public Optional<String> text() {
     return Optional.ofNullable(text);
   }
 
+  /** {@return the HTML body, if there is one} */
   public Optional<String> html() {
     return Optional.ofNullable(html);
   }
 
+  /** {@return the attachments, in the order added} */
   public List<Attachment> attachments() {
     return attachments;
   }
 
-  /** Extra headers, in the order added. */
+  /** {@return the extra headers, in the order added} */
   public Map<String, String> headers() {
     return headers;
   }
 
-  /** The unique field of the record this email concerns, put into the subject tag. */
+  /** {@return the unique field of the record this email concerns, put into the subject tag} */
   public Optional<String> recordId() {
     return Optional.ofNullable(recordId);
   }
 
-  /** The unique part of the Message-ID, fixed when the email was built. */
+  /** {@return the unique part of the Message-ID, fixed when the email was built} */
   public String uniqueId() {
     return uniqueId;
   }
 
   /**
-   * The Message-ID fixed with {@link Builder#messageId(String)}, with angle brackets; empty when the
-   * mailbox derives it from {@link #uniqueId()} and its domain.
+   * {@return the Message-ID fixed with {@link Builder#messageId(String)}, with angle brackets; empty
+   * when the mailbox derives it from {@link #uniqueId()} and its domain}
    */
   public Optional<String> messageId() {
     return Optional.ofNullable(messageId);
@@ -136,8 +145,13 @@ public final class Email {
 
   /**
    * Builds an {@link Email}. Every method checks its input at once and throws {@link
-   * IllegalArgumentException} saying what is wrong; {@link #build()} throws it when a required
-   * part is missing.
+   * InvalidEmailException} saying which field is wrong and why; {@link #build()} throws it when a
+   * required part is missing. A {@code null} argument throws {@link NullPointerException} naming
+   * the parameter.
+   *
+   * <p>Called again, a method that sets one value (subject, text, html, record id, a header of the
+   * same name) replaces the earlier value; a method that adds (recipients, attachments) adds to
+   * those given before. Addresses given twice are sent to once.
    */
   public static final class Builder {
     private final List<String> to = new ArrayList<>();
@@ -154,54 +168,111 @@ public final class Email {
 
     private Builder() {}
 
-    /** Adds To recipients. @throws IllegalArgumentException for an invalid address */
+    /**
+     * Adds To recipients to those given before.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address, e.g. {@code to: 'alice' is not an email
+     *     address (expected local@domain)}; none of the addresses is then added
+     */
     public Builder to(String... addresses) {
       return add(to, "to", addresses);
     }
 
+    /**
+     * Adds To recipients to those given before, like {@link #to(String...)}.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder to(Iterable<String> addresses) {
       return add(to, "to", addresses);
     }
 
+    /**
+     * Adds Cc recipients to those given before.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder cc(String... addresses) {
       return add(cc, "cc", addresses);
     }
 
+    /**
+     * Adds Cc recipients to those given before, like {@link #cc(String...)}.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder cc(Iterable<String> addresses) {
       return add(cc, "cc", addresses);
     }
 
-    /** Adds Bcc recipients: they are sent to but appear in no header. */
+    /**
+     * Adds Bcc recipients to those given before: they are sent to but appear in no header.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder bcc(String... addresses) {
       return add(bcc, "bcc", addresses);
     }
 
+    /**
+     * Adds Bcc recipients to those given before, like {@link #bcc(String...)}: they are sent to but
+     * appear in no header.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder bcc(Iterable<String> addresses) {
       return add(bcc, "bcc", addresses);
     }
 
+    /**
+     * Adds Reply-To addresses to those given before.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder replyTo(String... addresses) {
       return add(replyTo, "reply-to", addresses);
     }
 
     private Builder add(List<String> list, String field, String... addresses) {
       Objects.requireNonNull(addresses, field + " == null");
-      return add(list, field, List.of(addresses));
+      return add(list, field, Arrays.asList(addresses));
     }
 
     private Builder add(List<String> list, String field, Iterable<String> addresses) {
       Objects.requireNonNull(addresses, field + " == null");
+      List<String> checked = new ArrayList<>();
       for (String a : addresses) {
         try {
-          list.add(Addresses.normalise(a));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+          checked.add(Addresses.normalise(a));
+        } catch (InvalidEmailException e) {
+          throw new InvalidEmailException(field, field + ": " + e.getMessage(), e);
         }
       }
+      list.addAll(checked);
       return this;
     }
 
-    /** @throws IllegalArgumentException if the subject contains CR, LF or another control character */
+    /**
+     * Sets the subject, replacing one given before.
+     *
+     * @param subject the subject as written, before the mailbox's prefix is applied
+     * @return this builder
+     * @throws InvalidEmailException if the subject contains CR, LF or another control character
+     */
     public Builder subject(String subject) {
       Objects.requireNonNull(subject, "subject == null");
       Addresses.checkHeaderText(subject, "subject");
@@ -209,61 +280,109 @@ public final class Email {
       return this;
     }
 
+    /**
+     * Sets the plain-text body, replacing one given before.
+     *
+     * @param text the plain-text body
+     * @return this builder
+     */
     public Builder text(String text) {
       this.text = Objects.requireNonNull(text, "text == null");
       return this;
     }
 
+    /**
+     * Sets the HTML body, replacing one given before.
+     *
+     * @param html the HTML body
+     * @return this builder
+     */
     public Builder html(String html) {
       this.html = Objects.requireNonNull(html, "html == null");
       return this;
     }
 
-    /** Attaches bytes (copied). */
+    /**
+     * Adds an attachment from bytes (copied), after those given before.
+     *
+     * @param filename the file name shown to the recipient
+     * @param contentType the MIME type, {@code type/subtype} with optional parameters
+     * @param content the content
+     * @return this builder
+     * @throws InvalidEmailException for a bad file name or content type (see {@link Attachment#of})
+     */
     public Builder attach(String filename, String contentType, byte[] content) {
       attachments.add(Attachment.of(filename, contentType, content));
       return this;
     }
 
-    /** Attaches a file, read as a stream when the mail is sent. */
+    /**
+     * Adds an attachment read from a file as a stream when the mail is sent, after those given
+     * before.
+     *
+     * @param filename the file name shown to the recipient
+     * @param contentType the MIME type, {@code type/subtype} with optional parameters
+     * @param file the file, which must exist and be readable now
+     * @return this builder
+     * @throws InvalidEmailException for a bad file name or content type, or a file that cannot be read
+     */
     public Builder attach(String filename, String contentType, Path file) {
       attachments.add(Attachment.of(filename, contentType, file));
       return this;
     }
 
+    /**
+     * Adds an attachment, after those given before.
+     *
+     * @param attachment the attachment
+     * @return this builder
+     */
     public Builder attach(Attachment attachment) {
       attachments.add(Objects.requireNonNull(attachment, "attachment == null"));
       return this;
     }
 
     /**
-     * Adds a header. The name must be an RFC 5322 field name and not one outmail sets itself
-     * (From, To, Cc, Bcc, Reply-To, Subject, Message-ID, Date, MIME-Version, Content-*, ...); the
-     * value must not contain CR, LF or other control characters.
+     * Sets a header; a header of the same name given before (in any case) is replaced. The name must
+     * be an RFC 5322 field name and not one outmail sets itself (From, To, Cc, Bcc, Reply-To,
+     * Subject, Message-ID, Date, MIME-Version, Content-*, ...); the value must not contain CR, LF or
+     * other control characters.
      *
-     * @throws IllegalArgumentException saying which rule was broken
+     * @param name the field name
+     * @param value the field value
+     * @return this builder
+     * @throws InvalidEmailException saying which rule was broken
      */
     public Builder header(String name, String value) {
       Objects.requireNonNull(name, "header name == null");
       Objects.requireNonNull(value, "header value == null");
       if (!HEADER_NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("header name '" + name.replaceAll("[\\x00-\\x1F\\x7F]", "?")
+        throw new InvalidEmailException("header", "header name '" + name.replaceAll("[\\x00-\\x1F\\x7F]", "?")
             + "' is not a valid field name (printable ASCII without ':' or spaces)");
       }
       String lower = name.toLowerCase(Locale.ROOT);
       if (STRUCTURAL.contains(lower) || lower.startsWith("content-")) {
-        throw new IllegalArgumentException("header " + name + " is set by outmail and cannot be set through header()");
+        throw new InvalidEmailException("header " + name,
+            "header " + name + " is set by outmail and cannot be set through header()");
       }
       Addresses.checkHeaderText(value, "header " + name);
+      headers.keySet().removeIf(n -> n.equalsIgnoreCase(name));
       headers.put(name, value);
       return this;
     }
 
-    /** The record's unique field (a ticket number), tagged into the subject by the mailbox's prefix. */
+    /**
+     * Sets the record's unique field (a ticket number), tagged into the subject by the mailbox's
+     * prefix; replaces one given before.
+     *
+     * @param recordId the record's unique field
+     * @return this builder
+     * @throws InvalidEmailException unless 1 to 128 letters, digits, '_' or '-'
+     */
     public Builder recordId(String recordId) {
       Objects.requireNonNull(recordId, "recordId == null");
       if (!RECORD_ID.matcher(recordId).matches()) {
-        throw new IllegalArgumentException("recordId '" + recordId.replaceAll("[\\x00-\\x1F\\x7F]", "?")
+        throw new InvalidEmailException("recordId", "recordId '" + recordId.replaceAll("[\\x00-\\x1F\\x7F]", "?")
             + "' must be 1 to 128 letters, digits, '_' or '-'");
       }
       this.recordId = recordId;
@@ -277,28 +396,34 @@ public final class Email {
      *
      * @param messageId {@code <local@domain>}: printable ASCII without spaces, {@code <}, {@code >}
      *     or a second {@code @}, each side 1 to 200 characters
-     * @throws IllegalArgumentException if it is not of that form
+     * @return this builder
+     * @throws InvalidEmailException if it is not of that form
      */
     public Builder messageId(String messageId) {
       Objects.requireNonNull(messageId, "messageId == null");
       if (!MESSAGE_ID.matcher(messageId).matches()) {
-        throw new IllegalArgumentException("messageId '" + messageId.replaceAll("[\\x00-\\x1F\\x7F]", "?")
+        throw new InvalidEmailException("messageId", "messageId '" + messageId.replaceAll("[\\x00-\\x1F\\x7F]", "?")
             + "' must be of the form <local@domain> (printable ASCII, no spaces)");
       }
       this.messageId = messageId;
       return this;
     }
 
-    /** @throws IllegalArgumentException without a recipient, a subject or a body */
+    /**
+     * Builds the email.
+     *
+     * @return a new email with its own unique id
+     * @throws InvalidEmailException without a recipient, a subject or a body
+     */
     public Email build() {
       if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
-        throw new IllegalArgumentException("an email needs at least one recipient (to, cc or bcc)");
+        throw new InvalidEmailException(null, "an email needs at least one recipient (to, cc or bcc)");
       }
       if (subject == null) {
-        throw new IllegalArgumentException("subject is required");
+        throw new InvalidEmailException("subject", "subject is required");
       }
       if (text == null && html == null && attachments.isEmpty()) {
-        throw new IllegalArgumentException("an email needs a text or html body, or an attachment");
+        throw new InvalidEmailException(null, "an email needs a text or html body, or an attachment");
       }
       return new Email(this);
     }

@@ -15,7 +15,7 @@ public enum Encryption {
     this.defaultPort = defaultPort;
   }
 
-  /** The port used when a mailbox names none. */
+  /** {@return the port used when a mailbox names none} */
   public int defaultPort() {
     return defaultPort;
   }

@@ -7,7 +7,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last step: runs the mailbox's post-send hooks in order, each isolated. A hook that throws is
- * logged and reported; the mail stays sent and the next hook still runs.
+ * logged and reported; the mail stays sent and the next hook still runs. A hook that throws {@link
+ * InterruptedException} is reported the same way, and the thread's interrupt flag is set again so
+ * that whoever runs the send (a caller, the registry's executor being closed) still sees it.
  */
 final class HookRunner {
   private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
@@ -30,6 +32,9 @@ final class HookRunner {
       } catch (VirtualMachineError e) {
         throw e;
       } catch (Throwable e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
         String message = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         LOG.warn("mailbox '{}': post-send hook '{}' failed for message {}: {}",
             mailbox.id(), hook.name(), result.messageId(), message);

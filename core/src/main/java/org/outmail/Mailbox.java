@@ -61,7 +61,7 @@ public final class Mailbox {
   private final Secret trustStorePassword;
   private final Map<String, String> settings;
 
-  private Mailbox(Builder b, Pattern excludePattern) {
+  private Mailbox(Builder b) {
     this.id = b.id;
     this.name = b.name == null ? b.id : b.name;
     this.type = b.type;
@@ -79,7 +79,7 @@ public final class Mailbox {
     this.allowedEmails = b.allowedEmails;
     this.defaultOutgoing = b.defaultOutgoing;
     this.excludeExpression = b.excludeExpression;
-    this.excludePattern = excludePattern;
+    this.excludePattern = b.excludePattern;
     this.postSendHooks = List.copyOf(b.postSendHooks);
     this.connectTimeout = b.connectTimeout;
     this.readTimeout = b.readTimeout;
@@ -94,13 +94,16 @@ public final class Mailbox {
    * Starts a mailbox with its id, the stable key records refer to (letters, digits, {@code .},
    * {@code _}, {@code -}; at most 64).
    *
+   * @param id the mailbox id
+   * @return a builder for an enabled {@code OUT} mailbox on protocol {@code smtp} with {@code
+   *     STARTTLS}, until its setters say otherwise
    * @throws MailboxConfigException if the id is not of that form
    */
   public static Builder builder(String id) {
     return new Builder(id);
   }
 
-  /** A builder holding every field of this mailbox, to derive a changed copy. */
+  /** {@return a builder holding every field of this mailbox, to derive a changed copy} */
   public Builder toBuilder() {
     Builder b = new Builder(id);
     b.name = name;
@@ -119,6 +122,7 @@ public final class Mailbox {
     b.allowedEmails = allowedEmails;
     b.defaultOutgoing = defaultOutgoing;
     b.excludeExpression = excludeExpression;
+    b.excludePattern = excludePattern;
     b.postSendHooks.addAll(postSendHooks);
     b.connectTimeout = connectTimeout;
     b.readTimeout = readTimeout;
@@ -130,87 +134,102 @@ public final class Mailbox {
     return b;
   }
 
-  /** The stable key records refer to. */
+  /** {@return the stable key records refer to} */
   public String id() {
     return id;
   }
 
-  /** The descriptive name shown in the grid; the id when none was given. */
+  /** {@return the descriptive name shown in the grid; the id when none was given} */
   public String name() {
     return name;
   }
 
+  /** {@return whether this mailbox receives ({@code IN}) or sends ({@code OUT}) mail} */
   public MailboxType type() {
     return type;
   }
 
-  /** The status: a disabled mailbox sends nothing. */
+  /** {@return the status: {@code false} for a disabled mailbox, which sends nothing} */
   public boolean enabled() {
     return enabled;
   }
 
-  /** The From address (may differ from the login user name); normalised. Required for OUT. */
+  /**
+   * {@return the From address (may differ from the login user name), normalised; required for OUT}
+   */
   public String emailDisplay() {
     return emailDisplay;
   }
 
-  /** The From personal name, e.g. "Your Service Desk". */
+  /** {@return the From personal name, e.g. "Your Service Desk"} */
   public Optional<String> displayName() {
     return Optional.ofNullable(displayName);
   }
 
-  /** The mail server (SMTP) or API host (OWA); empty means the transport's default, if it has one. */
+  /**
+   * {@return the mail server (SMTP) or API host (OWA); empty means the transport's default, if it
+   * has one}
+   */
   public Optional<String> host() {
     return Optional.ofNullable(host);
   }
 
-  /** The port: the one configured, else the encryption's default (25, 465, 587). */
+  /** {@return the port: the one configured, else the encryption's default (25, 465, 587)} */
   public int port() {
     return port != null ? port : encryption.defaultPort();
   }
 
-  /** The port as configured, empty when the default applies. */
+  /** {@return the port as configured, empty when the default applies} */
   public OptionalInt explicitPort() {
     return port == null ? OptionalInt.empty() : OptionalInt.of(port);
   }
 
+  /** {@return how the connection to the server is protected} */
   public Encryption encryption() {
     return encryption;
   }
 
-  /** The login user name; empty means no authentication (unless an OAuth client is set). */
+  /**
+   * {@return the login user name; empty means no authentication (unless an OAuth client is set)}
+   */
   public Optional<String> username() {
     return Optional.ofNullable(username);
   }
 
+  /** {@return the login password, if one is set} */
   public Optional<Secret> password() {
     return Optional.ofNullable(password);
   }
 
-  /** The protocol, lower case ({@code smtp}, {@code owa}); matched against the transport providers. */
+  /**
+   * {@return the protocol, lower case ({@code smtp}, {@code owa}); matched against the transport
+   * providers}
+   */
   public String protocol() {
     return protocol;
   }
 
+  /** {@return the OAuth client whose tokens authenticate this mailbox, if one is set} */
   public Optional<OAuthClient> oauthClient() {
     return Optional.ofNullable(oauthClient);
   }
 
-  /** The subject tag prefix, e.g. {@code TICKET#}. */
+  /** {@return the subject tag prefix, e.g. {@code TICKET#}} */
   public Optional<String> prefix() {
     return Optional.ofNullable(prefix);
   }
 
+  /** {@return which recipients this mailbox may send to} */
   public AllowedEmails allowedEmails() {
     return allowedEmails;
   }
 
-  /** Whether this is the default mailbox for notifications. */
+  /** {@return whether this is the default mailbox for notifications} */
   public boolean defaultOutgoing() {
     return defaultOutgoing;
   }
 
-  /** The regular expression (RE2 syntax) whose matching recipients are blocked. */
+  /** {@return the regular expression (RE2 syntax) whose matching recipients are blocked} */
   public Optional<String> excludeExpression() {
     return Optional.ofNullable(excludeExpression);
   }
@@ -219,32 +238,40 @@ public final class Mailbox {
     return excludePattern;
   }
 
-  /** Names of the post-send hooks to run, in order. */
+  /** {@return the names of the post-send hooks to run, in order} */
   public List<String> postSendHooks() {
     return postSendHooks;
   }
 
+  /** {@return how long connecting to the server may take} */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
+  /** {@return how long to wait for a reply of the server} */
   public Duration readTimeout() {
     return readTimeout;
   }
 
+  /** {@return how long a write to the server may block} */
   public Duration writeTimeout() {
     return writeTimeout;
   }
 
+  /** {@return how transient transport failures are retried} */
   public RetryPolicy retryPolicy() {
     return retryPolicy;
   }
 
-  /** A trust file (PEM certificates or a PKCS12 store) for a server whose certificate a private CA signed. */
+  /**
+   * {@return a trust file (PEM certificates or a PKCS12 store) for a server whose certificate a
+   * private CA signed}
+   */
   public Optional<Path> trustStore() {
     return Optional.ofNullable(trustStore);
   }
 
+  /** {@return the password of a PKCS12 trust store, if one is set} */
   public Optional<Secret> trustStorePassword() {
     return Optional.ofNullable(trustStorePassword);
   }
@@ -254,6 +281,8 @@ public final class Mailbox {
    * their text form. Which names exist, their types and defaults are described by each transport
    * provider's {@link org.outmail.spi.TransportProvider#settings()}; the registry checks them when
    * it is built.
+   *
+   * @return the settings, sorted by key; unmodifiable
    */
   public Map<String, String> settings() {
     return settings;
@@ -262,6 +291,9 @@ public final class Mailbox {
   /**
    * The settings of one protocol's transport, keyed by their name without the protocol ({@code
    * max-connections}).
+   *
+   * @param protocol the protocol, in any case
+   * @return the settings of that protocol, sorted by name; empty when it has none; unmodifiable
    */
   public Map<String, String> settings(String protocol) {
     Objects.requireNonNull(protocol, "protocol == null");
@@ -279,6 +311,8 @@ public final class Mailbox {
    * The fields every mailbox has, described for forms and tools: the seed's fields and what every
    * transport shares (timeouts, retries, the trust store). A transport's own settings come from its
    * provider's {@link org.outmail.spi.TransportProvider#settings()}.
+   *
+   * @return the descriptions of the fields, in form order
    */
   public static List<Setting> fields() {
     return MailboxFields.descriptions();
@@ -298,8 +332,15 @@ public final class Mailbox {
   }
 
   /**
-   * Builds a {@link Mailbox}. Setters reject nulls at once; {@link #build()} checks every field and
-   * throws {@link MailboxConfigException} naming the mailbox, the field and the problem.
+   * Builds a {@link Mailbox}. Each setter checks its argument at once and throws {@link
+   * MailboxConfigException} naming the mailbox, the field and the problem ({@code mailbox
+   * 'support': port must be between 1 and 65535, was 0}); a {@code null} argument throws {@link
+   * NullPointerException} naming the parameter. {@link #build()} checks what spans fields (an OUT
+   * mailbox needs an email display; the retry parts make a valid policy).
+   *
+   * <p>Called again, a setter of one value replaces the earlier value (so {@link
+   * Mailbox#toBuilder()} can derive a changed copy); {@link #postSendHooks} and {@link #setting}
+   * add, as their documentation says.
    */
   public static final class Builder {
     private final String id;
@@ -319,6 +360,7 @@ public final class Mailbox {
     private AllowedEmails allowedEmails = AllowedEmails.ANY;
     private boolean defaultOutgoing;
     private String excludeExpression;
+    private Pattern excludePattern;
     private final List<String> postSendHooks = new ArrayList<>();
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
@@ -344,37 +386,108 @@ public final class Mailbox {
       return MailboxConfigException.of(id, field, problem);
     }
 
+    /**
+     * The descriptive name shown in the grid (the id when not set); replaces one set before.
+     *
+     * @param name the descriptive name
+     * @return this builder
+     * @throws MailboxConfigException if blank or holding a control character
+     */
     public Builder name(String name) {
-      this.name = Objects.requireNonNull(name, "name == null");
+      Objects.requireNonNull(name, "name == null");
+      checkText("name", name);
+      if (name.isBlank()) {
+        throw fail("name", "must not be blank");
+      }
+      this.name = name;
       return this;
     }
 
+    /**
+     * IN or OUT (the default); replaces one set before.
+     *
+     * @param type the mailbox's direction
+     * @return this builder
+     */
     public Builder type(MailboxType type) {
       this.type = Objects.requireNonNull(type, "type == null");
       return this;
     }
 
+    /**
+     * The status (enabled unless set); replaces one set before.
+     *
+     * @param enabled whether the mailbox is enabled
+     * @return this builder
+     */
     public Builder enabled(boolean enabled) {
       this.enabled = enabled;
       return this;
     }
 
+    /**
+     * The From address, normalised; required for an OUT mailbox. Replaces one set before.
+     *
+     * @param emailDisplay the From address
+     * @return this builder
+     * @throws MailboxConfigException if it is not a valid address
+     */
     public Builder emailDisplay(String emailDisplay) {
-      this.emailDisplay = Objects.requireNonNull(emailDisplay, "emailDisplay == null");
+      Objects.requireNonNull(emailDisplay, "emailDisplay == null");
+      try {
+        this.emailDisplay = Addresses.normalise(emailDisplay);
+      } catch (InvalidEmailException e) {
+        throw fail("email-display", "is not a valid address: " + e.getMessage());
+      }
       return this;
     }
 
+    /**
+     * The From personal name; replaces one set before.
+     *
+     * @param displayName the From personal name
+     * @return this builder
+     * @throws MailboxConfigException if it holds a line break or another control character
+     */
     public Builder displayName(String displayName) {
-      this.displayName = Objects.requireNonNull(displayName, "displayName == null");
+      Objects.requireNonNull(displayName, "displayName == null");
+      checkText("display-name", displayName);
+      this.displayName = displayName;
       return this;
     }
 
+    /**
+     * The mail server or API host (an IDN name is kept in its ASCII form, lower case, or an {@code
+     * [IPv6]} literal); replaces one set before.
+     *
+     * @param host the host name or {@code [IPv6]} literal; surrounding whitespace is ignored
+     * @return this builder
+     * @throws MailboxConfigException if it is not a valid host name
+     */
     public Builder host(String host) {
-      this.host = Objects.requireNonNull(host, "host == null");
+      Objects.requireNonNull(host, "host == null");
+      String h = host.strip();
+      checkText("host", h);
+      String ascii;
+      try {
+        ascii = h.startsWith("[") ? h : IDN.toASCII(h);
+      } catch (IllegalArgumentException e) {
+        throw fail("host", "is not a valid host name: '" + h + "'");
+      }
+      if (!HOST.matcher(ascii).matches()) {
+        throw fail("host", "is not a valid host name: '" + h + "'");
+      }
+      this.host = ascii.toLowerCase(Locale.ROOT);
       return this;
     }
 
-    /** @throws MailboxConfigException unless 1 to 65535 */
+    /**
+     * The port; replaces one set before. Unless set, the encryption's default applies.
+     *
+     * @param port the port
+     * @return this builder
+     * @throws MailboxConfigException unless 1 to 65535
+     */
     public Builder port(int port) {
       if (port < 1 || port > 65535) {
         throw fail("port", "must be between 1 and 65535, was " + port);
@@ -383,42 +496,107 @@ public final class Mailbox {
       return this;
     }
 
+    /**
+     * NONE, SSL_TLS or STARTTLS (the default); replaces one set before.
+     *
+     * @param encryption how the connection is encrypted
+     * @return this builder
+     */
     public Builder encryption(Encryption encryption) {
       this.encryption = Objects.requireNonNull(encryption, "encryption == null");
       return this;
     }
 
+    /**
+     * The login user name; replaces one set before.
+     *
+     * @param username the login user name
+     * @return this builder
+     * @throws MailboxConfigException if blank or holding a control character
+     */
     public Builder username(String username) {
-      this.username = Objects.requireNonNull(username, "username == null");
+      Objects.requireNonNull(username, "username == null");
+      checkText("username", username);
+      if (username.isBlank()) {
+        throw fail("username", "must not be blank");
+      }
+      this.username = username;
       return this;
     }
 
+    /**
+     * The login password; replaces one set before.
+     *
+     * @param password the login password
+     * @return this builder
+     */
     public Builder password(Secret password) {
       this.password = Objects.requireNonNull(password, "password == null");
       return this;
     }
 
-    /** The protocol ({@code smtp}, {@code owa}, ...), case-insensitive. */
+    /**
+     * The protocol ({@code smtp}, the default, {@code owa}, ...), case-insensitive; replaces one set
+     * before.
+     *
+     * @param protocol the protocol name
+     * @return this builder
+     * @throws MailboxConfigException if it is not a protocol name
+     */
     public Builder protocol(String protocol) {
-      this.protocol = Objects.requireNonNull(protocol, "protocol == null").trim().toLowerCase(Locale.ROOT);
+      String p = Objects.requireNonNull(protocol, "protocol == null").trim().toLowerCase(Locale.ROOT);
+      if (!PROTOCOL.matcher(p).matches()) {
+        throw fail("protocol", "must be a protocol name such as smtp or owa, was '" + p + "'");
+      }
+      this.protocol = p;
       return this;
     }
 
+    /**
+     * The OAuth client to authenticate with; replaces one set before.
+     *
+     * @param oauthClient the OAuth client
+     * @return this builder
+     */
     public Builder oauthClient(OAuthClient oauthClient) {
       this.oauthClient = Objects.requireNonNull(oauthClient, "oauthClient == null");
       return this;
     }
 
+    /**
+     * The subject tag prefix, e.g. {@code TICKET#}; replaces one set before.
+     *
+     * @param prefix the subject tag prefix
+     * @return this builder
+     * @throws MailboxConfigException if blank or holding whitespace, brackets or a control character
+     */
     public Builder prefix(String prefix) {
-      this.prefix = Objects.requireNonNull(prefix, "prefix == null");
+      Objects.requireNonNull(prefix, "prefix == null");
+      checkText("prefix", prefix);
+      if (prefix.isBlank() || prefix.chars().anyMatch(c -> Character.isWhitespace(c) || c == '[' || c == ']')) {
+        throw fail("prefix", "must not be blank or contain whitespace or brackets, was '" + prefix + "'");
+      }
+      this.prefix = prefix;
       return this;
     }
 
+    /**
+     * ANY (the default) or REGISTERED_ONLY; replaces one set before.
+     *
+     * @param allowedEmails which recipients the mailbox may send to
+     * @return this builder
+     */
     public Builder allowedEmails(AllowedEmails allowedEmails) {
       this.allowedEmails = Objects.requireNonNull(allowedEmails, "allowedEmails == null");
       return this;
     }
 
+    /**
+     * Whether this is the default outgoing mailbox (not unless set); replaces one set before.
+     *
+     * @param defaultOutgoing whether this is the default outgoing mailbox
+     * @return this builder
+     */
     public Builder defaultOutgoing(boolean defaultOutgoing) {
       this.defaultOutgoing = defaultOutgoing;
       return this;
@@ -426,21 +604,41 @@ public final class Mailbox {
 
     /**
      * Recipients whose whole address matches this regular expression (RE2 syntax, evaluated in
-     * linear time, case-insensitive) are blocked.
+     * linear time, case-insensitive) are blocked. Replaces one set before.
+     *
+     * @param excludeExpression the regular expression of blocked recipients
+     * @return this builder
+     * @throws MailboxConfigException if it is not a valid regular expression
      */
     public Builder excludeExpression(String excludeExpression) {
-      this.excludeExpression = Objects.requireNonNull(excludeExpression, "excludeExpression == null");
+      Objects.requireNonNull(excludeExpression, "excludeExpression == null");
+      try {
+        this.excludePattern = Pattern.compile(excludeExpression, Pattern.CASE_INSENSITIVE);
+      } catch (PatternSyntaxException e) {
+        throw fail("exclude-expression", "is not a valid regular expression: " + e.getDescription());
+      }
+      this.excludeExpression = excludeExpression;
       return this;
     }
 
     /**
-     * Adds the names of post-send hooks to run after each send, in order. A name given again is
-     * kept once, at its first place.
+     * Adds the names of post-send hooks to run after each send, in order, after those given before.
+     * A name given again is kept once, at its first place.
+     *
+     * @param names the hook names
+     * @return this builder
+     * @throws MailboxConfigException for a name that is not letters, digits, '.', '_' or '-'
+     *     (none of the names is added then)
      */
     public Builder postSendHooks(String... names) {
       Objects.requireNonNull(names, "names == null");
       for (String n : names) {
         Objects.requireNonNull(n, "post-send hook name == null");
+        if (!HOOK.matcher(n).matches()) {
+          throw fail("post-send-hooks", "names an invalid hook '" + n + "'");
+        }
+      }
+      for (String n : names) {
         if (!postSendHooks.contains(n)) {
           postSendHooks.add(n);
         }
@@ -448,22 +646,48 @@ public final class Mailbox {
       return this;
     }
 
+    /**
+     * How long to wait for a connection (10 s unless set); replaces one set before.
+     *
+     * @param timeout the connect timeout
+     * @return this builder
+     * @throws MailboxConfigException unless positive
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive("connect-timeout", timeout);
       return this;
     }
 
+    /**
+     * How long to wait for a reply (30 s unless set); replaces one set before.
+     *
+     * @param timeout the read timeout
+     * @return this builder
+     * @throws MailboxConfigException unless positive
+     */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = positive("read-timeout", timeout);
       return this;
     }
 
+    /**
+     * How long a write may block (30 s unless set); replaces one set before.
+     *
+     * @param timeout the write timeout
+     * @return this builder
+     * @throws MailboxConfigException unless positive
+     */
     public Builder writeTimeout(Duration timeout) {
       this.writeTimeout = positive("write-timeout", timeout);
       return this;
     }
 
-    /** The retry policy of transient failures; replaces one given before, and any retry part set. */
+    /**
+     * The retry policy of transient failures; replaces one given before, and any retry part set.
+     *
+     * @param retryPolicy the retry policy
+     * @return this builder
+     */
     public Builder retryPolicy(RetryPolicy retryPolicy) {
       this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy == null");
       this.retryAttempts = null;
@@ -473,8 +697,11 @@ public final class Mailbox {
     }
 
     /**
-     * Attempts in all for a transient failure, the rest of the retry policy unchanged.
+     * Attempts in all for a transient failure, the rest of the retry policy unchanged; replaces a
+     * number set before.
      *
+     * @param attempts attempts in all, the first included
+     * @return this builder
      * @throws MailboxConfigException unless at least 1
      */
     public Builder retryMaxAttempts(int attempts) {
@@ -485,13 +712,27 @@ public final class Mailbox {
       return this;
     }
 
-    /** The ceiling of the first wait between attempts, the rest of the retry policy unchanged. */
+    /**
+     * The ceiling of the first wait between attempts, the rest of the retry policy unchanged;
+     * replaces one set before. {@link #build()} checks it against the ceiling of every wait.
+     *
+     * @param backoff the ceiling of the first wait
+     * @return this builder
+     * @throws MailboxConfigException unless positive
+     */
     public Builder retryInitialBackoff(Duration backoff) {
       this.retryInitial = positive("retry.initial-backoff", backoff);
       return this;
     }
 
-    /** The ceiling of every wait between attempts, the rest of the retry policy unchanged. */
+    /**
+     * The ceiling of every wait between attempts, the rest of the retry policy unchanged; replaces
+     * one set before.
+     *
+     * @param backoff the ceiling of every wait
+     * @return this builder
+     * @throws MailboxConfigException unless positive
+     */
     public Builder retryMaxBackoff(Duration backoff) {
       this.retryMax = positive("retry.max-backoff", backoff);
       return this;
@@ -503,6 +744,9 @@ public final class Mailbox {
      * set("smtp.max-connections", "5")}. Field names are those of {@link Mailbox#fields()}; a name
      * of the form {@code protocol.name} is a transport's setting ({@link #setting}).
      *
+     * @param field a field name, such as {@code port} or {@code smtp.max-connections}
+     * @param text the value in its text form
+     * @return this builder
      * @throws MailboxConfigException naming the field when it is unknown or the value is invalid
      */
     public Builder set(String field, String text) {
@@ -512,6 +756,13 @@ public final class Mailbox {
     /**
      * Like {@link #set(String, String)}, resolving {@code ${env:NAME}} in secrets with the given
      * environment.
+     *
+     * @param field a field name, such as {@code port} or {@code smtp.max-connections}
+     * @param text the value in its text form
+     * @param environment the value of an environment variable by its name, {@code null} when it is
+     *     not set
+     * @return this builder
+     * @throws MailboxConfigException naming the field when it is unknown or the value is invalid
      */
     public Builder set(String field, String text, java.util.function.Function<String, String> environment) {
       Objects.requireNonNull(field, "field == null");
@@ -542,11 +793,23 @@ public final class Mailbox {
       return this;
     }
 
+    /**
+     * A trust file (PEM or PKCS12) for a private CA; replaces one set before.
+     *
+     * @param trustStore the trust file
+     * @return this builder
+     */
     public Builder trustStore(Path trustStore) {
       this.trustStore = Objects.requireNonNull(trustStore, "trustStore == null");
       return this;
     }
 
+    /**
+     * The password of a PKCS12 trust store; replaces one set before.
+     *
+     * @param password the trust store's password
+     * @return this builder
+     */
     public Builder trustStorePassword(Secret password) {
       this.trustStorePassword = Objects.requireNonNull(password, "trustStorePassword == null");
       return this;
@@ -558,6 +821,8 @@ public final class Mailbox {
      * provider's {@link org.outmail.spi.TransportProvider#settings()} when it is built.
      *
      * @param key {@code protocol.name}, e.g. {@code smtp.max-connections}
+     * @param value the value in its text form
+     * @return this builder
      * @throws MailboxConfigException if the key is not of that form or the value holds a line break
      */
     public Builder setting(String key, String value) {
@@ -577,6 +842,9 @@ public final class Mailbox {
     /**
      * Sets a transport's typed options (for example {@code SmtpOptions}, {@code OwaOptions}),
      * replacing every setting of that protocol given before.
+     *
+     * @param options the typed options of one transport
+     * @return this builder
      */
     public Builder options(TransportOptions options) {
       Objects.requireNonNull(options, "options == null");
@@ -595,70 +863,15 @@ public final class Mailbox {
     }
 
     /**
-     * Checks every field and builds the mailbox.
+     * Checks what spans fields and builds the mailbox.
      *
-     * @throws MailboxConfigException naming the mailbox, the field and what is wrong
+     * @return the mailbox
+     * @throws MailboxConfigException naming the mailbox, the field and what is wrong: an OUT mailbox
+     *     without email display, retry parts that make no valid policy
      */
     public Mailbox build() {
-      if (name != null) {
-        checkText("name", name);
-        if (name.isBlank()) {
-          throw fail("name", "must not be blank");
-        }
-      }
-      if (emailDisplay != null) {
-        try {
-          emailDisplay = Addresses.normalise(emailDisplay);
-        } catch (IllegalArgumentException e) {
-          throw fail("email-display", "is not a valid address: " + e.getMessage());
-        }
-      } else if (type == MailboxType.OUT) {
+      if (emailDisplay == null && type == MailboxType.OUT) {
         throw fail("email-display", "is required for an OUT mailbox");
-      }
-      if (displayName != null) {
-        checkText("display-name", displayName);
-      }
-      if (host != null) {
-        host = host.strip();
-        checkText("host", host);
-        String ascii;
-        try {
-          ascii = host.startsWith("[") ? host : IDN.toASCII(host);
-        } catch (IllegalArgumentException e) {
-          throw fail("host", "is not a valid host name: '" + host + "'");
-        }
-        if (!HOST.matcher(ascii).matches()) {
-          throw fail("host", "is not a valid host name: '" + host + "'");
-        }
-        host = ascii.toLowerCase(Locale.ROOT);
-      }
-      if (username != null) {
-        checkText("username", username);
-        if (username.isBlank()) {
-          throw fail("username", "must not be blank");
-        }
-      }
-      if (!PROTOCOL.matcher(protocol).matches()) {
-        throw fail("protocol", "must be a protocol name such as smtp or owa, was '" + protocol + "'");
-      }
-      if (prefix != null) {
-        checkText("prefix", prefix);
-        if (prefix.isBlank() || prefix.chars().anyMatch(c -> Character.isWhitespace(c) || c == '[' || c == ']')) {
-          throw fail("prefix", "must not be blank or contain whitespace or brackets, was '" + prefix + "'");
-        }
-      }
-      Pattern pattern = null;
-      if (excludeExpression != null) {
-        try {
-          pattern = Pattern.compile(excludeExpression, Pattern.CASE_INSENSITIVE);
-        } catch (PatternSyntaxException e) {
-          throw fail("exclude-expression", "is not a valid regular expression: " + e.getDescription());
-        }
-      }
-      for (String hook : postSendHooks) {
-        if (!HOOK.matcher(hook).matches()) {
-          throw fail("post-send-hooks", "names an invalid hook '" + hook + "'");
-        }
       }
       if (retryAttempts != null || retryInitial != null || retryMax != null) {
         try {
@@ -672,13 +885,13 @@ public final class Mailbox {
         retryInitial = null;
         retryMax = null;
       }
-      return new Mailbox(this, pattern);
+      return new Mailbox(this);
     }
 
     private void checkText(String field, String value) {
       try {
         Addresses.checkHeaderText(value, field);
-      } catch (IllegalArgumentException e) {
+      } catch (InvalidEmailException e) {
         throw fail(field, "is invalid: " + e.getMessage());
       }
     }

@@ -4,7 +4,12 @@ package org.outmail;
 public class MailboxDisabledException extends MailException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception for a send through a disabled mailbox.
+   *
+   * @param mailboxId the disabled mailbox's id
+   */
   public MailboxDisabledException(String mailboxId) {
-    super(mailboxId, "mailbox '" + mailboxId + "' is disabled: nothing was sent");
+    super(mailboxId, mailboxLabel(mailboxId) + " is disabled: nothing was sent");
   }
 }

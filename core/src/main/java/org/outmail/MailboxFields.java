@@ -53,8 +53,10 @@ final class MailboxFields {
         .help("The server's port; by encryption 25, 465 or 587 when not given."),
         (b, v, env) -> b.port((Integer) v));
     add(Setting.builder("encryption", CHOICE).allowedValues(Encryption.class).alias("SSL", "SSL_TLS")
-        .alias("TLS", "SSL_TLS").defaultValue("STARTTLS")
-        .help("NONE, SSL_TLS or STARTTLS (required, never a fallback to plain text)."),
+        .refuse("TLS", "is ambiguous; write SSL_TLS for TLS from the first byte (usually port 465) "
+            + "or STARTTLS for plain text upgraded to TLS (usually port 587)")
+        .defaultValue("STARTTLS")
+        .help("NONE, SSL_TLS (implicit TLS, port 465) or STARTTLS (587); never a fallback to plain text."),
         (b, v, env) -> b.encryption(Encryption.valueOf((String) v)));
     add(Setting.builder("username", TEXT).help("The login user name; none means no password authentication."),
         (b, v, env) -> b.username((String) v));

@@ -1,6 +1,7 @@
 package org.outmail;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -10,20 +11,12 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.outmail.oauth.AccessTokenProvider;
 import org.outmail.oauth.AccessTokens;
 import org.outmail.oauth.TokenStore;
 import org.outmail.spi.SettingValues;
 import org.outmail.spi.TransportContext;
 import org.outmail.spi.TransportProvider;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The grid of configured mailboxes and the way to send through them: {@code
@@ -35,25 +28,24 @@ import org.slf4j.LoggerFactory;
  * to close pooled connections and the async executor.
  */
 public final class MailboxRegistry implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(MailboxRegistry.class);
-
   private final List<Mailbox> mailboxes;
   private final Map<String, Mailbox> byId;
   private final Map<String, OutgoingMailer> mailers;
   private final String defaultId;
-  private final ExecutorService executor;
+  private final AsyncSends async;
 
   private MailboxRegistry(List<Mailbox> mailboxes, Map<String, OutgoingMailer> mailers, String defaultId,
-      ExecutorService executor) {
+      AsyncSends async) {
     this.mailboxes = List.copyOf(mailboxes);
     Map<String, Mailbox> index = new LinkedHashMap<>();
     mailboxes.forEach(m -> index.put(m.id(), m));
     this.byId = index;
     this.mailers = mailers;
     this.defaultId = defaultId;
-    this.executor = executor;
+    this.async = async;
   }
 
+  /** {@return a builder for a registry with no mailbox yet} */
   public static Builder builder() {
     return new Builder();
   }
@@ -62,13 +54,21 @@ public final class MailboxRegistry implements AutoCloseable {
    * Loads mailboxes and OAuth clients from a properties file (see the README for its keys), with
    * the hooks and transports found by {@link ServiceLoader}.
    *
+   * @param propertiesFile the properties file, read as UTF-8
+   * @return the registry, checked as {@link Builder#build()} checks it
    * @throws MailboxConfigException naming the key that is wrong
    */
   public static MailboxRegistry load(Path propertiesFile) {
     return builder().load(propertiesFile).build();
   }
 
-  /** Like {@link #load(Path)}, from properties already read. */
+  /**
+   * Like {@link #load(Path)}, from properties already read.
+   *
+   * @param properties the mailbox configuration
+   * @return the registry, checked as {@link Builder#build()} checks it
+   * @throws MailboxConfigException naming the key that is wrong
+   */
   public static MailboxRegistry load(Properties properties) {
     return builder().load(properties).build();
   }
@@ -77,6 +77,8 @@ public final class MailboxRegistry implements AutoCloseable {
    * The settings of every transport found on the classpath, by protocol: what a form, a tool or
    * configuration metadata offers for a mailbox of that protocol besides {@link Mailbox#fields()}.
    * Keys of a mailbox are {@code PROTOCOL.NAME}.
+   *
+   * @return the settings of each transport, keyed by its protocol; unmodifiable
    */
   public static Map<String, List<Setting>> transportSettings() {
     Map<String, List<Setting>> all = new TreeMap<>();
@@ -86,12 +88,18 @@ public final class MailboxRegistry implements AutoCloseable {
     return java.util.Collections.unmodifiableMap(all);
   }
 
-  /** Every mailbox, IN and OUT, in the order configured: the grid. */
+  /** {@return every mailbox, IN and OUT, in the order configured: the grid} */
   public List<Mailbox> mailboxes() {
     return mailboxes;
   }
 
-  /** The mailbox with the id. @throws MailboxConfigException for an unknown id, listing the known ones */
+  /**
+   * Finds a mailbox by its id.
+   *
+   * @param id the mailbox id
+   * @return the mailbox with the id
+   * @throws MailboxConfigException for an unknown id, listing the known ones
+   */
   public Mailbox mailbox(String id) {
     Objects.requireNonNull(id, "id == null");
     Mailbox m = byId.get(id);
@@ -104,6 +112,7 @@ public final class MailboxRegistry implements AutoCloseable {
   /**
    * The mailer of the default outgoing mailbox, which sends notifications.
    *
+   * @return the default mailbox's mailer
    * @throws MailboxConfigException if no mailbox is the default
    */
   public OutgoingMailer defaultOutgoing() {
@@ -117,12 +126,14 @@ public final class MailboxRegistry implements AutoCloseable {
   /**
    * The mailer of an OUT mailbox.
    *
+   * @param id the id of an OUT mailbox
+   * @return its mailer
    * @throws MailboxConfigException for an unknown id (listing the known ones) or an IN mailbox
    */
   public OutgoingMailer outgoing(String id) {
     Mailbox m = mailbox(id);
     if (m.type() != MailboxType.OUT) {
-      throw new MailboxConfigException(id, "type", "mailbox '" + id + "' is an IN mailbox and cannot send");
+      throw new MailboxConfigException(id, "type", MailException.mailboxLabel(id) + " is an IN mailbox and cannot send");
     }
     return mailers.get(id);
   }
@@ -130,6 +141,12 @@ public final class MailboxRegistry implements AutoCloseable {
   /**
    * The mailer for a record: the record's mailbox when it names one, else the default outgoing
    * mailbox.
+   *
+   * @param mailboxIdOrNull the id of the mailbox the record names; {@code null} or blank when it
+   *     names none
+   * @return the mailer of that mailbox, or of the default outgoing mailbox
+   * @throws MailboxConfigException for an unknown id, an IN mailbox, or no default when one is
+   *     needed
    */
   public OutgoingMailer forRecord(String mailboxIdOrNull) {
     if (mailboxIdOrNull == null || mailboxIdOrNull.isBlank()) {
@@ -138,19 +155,23 @@ public final class MailboxRegistry implements AutoCloseable {
     return outgoing(mailboxIdOrNull.strip());
   }
 
-  /** Stops the async executor (letting queued sends finish for a few seconds) and closes every transport. */
+  /**
+   * Stops the asynchronous sends and closes every transport. When it returns, every future {@link
+   * OutgoingMailer#sendAsync} handed out is complete:
+   *
+   * <ul>
+   *   <li>a send still queued is not started; its future fails with a {@link MailException} {@code
+   *       mailbox 'id': not sent, the registry was closed before the send started};
+   *   <li>a send in flight gets up to the {@link Builder#closeTimeout close timeout} (10 s unless
+   *       set) to finish, and is then interrupted; one that still does not stop has its future
+   *       failed with a {@link TransportException} whose outcome is unknown.
+   * </ul>
+   *
+   * <p>Later sends fail with "the registry is closed". Closing again does nothing more.
+   */
   @Override
   public void close() {
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.warn("queued asynchronous sends did not finish within 10 s; interrupting them");
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    async.close();
     mailers.values().forEach(OutgoingMailer::close);
   }
 
@@ -159,48 +180,106 @@ public final class MailboxRegistry implements AutoCloseable {
     return "MailboxRegistry{mailboxes=" + byId.keySet() + ", default=" + defaultId + "}";
   }
 
-  /** Builds a {@link MailboxRegistry}; {@link #build()} checks every rule across the mailboxes. */
+  /**
+   * Builds a {@link MailboxRegistry}; {@link #build()} checks every rule across the mailboxes.
+   *
+   * <p>Each method checks its argument at once: a mailbox whose id was given before, a second hook
+   * of the same name and a bad number throw {@link MailboxConfigException}; a {@code null}
+   * argument throws {@link NullPointerException} naming the parameter. The settings of one value
+   * ({@link #recipientDirectory}, {@link #tokenStore}, {@link #asyncThreads}, {@link
+   * #asyncQueueCapacity}, {@link #closeTimeout}) are refused when set a second time; the methods
+   * that add (mailboxes, hooks, providers) add.
+   */
   public static final class Builder {
+    static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
     private final List<Mailbox> mailboxes = new ArrayList<>();
+    private final Map<String, Mailbox> mailboxIds = new LinkedHashMap<>();
     private final Map<String, PostSendHook> hooks = new LinkedHashMap<>();
     private final List<TransportProvider> transportProviders = new ArrayList<>();
     private final List<AccessTokenProvider> tokenProviders = new ArrayList<>();
     private RecipientDirectory directory;
     private TokenStore tokenStore;
-    private int asyncThreads = 4;
-    private int asyncQueueCapacity = 10_000;
+    private TokenStore loadedTokenStore;
+    private Integer asyncThreads;
+    private Integer asyncQueueCapacity;
+    private Duration closeTimeout;
 
     private Builder() {}
 
+    /**
+     * Adds a mailbox after those given before.
+     *
+     * @param mailbox the mailbox
+     * @return this builder
+     * @throws MailboxConfigException if a mailbox with the same id was given before
+     */
     public Builder mailbox(Mailbox mailbox) {
-      mailboxes.add(Objects.requireNonNull(mailbox, "mailbox == null"));
+      Objects.requireNonNull(mailbox, "mailbox == null");
+      if (mailboxIds.putIfAbsent(mailbox.id(), mailbox) != null) {
+        throw new MailboxConfigException(mailbox.id(), "id", "two mailboxes have the id '" + mailbox.id() + "'");
+      }
+      mailboxes.add(mailbox);
       return this;
     }
 
+    /**
+     * Adds mailboxes, in order, as {@link #mailbox(Mailbox)} does.
+     *
+     * @param mailboxes the mailboxes
+     * @return this builder
+     * @throws MailboxConfigException if a mailbox with the same id was given before
+     */
     public Builder mailboxes(Collection<Mailbox> mailboxes) {
+      Objects.requireNonNull(mailboxes, "mailboxes == null");
       mailboxes.forEach(this::mailbox);
       return this;
     }
 
-    /** Adds the mailboxes (and the token store, if set) of a properties file. */
+    /**
+     * Adds the mailboxes of a properties file, and its token store unless {@link #tokenStore} is
+     * set (which wins, whichever is called first).
+     *
+     * @param propertiesFile the properties file, read as UTF-8
+     * @return this builder
+     * @throws MailboxConfigException naming the key that is wrong, or a mailbox id given before
+     */
     public Builder load(Path propertiesFile) {
-      return apply(ConfigLoader.fromFile(propertiesFile));
+      return apply(ConfigLoader.fromFile(Objects.requireNonNull(propertiesFile, "propertiesFile == null")));
     }
 
-    /** Adds the mailboxes (and the token store, if set) of properties already read. */
+    /**
+     * Adds the mailboxes of properties already read, and their token store, like {@link
+     * #load(Path)}.
+     *
+     * @param properties the mailbox configuration
+     * @return this builder
+     * @throws MailboxConfigException naming the key that is wrong, or a mailbox id given before
+     */
     public Builder load(Properties properties) {
-      return apply(ConfigLoader.fromProperties(properties, System::getenv));
+      return apply(ConfigLoader.fromProperties(Objects.requireNonNull(properties, "properties == null"), System::getenv));
     }
 
     Builder apply(ConfigLoader.Config config) {
       mailboxes(config.mailboxes());
-      if (config.tokenStore() != null && tokenStore == null) {
-        tokenStore = config.tokenStore();
+      if (config.tokenStore() != null) {
+        if (loadedTokenStore != null) {
+          throw new MailboxConfigException(null, "outmail.token-store.file",
+              "outmail.token-store.file: two loaded configurations set a token store");
+        }
+        loadedTokenStore = config.tokenStore();
       }
       return this;
     }
 
-    /** Adds a post-send hook besides those found by {@link ServiceLoader}; it wins over one of the same name. */
+    /**
+     * Adds a post-send hook besides those found by {@link ServiceLoader}; it wins over one of the
+     * same name found there.
+     *
+     * @param hook the hook
+     * @return this builder
+     * @throws MailboxConfigException if a hook of the same name was added before
+     */
     public Builder hook(PostSendHook hook) {
       Objects.requireNonNull(hook, "hook == null");
       String name = Objects.requireNonNull(hook.name(), "hook.name() == null");
@@ -210,51 +289,128 @@ public final class MailboxRegistry implements AutoCloseable {
       return this;
     }
 
-    /** The host's user directory, required when a mailbox sends to registered users only. */
+    /**
+     * The host's user directory, required when a mailbox sends to registered users only; it can be
+     * set once.
+     *
+     * @param directory the host's user directory
+     * @return this builder
+     * @throws MailboxConfigException if a directory was set before
+     */
     public Builder recipientDirectory(RecipientDirectory directory) {
-      this.directory = Objects.requireNonNull(directory, "directory == null");
+      Objects.requireNonNull(directory, "directory == null");
+      if (this.directory != null) {
+        throw new MailboxConfigException(null, "recipientDirectory", "recipientDirectory was already set");
+      }
+      this.directory = directory;
       return this;
     }
 
-    /** Adds a transport provider besides those found by {@link ServiceLoader}; it wins over one of the same protocol. */
+    /**
+     * Adds a transport provider besides those found by {@link ServiceLoader}; it wins over one of
+     * the same protocol found there, and a later one added here wins over an earlier one.
+     *
+     * @param provider the transport provider
+     * @return this builder
+     */
     public Builder transportProvider(TransportProvider provider) {
       transportProviders.add(Objects.requireNonNull(provider, "provider == null"));
       return this;
     }
 
-    /** Adds an access token provider, asked before those found by {@link ServiceLoader}. */
+    /**
+     * Adds an access token provider, asked after those added before and before those found by
+     * {@link ServiceLoader}.
+     *
+     * @param provider the access token provider
+     * @return this builder
+     */
     public Builder accessTokenProvider(AccessTokenProvider provider) {
       tokenProviders.add(Objects.requireNonNull(provider, "provider == null"));
       return this;
     }
 
-    /** Where rotated refresh tokens are kept; in memory unless set (or set in the properties file). */
+    /**
+     * Where rotated refresh tokens are kept; in memory unless set here or in a loaded properties
+     * file. Set here, it wins over the file's; it can be set here once.
+     *
+     * @param store the token store
+     * @return this builder
+     * @throws MailboxConfigException if a token store was set here before
+     */
     public Builder tokenStore(TokenStore store) {
-      this.tokenStore = Objects.requireNonNull(store, "store == null");
+      Objects.requireNonNull(store, "store == null");
+      if (this.tokenStore != null) {
+        throw new MailboxConfigException(null, "tokenStore", "tokenStore was already set to " + this.tokenStore);
+      }
+      this.tokenStore = store;
       return this;
     }
 
-    /** Threads that run {@link OutgoingMailer#sendAsync}; default 4. */
+    /**
+     * Threads that run {@link OutgoingMailer#sendAsync}; default 4. It can be set once.
+     *
+     * @param threads the number of threads
+     * @return this builder
+     * @throws MailboxConfigException unless at least 1, or if set before
+     */
     public Builder asyncThreads(int threads) {
       if (threads < 1) {
-        throw new IllegalArgumentException("asyncThreads must be at least 1, was " + threads);
+        throw new MailboxConfigException(null, "asyncThreads", "asyncThreads must be at least 1, was " + threads);
+      }
+      if (asyncThreads != null) {
+        throw new MailboxConfigException(null, "asyncThreads", "asyncThreads was already set to " + asyncThreads);
       }
       this.asyncThreads = threads;
       return this;
     }
 
-    /** Sends that may wait for an async thread; more are refused. Default 10,000. */
+    /**
+     * Sends that may wait for an async thread; more are refused. Default 10,000. It can be set
+     * once.
+     *
+     * @param capacity the number of sends that may wait
+     * @return this builder
+     * @throws MailboxConfigException unless at least 1, or if set before
+     */
     public Builder asyncQueueCapacity(int capacity) {
       if (capacity < 1) {
-        throw new IllegalArgumentException("asyncQueueCapacity must be at least 1, was " + capacity);
+        throw new MailboxConfigException(null, "asyncQueueCapacity",
+            "asyncQueueCapacity must be at least 1, was " + capacity);
+      }
+      if (asyncQueueCapacity != null) {
+        throw new MailboxConfigException(null, "asyncQueueCapacity",
+            "asyncQueueCapacity was already set to " + asyncQueueCapacity);
       }
       this.asyncQueueCapacity = capacity;
       return this;
     }
 
     /**
+     * How long {@link MailboxRegistry#close()} waits for asynchronous sends in flight before it
+     * interrupts them; default 10 s. Zero interrupts them at once. Sends still queued never wait:
+     * they fail when the registry closes. It can be set once.
+     *
+     * @param timeout the time to wait, zero or more
+     * @return this builder
+     * @throws MailboxConfigException if negative, or if set before
+     */
+    public Builder closeTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout == null");
+      if (timeout.isNegative()) {
+        throw new MailboxConfigException(null, "closeTimeout", "closeTimeout must not be negative, was " + timeout);
+      }
+      if (closeTimeout != null) {
+        throw new MailboxConfigException(null, "closeTimeout", "closeTimeout was already set to " + closeTimeout);
+      }
+      this.closeTimeout = timeout;
+      return this;
+    }
+
+    /**
      * Checks the rules across mailboxes and builds the registry. No connection is made.
      *
+     * @return the registry
      * @throws MailboxConfigException for duplicate ids, two defaults, a default that is not OUT, a
      *     protocol without transport, an unknown hook, a registered-only mailbox without directory
      */
@@ -264,9 +420,7 @@ public final class MailboxRegistry implements AutoCloseable {
       Map<String, Mailbox> byId = new LinkedHashMap<>();
       String defaultId = null;
       for (Mailbox m : mailboxes) {
-        if (byId.putIfAbsent(m.id(), m) != null) {
-          throw new MailboxConfigException(m.id(), "id", "two mailboxes have the id '" + m.id() + "'");
-        }
+        byId.put(m.id(), m);
         if (m.defaultOutgoing()) {
           if (m.type() != MailboxType.OUT) {
             throw MailboxConfigException.of(m.id(), "default-outgoing", "is set on an IN mailbox; the default must be an OUT mailbox");
@@ -279,9 +433,12 @@ public final class MailboxRegistry implements AutoCloseable {
         }
       }
       List<AccessTokenProvider> tokenSources = new ArrayList<>(tokenProviders);
-      TransportContext context = TransportContext.of(
-          AccessTokens.standardWith(tokenSources, tokenStore == null ? TokenStore.inMemory() : tokenStore));
-      ExecutorService executor = executor();
+      TokenStore store = tokenStore != null ? tokenStore
+          : loadedTokenStore != null ? loadedTokenStore : TokenStore.inMemory();
+      TransportContext context = TransportContext.of(AccessTokens.standardWith(tokenSources, store));
+      AsyncSends async = new AsyncSends(asyncThreads == null ? 4 : asyncThreads,
+          asyncQueueCapacity == null ? 10_000 : asyncQueueCapacity,
+          closeTimeout == null ? DEFAULT_CLOSE_TIMEOUT : closeTimeout);
       Map<String, OutgoingMailer> mailers = new LinkedHashMap<>();
       try {
         for (Mailbox m : mailboxes) {
@@ -290,9 +447,11 @@ public final class MailboxRegistry implements AutoCloseable {
           }
           TransportProvider provider = providers.get(m.protocol());
           if (provider == null) {
-            throw new MailboxConfigException(m.id(), "protocol", "mailbox '" + m.id() + "': no transport for protocol '"
-                + m.protocol() + "'; transports found: " + providers.keySet()
-                + " (add the outmail-transport-" + m.protocol() + " jar to the classpath)");
+            String meant = Suggestions.closest(m.protocol(), providers.keySet()).orElse(null);
+            throw new MailboxConfigException(m.id(), "protocol", MailException.mailboxPrefix(m.id()) + "no transport for protocol '"
+                + m.protocol() + "'; " + (meant == null ? "" : "did you mean " + meant + "? ")
+                + "transports found: " + providers.keySet()
+                + (meant == null ? " (add the outmail-transport-" + m.protocol() + " jar to the classpath)" : ""));
           }
           checkSettings(m, provider);
           provider.validate(m);
@@ -300,8 +459,8 @@ public final class MailboxRegistry implements AutoCloseable {
           for (String name : m.postSendHooks()) {
             PostSendHook hook = allHooks.get(name);
             if (hook == null) {
-              throw new MailboxConfigException(m.id(), "post-send-hooks", "mailbox '" + m.id()
-                  + "': post-send hook '" + name + "' is unknown; hooks found: " + allHooks.keySet());
+              throw new MailboxConfigException(m.id(), "post-send-hooks", MailException.mailboxPrefix(m.id())
+                  + "post-send hook '" + name + "' is unknown; hooks found: " + allHooks.keySet());
             }
             mailboxHooks.add(hook);
           }
@@ -309,13 +468,13 @@ public final class MailboxRegistry implements AutoCloseable {
             throw MailboxConfigException.of(m.id(), "allowed-emails",
                 "is REGISTERED_ONLY but the registry has no recipient directory (Builder.recipientDirectory)");
           }
-          mailers.put(m.id(), new OutgoingMailer(m, provider, context, directory, mailboxHooks, executor));
+          mailers.put(m.id(), new OutgoingMailer(m, provider, context, directory, mailboxHooks, async));
         }
       } catch (RuntimeException e) {
-        executor.shutdownNow();
+        async.close();
         throw e;
       }
-      return new MailboxRegistry(mailboxes, mailers, defaultId, executor);
+      return new MailboxRegistry(mailboxes, mailers, defaultId, async);
     }
 
     /** Every transport setting of the mailbox belongs to its protocol and is valid there. */
@@ -348,19 +507,6 @@ public final class MailboxRegistry implements AutoCloseable {
       }
       all.putAll(hooks);
       return all;
-    }
-
-    private ExecutorService executor() {
-      AtomicInteger n = new AtomicInteger();
-      ThreadFactory threads = r -> {
-        Thread t = new Thread(r, "outmail-send-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      };
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(asyncThreads, asyncThreads, 30, TimeUnit.SECONDS,
-          new ArrayBlockingQueue<>(asyncQueueCapacity), threads, new ThreadPoolExecutor.AbortPolicy());
-      pool.allowCoreThreadTimeOut(true);
-      return pool;
     }
   }
 }

@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import org.outmail.spi.MailTransport;
 import org.outmail.spi.OutgoingMessage;
 import org.outmail.spi.TransportContext;
@@ -33,13 +31,13 @@ public final class OutgoingMailer {
   private final MessageFactory messages;
   private final Retrier retrier;
   private final HookRunner hooks;
-  private final ExecutorService executor;
+  private final AsyncSends async;
   private final Object lock = new Object();
   private volatile MailTransport transport;
   private volatile boolean closed;
 
   OutgoingMailer(Mailbox mailbox, TransportProvider provider, TransportContext context,
-      RecipientDirectory directory, List<PostSendHook> hooks, ExecutorService executor) {
+      RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async) {
     this.mailbox = mailbox;
     this.provider = provider;
     this.context = context;
@@ -47,10 +45,10 @@ public final class OutgoingMailer {
     this.messages = new MessageFactory(mailbox, Clock.systemDefaultZone());
     this.retrier = new Retrier(mailbox.id(), mailbox.retryPolicy());
     this.hooks = new HookRunner(hooks);
-    this.executor = executor;
+    this.async = async;
   }
 
-  /** The mailbox this mailer sends through. */
+  /** {@return the mailbox this mailer sends through} */
   public Mailbox mailbox() {
     return mailbox;
   }
@@ -58,20 +56,38 @@ public final class OutgoingMailer {
   /**
    * Sends the email and returns once the server has taken it.
    *
+   * @param email the email
+   * @return what was sent and to whom, and which recipients were blocked
    * @throws MailboxDisabledException if the mailbox is disabled: nothing is sent
    * @throws RecipientsBlockedException if every recipient is blocked: the transport is not called
    * @throws TransportException if the server did not take the message (after retrying a transient
    *     failure as the mailbox's retry policy allows)
    */
   public SendResult send(Email email) {
+    return send(email, SendListener.NONE);
+  }
+
+  /**
+   * Sends the email as {@link #send(Email)} does, telling {@code listener} of each attempt and of
+   * each wait before a retry: for a command line or a console that shows how a slow send is going.
+   *
+   * @param email the email
+   * @param listener told of each attempt and each wait; {@link SendListener#NONE} for nobody
+   * @return what was sent and to whom, and which recipients were blocked
+   * @throws MailboxDisabledException if the mailbox is disabled: nothing is sent
+   * @throws RecipientsBlockedException if every recipient is blocked: the transport is not called
+   * @throws TransportException if the server did not take the message
+   */
+  public SendResult send(Email email, SendListener listener) {
     Objects.requireNonNull(email, "email == null");
+    Objects.requireNonNull(listener, "listener == null");
     if (!mailbox.enabled()) {
       throw new MailboxDisabledException(mailbox.id());
     }
     RecipientFilter.Recipients recipients = filter.apply(email);
     OutgoingMessage message = messages.create(email, recipients);
     MailTransport t = transport();
-    Retrier.Outcome<TransportReceipt> outcome = retrier.run(() -> t.send(message));
+    Retrier.Outcome<TransportReceipt> outcome = retrier.run(() -> t.send(message), listener, message.messageId());
     TransportReceipt receipt = outcome.value();
     SendResult result = new SendResult(mailbox.id(), message.messageId(), message.subject(),
         receipt.acceptedRecipients(), recipients.blocked(), receipt.rejectedRecipients(),
@@ -86,6 +102,7 @@ public final class OutgoingMailer {
    * subject tag, Message-ID, header checks) and sends nothing: what a durable queue calls before it
    * accepts a mail, so that bad input fails at once. Post-send hooks do not run.
    *
+   * @param email the email
    * @return the Message-ID, subject and recipients the mail would be sent with
    * @throws MailboxDisabledException if the mailbox is disabled
    * @throws RecipientsBlockedException if every recipient is blocked
@@ -105,21 +122,26 @@ public final class OutgoingMailer {
    * Sends the email on the registry's bounded executor. The future fails with the exception {@link
    * #send} would throw, or with a {@link MailException} when the executor's queue is full or the
    * registry is closed.
+   *
+   * <p>Every future completes, also when the registry is closed: a send still queued then fails
+   * with a {@link MailException} ({@code mailbox 'id': not sent, the registry was closed before the
+   * send started}); a send in flight gets up to the registry's {@link
+   * MailboxRegistry.Builder#closeTimeout close timeout} to finish, is then interrupted, and if it
+   * still does not stop fails with a {@link TransportException} whose outcome is unknown.
+   *
+   * @param email the email
+   * @return a future of what {@link #send} would return
    */
   public CompletableFuture<SendResult> sendAsync(Email email) {
     Objects.requireNonNull(email, "email == null");
-    try {
-      return CompletableFuture.supplyAsync(() -> send(email), executor);
-    } catch (RejectedExecutionException e) {
-      String why = executor.isShutdown() ? "the registry is closed" : "too many sends are queued";
-      return CompletableFuture.failedFuture(
-          new MailException(mailbox.id(), "mailbox '" + mailbox.id() + "': not sent, " + why, e));
-    }
+    return async.submit(mailbox.id(), () -> send(email));
   }
 
   /**
    * The Check button: connects, secures the connection, authenticates (or gets a token), and says
    * how it went. Never throws for a failed stage; works on a disabled mailbox too.
+   *
+   * @return whether the check passed, which stage failed if one did, and what happened
    */
   public CheckResult check() {
     long start = System.nanoTime();
@@ -129,7 +151,7 @@ public final class OutgoingMailer {
       return CheckResult.failed("config", e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
     } catch (RuntimeException e) {
       LOG.warn("mailbox '{}': check failed unexpectedly", mailbox.id(), e);
-      return CheckResult.failed("internal", "mailbox '" + mailbox.id() + "': check failed: " + e,
+      return CheckResult.failed("internal", MailException.mailboxPrefix(mailbox.id()) + "check failed: " + e,
           Duration.ofNanos(System.nanoTime() - start));
     }
   }
@@ -139,7 +161,8 @@ public final class OutgoingMailer {
     if (t == null) {
       synchronized (lock) {
         if (closed) {
-          throw new MailException(mailbox.id(), "mailbox '" + mailbox.id() + "': the registry is closed");
+          throw TransportException.builder(mailbox.id(), MailException.mailboxPrefix(mailbox.id()) + "the registry is closed")
+              .stage(TransportException.Stage.CLOSED).build();
         }
         t = transport;
         if (t == null) {

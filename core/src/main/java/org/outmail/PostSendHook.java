@@ -10,9 +10,14 @@ package org.outmail;
  * the mail stays sent and is never sent again.
  */
 public interface PostSendHook {
-  /** The name mailboxes use to refer to this hook. */
+  /** {@return the name mailboxes use to refer to this hook} */
   String name();
 
-  /** Runs after the transport accepted the email. */
+  /**
+   * Runs after the transport accepted the email.
+   *
+   * @param sent the mailbox, the email and the result of the send
+   * @throws Exception for any failure; it is logged and reported, and the mail stays sent
+   */
   void afterSend(SentEmail sent) throws Exception;
 }

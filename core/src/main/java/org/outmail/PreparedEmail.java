@@ -21,6 +21,17 @@ import java.util.Objects;
  */
 public record PreparedEmail(String mailboxId, String messageId, String subject, List<String> to, List<String> cc,
     List<String> bcc, Map<String, BlockReason> blockedRecipients) {
+  /**
+   * Creates what {@link OutgoingMailer#prepare(Email)} found; the lists and the map are copied.
+   *
+   * @param mailboxId the mailbox that would send
+   * @param messageId the Message-ID, with angle brackets
+   * @param subject the subject as it would be sent
+   * @param to To recipients after the filters
+   * @param cc Cc recipients after the filters
+   * @param bcc Bcc recipients after the filters
+   * @param blockedRecipients recipients the mailbox's rules block
+   */
   public PreparedEmail {
     Objects.requireNonNull(mailboxId, "mailboxId == null");
     Objects.requireNonNull(messageId, "messageId == null");
@@ -31,7 +42,7 @@ public record PreparedEmail(String mailboxId, String messageId, String subject, 
     blockedRecipients = Collections.unmodifiableMap(new LinkedHashMap<>(blockedRecipients));
   }
 
-  /** Every recipient the mail would go to: To, Cc, then Bcc. */
+  /** {@return every recipient the mail would go to: To, Cc, then Bcc} */
   public List<String> recipients() {
     List<String> all = new ArrayList<>(to.size() + cc.size() + bcc.size());
     all.addAll(to);

@@ -6,6 +6,12 @@ package org.outmail;
  */
 @FunctionalInterface
 public interface RecipientDirectory {
-  /** Whether the address (normalised: trimmed, domain in lower case ASCII) belongs to a registered user. */
+  /**
+   * Whether the address (normalised: trimmed, domain in lower case ASCII) belongs to a registered
+   * user.
+   *
+   * @param address the recipient's address
+   * @return {@code true} if a registered user has this address
+   */
   boolean isRegistered(String address);
 }

@@ -11,14 +11,21 @@ import java.util.Map;
 public class RecipientsBlockedException extends MailException {
   private static final long serialVersionUID = 1L;
 
+  /** Each blocked address with the reason it was blocked. */
   private final Map<String, BlockReason> blocked;
 
+  /**
+   * Creates the exception for a send whose every recipient was blocked.
+   *
+   * @param mailboxId the mailbox's id
+   * @param blocked each blocked address with the reason it was blocked
+   */
   public RecipientsBlockedException(String mailboxId, Map<String, BlockReason> blocked) {
-    super(mailboxId, "mailbox '" + mailboxId + "': every recipient was blocked, nothing was sent: " + blocked);
+    super(mailboxId, mailboxPrefix(mailboxId) + "every recipient was blocked, nothing was sent: " + blocked);
     this.blocked = Collections.unmodifiableMap(new LinkedHashMap<>(blocked));
   }
 
-  /** Each blocked address with the reason it was blocked, in the order given. */
+  /** {@return each blocked address with the reason it was blocked, in the order given} */
   public Map<String, BlockReason> blockedRecipients() {
     return blocked;
   }

@@ -26,9 +26,12 @@ final class Retrier {
     this.policy = policy;
   }
 
-  <T> Outcome<T> run(Supplier<T> attempt) {
+  /** Runs the attempts, telling {@code listener} of each attempt and each wait. */
+  <T> Outcome<T> run(Supplier<T> attempt, SendListener listener, String messageId) {
     for (int n = 1; ; n++) {
       try {
+        int current = n;
+        tell(() -> listener.attemptStarting(messageId, current, policy.maxAttempts()));
         return new Outcome<>(attempt.get(), n);
       } catch (TransportException e) {
         if (!e.isTransient() || e.isOutcomeUnknown() || n >= policy.maxAttempts()) {
@@ -40,6 +43,7 @@ final class Retrier {
         }
         LOG.info("mailbox '{}': attempt {} of {} failed ({}), retrying in {} ms",
             mailboxId, n, policy.maxAttempts(), e.getMessage(), wait.toMillis());
+        retrying(listener, n, e, wait);
         sleep(wait, e);
       } catch (OAuthException e) {
         if (!e.isTransient() || n >= policy.maxAttempts()) {
@@ -48,8 +52,22 @@ final class Retrier {
         Duration wait = backoff(n);
         LOG.info("mailbox '{}': attempt {} of {} failed ({}), retrying in {} ms",
             mailboxId, n, policy.maxAttempts(), e.getMessage(), wait.toMillis());
+        retrying(listener, n, e, wait);
         sleep(wait, e);
       }
+    }
+  }
+
+  private void retrying(SendListener listener, int attempt, MailException failure, Duration wait) {
+    tell(() -> listener.retrying(attempt, policy.maxAttempts(), failure, wait));
+  }
+
+  /** Calls a listener; what it throws is logged, never thrown into the send. */
+  private void tell(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("mailbox '{}': a send listener threw {}; the send goes on", mailboxId, e.toString());
     }
   }
 

@@ -25,9 +25,14 @@ public final class RetryPolicy {
   }
 
   /**
+   * Creates a retry policy.
+   *
    * @param maxAttempts attempts in all, at least 1
    * @param initialBackoff the ceiling of the first wait
    * @param maxBackoff the ceiling of every wait, and of a server's {@code Retry-After}
+   * @return the policy
+   * @throws IllegalArgumentException if {@code maxAttempts} is less than 1, a backoff is negative,
+   *     or {@code maxBackoff} is shorter than {@code initialBackoff}
    */
   public static RetryPolicy of(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
     Objects.requireNonNull(initialBackoff, "initialBackoff == null");
@@ -44,14 +49,17 @@ public final class RetryPolicy {
     return new RetryPolicy(maxAttempts, initialBackoff, maxBackoff);
   }
 
+  /** {@return the attempts in all, the first included} */
   public int maxAttempts() {
     return maxAttempts;
   }
 
+  /** {@return the ceiling of the first wait between attempts} */
   public Duration initialBackoff() {
     return initialBackoff;
   }
 
+  /** {@return the ceiling of every wait between attempts, and of a server's {@code Retry-After}} */
   public Duration maxBackoff() {
     return maxBackoff;
   }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A password, client secret or token. Its {@link #toString()} never shows the value, and outmail
@@ -14,9 +16,14 @@ import java.util.function.Function;
  *
  * <p>A secret is a literal ({@link #of}), an environment variable ({@link #env}) or the content
  * of a file ({@link #file}, trailing line breaks removed). In a properties file the same three
- * are written {@code value}, {@code ${env:NAME}} and {@code ${file:/path}}.
+ * are written {@code value}, {@code ${env:NAME}} and {@code ${file:/path}}; loaded from a file, a
+ * relative {@code ${file:path}} is read from that file's folder.
  */
 public final class Secret {
+  /** {@code ${KIND:}}, the kind a word short enough to name without showing part of a would-be secret. */
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9_-]{0,15}):");
+  private static final String FORMS = "use ${env:NAME} or ${file:path}";
+
   private final String value;
   private final String source;
 
@@ -25,7 +32,13 @@ public final class Secret {
     this.source = source;
   }
 
-  /** A secret given as it is. */
+  /**
+   * A secret given as it is.
+   *
+   * @param value the secret, not empty
+   * @return the secret, with source {@code literal}
+   * @throws IllegalArgumentException if the value is empty
+   */
   public static Secret of(String value) {
     Objects.requireNonNull(value, "value == null");
     if (value.isEmpty()) {
@@ -37,6 +50,8 @@ public final class Secret {
   /**
    * The value of an environment variable, read now.
    *
+   * @param name the variable's name
+   * @return the secret, with source {@code env:NAME}
    * @throws IllegalArgumentException if the variable is not set or is empty
    */
   public static Secret env(String name) {
@@ -55,6 +70,8 @@ public final class Secret {
   /**
    * The content of a file, read now, without trailing line breaks.
    *
+   * @param path the file, read as UTF-8
+   * @return the secret, with source {@code file:path}
    * @throws IllegalArgumentException if the file cannot be read or is empty
    */
   public static Secret file(Path path) {
@@ -73,9 +90,14 @@ public final class Secret {
   }
 
   /**
-   * Parses the properties form: {@code ${env:NAME}}, {@code ${file:path}}, or a literal.
+   * Parses the properties form: {@code ${env:NAME}}, {@code ${file:path}}, or a literal. Text that
+   * starts with <code>${</code> is always a reference: an incomplete or unknown one is an error, never
+   * a literal password.
    *
-   * @throws IllegalArgumentException if a reference cannot be resolved
+   * @param text {@code ${env:NAME}}, {@code ${file:path}} or a literal secret
+   * @return the secret
+   * @throws IllegalArgumentException if a reference is incomplete, unknown or cannot be resolved; the
+   *     message names the kind of reference, never the text
    */
   public static Secret parse(String text) {
     return parse(text, System::getenv);
@@ -85,22 +107,70 @@ public final class Secret {
    * Like {@link #parse(String)}, resolving {@code ${env:NAME}} with the given environment (a Spring
    * {@code Environment}, a test's map).
    *
+   * @param text {@code ${env:NAME}}, {@code ${file:path}} or a literal secret
+   * @param environment the value of a variable by its name, {@code null} when it is not set
+   * @return the secret
    * @throws IllegalArgumentException if a reference cannot be resolved
    */
   public static Secret parse(String text, Function<String, String> environment) {
     Objects.requireNonNull(environment, "environment == null");
     Objects.requireNonNull(text, "text == null");
-    if (text.startsWith("${") && text.endsWith("}")) {
-      String ref = text.substring(2, text.length() - 1);
-      if (ref.startsWith("env:")) {
-        return env(ref.substring(4), environment);
-      }
-      if (ref.startsWith("file:")) {
-        return file(Path.of(ref.substring(5)));
-      }
-      throw new IllegalArgumentException("unknown secret reference ${" + ref.replaceAll(":.*", "") + ":...}; use ${env:NAME} or ${file:path}");
+    if (!text.startsWith("${")) {
+      return of(text);
     }
-    return of(text);
+    Matcher m = REFERENCE.matcher(text);
+    if (!m.lookingAt()) {
+      throw new IllegalArgumentException("starts with ${ but is not a secret reference; " + FORMS);
+    }
+    String kind = m.group(1);
+    String form;
+    if (kind.equals("env")) {
+      form = "${env:NAME}";
+    } else if (kind.equals("file")) {
+      form = "${file:path}";
+    } else {
+      throw new IllegalArgumentException("is an unknown secret reference ${" + kind + ":...}; " + FORMS);
+    }
+    int close = text.indexOf('}', m.end());
+    if (close < 0) {
+      throw incomplete(form, "the closing } is missing");
+    }
+    if (close != text.length() - 1) {
+      throw incomplete(form, "there is text after the closing }");
+    }
+    String ref = text.substring(m.end(), close);
+    if (kind.equals("env")) {
+      if (ref.isEmpty()) {
+        throw incomplete(form, "the name is empty");
+      }
+      return env(ref, environment);
+    }
+    if (ref.isEmpty()) {
+      throw incomplete(form, "the path is empty");
+    }
+    return file(Path.of(ref));
+  }
+
+  /**
+   * A complete {@code ${file:path}} reference whose path is relative is made absolute against
+   * {@code base}; any other text is returned as it is.
+   */
+  static String resolveFileReference(String text, Path base) {
+    if (text.startsWith("${file:") && text.indexOf('}') == text.length() - 1 && text.length() > "${file:}".length()) {
+      try {
+        Path path = Path.of(text.substring("${file:".length(), text.length() - 1));
+        if (!path.isAbsolute()) {
+          return "${file:" + base.resolve(path).normalize() + "}";
+        }
+      } catch (java.nio.file.InvalidPathException e) {
+        return text; // parse says what is wrong with it
+      }
+    }
+    return text;
+  }
+
+  private static IllegalArgumentException incomplete(String form, String problem) {
+    return new IllegalArgumentException("is not a complete " + form + " reference: " + problem);
   }
 
   /**
@@ -110,6 +180,7 @@ public final class Secret {
    *
    * @param text the text, may be {@code null}
    * @param secrets the secrets to hide; {@code null} elements are skipped
+   * @return the text with the secrets hidden, or {@code null} when the text is {@code null}
    */
   public static String redact(String text, Iterable<Secret> secrets) {
     if (text == null || text.isEmpty()) {
@@ -124,7 +195,14 @@ public final class Secret {
     return out;
   }
 
-  /** Like {@link #redact(String, Iterable)}, for plain values such as tokens. */
+  /**
+   * Like {@link #redact(String, Iterable)}, for plain values such as tokens.
+   *
+   * @param text the text, may be {@code null}
+   * @param value the value to hide; one shorter than 4 characters, or {@code null}, is left as it
+   *     is
+   * @return the text with the value hidden, or {@code null} when the text is {@code null}
+   */
   public static String redact(String text, String value) {
     if (text == null || value == null || value.length() < 4) {
       return text;
@@ -141,12 +219,15 @@ public final class Secret {
     return out;
   }
 
-  /** The secret itself. Callers must not log it. */
+  /** {@return the secret itself} Callers must not log it. */
   public String value() {
     return value;
   }
 
-  /** Where the value came from ({@code literal}, {@code env:NAME}, {@code file:path}); safe to print. */
+  /**
+   * {@return where the value came from ({@code literal}, {@code env:NAME}, {@code file:path}); safe
+   * to print}
+   */
   public String source() {
     return source;
   }

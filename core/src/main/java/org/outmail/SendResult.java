@@ -38,42 +38,44 @@ public final class SendResult {
         rejectedRecipients, attempts, failures);
   }
 
-  /** The id of the mailbox that sent. */
+  /** {@return the id of the mailbox that sent} */
   public String mailboxId() {
     return mailboxId;
   }
 
-  /** The Message-ID header sent, with angle brackets. */
+  /** {@return the Message-ID header sent, with angle brackets} */
   public String messageId() {
     return messageId;
   }
 
-  /** The subject as sent, with the mailbox's tag: {@code [TICKET#4711] Printer jammed}. */
+  /** {@return the subject as sent, with the mailbox's tag: {@code [TICKET#4711] Printer jammed}} */
   public String subject() {
     return subject;
   }
 
-  /** The recipients the server accepted, addresses as sent (To, Cc and Bcc). */
+  /** {@return the recipients the server accepted, addresses as sent (To, Cc and Bcc)} */
   public List<String> acceptedRecipients() {
     return acceptedRecipients;
   }
 
-  /** Recipients outmail did not send to, with the rule that blocked each. */
+  /** {@return the recipients outmail did not send to, with the rule that blocked each} */
   public Map<String, BlockReason> blockedRecipients() {
     return blockedRecipients;
   }
 
-  /** Recipients the server refused while accepting others, with its reply for each. */
+  /** {@return the recipients the server refused while accepting others, with its reply for each} */
   public Map<String, String> rejectedRecipients() {
     return rejectedRecipients;
   }
 
-  /** How many transport attempts the send took (1 unless a transient failure was retried). */
+  /**
+   * {@return how many transport attempts the send took (1 unless a transient failure was retried)}
+   */
   public int attempts() {
     return attempts;
   }
 
-  /** The post-send hooks that threw. The mail was sent regardless. */
+  /** {@return the post-send hooks that threw; the mail was sent regardless} */
   public List<HookFailure> hookFailures() {
     return hookFailures;
   }

@@ -59,6 +59,7 @@ public final class Setting {
   private final String help;
   private final long minimum;
   private final Map<String, String> aliases;
+  private final Map<String, String> refused;
 
   private Setting(Builder b) {
     this.name = b.name;
@@ -69,6 +70,7 @@ public final class Setting {
     this.help = b.help;
     this.minimum = b.minimum;
     this.aliases = Map.copyOf(b.aliases);
+    this.refused = Map.copyOf(b.refused);
   }
 
   /**
@@ -76,43 +78,48 @@ public final class Setting {
    *
    * @param name lower-case words joined by {@code -}, groups separated by {@code .}, e.g. {@code
    *     max-connections} or {@code retry.max-attempts}
+   * @param type the kind of value
+   * @return a builder for an optional setting without a default
    * @throws IllegalArgumentException if the name is not of that form
    */
   public static Builder builder(String name, Type type) {
     return new Builder(name, type);
   }
 
-  /** The key, relative to its owner: {@code max-connections}. */
+  /** {@return the key, relative to its owner: {@code max-connections}} */
   public String name() {
     return name;
   }
 
-  /** The kind of value. */
+  /** {@return the kind of value} */
   public Type type() {
     return type;
   }
 
-  /** The value used when the setting is not given, in its text form; empty when there is none. */
+  /**
+   * {@return the value used when the setting is not given, in its text form; empty when there is
+   * none}
+   */
   public Optional<String> defaultValue() {
     return Optional.ofNullable(defaultValue);
   }
 
-  /** Whether a value must be given. */
+  /** {@return whether a value must be given} */
   public boolean required() {
     return required;
   }
 
-  /** Whether the value is a secret: never shown, logged or written to metadata. */
+  /** {@return whether the value is a secret: never shown, logged or written to metadata} */
   public boolean secret() {
     return type == Type.SECRET;
   }
 
-  /** For {@link Type#CHOICE}, the values allowed (upper case); otherwise empty. */
+  /** {@return for {@link Type#CHOICE}, the values allowed (upper case); otherwise empty} */
   public List<String> allowedValues() {
     return allowedValues;
   }
 
-  /** One line that tells an administrator what the setting does. */
+  /** {@return one line that tells an administrator what the setting does} */
   public String help() {
     return help;
   }
@@ -120,6 +127,7 @@ public final class Setting {
   /**
    * Reads a value in its text form, as written in a properties file or a form.
    *
+   * @param text the value as written
    * @return a {@code String} (TEXT, PATH, SECRET as written, CHOICE upper case), {@code Integer},
    *     {@code Boolean}, {@link Duration}, {@link URI} or {@code List<String>}
    * @throws IllegalArgumentException saying why the text is not a valid value, without the value
@@ -168,6 +176,9 @@ public final class Setting {
         return d;
       case CHOICE:
         String upper = v.toUpperCase(Locale.ROOT).replace('-', '_').replace('/', '_');
+        if (refused.containsKey(upper)) {
+          throw new IllegalArgumentException("'" + v + "' " + refused.get(upper));
+        }
         upper = aliases.getOrDefault(upper, upper);
         if (!allowedValues.contains(upper)) {
           throw new IllegalArgumentException("'" + v + "' is not one of " + allowedValues);
@@ -232,6 +243,7 @@ public final class Setting {
     private String help = "";
     private long minimum = Integer.MIN_VALUE;
     private final Map<String, String> aliases = new HashMap<>();
+    private final Map<String, String> refused = new HashMap<>();
 
     private Builder(String name, Type type) {
       Objects.requireNonNull(name, "name == null");
@@ -245,6 +257,8 @@ public final class Setting {
     /**
      * The value used when none is given, in its text form; replaces an earlier default.
      *
+     * @param value the default, a valid value in its text form
+     * @return this builder
      * @throws IllegalArgumentException if the setting is secret (a secret has no default)
      */
     public Builder defaultValue(String value) {
@@ -256,7 +270,11 @@ public final class Setting {
       return this;
     }
 
-    /** Marks the setting as one that must be given. */
+    /**
+     * Marks the setting as one that must be given.
+     *
+     * @return this builder
+     */
     public Builder required() {
       this.required = true;
       return this;
@@ -265,6 +283,8 @@ public final class Setting {
     /**
      * The values a {@link Type#CHOICE} allows; replaces earlier ones.
      *
+     * @param values the allowed values, in any case
+     * @return this builder
      * @throws IllegalArgumentException for another type or no values
      */
     public Builder allowedValues(String... values) {
@@ -281,7 +301,15 @@ public final class Setting {
       return this;
     }
 
-    /** Like {@link #allowedValues(String...)}, the constants of an enum. */
+    /**
+     * Like {@link #allowedValues(String...)}, the constants of an enum.
+     *
+     * @param <E> the enum type
+     * @param type the enum class
+     * @return this builder
+     * @throws IllegalArgumentException if this is not a {@link Type#CHOICE}, or the enum has no
+     *     constants
+     */
     public <E extends Enum<E>> Builder allowedValues(Class<E> type) {
       return allowedValues(Arrays.stream(type.getEnumConstants()).map(Enum::name).toArray(String[]::new));
     }
@@ -290,6 +318,9 @@ public final class Setting {
      * Another name a {@link Type#CHOICE} accepts for one of its values ({@code SSL} for {@code
      * SSL_TLS}).
      *
+     * @param alias the other name, in any case
+     * @param value one of the allowed values
+     * @return this builder
      * @throws IllegalArgumentException for another type or a value not allowed
      */
     public Builder alias(String alias, String value) {
@@ -302,7 +333,33 @@ public final class Setting {
       return this;
     }
 
-    /** The one-line help text. */
+    /**
+     * A value a {@link Type#CHOICE} refuses with a hint, because people mean different things by it
+     * ({@code TLS}: implicit TLS or STARTTLS?). The hint follows the value in the message: {@code
+     * 'TLS' <reason>}. Refused again, the value gets the later hint.
+     *
+     * @param value the refused value, in any case
+     * @param reason the hint that follows the value in the message
+     * @return this builder
+     * @throws IllegalArgumentException for another type or a value that is allowed
+     */
+    public Builder refuse(String value, String reason) {
+      Objects.requireNonNull(value, "value == null");
+      Objects.requireNonNull(reason, "reason == null");
+      String upper = value.toUpperCase(Locale.ROOT);
+      if (type != Type.CHOICE || allowedValues.contains(upper) || aliases.containsKey(upper)) {
+        throw new IllegalArgumentException("'" + value + "' cannot be refused by '" + name + "'");
+      }
+      refused.put(upper, reason);
+      return this;
+    }
+
+    /**
+     * The one-line help text; replaces an earlier one.
+     *
+     * @param help the help text
+     * @return this builder
+     */
     public Builder help(String help) {
       this.help = Objects.requireNonNull(help, "help == null");
       return this;
@@ -311,6 +368,8 @@ public final class Setting {
     /**
      * The smallest value an {@link Type#INTEGER} allows.
      *
+     * @param minimum the smallest value allowed
+     * @return this builder
      * @throws IllegalArgumentException for another type
      */
     public Builder minimum(int minimum) {
@@ -324,6 +383,7 @@ public final class Setting {
     /**
      * Builds the description.
      *
+     * @return the description
      * @throws IllegalArgumentException if a CHOICE has no values or the default is not a valid value
      */
     public Setting build() {

@@ -1,7 +1,11 @@
 package org.outmail;
 
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,7 +30,8 @@ public final class SubjectPrefix {
    * a colon (ASCII or full-width).
    */
   static final Pattern MARKERS = Pattern.compile(
-      "^(\\s*(?:re|fwd?|aw|wg|sv|vs|vl|antw|doorst|tr|réf|ref|rif|r|i|odp|pd|rv|enc|ynt|ilt|fs|vb|bls|"
+      "^(\\s*(?:re|fwd?|aw|wg|antwort|sv|vs|vl|antw|doorst|tr|réf|ref|rif|r|i|odp|pd|rv|res|enc|ynt|ilt|fs|vb|bls|"
+          + "trs|vá|továbbítás|"
           + "απ|σχετ|πρθ|回复|回覆|转发|轉寄|答复|答覆|返信|転送|رد|השב|הועבר|отв|пер)"
           + "(?:\\s*\\[\\d+]|\\s*\\(\\d+\\)|\\^\\d+)?\\s*[:：])+",
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
@@ -37,15 +42,27 @@ public final class SubjectPrefix {
 
   private SubjectPrefix(String prefix) {
     this.prefix = prefix;
-    String quoted = Pattern.quote(prefix);
     int flags = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
-    this.bracketed = Pattern.compile("\\[\\s*" + quoted + "\\s*(" + ID_CHARS + ")\\s*]", flags);
-    this.bare = Pattern.compile("(?<![\\p{L}\\p{N}])" + quoted + "(" + ID_CHARS + ")", flags);
+    // the prefix as written, or its stem followed by '#', '#:' or ':' (Znuny and OTRS write
+    // "[Ticket#: 2004040510440485]", Zammad tolerates "[Ticket:4711]")
+    String stem = prefix.replaceAll("[#:]+$", "");
+    String written;
+    if (stem.isEmpty()) {
+      written = Pattern.quote(prefix) + "(?:\\s*:)?";
+    } else if (stem.length() < prefix.length()) {
+      written = Pattern.quote(stem) + "(?:#\\s*:?|:)";
+    } else {
+      written = Pattern.quote(prefix) + "(?:\\s*:)?";
+    }
+    this.bracketed = Pattern.compile("\\[\\s*" + written + "\\s*(" + ID_CHARS + ")\\s*]", flags);
+    this.bare = Pattern.compile("(?<![\\p{L}\\p{N}])" + written + "(?:(?<=:)\\s*)?(" + ID_CHARS + ")", flags);
   }
 
   /**
    * A prefix such as {@code TICKET#}.
    *
+   * @param prefix the prefix
+   * @return the subject prefix
    * @throws IllegalArgumentException if blank or containing whitespace, brackets or line breaks
    */
   public static SubjectPrefix of(String prefix) {
@@ -56,26 +73,40 @@ public final class SubjectPrefix {
     return new SubjectPrefix(prefix);
   }
 
+  /** {@return the prefix, such as {@code TICKET#}} */
   public String prefix() {
     return prefix;
   }
 
-  /** The tag for a record: {@code [TICKET#4711]}. */
+  /**
+   * The tag for a record: {@code [TICKET#4711]}.
+   *
+   * @param recordId the record's id: letters, digits, {@code _} or {@code -}
+   * @return the tag
+   * @throws IllegalArgumentException if the record id is not of that form
+   */
   public String tag(String recordId) {
     return "[" + prefix + checkId(recordId) + "]";
   }
 
   /**
    * Puts the record's tag in front of the subject, unless the subject already carries this
-   * record's tag: {@code apply("4711", "Printer jammed")} is {@code "[TICKET#4711] Printer jammed"},
-   * and {@code apply("4711", "RE: [TICKET#4711] Printer jammed")} is unchanged.
+   * record's tag (in any form {@link #recordIds} recognises): {@code apply("4711", "Printer
+   * jammed")} is {@code "[TICKET#4711] Printer jammed"}, and {@code apply("4711", "RE:
+   * [TICKET#4711] Printer jammed")} is unchanged.
+   *
+   * @param recordId the record's id: letters, digits, {@code _} or {@code -}
+   * @param subject the subject as written
+   * @return the subject carrying the record's tag
+   * @throws IllegalArgumentException if the record id is not of that form
    */
   public String apply(String recordId, String subject) {
     checkId(recordId);
     Objects.requireNonNull(subject, "subject == null");
-    Optional<String> present = recordId(subject);
-    if (present.isPresent() && present.get().equalsIgnoreCase(recordId)) {
-      return subject;
+    for (String present : recordIds(subject)) {
+      if (present.equalsIgnoreCase(recordId)) {
+        return subject;
+      }
     }
     String rest = subject.strip();
     return rest.isEmpty() ? tag(recordId) : tag(recordId) + " " + rest;
@@ -83,25 +114,62 @@ public final class SubjectPrefix {
 
   /**
    * The record id in a subject's tag, if it carries one: {@code "RE: AW: [TICKET#4711] Printer"}
-   * gives {@code "4711"}. A bracketed tag wins over a bare one.
+   * gives {@code "4711"}. The first of {@link #recordIds}: the first bracketed tag wins over any
+   * bare one.
+   *
+   * @param subject the subject, may be {@code null}
+   * @return the winning record id, or empty when the subject carries no tag of this prefix
    */
   public Optional<String> recordId(String subject) {
-    if (subject == null) {
-      return Optional.empty();
-    }
-    String rest = stripReplyMarkers(subject);
-    Matcher m = bracketed.matcher(rest);
-    if (m.find()) {
-      return Optional.of(m.group(1));
-    }
-    m = bare.matcher(rest);
-    if (m.find()) {
-      return Optional.of(m.group(1));
-    }
-    return Optional.empty();
+    List<String> ids = recordIds(subject);
+    return ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0));
   }
 
-  /** The subject without the reply and forward markers in front of it. */
+  /**
+   * The first record id of {@link #recordIds} that the host knows, for a subject that carries
+   * several tags of this prefix (a foreign system's ticket first, then ours).
+   *
+   * @param subject the subject, may be {@code null}
+   * @param exists whether a record with that id exists
+   * @return the first record id the host knows, or empty when there is none
+   */
+  public Optional<String> recordId(String subject, Predicate<String> exists) {
+    Objects.requireNonNull(exists, "exists == null");
+    return recordIds(subject).stream().filter(exists).findFirst();
+  }
+
+  /**
+   * Every record id tagged in the subject, in the order they win: bracketed tags from left to
+   * right, then bare ones from left to right; each id once. Recognised forms, the prefix in any
+   * case: {@code [TICKET#4711]}, {@code [TICKET#: 4711]}, {@code [TICKET:4711]}, {@code TICKET#4711}.
+   *
+   * @param subject the subject, may be {@code null}
+   * @return the record ids, empty when there is none
+   */
+  public List<String> recordIds(String subject) {
+    if (subject == null) {
+      return List.of();
+    }
+    String rest = stripReplyMarkers(subject);
+    Set<String> ids = new LinkedHashSet<>();
+    Matcher m = bracketed.matcher(rest);
+    while (m.find()) {
+      ids.add(m.group(1));
+    }
+    m = bare.matcher(rest.replaceAll("\\[[^\\]]*]", " "));
+    while (m.find()) {
+      ids.add(m.group(1));
+    }
+    return List.copyOf(ids);
+  }
+
+  /**
+   * The subject without the reply and forward markers in front of it.
+   *
+   * @param subject a subject
+   * @return the subject without {@code RE:}, {@code AW:} and the like in front, stripped of
+   *     surrounding whitespace
+   */
   public static String stripReplyMarkers(String subject) {
     Matcher m = MARKERS.matcher(subject);
     return m.find() ? subject.substring(m.end()).strip() : subject.strip();

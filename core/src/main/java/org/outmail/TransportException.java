@@ -55,13 +55,21 @@ public class TransportException extends MailException {
     OUTCOME_UNKNOWN
   }
 
+  /** Where the failure happened. */
   private final Stage stage;
+  /** Whether trying again later may succeed. */
   private final boolean transientFailure;
+  /** Whether the server may have accepted the message. */
   private final boolean outcomeUnknown;
+  /** The server's numeric reply, or -1. */
   private final int replyCode;
+  /** A service's symbolic error code, or {@code null}. */
   private final String errorCode;
+  /** The server's reply text, or {@code null}. */
   private final String serverReply;
+  /** How long the server asked the client to wait, or {@code null}. */
   private final Duration retryAfter;
+  /** Recipients the server refused, with its reply for each. */
   private final Map<String, String> rejectedRecipients;
 
   private TransportException(Builder b) {
@@ -79,52 +87,57 @@ public class TransportException extends MailException {
   /**
    * Starts an exception for the mailbox with a message that says what failed. The message must
    * not contain a secret.
+   *
+   * @param mailboxId the mailbox's id, or {@code null} when the failure belongs to no mailbox
+   * @param message what failed
+   * @return a builder for a permanent failure at stage {@link Stage#OTHER}, until its setters say
+   *     otherwise
    */
   public static Builder builder(String mailboxId, String message) {
     return new Builder(mailboxId, message);
   }
 
-  /** Where the failure happened. */
+  /** {@return where the failure happened} */
   public Stage stage() {
     return stage;
   }
 
-  /** Transient, permanent, or outcome unknown. */
+  /** {@return whether the failure is transient, permanent, or of unknown outcome} */
   public Kind kind() {
     return outcomeUnknown ? Kind.OUTCOME_UNKNOWN : transientFailure ? Kind.TRANSIENT : Kind.PERMANENT;
   }
 
-  /** Whether trying again later may succeed. */
+  /** {@return whether trying again later may succeed} */
   public boolean isTransient() {
     return transientFailure;
   }
 
-  /** Whether the server may have accepted the message although the send failed. */
+  /** {@return whether the server may have accepted the message although the send failed} */
   public boolean isOutcomeUnknown() {
     return outcomeUnknown;
   }
 
-  /** The server's numeric reply (an SMTP code such as 451, an HTTP status), or -1. */
+  /** {@return the server's numeric reply (an SMTP code such as 451, an HTTP status), or -1} */
   public int replyCode() {
     return replyCode;
   }
 
-  /** A service's symbolic error code (e.g. Graph's {@code ErrorAccessDenied}), if any. */
+  /** {@return a service's symbolic error code (e.g. Graph's {@code ErrorAccessDenied}), if any} */
   public Optional<String> errorCode() {
     return Optional.ofNullable(errorCode);
   }
 
-  /** The server's reply text, if any. */
+  /** {@return the server's reply text, if any} */
   public Optional<String> serverReply() {
     return Optional.ofNullable(serverReply);
   }
 
-  /** How long the server asked the client to wait before trying again, if it said. */
+  /** {@return how long the server asked the client to wait before trying again, if it said} */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }
 
-  /** Recipients the server refused, with its reply for each. */
+  /** {@return the recipients the server refused, with its reply for each} */
   public Map<String, String> rejectedRecipients() {
     return rejectedRecipients;
   }
@@ -148,44 +161,90 @@ public class TransportException extends MailException {
       this.message = Objects.requireNonNull(message, "message == null");
     }
 
+    /**
+     * Sets the exception that caused the failure.
+     *
+     * @param cause the cause, or {@code null} for none
+     * @return this builder
+     */
     public Builder cause(Throwable cause) {
       this.cause = cause;
       return this;
     }
 
-    /** Where the failure happened; {@link Stage#OTHER} unless set. */
+    /**
+     * Where the failure happened; {@link Stage#OTHER} unless set.
+     *
+     * @param stage the stage
+     * @return this builder
+     */
     public Builder stage(Stage stage) {
       this.stage = Objects.requireNonNull(stage, "stage == null");
       return this;
     }
 
-    /** Marks the failure as one that may go away when tried again. */
+    /**
+     * Marks the failure as one that may go away when tried again.
+     *
+     * @param value {@code true} for a transient failure
+     * @return this builder
+     */
     public Builder transientFailure(boolean value) {
       this.transientFailure = value;
       return this;
     }
 
-    /** Marks the outcome as unknown: the message may have been accepted. Never retried. */
+    /**
+     * Marks the outcome as unknown: the message may have been accepted. Never retried.
+     *
+     * @param value {@code true} when the outcome is unknown
+     * @return this builder
+     */
     public Builder outcomeUnknown(boolean value) {
       this.outcomeUnknown = value;
       return this;
     }
 
+    /**
+     * Sets the server's numeric reply (an SMTP code, an HTTP status); -1 unless set.
+     *
+     * @param code the reply code, or -1 for none
+     * @return this builder
+     */
     public Builder replyCode(int code) {
       this.replyCode = code;
       return this;
     }
 
+    /**
+     * Sets a service's symbolic error code, such as Graph's {@code ErrorAccessDenied}.
+     *
+     * @param code the error code, or {@code null} for none
+     * @return this builder
+     */
     public Builder errorCode(String code) {
       this.errorCode = code;
       return this;
     }
 
+    /**
+     * Sets the server's reply text.
+     *
+     * @param reply the reply, or {@code null} for none
+     * @return this builder
+     */
     public Builder serverReply(String reply) {
       this.serverReply = reply;
       return this;
     }
 
+    /**
+     * Sets how long the server asked the client to wait before trying again.
+     *
+     * @param delay the delay, or {@code null} when the server did not say
+     * @return this builder
+     * @throws IllegalArgumentException if the delay is negative
+     */
     public Builder retryAfter(Duration delay) {
       if (delay != null && delay.isNegative()) {
         throw new IllegalArgumentException("retryAfter must not be negative");
@@ -194,11 +253,18 @@ public class TransportException extends MailException {
       return this;
     }
 
+    /**
+     * Adds recipients the server refused, with its reply for each.
+     *
+     * @param rejected reply by address
+     * @return this builder
+     */
     public Builder rejectedRecipients(Map<String, String> rejected) {
       this.rejectedRecipients.putAll(rejected);
       return this;
     }
 
+    /** {@return the exception} */
     public TransportException build() {
       return new TransportException(this);
     }

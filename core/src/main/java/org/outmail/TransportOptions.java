@@ -8,9 +8,12 @@ import java.util.Map;
  * in text form, and read back by the transport. A transport module supplies the implementation.
  */
 public interface TransportOptions {
-  /** The protocol whose transport reads these options: {@code smtp}, {@code owa}. */
+  /** {@return the protocol whose transport reads these options: {@code smtp}, {@code owa}} */
   String protocol();
 
-  /** The options as settings in text form, keyed by the setting's name without the protocol. */
+  /**
+   * {@return the options as settings in text form, keyed by the setting's name without the
+   * protocol}
+   */
   Map<String, String> values();
 }

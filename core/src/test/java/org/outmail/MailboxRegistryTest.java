@@ -10,11 +10,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthProvider;
+import org.outmail.testing.CountingHook;
 import org.outmail.testing.RecordingTransportProvider.Recorder;
 import org.outmail.testing.RecordingTransportProvider;
 
 @Timeout(30)
 class MailboxRegistryTest {
+  private final RecordingTransportProvider transports = new RecordingTransportProvider();
+
+  /** A registry builder with this test's recording transport. */
+  private MailboxRegistry.Builder builder() {
+    return MailboxRegistry.builder().transportProvider(transports);
+  }
+
   static String uniqueId(String base) {
     return base + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
@@ -29,14 +37,14 @@ class MailboxRegistryTest {
 
   @Test
   void duplicateIdsAreRefused() {
-    assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(out("a").build()).mailbox(out("a").build()).build())
+    assertThatThrownBy(() -> builder().mailbox(out("a").build()).mailbox(out("a").build()).build())
         .isInstanceOf(MailboxConfigException.class)
         .hasMessage("two mailboxes have the id 'a'");
   }
 
   @Test
   void twoDefaultsAreRefused() {
-    assertThatThrownBy(() -> MailboxRegistry.builder()
+    assertThatThrownBy(() -> builder()
         .mailbox(out("a").defaultOutgoing(true).build())
         .mailbox(out("b").defaultOutgoing(true).build()).build())
         .isInstanceOf(MailboxConfigException.class)
@@ -45,15 +53,23 @@ class MailboxRegistryTest {
 
   @Test
   void theDefaultMustBeAnOutMailbox() {
-    assertThatThrownBy(() -> MailboxRegistry.builder()
+    assertThatThrownBy(() -> builder()
         .mailbox(Mailbox.builder("inbox").type(MailboxType.IN).defaultOutgoing(true).build()).build())
         .isInstanceOf(MailboxConfigException.class)
         .hasMessage("mailbox 'inbox': default-outgoing is set on an IN mailbox; the default must be an OUT mailbox");
   }
 
   @Test
+  void protocolCloseToAFoundTransportSaysWhichItMeant() {
+    assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(out("a").protocol("recordng").build()).build())
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageStartingWith("mailbox 'a': no transport for protocol 'recordng'; did you mean recording? transports found: [")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("outmail-transport-recordng"));
+  }
+
+  @Test
   void protocolWithoutTransportNamesItAndListsThoseFound() {
-    assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(out("a").protocol("pigeon").build()).build())
+    assertThatThrownBy(() -> builder().mailbox(out("a").protocol("pigeon").build()).build())
         .isInstanceOf(MailboxConfigException.class)
         .hasMessageStartingWith("mailbox 'a': no transport for protocol 'pigeon'; transports found: [")
         .hasMessageContaining("recording");
@@ -61,7 +77,7 @@ class MailboxRegistryTest {
 
   @Test
   void anInMailboxNeedsNoTransport() {
-    MailboxRegistry r = MailboxRegistry.builder()
+    MailboxRegistry r = builder()
         .mailbox(Mailbox.builder("inbox").type(MailboxType.IN).protocol("imap").build()).build();
     assertThat(r.mailboxes()).extracting(Mailbox::id).containsExactly("inbox");
     assertThatThrownBy(() -> r.outgoing("inbox"))
@@ -71,27 +87,27 @@ class MailboxRegistryTest {
 
   @Test
   void transportValidationRunsAtBuild() {
-    assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(out("a").host("invalid.example").build()).build())
+    assertThatThrownBy(() -> builder().mailbox(out("a").host("invalid.example").build()).build())
         .hasMessage("recording transport refuses host invalid.example");
   }
 
   @Test
   void unknownHookIsRefusedListingThoseFound() {
-    assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(out("a").postSendHooks("audit").build()).build())
+    assertThatThrownBy(() -> builder().hook(new CountingHook()).mailbox(out("a").postSendHooks("audit").build()).build())
         .isInstanceOf(MailboxConfigException.class)
         .hasMessage("mailbox 'a': post-send hook 'audit' is unknown; hooks found: [counting]");
   }
 
   @Test
   void registeredOnlyNeedsADirectory() {
-    assertThatThrownBy(() -> MailboxRegistry.builder()
+    assertThatThrownBy(() -> builder()
         .mailbox(out("a").allowedEmails(AllowedEmails.REGISTERED_ONLY).build()).build())
         .hasMessageContaining("allowed-emails is REGISTERED_ONLY but the registry has no recipient directory");
   }
 
   @Test
   void unknownIdFailsListingTheKnownOnes() {
-    MailboxRegistry r = MailboxRegistry.builder().mailbox(out("a").build()).mailbox(out("b").build()).build();
+    MailboxRegistry r = builder().mailbox(out("a").build()).mailbox(out("b").build()).build();
     assertThatThrownBy(() -> r.outgoing("c"))
         .isInstanceOf(MailboxConfigException.class)
         .hasMessage("no mailbox with id 'c'; known ids: [a, b]");
@@ -99,7 +115,7 @@ class MailboxRegistryTest {
 
   @Test
   void forRecordUsesTheRecordsMailboxElseTheDefault() {
-    MailboxRegistry r = MailboxRegistry.builder()
+    MailboxRegistry r = builder()
         .mailbox(out("a").build()).mailbox(out("b").defaultOutgoing(true).build()).build();
     assertThat(r.forRecord(null).mailbox().id()).isEqualTo("b");
     assertThat(r.forRecord("  ").mailbox().id()).isEqualTo("b");
@@ -109,7 +125,7 @@ class MailboxRegistryTest {
 
   @Test
   void noDefaultIsAClearErrorWhenOneIsAskedFor() {
-    MailboxRegistry r = MailboxRegistry.builder().mailbox(out("a").build()).build();
+    MailboxRegistry r = builder().mailbox(out("a").build()).build();
     assertThatThrownBy(r::defaultOutgoing)
         .isInstanceOf(MailboxConfigException.class)
         .hasMessage("no mailbox is the default outgoing mailbox; mailboxes: [a]");
@@ -119,18 +135,18 @@ class MailboxRegistryTest {
   @Test
   void disabledMailboxSendsNothing() {
     String id = uniqueId("off");
-    MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).enabled(false).defaultOutgoing(true).build()).build();
+    MailboxRegistry r = builder().mailbox(out(id).enabled(false).defaultOutgoing(true).build()).build();
     assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
         .isInstanceOf(MailboxDisabledException.class)
         .hasMessage("mailbox '" + id + "' is disabled: nothing was sent");
-    assertThat(RecordingTransportProvider.recorder(id).attempts).isEmpty();
+    assertThat(transports.recorder(id).attempts).isEmpty();
   }
 
   @Test
   void noConnectionIsOpenedUntilTheFirstSend() {
     String id = uniqueId("lazy");
-    MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).build()).build();
-    Recorder rec = RecordingTransportProvider.recorder(id);
+    MailboxRegistry r = builder().mailbox(out(id).build()).build();
+    Recorder rec = transports.recorder(id);
     assertThat(rec.opened).isZero();
     r.outgoing(id).send(email());
     r.outgoing(id).send(email());
@@ -140,32 +156,36 @@ class MailboxRegistryTest {
   @Test
   void closeClosesTransportsAndTheAsyncExecutor() {
     String id = uniqueId("close");
-    MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).build()).build();
+    MailboxRegistry r = builder().mailbox(out(id).build()).build();
     OutgoingMailer mailer = r.outgoing(id);
     mailer.send(email());
     r.close();
-    assertThat(RecordingTransportProvider.recorder(id).closed).isTrue();
+    assertThat(transports.recorder(id).closed).isTrue();
     assertThatThrownBy(() -> mailer.sendAsync(email()).get())
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(MailException.class)
         .hasMessageContaining("the registry is closed");
-    assertThatThrownBy(() -> mailer.send(email())).isInstanceOf(MailException.class).hasMessageContaining("closed");
+    assertThatThrownBy(() -> mailer.send(email())).isInstanceOfSatisfying(TransportException.class, e -> {
+      assertThat(e.stage()).isEqualTo(TransportException.Stage.CLOSED);
+      assertThat(e.kind()).isEqualTo(TransportException.Kind.PERMANENT);
+      assertThat(e).hasMessage("mailbox '" + id + "': the registry is closed");
+    });
   }
 
   @Test
   void sendAsyncSendsOnTheRegistrysExecutor() throws Exception {
     String id = uniqueId("async");
-    try (MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).build()).build()) {
+    try (MailboxRegistry r = builder().mailbox(out(id).build()).build()) {
       SendResult result = r.outgoing(id).sendAsync(email()).get();
       assertThat(result.acceptedRecipients()).containsExactly("alice@example.org");
-      assertThat(RecordingTransportProvider.recorder(id).attempts).hasSize(1);
+      assertThat(transports.recorder(id).attempts).hasSize(1);
     }
   }
 
   @Test
   void sendAsyncFailsWithTheSameExceptionAsSend() {
     String id = uniqueId("async-off");
-    try (MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).enabled(false).build()).build()) {
+    try (MailboxRegistry r = builder().mailbox(out(id).enabled(false).build()).build()) {
       assertThatThrownBy(() -> r.outgoing(id).sendAsync(email()).get())
           .hasCauseInstanceOf(MailboxDisabledException.class);
     }
@@ -174,8 +194,8 @@ class MailboxRegistryTest {
   @Test
   void checkReportsTheTransportsAnswer() {
     String id = uniqueId("check");
-    MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).enabled(false).build()).build();
-    RecordingTransportProvider.recorder(id).checkResult =
+    MailboxRegistry r = builder().mailbox(out(id).enabled(false).build()).build();
+    transports.recorder(id).checkResult =
         CheckResult.failed("auth", "authentication failed: 535 5.7.8", Duration.ofMillis(3));
     CheckResult c = r.outgoing(id).check();
     assertThat(c.ok()).isFalse();
@@ -188,7 +208,7 @@ class MailboxRegistryTest {
     String id = uniqueId("bounded");
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-    RecordingTransportProvider.recorder(id).then(m -> {
+    transports.recorder(id).then(m -> {
       started.countDown();
       try {
         release.await();
@@ -197,7 +217,7 @@ class MailboxRegistryTest {
       }
       return org.outmail.spi.TransportReceipt.accepted(m.recipients(), "250");
     });
-    try (MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).build()).asyncThreads(1).asyncQueueCapacity(1).build()) {
+    try (MailboxRegistry r = builder().mailbox(out(id).build()).asyncThreads(1).asyncQueueCapacity(1).build()) {
       OutgoingMailer mailer = r.outgoing(id);
       var first = mailer.sendAsync(email());
       started.await();
@@ -225,9 +245,9 @@ class MailboxRegistryTest {
       }
     };
     OAuthClient client = OAuthClient.builder("google").provider(OAuthProvider.GOOGLE).clientId("c").clientSecret(Secret.of("s")).build();
-    MailboxRegistry r = MailboxRegistry.builder().mailbox(out(id).oauthClient(client).build()).accessTokenProvider(fixed).build();
+    MailboxRegistry r = builder().mailbox(out(id).oauthClient(client).build()).accessTokenProvider(fixed).build();
     r.outgoing(id).send(email());
-    org.outmail.spi.TransportContext context = RecordingTransportProvider.recorder(id).context;
+    org.outmail.spi.TransportContext context = transports.recorder(id).context;
     assertThat(context.accessTokens().get(client, java.util.List.of("https://mail.google.com/")).token().value())
         .isEqualTo("token-for-google");
   }
@@ -243,7 +263,46 @@ class MailboxRegistryTest {
       @Override
       public void afterSend(SentEmail sent) {}
     };
-    assertThatThrownBy(() -> MailboxRegistry.builder().hook(mine).hook(mine))
+    assertThatThrownBy(() -> builder().hook(mine).hook(mine))
         .hasMessage("two hooks are named 'counting'");
+  }
+
+  @Test
+  void aDuplicateMailboxIdFailsAtOnceNamingIt() {
+    MailboxRegistry.Builder b = MailboxRegistry.builder().mailbox(out("a").build());
+    assertThatThrownBy(() -> b.mailbox(out("a").name("Another").build()))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> {
+          assertThat(e.mailboxId()).isEqualTo("a");
+          assertThat(e.field()).isEqualTo("id");
+        })
+        .hasMessage("two mailboxes have the id 'a'");
+  }
+
+  @Test
+  void asyncSettingsAreCheckedInTheSetterAsConfigErrors() {
+    assertThatThrownBy(() -> MailboxRegistry.builder().asyncThreads(0))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("asyncThreads must be at least 1, was 0");
+    assertThatThrownBy(() -> MailboxRegistry.builder().asyncQueueCapacity(-5))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("asyncQueueCapacity must be at least 1, was -5");
+    assertThatThrownBy(() -> MailboxRegistry.builder().asyncThreads(2).asyncThreads(3))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("asyncThreads was already set to 2");
+    assertThatThrownBy(() -> MailboxRegistry.builder().asyncQueueCapacity(2).asyncQueueCapacity(3))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("asyncQueueCapacity was already set to 2");
+  }
+
+  @Test
+  void recipientDirectoryAndTokenStoreAreRefusedWhenSetTwice() {
+    RecipientDirectory everyone = address -> true;
+    assertThatThrownBy(() -> MailboxRegistry.builder().recipientDirectory(everyone).recipientDirectory(everyone))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("recipientDirectory was already set");
+    org.outmail.oauth.TokenStore store = org.outmail.oauth.TokenStore.inMemory();
+    assertThatThrownBy(() -> MailboxRegistry.builder().tokenStore(store).tokenStore(store))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageStartingWith("tokenStore was already set to ");
   }
 }

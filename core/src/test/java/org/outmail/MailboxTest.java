@@ -155,4 +155,34 @@ class MailboxTest {
     assertThat(copy.enabled()).isFalse();
     assertThat(copy).usingRecursiveComparison().ignoringFields("enabled", "excludePattern").isEqualTo(mb);
   }
+
+  @Test
+  void badArgumentsFailInTheSetterNamingMailboxAndField() {
+    assertThatThrownBy(() -> valid("support").emailDisplay("not-an-address"))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("mailbox 'support': email-display is not a valid address:"
+            + " 'not-an-address' is not an email address (expected local@domain)");
+    assertThatThrownBy(() -> valid("support").host("smtp example.com"))
+        .hasMessage("mailbox 'support': host is not a valid host name: 'smtp example.com'");
+    assertThatThrownBy(() -> valid("support").excludeExpression("(unclosed"))
+        .hasMessageStartingWith("mailbox 'support': exclude-expression is not a valid regular expression");
+    assertThatThrownBy(() -> valid("support").protocol("sm tp"))
+        .hasMessage("mailbox 'support': protocol must be a protocol name such as smtp or owa, was 'sm tp'");
+    assertThatThrownBy(() -> valid("support").postSendHooks("audit", "bad hook"))
+        .hasMessage("mailbox 'support': post-send-hooks names an invalid hook 'bad hook'");
+    assertThatThrownBy(() -> valid("support").username(" "))
+        .hasMessage("mailbox 'support': username must not be blank");
+  }
+
+  @Test
+  void aSetterCalledAgainReplacesAndTheAddingOnesAdd() {
+    Mailbox mb = valid("a").host("first.example.com").host("second.example.com").port(25).port(2525)
+        .postSendHooks("audit").postSendHooks("count", "audit").excludeExpression("x@.*").excludeExpression("y@.*")
+        .build();
+    assertThat(mb.host()).contains("second.example.com");
+    assertThat(mb.port()).isEqualTo(2525);
+    assertThat(mb.postSendHooks()).containsExactly("audit", "count");
+    assertThat(mb.excludePattern().matches("y@example.org")).isTrue();
+    assertThat(mb.excludePattern().matches("x@example.org")).isFalse();
+  }
 }

@@ -18,10 +18,12 @@ import org.outmail.testing.RecordingTransportProvider.Recorder;
 @Timeout(30)
 class PrepareTest {
   private final String id = uniqueId("queue");
-  private final Recorder recorder = RecordingTransportProvider.recorder(id);
+  private final RecordingTransportProvider transports = new RecordingTransportProvider();
+  private final Recorder recorder = transports.recorder(id);
 
   private OutgoingMailer mailer(Mailbox.Builder mailbox) {
-    return MailboxRegistry.builder().mailbox(mailbox.defaultOutgoing(true).build()).build().defaultOutgoing();
+    return MailboxRegistry.builder().transportProvider(transports).mailbox(mailbox.defaultOutgoing(true).build()).build()
+        .defaultOutgoing();
   }
 
   private Mailbox.Builder desk() {
@@ -76,7 +78,7 @@ class PrepareTest {
   void aMessageIdMustBeLocalAtDomainInAngleBrackets() {
     for (String bad : new String[] {"q-42@desk.example", "<q-42>", "<q 42@desk.example>", "<q@42@desk.example>",
         "<q-42@desk.example>\r\nBcc: x@y", "<>", "<@desk.example>"}) {
-      assertThatThrownBy(() -> Email.builder().messageId(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> Email.builder().messageId(bad)).as(bad).isInstanceOf(InvalidEmailException.class)
           .hasMessageEndingWith("must be of the form <local@domain> (printable ASCII, no spaces)");
     }
   }
@@ -96,6 +98,6 @@ class PrepareTest {
     assertThat(a.readAllBytes()).isEqualTo(content);
     assertThat(opened).hasValue(2);
     assertThatThrownBy(() -> Attachment.of("log.txt", "text/plain", -1, () -> null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("attachment size must not be negative, was -1");
+        .isInstanceOf(InvalidEmailException.class).hasMessage("attachment size must not be negative, was -1");
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.outmail.testing.RecordingTransportProvider;
 
 /** The README's usage example, compiled and run against the recording transport. */
 class ReadmeExampleTest {
@@ -20,7 +21,8 @@ class ReadmeExampleTest {
         outmail.mailbox.support.default-outgoing=true
         """);
 
-    try (MailboxRegistry registry = MailboxRegistry.load(config)) {
+    try (MailboxRegistry registry = MailboxRegistry.builder().load(config)
+        .transportProvider(new RecordingTransportProvider()).build()) {
       SendResult result = registry.defaultOutgoing().send(Email.builder()
           .to("alice@example.org")
           .subject("Printer on floor 2 is jammed")

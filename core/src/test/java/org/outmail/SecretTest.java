@@ -53,4 +53,14 @@ class SecretTest {
     assertThat(Secret.parse("${env:X}", Map.of("X", "x")::get).value()).isEqualTo("x");
     assertThatThrownBy(() -> Secret.parse("${vault:x}")).hasMessageContaining("unknown secret reference");
   }
+
+  @Test
+  void incompleteReferenceIsAnErrorNotALiteral() {
+    assertThatThrownBy(() -> Secret.parse("${env:SMTP_PW", Map.of("SMTP_PW", "x")::get))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("is not a complete ${env:NAME} reference: the closing } is missing");
+    assertThatThrownBy(() -> Secret.parse("${file:/run/secrets/pw} "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("is not a complete ${file:path} reference: there is text after the closing }");
+  }
 }

@@ -16,18 +16,19 @@ import org.junit.jupiter.api.Timeout;
 import org.outmail.spi.OutgoingMessage;
 import org.outmail.spi.TransportReceipt;
 import org.outmail.testing.CountingHook;
-import org.outmail.testing.RecordingTransportProvider;
 import org.outmail.testing.RecordingTransportProvider.Recorder;
+import org.outmail.testing.RecordingTransportProvider;
 
 @Timeout(30)
 class SendPipelineTest {
   private static final RetryPolicy FAST = RetryPolicy.of(3, Duration.ofMillis(1), Duration.ofMillis(50));
 
   private final String id = uniqueId("desk");
-  private final Recorder recorder = RecordingTransportProvider.recorder(id);
+  private final RecordingTransportProvider transports = new RecordingTransportProvider();
+  private final Recorder recorder = transports.recorder(id);
 
   private MailboxRegistry registry(Mailbox.Builder mailbox, PostSendHook... hooks) {
-    MailboxRegistry.Builder b = MailboxRegistry.builder().mailbox(mailbox.defaultOutgoing(true).build())
+    MailboxRegistry.Builder b = MailboxRegistry.builder().transportProvider(transports).mailbox(mailbox.defaultOutgoing(true).build())
         .recipientDirectory(address -> address.endsWith("@example.org"));
     for (PostSendHook h : hooks) {
       b.hook(h);
@@ -241,11 +242,33 @@ class SendPipelineTest {
   }
 
   @Test
-  void hookFoundByServiceLoaderRuns() {
-    int before = CountingHook.CALLS.get();
-    registry(desk().postSendHooks("counting")).defaultOutgoing()
-        .send(Email.builder().to("alice@example.org").subject("s").text("b").build());
-    assertThat(CountingHook.CALLS.get()).isEqualTo(before + 1);
+  void hookInterruptedLeavesTheThreadsInterruptFlagSet() {
+    List<String> calls = new ArrayList<>();
+    PostSendHook waiting = hook("waiting", s -> { throw new InterruptedException("shutting down"); });
+    PostSendHook after = hook("after", s -> calls.add("after ran"));
+    try {
+      SendResult r = registry(desk().postSendHooks("waiting", "after"), waiting, after).defaultOutgoing()
+          .send(Email.builder().to("alice@example.org").subject("s").text("b").build());
+
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      assertThat(r.hookFailures()).singleElement().satisfies(f -> {
+        assertThat(f.hook()).isEqualTo("waiting");
+        assertThat(f.message()).isEqualTo("java.lang.InterruptedException: shutting down");
+      });
+      assertThat(calls).containsExactly("after ran");
+      assertThat(recorder.attempts).hasSize(1);
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
+  void hookNamedByTheMailboxRunsOncePerSend() {
+    CountingHook counting = new CountingHook();
+    MailboxRegistry r = registry(desk().postSendHooks("counting"), counting);
+    r.defaultOutgoing().send(Email.builder().to("alice@example.org").subject("s").text("b").build());
+    r.defaultOutgoing().send(Email.builder().to("alice@example.org").subject("t").text("b").build());
+    assertThat(counting.calls.get()).isEqualTo(2);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SubjectPrefixTest {
@@ -91,5 +92,41 @@ class SubjectPrefixTest {
     assertThatThrownBy(() -> SubjectPrefix.of("TICKET #")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> p.apply("47 11", "x")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> p.apply("4711]\r\nBcc: x", "x")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "[Ticket#: 2004040510440485] Printer|2004040510440485",
+      "RE: [Ticket#:2004040510440485] Printer|2004040510440485",
+      "[Ticket:4711] Printer|4711",
+      "AW: [ticket# : 4711] Printer|4711",
+      "Antwort: [TICKET#4711] Printer|4711",
+      "Antwort: AW: Re[2]: [TICKET#4711] Printer|4711",
+      "RES: [TICKET#4711] Printer|4711",
+      "Vá: [TICKET#4711] Printer|4711",
+      "Ticket#: 4711 Printer|4711"})
+  void colonFormsOfZnunyAndZammadAndMoreReplyMarkersAreRecognised(String subject, String id) {
+    SubjectPrefix ticket = SubjectPrefix.of("Ticket#");
+    assertThat(ticket.recordId(subject)).contains(id);
+    assertThat(ticket.apply(id, subject)).isEqualTo(subject);
+  }
+
+  @Test
+  void theColonFormIsReadButOutmailWritesItsOwn() {
+    SubjectPrefix ticket = SubjectPrefix.of("Ticket#");
+    assertThat(ticket.apply("4711", "[Ticket#: 9] Printer")).isEqualTo("[Ticket#4711] [Ticket#: 9] Printer");
+    assertThat(ticket.recordId("[Ticket 4711] Printer")).isEmpty();
+    assertThat(ticket.recordId("Ticket #4711 Printer")).isEmpty();
+  }
+
+  @Test
+  void severalTagsAreOfferedInOrderAndAHostPicksTheOneItKnows() {
+    String subject = "RE: [TICKET#100] forwarded from another desk [TICKET#4711] Printer, see TICKET#77";
+
+    assertThat(p.recordIds(subject)).containsExactly("100", "4711", "77");
+    assertThat(p.recordId(subject)).contains("100");
+    assertThat(p.recordId(subject, id -> id.equals("4711") || id.equals("77"))).contains("4711");
+    assertThat(p.recordId(subject, id -> false)).isEmpty();
+    assertThat(p.apply("4711", subject)).isEqualTo(subject);
   }
 }

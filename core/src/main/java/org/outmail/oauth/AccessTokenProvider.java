@@ -10,14 +10,21 @@ import javax.net.ssl.SSLContext;
  * Caching is done by {@link AccessTokens}; a provider always fetches.
  */
 public interface AccessTokenProvider {
-  /** Whether this provider fetches tokens for the client (e.g. provider {@code MICROSOFT}). */
+  /**
+   * Whether this provider fetches tokens for the client (e.g. provider {@code MICROSOFT}).
+   *
+   * @param client the OAuth client
+   * @return {@code true} if {@link #fetch} can get tokens for it
+   */
   boolean supports(OAuthClient client);
 
   /**
    * Fetches a new token.
    *
+   * @param client a client this provider {@linkplain #supports supports}
    * @param scopes the scopes to ask for, never empty
    * @param store where a rotated refresh token must be saved, keyed by the client's name
+   * @return the new token
    * @throws OAuthException with the provider's error code, never the secret
    */
   AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store);
@@ -27,7 +34,11 @@ public interface AccessTokenProvider {
    * asks (its trust store). Providers that make their own connections should honour it; the default
    * ignores it.
    *
+   * @param client a client this provider {@linkplain #supports supports}
+   * @param scopes the scopes to ask for, never empty
+   * @param store where a rotated refresh token must be saved, keyed by the client's name
    * @param tls the TLS context to connect with, or {@code null} for the JDK's default
+   * @return the new token
    * @throws OAuthException with the provider's error code, never the secret
    */
   default AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, SSLContext tls) {

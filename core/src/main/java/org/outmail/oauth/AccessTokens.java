@@ -13,7 +13,17 @@ import javax.net.ssl.SSLContext;
 /**
  * Hands out access tokens, cached per OAuth client and scopes until shortly before they expire.
  * Asks the first {@link AccessTokenProvider} that supports the client; providers found by {@link
- * ServiceLoader} come before the built-in HTTP one.
+ * ServiceLoader} come before the built-in HTTP one. Safe for concurrent use: one fetch at a time
+ * per client and scopes (per client for the refresh-token grant, whose refresh token may rotate).
+ *
+ * <p>When a server refuses a token, {@link #refresh(OAuthClient, List, AccessToken)} replaces that
+ * token only: many connections refused at once cause one fetch, and none evicts a token another
+ * thread fetched a moment earlier.
+ *
+ * <p>Providers save rotated refresh tokens through a store that remembers them first: if the {@link
+ * TokenStore} cannot save one, the fetched access token is still used, the refresh token is kept in
+ * memory for the next fetch, and the failure is logged at ERROR (without the token) and the save
+ * tried again on the next token request. A send never fails because the store did.
  */
 public final class AccessTokens {
   /** Tokens are renewed this long before they expire. */
@@ -28,7 +38,7 @@ public final class AccessTokens {
 
   AccessTokens(List<AccessTokenProvider> providers, TokenStore store, Clock clock) {
     this.providers = List.copyOf(providers);
-    this.store = Objects.requireNonNull(store, "store == null");
+    this.store = new RememberingTokenStore(Objects.requireNonNull(store, "store == null"));
     this.clock = Objects.requireNonNull(clock, "clock == null");
     this.cache = new ConcurrentHashMap<>();
     this.locks = new ConcurrentHashMap<>();
@@ -48,12 +58,20 @@ public final class AccessTokens {
    * The same tokens (one cache, one store), fetched over connections that trust what {@code tls}
    * trusts: a transport passes its mailbox's TLS context ({@link org.outmail.spi.Tls#context}) so
    * that the mailbox's trust store applies to the token endpoint too.
+   *
+   * @param tls the TLS context to fetch tokens with
+   * @return a view of this token cache that fetches with {@code tls}
    */
   public AccessTokens withTls(SSLContext tls) {
     return new AccessTokens(this, Objects.requireNonNull(tls, "tls == null"));
   }
 
-  /** Providers found by {@link ServiceLoader}, then the built-in one. */
+  /**
+   * Providers found by {@link ServiceLoader}, then the built-in one.
+   *
+   * @param store where rotated refresh tokens are kept
+   * @return a token cache using those providers
+   */
   public static AccessTokens standard(TokenStore store) {
     List<AccessTokenProvider> providers = new ArrayList<>();
     ServiceLoader.load(AccessTokenProvider.class).forEach(providers::add);
@@ -63,14 +81,25 @@ public final class AccessTokens {
 
   /**
    * The given providers first, then those found by {@link ServiceLoader}, then the built-in one.
+   *
+   * @param first the providers asked first, in order
+   * @param store where rotated refresh tokens are kept
+   * @return a token cache using those providers
    */
   public static AccessTokens standardWith(List<AccessTokenProvider> first, TokenStore store) {
     List<AccessTokenProvider> providers = new ArrayList<>(first);
-    providers.addAll(standard(store).providers);
+    ServiceLoader.load(AccessTokenProvider.class).forEach(providers::add);
+    providers.add(new HttpTokenProvider(Duration.ofSeconds(10), Duration.ofSeconds(30)));
     return new AccessTokens(providers, store, Clock.systemUTC());
   }
 
-  /** Exactly these providers, in order, with no built-in fallback. */
+  /**
+   * Exactly these providers, in order, with no built-in fallback.
+   *
+   * @param providers the providers, in the order they are asked
+   * @param store where rotated refresh tokens are kept
+   * @return a token cache using those providers
+   */
   public static AccessTokens of(List<AccessTokenProvider> providers, TokenStore store) {
     return new AccessTokens(providers, store, Clock.systemUTC());
   }
@@ -78,7 +107,10 @@ public final class AccessTokens {
   /**
    * A token for the client and scopes, from the cache while it is valid for another minute.
    *
-   * @throws OAuthException if no token can be had
+   * @param client the OAuth client
+   * @param scopes the scopes to ask for
+   * @return a token valid for at least another minute
+   * @throws OAuthException if no token can be had, or the scopes are empty
    */
   public AccessToken get(OAuthClient client, List<String> scopes) {
     String key = key(client, scopes);
@@ -86,24 +118,73 @@ public final class AccessTokens {
     if (cached != null && cached.validFor(clock.instant(), EXPIRY_MARGIN_SECONDS)) {
       return cached;
     }
-    synchronized (locks.computeIfAbsent(key, k -> new Object())) {
+    synchronized (lock(client, key)) {
       cached = cache.get(key);
       if (cached != null && cached.validFor(clock.instant(), EXPIRY_MARGIN_SECONDS)) {
         return cached;
       }
-      AccessToken fresh = provider(client).fetch(client, scopes, store, tls);
-      cache.put(key, fresh);
-      return fresh;
+      return fetch(client, scopes, key);
     }
   }
 
   /**
-   * A new token, bypassing the cache: for a server that refused the cached one (an SMTP {@code
-   * 535}, an HTTP {@code 401}).
+   * A token in place of one a server refused (an SMTP {@code 535}, an HTTP {@code 401}). Only the
+   * refused token is replaced: if the cache holds another one by now (a caller refused at the
+   * same time fetched it), that one is returned and nothing is fetched, so N connections refused
+   * at once cause one fetch.
+   *
+   * @param client the OAuth client
+   * @param scopes the scopes the refused token was asked for
+   * @param refused the token the server refused, as {@link #get} or this method handed it out
+   * @return the token to use in place of the refused one
+   * @throws OAuthException if no token can be had, or the scopes are empty
    */
+  public AccessToken refresh(OAuthClient client, List<String> scopes, AccessToken refused) {
+    Objects.requireNonNull(refused, "refused == null");
+    String key = key(client, scopes);
+    synchronized (lock(client, key)) {
+      AccessToken cached = cache.get(key);
+      if (cached != null && !sameToken(cached, refused) && cached.validFor(clock.instant(), EXPIRY_MARGIN_SECONDS)) {
+        return cached;
+      }
+      return fetch(client, scopes, key);
+    }
+  }
+
+  /**
+   * A new token, bypassing the cache.
+   *
+   * @param client the OAuth client
+   * @param scopes the scopes to ask for
+   * @return the new token, now cached
+   * @throws OAuthException if no token can be had, or the scopes are empty
+   * @deprecated replaces whatever token is cached, even one another thread fetched a moment
+   *     earlier, so that connections refused at once each fetch; use {@link #refresh(OAuthClient,
+   *     List, AccessToken)} with the token the server refused.
+   */
+  @Deprecated
   public AccessToken refresh(OAuthClient client, List<String> scopes) {
-    cache.remove(key(client, scopes));
-    return get(client, scopes);
+    String key = key(client, scopes);
+    synchronized (lock(client, key)) {
+      return fetch(client, scopes, key);
+    }
+  }
+
+  /** Called under the key's lock. */
+  private AccessToken fetch(OAuthClient client, List<String> scopes, String key) {
+    AccessToken fresh = provider(client).fetch(client, scopes, store, tls);
+    cache.put(key, fresh);
+    return fresh;
+  }
+
+  /** One fetch at a time per key; per client for the refresh-token grant, whose token may rotate. */
+  private Object lock(OAuthClient client, String key) {
+    String lockKey = client.grant() == OAuthGrant.REFRESH_TOKEN ? client.name() + '\u0000' + client.clientId() : key;
+    return locks.computeIfAbsent(lockKey, k -> new Object());
+  }
+
+  private static boolean sameToken(AccessToken a, AccessToken b) {
+    return a == b || a.token().equals(b.token());
   }
 
   private AccessTokenProvider provider(OAuthClient client) {
@@ -121,7 +202,7 @@ public final class AccessTokens {
     Objects.requireNonNull(client, "client == null");
     Objects.requireNonNull(scopes, "scopes == null");
     if (scopes.isEmpty()) {
-      throw new IllegalArgumentException("scopes must not be empty");
+      throw new OAuthException("OAuth client '" + client.name() + "': no scopes to ask a token for", null, false, null);
     }
     return client.name() + '\u0000' + client.clientId() + '\u0000' + client.tokenEndpoint() + '\u0000' + String.join(" ", scopes);
   }

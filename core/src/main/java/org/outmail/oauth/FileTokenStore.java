@@ -2,7 +2,6 @@ package org.outmail.oauth;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,7 +14,10 @@ import java.util.Optional;
 import java.util.Properties;
 import org.outmail.Secret;
 
-/** {@link TokenStore#file(Path)}: one properties file, rewritten atomically on each save. */
+/**
+ * {@link TokenStore#file(Path)}: one properties file, rewritten atomically on each save. I/O errors
+ * are {@link TokenStoreException}s naming the file, never the token.
+ */
 final class FileTokenStore implements TokenStore {
   private final Path file;
 
@@ -50,7 +52,8 @@ final class FileTokenStore implements TokenStore {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot save refresh token for OAuth client '" + clientName + "' in " + file, e);
+      throw new TokenStoreException("cannot save the refresh token of OAuth client '" + clientName + "' in " + file
+          + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
     }
   }
 
@@ -60,7 +63,8 @@ final class FileTokenStore implements TokenStore {
       try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         p.load(r);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read token store " + file, e);
+        throw new TokenStoreException("cannot read token store " + file + ": " + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
       }
     }
     return p;

@@ -20,6 +20,7 @@ import org.outmail.Setting;
  */
 public final class OAuthClient {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]+");
   static final URI GOOGLE_TOKEN_ENDPOINT = URI.create("https://oauth2.googleapis.com/token");
   static final URI GOOGLE_AUTHORIZE_ENDPOINT = URI.create("https://accounts.google.com/o/oauth2/v2/auth");
 
@@ -49,65 +50,86 @@ public final class OAuthClient {
     this.authorizeEndpoint = authorizeEndpoint;
   }
 
-  /** The fields of an OAuth client, described for forms, tools and the properties loader. */
+  /**
+   * The fields of an OAuth client, described for forms, tools and the properties loader.
+   *
+   * @return the descriptions of the fields, in form order
+   */
   public static List<Setting> fields() {
     return OAuthClientFields.descriptions();
   }
 
-  /** Starts a client with the name mailboxes use to refer to it. */
+  /**
+   * Starts a client with the name mailboxes use to refer to it.
+   *
+   * @param name letters, digits, {@code .}, {@code _} or {@code -}
+   * @return a builder for a {@code GENERIC} client with the client-credentials grant, until its
+   *     setters say otherwise
+   * @throws MailboxConfigException if the name is not of that form
+   */
   public static Builder builder(String name) {
     return new Builder(name);
   }
 
+  /** {@return the name mailboxes use to refer to this client} */
   public String name() {
     return name;
   }
 
+  /** {@return who issues this client's tokens} */
   public OAuthProvider provider() {
     return provider;
   }
 
+  /** {@return how this client obtains access tokens} */
   public OAuthGrant grant() {
     return grant;
   }
 
-  /** The Microsoft tenant (id or domain), if any. */
+  /** {@return the Microsoft tenant (id or domain), if any} */
   public Optional<String> tenant() {
     return Optional.ofNullable(tenant);
   }
 
+  /** {@return the client id the provider issued} */
   public String clientId() {
     return clientId;
   }
 
+  /** {@return the client secret, required for {@link OAuthGrant#CLIENT_CREDENTIALS}} */
   public Optional<Secret> clientSecret() {
     return Optional.ofNullable(clientSecret);
   }
 
-  /** The refresh token an administrator obtained once, for {@link OAuthGrant#REFRESH_TOKEN}. */
+  /**
+   * {@return the refresh token an administrator obtained once, for {@link
+   * OAuthGrant#REFRESH_TOKEN}}
+   */
   public Optional<Secret> refreshToken() {
     return Optional.ofNullable(refreshToken);
   }
 
-  /** The scopes configured; empty means the transport's default for its service. */
+  /** {@return the scopes configured; empty means the transport's default for its service} */
   public List<String> scopes() {
     return scopes;
   }
 
   /**
-   * The Microsoft authority ({@code https://login.microsoftonline.com/{tenant}/} by default); empty
-   * for other providers.
+   * {@return the Microsoft authority ({@code https://login.microsoftonline.com/{tenant}/} by
+   * default); empty for other providers}
    */
   public Optional<URI> authority() {
     return Optional.ofNullable(authority);
   }
 
-  /** The token endpoint tokens are requested from. */
+  /** {@return the token endpoint tokens are requested from} */
   public URI tokenEndpoint() {
     return tokenEndpoint;
   }
 
-  /** The authorization endpoint an administrator validates a delegated client at, if known. */
+  /**
+   * {@return the authorization endpoint an administrator validates a delegated client at, if known}
+   */
   public Optional<URI> authorizeEndpoint() {
     return Optional.ofNullable(authorizeEndpoint);
   }
@@ -119,7 +141,14 @@ public final class OAuthClient {
         + ", clientSecret=" + (clientSecret == null ? "none" : "****") + ", tokenEndpoint=" + tokenEndpoint + "}";
   }
 
-  /** Builds an {@link OAuthClient}; {@link #build()} throws {@link MailboxConfigException} naming the field. */
+  /**
+   * Builds an {@link OAuthClient}. Each setter checks its argument at once and throws {@link
+   * MailboxConfigException} naming the client and the field; a {@code null} argument throws {@link
+   * NullPointerException} naming the parameter. {@link #build()} checks what depends on the
+   * provider and the grant.
+   *
+   * <p>Called again, a setter of one value replaces the earlier value; {@link #scopes} adds.
+   */
   public static final class Builder {
     private final String name;
     private OAuthProvider provider = OAuthProvider.GENERIC;
@@ -142,61 +171,150 @@ public final class OAuthClient {
       this.name = name;
     }
 
+    /**
+     * MICROSOFT, GOOGLE or GENERIC (the default); replaces one set before.
+     *
+     * @param provider the provider that issues the tokens
+     * @return this builder
+     */
     public Builder provider(OAuthProvider provider) {
       this.provider = Objects.requireNonNull(provider, "provider == null");
       return this;
     }
 
+    /**
+     * CLIENT_CREDENTIALS (the default) or REFRESH_TOKEN; replaces one set before.
+     *
+     * @param grant how the client obtains its tokens
+     * @return this builder
+     */
     public Builder grant(OAuthGrant grant) {
       this.grant = Objects.requireNonNull(grant, "grant == null");
       return this;
     }
 
+    /**
+     * The Microsoft tenant (id or domain); replaces one set before.
+     *
+     * @param tenant the tenant id or domain
+     * @return this builder
+     * @throws MailboxConfigException unless letters, digits, '.', '_' or '-'
+     */
     public Builder tenant(String tenant) {
-      this.tenant = Objects.requireNonNull(tenant, "tenant == null");
+      Objects.requireNonNull(tenant, "tenant == null");
+      if (!TENANT.matcher(tenant).matches()) {
+        throw fail("tenant", "must be a tenant id or domain (letters, digits, '.', '_' or '-'), was '"
+            + tenant.replaceAll("\\p{Cntrl}", "?") + "'");
+      }
+      this.tenant = tenant;
       return this;
     }
 
+    /**
+     * The application (client) id; replaces one set before.
+     *
+     * @param clientId the application (client) id
+     * @return this builder
+     * @throws MailboxConfigException if blank or holding whitespace or a control character
+     */
     public Builder clientId(String clientId) {
-      this.clientId = Objects.requireNonNull(clientId, "clientId == null");
+      Objects.requireNonNull(clientId, "clientId == null");
+      if (clientId.isBlank()) {
+        throw fail("client-id", "must not be blank");
+      }
+      if (clientId.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+        throw fail("client-id", "must not contain whitespace or control characters");
+      }
+      this.clientId = clientId;
       return this;
     }
 
+    /**
+     * The client secret; replaces one set before.
+     *
+     * @param clientSecret the client secret
+     * @return this builder
+     */
     public Builder clientSecret(Secret clientSecret) {
       this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret == null");
       return this;
     }
 
+    /**
+     * The refresh token obtained once, for the REFRESH_TOKEN grant; replaces one set before.
+     *
+     * @param refreshToken the refresh token
+     * @return this builder
+     */
     public Builder refreshToken(Secret refreshToken) {
       this.refreshToken = Objects.requireNonNull(refreshToken, "refreshToken == null");
       return this;
     }
 
-    /** Adds scopes; without any, the transport asks for its service's default. */
+    /**
+     * Adds scopes after those given before; a scope given again is kept once. Without any, the
+     * transport asks for its service's default.
+     *
+     * @param scopes the scopes
+     * @return this builder
+     * @throws MailboxConfigException for a blank scope or one with whitespace (none is added then)
+     */
     public Builder scopes(String... scopes) {
+      Objects.requireNonNull(scopes, "scopes == null");
       for (String scope : scopes) {
         Objects.requireNonNull(scope, "scope == null");
         if (scope.isBlank() || scope.chars().anyMatch(Character::isWhitespace)) {
           throw fail("scopes", "must not be blank or contain whitespace: '" + scope + "'");
         }
-        this.scopes.add(scope);
+      }
+      for (String scope : scopes) {
+        if (!this.scopes.contains(scope)) {
+          this.scopes.add(scope);
+        }
       }
       return this;
     }
 
-    /** The Microsoft authority, e.g. {@code https://login.microsoftonline.com/contoso.onmicrosoft.com/}. */
+    /**
+     * The Microsoft authority, e.g. {@code https://login.microsoftonline.com/contoso.onmicrosoft.com/},
+     * instead of the tenant; replaces one set before.
+     *
+     * @param authority the authority URL
+     * @return this builder
+     * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
+     */
     public Builder authority(URI authority) {
-      this.authority = Objects.requireNonNull(authority, "authority == null");
+      Objects.requireNonNull(authority, "authority == null");
+      checkUri("authority", authority);
+      this.authority = authority;
       return this;
     }
 
+    /**
+     * The token endpoint, instead of the provider's; required for GENERIC. Replaces one set before.
+     *
+     * @param tokenEndpoint the token endpoint URL
+     * @return this builder
+     * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
+     */
     public Builder tokenEndpoint(URI tokenEndpoint) {
-      this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint == null");
+      Objects.requireNonNull(tokenEndpoint, "tokenEndpoint == null");
+      checkUri("token-endpoint", tokenEndpoint);
+      this.tokenEndpoint = tokenEndpoint;
       return this;
     }
 
+    /**
+     * The authorization endpoint, instead of the provider's; replaces one set before.
+     *
+     * @param authorizeEndpoint the authorization endpoint URL
+     * @return this builder
+     * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
+     */
     public Builder authorizeEndpoint(URI authorizeEndpoint) {
-      this.authorizeEndpoint = Objects.requireNonNull(authorizeEndpoint, "authorizeEndpoint == null");
+      Objects.requireNonNull(authorizeEndpoint, "authorizeEndpoint == null");
+      checkUri("authorize-endpoint", authorizeEndpoint);
+      this.authorizeEndpoint = authorizeEndpoint;
       return this;
     }
 
@@ -205,7 +323,10 @@ public final class OAuthClient {
      * set("provider", "microsoft", System::getenv)}. Field names are those of {@link
      * OAuthClient#fields()}.
      *
+     * @param field a field name, such as {@code client-id}
+     * @param text the value in its text form
      * @param environment resolves {@code ${env:NAME}} in secrets
+     * @return this builder
      * @throws MailboxConfigException naming the client and the field when it is unknown or the
      *     value is invalid
      */
@@ -229,7 +350,13 @@ public final class OAuthClient {
       return new MailboxConfigException(null, field, "oauth client '" + name + "': " + field + " " + problem);
     }
 
-    /** @throws MailboxConfigException naming the client and the missing or wrong field */
+    /**
+     * Checks the fields and builds the client, with the provider's default endpoints where none is
+     * given.
+     *
+     * @return the client
+     * @throws MailboxConfigException naming the client and the missing or wrong field
+     */
     public OAuthClient build() {
       if (clientId == null || clientId.isBlank()) {
         throw fail("client-id", "is required");

@@ -11,21 +11,33 @@ import org.outmail.MailException;
 public class OAuthException extends MailException {
   private static final long serialVersionUID = 1L;
 
+  /** The provider's error code, or {@code null}. */
   private final String errorCode;
+  /** Whether asking again later may succeed. */
   private final boolean transientFailure;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, without a secret
+   * @param errorCode the provider's error code, or {@code null} when it sent none
+   * @param transientFailure {@code true} if asking again later may succeed
+   * @param cause the exception that caused this one, or {@code null}
+   */
   public OAuthException(String message, String errorCode, boolean transientFailure, Throwable cause) {
     super(null, message, cause);
     this.errorCode = errorCode;
     this.transientFailure = transientFailure;
   }
 
-  /** The provider's error code, if it sent one. */
+  /** {@return the provider's error code, if it sent one} */
   public Optional<String> errorCode() {
     return Optional.ofNullable(errorCode);
   }
 
-  /** Whether asking again later may succeed (the endpoint was unreachable or overloaded). */
+  /**
+   * {@return whether asking again later may succeed (the endpoint was unreachable or overloaded)}
+   */
   public boolean isTransient() {
     return transientFailure;
   }

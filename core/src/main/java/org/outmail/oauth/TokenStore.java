@@ -9,15 +9,31 @@ import org.outmail.Secret;
 /**
  * Keeps refresh tokens between restarts. A provider that rotates refresh tokens hands out a new
  * one with each access token; unless it is saved, the next start of the host fails.
+ *
+ * <p>{@link AccessTokens} hands providers a store that keeps a rotated refresh token in memory
+ * before it saves it here: when {@link #save} throws, the fetched access token is still used, the
+ * failure is logged at ERROR (naming the client and the store, never the token), later fetches of
+ * this process use the token from memory, and the save is tried again on the next token request.
  */
 public interface TokenStore {
-  /** The refresh token saved for the OAuth client, if any. */
+  /**
+   * {@return the refresh token saved for the OAuth client, if any}
+   *
+   * @param clientName the OAuth client's name
+   * @throws org.outmail.MailException (such as {@link TokenStoreException}) if the store cannot be read
+   */
   Optional<Secret> load(String clientName);
 
-  /** Saves a (rotated) refresh token for the OAuth client. */
+  /**
+   * Saves a (rotated) refresh token for the OAuth client, replacing the one saved before.
+   *
+   * @param clientName the OAuth client's name
+   * @param refreshToken the refresh token to keep
+   * @throws org.outmail.MailException (such as {@link TokenStoreException}) if it cannot be saved
+   */
   void save(String clientName, Secret refreshToken);
 
-  /** A store that forgets on restart; for tests and app-only clients. */
+  /** {@return a store that forgets on restart; for tests and app-only clients} */
   static TokenStore inMemory() {
     Map<String, Secret> map = new ConcurrentHashMap<>();
     return new TokenStore() {
@@ -36,6 +52,9 @@ public interface TokenStore {
   /**
    * A store in a properties file (created with owner-only permissions where the file system
    * supports them), written atomically on each save.
+   *
+   * @param file the properties file; created on the first save if it does not exist
+   * @return the store
    */
   static TokenStore file(Path file) {
     return new FileTokenStore(file);

@@ -51,39 +51,47 @@ public final class OutgoingMessage {
     this.recordId = b.recordId;
   }
 
-  /** Starts a message sent by the mailbox; From is its email display address and display name. */
+  /**
+   * Starts a message sent by the mailbox; From is its email display address and display name.
+   *
+   * @param mailbox the sending mailbox
+   * @return a builder for the message
+   */
   public static Builder builder(Mailbox mailbox) {
     return new Builder(mailbox);
   }
 
+  /** {@return the mailbox that sends this message} */
   public Mailbox mailbox() {
     return mailbox;
   }
 
-  /** The From address, also the envelope sender (MAIL FROM). */
+  /** {@return the From address, also the envelope sender (MAIL FROM)} */
   public String fromAddress() {
     return fromAddress;
   }
 
-  /** The From personal name. */
+  /** {@return the From personal name} */
   public Optional<String> fromName() {
     return Optional.ofNullable(fromName);
   }
 
+  /** {@return the To recipients} */
   public List<String> to() {
     return to;
   }
 
+  /** {@return the Cc recipients} */
   public List<String> cc() {
     return cc;
   }
 
-  /** Bcc recipients: envelope only, never in a header. */
+  /** {@return the Bcc recipients: envelope only, never in a header} */
   public List<String> bcc() {
     return bcc;
   }
 
-  /** Every envelope recipient: To, Cc, then Bcc. */
+  /** {@return every envelope recipient: To, Cc, then Bcc} */
   public List<String> recipients() {
     List<String> all = new ArrayList<>(to.size() + cc.size() + bcc.size());
     all.addAll(to);
@@ -92,41 +100,47 @@ public final class OutgoingMessage {
     return Collections.unmodifiableList(all);
   }
 
+  /** {@return the Reply-To addresses} */
   public List<String> replyTo() {
     return replyTo;
   }
 
-  /** The subject as it is sent, tag included. */
+  /** {@return the subject as it is sent, tag included} */
   public String subject() {
     return subject;
   }
 
+  /** {@return the plain-text body, if there is one} */
   public Optional<String> text() {
     return Optional.ofNullable(text);
   }
 
+  /** {@return the HTML body, if there is one} */
   public Optional<String> html() {
     return Optional.ofNullable(html);
   }
 
+  /** {@return the attachments, in order} */
   public List<Attachment> attachments() {
     return attachments;
   }
 
-  /** Extra headers, checked: none structural, no CR/LF. */
+  /** {@return the extra headers, checked: none structural, no CR/LF} */
   public Map<String, String> headers() {
     return headers;
   }
 
-  /** The Message-ID, with angle brackets: {@code <id@domain>}. */
+  /** {@return the Message-ID, with angle brackets: {@code <id@domain>}} */
   public String messageId() {
     return messageId;
   }
 
+  /** {@return the Date header's value} */
   public ZonedDateTime date() {
     return date;
   }
 
+  /** {@return the id of the record the message concerns, if it names one} */
   public Optional<String> recordId() {
     return Optional.ofNullable(recordId);
   }
@@ -160,67 +174,144 @@ public final class OutgoingMessage {
       this.mailbox = Objects.requireNonNull(mailbox, "mailbox == null");
     }
 
+    /**
+     * Adds To recipients.
+     *
+     * @param addresses normalised addresses
+     * @return this builder
+     */
     public Builder to(List<String> addresses) {
       to.addAll(addresses);
       return this;
     }
 
+    /**
+     * Adds Cc recipients.
+     *
+     * @param addresses normalised addresses
+     * @return this builder
+     */
     public Builder cc(List<String> addresses) {
       cc.addAll(addresses);
       return this;
     }
 
+    /**
+     * Adds Bcc recipients.
+     *
+     * @param addresses normalised addresses
+     * @return this builder
+     */
     public Builder bcc(List<String> addresses) {
       bcc.addAll(addresses);
       return this;
     }
 
+    /**
+     * Adds Reply-To addresses.
+     *
+     * @param addresses normalised addresses
+     * @return this builder
+     */
     public Builder replyTo(List<String> addresses) {
       replyTo.addAll(addresses);
       return this;
     }
 
+    /**
+     * Sets the subject as it is sent, tag included.
+     *
+     * @param subject the subject, without line breaks
+     * @return this builder
+     */
     public Builder subject(String subject) {
       this.subject = Objects.requireNonNull(subject, "subject == null");
       return this;
     }
 
+    /**
+     * Sets the plain-text body.
+     *
+     * @param text the body, or {@code null} for none
+     * @return this builder
+     */
     public Builder text(String text) {
       this.text = text;
       return this;
     }
 
+    /**
+     * Sets the HTML body.
+     *
+     * @param html the body, or {@code null} for none
+     * @return this builder
+     */
     public Builder html(String html) {
       this.html = html;
       return this;
     }
 
+    /**
+     * Adds attachments.
+     *
+     * @param attachments the attachments, in order
+     * @return this builder
+     */
     public Builder attachments(List<Attachment> attachments) {
       this.attachments.addAll(attachments);
       return this;
     }
 
+    /**
+     * Adds extra headers.
+     *
+     * @param headers checked headers: none structural, no CR/LF
+     * @return this builder
+     */
     public Builder headers(Map<String, String> headers) {
       this.headers.putAll(headers);
       return this;
     }
 
+    /**
+     * Sets the Message-ID.
+     *
+     * @param messageId the Message-ID, with angle brackets
+     * @return this builder
+     */
     public Builder messageId(String messageId) {
       this.messageId = Objects.requireNonNull(messageId, "messageId == null");
       return this;
     }
 
+    /**
+     * Sets the Date header's value; the time of {@link #build()} unless set.
+     *
+     * @param date the date
+     * @return this builder
+     */
     public Builder date(ZonedDateTime date) {
       this.date = Objects.requireNonNull(date, "date == null");
       return this;
     }
 
+    /**
+     * Sets the id of the record the message concerns.
+     *
+     * @param recordId the record id, or {@code null} for none
+     * @return this builder
+     */
     public Builder recordId(String recordId) {
       this.recordId = recordId;
       return this;
     }
 
-    /** @throws IllegalStateException when a recipient, the subject or the Message-ID is missing */
+    /**
+     * Builds the message.
+     *
+     * @return the message
+     * @throws IllegalStateException when a recipient, the subject or the Message-ID is missing
+     */
     public OutgoingMessage build() {
       if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
         throw new IllegalStateException("no recipient");

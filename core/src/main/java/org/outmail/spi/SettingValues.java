@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.Setting;
@@ -49,6 +50,10 @@ public final class SettingValues {
   /**
    * Reads the mailbox's settings for the protocol against their descriptions.
    *
+   * @param mailbox the mailbox whose settings are read
+   * @param protocol the transport's protocol, the prefix of its keys
+   * @param settings the descriptions of the transport's settings
+   * @return the values, given or default
    * @throws MailboxConfigException naming the mailbox and the key ({@code smtp.max-connections})
    *     for an unknown setting, a bad value or a missing required one
    */
@@ -59,22 +64,49 @@ public final class SettingValues {
     return new SettingValues(mailbox.id(), protocol, settings, mailbox.settings(protocol));
   }
 
-  /** The integer value (given or default). @throws IllegalStateException without either */
+  /**
+   * Reads an integer setting.
+   *
+   * @param name the setting's name, without the protocol
+   * @return the value given, else the default
+   * @throws IllegalStateException without either
+   * @throws IllegalArgumentException if the transport has no setting of that name
+   */
   public int integer(String name) {
     return (Integer) value(name);
   }
 
-  /** The boolean value (given or default). @throws IllegalStateException without either */
+  /**
+   * Reads a boolean setting.
+   *
+   * @param name the setting's name, without the protocol
+   * @return the value given, else the default
+   * @throws IllegalStateException without either
+   * @throws IllegalArgumentException if the transport has no setting of that name
+   */
   public boolean bool(String name) {
     return (Boolean) value(name);
   }
 
-  /** The duration value (given or default). @throws IllegalStateException without either */
+  /**
+   * Reads a duration setting.
+   *
+   * @param name the setting's name, without the protocol
+   * @return the value given, else the default
+   * @throws IllegalStateException without either
+   * @throws IllegalArgumentException if the transport has no setting of that name
+   */
   public Duration duration(String name) {
     return (Duration) value(name);
   }
 
-  /** The text value, if given or defaulted. */
+  /**
+   * Reads a text setting.
+   *
+   * @param name the setting's name, without the protocol
+   * @return the value given, else the default; empty without either
+   * @throws IllegalArgumentException if the transport has no setting of that name
+   */
   public Optional<String> text(String name) {
     checkKnown(name);
     return Optional.ofNullable((String) values.get(name));
@@ -97,6 +129,6 @@ public final class SettingValues {
 
   private MailboxConfigException fail(String name, String problem) {
     String key = protocol + "." + name;
-    return new MailboxConfigException(mailboxId, key, "mailbox '" + mailboxId + "': " + key + " " + problem);
+    return new MailboxConfigException(mailboxId, key, MailException.mailboxPrefix(mailboxId) + key + " " + problem);
   }
 }

@@ -14,11 +14,17 @@ public final class TransportContext {
     this.accessTokens = Objects.requireNonNull(accessTokens, "accessTokens == null");
   }
 
+  /**
+   * Creates the context the registry shares with its transports.
+   *
+   * @param accessTokens the registry's access token cache
+   * @return the context
+   */
   public static TransportContext of(AccessTokens accessTokens) {
     return new TransportContext(accessTokens);
   }
 
-  /** Cached access tokens for OAuth clients. */
+  /** {@return the cached access tokens for OAuth clients} */
   public AccessTokens accessTokens() {
     return accessTokens;
   }

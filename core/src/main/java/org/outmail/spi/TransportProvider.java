@@ -10,7 +10,7 @@ import org.outmail.Setting;
  * no-argument constructor.
  */
 public interface TransportProvider {
-  /** The protocol name mailboxes use, lower case: {@code smtp}, {@code owa}. */
+  /** {@return the protocol name mailboxes use, lower case: {@code smtp}, {@code owa}} */
   String protocol();
 
   /**
@@ -19,6 +19,8 @@ public interface TransportProvider {
    * properties file). The registry refuses a mailbox whose settings are unknown or invalid here
    * before it calls {@link #validate}; forms, the command-line tool and the Spring metadata list
    * them.
+   *
+   * @return the descriptions of this transport's settings; empty by default
    */
   default List<Setting> settings() {
     return List.of();
@@ -28,6 +30,7 @@ public interface TransportProvider {
    * Checks that the mailbox carries what this transport needs (a host, an OAuth client, ...).
    * Called when the registry is built, so configuration errors show at start-up.
    *
+   * @param mailbox a mailbox of this protocol
    * @throws MailboxConfigException naming the mailbox and the field
    */
   default void validate(Mailbox mailbox) {}
@@ -35,6 +38,10 @@ public interface TransportProvider {
   /**
    * Opens a transport for the mailbox. Must not connect yet: connections are made when a message
    * is sent or the mailbox is checked.
+   *
+   * @param mailbox a mailbox of this protocol, validated
+   * @param context what the registry shares with its transports
+   * @return the transport, not yet connected
    */
   MailTransport open(Mailbox mailbox, TransportContext context);
 }

@@ -85,7 +85,7 @@ class AccessTokensTest {
       tokens.get(client(), SCOPES);
     }
     assertThat(requests).hasSize(1);
-    tokens.refresh(client(), SCOPES);
+    tokens.refresh(client(), SCOPES, tokens.get(client(), SCOPES));
     assertThat(requests).hasSize(2);
   }
 
@@ -150,5 +150,66 @@ class AccessTokensTest {
     AccessToken t = tokens(TokenStore.inMemory()).get(client(), SCOPES);
     assertThat(t.toString()).doesNotContain("tok-1");
     assertThat(client().toString()).doesNotContain("app-secret");
+  }
+
+  private OAuthClient delegated() {
+    return OAuthClient.builder("gmail").provider(OAuthProvider.GENERIC).tokenEndpoint(endpoint())
+        .grant(OAuthGrant.REFRESH_TOKEN).clientId("app-id").clientSecret(Secret.of("app-secret"))
+        .refreshToken(Secret.of("rt-1")).build();
+  }
+
+  @Test
+  void aRotatedRefreshTokenTheStoreCannotSaveIsKeptAndSavedOnceTheStoreWorks(@TempDir Path dir) throws Exception {
+    Path blocker = dir.resolve("tokens");
+    Files.writeString(blocker, "a file where the store's directory should be");
+    Path file = blocker.resolve("tokens.properties");
+    AccessTokens tokens = tokens(TokenStore.file(file));
+
+    body = "{\"access_token\":\"tok-a\",\"expires_in\":3600,\"refresh_token\":\"rt-2\"}";
+    AccessToken a = tokens.get(delegated(), SCOPES);
+    assertThat(a.token().value()).isEqualTo("tok-a");
+
+    body = "{\"access_token\":\"tok-b\",\"expires_in\":3600,\"refresh_token\":\"rt-3\"}";
+    AccessToken b = tokens.refresh(delegated(), SCOPES, a);
+    assertThat(b.token().value()).isEqualTo("tok-b");
+    assertThat(requests.get(1)).containsEntry("refresh_token", "rt-2");
+
+    Files.delete(blocker);
+    body = "{\"access_token\":\"tok-c\",\"expires_in\":3600,\"refresh_token\":\"rt-4\"}";
+    tokens.refresh(delegated(), SCOPES, b);
+    assertThat(requests.get(2)).containsEntry("refresh_token", "rt-3");
+    assertThat(Files.readString(file)).contains("gmail=rt-4");
+  }
+
+  @Test
+  void aStoreThatThrowsNeitherFailsTheFetchNorLosesTheRotatedToken() {
+    TokenStore broken = new TokenStore() {
+      @Override
+      public java.util.Optional<Secret> load(String clientName) {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      public void save(String clientName, Secret refreshToken) {
+        throw new IllegalStateException("database is read-only");
+      }
+    };
+    AccessTokens tokens = tokens(broken);
+    body = "{\"access_token\":\"tok-a\",\"expires_in\":3600,\"refresh_token\":\"rt-2\"}";
+    AccessToken a = tokens.get(delegated(), SCOPES);
+    tokens.refresh(delegated(), SCOPES, a);
+    assertThat(requests).extracting(r -> r.get("refresh_token")).containsExactly("rt-1", "rt-2");
+  }
+
+  @Test
+  void aFileStoreThatCannotSaveThrowsATokenStoreExceptionWithoutTheToken(@TempDir Path dir) throws Exception {
+    Path blocker = dir.resolve("tokens");
+    Files.writeString(blocker, "x");
+    Path file = blocker.resolve("tokens.properties");
+    assertThatThrownBy(() -> TokenStore.file(file).save("gmail", Secret.of("rt-very-secret")))
+        .isInstanceOf(TokenStoreException.class)
+        .isInstanceOf(org.outmail.MailException.class)
+        .hasMessageStartingWith("cannot save the refresh token of OAuth client 'gmail' in " + file + ": ")
+        .hasMessageNotContaining("rt-very-secret");
   }
 }

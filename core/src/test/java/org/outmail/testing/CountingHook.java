@@ -4,9 +4,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.outmail.PostSendHook;
 import org.outmail.SentEmail;
 
-/** A hook found by ServiceLoader in core's tests, under the name {@code counting}. */
+/** A hook for core's tests, named {@code counting}, that counts its calls; a test makes its own. */
 public final class CountingHook implements PostSendHook {
-  public static final AtomicInteger CALLS = new AtomicInteger();
+  public final AtomicInteger calls = new AtomicInteger();
 
   @Override
   public String name() {
@@ -15,6 +15,6 @@ public final class CountingHook implements PostSendHook {
 
   @Override
   public void afterSend(SentEmail sent) {
-    CALLS.incrementAndGet();
+    calls.incrementAndGet();
   }
 }

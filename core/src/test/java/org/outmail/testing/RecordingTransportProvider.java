@@ -19,17 +19,18 @@ import org.outmail.spi.TransportProvider;
 import org.outmail.spi.TransportReceipt;
 
 /**
- * A transport for core's tests, registered under the test-only protocol {@code recording}: it
- * records what it is given and can be scripted to fail. It stands for "a transport", not for SMTP.
- * State is kept per mailbox id; tests use unique ids.
+ * A transport for core's tests, under the test-only protocol {@code recording}: it records what it
+ * is given and can be scripted to fail. It stands for "a transport", not for SMTP. A test makes its
+ * own and adds it with {@code MailboxRegistry.Builder.transportProvider}; state is kept per
+ * provider and mailbox id.
  */
 public final class RecordingTransportProvider implements TransportProvider {
   public static final String PROTOCOL = "recording";
-  private static final Map<String, Recorder> RECORDERS = new ConcurrentHashMap<>();
+  private final Map<String, Recorder> recorders = new ConcurrentHashMap<>();
 
   /** The recorder of a mailbox, created on first use. */
-  public static Recorder recorder(String mailboxId) {
-    return RECORDERS.computeIfAbsent(mailboxId, id -> new Recorder());
+  public Recorder recorder(String mailboxId) {
+    return recorders.computeIfAbsent(mailboxId, id -> new Recorder());
   }
 
   @Override

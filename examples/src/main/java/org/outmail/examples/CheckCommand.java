@@ -12,14 +12,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code outmail check}: the Check button, for each mailbox or the named ones. */
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
     description = {"Runs Check on each OUT mailbox (or the named ones): connects, negotiates TLS and "
         + "authenticates (or gets a token), and prints one line per mailbox: OK, FAILED [stage] or "
-        + "SKIPPED for IN mailboxes.",
-        "Exits 1 if any check failed."})
+        + "SKIPPED for IN mailboxes. A check still running after a second is announced on stderr."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:every OUT mailbox checked passed (IN mailboxes are skipped)",
+        "1:a check failed: its line says at which stage (connect, tls, starttls, auth, token)",
+        "2:usage error: unknown or missing option",
+        "3:configuration error: unreadable file, unknown key, bad value, unknown mailbox id"})
 final class CheckCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;
@@ -28,13 +34,19 @@ final class CheckCommand implements Callable<Integer> {
       description = "Mailboxes to check; every mailbox of the file when none is named.")
   List<String> ids = new ArrayList<>();
 
+  @Mixin
+  OutputOptions output;
+
+  @ParentCommand
+  OutmailCli cli;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (MailboxRegistry registry = config.load()) {
+    try (MailboxRegistry registry = config.load(); Progress progress = cli.progress(spec.commandLine(), output)) {
       List<Mailbox> targets = new ArrayList<>();
       if (ids.isEmpty()) {
         targets.addAll(registry.mailboxes());
@@ -50,7 +62,13 @@ final class CheckCommand implements Callable<Integer> {
           out.println(id + "  SKIPPED  IN mailbox: outmail checks outgoing mailboxes only");
           continue;
         }
-        CheckResult result = registry.outgoing(m.id()).check();
+        CheckResult result;
+        Progress.Step step = progress.slow("checking " + m.id() + " (" + where(m) + ")...");
+        try {
+          result = registry.outgoing(m.id()).check();
+        } finally {
+          step.close();
+        }
         checked++;
         out.println(id + "  " + line(result));
         out.flush();
@@ -65,6 +83,11 @@ final class CheckCommand implements Callable<Integer> {
       }
     }
     return OutmailCli.OK;
+  }
+
+  /** {@code smtp, 127.0.0.1:2525}, or just the protocol when the mailbox names no host. */
+  static String where(Mailbox m) {
+    return m.protocol() + m.host().map(h -> ", " + h + ":" + m.port()).orElse("");
   }
 
   /** {@code OK       message (12 ms)} or {@code FAILED   [connect] message (3 ms)}. */

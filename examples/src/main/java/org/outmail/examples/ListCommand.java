@@ -10,6 +10,7 @@ import org.outmail.Setting;
 import org.outmail.oauth.OAuthClient;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,7 +19,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
     description = "Prints the mailboxes of the file as a table: id, name, type, status, from, protocol, "
         + "host:port, encryption, default. With --settings, prints every key a configuration file may "
-        + "hold, of the mailboxes, OAuth clients and each transport on the classpath. Connects to nothing.")
+        + "hold, of the mailboxes, OAuth clients and each transport on the classpath. Connects to nothing.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:the table (or the keys) was printed",
+        "2:usage error: unknown option, neither or both of --config and --settings",
+        "3:configuration error: unreadable file, unknown key, bad value, unresolvable secret reference"})
 final class ListCommand implements Callable<Integer> {
   /** Either a file's mailboxes or the keys. */
   static final class What {
@@ -33,6 +39,9 @@ final class ListCommand implements Callable<Integer> {
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   What what;
+
+  @Mixin
+  OutputOptions output;
 
   @Spec
   CommandSpec spec;

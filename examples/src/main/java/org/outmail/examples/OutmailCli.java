@@ -1,10 +1,10 @@
 package org.outmail.examples;
 
 import java.io.PrintWriter;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.outmail.MailException;
 import org.outmail.MailboxConfigException;
 import picocli.CommandLine.Command;
@@ -12,11 +12,12 @@ import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 import picocli.CommandLine;
 
 /**
  * The {@code outmail} command-line tool: lists, checks and tries the mailboxes of a configuration
- * file, as the administrator's grid and Check button do.
+ * file, as the administrator's grid and Check button do, and runs a local SMTP sink to try them on.
  *
  * <p>{@link #execute} runs a command line and returns its exit code, writing to the given
  * writers; only {@link #main} exits the JVM.
@@ -26,10 +27,19 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     versionProvider = OutmailCli.Version.class,
     description = "Lists, checks and tries the mailboxes of an outmail configuration file.",
-    subcommands = {ListCommand.class, CheckCommand.class, SendCommand.class, HelpCommand.class},
+    subcommands = {ListCommand.class, CheckCommand.class, SendCommand.class, SinkCommand.class, HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:success",
+        "1:a check failed, or the send failed or missed a recipient (refused by the server, blocked, "
+            + "mailbox disabled)",
+        "2:usage error: unknown or missing option, bad address, unreadable --text-file or --attach",
+        "3:configuration error: unreadable file, unknown key, bad value, unknown mailbox"},
     footerHeading = "%n",
-    footer = "Passwords and client secrets are never options: the configuration file refers to them "
-        + "as $${env:NAME} or $${file:path}.")
+    footer = {"Passwords and client secrets are never options: the configuration file refers to them "
+        + "as $${env:NAME} or $${file:path}.",
+        "No SMTP server at hand? Run 'outmail sink' and try 'outmail check' and 'outmail send' with "
+            + "--config examples/mailboxes-sink.properties."})
 public final class OutmailCli {
   /** The command succeeded. */
   public static final int OK = 0;
@@ -40,35 +50,37 @@ public final class OutmailCli {
   /** The configuration file was wrong, or names no such mailbox. */
   public static final int CONFIG = 3;
 
+  private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
+  private final Duration progressAfter;
+
+  private OutmailCli(Duration progressAfter) {
+    this.progressAfter = progressAfter;
+  }
+
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     System.exit(execute(out, err, args));
   }
 
-  private static final Map<String, String> EXIT_CODES = exitCodes();
-
-  private static Map<String, String> exitCodes() {
-    Map<String, String> codes = new LinkedHashMap<>();
-    codes.put(Integer.toString(OK), "success");
-    codes.put(Integer.toString(FAILED),
-        "a check failed, or the send failed (server refused, mailbox disabled, every recipient blocked)");
-    codes.put(Integer.toString(USAGE),
-        "usage error: unknown or missing option, bad address, unreadable --text-file or --attach");
-    codes.put(Integer.toString(CONFIG),
-        "configuration error: unreadable file, unknown key, bad value, unknown mailbox");
-    return Collections.unmodifiableMap(codes);
-  }
-
   /** Runs a command line, writing to {@code out} and {@code err}, and returns its exit code. */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new OutmailCli());
-    for (CommandLine command : List.of(cli, cli.getSubcommands().get("list"), cli.getSubcommands().get("check"),
-        cli.getSubcommands().get("send"))) {
-      command.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(EXIT_CODES);
-    }
+    return execute(out, err, Progress.AFTER, args);
+  }
+
+  /**
+   * As {@link #execute(PrintWriter, PrintWriter, String...)}, with work that runs longer than
+   * {@code progressAfter} announced on {@code err} (zero: announced at once).
+   */
+  static int execute(PrintWriter out, PrintWriter err, Duration progressAfter, String... args) {
+    CommandLine cli = new CommandLine(new OutmailCli(progressAfter));
     cli.setOut(out)
         .setErr(err)
+        .setExecutionStrategy(parsed -> {
+          configureLogging(parsed);
+          return new CommandLine.RunLast().execute(parsed);
+        })
         .setParameterExceptionHandler(OutmailCli::usageError)
         .setExecutionExceptionHandler(OutmailCli::failure);
     try {
@@ -79,11 +91,103 @@ public final class OutmailCli {
     }
   }
 
+  /** The progress lines of a command, on its stderr. */
+  Progress progress(CommandLine command, OutputOptions output) {
+    return new Progress(command.getErr(), command.getCommandSpec().qualifiedName(), output.quiet(), progressAfter);
+  }
+
+  /**
+   * {@code --verbose} and {@code --quiet} set slf4j-simple's level, which it reads once, when the
+   * first logger is made: after parsing and before the command runs, nothing has logged yet.
+   */
+  private static void configureLogging(ParseResult parsed) {
+    ParseResult last = parsed;
+    while (last.hasSubcommand()) {
+      last = last.subcommand();
+    }
+    if (last.hasMatchedOption("--verbose")) {
+      System.setProperty(LOG_LEVEL, "debug");
+    } else if (last.hasMatchedOption("--quiet")) {
+      System.setProperty(LOG_LEVEL, "off");
+    }
+  }
+
   private static int usageError(ParameterException e, String[] args) {
     CommandLine cli = e.getCommandLine();
     String name = cli.getCommandSpec().qualifiedName();
-    cli.getErr().println(name + ": " + e.getMessage().replaceFirst("^Error: ", "") + " (see " + name + " --help)");
+    String message = e.getMessage().replaceFirst("^Error: ", "");
+    if (e instanceof UnmatchedArgumentException u) {
+      message = unmatched(u, cli, message);
+    }
+    cli.getErr().println(name + ": " + message + " (see " + name + " --help)");
     return USAGE;
+  }
+
+  /** A mistyped command or option, with the closest ones: {@code unknown command 'sned'; did you mean 'send'?}. */
+  private static String unmatched(UnmatchedArgumentException e, CommandLine cli, String message) {
+    List<String> suggestions = new ArrayList<>(e.getSuggestions());
+    boolean command = !e.isUnknownOption() && !cli.getSubcommands().isEmpty()
+        && cli.getCommandSpec().positionalParameters().isEmpty() && !e.getUnmatched().isEmpty();
+    if (command) {
+      String typed = e.getUnmatched().get(0);
+      message = "unknown command '" + typed + "'";
+      suggestions = closest(typed, cli.getSubcommands().keySet());
+    } else if (e.isUnknownOption()) {
+      String typed = e.getUnmatched().stream().filter(a -> a.startsWith("-")).findFirst().orElse("").split("=", 2)[0];
+      List<String> names = new ArrayList<>();
+      cli.getCommandSpec().options().forEach(o -> names.addAll(List.of(o.names())));
+      List<String> close = closest(typed, names);
+      suggestions = close.isEmpty() ? suggestions : close;
+    }
+    if (suggestions.isEmpty()) {
+      return message;
+    }
+    return message + "; did you mean '" + String.join("' or '", suggestions) + "'?";
+  }
+
+  /**
+   * The names closest to {@code typed}, at most two edits away (a swap of two letters is one);
+   * picocli's own suggestions miss swapped letters ({@code sned}).
+   */
+  static List<String> closest(String typed, Iterable<String> names) {
+    List<String> close = new ArrayList<>();
+    int best = Integer.MAX_VALUE;
+    for (String name : names) {
+      int d = distance(typed.toLowerCase(java.util.Locale.ROOT), name);
+      if (d > 2 || d >= name.length()) {
+        continue;
+      }
+      if (d < best) {
+        close.clear();
+        best = d;
+      }
+      if (d == best) {
+        close.add(name);
+      }
+    }
+    close.sort(Comparator.naturalOrder());
+    return close;
+  }
+
+  /** Edit distance with adjacent transpositions (optimal string alignment). */
+  private static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
   }
 
   private static int failure(Exception e, CommandLine cli, ParseResult parsed) {

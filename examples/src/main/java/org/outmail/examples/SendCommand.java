@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,11 @@ import java.util.concurrent.Callable;
 import org.outmail.BlockReason;
 import org.outmail.Email;
 import org.outmail.HookFailure;
+import org.outmail.InvalidEmailException;
+import org.outmail.MailException;
 import org.outmail.MailboxRegistry;
 import org.outmail.OutgoingMailer;
+import org.outmail.SendListener;
 import org.outmail.SendResult;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -21,6 +25,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code outmail send}: sends one email through a mailbox, as a host application would. */
@@ -28,7 +33,16 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {"Sends an email through the named mailbox, or the default outgoing one, applying its "
         + "rules: exclude expression, allowed emails, subject prefix, post-send hooks.",
-        "Prints the Message-ID, the subject as sent and the recipients accepted and blocked."})
+        "Prints the Message-ID, the subject as sent and the recipients accepted, blocked and refused. "
+            + "A send still running after a second, and each retry, are announced on stderr."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:sent, and the server accepted every recipient",
+        "1:not sent (server unreachable or refusing, mailbox disabled, every recipient blocked), or sent "
+            + "without some recipients: refused by the server or blocked, listed on stderr",
+        "2:usage error: unknown or missing option, two bodies, bad address or record id, unreadable file",
+        "3:configuration error: unreadable file, unknown key, bad value, unknown mailbox, an IN mailbox",
+        "130:interrupted (Ctrl-C) while sending: the mail may or may not have gone out"})
 final class SendCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;
@@ -41,17 +55,29 @@ final class SendCommand implements Callable<Integer> {
       description = "Recipients (repeat the option, list them after it, or separate them with commas).")
   List<String> to = new ArrayList<>();
 
+  @Option(names = "--cc", arity = "1..*", split = ",", paramLabel = "ADDR", description = "Copy recipients.")
+  List<String> cc = new ArrayList<>();
+
+  @Option(names = "--bcc", arity = "1..*", split = ",", paramLabel = "ADDR",
+      description = "Blind copy recipients: in the envelope, not in the headers.")
+  List<String> bcc = new ArrayList<>();
+
+  @Option(names = "--reply-to", arity = "1..*", split = ",", paramLabel = "ADDR",
+      description = "Where replies go, when not to the mailbox's address.")
+  List<String> replyTo = new ArrayList<>();
+
   @Option(names = {"-s", "--subject"}, required = true, paramLabel = "S", description = "The subject.")
   String subject;
 
   @Option(names = {"-r", "--record"}, paramLabel = "ID",
-      description = "The record's id (a ticket number): the mailbox's prefix tags the subject with it.")
+      description = "The record's id (a ticket number): the mailbox's prefix tags the subject with it, "
+          + "[TICKET#4711] Subject.")
   String record;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
-  Body body;
+  Text text;
 
-  static final class Body {
+  static final class Text {
     @Option(names = "--text", paramLabel = "T", description = "The plain-text body.")
     String text;
 
@@ -59,8 +85,26 @@ final class SendCommand implements Callable<Integer> {
     Path textFile;
   }
 
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Html html;
+
+  static final class Html {
+    @Option(names = "--html", paramLabel = "H",
+        description = "The HTML body; with a text body too, mail programs show the one they prefer.")
+    String html;
+
+    @Option(names = "--html-file", paramLabel = "F", description = "A UTF-8 file holding the HTML body.")
+    Path htmlFile;
+  }
+
   @Option(names = {"-a", "--attach"}, arity = "1..*", paramLabel = "FILE", description = "Files to attach.")
   List<Path> attachments = new ArrayList<>();
+
+  @Mixin
+  OutputOptions output;
+
+  @ParentCommand
+  OutmailCli cli;
 
   @Spec
   CommandSpec spec;
@@ -68,25 +112,59 @@ final class SendCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Email email = email();
-    try (MailboxRegistry registry = config.load()) {
+    PrintWriter err = spec.commandLine().getErr();
+    try (MailboxRegistry registry = config.load(); Progress progress = cli.progress(spec.commandLine(), output)) {
       OutgoingMailer mailer = registry.forRecord(mailbox);
-      SendResult result = mailer.send(email);
-      print(result, spec.commandLine().getOut());
+      Attempts attempts = new Attempts(progress, mailer.mailbox().id(), size(email), email.to().size()
+          + email.cc().size() + email.bcc().size());
+      SendResult result;
+      InFlight inFlight = new InFlight(err, spec.qualifiedName(), mailer.mailbox().id(), attempts);
+      try {
+        result = mailer.send(email, attempts);
+      } catch (MailException e) {
+        if (attempts.started() == 0) {
+          throw e; // nothing reached the transport: disabled, blocked, misconfigured
+        }
+        err.println(spec.qualifiedName() + ": " + e.getMessage() + " (" + attempts.summary() + ")");
+        return OutmailCli.FAILED;
+      } finally {
+        inFlight.close();
+        attempts.close();
+      }
+      print(result, spec.commandLine().getOut(), output.quiet());
+      return missed(result, err);
     }
-    return OutmailCli.OK;
+  }
+
+  /** Exit 1, and one line on stderr, when any recipient was blocked or refused by the server. */
+  private int missed(SendResult r, PrintWriter err) {
+    List<String> missed = new ArrayList<>();
+    r.blockedRecipients().forEach((address, reason) -> missed.add(address + " (blocked: " + reason + ")"));
+    r.rejectedRecipients().forEach((address, reply) -> missed.add(address + " (refused: " + reply + ")"));
+    if (missed.isEmpty()) {
+      return OutmailCli.OK;
+    }
+    int all = r.acceptedRecipients().size() + missed.size();
+    err.println(spec.qualifiedName() + ": not sent to " + missed.size() + " of " + all + " recipients: "
+        + String.join(", ", missed));
+    return OutmailCli.FAILED;
   }
 
   /** The email of the options; a bad address, file or missing body is a usage error. */
   private Email email() {
     try {
-      Email.Builder b = Email.builder().to(to).subject(subject);
+      Email.Builder b = Email.builder().to(to).cc(cc).bcc(bcc).subject(subject);
+      if (!replyTo.isEmpty()) {
+        b.replyTo(replyTo.toArray(String[]::new));
+      }
       if (record != null) {
         b.recordId(record);
       }
-      if (body != null && body.text != null) {
-        b.text(body.text);
-      } else if (body != null && body.textFile != null) {
-        b.text(read(body.textFile));
+      if (text != null) {
+        b.text(text.text != null ? text.text : read("--text-file", text.textFile));
+      }
+      if (html != null) {
+        b.html(html.html != null ? html.html : read("--html-file", html.htmlFile));
       }
       for (Path file : attachments) {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
@@ -95,17 +173,31 @@ final class SendCommand implements Callable<Integer> {
         b.attach(file.getFileName().toString(), contentType(file), file);
       }
       return b.build();
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidEmailException e) {
       throw usage(e.getMessage());
     }
   }
 
-  private String read(Path file) {
+  private String read(String option, Path file) {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw usage("--text-file " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
+      throw usage(option + " " + file + ": cannot read it (" + e.getClass().getSimpleName() + ")");
     }
+  }
+
+  /** About what goes over the wire: the bodies and the attachments' files. */
+  private long size(Email email) {
+    long bytes = email.text().map(t -> (long) t.getBytes(StandardCharsets.UTF_8).length).orElse(0L)
+        + email.html().map(h -> (long) h.getBytes(StandardCharsets.UTF_8).length).orElse(0L);
+    for (Path file : attachments) {
+      try {
+        bytes += Files.size(file);
+      } catch (IOException e) {
+        // read again, and reported, when the transport reads it
+      }
+    }
+    return bytes;
   }
 
   private static String contentType(Path file) {
@@ -121,7 +213,11 @@ final class SendCommand implements Callable<Integer> {
     return new ParameterException(spec.commandLine(), message);
   }
 
-  private static void print(SendResult r, PrintWriter out) {
+  private static void print(SendResult r, PrintWriter out, boolean quiet) {
+    if (quiet) {
+      out.println(r.messageId());
+      return;
+    }
     out.println("Mailbox:    " + r.mailboxId());
     out.println("Message-ID: " + r.messageId());
     out.println("Subject:    " + r.subject());
@@ -138,6 +234,97 @@ final class SendCommand implements Callable<Integer> {
     }
     for (HookFailure f : r.hookFailures()) {
       out.println("Hook failed: " + f.hook() + ": " + f.message() + " (the mail was sent)");
+    }
+  }
+
+  /**
+   * What core tells of the send, as progress lines: a slow attempt, and each retry with its wait.
+   * Counts the attempts and the time for the final failure.
+   */
+  private static final class Attempts implements SendListener, AutoCloseable {
+    private final Progress progress;
+    private final String mailboxId;
+    private final long size;
+    private final int recipients;
+    private final long start = System.nanoTime();
+    private volatile int started;
+    private volatile String messageId;
+    private volatile Progress.Step slow;
+
+    Attempts(Progress progress, String mailboxId, long size, int recipients) {
+      this.progress = progress;
+      this.mailboxId = mailboxId;
+      this.size = size;
+      this.recipients = recipients;
+    }
+
+    @Override
+    public void attemptStarting(String messageId, int attempt, int maxAttempts) {
+      this.messageId = messageId;
+      this.started = attempt;
+      close();
+      slow = progress.slow("sending " + Progress.size(size) + " to " + recipients + (recipients == 1 ? " recipient" : " recipients") + " through '"
+          + mailboxId + "'" + (maxAttempts > 1 ? ", attempt " + attempt + " of " + maxAttempts : "") + "...");
+    }
+
+    @Override
+    public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait) {
+      close();
+      progress.now("attempt " + attempt + " of " + maxAttempts + " failed: " + failure.getMessage()
+          + "; attempt " + (attempt + 1) + " of " + maxAttempts + " in " + Progress.duration(wait));
+    }
+
+    int started() {
+      return started;
+    }
+
+    String messageId() {
+      return messageId;
+    }
+
+    /** {@code 3 attempts in 1.4 s}. */
+    String summary() {
+      return started + (started == 1 ? " attempt" : " attempts") + " in "
+          + Progress.duration(Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    @Override
+    public void close() {
+      Progress.Step s = slow;
+      if (s != null) {
+        s.close();
+      }
+    }
+  }
+
+  /**
+   * While a send runs, a shutdown hook (Ctrl-C, a kill) says that the mail may or may not have gone
+   * out: the JVM stops without waiting for the server's answer.
+   */
+  private static final class InFlight implements AutoCloseable {
+    private final Thread hook;
+
+    InFlight(PrintWriter err, String command, String mailboxId, Attempts attempts) {
+      hook = new Thread(() -> {
+        String message = attempts.started() == 0
+            ? "interrupted before the mail was handed to the server: it was not sent"
+            : "interrupted while sending through '" + mailboxId + "': the mail may or may not have gone out; "
+                + "look for Message-ID " + attempts.messageId() + " at the recipients or in the server's log";
+        synchronized (err) {
+          err.println(command + ": " + message);
+          err.flush();
+        }
+      }, "outmail-send-interrupted");
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    @Override
+    public void close() {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs, or has run
+      }
     }
   }
 }

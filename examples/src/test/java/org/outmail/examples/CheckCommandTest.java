@@ -3,6 +3,7 @@ package org.outmail.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,5 +73,28 @@ class CheckCommandTest {
     assertThat(cli.errLines()).singleElement().asString()
         .startsWith("outmail check: no mailbox with id 'nope'; known ids: [")
         .contains("support", "sales", "inbox");
+  }
+
+  @Test
+  void slowCheckIsAnnouncedOnStderrBeforeItsResult() {
+    Path config = TestConfig.write(dir, server.port());
+
+    Cli cli = Cli.run(Duration.ZERO, "check", "--config", config.toString(), "support");
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.errLines()).containsExactly(
+        "outmail check: checking support (smtp, 127.0.0.1:" + server.port() + ")...");
+    assertThat(cli.out()).startsWith("support  OK ");
+  }
+
+  @Test
+  void quietCheckPrintsOnlyTheResults() {
+    Path config = TestConfig.write(dir, server.port());
+
+    Cli cli = Cli.run(Duration.ZERO, "check", "-q", "--config", config.toString(), "support");
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.err()).isEmpty();
+    assertThat(cli.outLines()).singleElement().asString().startsWith("support  OK ");
   }
 }

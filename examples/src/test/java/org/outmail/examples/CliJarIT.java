@@ -69,6 +69,90 @@ class CliJarIT {
         .endsWith("Done.\n");
   }
 
+  @Test
+  void jarSinkPrintsWhatJarSendSendsWithTheShippedConfiguration() throws Exception {
+    int port = TestConfig.closedPort();
+    String shipped = Files.readString(Path.of("mailboxes-sink.properties"), StandardCharsets.UTF_8);
+    assertThat(shipped).contains("port=2525");
+    Path config = Files.writeString(dir.resolve("mailboxes-sink.properties"), shipped.replace("port=2525", "port=" + port));
+
+    Started sink = start("-jar", jar(), "sink", "--port", Integer.toString(port));
+    try {
+      sink.awaitOut("listening on 127.0.0.1:" + port);
+      Run send = java("-jar", jar(), "send", "--config", config.toString(), "--to", "alice@example.org",
+          "--subject", "Hello from the jar", "--text", "Hi");
+
+      assertThat(send.exitCode()).as(send.err()).isZero();
+      sink.awaitOut("from Your Service Desk <support@example.com>  to alice@example.org  subject \"Hello from the jar\"");
+    } finally {
+      sink.process().destroy(); // SIGTERM, as Ctrl-C ends it
+    }
+    assertThat(sink.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(Files.readString(sink.err())).contains("outmail sink: stopped; 1 mail(s) received");
+  }
+
+  @Test
+  void interruptingASendInFlightSaysTheMailMayOrMayNotHaveGoneOut() throws Exception {
+    try (ScriptedSmtp smtp = new ScriptedSmtp().stallAfterData()) {
+      Path config = TestConfig.write(dir, smtp.port(), "outmail.mailbox.support.read-timeout=5m");
+
+      Started send = start("-jar", jar(), "send", "--config", config.toString(), "--to", "alice@example.org",
+          "--subject", "Hello", "--text", "Hi");
+      try {
+        assertThat(smtp.awaitData(60)).as("the message reached the server").isTrue();
+        send.awaitErr("outmail send: sending 2 bytes to 1 recipient through 'support'...");
+      } finally {
+        send.process().destroy(); // SIGTERM: the shutdown hooks run, as on Ctrl-C
+      }
+      assertThat(send.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(send.process().exitValue()).isNotZero();
+      assertThat(Files.readString(send.err())).containsPattern("outmail send: interrupted while sending through "
+          + "'support': the mail may or may not have gone out; look for Message-ID <[^>]+> at the recipients");
+    }
+  }
+
+  @Test
+  void verboseTurnsOnDebugLogging() throws Exception {
+    Path config = TestConfig.write(dir, server.port());
+
+    Run send = java("-jar", jar(), "send", "--verbose", "--config", config.toString(), "--to", "alice@example.org",
+        "--subject", "Hello", "--text", "Hi");
+
+    assertThat(send.exitCode()).as(send.err()).isZero();
+    assertThat(send.err()).contains("DEBUG OutgoingMailer - mailbox 'support': sent <");
+  }
+
+  /** A process still running, its output going to files. */
+  private record Started(Process process, Path out, Path err) {
+    void awaitOut(String text) throws Exception {
+      await(out, text);
+    }
+
+    void awaitErr(String text) throws Exception {
+      await(err, text);
+    }
+
+    private void await(Path file, String text) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.readString(file, StandardCharsets.UTF_8).contains(text)) {
+        assertThat(process.isAlive()).as("ended before printing '" + text + "': " + Files.readString(err)).isTrue();
+        assertThat(System.nanoTime()).as("'" + text + "' within 60 s").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private Started start(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    p.getOutputStream().close();
+    return new Started(p, out, err);
+  }
+
   private static String jar() {
     String jar = System.getProperty("outmail.cli.jar");
     assertThat(jar).as("system property outmail.cli.jar (set by failsafe)").isNotNull();

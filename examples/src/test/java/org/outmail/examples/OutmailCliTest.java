@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What every command shares: help, exit codes, one-line errors for a bad configuration file. */
@@ -105,5 +106,80 @@ class OutmailCliTest {
     assertThat(cli.exitCode()).isEqualTo(OutmailCli.CONFIG);
     assertThat(cli.errLines()).containsExactly("outmail list: outmail.mailbox.inbox.password: "
         + "environment variable OUTMAIL_TEST_SURELY_UNSET_VARIABLE is not set");
+  }
+
+  @Test
+  void fileWithoutOutmailKeysIsAConfigurationErrorNamingTheNearMiss() {
+    List<String> lines = TestConfig.mailboxes(2525);
+    lines.replaceAll(l -> l.replace("outmail.mailbox.", "outmial.mailbox."));
+    Path config = TestConfig.write(dir, lines);
+
+    Cli cli = Cli.run("list", "--config", config.toString());
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.CONFIG);
+    assertThat(cli.out()).isEmpty();
+    assertThat(cli.errLines()).containsExactly("outmail list: no mailboxes in " + config + ": no key starts with outmail.; "
+        + "outmial.mailbox.support.name (line 1): did you mean outmail.mailbox.support.name?");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"sned, send", "chek, check", "lsit, list", "snik, sink", "sen, send"})
+  void mistypedCommandSuggestsTheClosestOne(String typed, String meant) {
+    Cli cli = Cli.run(typed);
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.USAGE);
+    assertThat(cli.errLines()).containsExactly(
+        "outmail: unknown command '" + typed + "'; did you mean '" + meant + "'? (see outmail --help)");
+  }
+
+  @Test
+  void commandFarFromEveryOneSuggestsNone() {
+    Cli cli = Cli.run("deploy");
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.USAGE);
+    assertThat(cli.errLines()).containsExactly("outmail: unknown command 'deploy' (see outmail --help)");
+  }
+
+  @Test
+  void mistypedOptionSuggestsTheClosestOne() {
+    Cli cli = Cli.run("send", "--config", "x.properties", "--to", "a@example.org", "--subject", "S",
+        "--text", "T", "--recrod", "4711");
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.USAGE);
+    assertThat(cli.errLines()).singleElement().asString()
+        .startsWith("outmail send: Unknown option").contains("did you mean '--record'?");
+  }
+
+  @Test
+  void listHelpShowsItsOwnExitCodes() {
+    Cli cli = Cli.run("list", "--help");
+
+    assertThat(cli.out()).contains("Exit codes:", "0   the table (or the keys) was printed",
+        "2   usage error", "3   configuration error").doesNotContain("1   ");
+  }
+
+  @Test
+  void checkHelpShowsItsOwnExitCodes() {
+    Cli cli = Cli.run("check", "--help");
+
+    assertThat(cli.out()).contains("Exit codes:", "0   every OUT mailbox checked passed",
+        "1   a check failed: its line says at which stage", "2   usage error", "3   configuration error")
+        .doesNotContain("the send failed");
+  }
+
+  @Test
+  void sendHelpShowsItsOwnExitCodesAndOptions() {
+    Cli cli = Cli.run("send", "--help");
+
+    assertThat(cli.out()).contains("--cc=ADDR", "--bcc=ADDR", "--reply-to=ADDR", "--html=H", "--html-file=F",
+        "--record=ID", "--verbose", "--quiet", "1     not sent", "refused by the",
+        "130   interrupted (Ctrl-C) while sending: the mail may or may not have gone");
+  }
+
+  @Test
+  void topLevelHelpPointsANewcomerAtTheSink() {
+    Cli cli = Cli.run("--help");
+
+    assertThat(cli.out()).contains("sink", "outmail sink", "examples/mailboxes-sink.properties");
   }
 }

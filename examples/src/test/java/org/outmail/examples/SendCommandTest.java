@@ -9,6 +9,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,14 +53,146 @@ class SendCommandTest {
   }
 
   @Test
-  void sendReportsTheExcludedRecipientAsBlocked() {
+  void excludedRecipientIsBlockedListedOnStderrAndTheExitCodeIsOne() {
     Cli cli = Cli.run("send", "--config", config.toString(),
         "--to", "alice@example.org,bot@noreply.example.com", "--subject", "Hello", "--text", "Hi");
 
-    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.FAILED);
     assertThat(cli.out()).contains("Accepted:   alice@example.org\n")
         .contains("Blocked:    bot@noreply.example.com (EXCLUDED)\n");
+    assertThat(cli.errLines()).containsExactly(
+        "outmail send: not sent to 1 of 2 recipients: bot@noreply.example.com (blocked: EXCLUDED)");
     assertThat(server.received(1)).hasSize(1);
+  }
+
+  @Test
+  void recipientRefusedByTheServerIsListedOnStderrAndTheExitCodeIsOne() throws Exception {
+    try (ScriptedSmtp smtp = new ScriptedSmtp().refuse("nobody@example.org", "550 5.1.1 no such user")) {
+      Path scripted = TestConfig.write(dir, smtp.port());
+
+      Cli cli = Cli.run("send", "--config", scripted.toString(), "--to", "alice@example.org,nobody@example.org",
+          "--subject", "Hello", "--text", "Hi");
+
+      assertThat(cli.exitCode()).isEqualTo(OutmailCli.FAILED);
+      assertThat(cli.out()).contains("Accepted:   alice@example.org\n")
+          .contains("Rejected:   nobody@example.org (550 5.1.1 no such user)\n");
+      assertThat(cli.errLines()).containsExactly(
+          "outmail send: not sent to 1 of 2 recipients: nobody@example.org (refused: 550 5.1.1 no such user)");
+    }
+  }
+
+  @Test
+  void sendWithCcBccReplyToAndHtmlBodies() throws Exception {
+    Path html = Files.writeString(dir.resolve("body.html"), "<p>From a <b>file</b></p>", StandardCharsets.UTF_8);
+
+    Cli cli = Cli.run("send", "--config", config.toString(), "--to", "alice@example.org",
+        "--cc", "carol@example.org", "--bcc", "audit@example.org", "--reply-to", "desk@example.org",
+        "--subject", "Both bodies", "--text", "Plain", "--html-file", html.toString());
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("Accepted:   alice@example.org, carol@example.org, audit@example.org\n");
+    MimeMessage received = server.received(3).get(0);
+    assertThat(received.getHeader("Cc", ",")).isEqualTo("carol@example.org");
+    assertThat(received.getHeader("Bcc")).isNull();
+    assertThat(received.getReplyTo()).extracting(a -> ((InternetAddress) a).getAddress())
+        .containsExactly("desk@example.org");
+    Multipart alternative = (Multipart) received.getContent();
+    assertThat(alternative.getContentType()).startsWith("multipart/alternative");
+    assertThat(String.valueOf(alternative.getBodyPart(0).getContent())).contains("Plain");
+    assertThat(String.valueOf(alternative.getBodyPart(1).getContent())).contains("<p>From a <b>file</b></p>");
+  }
+
+  @Test
+  void sendWithHtmlOnly() throws Exception {
+    Cli cli = Cli.run("send", "--config", config.toString(), "--to", "alice@example.org",
+        "--subject", "Html", "--html", "<h1>Hi</h1>");
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    MimeMessage received = server.received(1).get(0);
+    assertThat(received.getContentType()).startsWith("text/html");
+    assertThat(String.valueOf(received.getContent())).contains("<h1>Hi</h1>");
+  }
+
+  @Test
+  void sendWithHtmlAndHtmlFileIsAUsageError() {
+    Cli cli = Cli.run("send", "--config", config.toString(), "--to", "a@example.org", "--subject", "S",
+        "--html", "<p>x</p>", "--html-file", "body.html");
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.USAGE);
+    assertThat(cli.errLines()).singleElement().asString()
+        .startsWith("outmail send: --html=H, --html-file=F are mutually exclusive");
+  }
+
+  @Test
+  void retryAfterA421IsAnnouncedWithTheAttemptAndTheWait() throws Exception {
+    try (ScriptedSmtp smtp = new ScriptedSmtp().greet("421 4.3.2 too busy, try later")) {
+      Path retrying = retrying(smtp.port());
+
+      Cli cli = Cli.run("send", "--config", retrying.toString(), "--to", "alice@example.org",
+          "--subject", "Hello", "--text", "Hi");
+
+      assertThat(cli.exitCode()).as(cli.err()).isZero();
+      assertThat(cli.errLines()).singleElement().asString()
+          .startsWith("outmail send: attempt 1 of 3 failed: mailbox 'support': ")
+          .contains("421 4.3.2 too busy, try later")
+          .containsPattern("; attempt 2 of 3 in \\d+ ms$");
+      assertThat(cli.out()).contains("Accepted:   alice@example.org\n");
+    }
+  }
+
+  @Test
+  void finalFailureSaysHowManyAttemptsAndHowLong() throws Exception {
+    try (ScriptedSmtp smtp = new ScriptedSmtp().greet("421 busy", "421 busy", "421 busy")) {
+      Path retrying = retrying(smtp.port());
+
+      Cli cli = Cli.run("send", "--config", retrying.toString(), "--to", "alice@example.org",
+          "--subject", "Hello", "--text", "Hi");
+
+      assertThat(cli.exitCode()).isEqualTo(OutmailCli.FAILED);
+      assertThat(cli.errLines()).hasSize(3);
+      assertThat(cli.errLines()[2]).startsWith("outmail send: mailbox 'support': ").contains("421 busy")
+          .containsPattern(" \\(3 attempts in \\d+(\\.\\d)? m?s\\)$");
+      assertThat(cli.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void slowSendIsAnnouncedOnStderr() {
+    Cli cli = Cli.run(Duration.ZERO, "send", "--config", config.toString(), "--to", "alice@example.org",
+        "--subject", "Hello", "--text", "Hi");
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.errLines()).containsExactly(
+        "outmail send: sending 2 bytes to 1 recipient through 'support'...");
+  }
+
+  @Test
+  void quietPrintsOnlyTheMessageId() throws Exception {
+    Cli cli = Cli.run(Duration.ZERO, "send", "--quiet", "--config", config.toString(),
+        "--to", "alice@example.org", "--subject", "Hello", "--text", "Hi");
+
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.err()).isEmpty();
+    assertThat(cli.outLines()).containsExactly(server.received(1).get(0).getMessageID());
+  }
+
+  @Test
+  void verboseAndQuietTogetherAreAUsageError() {
+    Cli cli = Cli.run("send", "--quiet", "--verbose", "--config", config.toString(),
+        "--to", "alice@example.org", "--subject", "Hello", "--text", "Hi");
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.USAGE);
+    assertThat(cli.errLines()).singleElement().asString().contains("mutually exclusive");
+  }
+
+  /** The test mailboxes on a port, {@code support} with three attempts and short waits. */
+  private Path retrying(int port) {
+    java.util.List<String> lines = TestConfig.mailboxes(port);
+    lines.replaceAll(l -> l.equals("outmail.mailbox.support.retry.max-attempts=1")
+        ? "outmail.mailbox.support.retry.max-attempts=3" : l);
+    lines.add("outmail.mailbox.support.retry.initial-backoff=10ms");
+    lines.add("outmail.mailbox.support.retry.max-backoff=50ms");
+    return TestConfig.write(dir, lines);
   }
 
   @Test

@@ -57,11 +57,22 @@ public final class Outbox implements AutoCloseable {
     this.workers = settings.workers() == 0 ? null : new Workers(settings, store, delivery, this::record);
   }
 
+  /**
+   * Starts building an outbox.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Like {@link #enqueue(OutgoingMailer, Email, String)} without an idempotency key. */
+  /**
+   * Like {@link #enqueue(OutgoingMailer, Email, String)} without an idempotency key.
+   *
+   * @param mailer the mailbox to send through, from the outbox's registry
+   * @param email the mail
+   * @return the mail's id
+   */
   public long enqueue(OutgoingMailer mailer, Email email) {
     return enqueue(mailer, email, null);
   }
@@ -70,8 +81,11 @@ public final class Outbox implements AutoCloseable {
    * Checks the mail as {@link OutgoingMailer#send} would, stores it and returns its id once it is
    * durable (fsynced by the embedded store, committed by PostgreSQL). Workers deliver it later.
    *
+   * @param mailer the mailbox to send through, from the outbox's registry
+   * @param email the mail
    * @param idempotencyKey e.g. {@code "ticket-4711-comment-9"}: if a mail was already queued with
    *     it, its id is returned and nothing new is queued; null for none
+   * @return the mail's id
    * @throws org.outmail.MailboxDisabledException if the mailbox is disabled: nothing is queued
    * @throws org.outmail.RecipientsBlockedException if every recipient is blocked: nothing is queued
    * @throws org.outmail.MailboxConfigException if the mailer's mailbox is not in the outbox's registry
@@ -103,6 +117,10 @@ public final class Outbox implements AutoCloseable {
    * Workers find it at their next poll after the commit. Needs the {@link OutboxStore#jdbc} store,
    * and {@code connection} to the same database, with auto-commit off.
    *
+   * @param connection the host's connection, in a transaction
+   * @param mailer the mailbox to send through, from the outbox's registry
+   * @param email the mail
+   * @param idempotencyKey as for {@link #enqueue(OutgoingMailer, Email, String)}; null for none
    * @return the mail's id (valid once the host commits)
    * @throws IllegalStateException with the embedded store
    * @throws IllegalArgumentException if the connection is in auto-commit mode
@@ -145,17 +163,35 @@ public final class Outbox implements AutoCloseable {
         EmailCodec.encode(email), email.attachments(), now, now + settings.maxAge().toMillis());
   }
 
-  /** The mail with the id, as last stored. */
+  /**
+   * The mail with the id, as last stored.
+   *
+   * @param id the id enqueue returned
+   * @return the mail, or empty if there is none (never queued, or purged)
+   */
   public Optional<OutboxEntry> status(long id) {
     return query(() -> store.entry(id));
   }
 
-  /** Up to {@code limit} mails in the state, oldest first. */
+  /**
+   * Mails in a state, oldest first.
+   *
+   * @param state the state
+   * @param limit the most to return, at least 1
+   * @return up to {@code limit} mails
+   */
   public List<OutboxEntry> list(OutboxState state, int limit) {
     return list(state, 0, limit);
   }
 
-  /** Up to {@code limit} mails in the state with an id above {@code afterId}, by id (to page through). */
+  /**
+   * Mails in a state with an id above {@code afterId}, by id: to page through.
+   *
+   * @param state the state
+   * @param afterId the last id of the previous page, 0 for the first
+   * @param limit the most to return, at least 1
+   * @return up to {@code limit} mails
+   */
   public List<OutboxEntry> list(OutboxState state, long afterId, int limit) {
     Objects.requireNonNull(state, "state == null");
     if (limit < 1) {
@@ -164,13 +200,23 @@ public final class Outbox implements AutoCloseable {
     return query(() -> store.list(state, afterId, limit));
   }
 
-  /** How many mails are in the state. */
+  /**
+   * Counts the mails in a state.
+   *
+   * @param state the state
+   * @return how many mails are in it
+   */
   public long count(OutboxState state) {
     Objects.requireNonNull(state, "state == null");
     return query(() -> store.count(state));
   }
 
-  /** The attempts at the mail, first first. */
+  /**
+   * The attempts at a mail.
+   *
+   * @param id the mail's id
+   * @return its attempts, first first; empty for an unknown id
+   */
   public List<OutboxAttempt> attempts(long id) {
     return query(() -> store.attempts(id));
   }
@@ -179,6 +225,7 @@ public final class Outbox implements AutoCloseable {
    * Makes the mail due now: a deferred one is tried at once; a failed, expired, unknown or cancelled
    * one is queued again with a new maximum age.
    *
+   * @param id the mail's id
    * @return false if there is no such mail, or it is sent or being sent
    */
   public boolean retryNow(long id) {
@@ -193,13 +240,20 @@ public final class Outbox implements AutoCloseable {
   /**
    * Cancels a mail that waits (queued, deferred, or unknown).
    *
+   * @param id the mail's id
    * @return false if there is no such mail, or it is being sent or already finished
    */
   public boolean cancel(long id) {
     return query(() -> store.cancel(id, settings.clock().millis()));
   }
 
-  /** Deletes mails that finished (sent, failed, expired, unknown, cancelled) before {@code age} ago; how many. */
+  /**
+   * Deletes mails that finished (sent, failed, expired, unknown, cancelled) before {@code age} ago,
+   * with their attempts and content.
+   *
+   * @param age how long finished mails are kept
+   * @return how many mails were deleted
+   */
   public int purge(Duration age) {
     Objects.requireNonNull(age, "age == null");
     return query(() -> store.purge(settings.clock().millis() - age.toMillis()));
@@ -207,8 +261,10 @@ public final class Outbox implements AutoCloseable {
 
   /**
    * Claims and sends every mail due now on the calling thread, mailbox by mailbox within their rate
-   * limits, and stores the outcomes; how many attempts it made. For hosts that run delivery from
-   * their own scheduler ({@link Builder#workers(int) workers(0)}), and for tests.
+   * limits, and stores the outcomes. For hosts that run delivery from their own scheduler ({@link
+   * Builder#workers(int) workers(0)}), and for tests.
+   *
+   * @return how many attempts it made
    */
   public int deliverDue() {
     checkOpen();
@@ -298,7 +354,7 @@ public final class Outbox implements AutoCloseable {
     }
   }
 
-  /** This node's id, as recorded on its attempts. */
+  /** {@return this node's id, as recorded on its claims and attempts} */
   public String nodeId() {
     return settings.nodeId();
   }
@@ -357,7 +413,12 @@ public final class Outbox implements AutoCloseable {
 
     private Builder() {}
 
-    /** The registry whose mailboxes deliver the mail. Required (this or {@link #registry(Supplier)}). */
+    /**
+     * The registry whose mailboxes deliver the mail. Required (this or {@link #registry(Supplier)}).
+     *
+     * @param registry the registry; the outbox does not close it
+     * @return this builder
+     */
     public Builder registry(MailboxRegistry registry) {
       Objects.requireNonNull(registry, "registry == null");
       return registry(() -> registry);
@@ -367,6 +428,10 @@ public final class Outbox implements AutoCloseable {
      * The registry asked at each attempt, for hosts that replace their registry when mailboxes are
      * edited: a mail is sent with the settings current at its attempt; a mailbox that is gone fails
      * the mail with a clear reason, a disabled one makes it wait.
+     *
+     * @param registry gives the current registry
+     * @return this builder
+     * @throws IllegalStateException if a registry was already set
      */
     public Builder registry(Supplier<MailboxRegistry> registry) {
       if (this.registry != null) {
@@ -376,7 +441,13 @@ public final class Outbox implements AutoCloseable {
       return this;
     }
 
-    /** Where the mail is kept. Required. */
+    /**
+     * Where the mail is kept. Required.
+     *
+     * @param store {@link OutboxStore#embedded(java.nio.file.Path)} or {@link OutboxStore#jdbc}
+     * @return this builder
+     * @throws IllegalStateException if a store was already set
+     */
     public Builder store(OutboxStore store) {
       if (this.store != null) {
         throw new IllegalStateException("store was already set");
@@ -385,7 +456,12 @@ public final class Outbox implements AutoCloseable {
       return this;
     }
 
-    /** The clock for due times, backoff, leases, ages and rate limits; the system's UTC clock unless set. */
+    /**
+     * The clock for due times, backoff, leases, ages and rate limits; the system's UTC clock unless set.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
       return this;
@@ -395,6 +471,9 @@ public final class Outbox implements AutoCloseable {
      * Delivery threads on this node, default 4; 0 starts none (the host calls {@link #deliverDue()}
      * itself). Each sends one mail at a time; with a pooled transport, more workers than a
      * mailbox's connections only wait for one.
+     *
+     * @param workers 0 to 256
+     * @return this builder
      */
     public Builder workers(int workers) {
       if (workers < 0 || workers > 256) {
@@ -404,7 +483,12 @@ public final class Outbox implements AutoCloseable {
       return this;
     }
 
-    /** Mails claimed by one query, at most; default the number of workers (at least 16 for {@link #deliverDue()}). */
+    /**
+     * Mails claimed by one query, at most; default the number of workers, at least 16.
+     *
+     * @param batchSize 1 to 10,000
+     * @return this builder
+     */
     public Builder batchSize(int batchSize) {
       if (batchSize < 1 || batchSize > 10_000) {
         throw new IllegalArgumentException("batchSize must be 1 to 10000, was " + batchSize);
@@ -417,13 +501,22 @@ public final class Outbox implements AutoCloseable {
      * How long a claimed mail stays with this node without news, default 5 minutes: the node renews
      * it while it runs; when the node dies, another (or this one restarted) takes the mail over when
      * the lease ends. Longer than the longest send.
+     *
+     * @param lease positive
+     * @return this builder
      */
     public Builder lease(Duration lease) {
       this.lease = positive(lease, "lease");
       return this;
     }
 
-    /** How often idle workers look for due mail queued elsewhere (another node, a host transaction); default 1 s. */
+    /**
+     * How often idle workers look for due mail queued elsewhere (another node, a host transaction);
+     * default 1 s.
+     *
+     * @param interval positive
+     * @return this builder
+     */
     public Builder pollInterval(Duration interval) {
       this.pollInterval = positive(interval, "pollInterval");
       return this;
@@ -433,6 +526,10 @@ public final class Outbox implements AutoCloseable {
      * The wait after the first transient failure (default 1 minute), doubled after each further one
      * up to {@code max} (default 1 hour), each with random jitter; a server's Retry-After is
      * honoured when longer.
+     *
+     * @param initial the first wait's ceiling
+     * @param max the ceiling of every wait, not shorter than {@code initial}
+     * @return this builder
      */
     public Builder backoff(Duration initial, Duration max) {
       positive(initial, "initial backoff");
@@ -445,29 +542,61 @@ public final class Outbox implements AutoCloseable {
       return this;
     }
 
-    /** How long a mail that keeps failing transiently is retried before it expires; default 5 days (Postfix's). */
+    /**
+     * How long a mail that keeps failing transiently is retried before it expires; default 5 days
+     * (Postfix's).
+     *
+     * @param maxAge positive
+     * @return this builder
+     */
     public Builder maxAge(Duration maxAge) {
       this.maxAge = positive(maxAge, "maxAge");
       return this;
     }
 
-    /** What to do when it is unknown whether the server took a mail; default {@link OutcomeUnknownPolicy#RESEND}. */
+    /**
+     * What to do when it is unknown whether the server took a mail; default {@link
+     * OutcomeUnknownPolicy#RESEND}.
+     *
+     * @param policy the policy
+     * @return this builder
+     */
     public Builder outcomeUnknown(OutcomeUnknownPolicy policy) {
       this.outcomeUnknown = Objects.requireNonNull(policy, "policy == null");
       return this;
     }
 
-    /** Told about mails that failed, expired or whose outcome is unknown. */
+    /**
+     * Adds a listener told about mails that failed, expired or whose outcome is unknown.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder failureListener(OutboxListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener == null"));
       return this;
     }
 
-    /** Limits the attempts of a mailbox, across every node of the store: {@code "30/1m"}, {@code "10000/1d"}. */
+    /**
+     * Limits the attempts of a mailbox, across every node of the store.
+     *
+     * @param mailboxId the mailbox
+     * @param limit {@code "30/1m"}, {@code "10000/1d"}: see {@link RateLimit#parse(String)}
+     * @return this builder
+     * @throws IllegalArgumentException for a malformed limit, or a second limit of the same period
+     */
     public Builder rateLimit(String mailboxId, String limit) {
       return rateLimit(mailboxId, RateLimit.parse(limit));
     }
 
+    /**
+     * Limits the attempts of a mailbox, across every node of the store.
+     *
+     * @param mailboxId the mailbox
+     * @param limit the limit; a mailbox may have several, of different periods
+     * @return this builder
+     * @throws IllegalArgumentException for a second limit of the same period
+     */
     public Builder rateLimit(String mailboxId, RateLimit limit) {
       Objects.requireNonNull(mailboxId, "mailboxId == null");
       Objects.requireNonNull(limit, "limit == null");
@@ -479,7 +608,12 @@ public final class Outbox implements AutoCloseable {
       return this;
     }
 
-    /** This node's id on its claims and attempts; default host name, process id and a random part. */
+    /**
+     * This node's id on its claims and attempts; default host name, process id and a random part.
+     *
+     * @param nodeId 1 to 200 characters
+     * @return this builder
+     */
     public Builder nodeId(String nodeId) {
       Objects.requireNonNull(nodeId, "nodeId == null");
       if (nodeId.isBlank() || nodeId.length() > 200) {
@@ -489,7 +623,12 @@ public final class Outbox implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link #close()} lets running sends finish; default 30 s. */
+    /**
+     * How long {@link Outbox#close()} lets running sends finish; default 30 s.
+     *
+     * @param timeout positive
+     * @return this builder
+     */
     public Builder closeTimeout(Duration timeout) {
       this.closeTimeout = positive(timeout, "closeTimeout");
       return this;
@@ -506,6 +645,7 @@ public final class Outbox implements AutoCloseable {
     /**
      * Opens the store (creating or migrating its tables) and starts the workers.
      *
+     * @return the outbox, delivering
      * @throws IllegalStateException without a registry or a store
      * @throws OutboxException if the store cannot be opened (in use by another process, unreachable)
      */

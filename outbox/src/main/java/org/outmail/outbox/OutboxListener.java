@@ -7,5 +7,11 @@ package org.outmail.outbox;
  */
 @FunctionalInterface
 public interface OutboxListener {
+  /**
+   * Called once the mail's final state is stored.
+   *
+   * @param entry the mail, in state FAILED, EXPIRED or UNKNOWN, with its last error
+   * @throws Exception logged; the mail's state stays as it is
+   */
   void onFailure(OutboxEntry entry) throws Exception;
 }

@@ -25,7 +25,7 @@ public enum OutboxState {
     this.finished = finished;
   }
 
-  /** Whether no worker will touch the mail again (unless {@link Outbox#retryNow(long)} is called). */
+  /** {@return whether no worker will touch the mail again (unless {@link Outbox#retryNow(long)} is called)} */
   public boolean isFinished() {
     return finished;
   }

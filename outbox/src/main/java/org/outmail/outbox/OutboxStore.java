@@ -35,6 +35,9 @@ public final class OutboxStore {
    * An enqueue returns once its mail is written and fsynced; concurrent enqueues share an fsync.
    * One process at a time: a second one (or a second outbox in the same process) fails with an
    * {@link OutboxException} naming the directory.
+   *
+   * @param directory where the store's files are, created if missing
+   * @return the store, opened when the outbox is built
    */
   public static OutboxStore embedded(Path directory) {
     return new OutboxStore(Objects.requireNonNull(directory, "directory == null").toAbsolutePath(), true, null);
@@ -44,6 +47,9 @@ public final class OutboxStore {
    * Like {@link #embedded(Path)}, but an enqueue returns once its mail is handed to the operating
    * system, without fsync: it survives the process being killed, not a power cut or a kernel crash.
    * Faster on disks where fsync is slow.
+   *
+   * @param directory where the store's files are, created if missing
+   * @return the store, opened when the outbox is built
    */
   public static OutboxStore embeddedWithoutFsync(Path directory) {
     return new OutboxStore(Objects.requireNonNull(directory, "directory == null").toAbsolutePath(), false, null);
@@ -53,6 +59,9 @@ public final class OutboxStore {
    * Tables in the database of the data source (PostgreSQL), created or migrated when the outbox is
    * built; every node that uses the same database shares one queue. Use a pooled data source; the
    * outbox does not close it.
+   *
+   * @param dataSource a pooled data source of the database (PostgreSQL; H2 works too)
+   * @return the store, opened when the outbox is built
    */
   public static OutboxStore jdbc(DataSource dataSource) {
     return new OutboxStore(null, true, Objects.requireNonNull(dataSource, "dataSource == null"));

@@ -22,6 +22,11 @@ public final class RateLimit {
   }
 
   /**
+   * A limit of {@code permits} attempts per {@code period}.
+   *
+   * @param permits at least 1
+   * @param period at least 1 ms
+   * @return the limit
    * @throws IllegalArgumentException if permits is below 1 or the period is not positive
    */
   public static RateLimit of(int permits, Duration period) {
@@ -39,6 +44,8 @@ public final class RateLimit {
    * Parses {@code COUNT/PERIOD}: {@code 30/1m}, {@code 10000/1d}, {@code 5/s}; units {@code ms},
    * {@code s}, {@code m}, {@code h}, {@code d}.
    *
+   * @param text the limit as text
+   * @return the limit
    * @throws IllegalArgumentException saying what form is expected
    */
   public static RateLimit parse(String text) {
@@ -59,10 +66,12 @@ public final class RateLimit {
     return of(Integer.parseInt(m.group(1)), period);
   }
 
+  /** {@return the attempts allowed in any window of the period} */
   public int permits() {
     return permits;
   }
 
+  /** {@return the length of the sliding window} */
   public Duration period() {
     return period;
   }

@@ -11,11 +11,14 @@ import com.microsoft.graph.users.item.messages.item.attachments.createuploadsess
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.outmail.Attachment;
+import org.outmail.MailException;
+import org.outmail.TransportException.Stage;
 import org.outmail.TransportException;
 import org.outmail.spi.OutgoingMessage;
 import org.slf4j.Logger;
@@ -75,7 +78,7 @@ final class DraftSender {
     }
     if (draft == null || draft.getId() == null) {
       throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': Graph create draft returned no message id")
-          .transientFailure(true).build();
+          .stage(Stage.CONTENT).transientFailure(true).build();
     }
     MessageItemRequestBuilder item = user.messages().byMessageId(draft.getId());
     boolean keepDraft = false;
@@ -83,7 +86,7 @@ final class DraftSender {
       for (Attachment a : later) {
         long size = size(m, a);
         if (size < UPLOAD_SESSION_FROM && MessageMapper.base64Length(size) + ATTACHMENT_OVERHEAD <= MessageMapper.REQUEST_LIMIT) {
-          call(mailboxId, "add attachment " + a.filename(), () -> item.attachments().post(MessageMapper.fileAttachment(a)));
+          call(mailboxId, "add attachment " + a.filename(), () -> item.attachments().post(MessageMapper.fileAttachment(m, a)));
         } else {
           upload(mailboxId, item, a, size);
         }
@@ -116,23 +119,22 @@ final class DraftSender {
     String url = session == null ? null : session.getUploadUrl();
     if (url == null || !(url.startsWith("https://") || GraphEndpoint.plainHttpAllowed(URI.create(url)))) {
       throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': Graph gave no usable upload URL for "
-          + a.filename()).build();
+          + a.filename()).stage(Stage.CONTENT).build();
     }
     try {
       uploader.upload(url, a, size);
     } catch (ChunkUploader.UploadException e) {
       boolean throttled = e.status == 429 || (e.status == 503 && e.retryAfter != null);
-      throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': uploading " + a.filename() + " failed: "
+      throw TransportException.builder(mailboxId, MailException.mailboxPrefix(mailboxId) + "uploading " + a.filename() + " failed: "
               + e.getMessage())
-          .replyCode(e.status).serverReply(e.getMessage())
+          .stage(Stage.CONTENT).replyCode(e.status).serverReply(e.getMessage())
           .retryAfter(e.retryAfter == null ? null : GraphErrors.parseRetryAfter(e.retryAfter))
           .transientFailure(throttled || e.status >= 500).cause(e).build();
-    } catch (NoSuchFileException | EOFException e) {
-      throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': cannot read attachment " + a.filename()
-          + ": " + e).cause(e).build();
+    } catch (NoSuchFileException | AccessDeniedException | EOFException e) {
+      throw GraphErrors.unreadableAttachment(mailboxId, a, e);
     } catch (IOException e) {
       throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': uploading " + a.filename() + " failed: "
-          + e).transientFailure(true).cause(e).build();
+          + e).stage(GraphErrors.notConnected(e) ? Stage.CONNECT : Stage.CONTENT).transientFailure(true).cause(e).build();
     }
   }
 
@@ -153,11 +155,10 @@ final class DraftSender {
   }
 
   private static long size(OutgoingMessage m, Attachment a) {
-    long size = a.size().orElseThrow(() -> TransportException.builder(m.mailbox().id(),
-        "mailbox '" + m.mailbox().id() + "': cannot read the size of attachment " + a.filename()).build());
+    long size = a.size().orElseThrow(() -> GraphErrors.unreadableAttachment(m.mailbox().id(), a, null));
     if (size > MAX_ATTACHMENT) {
       throw TransportException.builder(m.mailbox().id(), "mailbox '" + m.mailbox().id() + "': attachment " + a.filename()
-          + " has " + size + " bytes; Microsoft Graph accepts attachments up to 150 MB").build();
+          + " has " + size + " bytes; Microsoft Graph accepts attachments up to 150 MB").stage(Stage.CONTENT).build();
     }
     return size;
   }

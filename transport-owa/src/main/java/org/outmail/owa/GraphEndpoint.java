@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import org.outmail.Encryption;
+import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.oauth.OAuthClient;
@@ -50,6 +51,6 @@ record GraphEndpoint(URI baseUrl, String host, String user, List<String> scopes,
   }
 
   private static MailboxConfigException fail(Mailbox mailbox, String field, String problem) {
-    return new MailboxConfigException(mailbox.id(), field, "mailbox '" + mailbox.id() + "': " + field + " " + problem);
+    return new MailboxConfigException(mailbox.id(), field, MailException.mailboxPrefix(mailbox.id()) + field + " " + problem);
   }
 }

@@ -4,6 +4,7 @@ import com.microsoft.graph.models.odataerrors.MainError;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.kiota.ApiException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -15,6 +16,10 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import javax.net.ssl.SSLException;
+import org.outmail.Attachment;
+import org.outmail.MailException;
+import org.outmail.TransportException.Stage;
 import org.outmail.TransportException;
 import org.outmail.oauth.OAuthException;
 
@@ -53,19 +58,22 @@ final class GraphErrors {
   }
 
   /**
-   * The exception for a failed Graph call.
+   * The exception for a failed Graph call, placed at its stage; a token that could not be had for
+   * the call is a {@link #tokenFailure}.
    *
    * @param what the call, as the message names it ({@code sendMail}, {@code create draft})
    * @param mayHaveActed whether the server may have done what was asked although it failed (a
    *     send, not a read): then a lost answer or a gateway error makes the outcome unknown
-   * @throws OAuthException rethrown as it is when the token could not be had
    */
   static TransportException toTransportException(String mailboxId, String what, Throwable t, boolean mayHaveActed) {
+    if (t instanceof TransportException already) {
+      return already; // placed before the call was made (an unreadable attachment)
+    }
     OAuthException oauth = find(t, OAuthException.class);
     if (oauth != null) {
-      throw oauth;
+      return tokenFailure(mailboxId, oauth);
     }
-    String prefix = "mailbox '" + mailboxId + "': Graph " + what + " failed: ";
+    String prefix = MailException.mailboxPrefix(mailboxId) + "Graph " + what + " failed: ";
     Failure f = failure(t);
     if (f != null) {
       int s = f.status();
@@ -73,7 +81,7 @@ final class GraphErrors {
       boolean gateway = s >= 500 && !throttled;
       TransportException.Builder b = TransportException.builder(mailboxId, prefix + "HTTP " + f.reply()
               + (s == 401 ? " (the access token was refused; a new one is fetched for the next attempt)" : ""))
-          .replyCode(s).errorCode(f.code()).serverReply(f.reply()).retryAfter(f.retryAfter()).cause(t);
+          .stage(stage(f)).replyCode(s).errorCode(f.code()).serverReply(f.reply()).retryAfter(f.retryAfter()).cause(t);
       if (throttled || s == 401 || s == 408) {
         b.transientFailure(true);
       } else if (gateway) {
@@ -85,14 +93,58 @@ final class GraphErrors {
     if (io != null) {
       boolean notSent = notConnected(io);
       String detail = io.getClass().getSimpleName() + (io.getMessage() == null ? "" : ": " + oneLine(io.getMessage()));
+      Stage stage = find(io, SSLException.class) != null ? Stage.TLS : notSent ? Stage.CONNECT : Stage.CONTENT;
       if (notSent || !mayHaveActed) {
         return TransportException.builder(mailboxId, prefix + (notSent ? "cannot connect: " : "") + detail)
-            .transientFailure(true).cause(t).build();
+            .stage(stage).transientFailure(true).cause(t).build();
       }
       return TransportException.builder(mailboxId, prefix + "no answer after the request was sent (" + detail
-              + "); the mail may or may not have been accepted").outcomeUnknown(true).cause(t).build();
+              + "); the mail may or may not have been accepted").stage(stage).outcomeUnknown(true).cause(t).build();
     }
-    return TransportException.builder(mailboxId, prefix + t).cause(t).build();
+    return TransportException.builder(mailboxId, prefix + t).stage(Stage.OTHER).cause(t).build();
+  }
+
+  /**
+   * Where a Graph error answer places the failure: the token ({@code 401}) or the app's permission
+   * ({@code 403}), the sending mailbox, the recipients, else the message.
+   */
+  static Stage stage(Failure f) {
+    String code = f.code() == null ? "" : f.code();
+    if (f.status() == 401 || f.status() == 403) {
+      return Stage.AUTHENTICATE;
+    }
+    if (code.equals("ErrorInvalidRecipients") || code.equals("ErrorRecipientNotFound")) {
+      return Stage.RECIPIENTS;
+    }
+    if (code.equals("ErrorSendAsDenied") || code.equals("ErrorInvalidUser") || code.equals("MailboxNotEnabledForRESTAPI")
+        || code.equals("ResourceNotFound") || code.equals("ErrorMailboxNotFound")) {
+      return Stage.SENDER;
+    }
+    return Stage.CONTENT;
+  }
+
+  /**
+   * No access token could be had for the mailbox: at stage {@link Stage#TOKEN}, transient or
+   * permanent as the token endpoint's answer says, with its error code. The message is the
+   * {@link OAuthException}'s, which never carries the secret.
+   */
+  static TransportException tokenFailure(String mailboxId, OAuthException e) {
+    return TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': could not get an OAuth token: " + e.getMessage())
+        .stage(Stage.TOKEN).transientFailure(e.isTransient()).errorCode(e.errorCode().orElse(null)).cause(e).build();
+  }
+
+  /**
+   * An attachment's file could not be read (gone, or not readable, since the email was built): a
+   * permanent failure of the content, naming the attachment.
+   *
+   * @param cause the read failure, or null when the file was found unreadable before sending
+   */
+  static TransportException unreadableAttachment(String mailboxId, Attachment a, Throwable cause) {
+    String file = a.path().map(p -> " (file " + p + ")").orElse("");
+    Throwable why = cause instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : cause;
+    return TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': cannot read attachment '" + a.filename() + "'"
+            + file + ": " + (why == null ? "not a readable file" : why.getClass().getSimpleName()) + "; nothing was sent")
+        .stage(Stage.CONTENT).cause(cause).build();
   }
 
   /** Whether the request never left: no connection was made. */

@@ -5,7 +5,8 @@ import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.outmail.oauth.AccessToken;
 import org.outmail.oauth.AccessTokens;
 import org.outmail.oauth.OAuthClient;
 
@@ -19,7 +20,9 @@ final class GraphTokenSource implements AccessTokenProvider {
   private final OAuthClient client;
   private final List<String> scopes;
   private final AllowedHostsValidator allowedHosts;
-  private final AtomicBoolean renew = new AtomicBoolean();
+  /** The token last handed out on each thread: the SDK asks for it on the thread that sends. */
+  private final ThreadLocal<AccessToken> lastOnThread = new ThreadLocal<>();
+  private final AtomicReference<AccessToken> refused = new AtomicReference<>();
 
   GraphTokenSource(AccessTokens tokens, OAuthClient client, GraphEndpoint endpoint) {
     this.tokens = tokens;
@@ -29,20 +32,24 @@ final class GraphTokenSource implements AccessTokenProvider {
   }
 
   /**
-   * The token for the next request: a new one after Graph refused the last ({@link #renewNext}).
+   * The token for the next request: one in place of the token Graph refused ({@link #renewNext}),
+   * fetched only if no other request has replaced it already.
    *
    * @throws org.outmail.OAuthException if no token can be had
    */
   String token() {
-    if (renew.getAndSet(false)) {
-      return tokens.refresh(client, scopes).token().value();
-    }
-    return tokens.get(client, scopes).token().value();
+    AccessToken stale = refused.getAndSet(null);
+    AccessToken t = stale == null ? tokens.get(client, scopes) : tokens.refresh(client, scopes, stale);
+    lastOnThread.set(t);
+    return t.token().value();
   }
 
-  /** Graph answered 401: the next request asks the token endpoint for a new token. */
+  /** Graph answered 401 to this thread's last request: the next request replaces the token it carried. */
   void renewNext() {
-    renew.set(true);
+    AccessToken last = lastOnThread.get();
+    if (last != null) {
+      refused.set(last);
+    }
   }
 
   @Override

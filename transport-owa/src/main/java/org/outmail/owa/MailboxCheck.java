@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.outmail.CheckResult;
+import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.oauth.OAuthException;
 
@@ -37,7 +38,7 @@ final class MailboxCheck {
 
   CheckResult run() {
     long start = System.nanoTime();
-    String where = "mailbox '" + mailbox.id() + "': ";
+    String where = MailException.mailboxPrefix(mailbox.id());
     String token;
     try {
       token = tokens.token();

@@ -8,11 +8,14 @@ import com.microsoft.graph.models.ItemBody;
 import com.microsoft.graph.models.Message;
 import com.microsoft.graph.models.Recipient;
 import com.microsoft.graph.models.SingleValueLegacyExtendedProperty;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.outmail.Attachment;
+import org.outmail.InvalidEmailException;
 import org.outmail.MailException;
+import org.outmail.TransportException;
 import org.outmail.spi.OutgoingMessage;
 
 /**
@@ -37,18 +40,34 @@ final class MessageMapper {
    * Graph accepts at most five custom headers, each named {@code X-...}, in {@code
    * internetMessageHeaders}.
    *
-   * @throws MailException naming the header, before any request is made
+   * @throws TransportException permanent, at stage {@code CONTENT}, naming the header, before any
+   *     request is made
    */
   static void checkHeaders(OutgoingMessage m) {
     if (m.headers().size() > MAX_HEADERS) {
-      throw new MailException(m.mailbox().id(), "mailbox '" + m.mailbox().id() + "': " + m.headers().size()
-          + " custom headers cannot be sent through Microsoft Graph, which accepts at most " + MAX_HEADERS
-          + " (internetMessageHeaders): " + m.headers().keySet());
+      throw TransportException.builder(m.mailbox().id(), MailException.mailboxPrefix(m.mailbox().id())
+          + m.headers().size() + " custom headers cannot be sent through Microsoft Graph, which accepts at most "
+          + MAX_HEADERS + " (internetMessageHeaders): " + m.headers().keySet())
+          .stage(TransportException.Stage.CONTENT).build();
     }
     for (String name : m.headers().keySet()) {
       if (!name.regionMatches(true, 0, "X-", 0, 2) || name.length() < 3) {
-        throw new MailException(m.mailbox().id(), "mailbox '" + m.mailbox().id() + "': header '" + name
-            + "' cannot be sent through Microsoft Graph, which accepts only custom headers whose names start with X-");
+        throw TransportException.builder(m.mailbox().id(), "mailbox '" + m.mailbox().id() + "': header '" + name
+                + "' cannot be sent through Microsoft Graph, which accepts only custom headers whose names start with X-")
+            .stage(TransportException.Stage.CONTENT).build();
+      }
+    }
+  }
+
+  /**
+   * Every attachment given as a file can be read now.
+   *
+   * @throws TransportException permanent, at stage {@code CONTENT}, naming the first that cannot
+   */
+  static void checkAttachments(OutgoingMessage m) {
+    for (Attachment a : m.attachments()) {
+      if (a.path().isPresent() && !Files.isReadable(a.path().get())) {
+        throw GraphErrors.unreadableAttachment(m.mailbox().id(), a, null);
       }
     }
   }
@@ -131,7 +150,7 @@ final class MessageMapper {
     if (!inline.isEmpty()) {
       List<com.microsoft.graph.models.Attachment> files = new ArrayList<>();
       for (Attachment a : inline) {
-        files.add(fileAttachment(a));
+        files.add(fileAttachment(m, a));
       }
       msg.setAttachments(files);
     }
@@ -144,12 +163,21 @@ final class MessageMapper {
     return msg;
   }
 
-  static FileAttachment fileAttachment(Attachment a) {
+  /**
+   * The attachment of the message with its bytes.
+   *
+   * @throws TransportException permanent, at stage {@code CONTENT}, when its file cannot be read
+   */
+  static FileAttachment fileAttachment(OutgoingMessage m, Attachment a) {
     FileAttachment f = new FileAttachment();
     f.setOdataType("#microsoft.graph.fileAttachment");
     f.setName(a.filename());
     f.setContentType(a.contentType());
-    f.setContentBytes(a.readAllBytes());
+    try {
+      f.setContentBytes(a.readAllBytes());
+    } catch (InvalidEmailException e) {
+      throw GraphErrors.unreadableAttachment(m.mailbox().id(), a, e);
+    }
     return f;
   }
 

@@ -55,6 +55,7 @@ public final class MsalTokenProvider implements AccessTokenProvider {
   private final IHttpClient httpClient;
   private final Map<String, App> apps = new ConcurrentHashMap<>();
 
+  /** Creates the provider with msal4j's own HTTP client; {@link java.util.ServiceLoader} calls this. */
   public MsalTokenProvider() {
     this(null);
   }

@@ -35,7 +35,9 @@ public final class OwaOptions implements TransportOptions {
     this.sendAs = sendAs;
   }
 
-  /** Starts with the defaults: saved to Sent Items, sent as the email display address. */
+  /**
+   * {@return a builder with the defaults: saved to Sent Items, sent as the email display address}
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -43,6 +45,8 @@ public final class OwaOptions implements TransportOptions {
   /**
    * The options of a mailbox, from its {@code owa.*} settings and the defaults.
    *
+   * @param mailbox a mailbox of protocol {@code owa}
+   * @return its options
    * @throws org.outmail.MailboxConfigException naming the key of an unknown or invalid setting
    */
   public static OwaOptions of(Mailbox mailbox) {
@@ -50,12 +54,15 @@ public final class OwaOptions implements TransportOptions {
     return new OwaOptions(v.bool(SAVE_TO_SENT_ITEMS), v.text(SEND_AS).orElse(null));
   }
 
-  /** Whether sent mail is kept in the mailbox's Sent Items. */
+  /** {@return whether sent mail is kept in the mailbox's Sent Items} */
   public boolean saveToSentItems() {
     return saveToSentItems;
   }
 
-  /** The user id or UPN to send as, when it differs from the mailbox's email display address. */
+  /**
+   * {@return the user id or UPN to send as, when it differs from the mailbox's email display
+   * address}
+   */
   public Optional<String> sendAs() {
     return Optional.ofNullable(sendAs);
   }
@@ -87,7 +94,12 @@ public final class OwaOptions implements TransportOptions {
 
     private Builder() {}
 
-    /** Whether a copy goes to Sent Items; default {@code true}. */
+    /**
+     * Whether a copy goes to Sent Items; default {@code true}.
+     *
+     * @param save {@code false} to keep no copy
+     * @return this builder
+     */
     public Builder saveToSentItems(boolean save) {
       this.saveToSentItems = save;
       return this;
@@ -96,6 +108,8 @@ public final class OwaOptions implements TransportOptions {
     /**
      * The user id or UPN to send as.
      *
+     * @param userIdOrUpn a Microsoft Entra user id or user principal name
+     * @return this builder
      * @throws IllegalArgumentException if blank or holding a control character
      */
     public Builder sendAs(String userIdOrUpn) {
@@ -107,7 +121,7 @@ public final class OwaOptions implements TransportOptions {
       return this;
     }
 
-    /** The options. */
+    /** {@return the options} */
     public OwaOptions build() {
       return new OwaOptions(saveToSentItems, sendAs);
     }

@@ -1,6 +1,7 @@
 package org.outmail.owa;
 
 import com.microsoft.graph.users.item.sendmail.SendMailPostRequestBody;
+import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509TrustManager;
 import org.outmail.CheckResult;
@@ -8,6 +9,7 @@ import org.outmail.Mailbox;
 import org.outmail.TransportException;
 import org.outmail.oauth.AccessTokens;
 import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthException;
 import org.outmail.spi.MailTransport;
 import org.outmail.spi.OutgoingMessage;
 import org.outmail.spi.Tls;
@@ -27,6 +29,7 @@ final class OwaTransport implements MailTransport {
   private final GraphHttp http;
   private final DraftSender drafts;
   private final MailboxCheck check;
+  private volatile boolean closed;
 
   OwaTransport(Mailbox mailbox, GraphEndpoint endpoint, AccessTokens accessTokens) {
     OAuthClient client = mailbox.oauthClient().orElseThrow();
@@ -42,8 +45,17 @@ final class OwaTransport implements MailTransport {
 
   @Override
   public TransportReceipt send(OutgoingMessage message) {
+    if (closed) {
+      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': the transport is closed")
+          .stage(TransportException.Stage.CLOSED).build();
+    }
     MessageMapper.checkHeaders(message);
-    tokens.token(); // an OAuthException now, before any Graph request, says what is wrong with the client
+    MessageMapper.checkAttachments(message);
+    try {
+      tokens.token(); // a token failure now, before any Graph request, says what is wrong with the client
+    } catch (OAuthException e) {
+      throw GraphErrors.tokenFailure(mailbox.id(), e);
+    }
     try {
       if (MessageMapper.estimatedRequestBytes(message) > MessageMapper.REQUEST_LIMIT) {
         drafts.send(message);
@@ -72,11 +84,15 @@ final class OwaTransport implements MailTransport {
 
   @Override
   public CheckResult check() {
+    if (closed) {
+      return CheckResult.failed("closed", "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
+    }
     return check.run();
   }
 
   @Override
   public void close() {
+    closed = true;
     http.close();
   }
 

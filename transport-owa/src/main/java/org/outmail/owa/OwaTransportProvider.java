@@ -2,7 +2,9 @@ package org.outmail.owa;
 
 import java.util.List;
 import org.outmail.Mailbox;
+import org.outmail.MailboxConfigException;
 import org.outmail.Setting;
+import org.outmail.TransportException;
 import org.outmail.spi.MailTransport;
 import org.outmail.spi.TransportContext;
 import org.outmail.spi.TransportProvider;
@@ -18,6 +20,7 @@ import org.outmail.spi.TransportProvider;
  * OwaOptions}.
  */
 public final class OwaTransportProvider implements TransportProvider {
+  /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public OwaTransportProvider() {}
 
   static final String PROTOCOL = "owa";
@@ -38,8 +41,18 @@ public final class OwaTransportProvider implements TransportProvider {
     GraphEndpoint.of(mailbox);
   }
 
+  /**
+   * @throws TransportException permanent, at stage {@link TransportException.Stage#CONFIG}, when the
+   *     mailbox cannot be sent through Graph
+   */
   @Override
   public MailTransport open(Mailbox mailbox, TransportContext context) {
-    return new OwaTransport(mailbox, GraphEndpoint.of(mailbox), context.accessTokens());
+    GraphEndpoint endpoint;
+    try {
+      endpoint = GraphEndpoint.of(mailbox);
+    } catch (MailboxConfigException e) {
+      throw TransportException.builder(mailbox.id(), e.getMessage()).stage(TransportException.Stage.CONFIG).cause(e).build();
+    }
+    return new OwaTransport(mailbox, endpoint, context.accessTokens());
   }
 }

@@ -26,7 +26,7 @@ import okhttp3.mockwebserver.Dispatcher;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.RecordedRequest;
-import org.outmail.contract.ReceivedMail;
+import org.outmail.test.contract.ReceivedMail;
 
 /**
  * Microsoft's token endpoint and Microsoft Graph, played by a {@link MockWebServer} on 127.0.0.1:

@@ -152,18 +152,36 @@ class OwaFailureTest extends FakeGraphTest {
   }
 
   @Test
-  void wrongSecretIsAnOAuthFailureWithTheAadstsCodeAndNeverTheSecret() {
+  void wrongSecretIsATokenFailureOfTheMailboxWithTheAadstsCodeAndNeverTheSecret() {
     String wrong = "wrong~secret.value-123";
 
     assertThatThrownBy(() -> registry(RetryPolicy.NONE, wrong).defaultOutgoing().send(email()))
-        .isInstanceOfSatisfying(OAuthException.class, e -> {
+        .isInstanceOfSatisfying(TransportException.class, e -> {
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.TOKEN);
+          assertThat(e.kind()).isEqualTo(TransportException.Kind.PERMANENT);
+          assertThat(e.mailboxId()).isEqualTo("desk");
           assertThat(e.errorCode()).contains("AADSTS7000215");
-          assertThat(e.isTransient()).isFalse();
+          assertThat(e.getCause()).isInstanceOf(OAuthException.class);
           assertThat(e.getMessage())
-              .startsWith("OAuth client 'm365': token endpoint https://login.test.example/contoso-test/oauth2/v2.0/token"
+              .startsWith("mailbox 'desk': could not get an OAuth token: OAuth client 'm365': token endpoint"
+                  + " https://login.test.example/contoso-test/oauth2/v2.0/token"
                   + " answered HTTP 401 invalid_client: AADSTS7000215: Invalid client secret provided.")
               .doesNotContain(wrong).doesNotContain(FakeGraph.SECRET).doesNotContain("Trace ID");
         });
+    assertThat(graph.graphCalls()).isEmpty();
+  }
+
+  @Test
+  void unreachableTokenEndpointIsATransientTokenFailureRetried() {
+    graph.tokenAnswer(FakeGraph.tokenError(503, "temporarily_unavailable", "AADSTS90033: A transient error has occurred."));
+
+    assertThatThrownBy(() -> registry().defaultOutgoing().send(email()))
+        .isInstanceOfSatisfying(TransportException.class, e -> {
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.TOKEN);
+          assertThat(e.kind()).isEqualTo(TransportException.Kind.TRANSIENT);
+          assertThat(e.mailboxId()).isEqualTo("desk");
+        });
+    assertThat(graph.tokenRequests()).isEqualTo(3);
     assertThat(graph.graphCalls()).isEmpty();
   }
 

@@ -9,7 +9,6 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.Email;
-import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.SendResult;
@@ -103,8 +102,10 @@ class OwaSendTest extends FakeGraphTest {
     Email email = Email.builder().to("alice@example.org").subject("Hi").text("body").header("Importance", "high").build();
 
     assertThatThrownBy(() -> r.defaultOutgoing().send(email))
-        .isInstanceOf(MailException.class)
-        .isNotInstanceOf(TransportException.class)
+        .isInstanceOfSatisfying(TransportException.class, e -> {
+          assertThat(e.kind()).isEqualTo(TransportException.Kind.PERMANENT);
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.CONTENT);
+        })
         .hasMessage("mailbox 'desk': header 'Importance' cannot be sent through Microsoft Graph, which accepts only"
             + " custom headers whose names start with X-");
     assertThat(graph.calls()).isEmpty();

@@ -57,14 +57,15 @@ final class Connector {
    * @throws org.outmail.OAuthException if no token can be had
    */
   SmtpConnection open(Consumer<SmtpConnection> attempt) throws MessagingException {
+    SmtpAuth.Credentials credentials = auth.credentials(null);
     try {
-      return connect(auth.credentials(false), attempt);
+      return connect(credentials, attempt);
     } catch (AuthenticationFailedException e) {
       if (auth.kind() != SmtpAuth.Kind.XOAUTH2 || !tokenRefused(e)) {
         throw e;
       }
       // the server refused the cached token: fetch a new one and try once more
-      return connect(auth.credentials(true), attempt);
+      return connect(auth.credentials(credentials), attempt);
     }
   }
 

@@ -14,6 +14,7 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -197,6 +198,24 @@ final class MimeBuilder {
     }
   }
 
+  /**
+   * An attachment's file could not be opened while the message was written: the message's fault,
+   * not the connection's, told apart by {@link SmtpFailures}.
+   */
+  static final class UnreadableAttachment extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final transient Attachment attachment;
+
+    UnreadableAttachment(Attachment attachment, IOException cause) {
+      super("cannot read attachment " + attachment.filename(), cause);
+      this.attachment = attachment;
+    }
+
+    Attachment attachment() {
+      return attachment;
+    }
+  }
+
   /** An attachment's content, opened anew (and streamed) each time the message is written. */
   static final class AttachmentSource implements DataSource {
     private final Attachment attachment;
@@ -205,9 +224,34 @@ final class MimeBuilder {
       this.attachment = attachment;
     }
 
+    /** The content; a failure to open or read it is an {@link UnreadableAttachment}. */
     @Override
     public InputStream getInputStream() throws IOException {
-      return attachment.open();
+      InputStream in;
+      try {
+        in = attachment.open();
+      } catch (IOException e) {
+        throw new UnreadableAttachment(attachment, e);
+      }
+      return new FilterInputStream(in) {
+        @Override
+        public int read() throws IOException {
+          try {
+            return super.read();
+          } catch (IOException e) {
+            throw new UnreadableAttachment(attachment, e);
+          }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          try {
+            return super.read(b, off, len);
+          } catch (IOException e) {
+            throw new UnreadableAttachment(attachment, e);
+          }
+        }
+      };
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.outmail.smtp;
 import java.util.List;
 import java.util.Locale;
 import org.outmail.Mailbox;
+import org.outmail.oauth.AccessToken;
 import org.outmail.oauth.AccessTokens;
 import org.outmail.oauth.OAuthClient;
 
@@ -29,8 +30,8 @@ final class SmtpAuth {
     }
   }
 
-  /** A user name and the secret to present with it; never printed. */
-  record Credentials(String user, String secret) {
+  /** A user name and the secret to present with it (and the access token it is, for XOAUTH2); never printed. */
+  record Credentials(String user, String secret, AccessToken accessToken) {
     @Override
     public String toString() {
       return "Credentials[" + user + ", ****]";
@@ -64,18 +65,21 @@ final class SmtpAuth {
 
   /**
    * The credentials for a new connection: the password, or an access token that is valid for a
-   * while yet ({@code fresh}: a new one, not the cached one the server refused).
+   * while yet ({@code refused} not null: a token in place of the one the server refused, fetched
+   * only if no other connection has replaced it already).
    *
    * @throws org.outmail.OAuthException if no token can be had
    */
-  Credentials credentials(boolean fresh) {
+  Credentials credentials(Credentials refused) {
     return switch (kind) {
-      case NONE -> new Credentials(null, null);
-      case PASSWORD -> new Credentials(user(), mailbox.password().orElseThrow().value());
+      case NONE -> new Credentials(null, null, null);
+      case PASSWORD -> new Credentials(user(), mailbox.password().orElseThrow().value(), null);
       case XOAUTH2 -> {
         OAuthClient client = mailbox.oauthClient().orElseThrow();
         List<String> scopes = scopes(client);
-        yield new Credentials(user(), (fresh ? tokens.refresh(client, scopes) : tokens.get(client, scopes)).token().value());
+        AccessToken token = refused == null || refused.accessToken() == null
+            ? tokens.get(client, scopes) : tokens.refresh(client, scopes, refused.accessToken());
+        yield new Credentials(user(), token.token().value(), token);
       }
     };
   }

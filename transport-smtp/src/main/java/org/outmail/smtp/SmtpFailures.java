@@ -19,8 +19,11 @@ import javax.net.ssl.SSLException;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.util.MailConnectException;
+import org.outmail.Attachment;
 import org.outmail.Encryption;
+import org.outmail.MailException;
 import org.outmail.Mailbox;
+import org.outmail.TransportException.Stage;
 import org.outmail.TransportException;
 import org.outmail.oauth.OAuthException;
 
@@ -139,48 +142,99 @@ final class SmtpFailures {
   /** The exception for a failure while connecting, before any message was handed over. */
   TransportException connectException(Exception e, SmtpConnection c) {
     Diagnosis d = connectFailure(e, c);
-    return exception(d.message(), d.transientFailure(), false, d.replyCode(), d.serverReply(), Map.of(), e);
+    TransportException.Builder b = builder(stage(d.stage()), d.message(), d.transientFailure(), false, d.replyCode(),
+        d.serverReply(), Map.of(), e);
+    if (e instanceof OAuthException o) {
+      b.errorCode(o.errorCode().orElse(null));
+    }
+    return b.build();
+  }
+
+  /** The stage of a {@link Diagnosis}: {@code connect}, {@code tls}, {@code starttls}, {@code auth}, {@code token}. */
+  static Stage stage(String diagnosis) {
+    return switch (diagnosis) {
+      case "connect" -> Stage.CONNECT;
+      case "tls", "starttls" -> Stage.TLS;
+      case "auth" -> Stage.AUTHENTICATE;
+      case "token" -> Stage.TOKEN;
+      default -> Stage.OTHER;
+    };
+  }
+
+  /** The stage of a failure while the message's command was on the wire. */
+  static Stage stageOfCommand(String command) {
+    return switch (command) {
+      case "MAIL FROM" -> Stage.SENDER;
+      case "RCPT TO" -> Stage.RECIPIENTS;
+      case "DATA", "." -> Stage.CONTENT;
+      default -> Stage.OTHER;
+    };
+  }
+
+  /** The transport was closed: nothing more is sent through it. */
+  TransportException closed() {
+    return exception(Stage.CLOSED, "the transport is closed", false, false, -1, null, Map.of(), null);
+  }
+
+  /**
+   * An attachment's file could not be read (gone, or not readable, since the email was built): a
+   * permanent failure of the content, naming the attachment.
+   *
+   * @param cause the read failure, or null when the file was found unreadable before sending
+   */
+  TransportException unreadableAttachment(Attachment a, Throwable cause) {
+    String file = a.path().map(p -> " (file " + p + ")").orElse("");
+    String why = cause == null ? "not a readable file" : cause.getClass().getSimpleName();
+    return exception(Stage.CONTENT, "cannot read attachment '" + a.filename() + "'" + file + ": " + why
+        + "; nothing was sent", false, false, -1, null, Map.of(), cause);
   }
 
   /** The exception for a failure while sending a message on an open connection. */
   TransportException sendException(MessagingException e, SmtpConnection c) {
+    MimeBuilder.UnreadableAttachment unreadable = find(e, MimeBuilder.UnreadableAttachment.class);
+    if (unreadable != null) {
+      return unreadableAttachment(unreadable.attachment(), unreadable.getCause());
+    }
     int code = e instanceof SMTPSendFailedException s ? s.getReturnCode() : -1;
     String reply = code > 0 ? oneLine(e.getMessage()) : null;
     String command = c.lastCommand();
+    Stage stage = stageOfCommand(command);
     if (c.endOfDataSent()) {
       if (code >= 400) {
-        return exception("the server " + server + " refused the message: " + reply, code < 500, false, code, reply, Map.of(), e);
+        return exception(Stage.CONTENT, "the server " + server + " refused the message: " + reply, code < 500, false, code, reply,
+            Map.of(), e);
       }
       String why = find(e, SocketTimeoutException.class) != null
           ? "no reply within " + format(mailbox.readTimeout())
           : "connection lost (" + rootMessage(e) + ")";
-      return exception("the message was sent to " + server + " but " + why
+      return exception(Stage.CONTENT, "the message was sent to " + server + " but " + why
           + " before the server confirmed it: it may have been delivered, so it is not retried", false, true, -1, null, Map.of(), e);
     }
     if (c.writeTimedOut()) {
-      return exception("timed out after " + format(mailbox.writeTimeout()) + " writing " + command + " to " + server
+      return exception(stage, "timed out after " + format(mailbox.writeTimeout()) + " writing " + command + " to " + server
           + " (no progress); the message was not handed over", true, false, -1, null, Map.of(), e);
     }
     if (e instanceof SendFailedException sf && !(e instanceof SMTPSendFailedException) && !(e instanceof SMTPAddressFailedException)) {
       Map<String, String> rejected = rejected(sf);
       if (!rejected.isEmpty()) {
         boolean anyTemporary = rejected.values().stream().anyMatch(r -> r.startsWith("4"));
-        return exception("the server " + server + " refused every recipient: " + rejected, anyTemporary, false,
+        return exception(Stage.RECIPIENTS, "the server " + server + " refused every recipient: " + rejected, anyTemporary, false,
             firstCode(rejected), null, rejected, e);
       }
     }
     if (e instanceof SMTPAddressFailedException a && a.getReturnCode() >= 400) {
-      return exception("the server " + server + " refused recipient " + a.getAddress() + ": " + oneLine(a.getMessage()),
-          a.getReturnCode() < 500, false, a.getReturnCode(), oneLine(a.getMessage()), Map.of(), e);
+      return exception(Stage.RECIPIENTS, "the server " + server + " refused recipient " + a.getAddress() + ": "
+          + oneLine(a.getMessage()), a.getReturnCode() < 500, false, a.getReturnCode(), oneLine(a.getMessage()), Map.of(), e);
     }
     if (code >= 400) {
-      return exception("the server " + server + " answered " + command + " with " + reply, code < 500, false, code, reply, Map.of(), e);
+      return exception(stage, "the server " + server + " answered " + command + " with " + reply, code < 500, false, code, reply,
+          Map.of(), e);
     }
     if (find(e, SocketTimeoutException.class) != null) {
-      return exception("timed out after " + format(mailbox.readTimeout()) + " waiting for the reply of " + server + " to " + command
-          + "; the message was not handed over", true, false, -1, null, Map.of(), e);
+      return exception(stage, "timed out after " + format(mailbox.readTimeout()) + " waiting for the reply of " + server + " to "
+          + command + "; the message was not handed over", true, false, -1, null, Map.of(), e);
     }
-    return exception("connection to " + server + " lost during " + command + " (" + rootMessage(e)
+    return exception(stage, "connection to " + server + " lost during " + command + " (" + rootMessage(e)
         + "); the message was not handed over", true, false, -1, null, Map.of(), e);
   }
 
@@ -189,7 +243,7 @@ final class SmtpFailures {
    * reset, {@code 421}): a pooled connection failing so is replaced without counting as an attempt.
    */
   static boolean connectionDead(MessagingException e, SmtpConnection c) {
-    if (c.endOfDataSent() || c.writeTimedOut()) {
+    if (c.endOfDataSent() || c.writeTimedOut() || find(e, MimeBuilder.UnreadableAttachment.class) != null) {
       return false;
     }
     int code = e instanceof SMTPSendFailedException s ? s.getReturnCode()
@@ -219,16 +273,21 @@ final class SmtpFailures {
     return out;
   }
 
-  private TransportException exception(String message, boolean transientFailure, boolean unknown, int code,
-      String reply, Map<String, String> rejected, Exception cause) {
+  private TransportException exception(Stage stage, String message, boolean transientFailure, boolean unknown, int code,
+      String reply, Map<String, String> rejected, Throwable cause) {
+    return builder(stage, message, transientFailure, unknown, code, reply, rejected, cause).build();
+  }
+
+  private TransportException.Builder builder(Stage stage, String message, boolean transientFailure, boolean unknown,
+      int code, String reply, Map<String, String> rejected, Throwable cause) {
     return TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': " + message)
+        .stage(stage)
         .transientFailure(transientFailure)
         .outcomeUnknown(unknown)
         .replyCode(code)
         .serverReply(reply)
         .rejectedRecipients(rejected)
-        .cause(cause)
-        .build();
+        .cause(cause);
   }
 
   private String stageOf(String command, SmtpConnection c) {

@@ -39,7 +39,9 @@ public final class SmtpOptions implements TransportOptions {
     this.maxMessagesPerConnection = maxMessagesPerConnection;
   }
 
-  /** Starts with the defaults: 3 connections, 60 s idle, 1,000 messages per connection. */
+  /**
+   * {@return a builder with the defaults: 3 connections, 60 s idle, 1,000 messages per connection}
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -47,6 +49,8 @@ public final class SmtpOptions implements TransportOptions {
   /**
    * The options of a mailbox, from its {@code smtp.*} settings and the defaults.
    *
+   * @param mailbox a mailbox of protocol {@code smtp}
+   * @return its options
    * @throws org.outmail.MailboxConfigException naming the key of an unknown or invalid setting
    */
   public static SmtpOptions of(Mailbox mailbox) {
@@ -54,17 +58,17 @@ public final class SmtpOptions implements TransportOptions {
     return new SmtpOptions(v.integer(MAX_CONNECTIONS), v.duration(IDLE_TIMEOUT), v.integer(MAX_MESSAGES_PER_CONNECTION));
   }
 
-  /** The most connections the transport keeps open to the server at once. */
+  /** {@return the most connections the transport keeps open to the server at once} */
   public int maxConnections() {
     return maxConnections;
   }
 
-  /** How long an unused pooled connection stays open. */
+  /** {@return how long an unused pooled connection stays open} */
   public Duration idleTimeout() {
     return idleTimeout;
   }
 
-  /** How many messages one connection carries before it is closed and replaced. */
+  /** {@return how many messages one connection carries before it is closed and replaced} */
   public int maxMessagesPerConnection() {
     return maxMessagesPerConnection;
   }
@@ -96,7 +100,13 @@ public final class SmtpOptions implements TransportOptions {
 
     private Builder() {}
 
-    /** @throws IllegalArgumentException unless at least 1 */
+    /**
+     * Sets the most connections the transport keeps open to the server at once.
+     *
+     * @param max at least 1
+     * @return this builder
+     * @throws IllegalArgumentException unless at least 1
+     */
     public Builder maxConnections(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("max-connections must be at least 1, was " + max);
@@ -105,7 +115,13 @@ public final class SmtpOptions implements TransportOptions {
       return this;
     }
 
-    /** @throws IllegalArgumentException unless positive */
+    /**
+     * Sets how long an unused pooled connection stays open.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException unless positive
+     */
     public Builder idleTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "idleTimeout == null");
       if (timeout.isNegative() || timeout.isZero()) {
@@ -115,7 +131,13 @@ public final class SmtpOptions implements TransportOptions {
       return this;
     }
 
-    /** @throws IllegalArgumentException unless at least 1 */
+    /**
+     * Sets how many messages one connection carries before it is closed and replaced.
+     *
+     * @param max at least 1
+     * @return this builder
+     * @throws IllegalArgumentException unless at least 1
+     */
     public Builder maxMessagesPerConnection(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("max-messages-per-connection must be at least 1, was " + max);
@@ -124,7 +146,7 @@ public final class SmtpOptions implements TransportOptions {
       return this;
     }
 
-    /** The options. */
+    /** {@return the options} */
     public SmtpOptions build() {
       return new SmtpOptions(maxConnections, idleTimeout, maxMessagesPerConnection);
     }

@@ -4,6 +4,7 @@ import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +16,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.outmail.Attachment;
 import org.outmail.CheckResult;
+import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.TransportException;
 import org.outmail.oauth.OAuthException;
@@ -71,7 +74,12 @@ final class SmtpTransport implements MailTransport {
   @Override
   public TransportReceipt send(OutgoingMessage message) {
     if (closed) {
-      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': the transport is closed").build();
+      throw failures.closed();
+    }
+    for (Attachment a : message.attachments()) {
+      if (a.path().isPresent() && !Files.isReadable(a.path().get())) {
+        throw failures.unreadableAttachment(a, null);
+      }
     }
     MimeBuilder.Prepared prepared = retained.remove(message);
     if (prepared == null) {
@@ -102,9 +110,9 @@ final class SmtpTransport implements MailTransport {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': interrupted while waiting for a connection")
-          .transientFailure(true).cause(e).build();
+          .stage(TransportException.Stage.CONNECT).transientFailure(true).cause(e).build();
     } catch (IllegalStateException e) {
-      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': the transport is closed").build();
+      throw failures.closed();
     }
     boolean replaced = false;
     while (true) {
@@ -149,7 +157,7 @@ final class SmtpTransport implements MailTransport {
       return mime.build(m);
     } catch (MessagingException e) {
       throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': cannot build the MIME message: "
-          + SmtpFailures.oneLine(e.getMessage())).cause(e).build();
+          + SmtpFailures.oneLine(e.getMessage())).stage(TransportException.Stage.CONTENT).cause(e).build();
     }
   }
 
@@ -168,6 +176,9 @@ final class SmtpTransport implements MailTransport {
 
   @Override
   public CheckResult check() {
+    if (closed) {
+      return CheckResult.failed("closed", "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
+    }
     return new SmtpCheck(mailbox, auth, tls, scheduler, failures).run();
   }
 

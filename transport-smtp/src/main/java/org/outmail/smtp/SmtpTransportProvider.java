@@ -3,9 +3,11 @@ package org.outmail.smtp;
 import java.util.List;
 import java.util.Objects;
 import org.outmail.Encryption;
+import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.Setting;
+import org.outmail.TransportException;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthProvider;
 import org.outmail.spi.MailTransport;
@@ -66,12 +68,20 @@ public final class SmtpTransportProvider implements TransportProvider {
     }
   }
 
+  /**
+   * @throws TransportException permanent, at stage {@link TransportException.Stage#CONFIG}, when the
+   *     mailbox is refused now (e.g. its trust file is gone since the registry was built)
+   */
   @Override
   public MailTransport open(Mailbox mailbox, TransportContext context) {
     Objects.requireNonNull(mailbox, "mailbox == null");
     Objects.requireNonNull(context, "context == null");
-    validate(mailbox);
-    return new SmtpTransport(mailbox, context);
+    try {
+      validate(mailbox);
+      return new SmtpTransport(mailbox, context);
+    } catch (MailboxConfigException e) {
+      throw TransportException.builder(mailbox.id(), e.getMessage()).stage(TransportException.Stage.CONFIG).cause(e).build();
+    }
   }
 
   private static boolean loopback(Mailbox mailbox) {
@@ -80,7 +90,7 @@ public final class SmtpTransportProvider implements TransportProvider {
   }
 
   private static MailboxConfigException fail(String id, String field, String problem) {
-    return new MailboxConfigException(id, field, "mailbox '" + id + "': " + field + " " + problem);
+    return new MailboxConfigException(id, field, MailException.mailboxPrefix(id) + field + " " + problem);
   }
 
   @Override

@@ -66,6 +66,7 @@ class FaultTest extends ScriptedServerTest {
           assertThat(e.isOutcomeUnknown()).isFalse();
           assertThat(e.replyCode()).isEqualTo(451);
           assertThat(e.serverReply()).contains("451 4.3.0 Try again later");
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.SENDER);
           assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the server " + at() + " answered MAIL FROM with 451 4.3.0 Try again later");
         });
     assertThat(count("MAIL")).isEqualTo(3);
@@ -92,6 +93,8 @@ class FaultTest extends ScriptedServerTest {
           assertThat(e.isTransient()).isFalse();
           assertThat(e.replyCode()).isEqualTo(550);
           assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the server " + at() + " answered MAIL FROM with 550 5.7.1 Relaying denied");
+          assertThat(e.kind()).isEqualTo(TransportException.Kind.PERMANENT);
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.SENDER);
         });
     assertThat(count("MAIL")).isEqualTo(1);    assertThat(server.received()).isEmpty();
   }
@@ -106,6 +109,7 @@ class FaultTest extends ScriptedServerTest {
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isTransient()).isTrue();
           assertThat(e.replyCode()).isEqualTo(421);
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.CONNECT);
         });
     assertThat(server.connections()).isEqualTo(3);
     CheckResult check = r.defaultOutgoing().check();
@@ -122,6 +126,7 @@ class FaultTest extends ScriptedServerTest {
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isTransient()).isTrue();
           assertThat(e.replyCode()).isEqualTo(452);
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.RECIPIENTS);
           assertThat(e.rejectedRecipients()).isEqualTo(Map.of("alice@example.org", "452 4.5.3 Too many recipients"));
         });
     assertThat(count("MAIL")).isEqualTo(3);
@@ -151,6 +156,7 @@ class FaultTest extends ScriptedServerTest {
           assertThat(e.isTransient()).isFalse();
           assertThat(e.replyCode()).isEqualTo(550);
           assertThat(e.rejectedRecipients()).containsOnlyKeys("alice@example.org", "bob@example.org");
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.RECIPIENTS);
           assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the server " + at() + " refused every recipient: "
               + "{alice@example.org=550 5.1.1 User unknown, bob@example.org=550 5.1.1 User unknown}");
         });
@@ -246,6 +252,7 @@ class FaultTest extends ScriptedServerTest {
           assertThat(e.isTransient()).isTrue();
           assertThat(e.getMessage()).isEqualTo("mailbox 'mb': timed out after 1 s waiting for the reply of " + at()
               + " to MAIL FROM; the message was not handed over");
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.SENDER);
         });
     assertThat(count("MAIL")).isEqualTo(2);
   }
@@ -262,7 +269,10 @@ class FaultTest extends ScriptedServerTest {
     assertThat(check.stage()).contains("connect");
     assertThat(check.message()).isEqualTo("connection refused by 127.0.0.1:" + port);
     assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
-        .isInstanceOfSatisfying(TransportException.class, e -> assertThat(e.isTransient()).isTrue());
+        .isInstanceOfSatisfying(TransportException.class, e -> {
+          assertThat(e.isTransient()).isTrue();
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.CONNECT);
+        });
   }
 
   @Test
@@ -298,6 +308,7 @@ class FaultTest extends ScriptedServerTest {
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isTransient()).isTrue();
           assertThat(e.replyCode()).isEqualTo(454);
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.AUTHENTICATE);
           assertThat(e.getMessage()).isEqualTo("mailbox 'mb': authentication failed: 454 4.7.0 Temporary authentication failure");
         });
     assertThat(server.auths()).hasSize(3);

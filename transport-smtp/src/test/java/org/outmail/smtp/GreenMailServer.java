@@ -23,7 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.outmail.contract.ReceivedMail;
+import org.outmail.test.contract.ReceivedMail;
 
 /** GreenMail on 127.0.0.1 (a free port), and what it received, read back as {@link ReceivedMail}. */
 final class GreenMailServer implements AutoCloseable {

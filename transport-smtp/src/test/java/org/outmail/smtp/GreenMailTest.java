@@ -24,7 +24,7 @@ import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.Secret;
 import org.outmail.TransportException;
-import org.outmail.contract.ReceivedMail;
+import org.outmail.test.contract.ReceivedMail;
 
 /** Against GreenMail in-process: plain SMTP and SMTPS, password and XOAUTH2 auth, UTF-8, parts. */
 @Timeout(60)

@@ -79,6 +79,7 @@ class TlsTest extends ScriptedServerTest {
           assertThat(e.isTransient()).isFalse();
           assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the server does not offer STARTTLS (127.0.0.1:" + server.port()
               + "); encryption STARTTLS requires it");
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.TLS);
         });
     CheckResult check = r.defaultOutgoing().check();
     assertThat(check.stage()).contains("starttls");
@@ -104,6 +105,7 @@ class TlsTest extends ScriptedServerTest {
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isTransient()).isFalse();
           assertThat(e.getMessage()).isEqualTo("mailbox 'mb': " + expected);
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.TLS);
         });
     assertThat(server.auths()).isEmpty();
     assertThat(server.received()).isEmpty();

@@ -18,8 +18,8 @@ import org.outmail.Email;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
-import org.outmail.contract.ReceivedMail;
 import org.outmail.spi.OutgoingMessage;
+import org.outmail.test.contract.ReceivedMail;
 
 /**
  * The prepared wire bytes ({@link WireMessage}), as encoded and as received by the scripted server

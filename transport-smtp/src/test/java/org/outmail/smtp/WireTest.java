@@ -20,8 +20,8 @@ import org.outmail.Email;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
-import org.outmail.contract.ReceivedMail;
 import org.outmail.spi.OutgoingMessage;
+import org.outmail.test.contract.ReceivedMail;
 
 /** What reaches the wire, byte for byte: encoded headers, no injected line breaks, Bcc in the envelope only. */
 @Timeout(60)

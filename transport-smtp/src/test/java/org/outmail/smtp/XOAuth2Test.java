@@ -75,6 +75,7 @@ class XOAuth2Test extends ScriptedServerTest {
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isTransient()).isFalse();
           assertThat(e.replyCode()).isEqualTo(535);
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.AUTHENTICATE);
           assertThat(e.getMessage()).isEqualTo("mailbox 'mb': authentication failed: 535 5.7.3 Authentication unsuccessful "
               + "(the OAuth token was refused twice; check the client's permissions for SMTP and the user name)");
           assertThat(e.getMessage()).doesNotContain("token-1", "token-2");
