@@ -1,8 +1,8 @@
 package org.outmail.oauth;
 
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,13 +23,20 @@ final class HttpTokenProvider implements AccessTokenProvider {
   private final Duration connectTimeout;
   private final HttpClient http;
   private final Duration requestTimeout;
+  private final Clock clock;
   /** One client per TLS context a mailbox asked for (its trust store); weak, as mailboxes come and go. */
   private final Map<SSLContext, HttpClient> byTls = Collections.synchronizedMap(new WeakHashMap<>());
 
   HttpTokenProvider(Duration connectTimeout, Duration requestTimeout) {
+    this(connectTimeout, requestTimeout, Clock.systemUTC());
+  }
+
+  /** With the clock that dates tokens' expiry and assertions: the one {@link AccessTokens} checks expiry with. */
+  HttpTokenProvider(Duration connectTimeout, Duration requestTimeout, Clock clock) {
     this.connectTimeout = connectTimeout;
     this.http = client(null);
     this.requestTimeout = requestTimeout;
+    this.clock = clock;
   }
 
   private HttpClient client(SSLContext tls) {
@@ -72,7 +79,7 @@ final class HttpTokenProvider implements AccessTokenProvider {
       case JWT_BEARER -> {
         String subject = client.subject().orElseThrow(() -> new OAuthException("OAuth client '" + client.name()
             + "': the JWT-bearer grant needs the user to act for (the mailbox's user name or address)", null, false, null));
-        Secret assertion = Secret.of(client.serviceAccount().assertion(subject, scopes, client.tokenEndpoint(), Instant.now()));
+        Secret assertion = Secret.of(client.serviceAccount().assertion(subject, scopes, client.tokenEndpoint(), clock.instant()));
         hidden.add(assertion);
         form.put("grant_type", JWT_BEARER);
         form.put("assertion", assertion.value());
@@ -93,7 +100,7 @@ final class HttpTokenProvider implements AccessTokenProvider {
       store.save(client.name(), Secret.of(rotated));
     }
     long expiresIn = TokenRequests.seconds(answer.json(), "expires_in", 3600);
-    return new AccessToken(Secret.of(answer.json().get("access_token")), Instant.now().plusSeconds(expiresIn));
+    return new AccessToken(Secret.of(answer.json().get("access_token")), clock.instant().plusSeconds(expiresIn));
   }
 
   /** What to do about a refusal an administrator can fix; null when there is nothing to add. */
