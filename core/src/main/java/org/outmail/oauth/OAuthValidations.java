@@ -286,7 +286,7 @@ public final class OAuthValidations {
     }
     URI complete = json.get("verification_uri_complete") == null ? null : uri(json.get("verification_uri_complete"));
     Instant expiresAt = clock.instant().plusSeconds(TokenRequests.seconds(json, "expires_in", 900));
-    Duration interval = Duration.ofSeconds(Math.max(0, TokenRequests.seconds(json, "interval", 5)));
+    Duration interval = Duration.ofSeconds(Math.max(1, TokenRequests.seconds(json, "interval", 5)));
     return new DeviceAuthorization(client, asked, Secret.of(deviceCode), userCode, uri(verification), complete,
         expiresAt, interval);
   }
