@@ -33,9 +33,10 @@ public final class MailboxRegistry implements AutoCloseable {
   private final Map<String, OutgoingMailer> mailers;
   private final String defaultId;
   private final AsyncSends async;
+  private final TokenStore tokenStore;
 
   private MailboxRegistry(List<Mailbox> mailboxes, Map<String, OutgoingMailer> mailers, String defaultId,
-      AsyncSends async) {
+      AsyncSends async, TokenStore tokenStore) {
     this.mailboxes = List.copyOf(mailboxes);
     Map<String, Mailbox> index = new LinkedHashMap<>();
     mailboxes.forEach(m -> index.put(m.id(), m));
@@ -43,6 +44,7 @@ public final class MailboxRegistry implements AutoCloseable {
     this.mailers = mailers;
     this.defaultId = defaultId;
     this.async = async;
+    this.tokenStore = tokenStore;
   }
 
   /** {@return a builder for a registry with no mailbox yet} */
@@ -173,6 +175,17 @@ public final class MailboxRegistry implements AutoCloseable {
   public void close() {
     async.close();
     mailers.values().forEach(OutgoingMailer::close);
+  }
+
+  /**
+   * Where this registry keeps refresh tokens: the store set on the builder, else the loaded file's
+   * ({@code outmail.token-store.file}), else one in memory. {@link
+   * org.outmail.oauth.OAuthValidations} saves a validated client's token here.
+   *
+   * @return the token store
+   */
+  public TokenStore tokenStore() {
+    return tokenStore;
   }
 
   @Override
@@ -474,7 +487,7 @@ public final class MailboxRegistry implements AutoCloseable {
         async.close();
         throw e;
       }
-      return new MailboxRegistry(mailboxes, mailers, defaultId, async);
+      return new MailboxRegistry(mailboxes, mailers, defaultId, async, store);
     }
 
     /** Every transport setting of the mailbox belongs to its protocol and is valid there. */

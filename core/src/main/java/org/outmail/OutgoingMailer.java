@@ -56,8 +56,13 @@ public final class OutgoingMailer {
   /**
    * Sends the email and returns once the server has taken it.
    *
+   * <p>When the server takes the message for some recipients and refuses others for now (SMTP
+   * {@code 4xx} at {@code RCPT TO}), those are retried alone, with the same Message-ID and content,
+   * as the mailbox's {@link RetryPolicy} allows; the ones still refused then are in {@link
+   * SendResult#deferredRecipients()}, not thrown. Post-send hooks run once, with the final result.
+   *
    * @param email the email
-   * @return what was sent and to whom, and which recipients were blocked
+   * @return what was sent and to whom, which recipients were blocked, refused or are still deferred
    * @throws MailboxDisabledException if the mailbox is disabled: nothing is sent
    * @throws RecipientsBlockedException if every recipient is blocked: the transport is not called
    * @throws TransportException if the server did not take the message (after retrying a transient
@@ -87,13 +92,17 @@ public final class OutgoingMailer {
     RecipientFilter.Recipients recipients = filter.apply(email);
     OutgoingMessage message = messages.create(email, recipients);
     MailTransport t = transport();
-    Retrier.Outcome<TransportReceipt> outcome = retrier.run(() -> t.send(message), listener, message.messageId());
+    Retrier.Outcome<TransportReceipt> outcome = retrier.send(t, message, listener);
     TransportReceipt receipt = outcome.value();
     SendResult result = new SendResult(mailbox.id(), message.messageId(), message.subject(),
         receipt.acceptedRecipients(), recipients.blocked(), receipt.rejectedRecipients(),
-        outcome.attempts(), List.of());
+        receipt.deferredRecipients(), outcome.attempts(), List.of());
     LOG.debug("mailbox '{}': sent {} to {} recipient(s) in {} attempt(s)",
         mailbox.id(), message.messageId(), receipt.acceptedRecipients().size(), outcome.attempts());
+    if (!receipt.deferredRecipients().isEmpty()) {
+      LOG.info("mailbox '{}': {} still deferred by the server for {} recipient(s) after {} attempt(s)",
+          mailbox.id(), message.messageId(), receipt.deferredRecipients().size(), outcome.attempts());
+    }
     return hooks.run(mailbox, email, result);
   }
 

@@ -15,6 +15,7 @@ import javax.net.ssl.SSLContext;
  * Asks the first {@link AccessTokenProvider} that supports the client; providers found by {@link
  * ServiceLoader} come before the built-in HTTP one. Safe for concurrent use: one fetch at a time
  * per client and scopes (per client for the refresh-token grant, whose refresh token may rotate).
+ * Tokens of a {@linkplain OAuthClient#withSubject client acting for a user} are cached per user.
  *
  * <p>When a server refuses a token, {@link #refresh(OAuthClient, List, AccessToken)} replaces that
  * token only: many connections refused at once cause one fetch, and none evicts a token another
@@ -204,6 +205,7 @@ public final class AccessTokens {
     if (scopes.isEmpty()) {
       throw new OAuthException("OAuth client '" + client.name() + "': no scopes to ask a token for", null, false, null);
     }
-    return client.name() + '\u0000' + client.clientId() + '\u0000' + client.tokenEndpoint() + '\u0000' + String.join(" ", scopes);
+    return client.name() + '\u0000' + client.clientId() + '\u0000' + client.tokenEndpoint() + '\u0000' + String.join(" ", scopes)
+        + '\u0000' + client.subject().orElse("");
   }
 }

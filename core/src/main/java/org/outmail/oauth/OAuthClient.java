@@ -1,6 +1,7 @@
 package org.outmail.oauth;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,19 +36,43 @@ public final class OAuthClient {
   private final URI authority;
   private final URI tokenEndpoint;
   private final URI authorizeEndpoint;
+  private final URI deviceEndpoint;
+  private final ServiceAccountKey serviceAccountKey;
+  private final String subject;
 
-  private OAuthClient(Builder b, URI authority, URI tokenEndpoint, URI authorizeEndpoint) {
+  private OAuthClient(Builder b, String clientId, URI authority, URI tokenEndpoint, URI authorizeEndpoint,
+      URI deviceEndpoint) {
     this.name = b.name;
     this.provider = b.provider;
     this.grant = b.grant;
     this.tenant = b.tenant;
-    this.clientId = b.clientId;
+    this.clientId = clientId;
     this.clientSecret = b.clientSecret;
     this.refreshToken = b.refreshToken;
     this.scopes = List.copyOf(b.scopes);
     this.authority = authority;
     this.tokenEndpoint = tokenEndpoint;
     this.authorizeEndpoint = authorizeEndpoint;
+    this.deviceEndpoint = deviceEndpoint;
+    this.serviceAccountKey = b.serviceAccountKey;
+    this.subject = null;
+  }
+
+  private OAuthClient(OAuthClient c, String subject) {
+    this.name = c.name;
+    this.provider = c.provider;
+    this.grant = c.grant;
+    this.tenant = c.tenant;
+    this.clientId = c.clientId;
+    this.clientSecret = c.clientSecret;
+    this.refreshToken = c.refreshToken;
+    this.scopes = c.scopes;
+    this.authority = c.authority;
+    this.tokenEndpoint = c.tokenEndpoint;
+    this.authorizeEndpoint = c.authorizeEndpoint;
+    this.deviceEndpoint = c.deviceEndpoint;
+    this.serviceAccountKey = c.serviceAccountKey;
+    this.subject = subject;
   }
 
   /**
@@ -91,7 +116,10 @@ public final class OAuthClient {
     return Optional.ofNullable(tenant);
   }
 
-  /** {@return the client id the provider issued} */
+  /**
+   * {@return the client id the provider issued; for {@link OAuthGrant#JWT_BEARER}, the service
+   * account's client id from its key file unless one is given}
+   */
   public String clientId() {
     return clientId;
   }
@@ -134,11 +162,56 @@ public final class OAuthClient {
     return Optional.ofNullable(authorizeEndpoint);
   }
 
+  /**
+   * {@return the device authorization endpoint (RFC 8628) of the device code flow, if known:
+   * Microsoft's by default, a {@code GENERIC} client's when given; never Google's, whose device flow
+   * does not grant the Gmail scope}
+   */
+  public Optional<URI> deviceEndpoint() {
+    return Optional.ofNullable(deviceEndpoint);
+  }
+
+  /** {@return the service account's key file, for {@link OAuthGrant#JWT_BEARER}} */
+  public Optional<Path> serviceAccountKey() {
+    return Optional.ofNullable(serviceAccountKey).map(ServiceAccountKey::file);
+  }
+
+  /**
+   * {@return the user tokens are asked for, for {@link OAuthGrant#JWT_BEARER}: set by {@link
+   * #withSubject}; empty on a client as configured}
+   */
+  public Optional<String> subject() {
+    return Optional.ofNullable(subject);
+  }
+
+  /**
+   * This client acting for one user: the JWT-bearer grant asks tokens for this subject (domain-wide
+   * delegation), and {@link AccessTokens} caches them per subject. A transport calls it with its
+   * mailbox's user; the other grants ignore the subject.
+   *
+   * @param subject the user's address, such as {@code support@example.com}
+   * @return a client equal to this one but for the subject
+   * @throws IllegalArgumentException if the subject is blank or holds whitespace
+   */
+  public OAuthClient withSubject(String subject) {
+    Objects.requireNonNull(subject, "subject == null");
+    if (subject.isBlank() || subject.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      throw new IllegalArgumentException("subject must not be blank or contain whitespace");
+    }
+    return new OAuthClient(this, subject);
+  }
+
+  ServiceAccountKey serviceAccount() {
+    return serviceAccountKey;
+  }
+
   @Override
   public String toString() {
     return "OAuthClient{name=" + name + ", provider=" + provider + ", grant=" + grant
         + (tenant == null ? "" : ", tenant=" + tenant) + ", clientId=" + clientId
-        + ", clientSecret=" + (clientSecret == null ? "none" : "****") + ", tokenEndpoint=" + tokenEndpoint + "}";
+        + ", clientSecret=" + (clientSecret == null ? "none" : "****")
+        + (serviceAccountKey == null ? "" : ", serviceAccountKey=" + serviceAccountKey.file())
+        + (subject == null ? "" : ", subject=" + subject) + ", tokenEndpoint=" + tokenEndpoint + "}";
   }
 
   /**
@@ -161,6 +234,8 @@ public final class OAuthClient {
     private URI authority;
     private URI tokenEndpoint;
     private URI authorizeEndpoint;
+    private URI deviceEndpoint;
+    private ServiceAccountKey serviceAccountKey;
 
     private Builder(String name) {
       Objects.requireNonNull(name, "name == null");
@@ -183,7 +258,7 @@ public final class OAuthClient {
     }
 
     /**
-     * CLIENT_CREDENTIALS (the default) or REFRESH_TOKEN; replaces one set before.
+     * CLIENT_CREDENTIALS (the default), REFRESH_TOKEN or JWT_BEARER; replaces one set before.
      *
      * @param grant how the client obtains its tokens
      * @return this builder
@@ -241,7 +316,9 @@ public final class OAuthClient {
     }
 
     /**
-     * The refresh token obtained once, for the REFRESH_TOKEN grant; replaces one set before.
+     * A refresh token obtained elsewhere, for the REFRESH_TOKEN grant; replaces one set before. Not
+     * needed when the client is validated ({@link OAuthValidations}): the token store's token wins
+     * over this one.
      *
      * @param refreshToken the refresh token
      * @return this builder
@@ -319,6 +396,36 @@ public final class OAuthClient {
     }
 
     /**
+     * The device authorization endpoint (RFC 8628), instead of the provider's; needed for the device
+     * code flow of a GENERIC client. Replaces one set before.
+     *
+     * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
+     */
+    public Builder deviceEndpoint(URI deviceEndpoint) {
+      Objects.requireNonNull(deviceEndpoint, "deviceEndpoint == null");
+      checkUri("device-endpoint", deviceEndpoint);
+      this.deviceEndpoint = deviceEndpoint;
+      return this;
+    }
+
+    /**
+     * The service account's JSON key file as Google issues it (client_email, private_key in PKCS#8
+     * PEM, token_uri), for the JWT_BEARER grant; read now. Replaces one set before.
+     *
+     * @throws MailboxConfigException if the file cannot be read or is not such a key (the message
+     *     names the file, never its content)
+     */
+    public Builder serviceAccountKey(Path file) {
+      Objects.requireNonNull(file, "file == null");
+      try {
+        this.serviceAccountKey = ServiceAccountKey.read(file);
+      } catch (IllegalArgumentException e) {
+        throw fail("service-account-key", e.getMessage());
+      }
+      return this;
+    }
+
+    /**
      * Sets a field from its text form, as a properties file or a form gives it: {@code
      * set("provider", "microsoft", System::getenv)}. Field names are those of {@link
      * OAuthClient#fields()}.
@@ -358,18 +465,33 @@ public final class OAuthClient {
      * @throws MailboxConfigException naming the client and the missing or wrong field
      */
     public OAuthClient build() {
-      if (clientId == null || clientId.isBlank()) {
+      String id = clientId;
+      if (grant == OAuthGrant.JWT_BEARER) {
+        if (serviceAccountKey == null) {
+          throw fail("service-account-key", "is required for the JWT_BEARER grant (the service account's JSON key file)");
+        }
+        if (provider == OAuthProvider.MICROSOFT) {
+          throw fail("grant", "JWT_BEARER is for Google Workspace service accounts (provider GOOGLE or GENERIC),"
+              + " not MICROSOFT: use CLIENT_CREDENTIALS for app-only Microsoft 365");
+        }
+        if (id == null) {
+          id = serviceAccountKey.clientId();
+        }
+      }
+      if (id == null || id.isBlank()) {
         throw fail("client-id", "is required");
       }
       if (grant == OAuthGrant.CLIENT_CREDENTIALS && clientSecret == null) {
         throw fail("client-secret", "is required for the client-credentials grant");
       }
-      if (grant == OAuthGrant.REFRESH_TOKEN && refreshToken == null) {
-        throw fail("refresh-token", "is required for the refresh-token grant");
-      }
       URI auth = null;
       URI token = tokenEndpoint;
       URI authorize = authorizeEndpoint;
+      URI device = deviceEndpoint;
+      if (token == null && serviceAccountKey != null && grant == OAuthGrant.JWT_BEARER
+          && serviceAccountKey.tokenUri() != null) {
+        token = serviceAccountKey.tokenUri();
+      }
       switch (provider) {
         case MICROSOFT -> {
           if (authority == null && tenant == null) {
@@ -382,6 +504,9 @@ public final class OAuthClient {
           }
           if (authorize == null) {
             authorize = auth.resolve("oauth2/v2.0/authorize");
+          }
+          if (device == null) {
+            device = auth.resolve("oauth2/v2.0/devicecode");
           }
         }
         case GOOGLE -> {
@@ -402,7 +527,7 @@ public final class OAuthClient {
       if (authorize != null) {
         checkUri("authorize-endpoint", authorize);
       }
-      return new OAuthClient(this, auth, token, authorize);
+      return new OAuthClient(this, id, auth, token, authorize, device);
     }
 
     private void checkUri(String field, URI uri) {

@@ -110,14 +110,15 @@ final class Delivery {
     Set<String> accepted = new LinkedHashSet<>(EmailCodec.splitAddresses(m.accepted()));
     accepted.addAll(r.acceptedRecipients());
     Map<String, String> rejected = EmailCodec.splitReplies(m.rejected());
-    List<String> deferred = new ArrayList<>();
+    Map<String, String> deferredReplies = new LinkedHashMap<>(r.deferredRecipients());
     r.rejectedRecipients().forEach((address, reply) -> {
       if (reply != null && reply.startsWith("4")) {
-        deferred.add(address);
+        deferredReplies.put(address, reply);
       } else {
         rejected.put(address, reply);
       }
     });
+    List<String> deferred = new ArrayList<>(deferredReplies.keySet());
     String acceptedText = EmailCodec.joinAddresses(accepted);
     if (deferred.isEmpty()) {
       String detail = r.acceptedRecipients().size() + " recipient(s) accepted"
@@ -125,7 +126,7 @@ final class Delivery {
       return new JdbcStore.Outcome(m.id(), m.attempt(), OutboxState.SENT, null, null, now, null, acceptedText,
           EmailCodec.joinReplies(rejected), detail, hasContent);
     }
-    String error = "recipients deferred by the server: " + deferredReplies(r.rejectedRecipients(), deferred);
+    String error = "recipients deferred by the server: " + deferredReplies;
     return retry(m, now, error, null, EmailCodec.joinAddresses(deferred), acceptedText, EmailCodec.joinReplies(rejected));
   }
 
@@ -174,11 +175,5 @@ final class Delivery {
 
   private static JdbcStore.Outcome finish(JdbcStore.Claimed m, long now, OutboxState state, String error) {
     return new JdbcStore.Outcome(m.id(), m.attempt(), state, null, error, now, m.pending(), m.accepted(), m.rejected(), error, false);
-  }
-
-  private static Map<String, String> deferredReplies(Map<String, String> all, List<String> deferred) {
-    Map<String, String> out = new LinkedHashMap<>();
-    deferred.forEach(a -> out.put(a, all.get(a)));
-    return out;
   }
 }
