@@ -407,8 +407,31 @@ final class JdbcStore implements AutoCloseable {
   }
 
   /** Extends the leases of every mail the node holds. */
-  int renewLeases(String node, long leaseUntil) throws SQLException {
-    return update("UPDATE outmail_outbox SET due_at = ? WHERE claimed_by = ? AND state = 'SENDING'", leaseUntil, node);
+  int renewLeases(String node, long leaseUntil, java.util.Collection<Long> ids) throws SQLException {
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    try (Connection c = connection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement p = c.prepareStatement(
+          "UPDATE outmail_outbox SET due_at = ? WHERE id = ? AND claimed_by = ? AND state = 'SENDING'")) {
+        for (long id : ids) {
+          p.setLong(1, leaseUntil);
+          p.setLong(2, id);
+          p.setString(3, node);
+          p.addBatch();
+        }
+        int n = 0;
+        for (int count : p.executeBatch()) {
+          n += Math.max(count, 0);
+        }
+        commitDurably(c);
+        return n;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
   }
 
   /** Makes every claimed mail due now: for the embedded store on start, whose previous process is gone. */

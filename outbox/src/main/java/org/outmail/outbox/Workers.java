@@ -33,6 +33,12 @@ final class Workers {
   private final Outcomes recorder;
   private final BlockingQueue<JdbcStore.Claimed> local = new LinkedBlockingQueue<>();
   private final AtomicInteger held = new AtomicInteger();
+  /**
+   * The mails this node holds and still handles (claimed, queued locally, being sent, outcome not yet
+   * stored): only their leases are renewed, so a mail whose outcome could not be stored, or whose
+   * attempt ended without one, is claimed again once its lease ends instead of being held forever.
+   */
+  private final java.util.Set<Long> holding = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final List<Thread> workerThreads = new ArrayList<>();
   private final Thread dispatcher;
   private final Thread recorderThread;
@@ -85,9 +91,14 @@ final class Workers {
       if (m == null) {
         continue;
       }
+      boolean recorded = false;
       try {
         outcomes.add(delivery.attempt(m));
+        recorded = true;
       } finally {
+        if (!recorded) {
+          holding.remove(m.id());
+        }
         held.decrementAndGet();
         if (local.size() < settings.batchSize() / 2 + 1) {
           wake();
@@ -114,7 +125,7 @@ final class Workers {
       try {
         long now = clock.millis();
         if (now >= nextRenewal) {
-          store.renewLeases(settings.nodeId(), now + lease);
+          store.renewLeases(settings.nodeId(), now + lease, java.util.List.copyOf(holding));
           nextRenewal = now + lease / 3;
         }
         boolean claimed = claimRound(now);
@@ -154,6 +165,7 @@ final class Workers {
         throttledUntil.remove(mailbox);
       }
       held.addAndGet(claim.mails().size());
+      claim.mails().forEach(m -> holding.add(m.id()));
       local.addAll(claim.mails());
       claimed |= !claim.mails().isEmpty();
     }
@@ -193,6 +205,7 @@ final class Workers {
         LOG.error("outbox: storing the outcome of {} attempt(s) failed; those mails are sent again when their lease ends: {}",
             batch.size(), e.toString());
       } finally {
+        batch.forEach(o -> holding.remove(o.id()));
         batch.clear();
       }
     }

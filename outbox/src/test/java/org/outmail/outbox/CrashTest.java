@@ -61,8 +61,18 @@ class CrashTest {
         enqueuedAtKills.add(enqueued(log).size());
       }
       Process last = start(store, smtp.port(), log);
-      String output = new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(last.waitFor(240, TimeUnit.SECONDS)).as("the last run finishes").isTrue();
+      java.util.concurrent.CompletableFuture<String> lastOutput = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return new String(last.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+          return e.toString();
+        }
+      });
+      if (!last.waitFor(240, TimeUnit.SECONDS)) {
+        last.destroyForcibly().waitFor();
+        throw new AssertionError("the last run did not finish within 240 s; mails by state: " + states(store));
+      }
+      String output = lastOutput.get(30, TimeUnit.SECONDS);
       assertThat(output).contains("done");
       assertThat(last.exitValue()).isZero();
 
