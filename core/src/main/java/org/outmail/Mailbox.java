@@ -359,7 +359,21 @@ public final class Mailbox {
    *     string; empty when the mailbox would build
    */
   public static Map<String, String> validate(Map<String, String> fields) {
-    return MailboxText.validate(fields);
+    return MailboxText.validate(fields, Map.of());
+  }
+
+  /**
+   * Like {@link #validate(Map)}, with secrets given apart, as {@link Builder#secret} takes them
+   * (the value as it is, no reference resolved): for a form whose secrets are write-only, so that
+   * a secret kept from before counts as given.
+   *
+   * @param fields field name to text, with the id under {@code id}
+   * @param secrets secret field name ({@code password}, {@code oauth-client.client-secret}, ...)
+   *     to secret
+   * @return field name to what is wrong with it; empty when the mailbox would build
+   */
+  public static Map<String, String> validate(Map<String, String> fields, Map<String, Secret> secrets) {
+    return MailboxText.validate(fields, secrets);
   }
 
   /** Whether every field of both mailboxes, secrets included, is the same. */

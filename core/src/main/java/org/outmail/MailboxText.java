@@ -82,7 +82,7 @@ final class MailboxText {
     return ms + "ms";
   }
 
-  static Map<String, String> validate(Map<String, String> fields) {
+  static Map<String, String> validate(Map<String, String> fields, Map<String, Secret> secrets) {
     Map<String, String> errors = new LinkedHashMap<>();
     String id = fields.getOrDefault("id", "");
     id = id == null ? "" : id.strip();
@@ -107,6 +107,13 @@ final class MailboxText {
         b.set(e.getKey(), text);
       } catch (MailboxConfigException x) {
         errors.putIfAbsent(x.field() != null ? x.field() : e.getKey(), x.problem());
+      }
+    }
+    for (Map.Entry<String, Secret> e : secrets.entrySet()) {
+      try {
+        b.secret(e.getKey(), e.getValue());
+      } catch (MailboxConfigException x) {
+        errors.putIfAbsent(e.getKey(), x.problem());
       }
     }
     try {
