@@ -50,7 +50,7 @@ final class ConsoleServer implements HttpHandler {
     this.throttle = new LoginThrottle(options.clock);
     this.layout = new FormLayout(MailboxRegistry.transportSettings());
     this.form = new MailboxForm(layout);
-    hosts.addAll(Set.of("127.0.0.1", "localhost", "[::1]", options.bind.toLowerCase(Locale.ROOT)));
+    hosts.addAll(java.util.List.of("127.0.0.1", "localhost", "[::1]", options.bind.toLowerCase(Locale.ROOT)));
     hosts.addAll(options.allowedHosts);
   }
 
@@ -80,6 +80,10 @@ final class ConsoleServer implements HttpHandler {
     boolean post = r.method().equals("POST");
     if (!post && !r.method().equals("GET")) {
       r.text(405, "Only GET and POST.");
+      return;
+    }
+    if (path.equals("/favicon.ico")) {
+      r.text(404, "Not found.");
       return;
     }
     if (path.startsWith("/static/")) {
@@ -227,7 +231,8 @@ final class ConsoleServer implements HttpHandler {
       return;
     }
     if (!post) {
-      String token = Sessions.token();
+      // a second GET (another tab, a reload) keeps the token of the first, so neither form goes stale
+      String token = r.cookie(LOGIN_COOKIE).filter(t -> t.matches("[A-Za-z0-9_-]{43}")).orElseGet(Sessions::token);
       r.setCookie(LOGIN_COOKIE, token, 600);
       r.html(200, LoginPage.render(token, null, null));
       return;

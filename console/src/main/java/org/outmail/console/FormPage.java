@@ -187,8 +187,10 @@ final class FormPage {
       s.defaultValue().ifPresent(d -> h.attr("placeholder", d));
       h.raw(">");
     }
-    if (!s.help().isEmpty()) {
-      h.raw("<p class=\"help\">").text(s.help()).raw("</p>");
+    String help = s.secret() ? s.help().replaceAll(":? ?a literal, \\$\\{env:NAME} or \\$\\{file:/path}\\.?$", ".")
+        .replaceAll("\\.\\.$", ".") + " Write-only: never shown; leave blank to keep it." : s.help();
+    if (!help.isEmpty()) {
+      h.raw("<p class=\"help\">").text(help).raw("</p>");
     }
     if (error != null) {
       h.raw("<p class=\"error\"").attr("id", "error-" + key).raw(">").text(error).raw("</p>");

@@ -7,6 +7,7 @@ import org.outmail.MailboxConfigException;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStoreException;
 import org.outmail.Secret;
+import org.outmail.Setting;
 
 /**
  * A posted mailbox form turned into a mailbox, or into errors by field. Secrets are write-only: a
@@ -44,10 +45,18 @@ final class MailboxForm {
     Map<String, String> errors = new LinkedHashMap<>();
     values.put("id", id);
     text.put("id", id);
-    boolean oauthGiven = posted.entrySet().stream().anyMatch(e -> e.getKey().startsWith("oauth-client.")
-        && !e.getValue().isBlank() && !isSecret(e.getKey()));
+    // the OAuth client's selects always send a value: a client is given when one of its other fields is
+    boolean oauthGiven = layout.fields().stream().anyMatch(f -> f.key().startsWith("oauth-client")
+        && f.setting().type() != Setting.Type.CHOICE && !f.setting().secret()
+        && !posted.getOrDefault(f.key(), "").isBlank());
     for (FormLayout.Field f : layout.fields()) {
       if (!f.appliesTo(type, protocol)) {
+        continue;
+      }
+      if (f.key().startsWith("oauth-client") && !oauthGiven) {
+        if (!f.setting().secret()) {
+          values.put(f.key(), posted.getOrDefault(f.key(), ""));
+        }
         continue;
       }
       String v = posted.getOrDefault(f.key(), "");
@@ -122,8 +131,4 @@ final class MailboxForm {
     return layout.protocols().stream().anyMatch(p -> key.startsWith(p + "."));
   }
 
-  private boolean isSecret(String key) {
-    FormLayout.Field f = layout.field(key);
-    return f != null && f.setting().secret();
-  }
 }
