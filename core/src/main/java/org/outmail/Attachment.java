@@ -10,9 +10,10 @@ import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
- * A file attached to an {@link Email}: from bytes held in memory, or from a {@link Path} that is
- * read only when the mail is sent, as a stream. Immutable; the factories check the file name and
- * content type at once and throw {@link InvalidEmailException} saying what is wrong.
+ * A file attached to an {@link Email}: from bytes held in memory, from a {@link Path} that is
+ * read only when the mail is sent, as a stream, or from a {@link Source} that opens a stream (a
+ * queue's stored copy). Immutable; the factories check the file name and content type at once and
+ * throw {@link InvalidEmailException} saying what is wrong.
  */
 public final class Attachment {
   private static final Pattern CONTENT_TYPE =
@@ -22,17 +23,61 @@ public final class Attachment {
   private final String contentType;
   private final byte[] bytes;
   private final Path path;
+  private final Source source;
+  private final long sourceSize;
 
   private Attachment(String filename, String contentType, byte[] bytes, Path path) {
+    this(filename, contentType, bytes, path, null, -1);
+  }
+
+  private Attachment(String filename, String contentType, byte[] bytes, Path path, Source source, long sourceSize) {
     this.filename = filename;
     this.contentType = contentType;
     this.bytes = bytes;
     this.path = path;
+    this.source = source;
+    this.sourceSize = sourceSize;
+  }
+
+  /** Opens the content of a {@link #of(String, String, long, Source) streamed} attachment, anew each time. */
+  @FunctionalInterface
+  public interface Source {
+    /**
+     * Opens the content.
+     *
+     * @return a new stream over the whole content; the caller closes it
+     * @throws IOException if the content cannot be opened
+     */
+    InputStream open() throws IOException;
   }
 
   /**
-   * An attachment from bytes (copied).
+   * An attachment whose content is opened from the source when the mail is sent, as a stream,
+   * possibly several times (once per attempt). For content kept elsewhere than in a file, such as
+   * a queue's stored copy.
    *
+   * @param filename the file name shown to the recipient, without a path
+   * @param contentType a MIME type such as {@code application/pdf}
+   * @param size the exact size in bytes
+   * @param source opens the content, each time it is sent
+   * @return the attachment
+   * @throws InvalidEmailException for a bad file name or content type, or a negative size
+   */
+  public static Attachment of(String filename, String contentType, long size, Source source) {
+    Objects.requireNonNull(source, "source == null");
+    if (size < 0) {
+      throw new InvalidEmailException("attachment", "attachment size must not be negative, was " + size);
+    }
+    return new Attachment(checkName(filename), checkType(contentType), null, null, source, size);
+  }
+
+  /**
+   * Makes an attachment from bytes (copied).
+   *
+   * @param filename the file name shown to the recipient, without a path
+   * @param contentType the MIME type, {@code type/subtype} with optional parameters
+   * @param content the content
+   * @return the attachment
    * @throws InvalidEmailException for a blank file name, one with a path separator or a control
    *     character, or a content type not of the form {@code type/subtype}
    */
@@ -42,8 +87,13 @@ public final class Attachment {
   }
 
   /**
-   * An attachment read from a file when the mail is sent. The file must exist and be readable now.
+   * Makes an attachment read from a file when the mail is sent. The file must exist and be readable
+   * now.
    *
+   * @param filename the file name shown to the recipient, without a path
+   * @param contentType the MIME type, {@code type/subtype} with optional parameters
+   * @param file the file to read the content from
+   * @return the attachment
    * @throws InvalidEmailException for a file that is not a readable file, or as {@link
    *     #of(String, String, byte[])}
    */
@@ -96,6 +146,9 @@ public final class Attachment {
     if (bytes != null) {
       return OptionalLong.of(bytes.length);
     }
+    if (source != null) {
+      return OptionalLong.of(sourceSize);
+    }
     try {
       return OptionalLong.of(Files.size(path));
     } catch (IOException e) {
@@ -110,12 +163,16 @@ public final class Attachment {
    * @throws IOException if the file cannot be opened
    */
   public InputStream open() throws IOException {
+    if (source != null) {
+      return source.open();
+    }
     return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(path);
   }
 
   /**
    * Reads the whole content into memory. Meant for small attachments only.
    *
+   * @return the content; a copy, which the caller may change
    * @throws InvalidEmailException if the file can no longer be read (it was readable when the
    *     attachment was made), naming the file and the I/O error
    */
@@ -124,9 +181,15 @@ public final class Attachment {
       return bytes.clone();
     }
     try {
+      if (source != null) {
+        try (InputStream in = source.open()) {
+          return in.readAllBytes();
+        }
+      }
       return Files.readAllBytes(path);
     } catch (IOException e) {
-      throw new InvalidEmailException("attachment", "attachment file " + path + " cannot be read: "
+      throw new InvalidEmailException("attachment", (path != null ? "attachment file " + path : "attachment " + filename)
+          + " cannot be read: "
           + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
     }
   }

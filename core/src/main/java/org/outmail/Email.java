@@ -29,6 +29,7 @@ public final class Email {
       "return-path", "received");
   private static final Pattern RECORD_ID = Pattern.compile("[\\p{L}\\p{N}_-]{1,128}");
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern MESSAGE_ID = Pattern.compile("<[\\x21-\\x3B\\x3D\\x3F-\\x7E&&[^@]]{1,200}@[\\x21-\\x3B\\x3D\\x3F-\\x7E&&[^@]]{1,200}>");
 
   private final List<String> to;
   private final List<String> cc;
@@ -41,6 +42,7 @@ public final class Email {
   private final Map<String, String> headers;
   private final String recordId;
   private final String uniqueId;
+  private final String messageId;
 
   private Email(Builder b) {
     this.to = List.copyOf(b.to);
@@ -54,6 +56,7 @@ public final class Email {
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
     this.recordId = b.recordId;
     this.uniqueId = newUniqueId();
+    this.messageId = b.messageId;
   }
 
   /** {@return a builder for a new email} */
@@ -116,6 +119,14 @@ public final class Email {
     return uniqueId;
   }
 
+  /**
+   * {@return the Message-ID fixed with {@link Builder#messageId(String)}, with angle brackets; empty
+   * when the mailbox derives it from {@link #uniqueId()} and its domain}
+   */
+  public Optional<String> messageId() {
+    return Optional.ofNullable(messageId);
+  }
+
   @Override
   public String toString() {
     return "Email{to=" + to + ", cc=" + cc + ", bcc=" + bcc.size() + " address(es), subject=" + subject
@@ -153,30 +164,51 @@ public final class Email {
     private final List<Attachment> attachments = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
     private String recordId;
+    private String messageId;
 
     private Builder() {}
 
     /**
      * Adds To recipients to those given before.
      *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
      * @throws InvalidEmailException for an invalid address, e.g. {@code to: 'alice' is not an email
-     *     address (expected local@domain)}
+     *     address (expected local@domain)}; none of the addresses is then added
      */
     public Builder to(String... addresses) {
       return add(to, "to", addresses);
     }
 
-    /** Like {@link #to(String...)}. */
+    /**
+     * Adds To recipients to those given before, like {@link #to(String...)}.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder to(Iterable<String> addresses) {
       return add(to, "to", addresses);
     }
 
-    /** Adds Cc recipients to those given before. @throws InvalidEmailException for an invalid address */
+    /**
+     * Adds Cc recipients to those given before.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder cc(String... addresses) {
       return add(cc, "cc", addresses);
     }
 
-    /** Like {@link #cc(String...)}. */
+    /**
+     * Adds Cc recipients to those given before, like {@link #cc(String...)}.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder cc(Iterable<String> addresses) {
       return add(cc, "cc", addresses);
     }
@@ -184,18 +216,33 @@ public final class Email {
     /**
      * Adds Bcc recipients to those given before: they are sent to but appear in no header.
      *
-     * @throws InvalidEmailException for an invalid address
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
      */
     public Builder bcc(String... addresses) {
       return add(bcc, "bcc", addresses);
     }
 
-    /** Like {@link #bcc(String...)}. */
+    /**
+     * Adds Bcc recipients to those given before, like {@link #bcc(String...)}: they are sent to but
+     * appear in no header.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder bcc(Iterable<String> addresses) {
       return add(bcc, "bcc", addresses);
     }
 
-    /** Adds Reply-To addresses to those given before. @throws InvalidEmailException for an invalid address */
+    /**
+     * Adds Reply-To addresses to those given before.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder replyTo(String... addresses) {
       return add(replyTo, "reply-to", addresses);
     }
@@ -222,6 +269,8 @@ public final class Email {
     /**
      * Sets the subject, replacing one given before.
      *
+     * @param subject the subject as written, before the mailbox's prefix is applied
+     * @return this builder
      * @throws InvalidEmailException if the subject contains CR, LF or another control character
      */
     public Builder subject(String subject) {
@@ -231,13 +280,23 @@ public final class Email {
       return this;
     }
 
-    /** Sets the plain-text body, replacing one given before. */
+    /**
+     * Sets the plain-text body, replacing one given before.
+     *
+     * @param text the plain-text body
+     * @return this builder
+     */
     public Builder text(String text) {
       this.text = Objects.requireNonNull(text, "text == null");
       return this;
     }
 
-    /** Sets the HTML body, replacing one given before. */
+    /**
+     * Sets the HTML body, replacing one given before.
+     *
+     * @param html the HTML body
+     * @return this builder
+     */
     public Builder html(String html) {
       this.html = Objects.requireNonNull(html, "html == null");
       return this;
@@ -246,6 +305,10 @@ public final class Email {
     /**
      * Adds an attachment from bytes (copied), after those given before.
      *
+     * @param filename the file name shown to the recipient
+     * @param contentType the MIME type, {@code type/subtype} with optional parameters
+     * @param content the content
+     * @return this builder
      * @throws InvalidEmailException for a bad file name or content type (see {@link Attachment#of})
      */
     public Builder attach(String filename, String contentType, byte[] content) {
@@ -257,6 +320,10 @@ public final class Email {
      * Adds an attachment read from a file as a stream when the mail is sent, after those given
      * before.
      *
+     * @param filename the file name shown to the recipient
+     * @param contentType the MIME type, {@code type/subtype} with optional parameters
+     * @param file the file, which must exist and be readable now
+     * @return this builder
      * @throws InvalidEmailException for a bad file name or content type, or a file that cannot be read
      */
     public Builder attach(String filename, String contentType, Path file) {
@@ -264,7 +331,12 @@ public final class Email {
       return this;
     }
 
-    /** Adds an attachment, after those given before. */
+    /**
+     * Adds an attachment, after those given before.
+     *
+     * @param attachment the attachment
+     * @return this builder
+     */
     public Builder attach(Attachment attachment) {
       attachments.add(Objects.requireNonNull(attachment, "attachment == null"));
       return this;
@@ -276,6 +348,9 @@ public final class Email {
      * Subject, Message-ID, Date, MIME-Version, Content-*, ...); the value must not contain CR, LF or
      * other control characters.
      *
+     * @param name the field name
+     * @param value the field value
+     * @return this builder
      * @throws InvalidEmailException saying which rule was broken
      */
     public Builder header(String name, String value) {
@@ -297,9 +372,11 @@ public final class Email {
     }
 
     /**
-     * The record's unique field (a ticket number), tagged into the subject by the mailbox's prefix;
-     * replaces one given before.
+     * Sets the record's unique field (a ticket number), tagged into the subject by the mailbox's
+     * prefix; replaces one given before.
      *
+     * @param recordId the record's unique field
+     * @return this builder
      * @throws InvalidEmailException unless 1 to 128 letters, digits, '_' or '-'
      */
     public Builder recordId(String recordId) {
@@ -313,8 +390,29 @@ public final class Email {
     }
 
     /**
+     * Fixes the Message-ID sent, instead of one derived from the email's unique id and the
+     * mailbox's domain: a queued mail sent again (after a crash, or an outcome unknown) carries the
+     * same Message-ID, so it is recognisable as the same mail. Most hosts never call this.
+     *
+     * @param messageId {@code <local@domain>}: printable ASCII without spaces, {@code <}, {@code >}
+     *     or a second {@code @}, each side 1 to 200 characters
+     * @return this builder
+     * @throws InvalidEmailException if it is not of that form
+     */
+    public Builder messageId(String messageId) {
+      Objects.requireNonNull(messageId, "messageId == null");
+      if (!MESSAGE_ID.matcher(messageId).matches()) {
+        throw new InvalidEmailException("messageId", "messageId '" + messageId.replaceAll("[\\x00-\\x1F\\x7F]", "?")
+            + "' must be of the form <local@domain> (printable ASCII, no spaces)");
+      }
+      this.messageId = messageId;
+      return this;
+    }
+
+    /**
      * Builds the email.
      *
+     * @return a new email with its own unique id
      * @throws InvalidEmailException without a recipient, a subject or a body
      */
     public Email build() {

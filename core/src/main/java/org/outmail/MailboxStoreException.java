@@ -8,6 +8,7 @@ package org.outmail;
 public class MailboxStoreException extends MailException {
   private static final long serialVersionUID = 1L;
 
+  /** Whether another change came first. */
   private final boolean conflict;
 
   /**

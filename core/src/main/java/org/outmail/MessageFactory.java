@@ -7,7 +7,7 @@ import org.outmail.spi.OutgoingMessage;
 /**
  * The message step of the pipeline: tags the subject, sets From from the mailbox and derives the
  * Message-ID from the email's unique id and the mailbox's domain (the same email always gets the
- * same Message-ID).
+ * same Message-ID), unless the email fixes its own ({@link Email#messageId()}).
  */
 final class MessageFactory {
   private final Mailbox mailbox;
@@ -41,7 +41,7 @@ final class MessageFactory {
         .html(email.html().orElse(null))
         .attachments(email.attachments())
         .headers(email.headers())
-        .messageId("<" + email.uniqueId() + "@" + domain + ">")
+        .messageId(email.messageId().orElse("<" + email.uniqueId() + "@" + domain + ">"))
         .date(ZonedDateTime.now(clock))
         .recordId(email.recordId().orElse(null))
         .build();

@@ -1,0 +1,111 @@
+package org.outmail.outbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and migrates the outbox's tables with plain versioned SQL: {@code schema/V1.sql},
+ * {@code V2.sql}, ... beside this class, the same statements for H2 and PostgreSQL. Applied
+ * versions are rows of {@code outmail_outbox_schema}; each version is applied in one transaction,
+ * with the table locked on PostgreSQL so that nodes starting together migrate once.
+ */
+final class Schema {
+  private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
+  /** The newest version this code knows. */
+  static final int LATEST = 1;
+
+  private Schema() {}
+
+  static void migrate(Connection c, Dialect dialect) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(true);
+    try (Statement s = c.createStatement()) {
+      try {
+        s.execute("CREATE TABLE IF NOT EXISTS outmail_outbox_schema (version INT PRIMARY KEY, applied_at BIGINT NOT NULL)");
+      } catch (SQLException e) {
+        // two nodes creating it at once on PostgreSQL: one wins, the other finds it
+        if (!tableExists(c)) {
+          throw e;
+        }
+      }
+      c.setAutoCommit(false);
+      dialect.lockSchema(s);
+      int current = 0;
+      try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM outmail_outbox_schema")) {
+        if (rs.next()) {
+          current = rs.getInt(1);
+        }
+      }
+      if (current > LATEST) {
+        throw new OutboxException("the outbox store has schema version " + current
+            + ", newer than this outmail knows (" + LATEST + "); upgrade outmail on this node");
+      }
+      for (int v = current + 1; v <= LATEST; v++) {
+        for (String statement : statements(v)) {
+          s.execute(statement);
+        }
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO outmail_outbox_schema (version, applied_at) VALUES (?, ?)")) {
+          p.setInt(1, v);
+          p.setLong(2, System.currentTimeMillis());
+          p.executeUpdate();
+        }
+        LOG.info("outbox store: schema version {} applied", v);
+      }
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
+  private static boolean tableExists(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.executeQuery("SELECT COUNT(*) FROM outmail_outbox_schema").close();
+      return true;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /** The statements of one version's script: split at semicolons ending a line, comments dropped. */
+  static List<String> statements(int version) {
+    String name = "schema/V" + version + ".sql";
+    String text;
+    try (InputStream in = Schema.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing " + name);
+      }
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> out = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : text.split("\n")) {
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+        continue;
+      }
+      current.append(line).append('\n');
+      if (trimmed.endsWith(";")) {
+        String st = current.toString().strip();
+        out.add(st.substring(0, st.length() - 1));
+        current.setLength(0);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,11 @@
+package org.outmail.outbox;
+
+/** The store contract on the embedded H2 store, in a file of a temporary directory. */
+class EmbeddedStoreTest extends OutboxStoreContract {
+  private int stores;
+
+  @Override
+  OutboxStore newStore() {
+    return OutboxStore.embedded(temp.resolve("outbox-" + (stores++)));
+  }
+}

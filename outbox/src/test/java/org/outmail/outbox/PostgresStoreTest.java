@@ -1,0 +1,25 @@
+package org.outmail.outbox;
+
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.junit.jupiter.api.AfterEach;
+
+/** The store contract on PostgreSQL (OUTMAIL_TEST_PG_URL; ./test.sh starts it). */
+class PostgresStoreTest extends OutboxStoreContract {
+  private JdbcConnectionPool pool;
+
+  @Override
+  OutboxStore newStore() throws Exception {
+    if (pool == null) {
+      pool = Fixtures.postgres();
+    }
+    Fixtures.dropOutboxTables(pool);
+    return OutboxStore.jdbc(pool);
+  }
+
+  @AfterEach
+  void closePool() {
+    if (pool != null) {
+      pool.dispose();
+    }
+  }
+}
