@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -318,6 +319,68 @@ public final class Mailbox {
     return MailboxFields.descriptions();
   }
 
+  /**
+   * Every field of this mailbox that has a value, in its text form as {@link Builder#set} reads it,
+   * secrets left out ({@link #secrets()}): what a form shows and a store keeps in the clear. Keys are
+   * those of {@link #fields()}, an inline OAuth client's fields as {@code oauth-client.NAME} ({@link
+   * OAuthClient#fields()}), and the transports' settings as {@code PROTOCOL.NAME}. Setting each
+   * entry on {@code Mailbox.builder(id())}, and each of {@link #secrets()} with {@link
+   * Builder#secret}, builds a mailbox equal in every field to this one.
+   *
+   * @return field name to text; unmodifiable
+   */
+  public Map<String, String> values() {
+    return MailboxText.values(this);
+  }
+
+  /**
+   * The secret fields that are set, by field name: {@code password}, {@code trust-store-password},
+   * {@code oauth-client.client-secret}, {@code oauth-client.refresh-token}. What a store encrypts
+   * and a form never shows.
+   *
+   * @return field name to secret; unmodifiable
+   */
+  public Map<String, Secret> secrets() {
+    return MailboxText.secrets(this);
+  }
+
+  /**
+   * Checks a form's fields as {@link Builder#set} and {@link Builder#build()} would, and reports
+   * every error at once rather than the first: for a form that shows each error beside its field.
+   * The map's {@code id} entry is the mailbox id; every other key is a field as {@link Builder#set}
+   * takes it. A blank value counts as not given. Secrets given here are read as {@link
+   * Builder#set} reads them ({@code ${env:NAME}} and {@code ${file:path}} are resolved): a form
+   * that takes secrets from untrusted users checks them itself and passes them to {@link
+   * Builder#secret}.
+   *
+   * @param fields field name to text, as a form sends them, with the id under {@code id}
+   * @return field name to what is wrong with it ({@link MailboxConfigException#problem()}), in the
+   *     order of the fields given; an error that concerns no single field is keyed by the empty
+   *     string; empty when the mailbox would build
+   */
+  public static Map<String, String> validate(Map<String, String> fields) {
+    return MailboxText.validate(fields, Map.of());
+  }
+
+  /**
+   * Like {@link #validate(Map)}, with secrets given apart, as {@link Builder#secret} takes them
+   * (the value as it is, no reference resolved): for a form whose secrets are write-only, so that
+   * a secret kept from before counts as given.
+   *
+   * @param fields field name to text, with the id under {@code id}
+   * @param secrets secret field name ({@code password}, {@code oauth-client.client-secret}, ...)
+   *     to secret
+   * @return field name to what is wrong with it; empty when the mailbox would build
+   */
+  public static Map<String, String> validate(Map<String, String> fields, Map<String, Secret> secrets) {
+    return MailboxText.validate(fields, secrets);
+  }
+
+  /** Whether every field of both mailboxes, secrets included, is the same. */
+  boolean sameAs(Mailbox other) {
+    return other != null && id.equals(other.id) && values().equals(other.values()) && secrets().equals(other.secrets());
+  }
+
   @Override
   public String toString() {
     return "Mailbox{id=" + id + ", name=" + name + ", type=" + type + ", enabled=" + enabled
@@ -372,6 +435,10 @@ public final class Mailbox {
     private Path trustStore;
     private Secret trustStorePassword;
     private final Map<String, String> settings = new TreeMap<>();
+    /** An inline OAuth client given as text ({@code oauth-client}, {@code oauth-client.NAME}): built by {@link #build()}. */
+    private String oauthName;
+    private final Map<String, String> oauthTexts = new LinkedHashMap<>();
+    private final Map<String, Secret> oauthSecrets = new LinkedHashMap<>();
 
     private Builder(String id) {
       Objects.requireNonNull(id, "id == null");
@@ -553,13 +620,17 @@ public final class Mailbox {
     }
 
     /**
-     * The OAuth client to authenticate with; replaces one set before.
+     * The OAuth client to authenticate with; replaces one set before, and the {@code oauth-client}
+     * fields given as text before.
      *
      * @param oauthClient the OAuth client
      * @return this builder
      */
     public Builder oauthClient(OAuthClient oauthClient) {
       this.oauthClient = Objects.requireNonNull(oauthClient, "oauthClient == null");
+      oauthName = null;
+      oauthTexts.clear();
+      oauthSecrets.clear();
       return this;
     }
 
@@ -768,6 +839,9 @@ public final class Mailbox {
       Objects.requireNonNull(field, "field == null");
       Objects.requireNonNull(text, "text == null");
       Objects.requireNonNull(environment, "environment == null");
+      if (field.equals(MailboxFields.OAUTH_CLIENT) || field.startsWith(MailboxFields.OAUTH_CLIENT + ".")) {
+        return oauthField(field, text, environment);
+      }
       MailboxFields.Field f = MailboxFields.field(field);
       if (f == null) {
         if (field.indexOf('.') > 0 && !field.startsWith("retry.")) {
@@ -789,6 +863,70 @@ public final class Mailbox {
         f.applier().apply(this, value, environment);
       } catch (IllegalArgumentException e) {
         throw fail(field, e.getMessage());
+      }
+      return this;
+    }
+
+    /**
+     * An inline OAuth client, field by field: {@code oauth-client} is its name (the mailbox id when
+     * not given), {@code oauth-client.NAME} one of {@link OAuthClient#fields()}. Each value is
+     * checked at once; the client is built by {@link #build()}, on top of a client set before.
+     */
+    private Builder oauthField(String field, String text, java.util.function.Function<String, String> environment) {
+      String v = text.strip();
+      if (field.equals(MailboxFields.OAUTH_CLIENT)) {
+        try {
+          OAuthClient.builder(v);
+        } catch (MailboxConfigException e) {
+          throw fail(field, "must be letters, digits, '.', '_' or '-', was '" + v.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+        oauthName = v;
+        return this;
+      }
+      String name = field.substring(MailboxFields.OAUTH_CLIENT.length() + 1);
+      Setting setting = OAuthClient.fields().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+      if (setting == null) {
+        throw fail(field, "is not an OAuth client field; fields: "
+            + OAuthClient.fields().stream().map(s -> MailboxFields.OAUTH_CLIENT + "." + s.name()).toList());
+      }
+      if (setting.secret()) {
+        try {
+          setting.parse(v);
+          oauthSecrets.put(name, Secret.parse(v, environment));
+        } catch (IllegalArgumentException e) {
+          throw fail(field, e.getMessage());
+        }
+        return this;
+      }
+      try {
+        OAuthClient.builder("check").set(name, v, environment);
+      } catch (MailboxConfigException e) {
+        throw fail(field, e.problem());
+      }
+      oauthTexts.put(name, v);
+      return this;
+    }
+
+    /**
+     * Sets a secret field by its name, the value taken as it is (no {@code ${env:...}} or {@code
+     * ${file:...}} is resolved): {@code password}, {@code trust-store-password}, {@code
+     * oauth-client.client-secret} or {@code oauth-client.refresh-token}, the keys of {@link
+     * Mailbox#secrets()}. Replaces one set before.
+     *
+     * @param field the secret field
+     * @param secret the secret
+     * @return this builder
+     * @throws MailboxConfigException naming the field when it is not a secret field
+     */
+    public Builder secret(String field, Secret secret) {
+      Objects.requireNonNull(field, "field == null");
+      Objects.requireNonNull(secret, "secret == null");
+      switch (field) {
+        case "password" -> password(secret);
+        case "trust-store-password" -> trustStorePassword(secret);
+        case "oauth-client.client-secret" -> oauthSecrets.put("client-secret", secret);
+        case "oauth-client.refresh-token" -> oauthSecrets.put("refresh-token", secret);
+        default -> throw fail(field, "is not a secret field; secret fields: " + MailboxText.SECRET_FIELDS);
       }
       return this;
     }
@@ -870,6 +1008,12 @@ public final class Mailbox {
      *     without email display, retry parts that make no valid policy
      */
     public Mailbox build() {
+      if (oauthName != null || !oauthTexts.isEmpty() || !oauthSecrets.isEmpty()) {
+        oauthClient = inlineClient();
+        oauthName = null;
+        oauthTexts.clear();
+        oauthSecrets.clear();
+      }
       if (emailDisplay == null && type == MailboxType.OUT) {
         throw fail("email-display", "is required for an OUT mailbox");
       }
@@ -886,6 +1030,31 @@ public final class Mailbox {
         retryMax = null;
       }
       return new Mailbox(this);
+    }
+
+    /** The OAuth client given as text, on top of the one set before (if any). */
+    private OAuthClient inlineClient() {
+      OAuthClient base = oauthClient;
+      if (oauthTexts.isEmpty() && oauthSecrets.isEmpty()) {
+        if (base != null && base.name().equals(oauthName)) {
+          return base;
+        }
+        throw fail(MailboxFields.OAUTH_CLIENT, "names the OAuth client '" + oauthName
+            + "' but gives none of its fields; give oauth-client.client-id and the others");
+      }
+      String clientName = oauthName != null ? oauthName : base != null ? base.name() : id;
+      OAuthClient.Builder b = OAuthClient.builder(clientName);
+      try {
+        if (base != null) {
+          base.values().forEach((k, v) -> b.set(k, v, n -> null));
+          base.secrets().forEach(b::secret);
+        }
+        oauthTexts.forEach((k, v) -> b.set(k, v, n -> null));
+        oauthSecrets.forEach(b::secret);
+        return b.build();
+      } catch (MailboxConfigException e) {
+        throw fail(MailboxFields.OAUTH_CLIENT + (e.field() == null ? "" : "." + e.field()), e.problem());
+      }
     }
 
     private void checkText(String field, String value) {

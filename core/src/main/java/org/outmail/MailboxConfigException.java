@@ -53,6 +53,27 @@ public class MailboxConfigException extends MailException {
     return field;
   }
 
+  /**
+   * What is wrong, without the mailbox and the field in front: {@code must be between 1 and 65535,
+   * was 0} for the message {@code mailbox 'support': port must be between 1 and 65535, was 0}. What
+   * a form shows beside the field.
+   *
+   * @return the message without the leading mailbox label and field name, where it has them
+   */
+  public String problem() {
+    String m = getMessage() == null ? "" : getMessage();
+    String owner = mailboxPrefix(mailboxId());
+    if (!owner.isEmpty() && m.startsWith(owner)) {
+      m = m.substring(owner.length());
+    } else if (m.startsWith("oauth client '") && m.indexOf("': ") > 0) {
+      m = m.substring(m.indexOf("': ") + 3);
+    }
+    if (field != null && m.startsWith(field + " ")) {
+      m = m.substring(field.length() + 1);
+    }
+    return m;
+  }
+
   static MailboxConfigException of(String mailboxId, String field, String problem) {
     return new MailboxConfigException(mailboxId, field, mailboxPrefix(mailboxId) + field + " " + problem);
   }

@@ -9,14 +9,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongUnaryOperator;
+import java.util.function.UnaryOperator;
 import org.outmail.oauth.AccessTokenProvider;
 import org.outmail.oauth.AccessTokens;
 import org.outmail.oauth.TokenStore;
-import org.outmail.spi.SettingValues;
 import org.outmail.spi.TransportContext;
 import org.outmail.spi.TransportProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The grid of configured mailboxes and the way to send through them: {@code
@@ -26,25 +32,45 @@ import org.outmail.spi.TransportProvider;
  * rule is checked when it is built: unique ids, at most one default outgoing mailbox (an OUT one),
  * a transport on the classpath for every OUT mailbox's protocol, every named hook known. Close it
  * to close pooled connections and the async executor.
+ *
+ * <p>Built with a {@link MailboxStore} ({@link Builder#store}), the registry follows it: a mailbox
+ * added, edited, disabled or deleted there takes effect for the next send, without a restart. Each
+ * change is checked against the rules above and applied whole or refused whole ({@link #save},
+ * {@link #delete}); the registry swaps the whole set of mailboxes and mailers at once. Sends in
+ * flight finish on the settings they started with, and a replaced mailbox's transport is closed
+ * once they are done; a mailer kept from before the change sends with the mailbox's new settings.
  */
 public final class MailboxRegistry implements AutoCloseable {
-  private final List<Mailbox> mailboxes;
-  private final Map<String, Mailbox> byId;
-  private final Map<String, OutgoingMailer> mailers;
-  private final String defaultId;
+  private static final Logger LOG = LoggerFactory.getLogger(MailboxRegistry.class);
+  /** Attempts of a change whose store moved on meanwhile. */
+  private static final int CHANGE_ATTEMPTS = 3;
+
+  private final Rules rules;
+  private final MailboxStore store;
   private final AsyncSends async;
   private final TokenStore tokenStore;
+  private final Object changes = new Object();
+  private final Set<OutgoingMailer> retired = ConcurrentHashMap.newKeySet();
+  private volatile RegistrySnapshot current;
+  private volatile MailboxStore.Subscription subscription;
+  private volatile boolean closed;
+  /** The store version whose contents this registry refused, so it is reported once. */
+  private long refusedVersion = Long.MIN_VALUE;
 
-  private MailboxRegistry(List<Mailbox> mailboxes, Map<String, OutgoingMailer> mailers, String defaultId,
-      AsyncSends async, TokenStore tokenStore) {
-    this.mailboxes = List.copyOf(mailboxes);
-    Map<String, Mailbox> index = new LinkedHashMap<>();
-    mailboxes.forEach(m -> index.put(m.id(), m));
-    this.byId = index;
-    this.mailers = mailers;
-    this.defaultId = defaultId;
+  private MailboxRegistry(Rules rules, RegistrySnapshot first, MailboxStore store, AsyncSends async,
+      TokenStore tokenStore) {
+    this.rules = rules;
+    this.current = first;
+    this.store = store;
     this.async = async;
     this.tokenStore = tokenStore;
+  }
+
+  private void follow() {
+    if (store != null) {
+      subscription = store.onChange(this::refreshQuietly);
+      refreshQuietly(); // a change between the first read and the subscription
+    }
   }
 
   /** {@return a builder for a registry with no mailbox yet} */
@@ -92,7 +118,7 @@ public final class MailboxRegistry implements AutoCloseable {
 
   /** {@return every mailbox, IN and OUT, in the order configured: the grid} */
   public List<Mailbox> mailboxes() {
-    return mailboxes;
+    return current.mailboxes;
   }
 
   /**
@@ -104,9 +130,10 @@ public final class MailboxRegistry implements AutoCloseable {
    */
   public Mailbox mailbox(String id) {
     Objects.requireNonNull(id, "id == null");
-    Mailbox m = byId.get(id);
+    RegistrySnapshot now = current;
+    Mailbox m = now.byId.get(id);
     if (m == null) {
-      throw new MailboxConfigException(id, "id", "no mailbox with id '" + id + "'; known ids: " + byId.keySet());
+      throw new MailboxConfigException(id, "id", "no mailbox with id '" + id + "'; known ids: " + now.byId.keySet());
     }
     return m;
   }
@@ -118,11 +145,12 @@ public final class MailboxRegistry implements AutoCloseable {
    * @throws MailboxConfigException if no mailbox is the default
    */
   public OutgoingMailer defaultOutgoing() {
-    if (defaultId == null) {
+    RegistrySnapshot now = current;
+    if (now.defaultId == null) {
       throw new MailboxConfigException(null, "default-outgoing",
-          "no mailbox is the default outgoing mailbox; mailboxes: " + byId.keySet());
+          "no mailbox is the default outgoing mailbox; mailboxes: " + now.byId.keySet());
     }
-    return mailers.get(defaultId);
+    return now.mailers.get(now.defaultId);
   }
 
   /**
@@ -133,11 +161,16 @@ public final class MailboxRegistry implements AutoCloseable {
    * @throws MailboxConfigException for an unknown id (listing the known ones) or an IN mailbox
    */
   public OutgoingMailer outgoing(String id) {
-    Mailbox m = mailbox(id);
+    Objects.requireNonNull(id, "id == null");
+    RegistrySnapshot now = current;
+    Mailbox m = now.byId.get(id);
+    if (m == null) {
+      throw new MailboxConfigException(id, "id", "no mailbox with id '" + id + "'; known ids: " + now.byId.keySet());
+    }
     if (m.type() != MailboxType.OUT) {
       throw new MailboxConfigException(id, "type", MailException.mailboxLabel(id) + " is an IN mailbox and cannot send");
     }
-    return mailers.get(id);
+    return now.mailers.get(id);
   }
 
   /**
@@ -173,8 +206,203 @@ public final class MailboxRegistry implements AutoCloseable {
    */
   @Override
   public void close() {
+    MailboxStore.Subscription s;
+    synchronized (changes) {
+      closed = true;
+      s = subscription;
+    }
+    if (s != null) {
+      s.close();
+    }
     async.close();
-    mailers.values().forEach(OutgoingMailer::close);
+    current.mailers.values().forEach(OutgoingMailer::close);
+    retired.forEach(OutgoingMailer::close);
+    retired.clear();
+  }
+
+  /**
+   * {@return the store this registry follows; empty when its mailboxes were given to the builder or
+   * loaded from a file, and so never change}
+   */
+  public Optional<MailboxStore> store() {
+    return Optional.ofNullable(store);
+  }
+
+  /** {@return the version of the store the registry's mailboxes come from; 0 without a store} */
+  public long version() {
+    return current.version;
+  }
+
+  /**
+   * Checks a mailbox against this registry's rules, as {@link #save} would with the registry's
+   * mailboxes as they are now, and reports by field: each of the transport's settings on its own,
+   * then the first rule the mailboxes would break (two defaults, an unknown hook, no transport for
+   * the protocol, what the transport needs). For a form; {@link Mailbox#validate} checks the fields
+   * themselves.
+   *
+   * @param candidate the mailbox as it would be saved
+   * @return field name to what is wrong ({@link MailboxConfigException#problem()}); the empty
+   *     string for an error of no single field; empty when {@link #save} would accept it now
+   */
+  public Map<String, String> validate(Mailbox candidate) {
+    Objects.requireNonNull(candidate, "candidate == null");
+    Map<String, String> errors = new LinkedHashMap<>();
+    if (candidate.type() == MailboxType.OUT) {
+      errors.putAll(rules.settingErrors(candidate));
+    }
+    if (errors.isEmpty()) {
+      try {
+        rules.snapshot(0, replaced(current.mailboxes, candidate), null);
+      } catch (MailboxConfigException e) {
+        errors.put(e.field() == null ? "" : e.field(), e.problem());
+      }
+    }
+    return errors;
+  }
+
+  /**
+   * Adds a mailbox, or replaces the one with its id, in the store this registry follows. The change
+   * is checked against the registry's rules with the store's current mailboxes and written only if
+   * it keeps them; it then takes effect here for the next send, and in other registries following
+   * the same store when they see it. Sends in flight finish on the settings they started with; a
+   * replaced mailbox's transport is closed once they are done.
+   *
+   * @param mailbox the mailbox
+   * @throws MailboxConfigException if the change breaks a rule (naming the mailbox and the field):
+   *     nothing is written
+   * @throws MailboxStoreException without a store, with a read-only store, or when the store
+   *     cannot be written: nothing is changed
+   */
+  public void save(Mailbox mailbox) {
+    Objects.requireNonNull(mailbox, "mailbox == null");
+    MailboxStore s = writableStore(mailbox.id());
+    change(mailbox.id(), list -> replaced(list, mailbox), v -> s.save(mailbox, v));
+  }
+
+  /**
+   * Removes a mailbox from the store this registry follows, as {@link #save} changes one: checked,
+   * then written, then in effect; its sends in flight finish and its transport is closed after.
+   *
+   * @param id the mailbox id
+   * @throws MailboxConfigException for an unknown id, listing the known ones
+   * @throws MailboxStoreException without a store, with a read-only store, or when the store
+   *     cannot be written: nothing is changed
+   */
+  public void delete(String id) {
+    Objects.requireNonNull(id, "id == null");
+    MailboxStore s = writableStore(id);
+    change(id, list -> {
+      if (list.stream().noneMatch(m -> m.id().equals(id))) {
+        throw new MailboxConfigException(id, "id", "no mailbox with id '" + id + "'; known ids: "
+            + list.stream().map(Mailbox::id).toList());
+      }
+      return list.stream().filter(m -> !m.id().equals(id)).toList();
+    }, v -> s.delete(id, v));
+  }
+
+  /**
+   * Reads the store now rather than at its next notice, and applies what changed (a registry does
+   * this by itself when the store tells of a change).
+   *
+   * @throws MailboxConfigException if the store's mailboxes break a rule: the registry keeps the
+   *     mailboxes it has
+   * @throws MailboxStoreException if the store cannot be read
+   */
+  public void refresh() {
+    if (store == null) {
+      return;
+    }
+    synchronized (changes) {
+      if (closed) {
+        return;
+      }
+      MailboxStore.Contents c = store.contents();
+      if (c.version() == current.version) {
+        return;
+      }
+      RegistrySnapshot next;
+      try {
+        next = rules.snapshot(c.version(), c.mailboxes(), current);
+      } catch (MailboxConfigException e) {
+        if (refusedVersion != c.version()) {
+          refusedVersion = c.version();
+          LOG.error("the mailboxes of {} at version {} break a rule; keeping version {}: {}",
+              store, c.version(), current.version, e.getMessage());
+        }
+        throw e;
+      }
+      install(next);
+    }
+  }
+
+  private void refreshQuietly() {
+    try {
+      refresh();
+    } catch (MailboxConfigException e) {
+      // logged once by refresh
+    } catch (MailException e) {
+      LOG.warn("could not read the mailboxes of {}; keeping version {}: {}", store, current.version, e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.warn("could not read the mailboxes of {}; keeping version {}", store, current.version, e);
+    }
+  }
+
+  private MailboxStore writableStore(String id) {
+    if (store == null) {
+      throw new MailboxStoreException(id, MailException.mailboxPrefix(id) + "not changed: this registry's mailboxes "
+          + "were given to its builder and are fixed; build it with a MailboxStore to change them while it runs", null);
+    }
+    return store;
+  }
+
+  /** Checks the change against the store's mailboxes as they are, writes it if they keep the rules, applies it. */
+  private void change(String id, UnaryOperator<List<Mailbox>> edit, LongUnaryOperator write) {
+    synchronized (changes) {
+      if (closed) {
+        throw new MailboxStoreException(id, MailException.mailboxPrefix(id) + "not changed: the registry is closed", null);
+      }
+      for (int attempt = 1; ; attempt++) {
+        MailboxStore.Contents c = store.contents();
+        RegistrySnapshot next = rules.snapshot(c.version(), edit.apply(c.mailboxes()), current);
+        long version;
+        try {
+          version = write.applyAsLong(c.version());
+        } catch (MailboxStoreException e) {
+          if (e.isConflict() && attempt < CHANGE_ATTEMPTS) {
+            continue;
+          }
+          throw e;
+        }
+        install(next.withVersion(version));
+        return;
+      }
+    }
+  }
+
+  /** Serves the next snapshot; retires the mailers it no longer has (they drain, then close). */
+  private void install(RegistrySnapshot next) {
+    RegistrySnapshot before = current;
+    current = next;
+    retired.removeIf(OutgoingMailer::drained);
+    before.mailers.forEach((id, mailer) -> {
+      if (next.mailers.get(id) != mailer) {
+        retired.add(mailer);
+        mailer.retire(() -> outgoing(id));
+      }
+    });
+    LOG.debug("mailboxes now at version {}: {}", next.version, next.byId.keySet());
+  }
+
+  private static List<Mailbox> replaced(List<Mailbox> list, Mailbox mailbox) {
+    List<Mailbox> out = new ArrayList<>(list);
+    for (int i = 0; i < out.size(); i++) {
+      if (out.get(i).id().equals(mailbox.id())) {
+        out.set(i, mailbox);
+        return out;
+      }
+    }
+    out.add(mailbox);
+    return out;
   }
 
   /**
@@ -190,7 +418,9 @@ public final class MailboxRegistry implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "MailboxRegistry{mailboxes=" + byId.keySet() + ", default=" + defaultId + "}";
+    RegistrySnapshot now = current;
+    return "MailboxRegistry{mailboxes=" + now.byId.keySet() + ", default=" + now.defaultId
+        + (store == null ? "" : ", store=" + store + ", version=" + now.version) + "}";
   }
 
   /**
@@ -217,6 +447,7 @@ public final class MailboxRegistry implements AutoCloseable {
     private Integer asyncThreads;
     private Integer asyncQueueCapacity;
     private Duration closeTimeout;
+    private MailboxStore store;
 
     private Builder() {}
 
@@ -282,6 +513,24 @@ public final class MailboxRegistry implements AutoCloseable {
         }
         loadedTokenStore = config.tokenStore();
       }
+      return this;
+    }
+
+    /**
+     * The store the registry takes its mailboxes from and follows while it runs: a change saved
+     * there (through {@link MailboxRegistry#save}, or by another registry sharing the store) takes
+     * effect for the next send. The registry does not close the store.
+     *
+     * @param store the store of the mailboxes
+     * @return this builder
+     * @throws MailboxConfigException if a store was set before
+     */
+    public Builder store(MailboxStore store) {
+      Objects.requireNonNull(store, "store == null");
+      if (this.store != null) {
+        throw new MailboxConfigException(null, "store", "store was already set to " + this.store);
+      }
+      this.store = store;
       return this;
     }
 
@@ -423,83 +672,34 @@ public final class MailboxRegistry implements AutoCloseable {
     /**
      * Checks the rules across mailboxes and builds the registry. No connection is made.
      *
-     * @return the registry
-     * @throws MailboxConfigException for duplicate ids, two defaults, a default that is not OUT, a
+     * @return the registry, following its store if it has one
+     * @throws MailboxStoreException if the store cannot be read
+     * @throws MailboxConfigException for mailboxes given and a store, duplicate ids, two defaults, a default that is not OUT, a
      *     protocol without transport, an unknown hook, a registered-only mailbox without directory
      */
     public MailboxRegistry build() {
-      Map<String, TransportProvider> providers = providers();
-      Map<String, PostSendHook> allHooks = hooks();
-      Map<String, Mailbox> byId = new LinkedHashMap<>();
-      String defaultId = null;
-      for (Mailbox m : mailboxes) {
-        byId.put(m.id(), m);
-        if (m.defaultOutgoing()) {
-          if (m.type() != MailboxType.OUT) {
-            throw MailboxConfigException.of(m.id(), "default-outgoing", "is set on an IN mailbox; the default must be an OUT mailbox");
-          }
-          if (defaultId != null) {
-            throw new MailboxConfigException(m.id(), "default-outgoing",
-                "two mailboxes are the default outgoing mailbox: '" + defaultId + "' and '" + m.id() + "'");
-          }
-          defaultId = m.id();
-        }
+      if (store != null && !mailboxes.isEmpty()) {
+        throw new MailboxConfigException(null, "store", "a registry takes its mailboxes from a store or from "
+            + "mailbox()/load(), not both; save the mailboxes " + mailboxIds.keySet() + " in the store instead");
       }
       List<AccessTokenProvider> tokenSources = new ArrayList<>(tokenProviders);
-      TokenStore store = tokenStore != null ? tokenStore
+      TokenStore tokens = tokenStore != null ? tokenStore
           : loadedTokenStore != null ? loadedTokenStore : TokenStore.inMemory();
-      TransportContext context = TransportContext.of(AccessTokens.standardWith(tokenSources, store));
+      TransportContext context = TransportContext.of(AccessTokens.standardWith(tokenSources, tokens));
       AsyncSends async = new AsyncSends(asyncThreads == null ? 4 : asyncThreads,
           asyncQueueCapacity == null ? 10_000 : asyncQueueCapacity,
           closeTimeout == null ? DEFAULT_CLOSE_TIMEOUT : closeTimeout);
-      Map<String, OutgoingMailer> mailers = new LinkedHashMap<>();
       try {
-        for (Mailbox m : mailboxes) {
-          if (m.type() != MailboxType.OUT) {
-            continue;
-          }
-          TransportProvider provider = providers.get(m.protocol());
-          if (provider == null) {
-            String meant = Suggestions.closest(m.protocol(), providers.keySet()).orElse(null);
-            throw new MailboxConfigException(m.id(), "protocol", MailException.mailboxPrefix(m.id()) + "no transport for protocol '"
-                + m.protocol() + "'; " + (meant == null ? "" : "did you mean " + meant + "? ")
-                + "transports found: " + providers.keySet()
-                + (meant == null ? " (add the outmail-transport-" + m.protocol() + " jar to the classpath)" : ""));
-          }
-          checkSettings(m, provider);
-          provider.validate(m);
-          List<PostSendHook> mailboxHooks = new ArrayList<>();
-          for (String name : m.postSendHooks()) {
-            PostSendHook hook = allHooks.get(name);
-            if (hook == null) {
-              throw new MailboxConfigException(m.id(), "post-send-hooks", MailException.mailboxPrefix(m.id())
-                  + "post-send hook '" + name + "' is unknown; hooks found: " + allHooks.keySet());
-            }
-            mailboxHooks.add(hook);
-          }
-          if (m.allowedEmails() == AllowedEmails.REGISTERED_ONLY && directory == null) {
-            throw MailboxConfigException.of(m.id(), "allowed-emails",
-                "is REGISTERED_ONLY but the registry has no recipient directory (Builder.recipientDirectory)");
-          }
-          mailers.put(m.id(), new OutgoingMailer(m, provider, context, directory, mailboxHooks, async));
-        }
+        Rules rules = new Rules(providers(), hooks(), directory, context, async);
+        MailboxStore.Contents first = store == null ? new MailboxStore.Contents(0, mailboxes) : store.contents();
+        MailboxRegistry registry = new MailboxRegistry(rules, rules.snapshot(first.version(), first.mailboxes(), null),
+            store, async, tokens);
+        registry.follow();
+        return registry;
       } catch (RuntimeException e) {
         async.close();
         throw e;
       }
-      return new MailboxRegistry(mailboxes, mailers, defaultId, async, store);
-    }
-
-    /** Every transport setting of the mailbox belongs to its protocol and is valid there. */
-    private static void checkSettings(Mailbox m, TransportProvider provider) {
-      String own = m.protocol() + ".";
-      for (String key : m.settings().keySet()) {
-        if (!key.startsWith(own)) {
-          throw MailboxConfigException.of(m.id(), key, "is a setting of protocol "
-              + key.substring(0, key.indexOf('.')) + ", but the mailbox's protocol is " + m.protocol());
-        }
-      }
-      SettingValues.of(m, m.protocol(), provider.settings());
     }
 
     private Map<String, TransportProvider> providers() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.outmail.spi.MailTransport;
 import org.outmail.spi.OutgoingMessage;
 import org.outmail.spi.TransportContext;
@@ -35,6 +36,10 @@ public final class OutgoingMailer {
   private final Object lock = new Object();
   private volatile MailTransport transport;
   private volatile boolean closed;
+  /** Sends and checks running here; guarded by {@link #lock}. */
+  private int inFlight;
+  /** Set when the registry replaced or removed this mailbox; guarded by {@link #lock}. */
+  private Supplier<OutgoingMailer> successor;
 
   OutgoingMailer(Mailbox mailbox, TransportProvider provider, TransportContext context,
       RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async) {
@@ -86,6 +91,18 @@ public final class OutgoingMailer {
   public SendResult send(Email email, SendListener listener) {
     Objects.requireNonNull(email, "email == null");
     Objects.requireNonNull(listener, "listener == null");
+    OutgoingMailer successor = enter();
+    if (successor != null) {
+      return successor.send(email, listener);
+    }
+    try {
+      return sendHere(email, listener);
+    } finally {
+      leave();
+    }
+  }
+
+  private SendResult sendHere(Email email, SendListener listener) {
     if (!mailbox.enabled()) {
       throw new MailboxDisabledException(mailbox.id());
     }
@@ -153,6 +170,18 @@ public final class OutgoingMailer {
    * @return whether the check passed, which stage failed if one did, and what happened
    */
   public CheckResult check() {
+    OutgoingMailer successor = enter();
+    if (successor != null) {
+      return successor.check();
+    }
+    try {
+      return checkHere();
+    } finally {
+      leave();
+    }
+  }
+
+  private CheckResult checkHere() {
     long start = System.nanoTime();
     try {
       return transport().check();
@@ -186,14 +215,61 @@ public final class OutgoingMailer {
   void close() {
     synchronized (lock) {
       closed = true;
-      MailTransport t = transport;
-      transport = null;
-      if (t != null) {
-        try {
-          t.close();
-        } catch (RuntimeException e) {
-          LOG.warn("mailbox '{}': closing the transport failed: {}", mailbox.id(), e.toString());
-        }
+      closeTransport();
+    }
+  }
+
+  /**
+   * The registry replaced or removed this mailbox: later sends and checks go to {@code next} (the
+   * registry's mailer for the id now, which throws if there is none); those in flight finish here,
+   * and the last one out closes the transport.
+   */
+  void retire(Supplier<OutgoingMailer> next) {
+    synchronized (lock) {
+      successor = next;
+      if (inFlight == 0) {
+        closeTransport();
+      }
+    }
+  }
+
+  /** {@return whether this mailer was retired and has nothing left in flight} */
+  boolean drained() {
+    synchronized (lock) {
+      return successor != null && inFlight == 0;
+    }
+  }
+
+  /** Counts a send or check in, or says where it goes when this mailer was retired. */
+  private OutgoingMailer enter() {
+    Supplier<OutgoingMailer> next;
+    synchronized (lock) {
+      next = successor;
+      if (next == null) {
+        inFlight++;
+        return null;
+      }
+    }
+    return next.get();
+  }
+
+  private void leave() {
+    synchronized (lock) {
+      inFlight--;
+      if (inFlight == 0 && successor != null) {
+        closeTransport();
+      }
+    }
+  }
+
+  private void closeTransport() {
+    MailTransport t = transport;
+    transport = null;
+    if (t != null) {
+      try {
+        t.close();
+      } catch (RuntimeException e) {
+        LOG.warn("mailbox '{}': closing the transport failed: {}", mailbox.id(), e.toString());
       }
     }
   }

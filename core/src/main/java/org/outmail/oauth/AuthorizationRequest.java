@@ -19,7 +19,15 @@ import java.util.Objects;
  */
 public record AuthorizationRequest(String clientName, URI authorizationUri, String state, URI redirectUri,
     Instant expiresAt) {
-  /** Checks that no component is null. */
+  /**
+   * Checks that no component is null.
+   *
+   * @param clientName the OAuth client being validated
+   * @param authorizationUri where the administrator signs in and consents
+   * @param state the value the redirect must carry back
+   * @param redirectUri where the provider redirects to
+   * @param expiresAt when the validation can no longer be completed
+   */
   public AuthorizationRequest {
     Objects.requireNonNull(clientName, "clientName == null");
     Objects.requireNonNull(authorizationUri, "authorizationUri == null");

@@ -3,7 +3,10 @@ package org.outmail.oauth;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -36,6 +39,7 @@ public final class OAuthClient {
   private final URI authority;
   private final URI tokenEndpoint;
   private final URI authorizeEndpoint;
+  private final Map<String, String> values;
   private final URI deviceEndpoint;
   private final ServiceAccountKey serviceAccountKey;
   private final String subject;
@@ -56,6 +60,34 @@ public final class OAuthClient {
     this.deviceEndpoint = deviceEndpoint;
     this.serviceAccountKey = b.serviceAccountKey;
     this.subject = null;
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("provider", b.provider.name());
+    v.put("grant", b.grant.name());
+    if (b.tenant != null) {
+      v.put("tenant", b.tenant);
+    }
+    if (b.clientId != null) {
+      v.put("client-id", b.clientId);
+    }
+    if (!b.scopes.isEmpty()) {
+      v.put("scopes", String.join(",", b.scopes));
+    }
+    if (b.authority != null) {
+      v.put("authority", b.authority.toString());
+    }
+    if (b.tokenEndpoint != null) {
+      v.put("token-endpoint", b.tokenEndpoint.toString());
+    }
+    if (b.authorizeEndpoint != null) {
+      v.put("authorize-endpoint", b.authorizeEndpoint.toString());
+    }
+    if (b.deviceEndpoint != null) {
+      v.put("device-endpoint", b.deviceEndpoint.toString());
+    }
+    if (b.serviceAccountKey != null) {
+      v.put("service-account-key", b.serviceAccountKey.file().toString());
+    }
+    this.values = Collections.unmodifiableMap(v);
   }
 
   private OAuthClient(OAuthClient c, String subject) {
@@ -73,6 +105,7 @@ public final class OAuthClient {
     this.deviceEndpoint = c.deviceEndpoint;
     this.serviceAccountKey = c.serviceAccountKey;
     this.subject = subject;
+    this.values = c.values;
   }
 
   /**
@@ -160,6 +193,34 @@ public final class OAuthClient {
    */
   public Optional<URI> authorizeEndpoint() {
     return Optional.ofNullable(authorizeEndpoint);
+  }
+
+  /**
+   * The fields of this client in their text form, as {@link Builder#set} reads them, secrets left
+   * out ({@link #secrets()}): what a form shows or a store keeps in the clear. An endpoint appears
+   * only when it was given, not when it is the provider's default.
+   *
+   * @return field name to text, in the order of {@link #fields()}; unmodifiable
+   */
+  public Map<String, String> values() {
+    return values;
+  }
+
+  /**
+   * The secret fields that are set ({@code client-secret}, {@code refresh-token}), by field name:
+   * what a store encrypts and a form never shows.
+   *
+   * @return field name to secret; unmodifiable
+   */
+  public Map<String, Secret> secrets() {
+    Map<String, Secret> s = new LinkedHashMap<>();
+    if (clientSecret != null) {
+      s.put("client-secret", clientSecret);
+    }
+    if (refreshToken != null) {
+      s.put("refresh-token", refreshToken);
+    }
+    return Collections.unmodifiableMap(s);
   }
 
   /**
@@ -399,6 +460,8 @@ public final class OAuthClient {
      * The device authorization endpoint (RFC 8628), instead of the provider's; needed for the device
      * code flow of a GENERIC client. Replaces one set before.
      *
+     * @param deviceEndpoint the device authorization endpoint
+     * @return this builder
      * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
      */
     public Builder deviceEndpoint(URI deviceEndpoint) {
@@ -412,6 +475,8 @@ public final class OAuthClient {
      * The service account's JSON key file as Google issues it (client_email, private_key in PKCS#8
      * PEM, token_uri), for the JWT_BEARER grant; read now. Replaces one set before.
      *
+     * @param file the JSON key file
+     * @return this builder
      * @throws MailboxConfigException if the file cannot be read or is not such a key (the message
      *     names the file, never its content)
      */
@@ -449,6 +514,26 @@ public final class OAuthClient {
         f.applier().apply(this, f.setting().parse(text), environment);
       } catch (IllegalArgumentException e) {
         throw fail(field, e.getMessage());
+      }
+      return this;
+    }
+
+    /**
+     * Sets a secret field by its name: {@code client-secret} or {@code refresh-token}; replaces one
+     * set before. Unlike {@link #set}, the value is taken as it is: no reference is resolved.
+     *
+     * @param field {@code client-secret} or {@code refresh-token}
+     * @param secret the secret
+     * @return this builder
+     * @throws MailboxConfigException naming the field when it is not a secret field
+     */
+    public Builder secret(String field, Secret secret) {
+      Objects.requireNonNull(field, "field == null");
+      Objects.requireNonNull(secret, "secret == null");
+      switch (field) {
+        case "client-secret" -> clientSecret(secret);
+        case "refresh-token" -> refreshToken(secret);
+        default -> throw fail(field, "is not a secret field; secret fields: [client-secret, refresh-token]");
       }
       return this;
     }

@@ -12,7 +12,13 @@ import java.util.Objects;
  * @param validatedAt when the refresh token was stored
  */
 public record OAuthValidation(String clientName, List<String> scopes, Instant validatedAt) {
-  /** Checks that no component is null and copies the scopes. */
+  /**
+   * Checks that no component is null and copies the scopes.
+   *
+   * @param clientName the OAuth client validated
+   * @param scopes the scopes the provider granted
+   * @param validatedAt when the refresh token was stored
+   */
   public OAuthValidation {
     Objects.requireNonNull(clientName, "clientName == null");
     scopes = List.copyOf(scopes);

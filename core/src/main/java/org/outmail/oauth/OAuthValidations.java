@@ -109,6 +109,9 @@ public final class OAuthValidations {
   /**
    * Starts a validation for the scopes the client configures, else its provider's SMTP scope.
    *
+   * @param client the OAuth client to validate
+   * @param redirectUri where the provider redirects the browser to
+   * @return the request: where the administrator signs in, and the state to expect back
    * @see #start(OAuthClient, List, URI)
    */
   public AuthorizationRequest start(OAuthClient client, URI redirectUri) {
@@ -171,6 +174,7 @@ public final class OAuthValidations {
    * read ({@code code}, {@code state}, or {@code error} and {@code error_description}).
    *
    * @param redirect the URI the host's callback was called with, absolute or just path and query
+   * @return what was validated
    * @see #complete(Map)
    */
   public OAuthValidation complete(URI redirect) {
@@ -241,6 +245,8 @@ public final class OAuthValidations {
    * Starts a device code validation for the scopes the client configures, else its provider's
    * SMTP scope.
    *
+   * @param client the OAuth client to validate
+   * @return the device authorization: the code to show and where to enter it
    * @see #startDevice(OAuthClient, List)
    */
   public DeviceAuthorization startDevice(OAuthClient client) {

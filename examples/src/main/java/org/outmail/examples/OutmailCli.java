@@ -28,6 +28,7 @@ import picocli.CommandLine;
     versionProvider = OutmailCli.Version.class,
     description = "Lists, checks and tries the mailboxes of an outmail configuration file.",
     subcommands = {ListCommand.class, CheckCommand.class, SendCommand.class, SinkCommand.class, OAuthCommand.class,
+        ConsoleCommand.class,
         HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

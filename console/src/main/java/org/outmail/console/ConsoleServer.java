@@ -1,0 +1,294 @@
+package org.outmail.console;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.outmail.CheckResult;
+import org.outmail.Mailbox;
+import org.outmail.MailboxConfigException;
+import org.outmail.MailboxRegistry;
+import org.outmail.MailboxStore;
+import org.outmail.MailboxStoreException;
+import org.outmail.MailboxType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The console's one handler: checks the Host, serves the two static files, the login, and behind it
+ * the grid, the form, Save, Check, Delete and Log out. Every POST carries the session's CSRF token.
+ */
+final class ConsoleServer implements HttpHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
+  private static final String LOGIN_COOKIE = "outmail_login";
+  static final String CSRF_REFUSED = "Refused: this request carries no valid CSRF token. Reload the console and try again.";
+
+  private final MailboxRegistry registry;
+  private final ConsoleOptions options;
+  private final Users users;
+  private final Sessions sessions;
+  private final LoginThrottle throttle;
+  private final FormLayout layout;
+  private final MailboxForm form;
+  private final CheckResults checks = new CheckResults();
+  private final Set<String> hosts = new HashSet<>();
+
+  ConsoleServer(MailboxRegistry registry, ConsoleOptions options) {
+    this.registry = registry;
+    this.options = options;
+    this.users = new Users(options.users);
+    this.sessions = new Sessions(options.clock, options.sessionIdle);
+    this.throttle = new LoginThrottle(options.clock);
+    this.layout = new FormLayout(MailboxRegistry.transportSettings());
+    this.form = new MailboxForm(layout);
+    hosts.addAll(java.util.List.of("127.0.0.1", "localhost", "[::1]", options.bind.toLowerCase(Locale.ROOT)));
+    hosts.addAll(options.allowedHosts);
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    Request r = new Request(exchange, options.secureCookies);
+    try {
+      route(r);
+    } catch (IOException e) {
+      LOG.debug("console: {} {}: {}", r.method(), r.path(), e.toString());
+      exchange.close();
+    } catch (RuntimeException e) {
+      LOG.warn("console: {} {} failed", r.method(), r.path(), e);
+      r.text(500, "The console failed to answer; the host's log says why.");
+    }
+  }
+
+  private void route(Request r) throws IOException {
+    String host = r.header("Host").orElse("");
+    String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+        : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
+    if (!hosts.contains(name.toLowerCase(Locale.ROOT))) {
+      r.text(421, "Refused: the console does not answer to the host name '" + host + "'.");
+      return;
+    }
+    String path = r.path();
+    boolean post = r.method().equals("POST");
+    if (!post && !r.method().equals("GET")) {
+      r.text(405, "Only GET and POST.");
+      return;
+    }
+    if (path.equals("/favicon.ico")) {
+      r.text(404, "Not found.");
+      return;
+    }
+    if (path.startsWith("/static/")) {
+      staticFile(r, path.substring("/static/".length()));
+      return;
+    }
+    if (path.equals("/login")) {
+      login(r, post);
+      return;
+    }
+    Optional<Sessions.Session> session = session(r, post);
+    if (session.isEmpty()) {
+      if (post) {
+        r.text(403, "Refused: log in first.");
+      } else {
+        r.redirect("/login");
+      }
+      return;
+    }
+    Sessions.Session s = session.get();
+    if (post) {
+      Optional<String> origin = r.header("Origin");
+      if (origin.isPresent() && !origin.get().equals("null") && !sameOrigin(origin.get())) {
+        r.text(403, "Refused: the request comes from another site (" + origin.get() + ").");
+        return;
+      }
+      if (!s.csrfMatches(r.form().get("_csrf"))) {
+        r.text(403, CSRF_REFUSED);
+        return;
+      }
+    }
+    if (path.equals("/") && !post) {
+      grid(r, s, null);
+    } else if (path.equals("/logout") && post) {
+      sessions.close(s.id);
+      r.setCookie(Sessions.COOKIE, "", 0);
+      r.redirect(options.withoutLogin ? "/" : "/login");
+    } else if (path.equals("/mailboxes/new")) {
+      if (post) {
+        save(r, s, null);
+      } else {
+        String type = r.query().getOrDefault("type", "OUT");
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("type", type.equals("IN") ? "IN" : "OUT");
+        values.put("protocol", r.query().getOrDefault("protocol", "smtp"));
+        r.html(200, page(s, "New mailbox", FormPage.render(layout, new FormPage.View(null, "New mailbox", values,
+            Set.of(), Map.of(), null, values.get("type"), editable()), s.csrf)));
+      }
+    } else if (path.startsWith("/mailboxes/")) {
+      mailboxRoute(r, s, path.substring("/mailboxes/".length()), post);
+    } else {
+      r.text(404, "Not found.");
+    }
+  }
+
+  private void mailboxRoute(Request r, Sessions.Session s, String rest, boolean post) throws IOException {
+    String[] parts = rest.split("/", -1);
+    String id = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+    Mailbox m = registry.mailboxes().stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
+    if (m == null) {
+      r.text(404, "No mailbox with this id.");
+      return;
+    }
+    String action = parts.length > 1 ? parts[1] : "";
+    if (action.isEmpty() && !post) {
+      r.html(200, page(s, m.name(), FormPage.render(layout, view(m, m.values(), Map.of(), null), s.csrf)));
+    } else if (action.isEmpty()) {
+      save(r, s, m);
+    } else if (action.equals("check") && post) {
+      CheckResult result = m.type() == MailboxType.OUT ? registry.outgoing(id).check()
+          : CheckResult.failed("type", "an IN mailbox receives mail; Check tests OUT mailboxes", Duration.ZERO);
+      checks.put(m, result);
+      r.html(200, page(s, m.name(), FormPage.render(layout, view(m, m.values(), Map.of(), result), s.csrf)));
+    } else if (action.equals("delete") && post) {
+      try {
+        registry.delete(id);
+      } catch (MailboxConfigException | MailboxStoreException e) {
+        r.html(409, page(s, m.name(), FormPage.render(layout, view(m, m.values(), Map.of("", e.getMessage()), null),
+            s.csrf)));
+        return;
+      }
+      checks.forget(id);
+      grid(r, s, "Mailbox " + id + " deleted.");
+    } else {
+      r.text(404, "Not found.");
+    }
+  }
+
+  private void save(Request r, Sessions.Session s, Mailbox existing) throws IOException {
+    if (!editable()) {
+      r.text(403, "Refused: " + readOnlyWhy());
+      return;
+    }
+    MailboxForm.Outcome o = form.submit(r.form(), existing, registry);
+    if (o.saved() != null) {
+      checks.forget(o.saved().id());
+      r.redirect("/?saved=" + GridPage.path(o.saved().id()));
+      return;
+    }
+    String type = o.values().getOrDefault("type", "OUT");
+    FormPage.View v = existing == null
+        ? new FormPage.View(null, "New mailbox", o.values(), Set.of(), o.errors(), null, type, true)
+        : new FormPage.View(existing.id(), existing.name(), o.values(), existing.secrets().keySet(), o.errors(), null,
+            type, true);
+    r.html(422, page(s, v.title(), FormPage.render(layout, v, s.csrf)));
+  }
+
+  private FormPage.View view(Mailbox m, Map<String, String> values, Map<String, String> errors, CheckResult check) {
+    return new FormPage.View(m.id(), m.name(), values, m.secrets().keySet(), errors, check, m.type().name(), editable());
+  }
+
+  private void grid(Request r, Sessions.Session s, String notice) throws IOException {
+    String saved = r.query().get("saved");
+    String note = notice != null ? notice : saved != null ? "Mailbox " + saved + " saved." : null;
+    r.html(200, page(s, "Mailboxes", GridPage.render(registry.mailboxes(), checks, editable(), readOnlyWhy(), note)));
+  }
+
+  private String page(Sessions.Session s, String title, String content) {
+    return Layout.page(title, s.user, s.csrf, content);
+  }
+
+  private boolean editable() {
+    return registry.store().map(st -> !st.readOnly()).orElse(false);
+  }
+
+  private String readOnlyWhy() {
+    Optional<MailboxStore> store = registry.store();
+    return store.isEmpty() ? "These mailboxes were given to the registry in code and cannot be changed here."
+        : "These mailboxes come from a read-only store (" + store.get() + "); they cannot be changed here.";
+  }
+
+  private Optional<Sessions.Session> session(Request r, boolean post) {
+    Optional<Sessions.Session> s = sessions.find(r.cookie(Sessions.COOKIE).orElse(null));
+    if (s.isPresent() || !options.withoutLogin || post) {
+      return s;
+    }
+    Sessions.Session opened = sessions.open("local");
+    r.setCookie(Sessions.COOKIE, opened.id, sessions.maxAgeSeconds());
+    return Optional.of(opened);
+  }
+
+  private void login(Request r, boolean post) throws IOException {
+    if (options.withoutLogin) {
+      r.redirect("/");
+      return;
+    }
+    if (!post) {
+      // a second GET (another tab, a reload) keeps the token of the first, so neither form goes stale
+      String token = r.cookie(LOGIN_COOKIE).filter(t -> t.matches("[A-Za-z0-9_-]{43}")).orElseGet(Sessions::token);
+      r.setCookie(LOGIN_COOKIE, token, 600);
+      r.html(200, LoginPage.render(token, null, null));
+      return;
+    }
+    Map<String, String> f = r.form();
+    String cookieToken = r.cookie(LOGIN_COOKIE).orElse("");
+    String formToken = f.getOrDefault("_login", "");
+    if (cookieToken.isEmpty() || !java.security.MessageDigest.isEqual(Users.utf8(cookieToken), Users.utf8(formToken))) {
+      r.text(403, CSRF_REFUSED);
+      return;
+    }
+    String user = f.getOrDefault("user", "");
+    String address = r.remoteAddress();
+    Duration wait = throttle.wait(address);
+    String next = Sessions.token();
+    if (!wait.isZero()) {
+      r.setCookie(LOGIN_COOKIE, next, 600);
+      r.html(429, LoginPage.render(next, user, "Too many failed logins; try again in "
+          + Math.max(1, (wait.toMillis() + 999) / 1000) + " s."));
+      return;
+    }
+    if (!users.check(user, f.getOrDefault("password", ""))) {
+      throttle.failed(address);
+      LOG.warn("console: failed login for '{}' from {}", user.replaceAll("\\p{Cntrl}", "?"), address);
+      r.setCookie(LOGIN_COOKIE, next, 600);
+      r.html(401, LoginPage.render(next, user, "Wrong user name or password."));
+      return;
+    }
+    throttle.succeeded(address);
+    r.cookie(Sessions.COOKIE).ifPresent(sessions::close);
+    Sessions.Session s = sessions.open(user);
+    r.setCookie(LOGIN_COOKIE, "", 0);
+    r.setCookie(Sessions.COOKIE, s.id, sessions.maxAgeSeconds());
+    r.redirect("/");
+  }
+
+  private boolean sameOrigin(String origin) {
+    String rest = origin.replaceFirst("^https?://", "");
+    String name = rest.startsWith("[") ? rest.substring(0, rest.indexOf(']') + 1)
+        : rest.contains(":") ? rest.substring(0, rest.indexOf(':')) : rest;
+    return hosts.contains(name.toLowerCase(Locale.ROOT));
+  }
+
+  private void staticFile(Request r, String name) throws IOException {
+    String type = name.equals("console.css") ? "text/css; charset=utf-8"
+        : name.equals("console.js") ? "text/javascript; charset=utf-8" : null;
+    if (type == null) {
+      r.text(404, "Not found.");
+      return;
+    }
+    try (InputStream in = ConsoleServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        r.text(404, "Not found.");
+        return;
+      }
+      r.send(200, type, in.readAllBytes());
+    }
+  }
+}

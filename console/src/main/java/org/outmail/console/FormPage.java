@@ -1,0 +1,216 @@
+package org.outmail.console;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.outmail.CheckResult;
+import org.outmail.Setting;
+
+/**
+ * The mailbox form: the seed's three tabs, fields that follow the type and the protocol (a little
+ * script shows and enables the ones that apply; without it every field shows and the server keeps
+ * those that apply), Save with each error beside its field, Check and Delete.
+ */
+final class FormPage {
+  /**
+   * What the form shows.
+   *
+   * @param id the mailbox id, or null for a new mailbox
+   * @param title the heading
+   * @param values field to text, never a secret
+   * @param storedSecrets the secret fields that have a stored value
+   * @param errors field to problem
+   * @param check the Check just run, or null
+   * @param type the mailbox type shown
+   * @param editable whether Save and Delete are offered
+   */
+  record View(String id, String title, Map<String, String> values, Set<String> storedSecrets,
+      Map<String, String> errors, CheckResult check, String type, boolean editable) {}
+
+  private FormPage() {}
+
+  static String render(FormLayout layout, View v, String csrf) {
+    Html h = new Html();
+    h.raw("<div class=\"bar\"><h1>").text(v.title()).raw("</h1><div class=\"actions\">");
+    if (v.id() != null && "OUT".equals(v.type())) {
+      h.raw("<form method=\"post\"").attr("action", "/mailboxes/" + GridPage.path(v.id()) + "/check").raw(">")
+          .raw(Layout.csrfField(csrf)).raw("<button type=\"submit\" id=\"check\">Check</button></form>");
+    }
+    if (v.id() != null && v.editable()) {
+      h.raw("<form method=\"post\"").attr("action", "/mailboxes/" + GridPage.path(v.id()) + "/delete")
+          .attr("data-confirm", "Delete the mailbox " + v.id() + "?").raw(">")
+          .raw(Layout.csrfField(csrf)).raw("<button type=\"submit\" id=\"delete\" class=\"danger\">Delete</button></form>");
+    }
+    h.raw("</div></div>");
+    if (v.check() != null) {
+      CheckResult c = v.check();
+      h.raw("<div id=\"check-result\" class=\"check-result ").raw(c.ok() ? "ok" : "failed").raw("\"")
+          .attr("data-stage", c.stage().orElse("")).raw("><strong>")
+          .text(c.ok() ? "Check succeeded" : "Check failed at stage " + c.stage().orElse("?")).raw("</strong> ")
+          .raw("<span class=\"message\">").text(c.message()).raw("</span> <span class=\"elapsed\">(")
+          .text(c.elapsed().toMillis() + " ms").raw(")</span></div>");
+    }
+    errorSummary(h, layout, v);
+    String action = v.id() == null ? "/mailboxes/new" : "/mailboxes/" + GridPage.path(v.id());
+    FormLayout.Tab first = firstTabWithError(layout, v.errors());
+    h.raw("<form class=\"mailbox\" id=\"mailbox-form\" method=\"post\" novalidate").attr("action", action)
+        .attr("data-active-tab", first.id()).raw(">").raw(Layout.csrfField(csrf));
+    h.raw("<nav class=\"tabs\">");
+    for (FormLayout.Tab t : FormLayout.Tab.values()) {
+      boolean bad = layout.fields().stream().anyMatch(f -> f.tab() == t && v.errors().containsKey(f.key()))
+          || t == FormLayout.Tab.GENERAL && v.errors().containsKey("id");
+      h.raw("<button type=\"button\"").attr("data-tab", t.id()).attr("id", "tab-" + t.id())
+          .attr("class", bad ? "tab has-error" : "tab").raw(">").text(t.label).raw("</button>");
+    }
+    h.raw("</nav>");
+    for (FormLayout.Tab t : FormLayout.Tab.values()) {
+      h.raw("<section class=\"panel\"").attr("data-tab-panel", t.id()).raw("><h2 class=\"panel-title\">").text(t.label)
+          .raw("</h2>");
+      if (t == FormLayout.Tab.GENERAL && v.id() == null) {
+        idField(h, v);
+      }
+      String group = null;
+      for (FormLayout.Field f : layout.fields()) {
+        if (f.tab() != t) {
+          continue;
+        }
+        if (!Objects.equals(group, f.group())) {
+          if (group != null) {
+            h.raw("</fieldset>");
+          }
+          group = f.group();
+          if (group != null) {
+            h.raw("<fieldset class=\"group\"").attr("data-types", f.outOnly() ? "OUT" : "IN OUT");
+            if (!f.protocols().isEmpty()) {
+              h.attr("data-protocols", String.join(" ", f.protocols()));
+            }
+            h.raw("><legend>").text(group).raw("</legend>");
+          }
+        }
+        field(h, layout, f, v, group != null);
+      }
+      if (group != null) {
+        h.raw("</fieldset>");
+      }
+      h.raw("</section>");
+    }
+    if (v.editable()) {
+      h.raw("<div class=\"save\"><button type=\"submit\" id=\"save\" class=\"primary\">Save</button> ")
+          .raw("<a href=\"/\">Back to the grid</a></div>");
+    } else {
+      h.raw("<div class=\"save\"><a href=\"/\">Back to the grid</a></div>");
+    }
+    h.raw("</form>");
+    return h.toString();
+  }
+
+  private static void errorSummary(Html h, FormLayout layout, FormPage.View v) {
+    if (v.errors().isEmpty()) {
+      return;
+    }
+    h.raw("<div class=\"errors\" id=\"errors\"><strong>Not saved.</strong> ").text(v.errors().size() == 1
+        ? "One field needs attention." : v.errors().size() + " fields need attention.");
+    v.errors().forEach((key, problem) -> {
+      boolean shown = key.equals("id") && v.id() == null || layout.field(key) != null;
+      if (!shown) {
+        h.raw("<p class=\"error\"").attr("data-key", key).raw(">").text(key.isEmpty() ? problem : key + " " + problem).raw("</p>");
+      }
+    });
+    h.raw("</div>");
+  }
+
+  private static FormLayout.Tab firstTabWithError(FormLayout layout, Map<String, String> errors) {
+    for (FormLayout.Tab t : FormLayout.Tab.values()) {
+      if (t == FormLayout.Tab.GENERAL && errors.containsKey("id")) {
+        return t;
+      }
+      for (FormLayout.Field f : layout.fields()) {
+        if (f.tab() == t && errors.containsKey(f.key())) {
+          return t;
+        }
+      }
+    }
+    return FormLayout.Tab.GENERAL;
+  }
+
+  private static void idField(Html h, View v) {
+    String error = v.errors().get("id");
+    h.raw("<div class=\"field").raw(error == null ? "" : " invalid").raw("\" data-field=\"id\">")
+        .raw("<label for=\"f-id\">Id</label><input id=\"f-id\" name=\"id\" type=\"text\" autocomplete=\"off\"")
+        .attr("value", v.values().getOrDefault("id", "")).raw(">")
+        .raw("<p class=\"help\">The stable key records refer to: letters, digits, '.', '_' or '-'.</p>");
+    if (error != null) {
+      h.raw("<p class=\"error\" id=\"error-id\">").text(error).raw("</p>");
+    }
+    h.raw("</div>");
+  }
+
+  private static void field(Html h, FormLayout layout, FormLayout.Field f, View v, boolean grouped) {
+    Setting s = f.setting();
+    String key = f.key();
+    String value = v.values().getOrDefault(key, "");
+    String error = v.errors().get(key);
+    h.raw("<div").attr("class", error == null ? "field" : "field invalid").attr("data-field", key);
+    if (!grouped) {
+      h.attr("data-types", f.outOnly() ? "OUT" : "IN OUT");
+      if (!f.protocols().isEmpty()) {
+        h.attr("data-protocols", String.join(" ", f.protocols()));
+      }
+    }
+    h.raw("><label").attr("for", "f-" + key).raw(">").text(f.label()).raw("</label>");
+    if (key.equals("protocol")) {
+      select(h, key, protocolChoices(layout, value), value.isEmpty() ? "smtp" : value, true);
+    } else if (key.equals("status")) {
+      select(h, key, List.of("ENABLED", "DISABLED"), value.isEmpty() ? "ENABLED" : value, false);
+    } else if (s.type() == Setting.Type.CHOICE) {
+      select(h, key, s.allowedValues(), value.isEmpty() ? s.defaultValue().orElse("") : value, false);
+    } else if (s.type() == Setting.Type.BOOLEAN) {
+      String chosen = value.isEmpty() ? s.defaultValue().orElse("false") : value.toLowerCase(Locale.ROOT);
+      h.raw("<select").attr("id", "f-" + key).attr("name", key).raw(">")
+          .raw("<option value=\"false\"").raw(chosen.equals("false") ? " selected" : "").raw(">No</option>")
+          .raw("<option value=\"true\"").raw(chosen.equals("true") ? " selected" : "").raw(">Yes</option></select>");
+    } else if (s.secret()) {
+      boolean stored = v.storedSecrets().contains(key);
+      h.raw("<input type=\"password\" autocomplete=\"new-password\" value=\"\"").attr("id", "f-" + key).attr("name", key)
+          .attr("placeholder", stored ? "stored; leave blank to keep it" : "not set").raw(">");
+      if (stored) {
+        h.raw("<label class=\"clear\"><input type=\"checkbox\"").attr("name", MailboxForm.CLEAR + key)
+            .raw("> remove the stored value</label>");
+      }
+    } else {
+      h.raw("<input type=\"text\" autocomplete=\"off\"").attr("id", "f-" + key).attr("name", key).attr("value", value);
+      if (s.type() == Setting.Type.INTEGER) {
+        h.raw(" inputmode=\"numeric\"");
+      }
+      s.defaultValue().ifPresent(d -> h.attr("placeholder", d));
+      h.raw(">");
+    }
+    String help = s.secret() ? s.help().replaceAll(":? ?a literal, \\$\\{env:NAME} or \\$\\{file:/path}\\.?$", ".")
+        .replaceAll("\\.\\.$", ".") + " Write-only: never shown; leave blank to keep it." : s.help();
+    if (!help.isEmpty()) {
+      h.raw("<p class=\"help\">").text(help).raw("</p>");
+    }
+    if (error != null) {
+      h.raw("<p class=\"error\"").attr("id", "error-" + key).raw(">").text(error).raw("</p>");
+    }
+    h.raw("</div>");
+  }
+
+  private static List<String> protocolChoices(FormLayout layout, String current) {
+    if (current.isEmpty() || layout.protocols().contains(current)) {
+      return layout.protocols();
+    }
+    return java.util.stream.Stream.concat(layout.protocols().stream(), java.util.stream.Stream.of(current)).toList();
+  }
+
+  private static void select(Html h, String key, List<String> options, String chosen, boolean upperLabels) {
+    h.raw("<select").attr("id", "f-" + key).attr("name", key).raw(">");
+    for (String o : options) {
+      h.raw("<option").attr("value", o).raw(o.equalsIgnoreCase(chosen) ? " selected" : "").raw(">")
+          .text(upperLabels ? o.toUpperCase(Locale.ROOT) : o).raw("</option>");
+    }
+    h.raw("</select>");
+  }
+}

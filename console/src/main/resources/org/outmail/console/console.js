@@ -1,0 +1,47 @@
+// outmail console: tabs, fields that follow the type and the protocol, confirmation of Delete.
+// Served as a file of its own: the Content-Security-Policy allows no inline script.
+'use strict';
+document.addEventListener('DOMContentLoaded', function () {
+  document.body.classList.add('js');
+
+  document.querySelectorAll('form[data-confirm]').forEach(function (f) {
+    f.addEventListener('submit', function (e) {
+      if (!window.confirm(f.getAttribute('data-confirm'))) { e.preventDefault(); }
+    });
+  });
+
+  var form = document.getElementById('mailbox-form');
+  if (!form) { return; }
+
+  function showTab(id) {
+    form.querySelectorAll('[data-tab]').forEach(function (b) {
+      b.classList.toggle('active', b.getAttribute('data-tab') === id);
+    });
+    form.querySelectorAll('[data-tab-panel]').forEach(function (p) {
+      p.classList.toggle('inactive', p.getAttribute('data-tab-panel') !== id);
+    });
+  }
+  form.querySelectorAll('[data-tab]').forEach(function (b) {
+    b.addEventListener('click', function () { showTab(b.getAttribute('data-tab')); });
+  });
+  showTab(form.getAttribute('data-active-tab') || 'general');
+
+  var type = form.querySelector('select[name=type]');
+  var protocol = form.querySelector('select[name=protocol]');
+  function follow() {
+    var t = type ? type.value : 'OUT';
+    var p = protocol ? protocol.value : '';
+    form.querySelectorAll('[data-types]').forEach(function (el) {
+      var types = el.getAttribute('data-types').split(' ');
+      var protocols = el.hasAttribute('data-protocols') ? el.getAttribute('data-protocols').split(' ') : null;
+      el.hidden = types.indexOf(t) < 0 || (t === 'OUT' && protocols !== null && protocols.indexOf(p) < 0);
+    });
+    // what is hidden is not sent: the server keeps only what applies anyway
+    form.querySelectorAll('input, select, textarea').forEach(function (i) {
+      if (i.name !== '_csrf') { i.disabled = i.closest('[hidden]') !== null; }
+    });
+  }
+  if (type) { type.addEventListener('change', follow); }
+  if (protocol) { protocol.addEventListener('change', follow); }
+  follow();
+});

@@ -1,0 +1,32 @@
+package org.outmail;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a registry serves at one moment: its mailboxes, the mailer of each OUT mailbox and the
+ * default, from one version of its store. Immutable; a change replaces the whole snapshot.
+ */
+final class RegistrySnapshot {
+  final long version;
+  final List<Mailbox> mailboxes;
+  final Map<String, Mailbox> byId;
+  final Map<String, OutgoingMailer> mailers;
+  final String defaultId;
+
+  RegistrySnapshot(long version, List<Mailbox> mailboxes, Map<String, OutgoingMailer> mailers, String defaultId) {
+    this.version = version;
+    this.mailboxes = List.copyOf(mailboxes);
+    Map<String, Mailbox> index = new LinkedHashMap<>();
+    mailboxes.forEach(m -> index.put(m.id(), m));
+    this.byId = Collections.unmodifiableMap(index);
+    this.mailers = Collections.unmodifiableMap(new LinkedHashMap<>(mailers));
+    this.defaultId = defaultId;
+  }
+
+  RegistrySnapshot withVersion(long v) {
+    return new RegistrySnapshot(v, mailboxes, mailers, defaultId);
+  }
+}

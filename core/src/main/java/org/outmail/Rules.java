@@ -1,0 +1,145 @@
+package org.outmail;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.outmail.spi.SettingValues;
+import org.outmail.spi.TransportContext;
+import org.outmail.spi.TransportProvider;
+
+/**
+ * A registry's rules across its mailboxes, and the making of a snapshot that keeps them: unique
+ * ids, at most one default (an OUT mailbox), a transport for every OUT mailbox's protocol whose
+ * settings and checks it passes, every named hook known, a directory for registered-only
+ * mailboxes. Making a snapshot connects nothing, so a refused change leaves nothing to undo.
+ */
+final class Rules {
+  private final Map<String, TransportProvider> providers;
+  private final Map<String, PostSendHook> hooks;
+  private final RecipientDirectory directory;
+  private final TransportContext context;
+  private final AsyncSends async;
+
+  Rules(Map<String, TransportProvider> providers, Map<String, PostSendHook> hooks, RecipientDirectory directory,
+      TransportContext context, AsyncSends async) {
+    this.providers = providers;
+    this.hooks = hooks;
+    this.directory = directory;
+    this.context = context;
+    this.async = async;
+  }
+
+  TransportProvider provider(String protocol) {
+    return providers.get(protocol);
+  }
+
+  /**
+   * Checks every rule and makes the snapshot; a mailbox unchanged since {@code previous} keeps its
+   * mailer (and its pooled connections).
+   *
+   * @throws MailboxConfigException for the first rule broken
+   */
+  RegistrySnapshot snapshot(long version, List<Mailbox> mailboxes, RegistrySnapshot previous) {
+    String defaultId = null;
+    Set<String> ids = new HashSet<>();
+    for (Mailbox m : mailboxes) {
+      if (!ids.add(m.id())) {
+        throw new MailboxConfigException(m.id(), "id", "two mailboxes have the id '" + m.id() + "'");
+      }
+      if (m.defaultOutgoing()) {
+        if (m.type() != MailboxType.OUT) {
+          throw MailboxConfigException.of(m.id(), "default-outgoing", "is set on an IN mailbox; the default must be an OUT mailbox");
+        }
+        if (defaultId != null) {
+          throw new MailboxConfigException(m.id(), "default-outgoing",
+              "two mailboxes are the default outgoing mailbox: '" + defaultId + "' and '" + m.id() + "'");
+        }
+        defaultId = m.id();
+      }
+    }
+    Map<String, OutgoingMailer> mailers = new LinkedHashMap<>();
+    for (Mailbox m : mailboxes) {
+      if (m.type() != MailboxType.OUT) {
+        continue;
+      }
+      TransportProvider provider = providers.get(m.protocol());
+      if (provider == null) {
+        String meant = Suggestions.closest(m.protocol(), providers.keySet()).orElse(null);
+        throw new MailboxConfigException(m.id(), "protocol", MailException.mailboxPrefix(m.id()) + "no transport for protocol '"
+            + m.protocol() + "'; " + (meant == null ? "" : "did you mean " + meant + "? ")
+            + "transports found: " + providers.keySet()
+            + (meant == null ? " (add the outmail-transport-" + m.protocol() + " jar to the classpath)" : ""));
+      }
+      checkSettings(m, provider);
+      provider.validate(m);
+      List<PostSendHook> mailboxHooks = new ArrayList<>();
+      for (String name : m.postSendHooks()) {
+        PostSendHook hook = hooks.get(name);
+        if (hook == null) {
+          throw new MailboxConfigException(m.id(), "post-send-hooks", MailException.mailboxPrefix(m.id())
+              + "post-send hook '" + name + "' is unknown; hooks found: " + hooks.keySet());
+        }
+        mailboxHooks.add(hook);
+      }
+      if (m.allowedEmails() == AllowedEmails.REGISTERED_ONLY && directory == null) {
+        throw MailboxConfigException.of(m.id(), "allowed-emails",
+            "is REGISTERED_ONLY but the registry has no recipient directory (Builder.recipientDirectory)");
+      }
+      OutgoingMailer before = previous == null ? null : previous.mailers.get(m.id());
+      mailers.put(m.id(), before != null && before.mailbox().sameAs(m) ? before
+          : new OutgoingMailer(m, provider, context, directory, mailboxHooks, async));
+    }
+    return new RegistrySnapshot(version, mailboxes, mailers, defaultId);
+  }
+
+  /**
+   * Each of the mailbox's transport settings on its own, for a form: every unknown or bad one and
+   * every required one missing, rather than the first.
+   */
+  Map<String, String> settingErrors(Mailbox m) {
+    Map<String, String> errors = new LinkedHashMap<>();
+    TransportProvider provider = providers.get(m.protocol());
+    String own = m.protocol() + ".";
+    for (String key : m.settings().keySet()) {
+      if (!key.startsWith(own)) {
+        errors.put(key, "is a setting of protocol " + key.substring(0, key.indexOf('.'))
+            + ", but the mailbox's protocol is " + m.protocol());
+      }
+    }
+    if (provider == null) {
+      return errors;
+    }
+    Map<String, Setting> known = new LinkedHashMap<>();
+    provider.settings().forEach(s -> known.put(s.name(), s));
+    m.settings(m.protocol()).forEach((name, text) -> {
+      Setting s = known.get(name);
+      if (s == null) {
+        errors.put(own + name, "is not a setting of protocol " + m.protocol() + "; its settings: " + known.keySet());
+        return;
+      }
+      try {
+        s.parse(text);
+      } catch (IllegalArgumentException e) {
+        errors.put(own + name, e.getMessage());
+      }
+    });
+    known.values().stream().filter(s -> s.required() && !m.settings(m.protocol()).containsKey(s.name()))
+        .forEach(s -> errors.put(own + s.name(), "is required for protocol " + m.protocol()));
+    return errors;
+  }
+
+  /** Every transport setting of the mailbox belongs to its protocol and is valid there. */
+  private static void checkSettings(Mailbox m, TransportProvider provider) {
+    String own = m.protocol() + ".";
+    for (String key : m.settings().keySet()) {
+      if (!key.startsWith(own)) {
+        throw MailboxConfigException.of(m.id(), key, "is a setting of protocol "
+            + key.substring(0, key.indexOf('.')) + ", but the mailbox's protocol is " + m.protocol());
+      }
+    }
+    SettingValues.of(m, m.protocol(), provider.settings());
+  }
+}

@@ -1,0 +1,360 @@
+package org.outmail.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.outmail.MailException;
+import org.outmail.Mailbox;
+import org.outmail.MailboxConfigException;
+import org.outmail.MailboxStore;
+import org.outmail.MailboxStoreException;
+import org.outmail.SecretsKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mailboxes in a database, through JDBC: PostgreSQL when several nodes share them, H2 or another
+ * database for one; the SQL is generic. The store creates and migrates its two tables ({@code
+ * outmail_mailbox_store}, {@code outmail_mailbox}) when it is built.
+ *
+ * <p>A mailbox's fields are kept in the clear; its secrets (password, trust-store password, OAuth
+ * client secret and refresh token) are sealed with the host's {@link SecretsKey} (AES-GCM) before
+ * they reach the database, so the database never holds one in plain text. Reading them with another
+ * key is a {@link MailboxStoreException} that names both keys' ids.
+ *
+ * <p>Every change moves the store's version forward in the same transaction; a change made with an
+ * expected version is refused when another came first. Listeners hear of changes made through this
+ * store at once and of changes made elsewhere (another node) when the store next polls the version,
+ * every {@link Builder#pollInterval} (2 s unless set), from the first listener on.
+ *
+ * <pre>{@code
+ * MailboxStore store = JdbcMailboxStore.builder(dataSource)
+ *     .secretsKey(SecretsKey.of(Secret.env("OUTMAIL_SECRETS_KEY")))
+ *     .build();
+ * MailboxRegistry registry = MailboxRegistry.builder().store(store).build();
+ * }</pre>
+ */
+public final class JdbcMailboxStore implements MailboxStore {
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcMailboxStore.class);
+
+  private final DataSource dataSource;
+  private final Codec codec;
+  private final Duration pollInterval;
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final Object pollLock = new Object();
+  private ScheduledExecutorService poller;
+  private long seen;
+  private volatile boolean closed;
+
+  private JdbcMailboxStore(Builder b) {
+    this.dataSource = b.dataSource;
+    this.codec = new Codec(b.key);
+    this.pollInterval = b.pollInterval;
+    try (Connection c = connection()) {
+      Schema.migrate(c);
+    } catch (SQLException e) {
+      throw failure(null, "cannot create or migrate the mailbox tables", e);
+    }
+    this.seen = version();
+  }
+
+  /**
+   * Starts a store over the host's data source (a connection pool).
+   *
+   * @param dataSource where connections come from
+   * @return a builder; {@link Builder#secretsKey} is required
+   */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(Objects.requireNonNull(dataSource, "dataSource == null"));
+  }
+
+  /**
+   * Starts a store over a JDBC URL, connecting through {@link java.sql.DriverManager} for each
+   * operation: for tools and tests; a host gives its connection pool to {@link
+   * #builder(DataSource)}.
+   *
+   * @param jdbcUrl the URL, with its driver on the classpath
+   * @return a builder; {@link Builder#secretsKey} is required
+   */
+  public static Builder builder(String jdbcUrl) {
+    return new Builder(new UrlDataSource(Objects.requireNonNull(jdbcUrl, "jdbcUrl == null")));
+  }
+
+  @Override
+  public Contents contents() {
+    try (Connection c = connection()) {
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      long version = version(c);
+      List<Mailbox> mailboxes = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT id, fields, secrets FROM " + Schema.MAILBOX
+          + " ORDER BY position"); ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          mailboxes.add(codec.read(r.getString(1), r.getString(2), r.getString(3)));
+        }
+      }
+      c.commit();
+      return new Contents(version, mailboxes);
+    } catch (SQLException e) {
+      throw failure(null, "cannot read the mailboxes", e);
+    }
+  }
+
+  @Override
+  public long version() {
+    try (Connection c = connection()) {
+      long v = version(c);
+      c.commit();
+      return v;
+    } catch (SQLException e) {
+      throw failure(null, "cannot read the version of the mailboxes", e);
+    }
+  }
+
+  @Override
+  public long save(Mailbox mailbox, long expectedVersion) {
+    Objects.requireNonNull(mailbox, "mailbox == null");
+    String fields = codec.fields(mailbox);
+    String secrets = codec.secrets(mailbox);
+    long v = write(mailbox.id(), expectedVersion, (c, version) -> {
+      try (PreparedStatement u = c.prepareStatement("UPDATE " + Schema.MAILBOX
+          + " SET fields = ?, secrets = ?, revision = ? WHERE id = ?")) {
+        u.setString(1, fields);
+        u.setString(2, secrets);
+        u.setLong(3, version);
+        u.setString(4, mailbox.id());
+        if (u.executeUpdate() == 1) {
+          return;
+        }
+      }
+      try (PreparedStatement i = c.prepareStatement("INSERT INTO " + Schema.MAILBOX
+          + " (id, position, fields, secrets, revision) SELECT ?, COALESCE(MAX(position), 0) + 1, ?, ?, ? FROM "
+          + Schema.MAILBOX)) {
+        i.setString(1, mailbox.id());
+        i.setString(2, fields);
+        i.setString(3, secrets);
+        i.setLong(4, version);
+        i.executeUpdate();
+      }
+    });
+    return v;
+  }
+
+  @Override
+  public long delete(String id, long expectedVersion) {
+    Objects.requireNonNull(id, "id == null");
+    return write(id, expectedVersion, (c, version) -> {
+      try (PreparedStatement d = c.prepareStatement("DELETE FROM " + Schema.MAILBOX + " WHERE id = ?")) {
+        d.setString(1, id);
+        d.executeUpdate();
+      }
+    });
+  }
+
+  private interface Change {
+    void apply(Connection c, long version) throws SQLException;
+  }
+
+  /** Moves the version forward (if it is still the one expected) and makes the change, in one transaction. */
+  private long write(String id, long expectedVersion, Change change) {
+    checkOpen();
+    long v;
+    try (Connection c = connection()) {
+      try {
+        String sql = "UPDATE " + Schema.STORE + " SET version = version + 1 WHERE id = 1"
+            + (expectedVersion == ANY_VERSION ? "" : " AND version = ?");
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+          if (expectedVersion != ANY_VERSION) {
+            s.setLong(1, expectedVersion);
+          }
+          if (s.executeUpdate() != 1) {
+            c.rollback();
+            throw MailboxStoreException.conflict(id, expectedVersion, version(c));
+          }
+        }
+        v = version(c);
+        change.apply(c, v);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure(id, "not saved", e);
+    }
+    synchronized (pollLock) {
+      seen = Math.max(seen, v);
+    }
+    notifyListeners();
+    return v;
+  }
+
+  @Override
+  public Subscription onChange(Runnable listener) {
+    Objects.requireNonNull(listener, "listener == null");
+    checkOpen();
+    listeners.add(listener);
+    synchronized (pollLock) {
+      if (poller == null) {
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "outmail-mailbox-store-poll");
+          t.setDaemon(true);
+          return t;
+        });
+        long ms = pollInterval.toMillis();
+        poller.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
+      }
+    }
+    return () -> listeners.remove(listener);
+  }
+
+  /** Reads the version; tells the listeners if it moved since last seen. */
+  private void poll() {
+    if (closed || listeners.isEmpty()) {
+      return;
+    }
+    long v;
+    try {
+      v = version();
+    } catch (MailException e) {
+      LOG.warn("{}", e.getMessage());
+      return;
+    }
+    synchronized (pollLock) {
+      if (v == seen) {
+        return;
+      }
+      seen = v;
+    }
+    notifyListeners();
+  }
+
+  private void notifyListeners() {
+    for (Runnable l : listeners) {
+      try {
+        l.run();
+      } catch (RuntimeException e) {
+        LOG.warn("a mailbox store listener failed", e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (pollLock) {
+      if (poller != null) {
+        poller.shutdownNow();
+      }
+    }
+    listeners.clear();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new MailboxStoreException(null, "the mailbox store " + dataSource + " is closed", null);
+    }
+  }
+
+  private Connection connection() throws SQLException {
+    Connection c = dataSource.getConnection();
+    c.setAutoCommit(false);
+    return c;
+  }
+
+  private static long version(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT version FROM " + Schema.STORE + " WHERE id = 1");
+        ResultSet r = s.executeQuery()) {
+      if (!r.next()) {
+        throw new SQLException("the table " + Schema.STORE + " has no row");
+      }
+      return r.getLong(1);
+    }
+  }
+
+  private MailboxStoreException failure(String id, String what, SQLException e) {
+    return new MailboxStoreException(id, MailException.mailboxPrefix(id) + "mailbox store " + dataSource + ": " + what
+        + ": " + e.getMessage() + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")"), e);
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcMailboxStore[" + dataSource + "]";
+  }
+
+  /** Builds a {@link JdbcMailboxStore}; each setting is refused when set a second time. */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private SecretsKey key;
+    private Duration pollInterval;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    /**
+     * The key secrets are sealed with; required. Keep it outside the database.
+     *
+     * @param key the host's key
+     * @return this builder
+     * @throws MailboxConfigException if set before
+     */
+    public Builder secretsKey(SecretsKey key) {
+      Objects.requireNonNull(key, "key == null");
+      if (this.key != null) {
+        throw new MailboxConfigException(null, "secretsKey", "secretsKey was already set to " + this.key);
+      }
+      this.key = key;
+      return this;
+    }
+
+    /**
+     * How often the store reads the version to learn of changes made by other nodes; 2 s unless
+     * set.
+     *
+     * @param interval the interval
+     * @return this builder
+     * @throws MailboxConfigException unless at least 10 ms, or if set before
+     */
+    public Builder pollInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval == null");
+      if (interval.toMillis() < 10) {
+        throw new MailboxConfigException(null, "pollInterval", "pollInterval must be at least 10ms, was " + interval);
+      }
+      if (this.pollInterval != null) {
+        throw new MailboxConfigException(null, "pollInterval", "pollInterval was already set to " + this.pollInterval);
+      }
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * Creates or migrates the tables and builds the store.
+     *
+     * @return the store
+     * @throws MailboxConfigException without a secrets key
+     * @throws MailboxStoreException if the database cannot be reached or its tables are of a newer
+     *     outmail
+     */
+    public JdbcMailboxStore build() {
+      if (key == null) {
+        throw new MailboxConfigException(null, "secretsKey", "secretsKey is required: the database never holds a "
+            + "password or client secret in plain text; give SecretsKey.of(Secret.env(\"OUTMAIL_SECRETS_KEY\")) "
+            + "(make a key with SecretsKey.generate())");
+      }
+      if (pollInterval == null) {
+        pollInterval = Duration.ofSeconds(2);
+      }
+      return new JdbcMailboxStore(this);
+    }
+  }
+}

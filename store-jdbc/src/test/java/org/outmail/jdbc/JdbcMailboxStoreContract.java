@@ -1,0 +1,210 @@
+package org.outmail.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.outmail.Email;
+import org.outmail.Encryption;
+import org.outmail.Mailbox;
+import org.outmail.MailboxConfigException;
+import org.outmail.MailboxRegistry;
+import org.outmail.MailboxStore;
+import org.outmail.MailboxStoreException;
+import org.outmail.Secret;
+import org.outmail.SecretsKey;
+import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthProvider;
+import org.outmail.test.MailCapture;
+
+/** What a JDBC mailbox store does, on each database it runs on. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+abstract class JdbcMailboxStoreContract {
+  private final SecretsKey key = SecretsKey.of(Secret.of(SecretsKey.generate()));
+  private final List<AutoCloseable> closing = new ArrayList<>();
+  protected String url;
+
+  /** A new, empty database (or schema) for one test. */
+  abstract String newDatabase();
+
+  void dropDatabase(String url) {}
+
+  @BeforeEach
+  void create() {
+    url = newDatabase();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (int i = closing.size() - 1; i >= 0; i--) {
+      closing.get(i).close();
+    }
+    dropDatabase(url);
+  }
+
+  JdbcMailboxStore store(SecretsKey k) {
+    JdbcMailboxStore s = JdbcMailboxStore.builder(url).secretsKey(k).pollInterval(Duration.ofMillis(20)).build();
+    closing.add(s);
+    return s;
+  }
+
+  static Mailbox.Builder box(String id) {
+    return Mailbox.builder(id).emailDisplay(id + "@example.com").host("smtp.example.com").protocol("smtp");
+  }
+
+  static Mailbox full() {
+    return box("support").name("Service Desk").port(2525).encryption(Encryption.SSL_TLS).username("svc")
+        .password(Secret.of("pw-1234-plain")).prefix("TICKET#").defaultOutgoing(true)
+        .excludeExpression(".*@noreply\\.example\\.com").trustStorePassword(Secret.of("ts-secret-plain"))
+        .oauthClient(OAuthClient.builder("m365").provider(OAuthProvider.MICROSOFT).tenant("contoso.example")
+            .clientId("app-1").clientSecret(Secret.of("client-secret-plain")).build())
+        .setting("smtp.max-connections", "5")
+        .build();
+  }
+
+  static void await(BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("the condition did not hold within 30 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void aSavedMailboxComesBackWithEveryFieldAndSecret() {
+    JdbcMailboxStore store = store(key);
+    Mailbox m = full();
+    long v = store.save(m, MailboxStore.ANY_VERSION);
+
+    Mailbox back = store.get("support").orElseThrow();
+    assertThat(back.values()).isEqualTo(m.values());
+    assertThat(back.secrets()).isEqualTo(m.secrets());
+    assertThat(store.version()).isEqualTo(v);
+    assertThat(store.contents().version()).isEqualTo(v);
+  }
+
+  @Test
+  void theDatabaseNeverHoldsAPlainSecret() throws Exception {
+    store(key).save(full(), MailboxStore.ANY_VERSION);
+
+    StringBuilder everything = new StringBuilder();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT id, fields, secrets FROM outmail_mailbox")) {
+      while (r.next()) {
+        everything.append(r.getString(1)).append(r.getString(2)).append(r.getString(3));
+      }
+    }
+    assertThat(everything.toString()).contains("support", "smtp.example.com", key.id())
+        .doesNotContain("pw-1234-plain", "ts-secret-plain", "client-secret-plain");
+  }
+
+  @Test
+  void aWrongKeyIsAClearError() {
+    store(key).save(full(), MailboxStore.ANY_VERSION);
+    SecretsKey other = SecretsKey.of(Secret.of(SecretsKey.generate()));
+    JdbcMailboxStore wrong = store(other);
+
+    assertThatThrownBy(wrong::contents).isInstanceOf(MailboxStoreException.class)
+        .hasMessage("mailbox 'support': oauth-client.client-secret was encrypted with the secrets key " + key.id()
+            + ", but the key given is " + other.id() + "; give the key it was written with");
+  }
+
+  @Test
+  void aStoreWithoutKeyIsRefused() {
+    assertThatThrownBy(() -> JdbcMailboxStore.builder(url).build()).isInstanceOf(MailboxConfigException.class)
+        .hasMessageStartingWith("secretsKey is required: the database never holds a password or client secret in plain text");
+  }
+
+  @Test
+  void aChangeCheckedAgainstAnOldVersionIsAConflictAndChangesNothing() {
+    JdbcMailboxStore store = store(key);
+    long v1 = store.save(box("a").build(), MailboxStore.ANY_VERSION);
+    long v2 = store.save(box("b").build(), v1);
+
+    assertThatThrownBy(() -> store.save(box("a").host("elsewhere.example").build(), v1))
+        .isInstanceOfSatisfying(MailboxStoreException.class, e -> assertThat(e.isConflict()).isTrue())
+        .hasMessage("mailbox 'a': not saved: the mailboxes changed meanwhile (version " + v1
+            + " expected, the store is at " + v2 + "); read them again and retry");
+    assertThatThrownBy(() -> store.delete("a", v1)).isInstanceOf(MailboxStoreException.class);
+    assertThat(store.version()).isEqualTo(v2);
+    assertThat(store.get("a").orElseThrow().host()).contains("smtp.example.com");
+  }
+
+  @Test
+  void aReplacedMailboxKeepsItsPlaceAndADeletedOneIsGone() {
+    JdbcMailboxStore store = store(key);
+    store.save(box("a").build(), MailboxStore.ANY_VERSION);
+    store.save(box("b").build(), MailboxStore.ANY_VERSION);
+    store.save(box("c").build(), MailboxStore.ANY_VERSION);
+    store.save(box("a").host("other.example").build(), MailboxStore.ANY_VERSION);
+    store.delete("b", MailboxStore.ANY_VERSION);
+
+    assertThat(store.list()).extracting(Mailbox::id).containsExactly("a", "c");
+    assertThat(store.get("a").orElseThrow().host()).contains("other.example");
+  }
+
+  @Test
+  void aSecretWrittenInTheClearIsNotRead() {
+    JdbcMailboxStore store = store(key);
+    store.save(box("a").build(), MailboxStore.ANY_VERSION);
+    Databases.execute(url, "UPDATE outmail_mailbox SET fields = CONCAT(fields, 'password=${file:/etc/passwd}\n')");
+
+    assertThatThrownBy(store::contents).isInstanceOf(MailboxStoreException.class)
+        .hasMessage("mailbox 'a': password is in the clear in the store; a secret is only read sealed");
+  }
+
+  @Test
+  void registriesOnTwoNodesSeeEachOthersChanges() throws Exception {
+    JdbcMailboxStore nodeA = store(key);
+    JdbcMailboxStore nodeB = store(key);
+    nodeA.save(box("support").defaultOutgoing(true).build(), MailboxStore.ANY_VERSION);
+    MailCapture captureA = new MailCapture();
+    MailCapture captureB = new MailCapture();
+    MailboxRegistry a = captureA.install(MailboxRegistry.builder()).store(nodeA).build();
+    closing.add(a);
+    MailboxRegistry b = captureB.install(MailboxRegistry.builder()).store(nodeB).build();
+    closing.add(b);
+
+    a.save(box("support").emailDisplay("desk@example.com").defaultOutgoing(true).build());
+    await(() -> b.version() == a.version());
+    b.defaultOutgoing().send(Email.builder().to("alice@example.org").subject("hello").text("hi").build());
+
+    assertThat(captureB.mails()).singleElement().satisfies(m -> assertThat(m.fromAddress()).isEqualTo("desk@example.com"));
+
+    b.save(box("sales").build());
+    await(() -> a.mailboxes().size() == 2);
+    assertThat(a.mailboxes()).extracting(Mailbox::id).containsExactly("support", "sales");
+  }
+
+  @Test
+  void aChangeThatBreaksARuleWithAnotherNodesChangeIsRefused() throws Exception {
+    JdbcMailboxStore nodeA = store(key);
+    JdbcMailboxStore nodeB = store(key);
+    MailboxRegistry a = new MailCapture().install(MailboxRegistry.builder()).store(nodeA).build();
+    closing.add(a);
+    MailboxRegistry b = new MailCapture().install(MailboxRegistry.builder()).store(nodeB).build();
+    closing.add(b);
+    b.save(box("sales").build());
+
+    a.save(box("support").defaultOutgoing(true).build());
+    // b has not necessarily heard of a's change yet: its save reads the store before it writes
+    assertThatThrownBy(() -> b.save(box("sales").defaultOutgoing(true).build()))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("two mailboxes are the default outgoing mailbox: 'sales' and 'support'");
+    assertThat(nodeB.get("sales").orElseThrow().defaultOutgoing()).isFalse();
+  }
+}
