@@ -198,6 +198,7 @@ public final class MailboxRegistry implements AutoCloseable {
     private final Map<String, PostSendHook> hooks = new LinkedHashMap<>();
     private final List<TransportProvider> transportProviders = new ArrayList<>();
     private final List<AccessTokenProvider> tokenProviders = new ArrayList<>();
+    private final List<MailListener> listeners = new ArrayList<>();
     private RecipientDirectory directory;
     private TokenStore tokenStore;
     private TokenStore loadedTokenStore;
@@ -267,6 +268,19 @@ public final class MailboxRegistry implements AutoCloseable {
       if (hooks.putIfAbsent(name, hook) != null) {
         throw new MailboxConfigException(null, "post-send-hooks", "two hooks are named '" + name + "'");
       }
+      return this;
+    }
+
+    /**
+     * Adds a listener that hears every send of every mailbox (attempts, retries, and how each send
+     * ended), after those added before: for metrics, such as {@code outmail-micrometer}'s {@code
+     * OutmailMetrics}. What a listener throws is logged and never changes a send's result.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(MailListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener == null"));
       return this;
     }
 
@@ -428,7 +442,7 @@ public final class MailboxRegistry implements AutoCloseable {
             throw MailboxConfigException.of(m.id(), "allowed-emails",
                 "is REGISTERED_ONLY but the registry has no recipient directory (Builder.recipientDirectory)");
           }
-          mailers.put(m.id(), new OutgoingMailer(m, provider, context, directory, mailboxHooks, async));
+          mailers.put(m.id(), new OutgoingMailer(m, provider, context, directory, mailboxHooks, async, listeners));
         }
       } catch (RuntimeException e) {
         async.close();

@@ -32,12 +32,13 @@ public final class OutgoingMailer {
   private final Retrier retrier;
   private final HookRunner hooks;
   private final AsyncSends async;
+  private final SendEvents events;
   private final Object lock = new Object();
   private volatile MailTransport transport;
   private volatile boolean closed;
 
   OutgoingMailer(Mailbox mailbox, TransportProvider provider, TransportContext context,
-      RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async) {
+      RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async, List<MailListener> listeners) {
     this.mailbox = mailbox;
     this.provider = provider;
     this.context = context;
@@ -46,6 +47,7 @@ public final class OutgoingMailer {
     this.retrier = new Retrier(mailbox.id(), mailbox.retryPolicy());
     this.hooks = new HookRunner(hooks);
     this.async = async;
+    this.events = new SendEvents(mailbox, listeners);
   }
 
   /** {@return the mailbox this mailer sends through} */
@@ -78,6 +80,11 @@ public final class OutgoingMailer {
   public SendResult send(Email email, SendListener listener) {
     Objects.requireNonNull(email, "email == null");
     Objects.requireNonNull(listener, "listener == null");
+    return events.send(email, listener, this::sendSteps);
+  }
+
+  /** The steps of a send, told to the registry's {@link MailListener}s by {@link SendEvents}. */
+  private SendResult sendSteps(Email email, SendListener listener) {
     if (!mailbox.enabled()) {
       throw new MailboxDisabledException(mailbox.id());
     }
