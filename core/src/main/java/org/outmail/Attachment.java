@@ -31,8 +31,12 @@ public final class Attachment {
   }
 
   /**
-   * An attachment from bytes (copied).
+   * Makes an attachment from bytes (copied).
    *
+   * @param filename the file name shown to the recipient, without a path
+   * @param contentType the MIME type, {@code type/subtype} with optional parameters
+   * @param content the content
+   * @return the attachment
    * @throws InvalidEmailException for a blank file name, one with a path separator or a control
    *     character, or a content type not of the form {@code type/subtype}
    */
@@ -42,8 +46,13 @@ public final class Attachment {
   }
 
   /**
-   * An attachment read from a file when the mail is sent. The file must exist and be readable now.
+   * Makes an attachment read from a file when the mail is sent. The file must exist and be readable
+   * now.
    *
+   * @param filename the file name shown to the recipient, without a path
+   * @param contentType the MIME type, {@code type/subtype} with optional parameters
+   * @param file the file to read the content from
+   * @return the attachment
    * @throws InvalidEmailException for a file that is not a readable file, or as {@link
    *     #of(String, String, byte[])}
    */
@@ -116,6 +125,7 @@ public final class Attachment {
   /**
    * Reads the whole content into memory. Meant for small attachments only.
    *
+   * @return the content; a copy, which the caller may change
    * @throws InvalidEmailException if the file can no longer be read (it was readable when the
    *     attachment was made), naming the file and the I/O error
    */

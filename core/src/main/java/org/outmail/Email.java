@@ -159,24 +159,44 @@ public final class Email {
     /**
      * Adds To recipients to those given before.
      *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
      * @throws InvalidEmailException for an invalid address, e.g. {@code to: 'alice' is not an email
-     *     address (expected local@domain)}
+     *     address (expected local@domain)}; none of the addresses is then added
      */
     public Builder to(String... addresses) {
       return add(to, "to", addresses);
     }
 
-    /** Like {@link #to(String...)}. */
+    /**
+     * Adds To recipients to those given before, like {@link #to(String...)}.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder to(Iterable<String> addresses) {
       return add(to, "to", addresses);
     }
 
-    /** Adds Cc recipients to those given before. @throws InvalidEmailException for an invalid address */
+    /**
+     * Adds Cc recipients to those given before.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder cc(String... addresses) {
       return add(cc, "cc", addresses);
     }
 
-    /** Like {@link #cc(String...)}. */
+    /**
+     * Adds Cc recipients to those given before, like {@link #cc(String...)}.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder cc(Iterable<String> addresses) {
       return add(cc, "cc", addresses);
     }
@@ -184,18 +204,33 @@ public final class Email {
     /**
      * Adds Bcc recipients to those given before: they are sent to but appear in no header.
      *
-     * @throws InvalidEmailException for an invalid address
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
      */
     public Builder bcc(String... addresses) {
       return add(bcc, "bcc", addresses);
     }
 
-    /** Like {@link #bcc(String...)}. */
+    /**
+     * Adds Bcc recipients to those given before, like {@link #bcc(String...)}: they are sent to but
+     * appear in no header.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder bcc(Iterable<String> addresses) {
       return add(bcc, "bcc", addresses);
     }
 
-    /** Adds Reply-To addresses to those given before. @throws InvalidEmailException for an invalid address */
+    /**
+     * Adds Reply-To addresses to those given before.
+     *
+     * @param addresses the addresses, each checked and normalised
+     * @return this builder
+     * @throws InvalidEmailException for an invalid address; none of the addresses is then added
+     */
     public Builder replyTo(String... addresses) {
       return add(replyTo, "reply-to", addresses);
     }
@@ -222,6 +257,8 @@ public final class Email {
     /**
      * Sets the subject, replacing one given before.
      *
+     * @param subject the subject as written, before the mailbox's prefix is applied
+     * @return this builder
      * @throws InvalidEmailException if the subject contains CR, LF or another control character
      */
     public Builder subject(String subject) {
@@ -231,13 +268,23 @@ public final class Email {
       return this;
     }
 
-    /** Sets the plain-text body, replacing one given before. */
+    /**
+     * Sets the plain-text body, replacing one given before.
+     *
+     * @param text the plain-text body
+     * @return this builder
+     */
     public Builder text(String text) {
       this.text = Objects.requireNonNull(text, "text == null");
       return this;
     }
 
-    /** Sets the HTML body, replacing one given before. */
+    /**
+     * Sets the HTML body, replacing one given before.
+     *
+     * @param html the HTML body
+     * @return this builder
+     */
     public Builder html(String html) {
       this.html = Objects.requireNonNull(html, "html == null");
       return this;
@@ -246,6 +293,10 @@ public final class Email {
     /**
      * Adds an attachment from bytes (copied), after those given before.
      *
+     * @param filename the file name shown to the recipient
+     * @param contentType the MIME type, {@code type/subtype} with optional parameters
+     * @param content the content
+     * @return this builder
      * @throws InvalidEmailException for a bad file name or content type (see {@link Attachment#of})
      */
     public Builder attach(String filename, String contentType, byte[] content) {
@@ -257,6 +308,10 @@ public final class Email {
      * Adds an attachment read from a file as a stream when the mail is sent, after those given
      * before.
      *
+     * @param filename the file name shown to the recipient
+     * @param contentType the MIME type, {@code type/subtype} with optional parameters
+     * @param file the file, which must exist and be readable now
+     * @return this builder
      * @throws InvalidEmailException for a bad file name or content type, or a file that cannot be read
      */
     public Builder attach(String filename, String contentType, Path file) {
@@ -264,7 +319,12 @@ public final class Email {
       return this;
     }
 
-    /** Adds an attachment, after those given before. */
+    /**
+     * Adds an attachment, after those given before.
+     *
+     * @param attachment the attachment
+     * @return this builder
+     */
     public Builder attach(Attachment attachment) {
       attachments.add(Objects.requireNonNull(attachment, "attachment == null"));
       return this;
@@ -276,6 +336,9 @@ public final class Email {
      * Subject, Message-ID, Date, MIME-Version, Content-*, ...); the value must not contain CR, LF or
      * other control characters.
      *
+     * @param name the field name
+     * @param value the field value
+     * @return this builder
      * @throws InvalidEmailException saying which rule was broken
      */
     public Builder header(String name, String value) {
@@ -297,9 +360,11 @@ public final class Email {
     }
 
     /**
-     * The record's unique field (a ticket number), tagged into the subject by the mailbox's prefix;
-     * replaces one given before.
+     * Sets the record's unique field (a ticket number), tagged into the subject by the mailbox's
+     * prefix; replaces one given before.
      *
+     * @param recordId the record's unique field
+     * @return this builder
      * @throws InvalidEmailException unless 1 to 128 letters, digits, '_' or '-'
      */
     public Builder recordId(String recordId) {
@@ -315,6 +380,7 @@ public final class Email {
     /**
      * Builds the email.
      *
+     * @return a new email with its own unique id
      * @throws InvalidEmailException without a recipient, a subject or a body
      */
     public Email build() {

@@ -13,9 +13,12 @@ package org.outmail;
 public class InvalidEmailException extends MailException {
   private static final long serialVersionUID = 1L;
 
+  /** The part of the email that is wrong, or {@code null} when the email as a whole is. */
   private final String field;
 
   /**
+   * Creates an exception about a part of an email.
+   *
    * @param field the part of the email that is wrong ({@code to}, {@code subject}, {@code header
    *     X-Priority}, {@code attachment}), or {@code null} when the email as a whole is
    * @param message what is wrong, naming the field and, where there is one, the position
@@ -24,15 +27,23 @@ public class InvalidEmailException extends MailException {
     this(field, message, null);
   }
 
+  /**
+   * Creates an exception about a part of an email, with its cause (such as the I/O error of an
+   * attachment file).
+   *
+   * @param field the part of the email that is wrong, or {@code null} when the email as a whole is
+   * @param message what is wrong, naming the field and, where there is one, the position
+   * @param cause the exception that caused this one, or {@code null}
+   */
   public InvalidEmailException(String field, String message, Throwable cause) {
     super(null, message, cause);
     this.field = field;
   }
 
   /**
-   * The part of the email that is wrong ({@code to}, {@code cc}, {@code bcc}, {@code reply-to},
-   * {@code subject}, {@code header NAME}, {@code recordId}, {@code attachment}, ...), or {@code
-   * null} when the email as a whole is (no recipient, no body).
+   * {@return the part of the email that is wrong ({@code to}, {@code cc}, {@code bcc}, {@code
+   * reply-to}, {@code subject}, {@code header NAME}, {@code recordId}, {@code attachment}, ...), or
+   * {@code null} when the email as a whole is (no recipient, no body)}
    */
   public String field() {
     return field;

@@ -51,16 +51,21 @@ public class MailException extends RuntimeException {
   }
 
   /**
-   * How every message names a mailbox: {@code mailbox 'support'}. The one place that spelling is
-   * made; transports use it too.
+   * Names a mailbox the way every message does: {@code mailbox 'support'}. The one place that
+   * spelling is made; transports use it too.
+   *
+   * @param mailboxId the mailbox's id
+   * @return the mailbox's name for a message
    */
   public static String mailboxLabel(String mailboxId) {
     return "mailbox '" + mailboxId + "'";
   }
 
   /**
-   * The start of a message about a mailbox: {@code mailbox 'support': }, or the empty string when
-   * {@code mailboxId} is {@code null}.
+   * {@return the start of a message about a mailbox: {@code mailbox 'support': }, or the empty
+   * string when {@code mailboxId} is {@code null}}
+   *
+   * @param mailboxId the mailbox's id, or {@code null}
    */
   public static String mailboxPrefix(String mailboxId) {
     return mailboxId == null ? "" : mailboxLabel(mailboxId) + ": ";

@@ -389,6 +389,8 @@ public final class Mailbox {
     /**
      * The descriptive name shown in the grid (the id when not set); replaces one set before.
      *
+     * @param name the descriptive name
+     * @return this builder
      * @throws MailboxConfigException if blank or holding a control character
      */
     public Builder name(String name) {
@@ -401,13 +403,23 @@ public final class Mailbox {
       return this;
     }
 
-    /** IN or OUT (the default); replaces one set before. */
+    /**
+     * IN or OUT (the default); replaces one set before.
+     *
+     * @param type the mailbox's direction
+     * @return this builder
+     */
     public Builder type(MailboxType type) {
       this.type = Objects.requireNonNull(type, "type == null");
       return this;
     }
 
-    /** The status (enabled unless set); replaces one set before. */
+    /**
+     * The status (enabled unless set); replaces one set before.
+     *
+     * @param enabled whether the mailbox is enabled
+     * @return this builder
+     */
     public Builder enabled(boolean enabled) {
       this.enabled = enabled;
       return this;
@@ -416,6 +428,8 @@ public final class Mailbox {
     /**
      * The From address, normalised; required for an OUT mailbox. Replaces one set before.
      *
+     * @param emailDisplay the From address
+     * @return this builder
      * @throws MailboxConfigException if it is not a valid address
      */
     public Builder emailDisplay(String emailDisplay) {
@@ -431,6 +445,8 @@ public final class Mailbox {
     /**
      * The From personal name; replaces one set before.
      *
+     * @param displayName the From personal name
+     * @return this builder
      * @throws MailboxConfigException if it holds a line break or another control character
      */
     public Builder displayName(String displayName) {
@@ -444,6 +460,8 @@ public final class Mailbox {
      * The mail server or API host (an IDN name is kept in its ASCII form, lower case, or an {@code
      * [IPv6]} literal); replaces one set before.
      *
+     * @param host the host name or {@code [IPv6]} literal; surrounding whitespace is ignored
+     * @return this builder
      * @throws MailboxConfigException if it is not a valid host name
      */
     public Builder host(String host) {
@@ -466,6 +484,8 @@ public final class Mailbox {
     /**
      * The port; replaces one set before. Unless set, the encryption's default applies.
      *
+     * @param port the port
+     * @return this builder
      * @throws MailboxConfigException unless 1 to 65535
      */
     public Builder port(int port) {
@@ -476,7 +496,12 @@ public final class Mailbox {
       return this;
     }
 
-    /** NONE, SSL_TLS or STARTTLS (the default); replaces one set before. */
+    /**
+     * NONE, SSL_TLS or STARTTLS (the default); replaces one set before.
+     *
+     * @param encryption how the connection is encrypted
+     * @return this builder
+     */
     public Builder encryption(Encryption encryption) {
       this.encryption = Objects.requireNonNull(encryption, "encryption == null");
       return this;
@@ -485,6 +510,8 @@ public final class Mailbox {
     /**
      * The login user name; replaces one set before.
      *
+     * @param username the login user name
+     * @return this builder
      * @throws MailboxConfigException if blank or holding a control character
      */
     public Builder username(String username) {
@@ -497,7 +524,12 @@ public final class Mailbox {
       return this;
     }
 
-    /** The login password; replaces one set before. */
+    /**
+     * The login password; replaces one set before.
+     *
+     * @param password the login password
+     * @return this builder
+     */
     public Builder password(Secret password) {
       this.password = Objects.requireNonNull(password, "password == null");
       return this;
@@ -507,6 +539,8 @@ public final class Mailbox {
      * The protocol ({@code smtp}, the default, {@code owa}, ...), case-insensitive; replaces one set
      * before.
      *
+     * @param protocol the protocol name
+     * @return this builder
      * @throws MailboxConfigException if it is not a protocol name
      */
     public Builder protocol(String protocol) {
@@ -518,7 +552,12 @@ public final class Mailbox {
       return this;
     }
 
-    /** The OAuth client to authenticate with; replaces one set before. */
+    /**
+     * The OAuth client to authenticate with; replaces one set before.
+     *
+     * @param oauthClient the OAuth client
+     * @return this builder
+     */
     public Builder oauthClient(OAuthClient oauthClient) {
       this.oauthClient = Objects.requireNonNull(oauthClient, "oauthClient == null");
       return this;
@@ -527,6 +566,8 @@ public final class Mailbox {
     /**
      * The subject tag prefix, e.g. {@code TICKET#}; replaces one set before.
      *
+     * @param prefix the subject tag prefix
+     * @return this builder
      * @throws MailboxConfigException if blank or holding whitespace, brackets or a control character
      */
     public Builder prefix(String prefix) {
@@ -539,13 +580,23 @@ public final class Mailbox {
       return this;
     }
 
-    /** ANY (the default) or REGISTERED_ONLY; replaces one set before. */
+    /**
+     * ANY (the default) or REGISTERED_ONLY; replaces one set before.
+     *
+     * @param allowedEmails which recipients the mailbox may send to
+     * @return this builder
+     */
     public Builder allowedEmails(AllowedEmails allowedEmails) {
       this.allowedEmails = Objects.requireNonNull(allowedEmails, "allowedEmails == null");
       return this;
     }
 
-    /** Whether this is the default outgoing mailbox (not unless set); replaces one set before. */
+    /**
+     * Whether this is the default outgoing mailbox (not unless set); replaces one set before.
+     *
+     * @param defaultOutgoing whether this is the default outgoing mailbox
+     * @return this builder
+     */
     public Builder defaultOutgoing(boolean defaultOutgoing) {
       this.defaultOutgoing = defaultOutgoing;
       return this;
@@ -555,6 +606,8 @@ public final class Mailbox {
      * Recipients whose whole address matches this regular expression (RE2 syntax, evaluated in
      * linear time, case-insensitive) are blocked. Replaces one set before.
      *
+     * @param excludeExpression the regular expression of blocked recipients
+     * @return this builder
      * @throws MailboxConfigException if it is not a valid regular expression
      */
     public Builder excludeExpression(String excludeExpression) {
@@ -572,6 +625,8 @@ public final class Mailbox {
      * Adds the names of post-send hooks to run after each send, in order, after those given before.
      * A name given again is kept once, at its first place.
      *
+     * @param names the hook names
+     * @return this builder
      * @throws MailboxConfigException for a name that is not letters, digits, '.', '_' or '-'
      *     (none of the names is added then)
      */
@@ -591,19 +646,37 @@ public final class Mailbox {
       return this;
     }
 
-    /** How long to wait for a connection (10 s unless set); replaces one set before. @throws MailboxConfigException unless positive */
+    /**
+     * How long to wait for a connection (10 s unless set); replaces one set before.
+     *
+     * @param timeout the connect timeout
+     * @return this builder
+     * @throws MailboxConfigException unless positive
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive("connect-timeout", timeout);
       return this;
     }
 
-    /** How long to wait for a reply (30 s unless set); replaces one set before. @throws MailboxConfigException unless positive */
+    /**
+     * How long to wait for a reply (30 s unless set); replaces one set before.
+     *
+     * @param timeout the read timeout
+     * @return this builder
+     * @throws MailboxConfigException unless positive
+     */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = positive("read-timeout", timeout);
       return this;
     }
 
-    /** How long a write may block (30 s unless set); replaces one set before. @throws MailboxConfigException unless positive */
+    /**
+     * How long a write may block (30 s unless set); replaces one set before.
+     *
+     * @param timeout the write timeout
+     * @return this builder
+     * @throws MailboxConfigException unless positive
+     */
     public Builder writeTimeout(Duration timeout) {
       this.writeTimeout = positive("write-timeout", timeout);
       return this;
@@ -643,6 +716,8 @@ public final class Mailbox {
      * The ceiling of the first wait between attempts, the rest of the retry policy unchanged;
      * replaces one set before. {@link #build()} checks it against the ceiling of every wait.
      *
+     * @param backoff the ceiling of the first wait
+     * @return this builder
      * @throws MailboxConfigException unless positive
      */
     public Builder retryInitialBackoff(Duration backoff) {
@@ -654,6 +729,8 @@ public final class Mailbox {
      * The ceiling of every wait between attempts, the rest of the retry policy unchanged; replaces
      * one set before.
      *
+     * @param backoff the ceiling of every wait
+     * @return this builder
      * @throws MailboxConfigException unless positive
      */
     public Builder retryMaxBackoff(Duration backoff) {
@@ -716,13 +793,23 @@ public final class Mailbox {
       return this;
     }
 
-    /** A trust file (PEM or PKCS12) for a private CA; replaces one set before. */
+    /**
+     * A trust file (PEM or PKCS12) for a private CA; replaces one set before.
+     *
+     * @param trustStore the trust file
+     * @return this builder
+     */
     public Builder trustStore(Path trustStore) {
       this.trustStore = Objects.requireNonNull(trustStore, "trustStore == null");
       return this;
     }
 
-    /** The password of a PKCS12 trust store; replaces one set before. */
+    /**
+     * The password of a PKCS12 trust store; replaces one set before.
+     *
+     * @param password the trust store's password
+     * @return this builder
+     */
     public Builder trustStorePassword(Secret password) {
       this.trustStorePassword = Objects.requireNonNull(password, "trustStorePassword == null");
       return this;
@@ -778,6 +865,7 @@ public final class Mailbox {
     /**
      * Checks what spans fields and builds the mailbox.
      *
+     * @return the mailbox
      * @throws MailboxConfigException naming the mailbox, the field and what is wrong: an OUT mailbox
      *     without email display, retry parts that make no valid policy
      */

@@ -33,9 +33,10 @@ public final class MailboxRegistry implements AutoCloseable {
   private final Map<String, OutgoingMailer> mailers;
   private final String defaultId;
   private final AsyncSends async;
+  private final TokenStore tokenStore;
 
   private MailboxRegistry(List<Mailbox> mailboxes, Map<String, OutgoingMailer> mailers, String defaultId,
-      AsyncSends async) {
+      AsyncSends async, TokenStore tokenStore) {
     this.mailboxes = List.copyOf(mailboxes);
     Map<String, Mailbox> index = new LinkedHashMap<>();
     mailboxes.forEach(m -> index.put(m.id(), m));
@@ -43,6 +44,7 @@ public final class MailboxRegistry implements AutoCloseable {
     this.mailers = mailers;
     this.defaultId = defaultId;
     this.async = async;
+    this.tokenStore = tokenStore;
   }
 
   /** {@return a builder for a registry with no mailbox yet} */
@@ -175,6 +177,17 @@ public final class MailboxRegistry implements AutoCloseable {
     mailers.values().forEach(OutgoingMailer::close);
   }
 
+  /**
+   * Where this registry keeps refresh tokens: the store set on the builder, else the loaded file's
+   * ({@code outmail.token-store.file}), else one in memory. {@link
+   * org.outmail.oauth.OAuthValidations} saves a validated client's token here.
+   *
+   * @return the token store
+   */
+  public TokenStore tokenStore() {
+    return tokenStore;
+  }
+
   @Override
   public String toString() {
     return "MailboxRegistry{mailboxes=" + byId.keySet() + ", default=" + defaultId + "}";
@@ -211,6 +224,8 @@ public final class MailboxRegistry implements AutoCloseable {
     /**
      * Adds a mailbox after those given before.
      *
+     * @param mailbox the mailbox
+     * @return this builder
      * @throws MailboxConfigException if a mailbox with the same id was given before
      */
     public Builder mailbox(Mailbox mailbox) {
@@ -222,7 +237,13 @@ public final class MailboxRegistry implements AutoCloseable {
       return this;
     }
 
-    /** Adds mailboxes, in order, as {@link #mailbox(Mailbox)} does. */
+    /**
+     * Adds mailboxes, in order, as {@link #mailbox(Mailbox)} does.
+     *
+     * @param mailboxes the mailboxes
+     * @return this builder
+     * @throws MailboxConfigException if a mailbox with the same id was given before
+     */
     public Builder mailboxes(Collection<Mailbox> mailboxes) {
       Objects.requireNonNull(mailboxes, "mailboxes == null");
       mailboxes.forEach(this::mailbox);
@@ -233,13 +254,22 @@ public final class MailboxRegistry implements AutoCloseable {
      * Adds the mailboxes of a properties file, and its token store unless {@link #tokenStore} is
      * set (which wins, whichever is called first).
      *
+     * @param propertiesFile the properties file, read as UTF-8
+     * @return this builder
      * @throws MailboxConfigException naming the key that is wrong, or a mailbox id given before
      */
     public Builder load(Path propertiesFile) {
       return apply(ConfigLoader.fromFile(Objects.requireNonNull(propertiesFile, "propertiesFile == null")));
     }
 
-    /** Like {@link #load(Path)}, from properties already read. */
+    /**
+     * Adds the mailboxes of properties already read, and their token store, like {@link
+     * #load(Path)}.
+     *
+     * @param properties the mailbox configuration
+     * @return this builder
+     * @throws MailboxConfigException naming the key that is wrong, or a mailbox id given before
+     */
     public Builder load(Properties properties) {
       return apply(ConfigLoader.fromProperties(Objects.requireNonNull(properties, "properties == null"), System::getenv));
     }
@@ -260,6 +290,8 @@ public final class MailboxRegistry implements AutoCloseable {
      * Adds a post-send hook besides those found by {@link ServiceLoader}; it wins over one of the
      * same name found there.
      *
+     * @param hook the hook
+     * @return this builder
      * @throws MailboxConfigException if a hook of the same name was added before
      */
     public Builder hook(PostSendHook hook) {
@@ -285,8 +317,11 @@ public final class MailboxRegistry implements AutoCloseable {
     }
 
     /**
-     * The host's user directory, required when a mailbox sends to registered users only.
+     * The host's user directory, required when a mailbox sends to registered users only; it can be
+     * set once.
      *
+     * @param directory the host's user directory
+     * @return this builder
      * @throws MailboxConfigException if a directory was set before
      */
     public Builder recipientDirectory(RecipientDirectory directory) {
@@ -301,13 +336,22 @@ public final class MailboxRegistry implements AutoCloseable {
     /**
      * Adds a transport provider besides those found by {@link ServiceLoader}; it wins over one of
      * the same protocol found there, and a later one added here wins over an earlier one.
+     *
+     * @param provider the transport provider
+     * @return this builder
      */
     public Builder transportProvider(TransportProvider provider) {
       transportProviders.add(Objects.requireNonNull(provider, "provider == null"));
       return this;
     }
 
-    /** Adds an access token provider, asked after those added before and before those found by {@link ServiceLoader}. */
+    /**
+     * Adds an access token provider, asked after those added before and before those found by
+     * {@link ServiceLoader}.
+     *
+     * @param provider the access token provider
+     * @return this builder
+     */
     public Builder accessTokenProvider(AccessTokenProvider provider) {
       tokenProviders.add(Objects.requireNonNull(provider, "provider == null"));
       return this;
@@ -315,8 +359,10 @@ public final class MailboxRegistry implements AutoCloseable {
 
     /**
      * Where rotated refresh tokens are kept; in memory unless set here or in a loaded properties
-     * file. Set here, it wins over the file's.
+     * file. Set here, it wins over the file's; it can be set here once.
      *
+     * @param store the token store
+     * @return this builder
      * @throws MailboxConfigException if a token store was set here before
      */
     public Builder tokenStore(TokenStore store) {
@@ -329,8 +375,10 @@ public final class MailboxRegistry implements AutoCloseable {
     }
 
     /**
-     * Threads that run {@link OutgoingMailer#sendAsync}; default 4.
+     * Threads that run {@link OutgoingMailer#sendAsync}; default 4. It can be set once.
      *
+     * @param threads the number of threads
+     * @return this builder
      * @throws MailboxConfigException unless at least 1, or if set before
      */
     public Builder asyncThreads(int threads) {
@@ -345,8 +393,11 @@ public final class MailboxRegistry implements AutoCloseable {
     }
 
     /**
-     * Sends that may wait for an async thread; more are refused. Default 10,000.
+     * Sends that may wait for an async thread; more are refused. Default 10,000. It can be set
+     * once.
      *
+     * @param capacity the number of sends that may wait
+     * @return this builder
      * @throws MailboxConfigException unless at least 1, or if set before
      */
     public Builder asyncQueueCapacity(int capacity) {
@@ -365,8 +416,10 @@ public final class MailboxRegistry implements AutoCloseable {
     /**
      * How long {@link MailboxRegistry#close()} waits for asynchronous sends in flight before it
      * interrupts them; default 10 s. Zero interrupts them at once. Sends still queued never wait:
-     * they fail when the registry closes.
+     * they fail when the registry closes. It can be set once.
      *
+     * @param timeout the time to wait, zero or more
+     * @return this builder
      * @throws MailboxConfigException if negative, or if set before
      */
     public Builder closeTimeout(Duration timeout) {
@@ -448,7 +501,7 @@ public final class MailboxRegistry implements AutoCloseable {
         async.close();
         throw e;
       }
-      return new MailboxRegistry(mailboxes, mailers, defaultId, async);
+      return new MailboxRegistry(mailboxes, mailers, defaultId, async, store);
     }
 
     /** Every transport setting of the mailbox belongs to its protocol and is valid there. */

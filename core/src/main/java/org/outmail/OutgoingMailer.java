@@ -58,8 +58,13 @@ public final class OutgoingMailer {
   /**
    * Sends the email and returns once the server has taken it.
    *
+   * <p>When the server takes the message for some recipients and refuses others for now (SMTP
+   * {@code 4xx} at {@code RCPT TO}), those are retried alone, with the same Message-ID and content,
+   * as the mailbox's {@link RetryPolicy} allows; the ones still refused then are in {@link
+   * SendResult#deferredRecipients()}, not thrown. Post-send hooks run once, with the final result.
+   *
    * @param email the email
-   * @return what was sent and to whom, and which recipients were blocked
+   * @return what was sent and to whom, which recipients were blocked, refused or are still deferred
    * @throws MailboxDisabledException if the mailbox is disabled: nothing is sent
    * @throws RecipientsBlockedException if every recipient is blocked: the transport is not called
    * @throws TransportException if the server did not take the message (after retrying a transient
@@ -73,6 +78,9 @@ public final class OutgoingMailer {
    * Sends the email as {@link #send(Email)} does, telling {@code listener} of each attempt and of
    * each wait before a retry: for a command line or a console that shows how a slow send is going.
    *
+   * @param email the email
+   * @param listener told of each attempt and each wait; {@link SendListener#NONE} for nobody
+   * @return what was sent and to whom, and which recipients were blocked
    * @throws MailboxDisabledException if the mailbox is disabled: nothing is sent
    * @throws RecipientsBlockedException if every recipient is blocked: the transport is not called
    * @throws TransportException if the server did not take the message
@@ -91,13 +99,17 @@ public final class OutgoingMailer {
     RecipientFilter.Recipients recipients = filter.apply(email);
     OutgoingMessage message = messages.create(email, recipients);
     MailTransport t = transport();
-    Retrier.Outcome<TransportReceipt> outcome = retrier.run(() -> t.send(message), listener, message.messageId());
+    Retrier.Outcome<TransportReceipt> outcome = retrier.send(t, message, listener);
     TransportReceipt receipt = outcome.value();
     SendResult result = new SendResult(mailbox.id(), message.messageId(), message.subject(),
         receipt.acceptedRecipients(), recipients.blocked(), receipt.rejectedRecipients(),
-        outcome.attempts(), List.of());
+        receipt.deferredRecipients(), outcome.attempts(), List.of());
     LOG.debug("mailbox '{}': sent {} to {} recipient(s) in {} attempt(s)",
         mailbox.id(), message.messageId(), receipt.acceptedRecipients().size(), outcome.attempts());
+    if (!receipt.deferredRecipients().isEmpty()) {
+      LOG.info("mailbox '{}': {} still deferred by the server for {} recipient(s) after {} attempt(s)",
+          mailbox.id(), message.messageId(), receipt.deferredRecipients().size(), outcome.attempts());
+    }
     return hooks.run(mailbox, email, result);
   }
 
@@ -111,6 +123,9 @@ public final class OutgoingMailer {
    * send started}); a send in flight gets up to the registry's {@link
    * MailboxRegistry.Builder#closeTimeout close timeout} to finish, is then interrupted, and if it
    * still does not stop fails with a {@link TransportException} whose outcome is unknown.
+   *
+   * @param email the email
+   * @return a future of what {@link #send} would return
    */
   public CompletableFuture<SendResult> sendAsync(Email email) {
     Objects.requireNonNull(email, "email == null");

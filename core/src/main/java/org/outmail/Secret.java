@@ -94,6 +94,8 @@ public final class Secret {
    * starts with <code>${</code> is always a reference: an incomplete or unknown one is an error, never
    * a literal password.
    *
+   * @param text {@code ${env:NAME}}, {@code ${file:path}} or a literal secret
+   * @return the secret
    * @throws IllegalArgumentException if a reference is incomplete, unknown or cannot be resolved; the
    *     message names the kind of reference, never the text
    */
@@ -178,6 +180,7 @@ public final class Secret {
    *
    * @param text the text, may be {@code null}
    * @param secrets the secrets to hide; {@code null} elements are skipped
+   * @return the text with the secrets hidden, or {@code null} when the text is {@code null}
    */
   public static String redact(String text, Iterable<Secret> secrets) {
     if (text == null || text.isEmpty()) {
@@ -192,7 +195,14 @@ public final class Secret {
     return out;
   }
 
-  /** Like {@link #redact(String, Iterable)}, for plain values such as tokens. */
+  /**
+   * Like {@link #redact(String, Iterable)}, for plain values such as tokens.
+   *
+   * @param text the text, may be {@code null}
+   * @param value the value to hide; one shorter than 4 characters, or {@code null}, is left as it
+   *     is
+   * @return the text with the value hidden, or {@code null} when the text is {@code null}
+   */
   public static String redact(String text, String value) {
     if (text == null || value == null || value.length() < 4) {
       return text;

@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * What a send did: the Message-ID and subject as sent, who the server accepted, who outmail's rules
- * blocked (and why), who the server refused (and its reply), and which post-send hooks failed.
+ * blocked (and why), who the server refused for good and who it still deferred when the retries
+ * were used up (each with its reply), and which post-send hooks failed.
  */
 public final class SendResult {
   private final String mailboxId;
@@ -17,25 +18,27 @@ public final class SendResult {
   private final List<String> acceptedRecipients;
   private final Map<String, BlockReason> blockedRecipients;
   private final Map<String, String> rejectedRecipients;
+  private final Map<String, String> deferredRecipients;
   private final int attempts;
   private final List<HookFailure> hookFailures;
 
   SendResult(String mailboxId, String messageId, String subject, List<String> acceptedRecipients,
-      Map<String, BlockReason> blockedRecipients, Map<String, String> rejectedRecipients, int attempts,
-      List<HookFailure> hookFailures) {
+      Map<String, BlockReason> blockedRecipients, Map<String, String> rejectedRecipients,
+      Map<String, String> deferredRecipients, int attempts, List<HookFailure> hookFailures) {
     this.mailboxId = Objects.requireNonNull(mailboxId, "mailboxId == null");
     this.messageId = Objects.requireNonNull(messageId, "messageId == null");
     this.subject = Objects.requireNonNull(subject, "subject == null");
     this.acceptedRecipients = List.copyOf(acceptedRecipients);
     this.blockedRecipients = Collections.unmodifiableMap(new LinkedHashMap<>(blockedRecipients));
     this.rejectedRecipients = Collections.unmodifiableMap(new LinkedHashMap<>(rejectedRecipients));
+    this.deferredRecipients = Collections.unmodifiableMap(new LinkedHashMap<>(deferredRecipients));
     this.attempts = attempts;
     this.hookFailures = List.copyOf(hookFailures);
   }
 
   SendResult withHookFailures(List<HookFailure> failures) {
     return new SendResult(mailboxId, messageId, subject, acceptedRecipients, blockedRecipients,
-        rejectedRecipients, attempts, failures);
+        rejectedRecipients, deferredRecipients, attempts, failures);
   }
 
   /** {@return the id of the mailbox that sent} */
@@ -63,13 +66,32 @@ public final class SendResult {
     return blockedRecipients;
   }
 
-  /** {@return the recipients the server refused while accepting others, with its reply for each} */
+  /**
+   * {@return the recipients the server refused for good (SMTP {@code 5xx}) while accepting others,
+   * with its reply for each; never retried}
+   */
   public Map<String, String> rejectedRecipients() {
     return rejectedRecipients;
   }
 
   /**
-   * {@return how many transport attempts the send took (1 unless a transient failure was retried)}
+   * The recipients the server still refused for now (SMTP {@code 4xx} at {@code RCPT TO}, such as
+   * {@code 450}, {@code 451} or {@code 452}) when the mailbox's {@link RetryPolicy} was used up,
+   * with its last reply for each. The mail did not reach them; sending it to them later, with the
+   * same Message-ID, may succeed. Empty when every recipient was accepted, blocked or rejected.
+   *
+   * <p>Within one send, outmail retries deferred recipients alone (never the recipients that have
+   * the mail) as often as the retry policy allows; only what is left is listed here.
+   *
+   * @return the deferred recipients, address → the server's last reply, in the order sent
+   */
+  public Map<String, String> deferredRecipients() {
+    return deferredRecipients;
+  }
+
+  /**
+   * {@return how many transport attempts the send took: 1 unless a transient failure or deferred
+   * recipients were retried}
    */
   public int attempts() {
     return attempts;
@@ -85,6 +107,7 @@ public final class SendResult {
     return "SendResult{mailbox=" + mailboxId + ", messageId=" + messageId + ", subject=" + subject
         + ", accepted=" + acceptedRecipients + ", blocked=" + blockedRecipients
         + (rejectedRecipients.isEmpty() ? "" : ", rejected=" + rejectedRecipients.keySet())
+        + (deferredRecipients.isEmpty() ? "" : ", deferred=" + deferredRecipients.keySet())
         + ", attempts=" + attempts + (hookFailures.isEmpty() ? "" : ", hookFailures=" + hookFailures.size()) + "}";
   }
 }

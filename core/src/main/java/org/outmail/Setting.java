@@ -336,8 +336,11 @@ public final class Setting {
     /**
      * A value a {@link Type#CHOICE} refuses with a hint, because people mean different things by it
      * ({@code TLS}: implicit TLS or STARTTLS?). The hint follows the value in the message: {@code
-     * 'TLS' <reason>}.
+     * 'TLS' <reason>}. Refused again, the value gets the later hint.
      *
+     * @param value the refused value, in any case
+     * @param reason the hint that follows the value in the message
+     * @return this builder
      * @throws IllegalArgumentException for another type or a value that is allowed
      */
     public Builder refuse(String value, String reason) {
@@ -351,7 +354,12 @@ public final class Setting {
       return this;
     }
 
-    /** The one-line help text. */
+    /**
+     * The one-line help text; replaces an earlier one.
+     *
+     * @param help the help text
+     * @return this builder
+     */
     public Builder help(String help) {
       this.help = Objects.requireNonNull(help, "help == null");
       return this;

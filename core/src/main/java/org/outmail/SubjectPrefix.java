@@ -94,6 +94,11 @@ public final class SubjectPrefix {
    * record's tag (in any form {@link #recordIds} recognises): {@code apply("4711", "Printer
    * jammed")} is {@code "[TICKET#4711] Printer jammed"}, and {@code apply("4711", "RE:
    * [TICKET#4711] Printer jammed")} is unchanged.
+   *
+   * @param recordId the record's id: letters, digits, {@code _} or {@code -}
+   * @param subject the subject as written
+   * @return the subject carrying the record's tag
+   * @throws IllegalArgumentException if the record id is not of that form
    */
   public String apply(String recordId, String subject) {
     checkId(recordId);
@@ -111,6 +116,9 @@ public final class SubjectPrefix {
    * The record id in a subject's tag, if it carries one: {@code "RE: AW: [TICKET#4711] Printer"}
    * gives {@code "4711"}. The first of {@link #recordIds}: the first bracketed tag wins over any
    * bare one.
+   *
+   * @param subject the subject, may be {@code null}
+   * @return the winning record id, or empty when the subject carries no tag of this prefix
    */
   public Optional<String> recordId(String subject) {
     List<String> ids = recordIds(subject);
@@ -121,7 +129,9 @@ public final class SubjectPrefix {
    * The first record id of {@link #recordIds} that the host knows, for a subject that carries
    * several tags of this prefix (a foreign system's ticket first, then ours).
    *
+   * @param subject the subject, may be {@code null}
    * @param exists whether a record with that id exists
+   * @return the first record id the host knows, or empty when there is none
    */
   public Optional<String> recordId(String subject, Predicate<String> exists) {
     Objects.requireNonNull(exists, "exists == null");
@@ -132,6 +142,9 @@ public final class SubjectPrefix {
    * Every record id tagged in the subject, in the order they win: bracketed tags from left to
    * right, then bare ones from left to right; each id once. Recognised forms, the prefix in any
    * case: {@code [TICKET#4711]}, {@code [TICKET#: 4711]}, {@code [TICKET:4711]}, {@code TICKET#4711}.
+   *
+   * @param subject the subject, may be {@code null}
+   * @return the record ids, empty when there is none
    */
   public List<String> recordIds(String subject) {
     if (subject == null) {

@@ -61,8 +61,7 @@ class MailboxRegistryTest {
 
   @Test
   void protocolCloseToAFoundTransportSaysWhichItMeant() {
-    assertThatThrownBy(() -> MailboxRegistry.builder().transportProvider(new RecordingTransportProvider())
-        .mailbox(out("a").protocol("recordng").build()).build())
+    assertThatThrownBy(() -> builder().mailbox(out("a").protocol("recordng").build()).build())
         .isInstanceOf(MailboxConfigException.class)
         .hasMessageStartingWith("mailbox 'a': no transport for protocol 'recordng'; did you mean recording? transports found: [")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("outmail-transport-recordng"));

@@ -34,7 +34,11 @@ public interface AccessTokenProvider {
    * asks (its trust store). Providers that make their own connections should honour it; the default
    * ignores it.
    *
+   * @param client a client this provider {@linkplain #supports supports}
+   * @param scopes the scopes to ask for, never empty
+   * @param store where a rotated refresh token must be saved, keyed by the client's name
    * @param tls the TLS context to connect with, or {@code null} for the JDK's default
+   * @return the new token
    * @throws OAuthException with the provider's error code, never the secret
    */
   default AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, SSLContext tls) {

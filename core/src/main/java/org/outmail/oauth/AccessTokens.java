@@ -15,6 +15,7 @@ import javax.net.ssl.SSLContext;
  * Asks the first {@link AccessTokenProvider} that supports the client; providers found by {@link
  * ServiceLoader} come before the built-in HTTP one. Safe for concurrent use: one fetch at a time
  * per client and scopes (per client for the refresh-token grant, whose refresh token may rotate).
+ * Tokens of a {@linkplain OAuthClient#withSubject client acting for a user} are cached per user.
  *
  * <p>When a server refuses a token, {@link #refresh(OAuthClient, List, AccessToken)} replaces that
  * token only: many connections refused at once cause one fetch, and none evicts a token another
@@ -58,6 +59,9 @@ public final class AccessTokens {
    * The same tokens (one cache, one store), fetched over connections that trust what {@code tls}
    * trusts: a transport passes its mailbox's TLS context ({@link org.outmail.spi.Tls#context}) so
    * that the mailbox's trust store applies to the token endpoint too.
+   *
+   * @param tls the TLS context to fetch tokens with
+   * @return a view of this token cache that fetches with {@code tls}
    */
   public AccessTokens withTls(SSLContext tls) {
     return new AccessTokens(this, Objects.requireNonNull(tls, "tls == null"));
@@ -104,6 +108,9 @@ public final class AccessTokens {
   /**
    * A token for the client and scopes, from the cache while it is valid for another minute.
    *
+   * @param client the OAuth client
+   * @param scopes the scopes to ask for
+   * @return a token valid for at least another minute
    * @throws OAuthException if no token can be had, or the scopes are empty
    */
   public AccessToken get(OAuthClient client, List<String> scopes) {
@@ -127,7 +134,10 @@ public final class AccessTokens {
    * same time fetched it), that one is returned and nothing is fetched, so N connections refused
    * at once cause one fetch.
    *
+   * @param client the OAuth client
+   * @param scopes the scopes the refused token was asked for
    * @param refused the token the server refused, as {@link #get} or this method handed it out
+   * @return the token to use in place of the refused one
    * @throws OAuthException if no token can be had, or the scopes are empty
    */
   public AccessToken refresh(OAuthClient client, List<String> scopes, AccessToken refused) {
@@ -145,6 +155,10 @@ public final class AccessTokens {
   /**
    * A new token, bypassing the cache.
    *
+   * @param client the OAuth client
+   * @param scopes the scopes to ask for
+   * @return the new token, now cached
+   * @throws OAuthException if no token can be had, or the scopes are empty
    * @deprecated replaces whatever token is cached, even one another thread fetched a moment
    *     earlier, so that connections refused at once each fetch; use {@link #refresh(OAuthClient,
    *     List, AccessToken)} with the token the server refused.
@@ -191,6 +205,7 @@ public final class AccessTokens {
     if (scopes.isEmpty()) {
       throw new OAuthException("OAuth client '" + client.name() + "': no scopes to ask a token for", null, false, null);
     }
-    return client.name() + '\u0000' + client.clientId() + '\u0000' + client.tokenEndpoint() + '\u0000' + String.join(" ", scopes);
+    return client.name() + '\u0000' + client.clientId() + '\u0000' + client.tokenEndpoint() + '\u0000' + String.join(" ", scopes)
+        + '\u0000' + client.subject().orElse("");
   }
 }

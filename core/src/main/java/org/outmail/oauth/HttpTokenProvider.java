@@ -1,38 +1,42 @@
 package org.outmail.oauth;
 
-import java.io.IOException;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import org.outmail.Secret;
 
 /**
- * outmail's own token client: the client-credentials and refresh-token grants (RFC 6749 §4.4,
- * §6) over {@link HttpClient}, for any provider. Saves a rotated refresh token in the store.
+ * outmail's own token client: the client-credentials, refresh-token (RFC 6749 §4.4, §6) and
+ * JWT-bearer (RFC 7523, Google service accounts) grants over {@link HttpClient}, for any provider.
+ * Saves a rotated refresh token in the store before it returns.
  */
 final class HttpTokenProvider implements AccessTokenProvider {
+  static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
   private final Duration connectTimeout;
   private final HttpClient http;
   private final Duration requestTimeout;
+  private final Clock clock;
   /** One client per TLS context a mailbox asked for (its trust store); weak, as mailboxes come and go. */
   private final Map<SSLContext, HttpClient> byTls = Collections.synchronizedMap(new WeakHashMap<>());
 
   HttpTokenProvider(Duration connectTimeout, Duration requestTimeout) {
+    this(connectTimeout, requestTimeout, Clock.systemUTC());
+  }
+
+  /** With the clock that dates tokens' expiry and assertions: the one {@link AccessTokens} checks expiry with. */
+  HttpTokenProvider(Duration connectTimeout, Duration requestTimeout, Clock clock) {
     this.connectTimeout = connectTimeout;
     this.http = client(null);
     this.requestTimeout = requestTimeout;
+    this.clock = clock;
   }
 
   private HttpClient client(SSLContext tls) {
@@ -63,69 +67,64 @@ final class HttpTokenProvider implements AccessTokenProvider {
     List<Secret> hidden = new ArrayList<>();
     client.clientSecret().ifPresent(hidden::add);
     client.refreshToken().ifPresent(hidden::add);
-    if (client.grant() == OAuthGrant.CLIENT_CREDENTIALS) {
-      form.put("grant_type", "client_credentials");
-    } else {
-      Secret refresh = store.load(client.name()).or(client::refreshToken)
-          .orElseThrow(() -> new OAuthException("OAuth client '" + client.name() + "' has no refresh token", null, false, null));
-      hidden.add(refresh);
-      form.put("grant_type", "refresh_token");
-      form.put("refresh_token", refresh.value());
-    }
-    form.put("client_id", client.clientId());
-    client.clientSecret().ifPresent(s -> form.put("client_secret", s.value()));
-    form.put("scope", String.join(" ", scopes));
-    String body = form.entrySet().stream()
-        .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
-        .collect(Collectors.joining("&"));
-    HttpRequest request = HttpRequest.newBuilder(client.tokenEndpoint())
-        .timeout(requestTimeout)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
-    HttpResponse<String> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new OAuthException("OAuth client '" + client.name() + "': token endpoint " + client.tokenEndpoint()
-          + " unreachable: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " " + Secret.redact(e.getMessage(), hidden)), null, true, null);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OAuthException("interrupted while fetching a token for OAuth client '" + client.name() + "'", null, true, e);
-    }
-    Map<String, String> json = FlatJson.parse(response.body());
-    if (response.statusCode() != 200 || json.get("access_token") == null) {
-      String error = Secret.redact(json.get("error"), hidden);
-      String description = Secret.redact(json.get("error_description"), hidden);
-      boolean transientFailure = response.statusCode() >= 500 || response.statusCode() == 429;
-      throw new OAuthException("OAuth client '" + client.name() + "': token endpoint answered HTTP " + response.statusCode()
-          + (error == null ? "" : " " + error) + (description == null ? "" : ": " + firstLine(description)),
-          error, transientFailure, null);
-    }
-    long expiresIn = 3600;
-    try {
-      if (json.get("expires_in") != null) {
-        expiresIn = Long.parseLong(json.get("expires_in"));
+    switch (client.grant()) {
+      case CLIENT_CREDENTIALS -> form.put("grant_type", "client_credentials");
+      case REFRESH_TOKEN -> {
+        Secret refresh = store.load(client.name()).or(client::refreshToken)
+            .orElseThrow(() -> new OAuthException(notValidated(client), null, false, null));
+        hidden.add(refresh);
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", refresh.value());
       }
-    } catch (NumberFormatException ignored) {
-      // keep the default
+      case JWT_BEARER -> {
+        String subject = client.subject().orElseThrow(() -> new OAuthException("OAuth client '" + client.name()
+            + "': the JWT-bearer grant needs the user to act for (the mailbox's user name or address)", null, false, null));
+        Secret assertion = Secret.of(client.serviceAccount().assertion(subject, scopes, client.tokenEndpoint(), clock.instant()));
+        hidden.add(assertion);
+        form.put("grant_type", JWT_BEARER);
+        form.put("assertion", assertion.value());
+      }
     }
-    String rotated = json.get("refresh_token");
+    if (client.grant() != OAuthGrant.JWT_BEARER) {
+      form.put("client_id", client.clientId());
+      client.clientSecret().ifPresent(s -> form.put("client_secret", s.value()));
+      form.put("scope", String.join(" ", scopes));
+    }
+    TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, client.name(), "token endpoint",
+        client.tokenEndpoint(), form, hidden);
+    if (answer.status() != 200 || answer.json().get("access_token") == null) {
+      throw TokenRequests.refused(client.name(), "token endpoint", answer, hidden, hint(client, answer.error(), scopes));
+    }
+    String rotated = answer.json().get("refresh_token");
     if (client.grant() == OAuthGrant.REFRESH_TOKEN && rotated != null && !rotated.isEmpty()) {
       store.save(client.name(), Secret.of(rotated));
     }
-    return new AccessToken(Secret.of(json.get("access_token")), Instant.now().plusSeconds(expiresIn));
+    long expiresIn = TokenRequests.seconds(answer.json(), "expires_in", 3600);
+    return new AccessToken(Secret.of(answer.json().get("access_token")), clock.instant().plusSeconds(expiresIn));
   }
 
-  private static String firstLine(String s) {
-    int nl = s.indexOf('\n');
-    String line = nl < 0 ? s : s.substring(0, nl);
-    return line.replaceAll("\\p{Cntrl}", " ").strip();
+  /** What to do about a refusal an administrator can fix; null when there is nothing to add. */
+  private static String hint(OAuthClient client, String error, List<String> scopes) {
+    if (client.grant() == OAuthGrant.REFRESH_TOKEN && "invalid_grant".equals(error)) {
+      return "the refresh token was revoked or has expired (consent withdrawn, password changed, or unused for too"
+          + " long): validate the client again (" + validateHow(client) + ")";
+    }
+    if (client.grant() == OAuthGrant.JWT_BEARER && "unauthorized_client".equals(error)) {
+      return "the service account may not act for users: in the Google Admin console (Security, API controls,"
+          + " Domain-wide delegation) authorize client id " + client.clientId() + " for " + String.join(",", scopes);
+    }
+    if (client.grant() == OAuthGrant.JWT_BEARER && "invalid_grant".equals(error)) {
+      return "check that the user " + client.subject().orElse("") + " exists in the Workspace domain and that the"
+          + " service account key " + client.serviceAccountKey().map(Object::toString).orElse("") + " is still active";
+    }
+    return null;
   }
 
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  static String notValidated(OAuthClient client) {
+    return "OAuth client '" + client.name() + "' is not validated yet: " + validateHow(client);
+  }
+
+  private static String validateHow(OAuthClient client) {
+    return "run 'outmail oauth validate " + client.name() + " --config FILE' or press Validate on the client in the console";
   }
 }

@@ -1,6 +1,7 @@
 package org.outmail.oauth;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,19 +36,43 @@ public final class OAuthClient {
   private final URI authority;
   private final URI tokenEndpoint;
   private final URI authorizeEndpoint;
+  private final URI deviceEndpoint;
+  private final ServiceAccountKey serviceAccountKey;
+  private final String subject;
 
-  private OAuthClient(Builder b, URI authority, URI tokenEndpoint, URI authorizeEndpoint) {
+  private OAuthClient(Builder b, String clientId, URI authority, URI tokenEndpoint, URI authorizeEndpoint,
+      URI deviceEndpoint) {
     this.name = b.name;
     this.provider = b.provider;
     this.grant = b.grant;
     this.tenant = b.tenant;
-    this.clientId = b.clientId;
+    this.clientId = clientId;
     this.clientSecret = b.clientSecret;
     this.refreshToken = b.refreshToken;
     this.scopes = List.copyOf(b.scopes);
     this.authority = authority;
     this.tokenEndpoint = tokenEndpoint;
     this.authorizeEndpoint = authorizeEndpoint;
+    this.deviceEndpoint = deviceEndpoint;
+    this.serviceAccountKey = b.serviceAccountKey;
+    this.subject = null;
+  }
+
+  private OAuthClient(OAuthClient c, String subject) {
+    this.name = c.name;
+    this.provider = c.provider;
+    this.grant = c.grant;
+    this.tenant = c.tenant;
+    this.clientId = c.clientId;
+    this.clientSecret = c.clientSecret;
+    this.refreshToken = c.refreshToken;
+    this.scopes = c.scopes;
+    this.authority = c.authority;
+    this.tokenEndpoint = c.tokenEndpoint;
+    this.authorizeEndpoint = c.authorizeEndpoint;
+    this.deviceEndpoint = c.deviceEndpoint;
+    this.serviceAccountKey = c.serviceAccountKey;
+    this.subject = subject;
   }
 
   /**
@@ -91,7 +116,10 @@ public final class OAuthClient {
     return Optional.ofNullable(tenant);
   }
 
-  /** {@return the client id the provider issued} */
+  /**
+   * {@return the client id the provider issued; for {@link OAuthGrant#JWT_BEARER}, the service
+   * account's client id from its key file unless one is given}
+   */
   public String clientId() {
     return clientId;
   }
@@ -134,11 +162,56 @@ public final class OAuthClient {
     return Optional.ofNullable(authorizeEndpoint);
   }
 
+  /**
+   * {@return the device authorization endpoint (RFC 8628) of the device code flow, if known:
+   * Microsoft's by default, a {@code GENERIC} client's when given; never Google's, whose device flow
+   * does not grant the Gmail scope}
+   */
+  public Optional<URI> deviceEndpoint() {
+    return Optional.ofNullable(deviceEndpoint);
+  }
+
+  /** {@return the service account's key file, for {@link OAuthGrant#JWT_BEARER}} */
+  public Optional<Path> serviceAccountKey() {
+    return Optional.ofNullable(serviceAccountKey).map(ServiceAccountKey::file);
+  }
+
+  /**
+   * {@return the user tokens are asked for, for {@link OAuthGrant#JWT_BEARER}: set by {@link
+   * #withSubject}; empty on a client as configured}
+   */
+  public Optional<String> subject() {
+    return Optional.ofNullable(subject);
+  }
+
+  /**
+   * This client acting for one user: the JWT-bearer grant asks tokens for this subject (domain-wide
+   * delegation), and {@link AccessTokens} caches them per subject. A transport calls it with its
+   * mailbox's user; the other grants ignore the subject.
+   *
+   * @param subject the user's address, such as {@code support@example.com}
+   * @return a client equal to this one but for the subject
+   * @throws IllegalArgumentException if the subject is blank or holds whitespace
+   */
+  public OAuthClient withSubject(String subject) {
+    Objects.requireNonNull(subject, "subject == null");
+    if (subject.isBlank() || subject.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+      throw new IllegalArgumentException("subject must not be blank or contain whitespace");
+    }
+    return new OAuthClient(this, subject);
+  }
+
+  ServiceAccountKey serviceAccount() {
+    return serviceAccountKey;
+  }
+
   @Override
   public String toString() {
     return "OAuthClient{name=" + name + ", provider=" + provider + ", grant=" + grant
         + (tenant == null ? "" : ", tenant=" + tenant) + ", clientId=" + clientId
-        + ", clientSecret=" + (clientSecret == null ? "none" : "****") + ", tokenEndpoint=" + tokenEndpoint + "}";
+        + ", clientSecret=" + (clientSecret == null ? "none" : "****")
+        + (serviceAccountKey == null ? "" : ", serviceAccountKey=" + serviceAccountKey.file())
+        + (subject == null ? "" : ", subject=" + subject) + ", tokenEndpoint=" + tokenEndpoint + "}";
   }
 
   /**
@@ -161,6 +234,8 @@ public final class OAuthClient {
     private URI authority;
     private URI tokenEndpoint;
     private URI authorizeEndpoint;
+    private URI deviceEndpoint;
+    private ServiceAccountKey serviceAccountKey;
 
     private Builder(String name) {
       Objects.requireNonNull(name, "name == null");
@@ -171,13 +246,23 @@ public final class OAuthClient {
       this.name = name;
     }
 
-    /** MICROSOFT, GOOGLE or GENERIC (the default); replaces one set before. */
+    /**
+     * MICROSOFT, GOOGLE or GENERIC (the default); replaces one set before.
+     *
+     * @param provider the provider that issues the tokens
+     * @return this builder
+     */
     public Builder provider(OAuthProvider provider) {
       this.provider = Objects.requireNonNull(provider, "provider == null");
       return this;
     }
 
-    /** CLIENT_CREDENTIALS (the default) or REFRESH_TOKEN; replaces one set before. */
+    /**
+     * CLIENT_CREDENTIALS (the default), REFRESH_TOKEN or JWT_BEARER; replaces one set before.
+     *
+     * @param grant how the client obtains its tokens
+     * @return this builder
+     */
     public Builder grant(OAuthGrant grant) {
       this.grant = Objects.requireNonNull(grant, "grant == null");
       return this;
@@ -186,6 +271,8 @@ public final class OAuthClient {
     /**
      * The Microsoft tenant (id or domain); replaces one set before.
      *
+     * @param tenant the tenant id or domain
+     * @return this builder
      * @throws MailboxConfigException unless letters, digits, '.', '_' or '-'
      */
     public Builder tenant(String tenant) {
@@ -201,6 +288,8 @@ public final class OAuthClient {
     /**
      * The application (client) id; replaces one set before.
      *
+     * @param clientId the application (client) id
+     * @return this builder
      * @throws MailboxConfigException if blank or holding whitespace or a control character
      */
     public Builder clientId(String clientId) {
@@ -215,13 +304,25 @@ public final class OAuthClient {
       return this;
     }
 
-    /** The client secret; replaces one set before. */
+    /**
+     * The client secret; replaces one set before.
+     *
+     * @param clientSecret the client secret
+     * @return this builder
+     */
     public Builder clientSecret(Secret clientSecret) {
       this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret == null");
       return this;
     }
 
-    /** The refresh token obtained once, for the REFRESH_TOKEN grant; replaces one set before. */
+    /**
+     * A refresh token obtained elsewhere, for the REFRESH_TOKEN grant; replaces one set before. Not
+     * needed when the client is validated ({@link OAuthValidations}): the token store's token wins
+     * over this one.
+     *
+     * @param refreshToken the refresh token
+     * @return this builder
+     */
     public Builder refreshToken(Secret refreshToken) {
       this.refreshToken = Objects.requireNonNull(refreshToken, "refreshToken == null");
       return this;
@@ -231,6 +332,8 @@ public final class OAuthClient {
      * Adds scopes after those given before; a scope given again is kept once. Without any, the
      * transport asks for its service's default.
      *
+     * @param scopes the scopes
+     * @return this builder
      * @throws MailboxConfigException for a blank scope or one with whitespace (none is added then)
      */
     public Builder scopes(String... scopes) {
@@ -253,6 +356,8 @@ public final class OAuthClient {
      * The Microsoft authority, e.g. {@code https://login.microsoftonline.com/contoso.onmicrosoft.com/},
      * instead of the tenant; replaces one set before.
      *
+     * @param authority the authority URL
+     * @return this builder
      * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
      */
     public Builder authority(URI authority) {
@@ -265,6 +370,8 @@ public final class OAuthClient {
     /**
      * The token endpoint, instead of the provider's; required for GENERIC. Replaces one set before.
      *
+     * @param tokenEndpoint the token endpoint URL
+     * @return this builder
      * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
      */
     public Builder tokenEndpoint(URI tokenEndpoint) {
@@ -277,12 +384,44 @@ public final class OAuthClient {
     /**
      * The authorization endpoint, instead of the provider's; replaces one set before.
      *
+     * @param authorizeEndpoint the authorization endpoint URL
+     * @return this builder
      * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
      */
     public Builder authorizeEndpoint(URI authorizeEndpoint) {
       Objects.requireNonNull(authorizeEndpoint, "authorizeEndpoint == null");
       checkUri("authorize-endpoint", authorizeEndpoint);
       this.authorizeEndpoint = authorizeEndpoint;
+      return this;
+    }
+
+    /**
+     * The device authorization endpoint (RFC 8628), instead of the provider's; needed for the device
+     * code flow of a GENERIC client. Replaces one set before.
+     *
+     * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
+     */
+    public Builder deviceEndpoint(URI deviceEndpoint) {
+      Objects.requireNonNull(deviceEndpoint, "deviceEndpoint == null");
+      checkUri("device-endpoint", deviceEndpoint);
+      this.deviceEndpoint = deviceEndpoint;
+      return this;
+    }
+
+    /**
+     * The service account's JSON key file as Google issues it (client_email, private_key in PKCS#8
+     * PEM, token_uri), for the JWT_BEARER grant; read now. Replaces one set before.
+     *
+     * @throws MailboxConfigException if the file cannot be read or is not such a key (the message
+     *     names the file, never its content)
+     */
+    public Builder serviceAccountKey(Path file) {
+      Objects.requireNonNull(file, "file == null");
+      try {
+        this.serviceAccountKey = ServiceAccountKey.read(file);
+      } catch (IllegalArgumentException e) {
+        throw fail("service-account-key", e.getMessage());
+      }
       return this;
     }
 
@@ -326,18 +465,33 @@ public final class OAuthClient {
      * @throws MailboxConfigException naming the client and the missing or wrong field
      */
     public OAuthClient build() {
-      if (clientId == null || clientId.isBlank()) {
+      String id = clientId;
+      if (grant == OAuthGrant.JWT_BEARER) {
+        if (serviceAccountKey == null) {
+          throw fail("service-account-key", "is required for the JWT_BEARER grant (the service account's JSON key file)");
+        }
+        if (provider == OAuthProvider.MICROSOFT) {
+          throw fail("grant", "JWT_BEARER is for Google Workspace service accounts (provider GOOGLE or GENERIC),"
+              + " not MICROSOFT: use CLIENT_CREDENTIALS for app-only Microsoft 365");
+        }
+        if (id == null) {
+          id = serviceAccountKey.clientId();
+        }
+      }
+      if (id == null || id.isBlank()) {
         throw fail("client-id", "is required");
       }
       if (grant == OAuthGrant.CLIENT_CREDENTIALS && clientSecret == null) {
         throw fail("client-secret", "is required for the client-credentials grant");
       }
-      if (grant == OAuthGrant.REFRESH_TOKEN && refreshToken == null) {
-        throw fail("refresh-token", "is required for the refresh-token grant");
-      }
       URI auth = null;
       URI token = tokenEndpoint;
       URI authorize = authorizeEndpoint;
+      URI device = deviceEndpoint;
+      if (token == null && serviceAccountKey != null && grant == OAuthGrant.JWT_BEARER
+          && serviceAccountKey.tokenUri() != null) {
+        token = serviceAccountKey.tokenUri();
+      }
       switch (provider) {
         case MICROSOFT -> {
           if (authority == null && tenant == null) {
@@ -350,6 +504,9 @@ public final class OAuthClient {
           }
           if (authorize == null) {
             authorize = auth.resolve("oauth2/v2.0/authorize");
+          }
+          if (device == null) {
+            device = auth.resolve("oauth2/v2.0/devicecode");
           }
         }
         case GOOGLE -> {
@@ -370,7 +527,7 @@ public final class OAuthClient {
       if (authorize != null) {
         checkUri("authorize-endpoint", authorize);
       }
-      return new OAuthClient(this, auth, token, authorize);
+      return new OAuthClient(this, id, auth, token, authorize, device);
     }
 
     private void checkUri(String field, URI uri) {

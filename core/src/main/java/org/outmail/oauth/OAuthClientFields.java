@@ -2,11 +2,13 @@ package org.outmail.oauth;
 
 import static org.outmail.Setting.Type.CHOICE;
 import static org.outmail.Setting.Type.LIST;
+import static org.outmail.Setting.Type.PATH;
 import static org.outmail.Setting.Type.SECRET;
 import static org.outmail.Setting.Type.TEXT;
 import static org.outmail.Setting.Type.URL;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,8 @@ final class OAuthClientFields {
         .help("MICROSOFT, GOOGLE or GENERIC; the first two know their endpoints."),
         (b, v, env) -> b.provider(OAuthProvider.valueOf((String) v)));
     add(Setting.builder("grant", CHOICE).allowedValues(OAuthGrant.class).defaultValue("CLIENT_CREDENTIALS")
-        .help("CLIENT_CREDENTIALS (app-only) or REFRESH_TOKEN (delegated)."),
+        .help("CLIENT_CREDENTIALS (app-only), REFRESH_TOKEN (delegated, validated by an administrator) or"
+            + " JWT_BEARER (Google service account)."),
         (b, v, env) -> b.grant(OAuthGrant.valueOf((String) v)));
     add(Setting.builder("tenant", TEXT).help("Microsoft: the tenant id or domain."),
         (b, v, env) -> b.tenant((String) v));
@@ -38,7 +41,8 @@ final class OAuthClientFields {
         (b, v, env) -> b.clientId((String) v));
     add(Setting.builder("client-secret", SECRET).help("The client secret: a literal, ${env:NAME} or ${file:/path}."),
         (b, v, env) -> b.clientSecret(Secret.parse((String) v, env)));
-    add(Setting.builder("refresh-token", SECRET).help("A refresh token obtained once, for the REFRESH_TOKEN grant."),
+    add(Setting.builder("refresh-token", SECRET).help("A refresh token obtained elsewhere, for the REFRESH_TOKEN grant;"
+        + " not needed once the client is validated."),
         (b, v, env) -> b.refreshToken(Secret.parse((String) v, env)));
     add(Setting.builder("scopes", LIST).help("Scopes to ask for; the transport's default when none."),
         (b, v, env) -> b.scopes(((List<?>) v).stream().map(String::valueOf).flatMap(s -> List.of(s.split("\\s+")).stream())
@@ -49,6 +53,10 @@ final class OAuthClientFields {
         (b, v, env) -> b.tokenEndpoint((URI) v));
     add(Setting.builder("authorize-endpoint", URL).help("The authorization endpoint, for delegated sign-in."),
         (b, v, env) -> b.authorizeEndpoint((URI) v));
+    add(Setting.builder("device-endpoint", URL).help("The device authorization endpoint, for the device code flow."),
+        (b, v, env) -> b.deviceEndpoint((URI) v));
+    add(Setting.builder("service-account-key", PATH).help("JWT_BEARER: the Google service account's JSON key file."),
+        (b, v, env) -> b.serviceAccountKey(Path.of((String) v)));
   }
 
   private OAuthClientFields() {}

@@ -42,6 +42,11 @@ final class RememberingTokenStore implements TokenStore {
     saveUnsaved();
   }
 
+  @Override
+  public boolean persistent() {
+    return store.persistent();
+  }
+
   /** Whether a token of the client waits to be saved again. */
   synchronized boolean hasUnsaved(String clientName) {
     return unsaved.containsKey(clientName);

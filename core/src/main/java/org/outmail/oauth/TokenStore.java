@@ -17,18 +17,31 @@ import org.outmail.Secret;
  */
 public interface TokenStore {
   /**
-   * The refresh token saved for the OAuth client, if any.
+   * {@return the refresh token saved for the OAuth client, if any}
    *
+   * @param clientName the OAuth client's name
    * @throws org.outmail.MailException (such as {@link TokenStoreException}) if the store cannot be read
    */
   Optional<Secret> load(String clientName);
 
   /**
-   * Saves a (rotated) refresh token for the OAuth client.
+   * Saves a (rotated) refresh token for the OAuth client, replacing the one saved before.
    *
+   * @param clientName the OAuth client's name
+   * @param refreshToken the refresh token to keep
    * @throws org.outmail.MailException (such as {@link TokenStoreException}) if it cannot be saved
    */
   void save(String clientName, Secret refreshToken);
+
+  /**
+   * Whether saved tokens outlive this process. The CLI refuses to validate a client into a store
+   * that forgets: the administrator's sign-in would be lost when it exits.
+   *
+   * @return {@code true} unless the store keeps tokens in memory only
+   */
+  default boolean persistent() {
+    return true;
+  }
 
   /** {@return a store that forgets on restart; for tests and app-only clients} */
   static TokenStore inMemory() {
@@ -43,12 +56,23 @@ public interface TokenStore {
       public void save(String clientName, Secret refreshToken) {
         map.put(clientName, refreshToken);
       }
+
+      @Override
+      public boolean persistent() {
+        return false;
+      }
+
+      @Override
+      public String toString() {
+        return "in-memory token store";
+      }
     };
   }
 
   /**
-   * A store in a properties file (created with owner-only permissions where the file system
-   * supports them), written atomically on each save.
+   * A store in a properties file, readable and writable by its owner only (where the file system
+   * supports POSIX permissions), replaced atomically on each save after its content reached the
+   * disk; saves from several processes are serialised by a lock on {@code FILE.lock}.
    *
    * @param file the properties file; created on the first save if it does not exist
    * @return the store

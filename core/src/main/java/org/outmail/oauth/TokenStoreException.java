@@ -13,6 +13,12 @@ import org.outmail.MailException;
 public class TokenStoreException extends MailException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates an exception about a token store.
+   *
+   * @param message what failed, naming the OAuth client and where the store keeps its tokens
+   * @param cause the exception that caused this one, or {@code null}
+   */
   public TokenStoreException(String message, Throwable cause) {
     super(null, message, cause);
   }

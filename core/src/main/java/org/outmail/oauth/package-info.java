@@ -3,8 +3,9 @@
  *
  * <p>An {@link org.outmail.oauth.OAuthClient} is the seed's "OAuth Client": provider ({@code
  * MICROSOFT}, {@code GOOGLE}, {@code GENERIC}), client id and secret, scopes, endpoints (each can
- * be overridden), and the grant: client credentials (app-only) or a refresh token an administrator
- * obtained once (delegated). Its fields are described as {@link org.outmail.Setting}s by {@link
+ * be overridden), and the grant: client credentials (app-only), a refresh token an administrator
+ * obtained once (delegated), or a JWT signed with a Google service account's key for the mailbox's
+ * user (domain-wide delegation). Its fields are described as {@link org.outmail.Setting}s by {@link
  * org.outmail.oauth.OAuthClient#fields()}, read by the properties loader ({@code
  * outmail.oauth-client.NAME.FIELD}) and by forms; one client can serve several mailboxes.
  *
@@ -14,6 +15,11 @@
  * java.util.ServiceLoader}, such as the OWA transport's msal4j one, before the built-in HTTP one).
  * A token a server refused is replaced once however many connections saw it refused ({@link
  * org.outmail.oauth.AccessTokens#refresh(OAuthClient, java.util.List, AccessToken)}).
+ *
+ * <p>{@link org.outmail.oauth.OAuthValidations} is how an administrator validates a delegated
+ * client: the authorization code flow with PKCE behind the host's redirect URL ({@code start}, then
+ * {@code complete} from the redirect), or the device code flow; the refresh token goes to the token
+ * store. The host owns the object that holds the validations in progress.
  *
  * <p>A provider that rotates refresh tokens hands out a new one with each access token; it is kept
  * in a {@link org.outmail.oauth.TokenStore} (in memory, a {@link

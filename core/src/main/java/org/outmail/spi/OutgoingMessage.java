@@ -2,12 +2,16 @@ package org.outmail.spi;
 
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.outmail.Attachment;
 import org.outmail.Mailbox;
 
@@ -32,6 +36,8 @@ public final class OutgoingMessage {
   private final String messageId;
   private final ZonedDateTime date;
   private final String recordId;
+  /** The envelope when it is not every recipient (a retry of deferred recipients), else null. */
+  private final List<String> envelope;
 
   private OutgoingMessage(Builder b) {
     this.mailbox = b.mailbox;
@@ -49,6 +55,26 @@ public final class OutgoingMessage {
     this.messageId = b.messageId;
     this.date = b.date;
     this.recordId = b.recordId;
+    this.envelope = null;
+  }
+
+  private OutgoingMessage(OutgoingMessage m, List<String> envelope, List<String> bcc) {
+    this.mailbox = m.mailbox;
+    this.fromAddress = m.fromAddress;
+    this.fromName = m.fromName;
+    this.to = m.to;
+    this.cc = m.cc;
+    this.bcc = bcc;
+    this.replyTo = m.replyTo;
+    this.subject = m.subject;
+    this.text = m.text;
+    this.html = m.html;
+    this.attachments = m.attachments;
+    this.headers = m.headers;
+    this.messageId = m.messageId;
+    this.date = m.date;
+    this.recordId = m.recordId;
+    this.envelope = envelope;
   }
 
   /**
@@ -91,8 +117,14 @@ public final class OutgoingMessage {
     return bcc;
   }
 
-  /** {@return every envelope recipient: To, Cc, then Bcc} */
+  /**
+   * {@return every envelope recipient: To, Cc, then Bcc; for a copy made by {@link
+   * #withRecipients}, only the recipients it was made for}
+   */
   public List<String> recipients() {
+    if (envelope != null) {
+      return envelope;
+    }
     List<String> all = new ArrayList<>(to.size() + cc.size() + bcc.size());
     all.addAll(to);
     all.addAll(cc);
@@ -145,10 +177,41 @@ public final class OutgoingMessage {
     return Optional.ofNullable(recordId);
   }
 
+  /**
+   * A copy of this message for some of its recipients only, as the pipeline sends it to retry the
+   * recipients a server deferred without sending it again to those that have it: the same From,
+   * To and Cc headers, subject, content, Message-ID and Date; {@link #recipients()} (the envelope)
+   * is {@code recipients}, and {@link #bcc()} keeps only the Bcc recipients among them. A
+   * transport that cannot address a subset of a message's recipients must not report deferred
+   * recipients, so it is never handed such a copy.
+   *
+   * @param recipients some of this message's {@link #recipients()}, at least one; duplicates are
+   *     dropped, the order is kept
+   * @return the copy
+   * @throws IllegalArgumentException if {@code recipients} is empty or names an address that is not
+   *     among this message's recipients
+   */
+  public OutgoingMessage withRecipients(Collection<String> recipients) {
+    Objects.requireNonNull(recipients, "recipients == null");
+    Set<String> wanted = new LinkedHashSet<>(recipients);
+    if (wanted.isEmpty()) {
+      throw new IllegalArgumentException("no recipient");
+    }
+    Set<String> known = new HashSet<>(recipients());
+    for (String address : wanted) {
+      if (!known.contains(address)) {
+        throw new IllegalArgumentException(address + " is not a recipient of message " + messageId);
+      }
+    }
+    List<String> keptBcc = bcc.stream().filter(wanted::contains).toList();
+    return new OutgoingMessage(this, List.copyOf(wanted), keptBcc);
+  }
+
   @Override
   public String toString() {
     return "OutgoingMessage{mailbox=" + mailbox.id() + ", messageId=" + messageId + ", subject=" + subject
-        + ", to=" + to + ", cc=" + cc + ", bcc=" + bcc.size() + " address(es), attachments=" + attachments.size() + "}";
+        + ", to=" + to + ", cc=" + cc + ", bcc=" + bcc.size() + " address(es), attachments=" + attachments.size()
+        + (envelope == null ? "" : ", only " + envelope.size() + " recipient(s)") + "}";
   }
 
   /**

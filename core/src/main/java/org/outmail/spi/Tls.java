@@ -33,6 +33,8 @@ public final class Tls {
   /**
    * The TLS context of the mailbox's connections.
    *
+   * @param mailbox the mailbox, whose trust file applies if it has one
+   * @return a new TLS context trusting the JDK's roots and the mailbox's trust file
    * @throws MailboxConfigException naming the trust-store field when the trust file cannot be used
    */
   public static SSLContext context(Mailbox mailbox) {
@@ -42,6 +44,9 @@ public final class Tls {
   /**
    * The TLS context trusting what the trust manager trusts.
    *
+   * @param mailbox the mailbox the context is for, named in a failure
+   * @param trustManager the trust manager that decides which servers are trusted
+   * @return a new TLS context
    * @throws MailboxConfigException if the JDK offers no TLS
    */
   public static SSLContext context(Mailbox mailbox, X509TrustManager trustManager) {
@@ -59,6 +64,8 @@ public final class Tls {
    * The trust manager of the mailbox's connections (for HTTP clients that take one): the JDK's
    * roots and the mailbox's trust file.
    *
+   * @param mailbox the mailbox, whose trust file applies if it has one
+   * @return a trust manager whose refusals name the server certificate and say why
    * @throws MailboxConfigException naming the trust-store field when the trust file cannot be used
    */
   public static X509TrustManager trustManager(Mailbox mailbox) {

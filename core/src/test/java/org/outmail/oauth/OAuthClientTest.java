@@ -44,4 +44,47 @@ class OAuthClientTest {
     assertThatThrownBy(() -> b.scopes("mail.send", " ")).isInstanceOf(MailboxConfigException.class);
     assertThat(b.build().scopes()).isEmpty();
   }
+
+  @Test
+  void aDelegatedClientNeedsNoRefreshTokenInItsConfigurationAndKnowsItsProvidersEndpoints() {
+    OAuthClient m365 = OAuthClient.builder("m365").provider(OAuthProvider.MICROSOFT).grant(OAuthGrant.REFRESH_TOKEN)
+        .tenant("contoso.onmicrosoft.com").clientId("app").build();
+    assertThat(m365.refreshToken()).isEmpty();
+    assertThat(m365.authorizeEndpoint()).contains(
+        URI.create("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize"));
+    assertThat(m365.deviceEndpoint()).contains(
+        URI.create("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/devicecode"));
+
+    OAuthClient gmail = OAuthClient.builder("gmail").provider(OAuthProvider.GOOGLE).grant(OAuthGrant.REFRESH_TOKEN)
+        .clientId("app").build();
+    assertThat(gmail.authorizeEndpoint()).contains(URI.create("https://accounts.google.com/o/oauth2/v2/auth"));
+    assertThat(gmail.deviceEndpoint()).isEmpty();
+  }
+
+  @Test
+  void theJwtBearerGrantIsForGoogleServiceAccounts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    java.nio.file.Path key = org.outmail.oauth.server.ServiceAccountKeyFile.write(dir, "sa@p.iam.gserviceaccount.com",
+        URI.create("https://oauth2.googleapis.com/token")).file();
+    assertThatThrownBy(() -> OAuthClient.builder("m365").provider(OAuthProvider.MICROSOFT).tenant("contoso")
+        .grant(OAuthGrant.JWT_BEARER).serviceAccountKey(key).build())
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("grant"))
+        .hasMessage("oauth client 'm365': grant JWT_BEARER is for Google Workspace service accounts (provider GOOGLE or"
+            + " GENERIC), not MICROSOFT: use CLIENT_CREDENTIALS for app-only Microsoft 365");
+    OAuthClient google = OAuthClient.builder("gsa").provider(OAuthProvider.GOOGLE).grant(OAuthGrant.JWT_BEARER)
+        .serviceAccountKey(key).build();
+    assertThat(google.tokenEndpoint()).isEqualTo(URI.create("https://oauth2.googleapis.com/token"));
+    assertThat(OAuthClient.fields()).extracting(org.outmail.Setting::name)
+        .contains("device-endpoint", "service-account-key");
+  }
+
+  @Test
+  void aSubjectIsCheckedAndShownButTheClientStaysTheSame() {
+    OAuthClient c = generic().build();
+    assertThat(c.subject()).isEmpty();
+    OAuthClient forUser = c.withSubject("desk@example.com");
+    assertThat(forUser.subject()).contains("desk@example.com");
+    assertThat(forUser.name()).isEqualTo(c.name());
+    assertThat(forUser.toString()).contains("subject=desk@example.com");
+    assertThatThrownBy(() -> c.withSubject("a b")).isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -27,7 +27,8 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     versionProvider = OutmailCli.Version.class,
     description = "Lists, checks and tries the mailboxes of an outmail configuration file.",
-    subcommands = {ListCommand.class, CheckCommand.class, SendCommand.class, SinkCommand.class, HelpCommand.class},
+    subcommands = {ListCommand.class, CheckCommand.class, SendCommand.class, SinkCommand.class, OAuthCommand.class,
+        HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",

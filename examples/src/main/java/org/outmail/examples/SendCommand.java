@@ -33,13 +33,13 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {"Sends an email through the named mailbox, or the default outgoing one, applying its "
         + "rules: exclude expression, allowed emails, subject prefix, post-send hooks.",
-        "Prints the Message-ID, the subject as sent and the recipients accepted, blocked and refused. "
+        "Prints the Message-ID, the subject as sent and the recipients accepted, blocked, refused and still deferred. "
             + "A send still running after a second, and each retry, are announced on stderr."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:sent, and the server accepted every recipient",
         "1:not sent (server unreachable or refusing, mailbox disabled, every recipient blocked), or sent "
-            + "without some recipients: refused by the server or blocked, listed on stderr",
+            + "without some recipients: refused by the server (for good, or still deferred) or blocked, listed on stderr",
         "2:usage error: unknown or missing option, two bodies, bad address or record id, unreadable file",
         "3:configuration error: unreadable file, unknown key, bad value, unknown mailbox, an IN mailbox",
         "130:interrupted (Ctrl-C) while sending: the mail may or may not have gone out"})
@@ -136,11 +136,12 @@ final class SendCommand implements Callable<Integer> {
     }
   }
 
-  /** Exit 1, and one line on stderr, when any recipient was blocked or refused by the server. */
+  /** Exit 1, and one line on stderr, when any recipient was blocked, refused or deferred by the server. */
   private int missed(SendResult r, PrintWriter err) {
     List<String> missed = new ArrayList<>();
     r.blockedRecipients().forEach((address, reason) -> missed.add(address + " (blocked: " + reason + ")"));
     r.rejectedRecipients().forEach((address, reply) -> missed.add(address + " (refused: " + reply + ")"));
+    r.deferredRecipients().forEach((address, reply) -> missed.add(address + " (deferred: " + reply + ")"));
     if (missed.isEmpty()) {
       return OutmailCli.OK;
     }
@@ -231,6 +232,9 @@ final class SendCommand implements Callable<Integer> {
     }
     for (Map.Entry<String, String> e : r.rejectedRecipients().entrySet()) {
       out.println("Rejected:   " + e.getKey() + " (" + e.getValue() + ")");
+    }
+    for (Map.Entry<String, String> e : r.deferredRecipients().entrySet()) {
+      out.println("Deferred:   " + e.getKey() + " (" + e.getValue() + ")");
     }
     for (HookFailure f : r.hookFailures()) {
       out.println("Hook failed: " + f.hook() + ": " + f.message() + " (the mail was sent)");

@@ -82,6 +82,8 @@ class ListCommandTest {
     assertThat(cli.outLines().get(0)).matches("KEY +TYPE +DEFAULT +HELP");
     assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.mailbox\\.ID\\.encryption +choice NONE\\|SSL_TLS\\|STARTTLS +STARTTLS +NONE, .*"));
     assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.mailbox\\.ID\\.smtp\\.max-connections +integer +3 +The most .*"));
+    assertThat(cli.outLines()).anyMatch(l -> l.matches(
+        "outmail\\.mailbox\\.ID\\.smtp\\.max-recipients-per-transaction +integer +100 +The most recipients .*"));
     assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.mailbox\\.ID\\.owa\\.save-to-sent-items +boolean +true +.*"));
     assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.oauth-client\\.NAME\\.client-id +text +required +.*"));
   }

@@ -82,6 +82,23 @@ class SendCommandTest {
   }
 
   @Test
+  void recipientDeferredByTheServerIsListedApartFromRefusedOnesAndTheExitCodeIsOne() throws Exception {
+    try (ScriptedSmtp smtp = new ScriptedSmtp().refuse("busy@example.org", "451 4.3.0 try again later")) {
+      Path scripted = TestConfig.write(dir, smtp.port());
+
+      Cli cli = Cli.run("send", "--config", scripted.toString(), "--to", "alice@example.org,busy@example.org",
+          "--subject", "Hello", "--text", "Hi");
+
+      assertThat(cli.exitCode()).isEqualTo(OutmailCli.FAILED);
+      assertThat(cli.out()).contains("Accepted:   alice@example.org\n")
+          .contains("Deferred:   busy@example.org (451 4.3.0 try again later)\n")
+          .doesNotContain("Rejected:");
+      assertThat(cli.errLines()).containsExactly(
+          "outmail send: not sent to 1 of 2 recipients: busy@example.org (deferred: 451 4.3.0 try again later)");
+    }
+  }
+
+  @Test
   void sendWithCcBccReplyToAndHtmlBodies() throws Exception {
     Path html = Files.writeString(dir.resolve("body.html"), "<p>From a <b>file</b></p>", StandardCharsets.UTF_8);
 

@@ -16,24 +16,27 @@ public final class CapturedAttachment {
     this.content = content.clone();
   }
 
+  /** {@return the file name shown to the recipient} */
   public String filename() {
     return filename;
   }
 
+  /** {@return the MIME type, with its parameters if any were given} */
   public String contentType() {
     return contentType;
   }
 
-  /** The content, a copy. */
+  /** {@return the content, a copy} */
   public byte[] content() {
     return content.clone();
   }
 
-  /** The content read as UTF-8 text. */
+  /** {@return the content read as UTF-8 text} */
   public String contentAsText() {
     return new String(content, StandardCharsets.UTF_8);
   }
 
+  /** {@return the size of the content in bytes} */
   public int size() {
     return content.length;
   }

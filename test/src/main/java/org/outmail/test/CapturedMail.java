@@ -82,44 +82,49 @@ public final class CapturedMail {
     }
   }
 
-  /** The id of the mailbox that sent it. */
+  /** {@return the id of the mailbox that sent it} */
   public String mailboxId() {
     return mailboxId;
   }
 
-  /** The Message-ID, with angle brackets, as in {@link org.outmail.SendResult#messageId()}. */
+  /**
+   * {@return the Message-ID, with angle brackets, as in {@link org.outmail.SendResult#messageId()}}
+   */
   public String messageId() {
     return messageId;
   }
 
-  /** The record the mail belongs to, if the email named one. */
+  /** {@return the record the mail belongs to, if the email named one} */
   public Optional<String> recordId() {
     return Optional.ofNullable(recordId);
   }
 
-  /** The From address: the mailbox's email display. */
+  /** {@return the From address: the mailbox's email display} */
   public String fromAddress() {
     return fromAddress;
   }
 
-  /** The From display name, if the mailbox has one. */
+  /** {@return the From display name, if the mailbox has one} */
   public Optional<String> fromName() {
     return Optional.ofNullable(fromName);
   }
 
+  /** {@return the To recipients, filtered and normalised, in order} */
   public List<String> to() {
     return to;
   }
 
+  /** {@return the Cc recipients, filtered and normalised, in order} */
   public List<String> cc() {
     return cc;
   }
 
+  /** {@return the Bcc recipients, filtered and normalised, in order} */
   public List<String> bcc() {
     return bcc;
   }
 
-  /** Every recipient the server would have been given: To, Cc, then Bcc. */
+  /** {@return every recipient the server would have been given: To, Cc, then Bcc} */
   public List<String> recipients() {
     List<String> all = new ArrayList<>(to);
     all.addAll(cc);
@@ -127,29 +132,36 @@ public final class CapturedMail {
     return Collections.unmodifiableList(all);
   }
 
+  /** {@return the Reply-To addresses, normalised, in order} */
   public List<String> replyTo() {
     return replyTo;
   }
 
-  /** The subject as sent, with the mailbox's tag: {@code [TICKET#4711] Printer jammed}. */
+  /** {@return the subject as sent, with the mailbox's tag: {@code [TICKET#4711] Printer jammed}} */
   public String subject() {
     return subject;
   }
 
+  /** {@return the plain-text body, if there is one} */
   public Optional<String> text() {
     return Optional.ofNullable(text);
   }
 
+  /** {@return the HTML body, if there is one} */
   public Optional<String> html() {
     return Optional.ofNullable(html);
   }
 
-  /** The custom headers of the email, in the order given. */
+  /** {@return the custom headers of the email, in the order given} */
   public Map<String, String> headers() {
     return headers;
   }
 
-  /** A custom header, its name compared without regard to case. */
+  /**
+   * {@return the value of a custom header, if the email has it}
+   *
+   * @param name the header's name, compared without regard to case
+   */
   public Optional<String> header(String name) {
     Objects.requireNonNull(name, "name == null");
     String lower = name.toLowerCase(Locale.ROOT);
@@ -159,17 +171,22 @@ public final class CapturedMail {
         .findFirst();
   }
 
+  /** {@return the attachments with their bytes, in order} */
   public List<CapturedAttachment> attachments() {
     return attachments;
   }
 
-  /** The first attachment with the file name. */
+  /**
+   * {@return the first attachment with the file name, if there is one}
+   *
+   * @param filename the file name, compared exactly
+   */
   public Optional<CapturedAttachment> attachment(String filename) {
     Objects.requireNonNull(filename, "filename == null");
     return attachments.stream().filter(a -> a.filename().equals(filename)).findFirst();
   }
 
-  /** The Date of the message. */
+  /** {@return the Date of the message} */
   public ZonedDateTime date() {
     return date;
   }

@@ -16,7 +16,13 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     super(actual, CapturedMailAssert.class);
   }
 
-  /** Each address is among the recipients (To, Cc or Bcc), compared without regard to case. */
+  /**
+   * Checks that each address is among the recipients (To, Cc or Bcc), compared without regard to
+   * case.
+   *
+   * @param addresses the addresses the mail must have been sent to
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert wasSentTo(String... addresses) {
     isNotNull();
     List<String> missing = new ArrayList<>();
@@ -32,7 +38,12 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** The recipients are exactly these (in any order, case-insensitive), no more. */
+  /**
+   * Checks that the recipients are exactly these (in any order, case-insensitive), no more.
+   *
+   * @param addresses every address the mail must have been sent to
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert wasSentOnlyTo(String... addresses) {
     wasSentTo(addresses);
     List<String> extra = actual.recipients().stream()
@@ -44,7 +55,12 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** None of the addresses is among the recipients. */
+  /**
+   * Checks that none of the addresses is among the recipients, compared without regard to case.
+   *
+   * @param addresses the addresses the mail must not have been sent to
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert wasNotSentTo(String... addresses) {
     isNotNull();
     List<String> present = Arrays.stream(addresses).filter(this::hasRecipient).toList();
@@ -55,7 +71,12 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** The mail went out through this mailbox. */
+  /**
+   * Checks that the mail went out through this mailbox.
+   *
+   * @param mailboxId the id of the mailbox
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert wasSentBy(String mailboxId) {
     isNotNull();
     if (!actual.mailboxId().equals(mailboxId)) {
@@ -65,7 +86,12 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** The From address is this one. */
+  /**
+   * Checks that the From address is this one, compared without regard to case.
+   *
+   * @param address the expected From address
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert isFrom(String address) {
     isNotNull();
     if (!actual.fromAddress().equalsIgnoreCase(address)) {
@@ -74,7 +100,12 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** The subject as sent, tag included, is exactly this. */
+  /**
+   * Checks that the subject as sent, tag included, is exactly this.
+   *
+   * @param subject the expected subject
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert hasSubject(String subject) {
     isNotNull();
     if (!actual.subject().equals(subject)) {
@@ -83,7 +114,12 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** The subject as sent contains the text. */
+  /**
+   * Checks that the subject as sent contains the text.
+   *
+   * @param text the text the subject must contain
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert hasSubjectContaining(String text) {
     isNotNull();
     if (!actual.subject().contains(text)) {
@@ -92,7 +128,12 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** The mail belongs to this record. */
+  /**
+   * Checks that the mail belongs to this record.
+   *
+   * @param recordId the record's id
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert hasRecordId(String recordId) {
     isNotNull();
     if (!actual.recordId().equals(Optional.of(recordId))) {
@@ -102,7 +143,11 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** The mail names no record. */
+  /**
+   * Checks that the mail names no record.
+   *
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert hasNoRecordId() {
     isNotNull();
     if (actual.recordId().isPresent()) {
@@ -111,7 +156,13 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** The Message-ID is this one (with angle brackets, as in {@link org.outmail.SendResult#messageId()}). */
+  /**
+   * Checks that the Message-ID is this one.
+   *
+   * @param messageId the expected Message-ID, with angle brackets, as in {@link
+   *     org.outmail.SendResult#messageId()}
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert hasMessageId(String messageId) {
     isNotNull();
     if (!actual.messageId().equals(messageId)) {
@@ -120,7 +171,13 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** The mail has the custom header, whatever its value; the name is compared without regard to case. */
+  /**
+   * Checks that the mail has the custom header, whatever its value; the name is compared without
+   * regard to case.
+   *
+   * @param name the header's name
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert hasHeader(String name) {
     isNotNull();
     if (actual.header(name).isEmpty()) {
@@ -129,7 +186,14 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** The mail has the custom header with exactly this value. */
+  /**
+   * Checks that the mail has the custom header with exactly this value; the name is compared
+   * without regard to case.
+   *
+   * @param name the header's name
+   * @param value the expected value
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert hasHeader(String name, String value) {
     hasHeader(name);
     String found = actual.header(name).orElseThrow();
@@ -139,7 +203,13 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** The mail does not have the custom header. */
+  /**
+   * Checks that the mail does not have the custom header; the name is compared without regard to
+   * case.
+   *
+   * @param name the header's name
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert doesNotHaveHeader(String name) {
     isNotNull();
     if (actual.header(name).isPresent()) {
@@ -148,19 +218,34 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** The plain-text body contains each text. */
+  /**
+   * Checks that the mail has a plain-text body and that it contains each text.
+   *
+   * @param texts the texts the body must contain
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert hasTextContaining(String... texts) {
     isNotNull();
     return bodyContains("text", actual.text().orElse(null), texts);
   }
 
-  /** The HTML body contains each text. */
+  /**
+   * Checks that the mail has an HTML body and that it contains each text.
+   *
+   * @param texts the texts the body must contain
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert hasHtmlContaining(String... texts) {
     isNotNull();
     return bodyContains("html", actual.html().orElse(null), texts);
   }
 
-  /** The mail has an attachment with this file name. */
+  /**
+   * Checks that the mail has an attachment with this file name.
+   *
+   * @param filename the file name, compared exactly
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert hasAttachmentNamed(String filename) {
     isNotNull();
     if (actual.attachment(filename).isEmpty()) {
@@ -170,7 +255,13 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** The mail has an attachment with this file name and exactly these bytes. */
+  /**
+   * Checks that the mail has an attachment with this file name and exactly these bytes.
+   *
+   * @param filename the file name, compared exactly
+   * @param content the expected bytes
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert hasAttachment(String filename, byte[] content) {
     Objects.requireNonNull(content, "content == null");
     hasAttachmentNamed(filename);
@@ -182,7 +273,11 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  /** The mail has no attachment. */
+  /**
+   * Checks that the mail has no attachment.
+   *
+   * @return this assertion, for chaining
+   */
   public CapturedMailAssert hasNoAttachments() {
     isNotNull();
     if (!actual.attachments().isEmpty()) {

@@ -58,6 +58,7 @@ public final class MailCapture {
    * added on the builder wins over one found by {@link ServiceLoader}, and a later one over an
    * earlier one: install the capture after the host's own providers.
    *
+   * @param builder the builder of the host's registry
    * @return the same builder
    */
   public MailboxRegistry.Builder install(MailboxRegistry.Builder builder) {
@@ -74,6 +75,9 @@ public final class MailCapture {
   /**
    * A capturing provider for one protocol, for a transport of the host's own that {@link
    * #install} does not know: {@code builder.transportProvider(capture.provider("pigeon"))}.
+   *
+   * @param protocol the protocol, in any case
+   * @return a provider whose transports capture into this capture
    */
   public TransportProvider provider(String protocol) {
     Objects.requireNonNull(protocol, "protocol == null");
@@ -81,35 +85,50 @@ public final class MailCapture {
     return new CapturingTransportProvider(p, this, realProviders().get(p));
   }
 
-  /** Every mail sent since the capture was made or cleared, in the order sent. */
+  /** {@return every mail sent since the capture was made or cleared, in the order sent} */
   public List<CapturedMail> mails() {
     return List.copyOf(mails);
   }
 
-  /** The mails with the address among their recipients (To, Cc or Bcc), compared without regard to case. */
+  /**
+   * {@return the mails with the address among their recipients (To, Cc or Bcc), in the order sent}
+   *
+   * @param address the address, compared without regard to case
+   */
   public List<CapturedMail> mailsTo(String address) {
     Objects.requireNonNull(address, "address == null");
     return mails.stream().filter(m -> m.recipients().stream().anyMatch(address::equalsIgnoreCase)).toList();
   }
 
-  /** The mails sent through the mailbox. */
+  /**
+   * {@return the mails sent through the mailbox, in the order sent}
+   *
+   * @param mailboxId the mailbox's id
+   */
   public List<CapturedMail> mailsFrom(String mailboxId) {
     Objects.requireNonNull(mailboxId, "mailboxId == null");
     return mails.stream().filter(m -> m.mailboxId().equals(mailboxId)).toList();
   }
 
-  /** The mails that belong to the record. */
+  /**
+   * {@return the mails that belong to the record, in the order sent}
+   *
+   * @param recordId the record's id
+   */
   public List<CapturedMail> mailsForRecord(String recordId) {
     Objects.requireNonNull(recordId, "recordId == null");
     return mails.stream().filter(m -> m.recordId().filter(recordId::equals).isPresent()).toList();
   }
 
-  /** How many mails were sent. */
+  /** {@return how many mails were sent since the capture was made or cleared} */
   public int count() {
     return mails.size();
   }
 
-  /** How many times a transport was asked to send, failed attempts and retries included. */
+  /**
+   * {@return how many times a transport was asked to send since the capture was made or cleared,
+   * failed attempts and retries included}
+   */
   public synchronized int attempts() {
     return attempts;
   }
@@ -117,13 +136,25 @@ public final class MailCapture {
   /**
    * The next send attempt fails this way; the ones after it go through again. A transient failure
    * is retried by the registry as its mailbox's retry policy says, at once (the failure asks for
-   * no delay): fail as many attempts as the policy allows to see it reach the caller.
+   * no delay): fail as many attempts as the policy allows to see it reach the caller. Failures
+   * asked for before come first.
+   *
+   * @param kind how the attempt fails
+   * @return this capture
    */
   public MailCapture failNext(TransportException.Kind kind) {
     return failNext(1, kind);
   }
 
-  /** The next {@code attempts} send attempts fail this way. */
+  /**
+   * Makes the next {@code attempts} send attempts fail this way, after the failures asked for
+   * before.
+   *
+   * @param attempts how many attempts fail, at least 1
+   * @param kind how they fail
+   * @return this capture
+   * @throws IllegalArgumentException if {@code attempts} is less than 1
+   */
   public synchronized MailCapture failNext(int attempts, TransportException.Kind kind) {
     Objects.requireNonNull(kind, "kind == null");
     if (attempts < 1) {
@@ -135,13 +166,23 @@ public final class MailCapture {
     return this;
   }
 
-  /** Every send attempt fails this way until {@link #stopFailing()} or {@link #clear()}. */
+  /**
+   * Makes every send attempt fail this way until {@link #stopFailing()} or {@link #clear()}, once
+   * the failures asked for with {@link #failNext} are used up; replaces a kind set before.
+   *
+   * @param kind how the attempts fail
+   * @return this capture
+   */
   public synchronized MailCapture failAlways(TransportException.Kind kind) {
     this.alwaysFail = Objects.requireNonNull(kind, "kind == null");
     return this;
   }
 
-  /** Sends and checks go through again. */
+  /**
+   * Lets sends and checks go through again: forgets every failure asked for, keeps the mails.
+   *
+   * @return this capture
+   */
   public synchronized MailCapture stopFailing() {
     nextFailures.clear();
     alwaysFail = null;
@@ -149,7 +190,14 @@ public final class MailCapture {
     return this;
   }
 
-  /** Every mailbox's Check fails at the stage ({@code connect}, {@code auth}, ...) with the message. */
+  /**
+   * Makes every mailbox's Check fail at the stage with the message, until {@link #stopFailing()} or
+   * {@link #clear()}; replaces a check failure asked for before.
+   *
+   * @param stage the stage that fails: {@code connect}, {@code auth}, ...
+   * @param message what the failed check says
+   * @return this capture
+   */
   public synchronized MailCapture failChecks(String stage, String message) {
     Objects.requireNonNull(stage, "stage == null");
     Objects.requireNonNull(message, "message == null");
@@ -157,7 +205,11 @@ public final class MailCapture {
     return this;
   }
 
-  /** Forgets every mail and attempt, and every failure asked for. */
+  /**
+   * Forgets every mail and attempt, and every failure asked for.
+   *
+   * @return this capture
+   */
   public synchronized MailCapture clear() {
     mails.clear();
     attempts = 0;

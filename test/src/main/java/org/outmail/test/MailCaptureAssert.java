@@ -12,7 +12,12 @@ public final class MailCaptureAssert extends AbstractAssert<MailCaptureAssert, M
     super(actual, MailCaptureAssert.class);
   }
 
-  /** Exactly this many mails were sent. */
+  /**
+   * Checks that exactly this many mails were sent.
+   *
+   * @param count the number of mails expected
+   * @return this assertion, for chaining
+   */
   public MailCaptureAssert hasSent(int count) {
     isNotNull();
     List<CapturedMail> mails = actual.mails();
@@ -23,12 +28,22 @@ public final class MailCaptureAssert extends AbstractAssert<MailCaptureAssert, M
     return this;
   }
 
-  /** No mail was sent. */
+  /**
+   * Checks that no mail was sent.
+   *
+   * @return this assertion, for chaining
+   */
   public MailCaptureAssert hasSentNothing() {
     return hasSent(0);
   }
 
-  /** At least one mail went to the address. */
+  /**
+   * Checks that at least one mail went to the address (To, Cc or Bcc), compared without regard
+   * to case.
+   *
+   * @param address the address
+   * @return this assertion, for chaining
+   */
   public MailCaptureAssert hasSentTo(String address) {
     isNotNull();
     if (actual.mailsTo(address).isEmpty()) {
@@ -37,7 +52,12 @@ public final class MailCaptureAssert extends AbstractAssert<MailCaptureAssert, M
     return this;
   }
 
-  /** No mail went to the address. */
+  /**
+   * Checks that no mail went to the address (To, Cc or Bcc), compared without regard to case.
+   *
+   * @param address the address
+   * @return this assertion, for chaining
+   */
   public MailCaptureAssert hasSentNothingTo(String address) {
     isNotNull();
     List<CapturedMail> to = actual.mailsTo(address);
@@ -48,13 +68,21 @@ public final class MailCaptureAssert extends AbstractAssert<MailCaptureAssert, M
     return this;
   }
 
-  /** The only mail sent; fails unless exactly one was. */
+  /**
+   * Goes to the only mail sent; fails unless exactly one was.
+   *
+   * @return assertions on that mail
+   */
   public CapturedMailAssert singleMail() {
     hasSent(1);
     return new CapturedMailAssert(actual.mails().get(0));
   }
 
-  /** The last mail sent; fails if none was. */
+  /**
+   * Goes to the last mail sent; fails if none was.
+   *
+   * @return assertions on that mail
+   */
   public CapturedMailAssert lastMail() {
     isNotNull();
     List<CapturedMail> mails = actual.mails();
@@ -64,7 +92,12 @@ public final class MailCaptureAssert extends AbstractAssert<MailCaptureAssert, M
     return new CapturedMailAssert(mails.get(mails.size() - 1));
   }
 
-  /** The mail at this position, 0 being the first sent. */
+  /**
+   * Goes to the mail at this position; fails if there is none.
+   *
+   * @param index the position, 0 being the first mail sent
+   * @return assertions on that mail
+   */
   public CapturedMailAssert mail(int index) {
     isNotNull();
     List<CapturedMail> mails = actual.mails();
@@ -75,7 +108,12 @@ public final class MailCaptureAssert extends AbstractAssert<MailCaptureAssert, M
     return new CapturedMailAssert(mails.get(index));
   }
 
-  /** The only mail sent to the address; fails unless exactly one was. */
+  /**
+   * Goes to the only mail sent to the address; fails unless exactly one was.
+   *
+   * @param address the address (To, Cc or Bcc), compared without regard to case
+   * @return assertions on that mail
+   */
   public CapturedMailAssert mailTo(String address) {
     isNotNull();
     List<CapturedMail> to = actual.mailsTo(address);

@@ -17,12 +17,20 @@ package org.outmail.test;
 public final class OutmailAssertions {
   private OutmailAssertions() {}
 
-  /** Assertions on one captured mail. */
+  /**
+   * {@return assertions on one captured mail}
+   *
+   * @param actual the captured mail
+   */
   public static CapturedMailAssert assertThat(CapturedMail actual) {
     return new CapturedMailAssert(actual);
   }
 
-  /** Assertions on everything a capture holds. */
+  /**
+   * {@return assertions on everything a capture holds}
+   *
+   * @param actual the capture
+   */
   public static MailCaptureAssert assertThat(MailCapture actual) {
     return new MailCaptureAssert(actual);
   }

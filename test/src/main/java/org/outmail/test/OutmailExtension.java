@@ -42,12 +42,16 @@ public final class OutmailExtension implements BeforeEachCallback, AfterEachCall
     this(new MailCapture());
   }
 
-  /** An extension that clears and hands out this capture. */
+  /**
+   * An extension that clears and hands out this capture.
+   *
+   * @param capture the capture, which may be shared with a registry that outlives one test
+   */
   public OutmailExtension(MailCapture capture) {
     this.capture = Objects.requireNonNull(capture, "capture == null");
   }
 
-  /** The capture, the same one for every test of this extension. */
+  /** {@return the capture, the same one for every test of this extension} */
   public MailCapture capture() {
     return capture;
   }
@@ -56,6 +60,8 @@ public final class OutmailExtension implements BeforeEachCallback, AfterEachCall
    * Installs the capture on the builder ({@link MailCapture#install}), builds the registry, and
    * closes it after the test.
    *
+   * @param builder the builder of the host's registry
+   * @return the registry, closed after the test
    * @throws org.outmail.MailboxConfigException as {@link MailboxRegistry.Builder#build()} does
    */
   public MailboxRegistry registry(MailboxRegistry.Builder builder) {

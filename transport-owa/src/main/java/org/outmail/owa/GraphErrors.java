@@ -9,6 +9,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.outmail.Attachment;
 import org.outmail.MailException;
 import org.outmail.TransportException.Stage;
@@ -91,9 +93,20 @@ final class GraphErrors {
     }
     IOException io = find(t, IOException.class);
     if (io != null) {
-      boolean notSent = notConnected(io);
+      GraphHttp.NotSent mark = notSentMark(t);
+      boolean notSent = mark != null || notConnected(io);
       String detail = io.getClass().getSimpleName() + (io.getMessage() == null ? "" : ": " + oneLine(io.getMessage()));
-      Stage stage = find(io, SSLException.class) != null ? Stage.TLS : notSent ? Stage.CONNECT : Stage.CONTENT;
+      SSLException ssl = find(io, SSLException.class);
+      if (mark != null && ssl != null) {
+        // refused by the certificate check (trust, host name): permanent; a handshake broken off: transient
+        CertificateException cert = find(io, CertificateException.class);
+        boolean refused = cert != null || find(io, SSLPeerUnverifiedException.class) != null;
+        String why = cert != null && cert.getMessage() != null ? oneLine(cert.getMessage()) : detail;
+        return TransportException.builder(mailboxId, prefix + "the TLS handshake with " + mark.authority()
+                + " failed, nothing was sent: " + why)
+            .stage(Stage.TLS).transientFailure(!refused).cause(t).build();
+      }
+      Stage stage = ssl != null ? Stage.TLS : notSent ? Stage.CONNECT : Stage.CONTENT;
       if (notSent || !mayHaveActed) {
         return TransportException.builder(mailboxId, prefix + (notSent ? "cannot connect: " : "") + detail)
             .stage(stage).transientFailure(true).cause(t).build();
@@ -145,6 +158,22 @@ final class GraphErrors {
     return TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': cannot read attachment '" + a.filename() + "'"
             + file + ": " + (why == null ? "not a readable file" : why.getClass().getSimpleName()) + "; nothing was sent")
         .stage(Stage.CONTENT).cause(cause).build();
+  }
+
+  /**
+   * The mark {@link GraphHttp} puts on a failure that happened before the request reached the
+   * network (no connection, DNS, the TLS handshake), found on any exception of the chain; {@code
+   * null} when the request may have been sent.
+   */
+  static GraphHttp.NotSent notSentMark(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      for (Throwable s : c.getSuppressed()) {
+        if (s instanceof GraphHttp.NotSent mark) {
+          return mark;
+        }
+      }
+    }
+    return null;
   }
 
   /** Whether the request never left: no connection was made. */

@@ -38,12 +38,16 @@ final class MsalHttp {
   }
 
   private static IHttpResponse send(HttpClient http, HttpRequest request, Duration timeout) throws Exception {
-    java.net.http.HttpRequest.Builder b;
     try {
-      b = java.net.http.HttpRequest.newBuilder(request.url().toURI()).timeout(timeout);
+      return send(http, request, request.url().toURI(), timeout);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("not a URL: " + request.url(), e);
     }
+  }
+
+  /** Sends msal4j's request to {@code target} (its own URL, or another for a test) and reads the answer. */
+  static IHttpResponse send(HttpClient http, HttpRequest request, java.net.URI target, Duration timeout) throws Exception {
+    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(target).timeout(timeout);
     if (request.headers() != null) {
       request.headers().forEach((k, v) -> {
         if (!RESTRICTED.contains(k.toLowerCase(Locale.ROOT))) {

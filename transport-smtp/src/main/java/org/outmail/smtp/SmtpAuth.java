@@ -6,6 +6,7 @@ import org.outmail.Mailbox;
 import org.outmail.oauth.AccessToken;
 import org.outmail.oauth.AccessTokens;
 import org.outmail.oauth.OAuthClient;
+import org.outmail.oauth.OAuthGrant;
 
 /**
  * How a mailbox logs in: not at all (no user name, no OAuth client), with its user name and
@@ -14,6 +15,8 @@ import org.outmail.oauth.OAuthClient;
 final class SmtpAuth {
   /** Microsoft 365 (Exchange Online) SMTP, app-only. */
   static final String MICROSOFT_SCOPE = "https://outlook.office365.com/.default";
+  /** Microsoft 365 (Exchange Online) SMTP, delegated: what an administrator consented to when validating. */
+  static final String MICROSOFT_DELEGATED_SCOPE = "https://outlook.office.com/SMTP.Send";
   /** Gmail SMTP. */
   static final String GOOGLE_SCOPE = "https://mail.google.com/";
 
@@ -76,6 +79,9 @@ final class SmtpAuth {
       case PASSWORD -> new Credentials(user(), mailbox.password().orElseThrow().value(), null);
       case XOAUTH2 -> {
         OAuthClient client = mailbox.oauthClient().orElseThrow();
+        if (client.grant() == OAuthGrant.JWT_BEARER) {
+          client = client.withSubject(user()); // a service account acts for the mailbox's user
+        }
         List<String> scopes = scopes(client);
         AccessToken token = refused == null || refused.accessToken() == null
             ? tokens.get(client, scopes) : tokens.refresh(client, scopes, refused.accessToken());
@@ -102,13 +108,16 @@ final class SmtpAuth {
     return null;
   }
 
-  /** The scopes to ask for: the client's own, else the SMTP scope of its provider. */
+  /**
+   * The scopes to ask for: the client's own, else the SMTP scope of its provider (for Microsoft,
+   * app-only or delegated).
+   */
   static List<String> scopes(OAuthClient client) {
     if (!client.scopes().isEmpty()) {
       return client.scopes();
     }
     return switch (client.provider()) {
-      case MICROSOFT -> List.of(MICROSOFT_SCOPE);
+      case MICROSOFT -> List.of(client.grant() == OAuthGrant.REFRESH_TOKEN ? MICROSOFT_DELEGATED_SCOPE : MICROSOFT_SCOPE);
       case GOOGLE -> List.of(GOOGLE_SCOPE);
       case GENERIC -> List.of();
     };

@@ -130,13 +130,29 @@ final class SmtpFailures {
       return new Diagnosis("auth", "authentication failed: the server refused the OAuth token " + oneLine(detail), 535, line, false);
     }
     String message = line.isEmpty() ? "authentication failed" : "authentication failed: " + line;
-    if (line.contains("5.7.139")) {
-      message += " (SMTP AUTH is disabled for this Microsoft 365 tenant or mailbox: enable authenticated SMTP "
-          + "for the mailbox, give the mailbox an OAuth client to use XOAUTH2, or use the 'owa' protocol)";
+    String hint = microsoft365Hint(line);
+    if (!hint.isEmpty()) {
+      message += hint;
     } else if (code == 535 && mailbox.oauthClient().isPresent()) {
       message += " (the OAuth token was refused twice; check the client's permissions for SMTP and the user name)";
     }
     return new Diagnosis("auth", message, code, line.isEmpty() ? null : line, code >= 400 && code < 500);
+  }
+
+  /**
+   * What a Microsoft 365 refusal of password authentication means and what to do about it, in
+   * parentheses after a space; empty for any other reply.
+   */
+  static String microsoft365Hint(String reply) {
+    if (reply.contains("5.7.139")) {
+      return " (SMTP AUTH is disabled for this Microsoft 365 tenant or mailbox: enable authenticated SMTP "
+          + "for the mailbox, give the mailbox an OAuth client to use XOAUTH2, or use the 'owa' protocol)";
+    }
+    if (reply.matches("(?s).*\\b5\\.7\\.30\\b.*")) {
+      return " (Microsoft 365 no longer accepts a password (basic authentication) for SMTP client submission "
+          + "in this tenant: give the mailbox an OAuth client to use XOAUTH2, or use the 'owa' protocol)";
+    }
+    return "";
   }
 
   /** The exception for a failure while connecting, before any message was handed over. */
@@ -214,21 +230,17 @@ final class SmtpFailures {
       return exception(stage, "timed out after " + format(mailbox.writeTimeout()) + " writing " + command + " to " + server
           + " (no progress); the message was not handed over", true, false, -1, null, Map.of(), e);
     }
-    if (e instanceof SendFailedException sf && !(e instanceof SMTPSendFailedException) && !(e instanceof SMTPAddressFailedException)) {
-      Map<String, String> rejected = rejected(sf);
-      if (!rejected.isEmpty()) {
-        boolean anyTemporary = rejected.values().stream().anyMatch(r -> r.startsWith("4"));
-        return exception(Stage.RECIPIENTS, "the server " + server + " refused every recipient: " + rejected, anyTemporary, false,
-            firstCode(rejected), null, rejected, e);
-      }
+    Map<String, String> refused = everyRecipientRefused(e);
+    if (refused != null) {
+      return everyRecipientRefused(refused, e);
     }
     if (e instanceof SMTPAddressFailedException a && a.getReturnCode() >= 400) {
       return exception(Stage.RECIPIENTS, "the server " + server + " refused recipient " + a.getAddress() + ": "
           + oneLine(a.getMessage()), a.getReturnCode() < 500, false, a.getReturnCode(), oneLine(a.getMessage()), Map.of(), e);
     }
     if (code >= 400) {
-      return exception(stage, "the server " + server + " answered " + command + " with " + reply, code < 500, false, code, reply,
-          Map.of(), e);
+      return exception(stage, "the server " + server + " answered " + command + " with " + reply + microsoft365Hint(reply),
+          code < 500, false, code, reply, Map.of(), e);
     }
     if (find(e, SocketTimeoutException.class) != null) {
       return exception(stage, "timed out after " + format(mailbox.readTimeout()) + " waiting for the reply of " + server + " to "
@@ -236,6 +248,41 @@ final class SmtpFailures {
     }
     return exception(stage, "connection to " + server + " lost during " + command + " (" + rootMessage(e)
         + "); the message was not handed over", true, false, -1, null, Map.of(), e);
+  }
+
+  /**
+   * The server refused every recipient of a transaction: transient when it refused any of them
+   * for now ({@code 4xx}), else permanent; nothing was sent.
+   *
+   * @param refused the server's reply for each recipient, in the order sent
+   */
+  TransportException everyRecipientRefused(Map<String, String> refused, Throwable cause) {
+    boolean anyTemporary = refused.values().stream().anyMatch(r -> r.startsWith("4"));
+    return exception(Stage.RECIPIENTS, "the server " + server + " refused every recipient: " + refused, anyTemporary, false,
+        firstCode(refused), null, refused, cause);
+  }
+
+  /**
+   * The replies of a transaction whose every recipient the server refused (Angus's and {@link
+   * Pipelining}'s "Invalid Addresses"), in the order sent; {@code null} for any other failure. The
+   * transaction was reset: the connection can carry another one.
+   */
+  static Map<String, String> everyRecipientRefused(MessagingException e) {
+    if (e instanceof SendFailedException sf && !(e instanceof SMTPSendFailedException) && !(e instanceof SMTPAddressFailedException)) {
+      Map<String, String> rejected = rejected(sf);
+      return rejected.isEmpty() ? null : rejected;
+    }
+    return null;
+  }
+
+  /**
+   * Whether a reply to {@code RCPT TO} says the transaction holds as many recipients as the server
+   * takes: {@code 452} (RFC 5321 section 4.5.3.1.10), or the {@code 552} with {@code 5.5.3} that
+   * servers following RFC 821 still send. The recipient may go in a further transaction.
+   */
+  static boolean tooManyRecipients(String reply) {
+    int code = code(reply);
+    return code == 452 || (code == 552 && reply.length() >= 9 && reply.startsWith("5.5.3", 4));
   }
 
   /**

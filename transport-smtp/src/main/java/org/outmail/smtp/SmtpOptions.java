@@ -19,6 +19,7 @@ public final class SmtpOptions implements TransportOptions {
   static final String MAX_CONNECTIONS = "max-connections";
   static final String IDLE_TIMEOUT = "idle-timeout";
   static final String MAX_MESSAGES_PER_CONNECTION = "max-messages-per-connection";
+  static final String MAX_RECIPIENTS_PER_TRANSACTION = "max-recipients-per-transaction";
 
   /** The descriptions of these settings, as {@link SmtpTransportProvider#settings()} publishes them. */
   static final List<Setting> SETTINGS = List.of(
@@ -27,20 +28,28 @@ public final class SmtpOptions implements TransportOptions {
       Setting.builder(IDLE_TIMEOUT, Setting.Type.DURATION).defaultValue("60s")
           .help("How long an unused pooled connection stays open.").build(),
       Setting.builder(MAX_MESSAGES_PER_CONNECTION, Setting.Type.INTEGER).minimum(1).defaultValue("1000")
-          .help("Messages one connection carries before it is closed and replaced.").build());
+          .help("Messages one connection carries before it is closed and replaced.").build(),
+      Setting.builder(MAX_RECIPIENTS_PER_TRANSACTION, Setting.Type.INTEGER).minimum(1).defaultValue("100")
+          .help("The most recipients (RCPT TO) in one SMTP transaction; a mail to more goes out in several "
+              + "transactions on the same connection, with the same Message-ID. RFC 5321 servers take at least 100.")
+          .build());
 
   private final int maxConnections;
   private final Duration idleTimeout;
   private final int maxMessagesPerConnection;
+  private final int maxRecipientsPerTransaction;
 
-  private SmtpOptions(int maxConnections, Duration idleTimeout, int maxMessagesPerConnection) {
+  private SmtpOptions(int maxConnections, Duration idleTimeout, int maxMessagesPerConnection,
+      int maxRecipientsPerTransaction) {
     this.maxConnections = maxConnections;
     this.idleTimeout = idleTimeout;
     this.maxMessagesPerConnection = maxMessagesPerConnection;
+    this.maxRecipientsPerTransaction = maxRecipientsPerTransaction;
   }
 
   /**
-   * {@return a builder with the defaults: 3 connections, 60 s idle, 1,000 messages per connection}
+   * {@return a builder with the defaults: 3 connections, 60 s idle, 1,000 messages per connection,
+   * 100 recipients per transaction}
    */
   public static Builder builder() {
     return new Builder();
@@ -55,7 +64,8 @@ public final class SmtpOptions implements TransportOptions {
    */
   public static SmtpOptions of(Mailbox mailbox) {
     SettingValues v = SettingValues.of(mailbox, SmtpTransportProvider.PROTOCOL, SETTINGS);
-    return new SmtpOptions(v.integer(MAX_CONNECTIONS), v.duration(IDLE_TIMEOUT), v.integer(MAX_MESSAGES_PER_CONNECTION));
+    return new SmtpOptions(v.integer(MAX_CONNECTIONS), v.duration(IDLE_TIMEOUT), v.integer(MAX_MESSAGES_PER_CONNECTION),
+        v.integer(MAX_RECIPIENTS_PER_TRANSACTION));
   }
 
   /** {@return the most connections the transport keeps open to the server at once} */
@@ -73,6 +83,14 @@ public final class SmtpOptions implements TransportOptions {
     return maxMessagesPerConnection;
   }
 
+  /**
+   * {@return the most recipients in one SMTP transaction; a mail to more is sent in several
+   * transactions on one connection}
+   */
+  public int maxRecipientsPerTransaction() {
+    return maxRecipientsPerTransaction;
+  }
+
   @Override
   public String protocol() {
     return SmtpTransportProvider.PROTOCOL;
@@ -84,6 +102,7 @@ public final class SmtpOptions implements TransportOptions {
     m.put(MAX_CONNECTIONS, Integer.toString(maxConnections));
     m.put(IDLE_TIMEOUT, idleTimeout.toString());
     m.put(MAX_MESSAGES_PER_CONNECTION, Integer.toString(maxMessagesPerConnection));
+    m.put(MAX_RECIPIENTS_PER_TRANSACTION, Integer.toString(maxRecipientsPerTransaction));
     return m;
   }
 
@@ -97,6 +116,7 @@ public final class SmtpOptions implements TransportOptions {
     private int maxConnections = 3;
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int maxMessagesPerConnection = 1000;
+    private int maxRecipientsPerTransaction = 100;
 
     private Builder() {}
 
@@ -146,9 +166,25 @@ public final class SmtpOptions implements TransportOptions {
       return this;
     }
 
+    /**
+     * Sets the most recipients ({@code RCPT TO}) in one SMTP transaction. A mail to more is sent in
+     * several transactions on the same connection, each with the same Message-ID and content.
+     *
+     * @param max at least 1
+     * @return this builder
+     * @throws IllegalArgumentException unless at least 1
+     */
+    public Builder maxRecipientsPerTransaction(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("max-recipients-per-transaction must be at least 1, was " + max);
+      }
+      this.maxRecipientsPerTransaction = max;
+      return this;
+    }
+
     /** {@return the options} */
     public SmtpOptions build() {
-      return new SmtpOptions(maxConnections, idleTimeout, maxMessagesPerConnection);
+      return new SmtpOptions(maxConnections, idleTimeout, maxMessagesPerConnection, maxRecipientsPerTransaction);
     }
   }
 }

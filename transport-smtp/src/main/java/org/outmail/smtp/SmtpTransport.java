@@ -3,13 +3,9 @@ package org.outmail.smtp;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -47,6 +43,7 @@ final class SmtpTransport implements MailTransport {
   private final MimeBuilder mime;
   private final ConnectionPool pool;
   private final SmtpFailures failures;
+  private final int maxRecipientsPerTransaction;
   /**
    * Messages whose last attempt failed transiently, with their encoded form, so the retry does not
    * build it again; weak, so a message never retried is not kept.
@@ -67,6 +64,7 @@ final class SmtpTransport implements MailTransport {
     this.mime = new MimeBuilder(session);
     this.failures = new SmtpFailures(mailbox);
     SmtpOptions options = SmtpOptions.of(mailbox);
+    this.maxRecipientsPerTransaction = options.maxRecipientsPerTransaction();
     this.pool = new ConnectionPool(new Connector(mailbox, session, auth, scheduler), options.maxConnections(),
         options.idleTimeout(), checkAfterIdle, options.maxMessagesPerConnection(), scheduler);
   }
@@ -114,32 +112,51 @@ final class SmtpTransport implements MailTransport {
     } catch (IllegalStateException e) {
       throw failures.closed();
     }
+    Transactions transactions = new Transactions(prepared.envelope(), maxRecipientsPerTransaction);
     boolean replaced = false;
-    while (true) {
+    MessagingException lastRefusal = null;
+    while (transactions.hasNext()) {
+      Address[] batch = transactions.next();
       c.beginMessage();
       try {
-        c.send(prepared);
-        String reply = SmtpFailures.oneLine(c.getLastServerResponse());
-        pool.release(c);
-        return TransportReceipt.accepted(addresses(prepared.envelope()), reply);
+        c.send(new MimeBuilder.Prepared(prepared.mime(), batch, prepared.wire()));
+        transactions.accepted(batch, SmtpFailures.oneLine(c.getLastServerResponse()));
       } catch (MessagingException e) {
         if (e instanceof SMTPSendFailedException f && ".".equals(f.getCommand()) && f.getReturnCode() / 100 == 2) {
-          pool.release(c);
-          return partial(f);
+          transactions.partial(batch, f.getValidSentAddresses(), SmtpFailures.rejected(f), SmtpFailures.oneLine(f.getMessage()));
+          continue;
         }
-        if (!replaced && c.reused() && SmtpFailures.connectionDead(e, c)) {
+        Map<String, String> refused = SmtpFailures.everyRecipientRefused(e);
+        if (refused != null) {
+          transactions.refused(batch, refused); // the transaction was reset: the connection goes on
+          lastRefusal = e;
+          continue;
+        }
+        if (!replaced && transactions.started() == 1 && c.reused() && SmtpFailures.connectionDead(e, c)) {
           c = replace(c, opening);
           replaced = true;
+          transactions.again(batch);
           continue;
         }
         TransportException failure = failures.sendException(e, c);
         pool.discard(c);
-        throw failure;
+        if (!transactions.delivered()) {
+          throw failure;
+        }
+        LOG.debug("mailbox '{}': transaction {} of {} failed after others delivered it: {}",
+            mailbox.id(), transactions.started(), message.messageId(), failure.getMessage());
+        transactions.failed(batch, failure);
+        return transactions.receipt();
       } catch (RuntimeException e) {
         pool.discard(c);
         throw e;
       }
     }
+    pool.release(c);
+    if (!transactions.delivered()) {
+      throw failures.everyRecipientRefused(transactions.refusals(), lastRefusal);
+    }
+    return transactions.receipt();
   }
 
   private SmtpConnection replace(SmtpConnection dead, SmtpConnection[] opening) {
@@ -159,19 +176,6 @@ final class SmtpTransport implements MailTransport {
       throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': cannot build the MIME message: "
           + SmtpFailures.oneLine(e.getMessage())).stage(TransportException.Stage.CONTENT).cause(e).build();
     }
-  }
-
-  private static TransportReceipt partial(SMTPSendFailedException e) {
-    Map<String, String> rejected = SmtpFailures.rejected(e);
-    Address[] sent = e.getValidSentAddresses();
-    List<String> accepted = sent == null ? List.of() : addresses(sent);
-    return TransportReceipt.partial(accepted, rejected, SmtpFailures.oneLine(e.getMessage()));
-  }
-
-  private static List<String> addresses(Address[] list) {
-    List<String> out = new ArrayList<>(list.length);
-    Arrays.stream(list).forEach(a -> out.add(((InternetAddress) a).getAddress()));
-    return out;
   }
 
   @Override

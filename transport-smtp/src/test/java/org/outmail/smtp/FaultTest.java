@@ -300,6 +300,44 @@ class FaultTest extends ScriptedServerTest {
   }
 
   @Test
+  void basicAuthenticationTurnedOffByMicrosoft365PointsToOAuthOrOwa() {
+    server.authReply(a -> "550 5.7.30 Basic authentication is not supported for Client Submission");
+    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).username("svc@contoso.com").password(Secret.of("pw-Secret-1")));
+    String explained = "authentication failed: 550 5.7.30 Basic authentication is not supported for Client Submission "
+        + "(Microsoft 365 no longer accepts a password (basic authentication) for SMTP client submission in this tenant: "
+        + "give the mailbox an OAuth client to use XOAUTH2, or use the 'owa' protocol)";
+
+    CheckResult check = r.defaultOutgoing().check();
+
+    assertThat(check.stage()).contains("auth");
+    assertThat(check.message()).isEqualTo(explained);
+    assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
+        .isInstanceOfSatisfying(TransportException.class, e -> {
+          assertThat(e.kind()).isEqualTo(TransportException.Kind.PERMANENT);
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.AUTHENTICATE);
+          assertThat(e.replyCode()).isEqualTo(550);
+          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': " + explained).doesNotContain("pw-Secret-1");
+        });
+    assertThat(server.auths()).hasSize(2); // the check's and the send's single attempt
+    assertThat(count("MAIL")).isZero();
+  }
+
+  @Test
+  void basicAuthenticationRefusedAtMailFromIsExplainedToo() {
+    server.at("MAIL", reply("550 5.7.30 Basic authentication is not supported for Client Submission"));
+    MailboxRegistry r = plain();
+
+    assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
+        .isInstanceOfSatisfying(TransportException.class, e -> {
+          assertThat(e.kind()).isEqualTo(TransportException.Kind.PERMANENT);
+          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the server " + at() + " answered MAIL FROM with "
+              + "550 5.7.30 Basic authentication is not supported for Client Submission (Microsoft 365 no longer accepts a "
+              + "password (basic authentication) for SMTP client submission in this tenant: give the mailbox an OAuth client "
+              + "to use XOAUTH2, or use the 'owa' protocol)");
+        });
+  }
+
+  @Test
   void aTemporaryAuthFailureIsTransient() {
     server.authReply(a -> "454 4.7.0 Temporary authentication failure");
     MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).username("svc").password(Secret.of("pw-Secret-1")));

@@ -43,6 +43,11 @@ final class ScriptedSmtpServer implements AutoCloseable {
       return new Action(reply, false, false);
     }
 
+    /** The normal reply, as if nothing were scripted: to script a later occurrence of a command. */
+    static Action normal() {
+      return new Action(null, false, false);
+    }
+
     static Action stallForever() {
       return new Action(null, true, false);
     }
@@ -86,6 +91,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
   private volatile Function<Auth, String> authReply = a -> "235 2.7.0 Authentication successful";
   private volatile Function<String, String> rcptReply = a -> "250 2.1.5 Ok";
   private volatile CountDownLatch endOfDataBarrier;
+  private volatile int recipientLimit = Integer.MAX_VALUE;
+  private volatile String recipientLimitReply;
+  private final List<Integer> rcptsPerTransaction = Collections.synchronizedList(new ArrayList<>());
 
   ScriptedSmtpServer() throws IOException {
     server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
@@ -142,6 +150,24 @@ final class ScriptedSmtpServer implements AutoCloseable {
   ScriptedSmtpServer rcptReply(Function<String, String> reply) {
     this.rcptReply = reply;
     return this;
+  }
+
+  /**
+   * Accepts at most {@code limit} recipients per transaction, as Postfix's {@code
+   * smtpd_recipient_limit}: each RCPT beyond them is answered with {@code reply} (e.g. {@code 452
+   * 4.5.3 Error: too many recipients}).
+   */
+  ScriptedSmtpServer recipientLimit(int limit, String reply) {
+    this.recipientLimit = limit;
+    this.recipientLimitReply = reply;
+    return this;
+  }
+
+  /** How many RCPT commands each transaction (MAIL FROM to DATA, RSET or the next MAIL) carried, in order. */
+  List<Integer> rcptsPerTransaction() {
+    synchronized (rcptsPerTransaction) {
+      return List.copyOf(rcptsPerTransaction);
+    }
   }
 
   /**
@@ -242,7 +268,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
   private Action next(String command) {
     Queue<Action> q = script.get(command);
-    return q == null ? null : q.poll();
+    Action a = q == null ? null : q.poll();
+    return a == null || (a.reply() == null && !a.stall() && !a.drop()) ? null : a; // normal(): as if unscripted
   }
 
   private void session(Socket plain) {
@@ -278,6 +305,14 @@ final class ScriptedSmtpServer implements AutoCloseable {
           batch = null; // the client sent nothing more: it waits for a reply
         }
         Action action = next(verb);
+        if (verb.equals("MAIL")) {
+          rcptsPerTransaction.add(0);
+        } else if (verb.equals("RCPT") && !rcptsPerTransaction.isEmpty()) {
+          synchronized (rcptsPerTransaction) {
+            int last = rcptsPerTransaction.size() - 1;
+            rcptsPerTransaction.set(last, rcptsPerTransaction.get(last) + 1);
+          }
+        }
         if (action != null && verb.equals("MAIL")) {
           mailFrom = null; // a scripted reply to MAIL refuses the sender
         }
@@ -329,7 +364,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
               continue;
             }
             String address = line.substring(line.indexOf(':') + 1).trim().replaceAll("[<>]", "");
-            String reply = rcptReply.apply(address);
+            String reply = rcpts.size() >= recipientLimit ? recipientLimitReply : rcptReply.apply(address);
             if (reply.startsWith("2")) {
               rcpts.add(address);
             }

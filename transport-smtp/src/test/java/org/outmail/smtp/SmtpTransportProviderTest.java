@@ -59,6 +59,20 @@ class SmtpTransportProviderTest {
   }
 
   @Test
+  void theMaximumOfRecipientsPerTransactionIsDescribedAndChecked() {
+    assertThat(provider.settings()).anySatisfy(s -> {
+      assertThat(s.name()).isEqualTo("max-recipients-per-transaction");
+      assertThat(s.defaultValue()).contains("100");
+    });
+    assertThatThrownBy(() -> SmtpOptions.of(mailbox().set("smtp.max-recipients-per-transaction", "0").build()))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageContaining("smtp.max-recipients-per-transaction");
+    assertThatThrownBy(() -> SmtpOptions.builder().maxRecipientsPerTransaction(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("max-recipients-per-transaction must be at least 1, was 0");
+  }
+
+  @Test
   void aPasswordWithoutUserNameIsRefused() {
     assertThatThrownBy(() -> provider.validate(mailbox().password(Secret.of("pw")).build()))
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("username"));

@@ -81,45 +81,74 @@ public abstract class TransportContractTest {
    * encryption, protocol, credentials and OAuth client a send needs to succeed. The contract sets
    * email display ({@code desk@example.com}), display name, prefix, exclude expression and default
    * itself.
+   *
+   * @param id the mailbox id
+   * @return a new mailbox builder
    */
   protected abstract Mailbox.Builder mailboxAtTestServer(String id);
 
-  /** Every mail the test server received since the test started, in order. */
+  /** {@return every mail the test server received since the test started, in order} */
   protected abstract List<ReceivedMail> received();
 
   /**
    * A mailbox builder like {@link #mailboxAtTestServer}, at a server that fails every message
    * handed over to it as the fault says (at least as many times as {@link #QUICK_RETRIES} tries).
+   *
+   * @param id the mailbox id
+   * @param fault how the server fails each message
+   * @return a new mailbox builder
    */
   protected abstract Mailbox.Builder mailboxAtServerFailing(String id, Fault fault);
 
   /**
    * A mailbox builder whose OAuth client's token endpoint (on 127.0.0.1) refuses the client's
    * credentials for good ({@code invalid_client}).
+   *
+   * @param id the mailbox id
+   * @return a new mailbox builder
    */
   protected abstract Mailbox.Builder mailboxWithRefusedToken(String id);
 
-  /** A mailbox builder that the transport's provider refuses ({@link TransportProvider#validate}). */
+  /**
+   * A mailbox builder that the transport's provider refuses ({@link TransportProvider#validate}).
+   *
+   * @param id the mailbox id
+   * @return a new mailbox builder
+   */
   protected abstract Mailbox.Builder mailboxRefusedByTheTransport(String id);
 
-  /** A mailbox builder like {@link #mailboxAtTestServer}, at a port of 127.0.0.1 where nothing listens. */
+  /**
+   * A mailbox builder like {@link #mailboxAtTestServer}, at a port of 127.0.0.1 where nothing
+   * listens.
+   *
+   * @param id the mailbox id
+   * @return a new mailbox builder
+   */
   protected Mailbox.Builder mailboxAtDeadServer(String id) {
     return mailboxAtTestServer(id).port(deadPort());
   }
 
-  /** Token providers the transport's tests need, asked before the built-in one. */
+  /**
+   * {@return the token providers the transport's tests need, asked before the built-in one; none
+   * unless overridden}
+   */
   protected List<AccessTokenProvider> accessTokenProviders() {
     return List.of();
   }
 
-  /** A registry builder with {@link #accessTokenProviders()}; override to add more. */
+  /** {@return a new registry builder with {@link #accessTokenProviders()}; override to add more} */
   protected MailboxRegistry.Builder registryBuilder() {
     MailboxRegistry.Builder b = MailboxRegistry.builder();
     accessTokenProviders().forEach(b::accessTokenProvider);
     return b;
   }
 
-  /** The provider of the protocol, found by {@link ServiceLoader} as the registry finds it. */
+  /**
+   * {@return the provider of the protocol, found by {@link ServiceLoader} as the registry finds it}
+   *
+   * @param protocol the protocol, such as {@code smtp}
+   * @throws IllegalStateException if no transport for the protocol is on the classpath
+   */
   protected TransportProvider provider(String protocol) {
     List<String> found = new ArrayList<>();
     for (TransportProvider p : ServiceLoader.load(TransportProvider.class)) {
@@ -131,12 +160,18 @@ public abstract class TransportContractTest {
     throw new IllegalStateException("no transport for protocol '" + protocol + "' on the classpath; found: " + found);
   }
 
-  /** What a transport opened directly is given: {@link #accessTokenProviders()} and the built-in token client. */
+  /**
+   * {@return what a transport opened directly is given: {@link #accessTokenProviders()} and the
+   * built-in token client}
+   */
   protected TransportContext transportContext() {
     return TransportContext.of(AccessTokens.standardWith(accessTokenProviders(), TokenStore.inMemory()));
   }
 
-  /** The registry of the contract's mailbox at the test server, {@code contract}. */
+  /**
+   * {@return the registry of the contract's mailbox at the test server, {@code contract}; made on
+   * first use and closed after the test}
+   */
   protected final MailboxRegistry registry() {
     if (registry == null) {
       registry = registry(mailboxAtTestServer("contract"));
@@ -144,7 +179,12 @@ public abstract class TransportContractTest {
     return registry;
   }
 
-  /** A registry whose default mailbox is the one given, with the contract's fields set; closed after the test. */
+  /**
+   * {@return a registry whose default mailbox is the one given, with the contract's fields set;
+   * closed after the test}
+   *
+   * @param mailbox the mailbox builder, to which the contract's fields are added
+   */
   protected final MailboxRegistry registry(Mailbox.Builder mailbox) {
     MailboxRegistry r = registryBuilder().mailbox(contractFields(mailbox).build()).build();
     registries.add(r);
@@ -422,7 +462,14 @@ public abstract class TransportContractTest {
     return catchThrowableOfType(TransportException.class, () -> r.defaultOutgoing().send(email));
   }
 
-  /** Kind, stage, and the mailbox named in the exception and in its message. */
+  /**
+   * Checks the kind, the stage, and the mailbox named in the exception and in its message.
+   *
+   * @param e the exception, which must not be {@code null}
+   * @param mailboxId the id of the mailbox the exception must name
+   * @param kind the expected kind
+   * @param stage the expected stage
+   */
   protected static void assertFailure(TransportException e, String mailboxId, Kind kind, Stage stage) {
     assertThat(e).as("a TransportException").isNotNull();
     assertThat(e.kind()).as("kind of: %s", e).isEqualTo(kind);
@@ -442,7 +489,7 @@ public abstract class TransportContractTest {
         .messageId("<contract-" + mailbox.id() + "@example.com>").build();
   }
 
-  /** A port of 127.0.0.1 where nothing listens: one that was free a moment ago. */
+  /** {@return a port of 127.0.0.1 where nothing listens: one that was free a moment ago} */
   protected static int deadPort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return s.getLocalPort();

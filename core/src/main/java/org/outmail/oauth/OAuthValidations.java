@@ -1,0 +1,502 @@
+package org.outmail.oauth;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.outmail.MailboxConfigException;
+import org.outmail.Secret;
+
+/**
+ * Validations of delegated OAuth clients ({@link OAuthGrant#REFRESH_TOKEN}) in progress: an
+ * administrator signs in once, and the refresh token the provider issues is saved in the {@link
+ * TokenStore} the registry reads. The host owns one instance (a web application keeps it for as
+ * long as it runs) and calls it from any thread; nothing is static.
+ *
+ * <p><b>Authorization code with PKCE</b> (RFC 6749 §4.1, RFC 7636 S256), for a host's web page or
+ * a loopback redirect (RFC 8252): {@link #start} gives the URL to send the browser to, with a fresh
+ * {@code state} and code challenge and the provider's parameters (Microsoft: {@code offline_access}
+ * and {@code https://outlook.office.com/SMTP.Send} unless other scopes are given; Google: {@code
+ * https://mail.google.com/}, {@code access_type=offline}, {@code prompt=consent}). The provider
+ * redirects back to the host's URL; {@link #complete} checks the state (known, not used before, not
+ * expired), reports the provider's error if it sent one, exchanges the code with the PKCE verifier
+ * and stores the refresh token.
+ *
+ * <p><b>Device code</b> (RFC 8628), for a server without a browser: {@link #startDevice}, then
+ * {@link #awaitDevice}. Microsoft offers it (the app registration must allow public client flows),
+ * and a {@code GENERIC} client with a {@code device-endpoint}; Google's device flow does not grant
+ * the Gmail scope, so Google clients are validated with the browser flow (from any machine with a
+ * browser) or replaced by a service account ({@link OAuthGrant#JWT_BEARER}).
+ *
+ * <p>Errors are {@link OAuthException}s (the provider's error code, no secret) or, for a client
+ * that cannot be validated as configured, {@link MailboxConfigException}s naming the field; a store
+ * that cannot save throws its own exception, and the validation must then be done again.
+ */
+public final class OAuthValidations {
+  /** How long a started validation can be completed: ten minutes. */
+  public static final Duration DEFAULT_EXPIRY = Duration.ofMinutes(10);
+  /** Exchange Online SMTP AUTH, delegated. */
+  static final String MICROSOFT_SMTP_SCOPE = "https://outlook.office.com/SMTP.Send";
+  /** Gmail, IMAP/SMTP/POP. */
+  static final String GOOGLE_MAIL_SCOPE = "https://mail.google.com/";
+  static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+  private static final Duration SLOW_DOWN = Duration.ofSeconds(5);
+  private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
+  /** Waits between two polls of the device flow; tests pass one that moves their clock instead. */
+  interface Sleeper {
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  private record Pending(OAuthClient client, List<String> scopes, URI redirectUri, Secret verifier, Instant expiresAt) {}
+
+  private final TokenStore store;
+  private final Duration expiry;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final HttpClient http;
+  private final Duration requestTimeout = Duration.ofSeconds(30);
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+
+  /**
+   * Validations whose refresh tokens go to {@code store}, to be completed within {@link
+   * #DEFAULT_EXPIRY}.
+   *
+   * @param store the registry's token store ({@code MailboxRegistry.tokenStore()})
+   */
+  public OAuthValidations(TokenStore store) {
+    this(store, DEFAULT_EXPIRY);
+  }
+
+  /**
+   * Validations whose refresh tokens go to {@code store}, to be completed within {@code expiry}.
+   *
+   * @param store the registry's token store ({@code MailboxRegistry.tokenStore()})
+   * @param expiry how long after {@link #start} its redirect is accepted
+   * @throws IllegalArgumentException unless the expiry is positive
+   */
+  public OAuthValidations(TokenStore store, Duration expiry) {
+    this(store, expiry, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+  }
+
+  OAuthValidations(TokenStore store, Duration expiry, Clock clock, Sleeper sleeper) {
+    this.store = Objects.requireNonNull(store, "store == null");
+    this.expiry = Objects.requireNonNull(expiry, "expiry == null");
+    if (expiry.isNegative() || expiry.isZero()) {
+      throw new IllegalArgumentException("expiry must be positive, was " + expiry);
+    }
+    this.clock = Objects.requireNonNull(clock, "clock == null");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+
+  /**
+   * Starts a validation for the scopes the client configures, else its provider's SMTP scope.
+   *
+   * @see #start(OAuthClient, List, URI)
+   */
+  public AuthorizationRequest start(OAuthClient client, URI redirectUri) {
+    return start(client, List.of(), redirectUri);
+  }
+
+  /**
+   * Starts a validation: the URL the administrator's browser goes to.
+   *
+   * @param client a client with the {@link OAuthGrant#REFRESH_TOKEN} grant and an authorization
+   *     endpoint
+   * @param scopes the scopes the mailboxes need (Microsoft Graph: {@code
+   *     https://graph.microsoft.com/Mail.Send}); empty for the client's own, else its provider's
+   *     SMTP scope. Microsoft's {@code offline_access} is added.
+   * @param redirectUri the host's callback, registered with the provider: https, or http on a
+   *     loopback address (RFC 8252), without a fragment
+   * @return the authorization URL, the state and when it expires
+   * @throws MailboxConfigException if the client cannot be validated (another grant, no
+   *     authorization endpoint, no scope known) or the redirect URI is not acceptable
+   */
+  public AuthorizationRequest start(OAuthClient client, List<String> scopes, URI redirectUri) {
+    Objects.requireNonNull(client, "client == null");
+    Objects.requireNonNull(scopes, "scopes == null");
+    Objects.requireNonNull(redirectUri, "redirectUri == null");
+    checkDelegated(client);
+    URI authorize = client.authorizeEndpoint().orElseThrow(() -> config(client, "authorize-endpoint",
+        "is required to validate the client (the provider's authorization endpoint)"));
+    checkRedirect(client, redirectUri);
+    List<String> asked = scopes(client, scopes);
+    Secret verifier = Secret.of(random(32));
+    String state = random(32);
+    Instant now = clock.instant();
+    pending.values().removeIf(p -> p.expiresAt().plus(expiry).isBefore(now));
+    Pending p = new Pending(client, asked, redirectUri, verifier, now.plus(expiry));
+    pending.put(state, p);
+
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("response_type", "code");
+    query.put("client_id", client.clientId());
+    query.put("redirect_uri", redirectUri.toString());
+    query.put("scope", String.join(" ", asked));
+    query.put("state", state);
+    query.put("code_challenge", challenge(verifier.value()));
+    query.put("code_challenge_method", "S256");
+    if (client.provider() == OAuthProvider.MICROSOFT) {
+      query.put("response_mode", "query");
+    } else if (client.provider() == OAuthProvider.GOOGLE) {
+      query.put("access_type", "offline");
+      query.put("prompt", "consent");
+    }
+    StringBuilder url = new StringBuilder(authorize.toString());
+    url.append(authorize.getRawQuery() == null ? '?' : '&');
+    query.forEach((k, v) -> url.append(TokenRequests.enc(k)).append('=').append(TokenRequests.enc(v)).append('&'));
+    url.setLength(url.length() - 1);
+    return new AuthorizationRequest(client.name(), URI.create(url.toString()), state, redirectUri, p.expiresAt());
+  }
+
+  /**
+   * Completes a validation from the redirect the provider sent the browser to; only the query is
+   * read ({@code code}, {@code state}, or {@code error} and {@code error_description}).
+   *
+   * @param redirect the URI the host's callback was called with, absolute or just path and query
+   * @see #complete(Map)
+   */
+  public OAuthValidation complete(URI redirect) {
+    Objects.requireNonNull(redirect, "redirect == null");
+    return complete(query(redirect.getRawQuery()));
+  }
+
+  /**
+   * Completes a validation from the redirect's query parameters: the state must be one this object
+   * started, not completed before (success or not) and not expired; the provider's error is
+   * reported as it sent it; the code is exchanged with the PKCE verifier and the refresh token
+   * saved in the token store.
+   *
+   * @param parameters the redirect's query parameters, decoded
+   * @return the client validated and the scopes granted
+   * @throws OAuthException if the state is unknown, used or expired, the provider sent an error,
+   *     the code exchange failed or no refresh token was issued
+   */
+  public OAuthValidation complete(Map<String, String> parameters) {
+    Objects.requireNonNull(parameters, "parameters == null");
+    String state = parameters.get("state");
+    String error = parameters.get("error");
+    String providerSaid = error == null ? "" : " (the provider answered " + describe(error, parameters.get("error_description")) + ")";
+    if (state == null || state.isEmpty()) {
+      throw new OAuthException("the redirect carries no state: it does not answer a validation started here" + providerSaid,
+          error, false, null);
+    }
+    Pending p = pending.remove(state);
+    if (p == null) {
+      throw new OAuthException("no validation waits for this state: it was completed already, has expired or was not"
+          + " started here; start the validation again" + providerSaid, error, false, null);
+    }
+    String name = p.client().name();
+    if (clock.instant().isAfter(p.expiresAt())) {
+      throw new OAuthException("OAuth client '" + name + "': the validation has expired (it must be completed within "
+          + minutes(expiry) + " of its start); start it again", error, false, null);
+    }
+    if (error != null) {
+      throw new OAuthException("OAuth client '" + name + "': the provider refused the sign-in: "
+          + describe(error, parameters.get("error_description")) + hint(error), error, false, null);
+    }
+    String code = parameters.get("code");
+    if (code == null || code.isEmpty()) {
+      throw new OAuthException("OAuth client '" + name + "': the redirect carries neither a code nor an error", null, false, null);
+    }
+    OAuthClient client = p.client();
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("grant_type", "authorization_code");
+    form.put("code", code);
+    form.put("redirect_uri", p.redirectUri().toString());
+    form.put("client_id", client.clientId());
+    form.put("code_verifier", p.verifier().value());
+    List<Secret> hidden = hidden(client);
+    hidden.add(Secret.of(code));
+    hidden.add(p.verifier());
+    client.clientSecret().ifPresent(s -> form.put("client_secret", s.value()));
+    TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, name, "token endpoint", client.tokenEndpoint(),
+        form, hidden);
+    if (answer.status() != 200 || answer.json().get("access_token") == null) {
+      throw TokenRequests.refused(name, "token endpoint", answer, hidden,
+          "invalid_grant".equals(answer.error()) ? "the code was refused (used already, expired, or issued for another"
+              + " redirect URI or verifier); start the validation again" : null);
+    }
+    return stored(client, p.scopes(), answer, hidden);
+  }
+
+  /**
+   * Starts a device code validation for the scopes the client configures, else its provider's
+   * SMTP scope.
+   *
+   * @see #startDevice(OAuthClient, List)
+   */
+  public DeviceAuthorization startDevice(OAuthClient client) {
+    return startDevice(client, List.of());
+  }
+
+  /**
+   * Starts a device code validation (RFC 8628): show the administrator the user code and the
+   * verification URL, then call {@link #awaitDevice}.
+   *
+   * @param client a client with the {@link OAuthGrant#REFRESH_TOKEN} grant and a device endpoint
+   * @param scopes as for {@link #start(OAuthClient, List, URI)}
+   * @return the codes and where to enter them
+   * @throws OAuthException for a Google client (its device flow does not grant the Gmail scope), or
+   *     if the device endpoint refuses
+   * @throws MailboxConfigException if the client has another grant or no device endpoint
+   */
+  public DeviceAuthorization startDevice(OAuthClient client, List<String> scopes) {
+    Objects.requireNonNull(client, "client == null");
+    Objects.requireNonNull(scopes, "scopes == null");
+    checkDelegated(client);
+    if (client.provider() == OAuthProvider.GOOGLE) {
+      throw new OAuthException(googleHasNoDeviceFlow(client.name()), null, false, null);
+    }
+    URI endpoint = client.deviceEndpoint().orElseThrow(() -> config(client, "device-endpoint",
+        "is required for the device code flow (the provider's device authorization endpoint); without one,"
+            + " validate the client in a browser"));
+    List<String> asked = scopes(client, scopes);
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("client_id", client.clientId());
+    form.put("scope", String.join(" ", asked));
+    List<Secret> hidden = hidden(client);
+    TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, client.name(), "device endpoint", endpoint,
+        form, hidden);
+    Map<String, String> json = answer.json();
+    String deviceCode = json.get("device_code");
+    String userCode = json.get("user_code");
+    String verification = json.get("verification_uri") != null ? json.get("verification_uri") : json.get("verification_url");
+    if (answer.status() != 200 || deviceCode == null || userCode == null || verification == null) {
+      throw TokenRequests.refused(client.name(), "device endpoint", answer, hidden,
+          client.provider() == OAuthProvider.MICROSOFT && answer.status() != 200
+              ? "the app registration must allow public client flows (Authentication, Advanced settings)" : null);
+    }
+    URI complete = json.get("verification_uri_complete") == null ? null : uri(json.get("verification_uri_complete"));
+    Instant expiresAt = clock.instant().plusSeconds(TokenRequests.seconds(json, "expires_in", 900));
+    Duration interval = Duration.ofSeconds(Math.max(1, TokenRequests.seconds(json, "interval", 5)));
+    return new DeviceAuthorization(client, asked, Secret.of(deviceCode), userCode, uri(verification), complete,
+        expiresAt, interval);
+  }
+
+  /**
+   * Polls the token endpoint, at the interval the provider asked for (five seconds longer after
+   * each {@code slow_down}), until the administrator has entered the code and consented; then
+   * stores the refresh token. Each device authorization can be awaited once.
+   *
+   * @param device what {@link #startDevice} returned
+   * @param timeout how long to wait at most; the code's own expiry ends the wait earlier
+   * @return the client validated and the scopes granted
+   * @throws OAuthException if the administrator declined, the code expired, the time ran out or
+   *     the provider refused (the error code says which)
+   * @throws IllegalStateException if this device authorization was awaited before
+   */
+  public OAuthValidation awaitDevice(DeviceAuthorization device, Duration timeout) {
+    Objects.requireNonNull(device, "device == null");
+    Objects.requireNonNull(timeout, "timeout == null");
+    if (!device.claim()) {
+      throw new IllegalStateException("the device authorization of OAuth client '" + device.clientName()
+          + "' was awaited before");
+    }
+    OAuthClient client = device.client();
+    String name = client.name();
+    Instant giveUp = clock.instant().plus(timeout);
+    boolean codeExpiresFirst = device.expiresAt().isBefore(giveUp);
+    Instant deadline = codeExpiresFirst ? device.expiresAt() : giveUp;
+    Duration interval = device.interval();
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("grant_type", DEVICE_GRANT);
+    form.put("device_code", device.deviceCode().value());
+    form.put("client_id", client.clientId());
+    client.clientSecret().ifPresent(s -> form.put("client_secret", s.value()));
+    List<Secret> hidden = hidden(client);
+    hidden.add(device.deviceCode());
+    while (true) {
+      if (!clock.instant().plus(interval).isBefore(deadline)) {
+        throw new OAuthException("OAuth client '" + name + "': " + (codeExpiresFirst
+            ? "the code " + device.userCode() + " expired before it was entered; start the validation again"
+            : "the code " + device.userCode() + " was not entered within " + seconds(timeout)), "expired_token", false, null);
+      }
+      try {
+        sleeper.sleep(interval);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new OAuthException("interrupted while waiting for the code of OAuth client '" + name + "'", null, true, e);
+      }
+      TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, name, "token endpoint", client.tokenEndpoint(),
+          form, hidden);
+      if (answer.status() == 200 && answer.json().get("access_token") != null) {
+        return stored(client, device.scopes(), answer, hidden);
+      }
+      String error = answer.error() == null ? "" : answer.error();
+      switch (error) {
+        case "authorization_pending" -> {
+          // keep polling
+        }
+        case "slow_down" -> interval = interval.plus(SLOW_DOWN);
+        case "access_denied", "authorization_declined" -> throw TokenRequests.refused(name, "token endpoint", answer, hidden,
+            "the sign-in was declined; start the validation again to retry");
+        case "expired_token", "code_expired" -> throw TokenRequests.refused(name, "token endpoint", answer, hidden,
+            "the code expired before it was entered; start the validation again");
+        default -> throw TokenRequests.refused(name, "token endpoint", answer, hidden, null);
+      }
+    }
+  }
+
+  /** The answer's refresh token, saved; the validation's result. */
+  private OAuthValidation stored(OAuthClient client, List<String> asked, TokenRequests.Answer answer, List<Secret> hidden) {
+    String refresh = answer.json().get("refresh_token");
+    if (refresh == null || refresh.isEmpty()) {
+      throw new OAuthException("OAuth client '" + client.name() + "': the provider issued no refresh token; "
+          + noRefreshTokenHint(client.provider()), null, false, null);
+    }
+    store.save(client.name(), Secret.of(refresh));
+    String granted = answer.json().get("scope");
+    List<String> scopes = granted == null || granted.isBlank() ? asked : List.of(granted.trim().split("\\s+"));
+    return new OAuthValidation(client.name(), scopes, clock.instant());
+  }
+
+  private static String noRefreshTokenHint(OAuthProvider provider) {
+    return switch (provider) {
+      case MICROSOFT -> "the scope offline_access was not granted: consent to it, then validate again";
+      case GOOGLE -> "Google issues one only on consent with access_type=offline (outmail asks for both); remove the"
+          + " app's access at https://myaccount.google.com/permissions and validate again";
+      case GENERIC -> "ask for the scope your server issues refresh tokens for (often offline_access) and validate again";
+    };
+  }
+
+  /** Why a Google client has no device flow, and what to do instead. */
+  static String googleHasNoDeviceFlow(String clientName) {
+    return "OAuth client '" + clientName + "': Google's device flow does not grant the Gmail scope"
+        + " (https://mail.google.com/); validate it in a browser instead (outmail oauth validate " + clientName
+        + " without --device, on any machine with a browser), or use a Google Workspace service account"
+        + " (grant JWT_BEARER)";
+  }
+
+  private static String hint(String error) {
+    return switch (error) {
+      case "access_denied" -> "; the administrator declined, or the app lacks the tenant's consent";
+      case "invalid_scope" -> "; the provider does not know a scope asked for: check the client's scopes";
+      case "unauthorized_client" -> "; the app registration does not allow this redirect URI or flow";
+      default -> "";
+    };
+  }
+
+  private static String describe(String error, String description) {
+    String e = TokenRequests.firstLine(error);
+    return description == null || description.isBlank() ? e : e + ": " + TokenRequests.firstLine(description);
+  }
+
+  private static void checkDelegated(OAuthClient client) {
+    if (client.grant() != OAuthGrant.REFRESH_TOKEN) {
+      throw config(client, "grant", "is " + client.grant() + ", which needs no validation (the client's "
+          + (client.grant() == OAuthGrant.JWT_BEARER ? "service account key" : "secret") + " gets tokens);"
+          + " an administrator validates clients with grant REFRESH_TOKEN");
+    }
+  }
+
+  private static void checkRedirect(OAuthClient client, URI uri) {
+    String host = uri.getHost();
+    boolean loopback = host != null && (host.equals("127.0.0.1") || host.equals("[::1]") || host.equalsIgnoreCase("localhost"));
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!uri.isAbsolute() || host == null || uri.getRawFragment() != null
+        || !(scheme.equals("https") || (scheme.equals("http") && loopback))) {
+      throw new MailboxConfigException(null, "redirectUri", "oauth client '" + client.name() + "': the redirect URI must be"
+          + " an absolute https URL, or http on a loopback address, without a fragment: " + uri);
+    }
+  }
+
+  private static List<String> scopes(OAuthClient client, List<String> given) {
+    List<String> scopes = new ArrayList<>(!given.isEmpty() ? given : client.scopes());
+    if (scopes.isEmpty()) {
+      switch (client.provider()) {
+        case MICROSOFT -> scopes.add(MICROSOFT_SMTP_SCOPE);
+        case GOOGLE -> scopes.add(GOOGLE_MAIL_SCOPE);
+        case GENERIC -> throw config(client, "scopes", "are required to validate a GENERIC client");
+      }
+    }
+    if (client.provider() == OAuthProvider.MICROSOFT && !scopes.contains("offline_access")) {
+      scopes.add(0, "offline_access");
+    }
+    return List.copyOf(scopes);
+  }
+
+  private static List<Secret> hidden(OAuthClient client) {
+    List<Secret> hidden = new ArrayList<>();
+    client.clientSecret().ifPresent(hidden::add);
+    return hidden;
+  }
+
+  private static MailboxConfigException config(OAuthClient client, String field, String problem) {
+    return new MailboxConfigException(null, field, "oauth client '" + client.name() + "': " + field + " " + problem);
+  }
+
+  /** Decoded query parameters; a parameter given twice is refused (RFC 6749 §3.1). */
+  static Map<String, String> query(String rawQuery) {
+    Map<String, String> params = new LinkedHashMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return params;
+    }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      if (params.putIfAbsent(key, value) != null) {
+        throw new OAuthException("the redirect carries the parameter '" + key.replaceAll("\\p{Cntrl}", "?")
+            + "' twice", "invalid_request", false, null);
+      }
+    }
+    return params;
+  }
+
+  private static URI uri(String text) {
+    try {
+      return URI.create(text);
+    } catch (IllegalArgumentException e) {
+      throw new OAuthException("the device endpoint answered a verification URL that is not a URL", null, false, null);
+    }
+  }
+
+  private String random(int bytes) {
+    byte[] b = new byte[bytes];
+    random.nextBytes(b);
+    return B64URL.encodeToString(b);
+  }
+
+  /** The S256 code challenge: BASE64URL(SHA-256(ASCII(verifier))), RFC 7636 §4.2. */
+  static String challenge(String verifier) {
+    try {
+      return B64URL.encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+
+  private static String minutes(Duration d) {
+    return d.toSeconds() % 60 == 0 ? d.toMinutes() + (d.toMinutes() == 1 ? " minute" : " minutes") : seconds(d);
+  }
+
+  private static String seconds(Duration d) {
+    return d.toSeconds() % 60 == 0 && d.toSeconds() > 0 ? minutes(d) : d.toSeconds() + " s";
+  }
+
+  @Override
+  public String toString() {
+    return "OAuthValidations[" + pending.size() + " pending, store " + store + "]";
+  }
+}
