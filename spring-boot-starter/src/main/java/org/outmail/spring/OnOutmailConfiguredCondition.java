@@ -10,8 +10,9 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches when there is something to make a registry of: an {@code outmail.*} key of outmail's
- * (not the starter's own) in any property source, or a {@link MailboxRegistryCustomizer} bean.
+ * Matches when there is something to make a registry of: one of outmail's keys ({@code
+ * outmail.mailbox.*}, {@code outmail.oauth-client.*}, {@code outmail.token-store.*}, or a near miss
+ * of those) in any property source, or a {@link MailboxRegistryCustomizer} bean.
  * Without either, as Spring's mail auto-configuration without {@code spring.mail.host}, no
  * registry is made.
  */
@@ -32,8 +33,8 @@ final class OnOutmailConfiguredCondition extends AnyNestedCondition {
     public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
       ConditionMessage.Builder message = ConditionMessage.forCondition("outmail properties");
       return OutmailProperties.present(context.getEnvironment())
-          ? ConditionOutcome.match(message.found("outmail.* keys").atAll())
-          : ConditionOutcome.noMatch(message.didNotFind("outmail.* keys").atAll());
+          ? ConditionOutcome.match(message.found("outmail.mailbox.* keys").atAll())
+          : ConditionOutcome.noMatch(message.didNotFind("outmail.mailbox.* keys").atAll());
     }
   }
 }

@@ -1,6 +1,7 @@
 package org.outmail.spring;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -31,11 +32,17 @@ import org.springframework.core.env.PropertySource;
  *   <li>An environment variable overrides a key that a file gives ({@code
  *       OUTMAIL_MAILBOX_SUPPORT_PASSWORD} for {@code outmail.mailbox.support.password}), as Spring's
  *       relaxed binding does; it cannot add a key of its own, since outmail's keys have dashes.
- *   <li>The starter's own keys ({@code outmail.enabled}, {@code outmail.health.*}) are left out.
+ *   <li>Only outmail's configuration is taken: {@code outmail.mailbox.*}, {@code
+ *       outmail.oauth-client.*}, {@code outmail.token-store.*}, and keys whose second word is close
+ *       to one of those ({@code outmail.mailboxes.support.host}), so that outmail names the
+ *       misspelling. Other {@code outmail.*} keys ({@code outmail.enabled}, {@code outmail.health.*},
+ *       other modules' keys, build properties) are left alone.
  * </ul>
  */
 final class OutmailProperties {
   private static final Pattern INDEXED = Pattern.compile("(.+)\\[(\\d+)]");
+  /** The second word of outmail's own keys: {@code outmail.mailbox.ID.FIELD}, ... */
+  private static final List<String> SECTIONS = List.of("mailbox", "oauth-client", "token-store");
 
   private OutmailProperties() {}
 
@@ -75,12 +82,45 @@ final class OutmailProperties {
         continue;
       }
       for (String name : enumerable.getPropertyNames()) {
-        if (name.startsWith(StarterSettings.PREFIX) && !StarterSettings.isOwn(name)) {
+        if (isOutmails(name)) {
           names.add(name);
         }
       }
     }
     return names;
+  }
+
+  /** {@return whether the key is outmail's configuration, or a misspelling of it} */
+  static boolean isOutmails(String name) {
+    if (!name.startsWith(StarterSettings.PREFIX)) {
+      return false;
+    }
+    String rest = name.substring(StarterSettings.PREFIX.length());
+    int dot = rest.indexOf('.');
+    String word = dot < 0 ? rest : rest.substring(0, dot);
+    return SECTIONS.stream().anyMatch(section -> distance(word, section) <= 2);
+  }
+
+  /** Levenshtein distance, case-insensitive. */
+  private static int distance(String a, String b) {
+    String x = a.toLowerCase(java.util.Locale.ROOT);
+    String y = b.toLowerCase(java.util.Locale.ROOT);
+    int[] previous = new int[y.length() + 1];
+    int[] current = new int[y.length() + 1];
+    for (int j = 0; j <= y.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= x.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= y.length(); j++) {
+        int substitute = previous[j - 1] + (x.charAt(i - 1) == y.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[y.length()];
   }
 
   /** The value that wins, raw when it is an outmail secret reference, else resolved by Spring. */

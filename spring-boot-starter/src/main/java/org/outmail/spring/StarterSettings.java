@@ -7,8 +7,8 @@ import org.springframework.core.env.Environment;
 
 /**
  * The starter's own keys, described once as outmail describes its settings: read here, and
- * written to the configuration metadata by the build. Every other {@code outmail.*} key is
- * outmail's and goes to its loader.
+ * written to the configuration metadata by the build. outmail's own keys ({@code
+ * outmail.mailbox.*}, ...) go to its loader; see {@link OutmailProperties}.
  */
 final class StarterSettings {
   static final String PREFIX = "outmail.";
@@ -21,19 +21,11 @@ final class StarterSettings {
           + "connects to the server again (e.g. 30s, 5m).")
       .build();
 
-  /** Key prefixes of the starter's own settings, kept away from outmail's loader. */
-  static final List<String> OWN_PREFIXES = List.of(PREFIX + "health.");
-
   private StarterSettings() {}
 
   /** {@return every setting of the starter, named relative to {@code outmail.}} */
   static List<Setting> all() {
     return List.of(ENABLED, HEALTH_CACHE);
-  }
-
-  /** {@return whether the key is the starter's, not outmail's} */
-  static boolean isOwn(String key) {
-    return key.equals(PREFIX + ENABLED.name()) || OWN_PREFIXES.stream().anyMatch(key::startsWith);
   }
 
   /** {@return the health cache time, as outmail reads a duration ({@code 60s}, {@code PT1M})} */

@@ -142,6 +142,14 @@ class OutmailAutoConfigurationTest {
   }
 
   @Test
+  void otherOutmailKeysAreLeftAlone() {
+    runner.withPropertyValues("outmail.outbox.workers=4", "outmail.javadoc.doclint=all", "outmail.enabled=true")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(MailboxRegistry.class));
+    runner.withPropertyValues(SUPPORT).withPropertyValues("outmail.outbox.workers=4")
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(MailboxRegistry.class));
+  }
+
+  @Test
   void hookAndRecipientDirectoryBeansArePickedUp() {
     List<String> audited = new CopyOnWriteArrayList<>();
     runner.withUserConfiguration(Captured.class)
