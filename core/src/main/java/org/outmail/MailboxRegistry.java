@@ -441,6 +441,7 @@ public final class MailboxRegistry implements AutoCloseable {
     private final Map<String, PostSendHook> hooks = new LinkedHashMap<>();
     private final List<TransportProvider> transportProviders = new ArrayList<>();
     private final List<AccessTokenProvider> tokenProviders = new ArrayList<>();
+    private final List<MailListener> listeners = new ArrayList<>();
     private RecipientDirectory directory;
     private TokenStore tokenStore;
     private TokenStore loadedTokenStore;
@@ -548,6 +549,19 @@ public final class MailboxRegistry implements AutoCloseable {
       if (hooks.putIfAbsent(name, hook) != null) {
         throw new MailboxConfigException(null, "post-send-hooks", "two hooks are named '" + name + "'");
       }
+      return this;
+    }
+
+    /**
+     * Adds a listener that hears every send of every mailbox (attempts, retries, and how each send
+     * ended), after those added before: for metrics, such as {@code outmail-micrometer}'s {@code
+     * OutmailMetrics}. What a listener throws is logged and never changes a send's result.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(MailListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener == null"));
       return this;
     }
 
@@ -690,7 +704,7 @@ public final class MailboxRegistry implements AutoCloseable {
           asyncQueueCapacity == null ? 10_000 : asyncQueueCapacity,
           closeTimeout == null ? DEFAULT_CLOSE_TIMEOUT : closeTimeout);
       try {
-        Rules rules = new Rules(providers(), hooks(), directory, context, async);
+        Rules rules = new Rules(providers(), hooks(), directory, context, async, List.copyOf(listeners));
         MailboxStore.Contents first = store == null ? new MailboxStore.Contents(0, mailboxes) : store.contents();
         MailboxRegistry registry = new MailboxRegistry(rules, rules.snapshot(first.version(), first.mailboxes(), null),
             store, async, tokens);

@@ -33,6 +33,7 @@ public final class OutgoingMailer {
   private final Retrier retrier;
   private final HookRunner hooks;
   private final AsyncSends async;
+  private final SendEvents events;
   private final Object lock = new Object();
   private volatile MailTransport transport;
   private volatile boolean closed;
@@ -42,7 +43,7 @@ public final class OutgoingMailer {
   private Supplier<OutgoingMailer> successor;
 
   OutgoingMailer(Mailbox mailbox, TransportProvider provider, TransportContext context,
-      RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async) {
+      RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async, List<MailListener> listeners) {
     this.mailbox = mailbox;
     this.provider = provider;
     this.context = context;
@@ -51,6 +52,7 @@ public final class OutgoingMailer {
     this.retrier = new Retrier(mailbox.id(), mailbox.retryPolicy());
     this.hooks = new HookRunner(hooks);
     this.async = async;
+    this.events = new SendEvents(mailbox, listeners);
   }
 
   /** {@return the mailbox this mailer sends through} */
@@ -96,13 +98,14 @@ public final class OutgoingMailer {
       return successor.send(email, listener);
     }
     try {
-      return sendHere(email, listener);
+      return events.send(email, listener, this::sendSteps);
     } finally {
       leave();
     }
   }
 
-  private SendResult sendHere(Email email, SendListener listener) {
+  /** The steps of a send, told to the registry's {@link MailListener}s by {@link SendEvents}. */
+  private SendResult sendSteps(Email email, SendListener listener) {
     if (!mailbox.enabled()) {
       throw new MailboxDisabledException(mailbox.id());
     }

@@ -17,6 +17,7 @@ import org.outmail.spi.TransportProvider;
  * mailboxes. Making a snapshot connects nothing, so a refused change leaves nothing to undo.
  */
 final class Rules {
+  private final List<MailListener> listeners;
   private final Map<String, TransportProvider> providers;
   private final Map<String, PostSendHook> hooks;
   private final RecipientDirectory directory;
@@ -24,7 +25,8 @@ final class Rules {
   private final AsyncSends async;
 
   Rules(Map<String, TransportProvider> providers, Map<String, PostSendHook> hooks, RecipientDirectory directory,
-      TransportContext context, AsyncSends async) {
+      TransportContext context, AsyncSends async, List<MailListener> listeners) {
+    this.listeners = listeners;
     this.providers = providers;
     this.hooks = hooks;
     this.directory = directory;
@@ -90,7 +92,7 @@ final class Rules {
       }
       OutgoingMailer before = previous == null ? null : previous.mailers.get(m.id());
       mailers.put(m.id(), before != null && before.mailbox().sameAs(m) ? before
-          : new OutgoingMailer(m, provider, context, directory, mailboxHooks, async));
+          : new OutgoingMailer(m, provider, context, directory, mailboxHooks, async, listeners));
     }
     return new RegistrySnapshot(version, mailboxes, mailers, defaultId);
   }

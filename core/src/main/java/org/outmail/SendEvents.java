@@ -1,0 +1,101 @@
+package org.outmail;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells a registry's {@link MailListener}s of each send of one mailbox: its attempts and waits as
+ * they happen, and how it ended. A listener that throws is logged; the send goes on and its result
+ * or exception is the one it would have been without listeners.
+ */
+final class SendEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(SendEvents.class);
+
+  private final Mailbox mailbox;
+  private final List<MailListener> listeners;
+
+  SendEvents(Mailbox mailbox, List<MailListener> listeners) {
+    this.mailbox = mailbox;
+    this.listeners = List.copyOf(listeners);
+  }
+
+  /** Runs the send's steps with {@code listener}, telling the registry's listeners of it. */
+  SendResult send(Email email, SendListener listener, BiFunction<Email, SendListener, SendResult> steps) {
+    if (listeners.isEmpty()) {
+      return steps.apply(email, listener);
+    }
+    long start = System.nanoTime();
+    Attempts attempts = new Attempts(listener);
+    SendResult result;
+    try {
+      result = steps.apply(email, attempts);
+    } catch (RecipientsBlockedException e) {
+      finished(new SendEvent(mailbox, SendEvent.Outcome.BLOCKED, since(start), e.blockedRecipients(), 0, null, e));
+      throw e;
+    } catch (RuntimeException e) {
+      finished(new SendEvent(mailbox, SendEvent.Outcome.FAILED, since(start), Map.of(), attempts.count, null, e));
+      throw e;
+    }
+    finished(new SendEvent(mailbox, SendEvent.Outcome.SENT, since(start), result.blockedRecipients(),
+        result.attempts(), result, null));
+    return result;
+  }
+
+  private static Duration since(long start) {
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  private void finished(SendEvent event) {
+    for (MailListener l : listeners) {
+      tell(l, () -> l.sendFinished(event));
+    }
+  }
+
+  private void tell(MailListener listener, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("mailbox '{}': mail listener {} threw {}; the send goes on", mailbox.id(), listener, e.toString());
+    }
+  }
+
+  /** Calls the send's own listener as the retry step would: what it throws is logged. */
+  private void callerSays(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("mailbox '{}': a send listener threw {}; the send goes on", mailbox.id(), e.toString());
+    }
+  }
+
+  /** The caller's listener and the registry's, each isolated; counts the attempts. */
+  private final class Attempts implements SendListener {
+    private final SendListener caller;
+    private int count;
+
+    Attempts(SendListener caller) {
+      this.caller = caller;
+    }
+
+    @Override
+    public void attemptStarting(String messageId, int attempt, int maxAttempts) {
+      count = attempt;
+      callerSays(() -> caller.attemptStarting(messageId, attempt, maxAttempts));
+      for (MailListener l : listeners) {
+        tell(l, () -> l.attemptStarting(mailbox, messageId, attempt, maxAttempts));
+      }
+    }
+
+    @Override
+    public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait) {
+      callerSays(() -> caller.retrying(attempt, maxAttempts, failure, wait));
+      for (MailListener l : listeners) {
+        tell(l, () -> l.retrying(mailbox, attempt, maxAttempts, failure, wait));
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package org.outmail.micrometer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.outmail.BlockReason;
+import org.outmail.MailException;
+import org.outmail.MailListener;
+import org.outmail.Mailbox;
+import org.outmail.SendEvent;
+
+/**
+ * Records every send of a registry into a Micrometer {@link MeterRegistry}. Give it to the registry
+ * as a listener:
+ *
+ * <pre>{@code
+ * MailboxRegistry registry = MailboxRegistry.builder()
+ *     .load(Path.of("mailboxes.properties"))
+ *     .listener(new OutmailMetrics(meterRegistry))
+ *     .build();
+ * }</pre>
+ *
+ * <p>The Spring Boot starter does this when the application has a {@code MeterRegistry} bean.
+ *
+ * <table>
+ *   <caption>Meters</caption>
+ *   <tr><th>name</th><th>type</th><th>tags</th><th>counts</th></tr>
+ *   <tr><td>{@value #SENDS}</td><td>counter</td><td>mailbox, protocol, outcome, exception</td>
+ *       <td>sends, by how they ended: {@code sent}, {@code blocked} (every recipient blocked,
+ *       nothing sent), {@code failed}; {@code exception} is the simple class name of what a send
+ *       threw, {@code none} when it was sent</td></tr>
+ *   <tr><td>{@value #SEND_DURATION}</td><td>timer</td><td>mailbox, protocol, outcome</td>
+ *       <td>how long sends took, from the call until it returned or threw: filters, every attempt,
+ *       the waits between them, post-send hooks</td></tr>
+ *   <tr><td>{@value #RECIPIENTS_BLOCKED}</td><td>counter</td><td>mailbox, protocol, reason</td>
+ *       <td>recipients outmail's rules blocked, by reason: {@code excluded}, {@code
+ *       not_registered}</td></tr>
+ *   <tr><td>{@value #SEND_RETRIES}</td><td>counter</td><td>mailbox, protocol</td>
+ *       <td>retries of transient transport failures, counted as each wait starts</td></tr>
+ * </table>
+ *
+ * <p>The outbox's meters are reserved here and registered by the outbox module, not by this class:
+ * {@value #OUTBOX_MAILS} (a gauge of mails by {@code state}) and {@value #OUTBOX_OLDEST_WAITING}
+ * (a time gauge of the age of the oldest mail waiting to be sent).
+ *
+ * <p>Meters are created on the first event that needs them. A failure to record is logged by the
+ * registry and never changes a send. Thread-safe.
+ */
+public final class OutmailMetrics implements MailListener {
+  /** Counter of sends: tags {@code mailbox}, {@code protocol}, {@code outcome}, {@code exception}. */
+  public static final String SENDS = "outmail.sends";
+  /** Timer of sends: tags {@code mailbox}, {@code protocol}, {@code outcome}. */
+  public static final String SEND_DURATION = "outmail.send.duration";
+  /** Counter of recipients blocked by the mailbox's rules: tags {@code mailbox}, {@code protocol}, {@code reason}. */
+  public static final String RECIPIENTS_BLOCKED = "outmail.recipients.blocked";
+  /** Counter of retries of transient transport failures: tags {@code mailbox}, {@code protocol}. */
+  public static final String SEND_RETRIES = "outmail.send.retries";
+  /** Reserved for the outbox module: a gauge of queued mails, tag {@code state}. */
+  public static final String OUTBOX_MAILS = "outmail.outbox.mails";
+  /** Reserved for the outbox module: a time gauge of the age of the oldest mail waiting. */
+  public static final String OUTBOX_OLDEST_WAITING = "outmail.outbox.oldest.waiting";
+
+  private final MeterRegistry registry;
+
+  /**
+   * Records into a meter registry.
+   *
+   * @param registry where the meters go
+   */
+  public OutmailMetrics(MeterRegistry registry) {
+    this.registry = Objects.requireNonNull(registry, "registry == null");
+  }
+
+  @Override
+  public void retrying(Mailbox mailbox, int attempt, int maxAttempts, MailException failure, Duration wait) {
+    Counter.builder(SEND_RETRIES)
+        .description("Retries of transient transport failures")
+        .tags(mailboxTags(mailbox))
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void sendFinished(SendEvent event) {
+    Tags mailbox = mailboxTags(event.mailbox());
+    String outcome = event.outcome().name().toLowerCase(Locale.ROOT);
+    Counter.builder(SENDS)
+        .description("Sends, by how they ended: sent, blocked or failed")
+        .tags(mailbox)
+        .tag("outcome", outcome)
+        .tag("exception", event.failure().map(e -> e.getClass().getSimpleName()).orElse("none"))
+        .register(registry)
+        .increment();
+    Timer.builder(SEND_DURATION)
+        .description("How long sends took, retries and post-send hooks included")
+        .tags(mailbox)
+        .tag("outcome", outcome)
+        .register(registry)
+        .record(event.duration());
+    Map<BlockReason, Long> byReason = event.blockedRecipients().values().stream()
+        .collect(Collectors.groupingBy(r -> r, () -> new EnumMap<>(BlockReason.class), Collectors.counting()));
+    for (Map.Entry<BlockReason, Long> blocked : byReason.entrySet()) {
+      Counter.builder(RECIPIENTS_BLOCKED)
+          .description("Recipients blocked by the mailbox's rules, by reason")
+          .tags(mailbox)
+          .tag("reason", blocked.getKey().name().toLowerCase(Locale.ROOT))
+          .register(registry)
+          .increment(blocked.getValue());
+    }
+  }
+
+  private static Tags mailboxTags(Mailbox mailbox) {
+    return Tags.of("mailbox", mailbox.id(), "protocol", mailbox.protocol());
+  }
+
+  @Override
+  public String toString() {
+    return "OutmailMetrics{" + registry.getClass().getSimpleName() + "}";
+  }
+}
