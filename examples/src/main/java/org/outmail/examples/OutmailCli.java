@@ -29,12 +29,13 @@ import picocli.CommandLine;
     description = "Lists, checks and tries the mailboxes of an outmail configuration file.",
     subcommands = {ListCommand.class, CheckCommand.class, SendCommand.class, SinkCommand.class, OAuthCommand.class,
         ConsoleCommand.class,
+        OutboxCommand.class,
         HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success",
         "1:a check failed, or the send failed or missed a recipient (refused by the server, blocked, "
-            + "mailbox disabled)",
+            + "mailbox disabled), or an outbox command found no such mail or could not act on it",
         "2:usage error: unknown or missing option, bad address, unreadable --text-file or --attach",
         "3:configuration error: unreadable file, unknown key, bad value, unknown mailbox"},
     footerHeading = "%n",
