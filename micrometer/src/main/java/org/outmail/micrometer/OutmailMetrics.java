@@ -46,7 +46,7 @@ import org.outmail.SendEvent;
  *       <td>retries of transient transport failures, counted as each wait starts</td></tr>
  * </table>
  *
- * <p>The outbox's meters are reserved here and registered by the outbox module, not by this class:
+ * <p>The outbox's meters are registered by {@link OutboxMetrics}, not by this class:
  * {@value #OUTBOX_MAILS} (a gauge of mails by {@code state}) and {@value #OUTBOX_OLDEST_WAITING}
  * (a time gauge of the age of the oldest mail waiting to be sent).
  *
