@@ -74,16 +74,16 @@ class AuthorizationCodeValidationTest {
     OAuthValidation done = validations.complete(redirect);
 
     assertThat(done.clientName()).isEqualTo("m365");
-    assertThat(done.scopes()).containsExactly("https://outlook.office.com/SMTP.Send");
+    assertThat(done.scopes()).containsExactly(OAuthValidations.MICROSOFT_SMTP_SCOPE);
     assertThat(done.validatedAt()).isEqualTo(clock.instant());
     Secret refresh = store.load("m365").orElseThrow();
     assertThat(server.isActiveRefreshToken(refresh.value())).isTrue();
 
     AccessToken token = AccessTokens.of(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5))), store)
-        .get(microsoft(), List.of("https://outlook.office.com/SMTP.Send"));
+        .get(microsoft(), List.of(OAuthValidations.MICROSOFT_SMTP_SCOPE));
     AuthorizationServer.Grant grant = server.introspect(token.token().value()).orElseThrow();
     assertThat(grant.user()).isEqualTo("support@contoso.example");
-    assertThat(grant.scopes()).containsExactly("https://outlook.office.com/SMTP.Send");
+    assertThat(grant.scopes()).containsExactly(OAuthValidations.MICROSOFT_SMTP_SCOPE);
   }
 
   @Test
@@ -97,7 +97,7 @@ class AuthorizationCodeValidationTest {
         "code_challenge_method", "response_mode");
     assertThat(q).containsEntry("response_type", "code").containsEntry("client_id", "m365-app")
         .containsEntry("redirect_uri", CALLBACK.toString())
-        .containsEntry("scope", "offline_access https://outlook.office.com/SMTP.Send")
+        .containsEntry("scope", "offline_access " + OAuthValidations.MICROSOFT_SMTP_SCOPE)
         .containsEntry("code_challenge_method", "S256").containsEntry("response_mode", "query")
         .containsEntry("state", request.state());
     assertThat(q.get("code_challenge")).matches("[A-Za-z0-9_-]{43}");
@@ -106,12 +106,15 @@ class AuthorizationCodeValidationTest {
     assertThat(validations.start(microsoft(), CALLBACK).state()).isNotEqualTo(request.state());
   }
 
+  /** A scope the host names itself (Graph's Mail.Send, say), on a test host. */
+  private static final String GIVEN_SCOPE = "api://outmail-test.invalid/Mail.Send";
+
   @Test
   void graphScopesAreAskedForWhenGivenWithOfflineAccess() {
-    Map<String, String> q = query(validations.start(microsoft(), List.of("https://graph.microsoft.com/Mail.Send"), CALLBACK)
+    Map<String, String> q = query(validations.start(microsoft(), List.of(GIVEN_SCOPE), CALLBACK)
         .authorizationUri());
 
-    assertThat(q).containsEntry("scope", "offline_access https://graph.microsoft.com/Mail.Send");
+    assertThat(q).containsEntry("scope", "offline_access " + GIVEN_SCOPE);
   }
 
   @Test
@@ -119,7 +122,7 @@ class AuthorizationCodeValidationTest {
     AuthorizationRequest request = validations.start(google(), CALLBACK);
     Map<String, String> q = query(request.authorizationUri());
 
-    assertThat(q).containsEntry("scope", "https://mail.google.com/").containsEntry("access_type", "offline")
+    assertThat(q).containsEntry("scope", OAuthValidations.GOOGLE_MAIL_SCOPE).containsEntry("access_type", "offline")
         .containsEntry("prompt", "consent").containsEntry("code_challenge_method", "S256")
         .doesNotContainKey("response_mode");
     assertThat(request.authorizationUri().toString()).doesNotContain("gmail-client-secret");

@@ -67,7 +67,7 @@ class DeviceCodeValidationTest {
 
     OAuthValidation done = validations.awaitDevice(device, Duration.ofMinutes(5));
 
-    assertThat(done.scopes()).containsExactly("https://outlook.office.com/SMTP.Send");
+    assertThat(done.scopes()).containsExactly(OAuthValidations.MICROSOFT_SMTP_SCOPE);
     assertThat(waits).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5));
     assertThat(server.devicePolls()).isEqualTo(3);
     assertThat(server.isActiveRefreshToken(store.load("m365").orElseThrow().value())).isTrue();
@@ -147,7 +147,7 @@ class DeviceCodeValidationTest {
 
     assertThatThrownBy(() -> validations.startDevice(google))
         .isInstanceOf(OAuthException.class)
-        .hasMessage("OAuth client 'gmail': Google's device flow does not grant the Gmail scope (https://mail.google.com/);"
+        .hasMessage("OAuth client 'gmail': Google's device flow does not grant the Gmail scope (" + OAuthValidations.GOOGLE_MAIL_SCOPE + ");"
             + " validate it in a browser instead (outmail oauth validate gmail without --device, on any machine with a"
             + " browser), or use a Google Workspace service account (grant JWT_BEARER)");
     assertThat(server.tokenRequests()).isEmpty();

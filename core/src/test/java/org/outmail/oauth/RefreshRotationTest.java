@@ -25,7 +25,7 @@ import org.outmail.oauth.server.Browser;
 @Timeout(30)
 class RefreshRotationTest {
   private static final URI CALLBACK = URI.create("https://desk.example.com/oauth/callback");
-  private static final List<String> SMTP = List.of("https://outlook.office.com/SMTP.Send");
+  private static final List<String> SMTP = List.of(OAuthValidations.MICROSOFT_SMTP_SCOPE);
 
   @TempDir
   Path dir;

@@ -21,7 +21,7 @@ import org.outmail.oauth.server.ServiceAccountKeyFile;
 /** Google Workspace service accounts: the JWT-bearer grant (RFC 7523) with domain-wide delegation. */
 @Timeout(30)
 class ServiceAccountTest {
-  private static final List<String> GMAIL = List.of("https://mail.google.com/");
+  private static final List<String> GMAIL = List.of(OAuthValidations.GOOGLE_MAIL_SCOPE);
   private static final String ACCOUNT = "outmail-sender@outmail-test.iam.gserviceaccount.com";
 
   @TempDir
@@ -37,7 +37,7 @@ class ServiceAccountTest {
   private ServiceAccountKeyFile key() {
     ServiceAccountKeyFile key = ServiceAccountKeyFile.write(dir, ACCOUNT, server.tokenEndpoint());
     server.registerServiceAccount(ACCOUNT, key.publicKey(), Set.of("support@example.com", "sales@example.com"),
-        Set.of("https://mail.google.com/"));
+        Set.of(OAuthValidations.GOOGLE_MAIL_SCOPE));
     return key;
   }
 
@@ -69,7 +69,7 @@ class ServiceAccountTest {
     AuthorizationServer.Grant grant = server.introspect(token.token().value()).orElseThrow();
     assertThat(grant.user()).isEqualTo("support@example.com");
     assertThat(grant.clientId()).isEqualTo(ACCOUNT);
-    assertThat(grant.scopes()).containsExactly("https://mail.google.com/");
+    assertThat(grant.scopes()).containsExactly(OAuthValidations.GOOGLE_MAIL_SCOPE);
     String assertion = server.tokenRequests().get(0).get("assertion");
     assertThat(server.tokenRequests().get(0)).containsOnlyKeys("grant_type", "assertion")
         .containsEntry("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");

@@ -54,7 +54,7 @@ class TokenEndpointEchoTest {
     return OAuthClient.builder("echo").provider(provider)
         .tokenEndpoint(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/token"))
         .grant(OAuthGrant.REFRESH_TOKEN).refreshToken(Secret.of(REFRESH))
-        .clientId("app-id").clientSecret(Secret.of(SECRET)).scopes("https://mail.google.com/").build();
+        .clientId("app-id").clientSecret(Secret.of(SECRET)).scopes(OAuthValidations.GOOGLE_MAIL_SCOPE).build();
   }
 
   private static AccessTokens tokens() {
@@ -64,7 +64,7 @@ class TokenEndpointEchoTest {
   @Test
   void genericAndGoogleClientsNeverRepeatAnEchoedSecretOrRefreshToken() {
     for (OAuthProvider provider : List.of(OAuthProvider.GENERIC, OAuthProvider.GOOGLE)) {
-      assertThatThrownBy(() -> tokens().get(client(provider), List.of("https://mail.google.com/")))
+      assertThatThrownBy(() -> tokens().get(client(provider), List.of(OAuthValidations.GOOGLE_MAIL_SCOPE)))
           .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.getMessage())
               .startsWith("OAuth client 'echo': token endpoint answered HTTP 400 invalid_client ****: bad request: secret **** refresh ****")
               .doesNotContain(SECRET)

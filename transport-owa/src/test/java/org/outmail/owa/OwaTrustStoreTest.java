@@ -3,13 +3,9 @@ package org.outmail.owa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,24 +27,12 @@ class OwaTrustStoreTest {
 
   @BeforeEach
   void start() throws Exception {
-    graph = new FakeGraph(serverTls().getSocketFactory());
+    graph = FakeGraph.https();
   }
 
   @AfterEach
   void stop() throws Exception {
     graph.close();
-  }
-
-  private static SSLContext serverTls() throws Exception {
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = OwaTrustStoreTest.class.getResourceAsStream("/tls/localhost.p12")) {
-      keys.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, "changeit".toCharArray());
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(kmf.getKeyManagers(), null, null);
-    return tls;
   }
 
   private Mailbox.Builder httpsMailbox() {
@@ -57,7 +41,7 @@ class OwaTrustStoreTest {
         .clientId(FakeGraph.CLIENT_ID)
         .clientSecret(Secret.of(FakeGraph.SECRET))
         .tokenEndpoint(URI.create("https://127.0.0.1:" + graph.port() + "/" + FakeGraph.TENANT + "/oauth2/v2.0/token"))
-        .scopes("https://graph.microsoft.com/.default")
+        .scopes(GraphEndpoint.DEFAULT_SCOPE)
         .build();
     return OwaTestSupport.mailbox(graph, "desk").encryption(Encryption.SSL_TLS).oauthClient(client);
   }
