@@ -68,6 +68,27 @@ final class FakeGraph implements AutoCloseable {
     this(null);
   }
 
+  /**
+   * A fake that speaks HTTPS with the test certificate for {@code localhost} and {@code 127.0.0.1}
+   * ({@code src/test/resources/tls/localhost.p12}, signed by the test CA in {@code tls/ca.pem}).
+   */
+  static FakeGraph https() {
+    try {
+      java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+      try (java.io.InputStream in = FakeGraph.class.getResourceAsStream("/tls/localhost.p12")) {
+        keys.load(in, "changeit".toCharArray());
+      }
+      javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+          javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, "changeit".toCharArray());
+      javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(kmf.getKeyManagers(), null, null);
+      return new FakeGraph(tls.getSocketFactory());
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot load the test certificate tls/localhost.p12", e);
+    }
+  }
+
   /** A fake that speaks HTTPS with the given server socket factory, or plain HTTP when it is null. */
   FakeGraph(javax.net.ssl.SSLSocketFactory https) {
     if (https != null) {

@@ -8,11 +8,8 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.Email;
@@ -43,21 +40,9 @@ class OwaNotSentTest extends FakeGraphTest {
     return Email.builder().to("alice@example.org").subject("Hi").text("body").build();
   }
 
-  private static SSLContext serverTls() throws Exception {
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = OwaNotSentTest.class.getResourceAsStream("/tls/localhost.p12")) {
-      keys.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, "changeit".toCharArray());
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(kmf.getKeyManagers(), null, null);
-    return tls;
-  }
-
   @Test
   void aServerCertificateTheMailboxDoesNotTrustIsAPermanentTlsFailureAndNothingWasSent() throws Exception {
-    try (FakeGraph https = new FakeGraph(serverTls().getSocketFactory())) {
+    try (FakeGraph https = FakeGraph.https()) {
       MailboxRegistry r = registry(https.port());
 
       assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
