@@ -19,7 +19,9 @@ import org.outmail.outbox.OutboxState;
  * The outbox's gauges: {@value OutmailMetrics#OUTBOX_MAILS} (mails by {@code state}, one gauge per
  * {@link OutboxState}) and {@value OutmailMetrics#OUTBOX_OLDEST_WAITING} (the age of the oldest mail
  * queued or deferred, zero when none waits). Each reading asks the outbox's store, so a scrape costs
- * one count per state and two small queries. Needs {@code outmail-outbox} on the classpath.
+ * one count per state and two small queries. The meters hold the outbox strongly (Micrometer's
+ * default is a weak reference, which would let a binder nobody else keeps read NaN). Needs {@code
+ * outmail-outbox} on the classpath.
  */
 public final class OutboxMetrics implements MeterBinder {
   private final Outbox outbox;
@@ -51,10 +53,12 @@ public final class OutboxMetrics implements MeterBinder {
       Gauge.builder(OutmailMetrics.OUTBOX_MAILS, outbox, o -> o.count(state))
           .tag("state", state.name().toLowerCase(Locale.ROOT))
           .description("mails in the outbox by state")
+          .strongReference(true)
           .register(registry);
     }
     TimeGauge.builder(OutmailMetrics.OUTBOX_OLDEST_WAITING, this, TimeUnit.SECONDS, m -> m.oldestWaiting().toSeconds())
         .description("age of the oldest mail queued or deferred")
+        .strongReference(true)
         .register(registry);
   }
 
