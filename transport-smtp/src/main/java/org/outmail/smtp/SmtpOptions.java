@@ -20,6 +20,9 @@ public final class SmtpOptions implements TransportOptions {
   static final String IDLE_TIMEOUT = "idle-timeout";
   static final String MAX_MESSAGES_PER_CONNECTION = "max-messages-per-connection";
   static final String MAX_RECIPIENTS_PER_TRANSACTION = "max-recipients-per-transaction";
+  static final String PIPELINING = "pipelining";
+  static final String CHUNKING = "chunking";
+  static final String MAX_IN_FLIGHT = "max-in-flight";
 
   /** The descriptions of these settings, as {@link SmtpTransportProvider#settings()} publishes them. */
   static final List<Setting> SETTINGS = List.of(
@@ -32,24 +35,43 @@ public final class SmtpOptions implements TransportOptions {
       Setting.builder(MAX_RECIPIENTS_PER_TRANSACTION, Setting.Type.INTEGER).minimum(1).defaultValue("100")
           .help("The most recipients (RCPT TO) in one SMTP transaction; a mail to more goes out in several "
               + "transactions on the same connection, with the same Message-ID. RFC 5321 servers take at least 100.")
+          .build(),
+      Setting.builder(PIPELINING, Setting.Type.BOOLEAN).defaultValue("true")
+          .help("Use PIPELINING (RFC 2920) when the server offers it: a transaction's commands go in one write, and "
+              + "the next mail's follow the previous mail's content. Turn off for a server that mishandles it.")
+          .build(),
+      Setting.builder(CHUNKING, Setting.Type.BOOLEAN).defaultValue("true")
+          .help("Use CHUNKING (RFC 3030, BDAT) when the server offers it together with PIPELINING: a mail goes out "
+              + "in one write and needs no reply before its content. Turn off for a server that mishandles it.")
+          .build(),
+      Setting.builder(MAX_IN_FLIGHT, Setting.Type.INTEGER).minimum(1).defaultValue("8")
+          .help("The most mails in flight on one pipelined connection at once (sent, their replies not yet read); "
+              + "1 sends one mail at a time on each connection.")
           .build());
 
   private final int maxConnections;
   private final Duration idleTimeout;
   private final int maxMessagesPerConnection;
   private final int maxRecipientsPerTransaction;
+  private final boolean pipelining;
+  private final boolean chunking;
+  private final int maxInFlight;
 
   private SmtpOptions(int maxConnections, Duration idleTimeout, int maxMessagesPerConnection,
-      int maxRecipientsPerTransaction) {
+      int maxRecipientsPerTransaction, boolean pipelining, boolean chunking, int maxInFlight) {
     this.maxConnections = maxConnections;
     this.idleTimeout = idleTimeout;
     this.maxMessagesPerConnection = maxMessagesPerConnection;
     this.maxRecipientsPerTransaction = maxRecipientsPerTransaction;
+    this.pipelining = pipelining;
+    this.chunking = chunking;
+    this.maxInFlight = maxInFlight;
   }
 
   /**
    * {@return a builder with the defaults: 3 connections, 60 s idle, 1,000 messages per connection,
-   * 100 recipients per transaction}
+   * 100 recipients per transaction, PIPELINING and CHUNKING used when offered, 8 mails in flight per
+   * connection}
    */
   public static Builder builder() {
     return new Builder();
@@ -65,7 +87,7 @@ public final class SmtpOptions implements TransportOptions {
   public static SmtpOptions of(Mailbox mailbox) {
     SettingValues v = SettingValues.of(mailbox, SmtpTransportProvider.PROTOCOL, SETTINGS);
     return new SmtpOptions(v.integer(MAX_CONNECTIONS), v.duration(IDLE_TIMEOUT), v.integer(MAX_MESSAGES_PER_CONNECTION),
-        v.integer(MAX_RECIPIENTS_PER_TRANSACTION));
+        v.integer(MAX_RECIPIENTS_PER_TRANSACTION), v.bool(PIPELINING), v.bool(CHUNKING), v.integer(MAX_IN_FLIGHT));
   }
 
   /** {@return the most connections the transport keeps open to the server at once} */
@@ -91,6 +113,27 @@ public final class SmtpOptions implements TransportOptions {
     return maxRecipientsPerTransaction;
   }
 
+  /**
+   * {@return whether PIPELINING (RFC 2920) is used when the server offers it} Off, every command
+   * waits for its reply and each connection carries one mail at a time.
+   */
+  public boolean pipelining() {
+    return pipelining;
+  }
+
+  /**
+   * {@return whether CHUNKING (RFC 3030, {@code BDAT}) is used when the server offers it along with
+   * PIPELINING} Off, the content goes after {@code DATA} and its 354 reply.
+   */
+  public boolean chunking() {
+    return chunking;
+  }
+
+  /** {@return the most mails in flight on one pipelined connection at once} */
+  public int maxInFlight() {
+    return maxInFlight;
+  }
+
   @Override
   public String protocol() {
     return SmtpTransportProvider.PROTOCOL;
@@ -103,6 +146,9 @@ public final class SmtpOptions implements TransportOptions {
     m.put(IDLE_TIMEOUT, idleTimeout.toString());
     m.put(MAX_MESSAGES_PER_CONNECTION, Integer.toString(maxMessagesPerConnection));
     m.put(MAX_RECIPIENTS_PER_TRANSACTION, Integer.toString(maxRecipientsPerTransaction));
+    m.put(PIPELINING, Boolean.toString(pipelining));
+    m.put(CHUNKING, Boolean.toString(chunking));
+    m.put(MAX_IN_FLIGHT, Integer.toString(maxInFlight));
     return m;
   }
 
@@ -117,6 +163,9 @@ public final class SmtpOptions implements TransportOptions {
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int maxMessagesPerConnection = 1000;
     private int maxRecipientsPerTransaction = 100;
+    private boolean pipelining = true;
+    private boolean chunking = true;
+    private int maxInFlight = 8;
 
     private Builder() {}
 
@@ -182,9 +231,52 @@ public final class SmtpOptions implements TransportOptions {
       return this;
     }
 
+    /**
+     * Sets whether PIPELINING (RFC 2920) is used when the server offers it; on by default. Turning it
+     * off also turns off CHUNKING and sends one mail at a time on each connection: the escape hatch
+     * for a server that mishandles pipelined commands.
+     *
+     * @param use whether to pipeline
+     * @return this builder
+     */
+    public Builder pipelining(boolean use) {
+      this.pipelining = use;
+      return this;
+    }
+
+    /**
+     * Sets whether CHUNKING (RFC 3030, {@code BDAT}) is used when the server offers it along with
+     * PIPELINING; on by default. Off, the content follows {@code DATA} once the server answered 354.
+     *
+     * @param use whether to send mails with {@code BDAT}
+     * @return this builder
+     */
+    public Builder chunking(boolean use) {
+      this.chunking = use;
+      return this;
+    }
+
+    /**
+     * Sets the most mails in flight on one pipelined connection at once: written to the server,
+     * their replies not yet read. Concurrent sends share a connection up to this many once every
+     * connection of the pool is open; 1 sends one mail at a time on each connection.
+     *
+     * @param max at least 1
+     * @return this builder
+     * @throws IllegalArgumentException unless at least 1
+     */
+    public Builder maxInFlight(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("max-in-flight must be at least 1, was " + max);
+      }
+      this.maxInFlight = max;
+      return this;
+    }
+
     /** {@return the options} */
     public SmtpOptions build() {
-      return new SmtpOptions(maxConnections, idleTimeout, maxMessagesPerConnection, maxRecipientsPerTransaction);
+      return new SmtpOptions(maxConnections, idleTimeout, maxMessagesPerConnection, maxRecipientsPerTransaction,
+          pipelining, chunking, maxInFlight);
     }
   }
 }
