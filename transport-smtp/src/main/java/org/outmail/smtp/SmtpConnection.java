@@ -39,6 +39,13 @@ final class SmtpConnection extends SMTPTransport {
   private volatile Socket sessionSocket;
   private Socket wireSocket;
   private OutputStream wire;
+  private volatile boolean unconfirmed;
+  private long lastWritten;
+  private Pipelining pipeline;
+  private boolean pipelineKnown;
+  // guarded by the pool
+  private int users;
+  private boolean exclusive;
 
   SmtpConnection(Session session, URLName url, WriteWatchdog watchdog) {
     super(session, url);
@@ -62,15 +69,132 @@ final class SmtpConnection extends SMTPTransport {
   }
 
   /**
-   * Sends one prepared message: pipelined when it has wire bytes and the server offers PIPELINING,
-   * else through Angus's {@code sendMessage}. Throws as {@code sendMessage} does.
+   * Sets up pipelining once the session is open: when the server offers PIPELINING and the
+   * mailbox allows it, transactions go through a {@link Pipelining} (with CHUNKING when offered and
+   * allowed), shared by up to {@code window} senders at once.
    */
-  synchronized void send(MimeBuilder.Prepared p) throws MessagingException {
-    if (p.wire() != null && supportsExtension("PIPELINING") && Pipelining.applicable(p)) {
-      Pipelining.send(this, p);
-    } else {
-      sendMessage(p.mime(), p.envelope());
+  void pipelining(SmtpOptions options) {
+    if (options.pipelining() && supportsExtension("PIPELINING")) {
+      pipeline = new Pipelining(this, options.chunking() && supportsExtension("CHUNKING"), options.maxInFlight());
     }
+    pipelineKnown = true;
+  }
+
+  /** Whether senders may share this connection: it pipelines and takes several mails in flight. */
+  boolean shareable(int window) {
+    return pipeline != null && window > 1 && !pipeline.broken();
+  }
+
+  /** Whether this connection failed and takes nothing more. */
+  boolean broken() {
+    return pipeline != null && pipeline.broken();
+  }
+
+  /** Whether a message can go pipelined (it has wire bytes and commands it can write as they are). */
+  static boolean pipelinable(MimeBuilder.Prepared p) {
+    return p.wire() != null && Pipelining.applicable(p);
+  }
+
+  /**
+   * Sends one transaction of a prepared message: pipelined when it has wire bytes and the
+   * connection pipelines (other senders may share the connection then), else through Angus's
+   * {@code sendMessage} (the caller then has the connection to itself). Throws as {@code
+   * sendMessage} does; {@code progress} tells how far the transaction got.
+   */
+  void send(MimeBuilder.Prepared p, Progress progress) throws MessagingException {
+    if (!pipelineKnown) {
+      throw new IllegalStateException("the connection is not open");
+    }
+    if (pipeline != null && pipelinable(p)) {
+      progress.pipelined(true);
+      pipeline.send(p, progress);
+      return;
+    }
+    synchronized (this) {
+      progress.unconfirmed(unconfirmed);
+      beginMessage();
+      try {
+        if (pipeline != null && pipeline.takeDirty()) {
+          issueCommand("RSET", 250);
+        }
+        sendMessage(p.mime(), p.envelope());
+        progress.reply(getLastServerResponse());
+      } finally {
+        progress.command(lastCommand);
+        progress.endOfDataSent(endOfDataSent);
+      }
+    }
+  }
+
+  /**
+   * Writes byte arrays in as few writes as it can (small ones gathered into one buffer), then
+   * flushes; {@link #lastWritten()} tells how many bytes had reached the socket if it fails.
+   */
+  void writeRaw(java.util.List<byte[]> pieces) throws IOException {
+    lastWritten = 0;
+    byte[] buf = new byte[WriteWatchdog.CHUNK];
+    int n = 0;
+    for (byte[] b : pieces) {
+      if (n + b.length <= buf.length) {
+        System.arraycopy(b, 0, buf, n, b.length);
+        n += b.length;
+        continue;
+      }
+      if (n > 0) {
+        writeUnflushed(buf, 0, n);
+        n = 0;
+      }
+      if (b.length <= buf.length) {
+        System.arraycopy(b, 0, buf, 0, b.length);
+        n = b.length;
+      } else {
+        writeUnflushed(b, 0, b.length);
+      }
+    }
+    if (n > 0) {
+      writeUnflushed(buf, 0, n);
+    }
+    wireStream().flush();
+  }
+
+  private void writeUnflushed(byte[] b, int off, int len) throws IOException {
+    OutputStream out = wireStream();
+    int end = off + len;
+    for (int p = off; p < end; p += WriteWatchdog.CHUNK) {
+      int size = Math.min(WriteWatchdog.CHUNK, end - p);
+      watchdog.begin();
+      try {
+        out.write(b, p, size);
+      } finally {
+        watchdog.end();
+      }
+      lastWritten += size;
+    }
+  }
+
+  /** How many bytes of the last {@link #writeRaw(java.util.List)} reached the socket. */
+  long lastWritten() {
+    return lastWritten;
+  }
+
+  /** Closes the socket at once, without QUIT: the connection failed and must carry nothing more. */
+  void abort() {
+    Socket s = tcpSocket;
+    try {
+      if (s != null) {
+        s.close();
+      }
+    } catch (IOException ignored) {
+      // closed either way
+    }
+  }
+
+  /**
+   * Whether the connection was taken from the pool and has not answered anything since: a failure
+   * before its first reply means it was dead already.
+   */
+  boolean unconfirmed() {
+    return unconfirmed;
   }
 
   /** The next reply of the server (Angus's {@code readServerResponse}); -1 at end of stream. */
@@ -155,8 +279,11 @@ final class SmtpConnection extends SMTPTransport {
   @Override
   protected int readServerResponse() throws MessagingException {
     int code = super.readServerResponse();
-    if (greeting == null && code > 0) {
-      greeting = getLastServerResponse();
+    if (code > 0) {
+      unconfirmed = false;
+      if (greeting == null) {
+        greeting = getLastServerResponse();
+      }
     }
     return code;
   }
@@ -220,6 +347,25 @@ final class SmtpConnection extends SMTPTransport {
 
   void reused(boolean reused) {
     this.reused = reused;
+    this.unconfirmed = reused;
+  }
+
+  /** How many senders hold this connection; guarded by the pool. */
+  int users() {
+    return users;
+  }
+
+  void users(int users) {
+    this.users = users;
+  }
+
+  /** Whether its one sender needs it to itself (a message that does not go pipelined); guarded by the pool. */
+  boolean exclusive() {
+    return exclusive;
+  }
+
+  void exclusive(boolean exclusive) {
+    this.exclusive = exclusive;
   }
 
   /**

@@ -206,16 +206,16 @@ final class SmtpFailures {
   }
 
   /** The exception for a failure while sending a message on an open connection. */
-  TransportException sendException(MessagingException e, SmtpConnection c) {
+  TransportException sendException(MessagingException e, Progress progress, SmtpConnection c) {
     MimeBuilder.UnreadableAttachment unreadable = find(e, MimeBuilder.UnreadableAttachment.class);
     if (unreadable != null) {
       return unreadableAttachment(unreadable.attachment(), unreadable.getCause());
     }
     int code = e instanceof SMTPSendFailedException s ? s.getReturnCode() : -1;
     String reply = code > 0 ? oneLine(e.getMessage()) : null;
-    String command = c.lastCommand();
+    String command = progress.command();
     Stage stage = stageOfCommand(command);
-    if (c.endOfDataSent()) {
+    if (progress.endOfDataSent()) {
       if (code >= 400) {
         return exception(Stage.CONTENT, "the server " + server + " refused the message: " + reply, code < 500, false, code, reply,
             Map.of(), e);
@@ -289,8 +289,8 @@ final class SmtpFailures {
    * Whether a failure before the final {@code .} means the connection itself was dead (closed,
    * reset, {@code 421}): a pooled connection failing so is replaced without counting as an attempt.
    */
-  static boolean connectionDead(MessagingException e, SmtpConnection c) {
-    if (c.endOfDataSent() || c.writeTimedOut() || find(e, MimeBuilder.UnreadableAttachment.class) != null) {
+  static boolean connectionDead(MessagingException e, Progress progress, SmtpConnection c) {
+    if (progress.endOfDataSent() || c.writeTimedOut() || find(e, MimeBuilder.UnreadableAttachment.class) != null) {
       return false;
     }
     int code = e instanceof SMTPSendFailedException s ? s.getReturnCode()

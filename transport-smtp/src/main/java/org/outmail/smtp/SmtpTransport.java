@@ -65,8 +65,7 @@ final class SmtpTransport implements MailTransport {
     this.failures = new SmtpFailures(mailbox);
     SmtpOptions options = SmtpOptions.of(mailbox);
     this.maxRecipientsPerTransaction = options.maxRecipientsPerTransaction();
-    this.pool = new ConnectionPool(new Connector(mailbox, session, auth, scheduler), options.maxConnections(),
-        options.idleTimeout(), checkAfterIdle, options.maxMessagesPerConnection(), scheduler);
+    this.pool = new ConnectionPool(new Connector(mailbox, session, auth, scheduler), options, checkAfterIdle, scheduler);
   }
 
   @Override
@@ -99,28 +98,18 @@ final class SmtpTransport implements MailTransport {
   }
 
   private TransportReceipt send(OutgoingMessage message, MimeBuilder.Prepared prepared) {
+    boolean share = SmtpConnection.pipelinable(prepared);
     SmtpConnection[] opening = new SmtpConnection[1];
-    SmtpConnection c;
-    try {
-      c = pool.acquire(conn -> opening[0] = conn);
-    } catch (MessagingException | OAuthException e) {
-      throw failures.connectException(e, opening[0]);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': interrupted while waiting for a connection")
-          .stage(TransportException.Stage.CONNECT).transientFailure(true).cause(e).build();
-    } catch (IllegalStateException e) {
-      throw failures.closed();
-    }
+    SmtpConnection c = acquire(share, opening, null);
     Transactions transactions = new Transactions(prepared.envelope(), maxRecipientsPerTransaction);
     boolean replaced = false;
     MessagingException lastRefusal = null;
     while (transactions.hasNext()) {
       Address[] batch = transactions.next();
-      c.beginMessage();
+      Progress progress = new Progress();
       try {
-        c.send(new MimeBuilder.Prepared(prepared.mime(), batch, prepared.wire()));
-        transactions.accepted(batch, SmtpFailures.oneLine(c.getLastServerResponse()));
+        c.send(new MimeBuilder.Prepared(prepared.mime(), batch, prepared.wire()), progress);
+        transactions.accepted(batch, SmtpFailures.oneLine(progress.reply()));
       } catch (MessagingException e) {
         if (e instanceof SMTPSendFailedException f && ".".equals(f.getCommand()) && f.getReturnCode() / 100 == 2) {
           transactions.partial(batch, f.getValidSentAddresses(), SmtpFailures.rejected(f), SmtpFailures.oneLine(f.getMessage()));
@@ -132,14 +121,22 @@ final class SmtpTransport implements MailTransport {
           lastRefusal = e;
           continue;
         }
-        if (!replaced && transactions.started() == 1 && c.reused() && SmtpFailures.connectionDead(e, c)) {
-          c = replace(c, opening);
+        if (!replaced && transactions.started() == 1
+            && (progress.notWritten() || progress.unconfirmed() && SmtpFailures.connectionDead(e, progress, c))) {
+          // nothing of it reached a live server: once more on another connection, at no cost to the retries
+          LOG.debug("mailbox '{}': the connection failed before the message went out; opening a new one", mailbox.id());
+          opening[0] = null;
+          c = acquire(share, opening, c);
           replaced = true;
           transactions.again(batch);
           continue;
         }
-        TransportException failure = failures.sendException(e, c);
-        pool.discard(c);
+        TransportException failure = failures.sendException(e, progress, c);
+        if (progress.pipelined() && !c.broken()) {
+          pool.release(c); // the server refused this transaction; the connection and its others go on
+        } else {
+          pool.discard(c);
+        }
         if (!transactions.delivered()) {
           throw failure;
         }
@@ -159,13 +156,25 @@ final class SmtpTransport implements MailTransport {
     return transactions.receipt();
   }
 
-  private SmtpConnection replace(SmtpConnection dead, SmtpConnection[] opening) {
-    LOG.debug("mailbox '{}': pooled connection was dead before the message went out; opening a new one", mailbox.id());
-    opening[0] = null;
+  /**
+   * A connection from the pool; in place of {@code dead} (discarded first) when given.
+   *
+   * @throws TransportException if none can be had
+   */
+  private SmtpConnection acquire(boolean share, SmtpConnection[] opening, SmtpConnection dead) {
     try {
-      return pool.replace(dead, conn -> opening[0] = conn);
+      if (dead != null) {
+        return pool.replace(dead, share, conn -> opening[0] = conn);
+      }
+      return pool.acquire(share, conn -> opening[0] = conn);
     } catch (MessagingException | OAuthException e) {
       throw failures.connectException(e, opening[0]);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': interrupted while waiting for a connection")
+          .stage(TransportException.Stage.CONNECT).transientFailure(true).cause(e).build();
+    } catch (IllegalStateException e) {
+      throw failures.closed();
     }
   }
 

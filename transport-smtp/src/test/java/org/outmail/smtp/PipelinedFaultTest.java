@@ -16,8 +16,8 @@ class PipelinedFaultTest extends FaultTest {
   }
 
   /**
-   * DATA went with the batch and the server refused it (no recipient accepted): nothing follows it
-   * but RSET, no content and no final dot reach the server.
+   * DATA went with the batch and the server refused it (no recipient accepted): no content and no
+   * final dot reach the server; the next transaction on the connection, if any, starts with RSET.
    */
   @Override
   void assertNoContentSentAfterEveryRecipientRefused() {
@@ -25,7 +25,7 @@ class PipelinedFaultTest extends FaultTest {
     assertThat(count("DATA")).isPositive();
     for (int i = 0; i < commands.size(); i++) {
       if (commands.get(i).equals("DATA")) {
-        assertThat(commands.subList(i + 1, Math.min(i + 2, commands.size()))).containsExactly("RSET");
+        assertThat(commands.subList(i + 1, Math.min(i + 2, commands.size()))).isSubsetOf("RSET");
       }
     }
     assertThat(count(".")).isZero();

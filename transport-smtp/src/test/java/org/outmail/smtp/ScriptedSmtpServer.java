@@ -32,8 +32,9 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * A small SMTP server on 127.0.0.1 that does what a test tells it: answer a chosen command with a
- * chosen reply, stall, drop the connection, offer STARTTLS or PIPELINING or not, speak implicit
- * TLS. It records what it saw (connections, commands and how they arrived in batches, AUTH
+ * chosen reply, stall, drop the connection, offer STARTTLS, PIPELINING or CHUNKING or not, speak
+ * implicit TLS. As Postfix, it refuses a MAIL FROM while a transaction is open ({@code 503 nested
+ * MAIL command}), and keeps the transaction open after refusing DATA or BDAT for want of a recipient. It records what it saw (connections, commands and how they arrived in batches, AUTH
  * mechanisms, messages as raw bytes).
  */
 final class ScriptedSmtpServer implements AutoCloseable {
@@ -62,7 +63,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
     }
   }
 
-  /** A message as received: envelope and the raw bytes between DATA and the final dot. */
+  /**
+   * A message as received: envelope and the raw bytes between DATA and the final dot (dot-stuffed as
+   * they came), or of its BDAT chunks (as they came: never dot-stuffed).
+   */
   record Received(String mailFrom, List<String> recipients, byte[] data) {
     String text() {
       return new String(data, StandardCharsets.UTF_8);
@@ -87,6 +91,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
   private volatile boolean implicitTls;
   private volatile boolean offerStartTls;
   private volatile boolean offerPipelining;
+  private volatile boolean offerChunking;
   private volatile String authMechanisms = "PLAIN LOGIN XOAUTH2";
   private volatile Function<Auth, String> authReply = a -> "235 2.7.0 Authentication successful";
   private volatile Function<String, String> rcptReply = a -> "250 2.1.5 Ok";
@@ -128,6 +133,12 @@ final class ScriptedSmtpServer implements AutoCloseable {
   /** Offers PIPELINING (RFC 2920) in EHLO. */
   ScriptedSmtpServer offerPipelining() {
     this.offerPipelining = true;
+    return this;
+  }
+
+  /** Offers CHUNKING (RFC 3030, BDAT) in EHLO; a chunk's last reply is scripted at {@code .} as DATA's final dot is. */
+  ScriptedSmtpServer offerChunking() {
+    this.offerChunking = true;
     return this;
   }
 
@@ -286,6 +297,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
       boolean secure = implicitTls;
       String mailFrom = null;
       List<String> rcpts = new ArrayList<>();
+      ByteArrayOutputStream chunks = new ByteArrayOutputStream();
       List<String> batch = null;
       while (true) {
         String line = readLine(in);
@@ -301,6 +313,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
           batches.add(batch);
         }
         batch.add(seen);
+        byte[] chunk = null;
+        if (verb.equals("BDAT")) {
+          chunk = in.readNBytes(Integer.parseInt(line.split(" ")[1]));
+        }
         if (in.available() == 0) {
           batch = null; // the client sent nothing more: it waits for a reply
         }
@@ -331,6 +347,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
             if (offerPipelining) {
               ext.add("PIPELINING");
             }
+            if (offerChunking) {
+              ext.add("CHUNKING");
+            }
             if (authMechanisms != null) {
               ext.add("AUTH " + authMechanisms);
             }
@@ -354,7 +373,12 @@ final class ScriptedSmtpServer implements AutoCloseable {
             write(out, authReply.apply(auth) + "\r\n");
           }
           case "MAIL" -> {
+            if (mailFrom != null) {
+              write(out, "503 5.5.1 Error: nested MAIL command\r\n");
+              continue;
+            }
             mailFrom = line.substring(line.indexOf(':') + 1).trim();
+            chunks.reset();
             rcpts.clear();
             write(out, "250 2.1.0 Ok\r\n");
           }
@@ -380,24 +404,26 @@ final class ScriptedSmtpServer implements AutoCloseable {
             write(out, "354 End data with <CR><LF>.<CR><LF>\r\n");
             byte[] data = readData(in);
             Received r = new Received(mailFrom, List.copyOf(rcpts), data);
-            Action end = next(".");
-            CountDownLatch barrier = endOfDataBarrier;
-            if (barrier != null) {
-              barrier.countDown();
-              barrier.await(10, TimeUnit.SECONDS);
-            }
-            if (end != null) {
-              if (end.reply() != null && end.reply().startsWith("2")) {
-                received.add(r);
-              }
-              if (!act(end, out, null)) {
-                return;
-              }
-            } else {
-              received.add(r);
-              write(out, "250 2.0.0 Ok: queued as " + received.size() + "\r\n");
-            }
             mailFrom = null;
+            if (!endOfData(r, out)) {
+              return;
+            }
+          }
+          case "BDAT" -> {
+            if (mailFrom == null || rcpts.isEmpty()) {
+              write(out, (mailFrom == null ? "503 5.5.1 Error: need MAIL command" : "554 5.5.1 Error: no valid recipients") + "\r\n");
+              continue;
+            }
+            chunks.write(chunk);
+            if (!line.toUpperCase(Locale.ROOT).endsWith(" LAST")) {
+              write(out, "250 2.0.0 Ok: " + chunk.length + " bytes\r\n");
+              continue;
+            }
+            Received r = new Received(mailFrom, List.copyOf(rcpts), chunks.toByteArray());
+            mailFrom = null;
+            if (!endOfData(r, out)) {
+              return;
+            }
           }
           case "RSET" -> {
             mailFrom = null;
@@ -427,6 +453,25 @@ final class ScriptedSmtpServer implements AutoCloseable {
       }
       sockets.remove(plain);
     }
+  }
+
+  /** Answers the end of a message's content (DATA's final dot, the last BDAT chunk); false when the session must end. */
+  private boolean endOfData(Received r, OutputStream out) throws IOException, InterruptedException {
+    Action end = next(".");
+    CountDownLatch barrier = endOfDataBarrier;
+    if (barrier != null) {
+      barrier.countDown();
+      barrier.await(10, TimeUnit.SECONDS);
+    }
+    if (end != null) {
+      if (end.reply() != null && end.reply().startsWith("2")) {
+        received.add(r);
+      }
+      return act(end, out, null);
+    }
+    received.add(r);
+    write(out, "250 2.0.0 Ok: queued as " + received.size() + "\r\n");
+    return true;
   }
 
   /** Performs an action; false when the session must end. */
