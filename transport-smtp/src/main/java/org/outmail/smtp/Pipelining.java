@@ -196,7 +196,7 @@ final class Pipelining {
     List<Tx> group = new ArrayList<>();
     while (!awaitingGo && !queued.isEmpty() && inFlight.size() < window) {
       Tx t = queued.poll();
-      t.chunked = chunking && !c.unconfirmed();
+      t.chunked = chunking && !c.stale();
       t.progress.unconfirmed(c.unconfirmed());
       // an earlier chunked transaction in flight may fail and leave the server's transaction open
       t.resetFirst = lastWritten != null && !lastWritten.done ? lastWritten.chunked : dirty;

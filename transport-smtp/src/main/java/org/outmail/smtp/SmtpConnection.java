@@ -40,6 +40,9 @@ final class SmtpConnection extends SMTPTransport {
   private Socket wireSocket;
   private OutputStream wire;
   private volatile boolean unconfirmed;
+  private volatile boolean stale;
+  /** After this long idle in the pool, a connection is {@link #stale()} until it answers. */
+  static final long STALE_AFTER_IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
   private long lastWritten;
   private Pipelining pipeline;
   private boolean pipelineKnown;
@@ -348,6 +351,17 @@ final class SmtpConnection extends SMTPTransport {
   void reused(boolean reused) {
     this.reused = reused;
     this.unconfirmed = reused;
+    this.stale = reused && idleNanos(System.nanoTime()) >= STALE_AFTER_IDLE_NANOS;
+  }
+
+  /**
+   * Whether the connection had been idle a while when it was taken from the pool and has not
+   * answered since: the server may have closed it meanwhile, so its first transaction waits for the
+   * envelope's replies before the content goes (no BDAT), and a connection found dead then is
+   * replaced at no cost.
+   */
+  boolean stale() {
+    return stale && unconfirmed;
   }
 
   /** How many senders hold this connection; guarded by the pool. */

@@ -1,5 +1,6 @@
 package org.outmail.smtp;
 
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.outmail.Mailbox;
@@ -26,12 +27,21 @@ abstract class ScriptedServerTest {
     server.close();
   }
 
+  /**
+   * Transport settings every mailbox of the test gets, over what the test set: a subclass runs
+   * the same cases in another mode (such as {@code smtp.chunking=false}).
+   */
+  protected Map<String, String> mode() {
+    return Map.of();
+  }
+
   /** A registry with the mailbox as its default, closed after the test. */
   protected MailboxRegistry registry(Mailbox.Builder mailbox) {
     return registry(MailboxRegistry.builder(), mailbox);
   }
 
   protected MailboxRegistry registry(MailboxRegistry.Builder builder, Mailbox.Builder mailbox) {
+    mode().forEach(mailbox::setting);
     registry = builder.mailbox(mailbox.defaultOutgoing(true).build()).build();
     return registry;
   }

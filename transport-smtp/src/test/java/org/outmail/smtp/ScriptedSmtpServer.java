@@ -39,9 +39,18 @@ import javax.net.ssl.SSLSocket;
  */
 final class ScriptedSmtpServer implements AutoCloseable {
   /** What to do at a command instead of the normal reply. */
-  record Action(String reply, boolean stall, boolean drop) {
+  record Action(String reply, boolean stall, boolean drop, long delayMillis) {
+    Action(String reply, boolean stall, boolean drop) {
+      this(reply, stall, drop, 0);
+    }
+
     static Action reply(String reply) {
       return new Action(reply, false, false);
+    }
+
+    /** The normal reply, after a pause: lets a client's next commands arrive before it. */
+    static Action delay(Duration pause) {
+      return new Action(null, false, false, pause.toMillis());
     }
 
     /** The normal reply, as if nothing were scripted: to script a later occurrence of a command. */
@@ -280,6 +289,14 @@ final class ScriptedSmtpServer implements AutoCloseable {
   private Action next(String command) {
     Queue<Action> q = script.get(command);
     Action a = q == null ? null : q.poll();
+    if (a != null && a.delayMillis() > 0) {
+      try {
+        Thread.sleep(a.delayMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    }
     return a == null || (a.reply() == null && !a.stall() && !a.drop()) ? null : a; // normal(): as if unscripted
   }
 

@@ -1,0 +1,75 @@
+package org.outmail.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.outmail.smtp.ScriptedSmtpServer.Action.dropConnection;
+import static org.outmail.smtp.ScriptedSmtpServer.Action.stallForever;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.outmail.Encryption;
+import org.outmail.MailboxRegistry;
+import org.outmail.RetryPolicy;
+import org.outmail.TransportException;
+
+/**
+ * Every case of {@link FaultTest} again, on a server that offers PIPELINING and CHUNKING: each
+ * transaction goes out in one write, {@code BDAT n LAST} with its content after the envelope, and
+ * failures are classified, retried and reported as with DATA. One thing differs, and the cases
+ * that show it are overridden here: the content goes before any reply, so a connection lost or
+ * stalled while a reply of the mail is awaited leaves its outcome unknown, and it is not retried.
+ */
+class ChunkingFaultTest extends FaultTest {
+  @BeforeEach
+  void offerChunking() {
+    server.offerPipelining().offerChunking();
+  }
+
+  @AfterEach
+  void noDataWasSent() {
+    assertThat(count("DATA")).isZero();
+  }
+
+  @Test
+  @Override
+  void aStallAtMailFromTimesOutAsTransient() {
+    server.at("MAIL", stallForever(), stallForever(), stallForever());
+    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).readTimeout(Duration.ofSeconds(1))
+        .retryPolicy(RetryPolicy.of(2, Duration.ofMillis(1), Duration.ofMillis(10))));
+
+    assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
+        .isInstanceOfSatisfying(TransportException.class, e -> {
+          assertThat(e.isOutcomeUnknown()).isTrue();
+          assertThat(e.isTransient()).isFalse();
+          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the message was sent to " + at() + " but no reply within 1 s "
+              + "before the server confirmed it: it may have been delivered, so it is not retried");
+        });
+    assertThat(count("MAIL")).isEqualTo(1);
+  }
+
+  @Test
+  @Override
+  void aConnectionDroppedBeforeTheFinalDotIsRetriedAndDeliveredOnce() {
+    server.at("RCPT", dropConnection());
+    MailboxRegistry r = plain();
+
+    assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
+        .isInstanceOfSatisfying(TransportException.class, e -> {
+          assertThat(e.isOutcomeUnknown()).isTrue();
+          assertThat(e.getMessage()).startsWith("mailbox 'mb': the message was sent to " + at() + " but connection lost (")
+              .endsWith(") before the server confirmed it: it may have been delivered, so it is not retried");
+        });
+    assertThat(count("MAIL")).isEqualTo(1);
+    assertThat(server.received()).isEmpty();
+  }
+
+  /** The chunk went with the batch; the server refused it for want of a recipient, and took nothing. */
+  @Override
+  void assertNoContentSentAfterEveryRecipientRefused() {
+    assertThat(count("BDAT")).isPositive();
+    assertThat(server.received()).isEmpty();
+  }
+}
