@@ -91,6 +91,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger quits = new AtomicInteger();
   private final AtomicInteger noops = new AtomicInteger();
+  private final AtomicInteger commandsAfterContent = new AtomicInteger();
   private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
   private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
   private final List<Auth> auths = Collections.synchronizedList(new ArrayList<>());
@@ -216,6 +217,11 @@ final class ScriptedSmtpServer implements AutoCloseable {
 
   int noops() {
     return noops.get();
+  }
+
+  /** How many times a message's content (after DATA) arrived with the next commands already behind it. */
+  int commandsAfterContent() {
+    return commandsAfterContent.get();
   }
 
   List<String> commands() {
@@ -420,6 +426,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
             }
             write(out, "354 End data with <CR><LF>.<CR><LF>\r\n");
             byte[] data = readData(in);
+            if (in.available() > 0) {
+              commandsAfterContent.incrementAndGet(); // the next commands came with the content
+            }
             Received r = new Received(mailFrom, List.copyOf(rcpts), data);
             mailFrom = null;
             if (!endOfData(r, out)) {
