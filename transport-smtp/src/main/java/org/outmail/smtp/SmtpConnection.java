@@ -14,12 +14,13 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 /**
  * One SMTP connection: Angus Mail's transport, watched so that a failure can be placed (which
  * command was on the wire, whether the final {@code .} had gone out), plus what the pool needs to
- * know about it. Used by one thread at a time.
+ * know about it. Shared by up to {@code smtp.max-in-flight} senders when it pipelines, else used by
+ * one thread at a time.
  *
  * <p>Angus keeps the session (greeting, EHLO, TLS, AUTH, replies). A message prepared as wire
  * bytes ({@link WireMessage}) bypasses Angus's per-byte content streams: with PIPELINING it goes
- * out through {@link Pipelining}, else through Angus's {@code sendMessage}, whose {@link #data()}
- * here hands the bytes to the socket in one write. Every write to the server is watched by the
+ * out through the connection's {@link Pipelining}, else through Angus's {@code sendMessage}, whose
+ * {@link #data()} here hands the bytes to the socket in one write. Every write to the server is watched by the
  * connection's {@link WriteWatchdog}.
  */
 final class SmtpConnection extends SMTPTransport {
@@ -205,15 +206,7 @@ final class SmtpConnection extends SMTPTransport {
     return readServerResponse();
   }
 
-  /** Records the verb of a command written without {@link #sendCommand} (a pipelined one). */
-  void command(String verb) {
-    lastCommand = verb;
-  }
 
-  /** Records that the final {@code .} of the current message was written. */
-  void endOfDataSent(boolean sent) {
-    endOfDataSent = sent;
-  }
 
   /**
    * Writes bytes straight to the session's socket (after Angus flushed its own buffer, as it does
