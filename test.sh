@@ -4,7 +4,10 @@
 #   ./test.sh -pl core   -> extra arguments go to Maven
 # Needs: Java 17 and Maven. Installs with apt-get when missing (as root, or with sudo):
 #   postgresql (a real PostgreSQL for the outbox and mailbox-store tests, on 127.0.0.1:5432);
-#   chromium and chromium-driver (headless Chromium driven by Selenium for the console's tests).
+#   chromium and chromium-driver (headless Chromium driven by Selenium for the console's tests);
+#   postfix, installed without a system configuration (nothing of it is started): the SMTP
+#   transport's PostfixTest runs a private instance on a free 127.0.0.1 port with
+#   scripts/postfix-local.sh.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -23,6 +26,14 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
 fi
 export OUTMAIL_TEST_CHROMIUM="${OUTMAIL_TEST_CHROMIUM:-$(command -v chromium)}"
 export OUTMAIL_TEST_CHROMEDRIVER="${OUTMAIL_TEST_CHROMEDRIVER:-$(command -v chromedriver)}"
+
+# Postfix: the Debian package, preseeded to "No configuration" so that no MTA is set up or started.
+if ! [ -x /usr/sbin/postfix ] || ! [ -x /usr/sbin/postconf ]; then
+  echo "test.sh: installing postfix (Debian package, no system configuration)"
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+  need_apt postfix
+fi
+export OUTMAIL_TEST_POSTFIX_SCRIPT="${OUTMAIL_TEST_POSTFIX_SCRIPT:-$PWD/scripts/postfix-local.sh}"
 
 # PostgreSQL: the Debian package, one cluster, a database and role for the tests.
 if ! command -v pg_ctlcluster >/dev/null 2>&1 || [ -z "$(ls /usr/lib/postgresql 2>/dev/null)" ]; then
