@@ -1,0 +1,246 @@
+package org.outmail.bench;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A TCP proxy on 127.0.0.1 that makes a local server look far away: every byte is forwarded with a
+ * fixed one-way delay in each direction (10 ms each way = a round trip of 20 ms), in order, and
+ * with no delay beyond that. For each accepted connection it opens one to the target; each
+ * direction has a reader thread that timestamps every chunk it reads and a writer thread that
+ * writes it to the other side once its time has come (chunks due together go out in one write).
+ * Both sockets have {@code TCP_NODELAY}, so the proxy adds no Nagle wait of its own. Bandwidth is
+ * not limited: what the reader reads is held in memory until it is due.
+ *
+ * <pre>
+ * java -cp benchmarks.jar org.outmail.bench.LatencyProxy --target-port 2525 [--target-host 127.0.0.1] \
+ *     [--port 0] [--one-way-ms 10] [--port-file proxy.port] [--log connections.log]
+ * </pre>
+ *
+ * It listens on 127.0.0.1 only (port 0: a free port, written to {@code --port-file}) and connects
+ * to 127.0.0.1 unless told otherwise; {@code --log} gets one line per accepted connection, so that
+ * a benchmark can count the connections each client opened. Runs until killed.
+ */
+public final class LatencyProxy implements Closeable {
+  private static final int CHUNK = 64 * 1024;
+  private static final long SPIN_NANOS = 200_000;
+
+  private final ServerSocket server;
+  private final InetSocketAddress target;
+  private final long delayNanos;
+  private final Path log;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Thread acceptor;
+
+  /** A chunk read at some time, to be written at {@code due}. */
+  private record Chunk(long due, byte[] bytes, int length) {}
+
+  /**
+   * Starts the proxy.
+   *
+   * @param port the port to listen on, on 127.0.0.1; 0 for a free one
+   * @param target where each accepted connection is forwarded to
+   * @param oneWay the delay added in each direction
+   * @param log a file that gets one line per accepted connection, or null
+   * @throws IOException if the port cannot be bound
+   */
+  public LatencyProxy(int port, InetSocketAddress target, Duration oneWay, Path log) throws IOException {
+    this.server = new ServerSocket();
+    this.server.setReuseAddress(true);
+    this.server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+    this.target = target;
+    this.delayNanos = oneWay.toNanos();
+    this.log = log;
+    this.acceptor = new Thread(this::acceptLoop, "latency-proxy-accept");
+    this.acceptor.setDaemon(true);
+    this.acceptor.start();
+  }
+
+  /** {@return the port the proxy listens on, on 127.0.0.1} */
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  /** {@return how many connections it has accepted so far} */
+  public int connections() {
+    return connections.get();
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      Socket client;
+      try {
+        client = server.accept();
+      } catch (IOException e) {
+        if (!server.isClosed()) {
+          System.err.println("latency-proxy: accept failed: " + e);
+        }
+        return;
+      }
+      int n = connections.incrementAndGet();
+      Socket upstream = new Socket();
+      try {
+        client.setTcpNoDelay(true);
+        upstream.setTcpNoDelay(true);
+        upstream.connect(target, 10_000);
+        String name = "latency-proxy-" + n;
+        AtomicInteger ended = new AtomicInteger();
+        pump(client, upstream, ended, name + "-up");
+        pump(upstream, client, ended, name + "-down");
+        if (log != null) {
+          Files.writeString(log, String.format(Locale.ROOT, "%d %s -> %s%n", n, client.getRemoteSocketAddress(), target),
+              StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+      } catch (IOException e) {
+        System.err.println("latency-proxy: connection " + n + " to " + target + " failed: " + e);
+        quietly(client);
+        quietly(upstream);
+      }
+    }
+  }
+
+  /** One direction: a reader thread stamps each chunk, a writer thread writes it when it is due. */
+  private void pump(Socket from, Socket to, AtomicInteger ended, String name) {
+    LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+    Thread reader = new Thread(() -> {
+      try {
+        InputStream in = from.getInputStream();
+        byte[] buf = new byte[CHUNK];
+        while (true) {
+          int n = in.read(buf);
+          if (n < 0) {
+            break;
+          }
+          // stamped as soon as read; a copy of exactly what was read, so that little garbage is made
+          long due = System.nanoTime() + delayNanos;
+          queue.add(new Chunk(due, Arrays.copyOf(buf, n), n));
+        }
+      } catch (IOException e) {
+        // the connection was reset or closed: pass the end on, after the delay
+      }
+      queue.add(new Chunk(System.nanoTime() + delayNanos, null, -1));
+    }, name + "-read");
+    Thread writer = new Thread(() -> {
+      try {
+        OutputStream out = to.getOutputStream();
+        byte[] batch = new byte[CHUNK];
+        while (true) {
+          Chunk c = queue.take();
+          waitUntil(c.due());
+          if (c.bytes() == null) {
+            break;
+          }
+          // whatever else is due already goes out in the same write; order is kept
+          int len = 0;
+          Chunk next = c;
+          boolean end = false;
+          while (next != null) {
+            if (next.bytes() == null) {
+              end = true;
+              break;
+            }
+            if (len + next.length() > batch.length) {
+              batch = Arrays.copyOf(batch, Math.max(batch.length * 2, len + next.length()));
+            }
+            System.arraycopy(next.bytes(), 0, batch, len, next.length());
+            len += next.length();
+            Chunk peek = queue.peek();
+            next = peek != null && peek.due() <= System.nanoTime() ? queue.poll() : null;
+          }
+          out.write(batch, 0, len);
+          out.flush();
+          if (end) {
+            break;
+          }
+        }
+        to.shutdownOutput();
+        if (ended.incrementAndGet() < 2) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (IOException e) {
+        // the other side went away: closing both ends the other direction too
+      }
+      quietly(from);
+      quietly(to);
+    }, name + "-write");
+    reader.setDaemon(true);
+    writer.setDaemon(true);
+    reader.start();
+    writer.start();
+  }
+
+  /**
+   * Sleeps until {@code due}: parks until shortly before (a timed park can wake late by tens of
+   * microseconds), then spins the rest.
+   */
+  private static void waitUntil(long due) throws InterruptedException {
+    long left;
+    while ((left = due - System.nanoTime()) > SPIN_NANOS) {
+      LockSupport.parkNanos(left - SPIN_NANOS);
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
+    while (due - System.nanoTime() > 0) {
+      Thread.onSpinWait();
+    }
+  }
+
+  private static void quietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opt = Throughput.options(args);
+    int port = Integer.parseInt(opt.getOrDefault("port", "0"));
+    String host = opt.getOrDefault("target-host", "127.0.0.1");
+    int targetPort = Integer.parseInt(Throughput.req(opt, "target-port"));
+    double oneWayMs = Double.parseDouble(opt.getOrDefault("one-way-ms", "10"));
+    Path log = opt.containsKey("log") ? Path.of(opt.get("log")) : null;
+    LatencyProxy proxy = new LatencyProxy(port, new InetSocketAddress(host, targetPort),
+        Duration.ofNanos((long) (oneWayMs * 1e6)), log);
+    String line = String.format(Locale.ROOT, "latency-proxy: 127.0.0.1:%d -> %s:%d, %.1f ms each way%n",
+        proxy.port(), host, targetPort, oneWayMs);
+    if (opt.containsKey("port-file")) {
+      // written whole, then renamed, so that a script polling for it never reads half a number
+      Path f = Path.of(opt.get("port-file"));
+      Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+      Files.writeString(tmp, Integer.toString(proxy.port()), StandardCharsets.UTF_8);
+      Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    System.err.print(line);
+    try {
+      Thread.currentThread().join();
+    } finally {
+      proxy.close();
+    }
+  }
+}
