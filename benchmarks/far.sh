@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# The far-server benchmark: a burst of 1 KB mails through ONE connection to an SMTP server that is
+# RTT_MS away, through outmail's modes, raw Angus Mail and Spring's JavaMailSenderImpl, side by side;
+# prints ms per mail and mails/s as a Markdown table.
+#
+# The servers run on 127.0.0.1: a private Postfix (smtpd offers PIPELINING and CHUNKING) and
+# Postfix's smtp-sink (PIPELINING, no CHUNKING); the distance is LatencyProxy, which forwards each
+# direction with RTT_MS/2 of delay. Installs postfix when missing (preseeded to "No configuration":
+# no system MTA is configured or started), builds the module, starts the servers and the proxy on
+# free 127.0.0.1 ports, runs FarThroughput against each server, stops everything on exit and checks
+# that each server received every mail it was sent. Nothing leaves 127.0.0.1; every run is bounded by
+# COUNT and SECONDS_PER, every program by `timeout`. Run it as root (a Postfix instance's master runs
+# as root and its daemons as the postfix user); without root only smtp-sink is measured.
+#
+# Settings (environment): RTT_MS (round trip the proxy adds, default 20), COUNT (mails per burst,
+# default 500), SECONDS_PER (time cap per client, default 30), WARMUP (mails sent first on the same
+# connection, not measured, default 16), CLIENTS (see FarThroughput.Client, default all),
+# SERVERS (postfix,smtp-sink), TARGET_MS (11), BUILD=module (benchmarks only, the rest from ~/.m2),
+# SKIP_BUILD=1.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+JAR="$HERE/target/benchmarks.jar"
+RTT_MS=${RTT_MS:-20}
+COUNT=${COUNT:-500}
+SECONDS_PER=${SECONDS_PER:-30}
+WARMUP=${WARMUP:-16}
+CLIENTS=${CLIENTS:-outmail-burst,outmail-8threads,outmail-data,outmail-previous,outmail-1thread,angus,spring}
+SERVERS=${SERVERS:-postfix,smtp-sink}
+TARGET_MS=${TARGET_MS:-11}
+
+log() { echo "far.sh: $*" >&2; }
+
+# --- tools -----------------------------------------------------------------------------------
+if ! command -v postfix >/dev/null 2>&1 || ! command -v smtp-sink >/dev/null 2>&1; then
+  log "installing postfix"
+  if [[ $(id -u) -ne 0 ]]; then
+    log "need root to install postfix (or install it first)"; exit 1
+  fi
+  # "No configuration": the package installs without a main.cf, so no system MTA listens on port 25
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null
+  if postfix status >/dev/null 2>&1; then
+    log "stopping the postfix MTA that the package started"
+    postfix stop >/dev/null 2>&1 || true
+  fi
+fi
+command -v java >/dev/null || { log "java not found"; exit 1; }
+
+# --- build -----------------------------------------------------------------------------------
+if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$JAR" ]]; then
+  if [[ "${BUILD:-all}" == module ]]; then
+    log "building (mvn -pl benchmarks package)"
+    (cd "$ROOT" && mvn -B -q -pl benchmarks package) >&2
+  else
+    log "building (mvn -pl benchmarks -am package -DskipTests)"
+    (cd "$ROOT" && mvn -B -q -pl benchmarks -am package -DskipTests) >&2
+  fi
+fi
+
+# ---- private Postfix instance ---------------------------------------------------------------
+# Stand-in for scripts/postfix-local.sh (same interface: start DIR PORT / stop DIR); at the merge,
+# replace these two functions with that script and point POSTFIX_COUNT_FILE and POSTFIX_COUNT_MATCH
+# at where it records each mail. Keep this block minimal.
+#
+# One Postfix instance, configuration in DIR/etc, queue in DIR/queue: smtpd on 127.0.0.1:PORT
+# only, relays for 127.0.0.0/8 only, and the discard transport takes every mail (nothing is
+# delivered anywhere); DIR/maillog gets a "to=<rcpt>, ... status=sent" line for each mail.
+postfix_local() {
+  local cmd=$1 dir=$2
+  case "$cmd" in
+    start)
+      local port=$3
+      mkdir -p "$dir/etc" "$dir/queue" "$dir/data"
+      chmod 755 "$dir"
+      chown postfix "$dir/data"
+      cat >"$dir/etc/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $dir/queue
+data_directory = $dir/data
+maillog_file = $dir/maillog
+maillog_file_prefixes = $dir
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = far.localhost
+mydestination =
+relay_domains =
+mynetworks = 127.0.0.0/8
+default_transport = discard
+alias_maps =
+alias_database =
+local_recipient_maps =
+smtpd_peername_lookup = no
+EOF
+      cat >"$dir/etc/master.cf" <<EOF
+127.0.0.1:$port inet n - n - - smtpd
+cleanup   unix  n - n -    0 cleanup
+qmgr      unix  n - n 300  1 qmgr
+rewrite   unix  - - n -    - trivial-rewrite
+bounce    unix  - - n -    0 bounce
+defer     unix  - - n -    0 bounce
+trace     unix  - - n -    0 bounce
+verify    unix  - - n -    1 verify
+flush     unix  n - n 1000? 0 flush
+proxymap  unix  - - n -    - proxymap
+showq     unix  n - n -    - showq
+error     unix  - - n -    - error
+retry     unix  - - n -    - error
+discard   unix  - - n -    - discard
+anvil     unix  - - n -    1 anvil
+scache    unix  - - n -    1 scache
+postlog   unix-dgram n - n - 1 postlogd
+EOF
+      postfix -c "$dir/etc" start >/dev/null
+      ;;
+    stop)
+      [[ -f "$dir/etc/main.cf" ]] || return 0
+      local pid
+      pid=$(cat "$dir/queue/pid/master.pid" 2>/dev/null | tr -d ' ' || true)
+      postfix -c "$dir/etc" stop >/dev/null 2>&1 || true
+      for _ in $(seq 1 50); do
+        [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+      done
+      ;;
+  esac
+}
+# ---- end of the private Postfix instance ----------------------------------------------------
+
+# --- work folder, clean-up -------------------------------------------------------------------
+# on tmpfs when there is one: Postfix syncs its queue file before it accepts a mail, and the time
+# of this machine's disk is not what is measured
+BASE=/tmp
+[[ -d /dev/shm && -w /dev/shm ]] && BASE=/dev/shm
+WORK=$(mktemp -d "$BASE/outmail-far.XXXXXX")
+chmod 755 "$WORK"
+PIDS=()
+POSTFIX_DIR=""
+cleanup() {
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  [[ -n "$POSTFIX_DIR" ]] && postfix_local stop "$POSTFIX_DIR"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_port() {
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  log "nothing listens on 127.0.0.1:$1"; return 1
+}
+
+# starts LatencyProxy in front of 127.0.0.1:$1; sets PROXY_PORT, PROXY_PID and PROXY_LOG
+start_proxy() {
+  local target=$1 name=$2
+  PROXY_LOG="$WORK/$name-connections.log"
+  : >"$PROXY_LOG"
+  rm -f "$WORK/$name-proxy.port"
+  timeout 3600 java -Xmx64m -cp "$JAR" org.outmail.bench.LatencyProxy --target-port "$target" \
+    --one-way-ms "$(awk -v r="$RTT_MS" 'BEGIN { print r / 2 }')" \
+    --port-file "$WORK/$name-proxy.port" --log "$PROXY_LOG" 2>>"$WORK/proxy.err" &
+  PROXY_PID=$!
+  PIDS+=("$PROXY_PID")
+  for _ in $(seq 1 200); do
+    [[ -s "$WORK/$name-proxy.port" ]] && break
+    sleep 0.1
+  done
+  PROXY_PORT=$(cat "$WORK/$name-proxy.port")
+  wait_port "$PROXY_PORT"
+}
+
+stop_proxy() {
+  kill "$PROXY_PID" 2>/dev/null || true
+  wait "$PROXY_PID" 2>/dev/null || true
+}
+
+RESULTS="$WORK/results.tsv"
+: >"$RESULTS"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+STARTED=$(date +%s)
+
+# runs the clients against one server through a fresh proxy
+run_clients() {
+  local name=$1 port=$2 count_file=$3 count_match=$4
+  start_proxy "$port" "$name"
+  log "$name on 127.0.0.1:$port, proxy 127.0.0.1:$PROXY_PORT ($RTT_MS ms round trip); clients $CLIENTS, $COUNT mails or ${SECONDS_PER}s each"
+  timeout 1800 java -Xms256m -Xmx256m -cp "$JAR" org.outmail.bench.FarThroughput \
+    --port "$PROXY_PORT" --server "$name" --count "$COUNT" --seconds "$SECONDS_PER" --warmup "$WARMUP" \
+    --clients "$CLIENTS" --count-file "$count_file" --count-match "$count_match" --proxy-log "$PROXY_LOG" \
+    --out "$RESULTS" >"$WORK/$name.out" 2>"$WORK/$name.log" \
+    || { log "FarThroughput failed against $name:"; tail -20 "$WORK/$name.log" >&2; }
+  stop_proxy
+}
+
+IFS=',' read -r -a SERVER_LIST <<<"$SERVERS"
+for server in "${SERVER_LIST[@]}"; do
+  case "$server" in
+    postfix)
+      if [[ $(id -u) -ne 0 ]]; then
+        log "not root: no private Postfix instance, skipping the postfix server"; continue
+      fi
+      POSTFIX_DIR="$WORK/postfix"
+      PF_PORT=$(free_port)
+      postfix_local start "$POSTFIX_DIR" "$PF_PORT" || { log "Postfix did not start"; continue; }
+      wait_port "$PF_PORT"
+      POSTFIX_COUNT_FILE="$POSTFIX_DIR/maillog"
+      POSTFIX_COUNT_MATCH="status=sent"
+      run_clients postfix "$PF_PORT" "$POSTFIX_COUNT_FILE" "$POSTFIX_COUNT_MATCH"
+      postfix_local stop "$POSTFIX_DIR"
+      POSTFIX_DIR=""
+      ;;
+    smtp-sink)
+      SINK_PORT=$(free_port)
+      mkdir -p "$WORK/sink"
+      SINK_USER=()
+      if [[ $(id -u) -eq 0 ]]; then
+        SINK_USER=(-u nobody)   # smtp-sink refuses to keep root privileges
+        chown nobody "$WORK/sink"
+      fi
+      # -D: every mail is appended to one file, with an "X-Rcpt-Args: <rcpt>" line each
+      timeout 3600 smtp-sink -a "${SINK_USER[@]}" -D "$WORK/sink/dump" "127.0.0.1:$SINK_PORT" 256 \
+        >"$WORK/sink.log" 2>&1 &
+      SINK_PID=$!
+      PIDS+=("$SINK_PID")
+      wait_port "$SINK_PORT"
+      run_clients smtp-sink "$SINK_PORT" "$WORK/sink/dump" "X-Rcpt-Args:"
+      kill "$SINK_PID" 2>/dev/null || true
+      wait "$SINK_PID" 2>/dev/null || true
+      ;;
+    *) log "unknown server $server (postfix, smtp-sink)"; exit 1 ;;
+  esac
+done
+
+# --- the table -------------------------------------------------------------------------------
+echo
+echo "outmail far-server benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1)"
+echo "round trip added by the proxy: $RTT_MS ms; $COUNT mails of 1 KB per client, cap ${SECONDS_PER}s, $WARMUP mails of warm-up"
+echo "load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg); took $(( $(date +%s) - STARTED )) s"
+echo
+java -cp "$JAR" org.outmail.bench.FarThroughput --table "$RESULTS" --rtt-ms "$RTT_MS" --target-ms "$TARGET_MS"
