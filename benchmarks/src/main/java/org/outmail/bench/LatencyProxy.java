@@ -31,12 +31,13 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * java -cp benchmarks.jar org.outmail.bench.LatencyProxy --target-port 2525 [--target-host 127.0.0.1] \
- *     [--port 0] [--one-way-ms 10] [--port-file proxy.port] [--log connections.log]
+ *     [--port 0] [--one-way-ms 10] [--port-file proxy.port] [--log connections.log] [--trace]
  * </pre>
  *
  * It listens on 127.0.0.1 only (port 0: a free port, written to {@code --port-file}) and connects
  * to 127.0.0.1 unless told otherwise; {@code --log} gets one line per accepted connection, so that
- * a benchmark can count the connections each client opened. Runs until killed.
+ * a benchmark can count the connections each client opened; {@code --trace} prints every chunk
+ * as it is read (time, direction, size, its first bytes). Runs until killed.
  */
 public final class LatencyProxy implements Closeable {
   private static final int CHUNK = 64 * 1024;
@@ -48,6 +49,8 @@ public final class LatencyProxy implements Closeable {
   private final Path log;
   private final AtomicInteger connections = new AtomicInteger();
   private final Thread acceptor;
+  private final long started = System.nanoTime();
+  private volatile boolean trace;
 
   /** A chunk read at some time, to be written at {@code due}. */
   private record Chunk(long due, byte[] bytes, int length) {}
@@ -76,6 +79,11 @@ public final class LatencyProxy implements Closeable {
   /** {@return the port the proxy listens on, on 127.0.0.1} */
   public int port() {
     return server.getLocalPort();
+  }
+
+  /** Prints every chunk read (time, direction, size, its start) on stderr, for looking at a client's exchange. */
+  public void trace() {
+    this.trace = true;
   }
 
   /** {@return how many connections it has accepted so far} */
@@ -135,6 +143,10 @@ public final class LatencyProxy implements Closeable {
           }
           // stamped as soon as read; a copy of exactly what was read, so that little garbage is made
           long due = System.nanoTime() + delayNanos;
+          if (trace) {
+            System.err.printf(Locale.ROOT, "%10.3f ms %s %5d bytes: %s%n", (due - delayNanos - started) / 1e6, name, n,
+                new String(buf, 0, Math.min(n, 60), StandardCharsets.ISO_8859_1).replaceAll("\\r\\n", "|"));
+          }
           queue.add(new Chunk(due, Arrays.copyOf(buf, n), n));
         }
       } catch (IOException e) {
@@ -227,6 +239,9 @@ public final class LatencyProxy implements Closeable {
     Path log = opt.containsKey("log") ? Path.of(opt.get("log")) : null;
     LatencyProxy proxy = new LatencyProxy(port, new InetSocketAddress(host, targetPort),
         Duration.ofNanos((long) (oneWayMs * 1e6)), log);
+    if (opt.containsKey("trace")) {
+      proxy.trace();
+    }
     String line = String.format(Locale.ROOT, "latency-proxy: 127.0.0.1:%d -> %s:%d, %.1f ms each way%n",
         proxy.port(), host, targetPort, oneWayMs);
     if (opt.containsKey("port-file")) {
