@@ -61,9 +61,9 @@ if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$JAR" ]]; then
 fi
 
 # ---- private Postfix instance ---------------------------------------------------------------
-# Stand-in for scripts/postfix-local.sh (same interface: start DIR PORT / stop DIR); at the merge,
-# replace these two functions with that script and point POSTFIX_COUNT_FILE and POSTFIX_COUNT_MATCH
-# at where it records each mail. Keep this block minimal.
+# Stand-in for scripts/postfix-local.sh, with the same interface (start DIR PORT / stop DIR): when
+# that script is in the tree, call it instead of this function and point POSTFIX_COUNT_FILE and
+# POSTFIX_COUNT_MATCH (below) at where it records each mail. Kept minimal on purpose.
 #
 # One Postfix instance, configuration in DIR/etc, queue in DIR/queue: smtpd on 127.0.0.1:PORT
 # only, relays for 127.0.0.0/8 only, and the discard transport takes every mail (nothing is
