@@ -152,7 +152,16 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+  if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+  else
+    local p
+    for _ in $(seq 1 50); do
+      p=$((20000 + RANDOM % 20000))
+      if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+    done
+    return 1
+  fi
 }
 
 wait_port() {
@@ -197,11 +206,14 @@ run_clients() {
   local name=$1 port=$2 count_file=$3 count_match=$4
   start_proxy "$port" "$name"
   log "$name on 127.0.0.1:$port, proxy 127.0.0.1:$PROXY_PORT ($RTT_MS ms round trip); clients $CLIENTS, $COUNT mails or ${SECONDS_PER}s each"
+  # in the background and waited for, so that Ctrl-C or a TERM stops it at once (the trap kills it)
   timeout 1800 java -Xms256m -Xmx256m -cp "$JAR" org.outmail.bench.FarThroughput \
     --port "$PROXY_PORT" --server "$name" --count "$COUNT" --seconds "$SECONDS_PER" --warmup "$WARMUP" \
     --clients "$CLIENTS" --count-file "$count_file" --count-match "$count_match" --proxy-log "$PROXY_LOG" \
-    --out "$RESULTS" >"$WORK/$name.out" 2>"$WORK/$name.log" \
-    || { log "FarThroughput failed against $name:"; tail -20 "$WORK/$name.log" >&2; }
+    --out "$RESULTS" >"$WORK/$name.out" 2>"$WORK/$name.log" &
+  local bench=$!
+  PIDS+=("$bench")
+  wait "$bench" || { log "FarThroughput failed against $name:"; tail -20 "$WORK/$name.log" >&2; }
   stop_proxy
 }
 
