@@ -61,73 +61,13 @@ if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$JAR" ]]; then
 fi
 
 # ---- private Postfix instance ---------------------------------------------------------------
-# Stand-in for scripts/postfix-local.sh, with the same interface (start DIR PORT / stop DIR): when
-# that script is in the tree, call it instead of this function and point POSTFIX_COUNT_FILE and
-# POSTFIX_COUNT_MATCH (below) at where it records each mail. Kept minimal on purpose.
-#
-# One Postfix instance, configuration in DIR/etc, queue in DIR/queue: smtpd on 127.0.0.1:PORT
-# only, relays for 127.0.0.0/8 only, and the discard transport takes every mail (nothing is
-# delivered anywhere); DIR/maillog gets a "to=<rcpt>, ... status=sent" line for each mail.
+# scripts/postfix-local.sh: smtpd on 127.0.0.1:PORT, mail accepted for one domain (the clients'
+# recipients are at example.org) and delivered into a maildir under DIR, nothing sent out; its log
+# DIR/log/maillog has a "to=<rcpt>, ... status=sent" line for each mail delivered.
 postfix_local() {
-  local cmd=$1 dir=$2
-  case "$cmd" in
-    start)
-      local port=$3
-      mkdir -p "$dir/etc" "$dir/queue" "$dir/data"
-      chmod 755 "$dir"
-      chown postfix "$dir/data"
-      cat >"$dir/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $dir/queue
-data_directory = $dir/data
-maillog_file = $dir/maillog
-maillog_file_prefixes = $dir
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-myhostname = far.localhost
-mydestination =
-relay_domains =
-mynetworks = 127.0.0.0/8
-default_transport = discard
-alias_maps =
-alias_database =
-local_recipient_maps =
-smtpd_peername_lookup = no
-EOF
-      cat >"$dir/etc/master.cf" <<EOF
-127.0.0.1:$port inet n - n - - smtpd
-cleanup   unix  n - n -    0 cleanup
-qmgr      unix  n - n 300  1 qmgr
-rewrite   unix  - - n -    - trivial-rewrite
-bounce    unix  - - n -    0 bounce
-defer     unix  - - n -    0 bounce
-trace     unix  - - n -    0 bounce
-verify    unix  - - n -    1 verify
-flush     unix  n - n 1000? 0 flush
-proxymap  unix  - - n -    - proxymap
-showq     unix  n - n -    - showq
-error     unix  - - n -    - error
-retry     unix  - - n -    - error
-discard   unix  - - n -    - discard
-anvil     unix  - - n -    1 anvil
-scache    unix  - - n -    1 scache
-postlog   unix-dgram n - n - 1 postlogd
-EOF
-      postfix -c "$dir/etc" start >/dev/null
-      ;;
-    stop)
-      [[ -f "$dir/etc/main.cf" ]] || return 0
-      local pid
-      pid=$(cat "$dir/queue/pid/master.pid" 2>/dev/null | tr -d ' ' || true)
-      postfix -c "$dir/etc" stop >/dev/null 2>&1 || true
-      for _ in $(seq 1 50); do
-        [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-      done
-      ;;
-  esac
+  POSTFIX_LOCAL_DOMAIN=example.org bash "$ROOT/scripts/postfix-local.sh" "$@" >/dev/null
 }
-# ---- end of the private Postfix instance ----------------------------------------------------
+POSTFIX_LOG=log/maillog   # in DIR
 
 # --- work folder, clean-up -------------------------------------------------------------------
 # on tmpfs when there is one: Postfix syncs its queue file before it accepts a mail, and the time
@@ -145,7 +85,7 @@ cleanup() {
   for pid in "${PIDS[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
-  [[ -n "$POSTFIX_DIR" ]] && postfix_local stop "$POSTFIX_DIR"
+  if [[ -n "$POSTFIX_DIR" ]]; then postfix_local stop "$POSTFIX_DIR" || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -226,11 +166,8 @@ for server in "${SERVER_LIST[@]}"; do
       fi
       POSTFIX_DIR="$WORK/postfix"
       PF_PORT=$(free_port)
-      postfix_local start "$POSTFIX_DIR" "$PF_PORT" || { log "Postfix did not start"; continue; }
-      wait_port "$PF_PORT"
-      POSTFIX_COUNT_FILE="$POSTFIX_DIR/maillog"
-      POSTFIX_COUNT_MATCH="status=sent"
-      run_clients postfix "$PF_PORT" "$POSTFIX_COUNT_FILE" "$POSTFIX_COUNT_MATCH"
+      postfix_local start "$POSTFIX_DIR" "$PF_PORT" || { log "Postfix did not start"; POSTFIX_DIR=""; continue; }
+      run_clients postfix "$PF_PORT" "$POSTFIX_DIR/$POSTFIX_LOG" "status=sent"
       postfix_local stop "$POSTFIX_DIR"
       POSTFIX_DIR=""
       ;;
