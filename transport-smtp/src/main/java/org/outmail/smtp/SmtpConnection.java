@@ -41,6 +41,8 @@ final class SmtpConnection extends SMTPTransport {
   private Socket wireSocket;
   private OutputStream wire;
   private volatile boolean unconfirmed;
+  /** Pieces smaller than this are gathered into one write; larger ones go from their own array. */
+  private static final int GATHER_BELOW = 8192;
   private volatile boolean stale;
   /** After this long idle in the pool, a connection is {@link #stale()} until it answers. */
   static final long STALE_AFTER_IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
@@ -131,29 +133,32 @@ final class SmtpConnection extends SMTPTransport {
   }
 
   /**
-   * Writes byte arrays in as few writes as it can (small ones gathered into one buffer), then
-   * flushes; {@link #lastWritten()} tells how many bytes had reached the socket if it fails.
+   * Writes byte arrays in few writes (small ones gathered into one buffer, large ones from their
+   * own array), then flushes; {@link #lastWritten()} tells how many bytes had reached the socket if it fails.
    */
   void writeRaw(java.util.List<byte[]> pieces) throws IOException {
     lastWritten = 0;
-    byte[] buf = new byte[WriteWatchdog.CHUNK];
+    int small = 0;
+    for (byte[] b : pieces) {
+      if (b.length < GATHER_BELOW) {
+        small += b.length;
+      }
+    }
+    byte[] buf = small == 0 ? null : new byte[Math.min(small, WriteWatchdog.CHUNK)];
     int n = 0;
     for (byte[] b : pieces) {
-      if (n + b.length <= buf.length) {
-        System.arraycopy(b, 0, buf, n, b.length);
-        n += b.length;
-        continue;
+      if (b.length >= GATHER_BELOW || n + b.length > buf.length) {
+        if (n > 0) {
+          writeUnflushed(buf, 0, n);
+          n = 0;
+        }
+        if (b.length >= GATHER_BELOW) {
+          writeUnflushed(b, 0, b.length); // large: straight from its array
+          continue;
+        }
       }
-      if (n > 0) {
-        writeUnflushed(buf, 0, n);
-        n = 0;
-      }
-      if (b.length <= buf.length) {
-        System.arraycopy(b, 0, buf, 0, b.length);
-        n = b.length;
-      } else {
-        writeUnflushed(b, 0, b.length);
-      }
+      System.arraycopy(b, 0, buf, n, b.length);
+      n += b.length;
     }
     if (n > 0) {
       writeUnflushed(buf, 0, n);
