@@ -69,8 +69,11 @@ class CrashTest {
         }
       });
       if (!last.waitFor(240, TimeUnit.SECONDS)) {
+        String threads = threadDump(last.pid());
         last.destroyForcibly().waitFor();
-        throw new AssertionError("the last run did not finish within 240 s; mails by state: " + states(store));
+        String output = lastOutput.get(30, TimeUnit.SECONDS);
+        throw new AssertionError("the last run did not finish within 240 s; mails by state: " + states(store)
+            + "\n--- its output:\n" + output + "\n--- its threads:\n" + threads);
       }
       String output = lastOutput.get(30, TimeUnit.SECONDS);
       assertThat(output).contains("done");
@@ -129,6 +132,19 @@ class CrashTest {
     return new ProcessBuilder(java(), "-Xmx256m", "-cp", classpath(), OutboxChild.class.getName(), "deliver",
         store.toString(), Integer.toString(port), Integer.toString(MAILS), log.toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+  }
+
+  /** The threads of a process, as {@code jstack} prints them, to see where a stuck run waits. */
+  private static String threadDump(long pid) {
+    try {
+      Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+          Long.toString(pid)).redirectErrorStream(true).start();
+      String dump = new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      jstack.waitFor(30, TimeUnit.SECONDS);
+      return dump;
+    } catch (IOException | InterruptedException e) {
+      return "no thread dump: " + e;
+    }
   }
 
   static String java() {

@@ -99,15 +99,26 @@ final class ConnectionPool {
       }
       if (fresh) {
         c = openNew(attempt);
-      } else if (!usable(c)) {
-        synchronized (this) {
-          open--;
-          inUse--;
-          notifyAll();
-        }
-        continue;
       } else {
-        c.reused(true);
+        boolean ok = false;
+        try {
+          ok = usable(c);
+          if (ok) {
+            c.reused(true);
+          }
+        } finally {
+          if (!ok) {
+            c.closeQuietly();
+            synchronized (this) {
+              open--;
+              inUse--;
+              notifyAll();
+            }
+          }
+        }
+        if (!ok) {
+          continue;
+        }
       }
       synchronized (this) {
         if (closed) {
