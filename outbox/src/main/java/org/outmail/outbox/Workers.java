@@ -95,6 +95,9 @@ final class Workers {
       try {
         outcomes.add(delivery.attempt(m));
         recorded = true;
+      } catch (RuntimeException | Error e) {
+        // the worker goes on: a worker thread that died would leave the mails this node holds claimed
+        LOG.error("outbox: delivering mail {} failed unexpectedly; it is sent again when its lease ends", m.id(), e);
       } finally {
         if (!recorded) {
           holding.remove(m.id());
