@@ -73,6 +73,34 @@ class SmtpTransportProviderTest {
   }
 
   @Test
+  void pipeliningChunkingAndMailsInFlightAreDescribedReadAndChecked() {
+    assertThat(provider.settings()).extracting(s -> s.name() + "=" + s.defaultValue().orElse(""))
+        .contains("pipelining=true", "chunking=true", "max-in-flight=8");
+    SmtpOptions defaults = SmtpOptions.of(mailbox().build());
+    assertThat(defaults.pipelining()).isTrue();
+    assertThat(defaults.chunking()).isTrue();
+    assertThat(defaults.maxInFlight()).isEqualTo(8);
+
+    SmtpOptions off = SmtpOptions.of(mailbox().set("smtp.pipelining", "false").set("smtp.chunking", "false")
+        .set("smtp.max-in-flight", "1").build());
+    assertThat(off.pipelining()).isFalse();
+    assertThat(off.chunking()).isFalse();
+    assertThat(off.maxInFlight()).isEqualTo(1);
+    assertThat(SmtpOptions.of(mailbox().options(SmtpOptions.builder().chunking(false).maxInFlight(3).build()).build()).values())
+        .containsEntry("chunking", "false").containsEntry("max-in-flight", "3").containsEntry("pipelining", "true");
+
+    assertThatThrownBy(() -> SmtpOptions.of(mailbox().set("smtp.max-in-flight", "0").build()))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageContaining("smtp.max-in-flight");
+    assertThatThrownBy(() -> SmtpOptions.of(mailbox().set("smtp.chunking", "maybe").build()))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageContaining("smtp.chunking");
+    assertThatThrownBy(() -> SmtpOptions.builder().maxInFlight(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("max-in-flight must be at least 1, was 0");
+  }
+
+  @Test
   void aPasswordWithoutUserNameIsRefused() {
     assertThatThrownBy(() -> provider.validate(mailbox().password(Secret.of("pw")).build()))
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("username"));
