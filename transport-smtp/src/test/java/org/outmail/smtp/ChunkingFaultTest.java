@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.outmail.Encryption;
 import org.outmail.MailboxRegistry;
 import org.outmail.RetryPolicy;
+import org.outmail.SendResult;
 import org.outmail.TransportException;
 
 /**
@@ -64,6 +65,33 @@ class ChunkingFaultTest extends FaultTest {
         });
     assertThat(count("MAIL")).isEqualTo(1);
     assertThat(server.received()).isEmpty();
+  }
+
+  @Test
+  void aPooledConnectionClosedByTheServerWhileIdleIsReplacedBeforeAnyContentGoes() throws Exception {
+    MailboxRegistry r = plain();
+    r.defaultOutgoing().send(email());
+    server.dropAllConnections();
+    Thread.sleep(SmtpConnection.STALE_AFTER_IDLE_NANOS / 1_000_000 + 200); // idle long enough to be checked by its replies
+
+    SendResult second = r.defaultOutgoing().send(email("bob@example.org"));
+
+    assertThat(second.attempts()).isEqualTo(1);
+    assertThat(server.connections()).isEqualTo(2);
+    assertThat(server.received()).hasSize(2);
+    assertThat(server.received().get(1).recipients()).containsExactly("bob@example.org");
+  }
+
+  @Test
+  void aConnectionClosedRightAfterItsLastMailLeavesTheNextChunkedMailUnknown() throws Exception {
+    MailboxRegistry r = plain();
+    r.defaultOutgoing().send(email());
+    server.dropAllConnections();
+
+    // used again at once: the chunk goes with the envelope, and no reply comes back
+    assertThatThrownBy(() -> r.defaultOutgoing().send(email("bob@example.org")))
+        .isInstanceOfSatisfying(TransportException.class, e -> assertThat(e.isOutcomeUnknown()).isTrue());
+    assertThat(server.connections()).isEqualTo(1);
   }
 
   /** The chunk went with the batch; the server refused it for want of a recipient, and took nothing. */
