@@ -102,7 +102,7 @@ public final class OutboxStore {
           + "one process at a time may open it (stop the other, or give this one its own directory)");
     }
     FileChannel held = lockFile;
-    String url = "jdbc:h2:file:" + directory.resolve("outbox") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;CACHE_SIZE=8192";
+    String url = "jdbc:h2:file:" + directory.resolve("outbox") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;CACHE_SIZE=4096";
     JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
     pool.setMaxConnections(64);
     try {
