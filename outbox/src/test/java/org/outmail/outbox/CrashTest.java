@@ -100,7 +100,9 @@ class CrashTest {
       int inFlight = inFlightAtKills.stream().mapToInt(Integer::intValue).sum();
       System.out.printf("crash test: %d mails, enqueued at the kills %s, in flight at the kills %s, %d received, %d duplicate(s)%n",
           MAILS, enqueuedAtKills, inFlightAtKills, smtp.received().size(), duplicates);
-      assertThat(duplicates).isLessThanOrEqualTo(inFlight);
+      assertThat(duplicates).as("duplicates; the attempts of each mail received more than once:%n%s",
+          attemptsOf(store, received.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList()))
+          .isLessThanOrEqualTo(inFlight);
       assertThat(received).hasSize(MAILS);
       assertThat(states(store)).doesNotContainKey("SENDING");
     }
@@ -132,6 +134,27 @@ class CrashTest {
     return new ProcessBuilder(java(), "-Xmx256m", "-cp", classpath(), OutboxChild.class.getName(), "deliver",
         store.toString(), Integer.toString(port), Integer.toString(MAILS), log.toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+  }
+
+  /** Each attempt of the mails with these Message-IDs, as the store recorded it: to see why one went twice. */
+  private static String attemptsOf(Path store, List<String> messageIds) {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = h2(store); java.sql.PreparedStatement p = c.prepareStatement("SELECT o.message_id, a.attempt, a.node, "
+        + "a.started_at, a.finished_at, a.outcome, a.detail FROM outmail_outbox o JOIN outmail_outbox_attempt a "
+        + "ON a.mail_id = o.id WHERE o.message_id = ? ORDER BY a.attempt")) {
+      for (String id : messageIds) {
+        p.setString(1, id);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.append(String.format("%s attempt %d node %s started %d finished %d %s %s%n", rs.getString(1), rs.getInt(2),
+                rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getString(6), rs.getString(7)));
+          }
+        }
+      }
+    } catch (Exception e) {
+      out.append("no attempts: ").append(e);
+    }
+    return out.toString();
   }
 
   /** The threads of a process, as {@code jstack} prints them, to see where a stuck run waits. */
