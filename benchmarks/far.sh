@@ -31,34 +31,17 @@ SERVERS=${SERVERS:-postfix,smtp-sink}
 TARGET_MS=${TARGET_MS:-11}
 
 log() { echo "far.sh: $*" >&2; }
+# shellcheck source=common.sh
+source "$HERE/common.sh"
 
 # --- tools -----------------------------------------------------------------------------------
 if ! command -v postfix >/dev/null 2>&1 || ! command -v smtp-sink >/dev/null 2>&1; then
-  log "installing postfix"
-  if [[ $(id -u) -ne 0 ]]; then
-    log "need root to install postfix (or install it first)"; exit 1
-  fi
-  # "No configuration": the package installs without a main.cf, so no system MTA listens on port 25
-  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null
-  if postfix status >/dev/null 2>&1; then
-    log "stopping the postfix MTA that the package started"
-    postfix stop >/dev/null 2>&1 || true
-  fi
+  install_packages postfix
 fi
 command -v java >/dev/null || { log "java not found"; exit 1; }
 
 # --- build -----------------------------------------------------------------------------------
-if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$JAR" ]]; then
-  if [[ "${BUILD:-all}" == module ]]; then
-    log "building (mvn -pl benchmarks package)"
-    (cd "$ROOT" && mvn -B -q -pl benchmarks package) >&2
-  else
-    log "building (mvn -pl benchmarks -am package -DskipTests)"
-    (cd "$ROOT" && mvn -B -q -pl benchmarks -am package -DskipTests) >&2
-  fi
-fi
+build_jar
 
 # ---- private Postfix instance ---------------------------------------------------------------
 # scripts/postfix-local.sh: smtpd on 127.0.0.1:PORT, mail accepted for one domain (the clients'
@@ -79,38 +62,12 @@ chmod 755 "$WORK"
 PIDS=()
 POSTFIX_DIR=""
 cleanup() {
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
+  stop_pids
   if [[ -n "$POSTFIX_DIR" ]]; then postfix_local stop "$POSTFIX_DIR" || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  if command -v python3 >/dev/null 2>&1; then
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-  else
-    local p
-    for _ in $(seq 1 50); do
-      p=$((20000 + RANDOM % 20000))
-      if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-    done
-    return 1
-  fi
-}
-
-wait_port() {
-  for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  log "nothing listens on 127.0.0.1:$1"; return 1
-}
 
 # starts LatencyProxy in front of 127.0.0.1:$1; sets PROXY_PORT, PROXY_PID and PROXY_LOG
 start_proxy() {

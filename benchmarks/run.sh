@@ -29,6 +29,8 @@ SIZES=${SIZES:-1024,102400}
 MODES=${MODES:-outmail-1,outmail-4,angus-send,angus-nodelay,angus-nagle,angus-nodelay-4}
 
 log() { echo "run.sh: $*" >&2; }
+# shellcheck source=common.sh
+source "$HERE/common.sh"
 
 # --- tools -----------------------------------------------------------------------------------
 need_install=()
@@ -36,72 +38,23 @@ command -v smtp-sink >/dev/null 2>&1 || need_install+=(postfix)
 command -v stunnel4 >/dev/null 2>&1 || command -v stunnel >/dev/null 2>&1 || need_install+=(stunnel4)
 command -v openssl >/dev/null 2>&1 || need_install+=(openssl)
 if ((${#need_install[@]})); then
-  log "installing ${need_install[*]}"
-  if [[ $(id -u) -ne 0 ]]; then
-    log "need root to install ${need_install[*]} (or install them first)"; exit 1
-  fi
-  # postfix is wanted for smtp-sink only: "No configuration" installs it without a main.cf, so
-  # no MTA starts listening on port 25
-  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]}" >/dev/null
-  if [[ " ${need_install[*]} " == *" postfix "* ]] && postfix status >/dev/null 2>&1; then
-    log "stopping the postfix MTA that the package started"
-    postfix stop >/dev/null 2>&1 || true
-  fi
+  install_packages "${need_install[@]}"
 fi
 STUNNEL=$(command -v stunnel4 || command -v stunnel)
 command -v java >/dev/null || { log "java not found"; exit 1; }
 
 # --- build -----------------------------------------------------------------------------------
-# BUILD=all (default): benchmarks and the modules it measures, from this tree (a clean clone needs
-# nothing else); BUILD=module: benchmarks only, core and transport-smtp taken from ~/.m2 (for a
-# shared work tree where others build those modules at the same time); SKIP_BUILD=1: the jar as is.
-if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$JAR" ]]; then
-  if [[ "${BUILD:-all}" == module ]]; then
-    log "building (mvn -pl benchmarks package)"
-    (cd "$ROOT" && mvn -B -q -pl benchmarks package) >&2
-  else
-    log "building (mvn -pl benchmarks -am package -DskipTests)"
-    (cd "$ROOT" && mvn -B -q -pl benchmarks -am package -DskipTests) >&2
-  fi
-fi
+build_jar
 
 # --- servers ---------------------------------------------------------------------------------
 WORK=$(mktemp -d /tmp/outmail-bench.XXXXXX)
 PIDS=()
 cleanup() {
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
+  stop_pids
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  if command -v python3 >/dev/null 2>&1; then
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-  else
-    local p
-    for _ in $(seq 1 50); do
-      p=$((20000 + RANDOM % 20000))
-      if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-    done
-    return 1
-  fi
-}
-
-wait_port() {
-  for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  log "nothing listens on 127.0.0.1:$1"; return 1
-}
 
 PORT=$(free_port)
 SINK_USER=()

@@ -545,19 +545,6 @@ public final class FarThroughput {
 
   // --- the table ----------------------------------------------------------------------------
 
-  private static Map<String, String> fields(String line) {
-    Map<String, String> f = new LinkedHashMap<>();
-    String[] parts = line.split("\t");
-    f.put("kind", parts[0]);
-    for (int i = 1; i < parts.length; i++) {
-      int eq = parts[i].indexOf('=');
-      if (eq > 0) {
-        f.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
-      }
-    }
-    return f;
-  }
-
   /**
    * Prints the probes and the runs as Markdown: what each client is, then one row per client with
    * each server's figures side by side, then the target for the burst.
@@ -568,7 +555,7 @@ public final class FarThroughput {
     Map<String, Map<String, String>> probes = new LinkedHashMap<>();
     Map<String, Map<String, String>> runs = new LinkedHashMap<>();
     for (String l : lines) {
-      Map<String, String> f = fields(l);
+      Map<String, String> f = Report.fields(l);
       if (l.startsWith("probe\t")) {
         probes.put(f.get("server"), f);
         if (f.containsKey("error")) {

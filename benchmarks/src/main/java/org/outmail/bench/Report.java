@@ -33,7 +33,8 @@ public final class Report {
     printTargets(out, lines, jmh);
   }
 
-  private static Map<String, String> fields(String line) {
+  /** One result line: its kind, then its tab-separated {@code name=value} fields. */
+  static Map<String, String> fields(String line) {
     Map<String, String> f = new LinkedHashMap<>();
     String[] parts = line.split("\t");
     f.put("kind", parts[0]);

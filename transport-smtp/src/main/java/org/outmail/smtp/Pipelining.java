@@ -5,6 +5,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -231,9 +232,13 @@ final class Pipelining {
         wire.add(ascii(rcpt + "\r\n"));
       }
       if (t.chunked) {
-        byte[] raw = unstuff(t.p.wire());
-        wire.add(ascii("BDAT " + raw.length + " LAST\r\n"));
-        wire.add(raw);
+        List<ByteBuffer> chunk = unstuffed(t.p.wire());
+        long length = 0;
+        for (ByteBuffer b : chunk) {
+          length += b.remaining();
+        }
+        wire.add(ascii("BDAT " + length + " LAST\r\n"));
+        chunk.forEach(wire::add);
         t.contentEnd = wire.size;
       } else {
         wire.add(DATA);
@@ -428,36 +433,28 @@ final class Pipelining {
       } else if (closing && !here) {
         t.progress.endOfDataSent(false); // after a 421 the server took nothing more
       }
-      MessagingException failure = !here ? new MessagingException("connection lost with the mail in flight: " + describe(cause), cause)
+      MessagingException failure = !here ? new MessagingException("connection lost with the mail in flight: " + SmtpFailures.rootMessage(cause), cause)
           : lost != null ? lost.asAngus() : cause;
       complete(t, failure);
     }
   }
 
-  private static String describe(MessagingException e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-  }
-
-  /** The content of DATA-form wire bytes as BDAT sends it: the doubled leading dots undone, no final dot. */
-  static byte[] unstuff(byte[] wire) {
+  /**
+   * The content of DATA-form wire bytes as BDAT sends it, as slices of those bytes (nothing is
+   * copied): the doubled leading dots undone, no final dot.
+   */
+  static List<ByteBuffer> unstuffed(byte[] wire) {
     int end = wire.length - LONE_DOT.length;
-    byte[] out = new byte[end];
-    int n = 0;
-    boolean lineStart = true;
-    for (int i = 0; i < end; i++) {
-      byte b = wire[i];
-      if (lineStart && b == '.' && i + 1 < end && wire[i + 1] == '.') {
-        lineStart = false;
-        continue; // the first of a doubled dot
+    List<ByteBuffer> slices = new ArrayList<>(1);
+    int from = 0;
+    for (int i = 0; i + 1 < end; i++) {
+      if ((i == 0 || wire[i - 1] == '\n') && wire[i] == '.' && wire[i + 1] == '.') {
+        slices.add(ByteBuffer.wrap(wire, from, i - from));
+        from = i + 1; // the first of a doubled dot left out
       }
-      out[n++] = b;
-      lineStart = b == '\n';
     }
-    return n == end ? out : java.util.Arrays.copyOf(out, n);
+    slices.add(ByteBuffer.wrap(wire, from, end - from));
+    return slices;
   }
 
   private static byte[] ascii(String s) {
@@ -466,12 +463,16 @@ final class Pipelining {
 
   /** Byte arrays to write in one go, and their total size. */
   private static final class Wire {
-    final List<byte[]> pieces = new ArrayList<>();
+    final List<ByteBuffer> pieces = new ArrayList<>();
     long size;
 
     void add(byte[] b) {
+      add(ByteBuffer.wrap(b));
+    }
+
+    void add(ByteBuffer b) {
       pieces.add(b);
-      size += b.length;
+      size += b.remaining();
     }
   }
 

@@ -6,6 +6,7 @@ import jakarta.mail.URLName;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +35,6 @@ final class SmtpConnection extends SMTPTransport {
   private String authMechanism;
   private long lastUsedNanos = System.nanoTime();
   private int messagesSent;
-  private boolean reused;
   private final WriteWatchdog watchdog;
   private volatile Socket tcpSocket;
   private volatile Socket sessionSocket;
@@ -136,29 +136,31 @@ final class SmtpConnection extends SMTPTransport {
    * Writes byte arrays in few writes (small ones gathered into one buffer, large ones from their
    * own array), then flushes; {@link #lastWritten()} tells how many bytes had reached the socket if it fails.
    */
-  void writeRaw(java.util.List<byte[]> pieces) throws IOException {
+  void writeRaw(java.util.List<ByteBuffer> pieces) throws IOException {
     lastWritten = 0;
     int small = 0;
-    for (byte[] b : pieces) {
-      if (b.length < GATHER_BELOW) {
-        small += b.length;
+    for (ByteBuffer b : pieces) {
+      if (b.remaining() < GATHER_BELOW) {
+        small += b.remaining();
       }
     }
     byte[] buf = small == 0 ? null : new byte[Math.min(small, WriteWatchdog.CHUNK)];
     int n = 0;
-    for (byte[] b : pieces) {
-      if (b.length >= GATHER_BELOW || n + b.length > buf.length) {
+    for (ByteBuffer b : pieces) {
+      int len = b.remaining();
+      int off = b.arrayOffset() + b.position();
+      if (len >= GATHER_BELOW || n + len > buf.length) {
         if (n > 0) {
           writeUnflushed(buf, 0, n);
           n = 0;
         }
-        if (b.length >= GATHER_BELOW) {
-          writeUnflushed(b, 0, b.length); // large: straight from its array
+        if (len >= GATHER_BELOW) {
+          writeUnflushed(b.array(), off, len); // large: straight from its array
           continue;
         }
       }
-      System.arraycopy(b, 0, buf, n, b.length);
-      n += b.length;
+      System.arraycopy(b.array(), off, buf, n, len);
+      n += len;
     }
     if (n > 0) {
       writeUnflushed(buf, 0, n);
@@ -181,7 +183,7 @@ final class SmtpConnection extends SMTPTransport {
     }
   }
 
-  /** How many bytes of the last {@link #writeRaw(java.util.List)} reached the socket. */
+  /** How many bytes of the last {@link #writeRaw} reached the socket. */
   long lastWritten() {
     return lastWritten;
   }
@@ -218,17 +220,8 @@ final class SmtpConnection extends SMTPTransport {
    * after every command), in chunks watched by the write watchdog.
    */
   void writeRaw(byte[] b, int off, int len) throws IOException {
-    OutputStream out = wireStream();
-    int end = off + len;
-    for (int p = off; p < end; p += WriteWatchdog.CHUNK) {
-      watchdog.begin();
-      try {
-        out.write(b, p, Math.min(WriteWatchdog.CHUNK, end - p));
-      } finally {
-        watchdog.end();
-      }
-    }
-    out.flush();
+    writeUnflushed(b, off, len);
+    wireStream().flush();
   }
 
   private OutputStream wireStream() throws IOException {
@@ -341,13 +334,8 @@ final class SmtpConnection extends SMTPTransport {
     messagesSent++;
   }
 
-  /** Whether this connection had already been used when it was handed out. */
-  boolean reused() {
-    return reused;
-  }
-
+  /** Whether the connection was just taken from the pool's idle ones (else it was just opened). */
   void reused(boolean reused) {
-    this.reused = reused;
     this.unconfirmed = reused;
     this.stale = reused && idleNanos(System.nanoTime()) >= STALE_AFTER_IDLE_NANOS;
   }

@@ -95,6 +95,19 @@ class WireFormatTest extends ScriptedServerTest {
   }
 
   @Test
+  void aChunkCarriesLinesStartingWithADotAsTheyAre() throws Exception {
+    server.offerChunking();
+    String text = ".hidden\n..two\nnormal .\n.\nlast.";
+    byte[] raw = send(Email.builder().to("alice@example.org").subject(".dot subject").text(text).build());
+
+    assertThat(server.commands()).anyMatch(c -> c.matches("BDAT \\d+ LAST")).noneMatch(c -> c.equals("DATA"));
+    // BDAT content is never dot-stuffed (RFC 3030), and has no final dot
+    assertThat(body(raw)).isEqualTo(".hidden\r\n..two\r\nnormal .\r\n.\r\nlast.\r\n");
+    assertThat(new String(raw, StandardCharsets.ISO_8859_1)).startsWith("Date: ").contains("Subject: .dot subject\r\n");
+    assertThat(GreenMailServer.read(parse(raw), List.of()).text()).isEqualTo(text.replace("\n", "\r\n") + "\r\n");
+  }
+
+  @Test
   void bareLfAndBareCrBecomeCrLf() throws Exception {
     byte[] raw = send(Email.builder().to("alice@example.org").subject("x").text("a\nb\rc\r\nd\n\ne").build());
 
