@@ -4,10 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.outmail.Attachment;
 import org.outmail.Email;
@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One attempt at a claimed mail: rebuilds the email from the store (same Message-ID, only the
  * recipients still pending, attachments streamed from the store), sends it through the mailbox's
- * current {@link OutgoingMailer} (so hooks run there) and turns what happened into the outcome to
- * store.
+ * current {@link OutgoingMailer} (so hooks run there), and turns what happened into the {@link
+ * Outcome} to store. The retry decision follows the failure's {@link TransportException#kind()}.
  */
 final class Delivery {
   private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
@@ -46,51 +46,56 @@ final class Delivery {
     this.unknownPolicy = unknownPolicy;
   }
 
-  JdbcStore.Outcome attempt(JdbcStore.Claimed m) {
-    long now = clock.millis();
-    if (m.previous() == OutboxState.SENDING && unknownPolicy == OutcomeUnknownPolicy.MARK_UNKNOWN) {
-      return finish(m, now, OutboxState.UNKNOWN, "outcome unknown: the node sending it stopped before recording "
-          + "whether the server took it (its lease ended); not sent again (policy MARK_UNKNOWN)");
+  /** What a claimed mail needs before it can go: an outcome already, or a mailer and the email. */
+  private record Ready(Outcome outcome, OutgoingMailer mailer, Email email) {}
+
+  /** Sends the mail on the calling thread. */
+  Outcome attempt(JdbcStore.Claimed m) {
+    Ready ready = ready(m);
+    if (ready.outcome() != null) {
+      return ready.outcome();
     }
+    try {
+      return sent(m, ready.mailer().send(ready.email()), !ready.email().attachments().isEmpty());
+    } catch (RuntimeException e) {
+      return failed(m, e);
+    }
+  }
+
+  /**
+   * Sends the mail through the mailbox's {@link OutgoingMailer#sendAsync}, so that queued mail rides
+   * the same connections, many mails in flight on each, as a burst of direct sends. The future
+   * completes with the outcome, never exceptionally but for a bug.
+   */
+  CompletableFuture<Outcome> start(JdbcStore.Claimed m) {
+    Ready ready = ready(m);
+    if (ready.outcome() != null) {
+      return CompletableFuture.completedFuture(ready.outcome());
+    }
+    boolean hasContent = !ready.email().attachments().isEmpty();
+    return ready.mailer().sendAsync(ready.email()).handle((result, failure) -> result != null
+        ? sent(m, result, hasContent) : failed(m, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure));
+  }
+
+  private Ready ready(JdbcStore.Claimed m) {
+    long now = clock.millis();
     if (now > m.expiresAt()) {
-      return finish(m, now, OutboxState.EXPIRED, "not delivered within the outbox's maximum age");
+      return new Ready(Outcome.finished(m, now, OutboxState.EXPIRED, "not delivered within the outbox's maximum age",
+          m.recipients()), null, null);
     }
     OutgoingMailer mailer;
     try {
       mailer = registry.get().outgoing(m.mailboxId());
     } catch (MailboxConfigException e) {
-      return finish(m, now, OutboxState.FAILED, "mailbox '" + m.mailboxId() + "' can no longer send: " + e.getMessage());
-    }
-    Email email;
-    try {
-      email = email(m);
-    } catch (RuntimeException e) {
-      return finish(m, now, OutboxState.FAILED, "the stored mail cannot be rebuilt: " + e.getMessage());
+      return new Ready(Outcome.finished(m, now, OutboxState.FAILED, "mailbox '" + m.mailboxId() + "' can no longer send: "
+          + e.getMessage(), m.recipients()), null, null);
     }
     try {
-      return sent(m, clock.millis(), mailer.send(email), !email.attachments().isEmpty());
-    } catch (MailboxDisabledException e) {
-      return retry(m, clock.millis(), e.getMessage() + "; the mail waits until it is enabled", null, m.pending(), m.rejected());
-    } catch (RecipientsBlockedException e) {
-      return finish(m, clock.millis(), OutboxState.FAILED, e.getMessage());
-    } catch (TransportException e) {
-      return failed(m, clock.millis(), e);
-    } catch (OAuthException e) {
-      return e.isTransient() ? retry(m, clock.millis(), e.getMessage(), null, m.pending(), m.rejected())
-          : finish(m, clock.millis(), OutboxState.FAILED, e.getMessage());
-    } catch (MailException e) {
-      return retry(m, clock.millis(), e.getMessage(), null, m.pending(), m.rejected());
+      return new Ready(null, mailer, email(m));
     } catch (RuntimeException e) {
-      LOG.warn("outbox mail {}: attempt {} failed unexpectedly", m.id(), m.attempt(), e);
-      return retry(m, clock.millis(), "unexpected failure: " + e, null, m.pending(), m.rejected());
+      return new Ready(Outcome.finished(m, now, OutboxState.FAILED, "the stored mail cannot be rebuilt: " + e.getMessage(),
+          m.recipients()), null, null);
     }
-  }
-
-  /** A claimed mail no worker tried (the outbox is closing): due again at once, as it was. */
-  JdbcStore.Outcome giveBack(JdbcStore.Claimed m, long now) {
-    OutboxState state = m.previous() == OutboxState.DEFERRED ? OutboxState.DEFERRED : OutboxState.QUEUED;
-    return new JdbcStore.Outcome(m.id(), m.attempt(), state, now, null, now, m.pending(), m.accepted(), m.rejected(),
-        "given back untried: the outbox of this node was closed", false);
   }
 
   private Email email(JdbcStore.Claimed m) {
@@ -102,78 +107,68 @@ final class Delivery {
       attachments.add(Attachment.of(a.filename(), a.contentType(), a.size() < 0 ? 0 : a.size(),
           () -> store.openContent(m.id(), part)));
     }
-    List<String> pending = m.pending() == null ? null : EmailCodec.splitAddresses(m.pending());
-    return EmailCodec.rebuild(s, m.messageId(), pending, attachments);
+    return EmailCodec.rebuild(s, m.messageId(), m.recipients().allPending() ? null : m.recipients().pending(), attachments);
   }
 
-  private JdbcStore.Outcome sent(JdbcStore.Claimed m, long now, SendResult r, boolean hasContent) {
-    Set<String> accepted = new LinkedHashSet<>(EmailCodec.splitAddresses(m.accepted()));
-    accepted.addAll(r.acceptedRecipients());
-    Map<String, String> rejected = EmailCodec.splitReplies(m.rejected());
-    Map<String, String> deferredReplies = new LinkedHashMap<>(r.deferredRecipients());
-    r.rejectedRecipients().forEach((address, reply) -> {
-      if (reply != null && reply.startsWith("4")) {
-        deferredReplies.put(address, reply);
-      } else {
-        rejected.put(address, reply);
-      }
-    });
-    List<String> deferred = new ArrayList<>(deferredReplies.keySet());
-    String acceptedText = EmailCodec.joinAddresses(accepted);
-    if (deferred.isEmpty()) {
+  /** The server took the mail: for the recipients it deferred (4xx to RCPT), a later attempt goes to them alone. */
+  private Outcome sent(JdbcStore.Claimed m, SendResult r, boolean hasContent) {
+    long now = clock.millis();
+    Recipients recipients = m.recipients().accept(r.acceptedRecipients()).reject(r.rejectedRecipients());
+    if (r.deferredRecipients().isEmpty()) {
       String detail = r.acceptedRecipients().size() + " recipient(s) accepted"
           + (r.rejectedRecipients().isEmpty() ? "" : ", refused: " + r.rejectedRecipients());
-      return new JdbcStore.Outcome(m.id(), m.attempt(), OutboxState.SENT, null, null, now, null, acceptedText,
-          EmailCodec.joinReplies(rejected), detail, hasContent);
+      return Outcome.sent(m, now, recipients.pendingOnly(List.of()), detail, hasContent);
     }
-    String error = "recipients deferred by the server: " + deferredReplies;
-    return retry(m, now, error, null, EmailCodec.joinAddresses(deferred), acceptedText, EmailCodec.joinReplies(rejected));
+    return retry(m, now, "recipients deferred by the server: " + r.deferredRecipients(), null,
+        recipients.pendingOnly(r.deferredRecipients().keySet()));
   }
 
-  private JdbcStore.Outcome failed(JdbcStore.Claimed m, long now, TransportException e) {
+  private Outcome failed(JdbcStore.Claimed m, Throwable failure) {
+    long now = clock.millis();
+    if (failure instanceof TransportException e) {
+      return failed(m, now, e);
+    }
+    if (failure instanceof MailboxDisabledException e) {
+      return retry(m, now, e.getMessage() + "; the mail waits until it is enabled", null, m.recipients());
+    }
+    if (failure instanceof RecipientsBlockedException e) {
+      return Outcome.finished(m, now, OutboxState.FAILED, e.getMessage(), m.recipients());
+    }
+    if (failure instanceof OAuthException e) {
+      return e.isTransient() ? retry(m, now, e.getMessage(), null, m.recipients())
+          : Outcome.finished(m, now, OutboxState.FAILED, e.getMessage(), m.recipients());
+    }
+    if (failure instanceof MailException e) {
+      return retry(m, now, e.getMessage(), null, m.recipients());
+    }
+    LOG.warn("outbox mail {}: attempt {} failed unexpectedly", m.id(), m.attempt(), failure);
+    return retry(m, now, "unexpected failure: " + failure, null, m.recipients());
+  }
+
+  /** By the failure's kind: unknown outcome (policy), transient (retry, deferred recipients alone), permanent (failed). */
+  private Outcome failed(JdbcStore.Claimed m, long now, TransportException e) {
     String reply = e.serverReply().map(r -> " (server: " + r + ")").orElse("");
-    if (e.isOutcomeUnknown()) {
-      if (unknownPolicy == OutcomeUnknownPolicy.MARK_UNKNOWN) {
-        return finish(m, now, OutboxState.UNKNOWN, "outcome unknown: " + e.getMessage() + reply
-            + "; not sent again (policy MARK_UNKNOWN)");
-      }
-      return retry(m, now, "outcome unknown: " + e.getMessage() + reply + "; sending again with the same Message-ID",
-          null, m.pending(), m.rejected());
-    }
-    Map<String, String> rejected = EmailCodec.splitReplies(m.rejected());
-    List<String> deferred = new ArrayList<>();
-    e.rejectedRecipients().forEach((address, r) -> {
-      if (r != null && r.startsWith("4")) {
-        deferred.add(address);
-      } else {
-        rejected.put(address, r);
-      }
-    });
-    if (e.isTransient()) {
-      String pending = deferred.isEmpty() ? m.pending() : EmailCodec.joinAddresses(deferred);
-      return retry(m, now, e.getMessage() + reply, e.retryAfter().orElse(null), pending, m.accepted(),
-          EmailCodec.joinReplies(rejected));
-    }
-    return new JdbcStore.Outcome(m.id(), m.attempt(), OutboxState.FAILED, null, e.getMessage() + reply, now, m.pending(),
-        m.accepted(), EmailCodec.joinReplies(rejected), e.getMessage() + reply, false);
-  }
-
-  private JdbcStore.Outcome retry(JdbcStore.Claimed m, long now, String error, Duration retryAfter, String pending, String rejected) {
-    return retry(m, now, error, retryAfter, pending, m.accepted(), rejected);
+    return switch (e.kind()) {
+      case OUTCOME_UNKNOWN -> unknownPolicy == OutcomeUnknownPolicy.MARK_UNKNOWN
+          ? Outcome.finished(m, now, OutboxState.UNKNOWN, "outcome unknown: " + e.getMessage() + reply
+              + "; not sent again (policy MARK_UNKNOWN)", m.recipients())
+          : retry(m, now, "outcome unknown: " + e.getMessage() + reply + "; sending again with the same Message-ID",
+              null, m.recipients());
+      case TRANSIENT -> retry(m, now, e.getMessage() + reply, e.retryAfter().orElse(null),
+          e.rejectedRecipients().isEmpty() ? m.recipients() : m.recipients().pendingOnly(e.rejectedRecipients().keySet()));
+      case PERMANENT -> Outcome.finished(m, now, OutboxState.FAILED, e.getMessage() + reply,
+          m.recipients().reject(new LinkedHashMap<>(e.rejectedRecipients())));
+    };
   }
 
   /** A transient failure: deferred with backoff, or expired when the next attempt would come after the maximum age. */
-  private JdbcStore.Outcome retry(JdbcStore.Claimed m, long now, String error, Duration retryAfter, String pending,
-      String accepted, String rejected) {
+  private Outcome retry(JdbcStore.Claimed m, long now, String error, Duration retryAfter, Recipients recipients) {
     long next = now + backoff.delayMillis(m.attempt(), retryAfter);
     if (next > m.expiresAt()) {
-      String expired = "expired after " + m.attempt() + " attempt(s) within the outbox's maximum age; last error: " + error;
-      return new JdbcStore.Outcome(m.id(), m.attempt(), OutboxState.EXPIRED, null, expired, now, pending, accepted, rejected, error, false);
+      return Outcome.finished(m, now, OutboxState.EXPIRED, "expired after " + m.attempt()
+          + " attempt(s) within the outbox's maximum age; last error: " + error, recipients);
     }
-    return new JdbcStore.Outcome(m.id(), m.attempt(), OutboxState.DEFERRED, next, error, now, pending, accepted, rejected, error, false);
+    return Outcome.deferred(m, now, next, error, recipients);
   }
 
-  private static JdbcStore.Outcome finish(JdbcStore.Claimed m, long now, OutboxState state, String error) {
-    return new JdbcStore.Outcome(m.id(), m.attempt(), state, null, error, now, m.pending(), m.accepted(), m.rejected(), error, false);
-  }
 }

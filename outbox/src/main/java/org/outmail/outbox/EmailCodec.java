@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -172,36 +172,5 @@ final class EmailCodec {
     byte[] b = new byte[n];
     in.readFully(b);
     return new String(b, StandardCharsets.UTF_8);
-  }
-
-  /** Recipients as one text column: one address a line. */
-  static String joinAddresses(Collection<String> addresses) {
-    return addresses == null || addresses.isEmpty() ? null : String.join("\n", addresses);
-  }
-
-  static List<String> splitAddresses(String text) {
-    return text == null || text.isEmpty() ? List.of() : List.of(text.split("\n"));
-  }
-
-  /** Refused recipients as one text column: {@code address TAB reply} a line. */
-  static String joinReplies(Map<String, String> replies) {
-    if (replies == null || replies.isEmpty()) {
-      return null;
-    }
-    StringBuilder sb = new StringBuilder();
-    replies.forEach((a, r) -> sb.append(sb.length() == 0 ? "" : "\n").append(a).append('\t')
-        .append(r == null ? "" : r.replaceAll("[\\r\\n\\t]", " ")));
-    return sb.toString();
-  }
-
-  static Map<String, String> splitReplies(String text) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (text != null && !text.isEmpty()) {
-      for (String line : text.split("\n")) {
-        int tab = line.indexOf('\t');
-        out.put(tab < 0 ? line : line.substring(0, tab), tab < 0 ? "" : line.substring(tab + 1));
-      }
-    }
-    return out;
   }
 }

@@ -9,45 +9,53 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.sql.DataSource;
 import org.outmail.Attachment;
 
 /**
- * Every statement the outbox runs, the same for H2 and PostgreSQL but for {@link Dialect}. Mails
- * are claimed through the index on {@code (mailbox_id, due_at)}, read in its order, so a claim
- * never scans the backlog: on PostgreSQL with {@code SELECT ... FOR UPDATE SKIP LOCKED}; on H2
- * (whose {@code FOR UPDATE} reads every matching row before the limit) by an update that checks the
- * mail is still due and unchanged. A claimed mail's {@code due_at} is the end of its lease.
+ * Every statement the outbox runs, the same for SQLite and PostgreSQL but for {@link Dialect}.
+ * Writes go through {@link Writes} (one writer thread and group commit on SQLite, a transaction per
+ * call on PostgreSQL), reads through their own connections.
+ *
+ * <p>Mails are claimed through the index on {@code (mailbox_id, priority, due_at)}, one priority
+ * after the other, read in due order, so a claim never scans the backlog; on PostgreSQL with {@code
+ * SELECT ... FOR UPDATE SKIP LOCKED}. A claimed mail's {@code due_at} is the end of its lease.
+ *
+ * <p><b>Lock order.</b> Every statement that changes several mails (lease renewal, outcomes, the
+ * look for ended leases) changes them in id order, and a claim only touches rows it locked while
+ * skipping locked ones, so two nodes (or a node's heartbeat and its recorder) never wait for each
+ * other in a circle: no deadlock, no outcome lost to one.
  */
 final class JdbcStore implements AutoCloseable {
   static final int CHUNK = 256 * 1024;
   private static final String ENTRY_COLUMNS = "id, mailbox_id, idempotency_key, message_id, subject, state, due_at, "
-      + "created_at, expires_at, attempts, last_error, finished_at, accepted_recipients, rejected_recipients, pending_recipients";
+      + "created_at, expires_at, attempts, last_error, finished_at, accepted_recipients, rejected_recipients, "
+      + "pending_recipients, priority";
+  private static final String INSERT = "INSERT INTO outmail_outbox (mailbox_id, idempotency_key, message_id, subject, "
+      + "state, priority, due_at, created_at, expires_at, attempts, payload) VALUES (?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, 0, ?) "
+      + "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
 
-  private final DataSource dataSource;
+  /** Opens a connection for reading. */
+  interface Reads {
+    Connection get() throws SQLException;
+  }
+
+  private final Writes writes;
+  private final Reads reads;
   private final Dialect dialect;
-  private final GroupSync sync;
-  private final GroupSync claimSync;
   private final AutoCloseable onClose;
   private final String description;
   private final Set<String> knownMailboxes = ConcurrentHashMap.newKeySet();
 
-  /**
-   * @param sync the embedded store's group commit for what must survive a power cut (enqueues,
-   *     outcomes); null for a database whose commit is durable
-   * @param claimSync the embedded store's group commit for claims, which need only survive the
-   *     process (so that a mail being sent at a crash is found SENDING, not QUEUED, after it)
-   */
-  JdbcStore(DataSource dataSource, Dialect dialect, GroupSync sync, GroupSync claimSync, AutoCloseable onClose,
-      String description) {
-    this.dataSource = dataSource;
+  JdbcStore(Writes writes, Reads reads, Dialect dialect, AutoCloseable onClose, String description) {
+    this.writes = writes;
+    this.reads = reads;
     this.dialect = dialect;
-    this.sync = sync;
-    this.claimSync = claimSync;
     this.onClose = onClose;
     this.description = description;
   }
@@ -56,51 +64,64 @@ final class JdbcStore implements AutoCloseable {
     return dialect;
   }
 
+  /** Whether this is the embedded store, which one process owns. */
   boolean embedded() {
-    return sync != null;
+    return dialect == Dialect.SQLITE;
   }
 
   String description() {
     return description;
   }
 
-  Connection connection() throws SQLException {
-    return dataSource.getConnection();
-  }
-
-  /** Commits, and on the embedded store waits until the commit is on disk. */
-  void commitDurably(Connection c) throws SQLException {
-    c.commit();
-    if (sync != null) {
-      sync.await();
-    }
+  /** {@return how many transactions the store committed: on the embedded store, one fsync each} */
+  long commits() {
+    return writes.commits();
   }
 
   // ---- enqueue
 
   /** A mail to store. */
-  record NewMail(String mailboxId, String idempotencyKey, String messageId, String subject, byte[] payload,
-      List<Attachment> attachments, long now, long expiresAt) {}
+  record NewMail(String mailboxId, String idempotencyKey, String messageId, String subject, Priority priority,
+      byte[] payload, List<Attachment> attachments, long now, long expiresAt) {}
+
+  /** Stores the mails in one durable transaction; their ids, in order (the existing id for a taken key). */
+  long[] enqueue(List<NewMail> mails) throws SQLException {
+    long[] ids = writes.write(c -> {
+      long[] out = new long[mails.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = insert(c, mails.get(i));
+      }
+      return out;
+    });
+    mails.forEach(m -> knownMailboxes.add(m.mailboxId()));
+    return ids;
+  }
 
   /** Stores the mail in the connection's transaction (not committed); its id, or the existing one for a taken key. */
   long insert(Connection c, NewMail m) throws SQLException {
     if (!knownMailboxes.contains(m.mailboxId())) {
-      try (PreparedStatement p = c.prepareStatement(dialect.ensureMailbox())) {
+      try (PreparedStatement p = c.prepareStatement(
+          "INSERT INTO outmail_outbox_mailbox (mailbox_id) VALUES (?) ON CONFLICT DO NOTHING")) {
         p.setString(1, m.mailboxId());
         p.executeUpdate();
       }
     }
-    Long id;
-    try (PreparedStatement p = dialect.prepareInsert(c)) {
+    Long id = null;
+    try (PreparedStatement p = c.prepareStatement(INSERT)) {
       p.setString(1, m.mailboxId());
       p.setString(2, m.idempotencyKey());
       p.setString(3, m.messageId());
       p.setString(4, m.subject());
-      p.setLong(5, m.now());
+      p.setInt(5, m.priority().rank());
       p.setLong(6, m.now());
-      p.setLong(7, m.expiresAt());
-      p.setBytes(8, m.payload());
-      id = dialect.executeInsert(p);
+      p.setLong(7, m.now());
+      p.setLong(8, m.expiresAt());
+      p.setBytes(9, m.payload());
+      try (ResultSet rs = p.executeQuery()) {
+        if (rs.next()) {
+          id = rs.getLong(1);
+        }
+      }
     }
     if (id == null) {
       try (PreparedStatement p = c.prepareStatement("SELECT id FROM outmail_outbox WHERE idempotency_key = ?")) {
@@ -117,10 +138,6 @@ final class JdbcStore implements AutoCloseable {
       storeContent(c, id, part, m.attachments().get(part));
     }
     return id;
-  }
-
-  void rememberMailbox(String mailboxId) {
-    knownMailboxes.add(mailboxId);
   }
 
   /** Copies an attachment's content into chunks, a chunk at a time. */
@@ -154,7 +171,7 @@ final class JdbcStore implements AutoCloseable {
   }
 
   byte[] chunk(long mailId, int part, int seq) throws SQLException {
-    try (Connection c = connection();
+    try (Connection c = reads.get();
         PreparedStatement p = c.prepareStatement("SELECT data FROM outmail_outbox_part WHERE mail_id = ? AND part = ? AND seq = ?")) {
       p.setLong(1, mailId);
       p.setInt(2, part);
@@ -169,120 +186,96 @@ final class JdbcStore implements AutoCloseable {
 
   /** A claimed mail: what a worker needs to send it. */
   record Claimed(long id, String mailboxId, String messageId, int attempt, OutboxState previous, long createdAt,
-      long expiresAt, byte[] payload, String pending, String accepted, String rejected) {}
+      long expiresAt, byte[] payload, Recipients recipients) {}
 
   /** What a claim got, and until when the mailbox is at its rate limit (0 if it is not). */
   record Claim(List<Claimed> mails, long throttledUntil) {}
 
   /**
-   * Claims up to {@code max} due mails of the mailbox for the node, within the rate limits: each
-   * becomes SENDING with a lease until {@code leaseUntil}, and gets an attempt row.
+   * Claims up to {@code max} due mails of the mailbox for the node, urgent first, within the rate
+   * limits: each becomes SENDING with a lease until {@code leaseUntil}, and gets an attempt row.
    */
   Claim claim(String mailboxId, int max, long now, long leaseUntil, String node, List<RateLimit> limits) throws SQLException {
-    try (Connection c = connection()) {
-      c.setAutoCommit(false);
-      try {
-        long throttledUntil = 0;
-        int allowed = max;
-        if (!limits.isEmpty()) {
-          lockMailbox(c, mailboxId);
-          for (RateLimit limit : limits) {
-            long windowStart = now - limit.period().toMillis();
-            int used = countAttempts(c, mailboxId, windowStart);
-            int free = limit.permits() - used;
-            if (free <= 0) {
-              throttledUntil = Math.max(throttledUntil, freedAt(c, mailboxId, windowStart, limit));
-            }
-            allowed = Math.min(allowed, Math.max(0, free));
+    return writes.write(c -> {
+      long throttledUntil = 0;
+      int allowed = max;
+      if (!limits.isEmpty()) {
+        lockMailbox(c, mailboxId);
+        for (RateLimit limit : limits) {
+          long windowStart = now - limit.period().toMillis();
+          int used = countAttempts(c, mailboxId, windowStart);
+          int free = limit.permits() - used;
+          if (free <= 0) {
+            throttledUntil = Math.max(throttledUntil, freedAt(c, mailboxId, windowStart, limit));
           }
-          if (allowed == 0) {
-            c.rollback();
-            return new Claim(List.of(), throttledUntil);
-          }
+          allowed = Math.min(allowed, Math.max(0, free));
         }
-        List<Claimed> candidates = new ArrayList<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT id, message_id, attempts, state, created_at, expires_at, "
-            + "payload, pending_recipients, accepted_recipients, rejected_recipients FROM outmail_outbox "
-            + "WHERE mailbox_id = ? AND due_at <= ? ORDER BY mailbox_id, due_at FETCH FIRST ? ROWS ONLY" + dialect.skipLocked())) {
+        if (allowed == 0) {
+          return new Claim(List.of(), throttledUntil);
+        }
+      }
+      List<Claimed> claimed = new ArrayList<>();
+      try (PreparedStatement p = c.prepareStatement(claimQuery())) {
+        for (Priority priority : Priority.values()) {
+          int limit = allowed - claimed.size();
+          if (limit <= 0) {
+            break;
+          }
           p.setString(1, mailboxId);
-          p.setLong(2, now);
-          p.setInt(3, allowed);
+          p.setInt(2, priority.rank());
+          p.setLong(3, now);
+          p.setInt(4, limit);
           try (ResultSet rs = p.executeQuery()) {
             while (rs.next()) {
-              candidates.add(new Claimed(rs.getLong(1), mailboxId, rs.getString(2), rs.getInt(3) + 1,
-                  OutboxState.valueOf(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getBytes(7), rs.getString(8),
-                  rs.getString(9), rs.getString(10)));
+              claimed.add(new Claimed(rs.getLong(1), mailboxId, rs.getString(2), rs.getInt(3) + 1,
+                  OutboxState.valueOf(rs.getString(4)), rs.getLong(5), rs.getLong(6), rs.getBytes(7),
+                  Recipients.read(rs.getString(8), rs.getString(9), rs.getString(10))));
             }
           }
         }
-        if (candidates.isEmpty()) {
-          c.rollback();
-          return new Claim(List.of(), 0);
-        }
-        List<Claimed> claimed = new ArrayList<>(candidates.size());
-        // the update checks again that the mail is due and unchanged: H2 reads without row locks
-        try (PreparedStatement update = c.prepareStatement("UPDATE outmail_outbox SET state = 'SENDING', due_at = ?, "
-            + "attempts = ?, claimed_by = ? WHERE id = ? AND attempts = ? AND due_at <= ?")) {
-          for (Claimed m : candidates) {
-            update.setLong(1, leaseUntil);
-            update.setInt(2, m.attempt());
-            update.setString(3, node);
-            update.setLong(4, m.id());
-            update.setInt(5, m.attempt() - 1);
-            update.setLong(6, now);
-            update.addBatch();
-          }
-          int[] counts = update.executeBatch();
-          for (int i = 0; i < counts.length; i++) {
-            if (counts[i] != 0) {
-              claimed.add(candidates.get(i));
-            }
-          }
-        }
-        if (claimed.isEmpty()) {
-          c.rollback();
-          return new Claim(List.of(), 0);
-        }
-        try (PreparedStatement lost = c.prepareStatement("UPDATE outmail_outbox_attempt SET finished_at = ?, outcome = 'UNKNOWN', "
-                + "detail = ? WHERE mail_id = ? AND attempt = ? AND outcome IS NULL");
-            PreparedStatement attempt = c.prepareStatement(
-                "INSERT INTO outmail_outbox_attempt (mail_id, attempt, mailbox_id, node, started_at) VALUES (?, ?, ?, ?, ?)")) {
-          boolean anyLost = false;
-          for (Claimed m : claimed) {
-            if (m.previous() == OutboxState.SENDING) {
-              lost.setLong(1, now);
-              lost.setString(2, "the node sending it stopped before recording an outcome (its lease ended)");
-              lost.setLong(3, m.id());
-              lost.setInt(4, m.attempt() - 1);
-              lost.addBatch();
-              anyLost = true;
-            }
-            attempt.setLong(1, m.id());
-            attempt.setInt(2, m.attempt());
-            attempt.setString(3, mailboxId);
-            attempt.setString(4, node);
-            attempt.setLong(5, now);
-            attempt.addBatch();
-          }
-          if (anyLost) {
-            lost.executeBatch();
-          }
-          attempt.executeBatch();
-        }
-        c.commit();
-        if (claimSync != null) {
-          claimSync.await();
-        }
-        return new Claim(claimed, 0);
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
       }
-    }
+      if (claimed.isEmpty()) {
+        return new Claim(List.of(), 0);
+      }
+      try (PreparedStatement update = c.prepareStatement("UPDATE outmail_outbox SET state = 'SENDING', due_at = ?, "
+              + "attempts = ?, claimed_by = ? WHERE id = ? AND attempts = ?");
+          PreparedStatement attempt = c.prepareStatement(
+              "INSERT INTO outmail_outbox_attempt (mail_id, attempt, mailbox_id, node, started_at) VALUES (?, ?, ?, ?, ?)")) {
+        for (Claimed m : claimed) {
+          update.setLong(1, leaseUntil);
+          update.setInt(2, m.attempt());
+          update.setString(3, node);
+          update.setLong(4, m.id());
+          update.setInt(5, m.attempt() - 1);
+          update.addBatch();
+          attempt.setLong(1, m.id());
+          attempt.setInt(2, m.attempt());
+          attempt.setString(3, mailboxId);
+          attempt.setString(4, node);
+          attempt.setLong(5, now);
+          attempt.addBatch();
+        }
+        update.executeBatch();
+        attempt.executeBatch();
+      }
+      return new Claim(claimed, 0);
+    });
   }
 
+  /** Due mail of one mailbox and one priority, in due order, through the claim index; a mail being sent is not due. */
+  String claimQuery() {
+    return "SELECT id, message_id, attempts, state, created_at, expires_at, payload, pending_recipients, "
+        + "accepted_recipients, rejected_recipients FROM outmail_outbox WHERE mailbox_id = ? AND priority = ? "
+        + "AND due_at <= ? AND state <> 'SENDING' ORDER BY due_at LIMIT ?" + dialect.skipLocked();
+  }
+
+  /** Serialises the claims of a rate-limited mailbox across nodes (PostgreSQL; SQLite has one writer). */
   private void lockMailbox(Connection c, String mailboxId) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("SELECT mailbox_id FROM outmail_outbox_mailbox WHERE mailbox_id = ? FOR UPDATE")) {
+    if (dialect != Dialect.POSTGRESQL) {
+      return;
+    }
+    try (PreparedStatement p = c.prepareStatement("SELECT mailbox_id FROM outmail_outbox_mailbox WHERE mailbox_id = ?"
+        + dialect.forUpdate())) {
       p.setString(1, mailboxId);
       try (ResultSet rs = p.executeQuery()) {
         if (rs.next()) {
@@ -290,7 +283,7 @@ final class JdbcStore implements AutoCloseable {
         }
       }
     }
-    try (PreparedStatement p = c.prepareStatement(dialect.ensureMailbox())) {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO outmail_outbox_mailbox (mailbox_id) VALUES (?) ON CONFLICT DO NOTHING")) {
       p.setString(1, mailboxId);
       p.executeUpdate();
     }
@@ -311,7 +304,7 @@ final class JdbcStore implements AutoCloseable {
   /** When the oldest of the last {@code permits} attempts leaves the window, freeing one permit. */
   private static long freedAt(Connection c, String mailboxId, long after, RateLimit limit) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("SELECT started_at FROM outmail_outbox_attempt WHERE mailbox_id = ? "
-        + "AND started_at > ? ORDER BY started_at DESC OFFSET ? ROWS FETCH FIRST 1 ROWS ONLY")) {
+        + "AND started_at > ? ORDER BY started_at DESC LIMIT 1 OFFSET ?")) {
       p.setString(1, mailboxId);
       p.setLong(2, after);
       p.setInt(3, limit.permits() - 1);
@@ -323,36 +316,47 @@ final class JdbcStore implements AutoCloseable {
 
   // ---- outcomes
 
-  /** The outcome of an attempt, to store. {@code dueAt} is null for a final state. */
-  record Outcome(long id, int attempt, OutboxState state, Long dueAt, String error, long now, String pending,
-      String accepted, String rejected, String attemptDetail, boolean hasContent) {}
-
   /**
-   * Stores outcomes in one transaction, durably. An outcome whose mail is no longer held by that
-   * attempt (its lease ended and another node claimed it) is not stored.
+   * Stores outcomes in one durable transaction, in id order. An outcome whose mail is no longer
+   * held by that attempt (its lease ended and it was taken over) is not stored.
    *
    * @return for each outcome, whether it was stored
    */
   boolean[] record(List<Outcome> outcomes) throws SQLException {
-    boolean[] stored = new boolean[outcomes.size()];
-    try (Connection c = connection()) {
-      c.setAutoCommit(false);
+    List<Integer> order = new ArrayList<>(outcomes.size());
+    for (int i = 0; i < outcomes.size(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparingLong(i -> outcomes.get(i).id()));
+    boolean[] stored = writes.write(c -> {
+      boolean[] out = new boolean[outcomes.size()];
       try (PreparedStatement mail = c.prepareStatement("UPDATE outmail_outbox SET state = ?, due_at = ?, last_error = ?, "
               + "finished_at = ?, claimed_by = NULL, pending_recipients = ?, accepted_recipients = ?, rejected_recipients = ? "
               + "WHERE id = ? AND attempts = ? AND state = 'SENDING'");
           PreparedStatement attempt = c.prepareStatement(
               "UPDATE outmail_outbox_attempt SET finished_at = ?, outcome = ?, detail = ? WHERE mail_id = ? AND attempt = ?")) {
-        for (Outcome o : outcomes) {
+        for (int i : order) {
+          Outcome o = outcomes.get(i);
           mail.setString(1, o.state().name());
           setLong(mail, 2, o.dueAt());
           mail.setString(3, o.error());
           setLong(mail, 4, o.state().isFinished() ? o.now() : null);
-          mail.setString(5, o.pending());
-          mail.setString(6, o.accepted());
-          mail.setString(7, o.rejected());
+          mail.setString(5, o.recipients().pendingColumn());
+          mail.setString(6, o.recipients().acceptedColumn());
+          mail.setString(7, o.recipients().rejectedColumn());
           mail.setLong(8, o.id());
           mail.setInt(9, o.attempt());
           mail.addBatch();
+        }
+        int[] counts = mail.executeBatch();
+        for (int k = 0; k < counts.length; k++) {
+          out[order.get(k)] = counts[k] != 0;
+        }
+        for (int i : order) {
+          Outcome o = outcomes.get(i);
+          if (!out[i]) {
+            continue;
+          }
           attempt.setLong(1, o.now());
           attempt.setString(2, o.state().name());
           attempt.setString(3, o.attemptDetail());
@@ -360,17 +364,10 @@ final class JdbcStore implements AutoCloseable {
           attempt.setInt(5, o.attempt());
           attempt.addBatch();
         }
-        int[] counts = mail.executeBatch();
-        for (int i = 0; i < counts.length; i++) {
-          stored[i] = counts[i] != 0;
-        }
         attempt.executeBatch();
-        commitDurably(c);
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
       }
-    }
+      return out;
+    });
     for (int i = 0; i < outcomes.size(); i++) {
       if (stored[i] && outcomes.get(i).state() == OutboxState.SENT && outcomes.get(i).hasContent()) {
         deleteContent(outcomes.get(i).id());
@@ -379,43 +376,26 @@ final class JdbcStore implements AutoCloseable {
     return stored;
   }
 
-  /**
-   * Deletes a mail's attachment content a chunk per transaction, so that a 100 MB attachment never
-   * sits in one transaction's undo log. Content left behind by a crash is deleted with the mail.
-   */
+  /** Deletes a mail's attachment content, once it is sent. Content left behind by a crash is deleted with the mail. */
   void deleteContent(long mailId) throws SQLException {
-    List<int[]> keys = new ArrayList<>();
-    try (Connection c = connection()) {
-      c.setAutoCommit(true);
-      try (PreparedStatement p = c.prepareStatement("SELECT part, seq FROM outmail_outbox_part WHERE mail_id = ?")) {
+    writes.write(c -> {
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM outmail_outbox_part WHERE mail_id = ?")) {
         p.setLong(1, mailId);
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            keys.add(new int[] {rs.getInt(1), rs.getInt(2)});
-          }
-        }
+        return p.executeUpdate();
       }
-      try (PreparedStatement p = c.prepareStatement("DELETE FROM outmail_outbox_part WHERE mail_id = ? AND part = ? AND seq = ?")) {
-        for (int[] k : keys) {
-          p.setLong(1, mailId);
-          p.setInt(2, k[0]);
-          p.setInt(3, k[1]);
-          p.executeUpdate();
-        }
-      }
-    }
+    });
   }
 
-  /** Extends the leases of every mail the node holds. */
-  int renewLeases(String node, long leaseUntil, java.util.Collection<Long> ids) throws SQLException {
+  /** Extends the leases of the mails the node holds, in id order. */
+  int renewLeases(String node, long leaseUntil, Collection<Long> ids) throws SQLException {
     if (ids.isEmpty()) {
       return 0;
     }
-    try (Connection c = connection()) {
-      c.setAutoCommit(false);
+    long[] sorted = ids.stream().mapToLong(Long::longValue).sorted().toArray();
+    return writes.write(c -> {
       try (PreparedStatement p = c.prepareStatement(
           "UPDATE outmail_outbox SET due_at = ? WHERE id = ? AND claimed_by = ? AND state = 'SENDING'")) {
-        for (long id : ids) {
+        for (long id : sorted) {
           p.setLong(1, leaseUntil);
           p.setLong(2, id);
           p.setString(3, node);
@@ -425,24 +405,76 @@ final class JdbcStore implements AutoCloseable {
         for (int count : p.executeBatch()) {
           n += Math.max(count, 0);
         }
-        commitDurably(c);
         return n;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
       }
-    }
+    });
   }
 
-  /** Makes every claimed mail due now: for the embedded store on start, whose previous process is gone. */
-  int releaseAll(long now) throws SQLException {
-    return update("UPDATE outmail_outbox SET due_at = ? WHERE state = 'SENDING'", now);
+  /** Mails whose lease ended: resent first (due at once, ahead of the backlog), or marked unknown. */
+  record Reaped(List<Long> unknown, int resent) {}
+
+  /**
+   * Ends the attempts whose lease ended by {@code before} (their node stopped, or is stuck): each
+   * attempt is recorded as UNKNOWN, and its mail is DEFERRED and due ahead of every other mail of its
+   * priority ({@code resend}), or UNKNOWN. In id order, skipping mails another node is handling.
+   */
+  Reaped reapExpired(long before, long now, boolean resend, String why) throws SQLException {
+    return writes.write(c -> {
+      List<long[]> expired = new ArrayList<>();
+      List<String> nodes = new ArrayList<>();
+      try (PreparedStatement p = c.prepareStatement("SELECT id, attempts, claimed_by FROM outmail_outbox "
+          + "WHERE state = 'SENDING' AND due_at <= ? ORDER BY id LIMIT 1000" + dialect.skipLocked())) {
+        p.setLong(1, before);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            expired.add(new long[] {rs.getLong(1), rs.getInt(2)});
+            nodes.add(rs.getString(3));
+          }
+        }
+      }
+      if (expired.isEmpty()) {
+        return new Reaped(List.of(), 0);
+      }
+      List<Long> unknown = new ArrayList<>();
+      int resent = 0;
+      try (PreparedStatement mail = c.prepareStatement("UPDATE outmail_outbox SET state = ?, due_at = ?, claimed_by = NULL, "
+              + "last_error = ?, finished_at = ? WHERE id = ? AND attempts = ? AND state = 'SENDING'");
+          PreparedStatement attempt = c.prepareStatement("UPDATE outmail_outbox_attempt SET finished_at = ?, "
+              + "outcome = 'UNKNOWN', detail = ? WHERE mail_id = ? AND attempt = ? AND outcome IS NULL")) {
+        for (int i = 0; i < expired.size(); i++) {
+          long id = expired.get(i)[0];
+          int attempts = (int) expired.get(i)[1];
+          String detail = "outcome unknown: " + why + " (node " + nodes.get(i) + ")"
+              + (resend ? "; sending again with the same Message-ID" : "; not sent again (policy MARK_UNKNOWN)");
+          mail.setString(1, resend ? OutboxState.DEFERRED.name() : OutboxState.UNKNOWN.name());
+          setLong(mail, 2, resend ? 0L : null);
+          mail.setString(3, detail);
+          setLong(mail, 4, resend ? null : now);
+          mail.setLong(5, id);
+          mail.setInt(6, attempts);
+          if (mail.executeUpdate() == 0) {
+            continue;
+          }
+          attempt.setLong(1, now);
+          attempt.setString(2, detail);
+          attempt.setLong(3, id);
+          attempt.setInt(4, attempts);
+          attempt.executeUpdate();
+          if (resend) {
+            resent++;
+          } else {
+            unknown.add(id);
+          }
+        }
+      }
+      return new Reaped(unknown, resent);
+    });
   }
 
   /** Every mailbox that ever had queued mail. */
   List<String> mailboxIds() throws SQLException {
     List<String> ids = new ArrayList<>();
-    try (Connection c = connection(); Statement s = c.createStatement();
+    try (Connection c = reads.get(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT mailbox_id FROM outmail_outbox_mailbox ORDER BY mailbox_id")) {
       while (rs.next()) {
         ids.add(rs.getString(1));
@@ -454,7 +486,7 @@ final class JdbcStore implements AutoCloseable {
   // ---- inspection
 
   Optional<OutboxEntry> entry(long id) throws SQLException {
-    try (Connection c = connection();
+    try (Connection c = reads.get();
         PreparedStatement p = c.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM outmail_outbox WHERE id = ?")) {
       p.setLong(1, id);
       try (ResultSet rs = p.executeQuery()) {
@@ -465,8 +497,8 @@ final class JdbcStore implements AutoCloseable {
 
   List<OutboxEntry> list(OutboxState state, long afterId, int limit) throws SQLException {
     List<OutboxEntry> out = new ArrayList<>();
-    try (Connection c = connection(); PreparedStatement p = c.prepareStatement("SELECT " + ENTRY_COLUMNS
-        + " FROM outmail_outbox WHERE state = ? AND id > ? ORDER BY id FETCH FIRST ? ROWS ONLY")) {
+    try (Connection c = reads.get(); PreparedStatement p = c.prepareStatement("SELECT " + ENTRY_COLUMNS
+        + " FROM outmail_outbox WHERE state = ? AND id > ? ORDER BY id LIMIT ?")) {
       p.setString(1, state.name());
       p.setLong(2, afterId);
       p.setInt(3, limit);
@@ -480,7 +512,7 @@ final class JdbcStore implements AutoCloseable {
   }
 
   long count(OutboxState state) throws SQLException {
-    try (Connection c = connection();
+    try (Connection c = reads.get();
         PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM outmail_outbox WHERE state = ?")) {
       p.setString(1, state.name());
       try (ResultSet rs = p.executeQuery()) {
@@ -492,7 +524,7 @@ final class JdbcStore implements AutoCloseable {
 
   List<OutboxAttempt> attempts(long id) throws SQLException {
     List<OutboxAttempt> out = new ArrayList<>();
-    try (Connection c = connection(); PreparedStatement p = c.prepareStatement("SELECT attempt, node, started_at, "
+    try (Connection c = reads.get(); PreparedStatement p = c.prepareStatement("SELECT attempt, node, started_at, "
         + "finished_at, outcome, detail FROM outmail_outbox_attempt WHERE mail_id = ? ORDER BY attempt")) {
       p.setLong(1, id);
       try (ResultSet rs = p.executeQuery()) {
@@ -508,7 +540,7 @@ final class JdbcStore implements AutoCloseable {
   /** Makes a waiting or finished (not sent) mail due now; a finished one gets a new maximum age. */
   boolean retryNow(long id, long now, long expiresAt) throws SQLException {
     return update("UPDATE outmail_outbox SET state = CASE WHEN state = 'DEFERRED' THEN 'DEFERRED' ELSE 'QUEUED' END, "
-        + "due_at = ?, finished_at = NULL, expires_at = GREATEST(expires_at, ?) "
+        + "due_at = ?, finished_at = NULL, expires_at = " + dialect.greatest() + "(expires_at, ?) "
         + "WHERE id = ? AND state IN ('QUEUED', 'DEFERRED', 'FAILED', 'EXPIRED', 'UNKNOWN', 'CANCELLED')",
         now, expiresAt, id) == 1;
   }
@@ -521,70 +553,38 @@ final class JdbcStore implements AutoCloseable {
 
   /** Deletes mails finished before the time, with their attempts and content. */
   int purge(long finishedBefore) throws SQLException {
-    List<Long> ids = new ArrayList<>();
-    try (Connection c = connection();
-        PreparedStatement p = c.prepareStatement("SELECT id FROM outmail_outbox WHERE finished_at < ?")) {
-      p.setLong(1, finishedBefore);
-      try (ResultSet rs = p.executeQuery()) {
-        while (rs.next()) {
-          ids.add(rs.getLong(1));
-        }
-      }
-    }
-    for (long id : ids) {
-      deleteContent(id);
-    }
-    try (Connection c = connection()) {
-      c.setAutoCommit(false);
-      try {
-        String finished = "SELECT id FROM outmail_outbox WHERE finished_at < ?";
-        for (String table : new String[] {"outmail_outbox_part", "outmail_outbox_attempt"}) {
-          try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE mail_id IN (" + finished + ")")) {
-            p.setLong(1, finishedBefore);
-            p.executeUpdate();
-          }
-        }
-        int n;
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM outmail_outbox WHERE finished_at < ?")) {
+    return writes.write(c -> {
+      String finished = "SELECT id FROM outmail_outbox WHERE finished_at < ?";
+      for (String table : new String[] {"outmail_outbox_part", "outmail_outbox_attempt"}) {
+        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE mail_id IN (" + finished + ")")) {
           p.setLong(1, finishedBefore);
-          n = p.executeUpdate();
+          p.executeUpdate();
         }
-        commitDurably(c);
-        return n;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
       }
-    }
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM outmail_outbox WHERE finished_at < ?")) {
+        p.setLong(1, finishedBefore);
+        return p.executeUpdate();
+      }
+    });
   }
 
-  private int update(String sql, Object... args) throws SQLException {
-    try (Connection c = connection()) {
-      c.setAutoCommit(false);
+  private int update(String sql, long... args) throws SQLException {
+    return writes.write(c -> {
       try (PreparedStatement p = c.prepareStatement(sql)) {
         for (int i = 0; i < args.length; i++) {
-          if (args[i] instanceof Long l) {
-            p.setLong(i + 1, l);
-          } else {
-            p.setString(i + 1, (String) args[i]);
-          }
+          p.setLong(i + 1, args[i]);
         }
-        int n = p.executeUpdate();
-        commitDurably(c);
-        return n;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
+        return p.executeUpdate();
       }
-    }
+    });
   }
 
   private static OutboxEntry entry(ResultSet rs) throws SQLException {
+    Recipients r = Recipients.read(rs.getString(15), rs.getString(13), rs.getString(14));
     return new OutboxEntry(rs.getLong(1), rs.getString(2), Optional.ofNullable(rs.getString(3)), rs.getString(4),
         rs.getString(5), OutboxState.valueOf(rs.getString(6)), Instant.ofEpochMilli(rs.getLong(8)), instant(rs, 7),
         Instant.ofEpochMilli(rs.getLong(9)), rs.getInt(10), Optional.ofNullable(rs.getString(11)), instant(rs, 12),
-        EmailCodec.splitAddresses(rs.getString(13)), EmailCodec.splitReplies(rs.getString(14)),
-        EmailCodec.splitAddresses(rs.getString(15)));
+        r.accepted(), r.rejected(), r.pending(), Priority.values()[rs.getInt(16)]);
   }
 
   private static Optional<Instant> instant(ResultSet rs, int column) throws SQLException {
@@ -603,12 +603,7 @@ final class JdbcStore implements AutoCloseable {
   @Override
   public void close() {
     try {
-      if (sync != null) {
-        sync.close();
-      }
-      if (claimSync != null) {
-        claimSync.close();
-      }
+      writes.close();
       if (onClose != null) {
         onClose.close();
       }

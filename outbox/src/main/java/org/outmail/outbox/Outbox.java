@@ -54,7 +54,24 @@ public final class Outbox implements AutoCloseable {
     this.store = store;
     this.delivery = new Delivery(settings.registry(), store, settings.clock(),
         new Backoff(settings.initialBackoff(), settings.maxBackoff()), settings.outcomeUnknown());
-    this.workers = settings.workers() == 0 ? null : new Workers(settings, store, delivery, this::record);
+    this.workers = settings.workers() == 0 ? null : new Workers(settings, store, delivery, new Recorder() {
+      @Override
+      public void record(List<Outcome> outcomes) throws SQLException {
+        Outbox.this.record(outcomes);
+      }
+
+      @Override
+      public void reap(long now) throws SQLException {
+        Outbox.this.reap(now, "the node sending it stopped before recording an outcome (its lease ended)");
+      }
+    });
+  }
+
+  /** Stores outcomes and ends the attempts whose node stopped: what the workers ask of the outbox. */
+  interface Recorder {
+    void record(List<Outcome> outcomes) throws SQLException;
+
+    void reap(long now) throws SQLException;
   }
 
   /**
@@ -92,22 +109,64 @@ public final class Outbox implements AutoCloseable {
    * @throws OutboxException if the store could not take the mail (then it is not queued)
    */
   public long enqueue(OutgoingMailer mailer, Email email, String idempotencyKey) {
-    JdbcStore.NewMail mail = prepare(mailer, email, idempotencyKey);
-    try (Connection c = store.connection()) {
-      c.setAutoCommit(false);
-      try {
-        long id = store.insert(c, mail);
-        store.commitDurably(c);
-        store.rememberMailbox(mail.mailboxId());
-        wake();
-        return id;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      }
+    return enqueue(mailer, email, idempotencyKey, null);
+  }
+
+  /**
+   * Like {@link #enqueue(OutgoingMailer, Email, String)}, with a priority: due urgent mail of a
+   * mailbox goes before any normal mail, normal before bulk.
+   *
+   * @param mailer the mailbox to send through, from the outbox's registry
+   * @param email the mail
+   * @param idempotencyKey as for {@link #enqueue(OutgoingMailer, Email, String)}; null for none
+   * @param priority the mail's priority; null for the mailbox's default ({@link
+   *     Builder#defaultPriority}, else {@link Priority#NORMAL})
+   * @return the mail's id
+   */
+  public long enqueue(OutgoingMailer mailer, Email email, String idempotencyKey, Priority priority) {
+    JdbcStore.NewMail mail = prepare(mailer, email, idempotencyKey, priority);
+    try {
+      long id = store.enqueue(List.of(mail))[0];
+      wake();
+      return id;
     } catch (SQLException e) {
       throw new OutboxException(mail.mailboxId(), "mailbox '" + mail.mailboxId() + "': the mail was not queued: "
           + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Queues many mails with one durable commit: for a host that sends a batch at once (a digest to
+   * every watcher of a record, a mass notification), much faster than one {@code enqueue} each.
+   * Every mail is checked first: if one fails, none is queued.
+   *
+   * @param mailer the mailbox to send through, from the outbox's registry
+   * @param emails the mails
+   * @param priority their priority; null for the mailbox's default
+   * @return the mails' ids, in order
+   * @throws OutboxException if the store could not take them (then none is queued)
+   */
+  public List<Long> enqueueAll(OutgoingMailer mailer, List<Email> emails, Priority priority) {
+    Objects.requireNonNull(emails, "emails == null");
+    List<JdbcStore.NewMail> mails = new ArrayList<>(emails.size());
+    for (Email email : emails) {
+      mails.add(prepare(mailer, email, null, priority));
+    }
+    if (mails.isEmpty()) {
+      return List.of();
+    }
+    String mailboxId = mails.get(0).mailboxId();
+    try {
+      long[] ids = store.enqueue(mails);
+      wake();
+      List<Long> out = new ArrayList<>(ids.length);
+      for (long id : ids) {
+        out.add(id);
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new OutboxException(mailboxId, "mailbox '" + mailboxId + "': the " + mails.size()
+          + " mail(s) were not queued: " + e.getMessage(), e);
     }
   }
 
@@ -139,7 +198,7 @@ public final class Outbox implements AutoCloseable {
     } catch (SQLException e) {
       throw new OutboxException("the host's connection cannot be used: " + e.getMessage(), e);
     }
-    JdbcStore.NewMail mail = prepare(mailer, email, idempotencyKey);
+    JdbcStore.NewMail mail = prepare(mailer, email, idempotencyKey, null);
     try {
       return store.insert(connection, mail);
     } catch (SQLException e) {
@@ -148,7 +207,7 @@ public final class Outbox implements AutoCloseable {
     }
   }
 
-  private JdbcStore.NewMail prepare(OutgoingMailer mailer, Email email, String idempotencyKey) {
+  private JdbcStore.NewMail prepare(OutgoingMailer mailer, Email email, String idempotencyKey, Priority priority) {
     Objects.requireNonNull(mailer, "mailer == null");
     Objects.requireNonNull(email, "email == null");
     if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 500)) {
@@ -159,7 +218,8 @@ public final class Outbox implements AutoCloseable {
     settings.registry().get().outgoing(mailboxId); // the workers must find the mailbox
     PreparedEmail prepared = mailer.prepare(email);
     long now = settings.clock().millis();
-    return new JdbcStore.NewMail(mailboxId, idempotencyKey, prepared.messageId(), prepared.subject(),
+    Priority p = priority != null ? priority : settings.priorities().getOrDefault(mailboxId, Priority.NORMAL);
+    return new JdbcStore.NewMail(mailboxId, idempotencyKey, prepared.messageId(), prepared.subject(), p,
         EmailCodec.encode(email), email.attachments(), now, now + settings.maxAge().toMillis());
   }
 
@@ -271,6 +331,7 @@ public final class Outbox implements AutoCloseable {
     int attempts = 0;
     long now = settings.clock().millis();
     try {
+      reap(now, "the node sending it stopped before recording an outcome (its lease ended)");
       for (String mailbox : store.mailboxIds()) {
         while (true) {
           JdbcStore.Claim claim = store.claim(mailbox, settings.batchSize(), now, now + settings.lease().toMillis(),
@@ -290,10 +351,10 @@ public final class Outbox implements AutoCloseable {
     return attempts;
   }
 
-  private void record(List<JdbcStore.Outcome> outcomes) throws SQLException {
+  private void record(List<Outcome> outcomes) throws SQLException {
     boolean[] stored = store.record(outcomes);
     for (int i = 0; i < outcomes.size(); i++) {
-      JdbcStore.Outcome o = outcomes.get(i);
+      Outcome o = outcomes.get(i);
       if (!stored[i]) {
         LOG.warn("outbox mail {}: the outcome of attempt {} ({}) was not stored: its lease had ended and another "
             + "attempt holds it", o.id(), o.attempt(), o.state());
@@ -302,6 +363,25 @@ public final class Outbox implements AutoCloseable {
       if (o.state() == OutboxState.FAILED || o.state() == OutboxState.EXPIRED || o.state() == OutboxState.UNKNOWN) {
         LOG.warn("outbox mail {}: {}: {}", o.id(), o.state(), o.error());
         notifyListeners(o.id());
+      }
+    }
+  }
+
+  /** Ends the attempts whose lease ended before {@code before} as unknown, and applies the outcome-unknown policy. */
+  private void reap(long before, String why) throws SQLException {
+    while (true) {
+      JdbcStore.Reaped reaped = store.reapExpired(before, settings.clock().millis(),
+          settings.outcomeUnknown() == OutcomeUnknownPolicy.RESEND, why);
+      if (reaped.resent() > 0) {
+        LOG.info("outbox: {} mail(s) whose sending stopped without an outcome go again first: {}", reaped.resent(), why);
+        wake();
+      }
+      for (long id : reaped.unknown()) {
+        LOG.warn("outbox mail {}: UNKNOWN: {}", id, why);
+        notifyListeners(id);
+      }
+      if (reaped.resent() + reaped.unknown().size() < 1000) {
+        return;
       }
     }
   }
@@ -384,7 +464,7 @@ public final class Outbox implements AutoCloseable {
   record Settings(Supplier<MailboxRegistry> registry, Clock clock, int workers, int batchSize, Duration lease,
       Duration pollInterval, Duration initialBackoff, Duration maxBackoff, Duration maxAge,
       OutcomeUnknownPolicy outcomeUnknown, List<OutboxListener> listeners, Map<String, List<RateLimit>> limits,
-      String nodeId, Duration closeTimeout) {
+      Map<String, Priority> priorities, String nodeId, Duration closeTimeout) {
     List<RateLimit> rateLimits(String mailboxId) {
       return limits.getOrDefault(mailboxId, List.of());
     }
@@ -398,9 +478,9 @@ public final class Outbox implements AutoCloseable {
     private Supplier<MailboxRegistry> registry;
     private OutboxStore store;
     private Clock clock = Clock.systemUTC();
-    private int workers = 4;
+    private int workers = 16;
     private Integer batchSize;
-    private Duration lease = Duration.ofMinutes(5);
+    private Duration lease = Duration.ofSeconds(30);
     private Duration pollInterval = Duration.ofSeconds(1);
     private Duration initialBackoff = Duration.ofMinutes(1);
     private Duration maxBackoff = Duration.ofHours(1);
@@ -408,6 +488,7 @@ public final class Outbox implements AutoCloseable {
     private OutcomeUnknownPolicy outcomeUnknown = OutcomeUnknownPolicy.RESEND;
     private final List<OutboxListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, List<RateLimit>> limits = new HashMap<>();
+    private final Map<String, Priority> priorities = new HashMap<>();
     private String nodeId;
     private Duration closeTimeout = Duration.ofSeconds(30);
 
@@ -468,9 +549,10 @@ public final class Outbox implements AutoCloseable {
     }
 
     /**
-     * Delivery threads on this node, default 4; 0 starts none (the host calls {@link #deliverDue()}
-     * itself). Each sends one mail at a time; with a pooled transport, more workers than a
-     * mailbox's connections only wait for one.
+     * How many mails this node sends at once, default 16; 0 sends none (the host calls {@link
+     * #deliverDue()} itself). Mails go through each mailbox's {@link OutgoingMailer#sendAsync}, on
+     * the registry's executor ({@code MailboxRegistry.Builder.asyncThreads}) and connections, many
+     * in flight on each pipelining SMTP connection, as a burst of direct sends would.
      *
      * @param workers 0 to 256
      * @return this builder
@@ -484,7 +566,7 @@ public final class Outbox implements AutoCloseable {
     }
 
     /**
-     * Mails claimed by one query, at most; default the number of workers, at least 16.
+     * Mails claimed by one query, at most; default half the number of workers, at least 8.
      *
      * @param batchSize 1 to 10,000
      * @return this builder
@@ -498,9 +580,11 @@ public final class Outbox implements AutoCloseable {
     }
 
     /**
-     * How long a claimed mail stays with this node without news, default 5 minutes: the node renews
-     * it while it runs; when the node dies, another (or this one restarted) takes the mail over when
-     * the lease ends. Longer than the longest send.
+     * How long a claimed mail stays with this node without news, default 30 s: the node's heartbeat
+     * renews it every third of the lease while the node runs; when the node dies, another node takes
+     * the mail over when the lease ends (the attempt is recorded as unknown and the {@link
+     * #outcomeUnknown} policy applies; resent mail goes ahead of the backlog). The embedded store
+     * does that at once when it is opened again.
      *
      * @param lease positive
      * @return this builder
@@ -609,6 +693,20 @@ public final class Outbox implements AutoCloseable {
     }
 
     /**
+     * The priority of the mailbox's mail when {@code enqueue} names none; {@link Priority#NORMAL}
+     * unless set.
+     *
+     * @param mailboxId the mailbox
+     * @param priority its mail's default priority
+     * @return this builder
+     */
+    public Builder defaultPriority(String mailboxId, Priority priority) {
+      Objects.requireNonNull(mailboxId, "mailboxId == null");
+      priorities.put(mailboxId, Objects.requireNonNull(priority, "priority == null"));
+      return this;
+    }
+
+    /**
      * This node's id on its claims and attempts; default host name, process id and a random part.
      *
      * @param nodeId 1 to 200 characters
@@ -657,21 +755,20 @@ public final class Outbox implements AutoCloseable {
         throw new IllegalStateException("store is required: OutboxStore.embedded(directory) or OutboxStore.jdbc(dataSource)");
       }
       String node = nodeId != null ? nodeId : defaultNodeId();
-      int batch = batchSize != null ? batchSize : Math.max(workers, 16);
+      int batch = batchSize != null ? batchSize : Math.max(workers / 2, 8);
       Map<String, List<RateLimit>> copy = new HashMap<>();
       limits.forEach((k, v) -> copy.put(k, List.copyOf(v)));
       Settings settings = new Settings(registry, clock, workers, batch, lease, pollInterval, initialBackoff, maxBackoff,
-          maxAge, outcomeUnknown, List.copyOf(listeners), Map.copyOf(copy), node, closeTimeout);
+          maxAge, outcomeUnknown, List.copyOf(listeners), Map.copyOf(copy), Map.copyOf(priorities), node, closeTimeout);
       JdbcStore opened = store.open();
       Outbox outbox;
       try {
-        if (opened.embedded()) {
-          int released = opened.releaseAll(clock.millis());
-          if (released > 0) {
-            LOG.info("outbox: {} mail(s) were being sent when the last process stopped; sending them again", released);
-          }
-        }
         outbox = new Outbox(settings, opened);
+        if (opened.embedded()) {
+          // one process owns the file: whatever is SENDING was being sent by a process that is gone
+          outbox.reap(Long.MAX_VALUE, "the process sending it stopped before recording an outcome (found when the "
+              + "outbox was opened again)");
+        }
       } catch (SQLException | RuntimeException e) {
         opened.close();
         throw e instanceof RuntimeException r ? r : new OutboxException("the outbox store failed: " + e.getMessage(), e);

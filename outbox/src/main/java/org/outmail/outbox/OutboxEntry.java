@@ -23,8 +23,9 @@ import java.util.Optional;
  * @param acceptedRecipients recipients the server accepted, over all attempts
  * @param rejectedRecipients recipients the server refused for good, with its reply
  * @param pendingRecipients recipients still to send to when an earlier attempt reached only some; empty when all are
+ * @param priority the priority it was enqueued with
  */
 public record OutboxEntry(long id, String mailboxId, Optional<String> idempotencyKey, String messageId, String subject,
     OutboxState state, Instant createdAt, Optional<Instant> nextAttemptAt, Instant expiresAt, int attempts,
     Optional<String> lastError, Optional<Instant> finishedAt, List<String> acceptedRecipients,
-    Map<String, String> rejectedRecipients, List<String> pendingRecipients) {}
+    Map<String, String> rejectedRecipients, List<String> pendingRecipients, Priority priority) {}

@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Objects;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * Where an {@link Outbox} keeps its mail: {@link #embedded(Path)} (a file, nothing to start, one
@@ -31,9 +29,10 @@ public final class OutboxStore {
   }
 
   /**
-   * An H2 database in {@code directory} (created if missing: {@code outbox.mv.db} and a lock file).
-   * An enqueue returns once its mail is written and fsynced; concurrent enqueues share an fsync.
-   * One process at a time: a second one (or a second outbox in the same process) fails with an
+   * A SQLite database in {@code directory} ({@code outbox.db} with its write-ahead log, and a lock
+   * file; created if missing), nothing to install or start. An enqueue returns once its mail is
+   * committed and fsynced; the commits of every caller waiting are made together, one fsync for
+   * all. One process at a time: a second one (or a second outbox in the same process) fails with an
    * {@link OutboxException} naming the directory.
    *
    * @param directory where the store's files are, created if missing
@@ -60,7 +59,7 @@ public final class OutboxStore {
    * built; every node that uses the same database shares one queue. Use a pooled data source; the
    * outbox does not close it.
    *
-   * @param dataSource a pooled data source of the database (PostgreSQL; H2 works too)
+   * @param dataSource a pooled data source of a PostgreSQL database
    * @return the store, opened when the outbox is built
    */
   public static OutboxStore jdbc(DataSource dataSource) {
@@ -74,14 +73,24 @@ public final class OutboxStore {
   private JdbcStore openJdbc() {
     try (Connection c = dataSource.getConnection()) {
       Dialect dialect = Dialect.of(c);
+      if (dialect != Dialect.POSTGRESQL) {
+        throw new OutboxException("OutboxStore.jdbc needs a PostgreSQL data source, not " + dialect
+            + "; for an embedded store use OutboxStore.embedded(directory)");
+      }
       Schema.migrate(c, dialect);
-      return new JdbcStore(dataSource, dialect, null, null, null, "outbox store " + c.getMetaData().getURL());
+      return new JdbcStore(new TransactionPerCall(dataSource), dataSource::getConnection, dialect, null,
+          "outbox store " + c.getMetaData().getURL());
     } catch (SQLException e) {
       throw new OutboxException("the outbox store could not be opened: " + e.getMessage(), e);
     }
   }
 
   private JdbcStore openEmbedded() {
+    if (Files.exists(directory.resolve("outbox.mv.db"))) {
+      throw new OutboxException("the outbox store in " + directory + " is an H2 database (outbox.mv.db) of an earlier "
+          + "outmail snapshot; the embedded store is SQLite now and does not read it. Deliver or export what it "
+          + "holds with the snapshot that wrote it, then give the outbox an empty directory");
+    }
     FileChannel lockFile = null;
     FileLock lock;
     try {
@@ -102,22 +111,30 @@ public final class OutboxStore {
           + "one process at a time may open it (stop the other, or give this one its own directory)");
     }
     FileChannel held = lockFile;
-    String url = "jdbc:h2:file:" + directory.resolve("outbox") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;CACHE_SIZE=4096";
-    JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
-    pool.setMaxConnections(64);
+    String url = "jdbc:sqlite:" + directory.resolve("outbox.db");
+    ReadConnections readers = new ReadConnections(() -> SqliteFile.open(url, fsync, true));
+    WriterThread writer = null;
     try {
-      GroupSync sync = new GroupSync(DriverManager.getConnection(url, "sa", ""), fsync);
-      GroupSync claimSync = new GroupSync(DriverManager.getConnection(url, "sa", ""), false);
-      try (Connection c = pool.getConnection()) {
-        Schema.migrate(c, Dialect.H2);
+      Connection write = SqliteFile.open(url, fsync, false);
+      try {
+        Schema.migrate(write, Dialect.SQLITE);
+        write.setAutoCommit(false);
+      } catch (SQLException | RuntimeException e) {
+        write.close();
+        throw e;
       }
+      String description = "outbox store " + directory;
+      writer = new WriterThread(write, description);
       AutoCloseable release = () -> {
-        pool.dispose();
+        readers.close();
         held.close(); // releases the lock
       };
-      return new JdbcStore(pool, Dialect.H2, sync, claimSync, release, "outbox store " + directory);
+      return new JdbcStore(writer, readers::get, Dialect.SQLITE, release, description);
     } catch (SQLException | RuntimeException e) {
-      pool.dispose();
+      if (writer != null) {
+        writer.close();
+      }
+      readers.close();
       close(held);
       throw new OutboxException("the outbox store in " + directory + " could not be opened: " + e.getMessage(), e);
     }

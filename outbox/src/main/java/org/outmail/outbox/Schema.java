@@ -15,15 +15,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates and migrates the outbox's tables with plain versioned SQL: {@code schema/V1.sql},
- * {@code V2.sql}, ... beside this class, the same statements for H2 and PostgreSQL. Applied
+ * Creates and migrates the outbox's tables with plain versioned SQL: {@code
+ * schema/postgresql/V1.sql}, {@code V2.sql}, ... beside this class, and {@code schema/sqlite/...}
+ * for the embedded store (plain files a host that manages its schema can apply itself). Applied
  * versions are rows of {@code outmail_outbox_schema}; each version is applied in one transaction,
  * with the table locked on PostgreSQL so that nodes starting together migrate once.
  */
 final class Schema {
   private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
-  /** The newest version this code knows. */
-  static final int LATEST = 1;
+  /** The newest version this code knows, per database. */
+  static int latest(Dialect dialect) {
+    return dialect == Dialect.POSTGRESQL ? 2 : 1;
+  }
 
   private Schema() {}
 
@@ -47,12 +50,12 @@ final class Schema {
           current = rs.getInt(1);
         }
       }
-      if (current > LATEST) {
+      if (current > latest(dialect)) {
         throw new OutboxException("the outbox store has schema version " + current
-            + ", newer than this outmail knows (" + LATEST + "); upgrade outmail on this node");
+            + ", newer than this outmail knows (" + latest(dialect) + "); upgrade outmail on this node");
       }
-      for (int v = current + 1; v <= LATEST; v++) {
-        for (String statement : statements(v)) {
+      for (int v = current + 1; v <= latest(dialect); v++) {
+        for (String statement : statements(dialect, v)) {
           s.execute(statement);
         }
         try (PreparedStatement p = c.prepareStatement("INSERT INTO outmail_outbox_schema (version, applied_at) VALUES (?, ?)")) {
@@ -81,8 +84,8 @@ final class Schema {
   }
 
   /** The statements of one version's script: split at semicolons ending a line, comments dropped. */
-  static List<String> statements(int version) {
-    String name = "schema/V" + version + ".sql";
+  static List<String> statements(Dialect dialect, int version) {
+    String name = "schema/" + dialect.schemaFolder() + "/V" + version + ".sql";
     String text;
     try (InputStream in = Schema.class.getResourceAsStream(name)) {
       if (in == null) {

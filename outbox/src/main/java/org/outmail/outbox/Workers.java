@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,12 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The delivery threads of one node: a dispatcher claims due mails mailbox by mailbox, in batches
- * (skipping a mailbox at its rate limit until a permit frees up), into a local queue of about one
- * batch beyond what the workers hold; workers take from it and send; a recorder stores their
- * outcomes in batches (one commit, one fsync) and tells the failure listeners. The dispatcher also
- * renews the leases of the mails this node holds; on close, claimed mails not yet tried are given
- * back.
+ * Delivery on one node, in three threads. The <b>dispatcher</b> claims due mails mailbox by mailbox
+ * in batches (skipping a mailbox at its rate limit until a permit frees up) and hands each to the
+ * mailbox's {@code sendAsync}, keeping up to {@code workers} mails in flight, so queued mail rides
+ * the same pipelined connections as a burst of direct sends. The <b>recorder</b> stores the outcomes
+ * in batches (one commit for many) and tells the failure listeners. The <b>heartbeat</b> renews the
+ * leases of the mails this node holds and hands mails whose lease ended (their node stopped) back to
+ * delivery, ahead of the backlog.
  */
 final class Workers {
   private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
@@ -30,87 +32,45 @@ final class Workers {
   private final JdbcStore store;
   private final Delivery delivery;
   private final Clock clock;
-  private final Outcomes recorder;
-  private final BlockingQueue<JdbcStore.Claimed> local = new LinkedBlockingQueue<>();
-  private final AtomicInteger held = new AtomicInteger();
+  private final Outbox.Recorder recorder;
+  private final AtomicInteger inFlight = new AtomicInteger();
   /**
-   * The mails this node holds and still handles (claimed, queued locally, being sent, outcome not yet
-   * stored): only their leases are renewed, so a mail whose outcome could not be stored, or whose
-   * attempt ended without one, is claimed again once its lease ends instead of being held forever.
+   * The mails this node holds (claimed, being sent, outcome not yet stored): only their leases are
+   * renewed, so a mail whose outcome could not be stored is taken over once its lease ends.
    */
-  private final java.util.Set<Long> holding = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final List<Thread> workerThreads = new ArrayList<>();
+  private final Set<Long> holding = ConcurrentHashMap.newKeySet();
   private final Thread dispatcher;
   private final Thread recorderThread;
-  private final BlockingQueue<JdbcStore.Outcome> outcomes = new LinkedBlockingQueue<>();
+  private final Thread heartbeat;
+  private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
   private final Map<String, Long> throttledUntil = new ConcurrentHashMap<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
+  private final Condition idle = lock.newCondition();
+  private final Condition stopping = lock.newCondition();
   private boolean woken;
   private volatile boolean running = true;
   private volatile boolean recording = true;
   private int rotation;
 
-  /** Stores outcomes and tells the listeners. */
-  interface Outcomes {
-    void record(List<JdbcStore.Outcome> outcomes) throws SQLException;
-  }
-
-  Workers(Outbox.Settings settings, JdbcStore store, Delivery delivery, Outcomes recorder) {
+  Workers(Outbox.Settings settings, JdbcStore store, Delivery delivery, Outbox.Recorder recorder) {
     this.settings = settings;
     this.store = store;
     this.delivery = delivery;
     this.clock = settings.clock();
     this.recorder = recorder;
-    for (int i = 1; i <= settings.workers(); i++) {
-      workerThreads.add(daemon(this::work, "outmail-outbox-worker-" + i));
-    }
     this.dispatcher = daemon(this::dispatch, "outmail-outbox-dispatcher");
     this.recorderThread = daemon(this::record, "outmail-outbox-recorder");
+    this.heartbeat = daemon(this::beat, "outmail-outbox-heartbeat");
   }
 
   void start() {
     recorderThread.start();
-    workerThreads.forEach(Thread::start);
+    heartbeat.start();
     dispatcher.start();
   }
 
-  /** The most mails this node holds (claimed, queued locally or being sent). */
-  private int capacity() {
-    return settings.workers() + settings.batchSize();
-  }
-
-  private void work() {
-    while (running) {
-      JdbcStore.Claimed m;
-      try {
-        m = local.poll(100, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (m == null) {
-        continue;
-      }
-      boolean recorded = false;
-      try {
-        outcomes.add(delivery.attempt(m));
-        recorded = true;
-      } catch (RuntimeException | Error e) {
-        // the worker goes on: a worker thread that died would leave the mails this node holds claimed
-        LOG.error("outbox: delivering mail {} failed unexpectedly; it is sent again when its lease ends", m.id(), e);
-      } finally {
-        if (!recorded) {
-          holding.remove(m.id());
-        }
-        held.decrementAndGet();
-        if (local.size() < settings.batchSize() / 2 + 1) {
-          wake();
-        }
-      }
-    }
-  }
-
-  /** Something changed (a mail was queued, a worker finished): claim again now. */
+  /** Something changed (a mail was queued, a send finished): claim again now. */
   void wake() {
     lock.lock();
     try {
@@ -122,31 +82,21 @@ final class Workers {
   }
 
   private void dispatch() {
-    long nextRenewal = 0;
-    long lease = settings.lease().toMillis();
     while (running) {
       try {
-        long now = clock.millis();
-        if (now >= nextRenewal) {
-          store.renewLeases(settings.nodeId(), now + lease, java.util.List.copyOf(holding));
-          nextRenewal = now + lease / 3;
-        }
-        boolean claimed = claimRound(now);
-        if (!claimed || capacity() - held.get() <= settings.batchSize() / 2) {
+        boolean claimed = claimRound(clock.millis());
+        if (!claimed || settings.workers() - inFlight.get() <= settings.batchSize() / 2) {
           awaitWake(settings.pollInterval().toMillis());
         }
       } catch (SQLException | RuntimeException e) {
         LOG.warn("outbox: claiming mail failed, trying again in {}: {}", settings.pollInterval(), e.toString());
         awaitWake(settings.pollInterval().toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       }
     }
   }
 
   /** One pass over the mailboxes, starting with a different one each time; whether it claimed any mail. */
-  private boolean claimRound(long now) throws SQLException, InterruptedException {
+  private boolean claimRound(long now) throws SQLException {
     List<String> mailboxes = store.mailboxIds();
     boolean claimed = false;
     int start = mailboxes.isEmpty() ? 0 : Math.floorMod(rotation++, mailboxes.size());
@@ -156,23 +106,58 @@ final class Workers {
       if (until != null && until > now) {
         continue;
       }
-      int free = capacity() - held.get();
+      int free = settings.workers() - inFlight.get();
       if (free <= 0) {
         break;
       }
-      JdbcStore.Claim claim = store.claim(mailbox, Math.min(free, settings.batchSize()), now, now + settings.lease().toMillis(),
-          settings.nodeId(), settings.rateLimits(mailbox));
+      JdbcStore.Claim claim = store.claim(mailbox, Math.min(free, settings.batchSize()), now,
+          now + settings.lease().toMillis(), settings.nodeId(), settings.rateLimits(mailbox));
       if (claim.throttledUntil() > 0) {
         throttledUntil.put(mailbox, claim.throttledUntil());
       } else {
         throttledUntil.remove(mailbox);
       }
-      held.addAndGet(claim.mails().size());
-      claim.mails().forEach(m -> holding.add(m.id()));
-      local.addAll(claim.mails());
+      for (JdbcStore.Claimed m : claim.mails()) {
+        send(m);
+      }
       claimed |= !claim.mails().isEmpty();
     }
     return claimed;
+  }
+
+  private void send(JdbcStore.Claimed m) {
+    holding.add(m.id());
+    inFlight.incrementAndGet();
+    try {
+      delivery.start(m).whenComplete((outcome, failure) -> {
+        if (outcome != null) {
+          outcomes.add(outcome);
+        } else {
+          // a bug, not a send's failure: the mail goes again after its lease, and the node goes on
+          holding.remove(m.id());
+          LOG.error("outbox: delivering mail {} failed unexpectedly; it is sent again when its lease ends", m.id(), failure);
+        }
+        finished();
+      });
+    } catch (RuntimeException | Error e) {
+      holding.remove(m.id());
+      LOG.error("outbox: delivering mail {} failed unexpectedly; it is sent again when its lease ends", m.id(), e);
+      finished();
+    }
+  }
+
+  private void finished() {
+    int left = inFlight.decrementAndGet();
+    if (left <= settings.workers() - Math.max(1, settings.batchSize() / 2) || left == 0) {
+      lock.lock();
+      try {
+        woken = true;
+        wake.signalAll();
+        idle.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   private void awaitWake(long millis) {
@@ -190,11 +175,45 @@ final class Workers {
     }
   }
 
+  /** Renews this node's leases every third of the lease, and ends the attempts of nodes that stopped. */
+  private void beat() {
+    long lease = settings.lease().toMillis();
+    long period = Math.max(10, lease / 3);
+    while (running) {
+      long now = clock.millis();
+      try {
+        store.renewLeases(settings.nodeId(), now + lease, List.copyOf(holding));
+      } catch (SQLException | RuntimeException e) {
+        LOG.warn("outbox: renewing the leases of {} mail(s) failed: {}", holding.size(), e.toString());
+      }
+      try {
+        recorder.reap(now);
+      } catch (SQLException | RuntimeException e) {
+        LOG.warn("outbox: looking for mails whose lease ended failed: {}", e.toString());
+      }
+      sleep(period);
+    }
+  }
+
+  private void sleep(long millis) {
+    lock.lock();
+    try {
+      long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
+      while (running && nanos > 0) {
+        nanos = stopping.awaitNanos(nanos);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void record() {
-    List<JdbcStore.Outcome> batch = new ArrayList<>();
+    List<Outcome> batch = new ArrayList<>();
     while (recording || !outcomes.isEmpty()) {
       try {
-        JdbcStore.Outcome first = outcomes.poll(100, TimeUnit.MILLISECONDS);
+        Outcome first = outcomes.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
@@ -215,30 +234,37 @@ final class Workers {
   }
 
   /**
-   * Stops claiming, lets running sends finish (within the timeout), gives back the claimed mails no
-   * worker started, and stores every outcome.
+   * Stops claiming, lets the sends in flight finish (within the close timeout) and stores every
+   * outcome. A send still running then keeps its mail SENDING: it is sent again when its lease ends
+   * (or, on the embedded store, when the outbox is opened next).
    */
   void close() {
     running = false;
     wake();
+    lock.lock();
+    try {
+      stopping.signalAll();
+    } finally {
+      lock.unlock();
+    }
     join(dispatcher, settings.closeTimeout().toMillis());
     long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
-    for (Thread t : workerThreads) {
-      join(t, Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-    }
-    for (Thread t : workerThreads) {
-      if (t.isAlive()) {
-        LOG.warn("outbox: a send still runs after {}; interrupting it (its mail is sent again after its lease)",
-            settings.closeTimeout());
-        t.interrupt();
+    lock.lock();
+    try {
+      while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        idle.awaitNanos(Math.max(1, Math.min(TimeUnit.MILLISECONDS.toNanos(100), deadline - System.nanoTime())));
       }
+      idle.signalAll();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
     }
-    List<JdbcStore.Claimed> untried = new ArrayList<>();
-    local.drainTo(untried);
-    long now = clock.millis();
-    for (JdbcStore.Claimed m : untried) {
-      outcomes.add(delivery.giveBack(m, now));
+    if (inFlight.get() > 0) {
+      LOG.warn("outbox: {} send(s) still run after {}; their mails are sent again after their lease", inFlight.get(),
+          settings.closeTimeout());
     }
+    join(heartbeat, settings.closeTimeout().toMillis());
     recording = false;
     join(recorderThread, settings.closeTimeout().toMillis());
   }

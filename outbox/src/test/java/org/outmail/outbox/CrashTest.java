@@ -82,7 +82,7 @@ class CrashTest {
       Set<Integer> enqueued = enqueued(log);
       assertThat(enqueued).hasSize(MAILS);
       Map<String, String> sent = new HashMap<>();
-      try (Connection c = h2(store); Statement s = c.createStatement();
+      try (Connection c = sqlite(store); Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT idempotency_key, message_id, state FROM outmail_outbox")) {
         while (rs.next()) {
           assertThat(rs.getString(3)).as(rs.getString(1)).isEqualTo("SENT");
@@ -139,7 +139,7 @@ class CrashTest {
   /** Each attempt of the mails with these Message-IDs, as the store recorded it: to see why one went twice. */
   private static String attemptsOf(Path store, List<String> messageIds) {
     StringBuilder out = new StringBuilder();
-    try (Connection c = h2(store); java.sql.PreparedStatement p = c.prepareStatement("SELECT o.message_id, a.attempt, a.node, "
+    try (Connection c = sqlite(store); java.sql.PreparedStatement p = c.prepareStatement("SELECT o.message_id, a.attempt, a.node, "
         + "a.started_at, a.finished_at, a.outcome, a.detail FROM outmail_outbox o JOIN outmail_outbox_attempt a "
         + "ON a.mail_id = o.id WHERE o.message_id = ? ORDER BY a.attempt")) {
       for (String id : messageIds) {
@@ -194,10 +194,10 @@ class CrashTest {
   /** Mails by state, read straight from the store's file while no process has it open. */
   private static Map<String, Integer> states(Path store) throws Exception {
     Map<String, Integer> out = new HashMap<>();
-    if (!Files.exists(store.resolve("outbox.mv.db"))) {
+    if (!Files.exists(store.resolve("outbox.db"))) {
       return out;
     }
-    try (Connection c = h2(store); Statement s = c.createStatement();
+    try (Connection c = sqlite(store); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT state, COUNT(*) FROM outmail_outbox GROUP BY state")) {
       while (rs.next()) {
         out.put(rs.getString(1), rs.getInt(2));
@@ -206,7 +206,7 @@ class CrashTest {
     return out;
   }
 
-  private static Connection h2(Path store) throws Exception {
-    return DriverManager.getConnection("jdbc:h2:file:" + store.toAbsolutePath() + File.separator + "outbox", "sa", "");
+  private static Connection sqlite(Path store) throws Exception {
+    return DriverManager.getConnection("jdbc:sqlite:" + store.toAbsolutePath().resolve("outbox.db"));
   }
 }

@@ -1,6 +1,6 @@
 package org.outmail.outbox;
 
-/** The store contract on the embedded H2 store, in a file of a temporary directory. */
+/** The store contract on the embedded SQLite store, in a file of a temporary directory. */
 class EmbeddedStoreTest extends OutboxStoreContract {
   private int stores;
 

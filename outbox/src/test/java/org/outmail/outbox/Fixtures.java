@@ -6,7 +6,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.h2.jdbcx.JdbcConnectionPool;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.outmail.Email;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
@@ -14,7 +15,7 @@ import org.outmail.MailboxRegistry;
 import org.outmail.PostSendHook;
 import org.outmail.RetryPolicy;
 import org.outmail.SentEmail;
-import org.postgresql.ds.PGConnectionPoolDataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** Mailboxes on a local SMTP server, mails, and the test PostgreSQL. */
 final class Fixtures {
@@ -71,9 +72,9 @@ final class Fixtures {
    * A pooled data source on the test PostgreSQL ({@code OUTMAIL_TEST_PG_URL}, or the default that
    * ./test.sh sets up). Fails, never skips, when it cannot be reached.
    */
-  static JdbcConnectionPool postgres() {
+  static HikariDataSource postgres() {
     String url = System.getenv().getOrDefault(PG_URL_VARIABLE, DEFAULT_PG_URL);
-    PGConnectionPoolDataSource ds = new PGConnectionPoolDataSource();
+    PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setURL(url);
     ds.setConnectTimeout(10);
     try (Connection c = ds.getConnection()) {
@@ -83,13 +84,15 @@ final class Fixtures {
           + " (" + e.getMessage() + "). Run ./test.sh, which installs and starts it (Debian's postgresql), "
           + "or install PostgreSQL yourself and set " + PG_URL_VARIABLE + ".", e);
     }
-    JdbcConnectionPool pool = JdbcConnectionPool.create(ds);
-    pool.setMaxConnections(40);
-    return pool;
+    HikariConfig config = new HikariConfig();
+    config.setDataSource(ds);
+    config.setMaximumPoolSize(20);
+    config.setPoolName("outmail-test");
+    return new HikariDataSource(config);
   }
 
   /** Drops the outbox's tables, so that the next outbox starts from an empty, freshly migrated store. */
-  static void dropOutboxTables(JdbcConnectionPool pool) throws SQLException {
+  static void dropOutboxTables(javax.sql.DataSource pool) throws SQLException {
     try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
       for (String t : new String[] {"outmail_outbox_part", "outmail_outbox_attempt", "outmail_outbox_mailbox",
           "outmail_outbox", "outmail_outbox_schema"}) {

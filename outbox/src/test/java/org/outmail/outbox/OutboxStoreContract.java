@@ -25,7 +25,7 @@ import org.outmail.MailboxRegistry;
 import org.outmail.RecipientsBlockedException;
 
 /**
- * What every outbox store must do, proved against a real one (H2 in a file, PostgreSQL) and a real
+ * What every outbox store must do, proved against a real one (SQLite in a file, PostgreSQL) and a real
  * SMTP server on 127.0.0.1. Delivery runs on the test's thread ({@code workers(0)} and {@link
  * Outbox#deliverDue()}) and time moves only when the test moves the clock.
  */

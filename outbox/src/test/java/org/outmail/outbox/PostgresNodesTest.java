@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.h2.jdbcx.JdbcConnectionPool;
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,9 +32,9 @@ class PostgresNodesTest {
   @BeforeEach
   void start() throws Exception {
     smtp = new RecordingSmtpServer();
-    JdbcConnectionPool pool = Fixtures.postgres();
+    HikariDataSource pool = Fixtures.postgres();
     Fixtures.dropOutboxTables(pool);
-    pool.dispose();
+    pool.close();
   }
 
   @AfterEach
@@ -50,16 +50,16 @@ class PostgresNodesTest {
     return resource;
   }
 
-  private JdbcConnectionPool pool() {
-    JdbcConnectionPool pool = Fixtures.postgres();
-    keep(pool::dispose);
+  private HikariDataSource pool() {
+    HikariDataSource pool = Fixtures.postgres();
+    keep(pool::close);
     return pool;
   }
 
   @Test
   @Timeout(60)
   void aMailQueuedInARolledBackTransactionIsNeverSent() throws Exception {
-    JdbcConnectionPool hostDb = pool();
+    HikariDataSource hostDb = pool();
     MailboxRegistry registry = keep(Fixtures.registry(smtp.port(), new Fixtures.Audit()));
     MutableClock clock = new MutableClock();
     Outbox outbox = keep(Outbox.builder().registry(registry).store(OutboxStore.jdbc(hostDb)).workers(0).clock(clock).build());
@@ -108,7 +108,7 @@ class PostgresNodesTest {
   @Test
   @Timeout(300)
   void twoNodesDrainTenThousandMailsWithNoLossAndNoDuplicate() throws Exception {
-    JdbcConnectionPool hostDb = pool();
+    HikariDataSource hostDb = pool();
     MailboxRegistry registryA = keep(Fixtures.registry(smtp.port(), new Fixtures.Audit()));
     MailboxRegistry registryB = keep(Fixtures.registry(smtp.port(), new Fixtures.Audit()));
     // enqueue first, in the host's transactions of 500 mails each; then both nodes start draining

@@ -1,11 +1,11 @@
 package org.outmail.outbox;
 
-import org.h2.jdbcx.JdbcConnectionPool;
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 
 /** The store contract on PostgreSQL (OUTMAIL_TEST_PG_URL; ./test.sh starts it). */
 class PostgresStoreTest extends OutboxStoreContract {
-  private JdbcConnectionPool pool;
+  private HikariDataSource pool;
 
   @Override
   OutboxStore newStore() throws Exception {
@@ -19,7 +19,7 @@ class PostgresStoreTest extends OutboxStoreContract {
   @AfterEach
   void closePool() {
     if (pool != null) {
-      pool.dispose();
+      pool.close();
     }
   }
 }

@@ -1,4 +1,4 @@
--- outmail outbox, schema version 1. The same statements for H2 2.x and PostgreSQL 12+.
+-- outmail outbox on PostgreSQL 12+, schema version 1.
 -- Times are epoch milliseconds of the outbox's clock. due_at is set only while a mail waits for
 -- a worker (QUEUED, DEFERRED) or is claimed (SENDING: due_at is the end of the lease, so a mail
 -- whose node died is due again when its lease ends); it is NULL once the mail is final.

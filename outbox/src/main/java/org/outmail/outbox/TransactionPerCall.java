@@ -1,0 +1,44 @@
+package org.outmail.outbox;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/** Each write in its own transaction on a connection of the pool: PostgreSQL, whose commit is durable. */
+final class TransactionPerCall implements Writes {
+  private final DataSource dataSource;
+  private final AtomicLong commits = new AtomicLong();
+
+  TransactionPerCall(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  @Override
+  public <T> T write(Work<T> work) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        commits.incrementAndGet();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  @Override
+  public long commits() {
+    return commits.get();
+  }
+
+  @Override
+  public void close() {
+    // the host owns the data source
+  }
+}

@@ -1,0 +1,225 @@
+package org.outmail.outbox;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded store's one writer: SQLite allows one writer at a time, so every write (enqueue,
+ * claim, outcome, lease) is queued to this thread, which owns the write connection. It takes every
+ * write waiting and commits them in one transaction (group commit): one fsync covers every caller
+ * waiting, so eight threads enqueuing pay for about one fsync a round instead of eight. Each write
+ * runs under its own savepoint, so one that fails is undone alone and its caller gets the failure.
+ */
+final class WriterThread implements Writes {
+  private static final Logger LOG = LoggerFactory.getLogger(WriterThread.class);
+  /** The most writes committed together: bounds a transaction's size, not the wait. */
+  static final int MAX_BATCH = 1_000;
+
+  private final Connection connection;
+  private final String description;
+  private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private final AtomicLong commits = new AtomicLong();
+  private volatile boolean closed;
+
+  /**
+   * @param connection the write connection, auto-commit off; owned (closed) by this writer
+   * @param description the store, for messages and the thread's name
+   */
+  WriterThread(Connection connection, String description) {
+    this.connection = connection;
+    this.description = description;
+    this.thread = new Thread(this::run, "outmail-outbox-writer");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  @Override
+  public <T> T write(Work<T> work) throws SQLException {
+    if (Thread.currentThread() == thread) {
+      return work.run(connection); // a write made by a write: part of the same transaction
+    }
+    Task<T> task = new Task<>(work);
+    if (closed) {
+      throw new SQLException(description + " is closed");
+    }
+    queue.add(task);
+    if (closed) {
+      // close() may have drained the queue between the check above and add(): fail rather than wait forever
+      if (queue.remove(task)) {
+        throw new SQLException(description + " is closed");
+      }
+    }
+    return task.await();
+  }
+
+  @Override
+  public long commits() {
+    return commits.get();
+  }
+
+  private void run() {
+    List<Task<?>> batch = new ArrayList<>();
+    while (true) {
+      Task<?> first;
+      try {
+        first = queue.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (first == Task.STOP) {
+        return;
+      }
+      batch.add(first);
+      queue.drainTo(batch, MAX_BATCH - 1);
+      boolean stop = batch.remove(Task.STOP);
+      commit(batch);
+      batch.clear();
+      if (stop) {
+        return;
+      }
+    }
+  }
+
+  /** Runs the writes in one transaction and commits it; tells each caller how its write went. */
+  private void commit(List<Task<?>> batch) {
+    boolean alone = batch.size() == 1;
+    int done = 0;
+    for (Task<?> task : batch) {
+      Savepoint savepoint = null;
+      try {
+        if (!alone) {
+          savepoint = connection.setSavepoint();
+        }
+        task.run(connection);
+        if (savepoint != null) {
+          connection.releaseSavepoint(savepoint);
+        }
+        done++;
+      } catch (SQLException | RuntimeException | Error e) {
+        task.failure = e;
+        undo(savepoint);
+      }
+    }
+    if (done > 0) {
+      try {
+        connection.commit();
+        commits.incrementAndGet();
+      } catch (SQLException | RuntimeException e) {
+        LOG.warn("{}: a commit of {} write(s) failed: {}", description, done, e.toString());
+        undo(null);
+        for (Task<?> task : batch) {
+          if (task.failure == null) {
+            task.failure = e;
+          }
+        }
+      }
+    } else {
+      undo(null);
+    }
+    batch.forEach(Task::complete);
+  }
+
+  private void undo(Savepoint savepoint) {
+    try {
+      if (savepoint != null) {
+        connection.rollback(savepoint);
+        connection.releaseSavepoint(savepoint);
+      } else {
+        connection.rollback();
+      }
+    } catch (SQLException e) {
+      LOG.warn("{}: rolling back failed: {}", description, e.toString());
+    }
+  }
+
+  /** Commits what is queued, stops the thread and closes the connection. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    queue.add(Task.STOP);
+    try {
+      thread.join(60_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<Task<?>> left = new ArrayList<>();
+    queue.drainTo(left);
+    for (Task<?> task : left) {
+      if (task != Task.STOP) {
+        task.failure = new SQLException(description + " is closed");
+        task.complete();
+      }
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.warn("{}: closing the write connection failed: {}", description, e.toString());
+    }
+  }
+
+  /** One caller's write and its outcome. */
+  private static final class Task<T> {
+    static final Task<Void> STOP = new Task<>(c -> null);
+
+    private final Work<T> work;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition completed = lock.newCondition();
+    private T result;
+    private Throwable failure;
+    private boolean done;
+
+    Task(Work<T> work) {
+      this.work = work;
+    }
+
+    void run(Connection c) throws SQLException {
+      result = work.run(c);
+    }
+
+    void complete() {
+      lock.lock();
+      try {
+        done = true;
+        completed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** Waits, not interruptibly: the caller must learn whether its write is stored. */
+    T await() throws SQLException {
+      lock.lock();
+      try {
+        while (!done) {
+          completed.awaitUninterruptibly();
+        }
+      } finally {
+        lock.unlock();
+      }
+      if (failure instanceof SQLException e) {
+        throw new SQLException(e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
+      }
+      if (failure instanceof RuntimeException e) {
+        throw e;
+      }
+      if (failure instanceof Error e) {
+        throw e;
+      }
+      return result;
+    }
+  }
+}
