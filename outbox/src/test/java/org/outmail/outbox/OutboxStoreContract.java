@@ -419,6 +419,49 @@ abstract class OutboxStoreContract {
     assertThat(outbox.attempts(id)).isEmpty();
   }
 
+  @Test
+  void urgentMailIsClaimedAheadOfABulkBacklogAndNormalAheadOfBulk() throws Exception {
+    int backlog = Integer.getInteger("outmail.test.backlog", 100_000);
+    List<Email> bulk = new ArrayList<>();
+    for (int i = 0; i < backlog; i++) {
+      bulk.add(Fixtures.mail(i));
+      if (bulk.size() == 5_000 || i == backlog - 1) {
+        outbox.enqueueAll(registry().defaultOutgoing(), bulk, Priority.BULK);
+        bulk.clear();
+      }
+    }
+    clock.advance(Duration.ofSeconds(1));
+    long normal = outbox.enqueue(registry().defaultOutgoing(), Fixtures.mail(-1));
+    clock.advance(Duration.ofSeconds(1));
+    long urgent = outbox.enqueue(registry().defaultOutgoing(), Fixtures.mail(-2), null, Priority.URGENT);
+    assertThat(outbox.count(OutboxState.QUEUED)).isEqualTo(backlog + 2);
+    assertThat(outbox.status(urgent).orElseThrow().priority()).isEqualTo(Priority.URGENT);
+    assertThat(outbox.status(normal).orElseThrow().priority()).isEqualTo(Priority.NORMAL);
+
+    long now = clock.millis();
+    List<JdbcStore.Claimed> claimed = outboxStore().claim("support", 3, now, now + 30_000, outbox.nodeId(), List.of()).mails();
+
+    assertThat(claimed).extracting(JdbcStore.Claimed::id).startsWith(urgent, normal).hasSize(3);
+    assertThat(outbox.status(claimed.get(2).id()).orElseThrow().priority()).isEqualTo(Priority.BULK);
+  }
+
+  @Test
+  void aClaimReadsDueMailThroughTheClaimIndexWithoutSortingTheBacklog() throws Exception {
+    List<Email> mails = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      mails.add(Fixtures.mail(i));
+    }
+    outbox.enqueueAll(registry().defaultOutgoing(), mails, null);
+    JdbcStore store = outboxStore();
+    String plan = plan(store, store.claimQuery());
+    assertThat(plan).contains("outmail_outbox_claim").doesNotContainIgnoringCase("Seq Scan")
+        .doesNotContainIgnoringCase("SCAN outmail_outbox ").doesNotContainIgnoringCase("Sort")
+        .doesNotContainIgnoringCase("TEMP B-TREE");
+  }
+
+  /** The database's plan of the claim query for mailbox support, normal priority, due now, 16 rows. */
+  abstract String plan(JdbcStore store, String claimQuery) throws Exception;
+
   /** The store behind the outbox, to play a second node that claims and dies. */
   JdbcStore outboxStore() throws Exception {
     java.lang.reflect.Field f = Outbox.class.getDeclaredField("store");

@@ -16,6 +16,28 @@ class PostgresStoreTest extends OutboxStoreContract {
     return OutboxStore.jdbc(pool);
   }
 
+  @Override
+  String plan(JdbcStore store, String claimQuery) throws Exception {
+    StringBuilder plan = new StringBuilder();
+    try (java.sql.Connection c = pool.getConnection()) {
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("ANALYZE outmail_outbox");
+      }
+      try (java.sql.PreparedStatement p = c.prepareStatement("EXPLAIN " + claimQuery)) {
+        p.setString(1, "support");
+        p.setInt(2, Priority.NORMAL.rank());
+        p.setLong(3, clock.millis());
+        p.setInt(4, 16);
+        try (java.sql.ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            plan.append(rs.getString(1)).append('\n');
+          }
+        }
+      }
+    }
+    return plan.toString();
+  }
+
   @AfterEach
   void closePool() {
     if (pool != null) {
