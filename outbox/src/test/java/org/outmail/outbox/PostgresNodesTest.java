@@ -159,4 +159,56 @@ class PostgresNodesTest {
     assertThat(byNode.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(MAILS);
     assertThat(a.count(OutboxState.SENDING)).isZero();
   }
+
+  @Test
+  @Timeout(120)
+  void threeNodesDrainingOneMailboxKeepItsRateLimitInEveryWindow() throws Exception {
+    int mails = 45;
+    RateLimit limit = RateLimit.parse("10/1s");
+    HikariDataSource hostDb = pool();
+    List<MailboxRegistry> registries = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      registries.add(keep(Fixtures.registry(smtp.port(), new Fixtures.Audit())));
+    }
+    try (Outbox writer = Outbox.builder().registry(registries.get(0)).store(OutboxStore.jdbc(hostDb)).workers(0).build()) {
+      List<org.outmail.Email> all = new ArrayList<>();
+      for (int i = 0; i < mails; i++) {
+        all.add(Fixtures.mail(i));
+      }
+      writer.enqueueAll(registries.get(0).defaultOutgoing(), all, null);
+    }
+    List<Outbox> nodes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      nodes.add(keep(Outbox.builder().registry(registries.get(i)).store(OutboxStore.jdbc(pool())).workers(8)
+          .nodeId("node-" + i).rateLimit("support", limit).pollInterval(Duration.ofMillis(50)).build()));
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (nodes.get(0).count(OutboxState.SENT) < mails) {
+      assertThat(System.nanoTime()).as("drained in time").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+    List<Long> starts = new ArrayList<>();
+    Set<String> byNode = new HashSet<>();
+    try (Connection c = hostDb.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT started_at, node FROM outmail_outbox_attempt ORDER BY started_at")) {
+      while (rs.next()) {
+        starts.add(rs.getLong(1));
+        byNode.add(rs.getString(2));
+      }
+    }
+    assertThat(starts).hasSize(mails);
+    assertThat(byNode).as("more than one node sent").hasSizeGreaterThan(1);
+    long period = limit.period().toMillis();
+    for (int i = 0; i < starts.size(); i++) {
+      long end = starts.get(i);
+      long inWindow = starts.stream().filter(t -> t > end - period && t <= end).count();
+      assertThat(inWindow).as("attempts in the window ending at attempt %d", i).isLessThanOrEqualTo(limit.permits());
+    }
+    Map<String, Long> received = smtp.messageIds().stream()
+        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    assertThat(received).hasSize(mails);
+    assertThat(received.values()).allMatch(n -> n == 1);
+    assertThat((starts.get(starts.size() - 1) - starts.get(0)) / (double) period)
+        .as("45 mails at 10 a second take at least 4 windows").isGreaterThanOrEqualTo(3.5);
+  }
 }
