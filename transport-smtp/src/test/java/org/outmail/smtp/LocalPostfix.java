@@ -297,6 +297,12 @@ final class LocalPostfix implements AutoCloseable {
     }
   }
 
+  /** Stops the instance and deletes its files, wherever the script placed them. */
+  void delete() {
+    close();
+    run(script, Map.of(), true, "delete", dir.toString());
+  }
+
   @Override
   public void close() {
     try {
