@@ -3,6 +3,8 @@ package org.outmail.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +91,21 @@ class CliJarIT {
     }
     assertThat(sink.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(Files.readString(sink.err())).contains("outmail sink: stopped; 1 mail(s) received");
+  }
+
+  @Test
+  void jarSinkOnAPortInUsePrintsOneLineAndNoStackTrace() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+
+      Run sink = java("-jar", jar(), "sink", "--port", Integer.toString(port));
+
+      assertThat(sink.exitCode()).isEqualTo(1);
+      assertThat(sink.out()).isEmpty();
+      assertThat(sink.err().lines()).containsExactly("outmail sink: cannot listen on 127.0.0.1:" + port
+          + ": the port is in use (another 'outmail sink' or another program?); choose another port, e.g. "
+          + "'outmail sink --port " + (port + 1) + "', and give check and send the same --port");
+    }
   }
 
   @Test
