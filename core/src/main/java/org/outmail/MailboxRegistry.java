@@ -84,7 +84,8 @@ public final class MailboxRegistry implements AutoCloseable {
    *
    * @param propertiesFile the properties file, read as UTF-8
    * @return the registry, checked as {@link Builder#build()} checks it
-   * @throws MailboxConfigException naming the key that is wrong
+   * @throws MailboxConfigException naming the key that is wrong, or naming the file when it is not
+   *     found, not a regular file or cannot be read
    */
   public static MailboxRegistry load(Path propertiesFile) {
     return builder().load(propertiesFile).build();
@@ -487,7 +488,8 @@ public final class MailboxRegistry implements AutoCloseable {
      *
      * @param propertiesFile the properties file, read as UTF-8
      * @return this builder
-     * @throws MailboxConfigException naming the key that is wrong, or a mailbox id given before
+     * @throws MailboxConfigException naming the key that is wrong, or a mailbox id given before, or
+     *     naming the file when it is not found, not a regular file or cannot be read
      */
     public Builder load(Path propertiesFile) {
       return apply(ConfigLoader.fromFile(Objects.requireNonNull(propertiesFile, "propertiesFile == null")));

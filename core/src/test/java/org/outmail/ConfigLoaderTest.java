@@ -203,10 +203,46 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void missingFileIsAConfigError(@TempDir Path dir) {
-    assertThatThrownBy(() -> MailboxRegistry.load(dir.resolve("nope.properties")))
+  void missingFileIsAConfigErrorNamingTheFileWithoutTheJdkExceptionName(@TempDir Path dir) {
+    Path missing = dir.resolve("nope.properties");
+
+    assertThatThrownBy(() -> MailboxRegistry.load(missing))
         .isInstanceOf(MailboxConfigException.class)
-        .hasMessageStartingWith("cannot read mailbox configuration");
+        .hasMessage("cannot read mailbox configuration " + missing + ": not found");
+    assertThatThrownBy(() -> MailboxRegistry.builder().load(missing))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("cannot read mailbox configuration " + missing + ": not found");
+    Path deeper = dir.resolve("etc").resolve("nope.properties");
+    assertThatThrownBy(() -> MailboxRegistry.load(deeper))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("cannot read mailbox configuration " + deeper + ": not found (its folder "
+            + dir.resolve("etc") + " does not exist either)");
+  }
+
+  @Test
+  void aDirectoryOrADeviceIsNotReadAsAConfiguration(@TempDir Path dir) {
+    assertThatThrownBy(() -> MailboxRegistry.load(dir))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("cannot read mailbox configuration " + dir + ": not a regular file (a directory)");
+    Path device = Path.of("/dev/zero");
+    if (Files.exists(device)) {
+      assertThatThrownBy(() -> MailboxRegistry.load(device))
+          .isInstanceOf(MailboxConfigException.class)
+          .hasMessage("cannot read mailbox configuration /dev/zero: not a regular file");
+    }
+  }
+
+  @Test
+  void aConfigurationFileLargerThan16MiBIsNotRead(@TempDir Path dir) throws Exception {
+    Path huge = dir.resolve("huge.properties");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(PropertiesFile.MAX_BYTES + 1);
+    }
+
+    assertThatThrownBy(() -> MailboxRegistry.load(huge))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("cannot read mailbox configuration " + huge
+            + ": larger than 16 MiB, which no mailbox configuration needs");
   }
 
   private static Path write(Path dir, String text) throws java.io.IOException {
