@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthProvider;
+import org.outmail.testing.GateTransportProvider;
 import org.outmail.testing.RecordingTransportProvider;
 
 class ConfigLoaderTest {
@@ -403,6 +404,37 @@ class ConfigLoaderTest {
         .isInstanceOf(MailboxConfigException.class)
         .hasMessage("outmail.mailbox.support.encryption: 'tls' is ambiguous; write SSL_TLS for TLS from the first byte "
             + "(usually port 465) or STARTTLS for plain text upgraded to TLS (usually port 587)");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "outmail.mailbox.desk.gate.dpeth  | outmail.mailbox.desk.gate.depth",
+      "outmail.mailbox.desk.gate.deptth | outmail.mailbox.desk.gate.depth",
+      "outmail.mailbox.desk.gaet.depth  | outmail.mailbox.desk.gate.depth",
+      "outmail.mailbox.desk.gate.dpht   | outmail.mailbox.desk.gate.depth"})
+  void misspeltTransportSettingIsAnUnknownKeyNamedInFullWithTheKeyMeant(String key, String meant) {
+    Properties p = new Properties();
+    p.setProperty("outmail.mailbox.desk.email-display", "desk@example.com");
+    p.setProperty("outmail.mailbox.desk.host", "mail.example.com");
+    p.setProperty("outmail.mailbox.desk.protocol", GateTransportProvider.PROTOCOL);
+    p.setProperty(key, "2");
+
+    assertThatThrownBy(() -> MailboxRegistry.builder().load(p).transportProvider(new GateTransportProvider()).build())
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo(key))
+        .hasMessage(key + ": unknown key; did you mean " + meant + "? settings of protocol gate: [gate.depth]");
+  }
+
+  @Test
+  void unknownTransportSettingFarFromAnyIsNamedInFullWithTheTransportsSettings() {
+    Properties p = new Properties();
+    p.setProperty("outmail.mailbox.desk.email-display", "desk@example.com");
+    p.setProperty("outmail.mailbox.desk.host", "mail.example.com");
+    p.setProperty("outmail.mailbox.desk.protocol", GateTransportProvider.PROTOCOL);
+    p.setProperty("outmail.mailbox.desk.gate.colour", "red");
+
+    assertThatThrownBy(() -> MailboxRegistry.builder().load(p).transportProvider(new GateTransportProvider()).build())
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("outmail.mailbox.desk.gate.colour: unknown key; settings of protocol gate: [gate.depth]");
   }
 
   @ParameterizedTest
