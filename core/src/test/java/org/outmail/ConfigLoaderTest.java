@@ -406,6 +406,28 @@ class ConfigLoaderTest {
             + "(usually port 465) or STARTTLS for plain text upgraded to TLS (usually port 587)");
   }
 
+  @Test
+  void aDisplayNameWithALineBreakNamesTheKeyTheCharacterAndItsPositionFromAFileAndFromTheBuilder(@TempDir Path dir)
+      throws Exception {
+    Path file = write(dir, """
+        outmail.mailbox.support.email-display=support@example.com
+        outmail.mailbox.support.display-name=Desk\\r\\nBcc: evil@example.org
+        """);
+
+    assertThatThrownBy(() -> ConfigLoader.fromFile(file, ENV::get))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> {
+          assertThat(e.field()).isEqualTo("outmail.mailbox.support.display-name");
+          assertThat(e.mailboxId()).isEqualTo("support");
+        })
+        .hasMessage("outmail.mailbox.support.display-name: contains a forbidden character U+000D at index 4");
+    assertThatThrownBy(() -> Mailbox.builder("support").displayName("Desk\r\nBcc: evil@example.org"))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("display-name"))
+        .hasMessage("mailbox 'support': display-name contains a forbidden character U+000D at index 4");
+    assertThatThrownBy(() -> Mailbox.builder("support").set("display-name", "Desk\nBcc: evil@example.org"))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("display-name"))
+        .hasMessage("mailbox 'support': display-name contains a forbidden character U+000A at index 4");
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "outmail.mailbox.desk.gate.dpeth  | outmail.mailbox.desk.gate.depth",
