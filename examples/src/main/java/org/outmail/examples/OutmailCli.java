@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.outmail.MailException;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxConfigException;
@@ -80,7 +81,23 @@ public final class OutmailCli {
    * {@code progressAfter} announced on {@code err} (zero: announced at once).
    */
   static int execute(PrintWriter out, PrintWriter err, Duration progressAfter, String... args) {
-    CommandLine cli = new CommandLine(new OutmailCli(progressAfter));
+    return execute(out, err, progressAfter, System::getenv, args);
+  }
+
+  /**
+   * As {@link #execute(PrintWriter, PrintWriter, Duration, String...)}, with {@code outmail console}
+   * reading its password and secrets key from {@code environment}.
+   */
+  static int execute(PrintWriter out, PrintWriter err, Duration progressAfter, Function<String, String> environment,
+      String... args) {
+    CommandLine.IFactory factory = new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> cls) throws Exception {
+        return cls == ConsoleCommand.class ? cls.cast(new ConsoleCommand(environment))
+            : CommandLine.defaultFactory().create(cls);
+      }
+    };
+    CommandLine cli = new CommandLine(new OutmailCli(progressAfter), factory);
     cli.setOut(out)
         .setErr(err)
         .setExecutionStrategy(parsed -> {

@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.outmail.SecretsKey;
 
 /**
  * The runnable jar as a user runs it: {@code java -jar outmail-examples-VERSION-cli.jar}, in its own
@@ -129,6 +131,26 @@ class CliJarIT {
   }
 
   @Test
+  void jarConsoleKeepsTheImportedMailboxesInASqliteFile() throws Exception {
+    Path config = TestConfig.write(dir, server.port());
+    Path file = dir.resolve("data/mailboxes.db");
+    Map<String, String> env = Map.of(ConsoleCommand.KEY_VARIABLE, SecretsKey.generate());
+
+    for (String imported : List.of("imported 2 mailbox(es)", "imported 0 mailbox(es)")) {
+      Started console = start(env, "-jar", jar(), "console", "--jdbc", file.toString(), "--import", config.toString(),
+          "--without-login", "--port", "0");
+      try {
+        console.awaitOut(imported);
+        console.awaitOut("(without login), 2 mailbox(es). Ctrl-C stops it.");
+      } finally {
+        console.process().destroy(); // SIGTERM, as Ctrl-C ends it
+      }
+      assertThat(console.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(Files.readString(file, StandardCharsets.ISO_8859_1)).startsWith("SQLite format 3");
+  }
+
+  @Test
   void verboseTurnsOnDebugLogging() throws Exception {
     Path config = TestConfig.write(dir, server.port());
 
@@ -160,12 +182,18 @@ class CliJarIT {
   }
 
   private Started start(String... args) throws IOException {
+    return start(Map.of(), args);
+  }
+
+  private Started start(Map<String, String> environment, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().putAll(environment);
+    Process p = builder.start();
     p.getOutputStream().close();
     return new Started(p, out, err);
   }
