@@ -31,15 +31,15 @@ final class FormPage {
 
   private FormPage() {}
 
-  static String render(FormLayout layout, View v, String csrf) {
+  static String render(String base, FormLayout layout, View v, String csrf) {
     Html h = new Html();
     h.raw("<div class=\"bar\"><h1>").text(v.title()).raw("</h1><div class=\"actions\">");
     if (v.id() != null && "OUT".equals(v.type())) {
-      h.raw("<form method=\"post\"").attr("action", "/mailboxes/" + GridPage.path(v.id()) + "/check").raw(">")
+      h.raw("<form method=\"post\"").attr("action", base + "/mailboxes/" + GridPage.path(v.id()) + "/check").raw(">")
           .raw(Layout.csrfField(csrf)).raw("<button type=\"submit\" id=\"check\">Check</button></form>");
     }
     if (v.id() != null && v.editable()) {
-      h.raw("<form method=\"post\"").attr("action", "/mailboxes/" + GridPage.path(v.id()) + "/delete")
+      h.raw("<form method=\"post\"").attr("action", base + "/mailboxes/" + GridPage.path(v.id()) + "/delete")
           .attr("data-confirm", "Delete the mailbox " + v.id() + "?").raw(">")
           .raw(Layout.csrfField(csrf)).raw("<button type=\"submit\" id=\"delete\" class=\"danger\">Delete</button></form>");
     }
@@ -53,7 +53,7 @@ final class FormPage {
           .text(c.elapsed().toMillis() + " ms").raw(")</span></div>");
     }
     errorSummary(h, layout, v);
-    String action = v.id() == null ? "/mailboxes/new" : "/mailboxes/" + GridPage.path(v.id());
+    String action = base + (v.id() == null ? "/mailboxes/new" : "/mailboxes/" + GridPage.path(v.id()));
     FormLayout.Tab first = firstTabWithError(layout, v.errors());
     h.raw("<form class=\"mailbox\" id=\"mailbox-form\" method=\"post\" novalidate").attr("action", action)
         .attr("data-active-tab", first.id()).raw(">").raw(Layout.csrfField(csrf));
@@ -98,9 +98,9 @@ final class FormPage {
     }
     if (v.editable()) {
       h.raw("<div class=\"save\"><button type=\"submit\" id=\"save\" class=\"primary\">Save</button> ")
-          .raw("<a href=\"/\">Back to the grid</a></div>");
+          .raw("<a").attr("href", base + "/").raw(">Back to the grid</a></div>");
     } else {
-      h.raw("<div class=\"save\"><a href=\"/\">Back to the grid</a></div>");
+      h.raw("<div class=\"save\"><a").attr("href", base + "/").raw(">Back to the grid</a></div>");
     }
     h.raw("</form>");
     return h.toString();
