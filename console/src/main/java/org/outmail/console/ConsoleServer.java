@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -41,7 +42,11 @@ final class ConsoleServer {
   private final LoginThrottle throttle;
   private final FormLayout layout;
   private final MailboxForm form;
+  static final String VERSION = "_version";
   private final CheckResults checks = new CheckResults();
+  private final Versions versions = new Versions();
+  /** One save at a time: the version check and the save it allows go together. */
+  private final Object saving = new Object();
   private final Set<String> hosts = new HashSet<>();
 
   /** Whether the host authenticates: mounted in a host, no login of the console's own. */
@@ -139,7 +144,7 @@ final class ConsoleServer {
         values.put("type", type.equals("IN") ? "IN" : "OUT");
         values.put("protocol", r.query().getOrDefault("protocol", "smtp"));
         r.html(200, page(r, s, "New mailbox", FormPage.render(r.base(), layout, new FormPage.View(null, "New mailbox", values,
-            Set.of(), Map.of(), null, values.get("type"), editable()), s.csrf)));
+            Set.of(), Map.of(), null, values.get("type"), editable(), null), s.csrf)));
       }
     } else if (path.startsWith("/mailboxes/")) {
       mailboxRoute(r, s, path.substring("/mailboxes/".length()), post);
@@ -186,27 +191,69 @@ final class ConsoleServer {
       r.text(403, "Refused: " + readOnlyWhy());
       return;
     }
-    MailboxForm.Outcome o = form.submit(r.form(), existing, registry);
+    Map<String, String> posted = r.form();
+    MailboxForm.Outcome o;
+    Mailbox current = null;
+    List<String> changes = null;
+    synchronized (saving) {
+      if (existing != null) {
+        current = registry.mailboxes().stream().filter(x -> x.id().equals(existing.id())).findFirst().orElse(null);
+        if (current == null) {
+          r.text(404, "No mailbox with this id: it was deleted.");
+          return;
+        }
+        String read = posted.getOrDefault(VERSION, "");
+        if (!versions.of(current).equals(read)) {
+          changes = versions.changes(read, current);
+        }
+      }
+      o = changes != null ? null : form.submit(posted, current, registry);
+    }
+    if (changes != null) {
+      Map<String, String> values = new LinkedHashMap<>();
+      posted.forEach((k, v) -> {
+        FormLayout.Field f = layout.field(k);
+        if (f != null && !f.setting().secret()) {
+          values.put(k, v);
+        }
+      });
+      String problem = "Someone saved this mailbox after you opened it; your changes are below, not saved. "
+          + (changes.isEmpty() ? "Go back to the grid to see it as it is now."
+          : "What changed: " + String.join("; ", changes) + ". Save again to replace it with what is below.");
+      FormPage.View v = new FormPage.View(current.id(), current.name(), values, current.secrets().keySet(),
+          Map.of("", problem), null, values.getOrDefault("type", current.type().name()), true, versions.of(current));
+      r.html(409, page(r, s, v.title(), FormPage.render(r.base(), layout, v, s.csrf)));
+      return;
+    }
     if (o.saved() != null) {
       checks.forget(o.saved().id());
-      r.redirect("/?saved=" + GridPage.path(o.saved().id()));
+      o.undefaulted().ifPresent(x -> checks.forget(x));
+      s.flash = "Mailbox " + o.saved().id() + " saved." + o.undefaulted().map(x -> " It is the default outgoing "
+          + "mailbox now, instead of " + x + ".").orElse("") + (o.dropped().isEmpty() ? ""
+          : " The stored " + MailboxForm.labels(o.dropped()) + " " + (o.dropped().size() == 1 ? "was" : "were")
+          + " removed because " + MailboxForm.labels(o.moved()) + " changed: type "
+          + (o.dropped().size() == 1 ? "it" : "them") + " again to use "
+          + (o.dropped().size() == 1 ? "it" : "them") + " with the new server.");
+      r.redirect("/");
       return;
     }
     String type = o.values().getOrDefault("type", "OUT");
-    FormPage.View v = existing == null
-        ? new FormPage.View(null, "New mailbox", o.values(), Set.of(), o.errors(), null, type, true)
-        : new FormPage.View(existing.id(), existing.name(), o.values(), existing.secrets().keySet(), o.errors(), null,
-            type, true);
+    FormPage.View v = current == null
+        ? new FormPage.View(null, "New mailbox", o.values(), Set.of(), o.errors(), null, type, true, null)
+        : new FormPage.View(current.id(), current.name(), o.values(), current.secrets().keySet(), o.errors(), null,
+            type, true, versions.of(current));
     r.html(422, page(r, s, v.title(), FormPage.render(r.base(), layout, v, s.csrf)));
   }
 
   private FormPage.View view(Mailbox m, Map<String, String> values, Map<String, String> errors, CheckResult check) {
-    return new FormPage.View(m.id(), m.name(), values, m.secrets().keySet(), errors, check, m.type().name(), editable());
+    return new FormPage.View(m.id(), m.name(), values, m.secrets().keySet(), errors, check, m.type().name(), editable(),
+        versions.of(m));
   }
 
   private void grid(Request r, Sessions.Session s, String notice) throws IOException {
-    String saved = r.query().get("saved");
-    String note = notice != null ? notice : saved != null ? "Mailbox " + saved + " saved." : null;
+    String flash = s.flash;
+    s.flash = null;
+    String note = notice != null ? notice : flash;
     r.html(200, page(r, s, "Mailboxes", GridPage.render(r.base(), registry.mailboxes(), checks, editable(), readOnlyWhy(), note)));
   }
 
@@ -221,7 +268,15 @@ final class ConsoleServer {
   private String readOnlyWhy() {
     Optional<MailboxStore> store = registry.store();
     return store.isEmpty() ? "These mailboxes were given to the registry in code and cannot be changed here."
-        : "These mailboxes come from a read-only store (" + store.get() + "); they cannot be changed here.";
+        : "These mailboxes come from a read-only store" + describe(store.get()) + "; they cannot be changed here.";
+  }
+
+  /** {@return the store as a person reads it: " (the properties file /etc/outmail.properties)"} */
+  static String describe(MailboxStore store) {
+    String text = store.toString();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^[\\w.$]+[{\\[](.+)[}\\]]$").matcher(text);
+    String inner = m.matches() ? m.group(1) : text;
+    return inner.isBlank() || inner.contains("@") && inner.equals(text) ? "" : " (" + inner + ")";
   }
 
   private Optional<Sessions.Session> session(Request r, boolean post) {

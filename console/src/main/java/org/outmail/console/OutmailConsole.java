@@ -10,7 +10,6 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStore;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * a web server of its own mounts the {@link ConsoleServlet} instead.
  *
  * <p>The server is bounded so that slow or greedy clients cannot lock administrators out: a pool of
- * at most {@value #MAX_THREADS} threads with a bounded queue, at most {@value #MAX_CONNECTIONS}
+ * at most {@value #MAX_THREADS} threads, at most {@value #MAX_CONNECTIONS}
  * connections, a connection idle for {@value #IDLE_TIMEOUT_MS} ms is closed, a request body must
  * arrive at {@value #MIN_REQUEST_DATA_RATE} bytes a second or more, headers are limited to {@value
  * #MAX_HEADER_BYTES} bytes and forms to 64 KiB. Headers are read without holding a thread.
@@ -112,8 +111,8 @@ public final class OutmailConsole implements AutoCloseable {
 
   private static OutmailConsole start(MailboxRegistry registry, ConsoleOptions options, MailboxRegistry own) {
     check(options);
-    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, 60_000,
-        new BlockingArrayQueue<>(MAX_THREADS * 16));
+    // the connection limit bounds the queue: Jetty's own tasks must never be refused by a full one
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
     threads.setName("outmail-console");
     threads.setDaemon(true);
     Server server = new Server(threads);
