@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.outmail.spi.BoundedFiles;
 
 /**
  * A password, client secret or token. Its {@link #toString()} never shows the value, and outmail

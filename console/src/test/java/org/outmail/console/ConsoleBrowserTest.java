@@ -394,6 +394,7 @@ class ConsoleBrowserTest {
       save();
 
       assertThat(errorOf("password")).isEqualTo("the stored value was removed because Host changed; type it again");
+      screenshot("secret-dropped.png");
       assertThat(store.get("support").orElseThrow().host()).contains("smtp.old.example");
       type("password", "N3w-Pa55word-for-the-new-server");
       save();
@@ -444,6 +445,7 @@ class ConsoleBrowserTest {
     assertThat(stored.displayName()).contains("Sales Team");
     assertThat(stored.prefix()).isEmpty();
     assertThat(browser.findElement(By.name("prefix")).getAttribute("value")).isEqualTo("SALES#");
+    screenshot("stale-save.png");
 
     save(); // seen what changed: replace it
     assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Mailbox sales saved.");
@@ -485,7 +487,12 @@ class ConsoleBrowserTest {
   }
 
   /** Saves a picture of the page under target/screenshots, and under docs/ when -Doutmail.screenshots=docs. */
-  private static void screenshot(String name) throws IOException {
+  static void screenshot(String name) throws IOException {
+    screenshot(browser, name);
+  }
+
+  /** Saves a picture of the browser's page, as {@link #screenshot(String)} does. */
+  static void screenshot(WebDriver browser, String name) throws IOException {
     Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
     Path target = Path.of("target", "screenshots");
     Files.createDirectories(target);

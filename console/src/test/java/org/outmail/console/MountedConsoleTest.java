@@ -184,6 +184,7 @@ class MountedConsoleTest {
 
     assertThat(browser.getCurrentUrl()).isEqualTo(url("/admin/mail/"));
     assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Mailbox support saved.");
+    ConsoleBrowserTest.screenshot(browser, "mounted.png");
     Mailbox saved = store.get("support").orElseThrow();
     assertThat(saved.password()).contains(Secret.of("Pa55word-typed-in-the-host"));
     assertThat(saved.encryption()).isEqualTo(Encryption.NONE);

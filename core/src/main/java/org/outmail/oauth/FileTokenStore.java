@@ -23,8 +23,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import org.outmail.BoundedFiles;
 import org.outmail.Secret;
-import org.outmail.spi.BoundedFiles;
 
 /**
  * {@link TokenStore#file(Path)}: one properties file. Each save reads the file, changes one entry,

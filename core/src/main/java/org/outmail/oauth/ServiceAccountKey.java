@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.outmail.spi.BoundedFiles;
+import org.outmail.BoundedFiles;
 
 /**
  * A Google service account's JSON key ({@code client_email}, {@code private_key} as PKCS#8 PEM,

@@ -15,6 +15,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.outmail.BoundedFiles;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;

@@ -1,4 +1,4 @@
-package org.outmail.spi;
+package org.outmail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,14 +14,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.outmail.Mailbox;
-import org.outmail.MailboxConfigException;
-import org.outmail.Secret;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthGrant;
 import org.outmail.oauth.OAuthProvider;
 import org.outmail.oauth.TokenStore;
 import org.outmail.oauth.TokenStoreException;
+import org.outmail.spi.Tls;
 
 /**
  * Every file whose path an administrator types (trust store, service account key, secret file, token

@@ -1,4 +1,4 @@
-package org.outmail.spi;
+package org.outmail;
 
 import java.io.IOException;
 import java.io.InputStream;
