@@ -12,13 +12,13 @@
 # Rounds alternate the two outboxes (and the anchors between them); the table shows medians.
 #
 # Usage: bash benchmarks/outbox.sh [--quick] [--no-old]
-#   --quick   1 round, 1 s per enqueue figure, 2,000 mails per drain, 100,000 waiting (about 2 min)
+#   --quick   1 round, 1 s per enqueue figure, 2,000 mails per drain, 100,000 waiting (about 3 min)
 #   --no-old  leave the previous outbox out
 # Settings (environment): OUTMAIL_BENCH_PG_URL (else OUTMAIL_TEST_PG_URL; a JDBC URL with user and
 # password; the outbox's tables in it are dropped and recreated; without one the PostgreSQL figures
 # are left out), STORE_DIR (where the stores and the fsync file go, default /var/tmp), ROUNDS (3),
-# SECONDS_PER (seconds per enqueue figure and fsync/pgbench loop, 3), COUNT (mails per drain and
-# burst, 5000), BACKLOG (mails waiting for the large PostgreSQL drain, 1000000; 0 leaves it out),
+# SECONDS_PER (seconds per enqueue figure and fsync/pgbench loop, 2), COUNT (mails per drain and
+# burst, 3000), BACKLOG (mails waiting for the large PostgreSQL drain, 1000000; 0 leaves it out),
 # OLD_REF (1b2bc97), OLD_DIR (/tmp/old-outbox: its git worktree, kept for the next run),
 # SKIP_BUILD=1 (use benchmarks/target/benchmarks.jar as it is), MAVEN_REPO (~/.m2/repository).
 # Installs postfix (for smtp-sink only) and PostgreSQL's pgbench when missing. Nothing leaves
@@ -46,8 +46,8 @@ if [[ $QUICK == 1 ]]; then
   ROUNDS=${ROUNDS:-1}; SECONDS_PER=${SECONDS_PER:-1}; COUNT=${COUNT:-2000}; BACKLOG=${BACKLOG:-100000}
 fi
 ROUNDS=${ROUNDS:-3}
-SECONDS_PER=${SECONDS_PER:-3}
-COUNT=${COUNT:-5000}
+SECONDS_PER=${SECONDS_PER:-2}
+COUNT=${COUNT:-3000}
 BACKLOG=${BACKLOG:-1000000}
 STORE_DIR=${STORE_DIR:-/var/tmp}
 OLD_REF=${OLD_REF:-1b2bc97}
@@ -134,7 +134,7 @@ bench() { # impl tests [extra args...]
   local impl=$1 tests=$2 cp=$JAR
   shift 2
   [[ $impl == old ]] && cp=$OLD_CP
-  timeout 900 java -Xms256m -Xmx1g -cp "$cp" org.outmail.bench.OutboxBench --impl "$impl" --port "$PORT" \
+  timeout 900 java -Xms256m -Xmx1g -XX:-UseDynamicNumberOfCompilerThreads -cp "$cp" org.outmail.bench.OutboxBench --impl "$impl" --port "$PORT" \
     --dir "$WORK/stores" --pg-url "$PG_URL" --seconds "$SECONDS_PER" --count "$COUNT" --round "$ROUND" \
     --tests "$tests" --out "$RESULTS" "$@" >>"$WORK/bench.log" 2>&1 \
     || { log "OutboxBench ($impl: $tests) failed:"; tail -30 "$WORK/bench.log" >&2; }

@@ -69,13 +69,19 @@ import org.outmail.smtp.SmtpOptions;
  *      [--pg-url jdbc:postgresql://...] [--tests fsync,enqueue-embedded-1,...] [--seconds 3] [--count 10000]
  * </pre>
  *
- * <p>The PostgreSQL tests drop and recreate the outbox's tables in that database.
+ * <p>The drains use the outbox builder's defaults; {@code --drain-workers N} and {@code --drain-batch N}
+ * try others (recorded in the result line). The PostgreSQL tests drop and recreate the outbox's
+ * tables in that database. CPU per mail is the process's CPU during the measurement, less the JIT
+ * compiler threads', divided by the mails.
  */
 public final class OutboxBench {
   static final String ALL_TESTS = "fsync,enqueue-embedded-1,enqueue-embedded-8,enqueue-nofsync-1,enqueue-pg-1,"
       + "enqueue-pg-8,enqueueall-embedded,burst,drain-embedded,drain-pg";
   private static final String[] TABLES = {"outmail_outbox_part", "outmail_outbox_attempt", "outmail_outbox_mailbox",
       "outmail_outbox", "outmail_outbox_schema"};
+
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
   private final String impl;
   private final int port;
@@ -88,6 +94,9 @@ public final class OutboxBench {
   private final int repeat;
   private final String round;
   private final PrintStream out;
+  /** The drains' outbox settings when above 0 (else the builder's defaults): to try other settings. */
+  private int drainWorkers;
+  private int drainBatch;
   private final String body = body(1024);
   private final AtomicInteger serial = new AtomicInteger();
 
@@ -118,6 +127,8 @@ public final class OutboxBench {
     int repeat = 3;
     String round = "1";
     String tests = ALL_TESTS;
+    int drainWorkers = 0;
+    int drainBatch = 0;
     Path outFile = null;
     for (int i = 0; i < args.length; i += 2) {
       String v = args[i + 1];
@@ -134,6 +145,8 @@ public final class OutboxBench {
         case "--round" -> round = v;
         case "--tests" -> tests = v;
         case "--out" -> outFile = Path.of(v);
+        case "--drain-workers" -> drainWorkers = Integer.parseInt(v);
+        case "--drain-batch" -> drainBatch = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -145,6 +158,8 @@ public final class OutboxBench {
         : new PrintStream(Files.newOutputStream(outFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND), true,
             StandardCharsets.UTF_8)) {
       OutboxBench b = new OutboxBench(impl, port, dir, pg, seconds, count, batch, backlog, repeat, round, o);
+      b.drainWorkers = drainWorkers;
+      b.drainBatch = drainBatch;
       for (String test : tests.split(",")) {
         if (!test.isBlank()) {
           b.run(test.strip());
@@ -179,31 +194,37 @@ public final class OutboxBench {
 
   // ---- the disk
 
-  /** 1 KB written and fdatasynced, appended to a growing file, then rewritten in place. */
+  /**
+   * 1 KB written and fdatasynced, appended to a growing file, then rewritten in place; for
+   * information also rewritten in place with fsync (metadata too), which is what SQLite calls.
+   */
   private void fsync() throws IOException {
-    for (boolean append : new boolean[] {true, false}) {
-      Path file = dir.resolve("fsync-" + (append ? "append" : "overwrite") + ".bin");
+    for (String kind : new String[] {"append", "overwrite", "overwrite-fsync"}) {
+      boolean append = kind.equals("append");
+      Path file = dir.resolve("fsync-" + kind + ".bin");
       ByteBuffer block = ByteBuffer.wrap(body.getBytes(StandardCharsets.US_ASCII));
       long n = 0;
+      long cpu0;
       long start;
       long end;
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
           StandardOpenOption.WRITE)) {
         ch.write(block.duplicate(), 0);
         ch.force(true);
+        cpu0 = cpuNanos();
         start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
         do {
           ch.write(block.duplicate(), append ? n * block.capacity() : 0);
-          ch.force(false);
+          ch.force(kind.equals("overwrite-fsync"));
           n++;
           end = System.nanoTime();
         } while (end < deadline);
       } finally {
         Files.deleteIfExists(file);
       }
-      result("fsync", String.format(Locale.ROOT, "kind=%s\tn=%d\tsecs=%.3f\trate=%.1f", append ? "append" : "overwrite",
-          n, (end - start) / 1e9, n / ((end - start) / 1e9)));
+      result("fsync", String.format(Locale.ROOT, "kind=%s\tn=%d\tsecs=%.3f\trate=%.1f\tcpu_us=%.1f",
+          kind, n, (end - start) / 1e9, n / ((end - start) / 1e9), cpuPer(cpu0, n)));
     }
   }
 
@@ -214,11 +235,12 @@ public final class OutboxBench {
         Outbox outbox = Outbox.builder().registry(registry).store(s.store).workers(0).build()) {
       OutgoingMailer mailer = registry.defaultOutgoing();
       enqueueLoop(outbox, mailer, threads, 1); // unmeasured: the JIT, the store's first pages
+      long cpu0 = cpuNanos();
       long start = System.nanoTime();
       long n = enqueueLoop(outbox, mailer, threads, seconds);
       double secs = (System.nanoTime() - start) / 1e9;
-      result("enqueue", String.format(Locale.ROOT, "store=%s\tthreads=%d\tn=%d\tsecs=%.3f\trate=%.1f", store, threads, n,
-          secs, n / secs));
+      result("enqueue", String.format(Locale.ROOT, "store=%s\tthreads=%d\tn=%d\tsecs=%.3f\trate=%.1f\tcpu_us=%.1f", store,
+          threads, n, secs, n / secs, cpuPer(cpu0, n)));
     }
   }
 
@@ -259,14 +281,15 @@ public final class OutboxBench {
         outbox.enqueueAll(mailer, mails(batch), Priority.NORMAL);
       }
       long n = 0;
+      long cpu0 = cpuNanos();
       long start = System.nanoTime();
       long deadline = start + (long) (seconds * 1e9);
       do {
         n += outbox.enqueueAll(mailer, mails(batch), Priority.NORMAL).size();
       } while (System.nanoTime() < deadline);
       double secs = (System.nanoTime() - start) / 1e9;
-      result("enqueueall", String.format(Locale.ROOT, "store=%s\tbatch=%d\tn=%d\tsecs=%.3f\trate=%.1f", store, batch, n,
-          secs, n / secs));
+      result("enqueueall", String.format(Locale.ROOT, "store=%s\tbatch=%d\tn=%d\tsecs=%.3f\trate=%.1f\tcpu_us=%.1f", store,
+          batch, n, secs, n / secs, cpuPer(cpu0, n)));
     }
   }
 
@@ -277,10 +300,12 @@ public final class OutboxBench {
     try (MailboxRegistry registry = registry()) {
       OutgoingMailer mailer = registry.defaultOutgoing();
       burst(mailer, Math.min(count, 1_000)); // unmeasured: the connection, the JIT
+      long cpu0 = cpuNanos();
       long start = System.nanoTime();
       burst(mailer, count);
       double secs = (System.nanoTime() - start) / 1e9;
-      result("burst", String.format(Locale.ROOT, "n=%d\tsecs=%.3f\trate=%.1f", count, secs, count / secs));
+      result("burst", String.format(Locale.ROOT, "n=%d\tsecs=%.3f\trate=%.1f\tcpu_us=%.1f", count, secs, count / secs,
+          cpuPer(cpu0, count)));
     }
   }
 
@@ -299,9 +324,10 @@ public final class OutboxBench {
       try (Outbox filler = Outbox.builder().registry(registry).store(s.store).workers(0).build()) {
         fill(filler, registry.defaultOutgoing(), count);
       }
+      long cpu0 = cpuNanos();
       double secs = timeDrain(registry, s.store, count);
-      result("drain", String.format(Locale.ROOT, "store=%s\twaiting=%d\tn=%d\tsecs=%.3f\trate=%.1f", store, count, count,
-          secs, count / secs));
+      result("drain", String.format(Locale.ROOT, "store=%s\twaiting=%d\tn=%d\tsecs=%.3f\trate=%.1f\tcpu_us=%.1f%s", store,
+          count, count, secs, count / secs, cpuPer(cpu0, count), settings()));
     }
   }
 
@@ -337,9 +363,11 @@ public final class OutboxBench {
           sentBefore = o.count(OutboxState.SENT);
           waiting = o.count(OutboxState.QUEUED);
         }
+        long cpu0 = cpuNanos();
         double secs = timeDrain(registry, s.store, sentBefore + count);
-        result("drain", String.format(Locale.ROOT, "store=pg\twaiting=%d\tn=%d\tsecs=%.3f\trate=%.1f\tfill=sql\tfill_secs=%.1f\trepeat=%d",
-            waiting, count, secs, count / secs, fillSecs, r));
+        result("drain", String.format(Locale.ROOT,
+            "store=pg\twaiting=%d\tn=%d\tsecs=%.3f\trate=%.1f\tcpu_us=%.1f\tfill=sql\tfill_secs=%.1f\trepeat=%d%s",
+            waiting, count, secs, count / secs, cpuPer(cpu0, count), fillSecs, r, settings()));
       }
     }
   }
@@ -373,9 +401,16 @@ public final class OutboxBench {
   }
 
   /** Seconds from building an outbox on the store until {@code sentTotal} of its mails are stored as sent. */
-  private static double timeDrain(MailboxRegistry registry, OutboxStore store, long sentTotal) throws Exception {
+  private double timeDrain(MailboxRegistry registry, OutboxStore store, long sentTotal) throws Exception {
     long start = System.nanoTime();
-    try (Outbox outbox = Outbox.builder().registry(registry).store(store).build()) {
+    Outbox.Builder builder = Outbox.builder().registry(registry).store(store);
+    if (drainWorkers > 0) {
+      builder.workers(drainWorkers);
+    }
+    if (drainBatch > 0) {
+      builder.batchSize(drainBatch);
+    }
+    try (Outbox outbox = builder.build()) {
       long deadline = start + TimeUnit.MINUTES.toNanos(10);
       while (outbox.count(OutboxState.SENT) < sentTotal) {
         if (System.nanoTime() > deadline) {
@@ -386,6 +421,11 @@ public final class OutboxBench {
       }
       return (System.nanoTime() - start) / 1e9;
     }
+  }
+
+  /** The drain's settings other than the defaults, as fields of a result line. */
+  private String settings() {
+    return (drainWorkers > 0 ? "\tworkers=" + drainWorkers : "") + (drainBatch > 0 ? "\tbatch_size=" + drainBatch : "");
   }
 
   // ---- what is sent, and where
@@ -493,6 +533,16 @@ public final class OutboxBench {
         Files.deleteIfExists(p);
       }
     }
+  }
+
+  /** The process's CPU time so far, less the JIT compiler threads' (see {@link Throughput#jitCpuNanos()}). */
+  private static long cpuNanos() {
+    return OS.getProcessCpuTime() - Throughput.jitCpuNanos();
+  }
+
+  /** CPU microseconds per mail between two {@link #cpuNanos()} readings. */
+  private static double cpuPer(long cpu0, long n) {
+    return n == 0 ? 0 : (cpuNanos() - cpu0) / 1e3 / n;
   }
 
   static double median(double[] values) {

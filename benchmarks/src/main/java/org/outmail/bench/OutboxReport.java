@@ -101,7 +101,16 @@ public final class OutboxReport {
     }
     String ratio = a.length > 0 && o.length > 0
         ? String.format(Locale.ROOT, "%.2f×", OutboxBench.median(a) / OutboxBench.median(o)) : "–";
-    out.printf(Locale.ROOT, "| %s | %s | %s | %s |%n", what, rate(a), old == null ? "" : rate(o), old == null ? "" : ratio);
+    String cpu = cpu(anchorOrNew) + (old == null ? "" : " / " + cpu(old));
+    out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", what, rate(a), old == null ? "" : rate(o),
+        old == null ? "" : ratio, cpu);
+  }
+
+  /** The median CPU µs per mail (per write for the disk loops) of the matching lines. */
+  private String cpu(Predicate<Map<String, String>> p) {
+    double[] c = lines.stream().filter(p).filter(m -> m.containsKey("cpu_us"))
+        .mapToDouble(m -> Double.parseDouble(m.get("cpu_us"))).toArray();
+    return c.length == 0 ? "–" : String.format(Locale.ROOT, "%,.0f", OutboxBench.median(c));
   }
 
   private void target(String what, Predicate<Map<String, String>> num, Predicate<Map<String, String>> den, double target) {
@@ -124,10 +133,13 @@ public final class OutboxReport {
 
   private void print() {
     Predicate<Map<String, String>> fsyncAnchor = anchorFsync();
-    out.println("| figure (1 KB mails, per second) | this outbox: median (min–max) | previous outbox (H2) | this / previous |");
-    out.println("|---|---:|---:|---:|");
+    out.println("| figure (1 KB mails, per second) | this outbox: median (min–max) | previous outbox (H2) | this / previous "
+        + "| CPU µs per mail, this / previous |");
+    out.println("|---|---:|---:|---:|---:|");
     row("disk: write 1 KB + fdatasync, appended to a growing file", is("test", "fsync", "kind", "append"), null);
     row("disk: write 1 KB + fdatasync, rewritten in place", is("test", "fsync", "kind", "overwrite"), null);
+    row("disk: write 1 KB + fsync, rewritten in place (information: SQLite calls fsync)",
+        is("test", "fsync", "kind", "overwrite-fsync"), null);
     row("pgbench, 1 client, one 1 KB INSERT per transaction", is("test", "pgbench", "clients", "1"), null);
     row("pgbench, 8 clients, one 1 KB INSERT per transaction", is("test", "pgbench", "clients", "8"), null);
     for (String store : new String[] {"embedded", "nofsync", "pg"}) {
