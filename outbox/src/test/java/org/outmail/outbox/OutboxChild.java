@@ -18,9 +18,12 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.outmail.Email;
 import org.outmail.MailboxRegistry;
+import org.outmail.PostSendHook;
+import org.outmail.SentEmail;
 
 /**
  * The process the crash and lock tests start with {@code java}: a host application with an outbox.
@@ -32,7 +35,8 @@ import org.outmail.MailboxRegistry;
  *       whose enqueue was cut short by a kill is queued once, and the server can count each), and
  *       appends K to LOG once enqueue(K) returned (written to the operating system at once, so it
  *       survives a kill). Workers deliver to the SMTP server on port P meanwhile. Prints
- *       {@code started} once the outbox is open, {@code enqueued} once every mail is acknowledged,
+ *       {@code started} once the outbox is open, {@code delivering} once the server took a mail,
+ *       {@code enqueued} once every mail is acknowledged,
  *       and {@code done} after closing the outbox: when nothing waits or is being sent ({@code
  *       --until=idle}), or when a line {@code stop} comes on standard input ({@code --until=stop},
  *       the default). Options: {@code --first=0 --step=1}; {@code --rate=R} enqueues at most R
@@ -96,7 +100,24 @@ public final class OutboxChild {
     int step = Integer.parseInt(o.getOrDefault("step", "1"));
     double rate = Double.parseDouble(o.getOrDefault("rate", "0"));
     Path log = Path.of(o.get("log"));
-    MailboxRegistry registry = Fixtures.registry(port, new Fixtures.Audit());
+    AtomicBoolean delivering = new AtomicBoolean();
+    MailboxRegistry registry = MailboxRegistry.builder()
+        .mailbox(Fixtures.mailbox("support", port).defaultOutgoing(true).prefix("TICKET#").postSendHooks("progress").build())
+        .hook(new PostSendHook() {
+          @Override
+          public String name() {
+            return "progress";
+          }
+
+          @Override
+          public void afterSend(SentEmail sent) {
+            if (delivering.compareAndSet(false, true)) {
+              System.out.println("delivering");
+              System.out.flush();
+            }
+          }
+        })
+        .build();
     HikariDataSource pool = o.containsKey("postgres") ? Fixtures.postgres(8) : null;
     Outbox.Builder builder = Outbox.builder().registry(registry)
         .store(pool != null ? OutboxStore.jdbc(pool) : OutboxStore.embedded(Path.of(o.get("store"))))
