@@ -136,12 +136,12 @@ class CliJarIT {
     Path file = dir.resolve("data/mailboxes.db");
     Map<String, String> env = Map.of(ConsoleCommand.KEY_VARIABLE, SecretsKey.generate());
 
-    for (String imported : List.of("imported 2 mailbox(es)", "imported 0 mailbox(es)")) {
+    for (String imported : List.of("imported 3 mailbox(es)", "imported 0 mailbox(es)")) {
       Started console = start(env, "-jar", jar(), "console", "--jdbc", file.toString(), "--import", config.toString(),
           "--without-login", "--port", "0");
       try {
         console.awaitOut(imported);
-        console.awaitOut("(without login), 2 mailbox(es). Ctrl-C stops it.");
+        console.awaitOut("(without login), 3 mailbox(es). Ctrl-C stops it.");
       } finally {
         console.process().destroy(); // SIGTERM, as Ctrl-C ends it
       }
@@ -175,7 +175,7 @@ class CliJarIT {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!Files.readString(file, StandardCharsets.UTF_8).contains(text)) {
         assertThat(process.isAlive()).as("ended before printing '" + text + "': " + Files.readString(err)).isTrue();
-        assertThat(System.nanoTime()).as("'" + text + "' within 60 s").isLessThan(deadline);
+        assertThat(System.nanoTime()).as("'" + text + "' within 60 s, printed: " + Files.readString(file)).isLessThan(deadline);
         Thread.sleep(50);
       }
     }
