@@ -38,7 +38,7 @@ final class OutboxCommand {
   /** The options every outbox command takes: the store and the registry the outbox is built with. */
   static final class StoreOptions {
     @Option(names = "--store", required = true, paramLabel = "DIR",
-        description = "The embedded outbox store's directory (the one holding outbox.mv.db).")
+        description = "The embedded outbox store's directory (the one holding outbox.db).")
     Path store;
 
     @Mixin
