@@ -78,6 +78,23 @@ class IdnaTest {
     assertThat(Idna.decode(punycode)).isEqualTo(unicode);
   }
 
+  @Test
+  void theFirstNonBasicCodePointAndConsecutiveOnesAreEncodedAndDecoded() {
+    assertThat(Idna.punycode("\u0080")).isEqualTo("a");
+    assertThat(Idna.decode("a")).isEqualTo("\u0080");
+    assertThat(Idna.punycode("ab\u0080")).isEqualTo("ab-ca");
+    assertThat(Idna.punycode("üý")).isEqualTo("tdac");
+    assertThat(Idna.decode("tdac")).isEqualTo("üý");
+    assertThatThrownBy(() -> Idna.decode("\u0080-a")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\u200Cab.com", "a\u200Db.com"})
+  void aJoinerAnywhereInALabelIsRefusedNotDropped(String domain) {
+    assertThatThrownBy(() -> Idna.toAscii(domain)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("holds a zero-width joiner or non-joiner");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"ab-c!", "99999999999999999", "zzzzzzzzzzzzzzzzzzzzzzzzz", "-", "ü-abc"})
   void punycodeThatIsNotValidIsRefusedNotMisread(String punycode) {
