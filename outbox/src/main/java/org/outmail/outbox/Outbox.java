@@ -478,7 +478,7 @@ public final class Outbox implements AutoCloseable {
     private Supplier<MailboxRegistry> registry;
     private OutboxStore store;
     private Clock clock = Clock.systemUTC();
-    private int workers = 16;
+    private int workers = 32;
     private Integer batchSize;
     private Duration lease = Duration.ofSeconds(30);
     private Duration pollInterval = Duration.ofSeconds(1);
@@ -549,7 +549,7 @@ public final class Outbox implements AutoCloseable {
     }
 
     /**
-     * How many mails this node sends at once, default 16; 0 sends none (the host calls {@link
+     * How many mails this node sends at once, default 32; 0 sends none (the host calls {@link
      * #deliverDue()} itself). Mails go through each mailbox's {@link OutgoingMailer#sendAsync}, on
      * the registry's executor ({@code MailboxRegistry.Builder.asyncThreads}) and connections, many
      * in flight on each pipelining SMTP connection, as a burst of direct sends would.
@@ -566,7 +566,7 @@ public final class Outbox implements AutoCloseable {
     }
 
     /**
-     * Mails claimed by one query, at most; default half the number of workers, at least 8.
+     * Mails claimed by one query, at most; default half the number of workers, at least 16.
      *
      * @param batchSize 1 to 10,000
      * @return this builder
@@ -755,7 +755,7 @@ public final class Outbox implements AutoCloseable {
         throw new IllegalStateException("store is required: OutboxStore.embedded(directory) or OutboxStore.jdbc(dataSource)");
       }
       String node = nodeId != null ? nodeId : defaultNodeId();
-      int batch = batchSize != null ? batchSize : Math.max(workers / 2, 8);
+      int batch = batchSize != null ? batchSize : Math.max(workers / 2, 16);
       Map<String, List<RateLimit>> copy = new HashMap<>();
       limits.forEach((k, v) -> copy.put(k, List.copyOf(v)));
       Settings settings = new Settings(registry, clock, workers, batch, lease, pollInterval, initialBackoff, maxBackoff,

@@ -118,13 +118,12 @@ public final class OutboxStore {
       Connection write = SqliteFile.open(url, fsync, false);
       try {
         Schema.migrate(write, Dialect.SQLITE);
-        write.setAutoCommit(false);
       } catch (SQLException | RuntimeException e) {
         write.close();
         throw e;
       }
       String description = "outbox store " + directory;
-      writer = new WriterThread(write, description);
+      writer = new WriterThread(write, description, fsync);
       AutoCloseable release = () -> {
         readers.close();
         held.close(); // releases the lock

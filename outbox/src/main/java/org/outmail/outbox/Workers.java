@@ -39,6 +39,12 @@ final class Workers {
    * renewed, so a mail whose outcome could not be stored is taken over once its lease ends.
    */
   private final Set<Long> holding = ConcurrentHashMap.newKeySet();
+  /**
+   * Held by a claim until its mails are in {@link #holding}, and by the heartbeat while it renews
+   * and looks for ended leases: so the heartbeat never finds a mail this node has claimed but not
+   * yet listed, whose lease (set before the claim waited for the writer) may already have ended.
+   */
+  private final ReentrantLock claiming = new ReentrantLock();
   private final Thread dispatcher;
   private final Thread recorderThread;
   private final Thread heartbeat;
@@ -110,8 +116,15 @@ final class Workers {
       if (free <= 0) {
         break;
       }
-      JdbcStore.Claim claim = store.claim(mailbox, Math.min(free, settings.batchSize()), now,
-          now + settings.lease().toMillis(), settings.nodeId(), settings.rateLimits(mailbox));
+      JdbcStore.Claim claim;
+      claiming.lock();
+      try {
+        claim = store.claim(mailbox, Math.min(free, settings.batchSize()), now, now + settings.lease().toMillis(),
+            settings.nodeId(), settings.rateLimits(mailbox));
+        claim.mails().forEach(m -> holding.add(m.id()));
+      } finally {
+        claiming.unlock();
+      }
       if (claim.throttledUntil() > 0) {
         throttledUntil.put(mailbox, claim.throttledUntil());
       } else {
@@ -126,7 +139,6 @@ final class Workers {
   }
 
   private void send(JdbcStore.Claimed m) {
-    holding.add(m.id());
     inFlight.incrementAndGet();
     try {
       delivery.start(m).whenComplete((outcome, failure) -> {
@@ -180,16 +192,26 @@ final class Workers {
     long lease = settings.lease().toMillis();
     long period = Math.max(10, lease / 3);
     while (running) {
-      long now = clock.millis();
+      claiming.lock();
       try {
-        store.renewLeases(settings.nodeId(), now + lease, List.copyOf(holding));
-      } catch (SQLException | RuntimeException e) {
-        LOG.warn("outbox: renewing the leases of {} mail(s) failed: {}", holding.size(), e.toString());
-      }
-      try {
-        recorder.reap(now);
-      } catch (SQLException | RuntimeException e) {
-        LOG.warn("outbox: looking for mails whose lease ended failed: {}", e.toString());
+        long now = clock.millis();
+        boolean renewed = false;
+        try {
+          store.renewLeases(settings.nodeId(), now + lease, List.copyOf(holding));
+          renewed = true;
+        } catch (SQLException | RuntimeException e) {
+          LOG.warn("outbox: renewing the leases of {} mail(s) failed: {}", holding.size(), e.toString());
+        }
+        try {
+          if (renewed) {
+            // after the renewal: this node's own mails are not among those whose lease ended before now
+            recorder.reap(now);
+          }
+        } catch (SQLException | RuntimeException e) {
+          LOG.warn("outbox: looking for mails whose lease ended failed: {}", e.toString());
+        }
+      } finally {
+        claiming.unlock();
       }
       sleep(period);
     }

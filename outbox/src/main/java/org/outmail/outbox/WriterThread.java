@@ -2,7 +2,6 @@ package org.outmail.outbox;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -27,18 +26,25 @@ final class WriterThread implements Writes {
 
   private final Connection connection;
   private final String description;
+  private final boolean fsync;
+  /** Whether the connection's next commit fsyncs ({@code synchronous=FULL}) or not ({@code NORMAL}). */
+  private boolean syncing = true;
   private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private final AtomicLong commits = new AtomicLong();
   private volatile boolean closed;
 
   /**
-   * @param connection the write connection, auto-commit off; owned (closed) by this writer
+   * @param connection the write connection, in auto-commit mode; owned (closed) by this writer
    * @param description the store, for messages and the thread's name
+   * @param fsync whether durable commits fsync ({@code synchronous=FULL}, as the connection was
+   *     opened) or never do ({@code NORMAL})
    */
-  WriterThread(Connection connection, String description) {
+  WriterThread(Connection connection, String description, boolean fsync) {
     this.connection = connection;
     this.description = description;
+    this.fsync = fsync;
+    this.syncing = fsync;
     this.thread = new Thread(this::run, "outmail-outbox-writer");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -46,10 +52,19 @@ final class WriterThread implements Writes {
 
   @Override
   public <T> T write(Work<T> work) throws SQLException {
+    return submit(work, true);
+  }
+
+  @Override
+  public <T> T writeLight(Work<T> work) throws SQLException {
+    return submit(work, false);
+  }
+
+  private <T> T submit(Work<T> work, boolean durable) throws SQLException {
     if (Thread.currentThread() == thread) {
       return work.run(connection); // a write made by a write: part of the same transaction
     }
-    Task<T> task = new Task<>(work);
+    Task<T> task = new Task<>(work, durable);
     if (closed) {
       throw new SQLException(description + " is closed");
     }
@@ -91,33 +106,48 @@ final class WriterThread implements Writes {
     }
   }
 
-  /** Runs the writes in one transaction and commits it; tells each caller how its write went. */
+  /**
+   * Runs the writes in one transaction and commits it; tells each caller how its write went. The
+   * connection stays in auto-commit mode and the transaction is SQL's own ({@code BEGIN IMMEDIATE}
+   * ... {@code COMMIT}), so that whether the commit fsyncs can be set between transactions.
+   */
   private void commit(List<Task<?>> batch) {
     boolean alone = batch.size() == 1;
     int done = 0;
+    try {
+      syncFor(batch);
+      sql("BEGIN IMMEDIATE");
+    } catch (SQLException | RuntimeException e) {
+      for (Task<?> task : batch) {
+        task.failure = e;
+      }
+      batch.forEach(Task::complete);
+      return;
+    }
     for (Task<?> task : batch) {
-      Savepoint savepoint = null;
       try {
         if (!alone) {
-          savepoint = connection.setSavepoint();
+          sql("SAVEPOINT w");
         }
         task.run(connection);
-        if (savepoint != null) {
-          connection.releaseSavepoint(savepoint);
+        if (!alone) {
+          sql("RELEASE w");
         }
         done++;
       } catch (SQLException | RuntimeException | Error e) {
         task.failure = e;
-        undo(savepoint);
+        if (!alone) {
+          undo("ROLLBACK TO w", "RELEASE w");
+        }
       }
     }
     if (done > 0) {
       try {
-        connection.commit();
+        sql("COMMIT");
         commits.incrementAndGet();
       } catch (SQLException | RuntimeException e) {
         LOG.warn("{}: a commit of {} write(s) failed: {}", description, done, e.toString());
-        undo(null);
+        undo("ROLLBACK");
         for (Task<?> task : batch) {
           if (task.failure == null) {
             task.failure = e;
@@ -125,18 +155,42 @@ final class WriterThread implements Writes {
         }
       }
     } else {
-      undo(null);
+      undo("ROLLBACK");
     }
     batch.forEach(Task::complete);
   }
 
-  private void undo(Savepoint savepoint) {
+  /**
+   * Sets whether the next commit fsyncs: only when a write in it must survive a power cut. A
+   * commit without fsync still survives the process; the next one with fsync makes the log durable
+   * up to it (SQLite's write-ahead log is written in order).
+   */
+  private void syncFor(List<Task<?>> batch) throws SQLException {
+    boolean wanted = false;
+    if (fsync) {
+      for (Task<?> task : batch) {
+        if (task.durable) {
+          wanted = true;
+          break;
+        }
+      }
+    }
+    if (wanted != syncing) {
+      sql(wanted ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+      syncing = wanted;
+    }
+  }
+
+  private void sql(String statement) throws SQLException {
+    try (java.sql.Statement s = connection.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  private void undo(String... statements) {
     try {
-      if (savepoint != null) {
-        connection.rollback(savepoint);
-        connection.releaseSavepoint(savepoint);
-      } else {
-        connection.rollback();
+      for (String statement : statements) {
+        sql(statement);
       }
     } catch (SQLException e) {
       LOG.warn("{}: rolling back failed: {}", description, e.toString());
@@ -173,17 +227,19 @@ final class WriterThread implements Writes {
 
   /** One caller's write and its outcome. */
   private static final class Task<T> {
-    static final Task<Void> STOP = new Task<>(c -> null);
+    static final Task<Void> STOP = new Task<>(c -> null, false);
 
     private final Work<T> work;
+    private final boolean durable;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition completed = lock.newCondition();
     private T result;
     private Throwable failure;
     private boolean done;
 
-    Task(Work<T> work) {
+    Task(Work<T> work, boolean durable) {
       this.work = work;
+      this.durable = durable;
     }
 
     void run(Connection c) throws SQLException {

@@ -22,6 +22,15 @@ interface Writes extends AutoCloseable {
    */
   <T> T write(Work<T> work) throws SQLException;
 
+  /**
+   * Like {@link #write}, for what need only survive the process, not a power cut (claims, lease
+   * renewals): the embedded store commits it without an fsync of its own when nothing durable
+   * shares the commit; the next durable commit makes it durable too. PostgreSQL commits it as any.
+   */
+  default <T> T writeLight(Work<T> work) throws SQLException {
+    return write(work);
+  }
+
   /** {@return how many transactions were committed: one fsync each on the embedded store} */
   long commits();
 
