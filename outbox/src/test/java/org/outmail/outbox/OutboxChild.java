@@ -69,7 +69,12 @@ public final class OutboxChild {
       return;
     }
     if (args[0].equals("deliver")) {
-      deliver(options(args));
+      try {
+        deliver(options(args));
+      } catch (Exception | Error e) {
+        e.printStackTrace();
+        System.exit(1); // the outbox's threads would keep a failed host alive
+      }
       return;
     }
     throw new IllegalArgumentException("unknown command " + args[0]);
