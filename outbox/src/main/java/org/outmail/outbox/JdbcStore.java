@@ -360,7 +360,8 @@ final class JdbcStore implements AutoCloseable {
   // ---- outcomes
 
   /**
-   * Stores outcomes in one durable transaction, in id order. An outcome whose mail is no longer
+   * Stores outcomes in one transaction, in id order, without waiting for the disk: a power cut may
+   * lose the last outcomes, and those mails are sent again (never lost). An outcome whose mail is no longer
    * held by that attempt (its lease ended and it was taken over) is not stored.
    *
    * @return for each outcome, whether it was stored
@@ -371,7 +372,7 @@ final class JdbcStore implements AutoCloseable {
       order.add(i);
     }
     order.sort(Comparator.comparingLong(i -> outcomes.get(i).id()));
-    boolean[] stored = writes.write(c -> {
+    boolean[] stored = writes.writeLight(c -> {
       boolean[] out = new boolean[outcomes.size()];
       try (PreparedStatement mail = c.prepareStatement("UPDATE outmail_outbox SET state = ?, due_at = ?, last_error = ?, "
               + "finished_at = ?, claimed_by = NULL, pending_recipients = ?, accepted_recipients = ?, rejected_recipients = ? "
@@ -462,7 +463,7 @@ final class JdbcStore implements AutoCloseable {
    * priority ({@code resend}), or UNKNOWN. In id order, skipping mails another node is handling.
    */
   Reaped reapExpired(long before, long now, boolean resend, String why) throws SQLException {
-    return writes.write(c -> {
+    return writes.writeLight(c -> {
       List<long[]> expired = new ArrayList<>();
       List<String> nodes = new ArrayList<>();
       try (PreparedStatement p = c.prepareStatement("SELECT id, attempts, claimed_by FROM outmail_outbox "

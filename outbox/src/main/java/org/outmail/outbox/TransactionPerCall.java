@@ -16,9 +16,24 @@ final class TransactionPerCall implements Writes {
 
   @Override
   public <T> T write(Work<T> work) throws SQLException {
+    return run(work, false);
+  }
+
+  /** Commits without waiting for PostgreSQL's log flush ({@code synchronous_commit = off} for this transaction alone). */
+  @Override
+  public <T> T writeLight(Work<T> work) throws SQLException {
+    return run(work, true);
+  }
+
+  private <T> T run(Work<T> work, boolean light) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
+        if (light) {
+          try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET LOCAL synchronous_commit TO OFF");
+          }
+        }
         T result = work.run(c);
         c.commit();
         commits.incrementAndGet();

@@ -24,8 +24,10 @@ interface Writes extends AutoCloseable {
 
   /**
    * Like {@link #write}, for what need only survive the process, not a power cut (claims, lease
-   * renewals): the embedded store commits it without an fsync of its own when nothing durable
-   * shares the commit; the next durable commit makes it durable too. PostgreSQL commits it as any.
+   * renewals, outcomes: losing one to a power cut sends a mail again, never loses one): the
+   * embedded store commits it without an fsync of its own when nothing durable shares the commit
+   * (the next durable commit makes it durable too); PostgreSQL commits it without waiting for its
+   * log flush ({@code synchronous_commit = off}).
    */
   default <T> T writeLight(Work<T> work) throws SQLException {
     return write(work);
