@@ -85,13 +85,14 @@ final class HttpTokenProvider implements AccessTokenProvider {
         form.put("assertion", assertion.value());
       }
     }
+    TokenRequests.Answer answer;
     if (client.grant() != OAuthGrant.JWT_BEARER) {
-      form.put("client_id", client.clientId());
-      client.clientSecret().ifPresent(s -> form.put("client_secret", s.value()));
       form.put("scope", String.join(" ", scopes));
+      answer = TokenRequests.post(http, requestTimeout, client, "token endpoint", client.tokenEndpoint(), form, hidden);
+    } else {
+      answer = TokenRequests.post(http, requestTimeout, client.name(), "token endpoint", client.tokenEndpoint(), form,
+          hidden);
     }
-    TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, client.name(), "token endpoint",
-        client.tokenEndpoint(), form, hidden);
     if (answer.status() != 200 || answer.json().get("access_token") == null) {
       throw TokenRequests.refused(client.name(), "token endpoint", answer, hidden, hint(client, answer.error(), scopes));
     }

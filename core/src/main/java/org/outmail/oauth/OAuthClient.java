@@ -43,6 +43,7 @@ public final class OAuthClient {
   private final URI deviceEndpoint;
   private final ServiceAccountKey serviceAccountKey;
   private final String subject;
+  private final ClientAuthentication clientAuthentication;
 
   private OAuthClient(Builder b, String clientId, URI authority, URI tokenEndpoint, URI authorizeEndpoint,
       URI deviceEndpoint) {
@@ -60,6 +61,7 @@ public final class OAuthClient {
     this.deviceEndpoint = deviceEndpoint;
     this.serviceAccountKey = b.serviceAccountKey;
     this.subject = null;
+    this.clientAuthentication = b.clientAuthentication;
     Map<String, String> v = new LinkedHashMap<>();
     v.put("provider", b.provider.name());
     v.put("grant", b.grant.name());
@@ -68,6 +70,9 @@ public final class OAuthClient {
     }
     if (b.clientId != null) {
       v.put("client-id", b.clientId);
+    }
+    if (b.clientAuthentication != ClientAuthentication.CLIENT_SECRET_POST) {
+      v.put("client-authentication", b.clientAuthentication.name());
     }
     if (!b.scopes.isEmpty()) {
       v.put("scopes", String.join(",", b.scopes));
@@ -105,6 +110,7 @@ public final class OAuthClient {
     this.deviceEndpoint = c.deviceEndpoint;
     this.serviceAccountKey = c.serviceAccountKey;
     this.subject = subject;
+    this.clientAuthentication = c.clientAuthentication;
     this.values = c.values;
   }
 
@@ -160,6 +166,14 @@ public final class OAuthClient {
   /** {@return the client secret, required for {@link OAuthGrant#CLIENT_CREDENTIALS}} */
   public Optional<Secret> clientSecret() {
     return Optional.ofNullable(clientSecret);
+  }
+
+  /**
+   * {@return how the client sends its secret to the token and device authorization endpoints:
+   * {@link ClientAuthentication#CLIENT_SECRET_POST} unless configured otherwise}
+   */
+  public ClientAuthentication clientAuthentication() {
+    return clientAuthentication;
   }
 
   /**
@@ -297,6 +311,7 @@ public final class OAuthClient {
     private URI authorizeEndpoint;
     private URI deviceEndpoint;
     private ServiceAccountKey serviceAccountKey;
+    private ClientAuthentication clientAuthentication = ClientAuthentication.CLIENT_SECRET_POST;
 
     private Builder(String name) {
       Objects.requireNonNull(name, "name == null");
@@ -373,6 +388,19 @@ public final class OAuthClient {
      */
     public Builder clientSecret(Secret clientSecret) {
       this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret == null");
+      return this;
+    }
+
+    /**
+     * How the client sends its secret to the token and device authorization endpoints, as its
+     * registration at the authorization server says: {@link ClientAuthentication#CLIENT_SECRET_POST}
+     * (the default) or {@link ClientAuthentication#CLIENT_SECRET_BASIC}. Replaces one set before.
+     *
+     * @param clientAuthentication the client authentication method
+     * @return this builder
+     */
+    public Builder clientAuthentication(ClientAuthentication clientAuthentication) {
+      this.clientAuthentication = Objects.requireNonNull(clientAuthentication, "clientAuthentication == null");
       return this;
     }
 

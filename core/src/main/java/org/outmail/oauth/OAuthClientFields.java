@@ -41,6 +41,10 @@ final class OAuthClientFields {
         (b, v, env) -> b.clientId((String) v));
     add(Setting.builder("client-secret", SECRET).help("The client secret: a literal, ${env:NAME} or ${file:/path}."),
         (b, v, env) -> b.clientSecret(Secret.parse((String) v, env)));
+    add(Setting.builder("client-authentication", CHOICE).allowedValues(ClientAuthentication.class)
+        .defaultValue("CLIENT_SECRET_POST").help("How the client sends its secret: CLIENT_SECRET_POST (in the form) or"
+            + " CLIENT_SECRET_BASIC (HTTP Basic), as registered at the authorization server."),
+        (b, v, env) -> b.clientAuthentication(ClientAuthentication.valueOf((String) v)));
     add(Setting.builder("refresh-token", SECRET).help("A refresh token obtained elsewhere, for the REFRESH_TOKEN grant;"
         + " not needed once the client is validated."),
         (b, v, env) -> b.refreshToken(Secret.parse((String) v, env)));

@@ -225,13 +225,11 @@ public final class OAuthValidations {
     form.put("grant_type", "authorization_code");
     form.put("code", code);
     form.put("redirect_uri", p.redirectUri().toString());
-    form.put("client_id", client.clientId());
     form.put("code_verifier", p.verifier().value());
     List<Secret> hidden = hidden(client);
     hidden.add(Secret.of(code));
     hidden.add(p.verifier());
-    client.clientSecret().ifPresent(s -> form.put("client_secret", s.value()));
-    TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, name, "token endpoint", client.tokenEndpoint(),
+    TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, client, "token endpoint", client.tokenEndpoint(),
         form, hidden);
     if (answer.status() != 200 || answer.json().get("access_token") == null) {
       throw TokenRequests.refused(name, "token endpoint", answer, hidden,
@@ -276,10 +274,9 @@ public final class OAuthValidations {
             + " validate the client in a browser"));
     List<String> asked = scopes(client, scopes);
     Map<String, String> form = new LinkedHashMap<>();
-    form.put("client_id", client.clientId());
     form.put("scope", String.join(" ", asked));
     List<Secret> hidden = hidden(client);
-    TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, client.name(), "device endpoint", endpoint,
+    TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, client, "device endpoint", endpoint,
         form, hidden);
     Map<String, String> json = answer.json();
     String deviceCode = json.get("device_code");
@@ -325,8 +322,6 @@ public final class OAuthValidations {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", DEVICE_GRANT);
     form.put("device_code", device.deviceCode().value());
-    form.put("client_id", client.clientId());
-    client.clientSecret().ifPresent(s -> form.put("client_secret", s.value()));
     List<Secret> hidden = hidden(client);
     hidden.add(device.deviceCode());
     while (true) {
@@ -341,7 +336,7 @@ public final class OAuthValidations {
         Thread.currentThread().interrupt();
         throw new OAuthException("interrupted while waiting for the code of OAuth client '" + name + "'", null, true, e);
       }
-      TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, name, "token endpoint", client.tokenEndpoint(),
+      TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, client, "token endpoint", client.tokenEndpoint(),
           form, hidden);
       if (answer.status() == 200 && answer.json().get("access_token") != null) {
         return stored(client, device.scopes(), answer, hidden);

@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -36,15 +38,47 @@ final class TokenRequests {
    */
   static Answer post(HttpClient http, Duration timeout, String clientName, String what, URI endpoint,
       Map<String, String> form, List<Secret> hidden) {
+    return post(http, timeout, clientName, what, endpoint, form, null, hidden);
+  }
+
+  /**
+   * Posts the form with the client's authentication (RFC 6749 §2.3.1): a public client adds its
+   * {@code client_id}; a confidential one its id and secret in the form ({@code
+   * client_secret_post}) or in an HTTP Basic header ({@code client_secret_basic}), as it is
+   * configured. The token and the device authorization endpoints both authenticate the client (RFC
+   * 8628 §3.1).
+   */
+  static Answer post(HttpClient http, Duration timeout, OAuthClient client, String what, URI endpoint,
+      Map<String, String> form, List<Secret> hidden) {
+    Map<String, String> authenticated = new LinkedHashMap<>(form);
+    String authorization = null;
+    Secret secret = client.clientSecret().orElse(null);
+    if (secret == null) {
+      authenticated.put("client_id", client.clientId());
+    } else if (client.clientAuthentication() == ClientAuthentication.CLIENT_SECRET_BASIC) {
+      String pair = enc(client.clientId()) + ":" + enc(secret.value());
+      authorization = "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    } else {
+      authenticated.put("client_id", client.clientId());
+      authenticated.put("client_secret", secret.value());
+    }
+    return post(http, timeout, client.name(), what, endpoint, authenticated, authorization, hidden);
+  }
+
+  private static Answer post(HttpClient http, Duration timeout, String clientName, String what, URI endpoint,
+      Map<String, String> form, String authorization, List<Secret> hidden) {
     String body = form.entrySet().stream()
         .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
         .collect(Collectors.joining("&"));
-    HttpRequest request = HttpRequest.newBuilder(endpoint)
+    HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
         .timeout(timeout)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
+    HttpRequest request = builder.build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       return new Answer(response.statusCode(), FlatJson.parse(response.body()));

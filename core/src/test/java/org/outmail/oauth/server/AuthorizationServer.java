@@ -44,15 +44,16 @@ import java.util.function.BiConsumer;
  *       never a redirect; requires {@code state} and an S256 {@code code_challenge}; signs in {@link
  *       #signIn the current user} and redirects with a code, or with the error {@link
  *       #refuseNextSignIn} set.
- *   <li>{@code .../token}: client authentication (secret when registered with one, none for a
- *       public client); the authorization code grant (single-use codes, same client and redirect
+ *   <li>{@code .../token}: client authentication (secret when registered with one, by HTTP Basic or
+ *       in the form, none for a public client); the authorization code grant (single-use codes, same client and redirect
  *       URI, PKCE verifier checked); refresh tokens (issued with {@code offline_access} or {@code
  *       access_type=offline}, rotated on each use, a rotated or revoked one refused with {@code
  *       invalid_grant}); the device code grant (RFC 8628: {@code authorization_pending}, {@code
  *       slow_down}, {@code access_denied}, {@code expired_token}); the JWT-bearer grant (RFC 7523:
  *       RS256 signature by a registered service account, {@code iss}, {@code sub} delegated, {@code
  *       aud} this token endpoint, {@code exp} and {@code iat}, scopes authorized for delegation).
- *   <li>{@code .../devicecode} issues device and user codes; {@code /device?user_code=X&consent=yes}
+ *   <li>{@code .../devicecode} authenticates the client as the token endpoint does (RFC 8628
+ *       §3.1) and issues device and user codes; {@code /device?user_code=X&consent=yes}
  *       is the page where the signed-in user approves ({@code no}: declines).
  * </ul>
  *
@@ -123,6 +124,8 @@ public final class AuthorizationServer implements AutoCloseable {
   private final Map<String, String> deviceCodeByUserCode = new ConcurrentHashMap<>();
   private final List<Map<String, String>> authorizeRequests = new CopyOnWriteArrayList<>();
   private final List<Map<String, String>> tokenRequests = new CopyOnWriteArrayList<>();
+  private final List<Map<String, String>> deviceRequests = new CopyOnWriteArrayList<>();
+  private final List<String> clientAuthentications = new CopyOnWriteArrayList<>();
   private final Set<String> secrets = ConcurrentHashMap.newKeySet();
   private final List<BiConsumer<String, String>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicInteger slowDowns = new AtomicInteger();
@@ -274,6 +277,19 @@ public final class AuthorizationServer implements AutoCloseable {
     return List.copyOf(tokenRequests);
   }
 
+  /** {@return the form of every device authorization request, in order} */
+  public List<Map<String, String>> deviceRequests() {
+    return List.copyOf(deviceRequests);
+  }
+
+  /**
+   * {@return how the client authenticated at each token and device request, in order: {@code
+   * client_secret_basic}, {@code client_secret_post} or {@code none}}
+   */
+  public List<String> clientAuthentications() {
+    return List.copyOf(clientAuthentications);
+  }
+
   /** {@return how often the device code was polled} */
   public int devicePolls() {
     return devicePolls.get();
@@ -378,18 +394,8 @@ public final class AuthorizationServer implements AutoCloseable {
       jwtBearer(exchange, f);
       return;
     }
-    Client client = clients.get(f.getOrDefault("client_id", ""));
+    Client client = authenticate(exchange, f);
     if (client == null) {
-      error(exchange, 401, "invalid_client", "unknown client_id");
-      return;
-    }
-    String secret = f.get("client_secret");
-    if (client.secret() == null && secret != null) {
-      error(exchange, 401, "invalid_client", "a public client must not send a client_secret");
-      return;
-    }
-    if (client.secret() != null && !client.secret().equals(secret)) {
-      error(exchange, 401, "invalid_client", "client authentication failed");
       return;
     }
     switch (grant) {
@@ -398,6 +404,51 @@ public final class AuthorizationServer implements AutoCloseable {
       case DEVICE_GRANT -> devicePoll(exchange, client, f);
       default -> error(exchange, 400, "unsupported_grant_type", "grant_type " + grant + " is not supported");
     }
+  }
+
+  /**
+   * Client authentication at the token and device endpoints (RFC 6749 §2.3.1, RFC 8628 §3.1): a
+   * confidential client by {@code client_secret_basic} or {@code client_secret_post}, never both; a
+   * public client by its {@code client_id} alone. Null after an error was sent.
+   */
+  private Client authenticate(HttpExchange exchange, Map<String, String> f) throws IOException {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    String id = f.get("client_id");
+    String secret = f.get("client_secret");
+    String method = secret != null ? "client_secret_post" : "none";
+    if (header != null) {
+      if (!header.startsWith("Basic ") || secret != null) {
+        clientAuthentications.add("invalid");
+        error(exchange, 400, "invalid_request", "one client authentication method, Basic or the form, not both");
+        return null;
+      }
+      String pair = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      int colon = pair.indexOf(':');
+      String basicId = URLDecoder.decode(pair.substring(0, Math.max(colon, 0)), StandardCharsets.UTF_8);
+      if (colon < 0 || (id != null && !id.equals(basicId))) {
+        clientAuthentications.add("invalid");
+        error(exchange, 401, "invalid_client", "malformed Basic credentials");
+        return null;
+      }
+      id = basicId;
+      secret = URLDecoder.decode(pair.substring(colon + 1), StandardCharsets.UTF_8);
+      method = "client_secret_basic";
+    }
+    clientAuthentications.add(method);
+    Client client = clients.get(id == null ? "" : id);
+    if (client == null) {
+      error(exchange, 401, "invalid_client", "unknown client_id");
+      return null;
+    }
+    if (client.secret() == null && secret != null) {
+      error(exchange, 401, "invalid_client", "a public client must not send a client_secret");
+      return null;
+    }
+    if (client.secret() != null && !client.secret().equals(secret)) {
+      error(exchange, 401, "invalid_client", "Invalid client or Invalid client credentials");
+      return null;
+    }
+    return client;
   }
 
   private void authorizationCode(HttpExchange exchange, Client client, Map<String, String> f) throws IOException {
@@ -465,9 +516,9 @@ public final class AuthorizationServer implements AutoCloseable {
   }
 
   private void deviceCode(HttpExchange exchange, Map<String, String> f) throws IOException {
-    Client client = clients.get(f.getOrDefault("client_id", ""));
+    deviceRequests.add(f);
+    Client client = authenticate(exchange, f);
     if (client == null) {
-      error(exchange, 400, "invalid_client", "unknown client_id");
       return;
     }
     if (f.get("scope") == null || f.get("scope").isBlank()) {
