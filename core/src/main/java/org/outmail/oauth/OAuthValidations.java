@@ -37,7 +37,10 @@ import org.outmail.Secret;
  * and stores the refresh token.
  *
  * <p><b>Device code</b> (RFC 8628), for a server without a browser: {@link #startDevice}, then
- * {@link #awaitDevice}. Microsoft offers it (the app registration must allow public client flows),
+ * {@link #awaitDevice}. The client authenticates at the device endpoint as at the token endpoint
+ * (RFC 8628 §3.1, {@link OAuthClient#clientAuthentication()}); a client of another provider than
+ * Microsoft also sends a PKCE challenge (S256) there and the verifier with each poll, for servers
+ * that require PKCE of the client. Microsoft offers it (the app registration must allow public client flows),
  * and a {@code GENERIC} client with a {@code device-endpoint}; Google's device flow does not grant
  * the Gmail scope, so Google clients are validated with the browser flow (from any machine with a
  * browser) or replaced by a service account ({@link OAuthGrant#JWT_BEARER}).
@@ -275,6 +278,14 @@ public final class OAuthValidations {
     List<String> asked = scopes(client, scopes);
     Map<String, String> form = new LinkedHashMap<>();
     form.put("scope", String.join(" ", asked));
+    Secret verifier = null;
+    if (client.provider() != OAuthProvider.MICROSOFT) {
+      // PKCE on the device request (S256), as the browser flow uses it: servers that require PKCE for
+      // a client require it here too; those that do not ignore parameters they do not know
+      verifier = Secret.of(random(32));
+      form.put("code_challenge", challenge(verifier.value()));
+      form.put("code_challenge_method", "S256");
+    }
     List<Secret> hidden = hidden(client);
     TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, client, "device endpoint", endpoint,
         form, hidden);
@@ -290,7 +301,7 @@ public final class OAuthValidations {
     URI complete = json.get("verification_uri_complete") == null ? null : uri(json.get("verification_uri_complete"));
     Instant expiresAt = clock.instant().plusSeconds(TokenRequests.seconds(json, "expires_in", 900));
     Duration interval = Duration.ofSeconds(Math.max(1, TokenRequests.seconds(json, "interval", 5)));
-    return new DeviceAuthorization(client, asked, Secret.of(deviceCode), userCode, uri(verification), complete,
+    return new DeviceAuthorization(client, asked, Secret.of(deviceCode), verifier, userCode, uri(verification), complete,
         expiresAt, interval);
   }
 
@@ -324,6 +335,10 @@ public final class OAuthValidations {
     form.put("device_code", device.deviceCode().value());
     List<Secret> hidden = hidden(client);
     hidden.add(device.deviceCode());
+    device.verifier().ifPresent(v -> {
+      form.put("code_verifier", v.value());
+      hidden.add(v);
+    });
     while (true) {
       if (!clock.instant().plus(interval).isBefore(deadline)) {
         throw new OAuthException("OAuth client '" + name + "': " + (codeExpiresFirst

@@ -213,4 +213,32 @@ class DeviceCodeValidationTest {
         .hasMessage("OAuth client 'idp': device endpoint answered HTTP 401 invalid_client: Invalid client or Invalid"
             + " client credentials");
   }
+
+  @Test
+  void aClientThatRequiresPkceSendsAChallengeWithTheDeviceRequestAndTheVerifierWithEachPoll() {
+    OAuthClient client = confidential(ClientAuthentication.CLIENT_SECRET_BASIC);
+    server.requirePkce("idp-app");
+    DeviceAuthorization device = validations.startDevice(client);
+    beforePoll = n -> {
+      if (n == 2) {
+        enter(device, "yes");
+      }
+    };
+
+    validations.awaitDevice(device, Duration.ofMinutes(1));
+
+    assertThat(server.deviceRequests()).singleElement().satisfies(f -> assertThat(f)
+        .containsEntry("code_challenge_method", "S256").containsKey("code_challenge"));
+    assertThat(server.tokenRequests()).hasSize(2).allSatisfy(f -> assertThat(f).containsKey("code_verifier"));
+    assertThat(store.load("idp")).isPresent();
+    assertThat(device.toString()).doesNotContain(server.tokenRequests().get(0).get("code_verifier"));
+  }
+
+  @Test
+  void aMicrosoftClientSendsNoPkceWithTheDeviceRequest() {
+    validations.startDevice(microsoft());
+
+    assertThat(server.deviceRequests()).singleElement().satisfies(f -> assertThat(f)
+        .doesNotContainKeys("code_challenge", "code_challenge_method"));
+  }
 }

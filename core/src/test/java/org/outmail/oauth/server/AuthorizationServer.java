@@ -98,13 +98,15 @@ public final class AuthorizationServer implements AutoCloseable {
     final Set<String> scopes;
     final String userCode;
     final Instant expiresAt;
+    final String challenge;
     volatile String approvedBy;
     volatile boolean declined;
     volatile boolean redeemed;
     volatile boolean expired;
 
-    Device(String clientId, Set<String> scopes, String userCode, Instant expiresAt) {
+    Device(String clientId, Set<String> scopes, String userCode, Instant expiresAt, String challenge) {
       this.clientId = clientId;
+      this.challenge = challenge;
       this.scopes = scopes;
       this.userCode = userCode;
       this.expiresAt = expiresAt;
@@ -127,6 +129,7 @@ public final class AuthorizationServer implements AutoCloseable {
   private final List<Map<String, String>> deviceRequests = new CopyOnWriteArrayList<>();
   private final List<String> clientAuthentications = new CopyOnWriteArrayList<>();
   private final Set<String> secrets = ConcurrentHashMap.newKeySet();
+  private final Set<String> pkceRequired = ConcurrentHashMap.newKeySet();
   private final List<BiConsumer<String, String>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicInteger slowDowns = new AtomicInteger();
   private final AtomicInteger devicePolls = new AtomicInteger();
@@ -201,6 +204,15 @@ public final class AuthorizationServer implements AutoCloseable {
    */
   public AuthorizationServer registerServiceAccount(String email, PublicKey key, Set<String> users, Set<String> scopes) {
     serviceAccounts.put(email, new ServiceAccount(email, key, Set.copyOf(users), Set.copyOf(scopes)));
+    return this;
+  }
+
+  /**
+   * The client must send a PKCE challenge with its device authorization request too (as some servers
+   * require of a client that requires PKCE), and the verifier when it polls.
+   */
+  public AuthorizationServer requirePkce(String clientId) {
+    pkceRequired.add(clientId);
     return this;
   }
 
@@ -528,7 +540,16 @@ public final class AuthorizationServer implements AutoCloseable {
     String deviceCode = issue("device");
     String userCode = userCode();
     Instant expiresAt = clock.instant().plusSeconds(900);
-    devices.put(deviceCode, new Device(client.id(), scopes(f.get("scope")), userCode, expiresAt));
+    String challenge = f.get("code_challenge");
+    if (pkceRequired.contains(client.id()) && (challenge == null || f.get("code_challenge_method") == null)) {
+      error(exchange, 400, "invalid_request", "Missing parameter: " + (challenge == null ? "code_challenge" : "code_challenge_method"));
+      return;
+    }
+    if (challenge != null && !"S256".equals(f.get("code_challenge_method"))) {
+      error(exchange, 400, "invalid_request", "code_challenge_method must be S256");
+      return;
+    }
+    devices.put(deviceCode, new Device(client.id(), scopes(f.get("scope")), userCode, expiresAt, challenge));
     deviceCodeByUserCode.put(userCode, deviceCode);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("device_code", deviceCode);
@@ -569,6 +590,10 @@ public final class AuthorizationServer implements AutoCloseable {
     }
     if (d.redeemed) {
       error(exchange, 400, "invalid_grant", "the device code was redeemed already");
+      return;
+    }
+    if (d.challenge != null && (f.get("code_verifier") == null || !s256(f.get("code_verifier")).equals(d.challenge))) {
+      error(exchange, 400, "invalid_grant", "PKCE verification failed: code_verifier does not match the code_challenge");
       return;
     }
     if (slowDowns.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
