@@ -205,7 +205,7 @@ public final class AccessTokens {
     if (scopes.isEmpty()) {
       throw new OAuthException("OAuth client '" + client.name() + "': no scopes to ask a token for", null, false, null);
     }
-    return client.name() + '\u0000' + client.clientId() + '\u0000' + client.tokenEndpoint() + '\u0000' + String.join(" ", scopes)
+    return client.name() + '\u0000' + client.clientId() + '\u0000' + client.tokenEndpointKey() + '\u0000' + String.join(" ", scopes)
         + '\u0000' + client.subject().orElse("");
   }
 }

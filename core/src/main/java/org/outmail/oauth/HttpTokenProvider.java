@@ -62,7 +62,8 @@ final class HttpTokenProvider implements AccessTokenProvider {
     return fetch(client, scopes, store, http);
   }
 
-  private AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, HttpClient http) {
+  private AccessToken fetch(OAuthClient configured, List<String> scopes, TokenStore store, HttpClient http) {
+    OAuthClient client = configured.resolve(http);
     Map<String, String> form = new LinkedHashMap<>();
     List<Secret> hidden = new ArrayList<>();
     client.clientSecret().ifPresent(hidden::add);

@@ -51,9 +51,12 @@ final class OAuthClientFields {
     add(Setting.builder("scopes", LIST).help("Scopes to ask for; the transport's default when none."),
         (b, v, env) -> b.scopes(((List<?>) v).stream().map(String::valueOf).flatMap(s -> List.of(s.split("\\s+")).stream())
             .toArray(String[]::new)));
+    add(Setting.builder("issuer", URL).help("The authorization server's issuer: endpoints not given are read from its"
+        + " /.well-known/openid-configuration (or oauth-authorization-server) metadata."),
+        (b, v, env) -> b.issuer((URI) v));
     add(Setting.builder("authority", URL).help("Microsoft: the authority URL, instead of the tenant."),
         (b, v, env) -> b.authority((URI) v));
-    add(Setting.builder("token-endpoint", URL).help("The token endpoint; required for GENERIC."),
+    add(Setting.builder("token-endpoint", URL).help("The token endpoint; required for GENERIC without an issuer."),
         (b, v, env) -> b.tokenEndpoint((URI) v));
     add(Setting.builder("authorize-endpoint", URL).help("The authorization endpoint, for delegated sign-in."),
         (b, v, env) -> b.authorizeEndpoint((URI) v));

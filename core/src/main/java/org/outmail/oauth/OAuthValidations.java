@@ -140,7 +140,8 @@ public final class OAuthValidations {
     Objects.requireNonNull(scopes, "scopes == null");
     Objects.requireNonNull(redirectUri, "redirectUri == null");
     checkDelegated(client);
-    URI authorize = client.authorizeEndpoint().orElseThrow(() -> config(client, "authorize-endpoint",
+    OAuthClient resolved = client.resolve(http);
+    URI authorize = resolved.authorizeEndpoint().orElseThrow(() -> config(resolved, "authorize-endpoint",
         "is required to validate the client (the provider's authorization endpoint)"));
     checkRedirect(client, redirectUri);
     List<String> asked = scopes(client, scopes);
@@ -148,7 +149,7 @@ public final class OAuthValidations {
     String state = random(32);
     Instant now = clock.instant();
     pending.values().removeIf(p -> p.expiresAt().plus(expiry).isBefore(now));
-    Pending p = new Pending(client, asked, redirectUri, verifier, now.plus(expiry));
+    Pending p = new Pending(resolved, asked, redirectUri, verifier, now.plus(expiry));
     pending.put(state, p);
 
     Map<String, String> query = new LinkedHashMap<>();
@@ -215,6 +216,7 @@ public final class OAuthValidations {
       throw new OAuthException("OAuth client '" + name + "': the validation has expired (it must be completed within "
           + minutes(expiry) + " of its start); start it again", error, false, null);
     }
+    checkIssuer(p.client(), parameters.get("iss"));
     if (error != null) {
       throw new OAuthException("OAuth client '" + name + "': the provider refused the sign-in: "
           + describe(error, parameters.get("error_description")) + hint(error), error, false, null);
@@ -272,7 +274,8 @@ public final class OAuthValidations {
     if (client.provider() == OAuthProvider.GOOGLE) {
       throw new OAuthException(googleHasNoDeviceFlow(client.name()), null, false, null);
     }
-    URI endpoint = client.deviceEndpoint().orElseThrow(() -> config(client, "device-endpoint",
+    OAuthClient resolved = client.resolve(http);
+    URI endpoint = resolved.deviceEndpoint().orElseThrow(() -> config(resolved, "device-endpoint",
         "is required for the device code flow (the provider's device authorization endpoint); without one,"
             + " validate the client in a browser"));
     List<String> asked = scopes(client, scopes);
@@ -301,7 +304,7 @@ public final class OAuthValidations {
     URI complete = json.get("verification_uri_complete") == null ? null : uri(json.get("verification_uri_complete"));
     Instant expiresAt = clock.instant().plusSeconds(TokenRequests.seconds(json, "expires_in", 900));
     Duration interval = Duration.ofSeconds(Math.max(1, TokenRequests.seconds(json, "interval", 5)));
-    return new DeviceAuthorization(client, asked, Secret.of(deviceCode), verifier, userCode, uri(verification), complete,
+    return new DeviceAuthorization(resolved, asked, Secret.of(deviceCode), verifier, userCode, uri(verification), complete,
         expiresAt, interval);
   }
 
@@ -368,6 +371,32 @@ public final class OAuthValidations {
             "the code expired before it was entered; start the validation again");
         default -> throw TokenRequests.refused(name, "token endpoint", answer, hidden, null);
       }
+    }
+  }
+
+  /**
+   * RFC 9207: a redirect that names its issuer must name the client's; one that does not, when the
+   * server's metadata says it always does, is refused too (a mix-up attack sends the browser back
+   * with another server's code). A client without a configured issuer cannot check.
+   */
+  private static void checkIssuer(OAuthClient client, String iss) {
+    if (client.issuer().isEmpty()) {
+      return;
+    }
+    String expected = Discovery.trimmed(client.issuer().get());
+    if (iss == null) {
+      if (client.metadata().map(Discovery.Metadata::issParameterSupported).orElse(false)) {
+        throw new OAuthException("OAuth client '" + client.name() + "': the redirect carries no iss although the"
+            + " server's metadata says it sends one (RFC 9207): it may not come from " + expected
+            + "; start the validation again", "invalid_request", false, null);
+      }
+      return;
+    }
+    String got = iss.endsWith("/") ? iss.substring(0, iss.length() - 1) : iss;
+    if (!got.equals(expected)) {
+      throw new OAuthException("OAuth client '" + client.name() + "': the redirect names the issuer '"
+          + TokenRequests.firstLine(iss) + "', not the client's " + expected + " (RFC 9207): it comes from another"
+          + " authorization server; start the validation again", "invalid_request", false, null);
     }
   }
 

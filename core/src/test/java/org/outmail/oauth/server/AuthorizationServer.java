@@ -133,6 +133,10 @@ public final class AuthorizationServer implements AutoCloseable {
   private final List<BiConsumer<String, String>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicInteger slowDowns = new AtomicInteger();
   private final AtomicInteger devicePolls = new AtomicInteger();
+  private final List<String> metadataRequests = new CopyOnWriteArrayList<>();
+  private volatile String metadataAt = "openid-configuration";
+  private volatile String metadataIssuer;
+  private volatile String issInRedirect;
   private volatile String user = "admin@contoso.example";
   private volatile String[] refusal;
   private volatile long accessTokenSeconds = 3600;
@@ -168,6 +172,41 @@ public final class AuthorizationServer implements AutoCloseable {
   /** {@return a Microsoft-shaped authority: {@code http://127.0.0.1:PORT/contoso-test/}} */
   public URI authority() {
     return base().resolve(TENANT + "/");
+  }
+
+  /** {@return the issuer identifier: {@code http://127.0.0.1:PORT/realm}} */
+  public URI issuer() {
+    return base().resolve("realm");
+  }
+
+  /**
+   * Where the metadata is served: {@code openid-configuration} (the default, at {@code
+   * ISSUER/.well-known/openid-configuration}), {@code oauth-authorization-server} (RFC 8414, at
+   * {@code /.well-known/oauth-authorization-server/realm}) or {@code none}.
+   */
+  public AuthorizationServer metadataAt(String where) {
+    this.metadataAt = where;
+    return this;
+  }
+
+  /** The metadata names this issuer instead of {@link #issuer()}. */
+  public AuthorizationServer metadataIssuer(String issuer) {
+    this.metadataIssuer = issuer;
+    return this;
+  }
+
+  /**
+   * Redirects carry {@code iss} with this value (RFC 9207), and the metadata says so; null (the
+   * default) for none.
+   */
+  public AuthorizationServer issInRedirect(String iss) {
+    this.issInRedirect = iss;
+    return this;
+  }
+
+  /** {@return the path of every metadata request, in order} */
+  public List<String> metadataRequests() {
+    return List.copyOf(metadataRequests);
   }
 
   /** {@return {@code http://127.0.0.1:PORT/authorize}} */
@@ -325,6 +364,10 @@ public final class AuthorizationServer implements AutoCloseable {
       String path = exchange.getRequestURI().getPath();
       String last = path.substring(path.lastIndexOf('/') + 1);
       String method = exchange.getRequestMethod();
+      if (path.contains("/.well-known/")) {
+        metadata(exchange, path);
+        return;
+      }
       switch (last) {
         case "authorize" -> {
           if (!method.equals("GET")) {
@@ -353,6 +396,29 @@ public final class AuthorizationServer implements AutoCloseable {
     } catch (RuntimeException e) {
       page(exchange, 500, e.toString());
     }
+  }
+
+  private void metadata(HttpExchange exchange, String path) throws IOException {
+    metadataRequests.add(path);
+    String where = metadataAt;
+    boolean served = where.equals("openid-configuration") && path.equals("/realm/.well-known/openid-configuration")
+        || where.equals("oauth-authorization-server") && path.equals("/.well-known/oauth-authorization-server/realm");
+    if (!served) {
+      page(exchange, 404, "no such page");
+      return;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("issuer", metadataIssuer != null ? metadataIssuer : issuer().toString());
+    body.put("authorization_endpoint", authorizeEndpoint().toString());
+    body.put("token_endpoint", tokenEndpoint().toString());
+    body.put("device_authorization_endpoint", deviceEndpoint().toString());
+    if (issInRedirect != null) {
+      body.put("authorization_response_iss_parameter_supported", true);
+    }
+    String json = "{\"response_types_supported\":[\"code\"],\"grant_types_supported\":[\"authorization_code\","
+        + "\"refresh_token\"],\"code_challenge_methods_supported\":[\"S256\"],\"mtls_endpoint_aliases\":{\"token_endpoint\":"
+        + "\"https://mtls.example/token\"}," + flat(body).substring(1);
+    send(exchange, 200, "application/json", json);
   }
 
   private void authorize(HttpExchange exchange, Map<String, String> q) throws IOException {
@@ -793,11 +859,14 @@ public final class AuthorizationServer implements AutoCloseable {
     return query(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
   }
 
-  private static void redirect(HttpExchange exchange, URI to, Map<String, String> params, String state) throws IOException {
+  private void redirect(HttpExchange exchange, URI to, Map<String, String> params, String state) throws IOException {
     StringBuilder sb = new StringBuilder(to.toString()).append(to.getRawQuery() == null ? '?' : '&');
     Map<String, String> all = new LinkedHashMap<>(params);
     if (state != null) {
       all.put("state", state);
+    }
+    if (issInRedirect != null) {
+      all.put("iss", issInRedirect);
     }
     all.forEach((k, v) -> sb.append(enc(k)).append('=').append(enc(v)).append('&'));
     sb.setLength(sb.length() - 1);
@@ -813,15 +882,19 @@ public final class AuthorizationServer implements AutoCloseable {
   }
 
   private static void json(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
+    send(exchange, status, "application/json", flat(body));
+  }
+
+  private static String flat(Map<String, Object> body) {
     StringBuilder sb = new StringBuilder("{");
     body.forEach((k, v) -> {
       if (sb.length() > 1) {
         sb.append(',');
       }
-      sb.append(FlatObject.quote(k)).append(':').append(v instanceof Number ? v.toString() : FlatObject.quote(String.valueOf(v)));
+      sb.append(FlatObject.quote(k)).append(':')
+          .append(v instanceof Number || v instanceof Boolean ? v.toString() : FlatObject.quote(String.valueOf(v)));
     });
-    sb.append('}');
-    send(exchange, status, "application/json", sb.toString());
+    return sb.append('}').toString();
   }
 
   private static void page(HttpExchange exchange, int status, String text) throws IOException {
