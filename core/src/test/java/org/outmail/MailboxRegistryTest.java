@@ -253,6 +253,30 @@ class MailboxRegistryTest {
   }
 
   @Test
+  void aPassedCheckCarriesTheWarningsOfTheOAuthClientsLastToken() {
+    String id = uniqueId("oauth");
+    org.outmail.oauth.AccessTokenProvider warning = new org.outmail.oauth.AccessTokenProvider() {
+      @Override
+      public boolean supports(OAuthClient client) {
+        return true;
+      }
+
+      @Override
+      public org.outmail.oauth.AccessToken fetch(OAuthClient client, java.util.List<String> scopes, org.outmail.oauth.TokenStore store) {
+        return new org.outmail.oauth.AccessToken(Secret.of("t"), java.time.Instant.now().plusSeconds(3600),
+            java.util.List.of("the refresh token expires in 8 hours"));
+      }
+    };
+    OAuthClient client = OAuthClient.builder("google").provider(OAuthProvider.GOOGLE).clientId("c").clientSecret(Secret.of("s")).build();
+    MailboxRegistry r = builder().mailbox(out(id).oauthClient(client).build()).accessTokenProvider(warning).build();
+    r.outgoing(id).send(email());
+    transports.recorder(id).context.accessTokens().get(client, java.util.List.of("https://mail.google.com/"));
+
+    assertThat(r.outgoing(id).check().message())
+        .isEqualTo("recording transport ready; warning: the refresh token expires in 8 hours");
+  }
+
+  @Test
   void hookAddedOnTheBuilderWinsOverAnotherOfTheSameName() {
     PostSendHook mine = new PostSendHook() {
       @Override

@@ -35,6 +35,7 @@ public final class AccessTokens {
   private final Clock clock;
   private final Map<String, AccessToken> cache;
   private final Map<String, Object> locks;
+  private final Map<String, List<String>> warnings;
   private final SSLContext tls;
 
   AccessTokens(List<AccessTokenProvider> providers, TokenStore store, Clock clock) {
@@ -43,6 +44,7 @@ public final class AccessTokens {
     this.clock = Objects.requireNonNull(clock, "clock == null");
     this.cache = new ConcurrentHashMap<>();
     this.locks = new ConcurrentHashMap<>();
+    this.warnings = new ConcurrentHashMap<>();
     this.tls = null;
   }
 
@@ -52,6 +54,7 @@ public final class AccessTokens {
     this.clock = shared.clock;
     this.cache = shared.cache;
     this.locks = shared.locks;
+    this.warnings = shared.warnings;
     this.tls = tls;
   }
 
@@ -175,7 +178,19 @@ public final class AccessTokens {
   private AccessToken fetch(OAuthClient client, List<String> scopes, String key) {
     AccessToken fresh = provider(client).fetch(client, scopes, store, tls);
     cache.put(key, fresh);
+    warnings.put(client.name(), fresh.warnings());
     return fresh;
+  }
+
+  /**
+   * What the last token response for the client said that an administrator should act on, such as
+   * a refresh token tied to the sign-in session; a mailbox's Check shows it.
+   *
+   * @param client the OAuth client
+   * @return the warnings of the last token fetched for the client; empty when none or none fetched
+   */
+  public List<String> warnings(OAuthClient client) {
+    return warnings.getOrDefault(Objects.requireNonNull(client, "client == null").name(), List.of());
   }
 
   /** One fetch at a time per key; per client for the refresh-token grant, whose token may rotate. */

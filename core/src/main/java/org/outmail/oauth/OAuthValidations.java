@@ -410,7 +410,7 @@ public final class OAuthValidations {
     store.save(client.name(), Secret.of(refresh));
     String granted = answer.json().get("scope");
     List<String> scopes = granted == null || granted.isBlank() ? asked : List.of(granted.trim().split("\\s+"));
-    return new OAuthValidation(client.name(), scopes, clock.instant());
+    return new OAuthValidation(client.name(), scopes, clock.instant(), TokenRequests.warnings(client, answer));
   }
 
   private static String noRefreshTokenHint(OAuthProvider provider) {

@@ -106,6 +106,37 @@ final class TokenRequests {
         + (hint == null ? "" : "; " + hint), error, transientFailure, null);
   }
 
+  /** Refresh tokens that expire sooner than this are worth a warning. */
+  static final Duration SHORT_REFRESH = Duration.ofDays(30);
+
+  /**
+   * What a successful token response says that an administrator should act on: a refresh token
+   * that expires within {@link #SHORT_REFRESH} ({@code refresh_expires_in}; 0 means it does not
+   * expire) lives only as long as the sign-in session on common servers.
+   */
+  static List<String> warnings(OAuthClient client, Answer answer) {
+    long seconds = seconds(answer.json(), "refresh_expires_in", 0);
+    if (client.grant() != OAuthGrant.REFRESH_TOKEN || seconds <= 0 || seconds >= SHORT_REFRESH.toSeconds()) {
+      return List.of();
+    }
+    return List.of("OAuth client '" + client.name() + "': the refresh token expires in " + lifetime(seconds)
+        + " (refresh_expires_in), so mail stops when it does: it is tied to the sign-in session; ask for the scope"
+        + " offline_access (add it to the client's scopes), then validate the client again");
+  }
+
+  private static String lifetime(long seconds) {
+    if (seconds % 86_400 == 0) {
+      return seconds / 86_400 + (seconds == 86_400 ? " day" : " days");
+    }
+    if (seconds % 3600 == 0) {
+      return seconds / 3600 + (seconds == 3600 ? " hour" : " hours");
+    }
+    if (seconds % 60 == 0) {
+      return seconds / 60 + (seconds == 60 ? " minute" : " minutes");
+    }
+    return seconds + " s";
+  }
+
   /** The first line of a provider's text, control characters made spaces. */
   static String firstLine(String s) {
     int nl = s.indexOf('\n');

@@ -141,7 +141,8 @@ class RefreshRotationTest {
         })
         .hasMessage("OAuth client 'm365': token endpoint answered HTTP 400 invalid_grant: AADSTS50173: The provided grant"
             + " has expired due to it being revoked, a fresh auth token is needed.; the refresh token was revoked or has"
-            + " expired (consent withdrawn, password changed, or unused for too long): validate the client again (run"
+            + " expired (consent withdrawn, password changed, unused for too long,"
+            + " or rotated by another host holding a copy of the token store): validate the client again (run"
             + " 'outmail oauth validate m365 --config FILE' or press Validate on the client in the console)");
 
     validate(store);

@@ -106,6 +106,7 @@ final class OAuthValidateCommand implements Callable<Integer> {
         OAuthValidation done = device ? device(validations, client, scopes, out) : browser(validations, client, scopes, out, err);
         out.println("OAuth client '" + client.name() + "' validated: scopes " + String.join(" ", done.scopes())
             + "; refresh token stored in " + store);
+        done.warnings().forEach(w -> out.println("warning: " + w));
       } else {
         out.println("OAuth client '" + client.name() + "' uses grant " + client.grant() + ": there is nothing to validate"
             + " (its " + (client.grant() == OAuthGrant.JWT_BEARER ? "service account key" : "secret") + " gets tokens)");

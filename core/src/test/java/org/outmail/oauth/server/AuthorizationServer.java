@@ -140,6 +140,7 @@ public final class AuthorizationServer implements AutoCloseable {
   private volatile String user = "admin@contoso.example";
   private volatile String[] refusal;
   private volatile long accessTokenSeconds = 3600;
+  private volatile long refreshExpiresIn = -1;
   private volatile int deviceInterval = 5;
   private volatile Clock clock = Clock.systemUTC();
 
@@ -270,6 +271,16 @@ public final class AuthorizationServer implements AutoCloseable {
   /** How long access tokens are valid. */
   public AuthorizationServer accessTokenSeconds(long seconds) {
     this.accessTokenSeconds = seconds;
+    return this;
+  }
+
+  /**
+   * Token responses that carry a refresh token say it expires in this many seconds ({@code
+   * refresh_expires_in}, as Keycloak does for a refresh token tied to the sign-in session); negative
+   * (the default) for none.
+   */
+  public AuthorizationServer refreshExpiresIn(long seconds) {
+    this.refreshExpiresIn = seconds;
     return this;
   }
 
@@ -751,6 +762,9 @@ public final class AuthorizationServer implements AutoCloseable {
       refreshTokens.put(refresh, new Refresh(clientId, user, rotated == null ? Set.copyOf(scopes) : rotated.scopes,
           rotated == null ? refresh : rotated.family));
       body.put("refresh_token", refresh);
+      if (refreshExpiresIn >= 0) {
+        body.put("refresh_expires_in", refreshExpiresIn);
+      }
     }
     listeners.forEach(l -> l.accept(user, access));
     json(exchange, 200, body);
