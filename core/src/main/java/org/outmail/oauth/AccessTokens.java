@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /**
- * Hands out access tokens, cached per OAuth client and scopes until shortly before they expire.
+ * Hands out access tokens, cached per OAuth client and scopes until shortly before they expire: a
+ * minute before, or half their lifetime before when that is shorter.
  * Asks the first {@link AccessTokenProvider} that supports the client; providers found by {@link
  * ServiceLoader} come before the built-in HTTP one. Safe for concurrent use: one fetch at a time
  * per client and scopes (per client for the refresh-token grant, whose refresh token may rotate).
@@ -27,13 +28,20 @@ import javax.net.ssl.SSLContext;
  * tried again on the next token request. A send never fails because the store did.
  */
 public final class AccessTokens {
-  /** Tokens are renewed this long before they expire. */
-  static final long EXPIRY_MARGIN_SECONDS = 60;
+  /** Tokens are renewed this long before they expire, or half their lifetime when that is shorter. */
+  static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
+
+  /** A cached token and how long before its expiry it is renewed. */
+  private record Cached(AccessToken token, Duration margin) {
+    boolean usableAt(java.time.Instant now) {
+      return now.plus(margin).isBefore(token.expiresAt());
+    }
+  }
 
   private final List<AccessTokenProvider> providers;
   private final TokenStore store;
   private final Clock clock;
-  private final Map<String, AccessToken> cache;
+  private final Map<String, Cached> cache;
   private final Map<String, Object> locks;
   private final Map<String, List<String>> warnings;
   private final SSLContext tls;
@@ -109,23 +117,24 @@ public final class AccessTokens {
   }
 
   /**
-   * A token for the client and scopes, from the cache while it is valid for another minute.
+   * A token for the client and scopes, from the cache until a minute before it expires, or half its
+   * lifetime when that is shorter (a token valid for 60 s is used for 30 s).
    *
    * @param client the OAuth client
    * @param scopes the scopes to ask for
-   * @return a token valid for at least another minute
+   * @return a token valid for at least another minute (half its lifetime, if that is shorter)
    * @throws OAuthException if no token can be had, or the scopes are empty
    */
   public AccessToken get(OAuthClient client, List<String> scopes) {
     String key = key(client, scopes);
-    AccessToken cached = cache.get(key);
-    if (cached != null && cached.validFor(clock.instant(), EXPIRY_MARGIN_SECONDS)) {
-      return cached;
+    Cached cached = cache.get(key);
+    if (cached != null && cached.usableAt(clock.instant())) {
+      return cached.token();
     }
     synchronized (lock(client, key)) {
       cached = cache.get(key);
-      if (cached != null && cached.validFor(clock.instant(), EXPIRY_MARGIN_SECONDS)) {
-        return cached;
+      if (cached != null && cached.usableAt(clock.instant())) {
+        return cached.token();
       }
       return fetch(client, scopes, key);
     }
@@ -147,9 +156,9 @@ public final class AccessTokens {
     Objects.requireNonNull(refused, "refused == null");
     String key = key(client, scopes);
     synchronized (lock(client, key)) {
-      AccessToken cached = cache.get(key);
-      if (cached != null && !sameToken(cached, refused) && cached.validFor(clock.instant(), EXPIRY_MARGIN_SECONDS)) {
-        return cached;
+      Cached cached = cache.get(key);
+      if (cached != null && !sameToken(cached.token(), refused) && cached.usableAt(clock.instant())) {
+        return cached.token();
       }
       return fetch(client, scopes, key);
     }
@@ -176,8 +185,10 @@ public final class AccessTokens {
 
   /** Called under the key's lock. */
   private AccessToken fetch(OAuthClient client, List<String> scopes, String key) {
+    java.time.Instant fetchedAt = clock.instant();
     AccessToken fresh = provider(client).fetch(client, scopes, store, tls);
-    cache.put(key, fresh);
+    Duration half = Duration.between(fetchedAt, fresh.expiresAt()).dividedBy(2);
+    cache.put(key, new Cached(fresh, half.compareTo(EXPIRY_MARGIN) < 0 ? half : EXPIRY_MARGIN));
     warnings.put(client.name(), fresh.warnings());
     return fresh;
   }

@@ -33,7 +33,7 @@ class RefreshRotationTest {
   private final AuthorizationServer server = AuthorizationServer.start()
       .registerClient("m365-app", null, CALLBACK.toString())
       .signIn("support@contoso.example")
-      .accessTokenSeconds(30); // within the renewal margin: every token request refreshes
+      .accessTokenSeconds(30); // renewed 15 s before it expires: a token request after 15 s refreshes
   private final TestClock clock = new TestClock();
 
   @AfterEach
@@ -65,6 +65,7 @@ class RefreshRotationTest {
 
     tokens.get(client(), SMTP);
     String second = store.load("m365").orElseThrow().value();
+    clock.advance(Duration.ofSeconds(16));
     tokens.get(client(), SMTP);
     String third = store.load("m365").orElseThrow().value();
 
