@@ -7,7 +7,11 @@
 #   chromium and chromium-driver (headless Chromium driven by Selenium for the console's tests);
 #   postfix, installed without a system configuration (nothing of it is started): the SMTP
 #   transport's PostfixTest runs a private instance on a free 127.0.0.1 port with
-#   scripts/postfix-local.sh.
+#   scripts/postfix-local.sh (under /var/tmp/outmail-postfix/ when the checkout lies in a directory
+#   the postfix user cannot enter, such as root's home).
+# What runs as another user keeps out of the checkout: PostgreSQL is the system's cluster
+# (/var/lib/postgresql), psql runs from /; Chromium runs as the build's user, its profiles in the
+# temporary directory.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -47,11 +51,12 @@ fi
 if ! pg_lsclusters -h | grep -q "^${PG_VERSION} main .* online"; then
   $SUDO pg_ctlcluster "$PG_VERSION" main start
 fi
+# psql runs as postgres, from / (the checkout may lie in a directory that user cannot enter)
+pg() { (cd / && if [ -n "$SUDO" ]; then sudo -u postgres psql -qAt "$@"; else su postgres -c "psql -qAt $(printf '%q ' "$@")"; fi); }
 for _ in $(seq 1 30); do
-  if $SUDO -u postgres psql -qAtc "select 1" >/dev/null 2>&1 || su postgres -c "psql -qAtc 'select 1'" >/dev/null 2>&1; then break; fi
+  if pg -c "select 1" >/dev/null 2>&1; then break; fi
   sleep 1
 done
-pg() { if [ -n "$SUDO" ]; then sudo -u postgres psql -qAt "$@"; else su postgres -c "psql -qAt $(printf '%q ' "$@")"; fi; }
 if [ "$(pg -c "select 1 from pg_roles where rolname='outmail'")" != "1" ]; then
   pg -c "create role outmail login password 'outmail' createdb"
 fi

@@ -20,13 +20,23 @@
 #                                  "452 4.5.3 Error: too many recipients" (default 1000)
 #   POSTFIX_LOCAL_SIZE_LIMIT       message_size_limit in bytes, announced in SIZE (default 33554432)
 #
+# Postfix's daemons run as the user postfix, which must be able to enter the instance's directories.
+# When DIR lies under a directory that user cannot enter (root's home is 0700, and so is every
+# directory mktemp -d makes), the instance lives in a directory of its own under
+# /var/tmp/outmail-postfix/ (mode 0755, made by mktemp) and DIR is made a symbolic link to it:
+# every path under DIR works the same, and the first line start prints says where it went.
+#   scripts/postfix-local.sh delete DIR       # stops the instance and deletes its files (both places)
+# Each start deletes the directories under /var/tmp/outmail-postfix/ whose DIR no longer links to them
+# (a checkout deleted without `delete`).
+#
 # Runs as root (Postfix's master does); works on a fresh Debian 12 with the postfix package
-# installed with "No configuration". Both commands are idempotent and bounded in time: start gives
+# installed with "No configuration". The commands are idempotent and bounded in time: start gives
 # up after 30 s, stop kills what is left after 15 s.
 set -euo pipefail
+umask 022
 
 die() { echo "postfix-local: $*" >&2; exit 1; }
-usage() { die "usage: $0 start DIR PORT | stop DIR | status DIR"; }
+usage() { die "usage: $0 start DIR PORT | stop DIR | status DIR | delete DIR"; }
 
 [ $# -ge 2 ] || usage
 CMD="$1"
@@ -34,10 +44,24 @@ DIR="$2"
 case "$DIR" in /*) ;; *) DIR="$(pwd)/$DIR" ;; esac
 DIR="${DIR%/}"
 case "$DIR" in *[[:space:]]*) die "DIR must not contain white space (Postfix's main.cf): '$DIR'" ;; esac
-ETC="$DIR/etc"
-QUEUE="$DIR/queue"
-PIDFILE="$QUEUE/pid/master.pid"
-LOG="$DIR/log/maillog"
+[ "$DIR" != "" ] || die "DIR must not be /"
+# where instances live whose DIR the postfix user cannot reach
+HOMES=/var/tmp/outmail-postfix
+MARK="# A private test instance; written by scripts/postfix-local.sh, rewritten on every start."
+
+# The instance's files: DIR itself, or the directory DIR links to. Sets REAL, ETC, QUEUE, PIDFILE, LOG.
+paths() {
+  REAL="$1"
+  ETC="$REAL/etc"
+  QUEUE="$REAL/queue"
+  PIDFILE="$QUEUE/pid/master.pid"
+  LOG="$REAL/log/maillog"
+}
+if [ -L "$DIR" ]; then
+  paths "$(readlink -m "$DIR")"
+else
+  paths "$DIR"
+fi
 
 DOMAIN="${POSTFIX_LOCAL_DOMAIN:-postfix.test}"
 RECIPIENT_LIMIT="${POSTFIX_LOCAL_RECIPIENT_LIMIT:-1000}"
@@ -89,13 +113,13 @@ log_tail() {
 
 configure() {
   local port="$1"
-  mkdir -p "$ETC" "$QUEUE" "$DIR/data" "$DIR/mail" "$DIR/log"
-  chmod 755 "$DIR" "$ETC" "$DIR/log"
-  chown postfix "$DIR/data"
-  chmod 700 "$DIR/data"
+  mkdir -p "$ETC" "$QUEUE" "$REAL/data" "$REAL/mail" "$REAL/log"
+  chmod 755 "$REAL" "$ETC" "$REAL/log"
+  chown postfix "$REAL/data"
+  chmod 700 "$REAL/data"
   # the recipients' files belong to nobody:nogroup (virtual(8) never delivers as root)
-  chown 65534:65534 "$DIR/mail"
-  chmod 755 "$DIR/mail"
+  chown 65534:65534 "$REAL/mail"
+  chmod 755 "$REAL/mail"
   touch "$LOG"
 
   local d="${DOMAIN//./\\.}"
@@ -129,13 +153,13 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
 
   cat >"$ETC/main.cf" <<EOF
-# A private test instance; written by scripts/postfix-local.sh, rewritten on every start.
+$MARK
 compatibility_level = 3.6
 config_directory = $ETC
 queue_directory = $QUEUE
-data_directory = $DIR/data
+data_directory = $REAL/data
 maillog_file = $LOG
-maillog_file_prefixes = $DIR
+maillog_file_prefixes = $REAL
 mail_owner = postfix
 setgid_group = postdrop
 
@@ -158,11 +182,11 @@ smtpd_recipient_limit = $RECIPIENT_LIMIT
 message_size_limit = $SIZE_LIMIT
 virtual_mailbox_limit = $SIZE_LIMIT
 
-# every recipient at $DOMAIN exists; each delivery is one file in the maildir $DIR/mail/$DOMAIN/,
+# every recipient at $DOMAIN exists; each delivery is one file in the maildir $REAL/mail/$DOMAIN/,
 # its first header Delivered-To: naming the recipient (virtual(8) allows no per-recipient
 # path from a regexp substitution)
 virtual_mailbox_domains = $DOMAIN
-virtual_mailbox_base = $DIR/mail
+virtual_mailbox_base = $REAL/mail
 virtual_mailbox_maps = static:$DOMAIN/
 virtual_uid_maps = static:65534
 virtual_gid_maps = static:65534
@@ -176,12 +200,91 @@ delay_warning_time = 0h
 EOF
 }
 
+# Whether the postfix user can enter the directory $1 (and every one on the way to it).
+enterable() {
+  runuser -u postfix -- test -x "$1" 2>/dev/null
+}
+
+# The first directory on the way to $1 (itself included) that the postfix user cannot enter;
+# nothing when there is none, or the first missing one comes before it.
+blocker() {
+  local p="$1" way=()
+  while [ "$p" != "/" ]; do
+    way=("$p" "${way[@]}")
+    p="$(dirname "$p")"
+  done
+  for p in "${way[@]}"; do
+    [ -d "$p" ] || return 0
+    enterable "$p" || { echo "$p"; return 0; }
+  done
+}
+
+# $HOMES, owned by root, enterable by everyone.
+make_homes() {
+  [ -e "$HOMES" ] || mkdir -m 755 "$HOMES" 2>/dev/null || true
+  if [ ! -d "$HOMES" ] || [ -L "$HOMES" ] || [ "$(stat -c %u "$HOMES")" != 0 ]; then
+    die "$HOMES must be a directory owned by root: remove what is there"
+  fi
+  chmod 755 "$HOMES"
+  enterable "$HOMES" || die "the postfix user cannot enter $HOMES ($(blocker "$HOMES") is mode $(stat -c %a "$(blocker "$HOMES")"))"
+}
+
+# Deletes the instances under $HOMES whose DIR no longer links to them (their checkout was deleted,
+# or its DIR was deleted without `delete`), stopping any that still runs.
+collect() {
+  [ -d "$HOMES" ] && [ ! -L "$HOMES" ] || return 0
+  local h dir
+  for h in "$HOMES"/*; do
+    # .dir is written after DIR links to the instance: one without it is still being placed
+    [ -d "$h" ] && [ ! -L "$h" ] && [ -f "$h/.dir" ] || continue
+    dir="$(head -n 1 "$h/.dir")"
+    if [ -L "$dir" ] && [ "$(readlink -m "$dir")" = "$h" ]; then
+      continue
+    fi
+    (paths "$h"; stop >/dev/null) || true
+    rm -rf "$h"
+  done
+}
+
+# Where a new instance's files go: DIR, when the postfix user can reach it; else a directory of its
+# own under $HOMES that DIR links to. Sets the paths.
+place() {
+  if [ -L "$DIR" ] && [ ! -e "$DIR" ]; then
+    rm -f "$DIR" # its instance was collected, or deleted by hand
+    paths "$DIR"
+  fi
+  mkdir -p "$(dirname "$REAL")"
+  local b
+  b="$(blocker "$(dirname "$REAL")")"
+  [ -n "$b" ] || return 0
+  local why="Postfix's daemons run as the user postfix, which cannot enter $b (mode $(stat -c %a "$b"))"
+  if [ -L "$DIR" ]; then
+    die "$why: $DIR links to $REAL, which it cannot reach"
+  fi
+  if [ -e "$DIR" ] && ! rmdir "$DIR" 2>/dev/null; then
+    die "$why; $DIR already holds files: delete them ($0 delete $DIR) and start again, the instance then lives under $HOMES"
+  fi
+  make_homes
+  local home
+  home="$(mktemp -d "$HOMES/XXXXXXXXXX")"
+  chmod 755 "$home"
+  ln -s "$home" "$DIR"
+  printf '%s\n' "$DIR" >"$home/.dir"
+  paths "$home"
+  echo "postfix-local: $why: the instance lives in $home, $DIR links to it"
+}
+
 start() {
   local port="$1"
   case "$port" in ''|*[!0-9]*) die "PORT must be a number, was '$port'" ;; esac
   need_postfix
   local pid
   pid="$(master_pid)"
+  if [ -z "$pid" ]; then
+    collect
+    place
+  fi
+  case "$REAL" in *[[:space:]]*) die "DIR's files must not be in a path with white space (Postfix's main.cf): '$REAL'" ;; esac
   configure "$port"
   if [ -n "$pid" ]; then
     # running already: take the (re)written configuration, port included
@@ -192,8 +295,8 @@ start() {
     fi
     rm -f "$PIDFILE"
     # start checks the instance first and creates its queue directories with their owners
-    if ! timeout 30 "$POSTFIX_BIN" -c "$ETC" start >>"$DIR/log/postfix-cmd.log" 2>&1; then
-      tail -n 20 "$DIR/log/postfix-cmd.log" >&2
+    if ! timeout 30 "$POSTFIX_BIN" -c "$ETC" start >>"$REAL/log/postfix-cmd.log" 2>&1; then
+      tail -n 20 "$REAL/log/postfix-cmd.log" >&2
       log_tail
       die "postfix start failed for $ETC"
     fi
@@ -247,9 +350,25 @@ status() {
   echo "postfix-local: running, master pid $pid ($DIR)"
 }
 
+# Stops the instance and deletes its files: DIR, and the directory under $HOMES DIR links to.
+delete() {
+  stop
+  if [ -L "$DIR" ]; then
+    case "$REAL" in "$HOMES"/?*) rm -rf "$REAL" ;; esac
+    rm -f "$DIR"
+  elif [ -d "$DIR" ]; then
+    if [ -n "$(ls -A "$DIR")" ] && ! head -n 1 "$DIR/etc/main.cf" 2>/dev/null | grep -qxF "$MARK"; then
+      die "$DIR holds no instance of this script (no etc/main.cf written by it): not deleted"
+    fi
+    rm -rf "$DIR"
+  fi
+  echo "postfix-local: deleted ($DIR)"
+}
+
 case "$CMD" in
   start) [ $# -eq 3 ] || usage; start "$3" ;;
   stop) [ $# -eq 2 ] || usage; stop ;;
   status) [ $# -eq 2 ] || usage; status ;;
+  delete) [ $# -eq 2 ] || usage; delete ;;
   *) usage ;;
 esac

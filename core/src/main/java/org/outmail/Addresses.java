@@ -122,12 +122,26 @@ final class Addresses {
    * @throws InvalidEmailException naming {@code what}, the character and its index
    */
   static void checkHeaderText(String text, String what) {
+    int i = headerTextControl(text);
+    if (i >= 0) {
+      throw forbidden(what, text.charAt(i), i);
+    }
+  }
+
+  /** {@return the index of the first character {@link #checkHeaderText} refuses, or -1} */
+  static int headerTextControl(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c != '\t' && isControl(c)) {
-        throw forbidden(what, c, i);
+        return i;
       }
     }
+    return -1;
+  }
+
+  /** {@return {@code contains a forbidden character U+000D at index 4}: the character and its index} */
+  static String forbiddenCharacter(char c, int index) {
+    return "contains a forbidden character U+" + String.format("%04X", (int) c) + " at index " + index;
   }
 
   private static boolean isControl(char c) {
@@ -135,8 +149,7 @@ final class Addresses {
   }
 
   private static InvalidEmailException forbidden(String what, char c, int index) {
-    return new InvalidEmailException(what,
-        what + " contains a forbidden character U+" + String.format("%04X", (int) c) + " at index " + index);
+    return new InvalidEmailException(what, what + " " + forbiddenCharacter(c, index));
   }
 
   private static InvalidEmailException invalid(String problem) {

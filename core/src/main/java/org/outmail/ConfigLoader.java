@@ -32,7 +32,7 @@ import org.outmail.oauth.TokenStore;
  */
 final class ConfigLoader {
   private static final String PREFIX = "outmail.";
-  private static final String MAILBOX = "outmail.mailbox.";
+  static final String MAILBOX = "outmail.mailbox.";
   private static final String CLIENT = "outmail.oauth-client.";
   private static final String TOKEN_STORE = "outmail.token-store.file";
   private static final Set<String> CLIENT_FIELDS =

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -146,8 +145,9 @@ public final class Email {
   /**
    * Builds an {@link Email}. Every method checks its input at once and throws {@link
    * InvalidEmailException} saying which field is wrong and why; {@link #build()} throws it when a
-   * required part is missing. A {@code null} argument throws {@link NullPointerException} naming
-   * the parameter.
+   * required part is missing. A {@code null} argument is refused the same way, by every method: an
+   * {@link InvalidEmailException} whose field is the part given and whose message says it is
+   * missing ({@code subject is missing (null)}, {@code to: address is missing}).
    *
    * <p>Called again, a method that sets one value (subject, text, html, record id, a header of the
    * same name) replaces the earlier value; a method that adds (recipients, attachments) adds to
@@ -248,12 +248,12 @@ public final class Email {
     }
 
     private Builder add(List<String> list, String field, String... addresses) {
-      Objects.requireNonNull(addresses, field + " == null");
+      present(addresses, field, field + ": addresses are missing (null)");
       return add(list, field, Arrays.asList(addresses));
     }
 
     private Builder add(List<String> list, String field, Iterable<String> addresses) {
-      Objects.requireNonNull(addresses, field + " == null");
+      present(addresses, field, field + ": addresses are missing (null)");
       List<String> checked = new ArrayList<>();
       for (String a : addresses) {
         try {
@@ -271,10 +271,11 @@ public final class Email {
      *
      * @param subject the subject as written, before the mailbox's prefix is applied
      * @return this builder
-     * @throws InvalidEmailException if the subject contains CR, LF or another control character
+     * @throws InvalidEmailException if the subject is null or contains CR, LF or another control
+     *     character
      */
     public Builder subject(String subject) {
-      Objects.requireNonNull(subject, "subject == null");
+      present(subject, "subject", "subject is missing (null)");
       Addresses.checkHeaderText(subject, "subject");
       this.subject = subject;
       return this;
@@ -285,9 +286,10 @@ public final class Email {
      *
      * @param text the plain-text body
      * @return this builder
+     * @throws InvalidEmailException if the text is null
      */
     public Builder text(String text) {
-      this.text = Objects.requireNonNull(text, "text == null");
+      this.text = present(text, "text", "text is missing (null)");
       return this;
     }
 
@@ -296,9 +298,10 @@ public final class Email {
      *
      * @param html the HTML body
      * @return this builder
+     * @throws InvalidEmailException if the html is null
      */
     public Builder html(String html) {
-      this.html = Objects.requireNonNull(html, "html == null");
+      this.html = present(html, "html", "html is missing (null)");
       return this;
     }
 
@@ -309,9 +312,12 @@ public final class Email {
      * @param contentType the MIME type, {@code type/subtype} with optional parameters
      * @param content the content
      * @return this builder
-     * @throws InvalidEmailException for a bad file name or content type (see {@link Attachment#of})
+     * @throws InvalidEmailException for a missing or bad file name or content type (see {@link
+     *     Attachment#of}), or missing content
      */
     public Builder attach(String filename, String contentType, byte[] content) {
+      attachmentParts(filename, contentType);
+      present(content, "attachment", "attachment content is missing (null)");
       attachments.add(Attachment.of(filename, contentType, content));
       return this;
     }
@@ -324,9 +330,12 @@ public final class Email {
      * @param contentType the MIME type, {@code type/subtype} with optional parameters
      * @param file the file, which must exist and be readable now
      * @return this builder
-     * @throws InvalidEmailException for a bad file name or content type, or a file that cannot be read
+     * @throws InvalidEmailException for a missing or bad file name or content type, or a missing file
+     *     or one that cannot be read
      */
     public Builder attach(String filename, String contentType, Path file) {
+      attachmentParts(filename, contentType);
+      present(file, "attachment", "attachment file is missing (null)");
       attachments.add(Attachment.of(filename, contentType, file));
       return this;
     }
@@ -336,10 +345,23 @@ public final class Email {
      *
      * @param attachment the attachment
      * @return this builder
+     * @throws InvalidEmailException if the attachment is null
      */
     public Builder attach(Attachment attachment) {
-      attachments.add(Objects.requireNonNull(attachment, "attachment == null"));
+      attachments.add(present(attachment, "attachment", "attachment is missing (null)"));
       return this;
+    }
+
+    private static void attachmentParts(String filename, String contentType) {
+      present(filename, "attachment", "attachment filename is missing (null)");
+      present(contentType, "attachment", "attachment contentType is missing (null)");
+    }
+
+    private static <T> T present(T value, String field, String message) {
+      if (value == null) {
+        throw new InvalidEmailException(field, message);
+      }
+      return value;
     }
 
     /**
@@ -354,8 +376,8 @@ public final class Email {
      * @throws InvalidEmailException saying which rule was broken
      */
     public Builder header(String name, String value) {
-      Objects.requireNonNull(name, "header name == null");
-      Objects.requireNonNull(value, "header value == null");
+      present(name, "header", "header name is missing (null)");
+      present(value, "header " + name, "header " + name + " value is missing (null)");
       if (!HEADER_NAME.matcher(name).matches()) {
         throw new InvalidEmailException("header", "header name '" + name.replaceAll("[\\x00-\\x1F\\x7F]", "?")
             + "' is not a valid field name (printable ASCII without ':' or spaces)");
@@ -380,7 +402,7 @@ public final class Email {
      * @throws InvalidEmailException unless 1 to 128 letters, digits, '_' or '-'
      */
     public Builder recordId(String recordId) {
-      Objects.requireNonNull(recordId, "recordId == null");
+      present(recordId, "recordId", "recordId is missing (null)");
       if (!RECORD_ID.matcher(recordId).matches()) {
         throw new InvalidEmailException("recordId", "recordId '" + recordId.replaceAll("[\\x00-\\x1F\\x7F]", "?")
             + "' must be 1 to 128 letters, digits, '_' or '-'");
@@ -400,7 +422,7 @@ public final class Email {
      * @throws InvalidEmailException if it is not of that form
      */
     public Builder messageId(String messageId) {
-      Objects.requireNonNull(messageId, "messageId == null");
+      present(messageId, "messageId", "messageId is missing (null)");
       if (!MESSAGE_ID.matcher(messageId).matches()) {
         throw new InvalidEmailException("messageId", "messageId '" + messageId.replaceAll("[\\x00-\\x1F\\x7F]", "?")
             + "' must be of the form <local@domain> (printable ASCII, no spaces)");

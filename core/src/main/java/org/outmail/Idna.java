@@ -10,9 +10,11 @@ import java.util.Locale;
  * never {@code fass.de} or {@code xn--nxasmq6b.com}. {@link IDN} alone follows IDNA2003, which maps
  * the deviation characters ß and ς to other letters and so sends mail to a different, separately
  * registered domain. Labels holding ß or ς are NFC-normalised, lower-cased and Punycode-encoded
- * here (RFC 3492); every other label goes through {@link IDN}. Labels with a zero-width joiner or
- * non-joiner are refused: whether they are valid depends on the letters around them (IDNA2008
- * CONTEXTJ), which this class does not judge.
+ * here (RFC 3492); every other label goes through {@link IDN}. Either way the label as mapped, and
+ * any {@code xn--} label given as such, must then pass IDNA2008's rules ({@link Idna2008}): {@link
+ * IDN} alone would encode symbols and punctuation ({@code ¡}, {@code €}) that IDNA2008 disallows.
+ * Labels with a zero-width joiner or non-joiner are refused: whether they are valid depends on the
+ * letters around them (IDNA2008 CONTEXTJ), which this class does not judge.
  */
 final class Idna {
   private Idna() {}
@@ -37,35 +39,35 @@ final class Idna {
 
   private static String label(String label) {
     if (label.chars().allMatch(c -> c < 0x80)) {
-      return label.toLowerCase(Locale.ROOT);
+      String ascii = label.toLowerCase(Locale.ROOT);
+      if (ascii.startsWith("xn--") && validAceLabel(ascii)) {
+        Idna2008.checkLabel(decode(ascii.substring(4)), label);
+      }
+      return ascii; // an xn-- label that is not valid Punycode is refused by the address's checks
     }
     if (label.indexOf('\u200C') >= 0 || label.indexOf('\u200D') >= 0) {
       throw new IllegalArgumentException("domain label '" + label + "' holds a zero-width joiner or non-joiner,"
           + " which outmail does not convert");
     }
     String nfc = Normalizer.normalize(label, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    String ace;
     if (nfc.indexOf('ß') < 0 && nfc.indexOf('ς') < 0) {
       try {
-        return IDN.toASCII(nfc, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+        ace = IDN.toASCII(nfc, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
       } catch (IllegalArgumentException e) {
         String why = String.valueOf(e.getMessage());
         throw new IllegalArgumentException(why.contains("too long")
             ? "label '" + label + "' is longer than 63 octets in its xn-- form, at most 63"
             : "label '" + label + "': " + why);
       }
+    } else {
+      ace = "xn--" + punycode(nfc);
     }
-    for (int i = 0; i < nfc.length(); ) {
-      int cp = nfc.codePointAt(i);
-      int type = Character.getType(cp);
-      boolean ok = Character.isLetterOrDigit(cp) || cp == '-' || type == Character.NON_SPACING_MARK
-          || type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK;
-      if (!ok) {
-        throw new IllegalArgumentException("domain label '" + label + "' holds U+"
-            + String.format("%04X", cp) + ", which is not allowed in a domain name");
-      }
-      i += Character.charCount(cp);
+    if (ace.startsWith("xn--")) {
+      // the label as mapped (lower case, NFC, IDNA2003's mapping) is what IDNA2008 judges
+      Idna2008.checkLabel(decode(ace.substring(4)), label);
     }
-    return "xn--" + punycode(nfc);
+    return ace;
   }
 
   /** RFC 3492 section 6.3, for a label with at least one non-ASCII code point. */
@@ -137,7 +139,13 @@ final class Idna {
     }
   }
 
-  private static String decode(String input) {
+  /**
+   * RFC 3492 section 6.2: the code points a Punycode string stands for (without {@code xn--}).
+   *
+   * @throws IllegalArgumentException if it is not valid Punycode
+   * @throws ArithmeticException if a value overflows
+   */
+  static String decode(String input) {
     final int base = 36;
     int n = 0x80;
     int i = 0;
@@ -152,9 +160,6 @@ final class Idna {
       out.add((int) c);
     }
     int in = b > 0 ? b + 1 : 0;
-    if (in >= input.length()) {
-      throw new IllegalArgumentException("no extended code points");
-    }
     while (in < input.length()) {
       int oldi = i;
       int w = 1;

@@ -1058,10 +1058,9 @@ public final class Mailbox {
     }
 
     private void checkText(String field, String value) {
-      try {
-        Addresses.checkHeaderText(value, field);
-      } catch (InvalidEmailException e) {
-        throw fail(field, "is invalid: " + e.getMessage());
+      int i = Addresses.headerTextControl(value);
+      if (i >= 0) {
+        throw fail(field, Addresses.forbiddenCharacter(value.charAt(i), i));
       }
     }
   }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +85,8 @@ public final class MailboxRegistry implements AutoCloseable {
    *
    * @param propertiesFile the properties file, read as UTF-8
    * @return the registry, checked as {@link Builder#build()} checks it
-   * @throws MailboxConfigException naming the key that is wrong
+   * @throws MailboxConfigException naming the key that is wrong, or naming the file when it is not
+   *     found, not a regular file or cannot be read
    */
   public static MailboxRegistry load(Path propertiesFile) {
     return builder().load(propertiesFile).build();
@@ -438,6 +440,8 @@ public final class MailboxRegistry implements AutoCloseable {
 
     private final List<Mailbox> mailboxes = new ArrayList<>();
     private final Map<String, Mailbox> mailboxIds = new LinkedHashMap<>();
+    /** The ids of the mailboxes read from a configuration, whose errors name the configuration key. */
+    private final Set<String> loadedIds = new HashSet<>();
     private final Map<String, PostSendHook> hooks = new LinkedHashMap<>();
     private final List<TransportProvider> transportProviders = new ArrayList<>();
     private final List<AccessTokenProvider> tokenProviders = new ArrayList<>();
@@ -487,7 +491,8 @@ public final class MailboxRegistry implements AutoCloseable {
      *
      * @param propertiesFile the properties file, read as UTF-8
      * @return this builder
-     * @throws MailboxConfigException naming the key that is wrong, or a mailbox id given before
+     * @throws MailboxConfigException naming the key that is wrong, or a mailbox id given before, or
+     *     naming the file when it is not found, not a regular file or cannot be read
      */
     public Builder load(Path propertiesFile) {
       return apply(ConfigLoader.fromFile(Objects.requireNonNull(propertiesFile, "propertiesFile == null")));
@@ -507,6 +512,7 @@ public final class MailboxRegistry implements AutoCloseable {
 
     Builder apply(ConfigLoader.Config config) {
       mailboxes(config.mailboxes());
+      config.mailboxes().forEach(m -> loadedIds.add(m.id()));
       if (config.tokenStore() != null) {
         if (loadedTokenStore != null) {
           throw new MailboxConfigException(null, "outmail.token-store.file",
@@ -704,7 +710,9 @@ public final class MailboxRegistry implements AutoCloseable {
           asyncQueueCapacity == null ? 10_000 : asyncQueueCapacity,
           closeTimeout == null ? DEFAULT_CLOSE_TIMEOUT : closeTimeout);
       try {
-        Rules rules = new Rules(providers(), hooks(), directory, context, async, List.copyOf(listeners));
+        Map<String, TransportProvider> providers = providers();
+        checkLoadedSettings(providers);
+        Rules rules = new Rules(providers, hooks(), directory, context, async, List.copyOf(listeners));
         MailboxStore.Contents first = store == null ? new MailboxStore.Contents(0, mailboxes) : store.contents();
         MailboxRegistry registry = new MailboxRegistry(rules, rules.snapshot(first.version(), first.mailboxes(), null),
             store, async, tokens);
@@ -713,6 +721,32 @@ public final class MailboxRegistry implements AutoCloseable {
       } catch (RuntimeException e) {
         async.close();
         throw e;
+      }
+    }
+
+    /**
+     * A transport setting of a mailbox read from a configuration that its transport does not know
+     * is an unknown key, named in full, with the key meant when one is close:
+     * {@code outmail.mailbox.x.smtp.max-conections: unknown key; did you mean
+     * outmail.mailbox.x.smtp.max-connections?}. Other mailboxes are checked by the rules, naming the
+     * setting.
+     */
+    private void checkLoadedSettings(Map<String, TransportProvider> providers) {
+      for (Mailbox m : mailboxes) {
+        TransportProvider provider = providers.get(m.protocol());
+        if (!loadedIds.contains(m.id()) || m.type() != MailboxType.OUT || provider == null) {
+          continue;
+        }
+        List<String> known = Rules.knownSettings(m, provider);
+        String prefix = ConfigLoader.MAILBOX + m.id() + ".";
+        for (String key : m.settings().keySet()) {
+          Optional<String> meant = Rules.meantSetting(m, provider, key);
+          if (!known.contains(key) && (meant.isPresent() || key.startsWith(m.protocol() + "."))) {
+            throw new MailboxConfigException(m.id(), prefix + key, prefix + key + ": unknown key; "
+                + meant.map(k -> "did you mean " + prefix + k + "? ").orElse("")
+                + "settings of protocol " + m.protocol() + ": " + known);
+          }
+        }
       }
     }
 

@@ -8,7 +8,9 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,20 +28,19 @@ final class PropertiesFile {
   /** A value and the line (from 1) where its logical line starts. */
   record Entry(String value, int line) {}
 
+  /** The largest configuration file read: 16 MiB. */
+  static final long MAX_BYTES = 16L * 1024 * 1024;
+
   private PropertiesFile() {}
 
   /**
    * The entries of the file, in the order of the file.
    *
-   * @throws MailboxConfigException if the file cannot be read, is not UTF-8 or sets a key twice
+   * @throws MailboxConfigException if the file is not found, is not a regular file, cannot be read,
+   *     is not UTF-8 or sets a key twice
    */
   static Map<String, Entry> read(Path file) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new MailboxConfigException(null, null, "cannot read mailbox configuration " + file + ": " + e, e);
-    }
+    byte[] bytes = bytes(file);
     String text = decode(file, bytes);
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);
@@ -78,6 +79,41 @@ final class PropertiesFile {
       }
     }
     return entries;
+  }
+
+  /**
+   * The file's bytes. Only a regular file of at most {@link #MAX_BYTES} is read (a device such as
+   * {@code /dev/zero} would be read forever); each failure names the file and says what is wrong
+   * in words, never as an exception's class name.
+   */
+  private static byte[] bytes(Path file) {
+    String cannot = "cannot read mailbox configuration " + file + ": ";
+    try {
+      if (!Files.exists(file)) {
+        Path folder = file.toAbsolutePath().getParent();
+        throw new MailboxConfigException(null, null, cannot + "not found"
+            + (folder == null || Files.isDirectory(folder) ? "" : " (its folder " + folder + " does not exist either)"));
+      }
+      if (!Files.isRegularFile(file)) {
+        throw new MailboxConfigException(null, null, cannot + "not a regular file"
+            + (Files.isDirectory(file) ? " (a directory)" : ""));
+      }
+      if (!Files.isReadable(file)) {
+        throw new MailboxConfigException(null, null, cannot + "cannot be read (permission denied)");
+      }
+      if (Files.size(file) > MAX_BYTES) {
+        throw new MailboxConfigException(null, null, cannot + "larger than " + MAX_BYTES / (1024 * 1024)
+            + " MiB, which no mailbox configuration needs");
+      }
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new MailboxConfigException(null, null, cannot + "not found", e);
+    } catch (AccessDeniedException e) {
+      throw new MailboxConfigException(null, null, cannot + "cannot be read (permission denied)", e);
+    } catch (IOException e) {
+      throw new MailboxConfigException(null, null, cannot + "cannot be read ("
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+    }
   }
 
   /** The text of UTF-8 bytes; an invalid sequence is an error naming its line, never its bytes. */

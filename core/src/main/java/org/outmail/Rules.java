@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.outmail.spi.SettingValues;
 import org.outmail.spi.TransportContext;
@@ -119,7 +120,7 @@ final class Rules {
     m.settings(m.protocol()).forEach((name, text) -> {
       Setting s = known.get(name);
       if (s == null) {
-        errors.put(own + name, "is not a setting of protocol " + m.protocol() + "; its settings: " + known.keySet());
+        errors.put(own + name, notASetting(m, provider, own + name));
         return;
       }
       try {
@@ -137,11 +138,35 @@ final class Rules {
   private static void checkSettings(Mailbox m, TransportProvider provider) {
     String own = m.protocol() + ".";
     for (String key : m.settings().keySet()) {
+      if (meantSetting(m, provider, key).isPresent()) {
+        throw MailboxConfigException.of(m.id(), key, notASetting(m, provider, key));
+      }
       if (!key.startsWith(own)) {
         throw MailboxConfigException.of(m.id(), key, "is a setting of protocol "
             + key.substring(0, key.indexOf('.')) + ", but the mailbox's protocol is " + m.protocol());
       }
     }
     SettingValues.of(m, m.protocol(), provider.settings());
+  }
+
+  /**
+   * The setting of the mailbox's transport that {@code key} ({@code smtp.max-conections}, {@code
+   * smpt.max-connections}) is a misspelling of, as {@code PROTOCOL.NAME}; empty when the key is a
+   * known setting or none is close (see {@link Suggestions#closest}).
+   */
+  static Optional<String> meantSetting(Mailbox m, TransportProvider provider, String key) {
+    List<String> known = knownSettings(m, provider);
+    return known.contains(key) ? Optional.empty() : Suggestions.closest(key, known);
+  }
+
+  /** {@return every key of the mailbox's transport's settings, as {@code PROTOCOL.NAME}} */
+  static List<String> knownSettings(Mailbox m, TransportProvider provider) {
+    return provider.settings().stream().map(s -> m.protocol() + "." + s.name()).toList();
+  }
+
+  private static String notASetting(Mailbox m, TransportProvider provider, String key) {
+    return "is not a setting of protocol " + m.protocol() + "; "
+        + meantSetting(m, provider, key).map(k -> "did you mean " + k + "? ").orElse("")
+        + "its settings: " + provider.settings().stream().map(Setting::name).toList();
   }
 }

@@ -2,7 +2,6 @@ package org.outmail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Objects;
@@ -20,6 +19,8 @@ import java.util.regex.Pattern;
  * relative {@code ${file:path}} is read from that file's folder.
  */
 public final class Secret {
+  /** The largest secret file read: a password, a client secret or a key, never more than 64 KiB. */
+  private static final int MAX_FILE_BYTES = 64 * 1024;
   /** {@code ${KIND:}}, the kind a word short enough to name without showing part of a would-be secret. */
   private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9_-]{0,15}):");
   private static final String FORMS = "use ${env:NAME} or ${file:path}";
@@ -72,15 +73,16 @@ public final class Secret {
    *
    * @param path the file, read as UTF-8
    * @return the secret, with source {@code file:path}
-   * @throws IllegalArgumentException if the file cannot be read or is empty
+   * @throws IllegalArgumentException if the file cannot be read, is not a regular file, holds more
+   *     than 64 KiB or is empty
    */
   public static Secret file(Path path) {
     Objects.requireNonNull(path, "path == null");
     String value;
     try {
-      value = Files.readString(path, StandardCharsets.UTF_8);
+      value = BoundedFiles.readUtf8(path, MAX_FILE_BYTES);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read secret file " + path + ": " + e.getClass().getSimpleName());
+      throw new IllegalArgumentException("secret file " + path + " " + BoundedFiles.problem(e));
     }
     value = value.replaceAll("[\\r\\n]+$", "");
     if (value.isEmpty()) {

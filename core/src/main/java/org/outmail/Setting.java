@@ -142,8 +142,12 @@ public final class Setting {
     switch (type) {
       case TEXT:
       case PATH:
-        if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-          throw new IllegalArgumentException("must not contain control characters");
+        for (int i = 0; i < v.length(); i++) {
+          char c = v.charAt(i);
+          if (c < 0x20 || c == 0x7f) {
+            // the index in the text as written, before surrounding whitespace was stripped
+            throw new IllegalArgumentException(Addresses.forbiddenCharacter(c, text.indexOf(v) + i));
+          }
         }
         return v;
       case SECRET:

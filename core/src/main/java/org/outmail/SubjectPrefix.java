@@ -55,7 +55,9 @@ public final class SubjectPrefix {
       written = Pattern.quote(prefix) + "(?:\\s*:)?";
     }
     this.bracketed = Pattern.compile("\\[\\s*" + written + "\\s*(" + ID_CHARS + ")\\s*]", flags);
-    this.bare = Pattern.compile("(?<![\\p{L}\\p{N}])" + written + "(?:(?<=:)\\s*)?(" + ID_CHARS + ")", flags);
+    // bare, only the prefix as written: a subject that merely mentions "Ticket#: 4711" names no
+    // record (Znuny reads the colon form only in brackets, too)
+    this.bare = Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(prefix) + "(" + ID_CHARS + ")", flags);
   }
 
   /**
@@ -141,7 +143,9 @@ public final class SubjectPrefix {
   /**
    * Every record id tagged in the subject, in the order they win: bracketed tags from left to
    * right, then bare ones from left to right; each id once. Recognised forms, the prefix in any
-   * case: {@code [TICKET#4711]}, {@code [TICKET#: 4711]}, {@code [TICKET:4711]}, {@code TICKET#4711}.
+   * case: {@code [TICKET#4711]}, {@code [TICKET#: 4711]}, {@code [TICKET:4711]}, {@code TICKET#4711}. The
+   * colon forms count only in brackets: a bare {@code TICKET#: 4711} or {@code TICKET:4711} is a
+   * mention, not a tag.
    *
    * @param subject the subject, may be {@code null}
    * @return the record ids, empty when there is none

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthProvider;
+import org.outmail.testing.GateTransportProvider;
 import org.outmail.testing.RecordingTransportProvider;
 
 class ConfigLoaderTest {
@@ -203,10 +204,46 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void missingFileIsAConfigError(@TempDir Path dir) {
-    assertThatThrownBy(() -> MailboxRegistry.load(dir.resolve("nope.properties")))
+  void missingFileIsAConfigErrorNamingTheFileWithoutTheJdkExceptionName(@TempDir Path dir) {
+    Path missing = dir.resolve("nope.properties");
+
+    assertThatThrownBy(() -> MailboxRegistry.load(missing))
         .isInstanceOf(MailboxConfigException.class)
-        .hasMessageStartingWith("cannot read mailbox configuration");
+        .hasMessage("cannot read mailbox configuration " + missing + ": not found");
+    assertThatThrownBy(() -> MailboxRegistry.builder().load(missing))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("cannot read mailbox configuration " + missing + ": not found");
+    Path deeper = dir.resolve("etc").resolve("nope.properties");
+    assertThatThrownBy(() -> MailboxRegistry.load(deeper))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("cannot read mailbox configuration " + deeper + ": not found (its folder "
+            + dir.resolve("etc") + " does not exist either)");
+  }
+
+  @Test
+  void aDirectoryOrADeviceIsNotReadAsAConfiguration(@TempDir Path dir) {
+    assertThatThrownBy(() -> MailboxRegistry.load(dir))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("cannot read mailbox configuration " + dir + ": not a regular file (a directory)");
+    Path device = Path.of("/dev/zero");
+    if (Files.exists(device)) {
+      assertThatThrownBy(() -> MailboxRegistry.load(device))
+          .isInstanceOf(MailboxConfigException.class)
+          .hasMessage("cannot read mailbox configuration /dev/zero: not a regular file");
+    }
+  }
+
+  @Test
+  void aConfigurationFileLargerThan16MiBIsNotRead(@TempDir Path dir) throws Exception {
+    Path huge = dir.resolve("huge.properties");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      f.setLength(PropertiesFile.MAX_BYTES + 1);
+    }
+
+    assertThatThrownBy(() -> MailboxRegistry.load(huge))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("cannot read mailbox configuration " + huge
+            + ": larger than 16 MiB, which no mailbox configuration needs");
   }
 
   private static Path write(Path dir, String text) throws java.io.IOException {
@@ -367,6 +404,59 @@ class ConfigLoaderTest {
         .isInstanceOf(MailboxConfigException.class)
         .hasMessage("outmail.mailbox.support.encryption: 'tls' is ambiguous; write SSL_TLS for TLS from the first byte "
             + "(usually port 465) or STARTTLS for plain text upgraded to TLS (usually port 587)");
+  }
+
+  @Test
+  void aDisplayNameWithALineBreakNamesTheKeyTheCharacterAndItsPositionFromAFileAndFromTheBuilder(@TempDir Path dir)
+      throws Exception {
+    Path file = write(dir, """
+        outmail.mailbox.support.email-display=support@example.com
+        outmail.mailbox.support.display-name=Desk\\r\\nBcc: evil@example.org
+        """);
+
+    assertThatThrownBy(() -> ConfigLoader.fromFile(file, ENV::get))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> {
+          assertThat(e.field()).isEqualTo("outmail.mailbox.support.display-name");
+          assertThat(e.mailboxId()).isEqualTo("support");
+        })
+        .hasMessage("outmail.mailbox.support.display-name: contains a forbidden character U+000D at index 4");
+    assertThatThrownBy(() -> Mailbox.builder("support").displayName("Desk\r\nBcc: evil@example.org"))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("display-name"))
+        .hasMessage("mailbox 'support': display-name contains a forbidden character U+000D at index 4");
+    assertThatThrownBy(() -> Mailbox.builder("support").set("display-name", "Desk\nBcc: evil@example.org"))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("display-name"))
+        .hasMessage("mailbox 'support': display-name contains a forbidden character U+000A at index 4");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "outmail.mailbox.desk.gate.dpeth  | outmail.mailbox.desk.gate.depth",
+      "outmail.mailbox.desk.gate.deptth | outmail.mailbox.desk.gate.depth",
+      "outmail.mailbox.desk.gaet.depth  | outmail.mailbox.desk.gate.depth",
+      "outmail.mailbox.desk.gate.dpht   | outmail.mailbox.desk.gate.depth"})
+  void misspeltTransportSettingIsAnUnknownKeyNamedInFullWithTheKeyMeant(String key, String meant) {
+    Properties p = new Properties();
+    p.setProperty("outmail.mailbox.desk.email-display", "desk@example.com");
+    p.setProperty("outmail.mailbox.desk.host", "mail.example.com");
+    p.setProperty("outmail.mailbox.desk.protocol", GateTransportProvider.PROTOCOL);
+    p.setProperty(key, "2");
+
+    assertThatThrownBy(() -> MailboxRegistry.builder().load(p).transportProvider(new GateTransportProvider()).build())
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo(key))
+        .hasMessage(key + ": unknown key; did you mean " + meant + "? settings of protocol gate: [gate.depth]");
+  }
+
+  @Test
+  void unknownTransportSettingFarFromAnyIsNamedInFullWithTheTransportsSettings() {
+    Properties p = new Properties();
+    p.setProperty("outmail.mailbox.desk.email-display", "desk@example.com");
+    p.setProperty("outmail.mailbox.desk.host", "mail.example.com");
+    p.setProperty("outmail.mailbox.desk.protocol", GateTransportProvider.PROTOCOL);
+    p.setProperty("outmail.mailbox.desk.gate.colour", "red");
+
+    assertThatThrownBy(() -> MailboxRegistry.builder().load(p).transportProvider(new GateTransportProvider()).build())
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("outmail.mailbox.desk.gate.colour: unknown key; settings of protocol gate: [gate.depth]");
   }
 
   @ParameterizedTest

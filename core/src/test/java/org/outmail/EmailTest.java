@@ -7,12 +7,87 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class EmailTest {
+  static Stream<Arguments> nullArguments() {
+    return Stream.of(
+        Arguments.of("to(String...)", "to", "to: addresses are missing (null)",
+            (Consumer<Email.Builder>) b -> b.to((String[]) null)),
+        Arguments.of("to(String)", "to", "to: address is missing",
+            (Consumer<Email.Builder>) b -> b.to((String) null)),
+        Arguments.of("to(Iterable)", "to", "to: addresses are missing (null)",
+            (Consumer<Email.Builder>) b -> b.to((Iterable<String>) null)),
+        Arguments.of("to(Iterable) with a null", "to", "to: address is missing",
+            (Consumer<Email.Builder>) b -> b.to(java.util.Arrays.asList("a@example.org", null))),
+        Arguments.of("cc(String...)", "cc", "cc: addresses are missing (null)",
+            (Consumer<Email.Builder>) b -> b.cc((String[]) null)),
+        Arguments.of("cc(Iterable)", "cc", "cc: addresses are missing (null)",
+            (Consumer<Email.Builder>) b -> b.cc((Iterable<String>) null)),
+        Arguments.of("bcc(String...)", "bcc", "bcc: addresses are missing (null)",
+            (Consumer<Email.Builder>) b -> b.bcc((String[]) null)),
+        Arguments.of("bcc(Iterable)", "bcc", "bcc: addresses are missing (null)",
+            (Consumer<Email.Builder>) b -> b.bcc((Iterable<String>) null)),
+        Arguments.of("replyTo(String...)", "reply-to", "reply-to: addresses are missing (null)",
+            (Consumer<Email.Builder>) b -> b.replyTo((String[]) null)),
+        Arguments.of("subject", "subject", "subject is missing (null)",
+            (Consumer<Email.Builder>) b -> b.subject(null)),
+        Arguments.of("text", "text", "text is missing (null)",
+            (Consumer<Email.Builder>) b -> b.text(null)),
+        Arguments.of("html", "html", "html is missing (null)",
+            (Consumer<Email.Builder>) b -> b.html(null)),
+        Arguments.of("attach(bytes) filename", "attachment", "attachment filename is missing (null)",
+            (Consumer<Email.Builder>) b -> b.attach(null, "text/plain", new byte[1])),
+        Arguments.of("attach(bytes) contentType", "attachment", "attachment contentType is missing (null)",
+            (Consumer<Email.Builder>) b -> b.attach("a.txt", null, new byte[1])),
+        Arguments.of("attach(bytes) content", "attachment", "attachment content is missing (null)",
+            (Consumer<Email.Builder>) b -> b.attach("a.txt", "text/plain", (byte[]) null)),
+        Arguments.of("attach(Path) filename", "attachment", "attachment filename is missing (null)",
+            (Consumer<Email.Builder>) b -> b.attach(null, "text/plain", Path.of("a.txt"))),
+        Arguments.of("attach(Path) contentType", "attachment", "attachment contentType is missing (null)",
+            (Consumer<Email.Builder>) b -> b.attach("a.txt", null, Path.of("a.txt"))),
+        Arguments.of("attach(Path) file", "attachment", "attachment file is missing (null)",
+            (Consumer<Email.Builder>) b -> b.attach("a.txt", "text/plain", (Path) null)),
+        Arguments.of("attach(Attachment)", "attachment", "attachment is missing (null)",
+            (Consumer<Email.Builder>) b -> b.attach((Attachment) null)),
+        Arguments.of("header name", "header", "header name is missing (null)",
+            (Consumer<Email.Builder>) b -> b.header(null, "v")),
+        Arguments.of("header value", "header X-Priority", "header X-Priority value is missing (null)",
+            (Consumer<Email.Builder>) b -> b.header("X-Priority", null)),
+        Arguments.of("recordId", "recordId", "recordId is missing (null)",
+            (Consumer<Email.Builder>) b -> b.recordId(null)),
+        Arguments.of("messageId", "messageId", "messageId is missing (null)",
+            (Consumer<Email.Builder>) b -> b.messageId(null)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("nullArguments")
+  void everyBuilderMethodRefusesNullWithAnInvalidEmailExceptionNamingTheField(
+      String method, String field, String message, Consumer<Email.Builder> call) {
+    Email.Builder builder = Email.builder();
+
+    assertThatThrownBy(() -> call.accept(builder))
+        .isInstanceOfSatisfying(InvalidEmailException.class, e -> assertThat(e.field()).isEqualTo(field))
+        .hasMessage(message);
+  }
+
+  @Test
+  void everyPublicBuilderMethodWithAnObjectParameterIsCoveredByTheNullTest() {
+    long covered = nullArguments().map(a -> ((String) a.get()[0]).replaceAll("[( ].*", "")).distinct().count();
+    List<String> methods = Stream.of(Email.Builder.class.getDeclaredMethods())
+        .filter(m -> java.lang.reflect.Modifier.isPublic(m.getModifiers()) && m.getParameterCount() > 0)
+        .map(java.lang.reflect.Method::getName).distinct().toList();
+    assertThat(covered).isEqualTo(methods.size());
+  }
+
   private static Email.Builder minimal() {
     return Email.builder().to("alice@example.org").subject("s").text("t");
   }

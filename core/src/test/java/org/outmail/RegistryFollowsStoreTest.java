@@ -201,6 +201,12 @@ class RegistryFollowsStoreTest {
     assertThat(registry.validate(bad)).containsExactly(
         Map.entry("gate.colour", "is not a setting of protocol gate; its settings: [depth]"),
         Map.entry("gate.depth", "must be at least 1, was 0"));
+    assertThat(registry.validate(box("sales", "sales.example").setting("gate.detph", "2").build())).containsExactly(
+        Map.entry("gate.detph", "is not a setting of protocol gate; did you mean gate.depth? its settings: [depth]"));
+    assertThatThrownBy(() -> registry.save(box("sales", "sales.example").setting("gate.detph", "2").build()))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("mailbox 'sales': gate.detph is not a setting of protocol gate; did you mean gate.depth?"
+            + " its settings: [depth]");
 
     assertThat(registry.validate(box("sales", "sales.example").defaultOutgoing(true).build()))
         .containsExactly(Map.entry("default-outgoing", "two mailboxes are the default outgoing mailbox: 'support' and 'sales'"));

@@ -44,7 +44,7 @@ class SecretTest {
   void unreadableFileIsAnErrorWithoutContent(@TempDir Path dir) {
     assertThatThrownBy(() -> Secret.file(dir.resolve("missing")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("cannot read secret file");
+        .hasMessage("secret file " + dir.resolve("missing") + " cannot be read (NoSuchFileException)");
   }
 
   @Test

@@ -103,12 +103,26 @@ class SubjectPrefixTest {
       "Antwort: [TICKET#4711] Printer|4711",
       "Antwort: AW: Re[2]: [TICKET#4711] Printer|4711",
       "RES: [TICKET#4711] Printer|4711",
-      "Vá: [TICKET#4711] Printer|4711",
-      "Ticket#: 4711 Printer|4711"})
+      "Vá: [TICKET#4711] Printer|4711"})
   void colonFormsOfZnunyAndZammadAndMoreReplyMarkersAreRecognised(String subject, String id) {
     SubjectPrefix ticket = SubjectPrefix.of("Ticket#");
     assertThat(ticket.recordId(subject)).contains(id);
     assertThat(ticket.apply(id, subject)).isEqualTo(subject);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "Ticket#: 1234567 Printer|[Ticket#: 1234567] Printer",
+      "RE: see Ticket#:1234567|RE: [Ticket#:1234567]",
+      "Ticket:1234567 Printer|[Ticket:1234567] Printer",
+      "AW: Ticket# : 1234567|AW: [Ticket# : 1234567]"})
+  void theColonFormCountsOnlyInBrackets(String mention, String tagged) {
+    SubjectPrefix ticket = SubjectPrefix.of("Ticket#");
+
+    assertThat(ticket.recordIds(mention)).isEmpty();
+    assertThat(ticket.apply("4711", mention)).isEqualTo("[Ticket#4711] " + mention);
+    assertThat(ticket.recordIds(tagged)).containsExactly("1234567");
+    assertThat(ticket.recordIds("Ticket#1234567 Printer")).containsExactly("1234567");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package org.outmail.console;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.outmail.CheckResult;
@@ -24,10 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The console's one handler: checks the Host, serves the two static files, the login, and behind it
- * the grid, the form, Save, Check, Delete and Log out. Every POST carries the session's CSRF token.
+ * The console's one handler, behind {@link ConsoleServlet}: checks the Host (on its own server),
+ * serves the two static files, the login, and behind it the grid, the form, Save, Check, Delete and
+ * Log out. Every POST carries the session's CSRF token.
  */
-final class ConsoleServer implements HttpHandler {
+final class ConsoleServer {
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
   private static final String LOGIN_COOKIE = "outmail_login";
   static final String CSRF_REFUSED = "Refused: this request carries no valid CSRF token. Reload the console and try again.";
@@ -39,12 +42,20 @@ final class ConsoleServer implements HttpHandler {
   private final LoginThrottle throttle;
   private final FormLayout layout;
   private final MailboxForm form;
+  static final String VERSION = "_version";
   private final CheckResults checks = new CheckResults();
+  private final Versions versions = new Versions();
+  /** One save at a time: the version check and the save it allows go together. */
+  private final Object saving = new Object();
   private final Set<String> hosts = new HashSet<>();
 
-  ConsoleServer(MailboxRegistry registry, ConsoleOptions options) {
-    this.registry = registry;
+  /** Whether the host authenticates: mounted in a host, no login of the console's own. */
+  private final boolean hostAuthenticates;
+
+  ConsoleServer(MailboxRegistry registry, ConsoleOptions options, boolean hostAuthenticates) {
+    this.registry = Objects.requireNonNull(registry, "registry == null");
     this.options = options;
+    this.hostAuthenticates = hostAuthenticates;
     this.users = new Users(options.users);
     this.sessions = new Sessions(options.clock, options.sessionIdle);
     this.throttle = new LoginThrottle(options.clock);
@@ -54,25 +65,27 @@ final class ConsoleServer implements HttpHandler {
     hosts.addAll(options.allowedHosts);
   }
 
-  @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    Request r = new Request(exchange, options.secureCookies);
+  void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    Request r = new Request(request, response, options.secureCookies || hostAuthenticates && request.isSecure());
     try {
       route(r);
-    } catch (IOException e) {
-      LOG.debug("console: {} {}: {}", r.method(), r.path(), e.toString());
-      exchange.close();
+    } catch (Request.BadRequest e) {
+      if (!response.isCommitted()) {
+        response.reset();
+        r.text(400, e.getMessage());
+      }
     } catch (RuntimeException e) {
       LOG.warn("console: {} {} failed", r.method(), r.path(), e);
-      r.text(500, "The console failed to answer; the host's log says why.");
+      if (!response.isCommitted()) {
+        response.reset();
+        r.text(500, "The console failed to answer; the host's log says why.");
+      }
     }
   }
 
   private void route(Request r) throws IOException {
     String host = r.header("Host").orElse("");
-    String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
-        : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
-    if (!hosts.contains(name.toLowerCase(Locale.ROOT))) {
+    if (!hostAuthenticates && !hosts.contains(Origins.hostName(host))) {
       r.text(421, "Refused: the console does not answer to the host name '" + host + "'.");
       return;
     }
@@ -97,7 +110,8 @@ final class ConsoleServer implements HttpHandler {
     Optional<Sessions.Session> session = session(r, post);
     if (session.isEmpty()) {
       if (post) {
-        r.text(403, "Refused: log in first.");
+        r.text(403, hostAuthenticates ? "Refused: the console's session has ended; reload the page and try again."
+            : "Refused: log in first.");
       } else {
         r.redirect("/login");
       }
@@ -106,7 +120,7 @@ final class ConsoleServer implements HttpHandler {
     Sessions.Session s = session.get();
     if (post) {
       Optional<String> origin = r.header("Origin");
-      if (origin.isPresent() && !origin.get().equals("null") && !sameOrigin(origin.get())) {
+      if (origin.isPresent() && !origin.get().equals("null") && !Origins.same(origin.get(), host)) {
         r.text(403, "Refused: the request comes from another site (" + origin.get() + ").");
         return;
       }
@@ -129,8 +143,8 @@ final class ConsoleServer implements HttpHandler {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("type", type.equals("IN") ? "IN" : "OUT");
         values.put("protocol", r.query().getOrDefault("protocol", "smtp"));
-        r.html(200, page(s, "New mailbox", FormPage.render(layout, new FormPage.View(null, "New mailbox", values,
-            Set.of(), Map.of(), null, values.get("type"), editable()), s.csrf)));
+        r.html(200, page(r, s, "New mailbox", FormPage.render(r.base(), layout, new FormPage.View(null, "New mailbox", values,
+            Set.of(), Map.of(), null, values.get("type"), editable(), null), s.csrf)));
       }
     } else if (path.startsWith("/mailboxes/")) {
       mailboxRoute(r, s, path.substring("/mailboxes/".length()), post);
@@ -149,19 +163,19 @@ final class ConsoleServer implements HttpHandler {
     }
     String action = parts.length > 1 ? parts[1] : "";
     if (action.isEmpty() && !post) {
-      r.html(200, page(s, m.name(), FormPage.render(layout, view(m, m.values(), Map.of(), null), s.csrf)));
+      r.html(200, page(r, s, m.name(), FormPage.render(r.base(), layout, view(m, m.values(), Map.of(), null), s.csrf)));
     } else if (action.isEmpty()) {
       save(r, s, m);
     } else if (action.equals("check") && post) {
       CheckResult result = m.type() == MailboxType.OUT ? registry.outgoing(id).check()
           : CheckResult.failed("type", "an IN mailbox receives mail; Check tests OUT mailboxes", Duration.ZERO);
       checks.put(m, result);
-      r.html(200, page(s, m.name(), FormPage.render(layout, view(m, m.values(), Map.of(), result), s.csrf)));
+      r.html(200, page(r, s, m.name(), FormPage.render(r.base(), layout, view(m, m.values(), Map.of(), result), s.csrf)));
     } else if (action.equals("delete") && post) {
       try {
         registry.delete(id);
       } catch (MailboxConfigException | MailboxStoreException e) {
-        r.html(409, page(s, m.name(), FormPage.render(layout, view(m, m.values(), Map.of("", e.getMessage()), null),
+        r.html(409, page(r, s, m.name(), FormPage.render(r.base(), layout, view(m, m.values(), Map.of("", e.getMessage()), null),
             s.csrf)));
         return;
       }
@@ -177,32 +191,74 @@ final class ConsoleServer implements HttpHandler {
       r.text(403, "Refused: " + readOnlyWhy());
       return;
     }
-    MailboxForm.Outcome o = form.submit(r.form(), existing, registry);
+    Map<String, String> posted = r.form();
+    MailboxForm.Outcome o;
+    Mailbox current = null;
+    List<String> changes = null;
+    synchronized (saving) {
+      if (existing != null) {
+        current = registry.mailboxes().stream().filter(x -> x.id().equals(existing.id())).findFirst().orElse(null);
+        if (current == null) {
+          r.text(404, "No mailbox with this id: it was deleted.");
+          return;
+        }
+        String read = posted.getOrDefault(VERSION, "");
+        if (!versions.of(current).equals(read)) {
+          changes = versions.changes(read, current);
+        }
+      }
+      o = changes != null ? null : form.submit(posted, current, registry);
+    }
+    if (changes != null) {
+      Map<String, String> values = new LinkedHashMap<>();
+      posted.forEach((k, v) -> {
+        FormLayout.Field f = layout.field(k);
+        if (f != null && !f.setting().secret()) {
+          values.put(k, v);
+        }
+      });
+      String problem = "Someone saved this mailbox after you opened it; your changes are below, not saved. "
+          + (changes.isEmpty() ? "Go back to the grid to see it as it is now."
+          : "What changed: " + String.join("; ", changes) + ". Save again to replace it with what is below.");
+      FormPage.View v = new FormPage.View(current.id(), current.name(), values, current.secrets().keySet(),
+          Map.of("", problem), null, values.getOrDefault("type", current.type().name()), true, versions.of(current));
+      r.html(409, page(r, s, v.title(), FormPage.render(r.base(), layout, v, s.csrf)));
+      return;
+    }
     if (o.saved() != null) {
       checks.forget(o.saved().id());
-      r.redirect("/?saved=" + GridPage.path(o.saved().id()));
+      o.undefaulted().ifPresent(x -> checks.forget(x));
+      s.flash = "Mailbox " + o.saved().id() + " saved." + o.undefaulted().map(x -> " It is the default outgoing "
+          + "mailbox now, instead of " + x + ".").orElse("") + (o.dropped().isEmpty() ? ""
+          : " The stored " + MailboxForm.labels(o.dropped()) + " " + (o.dropped().size() == 1 ? "was" : "were")
+          + " removed because " + MailboxForm.labels(o.moved()) + " changed: type "
+          + (o.dropped().size() == 1 ? "it" : "them") + " again to use "
+          + (o.dropped().size() == 1 ? "it" : "them") + " with the new server.");
+      r.redirect("/");
       return;
     }
     String type = o.values().getOrDefault("type", "OUT");
-    FormPage.View v = existing == null
-        ? new FormPage.View(null, "New mailbox", o.values(), Set.of(), o.errors(), null, type, true)
-        : new FormPage.View(existing.id(), existing.name(), o.values(), existing.secrets().keySet(), o.errors(), null,
-            type, true);
-    r.html(422, page(s, v.title(), FormPage.render(layout, v, s.csrf)));
+    FormPage.View v = current == null
+        ? new FormPage.View(null, "New mailbox", o.values(), Set.of(), o.errors(), null, type, true, null)
+        : new FormPage.View(current.id(), current.name(), o.values(), current.secrets().keySet(), o.errors(), null,
+            type, true, versions.of(current));
+    r.html(422, page(r, s, v.title(), FormPage.render(r.base(), layout, v, s.csrf)));
   }
 
   private FormPage.View view(Mailbox m, Map<String, String> values, Map<String, String> errors, CheckResult check) {
-    return new FormPage.View(m.id(), m.name(), values, m.secrets().keySet(), errors, check, m.type().name(), editable());
+    return new FormPage.View(m.id(), m.name(), values, m.secrets().keySet(), errors, check, m.type().name(), editable(),
+        versions.of(m));
   }
 
   private void grid(Request r, Sessions.Session s, String notice) throws IOException {
-    String saved = r.query().get("saved");
-    String note = notice != null ? notice : saved != null ? "Mailbox " + saved + " saved." : null;
-    r.html(200, page(s, "Mailboxes", GridPage.render(registry.mailboxes(), checks, editable(), readOnlyWhy(), note)));
+    String flash = s.flash;
+    s.flash = null;
+    String note = notice != null ? notice : flash;
+    r.html(200, page(r, s, "Mailboxes", GridPage.render(r.base(), registry.mailboxes(), checks, editable(), readOnlyWhy(), note)));
   }
 
-  private String page(Sessions.Session s, String title, String content) {
-    return Layout.page(title, s.user, s.csrf, content);
+  private String page(Request r, Sessions.Session s, String title, String content) {
+    return Layout.page(r.base(), title, s.user, hostAuthenticates ? null : s.csrf, content);
   }
 
   private boolean editable() {
@@ -212,21 +268,41 @@ final class ConsoleServer implements HttpHandler {
   private String readOnlyWhy() {
     Optional<MailboxStore> store = registry.store();
     return store.isEmpty() ? "These mailboxes were given to the registry in code and cannot be changed here."
-        : "These mailboxes come from a read-only store (" + store.get() + "); they cannot be changed here.";
+        : "These mailboxes come from a read-only store" + describe(store.get()) + "; they cannot be changed here.";
+  }
+
+  /** {@return the store as a person reads it: " (the properties file /etc/outmail.properties)"} */
+  static String describe(MailboxStore store) {
+    String text = store.toString();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^[\\w.$]+[{\\[](.+)[}\\]]$").matcher(text);
+    String inner = m.matches() ? m.group(1) : text;
+    return inner.isBlank() || inner.contains("@") && inner.equals(text) ? "" : " (" + inner + ")";
   }
 
   private Optional<Sessions.Session> session(Request r, boolean post) {
     Optional<Sessions.Session> s = sessions.find(r.cookie(Sessions.COOKIE).orElse(null));
-    if (s.isPresent() || !options.withoutLogin || post) {
+    if (!hostAuthenticates) {
+      if (s.isPresent() || !options.withoutLogin || post) {
+        return s;
+      }
+      return Optional.of(open(r, "local"));
+    }
+    // the host authenticated this request: the session only carries the CSRF token of the host's user
+    String user = r.remoteUser().orElse("administrator");
+    if (s.isPresent() && s.get().user.equals(user)) {
       return s;
     }
-    Sessions.Session opened = sessions.open("local");
+    return post ? Optional.empty() : Optional.of(open(r, user));
+  }
+
+  private Sessions.Session open(Request r, String user) {
+    Sessions.Session opened = sessions.open(user);
     r.setCookie(Sessions.COOKIE, opened.id, sessions.maxAgeSeconds());
-    return Optional.of(opened);
+    return opened;
   }
 
   private void login(Request r, boolean post) throws IOException {
-    if (options.withoutLogin) {
+    if (options.withoutLogin || hostAuthenticates) {
       r.redirect("/");
       return;
     }
@@ -234,7 +310,7 @@ final class ConsoleServer implements HttpHandler {
       // a second GET (another tab, a reload) keeps the token of the first, so neither form goes stale
       String token = r.cookie(LOGIN_COOKIE).filter(t -> t.matches("[A-Za-z0-9_-]{43}")).orElseGet(Sessions::token);
       r.setCookie(LOGIN_COOKIE, token, 600);
-      r.html(200, LoginPage.render(token, null, null));
+      r.html(200, LoginPage.render(r.base(), token, null, null));
       return;
     }
     Map<String, String> f = r.form();
@@ -250,7 +326,7 @@ final class ConsoleServer implements HttpHandler {
     String next = Sessions.token();
     if (!wait.isZero()) {
       r.setCookie(LOGIN_COOKIE, next, 600);
-      r.html(429, LoginPage.render(next, user, "Too many failed logins; try again in "
+      r.html(429, LoginPage.render(r.base(), next, user, "Too many failed logins; try again in "
           + Math.max(1, (wait.toMillis() + 999) / 1000) + " s."));
       return;
     }
@@ -258,7 +334,7 @@ final class ConsoleServer implements HttpHandler {
       throttle.failed(address);
       LOG.warn("console: failed login for '{}' from {}", user.replaceAll("\\p{Cntrl}", "?"), address);
       r.setCookie(LOGIN_COOKIE, next, 600);
-      r.html(401, LoginPage.render(next, user, "Wrong user name or password."));
+      r.html(401, LoginPage.render(r.base(), next, user, "Wrong user name or password."));
       return;
     }
     throttle.succeeded(address);
@@ -267,13 +343,6 @@ final class ConsoleServer implements HttpHandler {
     r.setCookie(LOGIN_COOKIE, "", 0);
     r.setCookie(Sessions.COOKIE, s.id, sessions.maxAgeSeconds());
     r.redirect("/");
-  }
-
-  private boolean sameOrigin(String origin) {
-    String rest = origin.replaceFirst("^https?://", "");
-    String name = rest.startsWith("[") ? rest.substring(0, rest.indexOf(']') + 1)
-        : rest.contains(":") ? rest.substring(0, rest.indexOf(':')) : rest;
-    return hosts.contains(name.toLowerCase(Locale.ROOT));
   }
 
   private void staticFile(Request r, String name) throws IOException {

@@ -84,8 +84,13 @@ final class FormLayout {
           shownFor.add(p);
         }
       }
-      fields.add(new Field(s.name(), s, tab, null, OUT_ONLY.contains(s.name()),
-          shownFor.size() == protocols.size() ? Set.of() : shownFor));
+      Field field = new Field(s.name(), s, tab, null, OUT_ONLY.contains(s.name()),
+          shownFor.size() == protocols.size() ? Set.of() : shownFor);
+      if (s.name().equals("protocol")) {
+        fields.add(0, field); // first on its tab: it decides which fields follow
+      } else {
+        fields.add(field);
+      }
       if (s.name().equals("protocol")) {
         addOAuthClient();
         transportSettings.forEach((p, settings) -> settings.forEach(t -> fields.add(new Field(p + "." + t.name(), t,

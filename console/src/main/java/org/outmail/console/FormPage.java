@@ -25,21 +25,22 @@ final class FormPage {
    * @param check the Check just run, or null
    * @param type the mailbox type shown
    * @param editable whether Save and Delete are offered
+   * @param version the version of the stored mailbox the form was read at, or null for a new one
    */
   record View(String id, String title, Map<String, String> values, Set<String> storedSecrets,
-      Map<String, String> errors, CheckResult check, String type, boolean editable) {}
+      Map<String, String> errors, CheckResult check, String type, boolean editable, String version) {}
 
   private FormPage() {}
 
-  static String render(FormLayout layout, View v, String csrf) {
+  static String render(String base, FormLayout layout, View v, String csrf) {
     Html h = new Html();
     h.raw("<div class=\"bar\"><h1>").text(v.title()).raw("</h1><div class=\"actions\">");
     if (v.id() != null && "OUT".equals(v.type())) {
-      h.raw("<form method=\"post\"").attr("action", "/mailboxes/" + GridPage.path(v.id()) + "/check").raw(">")
+      h.raw("<form method=\"post\"").attr("action", base + "/mailboxes/" + GridPage.path(v.id()) + "/check").raw(">")
           .raw(Layout.csrfField(csrf)).raw("<button type=\"submit\" id=\"check\">Check</button></form>");
     }
     if (v.id() != null && v.editable()) {
-      h.raw("<form method=\"post\"").attr("action", "/mailboxes/" + GridPage.path(v.id()) + "/delete")
+      h.raw("<form method=\"post\"").attr("action", base + "/mailboxes/" + GridPage.path(v.id()) + "/delete")
           .attr("data-confirm", "Delete the mailbox " + v.id() + "?").raw(">")
           .raw(Layout.csrfField(csrf)).raw("<button type=\"submit\" id=\"delete\" class=\"danger\">Delete</button></form>");
     }
@@ -53,10 +54,13 @@ final class FormPage {
           .text(c.elapsed().toMillis() + " ms").raw(")</span></div>");
     }
     errorSummary(h, layout, v);
-    String action = v.id() == null ? "/mailboxes/new" : "/mailboxes/" + GridPage.path(v.id());
+    String action = base + (v.id() == null ? "/mailboxes/new" : "/mailboxes/" + GridPage.path(v.id()));
     FormLayout.Tab first = firstTabWithError(layout, v.errors());
     h.raw("<form class=\"mailbox\" id=\"mailbox-form\" method=\"post\" novalidate").attr("action", action)
         .attr("data-active-tab", first.id()).raw(">").raw(Layout.csrfField(csrf));
+    if (v.version() != null) {
+      h.raw("<input type=\"hidden\"").attr("name", ConsoleServer.VERSION).attr("value", v.version()).raw(">");
+    }
     h.raw("<nav class=\"tabs\">");
     for (FormLayout.Tab t : FormLayout.Tab.values()) {
       boolean bad = layout.fields().stream().anyMatch(f -> f.tab() == t && v.errors().containsKey(f.key()))
@@ -98,9 +102,9 @@ final class FormPage {
     }
     if (v.editable()) {
       h.raw("<div class=\"save\"><button type=\"submit\" id=\"save\" class=\"primary\">Save</button> ")
-          .raw("<a href=\"/\">Back to the grid</a></div>");
+          .raw("<a").attr("href", base + "/").raw(">Back to the grid</a></div>");
     } else {
-      h.raw("<div class=\"save\"><a href=\"/\">Back to the grid</a></div>");
+      h.raw("<div class=\"save\"><a").attr("href", base + "/").raw(">Back to the grid</a></div>");
     }
     h.raw("</form>");
     return h.toString();
@@ -110,8 +114,9 @@ final class FormPage {
     if (v.errors().isEmpty()) {
       return;
     }
-    h.raw("<div class=\"errors\" id=\"errors\"><strong>Not saved.</strong> ").text(v.errors().size() == 1
-        ? "One field needs attention." : v.errors().size() + " fields need attention.");
+    long fields = v.errors().keySet().stream().filter(k -> !k.isEmpty()).count();
+    h.raw("<div class=\"errors\" id=\"errors\"><strong>Not saved.</strong>").text(fields == 0 ? ""
+        : fields == 1 ? " One field needs attention." : " " + fields + " fields need attention.");
     v.errors().forEach((key, problem) -> {
       boolean shown = key.equals("id") && v.id() == null || layout.field(key) != null;
       if (!shown) {
@@ -178,6 +183,10 @@ final class FormPage {
       if (stored) {
         h.raw("<label class=\"clear\"><input type=\"checkbox\"").attr("name", MailboxForm.CLEAR + key)
             .raw("> remove the stored value</label>");
+        if (!key.equals("trust-store-password")) {
+          h.raw("<p class=\"help moved\">").text("Removed when " + MailboxForm.labels(MailboxForm.DESTINATION)
+              + " change, unless typed again: a stored secret never goes to another server.").raw("</p>");
+        }
       }
     } else {
       h.raw("<input type=\"text\" autocomplete=\"off\"").attr("id", "f-" + key).attr("name", key).attr("value", value);
@@ -205,11 +214,26 @@ final class FormPage {
     return java.util.stream.Stream.concat(layout.protocols().stream(), java.util.stream.Stream.of(current)).toList();
   }
 
+  private static final Map<String, String> CHOICES = Map.ofEntries(Map.entry("SSL_TLS", "SSL/TLS"),
+      Map.entry("STARTTLS", "STARTTLS"), Map.entry("NONE", "None (plain text)"), Map.entry("ANY", "Any address"),
+      Map.entry("REGISTERED_ONLY", "Registered users only"), Map.entry("OUT", "Outgoing"), Map.entry("IN", "Incoming"),
+      Map.entry("OAUTH", "OAuth"), Map.entry("JWT_BEARER", "JWT bearer (service account)"));
+
+  /** {@return how a choice reads in a drop-down: {@code SSL_TLS} as "SSL/TLS", {@code CLIENT_CREDENTIALS} as "Client credentials"} */
+  static String choiceLabel(String value) {
+    String known = CHOICES.get(value.toUpperCase(Locale.ROOT));
+    if (known != null) {
+      return known;
+    }
+    String words = value.replace('_', ' ').replace('-', ' ').toLowerCase(Locale.ROOT);
+    return words.isEmpty() ? words : Character.toUpperCase(words.charAt(0)) + words.substring(1);
+  }
+
   private static void select(Html h, String key, List<String> options, String chosen, boolean upperLabels) {
     h.raw("<select").attr("id", "f-" + key).attr("name", key).raw(">");
     for (String o : options) {
       h.raw("<option").attr("value", o).raw(o.equalsIgnoreCase(chosen) ? " selected" : "").raw(">")
-          .text(upperLabels ? o.toUpperCase(Locale.ROOT) : o).raw("</option>");
+          .text(upperLabels ? o.toUpperCase(Locale.ROOT) : choiceLabel(o)).raw("</option>");
     }
     h.raw("</select>");
   }

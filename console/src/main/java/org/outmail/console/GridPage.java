@@ -12,11 +12,12 @@ import org.outmail.MailboxType;
 final class GridPage {
   private GridPage() {}
 
-  static String render(List<Mailbox> mailboxes, CheckResults checks, boolean editable, String readOnlyWhy, String notice) {
+  static String render(String base, List<Mailbox> mailboxes, CheckResults checks, boolean editable, String readOnlyWhy, String notice) {
     Html h = new Html();
     h.raw("<div class=\"bar\"><h1>Mailboxes</h1>");
     if (editable) {
-      h.raw("<a class=\"button primary\" id=\"add-mailbox\" href=\"/mailboxes/new\">+ Add Mailbox</a>");
+      h.raw("<a class=\"button primary\" id=\"add-mailbox\"").attr("href", base + "/mailboxes/new")
+          .raw(">+ Add Mailbox</a>");
     }
     h.raw("</div>");
     if (!editable) {
@@ -31,7 +32,7 @@ final class GridPage {
       h.raw("<tr><td colspan=\"7\" class=\"empty\">No mailbox yet.</td></tr>");
     }
     for (Mailbox m : mailboxes) {
-      h.raw("<tr").attr("data-id", m.id()).raw("><td class=\"name\"><a").attr("href", "/mailboxes/" + path(m.id())).raw(">")
+      h.raw("<tr").attr("data-id", m.id()).raw("><td class=\"name\"><a").attr("href", base + "/mailboxes/" + path(m.id())).raw(">")
           .text(m.name()).raw("</a></td>")
           .raw("<td>").text(m.type().name()).raw("</td>")
           .raw("<td>").text(m.enabled() ? "Enabled" : "Disabled").raw("</td>")

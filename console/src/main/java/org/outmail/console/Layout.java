@@ -4,17 +4,26 @@ package org.outmail.console;
 final class Layout {
   private Layout() {}
 
-  static String page(String title, String user, String csrf, String content) {
+  /**
+   * The page around a screen.
+   *
+   * @param base where the console is mounted, {@code ""} on its own server
+   * @param user the user shown, or null
+   * @param csrf the session's token for Log out, or null when the console offers no Log out
+   */
+  static String page(String base, String title, String user, String csrf, String content) {
     Html h = new Html();
     h.raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .raw("<title>").text(title).raw(" · outmail</title>")
-        .raw("<link rel=\"stylesheet\" href=\"/static/console.css\">")
-        .raw("<script src=\"/static/console.js\" defer></script></head><body>")
-        .raw("<header class=\"top\"><a class=\"brand\" href=\"/\">outmail</a><span class=\"crumb\">System › Tools › Email › Mailbox</span>");
-    if (user != null) {
-      h.raw("<form class=\"logout\" method=\"post\" action=\"/logout\">").raw(csrfField(csrf))
+        .raw("<link rel=\"stylesheet\"").attr("href", base + "/static/console.css").raw(">")
+        .raw("<script").attr("src", base + "/static/console.js").raw(" defer></script></head><body>")
+        .raw("<header class=\"top\"><a class=\"brand\"").attr("href", base + "/").raw(">outmail</a><span class=\"crumb\">System › Tools › Email › Mailbox</span>");
+    if (user != null && csrf != null) {
+      h.raw("<form class=\"logout\" method=\"post\"").attr("action", base + "/logout").raw(">").raw(csrfField(csrf))
           .raw("<span class=\"user\">").text(user).raw("</span> <button type=\"submit\">Log out</button></form>");
+    } else if (user != null) {
+      h.raw("<span class=\"logout\"><span class=\"user\">").text(user).raw("</span></span>");
     }
     h.raw("</header><main>").raw(content).raw("</main></body></html>\n");
     return h.toString();

@@ -1,13 +1,21 @@
 package org.outmail.console;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStoreException;
+import org.outmail.MailboxType;
 import org.outmail.Secret;
 import org.outmail.Setting;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A posted mailbox form turned into a mailbox, or into errors by field. Secrets are write-only: a
@@ -16,6 +24,7 @@ import org.outmail.Setting;
  * server read its environment or files through the form.
  */
 final class MailboxForm {
+  private static final Logger LOG = LoggerFactory.getLogger(MailboxForm.class);
   static final String CLEAR = "clear:";
   static final String REFERENCE_REFUSED = "references such as ${env:...} and ${file:...} are not accepted from the "
       + "console; type the secret itself";
@@ -27,7 +36,27 @@ final class MailboxForm {
    * @param errors field to problem; the empty key for an error of no single field
    * @param values the non-secret values posted, to show the form again
    */
-  record Outcome(Mailbox saved, Map<String, String> errors, Map<String, String> values) {}
+  record Outcome(Mailbox saved, Map<String, String> errors, Map<String, String> values, List<String> dropped,
+      List<String> moved, String previousDefault) {
+    Outcome(Mailbox saved, Map<String, String> errors, Map<String, String> values) {
+      this(saved, errors, values, List.of(), List.of(), null);
+    }
+
+    /** {@return the mailbox that was the default outgoing one until this save made another the default} */
+    Optional<String> undefaulted() {
+      return Optional.ofNullable(previousDefault);
+    }
+  }
+
+  /**
+   * The fields that decide where a stored secret goes: change one and the stored secrets that are
+   * sent to a server are dropped unless typed again, or a Check would hand them to the new server.
+   */
+  static final List<String> DESTINATION = List.of("host", "port", "encryption", "protocol", "trust-store",
+      "oauth-client", "oauth-client.provider", "oauth-client.tenant", "oauth-client.authority",
+      "oauth-client.token-endpoint", "oauth-client.authorize-endpoint", "oauth-client.device-endpoint");
+  /** Secrets that stay on this machine: kept whatever the destination. */
+  private static final Set<String> LOCAL_SECRETS = Set.of("trust-store-password");
 
   private final FormLayout layout;
 
@@ -43,6 +72,7 @@ final class MailboxForm {
     Map<String, String> text = new LinkedHashMap<>();
     Map<String, Secret> secrets = new LinkedHashMap<>();
     Map<String, String> errors = new LinkedHashMap<>();
+    List<String> kept = new ArrayList<>();
     values.put("id", id);
     text.put("id", id);
     // the OAuth client's selects always send a value: a client is given when one of its other fields is
@@ -82,16 +112,28 @@ final class MailboxForm {
         continue;
       }
       if (isTransportSetting(f.key())) {
-        String kept = existing.settings().get(f.key());
-        if (kept != null) {
-          text.put(f.key(), kept);
+        String stored = existing.settings().get(f.key());
+        if (stored != null) {
+          text.put(f.key(), stored);
         }
       } else if (existing.secrets().containsKey(f.key()) && (!f.key().startsWith("oauth-client.") || oauthGiven)) {
         secrets.put(f.key(), existing.secrets().get(f.key()));
+        kept.add(f.key());
+      }
+    }
+    List<String> moved = existing == null ? List.of() : moved(existing, text);
+    List<String> dropped = new ArrayList<>();
+    if (!moved.isEmpty()) {
+      for (String key : kept) {
+        if (!LOCAL_SECRETS.contains(key)) {
+          secrets.remove(key);
+          dropped.add(key);
+        }
       }
     }
     Map<String, String> invalid = Mailbox.validate(text, secrets);
-    invalid.forEach(errors::putIfAbsent);
+    invalid.forEach((key, problem) -> errors.putIfAbsent(key, dropped.contains(key)
+        ? droppedProblem(moved) : problem));
     if (!errors.isEmpty()) {
       return new Outcome(null, errors, values);
     }
@@ -100,20 +142,73 @@ final class MailboxForm {
       return new Outcome(null, errors, values);
     }
     Mailbox candidate = build(text, secrets);
-    errors.putAll(registry.validate(candidate));
+    // making this mailbox the default takes the mark from the one that has it, in the same save
+    Mailbox previous = candidate.type() == MailboxType.OUT && candidate.defaultOutgoing()
+        ? registry.mailboxes().stream().filter(m -> m.defaultOutgoing() && !m.id().equals(candidate.id()))
+            .findFirst().orElse(null) : null;
+    // checked without the mark first (the registry refuses two defaults), so that a refused form writes nothing
+    registry.validate(previous == null ? candidate : candidate.toBuilder().defaultOutgoing(false).build())
+        .forEach((key, problem) -> errors.put(key, dropped.contains(key) ? droppedProblem(moved) : problem));
+    if (errors.isEmpty()) {
+      boolean demoted = false;
+      try {
+        if (previous != null) {
+          registry.save(previous.toBuilder().defaultOutgoing(false).build());
+          demoted = true;
+        }
+        registry.save(candidate);
+      } catch (MailboxConfigException e) {
+        errors.put(e.field() == null ? "" : e.field(), e.problem());
+      } catch (MailboxStoreException e) {
+        errors.put("", e.getMessage());
+      }
+      if (!errors.isEmpty() && demoted) {
+        restore(registry, previous);
+      }
+    }
     if (!errors.isEmpty()) {
       return new Outcome(null, errors, values);
     }
+    return new Outcome(candidate, Map.of(), values, dropped, moved, previous == null ? null : previous.id());
+  }
+
+  private static void restore(MailboxRegistry registry, Mailbox previous) {
     try {
-      registry.save(candidate);
-    } catch (MailboxConfigException e) {
-      errors.put(e.field() == null ? "" : e.field(), e.problem());
-      return new Outcome(null, errors, values);
-    } catch (MailboxStoreException e) {
-      errors.put("", e.getMessage());
-      return new Outcome(null, errors, values);
+      registry.save(previous);
+    } catch (RuntimeException e) {
+      LOG.error("console: mailbox {} could not be made the default outgoing mailbox again: {}", previous.id(),
+          e.getMessage());
     }
-    return new Outcome(candidate, Map.of(), values);
+  }
+
+  /** {@return the destination fields whose posted text differs from the stored mailbox's} */
+  private static List<String> moved(Mailbox existing, Map<String, String> text) {
+    Map<String, String> before = existing.values();
+    Map<String, String> after;
+    try {
+      after = build(text, Map.of()).values();
+    } catch (RuntimeException e) {
+      after = text; // the form does not build: compare the text as posted
+    }
+    List<String> moved = new ArrayList<>();
+    for (String key : DESTINATION) {
+      if (!Objects.equals(blankToNull(before.get(key)), blankToNull(after.get(key)))) {
+        moved.add(key);
+      }
+    }
+    return moved;
+  }
+
+  static String droppedProblem(List<String> moved) {
+    return "the stored value was removed because " + labels(moved) + " changed; type it again";
+  }
+
+  static String labels(List<String> keys) {
+    return String.join(", ", keys.stream().map(FormLayout::label).toList());
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 
   private static Mailbox build(Map<String, String> text, Map<String, Secret> secrets) {

@@ -1,13 +1,16 @@
 package org.outmail.console;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStore;
 import org.slf4j.Logger;
@@ -16,8 +19,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The administrator's screen of the seed, embedded in the host: the grid of mailboxes, "+ Add
  * Mailbox", the form (General data, System data, Advanced) whose fields follow the type and the
- * protocol, Save, Check and Delete. It runs on the JDK's own HTTP server, on 127.0.0.1 unless told
- * otherwise, with its own small thread pool; close it to stop it.
+ * protocol, Save, Check and Delete, on a server of its own: the {@link ConsoleServlet} on an embedded
+ * Jetty 12, on 127.0.0.1 unless told otherwise, with its own login; close it to stop it. A host with
+ * a web server of its own mounts the {@link ConsoleServlet} instead.
+ *
+ * <p>The server is bounded so that slow or greedy clients cannot lock administrators out: a pool of
+ * at most {@value #MAX_THREADS} threads, at most {@value #MAX_CONNECTIONS}
+ * connections, a connection idle for {@value #IDLE_TIMEOUT_MS} ms is closed, a request body must
+ * arrive at {@value #MIN_REQUEST_DATA_RATE} bytes a second or more, headers are limited to {@value
+ * #MAX_HEADER_BYTES} bytes and forms to 64 KiB. Headers are read without holding a thread.
  *
  * <pre>{@code
  * OutmailConsole console = OutmailConsole.start(registry, ConsoleOptions.builder()
@@ -32,14 +42,18 @@ import org.slf4j.LoggerFactory;
 public final class OutmailConsole implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutmailConsole.class);
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  static final int MAX_THREADS = 24;
+  static final int MAX_CONNECTIONS = 256;
+  static final int IDLE_TIMEOUT_MS = 10_000;
+  static final int MIN_REQUEST_DATA_RATE = 1024;
+  static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  private final Server server;
   private final MailboxRegistry ownRegistry;
   private final URI uri;
 
-  private OutmailConsole(HttpServer server, ExecutorService executor, MailboxRegistry ownRegistry, URI uri) {
+  private OutmailConsole(Server server, MailboxRegistry ownRegistry, URI uri) {
     this.server = server;
-    this.executor = executor;
     this.ownRegistry = ownRegistry;
     this.uri = uri;
   }
@@ -97,26 +111,49 @@ public final class OutmailConsole implements AutoCloseable {
 
   private static OutmailConsole start(MailboxRegistry registry, ConsoleOptions options, MailboxRegistry own) {
     check(options);
-    HttpServer server;
+    // the connection limit bounds the queue: Jetty's own tasks must never be refused by a full one
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
+    threads.setName("outmail-console");
+    threads.setDaemon(true);
+    Server server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(false);
+    http.setRequestHeaderSize(MAX_HEADER_BYTES);
+    http.setIdleTimeout(IDLE_TIMEOUT_MS);
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(options.bind);
+    connector.setPort(options.port);
+    connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+    connector.setAcceptQueueSize(50);
+    server.addConnector(connector);
+    server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    context.setMaxFormContentSize(Request.MAX_FORM_BYTES);
+    context.setMaxFormKeys(1000);
+    context.addServlet(new ServletHolder("outmail-console", new ConsoleServlet(new ConsoleServer(registry, options, false))), "/*");
+    // a body that trickles in would hold a thread: below this rate its reads fail at once
+    server.setHandler(new MinimumDataRateHandler(context, MIN_REQUEST_DATA_RATE, 0));
+    server.setStopTimeout(1000);
     try {
-      server = HttpServer.create(new InetSocketAddress(options.bind, options.port), 50);
-    } catch (IOException e) {
+      server.start();
+    } catch (Exception e) {
+      stopQuietly(server);
       throw new ConsoleException("the console cannot listen on " + options.bind + ":" + options.port + ": " + e, e);
     }
-    AtomicInteger n = new AtomicInteger();
-    ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "outmail-console-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    server.createContext("/", new ConsoleServer(registry, options));
-    server.setExecutor(executor);
-    server.start();
-    InetSocketAddress bound = server.getAddress();
-    String host = bound.getAddress().getHostAddress();
-    URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort() + "/");
+    String host = connector.getHost();
+    URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort() + "/");
     LOG.info("outmail console on {}{}", uri, options.withoutLogin ? " (without login)" : "");
-    return new OutmailConsole(server, executor, own, uri);
+    return new OutmailConsole(server, own, uri);
+  }
+
+  private static void stopQuietly(Server server) {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.debug("outmail console: stopping: {}", e.toString());
+    }
   }
 
   /** {@return where the console answers, e.g. {@code http://127.0.0.1:8480/}} */
@@ -127,8 +164,7 @@ public final class OutmailConsole implements AutoCloseable {
   /** Stops the console (and the registry it made over a store); requests in progress are cut off. */
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    stopQuietly(server);
     if (ownRegistry != null) {
       ownRegistry.close();
     }

@@ -1,60 +1,110 @@
 package org.outmail.console;
 
-import com.sun.net.httpserver.HttpExchange;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** One HTTP exchange: what was asked (path, query, form, cookies) and the ways to answer it. */
+/**
+ * One HTTP exchange: what was asked (path within the console, query, form, cookies) and the ways to
+ * answer it. Paths the console writes into pages and redirects are prefixed with {@link #base()},
+ * where the host mounted it ({@code /admin/mail}), or nothing when it runs on its own server.
+ */
 final class Request {
   /** The largest form the console reads. */
   static final int MAX_FORM_BYTES = 64 * 1024;
   static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
       + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-  private final HttpExchange exchange;
+  /** A form or query that is not valid URL encoding, such as {@code %zz}: answered 400. */
+  static final class BadRequest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadRequest(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final HttpServletRequest request;
+  private final HttpServletResponse response;
   private final boolean secureCookies;
+  private final String base;
   private Map<String, String> form;
 
-  Request(HttpExchange exchange, boolean secureCookies) {
-    this.exchange = exchange;
+  Request(HttpServletRequest request, HttpServletResponse response, boolean secureCookies) {
+    this.request = request;
+    this.response = response;
     this.secureCookies = secureCookies;
+    this.base = request.getContextPath() + request.getServletPath();
   }
 
   String method() {
-    return exchange.getRequestMethod();
+    return request.getMethod();
   }
 
+  /** {@return the path within the console, from {@code /}, still URL-encoded} */
   String path() {
-    return exchange.getRequestURI().getRawPath();
+    String uri = request.getRequestURI();
+    String rest = uri.startsWith(base) ? uri.substring(base.length()) : uri;
+    return rest.isEmpty() ? "/" : rest;
+  }
+
+  /** {@return where the console is mounted: {@code ""} on its own server, {@code /admin/mail} in a host} */
+  String base() {
+    return base;
   }
 
   String remoteAddress() {
-    return exchange.getRemoteAddress().getAddress().getHostAddress();
+    return request.getRemoteAddr();
+  }
+
+  /** {@return the user the host's authentication let in, if the host names one} */
+  Optional<String> remoteUser() {
+    return Optional.ofNullable(request.getRemoteUser());
+  }
+
+  boolean secure() {
+    return request.isSecure();
   }
 
   Optional<String> header(String name) {
-    return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
+    return Optional.ofNullable(request.getHeader(name));
   }
 
   Map<String, String> query() {
-    return decode(exchange.getRequestURI().getRawQuery());
+    return decode(request.getQueryString());
   }
 
-  /** The form posted ({@code application/x-www-form-urlencoded}); the first value of each name. */
+  /**
+   * The form posted ({@code application/x-www-form-urlencoded}); the first value of each name. When
+   * a filter of the host read the body before the console, the container's parameters are used.
+   *
+   * @throws BadRequest if it is not valid URL encoding or larger than {@link #MAX_FORM_BYTES}
+   */
   Map<String, String> form() throws IOException {
     if (form == null) {
-      try (InputStream in = exchange.getRequestBody()) {
-        byte[] body = in.readNBytes(MAX_FORM_BYTES + 1);
-        if (body.length > MAX_FORM_BYTES) {
-          throw new IOException("form larger than " + MAX_FORM_BYTES + " bytes");
+      byte[] body;
+      try (InputStream in = request.getInputStream()) {
+        body = in.readNBytes(MAX_FORM_BYTES + 1);
+      }
+      if (body.length > MAX_FORM_BYTES) {
+        throw new BadRequest("Bad request: the form is larger than " + MAX_FORM_BYTES / 1024 + " KiB.");
+      }
+      if (body.length == 0) {
+        form = new LinkedHashMap<>();
+        Enumeration<String> names = request.getParameterNames();
+        while (names.hasMoreElements()) {
+          String name = names.nextElement();
+          form.put(name, request.getParameter(name));
         }
+      } else {
         form = decode(new String(body, StandardCharsets.UTF_8));
       }
     }
@@ -62,9 +112,12 @@ final class Request {
   }
 
   Optional<String> cookie(String name) {
-    List<String> headers = exchange.getRequestHeaders().getOrDefault("Cookie", List.of());
-    for (String header : headers) {
-      for (String part : header.split(";")) {
+    String header = request.getHeader("Cookie");
+    if (header == null) {
+      return Optional.empty();
+    }
+    for (Enumeration<String> headers = request.getHeaders("Cookie"); headers.hasMoreElements(); ) {
+      for (String part : headers.nextElement().split(";")) {
         int eq = part.indexOf('=');
         if (eq > 0 && part.substring(0, eq).strip().equals(name)) {
           return Optional.of(part.substring(eq + 1).strip());
@@ -74,10 +127,11 @@ final class Request {
     return Optional.empty();
   }
 
-  /** Sets a cookie that scripts cannot read and other sites never send. */
+  /** Sets a cookie that scripts cannot read and other sites never send, for the console's paths only. */
   void setCookie(String name, String value, long maxAgeSeconds) {
-    exchange.getResponseHeaders().add("Set-Cookie", name + "=" + value + "; Path=/; HttpOnly; SameSite=Strict"
-        + (maxAgeSeconds >= 0 ? "; Max-Age=" + maxAgeSeconds : "") + (secureCookies ? "; Secure" : ""));
+    response.addHeader("Set-Cookie", name + "=" + value + "; Path=" + (base.isEmpty() ? "/" : base)
+        + "; HttpOnly; SameSite=Strict" + (maxAgeSeconds >= 0 ? "; Max-Age=" + maxAgeSeconds : "")
+        + (secureCookies ? "; Secure" : ""));
   }
 
   void html(int status, String page) throws IOException {
@@ -88,48 +142,57 @@ final class Request {
     send(status, "text/plain; charset=utf-8", message.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** 303 See Other: the browser follows with a GET, so a reload never posts twice. */
-  void redirect(String location) throws IOException {
+  /**
+   * 303 See Other: the browser follows with a GET, so a reload never posts twice.
+   *
+   * @param path a path within the console, from {@code /}
+   */
+  void redirect(String path) {
     securityHeaders();
-    exchange.getResponseHeaders().set("Location", location);
-    exchange.sendResponseHeaders(303, -1);
-    exchange.close();
+    response.setStatus(303);
+    response.setHeader("Location", base + path);
   }
 
   void send(int status, String contentType, byte[] body) throws IOException {
     securityHeaders();
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
+    response.setStatus(status);
+    response.setContentType(contentType);
+    response.setContentLength(body.length);
+    try (OutputStream out = response.getOutputStream()) {
+      out.write(body);
     }
-    exchange.close();
   }
 
   private void securityHeaders() {
-    var h = exchange.getResponseHeaders();
-    h.set("Content-Security-Policy", CSP);
-    h.set("X-Content-Type-Options", "nosniff");
-    h.set("X-Frame-Options", "DENY");
-    h.set("Referrer-Policy", "no-referrer");
-    h.set("Cache-Control", "no-store");
+    response.setHeader("Content-Security-Policy", CSP);
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    response.setHeader("X-Frame-Options", "DENY");
+    response.setHeader("Referrer-Policy", "no-referrer");
+    response.setHeader("Cache-Control", "no-store");
   }
 
+  /**
+   * Decodes {@code application/x-www-form-urlencoded} text.
+   *
+   * @throws BadRequest for an escape that is not two hexadecimal digits
+   */
   static Map<String, String> decode(String raw) {
     Map<String, String> out = new LinkedHashMap<>();
     if (raw == null || raw.isEmpty()) {
       return out;
     }
-    for (String pair : raw.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
+    try {
+      for (String pair : raw.split("&")) {
+        if (pair.isEmpty()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        out.putIfAbsent(name, value);
       }
-      int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      out.putIfAbsent(name, value);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("Bad request: the form or query is not valid URL encoding.");
     }
     return out;
   }

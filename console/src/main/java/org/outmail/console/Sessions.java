@@ -24,6 +24,8 @@ final class Sessions {
     final String user;
     final String csrf;
     volatile Instant lastUse;
+    /** A notice for the next page of this session, such as "Mailbox x saved."; or null. */
+    volatile String flash;
 
     Session(String id, String user, String csrf, Instant lastUse) {
       this.id = id;

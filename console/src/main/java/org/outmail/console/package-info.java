@@ -1,6 +1,7 @@
 /**
- * The embeddable admin console: {@link org.outmail.console.OutmailConsole#start} serves the grid
- * of mailboxes, the form, Check and Delete inside the host, on the JDK's HTTP server, behind a
- * login, with CSRF tokens, write-only secrets and a Content-Security-Policy.
+ * The admin console: the grid of mailboxes, the form, Check and Delete, with CSRF tokens,
+ * write-only secrets and a Content-Security-Policy. A host mounts the {@link
+ * org.outmail.console.ConsoleServlet} under a path of its own behind its own login, or {@link
+ * org.outmail.console.OutmailConsole#start} runs it on an embedded Jetty 12 with a login of its own.
  */
 package org.outmail.console;

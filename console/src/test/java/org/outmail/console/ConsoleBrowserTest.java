@@ -378,8 +378,121 @@ class ConsoleBrowserTest {
     assertThat(store.get("support").orElseThrow().password()).contains(Secret.of(password));
   }
 
+  @Test
+  void aStoredPasswordIsDroppedWhenTheHostChangesSoCheckCannotSendItElsewhere() throws Exception {
+    String password = "0ld-Pa55word-for-the-old-server";
+    try (ScriptedSmtp elsewhere = new ScriptedSmtp()) {
+      registry.save(Mailbox.builder("support").name("Service Desk").emailDisplay("support@example.com")
+          .host("smtp.old.example").port(elsewhere.port()).encryption(Encryption.NONE).protocol("smtp")
+          .username("svc").password(Secret.of(password)).build());
+      logIn();
+
+      browser.get(url("/mailboxes/support"));
+      assertThat(browser.findElement(By.cssSelector("[data-field='password'] .moved")).getText())
+          .startsWith("Removed when Host, Port, Encryption, Protocol");
+      type("host", "127.0.0.1");
+      save();
+
+      assertThat(errorOf("password")).isEqualTo("the stored value was removed because Host changed; type it again");
+      screenshot("secret-dropped.png");
+      assertThat(store.get("support").orElseThrow().host()).contains("smtp.old.example");
+      type("password", "N3w-Pa55word-for-the-new-server");
+      save();
+      assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Mailbox support saved.");
+      browser.get(url("/mailboxes/support"));
+      submit(By.id("check"));
+      assertThat(browser.findElement(By.id("check-result")).getAttribute("class")).contains("ok");
+
+      String wire = String.join("\n", elsewhere.lines());
+      String plain = java.util.Base64.getEncoder().encodeToString(("\0svc\0" + password).getBytes(
+          java.nio.charset.StandardCharsets.UTF_8));
+      String login = java.util.Base64.getEncoder().encodeToString(password.getBytes(
+          java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(wire).as("Check reached the new server with the new password").contains(
+          java.util.Base64.getEncoder().encodeToString("\0svc\0N3w-Pa55word-for-the-new-server".getBytes(
+              java.nio.charset.StandardCharsets.UTF_8)));
+      assertThat(wire).doesNotContain(plain).doesNotContain(login).doesNotContain(password);
+    }
+  }
+
+  @Test
+  void aSaveFromAFormReadBeforeAnotherAdministratorsSaveIsRefusedShowingWhatChanged() throws Exception {
+    registry.save(smtpBox("sales", smtp.port()));
+    logIn();
+    browser.get(url("/mailboxes/sales"));
+    WebDriver first = browser;
+    WebDriver second = Chromium.start(Chromium.freshProfile());
+    try {
+      browser = second;
+      logIn();
+      browser.get(url("/mailboxes/sales"));
+      type("display-name", "Sales Team");
+      save();
+      assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Mailbox sales saved.");
+    } finally {
+      browser = first;
+      second.quit();
+    }
+
+    tab("system");
+    type("prefix", "SALES#");
+    save();
+
+    assertThat(browser.findElement(By.cssSelector("#errors .error")).getText()).startsWith("Someone saved this "
+        + "mailbox after you opened it; your changes are below, not saved. What changed: Display Name was empty, "
+        + "is now 'Sales Team'; ").endsWith("Save again to replace it with what is below.");
+    Mailbox stored = store.get("sales").orElseThrow();
+    assertThat(stored.displayName()).contains("Sales Team");
+    assertThat(stored.prefix()).isEmpty();
+    assertThat(browser.findElement(By.name("prefix")).getAttribute("value")).isEqualTo("SALES#");
+    screenshot("stale-save.png");
+
+    save(); // seen what changed: replace it
+    assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Mailbox sales saved.");
+    assertThat(store.get("sales").orElseThrow().prefix()).contains("SALES#");
+  }
+
+  @Test
+  void makingAnotherMailboxTheDefaultTakesOneSave() throws Exception {
+    registry.save(smtpBox("support", smtp.port()).toBuilder().defaultOutgoing(true).build());
+    registry.save(smtpBox("sales", smtp.port()));
+    logIn();
+
+    browser.get(url("/mailboxes/sales"));
+    tab("system");
+    choose("default-outgoing", "true");
+    save();
+
+    assertThat(browser.findElement(By.id("notice")).getText())
+        .isEqualTo("Mailbox sales saved. It is the default outgoing mailbox now, instead of support.");
+    assertThat(store.get("sales").orElseThrow().defaultOutgoing()).isTrue();
+    assertThat(store.get("support").orElseThrow().defaultOutgoing()).isFalse();
+    assertThat(registry.defaultOutgoing().mailbox().id()).isEqualTo("sales");
+  }
+
+  @Test
+  void dropDownsShowLabelsAndProtocolComesFirst() throws Exception {
+    registry.save(smtpBox("support", smtp.port()));
+    logIn();
+    browser.get(url("/mailboxes/support"));
+
+    assertThat(browser.findElements(By.cssSelector("select[name='encryption'] option"))).extracting(WebElement::getText)
+        .contains("SSL/TLS", "STARTTLS", "None (plain text)");
+    tab("system");
+    assertThat(browser.findElements(By.cssSelector("select[name='allowed-emails'] option")))
+        .extracting(WebElement::getText).containsExactly("Any address", "Registered users only");
+    tab("general");
+    assertThat(browser.findElement(By.cssSelector("[data-tab-panel='general'] .field")).getAttribute("data-field"))
+        .isEqualTo("protocol");
+  }
+
   /** Saves a picture of the page under target/screenshots, and under docs/ when -Doutmail.screenshots=docs. */
-  private static void screenshot(String name) throws IOException {
+  static void screenshot(String name) throws IOException {
+    screenshot(browser, name);
+  }
+
+  /** Saves a picture of the browser's page, as {@link #screenshot(String)} does. */
+  static void screenshot(WebDriver browser, String name) throws IOException {
     Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
     Path target = Path.of("target", "screenshots");
     Files.createDirectories(target);

@@ -250,4 +250,46 @@ class ConsoleSecurityTest {
     assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:1/")).build(),
         HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
   }
+
+  @Test
+  void aPostFromTheSameHostOnAnotherPortIsRefused() throws Exception {
+    startWithUser();
+    String[] s = session();
+    String otherPort = "http://127.0.0.1:" + (console.uri().getPort() == 1 ? 2 : 1);
+
+    HttpResponse<String> r = post("/mailboxes/new", s[0], Map.of("_csrf", s[1], "id", "a"), "Origin", otherPort);
+
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(r.body()).isEqualTo("Refused: the request comes from another site (" + otherPort + ").");
+    HttpResponse<String> same = post("/mailboxes/new", s[0], Map.of("_csrf", s[1], "id", "a"),
+        "Origin", "http://127.0.0.1:" + console.uri().getPort());
+    assertThat(same.statusCode()).as("the console's own origin").isEqualTo(422);
+  }
+
+  @Test
+  void aFormThatIsNotValidUrlEncodingIsABadRequest() throws Exception {
+    startWithUser();
+    String[] s = session();
+
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(console.uri().resolve("/mailboxes/new"))
+        .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", s[0])
+        .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + s[1] + "&id=%zz")).build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).isEqualTo("Bad request: the form or query is not valid URL encoding.");
+  }
+
+  @Test
+  void aReadOnlyStoreIsDescribedInWordsOnTheGrid(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("outmail.properties"),
+        "outmail.mailbox.a.email-display=a@example.com\noutmail.mailbox.a.host=smtp.example.com\n");
+    registry = MailboxRegistry.builder().store(MailboxStore.propertiesFile(file)).build();
+    console = OutmailConsole.start(registry, ConsoleOptions.builder().user("admin", Secret.of(PASSWORD)).build());
+    String[] s = session();
+
+    assertThat(get("/", s[0]).body()).contains("These mailboxes come from a read-only store (the properties file "
+        + file + "); they cannot be changed here.").doesNotContain("MailboxStore{");
+  }
 }

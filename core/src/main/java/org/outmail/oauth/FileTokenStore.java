@@ -3,7 +3,7 @@ package org.outmail.oauth;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.Reader;
+import java.io.StringReader;
 import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import org.outmail.BoundedFiles;
 import org.outmail.Secret;
 
 /**
@@ -123,11 +124,10 @@ final class FileTokenStore implements TokenStore {
   private Properties read() {
     Properties p = new Properties();
     if (Files.exists(file)) {
-      try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        p.load(r);
+      try {
+        p.load(new StringReader(BoundedFiles.readUtf8(file, BoundedFiles.DEFAULT_MAX_BYTES)));
       } catch (IOException e) {
-        throw new TokenStoreException("cannot read token store " + file + ": " + e.getClass().getSimpleName()
-            + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        throw new TokenStoreException("token store " + file + " " + BoundedFiles.problem(e), e);
       }
     }
     return p;

@@ -3,7 +3,6 @@ package org.outmail.oauth;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -14,6 +13,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.outmail.BoundedFiles;
 
 /**
  * A Google service account's JSON key ({@code client_email}, {@code private_key} as PKCS#8 PEM,
@@ -21,6 +21,8 @@ import java.util.Map;
  * grant (RFC 7523). Neither the key nor the file's content is ever printed.
  */
 final class ServiceAccountKey {
+  /** A service account key is a few KiB; nothing larger is read. */
+  private static final int MAX_BYTES = 64 * 1024;
   /** How long an assertion is valid; Google accepts at most one hour. */
   static final long ASSERTION_SECONDS = 3600;
   private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
@@ -49,9 +51,9 @@ final class ServiceAccountKey {
   static ServiceAccountKey read(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = BoundedFiles.readUtf8(file, MAX_BYTES);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + file + ": " + e.getClass().getSimpleName());
+      throw new IllegalArgumentException(file + " " + BoundedFiles.problem(e));
     }
     Map<String, String> json = FlatJson.parse(text);
     String type = json.get("type");

@@ -1,9 +1,9 @@
 package org.outmail.spi;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -15,6 +15,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.outmail.BoundedFiles;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
@@ -96,9 +97,9 @@ public final class Tls {
   private static KeyStore load(Mailbox mailbox, Path path, Secret password) {
     byte[] content;
     try {
-      content = Files.readAllBytes(path);
+      content = BoundedFiles.read(path, BoundedFiles.DEFAULT_MAX_BYTES);
     } catch (IOException e) {
-      throw fail(mailbox, path, "cannot be read (" + e.getClass().getSimpleName() + ")", e);
+      throw fail(mailbox, path, BoundedFiles.problem(e), e);
     }
     try {
       KeyStore store;
@@ -106,7 +107,7 @@ public final class Tls {
         store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         Collection<? extends Certificate> certs;
-        try (InputStream in = Files.newInputStream(path)) {
+        try (InputStream in = new ByteArrayInputStream(content)) {
           certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
         }
         int i = 0;
@@ -115,7 +116,7 @@ public final class Tls {
         }
       } else {
         store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(path)) {
+        try (InputStream in = new ByteArrayInputStream(content)) {
           store.load(in, password == null ? null : password.value().toCharArray());
         }
       }

@@ -160,8 +160,8 @@ class ServiceAccountTest {
             + " in PEM form");
 
     assertThatThrownBy(() -> client(dir.resolve("missing.json")))
-        .hasMessage("oauth client 'gsa': service-account-key cannot read " + dir.resolve("missing.json")
-            + ": NoSuchFileException");
+        .hasMessage("oauth client 'gsa': service-account-key " + dir.resolve("missing.json")
+            + " cannot be read (NoSuchFileException)");
 
     assertThatThrownBy(() -> OAuthClient.builder("gsa").provider(OAuthProvider.GOOGLE).grant(OAuthGrant.JWT_BEARER).build())
         .hasMessage("oauth client 'gsa': service-account-key is required for the JWT_BEARER grant (the service account's"

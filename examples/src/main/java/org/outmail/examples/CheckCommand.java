@@ -30,6 +30,9 @@ final class CheckCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;
 
+  @Mixin
+  PortOption port;
+
   @Parameters(paramLabel = "ID", arity = "0..*",
       description = "Mailboxes to check; every mailbox of the file when none is named.")
   List<String> ids = new ArrayList<>();
@@ -46,7 +49,7 @@ final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (MailboxRegistry registry = config.load(); Progress progress = cli.progress(spec.commandLine(), output)) {
+    try (MailboxRegistry registry = port.load(config); Progress progress = cli.progress(spec.commandLine(), output)) {
       List<Mailbox> targets = new ArrayList<>();
       if (ids.isEmpty()) {
         targets.addAll(registry.mailboxes());

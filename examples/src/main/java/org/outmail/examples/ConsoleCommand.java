@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code outmail console}: the admin console over a properties file (shown and checked, not
- * changed) or a database (edited; {@code --import} copies a properties file's mailboxes in first).
+ * changed) or a database (edited; {@code --import} copies a properties file's mailboxes in first): a
+ * SQLite file, named by its path or a {@code jdbc:sqlite:} URL, or PostgreSQL.
  * The password and the secrets key come from the environment, never from options.
  */
 @Command(name = "console", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
@@ -33,7 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
             + "(make one with --new-key)."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"1:the console cannot start (port in use, database unreachable)",
-        "2:usage error", "3:configuration error: bad file, no password, no or wrong secrets key"})
+        "2:usage error", "3:configuration error: bad file, no password, no or wrong secrets key, an H2 database from an earlier snapshot"})
 final class ConsoleCommand implements Callable<Integer> {
   static final String PASSWORD_VARIABLE = "OUTMAIL_CONSOLE_PASSWORD";
   static final String KEY_VARIABLE = "OUTMAIL_SECRETS_KEY";
@@ -43,8 +44,9 @@ final class ConsoleCommand implements Callable<Integer> {
         description = "A properties file: its mailboxes are shown and checked, never changed.")
     Path config;
 
-    @Option(names = "--jdbc", paramLabel = "URL",
-        description = "A JDBC URL (PostgreSQL, H2): mailboxes there are edited; tables are created when missing.")
+    @Option(names = "--jdbc", paramLabel = "URL|FILE",
+        description = "A database: a SQLite file (a path, or jdbc:sqlite:FILE; created when missing) or a "
+            + "PostgreSQL URL (jdbc:postgresql://...). Mailboxes there are edited; tables are created when missing.")
     String jdbcUrl;
 
     @Option(names = "--new-key", description = "Prints a new secrets key for $$" + KEY_VARIABLE + " and exits.")
@@ -149,6 +151,9 @@ final class ConsoleCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new MailboxConfigException(null, KEY_VARIABLE, KEY_VARIABLE + ": " + e.getMessage());
     }
-    return JdbcMailboxStore.builder(source.jdbcUrl).secretsKey(secretsKey).build();
+    JdbcMailboxStore.Builder store = source.jdbcUrl.startsWith("jdbc:")
+        ? JdbcMailboxStore.builder(source.jdbcUrl)
+        : JdbcMailboxStore.builder(Path.of(source.jdbcUrl));
+    return store.secretsKey(secretsKey).build();
   }
 }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
     description = "Prints the mailboxes of the file as a table: id, name, type, status, from, protocol, "
         + "host:port, encryption, default. With --settings, prints every key a configuration file may "
-        + "hold, of the mailboxes, OAuth clients and each transport on the classpath. Connects to nothing.",
+        + "hold, of the mailboxes, OAuth clients and each transport on the classpath, and the token store's file "
+        + "(choice values are read in any case). Connects to nothing.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:the table (or the keys) was printed",
@@ -59,6 +60,12 @@ final class ListCommand implements Callable<Integer> {
     return OutmailCli.OK;
   }
 
+  /** The file's one key outside a mailbox or an OAuth client. */
+  private static final Setting TOKEN_STORE = Setting.builder("token-store.file", Setting.Type.PATH)
+      .help("Where refresh tokens (validated or rotated) are kept: a properties file readable by its owner only, "
+          + "replaced atomically; in memory when not set.")
+      .build();
+
   /** Every key, from the one description of each setting. */
   static List<String> settings() {
     Table t = new Table("KEY", "TYPE", "DEFAULT", "HELP");
@@ -66,6 +73,7 @@ final class ListCommand implements Callable<Integer> {
     MailboxRegistry.transportSettings().forEach((protocol, settings) ->
         add(t, "outmail.mailbox.ID." + protocol + ".", settings));
     add(t, "outmail.oauth-client.NAME.", OAuthClient.fields());
+    add(t, "outmail.", List.of(TOKEN_STORE));
     return t.lines();
   }
 

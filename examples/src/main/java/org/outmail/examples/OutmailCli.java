@@ -5,11 +5,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import org.outmail.MailException;
+import org.outmail.MailboxRegistry;
 import org.outmail.MailboxConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -77,7 +81,23 @@ public final class OutmailCli {
    * {@code progressAfter} announced on {@code err} (zero: announced at once).
    */
   static int execute(PrintWriter out, PrintWriter err, Duration progressAfter, String... args) {
-    CommandLine cli = new CommandLine(new OutmailCli(progressAfter));
+    return execute(out, err, progressAfter, System::getenv, args);
+  }
+
+  /**
+   * As {@link #execute(PrintWriter, PrintWriter, Duration, String...)}, with {@code outmail console}
+   * reading its password and secrets key from {@code environment}.
+   */
+  static int execute(PrintWriter out, PrintWriter err, Duration progressAfter, Function<String, String> environment,
+      String... args) {
+    CommandLine.IFactory factory = new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> cls) throws Exception {
+        return cls == ConsoleCommand.class ? cls.cast(new ConsoleCommand(environment))
+            : CommandLine.defaultFactory().create(cls);
+      }
+    };
+    CommandLine cli = new CommandLine(new OutmailCli(progressAfter), factory);
     cli.setOut(out)
         .setErr(err)
         .setExecutionStrategy(parsed -> {
@@ -119,11 +139,37 @@ public final class OutmailCli {
     CommandLine cli = e.getCommandLine();
     String name = cli.getCommandSpec().qualifiedName();
     String message = e.getMessage().replaceFirst("^Error: ", "");
+    if (e instanceof MissingParameterException) {
+      // a mistyped required option (--subjekt) is taken as a value of the option before it (--to)
+      // or left over, and picocli then only says that --subject is missing
+      message = mistypedOption(cli, args).orElse(message);
+    }
     if (e instanceof UnmatchedArgumentException u) {
       message = unmatched(u, cli, message);
     }
     cli.getErr().println(name + ": " + message + " (see " + name + " --help)");
     return USAGE;
+  }
+
+  /**
+   * The first word of the command line that looks like a long option of the command, but is none,
+   * and is close to one: {@code unknown option '--subjekt'; did you mean '--subject'?}.
+   */
+  private static Optional<String> mistypedOption(CommandLine cli, String[] args) {
+    List<String> names = new ArrayList<>();
+    cli.getCommandSpec().options().forEach(o -> names.addAll(List.of(o.names())));
+    for (String arg : args) {
+      String typed = arg.split("=", 2)[0];
+      // long options only: a value such as "-5" is not taken for a mistyped -p
+      if (!typed.startsWith("--") || typed.length() < 4 || names.contains(typed)) {
+        continue;
+      }
+      List<String> close = closest(typed, names);
+      if (!close.isEmpty()) {
+        return Optional.of("unknown option '" + typed + "'; did you mean '" + String.join("' or '", close) + "'?");
+      }
+    }
+    return Optional.empty();
   }
 
   /** A mistyped command or option, with the closest ones: {@code unknown command 'sned'; did you mean 'send'?}. */
@@ -197,11 +243,40 @@ public final class OutmailCli {
     String name = cli.getCommandSpec().qualifiedName();
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
     if (e instanceof MailException) {
+      if (e instanceof MailboxConfigException c && fromConfigFile(parsed)) {
+        message = withKey(c, message);
+      }
       cli.getErr().println(name + ": " + message);
       return e instanceof MailboxConfigException ? CONFIG : FAILED;
     }
     cli.getErr().println(name + ": unexpected error: " + e);
     return FAILED;
+  }
+
+  /** Whether the command read its mailboxes from a properties file ({@code --config}). */
+  private static boolean fromConfigFile(ParseResult parsed) {
+    ParseResult last = parsed;
+    while (last.hasSubcommand()) {
+      last = last.subcommand();
+    }
+    return last.hasMatchedOption("--config");
+  }
+
+  /**
+   * The message of an error about a transport's setting of a mailbox, led by the key of the file it
+   * came from when the message does not name it: {@code outmail.mailbox.support.smtp.max-conections: is not a
+   * setting of protocol smtp; ...} rather than {@code mailbox 'support': smtp.max-conections is not
+   * ...}, so that the line to fix can be found in the file.
+   */
+  static String withKey(MailboxConfigException e, String message) {
+    String id = e.mailboxId();
+    String field = e.field();
+    if (id == null || field == null || message.contains("outmail.mailbox.")) {
+      return message;
+    }
+    boolean setting = MailboxRegistry.transportSettings().keySet().stream().anyMatch(p -> field.startsWith(p + "."));
+    boolean shaped = message.startsWith(MailException.mailboxPrefix(id) + field + " ");
+    return setting && shaped ? "outmail.mailbox." + id + "." + field + ": " + e.problem() : message;
   }
 
   /** The version from the jar's manifest. */

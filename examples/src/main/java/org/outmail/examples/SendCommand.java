@@ -47,6 +47,9 @@ final class SendCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;
 
+  @Mixin
+  PortOption port;
+
   @Option(names = {"-m", "--mailbox"}, paramLabel = "ID",
       description = "The OUT mailbox to send through; the default outgoing mailbox when absent.")
   String mailbox;
@@ -113,7 +116,7 @@ final class SendCommand implements Callable<Integer> {
   public Integer call() {
     Email email = email();
     PrintWriter err = spec.commandLine().getErr();
-    try (MailboxRegistry registry = config.load(); Progress progress = cli.progress(spec.commandLine(), output)) {
+    try (MailboxRegistry registry = port.load(config); Progress progress = cli.progress(spec.commandLine(), output)) {
       OutgoingMailer mailer = registry.forRecord(mailbox);
       Attempts attempts = new Attempts(progress, mailer.mailbox().id(), size(email), email.to().size()
           + email.cc().size() + email.bcc().size());

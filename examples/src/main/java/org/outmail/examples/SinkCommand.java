@@ -11,6 +11,10 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
@@ -37,7 +41,8 @@ import picocli.CommandLine.Spec;
         + "delivers none and prints a line for each: time, from, to (the envelope's recipients, Bcc "
         + "included), subject and size. Runs until Ctrl-C.",
         "examples/mailboxes-sink.properties points its mailboxes at it: in a second terminal, try "
-            + "'outmail check --config examples/mailboxes-sink.properties'."},
+            + "'outmail check --config examples/mailboxes-sink.properties'. On another port, give check "
+            + "and send the same --port."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "1:cannot listen on the port (another program uses it? try --port)",
@@ -67,14 +72,22 @@ final class SinkCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String name = spec.qualifiedName();
+    // GreenMail logs a busy port with two stack traces and advice about its startup timeout: ask first
+    String busy = port == 0 ? null : cannotListen(port);
+    if (busy != null) {
+      err.println(name + ": cannot listen on 127.0.0.1:" + port + ": " + busy + "; choose another port, e.g. '"
+          + name + " --port " + (port == 65535 ? 2526 : port + 1) + "', and give check and send the same --port");
+      return OutmailCli.FAILED;
+    }
     ServerSetup setup = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
     GreenMail server = new GreenMail(port == 0 ? setup.dynamicPort() : setup);
     server.withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication()); // any login
     try {
       server.start();
     } catch (RuntimeException e) {
-      err.println(name + ": cannot listen on 127.0.0.1:" + port + " (" + rootMessage(e)
-          + "); another program may be using it: choose another with --port");
+      String why = port == 0 ? null : cannotListen(port);
+      err.println(name + ": cannot listen on 127.0.0.1:" + port + ": " + (why == null ? rootMessage(e) : why)
+          + "; choose another port with --port, and give check and send the same --port");
       return OutmailCli.FAILED;
     }
     server.getUserManager().setMessageDeliveryHandler(new Printer(out));
@@ -108,6 +121,19 @@ final class SinkCommand implements Callable<Integer> {
       }
     }
     return OutmailCli.OK;
+  }
+
+  /** Why nothing can listen on 127.0.0.1:port, as GreenMail would (address reused), or null when it can. */
+  static String cannotListen(int port) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+      return null;
+    } catch (BindException e) {
+      return "the port is in use (another 'outmail sink' or another program?)";
+    } catch (IOException e) {
+      return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
   }
 
   private static String rootMessage(Throwable e) {

@@ -3,16 +3,20 @@ package org.outmail.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.outmail.SecretsKey;
 
 /**
  * The runnable jar as a user runs it: {@code java -jar outmail-examples-VERSION-cli.jar}, in its own
@@ -92,6 +96,21 @@ class CliJarIT {
   }
 
   @Test
+  void jarSinkOnAPortInUsePrintsOneLineAndNoStackTrace() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+
+      Run sink = java("-jar", jar(), "sink", "--port", Integer.toString(port));
+
+      assertThat(sink.exitCode()).isEqualTo(1);
+      assertThat(sink.out()).isEmpty();
+      assertThat(sink.err().lines()).containsExactly("outmail sink: cannot listen on 127.0.0.1:" + port
+          + ": the port is in use (another 'outmail sink' or another program?); choose another port, e.g. "
+          + "'outmail sink --port " + (port + 1) + "', and give check and send the same --port");
+    }
+  }
+
+  @Test
   void interruptingASendInFlightSaysTheMailMayOrMayNotHaveGoneOut() throws Exception {
     try (ScriptedSmtp smtp = new ScriptedSmtp().stallAfterData()) {
       Path config = TestConfig.write(dir, smtp.port(), "outmail.mailbox.support.read-timeout=5m");
@@ -109,6 +128,26 @@ class CliJarIT {
       assertThat(Files.readString(send.err())).containsPattern("outmail send: interrupted while sending through "
           + "'support': the mail may or may not have gone out; look for Message-ID <[^>]+> at the recipients");
     }
+  }
+
+  @Test
+  void jarConsoleKeepsTheImportedMailboxesInASqliteFile() throws Exception {
+    Path config = TestConfig.write(dir, server.port());
+    Path file = dir.resolve("data/mailboxes.db");
+    Map<String, String> env = Map.of(ConsoleCommand.KEY_VARIABLE, SecretsKey.generate());
+
+    for (String imported : List.of("imported 3 mailbox(es)", "imported 0 mailbox(es)")) {
+      Started console = start(env, "-jar", jar(), "console", "--jdbc", file.toString(), "--import", config.toString(),
+          "--without-login", "--port", "0");
+      try {
+        console.awaitOut(imported);
+        console.awaitOut("(without login), 3 mailbox(es). Ctrl-C stops it.");
+      } finally {
+        console.process().destroy(); // SIGTERM, as Ctrl-C ends it
+      }
+      assertThat(console.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(Files.readString(file, StandardCharsets.ISO_8859_1)).startsWith("SQLite format 3");
   }
 
   @Test
@@ -136,19 +175,25 @@ class CliJarIT {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!Files.readString(file, StandardCharsets.UTF_8).contains(text)) {
         assertThat(process.isAlive()).as("ended before printing '" + text + "': " + Files.readString(err)).isTrue();
-        assertThat(System.nanoTime()).as("'" + text + "' within 60 s").isLessThan(deadline);
+        assertThat(System.nanoTime()).as("'" + text + "' within 60 s, printed: " + Files.readString(file)).isLessThan(deadline);
         Thread.sleep(50);
       }
     }
   }
 
   private Started start(String... args) throws IOException {
+    return start(Map.of(), args);
+  }
+
+  private Started start(Map<String, String> environment, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().putAll(environment);
+    Process p = builder.start();
     p.getOutputStream().close();
     return new Started(p, out, err);
   }

@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -78,6 +83,23 @@ class DemoTest {
   void recordIdParsesBackFromAReplySubject() {
     assertThat(output).contains("reply subject: RE: AW: [TICKET#4711] Printer on floor 2 is jammed");
     assertThat(output).contains("record id parsed back: 4711");
+  }
+
+  /** The README shows the demo's output as it is, but for ports, times and Message-IDs. */
+  @Test
+  void readmeShowsTheOutputLineForLine() throws Exception {
+    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+    Matcher shown = Pattern.compile("Its output:\n\n```\n(.*?)```", Pattern.DOTALL).matcher(readme);
+
+    assertThat(shown.find()).as("the demo's output in examples/README.md").isTrue();
+    assertThat(normalised(shown.group(1))).isEqualTo(normalised(output));
+  }
+
+  private static List<String> normalised(String text) {
+    return text.lines()
+        .map(l -> l.replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:PORT").replaceAll("\\(\\d+ ms\\)", "(N ms)")
+            .replaceAll("<[^<>@ ]+@[^<>@ ]+>", "<ID>").replaceAll("<\\.\\.\\.>", "<ID>").replaceAll(" +", " ").stripTrailing())
+        .toList();
   }
 
   @Test

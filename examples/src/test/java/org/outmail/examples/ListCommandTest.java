@@ -3,10 +3,13 @@ package org.outmail.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.outmail.Setting;
+import org.outmail.oauth.OAuthClient;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ListCommandTest {
@@ -86,5 +89,35 @@ class ListCommandTest {
         "outmail\\.mailbox\\.ID\\.smtp\\.max-recipients-per-transaction +integer +100 +The most recipients .*"));
     assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.mailbox\\.ID\\.owa\\.save-to-sent-items +boolean +true +.*"));
     assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.oauth-client\\.NAME\\.client-id +text +required +.*"));
+  }
+
+  @Test
+  void settingsListTheTokenStoreFile() {
+    Cli cli = Cli.run("list", "--settings");
+
+    assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.token-store\\.file +path +Where refresh tokens .*"));
+  }
+
+  /**
+   * The root README names each choice of an OAuth client with its values and default as {@code list
+   * --settings} shows them: {@code `provider` (`MICROSOFT`, `GOOGLE` or `GENERIC`; default `GENERIC`)}.
+   */
+  @Test
+  void readmeNamesTheOAuthClientsChoicesAndDefaultsAsListSettingsShowsThem() throws Exception {
+    String readme = java.nio.file.Files.readString(Path.of("..", "README.md")).replaceAll("\\s+", " ");
+    List<String> lines = Cli.run("list", "--settings").outLines();
+
+    for (Setting s : OAuthClient.fields()) {
+      if (s.type() != Setting.Type.CHOICE) {
+        continue;
+      }
+      List<String> values = s.allowedValues();
+      String listed = "`" + String.join("`, `", values.subList(0, values.size() - 1)) + "` or `"
+          + values.get(values.size() - 1) + "`";
+      String expected = "`" + s.name() + "` (" + listed + "; default `" + s.defaultValue().orElseThrow() + "`)";
+      assertThat(readme).contains(expected);
+      assertThat(lines).anyMatch(l -> l.matches("outmail\\.oauth-client\\.NAME\\." + s.name() + " +choice "
+          + String.join("\\|", values) + " +" + s.defaultValue().orElseThrow() + " .*"));
+    }
   }
 }

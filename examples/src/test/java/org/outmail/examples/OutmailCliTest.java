@@ -151,6 +151,28 @@ class OutmailCliTest {
   }
 
   @Test
+  void mistypedRequiredOptionSuggestsTheClosestOneRatherThanSayingItIsMissing() {
+    Cli cli = Cli.run("send", "--config", "x.properties", "--to", "a@example.org", "--subjekt", "S", "--text", "T");
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.USAGE);
+    assertThat(cli.errLines()).containsExactly(
+        "outmail send: unknown option '--subjekt'; did you mean '--subject'? (see outmail send --help)");
+  }
+
+  @Test
+  void misspeltTransportSettingIsNamedByItsFullKeyInTheFile() {
+    Path config = TestConfig.write(dir, 2525, "outmail.mailbox.support.smtp.max-conections=4");
+
+    Cli cli = Cli.run("check", "--config", config.toString());
+
+    assertThat(cli.exitCode()).isEqualTo(OutmailCli.CONFIG);
+    assertThat(cli.errLines()).singleElement().asString()
+        .startsWith("outmail check: outmail.mailbox.support.smtp.max-conections: ")
+        .contains("max-connections")
+        .doesNotContain("mailbox 'support': smtp.max-conections");
+  }
+
+  @Test
   void listHelpShowsItsOwnExitCodes() {
     Cli cli = Cli.run("list", "--help");
 

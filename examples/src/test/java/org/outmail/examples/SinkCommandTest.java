@@ -103,11 +103,38 @@ class SinkCommandTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Cli cli = Cli.run("sink", "--port", Integer.toString(taken.getLocalPort()));
 
+      int port = taken.getLocalPort();
       assertThat(cli.exitCode()).isEqualTo(OutmailCli.FAILED);
-      assertThat(cli.errLines()).singleElement().asString()
-          .startsWith("outmail sink: cannot listen on 127.0.0.1:" + taken.getLocalPort() + " (")
-          .endsWith("choose another with --port");
+      assertThat(cli.errLines()).containsExactly("outmail sink: cannot listen on 127.0.0.1:" + port
+          + ": the port is in use (another 'outmail sink' or another program?); choose another port, e.g. "
+          + "'outmail sink --port " + (port + 1) + "', and give check and send the same --port");
     }
+  }
+
+  @Test
+  void checkAndSendWithPortFollowASinkOnAnotherPortWithTheShippedConfiguration() throws Exception {
+    try (RunningSink sink = new RunningSink("sink", "--port", "0")) {
+      String port = sink.await(LISTENING).group(1);
+
+      Cli check = Cli.run("check", "--config", "mailboxes-sink.properties", "--port", port);
+      Cli send = Cli.run("send", "-c", "mailboxes-sink.properties", "-p", port, "--mailbox", "sales",
+          "--to", "alice@example.org", "--subject", "Moved", "--text", "Hi");
+
+      assertThat(check.exitCode()).as(check.err()).isZero();
+      assertThat(check.outLines()).hasSize(2)
+          .allSatisfy(l -> assertThat(l).contains("OK       connected to 127.0.0.1:" + port + ","));
+      assertThat(send.exitCode()).as(send.err()).isZero();
+      sink.await(Pattern.compile("from Example Sales <sales@example\\.com>  to alice@example\\.org  subject \"Moved\""));
+    }
+  }
+
+  @Test
+  void portOutOfRangeIsAUsageError() {
+    Cli check = Cli.run("check", "--config", "mailboxes-sink.properties", "--port", "70000");
+
+    assertThat(check.exitCode()).isEqualTo(OutmailCli.USAGE);
+    assertThat(check.errLines()).containsExactly(
+        "outmail check: --port 70000: not a port (1 to 65535) (see outmail check --help)");
   }
 
   @Test

@@ -73,6 +73,11 @@ final class Fixtures {
    * ./test.sh sets up). Fails, never skips, when it cannot be reached.
    */
   static HikariDataSource postgres() {
+    return postgres(20);
+  }
+
+  /** Like {@link #postgres()}, with at most {@code connections} connections (the server is shared). */
+  static HikariDataSource postgres(int connections) {
     String url = System.getenv().getOrDefault(PG_URL_VARIABLE, DEFAULT_PG_URL);
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setURL(url);
@@ -86,7 +91,7 @@ final class Fixtures {
     }
     HikariConfig config = new HikariConfig();
     config.setDataSource(ds);
-    config.setMaximumPoolSize(20);
+    config.setMaximumPoolSize(connections);
     config.setPoolName("outmail-test");
     return new HikariDataSource(config);
   }

@@ -33,6 +33,23 @@ final class RecordingSmtpServer implements AutoCloseable {
     String text() {
       return data == null ? null : new String(data, StandardCharsets.US_ASCII);
     }
+
+    /** The value of the first header with this name (unfolded lines only), or null. */
+    String header(String name) {
+      String text = text();
+      if (text == null) {
+        return null;
+      }
+      for (String line : text.split("\r\n", -1)) {
+        if (line.isEmpty()) {
+          return null; // the end of the headers
+        }
+        if (line.length() > name.length() && line.charAt(name.length()) == ':' && line.regionMatches(true, 0, name, 0, name.length())) {
+          return line.substring(name.length() + 1).strip();
+        }
+      }
+      return null;
+    }
   }
 
   private final ServerSocket server;

@@ -1,5 +1,6 @@
 package org.outmail.jdbc;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -23,9 +25,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mailboxes in a database, through JDBC: PostgreSQL when several nodes share them, H2 or another
- * database for one; the SQL is generic. The store creates and migrates its two tables ({@code
- * outmail_mailbox_store}, {@code outmail_mailbox}) when it is built.
+ * Mailboxes in a database, through JDBC: embedded in one SQLite file for one node ({@link
+ * #builder(Path)}), PostgreSQL when several nodes share them; the tables and statements are the same
+ * on both. The store creates and migrates its two tables ({@code outmail_mailbox_store}, {@code
+ * outmail_mailbox}) when it is built.
+ *
+ * <p>The SQLite file is in write-ahead-log mode and fsyncs each commit ({@code synchronous=FULL}):
+ * a saved mailbox survives a killed process and a power cut. SQLite has one writer at a time; a
+ * change takes the write lock when it begins, so changes from several threads (or several stores on
+ * one file) wait for each other, up to 10 s. A file that holds an H2 database, which earlier
+ * snapshots of outmail wrote, is refused with what to do instead.
  *
  * <p>A mailbox's fields are kept in the clear; its secrets (password, trust-store password, OAuth
  * client secret and refresh token) are sealed with the host's {@link SecretsKey} (AES-GCM) before
@@ -48,6 +57,7 @@ public final class JdbcMailboxStore implements MailboxStore {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcMailboxStore.class);
 
   private final DataSource dataSource;
+  private final Dialect dialect;
   private final Codec codec;
   private final Duration pollInterval;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -60,8 +70,10 @@ public final class JdbcMailboxStore implements MailboxStore {
     this.dataSource = b.dataSource;
     this.codec = new Codec(b.key);
     this.pollInterval = b.pollInterval;
-    try (Connection c = connection()) {
-      Schema.migrate(c);
+    try (Connection c = dataSource.getConnection()) {
+      this.dialect = Dialect.of(c);
+      dialect.prepareFile(c);
+      Schema.migrate(c, dialect);
     } catch (SQLException e) {
       throw failure(null, "cannot create or migrate the mailbox tables", e);
     }
@@ -79,21 +91,47 @@ public final class JdbcMailboxStore implements MailboxStore {
   }
 
   /**
-   * Starts a store over a JDBC URL, connecting through {@link java.sql.DriverManager} for each
-   * operation: for tools and tests; a host gives its connection pool to {@link
-   * #builder(DataSource)}.
+   * Starts a store over a JDBC URL, connecting for each operation: {@code jdbc:sqlite:FILE} is the
+   * embedded store, as {@link #builder(Path)}; another URL connects through {@link
+   * java.sql.DriverManager}, for tools and tests (a host gives its connection pool to {@link
+   * #builder(DataSource)}).
    *
-   * @param jdbcUrl the URL, with its driver on the classpath
+   * @param jdbcUrl the URL, with its driver on the classpath (SQLite's comes with this module)
    * @return a builder; {@link Builder#secretsKey} is required
+   * @throws MailboxConfigException for a {@code jdbc:h2:} URL (H2 is no longer a store of outmail's;
+   *     the message says what to do instead), an in-memory SQLite database, or a SQLite file as
+   *     {@link #builder(Path)} refuses it
    */
   public static Builder builder(String jdbcUrl) {
-    return new Builder(new UrlDataSource(Objects.requireNonNull(jdbcUrl, "jdbcUrl == null")));
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl == null");
+    UrlDataSource url = new UrlDataSource(jdbcUrl);
+    String lower = jdbcUrl.toLowerCase(Locale.ROOT);
+    if (lower.startsWith("jdbc:h2:")) {
+      throw SqliteFile.h2Url(jdbcUrl, url.toString());
+    }
+    if (lower.startsWith(SqliteFile.URL_PREFIX)) {
+      return new Builder(SqliteFile.ofUrl(jdbcUrl));
+    }
+    return new Builder(url);
+  }
+
+  /**
+   * Starts the embedded store: one SQLite file (created with its directories when missing), in
+   * write-ahead-log mode with every commit fsynced. Several stores (in one process or several) may
+   * open the same file; for nodes on several machines use PostgreSQL.
+   *
+   * @param file the database file, e.g. {@code data/mailboxes.db}
+   * @return a builder; {@link Builder#secretsKey} is required
+   * @throws MailboxConfigException if the path holds an H2 database (the message says what to do
+   *     instead), is a directory, or its directory cannot be created
+   */
+  public static Builder builder(Path file) {
+    return new Builder(SqliteFile.of(Objects.requireNonNull(file, "file == null"), "file"));
   }
 
   @Override
   public Contents contents() {
-    try (Connection c = connection()) {
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    try (Connection c = begin(false)) {
       long version = version(c);
       List<Mailbox> mailboxes = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement("SELECT id, fields, secrets FROM " + Schema.MAILBOX
@@ -102,7 +140,7 @@ public final class JdbcMailboxStore implements MailboxStore {
           mailboxes.add(codec.read(r.getString(1), r.getString(2), r.getString(3)));
         }
       }
-      c.commit();
+      dialect.commit(c);
       return new Contents(version, mailboxes);
     } catch (SQLException e) {
       throw failure(null, "cannot read the mailboxes", e);
@@ -111,9 +149,9 @@ public final class JdbcMailboxStore implements MailboxStore {
 
   @Override
   public long version() {
-    try (Connection c = connection()) {
+    try (Connection c = begin(false)) {
       long v = version(c);
-      c.commit();
+      dialect.commit(c);
       return v;
     } catch (SQLException e) {
       throw failure(null, "cannot read the version of the mailboxes", e);
@@ -168,7 +206,7 @@ public final class JdbcMailboxStore implements MailboxStore {
   private long write(String id, long expectedVersion, Change change) {
     checkOpen();
     long v;
-    try (Connection c = connection()) {
+    try (Connection c = begin(true)) {
       try {
         String sql = "UPDATE " + Schema.STORE + " SET version = version + 1 WHERE id = 1"
             + (expectedVersion == ANY_VERSION ? "" : " AND version = ?");
@@ -177,15 +215,19 @@ public final class JdbcMailboxStore implements MailboxStore {
             s.setLong(1, expectedVersion);
           }
           if (s.executeUpdate() != 1) {
-            c.rollback();
-            throw MailboxStoreException.conflict(id, expectedVersion, version(c));
+            long found = version(c);
+            throw MailboxStoreException.conflict(id, expectedVersion, found);
           }
         }
         v = version(c);
         change.apply(c, v);
-        c.commit();
+        dialect.commit(c);
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        try {
+          dialect.rollback(c);
+        } catch (SQLException r) {
+          e.addSuppressed(r);
+        }
         throw e;
       }
     } catch (SQLException e) {
@@ -265,9 +307,19 @@ public final class JdbcMailboxStore implements MailboxStore {
     }
   }
 
-  private Connection connection() throws SQLException {
+  /** A connection in a transaction just begun; {@code write} for one that changes rows. */
+  private Connection begin(boolean write) throws SQLException {
     Connection c = dataSource.getConnection();
-    c.setAutoCommit(false);
+    try {
+      dialect.begin(c, write);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (SQLException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
     return c;
   }
 

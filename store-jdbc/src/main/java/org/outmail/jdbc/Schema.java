@@ -8,7 +8,8 @@ import java.sql.Statement;
 /**
  * The store's two tables, created and migrated by outmail: {@code outmail_mailbox_store} (one row:
  * the version every change moves forward, and the schema's version) and {@code outmail_mailbox}
- * (one row per mailbox: its fields in the clear, its secrets sealed). Generic SQL: PostgreSQL, H2.
+ * (one row per mailbox: its fields in the clear, its secrets sealed). The same SQL on SQLite and
+ * PostgreSQL.
  */
 final class Schema {
   /** The version of the tables this code writes; a newer one in the database is refused. */
@@ -18,25 +19,33 @@ final class Schema {
 
   private Schema() {}
 
-  static void migrate(Connection c) throws SQLException {
+  static void migrate(Connection c, Dialect dialect) throws SQLException {
+    dialect.begin(c, true);
     try (Statement s = c.createStatement()) {
       s.executeUpdate("CREATE TABLE IF NOT EXISTS " + STORE + " (id INTEGER PRIMARY KEY, version BIGINT NOT NULL,"
           + " schema_version INTEGER NOT NULL)");
       s.executeUpdate("CREATE TABLE IF NOT EXISTS " + MAILBOX + " (id VARCHAR(64) PRIMARY KEY,"
           + " position BIGINT NOT NULL, fields VARCHAR(65535) NOT NULL, secrets VARCHAR(65535) NOT NULL,"
           + " revision BIGINT NOT NULL)");
+      dialect.commit(c);
+    } catch (SQLException e) {
+      dialect.rollback(c);
+      throw e;
     }
-    c.commit();
+    dialect.begin(c, true);
     if (schemaVersion(c) < 0) {
       try (Statement s = c.createStatement()) {
         s.executeUpdate("INSERT INTO " + STORE + " (id, version, schema_version) VALUES (1, 0, " + VERSION + ")");
-        c.commit();
+        dialect.commit(c);
       } catch (SQLException e) {
-        c.rollback(); // another node inserted it first
+        dialect.rollback(c); // another node inserted it first
       }
+    } else {
+      dialect.commit(c);
     }
+    dialect.begin(c, false);
     int found = schemaVersion(c);
-    c.commit();
+    dialect.commit(c);
     if (found > VERSION) {
       throw new SQLException("the mailbox tables are of schema version " + found + ", written by a newer outmail; "
           + "this one knows version " + VERSION);

@@ -1,17 +1,19 @@
 package org.outmail.jdbc;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
-/** A fresh, empty database for each test: an H2 one in memory, or a schema of its own in the test PostgreSQL. */
+/** A fresh, empty database for each test: a SQLite file of its own, or a schema of its own in the test PostgreSQL. */
 final class Databases {
   private Databases() {}
 
-  static String h2() {
-    return "jdbc:h2:mem:store-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+  /** A SQLite file (not there yet) in the directory. */
+  static String sqlite(Path dir) {
+    return "jdbc:sqlite:" + dir.resolve("mailboxes-" + UUID.randomUUID() + ".db");
   }
 
   /** The test PostgreSQL of ./test.sh; fails (never skips) when it is not there. */

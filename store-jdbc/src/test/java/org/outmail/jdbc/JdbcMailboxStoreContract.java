@@ -10,6 +10,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -188,6 +191,73 @@ abstract class JdbcMailboxStoreContract {
     b.save(box("sales").build());
     await(() -> a.mailboxes().size() == 2);
     assertThat(a.mailboxes()).extracting(Mailbox::id).containsExactly("support", "sales");
+  }
+
+  @Test
+  void savesFromSeveralThreadsAndTwoStoresAllLand() throws Exception {
+    JdbcMailboxStore one = store(key);
+    JdbcMailboxStore two = store(key);
+    int threads = 8;
+    int each = 15;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> saving = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        JdbcMailboxStore store = t % 2 == 0 ? one : two;
+        String thread = "t" + t;
+        saving.add(pool.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            store.save(box(thread + "-" + i).password(Secret.of("pw-" + thread + "-" + i)).build(), MailboxStore.ANY_VERSION);
+          }
+          store.delete(thread + "-0", MailboxStore.ANY_VERSION);
+          return null;
+        }));
+      }
+      for (Future<?> f : saving) {
+        f.get(50, TimeUnit.SECONDS); // fails with the save's exception, if one failed
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    List<Mailbox> all = one.list();
+    assertThat(all).hasSize(threads * (each - 1));
+    assertThat(all).extracting(Mailbox::id).doesNotHaveDuplicates().doesNotContain("t0-0", "t7-0").contains("t3-1", "t5-14");
+    assertThat(all).allSatisfy(m -> assertThat(m.password().orElseThrow().value()).isEqualTo("pw-" + m.id()));
+    assertThat(one.version()).isEqualTo(threads * (each + 1));
+  }
+
+  @Test
+  void ofWritersRacingFromOneVersionOneWinsAndTheOthersAreConflicts() throws Exception {
+    JdbcMailboxStore store = store(key);
+    long v = store.save(box("a").build(), MailboxStore.ANY_VERSION);
+    int threads = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<Boolean>> racing = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        String host = "host" + t + ".example";
+        racing.add(pool.submit(() -> {
+          try {
+            store.save(box("a").host(host).build(), v);
+            return true;
+          } catch (MailboxStoreException e) {
+            if (!e.isConflict()) {
+              throw e;
+            }
+            return false;
+          }
+        }));
+      }
+      int won = 0;
+      for (Future<Boolean> f : racing) {
+        won += f.get(50, TimeUnit.SECONDS) ? 1 : 0;
+      }
+      assertThat(won).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.version()).isEqualTo(v + 1);
   }
 
   @Test

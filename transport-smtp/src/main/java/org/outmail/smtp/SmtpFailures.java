@@ -66,6 +66,11 @@ final class SmtpFailures {
     }
     CertificateException cert = find(e, CertificateException.class);
     SSLException ssl = find(e, SSLException.class);
+    if (cert == null && ssl != null && mailbox.encryption() == Encryption.SSL_TLS && plainTextAnswer(ssl)) {
+      return new Diagnosis("tls", "the server " + server + " answered in plain text, not TLS: encryption SSL_TLS"
+          + " needs a port that speaks TLS from the first byte (usually 465); for a port that speaks plain text"
+          + " set encryption STARTTLS (upgraded to TLS, usually port 587) or NONE", -1, null, false);
+    }
     if (cert != null || ssl != null) {
       String why = cert != null ? cert.getMessage() : ssl.getMessage();
       return new Diagnosis("tls", "TLS handshake with " + server + " failed: " + why, -1, null, cert == null);
@@ -107,6 +112,15 @@ final class SmtpFailures {
     }
     return new Diagnosis(stage, "connection to " + server + " lost " + (command.equals("greeting") ? "before the greeting" : "during " + command)
         + ": " + rootMessage(e), code, reply, true);
+  }
+
+  /**
+   * Whether the TLS handshake failed because the server's first bytes were not a TLS record: a
+   * plain-text greeting ({@code 220 ...}) read as one. The JDK says so only in its message.
+   */
+  private static boolean plainTextAnswer(SSLException ssl) {
+    String why = String.valueOf(ssl.getMessage());
+    return why.contains("Unsupported or unrecognized SSL message") || why.contains("plaintext connection");
   }
 
   private String awaited(String stage, String command) {

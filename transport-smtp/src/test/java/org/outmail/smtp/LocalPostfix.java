@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,13 +56,15 @@ final class LocalPostfix implements AutoCloseable {
 
   /**
    * Starts a fresh instance in {@code dir} (an instance left running there is stopped and its files
-   * deleted first) on a free port. Fails, never skips, when Postfix or the script is missing.
+   * deleted first) on a free port. Fails, never skips, when Postfix or the script is missing. When
+   * the postfix user cannot reach {@code dir} (the checkout lies under a private directory), the
+   * script keeps the instance under {@code /var/tmp/outmail-postfix/} and makes {@code dir} a link
+   * to it: the paths read here stay the same.
    */
   static LocalPostfix start(Path dir, Map<String, String> environment) {
     Path script = script();
     Path absolute = dir.toAbsolutePath().normalize();
-    run(script, Map.of(), false, "stop", absolute.toString());
-    deleteTree(absolute);
+    run(script, Map.of(), true, "delete", absolute.toString());
     int port = freePort();
     LocalPostfix postfix = new LocalPostfix(script, absolute, port);
     Runtime.getRuntime().addShutdownHook(postfix.stopAtExit);
@@ -124,19 +125,6 @@ final class LocalPostfix implements AutoCloseable {
           // a temporary file left behind
         }
       }
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
@@ -307,6 +295,12 @@ final class LocalPostfix implements AutoCloseable {
       }
       Thread.sleep(50);
     }
+  }
+
+  /** Stops the instance and deletes its files, wherever the script placed them. */
+  void delete() {
+    close();
+    run(script, Map.of(), true, "delete", dir.toString());
   }
 
   @Override

@@ -41,6 +41,30 @@ class SmtpTransportProviderTest {
   }
 
   @Test
+  void aMisspeltSmtpSettingInAConfigurationIsNamedInFullWithTheKeyMeant() {
+    Properties p = new Properties();
+    p.setProperty("outmail.mailbox.x.email-display", "desk@example.com");
+    p.setProperty("outmail.mailbox.x.host", "smtp.example.com");
+    p.setProperty("outmail.mailbox.x.smtp.max-conections", "5");
+
+    assertThatThrownBy(() -> org.outmail.MailboxRegistry.load(p))
+        .isInstanceOfSatisfying(MailboxConfigException.class,
+            e -> assertThat(e.field()).isEqualTo("outmail.mailbox.x.smtp.max-conections"))
+        .hasMessageStartingWith("outmail.mailbox.x.smtp.max-conections: unknown key;"
+            + " did you mean outmail.mailbox.x.smtp.max-connections? settings of protocol smtp: [smtp.max-connections, ");
+  }
+
+  @Test
+  void aMisspeltSmtpSettingOfAMailboxBuiltInCodeNamesTheSettingMeant() {
+    Mailbox m = mailbox().setting("smtp.max-conections", "5").build();
+
+    assertThatThrownBy(() -> org.outmail.MailboxRegistry.builder().mailbox(m).build())
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageStartingWith("mailbox 'mb': smtp.max-conections is not a setting of protocol smtp;"
+            + " did you mean smtp.max-connections? its settings: [max-connections, ");
+  }
+
+  @Test
   void aMailboxWithoutHostIsRefused() {
     assertThatThrownBy(() -> provider.validate(Mailbox.builder("mb").emailDisplay("desk@example.com").build()))
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> {

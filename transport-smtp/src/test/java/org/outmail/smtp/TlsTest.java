@@ -152,6 +152,29 @@ class TlsTest extends ScriptedServerTest {
   }
 
   @Test
+  void implicitTlsToAPlainTextPortSaysThePortSpeaksPlainTextAndSuggestsStartTlsOrNone() throws Exception {
+    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.SSL_TLS).trustStore(Fixtures.tls("ca.pem"))
+        .username("svc").password(Secret.of("pw-Secret-1")));
+    String expected = "the server 127.0.0.1:" + server.port() + " answered in plain text, not TLS: encryption SSL_TLS"
+        + " needs a port that speaks TLS from the first byte (usually 465); for a port that speaks plain text"
+        + " set encryption STARTTLS (upgraded to TLS, usually port 587) or NONE";
+
+    CheckResult check = r.defaultOutgoing().check();
+    assertThat(check.ok()).isFalse();
+    assertThat(check.stage()).contains("tls");
+    assertThat(check.message()).isEqualTo(expected);
+    assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
+        .isInstanceOfSatisfying(TransportException.class, e -> {
+          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': " + expected);
+          assertThat(e.mailboxId()).isEqualTo("mb");
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.TLS);
+          assertThat(e.isTransient()).isFalse();
+        });
+    assertThat(server.auths()).isEmpty();
+    assertThat(server.received()).isEmpty();
+  }
+
+  @Test
   void credentialsTheServerGivesNoChanceToUseFailTheConnection() throws Exception {
     server.tls(Fixtures.tls("localhost.p12")).offerStartTls().authMechanisms(null);
     MailboxRegistry r = registry(startTls().trustStore(Fixtures.tls("ca.pem")));
