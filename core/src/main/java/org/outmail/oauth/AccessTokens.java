@@ -186,7 +186,10 @@ public final class AccessTokens {
   /** Called under the key's lock. */
   private AccessToken fetch(OAuthClient client, List<String> scopes, String key) {
     java.time.Instant fetchedAt = clock.instant();
-    AccessToken fresh = provider(client).fetch(client, scopes, store, tls);
+    AccessTokenProvider provider = provider(client);
+    AccessToken fresh = client.grant() == OAuthGrant.REFRESH_TOKEN
+        ? store.locked(client.name(), () -> provider.fetch(client, scopes, store, tls))
+        : provider.fetch(client, scopes, store, tls);
     Duration half = Duration.between(fetchedAt, fresh.expiresAt()).dividedBy(2);
     cache.put(key, new Cached(fresh, half.compareTo(EXPIRY_MARGIN) < 0 ? half : EXPIRY_MARGIN));
     warnings.put(client.name(), fresh.warnings());

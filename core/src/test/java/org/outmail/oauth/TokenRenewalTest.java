@@ -73,4 +73,43 @@ class TokenRenewalTest {
     assertThat(before).isSameAs(first);
     assertThat(after.token().value()).isNotEqualTo(first.token().value());
   }
+
+  @Test
+  void aRefreshLoadsAndSavesTheTokenWhileTheStoreHoldsTheClientsLock() {
+    validated();
+    java.util.List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TokenStore locking = new TokenStore() {
+      private volatile boolean held;
+
+      @Override
+      public java.util.Optional<Secret> load(String clientName) {
+        calls.add("load" + (held ? " locked" : ""));
+        return store.load(clientName);
+      }
+
+      @Override
+      public void save(String clientName, Secret refreshToken) {
+        calls.add("save" + (held ? " locked" : ""));
+        store.save(clientName, refreshToken);
+      }
+
+      @Override
+      public <T> T locked(String clientName, java.util.function.Supplier<T> action) {
+        calls.add("lock " + clientName);
+        held = true;
+        try {
+          return action.get();
+        } finally {
+          held = false;
+          calls.add("unlock " + clientName);
+        }
+      }
+    };
+    AccessTokens tokens = new AccessTokens(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5), clock)),
+        locking, clock);
+
+    tokens.get(client, SCOPES);
+
+    assertThat(calls).containsExactly("lock app", "load locked", "save locked", "unlock app");
+  }
 }
