@@ -197,6 +197,19 @@ public final class AccessTokens {
   }
 
   /**
+   * Drops the client's cached access tokens (for every scope and user), so that the next request
+   * gets one with the client's current refresh token: the registry's token store calls it when a
+   * validation saves a new one.
+   *
+   * @param clientName the OAuth client's name
+   */
+  public void forget(String clientName) {
+    Objects.requireNonNull(clientName, "clientName == null");
+    cache.keySet().removeIf(k -> k.startsWith(clientName + '\u0000'));
+    warnings.remove(clientName);
+  }
+
+  /**
    * What the last token response for the client said that an administrator should act on, such as
    * a refresh token tied to the sign-in session; a mailbox's Check shows it.
    *

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 import org.outmail.MailboxConfigException;
 import org.outmail.Secret;
 
@@ -65,7 +66,8 @@ public final class OAuthValidations {
     void sleep(Duration duration) throws InterruptedException;
   }
 
-  private record Pending(OAuthClient client, List<String> scopes, URI redirectUri, Secret verifier, Instant expiresAt) {}
+  private record Pending(OAuthClient client, List<String> scopes, URI redirectUri, Secret verifier, Instant expiresAt,
+      HttpClient http) {}
 
   private final TokenStore store;
   private final Duration expiry;
@@ -74,7 +76,7 @@ public final class OAuthValidations {
   private final HttpClient http;
   private final Duration requestTimeout = Duration.ofSeconds(30);
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final Map<String, Pending> pending;
 
   /**
    * Validations whose refresh tokens go to {@code store}, to be completed within {@link
@@ -105,8 +107,40 @@ public final class OAuthValidations {
     }
     this.clock = Objects.requireNonNull(clock, "clock == null");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    this.http = client(null);
+    this.pending = new ConcurrentHashMap<>();
+  }
+
+  private OAuthValidations(OAuthValidations shared, SSLContext tls) {
+    this.store = shared.store;
+    this.expiry = shared.expiry;
+    this.clock = shared.clock;
+    this.sleeper = shared.sleeper;
+    this.pending = shared.pending;
+    this.http = client(tls);
+  }
+
+  private static HttpClient client(SSLContext tls) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER);
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    return b.build();
+  }
+
+  /**
+   * The same validations (one store, one set of pending ones), whose requests to the provider (its
+   * metadata, token and device endpoints) trust what {@code tls} trusts: pass the TLS context of a
+   * mailbox that uses the client ({@code org.outmail.spi.Tls.context(mailbox)}), so that an identity
+   * provider with a private CA in the mailbox's trust store can be validated. A validation is
+   * completed over the connections it was started with, whichever view completes it.
+   *
+   * @param tls the TLS context to reach the provider with
+   * @return a view of these validations that connects with {@code tls}
+   */
+  public OAuthValidations withTls(SSLContext tls) {
+    return new OAuthValidations(this, Objects.requireNonNull(tls, "tls == null"));
   }
 
   /**
@@ -149,7 +183,7 @@ public final class OAuthValidations {
     String state = random(32);
     Instant now = clock.instant();
     pending.values().removeIf(p -> p.expiresAt().plus(expiry).isBefore(now));
-    Pending p = new Pending(resolved, asked, redirectUri, verifier, now.plus(expiry));
+    Pending p = new Pending(resolved, asked, redirectUri, verifier, now.plus(expiry), http);
     pending.put(state, p);
 
     Map<String, String> query = new LinkedHashMap<>();
@@ -234,8 +268,8 @@ public final class OAuthValidations {
     List<Secret> hidden = hidden(client);
     hidden.add(Secret.of(code));
     hidden.add(p.verifier());
-    TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, client, "token endpoint", client.tokenEndpoint(),
-        form, hidden);
+    TokenRequests.Answer answer = TokenRequests.post(p.http(), requestTimeout, client, "token endpoint",
+        client.tokenEndpoint(), form, hidden);
     if (answer.status() != 200 || answer.json().get("access_token") == null) {
       throw TokenRequests.refused(name, "token endpoint", answer, hidden,
           "invalid_grant".equals(answer.error()) ? "the code was refused (used already, expired, or issued for another"
@@ -305,7 +339,7 @@ public final class OAuthValidations {
     Instant expiresAt = clock.instant().plusSeconds(TokenRequests.seconds(json, "expires_in", 900));
     Duration interval = Duration.ofSeconds(Math.max(1, TokenRequests.seconds(json, "interval", 5)));
     return new DeviceAuthorization(resolved, asked, Secret.of(deviceCode), verifier, userCode, uri(verification), complete,
-        expiresAt, interval);
+        expiresAt, interval, http);
   }
 
   /**
@@ -354,8 +388,8 @@ public final class OAuthValidations {
         Thread.currentThread().interrupt();
         throw new OAuthException("interrupted while waiting for the code of OAuth client '" + name + "'", null, true, e);
       }
-      TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, client, "token endpoint", client.tokenEndpoint(),
-          form, hidden);
+      TokenRequests.Answer answer = TokenRequests.post(device.http(), requestTimeout, client, "token endpoint",
+          client.tokenEndpoint(), form, hidden);
       if (answer.status() == 200 && answer.json().get("access_token") != null) {
         return stored(client, device.scopes(), answer, hidden);
       }

@@ -114,6 +114,7 @@ public final class AuthorizationServer implements AutoCloseable {
   }
 
   private final HttpServer http;
+  private final String scheme;
   private final ExecutorService executor;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Client> clients = new ConcurrentHashMap<>();
@@ -144,8 +145,16 @@ public final class AuthorizationServer implements AutoCloseable {
   private volatile int deviceInterval = 5;
   private volatile Clock clock = Clock.systemUTC();
 
-  private AuthorizationServer() throws IOException {
-    http = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+  private AuthorizationServer(javax.net.ssl.SSLContext tls) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
+    if (tls == null) {
+      http = HttpServer.create(address, 0);
+    } else {
+      com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(address, 0);
+      https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+      http = https;
+    }
+    scheme = tls == null ? "http" : "https";
     executor = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "authorization-server");
       t.setDaemon(true);
@@ -158,16 +167,24 @@ public final class AuthorizationServer implements AutoCloseable {
 
   /** Starts a server on a free port of 127.0.0.1. */
   public static AuthorizationServer start() {
+    return start(null);
+  }
+
+  /**
+   * Starts a server on a free port of 127.0.0.1 that speaks HTTPS with this TLS context (its key and
+   * certificate), as an identity provider with a private CA does.
+   */
+  public static AuthorizationServer start(javax.net.ssl.SSLContext tls) {
     try {
-      return new AuthorizationServer();
+      return new AuthorizationServer(tls);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the authorization server", e);
     }
   }
 
-  /** {@return {@code http://127.0.0.1:PORT/}} */
+  /** {@return {@code http://127.0.0.1:PORT/}, or https when started so} */
   public URI base() {
-    return URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/");
+    return URI.create(scheme + "://127.0.0.1:" + http.getAddress().getPort() + "/");
   }
 
   /** {@return a Microsoft-shaped authority: {@code http://127.0.0.1:PORT/contoso-test/}} */
@@ -717,7 +734,7 @@ public final class AuthorizationServer implements AutoCloseable {
       error(exchange, 400, "invalid_grant", "Invalid JWT Signature.");
       return;
     }
-    String audience = "http://127.0.0.1:" + http.getAddress().getPort() + exchange.getRequestURI().getPath();
+    String audience = scheme + "://127.0.0.1:" + http.getAddress().getPort() + exchange.getRequestURI().getPath();
     if (!audience.equals(claims.get("aud"))) {
       error(exchange, 400, "invalid_grant", "Invalid JWT: aud must be " + audience);
       return;
