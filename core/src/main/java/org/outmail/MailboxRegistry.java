@@ -410,7 +410,9 @@ public final class MailboxRegistry implements AutoCloseable {
   /**
    * Where this registry keeps refresh tokens: the store set on the builder, else the loaded file's
    * ({@code outmail.token-store.file}), else one in memory. {@link
-   * org.outmail.oauth.OAuthValidations} saves a validated client's token here.
+   * org.outmail.oauth.OAuthValidations} saves a validated client's token here; a token saved
+   * through it drops the client's cached access tokens, so that a validation again takes effect at
+   * once.
    *
    * @return the token store
    */
@@ -715,7 +717,7 @@ public final class MailboxRegistry implements AutoCloseable {
         Rules rules = new Rules(providers, hooks(), directory, context, async, List.copyOf(listeners));
         MailboxStore.Contents first = store == null ? new MailboxStore.Contents(0, mailboxes) : store.contents();
         MailboxRegistry registry = new MailboxRegistry(rules, rules.snapshot(first.version(), first.mailboxes(), null),
-            store, async, tokens);
+            store, async, new ForgettingTokenStore(tokens, context.accessTokens()));
         registry.follow();
         return registry;
       } catch (RuntimeException e) {

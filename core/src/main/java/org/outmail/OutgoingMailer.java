@@ -187,7 +187,7 @@ public final class OutgoingMailer {
   private CheckResult checkHere() {
     long start = System.nanoTime();
     try {
-      return transport().check();
+      return withWarnings(transport().check());
     } catch (MailException e) {
       return CheckResult.failed("config", e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
     } catch (RuntimeException e) {
@@ -195,6 +195,16 @@ public final class OutgoingMailer {
       return CheckResult.failed("internal", MailException.mailboxPrefix(mailbox.id()) + "check failed: " + e,
           Duration.ofNanos(System.nanoTime() - start));
     }
+  }
+
+  /** A passed check of a mailbox whose OAuth client's last token came with warnings says so. */
+  private CheckResult withWarnings(CheckResult result) {
+    if (!result.ok() || mailbox.oauthClient().isEmpty()) {
+      return result;
+    }
+    List<String> warnings = context.accessTokens().warnings(mailbox.oauthClient().get());
+    return warnings.isEmpty() ? result
+        : CheckResult.passed(result.message() + "; warning: " + String.join("; ", warnings), result.elapsed());
   }
 
   private MailTransport transport() {

@@ -253,6 +253,60 @@ class MailboxRegistryTest {
   }
 
   @Test
+  void aPassedCheckCarriesTheWarningsOfTheOAuthClientsLastToken() {
+    String id = uniqueId("oauth");
+    org.outmail.oauth.AccessTokenProvider warning = new org.outmail.oauth.AccessTokenProvider() {
+      @Override
+      public boolean supports(OAuthClient client) {
+        return true;
+      }
+
+      @Override
+      public org.outmail.oauth.AccessToken fetch(OAuthClient client, java.util.List<String> scopes, org.outmail.oauth.TokenStore store) {
+        return new org.outmail.oauth.AccessToken(Secret.of("t"), java.time.Instant.now().plusSeconds(3600),
+            java.util.List.of("the refresh token expires in 8 hours"));
+      }
+    };
+    OAuthClient client = OAuthClient.builder("google").provider(OAuthProvider.GOOGLE).clientId("c").clientSecret(Secret.of("s")).build();
+    MailboxRegistry r = builder().mailbox(out(id).oauthClient(client).build()).accessTokenProvider(warning).build();
+    r.outgoing(id).send(email());
+    transports.recorder(id).context.accessTokens().get(client, java.util.List.of("https://mail.google.com/"));
+
+    assertThat(r.outgoing(id).check().message())
+        .isEqualTo("recording transport ready; warning: the refresh token expires in 8 hours");
+  }
+
+  @Test
+  void aTokenSavedThroughTheRegistrysTokenStoreDropsTheClientsCachedAccessTokens() {
+    String id = uniqueId("oauth");
+    java.util.concurrent.atomic.AtomicInteger fetched = new java.util.concurrent.atomic.AtomicInteger();
+    org.outmail.oauth.AccessTokenProvider counting = new org.outmail.oauth.AccessTokenProvider() {
+      @Override
+      public boolean supports(OAuthClient client) {
+        return true;
+      }
+
+      @Override
+      public org.outmail.oauth.AccessToken fetch(OAuthClient client, java.util.List<String> scopes, org.outmail.oauth.TokenStore store) {
+        return new org.outmail.oauth.AccessToken(Secret.of("token-" + fetched.incrementAndGet()), java.time.Instant.now().plusSeconds(3600));
+      }
+    };
+    OAuthClient client = OAuthClient.builder("google").provider(OAuthProvider.GOOGLE).grant(org.outmail.oauth.OAuthGrant.REFRESH_TOKEN)
+        .clientId("c").clientSecret(Secret.of("s")).build();
+    MailboxRegistry r = builder().mailbox(out(id).oauthClient(client).build()).accessTokenProvider(counting).build();
+    r.outgoing(id).send(email());
+    org.outmail.oauth.AccessTokens tokens = transports.recorder(id).context.accessTokens();
+    java.util.List<String> scopes = java.util.List.of("https://mail.google.com/");
+    assertThat(tokens.get(client, scopes).token().value()).isEqualTo("token-1");
+    assertThat(tokens.get(client, scopes).token().value()).isEqualTo("token-1");
+
+    r.tokenStore().save("google", Secret.of("refresh-token-of-a-new-validation"));
+
+    assertThat(tokens.get(client, scopes).token().value()).isEqualTo("token-2");
+    assertThat(r.tokenStore().load("google")).map(Secret::value).contains("refresh-token-of-a-new-validation");
+  }
+
+  @Test
   void hookAddedOnTheBuilderWinsOverAnotherOfTheSameName() {
     PostSendHook mine = new PostSendHook() {
       @Override

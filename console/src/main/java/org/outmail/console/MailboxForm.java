@@ -54,7 +54,8 @@ final class MailboxForm {
    */
   static final List<String> DESTINATION = List.of("host", "port", "encryption", "protocol", "trust-store",
       "oauth-client", "oauth-client.provider", "oauth-client.tenant", "oauth-client.authority",
-      "oauth-client.token-endpoint", "oauth-client.authorize-endpoint", "oauth-client.device-endpoint");
+      "oauth-client.token-endpoint", "oauth-client.authorize-endpoint", "oauth-client.device-endpoint",
+      "oauth-client.issuer");
   /** Secrets that stay on this machine: kept whatever the destination. */
   private static final Set<String> LOCAL_SECRETS = Set.of("trust-store-password");
 

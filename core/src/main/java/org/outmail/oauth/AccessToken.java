@@ -1,20 +1,42 @@
 package org.outmail.oauth;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import org.outmail.Secret;
 
-/** An OAuth access token and when it expires. Its {@code toString} never shows the token. */
-public record AccessToken(Secret token, Instant expiresAt) {
+/**
+ * An OAuth access token, when it expires, and what an administrator should know about the grant it
+ * came from (such as a refresh token that dies with the sign-in session). Its {@code toString}
+ * never shows the token.
+ *
+ * @param token the token itself, never printed
+ * @param expiresAt when the token stops being valid
+ * @param warnings what the token response says that an administrator should act on; empty when
+ *     nothing
+ */
+public record AccessToken(Secret token, Instant expiresAt, List<String> warnings) {
   /**
    * Creates a token.
    *
    * @param token the token itself, never printed
    * @param expiresAt when the token stops being valid
+   * @param warnings what an administrator should act on; copied
    */
   public AccessToken {
     Objects.requireNonNull(token, "token == null");
     Objects.requireNonNull(expiresAt, "expiresAt == null");
+    warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * Creates a token without warnings.
+   *
+   * @param token the token itself, never printed
+   * @param expiresAt when the token stops being valid
+   */
+  public AccessToken(Secret token, Instant expiresAt) {
+    this(token, expiresAt, List.of());
   }
 
   /**
@@ -30,6 +52,6 @@ public record AccessToken(Secret token, Instant expiresAt) {
 
   @Override
   public String toString() {
-    return "AccessToken[****, expiresAt=" + expiresAt + "]";
+    return "AccessToken[****, expiresAt=" + expiresAt + (warnings.isEmpty() ? "" : ", warnings=" + warnings) + "]";
   }
 }

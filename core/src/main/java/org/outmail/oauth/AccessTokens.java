@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /**
- * Hands out access tokens, cached per OAuth client and scopes until shortly before they expire.
+ * Hands out access tokens, cached per OAuth client and scopes until shortly before they expire: a
+ * minute before, or half their lifetime before when that is shorter.
  * Asks the first {@link AccessTokenProvider} that supports the client; providers found by {@link
  * ServiceLoader} come before the built-in HTTP one. Safe for concurrent use: one fetch at a time
  * per client and scopes (per client for the refresh-token grant, whose refresh token may rotate).
@@ -27,14 +28,22 @@ import javax.net.ssl.SSLContext;
  * tried again on the next token request. A send never fails because the store did.
  */
 public final class AccessTokens {
-  /** Tokens are renewed this long before they expire. */
-  static final long EXPIRY_MARGIN_SECONDS = 60;
+  /** Tokens are renewed this long before they expire, or half their lifetime when that is shorter. */
+  static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
+
+  /** A cached token and how long before its expiry it is renewed. */
+  private record Cached(AccessToken token, Duration margin) {
+    boolean usableAt(java.time.Instant now) {
+      return now.plus(margin).isBefore(token.expiresAt());
+    }
+  }
 
   private final List<AccessTokenProvider> providers;
   private final TokenStore store;
   private final Clock clock;
-  private final Map<String, AccessToken> cache;
+  private final Map<String, Cached> cache;
   private final Map<String, Object> locks;
+  private final Map<String, List<String>> warnings;
   private final SSLContext tls;
 
   AccessTokens(List<AccessTokenProvider> providers, TokenStore store, Clock clock) {
@@ -43,6 +52,7 @@ public final class AccessTokens {
     this.clock = Objects.requireNonNull(clock, "clock == null");
     this.cache = new ConcurrentHashMap<>();
     this.locks = new ConcurrentHashMap<>();
+    this.warnings = new ConcurrentHashMap<>();
     this.tls = null;
   }
 
@@ -52,6 +62,7 @@ public final class AccessTokens {
     this.clock = shared.clock;
     this.cache = shared.cache;
     this.locks = shared.locks;
+    this.warnings = shared.warnings;
     this.tls = tls;
   }
 
@@ -106,23 +117,24 @@ public final class AccessTokens {
   }
 
   /**
-   * A token for the client and scopes, from the cache while it is valid for another minute.
+   * A token for the client and scopes, from the cache until a minute before it expires, or half its
+   * lifetime when that is shorter (a token valid for 60 s is used for 30 s).
    *
    * @param client the OAuth client
    * @param scopes the scopes to ask for
-   * @return a token valid for at least another minute
+   * @return a token valid for at least another minute (half its lifetime, if that is shorter)
    * @throws OAuthException if no token can be had, or the scopes are empty
    */
   public AccessToken get(OAuthClient client, List<String> scopes) {
     String key = key(client, scopes);
-    AccessToken cached = cache.get(key);
-    if (cached != null && cached.validFor(clock.instant(), EXPIRY_MARGIN_SECONDS)) {
-      return cached;
+    Cached cached = cache.get(key);
+    if (cached != null && cached.usableAt(clock.instant())) {
+      return cached.token();
     }
     synchronized (lock(client, key)) {
       cached = cache.get(key);
-      if (cached != null && cached.validFor(clock.instant(), EXPIRY_MARGIN_SECONDS)) {
-        return cached;
+      if (cached != null && cached.usableAt(clock.instant())) {
+        return cached.token();
       }
       return fetch(client, scopes, key);
     }
@@ -144,9 +156,9 @@ public final class AccessTokens {
     Objects.requireNonNull(refused, "refused == null");
     String key = key(client, scopes);
     synchronized (lock(client, key)) {
-      AccessToken cached = cache.get(key);
-      if (cached != null && !sameToken(cached, refused) && cached.validFor(clock.instant(), EXPIRY_MARGIN_SECONDS)) {
-        return cached;
+      Cached cached = cache.get(key);
+      if (cached != null && !sameToken(cached.token(), refused) && cached.usableAt(clock.instant())) {
+        return cached.token();
       }
       return fetch(client, scopes, key);
     }
@@ -173,9 +185,39 @@ public final class AccessTokens {
 
   /** Called under the key's lock. */
   private AccessToken fetch(OAuthClient client, List<String> scopes, String key) {
-    AccessToken fresh = provider(client).fetch(client, scopes, store, tls);
-    cache.put(key, fresh);
+    java.time.Instant fetchedAt = clock.instant();
+    AccessTokenProvider provider = provider(client);
+    AccessToken fresh = client.grant() == OAuthGrant.REFRESH_TOKEN
+        ? store.locked(client.name(), () -> provider.fetch(client, scopes, store, tls))
+        : provider.fetch(client, scopes, store, tls);
+    Duration half = Duration.between(fetchedAt, fresh.expiresAt()).dividedBy(2);
+    cache.put(key, new Cached(fresh, half.compareTo(EXPIRY_MARGIN) < 0 ? half : EXPIRY_MARGIN));
+    warnings.put(client.name(), fresh.warnings());
     return fresh;
+  }
+
+  /**
+   * Drops the client's cached access tokens (for every scope and user), so that the next request
+   * gets one with the client's current refresh token: the registry's token store calls it when a
+   * validation saves a new one.
+   *
+   * @param clientName the OAuth client's name
+   */
+  public void forget(String clientName) {
+    Objects.requireNonNull(clientName, "clientName == null");
+    cache.keySet().removeIf(k -> k.startsWith(clientName + '\u0000'));
+    warnings.remove(clientName);
+  }
+
+  /**
+   * What the last token response for the client said that an administrator should act on, such as
+   * a refresh token tied to the sign-in session; a mailbox's Check shows it.
+   *
+   * @param client the OAuth client
+   * @return the warnings of the last token fetched for the client; empty when none or none fetched
+   */
+  public List<String> warnings(OAuthClient client) {
+    return warnings.getOrDefault(Objects.requireNonNull(client, "client == null").name(), List.of());
   }
 
   /** One fetch at a time per key; per client for the refresh-token grant, whose token may rotate. */
@@ -205,7 +247,7 @@ public final class AccessTokens {
     if (scopes.isEmpty()) {
       throw new OAuthException("OAuth client '" + client.name() + "': no scopes to ask a token for", null, false, null);
     }
-    return client.name() + '\u0000' + client.clientId() + '\u0000' + client.tokenEndpoint() + '\u0000' + String.join(" ", scopes)
+    return client.name() + '\u0000' + client.clientId() + '\u0000' + client.tokenEndpointKey() + '\u0000' + String.join(" ", scopes)
         + '\u0000' + client.subject().orElse("");
   }
 }

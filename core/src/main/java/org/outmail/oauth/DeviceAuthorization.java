@@ -18,18 +18,22 @@ public final class DeviceAuthorization {
   private final OAuthClient client;
   private final List<String> scopes;
   private final Secret deviceCode;
+  private final Secret verifier;
   private final String userCode;
   private final URI verificationUri;
   private final URI verificationUriComplete;
   private final Instant expiresAt;
   private final Duration interval;
   private final AtomicBoolean awaited = new AtomicBoolean();
+  private final java.net.http.HttpClient http;
 
-  DeviceAuthorization(OAuthClient client, List<String> scopes, Secret deviceCode, String userCode, URI verificationUri,
-      URI verificationUriComplete, Instant expiresAt, Duration interval) {
+  DeviceAuthorization(OAuthClient client, List<String> scopes, Secret deviceCode, Secret verifier, String userCode,
+      URI verificationUri, URI verificationUriComplete, Instant expiresAt, Duration interval, java.net.http.HttpClient http) {
+    this.http = http;
     this.client = client;
     this.scopes = List.copyOf(scopes);
     this.deviceCode = deviceCode;
+    this.verifier = verifier;
     this.userCode = userCode;
     this.verificationUri = verificationUri;
     this.verificationUriComplete = verificationUriComplete;
@@ -77,6 +81,16 @@ public final class DeviceAuthorization {
 
   Secret deviceCode() {
     return deviceCode;
+  }
+
+  /** The PKCE verifier whose challenge the device request carried, if it carried one. */
+  Optional<Secret> verifier() {
+    return Optional.ofNullable(verifier);
+  }
+
+  /** The connections the device request went over, which the polls use too. */
+  java.net.http.HttpClient http() {
+    return http;
   }
 
   /** Whether this is the first call: a device code is polled by one caller only. */

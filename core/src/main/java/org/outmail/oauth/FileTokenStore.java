@@ -25,6 +25,7 @@ import java.util.Properties;
 import java.util.Set;
 import org.outmail.BoundedFiles;
 import org.outmail.Secret;
+import org.outmail.SecretsKey;
 
 /**
  * {@link TokenStore#file(Path)}: one properties file. Each save reads the file, changes one entry,
@@ -34,20 +35,46 @@ import org.outmail.Secret;
  * the token.
  */
 final class FileTokenStore implements TokenStore {
+  /** How a value {@link SecretsKey#seal} made begins. */
+  private static final String SEALED = "v1:";
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private final Path file;
   private final Path lockFile;
+  private final SecretsKey key;
 
-  FileTokenStore(Path file) {
+  /** A store of the file; tokens sealed with {@code key} unless it is null. */
+  FileTokenStore(Path file, SecretsKey key) {
     this.file = Objects.requireNonNull(file, "file == null").toAbsolutePath();
     this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
+    this.key = key;
   }
 
   @Override
   public synchronized Optional<Secret> load(String clientName) {
     String value = read().getProperty(clientName);
-    return value == null || value.isEmpty() ? Optional.empty() : Optional.of(Secret.of(value));
+    if (value == null || value.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean sealed = value.startsWith(SEALED);
+    if (sealed && key == null) {
+      throw new TokenStoreException("the refresh token of OAuth client '" + clientName + "' in " + file + " is sealed"
+          + " with a secrets key (id " + value.split(":", 3)[1] + "): give the store that key", null);
+    }
+    if (!sealed) {
+      return Optional.of(Secret.of(value)); // saved in the clear: sealed on its next save when a key is given
+    }
+    try {
+      return Optional.of(key.open(value, context(clientName)));
+    } catch (IllegalArgumentException e) {
+      throw new TokenStoreException("cannot open the refresh token of OAuth client '" + clientName + "' in " + file
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** What a sealed token is bound to: the client it belongs to. */
+  private static String context(String clientName) {
+    return "token:" + clientName;
   }
 
   @Override
@@ -58,7 +85,7 @@ final class FileTokenStore implements TokenStore {
         FileLock held = exclusive(lock);
         try {
           Properties p = read();
-          p.setProperty(clientName, refreshToken.value());
+          p.setProperty(clientName, key == null ? refreshToken.value() : key.seal(refreshToken, context(clientName)));
           write(p);
         } finally {
           held.release();
@@ -135,6 +162,6 @@ final class FileTokenStore implements TokenStore {
 
   @Override
   public String toString() {
-    return "FileTokenStore[" + file + "]";
+    return "FileTokenStore[" + file + (key == null ? "" : ", sealed with key " + key.id()) + "]";
   }
 }

@@ -19,6 +19,9 @@ import org.outmail.Secret;
  */
 final class HttpTokenProvider implements AccessTokenProvider {
   static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+  /** How servers describe a refresh token presented again after it was rotated. */
+  private static final java.util.regex.Pattern REPLAYED = java.util.regex.Pattern.compile(
+      "rotated|reuse|replay|already (been )?used|used again|stale", java.util.regex.Pattern.CASE_INSENSITIVE);
 
   private final Duration connectTimeout;
   private final HttpClient http;
@@ -62,7 +65,8 @@ final class HttpTokenProvider implements AccessTokenProvider {
     return fetch(client, scopes, store, http);
   }
 
-  private AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, HttpClient http) {
+  private AccessToken fetch(OAuthClient configured, List<String> scopes, TokenStore store, HttpClient http) {
+    OAuthClient client = configured.resolve(http);
     Map<String, String> form = new LinkedHashMap<>();
     List<Secret> hidden = new ArrayList<>();
     client.clientSecret().ifPresent(hidden::add);
@@ -85,29 +89,40 @@ final class HttpTokenProvider implements AccessTokenProvider {
         form.put("assertion", assertion.value());
       }
     }
+    TokenRequests.Answer answer;
     if (client.grant() != OAuthGrant.JWT_BEARER) {
-      form.put("client_id", client.clientId());
-      client.clientSecret().ifPresent(s -> form.put("client_secret", s.value()));
       form.put("scope", String.join(" ", scopes));
+      answer = TokenRequests.post(http, requestTimeout, client, "token endpoint", client.tokenEndpoint(), form, hidden);
+    } else {
+      answer = TokenRequests.post(http, requestTimeout, client.name(), "token endpoint", client.tokenEndpoint(), form,
+          hidden);
     }
-    TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, client.name(), "token endpoint",
-        client.tokenEndpoint(), form, hidden);
     if (answer.status() != 200 || answer.json().get("access_token") == null) {
-      throw TokenRequests.refused(client.name(), "token endpoint", answer, hidden, hint(client, answer.error(), scopes));
+      throw TokenRequests.refused(client.name(), "token endpoint", answer, hidden,
+          hint(client, answer.error(), answer.json().get("error_description"), scopes));
     }
     String rotated = answer.json().get("refresh_token");
     if (client.grant() == OAuthGrant.REFRESH_TOKEN && rotated != null && !rotated.isEmpty()) {
       store.save(client.name(), Secret.of(rotated));
     }
     long expiresIn = TokenRequests.seconds(answer.json(), "expires_in", 3600);
-    return new AccessToken(Secret.of(answer.json().get("access_token")), clock.instant().plusSeconds(expiresIn));
+    return new AccessToken(Secret.of(answer.json().get("access_token")), clock.instant().plusSeconds(expiresIn),
+        TokenRequests.warnings(client, answer));
   }
 
   /** What to do about a refusal an administrator can fix; null when there is nothing to add. */
-  private static String hint(OAuthClient client, String error, List<String> scopes) {
+  private static String hint(OAuthClient client, String error, String description, List<String> scopes) {
+    if (client.grant() == OAuthGrant.REFRESH_TOKEN && "invalid_grant".equals(error)
+        && description != null && REPLAYED.matcher(description).find()) {
+      return "the refresh token was used already: it rotates on each use, and a host presented one another host had"
+          + " rotated (two hosts sharing a copied token store); the server may have revoked the whole grant. Give the"
+          + " hosts one shared token store (the JDBC token store) or a client each, then validate the client again ("
+          + validateHow(client) + ")";
+    }
     if (client.grant() == OAuthGrant.REFRESH_TOKEN && "invalid_grant".equals(error)) {
-      return "the refresh token was revoked or has expired (consent withdrawn, password changed, or unused for too"
-          + " long): validate the client again (" + validateHow(client) + ")";
+      return "the refresh token was revoked or has expired (consent withdrawn, password changed, unused for too long,"
+          + " or rotated by another host holding a copy of the token store): validate the client again ("
+          + validateHow(client) + ")";
     }
     if (client.grant() == OAuthGrant.JWT_BEARER && "unauthorized_client".equals(error)) {
       return "the service account may not act for users: in the Google Admin console (Security, API controls,"

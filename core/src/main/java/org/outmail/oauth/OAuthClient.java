@@ -43,6 +43,8 @@ public final class OAuthClient {
   private final URI deviceEndpoint;
   private final ServiceAccountKey serviceAccountKey;
   private final String subject;
+  private final ClientAuthentication clientAuthentication;
+  private final Discovery discovery;
 
   private OAuthClient(Builder b, String clientId, URI authority, URI tokenEndpoint, URI authorizeEndpoint,
       URI deviceEndpoint) {
@@ -60,6 +62,8 @@ public final class OAuthClient {
     this.deviceEndpoint = deviceEndpoint;
     this.serviceAccountKey = b.serviceAccountKey;
     this.subject = null;
+    this.clientAuthentication = b.clientAuthentication;
+    this.discovery = b.issuer == null ? null : new Discovery(b.name, b.issuer);
     Map<String, String> v = new LinkedHashMap<>();
     v.put("provider", b.provider.name());
     v.put("grant", b.grant.name());
@@ -69,8 +73,14 @@ public final class OAuthClient {
     if (b.clientId != null) {
       v.put("client-id", b.clientId);
     }
+    if (b.clientAuthentication != ClientAuthentication.CLIENT_SECRET_POST) {
+      v.put("client-authentication", b.clientAuthentication.name());
+    }
     if (!b.scopes.isEmpty()) {
       v.put("scopes", String.join(",", b.scopes));
+    }
+    if (b.issuer != null) {
+      v.put("issuer", b.issuer.toString());
     }
     if (b.authority != null) {
       v.put("authority", b.authority.toString());
@@ -91,6 +101,10 @@ public final class OAuthClient {
   }
 
   private OAuthClient(OAuthClient c, String subject) {
+    this(c, subject, c.tokenEndpoint, c.authorizeEndpoint, c.deviceEndpoint);
+  }
+
+  private OAuthClient(OAuthClient c, String subject, URI tokenEndpoint, URI authorizeEndpoint, URI deviceEndpoint) {
     this.name = c.name;
     this.provider = c.provider;
     this.grant = c.grant;
@@ -100,11 +114,13 @@ public final class OAuthClient {
     this.refreshToken = c.refreshToken;
     this.scopes = c.scopes;
     this.authority = c.authority;
-    this.tokenEndpoint = c.tokenEndpoint;
-    this.authorizeEndpoint = c.authorizeEndpoint;
-    this.deviceEndpoint = c.deviceEndpoint;
+    this.tokenEndpoint = tokenEndpoint;
+    this.authorizeEndpoint = authorizeEndpoint;
+    this.deviceEndpoint = deviceEndpoint;
     this.serviceAccountKey = c.serviceAccountKey;
     this.subject = subject;
+    this.clientAuthentication = c.clientAuthentication;
+    this.discovery = c.discovery;
     this.values = c.values;
   }
 
@@ -163,6 +179,14 @@ public final class OAuthClient {
   }
 
   /**
+   * {@return how the client sends its secret to the token and device authorization endpoints:
+   * {@link ClientAuthentication#CLIENT_SECRET_POST} unless configured otherwise}
+   */
+  public ClientAuthentication clientAuthentication() {
+    return clientAuthentication;
+  }
+
+  /**
    * {@return the refresh token an administrator obtained once, for {@link
    * OAuthGrant#REFRESH_TOKEN}}
    */
@@ -183,16 +207,68 @@ public final class OAuthClient {
     return Optional.ofNullable(authority);
   }
 
-  /** {@return the token endpoint tokens are requested from} */
+  /**
+   * {@return the token endpoint tokens are requested from; for a client with an {@link #issuer()}
+   * and no token endpoint of its own, the one its metadata names}
+   *
+   * @throws OAuthException if the issuer's metadata is needed and cannot be read
+   */
   public URI tokenEndpoint() {
-    return tokenEndpoint;
+    return tokenEndpoint != null ? tokenEndpoint : resolve(null).tokenEndpoint;
   }
 
   /**
-   * {@return the authorization endpoint an administrator validates a delegated client at, if known}
+   * {@return the authorization endpoint an administrator validates a delegated client at, if known;
+   * for a client with an {@link #issuer()} and none of its own, the one its metadata names}
+   *
+   * @throws OAuthException if the issuer's metadata is needed and cannot be read
    */
   public Optional<URI> authorizeEndpoint() {
-    return Optional.ofNullable(authorizeEndpoint);
+    return Optional.ofNullable(authorizeEndpoint != null || discovery == null ? authorizeEndpoint
+        : resolve(null).authorizeEndpoint);
+  }
+
+  /**
+   * {@return the authorization server's issuer identifier, if configured: its endpoints not given
+   * explicitly are read from its metadata ({@code ISSUER/.well-known/openid-configuration}, else RFC
+   * 8414's {@code oauth-authorization-server}) on first use, and the {@code iss} of a validation's
+   * redirect (RFC 9207) must match it}
+   */
+  public Optional<URI> issuer() {
+    return Optional.ofNullable(discovery).map(Discovery::issuer);
+  }
+
+  /**
+   * This client with the endpoints its issuer's metadata names where it has none of its own, the
+   * metadata read with {@code http} (once per client); this client itself when it has no issuer.
+   *
+   * @param http the HTTP client to read the metadata with (the mailbox's trust store); null for a
+   *     default one
+   * @throws OAuthException naming the client and the URL when the metadata cannot be read or has no
+   *     token endpoint
+   */
+  OAuthClient resolve(java.net.http.HttpClient http) {
+    if (discovery == null) {
+      return this;
+    }
+    Discovery.Metadata m = discovery.metadata(http);
+    URI token = tokenEndpoint != null ? tokenEndpoint : m.tokenEndpoint();
+    if (token == null) {
+      throw new OAuthException("OAuth client '" + name + "': the metadata at " + m.source() + " names no token_endpoint;"
+          + " give the client's token-endpoint", null, false, null);
+    }
+    return new OAuthClient(this, subject, token, authorizeEndpoint != null ? authorizeEndpoint : m.authorizeEndpoint(),
+        deviceEndpoint != null ? deviceEndpoint : m.deviceEndpoint());
+  }
+
+  /** The issuer's metadata as read by {@link #resolve}, if the client has an issuer. */
+  Optional<Discovery.Metadata> metadata() {
+    return Optional.ofNullable(discovery).map(d -> d.metadata(null));
+  }
+
+  /** What names the token endpoint without reading metadata: the endpoint, else the issuer. */
+  String tokenEndpointKey() {
+    return tokenEndpoint != null ? tokenEndpoint.toString() : "issuer " + discovery.issuer();
   }
 
   /**
@@ -225,11 +301,13 @@ public final class OAuthClient {
 
   /**
    * {@return the device authorization endpoint (RFC 8628) of the device code flow, if known:
-   * Microsoft's by default, a {@code GENERIC} client's when given; never Google's, whose device flow
-   * does not grant the Gmail scope}
+   * Microsoft's by default, a {@code GENERIC} client's when given or named by its issuer's metadata;
+   * never Google's by default, whose device flow does not grant the Gmail scope}
+   *
+   * @throws OAuthException if the issuer's metadata is needed and cannot be read
    */
   public Optional<URI> deviceEndpoint() {
-    return Optional.ofNullable(deviceEndpoint);
+    return Optional.ofNullable(deviceEndpoint != null || discovery == null ? deviceEndpoint : resolve(null).deviceEndpoint);
   }
 
   /** {@return the service account's key file, for {@link OAuthGrant#JWT_BEARER}} */
@@ -272,7 +350,8 @@ public final class OAuthClient {
         + (tenant == null ? "" : ", tenant=" + tenant) + ", clientId=" + clientId
         + ", clientSecret=" + (clientSecret == null ? "none" : "****")
         + (serviceAccountKey == null ? "" : ", serviceAccountKey=" + serviceAccountKey.file())
-        + (subject == null ? "" : ", subject=" + subject) + ", tokenEndpoint=" + tokenEndpoint + "}";
+        + (subject == null ? "" : ", subject=" + subject)
+        + (tokenEndpoint != null ? ", tokenEndpoint=" + tokenEndpoint : ", issuer=" + discovery.issuer()) + "}";
   }
 
   /**
@@ -297,6 +376,8 @@ public final class OAuthClient {
     private URI authorizeEndpoint;
     private URI deviceEndpoint;
     private ServiceAccountKey serviceAccountKey;
+    private ClientAuthentication clientAuthentication = ClientAuthentication.CLIENT_SECRET_POST;
+    private URI issuer;
 
     private Builder(String name) {
       Objects.requireNonNull(name, "name == null");
@@ -377,6 +458,19 @@ public final class OAuthClient {
     }
 
     /**
+     * How the client sends its secret to the token and device authorization endpoints, as its
+     * registration at the authorization server says: {@link ClientAuthentication#CLIENT_SECRET_POST}
+     * (the default) or {@link ClientAuthentication#CLIENT_SECRET_BASIC}. Replaces one set before.
+     *
+     * @param clientAuthentication the client authentication method
+     * @return this builder
+     */
+    public Builder clientAuthentication(ClientAuthentication clientAuthentication) {
+      this.clientAuthentication = Objects.requireNonNull(clientAuthentication, "clientAuthentication == null");
+      return this;
+    }
+
+    /**
      * A refresh token obtained elsewhere, for the REFRESH_TOKEN grant; replaces one set before. Not
      * needed when the client is validated ({@link OAuthValidations}): the token store's token wins
      * over this one.
@@ -429,7 +523,30 @@ public final class OAuthClient {
     }
 
     /**
-     * The token endpoint, instead of the provider's; required for GENERIC. Replaces one set before.
+     * The authorization server's issuer identifier, such as {@code https://idp.example.com/realms/mail}:
+     * the endpoints not given explicitly are read once from its metadata ({@code
+     * ISSUER/.well-known/openid-configuration}, else RFC 8414's {@code
+     * https://HOST/.well-known/oauth-authorization-server/PATH}) when the client is first used, in
+     * place of the provider's defaults; a validation's redirect carrying {@code iss} (RFC 9207) must
+     * name it. Replaces one set before.
+     *
+     * @param issuer the issuer URL
+     * @return this builder
+     * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback),
+     *     without query or fragment
+     */
+    public Builder issuer(URI issuer) {
+      Objects.requireNonNull(issuer, "issuer == null");
+      checkUri("issuer", issuer);
+      if (issuer.getRawQuery() != null || issuer.getRawFragment() != null) {
+        throw fail("issuer", "must have no query or fragment: " + issuer);
+      }
+      this.issuer = issuer;
+      return this;
+    }
+
+    /**
+     * The token endpoint, instead of the provider's; required for GENERIC without an issuer. Replaces one set before.
      *
      * @param tokenEndpoint the token endpoint URL
      * @return this builder
@@ -584,6 +701,9 @@ public final class OAuthClient {
           }
           auth = authority != null ? withSlash(authority) : URI.create("https://login.microsoftonline.com/" + tenant + "/");
           checkUri("authority", auth);
+          if (issuer != null) {
+            break;
+          }
           if (token == null) {
             token = auth.resolve("oauth2/v2.0/token");
           }
@@ -595,6 +715,9 @@ public final class OAuthClient {
           }
         }
         case GOOGLE -> {
+          if (issuer != null) {
+            break;
+          }
           if (token == null) {
             token = GOOGLE_TOKEN_ENDPOINT;
           }
@@ -603,12 +726,14 @@ public final class OAuthClient {
           }
         }
         case GENERIC -> {
-          if (token == null) {
-            throw fail("token-endpoint", "is required for provider GENERIC");
+          if (token == null && issuer == null) {
+            throw fail("token-endpoint", "is required for provider GENERIC (or give the issuer)");
           }
         }
       }
-      checkUri("token-endpoint", token);
+      if (token != null) {
+        checkUri("token-endpoint", token);
+      }
       if (authorize != null) {
         checkUri("authorize-endpoint", authorize);
       }

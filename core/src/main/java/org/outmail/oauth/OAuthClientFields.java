@@ -41,15 +41,22 @@ final class OAuthClientFields {
         (b, v, env) -> b.clientId((String) v));
     add(Setting.builder("client-secret", SECRET).help("The client secret: a literal, ${env:NAME} or ${file:/path}."),
         (b, v, env) -> b.clientSecret(Secret.parse((String) v, env)));
+    add(Setting.builder("client-authentication", CHOICE).allowedValues(ClientAuthentication.class)
+        .defaultValue("CLIENT_SECRET_POST").help("How the client sends its secret: CLIENT_SECRET_POST (in the form) or"
+            + " CLIENT_SECRET_BASIC (HTTP Basic), as registered at the authorization server."),
+        (b, v, env) -> b.clientAuthentication(ClientAuthentication.valueOf((String) v)));
     add(Setting.builder("refresh-token", SECRET).help("A refresh token obtained elsewhere, for the REFRESH_TOKEN grant;"
         + " not needed once the client is validated."),
         (b, v, env) -> b.refreshToken(Secret.parse((String) v, env)));
     add(Setting.builder("scopes", LIST).help("Scopes to ask for; the transport's default when none."),
         (b, v, env) -> b.scopes(((List<?>) v).stream().map(String::valueOf).flatMap(s -> List.of(s.split("\\s+")).stream())
             .toArray(String[]::new)));
+    add(Setting.builder("issuer", URL).help("The authorization server's issuer: endpoints not given are read from its"
+        + " /.well-known/openid-configuration (or oauth-authorization-server) metadata."),
+        (b, v, env) -> b.issuer((URI) v));
     add(Setting.builder("authority", URL).help("Microsoft: the authority URL, instead of the tenant."),
         (b, v, env) -> b.authority((URI) v));
-    add(Setting.builder("token-endpoint", URL).help("The token endpoint; required for GENERIC."),
+    add(Setting.builder("token-endpoint", URL).help("The token endpoint; required for GENERIC without an issuer."),
         (b, v, env) -> b.tokenEndpoint((URI) v));
     add(Setting.builder("authorize-endpoint", URL).help("The authorization endpoint, for delegated sign-in."),
         (b, v, env) -> b.authorizeEndpoint((URI) v));

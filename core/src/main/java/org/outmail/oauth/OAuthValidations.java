@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 import org.outmail.MailboxConfigException;
 import org.outmail.Secret;
 
@@ -37,7 +38,10 @@ import org.outmail.Secret;
  * and stores the refresh token.
  *
  * <p><b>Device code</b> (RFC 8628), for a server without a browser: {@link #startDevice}, then
- * {@link #awaitDevice}. Microsoft offers it (the app registration must allow public client flows),
+ * {@link #awaitDevice}. The client authenticates at the device endpoint as at the token endpoint
+ * (RFC 8628 §3.1, {@link OAuthClient#clientAuthentication()}); a client of another provider than
+ * Microsoft also sends a PKCE challenge (S256) there and the verifier with each poll, for servers
+ * that require PKCE of the client. Microsoft offers it (the app registration must allow public client flows),
  * and a {@code GENERIC} client with a {@code device-endpoint}; Google's device flow does not grant
  * the Gmail scope, so Google clients are validated with the browser flow (from any machine with a
  * browser) or replaced by a service account ({@link OAuthGrant#JWT_BEARER}).
@@ -62,7 +66,8 @@ public final class OAuthValidations {
     void sleep(Duration duration) throws InterruptedException;
   }
 
-  private record Pending(OAuthClient client, List<String> scopes, URI redirectUri, Secret verifier, Instant expiresAt) {}
+  private record Pending(OAuthClient client, List<String> scopes, URI redirectUri, Secret verifier, Instant expiresAt,
+      HttpClient http) {}
 
   private final TokenStore store;
   private final Duration expiry;
@@ -71,7 +76,7 @@ public final class OAuthValidations {
   private final HttpClient http;
   private final Duration requestTimeout = Duration.ofSeconds(30);
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final Map<String, Pending> pending;
 
   /**
    * Validations whose refresh tokens go to {@code store}, to be completed within {@link
@@ -102,8 +107,40 @@ public final class OAuthValidations {
     }
     this.clock = Objects.requireNonNull(clock, "clock == null");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper == null");
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    this.http = client(null);
+    this.pending = new ConcurrentHashMap<>();
+  }
+
+  private OAuthValidations(OAuthValidations shared, SSLContext tls) {
+    this.store = shared.store;
+    this.expiry = shared.expiry;
+    this.clock = shared.clock;
+    this.sleeper = shared.sleeper;
+    this.pending = shared.pending;
+    this.http = client(tls);
+  }
+
+  private static HttpClient client(SSLContext tls) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER);
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    return b.build();
+  }
+
+  /**
+   * The same validations (one store, one set of pending ones), whose requests to the provider (its
+   * metadata, token and device endpoints) trust what {@code tls} trusts: pass the TLS context of a
+   * mailbox that uses the client ({@code org.outmail.spi.Tls.context(mailbox)}), so that an identity
+   * provider with a private CA in the mailbox's trust store can be validated. A validation is
+   * completed over the connections it was started with, whichever view completes it.
+   *
+   * @param tls the TLS context to reach the provider with
+   * @return a view of these validations that connects with {@code tls}
+   */
+  public OAuthValidations withTls(SSLContext tls) {
+    return new OAuthValidations(this, Objects.requireNonNull(tls, "tls == null"));
   }
 
   /**
@@ -137,7 +174,8 @@ public final class OAuthValidations {
     Objects.requireNonNull(scopes, "scopes == null");
     Objects.requireNonNull(redirectUri, "redirectUri == null");
     checkDelegated(client);
-    URI authorize = client.authorizeEndpoint().orElseThrow(() -> config(client, "authorize-endpoint",
+    OAuthClient resolved = client.resolve(http);
+    URI authorize = resolved.authorizeEndpoint().orElseThrow(() -> config(resolved, "authorize-endpoint",
         "is required to validate the client (the provider's authorization endpoint)"));
     checkRedirect(client, redirectUri);
     List<String> asked = scopes(client, scopes);
@@ -145,7 +183,7 @@ public final class OAuthValidations {
     String state = random(32);
     Instant now = clock.instant();
     pending.values().removeIf(p -> p.expiresAt().plus(expiry).isBefore(now));
-    Pending p = new Pending(client, asked, redirectUri, verifier, now.plus(expiry));
+    Pending p = new Pending(resolved, asked, redirectUri, verifier, now.plus(expiry), http);
     pending.put(state, p);
 
     Map<String, String> query = new LinkedHashMap<>();
@@ -212,6 +250,7 @@ public final class OAuthValidations {
       throw new OAuthException("OAuth client '" + name + "': the validation has expired (it must be completed within "
           + minutes(expiry) + " of its start); start it again", error, false, null);
     }
+    checkIssuer(p.client(), parameters.get("iss"));
     if (error != null) {
       throw new OAuthException("OAuth client '" + name + "': the provider refused the sign-in: "
           + describe(error, parameters.get("error_description")) + hint(error), error, false, null);
@@ -225,14 +264,12 @@ public final class OAuthValidations {
     form.put("grant_type", "authorization_code");
     form.put("code", code);
     form.put("redirect_uri", p.redirectUri().toString());
-    form.put("client_id", client.clientId());
     form.put("code_verifier", p.verifier().value());
     List<Secret> hidden = hidden(client);
     hidden.add(Secret.of(code));
     hidden.add(p.verifier());
-    client.clientSecret().ifPresent(s -> form.put("client_secret", s.value()));
-    TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, name, "token endpoint", client.tokenEndpoint(),
-        form, hidden);
+    TokenRequests.Answer answer = TokenRequests.post(p.http(), requestTimeout, client, "token endpoint",
+        client.tokenEndpoint(), form, hidden);
     if (answer.status() != 200 || answer.json().get("access_token") == null) {
       throw TokenRequests.refused(name, "token endpoint", answer, hidden,
           "invalid_grant".equals(answer.error()) ? "the code was refused (used already, expired, or issued for another"
@@ -271,15 +308,23 @@ public final class OAuthValidations {
     if (client.provider() == OAuthProvider.GOOGLE) {
       throw new OAuthException(googleHasNoDeviceFlow(client.name()), null, false, null);
     }
-    URI endpoint = client.deviceEndpoint().orElseThrow(() -> config(client, "device-endpoint",
+    OAuthClient resolved = client.resolve(http);
+    URI endpoint = resolved.deviceEndpoint().orElseThrow(() -> config(resolved, "device-endpoint",
         "is required for the device code flow (the provider's device authorization endpoint); without one,"
             + " validate the client in a browser"));
     List<String> asked = scopes(client, scopes);
     Map<String, String> form = new LinkedHashMap<>();
-    form.put("client_id", client.clientId());
     form.put("scope", String.join(" ", asked));
+    Secret verifier = null;
+    if (client.provider() != OAuthProvider.MICROSOFT) {
+      // PKCE on the device request (S256), as the browser flow uses it: servers that require PKCE for
+      // a client require it here too; those that do not ignore parameters they do not know
+      verifier = Secret.of(random(32));
+      form.put("code_challenge", challenge(verifier.value()));
+      form.put("code_challenge_method", "S256");
+    }
     List<Secret> hidden = hidden(client);
-    TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, client.name(), "device endpoint", endpoint,
+    TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, client, "device endpoint", endpoint,
         form, hidden);
     Map<String, String> json = answer.json();
     String deviceCode = json.get("device_code");
@@ -293,8 +338,8 @@ public final class OAuthValidations {
     URI complete = json.get("verification_uri_complete") == null ? null : uri(json.get("verification_uri_complete"));
     Instant expiresAt = clock.instant().plusSeconds(TokenRequests.seconds(json, "expires_in", 900));
     Duration interval = Duration.ofSeconds(Math.max(1, TokenRequests.seconds(json, "interval", 5)));
-    return new DeviceAuthorization(client, asked, Secret.of(deviceCode), userCode, uri(verification), complete,
-        expiresAt, interval);
+    return new DeviceAuthorization(resolved, asked, Secret.of(deviceCode), verifier, userCode, uri(verification), complete,
+        expiresAt, interval, http);
   }
 
   /**
@@ -325,10 +370,12 @@ public final class OAuthValidations {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", DEVICE_GRANT);
     form.put("device_code", device.deviceCode().value());
-    form.put("client_id", client.clientId());
-    client.clientSecret().ifPresent(s -> form.put("client_secret", s.value()));
     List<Secret> hidden = hidden(client);
     hidden.add(device.deviceCode());
+    device.verifier().ifPresent(v -> {
+      form.put("code_verifier", v.value());
+      hidden.add(v);
+    });
     while (true) {
       if (!clock.instant().plus(interval).isBefore(deadline)) {
         throw new OAuthException("OAuth client '" + name + "': " + (codeExpiresFirst
@@ -341,8 +388,8 @@ public final class OAuthValidations {
         Thread.currentThread().interrupt();
         throw new OAuthException("interrupted while waiting for the code of OAuth client '" + name + "'", null, true, e);
       }
-      TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, name, "token endpoint", client.tokenEndpoint(),
-          form, hidden);
+      TokenRequests.Answer answer = TokenRequests.post(device.http(), requestTimeout, client, "token endpoint",
+          client.tokenEndpoint(), form, hidden);
       if (answer.status() == 200 && answer.json().get("access_token") != null) {
         return stored(client, device.scopes(), answer, hidden);
       }
@@ -361,6 +408,32 @@ public final class OAuthValidations {
     }
   }
 
+  /**
+   * RFC 9207: a redirect that names its issuer must name the client's; one that does not, when the
+   * server's metadata says it always does, is refused too (a mix-up attack sends the browser back
+   * with another server's code). A client without a configured issuer cannot check.
+   */
+  private static void checkIssuer(OAuthClient client, String iss) {
+    if (client.issuer().isEmpty()) {
+      return;
+    }
+    String expected = Discovery.trimmed(client.issuer().get());
+    if (iss == null) {
+      if (client.metadata().map(Discovery.Metadata::issParameterSupported).orElse(false)) {
+        throw new OAuthException("OAuth client '" + client.name() + "': the redirect carries no iss although the"
+            + " server's metadata says it sends one (RFC 9207): it may not come from " + expected
+            + "; start the validation again", "invalid_request", false, null);
+      }
+      return;
+    }
+    String got = iss.endsWith("/") ? iss.substring(0, iss.length() - 1) : iss;
+    if (!got.equals(expected)) {
+      throw new OAuthException("OAuth client '" + client.name() + "': the redirect names the issuer '"
+          + TokenRequests.firstLine(iss) + "', not the client's " + expected + " (RFC 9207): it comes from another"
+          + " authorization server; start the validation again", "invalid_request", false, null);
+    }
+  }
+
   /** The answer's refresh token, saved; the validation's result. */
   private OAuthValidation stored(OAuthClient client, List<String> asked, TokenRequests.Answer answer, List<Secret> hidden) {
     String refresh = answer.json().get("refresh_token");
@@ -371,7 +444,7 @@ public final class OAuthValidations {
     store.save(client.name(), Secret.of(refresh));
     String granted = answer.json().get("scope");
     List<String> scopes = granted == null || granted.isBlank() ? asked : List.of(granted.trim().split("\\s+"));
-    return new OAuthValidation(client.name(), scopes, clock.instant());
+    return new OAuthValidation(client.name(), scopes, clock.instant(), TokenRequests.warnings(client, answer));
   }
 
   private static String noRefreshTokenHint(OAuthProvider provider) {

@@ -43,6 +43,11 @@ final class RememberingTokenStore implements TokenStore {
   }
 
   @Override
+  public <T> T locked(String clientName, java.util.function.Supplier<T> action) {
+    return store.locked(clientName, action);
+  }
+
+  @Override
   public boolean persistent() {
     return store.persistent();
   }

@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -36,15 +38,47 @@ final class TokenRequests {
    */
   static Answer post(HttpClient http, Duration timeout, String clientName, String what, URI endpoint,
       Map<String, String> form, List<Secret> hidden) {
+    return post(http, timeout, clientName, what, endpoint, form, null, hidden);
+  }
+
+  /**
+   * Posts the form with the client's authentication (RFC 6749 §2.3.1): a public client adds its
+   * {@code client_id}; a confidential one its id and secret in the form ({@code
+   * client_secret_post}) or in an HTTP Basic header ({@code client_secret_basic}), as it is
+   * configured. The token and the device authorization endpoints both authenticate the client (RFC
+   * 8628 §3.1).
+   */
+  static Answer post(HttpClient http, Duration timeout, OAuthClient client, String what, URI endpoint,
+      Map<String, String> form, List<Secret> hidden) {
+    Map<String, String> authenticated = new LinkedHashMap<>(form);
+    String authorization = null;
+    Secret secret = client.clientSecret().orElse(null);
+    if (secret == null) {
+      authenticated.put("client_id", client.clientId());
+    } else if (client.clientAuthentication() == ClientAuthentication.CLIENT_SECRET_BASIC) {
+      String pair = enc(client.clientId()) + ":" + enc(secret.value());
+      authorization = "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    } else {
+      authenticated.put("client_id", client.clientId());
+      authenticated.put("client_secret", secret.value());
+    }
+    return post(http, timeout, client.name(), what, endpoint, authenticated, authorization, hidden);
+  }
+
+  private static Answer post(HttpClient http, Duration timeout, String clientName, String what, URI endpoint,
+      Map<String, String> form, String authorization, List<Secret> hidden) {
     String body = form.entrySet().stream()
         .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
         .collect(Collectors.joining("&"));
-    HttpRequest request = HttpRequest.newBuilder(endpoint)
+    HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
         .timeout(timeout)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (authorization != null) {
+      builder.header("Authorization", authorization);
+    }
+    HttpRequest request = builder.build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       return new Answer(response.statusCode(), FlatJson.parse(response.body()));
@@ -70,6 +104,37 @@ final class TokenRequests {
     return new OAuthException("OAuth client '" + clientName + "': " + what + " answered HTTP " + answer.status()
         + (error == null ? "" : " " + error) + (description == null ? "" : ": " + firstLine(description))
         + (hint == null ? "" : "; " + hint), error, transientFailure, null);
+  }
+
+  /** Refresh tokens that expire sooner than this are worth a warning. */
+  static final Duration SHORT_REFRESH = Duration.ofDays(30);
+
+  /**
+   * What a successful token response says that an administrator should act on: a refresh token
+   * that expires within {@link #SHORT_REFRESH} ({@code refresh_expires_in}; 0 means it does not
+   * expire) lives only as long as the sign-in session on common servers.
+   */
+  static List<String> warnings(OAuthClient client, Answer answer) {
+    long seconds = seconds(answer.json(), "refresh_expires_in", 0);
+    if (client.grant() != OAuthGrant.REFRESH_TOKEN || seconds <= 0 || seconds >= SHORT_REFRESH.toSeconds()) {
+      return List.of();
+    }
+    return List.of("OAuth client '" + client.name() + "': the refresh token expires in " + lifetime(seconds)
+        + " (refresh_expires_in), so mail stops when it does: it is tied to the sign-in session; ask for the scope"
+        + " offline_access (add it to the client's scopes), then validate the client again");
+  }
+
+  private static String lifetime(long seconds) {
+    if (seconds % 86_400 == 0) {
+      return seconds / 86_400 + (seconds == 86_400 ? " day" : " days");
+    }
+    if (seconds % 3600 == 0) {
+      return seconds / 3600 + (seconds == 3600 ? " hour" : " hours");
+    }
+    if (seconds % 60 == 0) {
+      return seconds / 60 + (seconds == 60 ? " minute" : " minutes");
+    }
+    return seconds + " s";
   }
 
   /** The first line of a provider's text, control characters made spaces. */

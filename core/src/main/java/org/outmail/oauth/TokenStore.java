@@ -34,6 +34,23 @@ public interface TokenStore {
   void save(String clientName, Secret refreshToken);
 
   /**
+   * Runs a refresh of the client's token so that no other process sharing this store refreshes it at
+   * the same time: {@link AccessTokens} calls it around each refresh-token request, and the {@link
+   * #load} and {@link #save} the action makes see and keep the latest token. A store shared by
+   * several nodes (a database) holds a lock on the client's entry meanwhile; the default runs the
+   * action as it is.
+   *
+   * @param clientName the OAuth client's name
+   * @param action the refresh: loads the refresh token, asks the token endpoint, saves the rotated one
+   * @param <T> what the action returns
+   * @return what the action returned
+   * @throws org.outmail.MailException (such as {@link TokenStoreException}) if the lock cannot be had
+   */
+  default <T> T locked(String clientName, java.util.function.Supplier<T> action) {
+    return action.get();
+  }
+
+  /**
    * Whether saved tokens outlive this process. The CLI refuses to validate a client into a store
    * that forgets: the administrator's sign-in would be lost when it exits.
    *
@@ -78,6 +95,19 @@ public interface TokenStore {
    * @return the store
    */
   static TokenStore file(Path file) {
-    return new FileTokenStore(file);
+    return new FileTokenStore(file, null);
+  }
+
+  /**
+   * A store in a properties file as {@link #file(Path)}, each token sealed with the host's key
+   * (AES-GCM, bound to the client's name) as the JDBC stores seal secrets. A token saved in the
+   * clear before is read and sealed on its next save.
+   *
+   * @param file the properties file; created on the first save if it does not exist
+   * @param key the key tokens are sealed with
+   * @return the store
+   */
+  static TokenStore file(Path file, org.outmail.SecretsKey key) {
+    return new FileTokenStore(file, java.util.Objects.requireNonNull(key, "key == null"));
   }
 }

@@ -90,8 +90,8 @@ class AccessTokensTest {
   }
 
   @Test
-  void aTokenAboutToExpireIsFetchedAgain() {
-    body = "{\"access_token\":\"short\",\"expires_in\":30}";
+  void aTokenThatHasExpiredIsFetchedAgain() {
+    body = "{\"access_token\":\"short\",\"expires_in\":0}";
     AccessTokens tokens = tokens(TokenStore.inMemory());
     tokens.get(client(), SCOPES);
     tokens.get(client(), SCOPES);

@@ -167,4 +167,78 @@ class DeviceCodeValidationTest {
     enter(device, "yes");
     assertThat(validations.awaitDevice(device, Duration.ofMinutes(1)).scopes()).containsExactly("mail.send");
   }
+
+  private OAuthClient confidential(ClientAuthentication method) {
+    server.registerClient("idp-app", "idp-secret");
+    return OAuthClient.builder("idp").grant(OAuthGrant.REFRESH_TOKEN).clientId("idp-app").clientSecret(Secret.of("idp-secret"))
+        .clientAuthentication(method).tokenEndpoint(server.tokenEndpoint()).deviceEndpoint(server.deviceEndpoint())
+        .scopes("mail.send", "offline_access").build();
+  }
+
+  @Test
+  void aConfidentialClientAuthenticatesAtTheDeviceEndpointWithItsSecretInTheForm() {
+    DeviceAuthorization device = validations.startDevice(confidential(ClientAuthentication.CLIENT_SECRET_POST));
+    enter(device, "yes");
+
+    validations.awaitDevice(device, Duration.ofMinutes(1));
+
+    assertThat(server.deviceRequests()).singleElement().satisfies(f -> assertThat(f)
+        .containsEntry("client_id", "idp-app").containsEntry("client_secret", "idp-secret"));
+    assertThat(server.clientAuthentications()).isNotEmpty().containsOnly("client_secret_post");
+    assertThat(store.load("idp")).isPresent();
+  }
+
+  @Test
+  void aConfidentialClientRegisteredForHttpBasicAuthenticatesSoAtTheDeviceAndTokenEndpoints() {
+    DeviceAuthorization device = validations.startDevice(confidential(ClientAuthentication.CLIENT_SECRET_BASIC));
+    enter(device, "yes");
+
+    validations.awaitDevice(device, Duration.ofMinutes(1));
+
+    assertThat(server.deviceRequests()).singleElement().satisfies(f -> assertThat(f)
+        .doesNotContainKeys("client_id", "client_secret"));
+    assertThat(server.tokenRequests()).allSatisfy(f -> assertThat(f).doesNotContainKeys("client_id", "client_secret"));
+    assertThat(server.clientAuthentications()).hasSize(2).containsOnly("client_secret_basic");
+    assertThat(store.load("idp")).isPresent();
+  }
+
+  @Test
+  void aWrongSecretIsReportedByTheDeviceEndpointWithoutTheSecret() {
+    server.registerClient("idp-app", "the-right-one");
+    OAuthClient wrong = OAuthClient.builder("idp").grant(OAuthGrant.REFRESH_TOKEN).clientId("idp-app")
+        .clientSecret(Secret.of("a-wrong-secret")).tokenEndpoint(server.tokenEndpoint())
+        .deviceEndpoint(server.deviceEndpoint()).scopes("mail.send").build();
+
+    assertThatThrownBy(() -> validations.startDevice(wrong))
+        .hasMessage("OAuth client 'idp': device endpoint answered HTTP 401 invalid_client: Invalid client or Invalid"
+            + " client credentials");
+  }
+
+  @Test
+  void aClientThatRequiresPkceSendsAChallengeWithTheDeviceRequestAndTheVerifierWithEachPoll() {
+    OAuthClient client = confidential(ClientAuthentication.CLIENT_SECRET_BASIC);
+    server.requirePkce("idp-app");
+    DeviceAuthorization device = validations.startDevice(client);
+    beforePoll = n -> {
+      if (n == 2) {
+        enter(device, "yes");
+      }
+    };
+
+    validations.awaitDevice(device, Duration.ofMinutes(1));
+
+    assertThat(server.deviceRequests()).singleElement().satisfies(f -> assertThat(f)
+        .containsEntry("code_challenge_method", "S256").containsKey("code_challenge"));
+    assertThat(server.tokenRequests()).hasSize(2).allSatisfy(f -> assertThat(f).containsKey("code_verifier"));
+    assertThat(store.load("idp")).isPresent();
+    assertThat(device.toString()).doesNotContain(server.tokenRequests().get(0).get("code_verifier"));
+  }
+
+  @Test
+  void aMicrosoftClientSendsNoPkceWithTheDeviceRequest() {
+    validations.startDevice(microsoft());
+
+    assertThat(server.deviceRequests()).singleElement().satisfies(f -> assertThat(f)
+        .doesNotContainKeys("code_challenge", "code_challenge_method"));
+  }
 }

@@ -87,4 +87,15 @@ class OAuthClientTest {
     assertThat(forUser.toString()).contains("subject=desk@example.com");
     assertThatThrownBy(() -> c.withSubject("a b")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void theClientAuthenticationMethodIsASettingThatDefaultsToTheForm() {
+    assertThat(generic().build().clientAuthentication()).isEqualTo(ClientAuthentication.CLIENT_SECRET_POST);
+    OAuthClient basic = generic().set("client-authentication", "client_secret_basic", n -> null).build();
+    assertThat(basic.clientAuthentication()).isEqualTo(ClientAuthentication.CLIENT_SECRET_BASIC);
+    assertThat(basic.values()).containsEntry("client-authentication", "CLIENT_SECRET_BASIC");
+    assertThat(OAuthClient.fields()).extracting(org.outmail.Setting::name).contains("client-authentication");
+    assertThatThrownBy(() -> generic().set("client-authentication", "private_key_jwt", n -> null))
+        .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("client-authentication"));
+  }
 }

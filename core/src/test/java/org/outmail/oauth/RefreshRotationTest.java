@@ -33,7 +33,7 @@ class RefreshRotationTest {
   private final AuthorizationServer server = AuthorizationServer.start()
       .registerClient("m365-app", null, CALLBACK.toString())
       .signIn("support@contoso.example")
-      .accessTokenSeconds(30); // within the renewal margin: every token request refreshes
+      .accessTokenSeconds(30); // renewed 15 s before it expires: a token request after 15 s refreshes
   private final TestClock clock = new TestClock();
 
   @AfterEach
@@ -65,6 +65,7 @@ class RefreshRotationTest {
 
     tokens.get(client(), SMTP);
     String second = store.load("m365").orElseThrow().value();
+    clock.advance(Duration.ofSeconds(16));
     tokens.get(client(), SMTP);
     String third = store.load("m365").orElseThrow().value();
 
@@ -141,7 +142,8 @@ class RefreshRotationTest {
         })
         .hasMessage("OAuth client 'm365': token endpoint answered HTTP 400 invalid_grant: AADSTS50173: The provided grant"
             + " has expired due to it being revoked, a fresh auth token is needed.; the refresh token was revoked or has"
-            + " expired (consent withdrawn, password changed, or unused for too long): validate the client again (run"
+            + " expired (consent withdrawn, password changed, unused for too long,"
+            + " or rotated by another host holding a copy of the token store): validate the client again (run"
             + " 'outmail oauth validate m365 --config FILE' or press Validate on the client in the console)");
 
     validate(store);

@@ -101,11 +101,15 @@ final class OAuthValidateCommand implements Callable<Integer> {
               + " outmail.token-store.file: the refresh token would be lost when outmail exits; add"
               + " outmail.token-store.file=/path/to/outmail-tokens.properties");
         }
-        OAuthValidations validations = new OAuthValidations(store);
+        // the identity provider is reached with the trust of the mailbox that uses the client (a private CA)
+        OAuthValidations validations = mailboxes.get(0).trustStore().isPresent()
+            ? new OAuthValidations(store).withTls(org.outmail.spi.Tls.context(mailboxes.get(0)))
+            : new OAuthValidations(store);
         List<String> scopes = scopes(client, mailboxes);
         OAuthValidation done = device ? device(validations, client, scopes, out) : browser(validations, client, scopes, out, err);
         out.println("OAuth client '" + client.name() + "' validated: scopes " + String.join(" ", done.scopes())
             + "; refresh token stored in " + store);
+        done.warnings().forEach(w -> out.println("warning: " + w));
       } else {
         out.println("OAuth client '" + client.name() + "' uses grant " + client.grant() + ": there is nothing to validate"
             + " (its " + (client.grant() == OAuthGrant.JWT_BEARER ? "service account key" : "secret") + " gets tokens)");

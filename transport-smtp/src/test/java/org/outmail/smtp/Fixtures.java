@@ -71,8 +71,8 @@ final class Fixtures {
   }
 
   /**
-   * Hands out "token-1", "token-2", ... each valid for ten seconds, which is inside the renewal
-   * margin: every request for a token fetches a new one.
+   * Hands out "token-1", "token-2", ... each expiring as it is handed out (the servers of these tests
+   * do not check expiry), so that every request for a token fetches a new one.
    */
   static final class CountingTokens implements AccessTokenProvider {
     final AtomicInteger fetched = new AtomicInteger();
@@ -86,7 +86,7 @@ final class Fixtures {
     @Override
     public AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store) {
       this.scopes.add(scopes);
-      return new AccessToken(Secret.of("token-" + fetched.incrementAndGet()), Instant.now().plusSeconds(10));
+      return new AccessToken(Secret.of("token-" + fetched.incrementAndGet()), Instant.now());
     }
 
     TransportContext context() {

@@ -44,7 +44,7 @@ class ValidatedClientXOAuth2Test extends ScriptedServerTest {
   private final AuthorizationServer auth = AuthorizationServer.start()
       .registerClient("m365-app", null, CALLBACK.toString())
       .signIn(USER)
-      .accessTokenSeconds(30); // inside the renewal margin: every new connection refreshes
+      .accessTokenSeconds(2); // renewed a second before it expires: a connection a second later refreshes
 
   @AfterEach
   void stopAuth() {
@@ -81,6 +81,7 @@ class ValidatedClientXOAuth2Test extends ScriptedServerTest {
 
     r.defaultOutgoing().send(email());
     String afterFirst = store.load("m365").orElseThrow().value();
+    pastRenewal();
     r.defaultOutgoing().send(email());
 
     assertThat(server.received()).hasSize(2);
@@ -94,6 +95,7 @@ class ValidatedClientXOAuth2Test extends ScriptedServerTest {
         .containsExactly(null, "https://outlook.office.com/SMTP.Send", "https://outlook.office.com/SMTP.Send");
 
     auth.revokeRefreshTokens("m365-app");
+    pastRenewal();
     assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.stage()).isEqualTo(TransportException.Stage.TOKEN);
@@ -137,5 +139,15 @@ class ValidatedClientXOAuth2Test extends ScriptedServerTest {
       assertThat(auth.introspect(a.secret()).orElseThrow().clientId()).isEqualTo(account);
     });
     assertThat(server.received()).hasSize(1);
+  }
+
+  /** Waits until the cached 2 s access token is within its renewal window (the last second). */
+  private static void pastRenewal() {
+    try {
+      Thread.sleep(1100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 }

@@ -85,7 +85,7 @@ class XOAuth2Test extends ScriptedServerTest {
 
   @Test
   void everyNewConnectionPresentsATokenValidForAWhileYet() {
-    // tokens here expire within the renewal margin, so each new connection fetches a new one
+    // tokens here expire as they are handed out, so each new connection fetches a new one
     MailboxRegistry r = registry(Fixtures.microsoftClient(), tokens, 1);
 
     r.defaultOutgoing().send(email());

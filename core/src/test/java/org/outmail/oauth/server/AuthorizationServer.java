@@ -44,15 +44,16 @@ import java.util.function.BiConsumer;
  *       never a redirect; requires {@code state} and an S256 {@code code_challenge}; signs in {@link
  *       #signIn the current user} and redirects with a code, or with the error {@link
  *       #refuseNextSignIn} set.
- *   <li>{@code .../token}: client authentication (secret when registered with one, none for a
- *       public client); the authorization code grant (single-use codes, same client and redirect
+ *   <li>{@code .../token}: client authentication (secret when registered with one, by HTTP Basic or
+ *       in the form, none for a public client); the authorization code grant (single-use codes, same client and redirect
  *       URI, PKCE verifier checked); refresh tokens (issued with {@code offline_access} or {@code
  *       access_type=offline}, rotated on each use, a rotated or revoked one refused with {@code
  *       invalid_grant}); the device code grant (RFC 8628: {@code authorization_pending}, {@code
  *       slow_down}, {@code access_denied}, {@code expired_token}); the JWT-bearer grant (RFC 7523:
  *       RS256 signature by a registered service account, {@code iss}, {@code sub} delegated, {@code
  *       aud} this token endpoint, {@code exp} and {@code iat}, scopes authorized for delegation).
- *   <li>{@code .../devicecode} issues device and user codes; {@code /device?user_code=X&consent=yes}
+ *   <li>{@code .../devicecode} authenticates the client as the token endpoint does (RFC 8628
+ *       §3.1) and issues device and user codes; {@code /device?user_code=X&consent=yes}
  *       is the page where the signed-in user approves ({@code no}: declines).
  * </ul>
  *
@@ -97,13 +98,15 @@ public final class AuthorizationServer implements AutoCloseable {
     final Set<String> scopes;
     final String userCode;
     final Instant expiresAt;
+    final String challenge;
     volatile String approvedBy;
     volatile boolean declined;
     volatile boolean redeemed;
     volatile boolean expired;
 
-    Device(String clientId, Set<String> scopes, String userCode, Instant expiresAt) {
+    Device(String clientId, Set<String> scopes, String userCode, Instant expiresAt, String challenge) {
       this.clientId = clientId;
+      this.challenge = challenge;
       this.scopes = scopes;
       this.userCode = userCode;
       this.expiresAt = expiresAt;
@@ -111,6 +114,7 @@ public final class AuthorizationServer implements AutoCloseable {
   }
 
   private final HttpServer http;
+  private final String scheme;
   private final ExecutorService executor;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Client> clients = new ConcurrentHashMap<>();
@@ -123,18 +127,34 @@ public final class AuthorizationServer implements AutoCloseable {
   private final Map<String, String> deviceCodeByUserCode = new ConcurrentHashMap<>();
   private final List<Map<String, String>> authorizeRequests = new CopyOnWriteArrayList<>();
   private final List<Map<String, String>> tokenRequests = new CopyOnWriteArrayList<>();
+  private final List<Map<String, String>> deviceRequests = new CopyOnWriteArrayList<>();
+  private final List<String> clientAuthentications = new CopyOnWriteArrayList<>();
   private final Set<String> secrets = ConcurrentHashMap.newKeySet();
+  private final Set<String> pkceRequired = ConcurrentHashMap.newKeySet();
   private final List<BiConsumer<String, String>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicInteger slowDowns = new AtomicInteger();
   private final AtomicInteger devicePolls = new AtomicInteger();
+  private final List<String> metadataRequests = new CopyOnWriteArrayList<>();
+  private volatile String metadataAt = "openid-configuration";
+  private volatile String metadataIssuer;
+  private volatile String issInRedirect;
   private volatile String user = "admin@contoso.example";
   private volatile String[] refusal;
   private volatile long accessTokenSeconds = 3600;
+  private volatile long refreshExpiresIn = -1;
   private volatile int deviceInterval = 5;
   private volatile Clock clock = Clock.systemUTC();
 
-  private AuthorizationServer() throws IOException {
-    http = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+  private AuthorizationServer(javax.net.ssl.SSLContext tls) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
+    if (tls == null) {
+      http = HttpServer.create(address, 0);
+    } else {
+      com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(address, 0);
+      https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+      http = https;
+    }
+    scheme = tls == null ? "http" : "https";
     executor = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "authorization-server");
       t.setDaemon(true);
@@ -147,21 +167,64 @@ public final class AuthorizationServer implements AutoCloseable {
 
   /** Starts a server on a free port of 127.0.0.1. */
   public static AuthorizationServer start() {
+    return start(null);
+  }
+
+  /**
+   * Starts a server on a free port of 127.0.0.1 that speaks HTTPS with this TLS context (its key and
+   * certificate), as an identity provider with a private CA does.
+   */
+  public static AuthorizationServer start(javax.net.ssl.SSLContext tls) {
     try {
-      return new AuthorizationServer();
+      return new AuthorizationServer(tls);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the authorization server", e);
     }
   }
 
-  /** {@return {@code http://127.0.0.1:PORT/}} */
+  /** {@return {@code http://127.0.0.1:PORT/}, or https when started so} */
   public URI base() {
-    return URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/");
+    return URI.create(scheme + "://127.0.0.1:" + http.getAddress().getPort() + "/");
   }
 
   /** {@return a Microsoft-shaped authority: {@code http://127.0.0.1:PORT/contoso-test/}} */
   public URI authority() {
     return base().resolve(TENANT + "/");
+  }
+
+  /** {@return the issuer identifier: {@code http://127.0.0.1:PORT/realm}} */
+  public URI issuer() {
+    return base().resolve("realm");
+  }
+
+  /**
+   * Where the metadata is served: {@code openid-configuration} (the default, at {@code
+   * ISSUER/.well-known/openid-configuration}), {@code oauth-authorization-server} (RFC 8414, at
+   * {@code /.well-known/oauth-authorization-server/realm}) or {@code none}.
+   */
+  public AuthorizationServer metadataAt(String where) {
+    this.metadataAt = where;
+    return this;
+  }
+
+  /** The metadata names this issuer instead of {@link #issuer()}. */
+  public AuthorizationServer metadataIssuer(String issuer) {
+    this.metadataIssuer = issuer;
+    return this;
+  }
+
+  /**
+   * Redirects carry {@code iss} with this value (RFC 9207), and the metadata says so; null (the
+   * default) for none.
+   */
+  public AuthorizationServer issInRedirect(String iss) {
+    this.issInRedirect = iss;
+    return this;
+  }
+
+  /** {@return the path of every metadata request, in order} */
+  public List<String> metadataRequests() {
+    return List.copyOf(metadataRequests);
   }
 
   /** {@return {@code http://127.0.0.1:PORT/authorize}} */
@@ -201,6 +264,15 @@ public final class AuthorizationServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The client must send a PKCE challenge with its device authorization request too (as some servers
+   * require of a client that requires PKCE), and the verifier when it polls.
+   */
+  public AuthorizationServer requirePkce(String clientId) {
+    pkceRequired.add(clientId);
+    return this;
+  }
+
   /** The user the browser is signed in as; consent is given at once. */
   public AuthorizationServer signIn(String user) {
     this.user = user;
@@ -216,6 +288,16 @@ public final class AuthorizationServer implements AutoCloseable {
   /** How long access tokens are valid. */
   public AuthorizationServer accessTokenSeconds(long seconds) {
     this.accessTokenSeconds = seconds;
+    return this;
+  }
+
+  /**
+   * Token responses that carry a refresh token say it expires in this many seconds ({@code
+   * refresh_expires_in}, as Keycloak does for a refresh token tied to the sign-in session); negative
+   * (the default) for none.
+   */
+  public AuthorizationServer refreshExpiresIn(long seconds) {
+    this.refreshExpiresIn = seconds;
     return this;
   }
 
@@ -274,6 +356,19 @@ public final class AuthorizationServer implements AutoCloseable {
     return List.copyOf(tokenRequests);
   }
 
+  /** {@return the form of every device authorization request, in order} */
+  public List<Map<String, String>> deviceRequests() {
+    return List.copyOf(deviceRequests);
+  }
+
+  /**
+   * {@return how the client authenticated at each token and device request, in order: {@code
+   * client_secret_basic}, {@code client_secret_post} or {@code none}}
+   */
+  public List<String> clientAuthentications() {
+    return List.copyOf(clientAuthentications);
+  }
+
   /** {@return how often the device code was polled} */
   public int devicePolls() {
     return devicePolls.get();
@@ -297,6 +392,10 @@ public final class AuthorizationServer implements AutoCloseable {
       String path = exchange.getRequestURI().getPath();
       String last = path.substring(path.lastIndexOf('/') + 1);
       String method = exchange.getRequestMethod();
+      if (path.contains("/.well-known/")) {
+        metadata(exchange, path);
+        return;
+      }
       switch (last) {
         case "authorize" -> {
           if (!method.equals("GET")) {
@@ -325,6 +424,29 @@ public final class AuthorizationServer implements AutoCloseable {
     } catch (RuntimeException e) {
       page(exchange, 500, e.toString());
     }
+  }
+
+  private void metadata(HttpExchange exchange, String path) throws IOException {
+    metadataRequests.add(path);
+    String where = metadataAt;
+    boolean served = where.equals("openid-configuration") && path.equals("/realm/.well-known/openid-configuration")
+        || where.equals("oauth-authorization-server") && path.equals("/.well-known/oauth-authorization-server/realm");
+    if (!served) {
+      page(exchange, 404, "no such page");
+      return;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("issuer", metadataIssuer != null ? metadataIssuer : issuer().toString());
+    body.put("authorization_endpoint", authorizeEndpoint().toString());
+    body.put("token_endpoint", tokenEndpoint().toString());
+    body.put("device_authorization_endpoint", deviceEndpoint().toString());
+    if (issInRedirect != null) {
+      body.put("authorization_response_iss_parameter_supported", true);
+    }
+    String json = "{\"response_types_supported\":[\"code\"],\"grant_types_supported\":[\"authorization_code\","
+        + "\"refresh_token\"],\"code_challenge_methods_supported\":[\"S256\"],\"mtls_endpoint_aliases\":{\"token_endpoint\":"
+        + "\"https://mtls.example/token\"}," + flat(body).substring(1);
+    send(exchange, 200, "application/json", json);
   }
 
   private void authorize(HttpExchange exchange, Map<String, String> q) throws IOException {
@@ -378,18 +500,8 @@ public final class AuthorizationServer implements AutoCloseable {
       jwtBearer(exchange, f);
       return;
     }
-    Client client = clients.get(f.getOrDefault("client_id", ""));
+    Client client = authenticate(exchange, f);
     if (client == null) {
-      error(exchange, 401, "invalid_client", "unknown client_id");
-      return;
-    }
-    String secret = f.get("client_secret");
-    if (client.secret() == null && secret != null) {
-      error(exchange, 401, "invalid_client", "a public client must not send a client_secret");
-      return;
-    }
-    if (client.secret() != null && !client.secret().equals(secret)) {
-      error(exchange, 401, "invalid_client", "client authentication failed");
       return;
     }
     switch (grant) {
@@ -398,6 +510,51 @@ public final class AuthorizationServer implements AutoCloseable {
       case DEVICE_GRANT -> devicePoll(exchange, client, f);
       default -> error(exchange, 400, "unsupported_grant_type", "grant_type " + grant + " is not supported");
     }
+  }
+
+  /**
+   * Client authentication at the token and device endpoints (RFC 6749 §2.3.1, RFC 8628 §3.1): a
+   * confidential client by {@code client_secret_basic} or {@code client_secret_post}, never both; a
+   * public client by its {@code client_id} alone. Null after an error was sent.
+   */
+  private Client authenticate(HttpExchange exchange, Map<String, String> f) throws IOException {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    String id = f.get("client_id");
+    String secret = f.get("client_secret");
+    String method = secret != null ? "client_secret_post" : "none";
+    if (header != null) {
+      if (!header.startsWith("Basic ") || secret != null) {
+        clientAuthentications.add("invalid");
+        error(exchange, 400, "invalid_request", "one client authentication method, Basic or the form, not both");
+        return null;
+      }
+      String pair = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      int colon = pair.indexOf(':');
+      String basicId = URLDecoder.decode(pair.substring(0, Math.max(colon, 0)), StandardCharsets.UTF_8);
+      if (colon < 0 || (id != null && !id.equals(basicId))) {
+        clientAuthentications.add("invalid");
+        error(exchange, 401, "invalid_client", "malformed Basic credentials");
+        return null;
+      }
+      id = basicId;
+      secret = URLDecoder.decode(pair.substring(colon + 1), StandardCharsets.UTF_8);
+      method = "client_secret_basic";
+    }
+    clientAuthentications.add(method);
+    Client client = clients.get(id == null ? "" : id);
+    if (client == null) {
+      error(exchange, 401, "invalid_client", "unknown client_id");
+      return null;
+    }
+    if (client.secret() == null && secret != null) {
+      error(exchange, 401, "invalid_client", "a public client must not send a client_secret");
+      return null;
+    }
+    if (client.secret() != null && !client.secret().equals(secret)) {
+      error(exchange, 401, "invalid_client", "Invalid client or Invalid client credentials");
+      return null;
+    }
+    return client;
   }
 
   private void authorizationCode(HttpExchange exchange, Client client, Map<String, String> f) throws IOException {
@@ -465,9 +622,9 @@ public final class AuthorizationServer implements AutoCloseable {
   }
 
   private void deviceCode(HttpExchange exchange, Map<String, String> f) throws IOException {
-    Client client = clients.get(f.getOrDefault("client_id", ""));
+    deviceRequests.add(f);
+    Client client = authenticate(exchange, f);
     if (client == null) {
-      error(exchange, 400, "invalid_client", "unknown client_id");
       return;
     }
     if (f.get("scope") == null || f.get("scope").isBlank()) {
@@ -477,7 +634,16 @@ public final class AuthorizationServer implements AutoCloseable {
     String deviceCode = issue("device");
     String userCode = userCode();
     Instant expiresAt = clock.instant().plusSeconds(900);
-    devices.put(deviceCode, new Device(client.id(), scopes(f.get("scope")), userCode, expiresAt));
+    String challenge = f.get("code_challenge");
+    if (pkceRequired.contains(client.id()) && (challenge == null || f.get("code_challenge_method") == null)) {
+      error(exchange, 400, "invalid_request", "Missing parameter: " + (challenge == null ? "code_challenge" : "code_challenge_method"));
+      return;
+    }
+    if (challenge != null && !"S256".equals(f.get("code_challenge_method"))) {
+      error(exchange, 400, "invalid_request", "code_challenge_method must be S256");
+      return;
+    }
+    devices.put(deviceCode, new Device(client.id(), scopes(f.get("scope")), userCode, expiresAt, challenge));
     deviceCodeByUserCode.put(userCode, deviceCode);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("device_code", deviceCode);
@@ -518,6 +684,10 @@ public final class AuthorizationServer implements AutoCloseable {
     }
     if (d.redeemed) {
       error(exchange, 400, "invalid_grant", "the device code was redeemed already");
+      return;
+    }
+    if (d.challenge != null && (f.get("code_verifier") == null || !s256(f.get("code_verifier")).equals(d.challenge))) {
+      error(exchange, 400, "invalid_grant", "PKCE verification failed: code_verifier does not match the code_challenge");
       return;
     }
     if (slowDowns.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -564,7 +734,7 @@ public final class AuthorizationServer implements AutoCloseable {
       error(exchange, 400, "invalid_grant", "Invalid JWT Signature.");
       return;
     }
-    String audience = "http://127.0.0.1:" + http.getAddress().getPort() + exchange.getRequestURI().getPath();
+    String audience = scheme + "://127.0.0.1:" + http.getAddress().getPort() + exchange.getRequestURI().getPath();
     if (!audience.equals(claims.get("aud"))) {
       error(exchange, 400, "invalid_grant", "Invalid JWT: aud must be " + audience);
       return;
@@ -609,6 +779,9 @@ public final class AuthorizationServer implements AutoCloseable {
       refreshTokens.put(refresh, new Refresh(clientId, user, rotated == null ? Set.copyOf(scopes) : rotated.scopes,
           rotated == null ? refresh : rotated.family));
       body.put("refresh_token", refresh);
+      if (refreshExpiresIn >= 0) {
+        body.put("refresh_expires_in", refreshExpiresIn);
+      }
     }
     listeners.forEach(l -> l.accept(user, access));
     json(exchange, 200, body);
@@ -717,11 +890,14 @@ public final class AuthorizationServer implements AutoCloseable {
     return query(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
   }
 
-  private static void redirect(HttpExchange exchange, URI to, Map<String, String> params, String state) throws IOException {
+  private void redirect(HttpExchange exchange, URI to, Map<String, String> params, String state) throws IOException {
     StringBuilder sb = new StringBuilder(to.toString()).append(to.getRawQuery() == null ? '?' : '&');
     Map<String, String> all = new LinkedHashMap<>(params);
     if (state != null) {
       all.put("state", state);
+    }
+    if (issInRedirect != null) {
+      all.put("iss", issInRedirect);
     }
     all.forEach((k, v) -> sb.append(enc(k)).append('=').append(enc(v)).append('&'));
     sb.setLength(sb.length() - 1);
@@ -737,15 +913,19 @@ public final class AuthorizationServer implements AutoCloseable {
   }
 
   private static void json(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
+    send(exchange, status, "application/json", flat(body));
+  }
+
+  private static String flat(Map<String, Object> body) {
     StringBuilder sb = new StringBuilder("{");
     body.forEach((k, v) -> {
       if (sb.length() > 1) {
         sb.append(',');
       }
-      sb.append(FlatObject.quote(k)).append(':').append(v instanceof Number ? v.toString() : FlatObject.quote(String.valueOf(v)));
+      sb.append(FlatObject.quote(k)).append(':')
+          .append(v instanceof Number || v instanceof Boolean ? v.toString() : FlatObject.quote(String.valueOf(v)));
     });
-    sb.append('}');
-    send(exchange, status, "application/json", sb.toString());
+    return sb.append('}').toString();
   }
 
   private static void page(HttpExchange exchange, int status, String text) throws IOException {

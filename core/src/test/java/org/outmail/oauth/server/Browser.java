@@ -13,8 +13,21 @@ import java.time.Duration;
  * so that a test sees where the authorization server sends it.
  */
 public final class Browser {
-  private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
+
+  /** A browser that trusts the JDK's roots. */
+  public Browser() {
+    this(null);
+  }
+
+  /** A browser that trusts what {@code tls} trusts (a private CA). */
+  public Browser(javax.net.ssl.SSLContext tls) {
+    HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5));
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    http = b.build();
+  }
 
   /** Opens a URL and returns the answer as it is (a redirect is not followed). */
   public HttpResponse<String> open(URI uri) {
