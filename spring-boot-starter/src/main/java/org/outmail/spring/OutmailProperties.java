@@ -135,7 +135,7 @@ final class OutmailProperties {
       }
       break;
     }
-    return env.getProperty(name);
+    return OutmailKeys.value(env, name);
   }
 
   private static boolean isOutmailReference(String value) {
