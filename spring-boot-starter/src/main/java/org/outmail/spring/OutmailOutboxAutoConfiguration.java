@@ -1,6 +1,9 @@
 package org.outmail.spring;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
+import org.outmail.micrometer.OutboxMetrics;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.outmail.MailboxRegistry;
 import org.outmail.outbox.Outbox;
 import org.outmail.outbox.OutboxListener;
@@ -28,7 +31,7 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  * enqueues in Spring's transaction.
  */
 @AutoConfiguration(
-    after = OutmailAutoConfiguration.class,
+    after = {OutmailAutoConfiguration.class, OutmailMetricsAutoConfiguration.class},
     afterName = {
       "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration", // Spring Boot 4
       "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration" // Spring Boot 3
@@ -55,6 +58,18 @@ public class OutmailOutboxAutoConfiguration {
       ObjectProvider<OutboxListener> listeners) {
     DataSource ds = OutboxFactory.jdbc(environment) ? dataSource.getIfUnique() : null;
     return OutboxFactory.build(environment, registry, ds, listeners.orderedStream().toList());
+  }
+
+  /** The outbox's gauges, when the application has a MeterRegistry. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({MeterRegistry.class, OutboxMetrics.class})
+  @ConditionalOnBean(MeterRegistry.class)
+  static class Metrics {
+    /** Binds {@code outmail.outbox.mails} (by state) and {@code outmail.outbox.oldest.waiting}. */
+    @Bean
+    SmartInitializingSingleton outmailOutboxMeters(Outbox outbox, MeterRegistry meterRegistry) {
+      return () -> new OutboxMetrics(outbox).bindTo(meterRegistry);
+    }
   }
 
   /** Enqueue in Spring's transaction, with the jdbc store. */
