@@ -52,7 +52,20 @@ final class ConsoleServer {
   /** Whether the host authenticates: mounted in a host, no login of the console's own. */
   private final boolean hostAuthenticates;
 
+  /**
+   * The host's CSRF token for a request, when the host checks CSRF itself (Spring Security): the
+   * console's forms carry it as {@code _csrf} and the console does not check a token of its own.
+   * Null: the console's own token.
+   */
+  private final java.util.function.Function<HttpServletRequest, String> hostCsrf;
+
   ConsoleServer(MailboxRegistry registry, ConsoleOptions options, boolean hostAuthenticates) {
+    this(registry, options, hostAuthenticates, null);
+  }
+
+  ConsoleServer(MailboxRegistry registry, ConsoleOptions options, boolean hostAuthenticates,
+      java.util.function.Function<HttpServletRequest, String> hostCsrf) {
+    this.hostCsrf = hostCsrf;
     this.registry = Objects.requireNonNull(registry, "registry == null");
     this.options = options;
     this.hostAuthenticates = hostAuthenticates;
@@ -67,6 +80,7 @@ final class ConsoleServer {
 
   void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
     Request r = new Request(request, response, options.secureCookies || hostAuthenticates && request.isSecure());
+    r.hostCsrf = hostCsrf == null ? null : hostCsrf.apply(request);
     try {
       route(r);
     } catch (Request.BadRequest e) {
@@ -124,7 +138,8 @@ final class ConsoleServer {
         r.text(403, "Refused: the request comes from another site (" + origin.get() + ").");
         return;
       }
-      if (!s.csrfMatches(r.form().get("_csrf"))) {
+      // a host that checks CSRF (its filter refused a bad token before the request came here) gave its token
+      if (r.hostCsrf == null && !s.csrfMatches(r.form().get("_csrf"))) {
         r.text(403, CSRF_REFUSED);
         return;
       }
@@ -144,7 +159,7 @@ final class ConsoleServer {
         values.put("type", type.equals("IN") ? "IN" : "OUT");
         values.put("protocol", r.query().getOrDefault("protocol", "smtp"));
         r.html(200, page(r, s, "New mailbox", FormPage.render(r.base(), layout, new FormPage.View(null, "New mailbox", values,
-            Set.of(), Map.of(), null, values.get("type"), editable(), null), s.csrf)));
+            Set.of(), Map.of(), null, values.get("type"), editable(), null), csrf(r, s))));
       }
     } else if (path.startsWith("/mailboxes/")) {
       mailboxRoute(r, s, path.substring("/mailboxes/".length()), post);
@@ -163,20 +178,20 @@ final class ConsoleServer {
     }
     String action = parts.length > 1 ? parts[1] : "";
     if (action.isEmpty() && !post) {
-      r.html(200, page(r, s, m.name(), FormPage.render(r.base(), layout, view(m, m.values(), Map.of(), null), s.csrf)));
+      r.html(200, page(r, s, m.name(), FormPage.render(r.base(), layout, view(m, m.values(), Map.of(), null), csrf(r, s))));
     } else if (action.isEmpty()) {
       save(r, s, m);
     } else if (action.equals("check") && post) {
       CheckResult result = m.type() == MailboxType.OUT ? registry.outgoing(id).check()
           : CheckResult.failed("type", "an IN mailbox receives mail; Check tests OUT mailboxes", Duration.ZERO);
       checks.put(m, result);
-      r.html(200, page(r, s, m.name(), FormPage.render(r.base(), layout, view(m, m.values(), Map.of(), result), s.csrf)));
+      r.html(200, page(r, s, m.name(), FormPage.render(r.base(), layout, view(m, m.values(), Map.of(), result), csrf(r, s))));
     } else if (action.equals("delete") && post) {
       try {
         registry.delete(id);
       } catch (MailboxConfigException | MailboxStoreException e) {
         r.html(409, page(r, s, m.name(), FormPage.render(r.base(), layout, view(m, m.values(), Map.of("", e.getMessage()), null),
-            s.csrf)));
+            csrf(r, s))));
         return;
       }
       checks.forget(id);
@@ -222,7 +237,7 @@ final class ConsoleServer {
           : "What changed: " + String.join("; ", changes) + ". Save again to replace it with what is below.");
       FormPage.View v = new FormPage.View(current.id(), current.name(), values, current.secrets().keySet(),
           Map.of("", problem), null, values.getOrDefault("type", current.type().name()), true, versions.of(current));
-      r.html(409, page(r, s, v.title(), FormPage.render(r.base(), layout, v, s.csrf)));
+      r.html(409, page(r, s, v.title(), FormPage.render(r.base(), layout, v, csrf(r, s))));
       return;
     }
     if (o.saved() != null) {
@@ -242,7 +257,7 @@ final class ConsoleServer {
         ? new FormPage.View(null, "New mailbox", o.values(), Set.of(), o.errors(), null, type, true, null)
         : new FormPage.View(current.id(), current.name(), o.values(), current.secrets().keySet(), o.errors(), null,
             type, true, versions.of(current));
-    r.html(422, page(r, s, v.title(), FormPage.render(r.base(), layout, v, s.csrf)));
+    r.html(422, page(r, s, v.title(), FormPage.render(r.base(), layout, v, csrf(r, s))));
   }
 
   private FormPage.View view(Mailbox m, Map<String, String> values, Map<String, String> errors, CheckResult check) {
@@ -255,6 +270,11 @@ final class ConsoleServer {
     s.flash = null;
     String note = notice != null ? notice : flash;
     r.html(200, page(r, s, "Mailboxes", GridPage.render(r.base(), registry.mailboxes(), checks, editable(), readOnlyWhy(), note)));
+  }
+
+  /** {@return the token the forms carry: the host's when it checks CSRF, else the session's} */
+  private static String csrf(Request r, Sessions.Session s) {
+    return r.hostCsrf != null ? r.hostCsrf : s.csrf;
   }
 
   private String page(Request r, Sessions.Session s, String title, String content) {

@@ -43,6 +43,30 @@ public final class ConsoleServlet extends HttpServlet {
     this(new ConsoleServer(registry, ConsoleOptions.builder().withoutLogin().build(), true));
   }
 
+  /**
+   * The console for a host that authenticates and also checks CSRF itself, such as Spring Security
+   * (whose filter refuses a POST without the session's token before it reaches the console): the
+   * console's forms carry the host's token as the {@code _csrf} parameter (Spring Security's default
+   * name), and the console checks no token of its own. For a request without a host token ({@code
+   * hostCsrfToken} answers null) the console uses and checks its own, as {@link
+   * #ConsoleServlet(MailboxRegistry)}. The {@code Origin} check and everything else stay.
+   *
+   * <pre>{@code
+   * new ConsoleServlet(registry, request -> {
+   *   CsrfToken token = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+   *   return token == null ? null : token.getToken();
+   * });
+   * }</pre>
+   *
+   * @param registry the registry whose mailboxes it shows and, if it follows a writable {@link
+   *     MailboxStore}, changes
+   * @param hostCsrfToken the host's CSRF token for a request, or null when it has none
+   */
+  public ConsoleServlet(MailboxRegistry registry, java.util.function.Function<HttpServletRequest, String> hostCsrfToken) {
+    this(new ConsoleServer(registry, ConsoleOptions.builder().withoutLogin().build(), true,
+        java.util.Objects.requireNonNull(hostCsrfToken, "hostCsrfToken == null")));
+  }
+
   ConsoleServlet(ConsoleServer console) {
     this.console = console;
   }

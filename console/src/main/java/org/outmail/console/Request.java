@@ -37,6 +37,8 @@ final class Request {
   private final boolean secureCookies;
   private final String base;
   private Map<String, String> form;
+  /** The host's CSRF token for this request, when the host checks CSRF; else null. */
+  String hostCsrf;
 
   Request(HttpServletRequest request, HttpServletResponse response, boolean secureCookies) {
     this.request = request;

@@ -21,11 +21,18 @@ public final class OutboxStore {
   private final Path directory;
   private final boolean fsync;
   private final DataSource dataSource;
+  /** Whether the host creates and migrates the tables (Flyway, Liquibase): then they are checked, not changed. */
+  private final boolean hostSchema;
 
   private OutboxStore(Path directory, boolean fsync, DataSource dataSource) {
+    this(directory, fsync, dataSource, false);
+  }
+
+  private OutboxStore(Path directory, boolean fsync, DataSource dataSource, boolean hostSchema) {
     this.directory = directory;
     this.fsync = fsync;
     this.dataSource = dataSource;
+    this.hostSchema = hostSchema;
   }
 
   /**
@@ -66,6 +73,24 @@ public final class OutboxStore {
     return new OutboxStore(null, true, Objects.requireNonNull(dataSource, "dataSource == null"));
   }
 
+  /**
+   * This {@link #jdbc(DataSource)} store with tables that the host creates and migrates itself
+   * (Flyway, Liquibase) from the plain SQL shipped in this jar, {@code
+   * org/outmail/outbox/schema/postgresql/V1.sql}, {@code V2.sql}, ... in order. The outbox then
+   * changes no table: when it is built it checks that the tables of the newest version are there,
+   * and fails naming the scripts when they are not.
+   *
+   * @return the store, with the host's schema
+   * @throws IllegalStateException for an embedded store, which keeps its own database
+   */
+  public OutboxStore schemaManagedByHost() {
+    if (dataSource == null) {
+      throw new IllegalStateException("schemaManagedByHost() is for OutboxStore.jdbc(dataSource); "
+          + "the embedded store keeps its own database");
+    }
+    return new OutboxStore(null, fsync, dataSource, true);
+  }
+
   JdbcStore open() {
     return dataSource != null ? openJdbc() : openEmbedded();
   }
@@ -77,7 +102,11 @@ public final class OutboxStore {
         throw new OutboxException("OutboxStore.jdbc needs a PostgreSQL data source, not " + dialect
             + "; for an embedded store use OutboxStore.embedded(directory)");
       }
-      Schema.migrate(c, dialect);
+      if (hostSchema) {
+        Schema.verify(c, dialect);
+      } else {
+        Schema.migrate(c, dialect);
+      }
       return new JdbcStore(new TransactionPerCall(dataSource), dataSource::getConnection, dialect, null,
           "outbox store " + c.getMetaData().getURL());
     } catch (SQLException e) {
@@ -151,6 +180,6 @@ public final class OutboxStore {
 
   @Override
   public String toString() {
-    return dataSource != null ? "OutboxStore{jdbc}" : "OutboxStore{embedded " + directory + (fsync ? "" : ", no fsync") + "}";
+    return dataSource != null ? "OutboxStore{jdbc" + (hostSchema ? ", schema managed by the host" : "") + "}" : "OutboxStore{embedded " + directory + (fsync ? "" : ", no fsync") + "}";
   }
 }

@@ -74,6 +74,38 @@ final class Schema {
     }
   }
 
+  /**
+   * Checks, without changing anything, that the tables and columns of the newest version are there:
+   * for a host that applies the scripts itself (Flyway, Liquibase).
+   */
+  static void verify(Connection c, Dialect dialect) throws SQLException {
+    // one probe per table, naming every column the code reads or writes that a later version added
+    List<String> probes = List.of(
+        "SELECT id, mailbox_id, state, due_at, priority FROM outmail_outbox WHERE 1 = 0",
+        "SELECT * FROM outmail_outbox_part WHERE 1 = 0",
+        "SELECT * FROM outmail_outbox_attempt WHERE 1 = 0",
+        "SELECT * FROM outmail_outbox_mailbox WHERE 1 = 0");
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(true);
+    try (Statement s = c.createStatement()) {
+      for (String probe : probes) {
+        try {
+          s.executeQuery(probe).close();
+        } catch (SQLException e) {
+          List<String> scripts = new ArrayList<>();
+          for (int v = 1; v <= latest(dialect); v++) {
+            scripts.add("org/outmail/outbox/schema/" + dialect.schemaFolder() + "/V" + v + ".sql");
+          }
+          throw new OutboxException("the outbox's tables are missing or older than this outmail needs (schema "
+              + "managed by the host): apply " + String.join(", ", scripts) + " from the outmail-outbox jar, in order, "
+              + "or let the outbox create them (" + e.getMessage().strip() + ")", e);
+        }
+      }
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
   private static boolean tableExists(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.executeQuery("SELECT COUNT(*) FROM outmail_outbox_schema").close();

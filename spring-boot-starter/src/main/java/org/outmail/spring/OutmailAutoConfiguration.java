@@ -40,6 +40,21 @@ public class OutmailAutoConfiguration {
   public OutmailAutoConfiguration() {}
 
   /**
+   * Checks the starter's own {@code outmail.*} keys at start-up, whether or not a registry is made:
+   * an unknown one ({@code outmail.helth.cache}) fails start-up naming it, with the key it is
+   * closest to.
+   *
+   * @param environment the application's properties
+   * @return a marker bean
+   * @throws org.outmail.MailboxConfigException naming the unknown key
+   */
+  @Bean
+  static OutmailKeys outmailKeys(Environment environment) {
+    OutmailKeys.check(environment);
+    return new OutmailKeys();
+  }
+
+  /**
    * The registry of the configured mailboxes.
    *
    * @param environment where the {@code outmail.*} keys are read
@@ -60,6 +75,7 @@ public class OutmailAutoConfiguration {
       ObjectProvider<PostSendHook> hooks, ObjectProvider<RecipientDirectory> directory,
       ObjectProvider<MailListener> listeners, ObjectProvider<TokenStore> tokenStore,
       ObjectProvider<AccessTokenProvider> tokenProviders, ObjectProvider<MailboxRegistryCustomizer> customizers) {
+    OutmailKeys.check(environment);
     MailboxRegistry.Builder builder = MailboxRegistry.builder();
     transports.orderedStream().forEach(builder::transportProvider);
     builder.load(OutmailProperties.from(environment));

@@ -13,7 +13,9 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.outmail.outbox.Outbox;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -25,7 +27,7 @@ import org.springframework.core.env.Environment;
  * bean, and {@code management.health.outmail.enabled} is not {@code false}. Replace it with a bean
  * named {@code outmailHealthContributor}.
  */
-@AutoConfiguration(after = OutmailAutoConfiguration.class)
+@AutoConfiguration(after = OutmailAutoConfiguration.class, afterName = "org.outmail.spring.OutmailOutboxAutoConfiguration")
 @ConditionalOnClass({MailboxRegistry.class, HealthContributor.class, ConditionalOnEnabledHealthIndicator.class})
 @ConditionalOnBean(MailboxRegistry.class)
 @ConditionalOnEnabledHealthIndicator("outmail")
@@ -52,5 +54,20 @@ public class OutmailHealthAutoConfiguration {
       return none;
     }
     return CompositeHealthContributor.fromMap(indicators);
+  }
+
+  /** The outbox's health, when there is an outbox: {@code /actuator/health/outmailOutbox}. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(Outbox.class)
+  @ConditionalOnBean(Outbox.class)
+  static class OutboxHealth {
+    @Bean
+    @ConditionalOnMissingBean(name = "outmailOutboxHealthIndicator")
+    HealthIndicator outmailOutboxHealthIndicator(Outbox outbox, Environment environment) {
+      return new OutboxHealthIndicator(outbox,
+          (java.time.Duration) StarterSettings.get(environment, StarterSettings.OUTBOX_HEALTH_MAX_WAITING).orElseThrow(),
+          (Integer) StarterSettings.get(environment, StarterSettings.OUTBOX_HEALTH_MAX_FAILED).orElseThrow(),
+          java.time.Clock.systemUTC());
+    }
   }
 }

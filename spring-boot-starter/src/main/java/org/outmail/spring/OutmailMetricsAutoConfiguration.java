@@ -1,6 +1,13 @@
 package org.outmail.spring;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import org.outmail.Mailbox;
+import org.outmail.MailboxType;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.outmail.MailboxRegistry;
 import org.outmail.micrometer.OutmailMetrics;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -47,5 +54,36 @@ public class OutmailMetricsAutoConfiguration {
   @ConditionalOnMissingBean
   public OutmailMetrics outmailMetrics(MeterRegistry meterRegistry) {
     return new OutmailMetrics(meterRegistry);
+  }
+
+  /**
+   * Meters from the start: once every bean is made, {@code outmail.sends} (outcome {@code sent},
+   * exception {@code none}) and {@code outmail.send.duration} exist at zero for every OUT mailbox of
+   * the registry, so that {@code /actuator/metrics/outmail.sends} and dashboards answer before the
+   * first send. Mailboxes added later (a store) get theirs with their first send.
+   *
+   * @param meterRegistry where the meters go
+   * @param registry the mailboxes, when there is a registry
+   * @return the registration, run after the singletons are made
+   */
+  @Bean
+  public SmartInitializingSingleton outmailMailboxMeters(MeterRegistry meterRegistry,
+      ObjectProvider<MailboxRegistry> registry) {
+    return () -> {
+      MailboxRegistry mailboxes = registry.getIfUnique();
+      if (mailboxes == null) {
+        return;
+      }
+      for (Mailbox m : mailboxes.mailboxes()) {
+        if (m.type() != MailboxType.OUT) {
+          continue;
+        }
+        Tags tags = Tags.of("mailbox", m.id(), "protocol", m.protocol(), "outcome", "sent");
+        Counter.builder(OutmailMetrics.SENDS).description("Sends, by how they ended: sent, blocked or failed")
+            .tags(tags).tag("exception", "none").register(meterRegistry);
+        Timer.builder(OutmailMetrics.SEND_DURATION).description("How long sends took, retries and post-send hooks included")
+            .tags(tags).register(meterRegistry);
+      }
+    };
   }
 }

@@ -124,7 +124,7 @@ final class OutmailProperties {
   }
 
   /** The value that wins, raw when it is an outmail secret reference, else resolved by Spring. */
-  private static String value(ConfigurableEnvironment env, String name) {
+  static String value(ConfigurableEnvironment env, String name) {
     for (PropertySource<?> source : env.getPropertySources()) {
       if (ConfigurationPropertySources.isAttachedConfigurationPropertySource(source) || !source.containsProperty(name)) {
         continue;
@@ -135,7 +135,7 @@ final class OutmailProperties {
       }
       break;
     }
-    return env.getProperty(name);
+    return OutmailKeys.value(env, name);
   }
 
   private static boolean isOutmailReference(String value) {

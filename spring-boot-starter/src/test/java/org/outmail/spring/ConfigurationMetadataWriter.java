@@ -43,10 +43,17 @@ public final class ConfigurationMetadataWriter {
   static String json() {
     List<String> groups = List.of(
         group("outmail", "outmail: named outgoing mailboxes. The keys are those of outmail's mailboxes.properties."),
-        group("outmail.health", "Health of outmail's mailboxes: each one's Check, cached."));
+        group("outmail.health", "Health of outmail's mailboxes: each one's Check, cached."),
+        group("outmail.outbox", "The outbox as a bean: a durable queue delivered by workers."),
+        group("outmail.store.jdbc", "Mailboxes stored in the application's DataSource."),
+        group("outmail.console", "outmail's console mounted in the application, behind Spring Security."));
     List<String> properties = new ArrayList<>();
     for (Setting s : StarterSettings.all()) {
       properties.add(property("outmail." + s.name(), s));
+    }
+    for (Setting s : StarterSettings.byMailbox()) {
+      properties.add(property("outmail." + s.name(), "java.util.Map<java.lang.String,java.lang.String>",
+          s.help(), null));
     }
     properties.add(property("outmail.token-store.file", "java.lang.String",
         "A file where outmail keeps rotated OAuth refresh tokens; in memory when not set.", null));

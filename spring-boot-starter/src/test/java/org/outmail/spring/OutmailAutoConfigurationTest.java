@@ -64,6 +64,16 @@ class OutmailAutoConfigurationTest {
     return all.toString();
   }
 
+  /** The outmail configuration failure in the chain of causes. */
+  static MailboxConfigException configFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof MailboxConfigException e) {
+        return e;
+      }
+    }
+    throw new AssertionError("no MailboxConfigException in " + messages(t));
+  }
+
   private static Throwable rootCause(Throwable t) {
     Throwable c = t;
     while (c.getCause() != null) {
@@ -142,11 +152,44 @@ class OutmailAutoConfigurationTest {
   }
 
   @Test
-  void otherOutmailKeysAreLeftAlone() {
-    runner.withPropertyValues("outmail.outbox.workers=4", "outmail.javadoc.doclint=all", "outmail.enabled=true")
+  void theStartersOwnKeysAreNotHandedToOutmailsLoader() {
+    runner.withPropertyValues("outmail.outbox.workers=4", "outmail.health.cache=5m", "outmail.enabled=true")
         .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(MailboxRegistry.class));
     runner.withPropertyValues(SUPPORT).withPropertyValues("outmail.outbox.workers=4")
         .run(context -> assertThat(context).hasNotFailed().hasSingleBean(MailboxRegistry.class));
+  }
+
+  @Test
+  void unknownStarterKeyStopsStartUpNamingItWithTheKeyMeant() {
+    runner.withPropertyValues("outmail.helth.cache=5m").run(context -> {
+      assertThat(context).hasFailed();
+      MailboxConfigException e = (MailboxConfigException) rootCause(context.getStartupFailure());
+      assertThat(e.getMessage()).isEqualTo("outmail.helth.cache: unknown key; did you mean outmail.health.cache?; "
+          + "the starter's keys are listed in the outmail-spring-boot-starter README");
+      FailureAnalysis analysis = new MailboxConfigFailureAnalyzer().analyze(context.getStartupFailure());
+      assertThat(analysis.getDescription()).startsWith("outmail's configuration is invalid: outmail.helth.cache: "
+          + "unknown key; did you mean outmail.health.cache?");
+    });
+    runner.withPropertyValues(SUPPORT).withPropertyValues("outmail.outbox.rate-limits.support=30/1m").run(context ->
+        assertThat(rootCause(context.getStartupFailure())).hasMessageStartingWith(
+            "outmail.outbox.rate-limits.support: unknown key; did you mean outmail.outbox.rate-limit.support?"));
+  }
+
+  @Test
+  void unresolvablePlaceholderInAnOutmailKeyStopsStartUpNamingTheKey() {
+    runner.withPropertyValues(SUPPORT).withPropertyValues("SUPPORT_USER=svc-desk",
+        "outmail.mailbox.support.username=${SUPORT_USER}").run(context -> {
+          assertThat(context).hasFailed();
+          MailboxConfigException e = configFailure(context.getStartupFailure());
+          assertThat(e.getMessage()).isEqualTo("outmail.mailbox.support.username: the placeholder ${SUPORT_USER} "
+              + "cannot be resolved: no property or environment variable SUPORT_USER is set; did you mean "
+              + "${SUPPORT_USER}? (for a secret outmail reads itself, write ${env:SUPORT_USER})");
+          assertThat(new MailboxConfigFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+              .startsWith("outmail's configuration is invalid: outmail.mailbox.support.username: the placeholder");
+        });
+    runner.withPropertyValues("outmail.health.cache=${HEALTH_CACHE_TIME}").run(context ->
+        assertThat(configFailure(context.getStartupFailure())).hasMessageStartingWith(
+            "outmail.health.cache: the placeholder ${HEALTH_CACHE_TIME} cannot be resolved"));
   }
 
   @Test

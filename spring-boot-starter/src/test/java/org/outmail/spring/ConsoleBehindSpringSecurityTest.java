@@ -1,0 +1,172 @@
+package org.outmail.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.outmail.MailboxRegistry;
+import org.outmail.MailboxStore;
+import org.outmail.Secret;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * The console mounted under {@code /outmail} in a Spring Boot application on Tomcat, behind the
+ * application's own Spring Security form login, driven by headless Chromium: one login, the
+ * authority the application names, CSRF by Spring Security.
+ */
+class ConsoleBehindSpringSecurityTest {
+  private static WebDriver browser;
+  private ConfigurableApplicationContext app;
+  private MailboxStore store;
+  private String base;
+
+  /** The host: its own login page, users, and its own chain for everything but the console. */
+  @Configuration(proxyBeanMethods = false)
+  @EnableAutoConfiguration
+  static class Host {
+    @Bean
+    MailboxStore mailboxStore() {
+      return MailboxStore.inMemory();
+    }
+
+    @Bean
+    MailboxRegistryCustomizer fromStore(MailboxStore store) {
+      return builder -> builder.store(store);
+    }
+
+    @Bean
+    InMemoryUserDetailsManager users() {
+      return new InMemoryUserDetailsManager(
+          User.withUsername("alice").password("{noop}alice-password").authorities("OUTMAIL_ADMIN").build(),
+          User.withUsername("bob").password("{noop}bob-password").authorities("TICKETS").build());
+    }
+
+    @Bean
+    SecurityFilterChain application(HttpSecurity http) throws Exception {
+      http.authorizeHttpRequests(r -> r.anyRequest().authenticated()).formLogin(Customizer.withDefaults());
+      return http.build();
+    }
+  }
+
+  @BeforeAll
+  static void startBrowser() {
+    browser = Chromium.start(Chromium.freshProfile());
+  }
+
+  @AfterAll
+  static void stopBrowser() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @BeforeEach
+  void startApplication() {
+    app = new SpringApplicationBuilder(Host.class).web(WebApplicationType.SERVLET)
+        .properties("server.port=0", "server.address=127.0.0.1", "outmail.console.enabled=true",
+            "outmail.console.path=/outmail", "outmail.console.authority=OUTMAIL_ADMIN")
+        .run();
+    store = app.getBean(MailboxStore.class);
+    base = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort();
+    browser.manage().deleteAllCookies();
+  }
+
+  @AfterEach
+  void stopApplication() {
+    app.close();
+  }
+
+  private static void type(String name, String text) {
+    WebElement e = browser.findElement(By.name(name));
+    e.clear();
+    e.sendKeys(text);
+  }
+
+  private static void submit(By button) {
+    WebElement page = browser.findElement(By.tagName("html"));
+    browser.findElement(button).click();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < end) {
+      try {
+        page.isEnabled();
+        Thread.sleep(20);
+      } catch (StaleElementReferenceException gone) {
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted");
+      }
+    }
+    throw new AssertionError("the browser stayed on " + browser.getCurrentUrl());
+  }
+
+  private void logIn(String user, String password) {
+    assertThat(browser.getCurrentUrl()).isEqualTo(base + "/login");
+    type("username", user);
+    type("password", password);
+    submit(By.cssSelector("button[type='submit']"));
+  }
+
+  @Test
+  void oneLoginOpensTheConsoleAndItsFormsCarrySpringSecuritysCsrfToken() {
+    browser.get(base + "/outmail/");
+    logIn("alice", "alice-password");
+    assertThat(browser.getCurrentUrl()).as("back where the user was going").startsWith(base + "/outmail/");
+    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Mailboxes");
+    assertThat(browser.findElement(By.cssSelector("header .user")).getText()).isEqualTo("alice");
+
+    submit(By.id("add-mailbox"));
+    assertThat(browser.getCurrentUrl()).isEqualTo(base + "/outmail/mailboxes/new");
+    type("id", "support");
+    type("name", "Service Desk");
+    type("email-display", "support@example.com");
+    type("host", "127.0.0.1");
+    type("port", "2525");
+    browser.findElement(By.cssSelector("select[name='encryption'] option[value='NONE']")).click();
+    type("username", "svc");
+    type("password", "Pa55word-typed-in-the-host");
+    submit(By.id("save"));
+
+    assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Mailbox support saved.");
+    assertThat(store.get("support").orElseThrow().password()).contains(Secret.of("Pa55word-typed-in-the-host"));
+    assertThat(app.getBean(MailboxRegistry.class).outgoing("support").mailbox().host()).contains("127.0.0.1");
+
+    // a form whose token is not Spring's is refused by Spring Security before it reaches the console
+    submit(By.linkText("Service Desk"));
+    type("name", "Forged Desk");
+    ((JavascriptExecutor) browser).executeScript(
+        "document.querySelectorAll('input[name=_csrf]').forEach(i => i.value = 'forged');");
+    submit(By.id("save"));
+    assertThat(browser.getPageSource()).doesNotContain("Mailbox support saved.");
+    assertThat(store.get("support").orElseThrow().name()).isEqualTo("Service Desk");
+  }
+
+  @Test
+  void aUserWithoutTheAuthorityIsRefused() {
+    browser.get(base + "/outmail/");
+    logIn("bob", "bob-password");
+    assertThat(browser.getPageSource()).doesNotContain("Mailboxes");
+    browser.get(base + "/outmail/mailboxes/new");
+    assertThat(browser.findElements(By.id("save"))).isEmpty();
+  }
+}
