@@ -151,6 +151,9 @@ final class ConsoleServer {
       }
     } else if (path.startsWith("/mailboxes/")) {
       mailboxRoute(r, s, path.substring("/mailboxes/".length()), post);
+    } else if (path.equals("/oauth-clients") && !post) {
+      r.html(200, page(r, s, "OAuth Clients", ClientsPage.render(r.base(), ClientsPage.collect(registry.mailboxes(),
+          registry.tokenStore()))));
     } else if (outbox != null && (path.equals("/outbox") || path.startsWith("/outbox/"))) {
       outbox.handle(r, s, path, post, this::page);
     } else {
