@@ -34,6 +34,8 @@ public final class ConsoleOptions {
   final Set<String> allowedHosts;
   final Duration sessionIdle;
   final Clock clock;
+  final org.outmail.outbox.Outbox outbox;
+  final int outboxRefreshSeconds;
 
   private ConsoleOptions(Builder b) {
     this.bind = b.bind;
@@ -44,6 +46,8 @@ public final class ConsoleOptions {
     this.allowedHosts = Set.copyOf(b.allowedHosts);
     this.sessionIdle = b.sessionIdle;
     this.clock = b.clock;
+    this.outbox = b.outbox;
+    this.outboxRefreshSeconds = b.outboxRefreshSeconds;
   }
 
   /** {@return a builder: 127.0.0.1, a free port, no user yet} */
@@ -75,6 +79,8 @@ public final class ConsoleOptions {
     private final Set<String> allowedHosts = new LinkedHashSet<>();
     private Duration sessionIdle = Duration.ofMinutes(30);
     private Clock clock = Clock.systemUTC();
+    private org.outmail.outbox.Outbox outbox;
+    private int outboxRefreshSeconds = 10;
 
     private Builder() {}
 
@@ -179,6 +185,25 @@ public final class ConsoleOptions {
         throw new IllegalArgumentException("sessionIdle must be positive, was " + idle);
       }
       this.sessionIdle = idle;
+      return this;
+    }
+
+    /**
+     * Shows the outbox on a screen of its own: the count of each state, the oldest waiting mail's
+     * age, its mails by state or found by a search, each mail's attempts, Retry now and Cancel. The
+     * host keeps the outbox (and its {@code outmail-outbox} dependency); the console never closes it.
+     *
+     * @param outbox the host's outbox
+     * @return this builder
+     */
+    public Builder outbox(org.outmail.outbox.Outbox outbox) {
+      this.outbox = Objects.requireNonNull(outbox, "outbox == null");
+      return this;
+    }
+
+    /** How often the outbox's pages reload themselves; 10 s unless set (tests set less). */
+    Builder outboxRefreshSeconds(int seconds) {
+      this.outboxRefreshSeconds = seconds;
       return this;
     }
 

@@ -51,6 +51,8 @@ final class ConsoleServer {
 
   /** Whether the host authenticates: mounted in a host, no login of the console's own. */
   private final boolean hostAuthenticates;
+  /** The outbox's screen, when the host gave an outbox; null otherwise (outmail-outbox may be absent). */
+  private final OutboxScreen outbox;
 
   /**
    * The host's CSRF token for a request, when the host checks CSRF itself (Spring Security): the
@@ -76,6 +78,7 @@ final class ConsoleServer {
     this.form = new MailboxForm(layout);
     hosts.addAll(java.util.List.of("127.0.0.1", "localhost", "[::1]", options.bind.toLowerCase(Locale.ROOT)));
     hosts.addAll(options.allowedHosts);
+    this.outbox = options.outbox == null ? null : new OutboxScreen(options.outbox, options.clock, options.outboxRefreshSeconds);
   }
 
   void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -163,6 +166,11 @@ final class ConsoleServer {
       }
     } else if (path.startsWith("/mailboxes/")) {
       mailboxRoute(r, s, path.substring("/mailboxes/".length()), post);
+    } else if (path.equals("/oauth-clients") && !post) {
+      r.html(200, page(r, s, "OAuth Clients", ClientsPage.render(r.base(), ClientsPage.collect(registry.mailboxes(),
+          registry.tokenStore()))));
+    } else if (outbox != null && (path.equals("/outbox") || path.startsWith("/outbox/"))) {
+      outbox.handle(r, s, path, post, this::page);
     } else {
       r.text(404, "Not found.");
     }
@@ -278,7 +286,7 @@ final class ConsoleServer {
   }
 
   private String page(Request r, Sessions.Session s, String title, String content) {
-    return Layout.page(r.base(), title, s.user, hostAuthenticates ? null : s.csrf, content);
+    return Layout.page(r.base(), title, s.user, hostAuthenticates ? null : s.csrf, outbox != null, content);
   }
 
   private boolean editable() {

@@ -67,6 +67,17 @@ public final class ConsoleServlet extends HttpServlet {
         java.util.Objects.requireNonNull(hostCsrfToken, "hostCsrfToken == null")));
   }
 
+  /**
+   * The console for a host to mount behind its own authentication, with the outbox's screen.
+   *
+   * @param registry the registry whose mailboxes it shows and, if it follows a writable {@link
+   *     MailboxStore}, changes
+   * @param outbox the host's outbox, shown on the console's Outbox screen (never closed by the console)
+   */
+  public ConsoleServlet(MailboxRegistry registry, org.outmail.outbox.Outbox outbox) {
+    this(new ConsoleServer(registry, ConsoleOptions.builder().withoutLogin().outbox(outbox).build(), true));
+  }
+
   ConsoleServlet(ConsoleServer console) {
     this.console = console;
   }

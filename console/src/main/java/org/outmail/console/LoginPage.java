@@ -17,6 +17,6 @@ final class LoginPage {
         .raw("<label for=\"password\">Password</label>")
         .raw("<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>")
         .raw("<button type=\"submit\" id=\"login\">Log in</button></form></section>");
-    return Layout.page(base, "Log in", null, null, h.toString());
+    return Layout.page(base, "Log in", null, null, false, h.toString());
   }
 }

@@ -10,6 +10,18 @@ document.addEventListener('DOMContentLoaded', function () {
     });
   });
 
+  // the outbox's pages reload themselves, unless the administrator is typing in them
+  var refresh = document.querySelector('[data-refresh]');
+  if (refresh) {
+    var search = document.getElementById('search');
+    window.setInterval(function () {
+      var a = document.activeElement;
+      if (a && (a.tagName === 'INPUT' || a.tagName === 'SELECT' || a.tagName === 'TEXTAREA')) { return; }
+      if (search && search.value !== search.defaultValue) { return; }
+      window.location.reload();
+    }, 1000 * parseInt(refresh.getAttribute('data-refresh'), 10));
+  }
+
   var form = document.getElementById('mailbox-form');
   if (!form) { return; }
 

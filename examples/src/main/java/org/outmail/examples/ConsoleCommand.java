@@ -14,6 +14,8 @@ import org.outmail.SecretsKey;
 import org.outmail.console.ConsoleOptions;
 import org.outmail.console.OutmailConsole;
 import org.outmail.jdbc.JdbcMailboxStore;
+import org.outmail.outbox.Outbox;
+import org.outmail.outbox.OutboxStore;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,6 +61,12 @@ final class ConsoleCommand implements Callable<Integer> {
   @Option(names = "--import", paramLabel = "FILE",
       description = "With --jdbc: saves the mailboxes of this properties file in the database first (those not there yet).")
   Path importFile;
+
+  @Option(names = "--outbox", paramLabel = "DIR",
+      description = "An embedded outbox store's directory (the one holding outbox.db): shown on the console's Outbox "
+          + "screen, where mails are searched, retried and cancelled. Nothing is sent from the console: Retry now makes a "
+          + "mail due for the application that delivers from this store, once it runs again.")
+  Path outboxStore;
 
   @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "8480",
       description = "The port (default ${DEFAULT-VALUE}); 0 takes a free one.")
@@ -124,14 +132,21 @@ final class ConsoleCommand implements Callable<Integer> {
         }
         out.println(name + ": imported " + n + " mailbox(es) from " + importFile);
       }
-      try (OutmailConsole console = OutmailConsole.start(registry, options.build())) {
-        out.println(name + ": " + console.uri() + (withoutLogin ? " (without login)" : " (user " + user + ")")
-            + ", " + registry.mailboxes().size() + " mailbox(es)" + (store.readOnly() ? ", read-only" : "")
-            + ". Ctrl-C stops it.");
-        out.flush();
-        new CountDownLatch(1).await(); // until Ctrl-C ends the JVM, or the thread is interrupted
-      } catch (InterruptedException e) {
-        // stopped by whoever runs this command in-process
+      // the embedded store is opened without delivery workers: the console shows and changes it, sends nothing
+      try (Outbox outbox = outboxStore == null ? null
+              : Outbox.builder().registry(registry).store(OutboxStore.embedded(outboxStore)).workers(0).build()) {
+        if (outbox != null) {
+          options.outbox(outbox);
+        }
+        try (OutmailConsole console = OutmailConsole.start(registry, options.build())) {
+          out.println(name + ": " + console.uri() + (withoutLogin ? " (without login)" : " (user " + user + ")")
+              + ", " + registry.mailboxes().size() + " mailbox(es)" + (store.readOnly() ? ", read-only" : "")
+              + (outbox != null ? ", the outbox in " + outboxStore : "") + ". Ctrl-C stops it.");
+          out.flush();
+          new CountDownLatch(1).await(); // until Ctrl-C ends the JVM, or the thread is interrupted
+        } catch (InterruptedException e) {
+          // stopped by whoever runs this command in-process
+        }
       }
     } finally {
       store.close();

@@ -121,6 +121,26 @@ class ConsoleCommandTest {
   }
 
   @Test
+  void theConsoleShowsAnEmbeddedOutboxStoreAndSendsNothingFromIt() throws Exception {
+    Path store = dir.resolve("outbox");
+    long id;
+    try (org.outmail.MailboxRegistry registry = org.outmail.MailboxRegistry.load(properties());
+        org.outmail.outbox.Outbox outbox = org.outmail.outbox.Outbox.builder().registry(registry)
+            .store(org.outmail.outbox.OutboxStore.embedded(store)).workers(0).build()) {
+      id = outbox.enqueue(registry.outgoing("support"), org.outmail.Email.builder().to("alice@example.org")
+          .subject("Printer jammed").text("b").build());
+    }
+    Running console = start(Map.of(), "console", "--config", dir.resolve("mailboxes.properties").toString(),
+        "--outbox", store.toString(), "--without-login", "--port", "0");
+    assertThat(console.out().toString()).contains("read-only, the outbox in " + store + ". Ctrl-C stops it.");
+    HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(console.uri()
+        .resolve("/outbox?q=alice%40example.org")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("data-id=\"" + id + "\"").contains("Printer jammed");
+    assertThat(console.stop()).isEqualTo(OutmailCli.OK);
+  }
+
+  @Test
   void theConsoleEditsMailboxesInPostgresql() throws Exception {
     String url = System.getenv("OUTMAIL_TEST_PG_URL");
     assertThat(url).as("OUTMAIL_TEST_PG_URL: run ./test.sh, which starts PostgreSQL and sets it").isNotBlank();

@@ -39,6 +39,10 @@ final class JdbcStore implements AutoCloseable {
   private static final String INSERT = "INSERT INTO outmail_outbox (mailbox_id, idempotency_key, message_id, subject, "
       + "state, priority, due_at, created_at, expires_at, attempts, payload) VALUES (?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?, 0, ?) "
       + "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
+  /** On PostgreSQL the mail and its search terms go in one statement: one round trip, as before the terms. */
+  private static final String INSERT_WITH_TERMS = "WITH m AS (" + INSERT + "), t AS (INSERT INTO outmail_outbox_term "
+      + "(term, mail_id) SELECT x, m.id FROM m CROSS JOIN unnest(CAST(? AS text[])) AS x ON CONFLICT DO NOTHING) "
+      + "SELECT id FROM m";
 
   /** Opens a connection for reading. */
   interface Reads {
@@ -80,9 +84,9 @@ final class JdbcStore implements AutoCloseable {
 
   // ---- enqueue
 
-  /** A mail to store. */
+  /** A mail to store, with the terms a search finds it by ({@link SearchTerms}). */
   record NewMail(String mailboxId, String idempotencyKey, String messageId, String subject, Priority priority,
-      byte[] payload, List<Attachment> attachments, long now, long expiresAt) {}
+      byte[] payload, List<Attachment> attachments, long now, long expiresAt, List<String> terms) {}
 
   /** Stores the mails in one durable transaction; their ids, in order (the existing id for a taken key). */
   long[] enqueue(List<NewMail> mails) throws SQLException {
@@ -124,10 +128,11 @@ final class JdbcStore implements AutoCloseable {
     private final PreparedStatement insert;
     private PreparedStatement mailbox;
     private PreparedStatement taken;
+    private PreparedStatement term;
 
     Inserts(Connection c) throws SQLException {
       this.c = c;
-      this.insert = c.prepareStatement(INSERT);
+      this.insert = c.prepareStatement(dialect == Dialect.POSTGRESQL ? INSERT_WITH_TERMS : INSERT);
     }
 
     long insert(NewMail m) throws SQLException {
@@ -148,6 +153,9 @@ final class JdbcStore implements AutoCloseable {
       insert.setLong(7, m.now());
       insert.setLong(8, m.expiresAt());
       insert.setBytes(9, m.payload());
+      if (dialect == Dialect.POSTGRESQL) {
+        insert.setArray(10, c.createArrayOf("text", m.terms().toArray()));
+      }
       try (ResultSet rs = insert.executeQuery()) {
         if (rs.next()) {
           id = rs.getLong(1);
@@ -168,6 +176,17 @@ final class JdbcStore implements AutoCloseable {
       for (int part = 0; part < m.attachments().size(); part++) {
         storeContent(c, id, part, m.attachments().get(part));
       }
+      if (dialect != Dialect.POSTGRESQL && !m.terms().isEmpty()) {
+        if (term == null) {
+          term = c.prepareStatement("INSERT INTO outmail_outbox_term (term, mail_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
+        }
+        for (String t : m.terms()) {
+          term.setString(1, t);
+          term.setLong(2, id);
+          term.addBatch();
+        }
+        term.executeBatch();
+      }
       return id;
     }
 
@@ -179,6 +198,9 @@ final class JdbcStore implements AutoCloseable {
       }
       if (taken != null) {
         taken.close();
+      }
+      if (term != null) {
+        term.close();
       }
     }
   }
@@ -555,6 +577,62 @@ final class JdbcStore implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The mails a search text finds, by id from {@code afterId}: each exact term and the id are one
+   * index lookup already in id order, the subject prefix one range of the terms' index.
+   */
+  List<OutboxEntry> search(SearchTerms.Query q, long afterId, int limit) throws SQLException {
+    java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
+    try (Connection c = reads.get()) {
+      try (PreparedStatement p = c.prepareStatement("SELECT mail_id FROM outmail_outbox_term WHERE term = ? "
+          + "AND mail_id > ? ORDER BY mail_id LIMIT ?")) {
+        for (String term : q.exact()) {
+          p.setString(1, term);
+          p.setLong(2, afterId);
+          p.setInt(3, limit);
+          addIds(p, ids);
+        }
+      }
+      if (q.subjectPrefix().isPresent()) {
+        String prefix = q.subjectPrefix().get();
+        try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT mail_id FROM outmail_outbox_term "
+            + "WHERE term >= ? AND term < ? AND mail_id > ? ORDER BY mail_id LIMIT ?")) {
+          p.setString(1, prefix);
+          p.setString(2, prefix + new String(Character.toChars(Character.MAX_CODE_POINT)));
+          p.setLong(3, afterId);
+          p.setInt(4, limit);
+          addIds(p, ids);
+        }
+      }
+      q.id().filter(id -> id > afterId).ifPresent(ids::add);
+      List<Long> page = ids.stream().limit(limit).toList();
+      List<OutboxEntry> out = new ArrayList<>(page.size());
+      if (page.isEmpty()) {
+        return out;
+      }
+      try (PreparedStatement p = c.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM outmail_outbox WHERE id IN ("
+          + String.join(", ", java.util.Collections.nCopies(page.size(), "?")) + ") ORDER BY id")) {
+        for (int i = 0; i < page.size(); i++) {
+          p.setLong(i + 1, page.get(i));
+        }
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            out.add(entry(rs));
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  private static void addIds(PreparedStatement p, java.util.Set<Long> ids) throws SQLException {
+    try (ResultSet rs = p.executeQuery()) {
+      while (rs.next()) {
+        ids.add(rs.getLong(1));
+      }
+    }
+  }
+
   long count(OutboxState state) throws SQLException {
     try (Connection c = reads.get();
         PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM outmail_outbox WHERE state = ?")) {
@@ -599,7 +677,7 @@ final class JdbcStore implements AutoCloseable {
   int purge(long finishedBefore) throws SQLException {
     return writes.write(c -> {
       String finished = "SELECT id FROM outmail_outbox WHERE finished_at < ?";
-      for (String table : new String[] {"outmail_outbox_part", "outmail_outbox_attempt"}) {
+      for (String table : new String[] {"outmail_outbox_part", "outmail_outbox_attempt", "outmail_outbox_term"}) {
         try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE mail_id IN (" + finished + ")")) {
           p.setLong(1, finishedBefore);
           p.executeUpdate();

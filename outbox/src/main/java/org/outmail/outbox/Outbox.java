@@ -220,7 +220,8 @@ public final class Outbox implements AutoCloseable {
     long now = settings.clock().millis();
     Priority p = priority != null ? priority : settings.priorities().getOrDefault(mailboxId, Priority.NORMAL);
     return new JdbcStore.NewMail(mailboxId, idempotencyKey, prepared.messageId(), prepared.subject(), p,
-        EmailCodec.encode(email), email.attachments(), now, now + settings.maxAge().toMillis());
+        EmailCodec.encode(email), email.attachments(), now, now + settings.maxAge().toMillis(),
+        SearchTerms.of(prepared, email));
   }
 
   /**
@@ -258,6 +259,32 @@ public final class Outbox implements AutoCloseable {
       throw new IllegalArgumentException("limit must be at least 1, was " + limit);
     }
     return query(() -> store.list(state, afterId, limit));
+  }
+
+  /**
+   * Mails a search text finds, in any state, by id from {@code afterId}: to page through. A mail is
+   * found by its id ({@code 4711} or {@code #4711}), by one of its recipients, its record id
+   * ({@link Email#recordId()}) or its Message-ID (with or without angle brackets), each matched
+   * whole, or by the start of its subject (at least 3 characters; as sent, or without its tag:
+   * {@code "Printer"} finds {@code "[TICKET#4711] Printer jammed"}); all without regard to case. Each
+   * is an index lookup, so a search stays fast over millions of mails.
+   *
+   * @param text what to look for
+   * @param afterId the last id of the previous page, 0 for the first
+   * @param limit the most to return, at least 1
+   * @return up to {@code limit} mails, by id
+   * @throws IllegalArgumentException if the text is blank or the limit below 1
+   */
+  public List<OutboxEntry> search(String text, long afterId, int limit) {
+    Objects.requireNonNull(text, "text == null");
+    if (text.isBlank()) {
+      throw new IllegalArgumentException("the search text must not be blank");
+    }
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    }
+    SearchTerms.Query q = SearchTerms.parse(text);
+    return query(() -> store.search(q, afterId, limit));
   }
 
   /**

@@ -25,7 +25,7 @@ final class Schema {
   private static final Logger LOG = LoggerFactory.getLogger(Schema.class);
   /** The newest version this code knows, per database. */
   static int latest(Dialect dialect) {
-    return dialect == Dialect.POSTGRESQL ? 2 : 1;
+    return dialect == Dialect.POSTGRESQL ? 3 : 2;
   }
 
   private Schema() {}

@@ -46,6 +46,26 @@ class EmbeddedStoreTest extends OutboxStoreContract {
     return plan.toString();
   }
 
+  @Override
+  String searchPlans() throws Exception {
+    StringBuilder plan = new StringBuilder();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + last.resolve("outbox.db"))) {
+      for (String[] q : SEARCHES) {
+        try (PreparedStatement p = c.prepareStatement("EXPLAIN QUERY PLAN " + q[0])) {
+          for (int i = 1; i < q.length; i++) {
+            p.setString(i, q[i]);
+          }
+          try (ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+              plan.append(rs.getString("detail")).append('\n');
+            }
+          }
+        }
+      }
+    }
+    return plan.toString();
+  }
+
   @Test
   void oneEnqueueFromOneThreadIsOneCommitAndConcurrentEnqueuesShareCommits() throws Exception {
     JdbcStore store = outboxStore();

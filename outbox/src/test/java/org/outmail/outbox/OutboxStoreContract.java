@@ -409,6 +409,64 @@ abstract class OutboxStoreContract {
   }
 
   @Test
+  void aSearchFindsMailByRecipientRecordIdMessageIdSubjectStartAndIdInAnyStateAndPagesById() {
+    long first = outbox.enqueue(registry().defaultOutgoing(), Email.builder().to("Alice@Example.org").cc("bob@example.org")
+        .subject("Printer on floor 2 is jammed").text("b").recordId("4711").build());
+    long second = outbox.enqueue(registry().defaultOutgoing(), Email.builder().to("alice@example.org")
+        .subject("Printer toner low").text("b").recordId("4712").build());
+    long other = outbox.enqueue(registry().defaultOutgoing(), Fixtures.mail(1));
+    outbox.cancel(second);
+    String messageId = outbox.status(other).orElseThrow().messageId();
+
+    assertThat(outbox.search("alice@example.org", 0, 10)).extracting(OutboxEntry::id).containsExactly(first, second);
+    assertThat(outbox.search("BOB@example.org", 0, 10)).extracting(OutboxEntry::id).containsExactly(first);
+    assertThat(outbox.search("4712", 0, 10)).extracting(OutboxEntry::id).containsExactly(second);
+    assertThat(outbox.search(messageId, 0, 10)).extracting(OutboxEntry::id).containsExactly(other);
+    assertThat(outbox.search(messageId.substring(1, messageId.length() - 1), 0, 10)).extracting(OutboxEntry::id)
+        .containsExactly(other);
+    assertThat(outbox.search("printer", 0, 10)).extracting(OutboxEntry::id).containsExactly(first, second);
+    assertThat(outbox.search("[TICKET#4711] Printer", 0, 10)).extracting(OutboxEntry::id).containsExactly(first);
+    assertThat(outbox.search("#" + other, 0, 10)).extracting(OutboxEntry::id).containsExactly(other);
+    assertThat(outbox.search("alice@example", 0, 10)).isEmpty(); // recipients match whole, not by their start
+    assertThat(outbox.search("on floor", 0, 10)).isEmpty();       // subjects match from their start
+
+    assertThat(outbox.search("alice@example.org", 0, 1)).extracting(OutboxEntry::id).containsExactly(first);
+    assertThat(outbox.search("alice@example.org", first, 1)).extracting(OutboxEntry::id).containsExactly(second);
+    assertThat(outbox.search("alice@example.org", second, 1)).isEmpty();
+    assertThat(outbox.search("printer", first, 10)).extracting(OutboxEntry::state).containsExactly(OutboxState.CANCELLED);
+    assertThatThrownBy(() -> outbox.search(" ", 0, 10)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the search text must not be blank");
+
+    outbox.deliverDue();
+    clock.advance(Duration.ofDays(8));
+    outbox.purge(Duration.ofDays(7));
+    assertThat(outbox.search("alice@example.org", 0, 10)).isEmpty();
+  }
+
+  @Test
+  void aSearchReadsTheTermsIndexWithoutScanningTheMails() throws Exception {
+    List<Email> mails = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      mails.add(Fixtures.mail(i));
+    }
+    outbox.enqueueAll(registry().defaultOutgoing(), mails, null);
+    String plans = searchPlans();
+    assertThat(plans).doesNotContainIgnoringCase("Seq Scan").doesNotContainIgnoringCase("SCAN outmail_outbox ")
+        .doesNotContainIgnoringCase("SCAN outmail_outbox_term ");
+  }
+
+  /** A search's queries, with their text parameters (the numbers written in): exact term, subject prefix, mails. */
+  static final String[][] SEARCHES = {
+      {"SELECT mail_id FROM outmail_outbox_term WHERE term = ? AND mail_id > 0 ORDER BY mail_id LIMIT 50",
+          "r:user4999@example.org"},
+      {"SELECT DISTINCT mail_id FROM outmail_outbox_term WHERE term >= ? AND term < ? AND mail_id > 0 ORDER BY mail_id "
+          + "LIMIT 50", "s:notification 4999", "s:notification 4999\uffff"},
+      {"SELECT id FROM outmail_outbox WHERE id IN (1, 2, 3) ORDER BY id"}};
+
+  /** The database's plans of a search's queries (exact term, subject prefix), one after the other. */
+  abstract String searchPlans() throws Exception;
+
+  @Test
   void finishedMailIsPurgedAfterItsRetention() {
     long id = outbox.enqueue(registry().defaultOutgoing(), Fixtures.mail(1));
     outbox.deliverDue();

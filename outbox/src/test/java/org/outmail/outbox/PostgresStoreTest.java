@@ -38,6 +38,29 @@ class PostgresStoreTest extends OutboxStoreContract {
     return plan.toString();
   }
 
+  @Override
+  String searchPlans() throws Exception {
+    StringBuilder plan = new StringBuilder();
+    try (java.sql.Connection c = pool.getConnection()) {
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("ANALYZE outmail_outbox_term");
+      }
+      for (String[] q : SEARCHES) {
+        try (java.sql.PreparedStatement p = c.prepareStatement("EXPLAIN " + q[0])) {
+          for (int i = 1; i < q.length; i++) {
+            p.setString(i, q[i]);
+          }
+          try (java.sql.ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+              plan.append(rs.getString(1)).append('\n');
+            }
+          }
+        }
+      }
+    }
+    return plan.toString();
+  }
+
   @AfterEach
   void closePool() {
     if (pool != null) {
