@@ -94,7 +94,7 @@ class OutboxAutoConfigurationTest {
             assertThat(OutmailAutoConfigurationTest.messages(context.getStartupFailure()))
                 .contains("the outbox's tables are missing or older than this outmail needs (schema managed by the "
                     + "host): apply org/outmail/outbox/schema/postgresql/V1.sql, org/outmail/outbox/schema/postgresql/"
-                    + "V2.sql from the outmail-outbox jar, in order");
+                    + "V2.sql, org/outmail/outbox/schema/postgresql/V3.sql from the outmail-outbox jar, in order");
           });
       assertThat(pg.count("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '" + pg.schema + "'"))
           .as("nothing created").isZero();
@@ -104,7 +104,7 @@ class OutboxAutoConfigurationTest {
   @Test
   void schemaLeftToTheHostWorksOnTheShippedScriptsAppliedAsFlywayWould() throws IOException {
     try (Postgres pg = new Postgres()) {
-      pg.inSchema(script("V1.sql"), script("V2.sql"));
+      pg.inSchema(script("V1.sql"), script("V2.sql"), script("V3.sql"));
       runner.withBean(DataSource.class, () -> pg.dataSource)
           .withPropertyValues("outmail.outbox.enabled=true", "outmail.outbox.store=jdbc", "outmail.outbox.schema=none",
               "outmail.outbox.poll-interval=100ms")
