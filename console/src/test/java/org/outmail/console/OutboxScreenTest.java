@@ -135,7 +135,8 @@ class OutboxScreenTest {
   private static String queuedCount() {
     try {
       return count(OutboxState.QUEUED);
-    } catch (StaleElementReferenceException | org.openqa.selenium.NoSuchElementException reloading) {
+    } catch (org.openqa.selenium.WebDriverException reloading) {
+      // stale element, no such element, or "node does not belong to the document": the page is being replaced
       return "";
     }
   }
