@@ -60,14 +60,12 @@ public class OutmailHealthAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(Outbox.class)
   @ConditionalOnBean(Outbox.class)
-  static class OutboxHealth {
+  static class OutboxHealthOnBoot4 {
     @Bean
     @ConditionalOnMissingBean(name = "outmailOutboxHealthIndicator")
     HealthIndicator outmailOutboxHealthIndicator(Outbox outbox, Environment environment) {
-      return new OutboxHealthIndicator(outbox,
-          (java.time.Duration) StarterSettings.get(environment, StarterSettings.OUTBOX_HEALTH_MAX_WAITING).orElseThrow(),
-          (Integer) StarterSettings.get(environment, StarterSettings.OUTBOX_HEALTH_MAX_FAILED).orElseThrow(),
-          java.time.Clock.systemUTC());
+      OutboxHealth health = OutboxHealth.of(outbox, environment);
+      return () -> MailboxHealthIndicator.convert(health.read());
     }
   }
 }

@@ -3,12 +3,12 @@ package org.outmail.spring;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import org.outmail.outbox.Outbox;
 import org.outmail.outbox.OutboxEntry;
 import org.outmail.outbox.OutboxState;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * The outbox's health: DOWN when the oldest mail waiting (queued or deferred) is older than {@code
@@ -16,36 +16,43 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * are FAILED; else UP. Details: {@code queued}, {@code sending}, {@code deferred}, {@code failed},
  * {@code oldestWaiting} (seconds). Each reading asks the store: a few counts and two one-row lists.
  */
-final class OutboxHealthIndicator implements HealthIndicator {
+final class OutboxHealth {
   private final Outbox outbox;
   private final Duration maxWaiting;
   private final long maxFailed;
   private final Clock clock;
 
-  OutboxHealthIndicator(Outbox outbox, Duration maxWaiting, long maxFailed, Clock clock) {
+  OutboxHealth(Outbox outbox, Duration maxWaiting, long maxFailed, Clock clock) {
     this.outbox = outbox;
     this.maxWaiting = maxWaiting;
     this.maxFailed = maxFailed;
     this.clock = clock;
   }
 
-  @Override
-  public Health health() {
+  HealthReading read() {
     long failed = outbox.count(OutboxState.FAILED);
     Duration oldest = oldestWaiting();
-    Health.Builder health = oldest.compareTo(maxWaiting) > 0 || failed > maxFailed ? Health.down() : Health.up();
+    Map<String, Object> details = new LinkedHashMap<>();
     if (oldest.compareTo(maxWaiting) > 0) {
-      health.withDetail("reason", "the oldest mail has waited " + oldest.toSeconds() + " s, more than "
+      details.put("reason", "the oldest mail has waited " + oldest.toSeconds() + " s, more than "
           + maxWaiting.toSeconds() + " s");
     } else if (failed > maxFailed) {
-      health.withDetail("reason", failed + " failed mail(s), more than " + maxFailed);
+      details.put("reason", failed + " failed mail(s), more than " + maxFailed);
     }
-    return health.withDetail("queued", outbox.count(OutboxState.QUEUED))
-        .withDetail("sending", outbox.count(OutboxState.SENDING))
-        .withDetail("deferred", outbox.count(OutboxState.DEFERRED))
-        .withDetail("failed", failed)
-        .withDetail("oldestWaiting", oldest.toSeconds())
-        .build();
+    details.put("queued", outbox.count(OutboxState.QUEUED));
+    details.put("sending", outbox.count(OutboxState.SENDING));
+    details.put("deferred", outbox.count(OutboxState.DEFERRED));
+    details.put("failed", failed);
+    details.put("oldestWaiting", oldest.toSeconds());
+    return new HealthReading(details.containsKey("reason") ? "DOWN" : "UP", details);
+  }
+
+  /** From the {@code outmail.outbox.health.*} keys. */
+  static OutboxHealth of(Outbox outbox, org.springframework.core.env.Environment environment) {
+    return new OutboxHealth(outbox,
+        (Duration) StarterSettings.get(environment, StarterSettings.OUTBOX_HEALTH_MAX_WAITING).orElseThrow(),
+        (Integer) StarterSettings.get(environment, StarterSettings.OUTBOX_HEALTH_MAX_FAILED).orElseThrow(),
+        Clock.systemUTC());
   }
 
   private Duration oldestWaiting() {
