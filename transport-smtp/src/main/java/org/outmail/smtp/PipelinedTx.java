@@ -20,15 +20,15 @@ final class PipelinedTx {
   boolean resetFirst;
   boolean contentWritten;
   long contentEnd;
-  int mail;
-  String mailReply;
+  /** The reply to MAIL FROM, once read. */
+  Reply mail;
   final List<Address> valid = new ArrayList<>();
   final List<Address> validUnsent = new ArrayList<>();
   final List<Address> invalid = new ArrayList<>();
   MessagingException chain;
   SMTPAddressFailedException brokenRcpt;
-  int data;
-  String dataReply;
+  /** The reply to DATA (354 expected) or to the BDAT chunk, once read. */
+  Reply data;
   /** Guarded by the lock: the outcome is known and the sender may go. */
   boolean done;
   MessagingException failure;
@@ -46,9 +46,11 @@ final class PipelinedTx {
   }
 
   /** Records the server's reply to the {@code i}th RCPT TO: accepted, refused for now or for good, or no answer to RCPT. */
-  void recipient(int i, int code, String reply) {
+  void recipient(int i, Reply r) {
     Address a = p.envelope()[i];
-    if (code / 100 == 2) {
+    int code = r.code();
+    String reply = r.text();
+    if (r.positive()) {
       valid.add(a);
       return;
     }
@@ -69,18 +71,19 @@ final class PipelinedTx {
 
   /** Whether the content may follow: sender and a recipient accepted, DATA answered 354. */
   boolean go() {
-    return mail == 250 && !valid.isEmpty() && brokenRcpt == null && data == 354;
+    return mail.code() == 250 && !valid.isEmpty() && brokenRcpt == null && data.code() == 354;
   }
 
   /** The failure of a transaction the server refused before its content: as Angus throws it. */
   MessagingException refusal() {
-    if (mail != 250) {
+    if (mail.code() != 250) {
       progress.command("MAIL FROM");
-      SMTPSendFailedException e = new SMTPSendFailedException(mailCommand, mail, mailReply, null, null, p.envelope(), null);
-      if (mail == 550 || mail == 553 || mail == 503 || mail == 551 || mail == 501) {
+      SMTPSendFailedException e = new SMTPSendFailedException(mailCommand, mail.code(), mail.text(), null, null, p.envelope(), null);
+      int code = mail.code();
+      if (code == 550 || code == 553 || code == 503 || code == 551 || code == 501) {
         try {
           e.setNextException(new SMTPSenderFailedException(new InternetAddress(p.envelopeFrom()),
-              mailCommand, mail, mailReply));
+              mailCommand, code, mail.text()));
         } catch (MessagingException ignored) {
           // the sender's address is in the message already
         }
@@ -96,11 +99,13 @@ final class PipelinedTx {
       return new SendFailedException("Invalid Addresses", chain, null, concat(valid, validUnsent), array(invalid));
     }
     progress.command("DATA");
-    return new SMTPSendFailedException("DATA", data, dataReply, chain, null, concat(valid, validUnsent), array(invalid));
+    return new SMTPSendFailedException("DATA", data.code(), data.text(), chain, null, concat(valid, validUnsent), array(invalid));
   }
 
-  /** The outcome once the content was answered with {@code code}: null when every recipient took it. */
-  MessagingException outcome(int code, String reply) {
+  /** The outcome once the content was answered with {@code end}: null when every recipient took it. */
+  MessagingException outcome(Reply end) {
+    int code = end.code();
+    String reply = end.text();
     if (code != 250) {
       return new SMTPSendFailedException(".", code, reply, chain, null, concat(valid, validUnsent), array(invalid));
     }

@@ -241,7 +241,7 @@ final class Pipelining {
       readEnvelope(t);
       awaitingGo = false;
       if (!t.go()) {
-        if (t.data == 354) {
+        if (t.data.code() == 354) {
           // the server waits for content it must not get: end it empty (RFC 2920 3.1)
           try {
             c.writeRaw(WriteBatch.LONE_DOT, 0, WriteBatch.LONE_DOT.length);
@@ -267,20 +267,20 @@ final class Pipelining {
     if (t.chunked) {
       readEnvelope(t);
       t.progress.endOfDataSent(true);
-      if (t.mail != 250 || t.valid.isEmpty() || t.brokenRcpt != null) {
+      if (t.mail.code() != 250 || t.valid.isEmpty() || t.brokenRcpt != null) {
         t.progress.endOfDataSent(false); // the server discarded the chunk of a failed transaction
         finish(t, t.refusal(), true);
         return;
       }
       t.progress.command(".");
-      t.progress.reply(t.dataReply);
-      finish(t, t.outcome(t.data, t.dataReply), t.data != 250);
+      t.progress.reply(t.data.text());
+      finish(t, t.outcome(t.data), t.data.code() != 250);
       return;
     }
     t.progress.command(".");
-    int end = reply(t);
-    t.progress.reply(c.getLastServerResponse());
-    finish(t, t.outcome(end, t.progress.reply()), end != 250);
+    Reply end = reply(t);
+    t.progress.reply(end.text());
+    finish(t, t.outcome(end), end.code() != 250);
   }
 
   /** Reads the replies to [RSET,] MAIL FROM, each RCPT TO, and DATA or BDAT. */
@@ -290,22 +290,19 @@ final class Pipelining {
     }
     t.progress.command("MAIL FROM");
     t.mail = reply(t);
-    t.mailReply = c.getLastServerResponse();
     t.progress.command("RCPT TO");
     for (int i = 0; i < t.p.envelope().length; i++) {
-      int code = reply(t);
-      t.recipient(i, code, c.getLastServerResponse());
+      t.recipient(i, reply(t));
     }
     t.progress.command(t.chunked ? "." : "DATA");
     t.data = reply(t);
-    t.dataReply = c.getLastServerResponse();
   }
 
   /**
    * The next reply for {@code t}. End of stream, or a 421 (the server closes the connection),
    * fails the connection: every transaction on it ends.
    */
-  private int reply(PipelinedTx t) throws MessagingException {
+  private Reply reply(PipelinedTx t) throws MessagingException {
     awaiting = t;
     int code = c.reply();
     if (code == 421) {
@@ -314,7 +311,7 @@ final class Pipelining {
     if (code < 0 || code == 421) {
       throw new PipelinedTx.ConnectionLost(t, code, c.getLastServerResponse());
     }
-    return code;
+    return Reply.of(code, c.getLastServerResponse());
   }
 
   /** Ends a transaction with its outcome (null when it went through whole). */

@@ -187,8 +187,8 @@ final class SmtpFailures {
    * servers following RFC 821 still send. The recipient may go in a further transaction.
    */
   static boolean tooManyRecipients(String reply) {
-    int code = code(reply);
-    return code == 452 || (code == 552 && reply.length() >= 9 && reply.startsWith("5.5.3", 4));
+    Reply r = Reply.parse(reply);
+    return r.code() == 452 || (r.code() == 552 && "5.5.3".equals(r.enhanced()));
   }
 
   /**
