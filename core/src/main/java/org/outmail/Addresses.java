@@ -1,16 +1,12 @@
 package org.outmail;
 
-import java.util.regex.Pattern;
-
 /**
  * Validates and normalises email addresses. Strict on purpose: an address reaches an SMTP
  * envelope and a header, so anything that could become a line break on the wire is refused.
  */
 final class Addresses {
-  // RFC 5322 dot-atom local part (ASCII).
-  private static final Pattern LOCAL =
-      Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  /** RFC 5322 atext besides letters and digits. */
+  private static final String ATEXT_SYMBOLS = "!#$%&'*+/=?^_`{|}~-";
 
   private Addresses() {}
 
@@ -52,7 +48,7 @@ final class Addresses {
         throw forbidden("address", domain.charAt(i), at + 1 + i);
       }
     }
-    if (local.length() > 64 || !LOCAL.matcher(local).matches()) {
+    if (local.length() > 64 || !dotAtom(local)) {
       throw invalid("'" + shorten(trimmed) + "' is not an email address: invalid local part");
     }
     String asciiDomain;
@@ -74,7 +70,7 @@ final class Addresses {
       if (label.length() > 63) {
         throw invalid(invalid + " (label of " + label.length() + " octets, at most 63)");
       }
-      if (!LABEL.matcher(label).matches()) {
+      if (!label(label)) {
         throw invalid(invalid);
       }
       if (label.startsWith("xn--") && !Idna.validAceLabel(label)) {
@@ -82,7 +78,7 @@ final class Addresses {
       }
     }
     String tld = labels[labels.length - 1];
-    if (tld.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (allDigits(tld)) {
       throw invalid(invalid + " (numeric top-level label '" + tld + "' is never delivered to;"
           + " an IP address is not accepted as a domain)");
     }
@@ -95,6 +91,61 @@ final class Addresses {
           + normalised.length() + " octets on the wire, at most 254");
     }
     return normalised;
+  }
+
+  /** Whether {@code s} is an RFC 5322 dot-atom of ASCII atext: {@code atext+ ("." atext+)*}; no regular expression (called per recipient). */
+  static boolean dotAtom(String s) {
+    int n = s.length();
+    if (n == 0) {
+      return false;
+    }
+    boolean afterDot = true;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '.') {
+        if (afterDot) {
+          return false;
+        }
+        afterDot = true;
+      } else if (isAlnum(c) || (c < 0x80 && ATEXT_SYMBOLS.indexOf(c) >= 0)) {
+        afterDot = false;
+      } else {
+        return false;
+      }
+    }
+    return !afterDot;
+  }
+
+  /** Whether {@code s} is a lower-case LDH label: {@code [a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?}. */
+  static boolean label(String s) {
+    int n = s.length();
+    if (n == 0 || n > 63 || !isLowerAlnum(s.charAt(0)) || !isLowerAlnum(s.charAt(n - 1))) {
+      return false;
+    }
+    for (int i = 1; i < n - 1; i++) {
+      char c = s.charAt(i);
+      if (!isLowerAlnum(c) && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean allDigits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAlnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+
+  private static boolean isLowerAlnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
   }
 
   /**

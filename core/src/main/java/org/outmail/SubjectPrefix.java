@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class SubjectPrefix {
   static final String ID_CHARS = "[\\p{L}\\p{N}_-]+";
-  /** {@link #ID_CHARS} compiled once: {@code checkId} runs on every send. */
-  private static final Pattern ID = Pattern.compile(ID_CHARS);
+  /** {@link #ID_CHARS} compiled: what {@link #validId} checks by hand. */
+  static final Pattern ID = Pattern.compile(ID_CHARS);
   /**
    * Reply and forward markers: English, German, Nordic, Dutch, French, Italian, Spanish,
    * Portuguese, Polish, Turkish, Greek, Chinese and others; each may be counted and is followed by
@@ -37,6 +37,8 @@ public final class SubjectPrefix {
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
   private final String prefix;
+  /** What every tag of this prefix holds (its stem), each character case-folded as the patterns fold it. */
+  private final char[] needle;
   private final Pattern bracketed;
   private final Pattern bare;
 
@@ -46,6 +48,11 @@ public final class SubjectPrefix {
     // the prefix as written, or its stem followed by '#', '#:' or ':' (Znuny and OTRS write
     // "[Ticket#: 2004040510440485]", Zammad tolerates "[Ticket:4711]")
     String stem = prefix.replaceAll("[#:]+$", "");
+    String held = stem.isEmpty() ? prefix : stem;
+    this.needle = new char[held.length()];
+    for (int i = 0; i < needle.length; i++) {
+      needle[i] = fold(held.charAt(i));
+    }
     String written;
     if (stem.isEmpty()) {
       written = Pattern.quote(prefix) + "(?:\\s*:)?";
@@ -151,8 +158,8 @@ public final class SubjectPrefix {
    * @return the record ids, empty when there is none
    */
   public List<String> recordIds(String subject) {
-    if (subject == null) {
-      return List.of();
+    if (subject == null || !holdsStem(subject)) {
+      return List.of(); // no tag of this prefix: skips the patterns, which a send runs otherwise
     }
     String rest = stripReplyMarkers(subject);
     Set<String> ids = new LinkedHashSet<>();
@@ -179,9 +186,51 @@ public final class SubjectPrefix {
     return m.find() ? subject.substring(m.end()).strip() : subject.strip();
   }
 
+  /**
+   * Whether the subject holds the prefix's stem, compared character by character as the patterns
+   * compare ({@code CASE_INSENSITIVE | UNICODE_CASE}): without it, no pattern of this prefix matches.
+   */
+  private boolean holdsStem(String subject) {
+    int n = subject.length() - needle.length;
+    outer:
+    for (int i = 0; i <= n; i++) {
+      for (int k = 0; k < needle.length; k++) {
+        char c = subject.charAt(i + k);
+        if (c != needle[k] && fold(c) != needle[k]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** A character as {@link Pattern}'s Unicode case-insensitive matching folds it. */
+  private static char fold(char c) {
+    return Character.toLowerCase(Character.toUpperCase(c));
+  }
+
+  /** Whether the id is {@link #ID_CHARS}: letters, digits ({@code \p{N}}), '_' or '-'; without a pattern (every send). */
+  static boolean validId(String id) {
+    if (id.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); ) {
+      int cp = id.codePointAt(i);
+      int type = Character.getType(cp);
+      boolean ok = cp == '_' || cp == '-' || Character.isLetter(cp) || type == Character.DECIMAL_DIGIT_NUMBER
+          || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
+      if (!ok) {
+        return false;
+      }
+      i += Character.charCount(cp);
+    }
+    return true;
+  }
+
   private static String checkId(String recordId) {
     Objects.requireNonNull(recordId, "recordId == null");
-    if (!ID.matcher(recordId).matches()) {
+    if (!validId(recordId)) {
       throw new IllegalArgumentException("recordId '" + recordId.replaceAll("\\p{Cntrl}", "?")
           + "' must be letters, digits, '_' or '-'");
     }

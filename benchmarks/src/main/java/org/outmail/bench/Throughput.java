@@ -53,6 +53,7 @@ public final class Throughput {
   enum Mode {
     OUTMAIL_1("outmail-1", "outmail, pool of 1 connection, 1 thread", 1),
     OUTMAIL_4("outmail-4", "outmail, pool of 4 connections, 4 threads", 4),
+    OUTMAIL_ASYNC("outmail-async", "outmail, pool of 1 connection, sendAsync burst (64 outstanding, 16 async threads)", 1),
     ANGUS_SEND("angus-send", "Angus Transport.send per message (connect, send, QUIT)", 1),
     ANGUS_NODELAY("angus-nodelay", "Angus, 1 persistent connection, TCP_NODELAY", 1),
     ANGUS_NAGLE("angus-nagle", "Angus, 1 persistent connection, Nagle (default socket)", 1),
@@ -112,6 +113,9 @@ public final class Throughput {
     void send(int i) throws Exception;
 
     default void close() throws MessagingException {}
+
+    /** Waits until every mail this sender handed over was sent (for a sender that does not wait for each). */
+    default void awaitAll() throws Exception {}
   }
 
   private final String host;
@@ -210,6 +214,11 @@ public final class Throughput {
           for (int k = 0; k < mode.threads; k++) {
             senders.add(i -> mailer.send(email(i, body)));
           }
+        }
+        case OUTMAIL_ASYNC -> {
+          MailboxRegistry registry = outmail(tls, 1, 16);
+          shared = registry;
+          senders.add(async(registry.defaultOutgoing(), body, 64));
         }
         case ANGUS_SEND -> {
           Session session = Session.getInstance(angusProperties(tls, true));
@@ -320,6 +329,9 @@ public final class Throughput {
         t.interrupt();
       }
     }
+    for (Sender s : senders) {
+      s.awaitAll();
+    }
     if (failure.get() != null) {
       throw failure.get();
     }
@@ -333,7 +345,41 @@ public final class Throughput {
         return t;
       });
 
+  /** Hands mails over with {@code sendAsync}, at most {@code outstanding} not sent yet. */
+  private static Sender async(OutgoingMailer mailer, String body, int outstanding) {
+    java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(outstanding);
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    return new Sender() {
+      @Override
+      public void send(int i) throws Exception {
+        room.acquire();
+        if (failed.get() != null) {
+          throw new IllegalStateException("an asynchronous send failed", failed.get());
+        }
+        mailer.sendAsync(email(i, body)).whenComplete((r, x) -> {
+          if (x != null) {
+            failed.compareAndSet(null, x);
+          }
+          room.release();
+        });
+      }
+
+      @Override
+      public void awaitAll() throws Exception {
+        room.acquire(outstanding);
+        room.release(outstanding);
+        if (failed.get() != null) {
+          throw new IllegalStateException("an asynchronous send failed", failed.get());
+        }
+      }
+    };
+  }
+
   MailboxRegistry outmail(boolean tls, int connections) {
+    return outmail(tls, connections, 0);
+  }
+
+  MailboxRegistry outmail(boolean tls, int connections, int asyncThreads) {
     Mailbox.Builder b = Mailbox.builder("bench")
         .name("Benchmark")
         .emailDisplay(FROM)
@@ -348,7 +394,11 @@ public final class Throughput {
     } else {
       b.port(port).encryption(Encryption.NONE);
     }
-    return MailboxRegistry.builder().mailbox(b.build()).build();
+    MailboxRegistry.Builder r = MailboxRegistry.builder().mailbox(b.build());
+    if (asyncThreads > 0) {
+      r.asyncThreads(asyncThreads);
+    }
+    return r.build();
   }
 
   static Email email(int i, String body) {

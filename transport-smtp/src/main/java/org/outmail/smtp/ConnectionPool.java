@@ -32,9 +32,9 @@ final class ConnectionPool {
   private final long checkAfterIdleNanos;
   private final int maxMessages;
   private final ScheduledExecutorService scheduler;
-  private final Deque<SmtpConnection> idle = new ArrayDeque<>();
+  private final Deque<Slot> idle = new ArrayDeque<>();
   /** Connections handed out to at least one sender. */
-  private final List<SmtpConnection> busy = new ArrayList<>();
+  private final List<Slot> busy = new ArrayList<>();
   /** Connections open or being opened. */
   private int open;
   /** Senders holding a connection, or opening one. */
@@ -67,17 +67,19 @@ final class ConnectionPool {
    * @throws InterruptedException if interrupted while every connection is in use
    * @throws IllegalStateException if the pool is closed
    */
-  SmtpConnection acquire(boolean share, Consumer<SmtpConnection> attempt) throws MessagingException, InterruptedException {
+  SendLane acquire(boolean share, Consumer<SmtpConnection> attempt) throws MessagingException, InterruptedException {
     while (true) {
-      SmtpConnection c;
+      Slot slot;
+      SmtpConnection c = null;
       boolean fresh = false;
       synchronized (this) {
         while (true) {
           if (closed) {
             throw new IllegalStateException("the transport is closed");
           }
-          c = idle.pollFirst();
-          if (c != null) {
+          slot = idle.pollFirst();
+          if (slot != null) {
+            c = slot.lane.connection();
             break;
           }
           if (open < maxConnections) {
@@ -86,11 +88,11 @@ final class ConnectionPool {
             break;
           }
           if (share) {
-            c = joinable();
-            if (c != null) {
-              c.users(c.users() + 1);
+            Slot joined = joinable();
+            if (joined != null) {
+              joined.users++;
               inUse++;
-              return c;
+              return joined.lane;
             }
           }
           wait();
@@ -98,7 +100,8 @@ final class ConnectionPool {
         inUse++;
       }
       if (fresh) {
-        c = openNew(attempt);
+        slot = new Slot(openNew(attempt));
+        c = slot.lane.connection();
       } else {
         boolean ok = false;
         try {
@@ -128,35 +131,59 @@ final class ConnectionPool {
           c.closeQuietly();
           throw new IllegalStateException("the transport is closed");
         }
-        c.users(1);
-        c.exclusive(!share);
-        busy.add(c);
+        slot.users = 1;
+        slot.exclusive = !share;
+        busy.add(slot);
       }
-      return c;
+      return slot.lane;
     }
   }
 
   /** A busy connection another sender may share, the least loaded; under the lock. */
-  private SmtpConnection joinable() {
-    SmtpConnection best = null;
-    for (SmtpConnection c : busy) {
-      if (!c.exclusive() && c.users() < window && c.shareable(window)
-          && c.messagesSent() + c.users() < maxMessages && (best == null || c.users() < best.users())) {
-        best = c;
+  private Slot joinable() {
+    Slot best = null;
+    for (Slot s : busy) {
+      if (!s.exclusive && s.users < window && s.lane.shareable(window)
+          && s.messagesSent + s.users < maxMessages && (best == null || s.users < best.users)) {
+        best = s;
       }
     }
     return best;
   }
 
+  /** The pool's record of one of its connections: who holds it, how, and what it has carried; guarded by the pool. */
+  private static final class Slot {
+    final SendLane lane;
+    /** How many senders hold the connection. */
+    int users;
+    /** Whether its one sender needs it to itself (a message that does not go pipelined), or it failed. */
+    boolean exclusive;
+    int messagesSent;
+
+    Slot(SendLane lane) {
+      this.lane = lane;
+    }
+  }
+
+  /** The busy slot of a connection handed out; under the lock. */
+  private Slot busySlot(SendLane lane) {
+    for (Slot s : busy) {
+      if (s.lane == lane) {
+        return s;
+      }
+    }
+    throw new IllegalStateException("a connection handed back that the pool did not hand out");
+  }
+
   /** Opens a connection counted in {@link #open} already; gives the count back if it fails. */
-  private SmtpConnection openNew(Consumer<SmtpConnection> attempt) throws MessagingException {
+  private SendLane openNew(Consumer<SmtpConnection> attempt) throws MessagingException {
     boolean ok = false;
     try {
       SmtpConnection c = connector.open(attempt);
-      c.pipelining(options);
       c.reused(false);
+      SendLane lane = SendLane.of(c, options);
       ok = true;
-      return c;
+      return lane;
     } finally {
       if (!ok) {
         synchronized (this) {
@@ -173,39 +200,42 @@ final class ConnectionPool {
    *
    * @throws MessagingException if the new one cannot be opened; the caller then holds nothing
    */
-  SmtpConnection replace(SmtpConnection dead, boolean share, Consumer<SmtpConnection> attempt)
+  SendLane replace(SendLane dead, boolean share, Consumer<SmtpConnection> attempt)
       throws MessagingException, InterruptedException {
     discard(dead);
     return acquire(share, attempt);
   }
 
   /** Takes a connection back after a message went through it. */
-  void release(SmtpConnection c) {
-    c.used(System.nanoTime());
-    c.countMessage();
-    handBack(c, false);
+  void release(SendLane lane) {
+    lane.connection().used(System.nanoTime());
+    handBack(lane, false);
   }
 
   /** Takes back a connection that failed; it is closed once its last sender handed it back. */
-  void discard(SmtpConnection c) {
-    c.abort();
-    handBack(c, true);
+  void discard(SendLane lane) {
+    lane.connection().abort();
+    handBack(lane, true);
   }
 
-  private void handBack(SmtpConnection c, boolean failed) {
+  private void handBack(SendLane lane, boolean failed) {
+    SmtpConnection c = lane.connection();
     boolean close = false;
     boolean last;
     synchronized (this) {
-      c.users(c.users() - 1);
+      Slot slot = busySlot(lane);
+      slot.users--;
       inUse--;
       if (failed) {
-        c.exclusive(true); // nobody joins it any more
+        slot.exclusive = true; // nobody joins it any more
+      } else {
+        slot.messagesSent++;
       }
-      if (c.users() == 0) {
-        busy.remove(c);
-        if (!failed && !closed && !c.broken() && c.messagesSent() < maxMessages) {
-          c.exclusive(false);
-          idle.addFirst(c);
+      if (slot.users == 0) {
+        busy.remove(slot);
+        if (!failed && !closed && !lane.broken() && slot.messagesSent < maxMessages) {
+          slot.exclusive = false;
+          idle.addFirst(slot);
           startReaper();
         } else {
           open--;
@@ -232,7 +262,8 @@ final class ConnectionPool {
         return;
       }
       closed = true;
-      toClose = new ArrayList<>(idle);
+      toClose = new ArrayList<>();
+      idle.forEach(s -> toClose.add(s.lane.connection()));
       open -= idle.size();
       idle.clear();
       if (reaper != null) {
@@ -269,9 +300,9 @@ final class ConnectionPool {
     List<SmtpConnection> expired = new ArrayList<>();
     long now = System.nanoTime();
     synchronized (this) {
-      idle.removeIf(c -> {
-        if (c.idleNanos(now) >= idleTimeoutNanos) {
-          expired.add(c);
+      idle.removeIf(s -> {
+        if (s.lane.connection().idleNanos(now) >= idleTimeoutNanos) {
+          expired.add(s.lane.connection());
           return true;
         }
         return false;

@@ -1,11 +1,8 @@
 package org.outmail.smtp;
 
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Enumeration;
-import java.util.Map;
 import org.outmail.spi.OutgoingMessage;
 
 /**
@@ -32,45 +29,56 @@ final class HeaderLines {
    *
    * @throws MessagingException naming the header whose line is still too long
    */
-  static void fit(MimeMessage mime, OutgoingMessage m) throws MessagingException {
-    if (tooLong(mime, "Subject")) {
-      mime.setHeader("Subject", encodedWords("Subject", m.subject()));
+  static void fit(HeaderBlock headers, OutgoingMessage m) throws MessagingException {
+    if (tooLong("Subject", headers.value(HeaderBlock.SUBJECT))) {
+      headers.set(HeaderBlock.SUBJECT, "Subject", encodedWords("Subject", m.subject()));
     }
-    if (tooLong(mime, "From") && m.fromName().isPresent()) {
-      mime.setHeader("From", encodedWords("From", m.fromName().get()) + "\r\n <" + m.fromAddress() + ">");
+    if (tooLong("From", headers.value(HeaderBlock.FROM)) && m.fromName().isPresent()) {
+      headers.set(HeaderBlock.FROM, "From", encodedWords("From", m.fromName().get()) + "\r\n <" + m.fromAddress() + ">");
     }
-    for (Map.Entry<String, String> h : m.headers().entrySet()) {
-      if (tooLong(mime, h.getKey())) {
-        mime.setHeader(h.getKey(), encodedWords(h.getKey(), h.getValue()));
+    for (String[] h : headers.custom()) {
+      if (tooLong(h[0], h[1])) {
+        headers.replaceCustom(h[0], encodedWords(h[0], h[1]));
       }
     }
-    Enumeration<String> lines = mime.getAllHeaderLines();
-    while (lines.hasMoreElements()) {
-      String header = lines.nextElement();
-      for (String line : header.split("\r\n")) {
-        int octets = line.getBytes(StandardCharsets.UTF_8).length;
-        if (octets > MAX_LINE) {
-          throw new MessagingException("header " + header.substring(0, Math.max(0, header.indexOf(':')))
-              + " has a line of " + octets + " octets, more than the " + MAX_LINE + " RFC 5322 allows, and cannot be folded");
-        }
+    for (String header : headers.lines()) {
+      int octets = longestLine(header);
+      if (octets > MAX_LINE) {
+        throw new MessagingException("header " + header.substring(0, Math.max(0, header.indexOf(':')))
+            + " has a line of " + octets + " octets, more than the " + MAX_LINE + " RFC 5322 allows, and cannot be folded");
       }
     }
   }
 
-  private static boolean tooLong(MimeMessage mime, String name) throws MessagingException {
-    String[] values = mime.getHeader(name);
-    if (values == null) {
-      return false;
-    }
-    for (String value : values) {
-      String[] lines = (name + ": " + value).split("\r\n");
-      for (String line : lines) {
-        if (line.getBytes(StandardCharsets.UTF_8).length > MAX_LINE) {
-          return true;
-        }
+  private static boolean tooLong(String name, String value) {
+    return value != null && name.length() + 2 + (long) value.length() * 3 > MAX_LINE
+        && longestLine(name + ": " + value) > MAX_LINE;
+  }
+
+  /** The most UTF-8 octets of one line of a header ({@code CRLF} separates folded lines), without a regular expression. */
+  static int longestLine(String header) {
+    int longest = 0;
+    int octets = 0;
+    for (int i = 0, n = header.length(); i < n; i++) {
+      char c = header.charAt(i);
+      if (c == '\r' && i + 1 < n && header.charAt(i + 1) == '\n') {
+        longest = Math.max(longest, octets);
+        octets = 0;
+        i++;
+      } else if (c < 0x80) {
+        octets++;
+      } else if (c < 0x800) {
+        octets += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(header.charAt(i + 1))) {
+        octets += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        octets++; // a lone surrogate is written as '?'
+      } else {
+        octets += 3;
       }
     }
-    return false;
+    return Math.max(longest, octets);
   }
 
   /**

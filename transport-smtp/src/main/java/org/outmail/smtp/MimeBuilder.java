@@ -3,11 +3,9 @@ package org.outmail.smtp;
 import jakarta.activation.DataHandler;
 import jakarta.activation.DataSource;
 import jakarta.mail.Address;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
-import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MailDateFormat;
 import jakarta.mail.internet.MimeBodyPart;
@@ -40,17 +38,15 @@ final class MimeBuilder {
   /** {@code MailDateFormat} is a {@code SimpleDateFormat}: costly to make, not thread-safe. */
   private static final ThreadLocal<MailDateFormat> DATES = ThreadLocal.withInitial(MailDateFormat::new);
 
-  /**
-   * The message as sent: its MIME (a {@link WireMessage.Carrier} when prepared as wire bytes), its
-   * envelope recipients (To, Cc and Bcc) and its wire bytes, or null when Angus writes the MIME.
-   */
-  record Prepared(MimeMessage mime, Address[] envelope, byte[] wire) {}
+  /** The From header of the last message built, kept: every message of a mailbox has the same one. */
+  private record From(String address, String name, String header) {}
 
-  /** The From of the last message built, kept: every message of a mailbox has the same one. */
-  private record From(String address, String name, InternetAddress encoded) {}
+  /** The Date header of the last message built, kept: it changes once a second. */
+  private record Dated(long epochSecond, java.time.ZoneId zone, String header) {}
 
   private final Session session;
   private volatile From from;
+  private volatile Dated dated;
 
   MimeBuilder(Session session) {
     this.session = session;
@@ -59,15 +55,17 @@ final class MimeBuilder {
   /**
    * @throws MessagingException if the message cannot be put into MIME
    */
-  Prepared build(OutgoingMessage m) throws MessagingException {
+  PreparedMail build(OutgoingMessage m) throws MessagingException {
     Address[] envelope = addresses(m.recipients());
+    HeaderBlock headers = headers(m);
     if (WireMessage.eligible(m)) {
-      byte[] wire = WireMessage.encode(headers(new MimeMessage(session), m), m);
+      byte[] wire = WireMessage.encode(headers, m);
       if (wire != null) {
-        return new Prepared(new WireMessage.Carrier(session, wire, m.fromAddress()), envelope, wire);
+        return new PreparedMail(null, m.fromAddress(), envelope, wire);
       }
     }
-    MimeMessage mime = headers(new FixedIdMimeMessage(session, m.messageId()), m);
+    MimeMessage mime = new FixedIdMimeMessage(session, m.messageId());
+    headers.copyTo(mime);
     if (m.attachments().isEmpty()) {
       setBody(mime, m);
     } else {
@@ -76,35 +74,49 @@ final class MimeBuilder {
       setBody(body, m);
       mixed.addBodyPart(body);
       for (Attachment a : m.attachments()) {
-        mixed.addBodyPart(attachmentPart(a));
+        mixed.addBodyPart(AttachmentParts.attachmentPart(a));
       }
       mime.setContent(mixed);
     }
     mime.saveChanges();
-    return new Prepared(mime, envelope, null);
+    return new PreparedMail(mime, m.fromAddress(), envelope, null);
   }
 
-  /** Sets From, To, Cc, Reply-To, Subject, Date and the custom headers. */
-  private MimeMessage headers(MimeMessage mime, OutgoingMessage m) throws MessagingException {
-    mime.setFrom(from(m));
-    setAddresses(mime, Message.RecipientType.TO, m.to());
-    setAddresses(mime, Message.RecipientType.CC, m.cc());
-    if (!m.replyTo().isEmpty()) {
-      mime.setReplyTo(addresses(m.replyTo()));
+  /**
+   * From, To, Cc, Reply-To, Subject, Date and the custom headers, each made as Angus's {@code
+   * MimeMessage} setters make it (its address lists, RFC 2047 encoding and folding), without one.
+   */
+  private HeaderBlock headers(OutgoingMessage m) throws MessagingException {
+    HeaderBlock h = new HeaderBlock();
+    h.set(HeaderBlock.DATE, "Date", date(m));
+    h.set(HeaderBlock.FROM, "From", from(m));
+    setAddresses(h, HeaderBlock.TO, "To", m.to());
+    setAddresses(h, HeaderBlock.CC, "Cc", m.cc());
+    setAddresses(h, HeaderBlock.REPLY_TO, "Reply-To", m.replyTo());
+    h.set(HeaderBlock.SUBJECT, "Subject", MimeUtility.fold(9, encodeText(m.subject())));
+    for (Map.Entry<String, String> e : m.headers().entrySet()) {
+      h.add(e.getKey(), encodeHeader(e.getKey(), e.getValue()));
     }
-    mime.setSubject(m.subject(), UTF_8);
-    MailDateFormat format = DATES.get();
-    format.setTimeZone(TimeZone.getTimeZone(m.date().getZone()));
-    mime.setHeader("Date", format.format(Date.from(m.date().toInstant())));
-    for (Map.Entry<String, String> h : m.headers().entrySet()) {
-      mime.addHeader(h.getKey(), encodeHeader(h.getKey(), h.getValue()));
-    }
-    HeaderLines.fit(mime, m);
-    return mime;
+    HeaderLines.fit(h, m);
+    return h;
   }
 
-  /** The From address with its display name encoded once per mailbox, not once per message. */
-  private InternetAddress from(OutgoingMessage m) throws MessagingException {
+  /** The Date header, as {@code MailDateFormat} writes it; formatted once a second, not once a message. */
+  private String date(OutgoingMessage m) {
+    long second = m.date().toEpochSecond();
+    java.time.ZoneId zone = m.date().getZone();
+    Dated d = dated;
+    if (d == null || d.epochSecond() != second || !d.zone().equals(zone)) {
+      MailDateFormat format = DATES.get();
+      format.setTimeZone(TimeZone.getTimeZone(zone));
+      d = new Dated(second, zone, format.format(new Date(second * 1000)));
+      dated = d;
+    }
+    return d.header();
+  }
+
+  /** The From header with its display name encoded once per mailbox, not once per message. */
+  private String from(OutgoingMessage m) throws MessagingException {
     String name = m.fromName().orElse(null);
     From f = from;
     if (f == null || !f.address().equals(m.fromAddress()) || !java.util.Objects.equals(f.name(), name)) {
@@ -112,14 +124,13 @@ final class MimeBuilder {
         InternetAddress encoded = name != null
             ? new InternetAddress(m.fromAddress(), name, UTF_8)
             : new InternetAddress(m.fromAddress());
-        f = new From(m.fromAddress(), name, encoded);
+        f = new From(m.fromAddress(), name, InternetAddress.toString(new Address[] {encoded}, "From".length() + 2));
       } catch (UnsupportedEncodingException e) {
         throw new MessagingException("UTF-8 is not supported", e);
       }
       from = f;
     }
-    // a copy: the cached one is never handed to Angus, which may change what it is given
-    return (InternetAddress) f.encoded().clone();
+    return f.header();
   }
 
   private static void setBody(Part part, OutgoingMessage m) throws MessagingException {
@@ -149,30 +160,33 @@ final class MimeBuilder {
     }
   }
 
-  static MimeBodyPart attachmentPart(Attachment a) throws MessagingException {
-    MimeBodyPart part = new MimeBodyPart();
-    part.setDataHandler(new DataHandler(new AttachmentSource(a)));
-    part.setDisposition(Part.ATTACHMENT);
-    part.setFileName(a.filename());
-    part.setHeader("Content-Type", a.contentType());
-    // set now so that Angus does not read the whole file to choose an encoding
-    part.setHeader("Content-Transfer-Encoding", "base64");
-    return part;
-  }
 
-  private static void setAddresses(MimeMessage mime, Message.RecipientType type, List<String> list)
-      throws MessagingException {
+  private static void setAddresses(HeaderBlock h, int place, String name, List<String> list) {
     if (!list.isEmpty()) {
-      mime.setRecipients(type, addresses(list));
+      h.set(place, name, InternetAddress.toString(addresses(list), name.length() + 2));
     }
   }
 
-  private static InternetAddress[] addresses(List<String> list) throws AddressException {
+  /**
+   * The addresses as Angus's, not parsed again: core normalised and checked each one (a dot-atom
+   * local part, an ASCII domain), which Angus's strict parser takes as they are.
+   */
+  private static InternetAddress[] addresses(List<String> list) {
     InternetAddress[] out = new InternetAddress[list.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = new InternetAddress(list.get(i), true);
+      InternetAddress a = new InternetAddress();
+      a.setAddress(list.get(i));
+      out[i] = a;
     }
     return out;
+  }
+
+  private static String encodeText(String value) throws MessagingException {
+    try {
+      return MimeUtility.encodeText(value, UTF_8, null);
+    } catch (UnsupportedEncodingException e) {
+      throw new MessagingException("UTF-8 is not supported", e);
+    }
   }
 
   private static String encodeHeader(String name, String value) throws MessagingException {
@@ -198,75 +212,5 @@ final class MimeBuilder {
     }
   }
 
-  /**
-   * An attachment's file could not be opened while the message was written: the message's fault,
-   * not the connection's, told apart by {@link SmtpFailures}.
-   */
-  static final class UnreadableAttachment extends IOException {
-    private static final long serialVersionUID = 1L;
-    private final transient Attachment attachment;
 
-    UnreadableAttachment(Attachment attachment, IOException cause) {
-      super("cannot read attachment " + attachment.filename(), cause);
-      this.attachment = attachment;
-    }
-
-    Attachment attachment() {
-      return attachment;
-    }
-  }
-
-  /** An attachment's content, opened anew (and streamed) each time the message is written. */
-  static final class AttachmentSource implements DataSource {
-    private final Attachment attachment;
-
-    AttachmentSource(Attachment attachment) {
-      this.attachment = attachment;
-    }
-
-    /** The content; a failure to open or read it is an {@link UnreadableAttachment}. */
-    @Override
-    public InputStream getInputStream() throws IOException {
-      InputStream in;
-      try {
-        in = attachment.open();
-      } catch (IOException e) {
-        throw new UnreadableAttachment(attachment, e);
-      }
-      return new FilterInputStream(in) {
-        @Override
-        public int read() throws IOException {
-          try {
-            return super.read();
-          } catch (IOException e) {
-            throw new UnreadableAttachment(attachment, e);
-          }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          try {
-            return super.read(b, off, len);
-          } catch (IOException e) {
-            throw new UnreadableAttachment(attachment, e);
-          }
-        }
-      };
-    }
-
-    @Override
-    public OutputStream getOutputStream() throws IOException {
-      throw new IOException("attachment " + attachment.filename() + " is read-only");
-    }
-
-    @Override
-    public String getContentType() {
-      return attachment.contentType();
-    }
-
-    @Override
-    public String getName() {
-      return attachment.filename();
-    }
-  }
 }

@@ -42,7 +42,7 @@ final class SmtpCheck {
     try {
       c = connector.open(opening::set);
     } catch (MessagingException | OAuthException | IllegalStateException e) {
-      SmtpFailures.Diagnosis d = failures.connectFailure(e, opening.get());
+      ConnectFailures.Diagnosis d = failures.connectFailure(e, opening.get());
       return CheckResult.failed(d.stage(), d.message(), elapsed(start));
     }
     try {
@@ -54,7 +54,7 @@ final class SmtpCheck {
 
   private String success(SmtpConnection c, SSLSocket socket) {
     StringBuilder sb = new StringBuilder("connected to ").append(server());
-    String greeting = SmtpFailures.oneLine(c.greeting());
+    String greeting = SmtpText.oneLine(c.greeting());
     if (greeting.length() > 4) {
       sb.append(", server '").append(greeting.substring(4)).append('\'');
     }

@@ -1,5 +1,11 @@
 package org.outmail.smtp;
 
+import static org.outmail.smtp.SmtpText.code;
+import static org.outmail.smtp.SmtpText.find;
+import static org.outmail.smtp.SmtpText.format;
+import static org.outmail.smtp.SmtpText.oneLine;
+import static org.outmail.smtp.SmtpText.rootMessage;
+
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
@@ -34,144 +40,30 @@ import org.outmail.oauth.OAuthException;
  * reply, never a credential.
  */
 final class SmtpFailures {
-  /** A failure placed: the stage, a message for a person, the reply and whether to try again. */
-  record Diagnosis(String stage, String message, int replyCode, String serverReply, boolean transientFailure) {}
 
   private final Mailbox mailbox;
   private final String server;
+  private final ConnectFailures connect;
 
   SmtpFailures(Mailbox mailbox) {
     this.mailbox = mailbox;
     this.server = mailbox.host().orElse("?") + ":" + mailbox.port();
+    this.connect = new ConnectFailures(mailbox, server);
   }
 
-  /**
-   * Places a failure of connecting, securing or authenticating (stages {@code connect}, {@code
-   * tls}, {@code starttls}, {@code auth}, {@code token}).
-   *
-   * @param c the connection being opened, if it got that far
-   */
-  Diagnosis connectFailure(Exception e, SmtpConnection c) {
-    if (e instanceof OAuthException o) {
-      return new Diagnosis("token", "could not get an OAuth token: " + o.getMessage(), -1, null, o.isTransient());
-    }
-    String message = e.getMessage() == null ? "" : e.getMessage();
-    String command = c == null ? "greeting" : c.lastCommand();
-    if (e instanceof AuthenticationFailedException) {
-      return authFailure(message);
-    }
-    if (message.startsWith("STARTTLS is required")) {
-      return new Diagnosis("starttls", "the server does not offer STARTTLS (" + server
-          + "); encryption STARTTLS requires it", -1, null, false);
-    }
-    CertificateException cert = find(e, CertificateException.class);
-    SSLException ssl = find(e, SSLException.class);
-    if (cert == null && ssl != null && mailbox.encryption() == Encryption.SSL_TLS && plainTextAnswer(ssl)) {
-      return new Diagnosis("tls", "the server " + server + " answered in plain text, not TLS: encryption SSL_TLS"
-          + " needs a port that speaks TLS from the first byte (usually 465); for a port that speaks plain text"
-          + " set encryption STARTTLS (upgraded to TLS, usually port 587) or NONE", -1, null, false);
-    }
-    if (cert != null || ssl != null) {
-      String why = cert != null ? cert.getMessage() : ssl.getMessage();
-      return new Diagnosis("tls", "TLS handshake with " + server + " failed: " + why, -1, null, cert == null);
-    }
-    if (message.startsWith("Unable to check server identity") || messageIn(e, "Unable to check server identity")) {
-      return new Diagnosis("tls", "TLS handshake with " + server + " failed: the server certificate does not match the host name "
-          + mailbox.host().orElse(""), -1, null, false);
-    }
-    if (find(e, UnknownHostException.class) != null) {
-      return new Diagnosis("connect", "host not found: " + mailbox.host().orElse(""), -1, null, true);
-    }
-    if (find(e, ConnectException.class) != null) {
-      return new Diagnosis("connect", "connection refused by " + server, -1, null, true);
-    }
-    if (find(e, SocketTimeoutException.class) != null) {
-      if (e instanceof MailConnectException) {
-        return new Diagnosis("connect", "timed out after " + format(mailbox.connectTimeout()) + " connecting to " + server, -1, null, true);
-      }
-      String stage = stageOf(command, c);
-      return new Diagnosis(stage, "timed out after " + format(mailbox.readTimeout()) + " waiting for " + awaited(stage, command), -1, null, true);
-    }
-    if (e instanceof MailConnectException) {
-      return new Diagnosis("connect", "cannot connect to " + server + ": " + rootMessage(e), -1, null, true);
-    }
-    int code = c == null ? -1 : c.getLastReturnCode();
-    String reply = c == null ? null : oneLine(c.getLastServerResponse());
-    if (message.startsWith("Got bad greeting")) {
-      if (code <= 0) {
-        return new Diagnosis("connect", "the server " + server + " closed the connection before its greeting", -1, null, true);
-      }
-      return new Diagnosis("connect", "the server " + server + " refused the connection: " + reply, code, reply, code < 500);
-    }
-    if (command.equals("STARTTLS") && code > 0) {
-      return new Diagnosis("starttls", "the server " + server + " refused STARTTLS: " + reply, code, reply, code < 500);
-    }
-    String stage = stageOf(command, c);
-    if (code > 0 && code >= 400) {
-      return new Diagnosis(stage, "the server " + server + " answered " + command + " with " + reply, code, reply, code < 500);
-    }
-    return new Diagnosis(stage, "connection to " + server + " lost " + (command.equals("greeting") ? "before the greeting" : "during " + command)
-        + ": " + rootMessage(e), code, reply, true);
+  /** Places a failure of connecting, securing or authenticating: see {@link ConnectFailures#diagnose}. */
+  ConnectFailures.Diagnosis connectFailure(Exception e, SmtpConnection c) {
+    return connect.diagnose(e, c);
   }
 
-  /**
-   * Whether the TLS handshake failed because the server's first bytes were not a TLS record: a
-   * plain-text greeting ({@code 220 ...}) read as one. The JDK says so only in its message.
-   */
-  private static boolean plainTextAnswer(SSLException ssl) {
-    String why = String.valueOf(ssl.getMessage());
-    return why.contains("Unsupported or unrecognized SSL message") || why.contains("plaintext connection");
-  }
 
-  private String awaited(String stage, String command) {
-    if (stage.equals("tls")) {
-      return "the TLS handshake with " + server;
-    }
-    return command.equals("greeting") ? "the greeting of " + server : "the reply of " + server + " to " + command;
-  }
 
-  private Diagnosis authFailure(String reply) {
-    String line = oneLine(reply);
-    int code = code(line);
-    if (line.startsWith("334 ")) {
-      // Gmail's XOAUTH2 error challenge: base64 JSON such as {"status":"401",...}
-      String detail;
-      try {
-        detail = new String(Base64.getDecoder().decode(line.substring(4).trim()), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        detail = line.substring(4).trim();
-      }
-      return new Diagnosis("auth", "authentication failed: the server refused the OAuth token " + oneLine(detail), 535, line, false);
-    }
-    String message = line.isEmpty() ? "authentication failed" : "authentication failed: " + line;
-    String hint = microsoft365Hint(line);
-    if (!hint.isEmpty()) {
-      message += hint;
-    } else if (code == 535 && mailbox.oauthClient().isPresent()) {
-      message += " (the OAuth token was refused twice; check the client's permissions for SMTP and the user name)";
-    }
-    return new Diagnosis("auth", message, code, line.isEmpty() ? null : line, code >= 400 && code < 500);
-  }
 
-  /**
-   * What a Microsoft 365 refusal of password authentication means and what to do about it, in
-   * parentheses after a space; empty for any other reply.
-   */
-  static String microsoft365Hint(String reply) {
-    if (reply.contains("5.7.139")) {
-      return " (SMTP AUTH is disabled for this Microsoft 365 tenant or mailbox: enable authenticated SMTP "
-          + "for the mailbox, give the mailbox an OAuth client to use XOAUTH2, or use the 'owa' protocol)";
-    }
-    if (reply.matches("(?s).*\\b5\\.7\\.30\\b.*")) {
-      return " (Microsoft 365 no longer accepts a password (basic authentication) for SMTP client submission "
-          + "in this tenant: give the mailbox an OAuth client to use XOAUTH2, or use the 'owa' protocol)";
-    }
-    return "";
-  }
+
 
   /** The exception for a failure while connecting, before any message was handed over. */
   TransportException connectException(Exception e, SmtpConnection c) {
-    Diagnosis d = connectFailure(e, c);
+    ConnectFailures.Diagnosis d = connect.diagnose(e, c);
     TransportException.Builder b = builder(stage(d.stage()), d.message(), d.transientFailure(), false, d.replyCode(),
         d.serverReply(), Map.of(), e);
     if (e instanceof OAuthException o) {
@@ -221,7 +113,7 @@ final class SmtpFailures {
 
   /** The exception for a failure while sending a message on an open connection. */
   TransportException sendException(MessagingException e, Progress progress, SmtpConnection c) {
-    MimeBuilder.UnreadableAttachment unreadable = find(e, MimeBuilder.UnreadableAttachment.class);
+    AttachmentParts.UnreadableAttachment unreadable = find(e, AttachmentParts.UnreadableAttachment.class);
     if (unreadable != null) {
       return unreadableAttachment(unreadable.attachment(), unreadable.getCause());
     }
@@ -253,7 +145,7 @@ final class SmtpFailures {
           + oneLine(a.getMessage()), a.getReturnCode() < 500, false, a.getReturnCode(), oneLine(a.getMessage()), Map.of(), e);
     }
     if (code >= 400) {
-      return exception(stage, "the server " + server + " answered " + command + " with " + reply + microsoft365Hint(reply),
+      return exception(stage, "the server " + server + " answered " + command + " with " + reply + ConnectFailures.microsoft365Hint(reply),
           code < 500, false, code, reply, Map.of(), e);
     }
     if (find(e, SocketTimeoutException.class) != null) {
@@ -295,8 +187,8 @@ final class SmtpFailures {
    * servers following RFC 821 still send. The recipient may go in a further transaction.
    */
   static boolean tooManyRecipients(String reply) {
-    int code = code(reply);
-    return code == 452 || (code == 552 && reply.length() >= 9 && reply.startsWith("5.5.3", 4));
+    Reply r = Reply.parse(reply);
+    return r.code() == 452 || (r.code() == 552 && "5.5.3".equals(r.enhanced()));
   }
 
   /**
@@ -304,7 +196,7 @@ final class SmtpFailures {
    * reset, {@code 421}): a pooled connection failing so is replaced without counting as an attempt.
    */
   static boolean connectionDead(MessagingException e, Progress progress, SmtpConnection c) {
-    if (progress.endOfDataSent() || c.writeTimedOut() || find(e, MimeBuilder.UnreadableAttachment.class) != null) {
+    if (progress.endOfDataSent() || c.writeTimedOut() || find(e, AttachmentParts.UnreadableAttachment.class) != null) {
       return false;
     }
     int code = e instanceof SMTPSendFailedException s ? s.getReturnCode()
@@ -351,97 +243,14 @@ final class SmtpFailures {
         .cause(cause);
   }
 
-  private String stageOf(String command, SmtpConnection c) {
-    if (command.equals("AUTH")) {
-      return "auth";
-    }
-    if (command.equals("STARTTLS")) {
-      return "starttls";
-    }
-    if (command.equals("greeting") && mailbox.encryption() == Encryption.SSL_TLS && (c == null || c.greeting() == null)) {
-      return "tls";
-    }
-    return "connect";
-  }
 
   private static int firstCode(Map<String, String> rejected) {
-    return rejected.values().stream().mapToInt(SmtpFailures::code).filter(c -> c > 0).findFirst().orElse(-1);
+    return rejected.values().stream().mapToInt(SmtpText::code).filter(c -> c > 0).findFirst().orElse(-1);
   }
 
-  static int code(String reply) {
-    if (reply != null && reply.length() >= 3) {
-      try {
-        return Integer.parseInt(reply.substring(0, 3));
-      } catch (NumberFormatException ignored) {
-        // no code
-      }
-    }
-    return -1;
-  }
 
-  /**
-   * A server reply on one line: each run of line breaks and other control characters becomes one
-   * space. Called for every reply of every message, so without a regular expression.
-   */
-  static String oneLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder sb = null;
-    boolean inRun = false;
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char ch = s.charAt(i);
-      if (ch < 0x20 || ch == 0x7f) {
-        if (sb == null) {
-          sb = new StringBuilder(n).append(s, 0, i);
-        }
-        if (!inRun) {
-          sb.append(' ');
-        }
-        inRun = true;
-      } else {
-        if (sb != null) {
-          sb.append(ch);
-        }
-        inRun = false;
-      }
-    }
-    return (sb == null ? s : sb.toString()).strip();
-  }
 
-  /** "30 s", or "1500 ms" when not whole seconds. */
-  static String format(Duration d) {
-    long ms = d.toMillis();
-    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
-  }
 
-  static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    if (t instanceof MessagingException m && m.getNextException() != null) {
-      t = m.getNextException();
-    }
-    String msg = t.getMessage();
-    return t.getClass().getSimpleName() + (msg == null ? "" : ": " + oneLine(msg));
-  }
 
-  private static boolean messageIn(Throwable e, String text) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t.getMessage() != null && t.getMessage().contains(text)) {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  static <T extends Throwable> T find(Throwable e, Class<T> type) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
-  }
 }

@@ -16,6 +16,8 @@ import org.outmail.spi.SettingValues;
  * Mailbox.builder("support").options(SmtpOptions.builder().maxConnections(5).build())}. Immutable.
  */
 public final class SmtpOptions implements TransportOptions {
+  /** The protocol name whose settings these are. */
+  static final String PROTOCOL = "smtp";
   static final String MAX_CONNECTIONS = "max-connections";
   static final String IDLE_TIMEOUT = "idle-timeout";
   static final String MAX_MESSAGES_PER_CONNECTION = "max-messages-per-connection";
@@ -24,7 +26,7 @@ public final class SmtpOptions implements TransportOptions {
   static final String CHUNKING = "chunking";
   static final String MAX_IN_FLIGHT = "max-in-flight";
 
-  /** The descriptions of these settings, as {@link SmtpTransportProvider#settings()} publishes them. */
+  /** The descriptions of these settings, as {@code SmtpTransportProvider.settings()} publishes them. */
   static final List<Setting> SETTINGS = List.of(
       Setting.builder(MAX_CONNECTIONS, Setting.Type.INTEGER).minimum(1).defaultValue("3")
           .help("The most connections kept open to the server at once.").build(),
@@ -85,7 +87,7 @@ public final class SmtpOptions implements TransportOptions {
    * @throws org.outmail.MailboxConfigException naming the key of an unknown or invalid setting
    */
   public static SmtpOptions of(Mailbox mailbox) {
-    SettingValues v = SettingValues.of(mailbox, SmtpTransportProvider.PROTOCOL, SETTINGS);
+    SettingValues v = SettingValues.of(mailbox, PROTOCOL, SETTINGS);
     return new SmtpOptions(v.integer(MAX_CONNECTIONS), v.duration(IDLE_TIMEOUT), v.integer(MAX_MESSAGES_PER_CONNECTION),
         v.integer(MAX_RECIPIENTS_PER_TRANSACTION), v.bool(PIPELINING), v.bool(CHUNKING), v.integer(MAX_IN_FLIGHT));
   }
@@ -136,7 +138,7 @@ public final class SmtpOptions implements TransportOptions {
 
   @Override
   public String protocol() {
-    return SmtpTransportProvider.PROTOCOL;
+    return PROTOCOL;
   }
 
   @Override

@@ -48,7 +48,7 @@ final class SmtpTransport implements MailTransport {
    * Messages whose last attempt failed transiently, with their encoded form, so the retry does not
    * build it again; weak, so a message never retried is not kept.
    */
-  private final Map<OutgoingMessage, MimeBuilder.Prepared> retained = Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<OutgoingMessage, PreparedMail> retained = Collections.synchronizedMap(new WeakHashMap<>());
   private volatile boolean closed;
 
   SmtpTransport(Mailbox mailbox, TransportContext context) {
@@ -78,7 +78,7 @@ final class SmtpTransport implements MailTransport {
         throw failures.unreadableAttachment(a, null);
       }
     }
-    MimeBuilder.Prepared prepared = retained.remove(message);
+    PreparedMail prepared = retained.remove(message);
     if (prepared == null) {
       prepared = prepare(message);
     }
@@ -93,14 +93,14 @@ final class SmtpTransport implements MailTransport {
   }
 
   /** The prepared form of a message kept for its retry, if its last attempt failed transiently. */
-  MimeBuilder.Prepared retainedFor(OutgoingMessage message) {
+  PreparedMail retainedFor(OutgoingMessage message) {
     return retained.get(message);
   }
 
-  private TransportReceipt send(OutgoingMessage message, MimeBuilder.Prepared prepared) {
-    boolean share = SmtpConnection.pipelinable(prepared);
+  private TransportReceipt send(OutgoingMessage message, PreparedMail prepared) {
+    boolean share = SendLane.pipelinable(prepared);
     SmtpConnection[] opening = new SmtpConnection[1];
-    SmtpConnection c = acquire(share, opening, null);
+    SendLane c = acquire(share, opening, null);
     Transactions transactions = new Transactions(prepared.envelope(), maxRecipientsPerTransaction);
     boolean replaced = false;
     MessagingException lastRefusal = null;
@@ -108,11 +108,11 @@ final class SmtpTransport implements MailTransport {
       Address[] batch = transactions.next();
       Progress progress = new Progress();
       try {
-        c.send(new MimeBuilder.Prepared(prepared.mime(), batch, prepared.wire()), progress);
-        transactions.accepted(batch, SmtpFailures.oneLine(progress.reply()));
+        c.send(prepared.to(batch), progress);
+        transactions.accepted(batch, SmtpText.oneLine(progress.reply()));
       } catch (MessagingException e) {
         if (e instanceof SMTPSendFailedException f && ".".equals(f.getCommand()) && f.getReturnCode() / 100 == 2) {
-          transactions.partial(batch, f.getValidSentAddresses(), SmtpFailures.rejected(f), SmtpFailures.oneLine(f.getMessage()));
+          transactions.partial(batch, f.getValidSentAddresses(), SmtpFailures.rejected(f), SmtpText.oneLine(f.getMessage()));
           continue;
         }
         Map<String, String> refused = SmtpFailures.everyRecipientRefused(e);
@@ -122,7 +122,7 @@ final class SmtpTransport implements MailTransport {
           continue;
         }
         if (!replaced && transactions.started() == 1
-            && (progress.notWritten() || progress.unconfirmed() && SmtpFailures.connectionDead(e, progress, c))) {
+            && (progress.notWritten() || progress.unconfirmed() && SmtpFailures.connectionDead(e, progress, c.connection()))) {
           // nothing of it reached a live server: once more on another connection, at no cost to the retries
           LOG.debug("mailbox '{}': the connection failed before the message went out; opening a new one", mailbox.id());
           opening[0] = null;
@@ -131,7 +131,7 @@ final class SmtpTransport implements MailTransport {
           transactions.again(batch);
           continue;
         }
-        TransportException failure = failures.sendException(e, progress, c);
+        TransportException failure = failures.sendException(e, progress, c.connection());
         if (progress.pipelined() && !c.broken()) {
           pool.release(c); // the server refused this transaction; the connection and its others go on
         } else {
@@ -161,7 +161,7 @@ final class SmtpTransport implements MailTransport {
    *
    * @throws TransportException if none can be had
    */
-  private SmtpConnection acquire(boolean share, SmtpConnection[] opening, SmtpConnection dead) {
+  private SendLane acquire(boolean share, SmtpConnection[] opening, SendLane dead) {
     try {
       if (dead != null) {
         return pool.replace(dead, share, conn -> opening[0] = conn);
@@ -178,12 +178,12 @@ final class SmtpTransport implements MailTransport {
     }
   }
 
-  private MimeBuilder.Prepared prepare(OutgoingMessage m) {
+  private PreparedMail prepare(OutgoingMessage m) {
     try {
       return mime.build(m);
     } catch (MessagingException e) {
       throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': cannot build the MIME message: "
-          + SmtpFailures.oneLine(e.getMessage())).stage(TransportException.Stage.CONTENT).cause(e).build();
+          + SmtpText.oneLine(e.getMessage())).stage(TransportException.Stage.CONTENT).cause(e).build();
     }
   }
 

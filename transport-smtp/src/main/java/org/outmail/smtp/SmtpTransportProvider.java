@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmtpTransportProvider implements TransportProvider {
   private static final Logger LOG = LoggerFactory.getLogger(SmtpTransportProvider.class);
-  static final String PROTOCOL = "smtp";
+  static final String PROTOCOL = SmtpOptions.PROTOCOL;
 
   /** For {@link java.util.ServiceLoader}. */
   public SmtpTransportProvider() {}

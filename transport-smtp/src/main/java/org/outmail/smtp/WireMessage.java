@@ -1,12 +1,9 @@
 package org.outmail.smtp;
 
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
 import jakarta.mail.internet.MimeBodyPart;
-import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -14,7 +11,6 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.util.QPEncoderStream;
 import org.outmail.Attachment;
 import org.outmail.spi.OutgoingMessage;
@@ -42,8 +38,7 @@ final class WireMessage {
   /** Messages estimated larger than this stream through Angus instead. */
   static final long MAX_BYTES = 4L << 20;
 
-  private static final String[] IGNORED = {"Bcc", "Content-Length"};
-  private static final int MAX_LINE = 998;
+  private static final int MAX_LINE = WireBuffer.MAX_LINE;
   private static final AtomicLong BOUNDARIES = new AtomicLong();
 
   private WireMessage() {}
@@ -68,34 +63,33 @@ final class WireMessage {
    * @return the bytes, ending in {@code CRLF . CRLF}; null when a header line is longer than 998
    *     bytes (Angus then writes the message as it is)
    */
-  static byte[] encode(MimeMessage headers, OutgoingMessage m) throws MessagingException {
+  static byte[] encode(HeaderBlock headers, OutgoingMessage m) throws MessagingException {
     List<Attachment> attachments = m.attachments();
     boolean alternative = m.text().isPresent() && m.html().isPresent();
     Body single = null;
     String boundary = null;
-    headers.setHeader("Message-ID", m.messageId());
-    headers.setHeader("MIME-Version", "1.0");
+    headers.set(HeaderBlock.MESSAGE_ID, "Message-ID", m.messageId());
+    headers.set(HeaderBlock.MIME_VERSION, "MIME-Version", "1.0");
     if (attachments.isEmpty() && !alternative) {
       single = m.html().isPresent() ? Body.text(m.html().get(), "html") : Body.text(m.text().orElse(""), "plain");
-      headers.setHeader("Content-Type", single.contentType());
-      headers.setHeader("Content-Transfer-Encoding", single.encoding());
+      headers.set(HeaderBlock.CONTENT_TYPE, "Content-Type", single.contentType());
+      headers.set(HeaderBlock.CONTENT_TRANSFER_ENCODING, "Content-Transfer-Encoding", single.encoding());
     } else {
       boundary = boundary();
-      headers.setHeader("Content-Type", "multipart/" + (attachments.isEmpty() ? "alternative" : "mixed")
+      headers.set(HeaderBlock.CONTENT_TYPE, "Content-Type", "multipart/" + (attachments.isEmpty() ? "alternative" : "mixed")
           + "; \r\n\tboundary=\"" + boundary + "\"");
-      headers.removeHeader("Content-Transfer-Encoding");
+      headers.remove(HeaderBlock.CONTENT_TRANSFER_ENCODING);
     }
 
-    Wire out = new Wire(estimate(m));
-    Enumeration<String> lines = headers.getNonMatchingHeaderLines(IGNORED);
-    while (lines.hasMoreElements()) {
-      if (!out.header(lines.nextElement())) {
+    WireBuffer out = new WireBuffer(estimate(m));
+    for (String line : headers.lines()) {
+      if (!out.header(line)) {
         return null;
       }
     }
     out.crlf();
     if (single != null) {
-      out.text(single.content());
+      single.writeTo(out);
     } else if (attachments.isEmpty()) {
       alternative(out, boundary, m);
     } else {
@@ -124,7 +118,7 @@ final class WireMessage {
     return out.finish();
   }
 
-  private static void alternative(Wire out, String boundary, OutgoingMessage m) {
+  private static void alternative(WireBuffer out, String boundary, OutgoingMessage m) {
     out.line("--" + boundary);
     part(out, Body.text(m.text().orElseThrow(), "plain"));
     out.crlf();
@@ -134,16 +128,16 @@ final class WireMessage {
     out.line("--" + boundary + "--");
   }
 
-  private static void part(Wire out, Body body) {
+  private static void part(WireBuffer out, Body body) {
     out.line("Content-Type: " + body.contentType());
     out.line("Content-Transfer-Encoding: " + body.encoding());
     out.crlf();
-    out.text(body.content());
+    body.writeTo(out);
   }
 
   /** An attachment's part: headers as {@link MimeBuilder} sets them (file name encoded by Angus), base64 content. */
-  private static boolean attachment(Wire out, Attachment a) throws MessagingException {
-    MimeBodyPart part = MimeBuilder.attachmentPart(a);
+  private static boolean attachment(WireBuffer out, Attachment a) throws MessagingException {
+    MimeBodyPart part = AttachmentParts.attachmentPart(a);
     Enumeration<String> lines = part.getAllHeaderLines();
     while (lines.hasMoreElements()) {
       if (!out.header(lines.nextElement())) {
@@ -167,9 +161,25 @@ final class WireMessage {
   }
 
   /** A text body encoded for the wire: its Content-Type, transfer encoding and ASCII bytes. */
-  record Body(String contentType, String encoding, byte[] content) {
+  record Body(String contentType, String encoding, byte[] content, String ascii) {
+    Body(String contentType, String encoding, byte[] content) {
+      this(contentType, encoding, content, null);
+    }
+
+    /** Appends the content to the wire: from the string itself when it is 7-bit ASCII (nothing copied first). */
+    void writeTo(WireBuffer out) {
+      if (ascii != null) {
+        out.text(ascii);
+      } else {
+        out.text(content);
+      }
+    }
+
     static Body text(String text, String subtype) {
-      String type = "text/" + subtype + "; charset=UTF-8";
+      String type = subtype.equals("plain") ? PLAIN : subtype.equals("html") ? HTML : "text/" + subtype + "; charset=UTF-8";
+      if (sevenBit(text)) {
+        return new Body(type, "7bit", null, text);
+      }
       // UTF-8 of a Latin-1 string is a vectorised copy; it is as long as the string only when all is ASCII
       byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
       int nonAscii = 0;
@@ -204,124 +214,21 @@ final class WireMessage {
     }
   }
 
-  /**
-   * Carries wire bytes through Angus's {@code sendMessage} (a server without PIPELINING): Angus
-   * sends MAIL, RCPT and DATA, this writes the content (without the final dot, which Angus sends)
-   * straight to the socket through {@link SmtpConnection.DataStream}.
-   */
-  static final class Carrier extends SMTPMessage {
-    private final byte[] wire;
+  private static final String PLAIN = "text/plain; charset=UTF-8";
+  private static final String HTML = "text/html; charset=UTF-8";
 
-    Carrier(Session session, byte[] wire, String envelopeFrom) {
-      super(session);
-      this.wire = wire;
-      setEnvelopeFrom(envelopeFrom);
-    }
-
-    @Override
-    public void writeTo(OutputStream os, String[] ignoreList) throws IOException {
-      if (!(os instanceof SmtpConnection.DataStream data)) {
-        throw new IOException("prepared wire bytes are written by SmtpConnection only");
-      }
-      data.writeWire(wire, 0, wire.length - 3);
-    }
-  }
-
-  /**
-   * A growing byte array that writes SMTP DATA: CRLF line ends (a lone CR or LF becomes CRLF), a
-   * dot doubled at the start of a line, the final {@code .CRLF}. Lines are found with a tight scan
-   * and copied in bulk.
-   */
-  static final class Wire {
-    private byte[] buf;
-    private int len;
-    private boolean bol = true;
-
-    Wire(int capacity) {
-      buf = new byte[Math.max(64, capacity)];
-    }
-
-    private void room(int n) {
-      if (len + n > buf.length) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
-      }
-    }
-
-    /**
-     * A header line (folded ones hold CRLF + white space), then CRLF. Angus's header lines are
-     * ASCII; anything else goes as UTF-8, whose bytes are never CR or LF (CVE-2025-7962).
-     *
-     * @return false when a line is longer than 998 bytes
-     */
-    boolean header(String line) {
-      if (!text(line.getBytes(StandardCharsets.UTF_8))) {
+  /** Whether the text is ASCII without NUL and with lines of at most 998 characters: it goes as it is. */
+  static boolean sevenBit(String text) {
+    int line = 0;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (c == '\r' || c == '\n') {
+        line = 0;
+      } else if (c >= 0x80 || c == 0 || ++line > MAX_LINE) {
         return false;
       }
-      if (!bol) {
-        crlf();
-      }
-      return true;
     }
-
-    /** An ASCII line of our own making, then CRLF. */
-    void line(String ascii) {
-      text(ascii.getBytes(StandardCharsets.US_ASCII));
-      crlf();
-    }
-
-    void crlf() {
-      room(2);
-      buf[len++] = '\r';
-      buf[len++] = '\n';
-      bol = true;
-    }
-
-    /**
-     * Appends text: a lone CR or LF becomes CRLF, a leading dot is doubled.
-     *
-     * @return false when a line is longer than 998 bytes (it is appended all the same)
-     */
-    boolean text(byte[] b) {
-      boolean fits = true;
-      int i = 0;
-      int n = b.length;
-      while (i < n) {
-        int start = i;
-        byte c = 0;
-        while (i < n && (c = b[i]) != '\n' && c != '\r') {
-          i++;
-        }
-        int line = i - start;
-        fits &= line <= MAX_LINE;
-        room(line + 3);
-        if (line > 0) {
-          if (bol && b[start] == '.') {
-            buf[len++] = '.';
-          }
-          System.arraycopy(b, start, buf, len, line);
-          len += line;
-          bol = false;
-        }
-        if (i < n) {
-          buf[len++] = '\r';
-          buf[len++] = '\n';
-          bol = true;
-          i += (c == '\r' && i + 1 < n && b[i + 1] == '\n') ? 2 : 1;
-        }
-      }
-      return fits;
-    }
-
-    /** The bytes, ending in CRLF {@code .} CRLF. */
-    byte[] finish() {
-      if (!bol) {
-        crlf();
-      }
-      room(3);
-      buf[len++] = '.';
-      buf[len++] = '\r';
-      buf[len++] = '\n';
-      return buf.length == len ? buf : Arrays.copyOf(buf, len);
-    }
+    return true;
   }
+
 }

@@ -69,7 +69,28 @@ final class LocalPostfix implements AutoCloseable {
     LocalPostfix postfix = new LocalPostfix(script, absolute, port);
     Runtime.getRuntime().addShutdownHook(postfix.stopAtExit);
     run(script, environment, true, "start", absolute.toString(), Integer.toString(port));
+    postfix.awaitProbeLogged();
     return postfix;
+  }
+
+  /**
+   * Waits (10 s at most) until the log holds the end of the script's start-up probe (a session
+   * that says only QUIT): Postfix logs through postlogd, a line may come late on a loaded machine,
+   * and a probe logged after a test's {@link #logMark} would count as one of its sessions.
+   */
+  private void awaitProbeLogged() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (logSince(0).stream().anyMatch(l -> SMTPD.matcher(l).find() && l.contains(" disconnect from "))) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private static Path script() {

@@ -161,7 +161,7 @@ class PoolTest extends ScriptedServerTest {
     OutgoingMessage message = Fixtures.message(mb, "once", "alice@example.org");
     try (SmtpTransport transport = new SmtpTransport(mb, Fixtures.noTokens())) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> transport.send(message));
-      MimeBuilder.Prepared first = transport.retainedFor(message);
+      PreparedMail first = transport.retainedFor(message);
       assertThat(first).isNotNull();
 
       transport.send(message);

@@ -281,6 +281,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket s = server.accept();
+        s.setTcpNoDelay(true); // each reply leaves at once, not after the client's delayed ACK
         connections.incrementAndGet();
         sockets.add(s);
         Thread t = new Thread(() -> session(s), "scripted-smtp-session");

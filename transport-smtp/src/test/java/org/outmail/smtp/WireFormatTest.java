@@ -215,10 +215,11 @@ class WireFormatTest extends ScriptedServerTest {
         .bcc(List.of("hidden@example.org")).replyTo(List.of("help@example.com")).subject("Grüße " + "long ".repeat(30))
         .text("y").headers(java.util.Map.of("X-Ticket", "Nr. 42 – ü"))
         .messageId("<fixed-2@example.com>").date(java.time.ZonedDateTime.parse("2025-03-04T05:06:07+02:00")).build();
-    MimeBuilder.Prepared p = new MimeBuilder(Session.getInstance(new Properties())).build(m);
+    PreparedMail p = new MimeBuilder(Session.getInstance(new Properties())).build(m);
 
     String wire = new String(p.wire(), StandardCharsets.US_ASCII);
-    assertThat(p.mime()).isInstanceOf(WireMessage.Carrier.class);
+    assertThat(p.mime()).isNull(); // prepared as wire bytes: no MimeMessage is made
+    assertThat(p.envelopeFrom()).isEqualTo("desk@example.com");
     assertThat(Arrays.stream(p.envelope()).map(Object::toString))
         .containsExactly("alice@example.org", "carol@example.org", "hidden@example.org");
     assertThat(wire).contains("Message-ID: <fixed-2@example.com>\r\n", "Date: Tue, 4 Mar 2025 05:06:07 +0200",
