@@ -56,6 +56,8 @@ final class RecordingSmtpServer implements AutoCloseable {
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger sessions = new AtomicInteger();
+  private final AtomicInteger sessionsEnded = new AtomicInteger();
+  private final AtomicInteger cutOff = new AtomicInteger();
   private volatile boolean refusing;
   private volatile Function<String, String> rcptReply = a -> "250 2.1.5 Ok";
   private volatile Supplier<String> endOfDataReply = () -> "250 2.0.0 Ok: queued";
@@ -103,6 +105,19 @@ final class RecordingSmtpServer implements AutoCloseable {
 
   int sessions() {
     return sessions.get();
+  }
+
+  /** Sessions that ended (the client quit, went away, or was refused). */
+  int sessionsEnded() {
+    return sessionsEnded.get();
+  }
+
+  /**
+   * Messages whose data ended without the final dot (the client died or dropped the connection while
+   * writing it): not received, as no server takes a message before its final dot.
+   */
+  int cutOff() {
+    return cutOff.get();
   }
 
   List<Received> received() {
@@ -164,6 +179,10 @@ final class RecordingSmtpServer implements AutoCloseable {
           case "DATA" -> {
             reply(out, "354 End data with <CR><LF>.<CR><LF>");
             Received message = readData(in, from, rcpts);
+            if (message == null) {
+              cutOff.incrementAndGet();
+              return; // the connection ended before the final dot: nothing was sent
+            }
             if (dropsAfterData.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
               return; // the client sent everything and gets no answer
             }
@@ -190,9 +209,11 @@ final class RecordingSmtpServer implements AutoCloseable {
       // the client went away
     } finally {
       sockets.remove(socket);
+      sessionsEnded.incrementAndGet();
     }
   }
 
+  /** The message up to the final dot; null when the connection ends before it (the message is incomplete). */
   private static Received readData(InputStream in, String from, List<String> rcpts) throws IOException {
     ByteArrayOutputStream kept = new ByteArrayOutputStream();
     MessageDigest sha;
@@ -204,9 +225,11 @@ final class RecordingSmtpServer implements AutoCloseable {
     String messageId = null;
     boolean headers = true;
     long size = 0;
+    boolean ended = false;
     String line;
     while ((line = readLine(in)) != null) {
       if (line.equals(".")) {
+        ended = true;
         break;
       }
       if (line.startsWith(".")) {
@@ -226,6 +249,9 @@ final class RecordingSmtpServer implements AutoCloseable {
         kept.write(b);
       }
     }
+    if (!ended) {
+      return null;
+    }
     return new Received(messageId, from, List.copyOf(rcpts), size, size <= 1_000_000 ? kept.toByteArray() : null,
         HexFormat.of().formatHex(sha.digest()));
   }
@@ -236,6 +262,7 @@ final class RecordingSmtpServer implements AutoCloseable {
     return lt >= 0 && gt > lt ? line.substring(lt + 1, gt) : line.substring(line.indexOf(':') + 1).strip();
   }
 
+  /** A line without its line break; null when the connection ends first (a line without its break is cut off). */
   private static String readLine(InputStream in) throws IOException {
     StringBuilder sb = new StringBuilder();
     int c;
@@ -249,7 +276,7 @@ final class RecordingSmtpServer implements AutoCloseable {
       }
       sb.append((char) c);
     }
-    return sb.length() == 0 ? null : sb.toString();
+    return null;
   }
 
   private static void reply(OutputStream out, String reply) throws IOException {
