@@ -78,6 +78,7 @@ public final class OutboxBench {
   static final String ALL_TESTS = "fsync,enqueue-embedded-1,enqueue-embedded-8,enqueue-nofsync-1,enqueue-pg-1,"
       + "enqueue-pg-8,enqueueall-embedded,burst,drain-embedded,drain-pg";
   private static final String[] TABLES = {"outmail_outbox_part", "outmail_outbox_attempt", "outmail_outbox_mailbox",
+      "outmail_outbox_term",
       "outmail_outbox", "outmail_outbox_schema"};
 
   private static final com.sun.management.OperatingSystemMXBean OS =
