@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,10 +34,12 @@ final class Workers {
   private final Outbox.Recorder recorder;
   private final AtomicInteger inFlight = new AtomicInteger();
   /**
-   * The mails this node holds (claimed, being sent, outcome not yet stored): only their leases are
-   * renewed, so a mail whose outcome could not be stored is taken over once its lease ends.
+   * The mails this node holds (claimed, being sent, outcome not yet stored), each with the attempt it
+   * holds: only their leases are renewed, so a mail whose outcome could not be stored is taken over
+   * once its lease ends. An attempt's end takes off that attempt alone: when a mail was claimed again
+   * before the recorder got to the end of its previous attempt, the new attempt stays held.
    */
-  private final Set<Long> holding = ConcurrentHashMap.newKeySet();
+  private final Map<Long, Integer> holding = new ConcurrentHashMap<>();
   /**
    * Held by a claim until its mails are in {@link #holding}, and by the heartbeat while it renews
    * and looks for ended leases: so the heartbeat never finds a mail this node has claimed but not
@@ -121,7 +122,7 @@ final class Workers {
       try {
         claim = store.claim(mailbox, Math.min(free, settings.batchSize()), now, now + settings.lease().toMillis(),
             settings.nodeId(), settings.rateLimits(mailbox));
-        claim.mails().forEach(m -> holding.add(m.id()));
+        claim.mails().forEach(m -> holding.put(m.id(), m.attempt()));
       } finally {
         claiming.unlock();
       }
@@ -146,13 +147,13 @@ final class Workers {
           outcomes.add(outcome);
         } else {
           // a bug, not a send's failure: the mail goes again after its lease, and the node goes on
-          holding.remove(m.id());
+          holding.remove(m.id(), m.attempt());
           LOG.error("outbox: delivering mail {} failed unexpectedly; it is sent again when its lease ends", m.id(), failure);
         }
         finished();
       });
     } catch (RuntimeException | Error e) {
-      holding.remove(m.id());
+      holding.remove(m.id(), m.attempt());
       LOG.error("outbox: delivering mail {} failed unexpectedly; it is sent again when its lease ends", m.id(), e);
       finished();
     }
@@ -197,7 +198,7 @@ final class Workers {
         long now = clock.millis();
         boolean renewed = false;
         try {
-          store.renewLeases(settings.nodeId(), now + lease, List.copyOf(holding));
+          store.renewLeases(settings.nodeId(), now + lease, List.copyOf(holding.keySet()));
           renewed = true;
         } catch (SQLException | RuntimeException e) {
           LOG.warn("outbox: renewing the leases of {} mail(s) failed: {}", holding.size(), e.toString());
@@ -249,7 +250,7 @@ final class Workers {
         LOG.error("outbox: storing the outcome of {} attempt(s) failed; those mails are sent again when their lease ends: {}",
             batch.size(), e.toString());
       } finally {
-        batch.forEach(o -> holding.remove(o.id()));
+        batch.forEach(o -> holding.remove(o.id(), o.attempt()));
         batch.clear();
       }
     }
