@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,15 +63,40 @@ class LockOrderTest {
         Thread.sleep(200);
       }
       Map<String, Long> received = smtp.messageIds().stream()
-          .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-      assertThat(received).hasSize(MAILS);
-      assertThat(received.values()).as("no mail was sent twice").allMatch(n -> n == 1);
-      assertThat(unknownAttempts(outbox)).as("attempts that ended unknown (an outcome lost)").isZero();
+          .collect(Collectors.groupingBy(String::valueOf, Collectors.counting()));
+      List<String> twice = received.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).sorted().toList();
+      assertThat(twice).as(() -> twice.size() + " mail(s) received more than once; each with its copies and its "
+          + "attempts:\n" + describe(outbox, twice, received)).isEmpty();
+      assertThat(received).as(() -> "each mail received (Message-IDs seen: " + received.size() + ", other than the "
+          + "outbox's: " + received.keySet().stream().filter(m -> outbox.search(m, 0, 1).isEmpty()).limit(20).toList() + ")")
+          .hasSize(MAILS);
+      List<OutboxEntry> retried = outbox.list(OutboxState.SENT, Integer.MAX_VALUE).stream().filter(e -> e.attempts() != 1)
+          .toList();
+      assertThat(retried).as(() -> "mails that took more than one attempt (with no failure and no kill, only an outcome "
+          + "lost or a lease ended too early makes one):\n"
+          + describe(outbox, retried.stream().map(OutboxEntry::messageId).toList(), received)).isEmpty();
     }
   }
 
-  /** Mails that took more than one attempt: with no failure and no kill, only an outcome lost would make one. */
-  private static long unknownAttempts(Outbox outbox) {
-    return outbox.list(OutboxState.SENT, Integer.MAX_VALUE).stream().filter(e -> e.attempts() != 1).count();
+  /** The mails with these Message-IDs: how often each was received, and each of its attempts as the store recorded it. */
+  static String describe(Outbox outbox, List<String> messageIds, Map<String, Long> received) {
+    StringBuilder out = new StringBuilder();
+    for (String messageId : messageIds.stream().limit(20).toList()) {
+      out.append(messageId).append(": received ").append(received.getOrDefault(messageId, 0L)).append(" time(s)");
+      List<OutboxEntry> entries = outbox.search(messageId, 0, 5);
+      if (entries.isEmpty()) {
+        out.append(", not in the outbox\n");
+      }
+      for (OutboxEntry e : entries) {
+        out.append(", mail ").append(e.id()).append(' ').append(e.state()).append(" after ").append(e.attempts())
+            .append(" attempt(s)\n");
+        for (OutboxAttempt a : outbox.attempts(e.id())) {
+          out.append("  attempt ").append(a.number()).append(" node ").append(a.node()).append(" started ")
+              .append(a.startedAt()).append(" finished ").append(a.finishedAt().map(Object::toString).orElse("-"))
+              .append(' ').append(a.outcome().orElse("-")).append(": ").append(a.detail().orElse("")).append('\n');
+        }
+      }
+    }
+    return out.toString();
   }
 }
