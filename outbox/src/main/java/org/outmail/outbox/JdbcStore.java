@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.outmail.Attachment;
 
 /**
@@ -261,6 +262,17 @@ final class JdbcStore implements AutoCloseable {
    * limits: each becomes SENDING with a lease until {@code leaseUntil}, and gets an attempt row.
    */
   Claim claim(String mailboxId, int max, long now, long leaseUntil, String node, List<RateLimit> limits) throws SQLException {
+    return claim(mailboxId, max, now, () -> leaseUntil, node, limits);
+  }
+
+  /**
+   * Like {@link #claim(String, int, long, long, String, List)}, with the end of the lease asked for
+   * when the claim is written, after it waited (for the mailbox's row, the writer, a connection): a
+   * lease counted from {@code now} may have ended by then, and another node would take back mail
+   * this one is about to send.
+   */
+  Claim claim(String mailboxId, int max, long now, LongSupplier leaseUntil, String node, List<RateLimit> limits)
+      throws SQLException {
     return writes.writeLight(c -> {
       long throttledUntil = 0;
       int allowed = max;
@@ -302,12 +314,13 @@ final class JdbcStore implements AutoCloseable {
       if (claimed.isEmpty()) {
         return new Claim(List.of(), 0);
       }
+      long until = leaseUntil.getAsLong();
       try (PreparedStatement update = c.prepareStatement("UPDATE outmail_outbox SET state = 'SENDING', due_at = ?, "
               + "attempts = ?, claimed_by = ? WHERE id = ? AND attempts = ?");
           PreparedStatement attempt = c.prepareStatement(
               "INSERT INTO outmail_outbox_attempt (mail_id, attempt, mailbox_id, node, started_at) VALUES (?, ?, ?, ?, ?)")) {
         for (Claimed m : claimed) {
-          update.setLong(1, leaseUntil);
+          update.setLong(1, until);
           update.setInt(2, m.attempt());
           update.setString(3, node);
           update.setLong(4, m.id());

@@ -361,8 +361,8 @@ public final class Outbox implements AutoCloseable {
       reap(now, "the node sending it stopped before recording an outcome (its lease ended)");
       for (String mailbox : store.mailboxIds()) {
         while (true) {
-          JdbcStore.Claim claim = store.claim(mailbox, settings.batchSize(), now, now + settings.lease().toMillis(),
-              settings.nodeId(), settings.rateLimits(mailbox));
+          JdbcStore.Claim claim = store.claim(mailbox, settings.batchSize(), now,
+              () -> settings.clock().millis() + settings.lease().toMillis(), settings.nodeId(), settings.rateLimits(mailbox));
           if (claim.mails().isEmpty()) {
             break;
           }

@@ -120,8 +120,8 @@ final class Workers {
       JdbcStore.Claim claim;
       claiming.lock();
       try {
-        claim = store.claim(mailbox, Math.min(free, settings.batchSize()), now, now + settings.lease().toMillis(),
-            settings.nodeId(), settings.rateLimits(mailbox));
+        claim = store.claim(mailbox, Math.min(free, settings.batchSize()), now,
+            () -> clock.millis() + settings.lease().toMillis(), settings.nodeId(), settings.rateLimits(mailbox));
         claim.mails().forEach(m -> holding.put(m.id(), m.attempt()));
       } finally {
         claiming.unlock();
