@@ -347,8 +347,9 @@ public final class Outbox implements AutoCloseable {
   }
 
   /**
-   * Claims and sends every mail due now on the calling thread, mailbox by mailbox within their rate
-   * limits, and stores the outcomes. For hosts that run delivery from their own scheduler ({@link
+   * Claims and sends every mail due now on the calling thread, one at a time, mailbox by mailbox
+   * within their rate limits, and stores the outcomes. Each mail is claimed when its turn comes, so
+   * its lease covers its own send only. For hosts that run delivery from their own scheduler ({@link
    * Builder#workers(int) workers(0)}), and for tests.
    *
    * @return how many attempts it made
@@ -361,7 +362,9 @@ public final class Outbox implements AutoCloseable {
       reap(now, "the node sending it stopped before recording an outcome (its lease ended)");
       for (String mailbox : store.mailboxIds()) {
         while (true) {
-          JdbcStore.Claim claim = store.claim(mailbox, settings.batchSize(), now,
+          // one mail a claim: a mail waiting its turn on this thread holds no lease that could end
+          // (nothing renews leases here) and let another node send it too
+          JdbcStore.Claim claim = store.claim(mailbox, 1, now,
               () -> settings.clock().millis() + settings.lease().toMillis(), settings.nodeId(), settings.rateLimits(mailbox));
           if (claim.mails().isEmpty()) {
             break;

@@ -123,6 +123,50 @@ class PostgresStoreTest extends OutboxStoreContract {
     }
   }
 
+  /**
+   * A host's own scheduler ({@code workers(0)}) sends due mails one after another on its thread; a
+   * mail still waiting its turn holds no lease yet, so a batch that takes longer than the lease
+   * never lets another node take back (and send again) a mail this node is about to send.
+   */
+  @Test
+  void aMailWaitingItsTurnInDeliverDueIsNotTakenBackByAnotherNode() throws Exception {
+    long first = outbox.enqueue(registry().defaultOutgoing(), Fixtures.mail(1));
+    long second = outbox.enqueue(registry().defaultOutgoing(), Fixtures.mail(2));
+    CountDownLatch atServer = new CountDownLatch(1);
+    CountDownLatch answer = new CountDownLatch(1);
+    AtomicInteger ends = new AtomicInteger();
+    smtp.endOfDataReply(() -> {
+      clock.advance(Duration.ofSeconds(40)); // each send takes two thirds of the lease
+      if (ends.incrementAndGet() == 2) {
+        atServer.countDown();
+        try {
+          answer.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return "250 2.0.0 Ok: queued";
+    });
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try (Outbox scheduled = Outbox.builder().registry(registry::get).store(OutboxStore.jdbc(pool)).clock(clock).workers(0)
+            .nodeId("scheduled-node").lease(Duration.ofMinutes(1)).build()) {
+      Future<Integer> delivered = thread.submit(scheduled::deliverDue);
+      assertThat(atServer.await(30, TimeUnit.SECONDS)).as("the second mail is being sent").isTrue();
+
+      // 80 s after the first claim, 40 s after the second mail's turn came
+      assertThat(outbox.deliverDue()).as(() -> "another node finds the second mail's lease running and sends nothing; "
+          + "attempts: " + outbox.attempts(second)).isZero();
+      answer.countDown();
+      assertThat(delivered.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+      assertThat(outbox.attempts(first)).singleElement().satisfies(a -> assertThat(a.outcome()).contains("SENT"));
+      assertThat(outbox.attempts(second)).singleElement().satisfies(a -> assertThat(a.outcome()).contains("SENT"));
+      assertThat(smtp.messageIds()).hasSize(2);
+    } finally {
+      answer.countDown();
+      thread.shutdownNow();
+    }
+  }
+
   /** Until a statement of this database waits for a row lock. */
   private void awaitLockWait() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
