@@ -97,6 +97,13 @@ final class ClientForm {
         }
       }
     }
+    if (!moved.isEmpty() && storedRefreshToken(registry, name)) {
+      // the token store keeps the refresh token by the client's name and offers no way to remove it:
+      // it would go to the new server at the next refresh, so the client cannot move
+      errors.put(moved.get(0), "cannot change: the token store holds a refresh token issued for this client by "
+          + "the server it uses now, and it would go to the new one; add a new OAuth client for the new server and "
+          + "validate it");
+    }
     List<String> dropped = new ArrayList<>();
     if (!moved.isEmpty()) {
       kept.forEach(secrets::remove);
@@ -166,6 +173,14 @@ final class ClientForm {
       return null;
     } catch (MailboxConfigException | MailboxStoreException e) {
       return "Not deleted: " + e.getMessage();
+    }
+  }
+
+  private static boolean storedRefreshToken(MailboxRegistry registry, String name) {
+    try {
+      return registry.tokenStore().load(name).isPresent();
+    } catch (RuntimeException e) {
+      return true; // unreadable: assume one is there
     }
   }
 

@@ -245,6 +245,21 @@ class OAuthClientFormTest {
   }
 
   @Test
+  void aValidatedClientCannotMoveToAnotherTokenEndpoint() throws Exception {
+    registry.saveAll(List.of(store.get("support").orElseThrow().toBuilder().oauthClient(idp()).build()));
+    tokens.save("idp", Secret.of("refresh-token-of-the-old-server"));
+    browser.get(url("/oauth-clients/idp"));
+    type("token-endpoint", "http://127.0.0.1:9/elsewhere/token");
+    long before = store.version();
+    submit(By.id("save"));
+
+    assertThat(text("error-token-endpoint")).startsWith("cannot change: the token store holds a refresh token issued"
+        + " for this client by the server it uses now");
+    assertThat(store.version()).isEqualTo(before);
+    assertThat(browser.getPageSource()).doesNotContain("refresh-token-of-the-old-server");
+  }
+
+  @Test
   void aSaveFromAFormReadBeforeAnotherSaveIsRefusedWithWhatChanged() throws Exception {
     registry.saveAll(List.of(store.get("support").orElseThrow().toBuilder().oauthClient(idp()).build()));
     browser.get(url("/oauth-clients/idp"));
