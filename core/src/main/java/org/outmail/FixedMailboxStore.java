@@ -29,6 +29,11 @@ final class FixedMailboxStore implements MailboxStore {
   }
 
   @Override
+  public long saveAll(List<Mailbox> mailboxes, long expectedVersion) {
+    throw readOnlyError(InMemoryMailboxStore.checkedForSaveAll(mailboxes).get(0).id());
+  }
+
+  @Override
   public long delete(String id, long expectedVersion) {
     throw readOnlyError(Objects.requireNonNull(id, "id == null"));
   }

@@ -51,6 +51,19 @@ final class InMemoryMailboxStore implements MailboxStore {
   }
 
   @Override
+  public long saveAll(List<Mailbox> list, long expectedVersion) {
+    List<Mailbox> checked = checkedForSaveAll(list);
+    long v;
+    synchronized (this) {
+      check(checked.get(0).id(), expectedVersion);
+      checked.forEach(m -> mailboxes.put(m.id(), m));
+      v = ++version;
+    }
+    notifyListeners();
+    return v;
+  }
+
+  @Override
   public long delete(String id, long expectedVersion) {
     Objects.requireNonNull(id, "id == null");
     long v;
@@ -84,6 +97,24 @@ final class InMemoryMailboxStore implements MailboxStore {
         LOG.warn("a mailbox store listener failed", e);
       }
     }
+  }
+
+  /**
+   * Checks the argument of {@link MailboxStore#saveAll}: not empty, no id twice.
+   *
+   * @param mailboxes the mailboxes
+   * @return an unmodifiable copy
+   * @throws IllegalArgumentException if the list is empty or names an id twice
+   */
+  static List<Mailbox> checkedForSaveAll(List<Mailbox> mailboxes) {
+    List<Mailbox> list = List.copyOf(Objects.requireNonNull(mailboxes, "mailboxes == null"));
+    if (list.isEmpty()) {
+      throw new IllegalArgumentException("no mailbox to save");
+    }
+    if (list.stream().map(Mailbox::id).distinct().count() != list.size()) {
+      throw new IllegalArgumentException("a mailbox id is given twice: " + list.stream().map(Mailbox::id).toList());
+    }
+    return list;
   }
 
   @Override

@@ -282,6 +282,33 @@ public final class MailboxRegistry implements AutoCloseable {
   }
 
   /**
+   * Adds or replaces several mailboxes as one change, checked against the registry's rules as a
+   * whole and written with {@link MailboxStore#saveAll}: readers of the store and sends through
+   * this registry see all of them or none. Making one mailbox the default outgoing one and taking
+   * the mark from the previous default is one such change, with never a moment of no default or
+   * two.
+   *
+   * @param mailboxes the mailboxes, each id at most once
+   * @throws MailboxConfigException if the change breaks a rule (naming the mailbox and the field):
+   *     nothing is written
+   * @throws MailboxStoreException without a store, with a read-only store, with a store that cannot
+   *     save several mailboxes in one change, or when the store cannot be written: nothing is changed
+   * @throws IllegalArgumentException if the list is empty or names an id twice
+   */
+  public void saveAll(List<Mailbox> mailboxes) {
+    List<Mailbox> list = InMemoryMailboxStore.checkedForSaveAll(mailboxes);
+    String id = list.get(0).id();
+    MailboxStore s = writableStore(id);
+    change(id, current -> {
+      List<Mailbox> out = current;
+      for (Mailbox m : list) {
+        out = replaced(out, m);
+      }
+      return out;
+    }, v -> s.saveAll(list, v));
+  }
+
+  /**
    * Removes a mailbox from the store this registry follows, as {@link #save} changes one: checked,
    * then written, then in effect; its sends in flight finish and its transport is closed after.
    *

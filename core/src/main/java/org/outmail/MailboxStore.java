@@ -100,6 +100,31 @@ public interface MailboxStore extends AutoCloseable {
   long save(Mailbox mailbox, long expectedVersion);
 
   /**
+   * Adds or replaces several mailboxes in one change: readers see all of them saved or none, and
+   * the version moves forward once. This is how one mailbox takes the default-outgoing mark from
+   * another without a moment with no default or two, and how an OAuth client shared by several
+   * mailboxes changes in all of them together.
+   *
+   * <p>The default saves a single mailbox through {@link #save} and refuses several: a store that
+   * cannot change several rows together must not pretend to.
+   *
+   * @param mailboxes the mailboxes, each id at most once
+   * @param expectedVersion the version the change was checked against, or {@link #ANY_VERSION}
+   * @return the store's version after the change
+   * @throws MailboxStoreException as {@link #save} does, or if this store cannot save several
+   *     mailboxes in one change; nothing is changed then
+   * @throws IllegalArgumentException if the list is empty or names an id twice
+   */
+  default long saveAll(List<Mailbox> mailboxes, long expectedVersion) {
+    List<Mailbox> list = InMemoryMailboxStore.checkedForSaveAll(mailboxes);
+    if (list.size() == 1) {
+      return save(list.get(0), expectedVersion);
+    }
+    throw new MailboxStoreException(null, "not saved: the mailbox store " + this + " cannot save several mailboxes "
+        + "in one change (" + list.stream().map(Mailbox::id).toList() + ")", null);
+  }
+
+  /**
    * Removes the mailbox with the id; an unknown id changes nothing but the version.
    *
    * @param id the mailbox id

@@ -162,6 +162,98 @@ class RegistryFollowsStoreTest {
   }
 
   @Test
+  void theDefaultMarkMovesInOneChangeAndNoReaderSeesNoDefaultOrTwo() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.ConcurrentLinkedQueue<String> wrong = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+    Runnable reader = () -> {
+      while (!done.get()) {
+        long inStore = store.list().stream().filter(Mailbox::defaultOutgoing).count();
+        long inRegistry = registry.mailboxes().stream().filter(Mailbox::defaultOutgoing).count();
+        if (inStore != 1 || inRegistry != 1) {
+          wrong.add("store " + inStore + ", registry " + inRegistry);
+        }
+        reads.incrementAndGet();
+      }
+    };
+    CompletableFuture<Void> r1 = CompletableFuture.runAsync(reader);
+    CompletableFuture<Void> r2 = CompletableFuture.runAsync(reader);
+    long before = store.version();
+    for (int i = 0; i < 500; i++) {
+      String to = i % 2 == 0 ? "sales" : "support";
+      String from = i % 2 == 0 ? "support" : "sales";
+      registry.saveAll(List.of(registry.mailbox(from).toBuilder().defaultOutgoing(false).build(),
+          registry.mailbox(to).toBuilder().defaultOutgoing(true).build()));
+    }
+    done.set(true);
+    r1.get(10, TimeUnit.SECONDS);
+    r2.get(10, TimeUnit.SECONDS);
+
+    assertThat(wrong).isEmpty();
+    assertThat(reads.get()).isPositive();
+    assertThat(store.version()).isEqualTo(before + 500);
+    assertThat(registry.mailbox("support").defaultOutgoing()).isTrue();
+    assertThat(registry.mailbox("sales").defaultOutgoing()).isFalse();
+  }
+
+  @Test
+  void saveAllThatBreaksARuleWritesNothing() {
+    long before = store.version();
+
+    assertThatThrownBy(() -> registry.saveAll(List.of(box("sales", "sales.example").defaultOutgoing(true).build(),
+        box("support", "changed.example").defaultOutgoing(true).build())))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageContaining("default");
+
+    assertThat(store.version()).isEqualTo(before);
+    assertThat(store.get("support").orElseThrow().host()).contains("old.example");
+    assertThat(store.get("sales").orElseThrow().defaultOutgoing()).isFalse();
+  }
+
+  @Test
+  void aStoreThatCannotSaveSeveralAtOnceRefusesInsteadOfSavingOneByOne() {
+    MailboxStore oneByOne = new MailboxStore() {
+      @Override
+      public Contents contents() {
+        return store.contents();
+      }
+
+      @Override
+      public long version() {
+        return store.version();
+      }
+
+      @Override
+      public long save(Mailbox mailbox, long expectedVersion) {
+        return store.save(mailbox, expectedVersion);
+      }
+
+      @Override
+      public long delete(String id, long expectedVersion) {
+        return store.delete(id, expectedVersion);
+      }
+
+      @Override
+      public Subscription onChange(Runnable listener) {
+        return store.onChange(listener);
+      }
+
+      @Override
+      public String toString() {
+        return "OneByOne";
+      }
+    };
+
+    assertThatThrownBy(() -> oneByOne.saveAll(List.of(box("a", "a.example").build(), box("b", "b.example").build()),
+        MailboxStore.ANY_VERSION))
+        .isInstanceOf(MailboxStoreException.class)
+        .hasMessage("not saved: the mailbox store OneByOne cannot save several mailboxes in one change ([a, b])");
+    assertThat(store.get("a")).isEmpty();
+    assertThatThrownBy(() -> store.saveAll(List.of(box("a", "a.example").build(), box("a", "b.example").build()),
+        MailboxStore.ANY_VERSION)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+  }
+
+  @Test
   void anUnknownHookANewProtocolWithoutTransportAndABadTransportSettingAreRefused() {
     long version = store.version();
     assertThatThrownBy(() -> registry.save(box("sales", "sales.example").postSendHooks("nope").build()))

@@ -52,10 +52,31 @@ final class ClientsPage {
     }
   }
 
+  /** {@return each client by its name, as the first mailbox using it carries it (with its secrets)} */
+  static Map<String, OAuthClient> byName(List<Mailbox> mailboxes) {
+    Map<String, OAuthClient> out = new TreeMap<>();
+    for (Mailbox m : mailboxes) {
+      m.oauthClient().ifPresent(c -> out.putIfAbsent(c.name(), c));
+    }
+    return out;
+  }
+
   static String render(String base, List<Client> clients) {
+    return render(base, clients, false, null);
+  }
+
+  static String render(String base, List<Client> clients, boolean editable, String notice) {
     Html h = new Html();
-    h.raw("<div class=\"bar\"><h1>OAuth Clients</h1></div>")
-        .raw("<p class=\"caption\">An OAuth client serves every mailbox that picks it; its secrets are stored, never shown.</p>")
+    h.raw("<div class=\"bar\"><h1>OAuth Clients</h1><div class=\"actions\">");
+    if (editable) {
+      h.raw("<a class=\"button primary\" id=\"add-client\"").attr("href", base + "/oauth-clients/new")
+          .raw(">+ Add OAuth Client</a>");
+    }
+    h.raw("</div></div>");
+    if (notice != null) {
+      h.raw("<p class=\"notice\" id=\"notice\">").text(notice).raw("</p>");
+    }
+    h.raw("<p class=\"caption\">An OAuth client serves every mailbox that picks it; its secrets are stored, never shown.</p>")
         .raw("<table class=\"grid\" id=\"clients\"><thead><tr><th>Name</th><th>Provider</th><th>Grant</th>")
         .raw("<th>Client ID</th><th>Tenant</th><th>Scopes</th><th>Client secret</th><th>Refresh token</th>")
         .raw("<th>Mailboxes</th></tr></thead><tbody>");
@@ -64,7 +85,8 @@ final class ClientsPage {
     }
     for (Client c : clients) {
       OAuthClient o = c.client();
-      h.raw("<tr").attr("data-name", o.name()).raw("><td class=\"name\">").text(o.name());
+      h.raw("<tr").attr("data-name", o.name()).raw("><td class=\"name\"><a")
+          .attr("href", base + "/oauth-clients/" + GridPage.path(o.name())).raw(">").text(o.name()).raw("</a>");
       if (c.differs()) {
         h.raw("<p class=\"error\">").text("Its mailboxes give it different settings.").raw("</p>");
       }

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,12 +17,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.outmail.CheckResult;
+import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStore;
 import org.outmail.MailboxStoreException;
 import org.outmail.MailboxType;
+import org.outmail.oauth.OAuthClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,7 @@ final class ConsoleServer {
   private final MailboxForm form;
   static final String VERSION = "_version";
   private final CheckResults checks = new CheckResults();
+  private final ClientValidations validations;
   private final Versions versions = new Versions();
   /** One save at a time: the version check and the save it allows go together. */
   private final Object saving = new Object();
@@ -78,6 +82,7 @@ final class ConsoleServer {
     this.form = new MailboxForm(layout);
     hosts.addAll(java.util.List.of("127.0.0.1", "localhost", "[::1]", options.bind.toLowerCase(Locale.ROOT)));
     hosts.addAll(options.allowedHosts);
+    this.validations = new ClientValidations(registry.tokenStore(), options.clock);
     this.outbox = options.outbox == null ? null : new OutboxScreen(options.outbox, options.clock, options.outboxRefreshSeconds);
   }
 
@@ -124,6 +129,13 @@ final class ConsoleServer {
       login(r, post);
       return;
     }
+    if (path.equals(CALLBACK) && !post) {
+      // the provider's redirect comes from another site: a SameSite=Strict cookie is not sent with it. This
+      // page carries no secret and changes nothing; the link it follows is same-site and carries the session
+      r.html(200, Layout.page(r.base(), "Validating", null, null, false, "<p>Finishing the validation… <a id=\"go\" data-go"
+          + new Html().attr("href", r.base() + CALLBACK + "/finish?" + r.rawQuery()) + ">Continue</a></p>"));
+      return;
+    }
     Optional<Sessions.Session> session = session(r, post);
     if (session.isEmpty()) {
       if (post) {
@@ -161,14 +173,27 @@ final class ConsoleServer {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("type", type.equals("IN") ? "IN" : "OUT");
         values.put("protocol", r.query().getOrDefault("protocol", "smtp"));
-        r.html(200, page(r, s, "New mailbox", FormPage.render(r.base(), layout, new FormPage.View(null, "New mailbox", values,
+        r.html(200, page(r, s, "New mailbox", mailboxForm(r, new FormPage.View(null, "New mailbox", values,
             Set.of(), Map.of(), null, values.get("type"), editable(), null), csrf(r, s))));
       }
     } else if (path.startsWith("/mailboxes/")) {
       mailboxRoute(r, s, path.substring("/mailboxes/".length()), post);
     } else if (path.equals("/oauth-clients") && !post) {
+      String flash = s.flash;
+      s.flash = null;
       r.html(200, page(r, s, "OAuth Clients", ClientsPage.render(r.base(), ClientsPage.collect(registry.mailboxes(),
-          registry.tokenStore()))));
+          registry.tokenStore()), editable(), flash)));
+    } else if (path.equals("/oauth-clients/new")) {
+      if (post) {
+        saveClient(r, s, null);
+      } else {
+        r.html(200, page(r, s, "New OAuth client", ClientPage.render(r.base(), clientView(null, Map.of("grant",
+            "REFRESH_TOKEN"), Map.of(), Set.of(), null), csrf(r, s))));
+      }
+    } else if (path.startsWith("/oauth-clients/")) {
+      clientRoute(r, s, path.substring("/oauth-clients/".length()), post);
+    } else if (path.equals(CALLBACK + "/finish") && !post) {
+      finishValidation(r, s);
     } else if (outbox != null && (path.equals("/outbox") || path.startsWith("/outbox/"))) {
       outbox.handle(r, s, path, post, this::page);
     } else {
@@ -186,19 +211,19 @@ final class ConsoleServer {
     }
     String action = parts.length > 1 ? parts[1] : "";
     if (action.isEmpty() && !post) {
-      r.html(200, page(r, s, m.name(), FormPage.render(r.base(), layout, view(m, m.values(), Map.of(), null), csrf(r, s))));
+      r.html(200, page(r, s, m.name(), mailboxForm(r, view(m, m.values(), Map.of(), null), csrf(r, s))));
     } else if (action.isEmpty()) {
       save(r, s, m);
     } else if (action.equals("check") && post) {
       CheckResult result = m.type() == MailboxType.OUT ? registry.outgoing(id).check()
           : CheckResult.failed("type", "an IN mailbox receives mail; Check tests OUT mailboxes", Duration.ZERO);
       checks.put(m, result);
-      r.html(200, page(r, s, m.name(), FormPage.render(r.base(), layout, view(m, m.values(), Map.of(), result), csrf(r, s))));
+      r.html(200, page(r, s, m.name(), mailboxForm(r, view(m, m.values(), Map.of(), result), csrf(r, s))));
     } else if (action.equals("delete") && post) {
       try {
         registry.delete(id);
       } catch (MailboxConfigException | MailboxStoreException e) {
-        r.html(409, page(r, s, m.name(), FormPage.render(r.base(), layout, view(m, m.values(), Map.of("", e.getMessage()), null),
+        r.html(409, page(r, s, m.name(), mailboxForm(r, view(m, m.values(), Map.of("", e.getMessage()), null),
             csrf(r, s))));
         return;
       }
@@ -230,7 +255,7 @@ final class ConsoleServer {
           changes = versions.changes(read, current);
         }
       }
-      o = changes != null ? null : form.submit(posted, current, registry);
+      o = changes != null ? null : form.submit(posted, current, registry, ClientsPage.byName(registry.mailboxes()));
     }
     if (changes != null) {
       Map<String, String> values = new LinkedHashMap<>();
@@ -245,7 +270,7 @@ final class ConsoleServer {
           : "What changed: " + String.join("; ", changes) + ". Save again to replace it with what is below.");
       FormPage.View v = new FormPage.View(current.id(), current.name(), values, current.secrets().keySet(),
           Map.of("", problem), null, values.getOrDefault("type", current.type().name()), true, versions.of(current));
-      r.html(409, page(r, s, v.title(), FormPage.render(r.base(), layout, v, csrf(r, s))));
+      r.html(409, page(r, s, v.title(), mailboxForm(r, v, csrf(r, s))));
       return;
     }
     if (o.saved() != null) {
@@ -265,7 +290,173 @@ final class ConsoleServer {
         ? new FormPage.View(null, "New mailbox", o.values(), Set.of(), o.errors(), null, type, true, null)
         : new FormPage.View(current.id(), current.name(), o.values(), current.secrets().keySet(), o.errors(), null,
             type, true, versions.of(current));
-    r.html(422, page(r, s, v.title(), FormPage.render(r.base(), layout, v, csrf(r, s))));
+    r.html(422, page(r, s, v.title(), mailboxForm(r, v, csrf(r, s))));
+  }
+
+  static final String CALLBACK = "/oauth/callback";
+
+  private String mailboxForm(Request r, FormPage.View v, String csrf) {
+    return FormPage.render(r.base(), layout, v, csrf, List.copyOf(ClientsPage.byName(registry.mailboxes()).keySet()));
+  }
+
+  private void clientRoute(Request r, Sessions.Session s, String rest, boolean post) throws IOException {
+    String[] parts = rest.split("/", -1);
+    String name = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+    OAuthClient c = ClientsPage.byName(registry.mailboxes()).get(name);
+    if (c == null) {
+      r.text(404, "No OAuth client with this name.");
+      return;
+    }
+    String action = parts.length > 1 ? parts[1] : "";
+    if (action.isEmpty() && !post) {
+      String flash = s.flash;
+      s.flash = null;
+      r.html(200, page(r, s, c.name(), ClientPage.render(r.base(), clientView(c, ClientForm.values(c), Map.of(),
+          usersOf(name), flash), csrf(r, s))));
+    } else if (action.isEmpty()) {
+      saveClient(r, s, c);
+    } else if (action.equals("delete") && post) {
+      if (!editable()) {
+        r.text(403, "Refused: " + readOnlyWhy());
+        return;
+      }
+      String problem = ClientForm.delete(name, registry);
+      if (problem != null) {
+        r.html(409, page(r, s, c.name(), ClientPage.render(r.base(), clientView(c, ClientForm.values(c), Map.of("", problem),
+            usersOf(name), null), csrf(r, s))));
+        return;
+      }
+      validations.forget(name);
+      s.flash = "OAuth client " + name + " deleted: the mailboxes that used it have none now.";
+      r.redirect("/oauth-clients");
+    } else if (action.equals("validate") && post) {
+      URI go;
+      try {
+        URI callback = URI.create((options.secureCookies ? "https" : r.scheme()) + "://" + r.header("Host").orElse("127.0.0.1")
+            + r.base() + CALLBACK);
+        go = validations.start(c, callback, s.user);
+      } catch (MailException e) {
+        clientProblem(r, s, c, e.getMessage());
+        return;
+      }
+      // a page, not a redirect: the form-action policy allows a form to lead only to the console itself
+      r.html(200, page(r, s, c.name(), "<p>Signing in at the provider… <a id=\"go\" data-go"
+          + new Html().attr("href", go.toString()) + ">Continue to the provider</a></p>"));
+    } else if (action.equals("validate-device") && post) {
+      try {
+        validations.startDevice(c, s.user);
+      } catch (MailException e) {
+        clientProblem(r, s, c, e.getMessage());
+        return;
+      }
+      r.redirect("/oauth-clients/" + GridPage.path(name));
+    } else {
+      r.text(404, "Not found.");
+    }
+  }
+
+  private void clientProblem(Request r, Sessions.Session s, OAuthClient c, String problem) throws IOException {
+    r.html(422, page(r, s, c.name(), ClientPage.render(r.base(), clientView(c, ClientForm.values(c),
+        Map.of("", "Not validated: " + problem), usersOf(c.name()), null), csrf(r, s))));
+  }
+
+  private void finishValidation(Request r, Sessions.Session s) throws IOException {
+    Map<String, String> params;
+    try {
+      params = Request.decode(r.rawQuery());
+    } catch (RuntimeException e) {
+      r.text(400, "Bad request: the callback's query is not valid URL encoding.");
+      return;
+    }
+    String client = validations.clientOf(params.get("state")).orElse(null);
+    try {
+      ClientValidations.Status status = validations.complete(params);
+      s.flash = status.done() != null ? "OAuth client " + client + " validated." : null;
+    } catch (MailException e) {
+      r.html(400, page(r, s, "Validation", "<p class=\"error\" id=\"validation-error\">" + new Html().text(e.getMessage())
+          + "</p>"));
+      return;
+    }
+    r.redirect("/oauth-clients/" + GridPage.path(client));
+  }
+
+  private Set<String> usersOf(String name) {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    registry.mailboxes().forEach(m -> m.oauthClient().filter(c -> c.name().equals(name)).ifPresent(c -> out.add(m.id())));
+    return out;
+  }
+
+  private Map<String, String> clientVersionValues(OAuthClient c) {
+    Map<String, String> v = new LinkedHashMap<>(c.values());
+    v.put(ClientForm.USED_BY, String.join(", ", usersOf(c.name())));
+    return v;
+  }
+
+  private ClientPage.View clientView(OAuthClient c, Map<String, String> values, Map<String, String> errors,
+      Set<String> users, String notice) {
+    List<String> out = registry.mailboxes().stream().filter(m -> m.type() == MailboxType.OUT).map(Mailbox::id).toList();
+    if (c == null) {
+      return new ClientPage.View(null, values, Set.of(), errors, users, out, null, editable(), null, Optional.empty(), "",
+          notice);
+    }
+    String token = ClientsPage.collect(registry.mailboxes(), registry.tokenStore()).stream()
+        .filter(x -> x.client().name().equals(c.name())).map(ClientsPage.Client::refreshToken).findFirst().orElse("");
+    return new ClientPage.View(c.name(), values, c.secrets().keySet(), errors, users, out, c.grant(), editable(),
+        versions.of(clientVersionValues(c), c.secrets()), validations.status(c.name()), token, notice);
+  }
+
+  private void saveClient(Request r, Sessions.Session s, OAuthClient existing) throws IOException {
+    if (!editable()) {
+      r.text(403, "Refused: " + readOnlyWhy());
+      return;
+    }
+    Map<String, String> posted = r.form();
+    ClientForm.Outcome o = null;
+    OAuthClient current = null;
+    List<String> changes = null;
+    synchronized (saving) {
+      if (existing != null) {
+        current = ClientsPage.byName(registry.mailboxes()).get(existing.name());
+        if (current == null) {
+          r.text(404, "No OAuth client with this name: it was deleted.");
+          return;
+        }
+        String read = posted.getOrDefault(VERSION, "");
+        if (!versions.of(clientVersionValues(current), current.secrets()).equals(read)) {
+          changes = versions.changes(read, clientVersionValues(current), current.secrets());
+        }
+      }
+      if (changes == null) {
+        o = ClientForm.submit(posted, current, registry, ClientsPage.byName(registry.mailboxes()));
+      }
+    }
+    if (changes != null) {
+      Map<String, String> values = new LinkedHashMap<>();
+      OAuthClient.fields().stream().filter(f -> !f.secret()).forEach(f -> values.put(f.name(), posted.getOrDefault(f.name(), "")));
+      Set<String> ticked = new java.util.LinkedHashSet<>();
+      posted.keySet().stream().filter(k -> k.startsWith(ClientForm.USE)).forEach(k -> ticked.add(k.substring(ClientForm.USE.length())));
+      String problem = "Someone saved this OAuth client after you opened it; your changes are below, not saved. "
+          + (changes.isEmpty() ? "Go back to the OAuth clients to see it as it is now."
+          : "What changed: " + String.join("; ", changes) + ". Save again to replace it with what is below.");
+      r.html(409, page(r, s, current.name(), ClientPage.render(r.base(), clientView(current, values, Map.of("", problem),
+          ticked, null), csrf(r, s))));
+      return;
+    }
+    if (o.saved() != null) {
+      if (!o.moved().isEmpty()) {
+        validations.forget(o.saved().name());
+      }
+      s.flash = "OAuth client " + o.saved().name() + " saved; used by " + String.join(", ", o.users()) + "."
+          + (o.dropped().isEmpty() ? "" : " The stored " + MailboxForm.labels(ClientForm.labels(o.dropped()))
+          + (o.dropped().size() == 1 ? " was" : " were") + " removed because "
+          + MailboxForm.labels(ClientForm.labels(o.moved())) + " changed: type "
+          + (o.dropped().size() == 1 ? "it" : "them") + " again to use " + (o.dropped().size() == 1 ? "it" : "them")
+          + " with the new server.");
+      r.redirect("/oauth-clients/" + GridPage.path(o.saved().name()));
+      return;
+    }
+    r.html(422, page(r, s, existing == null ? "New OAuth client" : existing.name(), ClientPage.render(r.base(),
+        clientView(current, o.values(), o.errors(), o.users(), null), csrf(r, s))));
   }
 
   private FormPage.View view(Mailbox m, Map<String, String> values, Map<String, String> errors, CheckResult check) {

@@ -63,7 +63,7 @@ final class FormLayout {
   private static final Map<String, Set<String>> UNUSED_BY = Map.of("owa", Set.of("username", "password"));
   private static final Map<String, String> LABELS = Map.ofEntries(
       Map.entry("id", "Id"), Map.entry("email-display", "Email Display"), Map.entry("display-name", "Display Name"),
-      Map.entry("username", "User Name"), Map.entry("oauth-client", "OAuth Client name"),
+      Map.entry("username", "User Name"), Map.entry("oauth-client", "OAuth Client"), Map.entry("auth", "Log in with"),
       Map.entry("allowed-emails", "Allowed Emails"), Map.entry("default-outgoing", "Is Default Outgoing"),
       Map.entry("exclude-expression", "Exclude Expression"), Map.entry("post-send-hooks", "Post-send hooks (custom code)"),
       Map.entry("trust-store", "Trust store"), Map.entry("trust-store-password", "Trust store password"));
@@ -86,25 +86,64 @@ final class FormLayout {
       }
       Field field = new Field(s.name(), s, tab, null, OUT_ONLY.contains(s.name()),
           shownFor.size() == protocols.size() ? Set.of() : shownFor);
+      if (s.name().equals("username")) {
+        addAuth();
+      }
       if (s.name().equals("protocol")) {
         fields.add(0, field); // first on its tab: it decides which fields follow
       } else {
         fields.add(field);
       }
-      if (s.name().equals("protocol")) {
+      if (s.name().equals("password")) {
         addOAuthClient();
+      }
+      if (s.name().equals("protocol")) {
         transportSettings.forEach((p, settings) -> settings.forEach(t -> fields.add(new Field(p + "." + t.name(), t,
             Tab.GENERAL, p.toUpperCase(Locale.ROOT) + " settings", true, Set.of(p)))));
       }
     }
   }
 
-  private void addOAuthClient() {
-    Setting name = Mailbox.fields().stream().filter(s -> s.name().equals("oauth-client")).findFirst().orElseThrow();
-    fields.add(new Field("oauth-client", name, Tab.GENERAL, "OAuth Client", true, Set.of()));
-    for (Setting s : OAuthClient.fields()) {
-      fields.add(new Field("oauth-client." + s.name(), s, Tab.GENERAL, "OAuth Client", true, Set.of()));
+  /**
+   * How an SMTP mailbox logs in: with its password or through an OAuth client. A choice of the
+   * form only: the mailbox has an OAuth client or not. A protocol without passwords (Graph) always
+   * uses an OAuth client.
+   */
+  static final String AUTH = "auth";
+  static final String PASSWORD = "PASSWORD";
+  static final String OAUTH = "OAUTH";
+
+  /**
+   * The mailbox picks one of the OAuth clients by its name (the clients have a form of their own);
+   * an SMTP mailbox chooses between its password and a client first.
+   */
+  private void addAuth() {
+    Set<String> withPassword = new LinkedHashSet<>();
+    for (String p : protocols) {
+      if (!UNUSED_BY.getOrDefault(p, Set.of()).contains("password")) {
+        withPassword.add(p);
+      }
     }
+    Setting auth = Setting.builder(AUTH, Setting.Type.CHOICE).allowedValues(PASSWORD, OAUTH).defaultValue(PASSWORD)
+        .help("Log in with the user name and password, or get tokens from an OAuth client.").build();
+    fields.add(new Field(AUTH, auth, Tab.GENERAL, null, true,
+        withPassword.size() == protocols.size() ? Set.of() : withPassword));
+  }
+
+  private void addOAuthClient() {
+    Setting name = Setting.builder("oauth-client", Setting.Type.TEXT)
+        .help("The OAuth client whose tokens authenticate this mailbox; OAuth Clients lists and edits them.").build();
+    fields.add(new Field("oauth-client", name, Tab.GENERAL, null, true, Set.of()));
+  }
+
+  /** {@return whether the field is shown only for one way of logging in: "PASSWORD", "OAUTH", or null} */
+  static String authOf(String key) {
+    return key.equals("password") ? PASSWORD : key.equals("oauth-client") ? OAUTH : null;
+  }
+
+  /** {@return whether the protocol's mailboxes log in with a password at all} */
+  boolean usesPassword(String protocol) {
+    return !UNUSED_BY.getOrDefault(protocol, Set.of()).contains("password");
   }
 
   List<Field> fields() {

@@ -33,6 +33,15 @@ final class FormPage {
   private FormPage() {}
 
   static String render(String base, FormLayout layout, View v, String csrf) {
+    return render(base, layout, v, csrf, List.of());
+  }
+
+  /**
+   * The form.
+   *
+   * @param clients the names of the OAuth clients a mailbox can pick
+   */
+  static String render(String base, FormLayout layout, View v, String csrf, List<String> clients) {
     Html h = new Html();
     h.raw("<div class=\"bar\"><h1>").text(v.title()).raw("</h1><div class=\"actions\">");
     if (v.id() != null && "OUT".equals(v.type())) {
@@ -93,7 +102,7 @@ final class FormPage {
             h.raw("><legend>").text(group).raw("</legend>");
           }
         }
-        field(h, layout, f, v, group != null);
+        field(h, layout, f, v, group != null, clients);
       }
       if (group != null) {
         h.raw("</fieldset>");
@@ -152,7 +161,7 @@ final class FormPage {
     h.raw("</div>");
   }
 
-  private static void field(Html h, FormLayout layout, FormLayout.Field f, View v, boolean grouped) {
+  private static void field(Html h, FormLayout layout, FormLayout.Field f, View v, boolean grouped, List<String> clients) {
     Setting s = f.setting();
     String key = f.key();
     String value = v.values().getOrDefault(key, "");
@@ -164,8 +173,27 @@ final class FormPage {
         h.attr("data-protocols", String.join(" ", f.protocols()));
       }
     }
+    String auth = FormLayout.authOf(key);
+    if (auth != null) {
+      h.attr("data-auth", auth);
+    }
     h.raw("><label").attr("for", "f-" + key).raw(">").text(f.label()).raw("</label>");
-    if (key.equals("protocol")) {
+    if (key.equals(FormLayout.AUTH)) {
+      String chosen = !value.isEmpty() ? value
+          : v.values().getOrDefault("oauth-client", "").isBlank() ? FormLayout.PASSWORD : FormLayout.OAUTH;
+      select(h, key, s.allowedValues(), chosen, false);
+    } else if (key.equals("oauth-client")) {
+      h.raw("<select").attr("id", "f-" + key).attr("name", key).raw(">")
+          .raw("<option value=\"\"").raw(value.isBlank() ? " selected" : "").raw(">(none)</option>");
+      List<String> names = new java.util.ArrayList<>(clients);
+      if (!value.isBlank() && !names.contains(value)) {
+        names.add(value);
+      }
+      for (String c : names) {
+        h.raw("<option").attr("value", c).raw(c.equals(value) ? " selected" : "").raw(">").text(c).raw("</option>");
+      }
+      h.raw("</select>");
+    } else if (key.equals("protocol")) {
       select(h, key, protocolChoices(layout, value), value.isEmpty() ? "smtp" : value, true);
     } else if (key.equals("status")) {
       select(h, key, List.of("ENABLED", "DISABLED"), value.isEmpty() ? "ENABLED" : value, false);
@@ -217,7 +245,7 @@ final class FormPage {
   private static final Map<String, String> CHOICES = Map.ofEntries(Map.entry("SSL_TLS", "SSL/TLS"),
       Map.entry("STARTTLS", "STARTTLS"), Map.entry("NONE", "None (plain text)"), Map.entry("ANY", "Any address"),
       Map.entry("REGISTERED_ONLY", "Registered users only"), Map.entry("OUT", "Outgoing"), Map.entry("IN", "Incoming"),
-      Map.entry("OAUTH", "OAuth"), Map.entry("JWT_BEARER", "JWT bearer (service account)"));
+      Map.entry("OAUTH", "OAuth"), Map.entry("PASSWORD", "Password"), Map.entry("JWT_BEARER", "JWT bearer (service account)"));
 
   /** {@return how a choice reads in a drop-down: {@code SSL_TLS} as "SSL/TLS", {@code CLIENT_CREDENTIALS} as "Client credentials"} */
   static String choiceLabel(String value) {

@@ -13,9 +13,7 @@ import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStoreException;
 import org.outmail.MailboxType;
 import org.outmail.Secret;
-import org.outmail.Setting;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.outmail.oauth.OAuthClient;
 
 /**
  * A posted mailbox form turned into a mailbox, or into errors by field. Secrets are write-only: a
@@ -24,7 +22,6 @@ import org.slf4j.LoggerFactory;
  * server read its environment or files through the form.
  */
 final class MailboxForm {
-  private static final Logger LOG = LoggerFactory.getLogger(MailboxForm.class);
   static final String CLEAR = "clear:";
   static final String REFERENCE_REFUSED = "references such as ${env:...} and ${file:...} are not accepted from the "
       + "console; type the secret itself";
@@ -65,7 +62,12 @@ final class MailboxForm {
     this.layout = layout;
   }
 
-  Outcome submit(Map<String, String> posted, Mailbox existing, MailboxRegistry registry) {
+  /**
+   * Turns a posted form into a saved mailbox, or errors.
+   *
+   * @param clients the OAuth clients a mailbox can pick, by name, with their secrets
+   */
+  Outcome submit(Map<String, String> posted, Mailbox existing, MailboxRegistry registry, Map<String, OAuthClient> clients) {
     String id = existing != null ? existing.id() : posted.getOrDefault("id", "").strip();
     String type = posted.getOrDefault("type", "OUT");
     String protocol = posted.getOrDefault("protocol", "smtp");
@@ -76,19 +78,39 @@ final class MailboxForm {
     List<String> kept = new ArrayList<>();
     values.put("id", id);
     text.put("id", id);
-    // the OAuth client's selects always send a value: a client is given when one of its other fields is
-    boolean oauthGiven = layout.fields().stream().anyMatch(f -> f.key().startsWith("oauth-client")
-        && f.setting().type() != Setting.Type.CHOICE && !f.setting().secret()
-        && !posted.getOrDefault(f.key(), "").isBlank());
+    // an SMTP mailbox logs in with its password or an OAuth client; Graph always with a client
+    boolean oauth = !layout.usesPassword(protocol) || FormLayout.OAUTH.equals(posted.get(FormLayout.AUTH));
     for (FormLayout.Field f : layout.fields()) {
       if (!f.appliesTo(type, protocol)) {
         continue;
       }
-      if (f.key().startsWith("oauth-client") && !oauthGiven) {
-        if (!f.setting().secret()) {
-          values.put(f.key(), posted.getOrDefault(f.key(), ""));
-        }
+      if (f.key().equals(FormLayout.AUTH)) {
+        values.put(f.key(), oauth ? FormLayout.OAUTH : FormLayout.PASSWORD);
         continue;
+      }
+      if (f.key().equals("oauth-client")) {
+        String name = posted.getOrDefault(f.key(), "").strip();
+        values.put(f.key(), name);
+        if (!oauth || "IN".equals(type)) {
+          continue;
+        }
+        if (name.isEmpty()) {
+          errors.put(f.key(), layout.usesPassword(protocol) ? "is required to log in with OAuth: pick a client"
+              : "is required: " + protocol.toUpperCase(java.util.Locale.ROOT) + " mailboxes get their tokens from an OAuth client");
+          continue;
+        }
+        OAuthClient client = clients.get(name);
+        if (client == null) {
+          errors.put(f.key(), "names no OAuth client; known: " + clients.keySet());
+          continue;
+        }
+        text.put("oauth-client", name);
+        client.values().forEach((k, v) -> text.put("oauth-client." + k, v));
+        client.secrets().forEach((k, v) -> secrets.put("oauth-client." + k, v));
+        continue;
+      }
+      if (f.key().equals("password") && oauth && "OUT".equals(type)) {
+        continue; // logs in through the client: a stored password is not kept
       }
       String v = posted.getOrDefault(f.key(), "");
       boolean secretField = f.setting().secret();
@@ -117,7 +139,7 @@ final class MailboxForm {
         if (stored != null) {
           text.put(f.key(), stored);
         }
-      } else if (existing.secrets().containsKey(f.key()) && (!f.key().startsWith("oauth-client.") || oauthGiven)) {
+      } else if (existing.secrets().containsKey(f.key())) {
         secrets.put(f.key(), existing.secrets().get(f.key()));
         kept.add(f.key());
       }
@@ -151,35 +173,23 @@ final class MailboxForm {
     registry.validate(previous == null ? candidate : candidate.toBuilder().defaultOutgoing(false).build())
         .forEach((key, problem) -> errors.put(key, dropped.contains(key) ? droppedProblem(moved) : problem));
     if (errors.isEmpty()) {
-      boolean demoted = false;
       try {
         if (previous != null) {
-          registry.save(previous.toBuilder().defaultOutgoing(false).build());
-          demoted = true;
+          // one change: no reader ever sees no default, or two
+          registry.saveAll(List.of(previous.toBuilder().defaultOutgoing(false).build(), candidate));
+        } else {
+          registry.save(candidate);
         }
-        registry.save(candidate);
       } catch (MailboxConfigException e) {
         errors.put(e.field() == null ? "" : e.field(), e.problem());
       } catch (MailboxStoreException e) {
         errors.put("", e.getMessage());
-      }
-      if (!errors.isEmpty() && demoted) {
-        restore(registry, previous);
       }
     }
     if (!errors.isEmpty()) {
       return new Outcome(null, errors, values);
     }
     return new Outcome(candidate, Map.of(), values, dropped, moved, previous == null ? null : previous.id());
-  }
-
-  private static void restore(MailboxRegistry registry, Mailbox previous) {
-    try {
-      registry.save(previous);
-    } catch (RuntimeException e) {
-      LOG.error("console: mailbox {} could not be made the default outgoing mailbox again: {}", previous.id(),
-          e.getMessage());
-    }
   }
 
   /** {@return the destination fields whose posted text differs from the stored mailbox's} */

@@ -80,6 +80,16 @@ final class Request {
     return Optional.ofNullable(request.getHeader(name));
   }
 
+  /** {@return the query as sent, still URL-encoded, or empty} */
+  String rawQuery() {
+    return request.getQueryString() == null ? "" : request.getQueryString();
+  }
+
+  /** {@return {@code https} or {@code http}, as the request came to the server} */
+  String scheme() {
+    return request.getScheme();
+  }
+
   Map<String, String> query() {
     return decode(request.getQueryString());
   }

@@ -44,9 +44,14 @@ final class Versions {
 
   /** {@return the mailbox's version, remembered so that a later change can be described} */
   String of(Mailbox m) {
+    return of(m.values(), m.secrets());
+  }
+
+  /** {@return the version of an object of these fields and secrets (an OAuth client), remembered as {@link #of(Mailbox)}} */
+  String of(Map<String, String> values, Map<String, Secret> secrets) {
     StringBuilder text = new StringBuilder();
-    new TreeMap<>(m.values()).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-    new TreeMap<>(m.secrets()).forEach((k, v) -> text.append(k).append(":=").append(v.value()).append('\n'));
+    new TreeMap<>(values).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+    new TreeMap<>(secrets).forEach((k, v) -> text.append(k).append(":=").append(v.value()).append('\n'));
     String version;
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
@@ -57,7 +62,7 @@ final class Versions {
       throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
     }
     synchronized (seen) {
-      seen.put(version, new Seen(m.values(), m.secrets()));
+      seen.put(version, new Seen(Map.copyOf(values), Map.copyOf(secrets)));
     }
     return version;
   }
@@ -69,6 +74,11 @@ final class Versions {
    *     empty when the read version is no longer remembered
    */
   List<String> changes(String readVersion, Mailbox now) {
+    return changes(readVersion, now.values(), now.secrets());
+  }
+
+  /** What differs between the object a form read (by its version) and its fields and secrets now. */
+  List<String> changes(String readVersion, Map<String, String> nowValues, Map<String, Secret> nowSecrets) {
     Seen before;
     synchronized (seen) {
       before = seen.get(readVersion);
@@ -78,19 +88,19 @@ final class Versions {
       return out;
     }
     Set<String> keys = new LinkedHashSet<>(before.values.keySet());
-    keys.addAll(now.values().keySet());
+    keys.addAll(nowValues.keySet());
     for (String k : keys) {
       String a = before.values.get(k);
-      String b = now.values().get(k);
+      String b = nowValues.get(k);
       if (!Objects.equals(a, b)) {
         out.add(FormLayout.label(k) + (a == null ? " was empty" : " was '" + a + "'")
             + (b == null ? ", is now empty" : ", is now '" + b + "'"));
       }
     }
     Set<String> secrets = new LinkedHashSet<>(before.secrets.keySet());
-    secrets.addAll(now.secrets().keySet());
+    secrets.addAll(nowSecrets.keySet());
     for (String k : secrets) {
-      if (!Objects.equals(before.secrets.get(k), now.secrets().get(k))) {
+      if (!Objects.equals(before.secrets.get(k), nowSecrets.get(k))) {
         out.add(FormLayout.label(k) + " was changed");
       }
     }

@@ -4,6 +4,10 @@
 document.addEventListener('DOMContentLoaded', function () {
   document.body.classList.add('js');
 
+  // Validate: on to the provider, or back from it with the session's cookie (a same-site navigation)
+  var go = document.querySelector('a[data-go]');
+  if (go) { window.location.assign(go.href); return; }
+
   document.querySelectorAll('form[data-confirm]').forEach(function (f) {
     f.addEventListener('submit', function (e) {
       if (!window.confirm(f.getAttribute('data-confirm'))) { e.preventDefault(); }
@@ -48,6 +52,12 @@ document.addEventListener('DOMContentLoaded', function () {
       var protocols = el.hasAttribute('data-protocols') ? el.getAttribute('data-protocols').split(' ') : null;
       el.hidden = types.indexOf(t) < 0 || (t === 'OUT' && protocols !== null && protocols.indexOf(p) < 0);
     });
+    // an SMTP mailbox logs in with its password or through an OAuth client: the other one's field hides
+    var auth = form.querySelector('select[name=auth]');
+    var authShown = auth && auth.closest('[hidden]') === null;
+    form.querySelectorAll('[data-auth]').forEach(function (el) {
+      if (authShown && el.getAttribute('data-auth') !== auth.value) { el.hidden = true; }
+    });
     // what is hidden is not sent: the server keeps only what applies anyway
     form.querySelectorAll('input, select, textarea').forEach(function (i) {
       if (i.name !== '_csrf') { i.disabled = i.closest('[hidden]') !== null; }
@@ -55,5 +65,7 @@ document.addEventListener('DOMContentLoaded', function () {
   }
   if (type) { type.addEventListener('change', follow); }
   if (protocol) { protocol.addEventListener('change', follow); }
+  var authChoice = form.querySelector('select[name=auth]');
+  if (authChoice) { authChoice.addEventListener('change', follow); }
   follow();
 });

@@ -208,6 +208,14 @@ class ConsoleBrowserTest {
     assertThat(shown("username")).isTrue();
     assertThat(shown("password")).isTrue();
     assertThat(shown("owa.send-as")).isFalse();
+    assertThat(shown("auth")).isTrue();
+    assertThat(shown("oauth-client")).isFalse(); // a password SMTP mailbox shows no OAuth field
+
+    choose("auth", "OAUTH");
+    assertThat(shown("oauth-client")).isTrue();
+    assertThat(shown("password")).isFalse();
+    assertThat(shown("username")).isTrue();
+    choose("auth", "PASSWORD");
 
     choose("protocol", "owa");
 
@@ -216,12 +224,13 @@ class ConsoleBrowserTest {
     assertThat(shown("password")).isFalse();
     assertThat(shown("owa.send-as")).isTrue();
     assertThat(shown("owa.save-to-sent-items")).isTrue();
-    assertThat(shown("oauth-client.client-id")).isTrue();
+    assertThat(shown("oauth-client")).isTrue();
+    assertThat(shown("auth")).isFalse();
 
     choose("type", "IN");
     assertThat(shown("protocol")).isFalse();
     assertThat(shown("owa.send-as")).isFalse();
-    assertThat(shown("oauth-client.client-id")).isFalse();
+    assertThat(shown("oauth-client")).isFalse();
     assertThat(shown("host")).isTrue();
     assertThat(shown("username")).isTrue();
   }
@@ -456,12 +465,18 @@ class ConsoleBrowserTest {
   void makingAnotherMailboxTheDefaultTakesOneSave() throws Exception {
     registry.save(smtpBox("support", smtp.port()).toBuilder().defaultOutgoing(true).build());
     registry.save(smtpBox("sales", smtp.port()));
+    long before = store.version();
+    List<Long> defaultsSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    store.onChange(() -> defaultsSeen.add(store.list().stream().filter(Mailbox::defaultOutgoing).count()));
     logIn();
 
     browser.get(url("/mailboxes/sales"));
     tab("system");
     choose("default-outgoing", "true");
     save();
+
+    assertThat(store.version()).isEqualTo(before + 1); // one change
+    assertThat(defaultsSeen).containsExactly(1L);
 
     assertThat(browser.findElement(By.id("notice")).getText())
         .isEqualTo("Mailbox sales saved. It is the default outgoing mailbox now, instead of support.");

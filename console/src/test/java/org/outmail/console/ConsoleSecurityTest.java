@@ -183,6 +183,32 @@ class ConsoleSecurityTest {
   }
 
   @Test
+  void theOAuthClientFormsValidateAndDeleteRefuseAPostWithoutTheToken() throws Exception {
+    startWithUser();
+    registry.save(Mailbox.builder("desk").emailDisplay("desk@example.com").host("127.0.0.1").protocol("smtp")
+        .username("desk@example.com").oauthClient(org.outmail.oauth.OAuthClient.builder("idp")
+            .grant(org.outmail.oauth.OAuthGrant.REFRESH_TOKEN).clientId("desk-app")
+            .clientSecret(Secret.of("idp-secret-value-1")).authorizeEndpoint(URI.create("http://127.0.0.1:9/authorize"))
+            .tokenEndpoint(URI.create("http://127.0.0.1:9/token")).scopes("mail.send").build()).build());
+    String[] s = session();
+    long version = registry.version();
+
+    for (String path : List.of("/oauth-clients/new", "/oauth-clients/idp", "/oauth-clients/idp/delete",
+        "/oauth-clients/idp/validate", "/oauth-clients/idp/validate-device")) {
+      HttpResponse<String> r = post(path, s[0], Map.of("_csrf", "forged", "name", "x", "use.desk", "on"));
+      assertThat(r.statusCode()).as(path).isEqualTo(403);
+      assertThat(r.body()).as(path).isEqualTo(ConsoleServer.CSRF_REFUSED);
+    }
+    assertThat(registry.version()).isEqualTo(version);
+    assertThat(get("/oauth-clients/idp", s[0]).body()).contains("id=\"validate\"").doesNotContain("idp-secret-value-1");
+    // the provider's redirect comes without the session: a page that changes nothing, then the session is needed
+    HttpResponse<String> callback = get("/oauth/callback?code=c&state=s", null);
+    assertThat(callback.statusCode()).isEqualTo(200);
+    assertThat(callback.body()).contains("href=\"/oauth/callback/finish?code=c&amp;state=s\"");
+    assertThat(get("/oauth/callback/finish?code=c&state=s", null).headers().firstValue("Location")).contains("/login");
+  }
+
+  @Test
   void aPostFromAnotherSiteIsRefusedEvenWithTheToken() throws Exception {
     startWithUser();
     String[] s = session();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import org.outmail.MailboxConfigException;
@@ -444,7 +445,13 @@ public final class OAuthValidations {
     store.save(client.name(), Secret.of(refresh));
     String granted = answer.json().get("scope");
     List<String> scopes = granted == null || granted.isBlank() ? asked : List.of(granted.trim().split("\\s+"));
-    return new OAuthValidation(client.name(), scopes, clock.instant(), TokenRequests.warnings(client, answer));
+    Instant now = clock.instant();
+    long accessSeconds = TokenRequests.seconds(answer.json(), "expires_in", 0);
+    long refreshSeconds = TokenRequests.seconds(answer.json(), "refresh_expires_in",
+        TokenRequests.seconds(answer.json(), "refresh_token_expires_in", 0));
+    return new OAuthValidation(client.name(), scopes, now, TokenRequests.warnings(client, answer),
+        accessSeconds > 0 ? Optional.of(now.plusSeconds(accessSeconds)) : Optional.empty(),
+        refreshSeconds > 0 ? Optional.of(now.plusSeconds(refreshSeconds)) : Optional.empty());
   }
 
   private static String noRefreshTokenHint(OAuthProvider provider) {

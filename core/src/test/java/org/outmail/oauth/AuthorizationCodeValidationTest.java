@@ -87,6 +87,18 @@ class AuthorizationCodeValidationTest {
   }
 
   @Test
+  void aValidationSaysWhenItsAccessAndRefreshTokensExpireWhenTheProviderSays() {
+    server.accessTokenSeconds(3600);
+    OAuthValidation plain = validations.complete(browser.signIn(validations.start(microsoft(), CALLBACK).authorizationUri()));
+    assertThat(plain.accessTokenExpiresAt()).contains(clock.instant().plusSeconds(3600));
+    assertThat(plain.refreshTokenExpiresAt()).isEmpty();
+
+    server.refreshExpiresIn(7 * 86_400);
+    OAuthValidation bounded = validations.complete(browser.signIn(validations.start(microsoft(), CALLBACK).authorizationUri()));
+    assertThat(bounded.refreshTokenExpiresAt()).contains(clock.instant().plusSeconds(7 * 86_400));
+  }
+
+  @Test
   void theMicrosoftAuthorizationUrlAsksForOfflineAccessAndSmtpWithAnS256Challenge() {
     AuthorizationRequest request = validations.start(microsoft(), CALLBACK);
 

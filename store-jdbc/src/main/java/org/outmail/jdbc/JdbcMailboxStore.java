@@ -161,30 +161,53 @@ public final class JdbcMailboxStore implements MailboxStore {
   @Override
   public long save(Mailbox mailbox, long expectedVersion) {
     Objects.requireNonNull(mailbox, "mailbox == null");
-    String fields = codec.fields(mailbox);
-    String secrets = codec.secrets(mailbox);
-    long v = write(mailbox.id(), expectedVersion, (c, version) -> {
-      try (PreparedStatement u = c.prepareStatement("UPDATE " + Schema.MAILBOX
-          + " SET fields = ?, secrets = ?, revision = ? WHERE id = ?")) {
-        u.setString(1, fields);
-        u.setString(2, secrets);
-        u.setLong(3, version);
-        u.setString(4, mailbox.id());
-        if (u.executeUpdate() == 1) {
-          return;
-        }
-      }
-      try (PreparedStatement i = c.prepareStatement("INSERT INTO " + Schema.MAILBOX
-          + " (id, position, fields, secrets, revision) SELECT ?, COALESCE(MAX(position), 0) + 1, ?, ?, ? FROM "
-          + Schema.MAILBOX)) {
-        i.setString(1, mailbox.id());
-        i.setString(2, fields);
-        i.setString(3, secrets);
-        i.setLong(4, version);
-        i.executeUpdate();
+    return saveAll(List.of(mailbox), expectedVersion);
+  }
+
+  /**
+   * Saves the mailboxes in one transaction with one step of the version: other readers (on this
+   * node or another) see all of them or none.
+   */
+  @Override
+  public long saveAll(List<Mailbox> mailboxes, long expectedVersion) {
+    List<Mailbox> list = List.copyOf(Objects.requireNonNull(mailboxes, "mailboxes == null"));
+    if (list.isEmpty()) {
+      throw new IllegalArgumentException("no mailbox to save");
+    }
+    if (list.stream().map(Mailbox::id).distinct().count() != list.size()) {
+      throw new IllegalArgumentException("a mailbox id is given twice: " + list.stream().map(Mailbox::id).toList());
+    }
+    List<String[]> rows = new ArrayList<>();
+    for (Mailbox m : list) {
+      rows.add(new String[] {m.id(), codec.fields(m), codec.secrets(m)});
+    }
+    return write(list.size() == 1 ? list.get(0).id() : null, expectedVersion, (c, version) -> {
+      for (String[] row : rows) {
+        upsert(c, version, row[0], row[1], row[2]);
       }
     });
-    return v;
+  }
+
+  private static void upsert(Connection c, long version, String id, String fields, String secrets) throws SQLException {
+    try (PreparedStatement u = c.prepareStatement("UPDATE " + Schema.MAILBOX
+        + " SET fields = ?, secrets = ?, revision = ? WHERE id = ?")) {
+      u.setString(1, fields);
+      u.setString(2, secrets);
+      u.setLong(3, version);
+      u.setString(4, id);
+      if (u.executeUpdate() == 1) {
+        return;
+      }
+    }
+    try (PreparedStatement i = c.prepareStatement("INSERT INTO " + Schema.MAILBOX
+        + " (id, position, fields, secrets, revision) SELECT ?, COALESCE(MAX(position), 0) + 1, ?, ?, ? FROM "
+        + Schema.MAILBOX)) {
+      i.setString(1, id);
+      i.setString(2, fields);
+      i.setString(3, secrets);
+      i.setLong(4, version);
+      i.executeUpdate();
+    }
   }
 
   @Override

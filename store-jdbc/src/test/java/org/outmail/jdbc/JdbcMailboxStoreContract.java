@@ -228,6 +228,68 @@ abstract class JdbcMailboxStoreContract {
   }
 
   @Test
+  void theDefaultMarkMovesInOneChangeAndNoReaderOnAnotherNodeSeesNoDefaultOrTwo() throws Exception {
+    JdbcMailboxStore writer = store(key);
+    JdbcMailboxStore reader = store(key);
+    writer.saveAll(List.of(box("support").defaultOutgoing(true).build(), box("sales").build()), MailboxStore.ANY_VERSION);
+    long before = writer.version();
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    int swaps = 60;
+    try {
+      List<Future<Integer>> reading = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        reading.add(pool.submit(() -> {
+          int reads = 0;
+          while (!done.get()) {
+            MailboxStore.Contents c = reader.contents();
+            List<String> defaults = c.mailboxes().stream().filter(Mailbox::defaultOutgoing).map(Mailbox::id).toList();
+            if (defaults.size() != 1) {
+              wrong.add("version " + c.version() + ": " + defaults);
+            }
+            reads++;
+          }
+          return reads;
+        }));
+      }
+      for (int i = 0; i < swaps; i++) {
+        String to = i % 2 == 0 ? "sales" : "support";
+        String from = i % 2 == 0 ? "support" : "sales";
+        writer.saveAll(List.of(box(from).build(), box(to).defaultOutgoing(true).build()), writer.version());
+      }
+      done.set(true);
+      int reads = 0;
+      for (Future<Integer> f : reading) {
+        reads += f.get(50, TimeUnit.SECONDS);
+      }
+      assertThat(reads).isPositive();
+    } finally {
+      done.set(true);
+      pool.shutdownNow();
+    }
+
+    assertThat(wrong).isEmpty();
+    assertThat(writer.version()).isEqualTo(before + swaps);
+    assertThat(reader.list()).extracting(Mailbox::id, Mailbox::defaultOutgoing)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("support", true), org.assertj.core.groups.Tuple.tuple("sales", false));
+  }
+
+  @Test
+  void aSaveAllCheckedAgainstAnOldVersionChangesNoneOfItsMailboxes() {
+    JdbcMailboxStore store = store(key);
+    long v = store.saveAll(List.of(box("a").build(), box("b").build()), MailboxStore.ANY_VERSION);
+    store.save(box("c").build(), v);
+
+    assertThatThrownBy(() -> store.saveAll(List.of(box("a").host("new.example").build(),
+        box("b").host("new.example").build()), v))
+        .isInstanceOf(MailboxStoreException.class)
+        .satisfies(e -> assertThat(((MailboxStoreException) e).isConflict()).isTrue());
+    assertThat(store.list()).extracting(m -> m.host().orElseThrow()).containsOnly("smtp.example.com");
+    assertThat(store.version()).isEqualTo(v + 1);
+  }
+
+  @Test
   void ofWritersRacingFromOneVersionOneWinsAndTheOthersAreConflicts() throws Exception {
     JdbcMailboxStore store = store(key);
     long v = store.save(box("a").build(), MailboxStore.ANY_VERSION);
