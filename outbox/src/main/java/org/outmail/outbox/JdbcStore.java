@@ -53,14 +53,16 @@ final class JdbcStore implements AutoCloseable {
   private final Writes writes;
   private final Reads reads;
   private final Dialect dialect;
+  private final boolean embedded;
   private final AutoCloseable onClose;
   private final String description;
   private final Set<String> knownMailboxes = ConcurrentHashMap.newKeySet();
 
-  JdbcStore(Writes writes, Reads reads, Dialect dialect, AutoCloseable onClose, String description) {
+  JdbcStore(Writes writes, Reads reads, Dialect dialect, boolean embedded, AutoCloseable onClose, String description) {
     this.writes = writes;
     this.reads = reads;
     this.dialect = dialect;
+    this.embedded = embedded;
     this.onClose = onClose;
     this.description = description;
   }
@@ -69,9 +71,9 @@ final class JdbcStore implements AutoCloseable {
     return dialect;
   }
 
-  /** Whether this is the embedded store, which one process owns. */
+  /** Whether this is the embedded store, which one process owns (not the host's database, even a SQLite one). */
   boolean embedded() {
-    return dialect == Dialect.SQLITE;
+    return embedded;
   }
 
   String description() {

@@ -14,7 +14,8 @@ import javax.sql.DataSource;
 
 /**
  * Where an {@link Outbox} keeps its mail: {@link #embedded(Path)} (a file, nothing to start, one
- * process at a time) or {@link #jdbc(DataSource)} (PostgreSQL, shared by several nodes). Opened by
+ * process at a time) or {@link #jdbc(DataSource)} (the host's database: PostgreSQL, shared by
+ * several nodes, or the host's own SQLite file). Opened by
  * {@link Outbox.Builder#build()} and closed with the outbox.
  */
 public final class OutboxStore {
@@ -62,11 +63,22 @@ public final class OutboxStore {
   }
 
   /**
-   * Tables in the database of the data source (PostgreSQL), created or migrated when the outbox is
-   * built; every node that uses the same database shares one queue. Use a pooled data source; the
-   * outbox does not close it.
+   * Tables in the database of the data source, created or migrated when the outbox is built, beside
+   * the host's own tables, so that {@link Outbox#enqueue(Connection, org.outmail.OutgoingMailer,
+   * org.outmail.Email, String)} queues a mail in the host's transaction. Use a pooled data source;
+   * the outbox does not close it.
    *
-   * @param dataSource a pooled data source of a PostgreSQL database
+   * <ul>
+   *   <li><b>PostgreSQL</b>: every node that uses the same database shares one queue.
+   *   <li><b>SQLite</b>, the host's own file, for an application that runs without a database
+   *       server: one writer at a time, so the host's transactions and the outbox's wait for each
+   *       other. The data source's URL must ask for the write-ahead log, a busy timeout and
+   *       transactions that take the write lock when they begin: {@code
+   *       jdbc:sqlite:app.db?journal_mode=WAL&synchronous=FULL&busy_timeout=10000&transaction_mode=IMMEDIATE}
+   *       (building the outbox fails naming what is missing).
+   * </ul>
+   *
+   * @param dataSource a pooled data source of a PostgreSQL or SQLite database
    * @return the store, opened when the outbox is built
    */
   public static OutboxStore jdbc(DataSource dataSource) {
@@ -76,7 +88,8 @@ public final class OutboxStore {
   /**
    * This {@link #jdbc(DataSource)} store with tables that the host creates and migrates itself
    * (Flyway, Liquibase) from the plain SQL shipped in this jar, {@code
-   * org/outmail/outbox/schema/postgresql/V1.sql}, {@code V2.sql}, ... in order. The outbox then
+   * org/outmail/outbox/schema/postgresql/V1.sql}, {@code V2.sql}, ... in order ({@code schema/sqlite/}
+   * for SQLite). The outbox then
    * changes no table: when it is built it checks that the tables of the newest version are there,
    * and fails naming the scripts when they are not.
    *
@@ -98,17 +111,16 @@ public final class OutboxStore {
   private JdbcStore openJdbc() {
     try (Connection c = dataSource.getConnection()) {
       Dialect dialect = Dialect.of(c);
-      if (dialect != Dialect.POSTGRESQL) {
-        throw new OutboxException("OutboxStore.jdbc needs a PostgreSQL data source, not " + dialect
-            + "; for an embedded store use OutboxStore.embedded(directory)");
+      if (dialect == Dialect.SQLITE) {
+        SqliteFile.checkHostConnection(c);
       }
       if (hostSchema) {
         Schema.verify(c, dialect);
       } else {
         Schema.migrate(c, dialect);
       }
-      return new JdbcStore(new TransactionPerCall(dataSource), dataSource::getConnection, dialect, null,
-          "outbox store " + c.getMetaData().getURL());
+      return new JdbcStore(new TransactionPerCall(dataSource, dialect), dataSource::getConnection, dialect, false,
+          null, "outbox store " + c.getMetaData().getURL());
     } catch (SQLException e) {
       throw new OutboxException("the outbox store could not be opened: " + e.getMessage(), e);
     }
@@ -157,7 +169,7 @@ public final class OutboxStore {
         readers.close();
         held.close(); // releases the lock
       };
-      return new JdbcStore(writer, readers::get, Dialect.SQLITE, release, description);
+      return new JdbcStore(writer, readers::get, Dialect.SQLITE, true, release, description);
     } catch (SQLException | RuntimeException e) {
       if (writer != null) {
         writer.close();

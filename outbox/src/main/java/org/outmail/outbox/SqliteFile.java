@@ -1,8 +1,11 @@
 package org.outmail.outbox;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 
 /**
  * How the embedded store opens its SQLite file: write-ahead log (readers never wait for the writer),
@@ -29,5 +32,39 @@ final class SqliteFile {
       config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     }
     return config.createConnection(url);
+  }
+
+  /**
+   * Checks that a connection of the host's SQLite data source can share the file with the outbox:
+   * the write-ahead log (readers never wait for a writer), a busy timeout (a writer waits for
+   * another instead of failing) and transactions that take the write lock when they begin (a
+   * transaction that read first could not get it later).
+   *
+   * @throws OutboxException naming every URL parameter that is missing
+   */
+  static void checkHostConnection(Connection c) throws SQLException {
+    StringBuilder missing = new StringBuilder();
+    if (!"wal".equalsIgnoreCase(pragma(c, "journal_mode"))) {
+      missing.append(" journal_mode=WAL");
+    }
+    String busy = pragma(c, "busy_timeout");
+    if (busy == null || Long.parseLong(busy) <= 0) {
+      missing.append(" busy_timeout=10000");
+    }
+    if (!c.isWrapperFor(SQLiteConnection.class) || c.unwrap(SQLiteConnection.class).getConnectionConfig()
+        .getTransactionMode() != SQLiteConfig.TransactionMode.IMMEDIATE) {
+      missing.append(" transaction_mode=IMMEDIATE");
+    }
+    if (missing.length() > 0) {
+      throw new OutboxException("OutboxStore.jdbc on SQLite (" + c.getMetaData().getURL() + ") needs the data source's "
+          + "URL to set" + missing + ", e.g. jdbc:sqlite:app.db?journal_mode=WAL&synchronous=FULL&busy_timeout=10000"
+          + "&transaction_mode=IMMEDIATE: the outbox and the application write to the file in turn");
+    }
+  }
+
+  private static String pragma(Connection c, String name) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
   }
 }

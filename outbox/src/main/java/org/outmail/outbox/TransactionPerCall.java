@@ -5,13 +5,19 @@ import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
-/** Each write in its own transaction on a connection of the pool: PostgreSQL, whose commit is durable. */
+/**
+ * Each write in its own transaction on a connection of the host's pool, whose commit is durable:
+ * PostgreSQL, or the host's SQLite file (its transactions take the write lock when they begin, so
+ * writers queue behind each other within the busy timeout).
+ */
 final class TransactionPerCall implements Writes {
   private final DataSource dataSource;
+  private final Dialect dialect;
   private final AtomicLong commits = new AtomicLong();
 
-  TransactionPerCall(DataSource dataSource) {
+  TransactionPerCall(DataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
+    this.dialect = dialect;
   }
 
   @Override
@@ -19,7 +25,10 @@ final class TransactionPerCall implements Writes {
     return run(work, false);
   }
 
-  /** Commits without waiting for PostgreSQL's log flush ({@code synchronous_commit = off} for this transaction alone). */
+  /**
+   * Commits without waiting for PostgreSQL's log flush ({@code synchronous_commit = off} for this
+   * transaction alone); on SQLite, like {@link #write}.
+   */
   @Override
   public <T> T writeLight(Work<T> work) throws SQLException {
     return run(work, true);
@@ -29,7 +38,7 @@ final class TransactionPerCall implements Writes {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        if (light) {
+        if (light && dialect == Dialect.POSTGRESQL) {
           try (java.sql.Statement s = c.createStatement()) {
             s.execute("SET LOCAL synchronous_commit TO OFF");
           }

@@ -67,7 +67,7 @@ final class OutboxFactory {
     if (dataSource == null) {
       throw new MailboxConfigException(null, PREFIX + StarterSettings.OUTBOX_STORE.name(),
           PREFIX + StarterSettings.OUTBOX_STORE.name() + "=jdbc needs a DataSource bean (spring.datasource.url, "
-              + "PostgreSQL), and the application has none");
+              + "PostgreSQL or SQLite), and the application has none");
     }
     OutboxStore store = OutboxStore.jdbc(dataSource);
     return "NONE".equals(get(env, StarterSettings.OUTBOX_SCHEMA)) ? store.schemaManagedByHost() : store;

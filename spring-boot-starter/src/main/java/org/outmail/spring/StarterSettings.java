@@ -29,8 +29,8 @@ final class StarterSettings {
   static final Setting OUTBOX_STORE = Setting.builder("outbox.store", Setting.Type.CHOICE).defaultValue("embedded")
       .allowedValues("embedded", "jdbc")
       .help("Where the outbox keeps its mail: embedded (a SQLite file in outmail.outbox.directory, one process) "
-          + "or jdbc (the application's DataSource, PostgreSQL, shared by every instance; enqueue joins Spring's "
-          + "transaction).")
+          + "or jdbc (the application's DataSource: PostgreSQL, shared by every instance, or the application's "
+          + "SQLite file; enqueue joins Spring's transaction).")
       .build();
   static final Setting OUTBOX_DIRECTORY = Setting.builder("outbox.directory", Setting.Type.PATH)
       .defaultValue("data/outmail-outbox")
