@@ -604,7 +604,9 @@ public final class MailboxRegistry implements AutoCloseable {
 
     /**
      * Adds an access token provider, asked after those added before and before those found by
-     * {@link ServiceLoader}.
+     * {@link ServiceLoader}. A provider added here serves the mailboxes of every protocol, also one
+     * that, found by {@link ServiceLoader}, would serve only its own transport's mailboxes (such as
+     * {@code owa}'s {@code MsalTokenProvider}): adding it here is how a host opts in.
      *
      * @param provider the access token provider
      * @return this builder

@@ -217,7 +217,7 @@ public final class OutgoingMailer {
         }
         t = transport;
         if (t == null) {
-          t = provider.open(mailbox, context);
+          t = provider.open(mailbox, TransportContext.of(context.accessTokens().forProtocol(mailbox.protocol())));
           transport = t;
         }
       }
