@@ -189,10 +189,10 @@ public final class OutgoingMailer {
     try {
       return withWarnings(transport().check());
     } catch (MailException e) {
-      return CheckResult.failed("config", e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
+      return CheckResult.failed(TransportException.Stage.CONFIG, e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
     } catch (RuntimeException e) {
       LOG.warn("mailbox '{}': check failed unexpectedly", mailbox.id(), e);
-      return CheckResult.failed("internal", MailException.mailboxPrefix(mailbox.id()) + "check failed: " + e,
+      return CheckResult.failed(TransportException.Stage.OTHER, MailException.mailboxPrefix(mailbox.id()) + "check failed: " + e,
           Duration.ofNanos(System.nanoTime() - start));
     }
   }
