@@ -447,7 +447,7 @@ public final class MailboxRegistry implements AutoCloseable {
     private final Map<String, PostSendHook> hooks = new LinkedHashMap<>();
     private final List<TransportProvider> transportProviders = new ArrayList<>();
     private final List<AccessTokenProvider> tokenProviders = new ArrayList<>();
-    private final List<MailListener> listeners = new ArrayList<>();
+    private final List<SendListener> listeners = new ArrayList<>();
     private RecipientDirectory directory;
     private TokenStore tokenStore;
     private TokenStore loadedTokenStore;
@@ -568,7 +568,7 @@ public final class MailboxRegistry implements AutoCloseable {
      * @param listener the listener
      * @return this builder
      */
-    public Builder listener(MailListener listener) {
+    public Builder listener(SendListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener == null"));
       return this;
     }
