@@ -1,6 +1,7 @@
 package org.outmail;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,11 +12,11 @@ import java.util.Optional;
  */
 public final class CheckResult {
   private final boolean ok;
-  private final String stage;
+  private final TransportException.Stage stage;
   private final String message;
   private final Duration elapsed;
 
-  private CheckResult(boolean ok, String stage, String message, Duration elapsed) {
+  private CheckResult(boolean ok, TransportException.Stage stage, String message, Duration elapsed) {
     this.ok = ok;
     this.stage = stage;
     this.message = Objects.requireNonNull(message, "message == null");
@@ -37,13 +38,12 @@ public final class CheckResult {
   /**
    * A failed check.
    *
-   * @param stage the stage that failed: {@code connect}, {@code tls}, {@code auth}, {@code token},
-   *     {@code mailbox}, ...
+   * @param stage the stage that failed, as a send's {@link TransportException#stage()} names it
    * @param message which stage failed and what the server said
    * @param elapsed how long the check took until it failed
    * @return the result
    */
-  public static CheckResult failed(String stage, String message, Duration elapsed) {
+  public static CheckResult failed(TransportException.Stage stage, String message, Duration elapsed) {
     Objects.requireNonNull(stage, "stage == null");
     return new CheckResult(false, stage, message, elapsed);
   }
@@ -53,8 +53,8 @@ public final class CheckResult {
     return ok;
   }
 
-  /** {@return the stage that failed; empty when the check passed} */
-  public Optional<String> stage() {
+  /** {@return the stage that failed, the same type a send's failure names; empty when the check passed} */
+  public Optional<TransportException.Stage> stage() {
     return Optional.ofNullable(stage);
   }
 
@@ -72,6 +72,6 @@ public final class CheckResult {
 
   @Override
   public String toString() {
-    return (ok ? "OK" : "FAILED [" + stage + "]") + " " + message + " (" + elapsed.toMillis() + " ms)";
+    return (ok ? "OK" : "FAILED [" + stage.name().toLowerCase(Locale.ROOT) + "]") + " " + message + " (" + elapsed.toMillis() + " ms)";
   }
 }

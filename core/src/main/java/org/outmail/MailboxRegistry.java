@@ -474,7 +474,7 @@ public final class MailboxRegistry implements AutoCloseable {
     private final Map<String, PostSendHook> hooks = new LinkedHashMap<>();
     private final List<TransportProvider> transportProviders = new ArrayList<>();
     private final List<AccessTokenProvider> tokenProviders = new ArrayList<>();
-    private final List<MailListener> listeners = new ArrayList<>();
+    private final List<SendListener> listeners = new ArrayList<>();
     private RecipientDirectory directory;
     private TokenStore tokenStore;
     private TokenStore loadedTokenStore;
@@ -595,7 +595,7 @@ public final class MailboxRegistry implements AutoCloseable {
      * @param listener the listener
      * @return this builder
      */
-    public Builder listener(MailListener listener) {
+    public Builder listener(SendListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener == null"));
       return this;
     }
@@ -631,7 +631,9 @@ public final class MailboxRegistry implements AutoCloseable {
 
     /**
      * Adds an access token provider, asked after those added before and before those found by
-     * {@link ServiceLoader}.
+     * {@link ServiceLoader}. A provider added here serves the mailboxes of every protocol, also one
+     * that, found by {@link ServiceLoader}, would serve only its own transport's mailboxes (such as
+     * {@code owa}'s {@code MsalTokenProvider}): adding it here is how a host opts in.
      *
      * @param provider the access token provider
      * @return this builder

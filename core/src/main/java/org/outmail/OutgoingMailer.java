@@ -43,7 +43,7 @@ public final class OutgoingMailer {
   private Supplier<OutgoingMailer> successor;
 
   OutgoingMailer(Mailbox mailbox, TransportProvider provider, TransportContext context,
-      RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async, List<MailListener> listeners) {
+      RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async, List<SendListener> listeners) {
     this.mailbox = mailbox;
     this.provider = provider;
     this.context = context;
@@ -80,11 +80,12 @@ public final class OutgoingMailer {
   }
 
   /**
-   * Sends the email as {@link #send(Email)} does, telling {@code listener} of each attempt and of
-   * each wait before a retry: for a command line or a console that shows how a slow send is going.
+   * Sends the email as {@link #send(Email)} does, telling {@code listener} of each attempt, of
+   * each wait before a retry and of how the send ended: for a command line or a console that shows
+   * how a slow send is going. The registry's listeners hear the send too.
    *
    * @param email the email
-   * @param listener told of each attempt and each wait; {@link SendListener#NONE} for nobody
+   * @param listener told of each attempt, each wait and the outcome; {@link SendListener#NONE} for nobody
    * @return what was sent and to whom, and which recipients were blocked
    * @throws MailboxDisabledException if the mailbox is disabled: nothing is sent
    * @throws RecipientsBlockedException if every recipient is blocked: the transport is not called
@@ -104,8 +105,8 @@ public final class OutgoingMailer {
     }
   }
 
-  /** The steps of a send, told to the registry's {@link MailListener}s by {@link SendEvents}. */
-  private SendResult sendSteps(Email email, SendListener listener) {
+  /** The steps of a send, told to the send's and the registry's {@link SendListener}s by {@link SendEvents}. */
+  private SendResult sendSteps(Email email, Retrier.Attempts listener) {
     if (!mailbox.enabled()) {
       throw new MailboxDisabledException(mailbox.id());
     }
@@ -189,10 +190,10 @@ public final class OutgoingMailer {
     try {
       return withWarnings(transport().check());
     } catch (MailException e) {
-      return CheckResult.failed("config", e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
+      return CheckResult.failed(TransportException.Stage.CONFIG, e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
     } catch (RuntimeException e) {
       LOG.warn("mailbox '{}': check failed unexpectedly", mailbox.id(), e);
-      return CheckResult.failed("internal", MailException.mailboxPrefix(mailbox.id()) + "check failed: " + e,
+      return CheckResult.failed(TransportException.Stage.OTHER, MailException.mailboxPrefix(mailbox.id()) + "check failed: " + e,
           Duration.ofNanos(System.nanoTime() - start));
     }
   }
@@ -217,7 +218,7 @@ public final class OutgoingMailer {
         }
         t = transport;
         if (t == null) {
-          t = provider.open(mailbox, context);
+          t = provider.open(mailbox, TransportContext.of(context.accessTokens().forProtocol(mailbox.protocol())));
           transport = t;
         }
       }

@@ -46,7 +46,7 @@ final class Retrier {
    * @throws TransportException if no attempt reached any recipient (the last failure)
    * @throws OAuthException if no token could be had and no attempt reached any recipient
    */
-  Outcome<TransportReceipt> send(MailTransport transport, OutgoingMessage message, SendListener listener) {
+  Outcome<TransportReceipt> send(MailTransport transport, OutgoingMessage message, Attempts listener) {
     String messageId = message.messageId();
     Tally tally = null; // set once an attempt has reached some recipient
     OutgoingMessage current = message;
@@ -133,6 +133,27 @@ final class Retrier {
       return Integer.parseInt(reply.substring(0, 3));
     }
     return -1;
+  }
+
+  /**
+   * Hears the attempts of one send; {@link SendEvents} tells them, with the mailbox, to the send's
+   * and the registry's {@link SendListener}s.
+   */
+  interface Attempts {
+    /** Hears nothing. */
+    Attempts NONE = new Attempts() {
+      @Override
+      public void attemptStarting(String messageId, int attempt, int maxAttempts) {}
+
+      @Override
+      public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait) {}
+    };
+
+    /** As {@link SendListener#attemptStarting}, without the mailbox. */
+    void attemptStarting(String messageId, int attempt, int maxAttempts);
+
+    /** As {@link SendListener#retrying}, without the mailbox. */
+    void retrying(int attempt, int maxAttempts, MailException failure, Duration wait);
   }
 
   /** Calls a listener; what it throws is logged, never thrown into the send. */

@@ -18,7 +18,7 @@ import org.outmail.spi.TransportProvider;
  * mailboxes. Making a snapshot connects nothing, so a refused change leaves nothing to undo.
  */
 final class Rules {
-  private final List<MailListener> listeners;
+  private final List<SendListener> listeners;
   private final Map<String, TransportProvider> providers;
   private final Map<String, PostSendHook> hooks;
   private final RecipientDirectory directory;
@@ -26,7 +26,7 @@ final class Rules {
   private final AsyncSends async;
 
   Rules(Map<String, TransportProvider> providers, Map<String, PostSendHook> hooks, RecipientDirectory directory,
-      TransportContext context, AsyncSends async, List<MailListener> listeners) {
+      TransportContext context, AsyncSends async, List<SendListener> listeners) {
     this.listeners = listeners;
     this.providers = providers;
     this.hooks = hooks;

@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How one send ended, as a {@link MailListener} hears it: the mailbox, the {@link Outcome}, how
+ * How one send ended, as a {@link SendListener} hears it: the mailbox, the {@link Outcome}, how
  * long the send took, the recipients outmail's rules blocked, and the transport attempts made.
  * Immutable.
  */

@@ -8,25 +8,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells a registry's {@link MailListener}s of each send of one mailbox: its attempts and waits as
- * they happen, and how it ended. A listener that throws is logged; the send goes on and its result
- * or exception is the one it would have been without listeners.
+ * Tells a send's own {@link SendListener} and the registry's of each send of one mailbox: its
+ * attempts and waits as they happen, and how it ended. A listener that throws is logged; the send
+ * goes on and its result or exception is the one it would have been without listeners.
  */
 final class SendEvents {
   private static final Logger LOG = LoggerFactory.getLogger(SendEvents.class);
 
   private final Mailbox mailbox;
-  private final List<MailListener> listeners;
+  private final List<SendListener> listeners;
 
-  SendEvents(Mailbox mailbox, List<MailListener> listeners) {
+  SendEvents(Mailbox mailbox, List<SendListener> listeners) {
     this.mailbox = mailbox;
     this.listeners = List.copyOf(listeners);
   }
 
-  /** Runs the send's steps with {@code listener}, telling the registry's listeners of it. */
-  SendResult send(Email email, SendListener listener, BiFunction<Email, SendListener, SendResult> steps) {
-    if (listeners.isEmpty()) {
-      return steps.apply(email, listener);
+  /** Runs the send's steps, telling {@code listener} and the registry's listeners of it. */
+  SendResult send(Email email, SendListener listener, BiFunction<Email, Retrier.Attempts, SendResult> steps) {
+    if (listeners.isEmpty() && listener == SendListener.NONE) {
+      return steps.apply(email, Retrier.Attempts.NONE);
     }
     long start = System.nanoTime();
     Attempts attempts = new Attempts(listener);
@@ -34,13 +34,13 @@ final class SendEvents {
     try {
       result = steps.apply(email, attempts);
     } catch (RecipientsBlockedException e) {
-      finished(new SendEvent(mailbox, SendEvent.Outcome.BLOCKED, since(start), e.blockedRecipients(), 0, null, e));
+      finished(listener, new SendEvent(mailbox, SendEvent.Outcome.BLOCKED, since(start), e.blockedRecipients(), 0, null, e));
       throw e;
     } catch (RuntimeException e) {
-      finished(new SendEvent(mailbox, SendEvent.Outcome.FAILED, since(start), Map.of(), attempts.count, null, e));
+      finished(listener, new SendEvent(mailbox, SendEvent.Outcome.FAILED, since(start), Map.of(), attempts.count, null, e));
       throw e;
     }
-    finished(new SendEvent(mailbox, SendEvent.Outcome.SENT, since(start), result.blockedRecipients(),
+    finished(listener, new SendEvent(mailbox, SendEvent.Outcome.SENT, since(start), result.blockedRecipients(),
         result.attempts(), result, null));
     return result;
   }
@@ -49,13 +49,14 @@ final class SendEvents {
     return Duration.ofNanos(System.nanoTime() - start);
   }
 
-  private void finished(SendEvent event) {
-    for (MailListener l : listeners) {
+  private void finished(SendListener caller, SendEvent event) {
+    callerSays(() -> caller.sendFinished(event));
+    for (SendListener l : listeners) {
       tell(l, () -> l.sendFinished(event));
     }
   }
 
-  private void tell(MailListener listener, Runnable call) {
+  private void tell(SendListener listener, Runnable call) {
     try {
       call.run();
     } catch (RuntimeException e) {
@@ -73,7 +74,7 @@ final class SendEvents {
   }
 
   /** The caller's listener and the registry's, each isolated; counts the attempts. */
-  private final class Attempts implements SendListener {
+  private final class Attempts implements Retrier.Attempts {
     private final SendListener caller;
     private int count;
 
@@ -84,16 +85,16 @@ final class SendEvents {
     @Override
     public void attemptStarting(String messageId, int attempt, int maxAttempts) {
       count = attempt;
-      callerSays(() -> caller.attemptStarting(messageId, attempt, maxAttempts));
-      for (MailListener l : listeners) {
+      callerSays(() -> caller.attemptStarting(mailbox, messageId, attempt, maxAttempts));
+      for (SendListener l : listeners) {
         tell(l, () -> l.attemptStarting(mailbox, messageId, attempt, maxAttempts));
       }
     }
 
     @Override
     public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait) {
-      callerSays(() -> caller.retrying(attempt, maxAttempts, failure, wait));
-      for (MailListener l : listeners) {
+      callerSays(() -> caller.retrying(mailbox, attempt, maxAttempts, failure, wait));
+      for (SendListener l : listeners) {
         tell(l, () -> l.retrying(mailbox, attempt, maxAttempts, failure, wait));
       }
     }

@@ -4,8 +4,12 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** "Did you mean ...?": the known name closest to a misspelt one, if it is close enough. */
-final class Suggestions {
+/**
+ * "Did you mean ...?": the known name closest to a misspelt one, if it is close enough. The
+ * registry's and the loader's errors use it; tools that suggest names of their own (the {@code
+ * outmail} command line) use its {@link #distance}, so that every suggestion counts edits alike.
+ */
+public final class Suggestions {
   private Suggestions() {}
 
   /**
@@ -31,8 +35,15 @@ final class Suggestions {
     return word.length() <= 4 ? 1 : 2;
   }
 
-  /** The optimal string alignment distance, ignoring case: a swap of neighbours is one edit. */
-  static int distance(String a, String b) {
+  /**
+   * The optimal string alignment distance, ignoring case: a letter added, removed or changed, or two
+   * neighbours swapped, is one edit.
+   *
+   * @param a one word
+   * @param b the other word
+   * @return the number of edits between them
+   */
+  public static int distance(String a, String b) {
     a = a.toLowerCase(Locale.ROOT);
     b = b.toLowerCase(Locale.ROOT);
     int[][] d = new int[a.length() + 1][b.length() + 1];

@@ -33,6 +33,11 @@ public class TransportException extends MailException {
     AUTHENTICATE,
     /** Getting an OAuth access token. */
     TOKEN,
+    /**
+     * Authenticated, but the account lacks a permission the transport needs (a Graph application
+     * permission such as {@code Mail.Send}).
+     */
+    PERMISSION,
     /** The envelope sender (SMTP {@code MAIL FROM}). */
     SENDER,
     /** The recipients (SMTP {@code RCPT TO}). */

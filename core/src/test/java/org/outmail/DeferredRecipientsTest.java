@@ -202,12 +202,12 @@ class DeferredRecipientsTest {
 
     registry().defaultOutgoing().send(email(), new SendListener() {
       @Override
-      public void attemptStarting(String messageId, int attempt, int maxAttempts) {
+      public void attemptStarting(Mailbox mailbox, String messageId, int attempt, int maxAttempts) {
         heard.add("attempt " + attempt + "/" + maxAttempts);
       }
 
       @Override
-      public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait) {
+      public void retrying(Mailbox mailbox, int attempt, int maxAttempts, MailException failure, Duration wait) {
         heard.add("retrying after " + attempt + ": " + failure.getMessage());
       }
     });

@@ -196,10 +196,10 @@ class MailboxRegistryTest {
     String id = uniqueId("check");
     MailboxRegistry r = builder().mailbox(out(id).enabled(false).build()).build();
     transports.recorder(id).checkResult =
-        CheckResult.failed("auth", "authentication failed: 535 5.7.8", Duration.ofMillis(3));
+        CheckResult.failed(TransportException.Stage.AUTHENTICATE, "authentication failed: 535 5.7.8", Duration.ofMillis(3));
     CheckResult c = r.outgoing(id).check();
     assertThat(c.ok()).isFalse();
-    assertThat(c.stage()).contains("auth");
+    assertThat(c.stage()).contains(TransportException.Stage.AUTHENTICATE);
     assertThat(c.message()).isEqualTo("authentication failed: 535 5.7.8");
   }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.outmail.testing.RecordingTransportProvider;
 import org.outmail.testing.RecordingTransportProvider.Recorder;
 
-/** What {@link OutgoingMailer#send(Email, SendListener)} tells a listener: attempts and waits. */
+/** What {@link OutgoingMailer#send(Email, SendListener)} tells a listener: attempts, waits and the outcome. */
 @Timeout(30)
 class SendListenerTest {
   private final String id = uniqueId("progress");
@@ -30,14 +30,19 @@ class SendListenerTest {
     final List<String> calls = new ArrayList<>();
 
     @Override
-    public void attemptStarting(String messageId, int attempt, int maxAttempts) {
+    public void attemptStarting(Mailbox mailbox, String messageId, int attempt, int maxAttempts) {
       calls.add("attempt " + attempt + "/" + maxAttempts + " " + messageId);
     }
 
     @Override
-    public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait) {
+    public void retrying(Mailbox mailbox, int attempt, int maxAttempts, MailException failure, Duration wait) {
       assertThat(wait).isBetween(Duration.ZERO, Duration.ofMillis(20));
       calls.add("retry after " + attempt + "/" + maxAttempts + ": " + failure.getMessage());
+    }
+
+    @Override
+    public void sendFinished(SendEvent event) {
+      calls.add(event.outcome() + " after " + event.attempts() + " of " + event.mailboxId());
     }
   }
 
@@ -60,7 +65,8 @@ class SendListenerTest {
     assertThat(heard.calls).containsExactly(
         "attempt 1/3 " + r.messageId(),
         "retry after 1/3: 421 4.3.2 busy, try later",
-        "attempt 2/3 " + r.messageId());
+        "attempt 2/3 " + r.messageId(),
+        "SENT after 2 of " + id);
     assertThat(r.attempts()).isEqualTo(2);
   }
 
@@ -73,15 +79,16 @@ class SendListenerTest {
 
     assertThatThrownBy(() -> registry.outgoing(id).send(email(), heard)).isInstanceOf(TransportException.class);
 
-    assertThat(heard.calls).hasSize(5).filteredOn(c -> c.startsWith("retry")).hasSize(2);
+    assertThat(heard.calls).hasSize(6).filteredOn(c -> c.startsWith("retry")).hasSize(2);
     assertThat(heard.calls.get(4)).startsWith("attempt 3/3 <");
+    assertThat(heard.calls.get(5)).isEqualTo("FAILED after 3 of " + id);
   }
 
   @Test
   void listenerThatThrowsDoesNotChangeTheSend() {
     SendListener broken = new SendListener() {
       @Override
-      public void attemptStarting(String messageId, int attempt, int maxAttempts) {
+      public void attemptStarting(Mailbox mailbox, String messageId, int attempt, int maxAttempts) {
         throw new IllegalStateException("listener bug");
       }
     };

@@ -24,6 +24,7 @@ import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStore;
 import org.outmail.MailboxStoreException;
 import org.outmail.MailboxType;
+import org.outmail.TransportException;
 import org.outmail.oauth.OAuthClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -216,7 +217,7 @@ final class ConsoleServer {
       save(r, s, m);
     } else if (action.equals("check") && post) {
       CheckResult result = m.type() == MailboxType.OUT ? registry.outgoing(id).check()
-          : CheckResult.failed("type", "an IN mailbox receives mail; Check tests OUT mailboxes", Duration.ZERO);
+          : CheckResult.failed(TransportException.Stage.CONFIG, "an IN mailbox receives mail; Check tests OUT mailboxes", Duration.ZERO);
       checks.put(m, result);
       r.html(200, page(r, s, m.name(), mailboxForm(r, view(m, m.values(), Map.of(), result), csrf(r, s))));
     } else if (action.equals("delete") && post) {

@@ -57,8 +57,8 @@ final class FormPage {
     if (v.check() != null) {
       CheckResult c = v.check();
       h.raw("<div id=\"check-result\" class=\"check-result ").raw(c.ok() ? "ok" : "failed").raw("\"")
-          .attr("data-stage", c.stage().orElse("")).raw("><strong>")
-          .text(c.ok() ? "Check succeeded" : "Check failed at stage " + c.stage().orElse("?")).raw("</strong> ")
+          .attr("data-stage", c.stage().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse("")).raw("><strong>")
+          .text(c.ok() ? "Check succeeded" : "Check failed at stage " + c.stage().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse("?")).raw("</strong> ")
           .raw("<span class=\"message\">").text(c.message()).raw("</span> <span class=\"elapsed\">(")
           .text(c.elapsed().toMillis() + " ms").raw(")</span></div>");
     }

@@ -8,8 +8,25 @@ import javax.net.ssl.SSLContext;
  * META-INF/services/org.outmail.oauth.AccessTokenProvider}) before outmail's built-in provider, which
  * speaks the client-credentials and refresh-token grants over plain HTTPS to any provider.
  * Caching is done by {@link AccessTokens}; a provider always fetches.
+ *
+ * <p>A provider found by {@link java.util.ServiceLoader} serves only the mailboxes of the
+ * {@linkplain #protocols() protocols it names}, so that putting a transport's jar on the classpath
+ * never changes how the mailboxes of another transport get their tokens. A host that wants such a
+ * provider for other mailboxes too passes it itself ({@code
+ * MailboxRegistry.Builder.accessTokenProvider}): a provider given that way serves every mailbox.
  */
 public interface AccessTokenProvider {
+  /**
+   * The protocols ({@code owa}, {@code smtp}) whose mailboxes this provider serves when it is found
+   * by {@link java.util.ServiceLoader}; empty for every protocol. A transport's own provider names
+   * its transport's protocol. Not consulted for providers the host passes itself.
+   *
+   * @return the protocols served, lower case; empty for all
+   */
+  default java.util.Set<String> protocols() {
+    return java.util.Set.of();
+  }
+
   /**
    * Whether this provider fetches tokens for the client (e.g. provider {@code MICROSOFT}).
    *

@@ -14,7 +14,11 @@ import javax.net.ssl.SSLContext;
  * Hands out access tokens, cached per OAuth client and scopes until shortly before they expire: a
  * minute before, or half their lifetime before when that is shorter.
  * Asks the first {@link AccessTokenProvider} that supports the client; providers found by {@link
- * ServiceLoader} come before the built-in HTTP one. Safe for concurrent use: one fetch at a time
+ * ServiceLoader} come before the built-in HTTP one. A provider found by {@link ServiceLoader} that
+ * names {@linkplain AccessTokenProvider#protocols() protocols} serves only the mailboxes of those
+ * protocols: a transport's jar never changes how another transport's mailboxes get tokens. A
+ * provider the host passes itself ({@link #standardWith}, {@link #of}) serves every mailbox: that
+ * is the host opting in. Safe for concurrent use: one fetch at a time
  * per client and scopes (per client for the refresh-token grant, whose refresh token may rotate).
  * Tokens of a {@linkplain OAuthClient#withSubject client acting for a user} are cached per user.
  *
@@ -38,7 +42,15 @@ public final class AccessTokens {
     }
   }
 
-  private final List<AccessTokenProvider> providers;
+  /** A provider and the protocols whose mailboxes it serves (empty: every protocol). */
+  private record Source(AccessTokenProvider provider, java.util.Set<String> protocols) {
+    boolean serves(String protocol) {
+      return protocols.isEmpty() || protocol == null || protocols.contains(protocol.toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
+  private final List<Source> providers;
+  private final String protocol;
   private final TokenStore store;
   private final Clock clock;
   private final Map<String, Cached> cache;
@@ -47,7 +59,19 @@ public final class AccessTokens {
   private final SSLContext tls;
 
   AccessTokens(List<AccessTokenProvider> providers, TokenStore store, Clock clock) {
-    this.providers = List.copyOf(providers);
+    this(providers, List.of(), store, clock);
+  }
+
+  /**
+   * The host's providers serve every protocol; the discovered ones only the protocols they name;
+   * the built-in one, when given among {@code discovered} last, names none and serves all.
+   */
+  AccessTokens(List<AccessTokenProvider> chosen, List<AccessTokenProvider> discovered, TokenStore store, Clock clock) {
+    List<Source> sources = new ArrayList<>();
+    chosen.forEach(p -> sources.add(new Source(Objects.requireNonNull(p, "provider == null"), java.util.Set.of())));
+    discovered.forEach(p -> sources.add(new Source(p, protocols(p))));
+    this.providers = List.copyOf(sources);
+    this.protocol = null;
     this.store = new RememberingTokenStore(Objects.requireNonNull(store, "store == null"));
     this.clock = Objects.requireNonNull(clock, "clock == null");
     this.cache = new ConcurrentHashMap<>();
@@ -56,8 +80,9 @@ public final class AccessTokens {
     this.tls = null;
   }
 
-  private AccessTokens(AccessTokens shared, SSLContext tls) {
+  private AccessTokens(AccessTokens shared, SSLContext tls, String protocol) {
     this.providers = shared.providers;
+    this.protocol = protocol;
     this.store = shared.store;
     this.clock = shared.clock;
     this.cache = shared.cache;
@@ -75,7 +100,26 @@ public final class AccessTokens {
    * @return a view of this token cache that fetches with {@code tls}
    */
   public AccessTokens withTls(SSLContext tls) {
-    return new AccessTokens(this, Objects.requireNonNull(tls, "tls == null"));
+    return new AccessTokens(this, Objects.requireNonNull(tls, "tls == null"), protocol);
+  }
+
+  /**
+   * The same tokens (one cache, one store), for the mailboxes of one protocol: providers found by
+   * {@link ServiceLoader} that name other protocols are not asked. The registry hands each transport
+   * the view of its own protocol.
+   *
+   * @param protocol the protocol of the mailboxes asking ({@code smtp}, {@code owa})
+   * @return a view of this token cache for that protocol
+   */
+  public AccessTokens forProtocol(String protocol) {
+    Objects.requireNonNull(protocol, "protocol == null");
+    return new AccessTokens(this, tls, protocol.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private static java.util.Set<String> protocols(AccessTokenProvider provider) {
+    java.util.Set<String> named = Objects.requireNonNull(provider.protocols(),
+        () -> provider.getClass().getName() + ".protocols() == null");
+    return named.stream().map(p -> p.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   /**
@@ -85,24 +129,23 @@ public final class AccessTokens {
    * @return a token cache using those providers
    */
   public static AccessTokens standard(TokenStore store) {
-    List<AccessTokenProvider> providers = new ArrayList<>();
-    ServiceLoader.load(AccessTokenProvider.class).forEach(providers::add);
-    providers.add(new HttpTokenProvider(Duration.ofSeconds(10), Duration.ofSeconds(30)));
-    return new AccessTokens(providers, store, Clock.systemUTC());
+    return standardWith(List.of(), store);
   }
 
   /**
    * The given providers first, then those found by {@link ServiceLoader}, then the built-in one.
+   * The given providers serve the mailboxes of every protocol; those found by {@link ServiceLoader}
+   * only the protocols they {@linkplain AccessTokenProvider#protocols() name}.
    *
    * @param first the providers asked first, in order
    * @param store where rotated refresh tokens are kept
    * @return a token cache using those providers
    */
   public static AccessTokens standardWith(List<AccessTokenProvider> first, TokenStore store) {
-    List<AccessTokenProvider> providers = new ArrayList<>(first);
-    ServiceLoader.load(AccessTokenProvider.class).forEach(providers::add);
-    providers.add(new HttpTokenProvider(Duration.ofSeconds(10), Duration.ofSeconds(30)));
-    return new AccessTokens(providers, store, Clock.systemUTC());
+    List<AccessTokenProvider> discovered = new ArrayList<>();
+    ServiceLoader.load(AccessTokenProvider.class).forEach(discovered::add);
+    discovered.add(new HttpTokenProvider(Duration.ofSeconds(10), Duration.ofSeconds(30)));
+    return new AccessTokens(first, discovered, store, Clock.systemUTC());
   }
 
   /**
@@ -205,7 +248,7 @@ public final class AccessTokens {
    */
   public void forget(String clientName) {
     Objects.requireNonNull(clientName, "clientName == null");
-    cache.keySet().removeIf(k -> k.startsWith(clientName + '\u0000'));
+    cache.keySet().removeIf(k -> k.substring(k.indexOf('\u0000') + 1).startsWith(clientName + '\u0000'));
     warnings.remove(clientName);
   }
 
@@ -231,17 +274,32 @@ public final class AccessTokens {
   }
 
   private AccessTokenProvider provider(OAuthClient client) {
-    for (AccessTokenProvider p : providers) {
-      if (p.supports(client)) {
-        return p;
-      }
-    }
-    List<String> names = providers.stream().map(p -> p.getClass().getName()).toList();
-    throw new OAuthException("no access token provider supports OAuth client '" + client.name()
-        + "' (provider " + client.provider() + "); providers found: " + names, null, false, null);
+    return providers.get(providerIndex(client)).provider();
   }
 
-  private static String key(OAuthClient client, List<String> scopes) {
+  /**
+   * The first provider serving this view's protocol that supports the client; part of the cache
+   * key, so that views of protocols served by different providers keep their tokens apart.
+   */
+  private int providerIndex(OAuthClient client) {
+    for (int i = 0; i < providers.size(); i++) {
+      Source s = providers.get(i);
+      if (s.serves(protocol) && s.provider().supports(client)) {
+        return i;
+      }
+    }
+    List<String> names = providers.stream().filter(s -> s.serves(protocol)).map(s -> s.provider().getClass().getName()).toList();
+    throw new OAuthException("no access token provider supports OAuth client '" + client.name()
+        + "' (provider " + client.provider() + (protocol == null ? "" : ", protocol " + protocol)
+        + "); providers found: " + names, null, false, null);
+  }
+
+  private String key(OAuthClient client, List<String> scopes) {
+    String base = baseKey(client, scopes);
+    return providerIndex(client) + "\u0000" + base;
+  }
+
+  private static String baseKey(OAuthClient client, List<String> scopes) {
     Objects.requireNonNull(client, "client == null");
     Objects.requireNonNull(scopes, "scopes == null");
     if (scopes.isEmpty()) {

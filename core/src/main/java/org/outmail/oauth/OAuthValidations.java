@@ -59,7 +59,6 @@ public final class OAuthValidations {
   /** Gmail, IMAP/SMTP/POP. */
   static final String GOOGLE_MAIL_SCOPE = "https://mail.google.com/";
   static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-  private static final Duration SLOW_DOWN = Duration.ofSeconds(5);
   private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
   /** Waits between two polls of the device flow; tests pass one that moves their clock instead. */
@@ -72,10 +71,10 @@ public final class OAuthValidations {
 
   private final TokenStore store;
   private final Duration expiry;
-  private final Clock clock;
-  private final Sleeper sleeper;
-  private final HttpClient http;
-  private final Duration requestTimeout = Duration.ofSeconds(30);
+  final Clock clock;
+  final Sleeper sleeper;
+  final HttpClient http;
+  final Duration requestTimeout = Duration.ofSeconds(30);
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Pending> pending;
 
@@ -303,44 +302,7 @@ public final class OAuthValidations {
    * @throws MailboxConfigException if the client has another grant or no device endpoint
    */
   public DeviceAuthorization startDevice(OAuthClient client, List<String> scopes) {
-    Objects.requireNonNull(client, "client == null");
-    Objects.requireNonNull(scopes, "scopes == null");
-    checkDelegated(client);
-    if (client.provider() == OAuthProvider.GOOGLE) {
-      throw new OAuthException(googleHasNoDeviceFlow(client.name()), null, false, null);
-    }
-    OAuthClient resolved = client.resolve(http);
-    URI endpoint = resolved.deviceEndpoint().orElseThrow(() -> config(resolved, "device-endpoint",
-        "is required for the device code flow (the provider's device authorization endpoint); without one,"
-            + " validate the client in a browser"));
-    List<String> asked = scopes(client, scopes);
-    Map<String, String> form = new LinkedHashMap<>();
-    form.put("scope", String.join(" ", asked));
-    Secret verifier = null;
-    if (client.provider() != OAuthProvider.MICROSOFT) {
-      // PKCE on the device request (S256), as the browser flow uses it: servers that require PKCE for
-      // a client require it here too; those that do not ignore parameters they do not know
-      verifier = Secret.of(random(32));
-      form.put("code_challenge", challenge(verifier.value()));
-      form.put("code_challenge_method", "S256");
-    }
-    List<Secret> hidden = hidden(client);
-    TokenRequests.Answer answer = TokenRequests.post(http, requestTimeout, client, "device endpoint", endpoint,
-        form, hidden);
-    Map<String, String> json = answer.json();
-    String deviceCode = json.get("device_code");
-    String userCode = json.get("user_code");
-    String verification = json.get("verification_uri") != null ? json.get("verification_uri") : json.get("verification_url");
-    if (answer.status() != 200 || deviceCode == null || userCode == null || verification == null) {
-      throw TokenRequests.refused(client.name(), "device endpoint", answer, hidden,
-          client.provider() == OAuthProvider.MICROSOFT && answer.status() != 200
-              ? "the app registration must allow public client flows (Authentication, Advanced settings)" : null);
-    }
-    URI complete = json.get("verification_uri_complete") == null ? null : uri(json.get("verification_uri_complete"));
-    Instant expiresAt = clock.instant().plusSeconds(TokenRequests.seconds(json, "expires_in", 900));
-    Duration interval = Duration.ofSeconds(Math.max(1, TokenRequests.seconds(json, "interval", 5)));
-    return new DeviceAuthorization(resolved, asked, Secret.of(deviceCode), verifier, userCode, uri(verification), complete,
-        expiresAt, interval, http);
+    return new DeviceFlow(this).start(client, scopes);
   }
 
   /**
@@ -356,57 +318,7 @@ public final class OAuthValidations {
    * @throws IllegalStateException if this device authorization was awaited before
    */
   public OAuthValidation awaitDevice(DeviceAuthorization device, Duration timeout) {
-    Objects.requireNonNull(device, "device == null");
-    Objects.requireNonNull(timeout, "timeout == null");
-    if (!device.claim()) {
-      throw new IllegalStateException("the device authorization of OAuth client '" + device.clientName()
-          + "' was awaited before");
-    }
-    OAuthClient client = device.client();
-    String name = client.name();
-    Instant giveUp = clock.instant().plus(timeout);
-    boolean codeExpiresFirst = device.expiresAt().isBefore(giveUp);
-    Instant deadline = codeExpiresFirst ? device.expiresAt() : giveUp;
-    Duration interval = device.interval();
-    Map<String, String> form = new LinkedHashMap<>();
-    form.put("grant_type", DEVICE_GRANT);
-    form.put("device_code", device.deviceCode().value());
-    List<Secret> hidden = hidden(client);
-    hidden.add(device.deviceCode());
-    device.verifier().ifPresent(v -> {
-      form.put("code_verifier", v.value());
-      hidden.add(v);
-    });
-    while (true) {
-      if (!clock.instant().plus(interval).isBefore(deadline)) {
-        throw new OAuthException("OAuth client '" + name + "': " + (codeExpiresFirst
-            ? "the code " + device.userCode() + " expired before it was entered; start the validation again"
-            : "the code " + device.userCode() + " was not entered within " + seconds(timeout)), "expired_token", false, null);
-      }
-      try {
-        sleeper.sleep(interval);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new OAuthException("interrupted while waiting for the code of OAuth client '" + name + "'", null, true, e);
-      }
-      TokenRequests.Answer answer = TokenRequests.post(device.http(), requestTimeout, client, "token endpoint",
-          client.tokenEndpoint(), form, hidden);
-      if (answer.status() == 200 && answer.json().get("access_token") != null) {
-        return stored(client, device.scopes(), answer, hidden);
-      }
-      String error = answer.error() == null ? "" : answer.error();
-      switch (error) {
-        case "authorization_pending" -> {
-          // keep polling
-        }
-        case "slow_down" -> interval = interval.plus(SLOW_DOWN);
-        case "access_denied", "authorization_declined" -> throw TokenRequests.refused(name, "token endpoint", answer, hidden,
-            "the sign-in was declined; start the validation again to retry");
-        case "expired_token", "code_expired" -> throw TokenRequests.refused(name, "token endpoint", answer, hidden,
-            "the code expired before it was entered; start the validation again");
-        default -> throw TokenRequests.refused(name, "token endpoint", answer, hidden, null);
-      }
-    }
+    return new DeviceFlow(this).await(device, timeout);
   }
 
   /**
@@ -436,7 +348,7 @@ public final class OAuthValidations {
   }
 
   /** The answer's refresh token, saved; the validation's result. */
-  private OAuthValidation stored(OAuthClient client, List<String> asked, TokenRequests.Answer answer, List<Secret> hidden) {
+  OAuthValidation stored(OAuthClient client, List<String> asked, TokenRequests.Answer answer, List<Secret> hidden) {
     String refresh = answer.json().get("refresh_token");
     if (refresh == null || refresh.isEmpty()) {
       throw new OAuthException("OAuth client '" + client.name() + "': the provider issued no refresh token; "
@@ -485,7 +397,7 @@ public final class OAuthValidations {
     return description == null || description.isBlank() ? e : e + ": " + TokenRequests.firstLine(description);
   }
 
-  private static void checkDelegated(OAuthClient client) {
+  static void checkDelegated(OAuthClient client) {
     if (client.grant() != OAuthGrant.REFRESH_TOKEN) {
       throw config(client, "grant", "is " + client.grant() + ", which needs no validation (the client's "
           + (client.grant() == OAuthGrant.JWT_BEARER ? "service account key" : "secret") + " gets tokens);"
@@ -504,7 +416,7 @@ public final class OAuthValidations {
     }
   }
 
-  private static List<String> scopes(OAuthClient client, List<String> given) {
+  static List<String> scopes(OAuthClient client, List<String> given) {
     List<String> scopes = new ArrayList<>(!given.isEmpty() ? given : client.scopes());
     if (scopes.isEmpty()) {
       switch (client.provider()) {
@@ -519,13 +431,13 @@ public final class OAuthValidations {
     return List.copyOf(scopes);
   }
 
-  private static List<Secret> hidden(OAuthClient client) {
+  static List<Secret> hidden(OAuthClient client) {
     List<Secret> hidden = new ArrayList<>();
     client.clientSecret().ifPresent(hidden::add);
     return hidden;
   }
 
-  private static MailboxConfigException config(OAuthClient client, String field, String problem) {
+  static MailboxConfigException config(OAuthClient client, String field, String problem) {
     return new MailboxConfigException(null, field, "oauth client '" + client.name() + "': " + field + " " + problem);
   }
 
@@ -550,7 +462,7 @@ public final class OAuthValidations {
     return params;
   }
 
-  private static URI uri(String text) {
+  static URI uri(String text) {
     try {
       return URI.create(text);
     } catch (IllegalArgumentException e) {
@@ -558,7 +470,7 @@ public final class OAuthValidations {
     }
   }
 
-  private String random(int bytes) {
+  String random(int bytes) {
     byte[] b = new byte[bytes];
     random.nextBytes(b);
     return B64URL.encodeToString(b);
@@ -577,7 +489,7 @@ public final class OAuthValidations {
     return d.toSeconds() % 60 == 0 ? d.toMinutes() + (d.toMinutes() == 1 ? " minute" : " minutes") : seconds(d);
   }
 
-  private static String seconds(Duration d) {
+  static String seconds(Duration d) {
     return d.toSeconds() % 60 == 0 && d.toSeconds() > 0 ? minutes(d) : d.toSeconds() + " s";
   }
 

@@ -96,7 +96,7 @@ final class CheckCommand implements Callable<Integer> {
   /** {@code OK       message (12 ms)} or {@code FAILED   [connect] message (3 ms)}. */
   static String line(CheckResult result) {
     String status = result.ok() ? "OK     " : "FAILED ";
-    String stage = result.stage().map(s -> "[" + s + "] ").orElse("");
+    String stage = result.stage().map(s -> "[" + s.name().toLowerCase(java.util.Locale.ROOT) + "] ").orElse("");
     return status + "  " + stage + result.message() + " (" + result.elapsed().toMillis() + " ms)";
   }
 }

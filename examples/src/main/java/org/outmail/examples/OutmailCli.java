@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.outmail.MailException;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxConfigException;
+import org.outmail.Suggestions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;
@@ -202,7 +203,7 @@ public final class OutmailCli {
     List<String> close = new ArrayList<>();
     int best = Integer.MAX_VALUE;
     for (String name : names) {
-      int d = distance(typed.toLowerCase(java.util.Locale.ROOT), name);
+      int d = Suggestions.distance(typed, name);
       if (d > 2 || d >= name.length()) {
         continue;
       }
@@ -216,27 +217,6 @@ public final class OutmailCli {
     }
     close.sort(Comparator.naturalOrder());
     return close;
-  }
-
-  /** Edit distance with adjacent transpositions (optimal string alignment). */
-  private static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
   }
 
   private static int failure(Exception e, CommandLine cli, ParseResult parsed) {

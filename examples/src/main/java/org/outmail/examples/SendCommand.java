@@ -15,6 +15,7 @@ import org.outmail.Email;
 import org.outmail.HookFailure;
 import org.outmail.InvalidEmailException;
 import org.outmail.MailException;
+import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.OutgoingMailer;
 import org.outmail.SendListener;
@@ -266,7 +267,7 @@ final class SendCommand implements Callable<Integer> {
     }
 
     @Override
-    public void attemptStarting(String messageId, int attempt, int maxAttempts) {
+    public void attemptStarting(Mailbox mailbox, String messageId, int attempt, int maxAttempts) {
       this.messageId = messageId;
       this.started = attempt;
       close();
@@ -275,7 +276,7 @@ final class SendCommand implements Callable<Integer> {
     }
 
     @Override
-    public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait) {
+    public void retrying(Mailbox mailbox, int attempt, int maxAttempts, MailException failure, Duration wait) {
       close();
       progress.now("attempt " + attempt + " of " + maxAttempts + " failed: " + failure.getMessage()
           + "; attempt " + (attempt + 1) + " of " + maxAttempts + " in " + Progress.duration(wait));

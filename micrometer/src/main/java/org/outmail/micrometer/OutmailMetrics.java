@@ -12,9 +12,9 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 import org.outmail.BlockReason;
 import org.outmail.MailException;
-import org.outmail.MailListener;
 import org.outmail.Mailbox;
 import org.outmail.SendEvent;
+import org.outmail.SendListener;
 
 /**
  * Records every send of a registry into a Micrometer {@link MeterRegistry}. Give it to the registry
@@ -53,7 +53,7 @@ import org.outmail.SendEvent;
  * <p>Meters are created on the first event that needs them. A failure to record is logged by the
  * registry and never changes a send. Thread-safe.
  */
-public final class OutmailMetrics implements MailListener {
+public final class OutmailMetrics implements SendListener {
   /** Counter of sends: tags {@code mailbox}, {@code protocol}, {@code outcome}, {@code exception}. */
   public static final String SENDS = "outmail.sends";
   /** Timer of sends: tags {@code mailbox}, {@code protocol}, {@code outcome}. */

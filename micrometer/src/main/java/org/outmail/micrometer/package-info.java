@@ -1,6 +1,6 @@
 /**
  * Micrometer metrics of outmail's sends: {@link org.outmail.micrometer.OutmailMetrics}, a {@link
- * org.outmail.MailListener} that records into a {@code MeterRegistry}. Used by the Spring Boot
+ * org.outmail.SendListener} that records into a {@code MeterRegistry}. Used by the Spring Boot
  * starter, and alone without Spring.
  */
 package org.outmail.micrometer;

@@ -57,7 +57,7 @@ final class MailboxHealth {
     } else {
       CheckResult result = mailer.check();
       status = result.ok() ? "UP" : "DOWN";
-      result.stage().ifPresent(stage -> details.put("stage", stage));
+      result.stage().ifPresent(stage -> details.put("stage", stage.name().toLowerCase(java.util.Locale.ROOT)));
       details.put("message", Secret.redact(result.message(), secrets(mailbox)));
       details.put("elapsed", result.elapsed().toMillis());
     }

@@ -1,9 +1,9 @@
 package org.outmail.spring;
 
-import org.outmail.MailListener;
 import org.outmail.MailboxRegistry;
 import org.outmail.PostSendHook;
 import org.outmail.RecipientDirectory;
+import org.outmail.SendListener;
 import org.outmail.oauth.AccessTokenProvider;
 import org.outmail.oauth.TokenStore;
 import org.outmail.spi.TransportProvider;
@@ -25,7 +25,7 @@ import org.springframework.core.env.Environment;
  * <p>The builder also gets, in this order: {@link TransportProvider} beans, the properties'
  * mailboxes and OAuth clients, {@link PostSendHook} beans (a bean wins over a hook of the same name
  * found by {@link java.util.ServiceLoader}), the {@link RecipientDirectory} bean, {@link
- * MailListener} beans (the metrics among them), a {@link TokenStore} bean, {@link
+ * SendListener} beans (the metrics among them), a {@link TokenStore} bean, {@link
  * AccessTokenProvider} beans, and then each {@link MailboxRegistryCustomizer}.
  *
  * <p>Made when the application has any of outmail's keys or a customizer, has no {@link
@@ -73,7 +73,7 @@ public class OutmailAutoConfiguration {
   @Conditional(OnOutmailConfiguredCondition.class)
   public MailboxRegistry mailboxRegistry(Environment environment, ObjectProvider<TransportProvider> transports,
       ObjectProvider<PostSendHook> hooks, ObjectProvider<RecipientDirectory> directory,
-      ObjectProvider<MailListener> listeners, ObjectProvider<TokenStore> tokenStore,
+      ObjectProvider<SendListener> listeners, ObjectProvider<TokenStore> tokenStore,
       ObjectProvider<AccessTokenProvider> tokenProviders, ObjectProvider<MailboxRegistryCustomizer> customizers) {
     OutmailKeys.check(environment);
     MailboxRegistry.Builder builder = MailboxRegistry.builder();

@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Bean;
  * Records every send of the auto-configured registry with Micrometer ({@link OutmailMetrics}: {@code
  * outmail.sends}, {@code outmail.send.duration}, {@code outmail.recipients.blocked}, {@code
  * outmail.send.retries}) when the application has a {@link MeterRegistry} bean. The metrics are a
- * {@link org.outmail.MailListener} bean, which {@link OutmailAutoConfiguration} gives the registry;
+ * {@link org.outmail.SendListener} bean, which {@link OutmailAutoConfiguration} gives the registry;
  * an application with a registry of its own adds it with {@code builder.listener(metrics)}.
  *
  * <p>The outbox's meters ({@value OutmailMetrics#OUTBOX_MAILS}, {@value

@@ -6,7 +6,7 @@
  * <p>Extension points: {@link org.outmail.spring.MailboxRegistryCustomizer} beans adjust the
  * registry's builder (mailboxes from a store, an outbox's listener); {@link
  * org.outmail.PostSendHook}, {@link org.outmail.RecipientDirectory}, {@link
- * org.outmail.MailListener}, {@link org.outmail.spi.TransportProvider}, {@link
+ * org.outmail.SendListener}, {@link org.outmail.spi.TransportProvider}, {@link
  * org.outmail.oauth.TokenStore} and {@link org.outmail.oauth.AccessTokenProvider} beans are given
  * to the builder as they are.
  */

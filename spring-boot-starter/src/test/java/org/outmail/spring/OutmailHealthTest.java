@@ -12,6 +12,7 @@ import org.outmail.CheckResult;
 import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.Secret;
+import org.outmail.TransportException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
@@ -85,7 +86,7 @@ class OutmailHealthTest {
       assertThat(transport.checks).hasValue(1);
 
       nanos.addAndGet(Duration.ofSeconds(1).toNanos());
-      transport.answer = CheckResult.failed("connect", "connection refused", Duration.ZERO);
+      transport.answer = CheckResult.failed(TransportException.Stage.CONNECT, "connection refused", Duration.ZERO);
       Health after = indicator.health();
 
       assertThat(transport.checks).hasValue(2);
@@ -96,13 +97,13 @@ class OutmailHealthTest {
 
   @Test
   void failedCheckIsDownWithItsStageAndNeverShowsTheSecret() {
-    transport.answer = CheckResult.failed("auth", "535 5.7.8 authentication failed for svc-desk/s3cr3t-Pa55",
+    transport.answer = CheckResult.failed(TransportException.Stage.AUTHENTICATE, "535 5.7.8 authentication failed for svc-desk/s3cr3t-Pa55",
         Duration.ofMillis(12));
     runner.run(context -> {
       Health health = indicator(context.getBean("outmailHealthContributor", HealthContributor.class), "support").health();
 
       assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-      assertThat(health.getDetails()).containsEntry("stage", "auth")
+      assertThat(health.getDetails()).containsEntry("stage", "authenticate")
           .containsEntry("message", "535 5.7.8 authentication failed for svc-desk/****");
       assertThat(health.toString()).doesNotContain("s3cr3t-Pa55");
       Secret password = context.getBean(MailboxRegistry.class).mailbox("support").password().orElseThrow();

@@ -94,7 +94,7 @@ final class CapturingTransportProvider implements TransportProvider {
         return failed;
       }
       if (closed) {
-        return CheckResult.failed("closed", "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
+        return CheckResult.failed(TransportException.Stage.CLOSED, "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
       }
       return CheckResult.passed("mailbox '" + mailbox.id() + "': " + protocol + " captured by outmail-test;"
           + " no server contacted", Duration.ZERO);

@@ -194,11 +194,11 @@ public final class MailCapture {
    * Makes every mailbox's Check fail at the stage with the message, until {@link #stopFailing()} or
    * {@link #clear()}; replaces a check failure asked for before.
    *
-   * @param stage the stage that fails: {@code connect}, {@code auth}, ...
+   * @param stage the stage that fails, as {@link CheckResult#stage()} names it
    * @param message what the failed check says
    * @return this capture
    */
-  public synchronized MailCapture failChecks(String stage, String message) {
+  public synchronized MailCapture failChecks(TransportException.Stage stage, String message) {
     Objects.requireNonNull(stage, "stage == null");
     Objects.requireNonNull(message, "message == null");
     this.failedCheck = CheckResult.failed(stage, message, Duration.ZERO);

@@ -211,17 +211,17 @@ class MailCaptureTest {
     assertThat(passed.ok()).isTrue();
     assertThat(passed.message()).isEqualTo("mailbox 'support': smtp captured by outmail-test; no server contacted");
 
-    capture.failChecks("auth", "authentication failed: 535 5.7.8");
+    capture.failChecks(TransportException.Stage.AUTHENTICATE, "authentication failed: 535 5.7.8");
     CheckResult failed = registry().outgoing("sales").check();
     assertThat(failed.ok()).isFalse();
-    assertThat(failed.stage()).contains("auth");
+    assertThat(failed.stage()).contains(TransportException.Stage.AUTHENTICATE);
     assertThat(failed.message()).isEqualTo("authentication failed: 535 5.7.8");
   }
 
   @Test
   void clearForgetsMailsAttemptsAndFailures() {
     registry().defaultOutgoing().send(email().build());
-    capture.failAlways(Kind.PERMANENT).failChecks("connect", "refused");
+    capture.failAlways(Kind.PERMANENT).failChecks(TransportException.Stage.CONNECT, "refused");
 
     capture.clear();
 

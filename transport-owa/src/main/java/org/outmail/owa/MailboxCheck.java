@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.outmail.CheckResult;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
+import org.outmail.TransportException;
 import org.outmail.oauth.OAuthException;
 
 /**
@@ -43,21 +44,21 @@ final class MailboxCheck {
     try {
       token = tokens.token();
     } catch (OAuthException e) {
-      return CheckResult.failed("token", where + describe(e), since(start));
+      return CheckResult.failed(TransportException.Stage.TOKEN, where + describe(e), since(start));
     }
     Optional<List<String>> roles = TokenRoles.of(token);
     Optional<String> rolesProblem = roles.flatMap(TokenRoles::problem);
     if (roles.isPresent() && !roles.get().isEmpty() && !roles.get().contains("Mail.Send")) {
-      return CheckResult.failed("permission", where + rolesProblem.orElseThrow(), since(start));
+      return CheckResult.failed(TransportException.Stage.PERMISSION, where + rolesProblem.orElseThrow(), since(start));
     }
     User user;
     try {
       user = graph.users().byUserId(endpoint.user())
           .get(c -> c.queryParameters.select = new String[] {"id", "mail", "userPrincipalName"});
     } catch (OAuthException e) {
-      return CheckResult.failed("token", where + describe(e), since(start));
+      return CheckResult.failed(TransportException.Stage.TOKEN, where + describe(e), since(start));
     } catch (RuntimeException e) {
-      return CheckResult.failed("mailbox", where + describe(e), since(start));
+      return CheckResult.failed(TransportException.Stage.SENDER, where + describe(e), since(start));
     }
     String id = user == null || user.getId() == null ? "?" : user.getId();
     return CheckResult.passed(where + "token acquired; mailbox " + endpoint.user() + " found at " + endpoint.baseUrl()

@@ -33,9 +33,11 @@ import org.outmail.oauth.TokenStore;
 
 /**
  * App-only tokens for OAuth clients of provider {@code MICROSOFT} through msal4j (client
- * credentials with a client secret), for {@code owa} mailboxes and for SMTP mailboxes that use
- * XOAUTH2 against Office 365. Found by {@link java.util.ServiceLoader}; asked before outmail's
- * built-in token client.
+ * credentials with a client secret), for {@code owa} mailboxes. Found by {@link
+ * java.util.ServiceLoader}, it is asked before outmail's built-in token client for {@code owa}
+ * mailboxes only: an SMTP mailbox on the same registry keeps getting its tokens from the built-in
+ * client. A host that wants msal4j for its SMTP mailboxes that use XOAUTH2 against Office 365 too
+ * passes it itself: {@code MailboxRegistry.builder().accessTokenProvider(new MsalTokenProvider())}.
  *
  * <p>One {@code ConfidentialClientApplication} per authority and client id, so msal4j's token
  * cache is reused; HTTP timeouts are finite (10 s to connect, 30 s to read); instance discovery
@@ -63,6 +65,12 @@ public final class MsalTokenProvider implements AccessTokenProvider {
   /** With an HTTP client of one's own instead of msal4j's default (tests forward it to 127.0.0.1). */
   MsalTokenProvider(IHttpClient httpClient) {
     this.httpClient = httpClient;
+  }
+
+  /** Found by {@link java.util.ServiceLoader}, this provider serves {@code owa} mailboxes only. */
+  @Override
+  public Set<String> protocols() {
+    return Set.of("owa");
   }
 
   /**

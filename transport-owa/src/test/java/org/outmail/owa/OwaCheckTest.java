@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.CheckResult;
 import org.outmail.MailboxRegistry;
+import org.outmail.TransportException;
 
 /** The Check button of an owa mailbox: token first, then the mailbox's user; each failure names its stage. */
 @Timeout(60)
@@ -44,7 +45,7 @@ class OwaCheckTest extends FakeGraphTest {
     CheckResult c = check(FakeGraph.SECRET, OwaFailureTest.closedPort());
 
     assertThat(c.ok()).isFalse();
-    assertThat(c.stage()).contains("token");
+    assertThat(c.stage()).contains(TransportException.Stage.TOKEN);
     assertThat(c.message()).startsWith("mailbox 'desk': token endpoint unreachable: OAuth client 'm365': token endpoint"
         + " https://login.test.example/contoso-test/oauth2/v2.0/token unreachable: ConnectException");
     assertThat(graph.graphCalls()).isEmpty();
@@ -54,7 +55,7 @@ class OwaCheckTest extends FakeGraphTest {
   void wrongSecretFailsTheTokenStageAsBadCredentials() {
     CheckResult c = check("not-the-secret", graph.port());
 
-    assertThat(c.stage()).contains("token");
+    assertThat(c.stage()).contains(TransportException.Stage.TOKEN);
     assertThat(c.message()).startsWith("mailbox 'desk': bad credentials (client id or secret wrong or expired): ")
         .contains("AADSTS7000215").doesNotContain("not-the-secret");
   }
@@ -66,7 +67,7 @@ class OwaCheckTest extends FakeGraphTest {
 
     CheckResult c = check();
 
-    assertThat(c.stage()).contains("token");
+    assertThat(c.stage()).contains(TransportException.Stage.TOKEN);
     assertThat(c.message()).startsWith("mailbox 'desk': consent missing (an administrator must grant the app's"
         + " permissions in the tenant): ").contains("AADSTS65001");
   }
@@ -77,7 +78,7 @@ class OwaCheckTest extends FakeGraphTest {
 
     CheckResult c = check();
 
-    assertThat(c.stage()).contains("token");
+    assertThat(c.stage()).contains(TransportException.Stage.TOKEN);
     assertThat(c.message()).startsWith("mailbox 'desk': unknown tenant: ");
   }
 
@@ -88,7 +89,7 @@ class OwaCheckTest extends FakeGraphTest {
 
     CheckResult c = check();
 
-    assertThat(c.stage()).contains("mailbox");
+    assertThat(c.stage()).contains(TransportException.Stage.SENDER);
     assertThat(c.message()).startsWith("mailbox 'desk': mailbox not found: Graph at http://127.0.0.1:" + graph.port()
         + "/v1.0: no user desk@example.com (HTTP 404 Request_ResourceNotFound: Resource 'desk@example.com' does not exist");
   }
@@ -99,7 +100,7 @@ class OwaCheckTest extends FakeGraphTest {
 
     CheckResult c = check();
 
-    assertThat(c.stage()).contains("mailbox");
+    assertThat(c.stage()).contains(TransportException.Stage.SENDER);
     assertThat(c.message()).startsWith("mailbox 'desk': permission missing: ")
         .endsWith("(HTTP 403 Authorization_RequestDenied: Insufficient privileges to complete the operation.)");
   }
@@ -114,7 +115,7 @@ class OwaCheckTest extends FakeGraphTest {
 
     CheckResult c = registry.outgoing("desk").check();
 
-    assertThat(c.stage()).contains("mailbox");
+    assertThat(c.stage()).contains(TransportException.Stage.SENDER);
     assertThat(c.message()).startsWith("mailbox 'desk': Graph unreachable at http://127.0.0.1:" + closed + "/v1.0: ");
   }
 }

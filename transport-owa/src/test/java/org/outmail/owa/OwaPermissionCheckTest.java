@@ -9,6 +9,7 @@ import org.outmail.CheckResult;
 import org.outmail.Email;
 import org.outmail.MailException;
 import org.outmail.MailboxRegistry;
+import org.outmail.TransportException;
 
 /** Check reads the application permissions of the app-only token and says what is missing. */
 @Timeout(60)
@@ -28,7 +29,7 @@ class OwaPermissionCheckTest extends FakeGraphTest {
     CheckResult c = check();
 
     assertThat(c.ok()).isFalse();
-    assertThat(c.stage()).contains("permission");
+    assertThat(c.stage()).contains(TransportException.Stage.PERMISSION);
     assertThat(c.message()).isEqualTo("mailbox 'desk': permission missing: the app's token grants [User.Read.All] but not "
         + "Mail.Send; add the Mail.Send application permission to the app registration and grant admin consent");
     assertThat(graph.graphCalls()).isEmpty();

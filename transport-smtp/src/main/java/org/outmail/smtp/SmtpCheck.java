@@ -43,7 +43,7 @@ final class SmtpCheck {
       c = connector.open(opening::set);
     } catch (MessagingException | OAuthException | IllegalStateException e) {
       ConnectFailures.Diagnosis d = failures.connectFailure(e, opening.get());
-      return CheckResult.failed(d.stage(), d.message(), elapsed(start));
+      return CheckResult.failed(SmtpFailures.stage(d.stage()), d.message(), elapsed(start));
     }
     try {
       return CheckResult.passed(success(c, tlsSocket.get()), elapsed(start));

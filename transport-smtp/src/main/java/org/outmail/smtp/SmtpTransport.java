@@ -190,7 +190,7 @@ final class SmtpTransport implements MailTransport {
   @Override
   public CheckResult check() {
     if (closed) {
-      return CheckResult.failed("closed", "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
+      return CheckResult.failed(TransportException.Stage.CLOSED, "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
     }
     return new SmtpCheck(mailbox, auth, tls, scheduler, failures).run();
   }

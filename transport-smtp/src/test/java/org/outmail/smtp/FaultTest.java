@@ -127,7 +127,7 @@ class FaultTest extends ScriptedServerTest {
         });
     assertThat(server.connections()).isEqualTo(3);
     CheckResult check = r.defaultOutgoing().check();
-    assertThat(check.stage()).contains("connect");
+    assertThat(check.stage()).contains(TransportException.Stage.CONNECT);
     assertThat(check.message()).isEqualTo("the server " + at() + " refused the connection: 421 4.3.2 Service not available");
   }
 
@@ -246,7 +246,7 @@ class FaultTest extends ScriptedServerTest {
 
     CheckResult check = r.defaultOutgoing().check();
 
-    assertThat(check.stage()).contains("connect");
+    assertThat(check.stage()).contains(TransportException.Stage.CONNECT);
     assertThat(check.message()).isEqualTo("timed out after 1 s waiting for the greeting of " + at());
   }
 
@@ -275,7 +275,7 @@ class FaultTest extends ScriptedServerTest {
     MailboxRegistry r = registry(Fixtures.mailbox(port, Encryption.NONE));
 
     CheckResult check = r.defaultOutgoing().check();
-    assertThat(check.stage()).contains("connect");
+    assertThat(check.stage()).contains(TransportException.Stage.CONNECT);
     assertThat(check.message()).isEqualTo("connection refused by 127.0.0.1:" + port);
     assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
         .isInstanceOfSatisfying(TransportException.class, e -> {
@@ -290,7 +290,7 @@ class FaultTest extends ScriptedServerTest {
 
     CheckResult check = r.defaultOutgoing().check();
 
-    assertThat(check.stage()).contains("connect");
+    assertThat(check.stage()).contains(TransportException.Stage.CONNECT);
     assertThat(check.message()).isEqualTo("host not found: no-such-host.invalid");
   }
 
@@ -301,7 +301,7 @@ class FaultTest extends ScriptedServerTest {
 
     CheckResult check = r.defaultOutgoing().check();
 
-    assertThat(check.stage()).contains("auth");
+    assertThat(check.stage()).contains(TransportException.Stage.AUTHENTICATE);
     assertThat(check.message()).isEqualTo("authentication failed: 535 5.7.139 Authentication unsuccessful, "
         + "SmtpClientAuthentication is disabled for the Tenant. (SMTP AUTH is disabled for this Microsoft 365 tenant or mailbox: "
         + "enable authenticated SMTP for the mailbox, give the mailbox an OAuth client to use XOAUTH2, or use the 'owa' protocol)");
@@ -318,7 +318,7 @@ class FaultTest extends ScriptedServerTest {
 
     CheckResult check = r.defaultOutgoing().check();
 
-    assertThat(check.stage()).contains("auth");
+    assertThat(check.stage()).contains(TransportException.Stage.AUTHENTICATE);
     assertThat(check.message()).isEqualTo(explained);
     assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
         .isInstanceOfSatisfying(TransportException.class, e -> {

@@ -77,7 +77,7 @@ class GreenMailTest {
         });
     CheckResult check = r.defaultOutgoing().check();
     assertThat(check.ok()).isFalse();
-    assertThat(check.stage()).contains("auth");
+    assertThat(check.stage()).contains(TransportException.Stage.AUTHENTICATE);
     assertThat(check.message()).isEqualTo("authentication failed: 535 5.7.8  Authentication credentials invalid");
     assertThat(server.received()).isEmpty();
   }
@@ -106,7 +106,7 @@ class GreenMailTest {
     CheckResult check = r.defaultOutgoing().check();
 
     assertThat(check.ok()).isFalse();
-    assertThat(check.stage()).contains("tls");
+    assertThat(check.stage()).contains(TransportException.Stage.TLS);
     assertThat(check.message()).isEqualTo("TLS handshake with 127.0.0.1:" + server.port() + " failed: server certificate "
         + "'O=outmail tests,CN=localhost' issued by 'CN=outmail test CA' is not signed by a trusted certificate authority "
         + "(for a private CA or a self-signed certificate, name it in the mailbox's trust-store)");

@@ -82,7 +82,7 @@ class TlsTest extends ScriptedServerTest {
           assertThat(e.stage()).isEqualTo(TransportException.Stage.TLS);
         });
     CheckResult check = r.defaultOutgoing().check();
-    assertThat(check.stage()).contains("starttls");
+    assertThat(check.stage()).contains(TransportException.Stage.TLS);
     assertThat(check.message()).isEqualTo("the server does not offer STARTTLS (127.0.0.1:" + server.port()
         + "); encryption STARTTLS requires it");
     assertThat(server.auths()).isEmpty();
@@ -99,7 +99,7 @@ class TlsTest extends ScriptedServerTest {
 
     CheckResult check = r.defaultOutgoing().check();
     assertThat(check.ok()).isFalse();
-    assertThat(check.stage()).contains("tls");
+    assertThat(check.stage()).contains(TransportException.Stage.TLS);
     assertThat(check.message()).isEqualTo(expected);
     assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
         .isInstanceOfSatisfying(TransportException.class, e -> {
@@ -130,7 +130,7 @@ class TlsTest extends ScriptedServerTest {
     CheckResult check = r.defaultOutgoing().check();
 
     assertThat(check.ok()).isFalse();
-    assertThat(check.stage()).contains("tls");
+    assertThat(check.stage()).contains(TransportException.Stage.TLS);
     assertThat(check.message()).startsWith("TLS handshake with 127.0.0.1:" + server.port() + " failed: server certificate "
         + "'O=outmail tests,CN=wrong.example.com' issued by 'CN=outmail test CA' does not match the host name");
     assertThatThrownBy(() -> r.defaultOutgoing().send(email())).isInstanceOf(TransportException.class);
@@ -161,7 +161,7 @@ class TlsTest extends ScriptedServerTest {
 
     CheckResult check = r.defaultOutgoing().check();
     assertThat(check.ok()).isFalse();
-    assertThat(check.stage()).contains("tls");
+    assertThat(check.stage()).contains(TransportException.Stage.TLS);
     assertThat(check.message()).isEqualTo(expected);
     assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
         .isInstanceOfSatisfying(TransportException.class, e -> {
@@ -181,7 +181,7 @@ class TlsTest extends ScriptedServerTest {
 
     CheckResult check = r.defaultOutgoing().check();
 
-    assertThat(check.stage()).contains("auth");
+    assertThat(check.stage()).contains(TransportException.Stage.AUTHENTICATE);
     assertThat(check.message()).isEqualTo("authentication failed: the server does not offer AUTH, but the mailbox has credentials");
     assertThatThrownBy(() -> r.defaultOutgoing().send(email())).isInstanceOf(TransportException.class);
     assertThat(server.received()).isEmpty();

@@ -104,7 +104,7 @@ class ValidatedClientXOAuth2Test extends ScriptedServerTest {
           auth.secrets().forEach(s -> assertThat(e.getMessage()).doesNotContain(s));
         });
     CheckResult check = r.defaultOutgoing().check();
-    assertThat(check.stage()).contains("token");
+    assertThat(check.stage()).contains(TransportException.Stage.TOKEN);
     assertThat(check.message()).contains("the refresh token was revoked or has expired");
     assertThat(server.received()).hasSize(2);
   }
@@ -117,7 +117,7 @@ class ValidatedClientXOAuth2Test extends ScriptedServerTest {
     CheckResult check = registry(client, TokenStore.inMemory()).defaultOutgoing().check();
 
     assertThat(check.ok()).isFalse();
-    assertThat(check.stage()).contains("token");
+    assertThat(check.stage()).contains(TransportException.Stage.TOKEN);
     assertThat(check.message()).isEqualTo("could not get an OAuth token: OAuth client 'm365' is not validated yet: run"
         + " 'outmail oauth validate m365 --config FILE' or press Validate on the client in the console");
   }

@@ -116,7 +116,7 @@ class XOAuth2Test extends ScriptedServerTest {
     CheckResult check = registry(Fixtures.microsoftClient(), failing, 1000).defaultOutgoing().check();
 
     assertThat(check.ok()).isFalse();
-    assertThat(check.stage()).contains("token");
+    assertThat(check.stage()).contains(TransportException.Stage.TOKEN);
     assertThat(check.message()).isEqualTo("could not get an OAuth token: OAuth client 'm365': token endpoint answered HTTP 401 invalid_client");
     assertThat(server.connections()).isEqualTo(1);
   }

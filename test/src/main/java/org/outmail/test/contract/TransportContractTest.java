@@ -364,7 +364,7 @@ public abstract class TransportContractTest {
     CheckResult check = registry(mailbox).defaultOutgoing().check();
 
     assertThat(check.ok()).as(check.message()).isFalse();
-    assertThat(check.stage()).contains("token");
+    assertThat(check.stage()).contains(TransportException.Stage.TOKEN);
     assertThat(check.message()).isNotBlank().doesNotContain(secret);
   }
 

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Timeout;
 import org.outmail.testing.RecordingTransportProvider;
 import org.outmail.testing.RecordingTransportProvider.Recorder;
 
-/** What a registry's {@link MailListener} hears of every send: attempts, retries and the outcome. */
+/** What a registry's {@link SendListener} hears of every send: attempts, retries and the outcome. */
 @Timeout(30)
-class MailListenerTest {
+class RegistryListenerTest {
   private final String id = uniqueId("metrics");
   private final RecordingTransportProvider transports = new RecordingTransportProvider();
   private final Recorder recorder = transports.recorder(id);
@@ -31,7 +31,7 @@ class MailListenerTest {
       .build();
 
   /** Writes down what it hears, one line per call, and keeps the events. */
-  private static final class Heard implements MailListener {
+  private static final class Heard implements SendListener {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<SendEvent> events = new CopyOnWriteArrayList<>();
 
@@ -138,12 +138,12 @@ class MailListenerTest {
 
     registry.outgoing(id).send(email(), new SendListener() {
       @Override
-      public void attemptStarting(String messageId, int attempt, int maxAttempts) {
+      public void attemptStarting(Mailbox mailbox, String messageId, int attempt, int maxAttempts) {
         own.add("attempt " + attempt);
       }
 
       @Override
-      public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait) {
+      public void retrying(Mailbox mailbox, int attempt, int maxAttempts, MailException failure, Duration wait) {
         own.add("retry after " + attempt);
       }
     });
@@ -154,7 +154,7 @@ class MailListenerTest {
 
   @Test
   void listenerThatThrowsNeverChangesTheResultOrTheException() {
-    MailListener broken = new MailListener() {
+    SendListener broken = new SendListener() {
       @Override
       public void attemptStarting(Mailbox mailbox, String messageId, int attempt, int maxAttempts) {
         throw new IllegalStateException("listener bug");
