@@ -61,7 +61,8 @@ final class SmtpTransport implements MailTransport {
     this.auth = new SmtpAuth(mailbox, context.accessTokens().withTls(tls));
     this.scheduler = scheduler(mailbox.id());
     Session session = SmtpSessions.create(mailbox, auth.kind(), tls, null);
-    this.mime = new MimeBuilder(session);
+    this.mime = new MimeBuilder(session, DkimSettings.of(mailbox)
+        .map(d -> new DkimSigner(d, java.time.Clock.systemUTC())).orElse(null));
     this.failures = new SmtpFailures(mailbox);
     SmtpOptions options = SmtpOptions.of(mailbox);
     this.maxRecipientsPerTransaction = options.maxRecipientsPerTransaction();
