@@ -57,6 +57,42 @@ class DkimSettingsTest {
   }
 
   @Test
+  void aPropertiesFileGivesTheSettingsWithTheKeyFileRelativeToIt() throws Exception {
+    Files.writeString(dir.resolve("dkim.pem"), ED25519.privateKeyPem());
+    Path file = dir.resolve("outmail.properties");
+    Files.writeString(file, String.join("\n",
+        "outmail.mailbox.support.email-display=support@mail.example.com",
+        "outmail.mailbox.support.host=127.0.0.1",
+        "outmail.mailbox.support.smtp.dkim.domain=example.com",
+        "outmail.mailbox.support.smtp.dkim.selector=s2026",
+        "outmail.mailbox.support.smtp.dkim.private-key=${file:dkim.pem}",
+        "outmail.mailbox.support.smtp.dkim.headers=from,subject",
+        "outmail.mailbox.support.smtp.max-connections=2", ""));
+    try (org.outmail.MailboxRegistry registry = org.outmail.MailboxRegistry.load(file)) {
+      Mailbox m = registry.mailboxes().get(0);
+      assertThat(m.id()).isEqualTo("support");
+      DkimSettings s = DkimSettings.of(m).orElseThrow();
+      assertThat(s.domain()).isEqualTo("example.com");
+      assertThat(s.selector()).isEqualTo("s2026");
+      assertThat(s.algorithm()).isEqualTo(DkimAlgorithm.ED25519_SHA256);
+      assertThat(s.headers()).containsExactly("from", "subject");
+      assertThat(SmtpOptions.of(m).maxConnections()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aMisspeltDkimSettingInAPropertiesFileIsRefusedNamingTheKey() throws Exception {
+    Path file = dir.resolve("outmail.properties");
+    Files.writeString(file, String.join("\n",
+        "outmail.mailbox.support.email-display=support@example.com",
+        "outmail.mailbox.support.host=127.0.0.1",
+        "outmail.mailbox.support.smtp.dkim.domian=example.com", ""));
+    assertThatThrownBy(() -> org.outmail.MailboxRegistry.load(file)).isInstanceOf(MailboxConfigException.class)
+        .hasMessageContaining("outmail.mailbox.support.smtp.dkim.domian")
+        .hasMessageContaining("smtp.dkim.domain");
+  }
+
+  @Test
   void aMailboxWithoutDkimSettingsDoesNotSign() {
     assertThat(DkimSettings.of(mailbox().build())).isEmpty();
   }
