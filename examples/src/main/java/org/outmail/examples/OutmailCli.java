@@ -34,6 +34,7 @@ import picocli.CommandLine;
     subcommands = {ListCommand.class, CheckCommand.class, SendCommand.class, SinkCommand.class, OAuthCommand.class,
         ConsoleCommand.class,
         OutboxCommand.class,
+        DkimCommand.class,
         HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
