@@ -212,9 +212,12 @@ final class DkimSigner {
     /** How many bytes of CR LF CR LF ended the header so far; 4 once in the body. */
     private int matched;
 
+    private final byte[] one = new byte[1];
+
     @Override
     public void write(int b) {
-      write(new byte[] {(byte) b}, 0, 1);
+      one[0] = (byte) b;
+      write(one, 0, 1);
     }
 
     @Override
