@@ -9,6 +9,8 @@
 #   transport's PostfixTest runs a private instance on a free 127.0.0.1 port with
 #   scripts/postfix-local.sh (under /var/tmp/outmail-postfix/ when the checkout lies in a directory
 #   the postfix user cannot enter, such as root's home).
+#   python3-dkim and python3-nacl (dkimpy, an independent DKIM verifier: the SMTP transport's
+#   DkimSendTest checks outmail's RSA and Ed25519 signatures with it, the key served without DNS).
 # What runs as another user keeps out of the checkout: PostgreSQL is the system's cluster
 # (/var/lib/postgresql), psql runs from /; Chromium runs as the build's user, its profiles in the
 # temporary directory.
@@ -37,6 +39,12 @@ if ! [ -x /usr/sbin/postfix ] || ! [ -x /usr/sbin/postconf ]; then
   echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
   need_apt postfix
 fi
+# dkimpy: Debian's python3-dkim (and python3-nacl for Ed25519), run with Debian's /usr/bin/python3.
+if ! /usr/bin/python3 -c "import dkim, nacl" >/dev/null 2>&1; then
+  echo "test.sh: installing python3-dkim and python3-nacl (Debian packages)"
+  need_apt python3-dkim python3-nacl
+fi
+
 export OUTMAIL_TEST_POSTFIX_SCRIPT="${OUTMAIL_TEST_POSTFIX_SCRIPT:-$PWD/scripts/postfix-local.sh}"
 
 # PostgreSQL: the Debian package, one cluster, a database and role for the tests.

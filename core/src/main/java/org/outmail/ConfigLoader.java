@@ -165,8 +165,31 @@ final class ConfigLoader {
       }
     }
     if (field == null && transportSettings) {
+      // a transport's setting whose name has several words (smtp.dkim.domain): the longest known one,
+      // else everything after the first word that names a protocol
+      Map<String, List<Setting>> known = MailboxRegistry.transportSettings();
+      String longest = null;
+      for (Map.Entry<String, List<Setting>> e : known.entrySet()) {
+        for (Setting st : e.getValue()) {
+          String k = e.getKey() + "." + st.name();
+          if (rest.endsWith("." + k) && rest.length() > k.length() + 1 && (longest == null || k.length() > longest.length())) {
+            longest = k;
+          }
+        }
+      }
       String[] parts = rest.split("\\.");
-      if (parts.length >= 3) {
+      if (longest != null) {
+        field = longest;
+        name = rest.substring(0, rest.length() - field.length() - 1);
+      } else {
+        for (int i = 1; i < parts.length - 1 && field == null; i++) {
+          if (known.containsKey(parts[i])) {
+            name = String.join(".", java.util.Arrays.copyOfRange(parts, 0, i));
+            field = String.join(".", java.util.Arrays.copyOfRange(parts, i, parts.length));
+          }
+        }
+      }
+      if (field == null && parts.length >= 3) {
         field = parts[parts.length - 2] + "." + parts[parts.length - 1];
         name = rest.substring(0, rest.length() - field.length() - 1);
       }
@@ -237,13 +260,25 @@ final class ConfigLoader {
           b.oauthClient(c);
         } else {
           MailboxFields.Field field = MailboxFields.field(e.getKey());
-          b.set(e.getKey(), field != null && field.setting().secret() ? inBase(v) : v, environment);
+          boolean secret = field != null ? field.setting().secret() : transportSecret(e.getKey());
+          b.set(e.getKey(), secret ? inBase(v) : v, environment);
         }
       }
       return b.build();
     } catch (MailboxConfigException e) {
       throw withKey(prefix, e);
     }
+  }
+
+  /** Whether {@code PROTOCOL.NAME} is a secret setting of a transport on the classpath. */
+  private static boolean transportSecret(String key) {
+    int dot = key.indexOf('.');
+    if (dot < 0) {
+      return false;
+    }
+    List<Setting> settings = MailboxRegistry.transportSettings().getOrDefault(key.substring(0, dot), List.of());
+    String name = key.substring(dot + 1);
+    return settings.stream().anyMatch(st -> st.name().equals(name) && st.secret());
   }
 
   /** A secret's relative {@code ${file:path}} made absolute against the configuration file's folder. */

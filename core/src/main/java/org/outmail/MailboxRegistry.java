@@ -771,6 +771,10 @@ public final class MailboxRegistry implements AutoCloseable {
         List<String> known = Rules.knownSettings(m, provider);
         String prefix = ConfigLoader.MAILBOX + m.id() + ".";
         for (String key : m.settings().keySet()) {
+          Optional<String> refused = provider.settingRefusal(key);
+          if (refused.isPresent()) {
+            throw new MailboxConfigException(m.id(), prefix + key, prefix + key + " " + refused.get());
+          }
           Optional<String> meant = Rules.meantSetting(m, provider, key);
           if (!known.contains(key) && (meant.isPresent() || key.startsWith(m.protocol() + "."))) {
             throw new MailboxConfigException(m.id(), prefix + key, prefix + key + ": unknown key; "

@@ -107,7 +107,10 @@ final class Rules {
     TransportProvider provider = providers.get(m.protocol());
     String own = m.protocol() + ".";
     for (String key : m.settings().keySet()) {
-      if (!key.startsWith(own)) {
+      Optional<String> refused = provider == null ? Optional.empty() : provider.settingRefusal(key);
+      if (refused.isPresent()) {
+        errors.put(key, refused.get());
+      } else if (!key.startsWith(own)) {
         errors.put(key, "is a setting of protocol " + key.substring(0, key.indexOf('.'))
             + ", but the mailbox's protocol is " + m.protocol());
       }
@@ -120,7 +123,7 @@ final class Rules {
     m.settings(m.protocol()).forEach((name, text) -> {
       Setting s = known.get(name);
       if (s == null) {
-        errors.put(own + name, notASetting(m, provider, own + name));
+        errors.putIfAbsent(own + name, notASetting(m, provider, own + name));
         return;
       }
       try {
@@ -138,6 +141,10 @@ final class Rules {
   private static void checkSettings(Mailbox m, TransportProvider provider) {
     String own = m.protocol() + ".";
     for (String key : m.settings().keySet()) {
+      Optional<String> refused = provider.settingRefusal(key);
+      if (refused.isPresent()) {
+        throw MailboxConfigException.of(m.id(), key, refused.get());
+      }
       if (meantSetting(m, provider, key).isPresent()) {
         throw MailboxConfigException.of(m.id(), key, notASetting(m, provider, key));
       }
@@ -165,6 +172,10 @@ final class Rules {
   }
 
   private static String notASetting(Mailbox m, TransportProvider provider, String key) {
+    Optional<String> refused = provider.settingRefusal(key);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     return "is not a setting of protocol " + m.protocol() + "; "
         + meantSetting(m, provider, key).map(k -> "did you mean " + k + "? ").orElse("")
         + "its settings: " + provider.settings().stream().map(Setting::name).toList();

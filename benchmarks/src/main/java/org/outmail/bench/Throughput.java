@@ -53,6 +53,8 @@ public final class Throughput {
   enum Mode {
     OUTMAIL_1("outmail-1", "outmail, pool of 1 connection, 1 thread", 1),
     OUTMAIL_4("outmail-4", "outmail, pool of 4 connections, 4 threads", 4),
+    OUTMAIL_DKIM_RSA("outmail-dkim-rsa", "outmail-1, each mail signed with DKIM (rsa-sha256, 2048-bit key)", 1),
+    OUTMAIL_DKIM_ED25519("outmail-dkim-ed25519", "outmail-1, each mail signed with DKIM (ed25519-sha256)", 1),
     OUTMAIL_ASYNC("outmail-async", "outmail, pool of 1 connection, sendAsync burst (64 outstanding, 16 async threads)", 1),
     ANGUS_SEND("angus-send", "Angus Transport.send per message (connect, send, QUIT)", 1),
     ANGUS_NODELAY("angus-nodelay", "Angus, 1 persistent connection, TCP_NODELAY", 1),
@@ -214,6 +216,13 @@ public final class Throughput {
           for (int k = 0; k < mode.threads; k++) {
             senders.add(i -> mailer.send(email(i, body)));
           }
+        }
+        case OUTMAIL_DKIM_RSA, OUTMAIL_DKIM_ED25519 -> {
+          MailboxRegistry registry = outmail(tls, 1, 0,
+              mode == Mode.OUTMAIL_DKIM_RSA ? "rsa-sha256" : "ed25519-sha256");
+          shared = registry;
+          OutgoingMailer mailer = registry.defaultOutgoing();
+          senders.add(i -> mailer.send(email(i, body)));
         }
         case OUTMAIL_ASYNC -> {
           MailboxRegistry registry = outmail(tls, 1, 16);
@@ -380,6 +389,11 @@ public final class Throughput {
   }
 
   MailboxRegistry outmail(boolean tls, int connections, int asyncThreads) {
+    return outmail(tls, connections, asyncThreads, null);
+  }
+
+  /** With {@code dkim} an algorithm, the mailbox signs each mail with a key made for the run. */
+  MailboxRegistry outmail(boolean tls, int connections, int asyncThreads, String dkim) {
     Mailbox.Builder b = Mailbox.builder("bench")
         .name("Benchmark")
         .emailDisplay(FROM)
@@ -393,6 +407,17 @@ public final class Throughput {
       b.port(tlsPort).encryption(Encryption.SSL_TLS).trustStore(trust);
     } else {
       b.port(port).encryption(Encryption.NONE);
+    }
+    if (dkim != null) {
+      try {
+        java.nio.file.Path key = java.nio.file.Files.createTempFile("bench-dkim-", ".pem");
+        key.toFile().deleteOnExit();
+        java.nio.file.Files.writeString(key, org.outmail.smtp.DkimKeyPair.generate(dkim).privateKeyPem());
+        b.setting("smtp.dkim.domain", FROM.substring(FROM.indexOf('@') + 1)).setting("smtp.dkim.selector", "bench")
+            .setting("smtp.dkim.private-key", "${file:" + key + "}");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
     MailboxRegistry.Builder r = MailboxRegistry.builder().mailbox(b.build());
     if (asyncThreads > 0) {

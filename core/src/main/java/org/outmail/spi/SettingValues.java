@@ -112,6 +112,20 @@ public final class SettingValues {
     return Optional.ofNullable((String) values.get(name));
   }
 
+  /**
+   * Reads a list setting.
+   *
+   * @param name the setting's name, without the protocol
+   * @return the values given, else the default; empty without either; unmodifiable
+   * @throws IllegalArgumentException if the transport has no setting of that name
+   */
+  @SuppressWarnings("unchecked")
+  public List<String> list(String name) {
+    checkKnown(name);
+    Object v = values.get(name);
+    return v == null ? List.of() : List.copyOf((List<String>) v);
+  }
+
   private Object value(String name) {
     checkKnown(name);
     Object v = values.get(name);

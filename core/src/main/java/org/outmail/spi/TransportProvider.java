@@ -1,6 +1,7 @@
 package org.outmail.spi;
 
 import java.util.List;
+import java.util.Optional;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.Setting;
@@ -24,6 +25,20 @@ public interface TransportProvider {
    */
   default List<Setting> settings() {
     return List.of();
+  }
+
+  /**
+   * Why this transport refuses a setting that is not its own, when there is more to say than
+   * "unknown": a setting that belongs to another transport and has no meaning here (the {@code owa}
+   * transport refuses {@code smtp.dkim.*} and {@code owa.dkim.*}: Microsoft 365 signs itself). The
+   * registry, forms and the loader give this text instead of their own.
+   *
+   * @param key the setting's key as given, {@code PROTOCOL.NAME}
+   * @return the problem, worded to follow the key ({@code "is not a setting of protocol owa: ..."});
+   *     empty by default
+   */
+  default Optional<String> settingRefusal(String key) {
+    return Optional.empty();
   }
 
   /**

@@ -73,7 +73,7 @@ final class CheckCommand implements Callable<Integer> {
           step.close();
         }
         checked++;
-        out.println(id + "  " + line(result));
+        out.println(id + "  " + line(result) + dkim(m));
         out.flush();
         if (!result.ok()) {
           failed.add(m.id());
@@ -86,6 +86,17 @@ final class CheckCommand implements Callable<Integer> {
       }
     }
     return OutmailCli.OK;
+  }
+
+  /**
+   * What the check line adds about DKIM for an SMTP mailbox that does not sign (one that signs has
+   * the transport's check say so); nothing for other protocols.
+   */
+  static String dkim(Mailbox m) {
+    if (!m.protocol().equals("smtp") || m.settings().containsKey("smtp.dkim.domain")) {
+      return "";
+    }
+    return "; DKIM not configured (outmail dkim keygen)";
   }
 
   /** {@code smtp, 127.0.0.1:2525}, or just the protocol when the mailbox names no host. */

@@ -35,6 +35,7 @@ import picocli.CommandLine;
     subcommands = {ListCommand.class, CheckCommand.class, SendCommand.class, SinkCommand.class, OAuthCommand.class,
         ConsoleCommand.class,
         OutboxCommand.class,
+        DkimCommand.class,
         HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

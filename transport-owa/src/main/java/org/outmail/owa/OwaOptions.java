@@ -50,6 +50,7 @@ public final class OwaOptions implements TransportOptions {
    * @throws org.outmail.MailboxConfigException naming the key of an unknown or invalid setting
    */
   public static OwaOptions of(Mailbox mailbox) {
+    refuseDkim(mailbox);
     SettingValues v = SettingValues.of(mailbox, OwaTransportProvider.PROTOCOL, SETTINGS);
     return new OwaOptions(v.bool(SAVE_TO_SENT_ITEMS), v.text(SEND_AS).orElse(null));
   }
@@ -124,6 +125,26 @@ public final class OwaOptions implements TransportOptions {
     /** {@return the options} */
     public OwaOptions build() {
       return new OwaOptions(saveToSentItems, sendAs);
+    }
+  }
+
+  /** Why a DKIM setting has no place on a Graph mailbox; empty for any other key. */
+  static java.util.Optional<String> dkimRefusal(String key) {
+    if (key.startsWith("owa.dkim.") || key.startsWith("smtp.dkim.")) {
+      return java.util.Optional.of("is not a setting of protocol owa: Microsoft 365 signs the mail Graph sends with "
+          + "DKIM itself (turn DKIM on for the domain in the Microsoft 365 Defender portal, Email authentication "
+          + "settings); remove the dkim settings");
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** Refuses DKIM settings on a Graph mailbox, naming the key (see {@link #dkimRefusal}). */
+  static void refuseDkim(Mailbox mailbox) {
+    for (String key : mailbox.settings().keySet()) {
+      dkimRefusal(key).ifPresent(why -> {
+        throw new org.outmail.MailboxConfigException(mailbox.id(), key,
+            org.outmail.MailException.mailboxPrefix(mailbox.id()) + key + " " + why);
+      });
     }
   }
 }

@@ -36,8 +36,19 @@ public final class OwaTransportProvider implements TransportProvider {
     return OwaOptions.SETTINGS;
   }
 
+  /** DKIM settings: Microsoft 365 signs the mail Graph sends. */
+  @Override
+  public java.util.Optional<String> settingRefusal(String key) {
+    return OwaOptions.dkimRefusal(key);
+  }
+
+  /**
+   * Checks the Graph endpoint, and refuses DKIM settings ({@code owa.dkim.*}, or {@code smtp.dkim.*}
+   * left from an SMTP mailbox): Microsoft 365 signs the mail Graph sends.
+   */
   @Override
   public void validate(Mailbox mailbox) {
+    OwaOptions.refuseDkim(mailbox);
     GraphEndpoint.of(mailbox);
   }
 

@@ -68,6 +68,39 @@ class OwaTransportProviderTest {
   }
 
   @Test
+  void dkimSettingsAreRefusedSayingMicrosoft365Signs() {
+    for (String key : List.of("owa.dkim.domain", "smtp.dkim.private-key")) {
+      Mailbox m = mailbox().setting(key, "example.com").build();
+
+      assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(m).build())
+          .isInstanceOfSatisfying(MailboxConfigException.class, e -> {
+            assertThat(e.field()).isEqualTo(key);
+            assertThat(e.getMessage()).startsWith("mailbox 'desk': " + key + " is not a setting of protocol owa: "
+                + "Microsoft 365 signs the mail Graph sends with DKIM itself");
+          });
+    }
+  }
+
+  @Test
+  void dkimSettingsInAPropertiesFileAreRefusedNamingTheKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("outmail.properties");
+    java.nio.file.Files.writeString(file, String.join("\n",
+        "outmail.mailbox.desk.protocol=owa",
+        "outmail.mailbox.desk.email-display=desk@example.com",
+        "outmail.mailbox.desk.oauth-client=m365",
+        "outmail.mailbox.desk.owa.dkim.selector=s1",
+        "outmail.oauth-client.m365.provider=microsoft",
+        "outmail.oauth-client.m365.tenant=contoso.onmicrosoft.com",
+        "outmail.oauth-client.m365.client-id=id",
+        "outmail.oauth-client.m365.client-secret=s", ""));
+
+    assertThatThrownBy(() -> MailboxRegistry.load(file))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageContaining("owa.dkim.selector is not a setting of protocol owa: Microsoft 365 signs");
+  }
+
+  @Test
   void plainHttpIsRefusedForAnyHostButLoopback() {
     Mailbox m = mailbox().host("graph.example.com").encryption(Encryption.NONE).build();
 

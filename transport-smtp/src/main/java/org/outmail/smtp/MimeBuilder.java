@@ -45,17 +45,32 @@ final class MimeBuilder {
   private record Dated(long epochSecond, java.time.ZoneId zone, String header) {}
 
   private final Session session;
+  /** Signs every message with DKIM; null when the mailbox has no {@code smtp.dkim.*} settings. */
+  private final DkimSigner dkim;
   private volatile From from;
   private volatile Dated dated;
 
   MimeBuilder(Session session) {
+    this(session, null);
+  }
+
+  MimeBuilder(Session session, DkimSigner dkim) {
     this.session = session;
+    this.dkim = dkim;
   }
 
   /**
-   * @throws MessagingException if the message cannot be put into MIME
+   * The message in the form it is sent, signed with DKIM when the mailbox signs: the signature
+   * covers these bytes, so nothing may change the message after this.
+   *
+   * @throws MessagingException if the message cannot be put into MIME or signed
    */
   PreparedMail build(OutgoingMessage m) throws MessagingException {
+    PreparedMail p = unsigned(m);
+    return dkim == null ? p : dkim.sign(p);
+  }
+
+  private PreparedMail unsigned(OutgoingMessage m) throws MessagingException {
     Address[] envelope = addresses(m.recipients());
     HeaderBlock headers = headers(m);
     if (WireMessage.eligible(m)) {
@@ -200,10 +215,26 @@ final class MimeBuilder {
   /** Keeps the Message-ID core chose: Angus would otherwise make a new one on saveChanges. */
   static final class FixedIdMimeMessage extends MimeMessage {
     private final String messageId;
+    /** Header lines written before the message's own (its DKIM-Signature), or null. */
+    private volatile byte[] firstLines;
 
     FixedIdMimeMessage(Session session, String messageId) {
       super(session);
       this.messageId = messageId;
+    }
+
+    /** Sets header lines (ending in CRLF) written before the message's own headers. */
+    void firstLines(byte[] lines) {
+      this.firstLines = lines.clone();
+    }
+
+    @Override
+    public void writeTo(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
+      byte[] lines = firstLines;
+      if (lines != null) {
+        os.write(lines);
+      }
+      super.writeTo(os, ignoreList);
     }
 
     @Override

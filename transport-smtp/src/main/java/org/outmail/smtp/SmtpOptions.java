@@ -27,7 +27,7 @@ public final class SmtpOptions implements TransportOptions {
   static final String MAX_IN_FLIGHT = "max-in-flight";
 
   /** The descriptions of these settings, as {@code SmtpTransportProvider.settings()} publishes them. */
-  static final List<Setting> SETTINGS = List.of(
+  static final List<Setting> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
       Setting.builder(MAX_CONNECTIONS, Setting.Type.INTEGER).minimum(1).defaultValue("3")
           .help("The most connections kept open to the server at once.").build(),
       Setting.builder(IDLE_TIMEOUT, Setting.Type.DURATION).defaultValue("60s")
@@ -49,7 +49,7 @@ public final class SmtpOptions implements TransportOptions {
       Setting.builder(MAX_IN_FLIGHT, Setting.Type.INTEGER).minimum(1).defaultValue("8")
           .help("The most mails in flight on one pipelined connection at once (sent, their replies not yet read); "
               + "1 sends one mail at a time on each connection.")
-          .build());
+          .build()), DkimSettings.SETTINGS.stream()).toList();
 
   private final int maxConnections;
   private final Duration idleTimeout;

@@ -41,6 +41,8 @@ final class SmtpTransport implements MailTransport {
   private final SSLContext tls;
   private final ScheduledThreadPoolExecutor scheduler;
   private final MimeBuilder mime;
+  /** The mailbox's DKIM signing, or null. */
+  private final DkimSettings dkim;
   private final ConnectionPool pool;
   private final SmtpFailures failures;
   private final int maxRecipientsPerTransaction;
@@ -61,7 +63,8 @@ final class SmtpTransport implements MailTransport {
     this.auth = new SmtpAuth(mailbox, context.accessTokens().withTls(tls));
     this.scheduler = scheduler(mailbox.id());
     Session session = SmtpSessions.create(mailbox, auth.kind(), tls, null);
-    this.mime = new MimeBuilder(session);
+    this.dkim = DkimSettings.of(mailbox).orElse(null);
+    this.mime = new MimeBuilder(session, dkim == null ? null : new DkimSigner(dkim, java.time.Clock.systemUTC()));
     this.failures = new SmtpFailures(mailbox);
     SmtpOptions options = SmtpOptions.of(mailbox);
     this.maxRecipientsPerTransaction = options.maxRecipientsPerTransaction();
@@ -192,7 +195,14 @@ final class SmtpTransport implements MailTransport {
     if (closed) {
       return CheckResult.failed(TransportException.Stage.CLOSED, "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
     }
-    return new SmtpCheck(mailbox, auth, tls, scheduler, failures).run();
+    CheckResult result = new SmtpCheck(mailbox, auth, tls, scheduler, failures).run();
+    if (dkim == null) {
+      return result;
+    }
+    String note = "; signs with DKIM as d=" + dkim.domain() + ", s=" + dkim.selector() + " (" + dkim.algorithm().tag
+        + (dkim.algorithm() == DkimAlgorithm.RSA_SHA256 ? ", " + dkim.key().bits() + "-bit key" : "") + ")";
+    return result.ok() ? CheckResult.passed(result.message() + note, result.elapsed())
+        : CheckResult.failed(result.stage().orElse("check"), result.message() + note, result.elapsed());
   }
 
   @Override

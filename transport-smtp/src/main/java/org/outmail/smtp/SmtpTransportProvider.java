@@ -41,7 +41,9 @@ public final class SmtpTransportProvider implements TransportProvider {
 
   /**
    * Checks what an SMTP mailbox needs: a host; a password with a user name (and no password
-   * without one); scopes for a {@code GENERIC} OAuth client; a readable trust file.
+   * without one); scopes for a {@code GENERIC} OAuth client; a readable trust file; with {@code
+   * smtp.dkim.domain}, a selector and a readable private key (warns about a short RSA key and a
+   * domain DMARC does not align with the From address).
    */
   @Override
   public void validate(Mailbox mailbox) {
@@ -62,6 +64,7 @@ public final class SmtpTransportProvider implements TransportProvider {
       throw fail(id, "oauth-client", "'" + client.name() + "' is GENERIC and names no scopes; give the SMTP scope of its provider");
     }
     SmtpOptions.of(mailbox);
+    DkimSettings.of(mailbox);
     mailbox.trustStore().ifPresent(p -> Tls.context(mailbox));
     if (mailbox.encryption() == Encryption.NONE && (mailbox.username().isPresent() || client != null) && !loopback(mailbox)) {
       LOG.warn("mailbox '{}': credentials go to {} without encryption; use STARTTLS or SSL_TLS", id, mailbox.host().get());
