@@ -202,7 +202,7 @@ final class SmtpTransport implements MailTransport {
     String note = "; signs with DKIM as d=" + dkim.domain() + ", s=" + dkim.selector() + " (" + dkim.algorithm().tag
         + (dkim.algorithm() == DkimAlgorithm.RSA_SHA256 ? ", " + dkim.key().bits() + "-bit key" : "") + ")";
     return result.ok() ? CheckResult.passed(result.message() + note, result.elapsed())
-        : CheckResult.failed(result.stage().orElse("check"), result.message() + note, result.elapsed());
+        : CheckResult.failed(result.stage().orElse(TransportException.Stage.OTHER), result.message() + note, result.elapsed());
   }
 
   @Override
