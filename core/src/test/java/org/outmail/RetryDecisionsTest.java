@@ -504,4 +504,43 @@ class RetryDecisionsTest {
     assertThat(r.deferredRecipients()).containsExactly(entry(BOB, "451 later"));
     assertThat(r.attempts()).isEqualTo(1);
   }
+
+  @Test
+  void recipientsDeferredOnTheLastAttemptStayDeferred() {
+    Map<String, String> later = new LinkedHashMap<>();
+    later.put(BOB, "451 later");
+    recorder.then(m -> deferring(m, later));
+
+    SendResult r = mailer(RetryPolicy.NONE).send(email(), heard);
+
+    assertThat(r.acceptedRecipients()).containsExactly(ALICE);
+    assertThat(r.deferredRecipients()).containsExactly(entry(BOB, "451 later"));
+    assertThat(r.attempts()).isEqualTo(1);
+    assertThat(recorder.attempts).hasSize(1);
+    assertThat(heard.waits).isEmpty();
+  }
+
+  @Test
+  void aDeferredReplyOfJustTheCodeHasThatReplyCode() {
+    Map<String, String> later = new LinkedHashMap<>();
+    later.put(BOB, "451");
+    recorder.then(m -> deferring(m, later));
+
+    mailer(fast(2)).send(email(), heard);
+
+    assertThat(heard.failures).singleElement().isInstanceOfSatisfying(TransportException.class,
+        f -> assertThat(f.replyCode()).isEqualTo(451));
+  }
+
+  @Test
+  void aDeferredReplyShorterThanACodeHasNoReplyCode() {
+    Map<String, String> later = new LinkedHashMap<>();
+    later.put(BOB, "45");
+    recorder.then(m -> deferring(m, later));
+
+    mailer(fast(2)).send(email(), heard);
+
+    assertThat(heard.failures).singleElement().isInstanceOfSatisfying(TransportException.class,
+        f -> assertThat(f.replyCode()).isEqualTo(-1));
+  }
 }
