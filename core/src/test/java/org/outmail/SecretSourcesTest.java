@@ -58,4 +58,21 @@ class SecretSourcesTest {
     assertThat(store.get("desk").orElseThrow().password()).map(Secret::value).contains("literal-pw");
     assertThat(store.get("sales").orElseThrow().password()).map(Secret::value).contains("from-absolute-file");
   }
+
+  @Test
+  void secretsWithDifferentValuesAreNotEqual() {
+    assertThat(Secret.of("first-value")).isEqualTo(Secret.parse("first-value")).isNotEqualTo(Secret.of("other-value"));
+  }
+
+  @Test
+  void aValueEchoedUrlEncodedIsRedacted() {
+    assertThat(Secret.redact("client_secret=p%40ss+w%2Frd&grant_type=x", "p@ss w/rd"))
+        .isEqualTo("client_secret=****&grant_type=x");
+    assertThat(Secret.redact("client_secret=p%40ss%20w%2Frd", "p@ss w/rd")).isEqualTo("client_secret=****");
+  }
+
+  @Test
+  void aValueEchoedInJsonIsRedacted() {
+    assertThat(Secret.redact("{\"secret\":\"a\\/b\\\"c\"}", "a/b\"c")).isEqualTo("{\"secret\":\"****\"}");
+  }
 }
