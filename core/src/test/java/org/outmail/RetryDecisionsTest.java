@@ -41,12 +41,12 @@ class RetryDecisionsTest {
     final List<MailException> failures = new ArrayList<>();
 
     @Override
-    public void attemptStarting(String messageId, int attempt, int maxAttempts) {
+    public void attemptStarting(Mailbox mailbox, String messageId, int attempt, int maxAttempts) {
       events.add("attempt " + attempt + "/" + maxAttempts);
     }
 
     @Override
-    public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait) {
+    public void retrying(Mailbox mailbox, int attempt, int maxAttempts, MailException failure, Duration wait) {
       events.add("retrying after " + attempt + "/" + maxAttempts);
       waits.add(wait);
       failures.add(failure);
@@ -236,13 +236,13 @@ class RetryDecisionsTest {
     List<String> calls = new ArrayList<>();
     SendListener throwing = new SendListener() {
       @Override
-      public void attemptStarting(String messageId, int attempt, int maxAttempts) {
+      public void attemptStarting(Mailbox mailbox, String messageId, int attempt, int maxAttempts) {
         calls.add("attempt " + attempt);
         throw new IllegalStateException("listener bug");
       }
 
       @Override
-      public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait) {
+      public void retrying(Mailbox mailbox, int attempt, int maxAttempts, MailException failure, Duration wait) {
         calls.add("retrying " + attempt);
         throw new IllegalStateException("listener bug");
       }

@@ -35,7 +35,7 @@ class RetryPolicyLimitsTest {
   @Test
   void aSendIsReportedToListenersWithADurationOfItsOwn() {
     List<SendEvent> events = new ArrayList<>();
-    MailListener listener = new MailListener() {
+    SendListener listener = new SendListener() {
       @Override
       public void sendFinished(SendEvent event) {
         events.add(event);
