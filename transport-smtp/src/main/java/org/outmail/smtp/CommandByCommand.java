@@ -112,9 +112,15 @@ final class CommandByCommand {
   }
 
   /** The server refused the transaction before its content: {@code RSET}, so the connection goes on. */
-  private TxOutcome reset(boolean unconfirmed) throws IOException {
+  private TxOutcome reset(boolean unconfirmed) {
     TxOutcome o = outcome(null, null, unconfirmed);
-    ConnectionLost.check(c.ask("RSET", "RSET"));
+    try {
+      if (c.ask("RSET", "RSET").code() != 250) {
+        c.abort(); // the refusal stands; a connection that takes no RSET carries nothing more
+      }
+    } catch (IOException e) {
+      c.abort();
+    }
     return o;
   }
 
