@@ -5,7 +5,6 @@ import static org.outmail.smtp.SmtpText.format;
 import static org.outmail.smtp.SmtpText.oneLine;
 import static org.outmail.smtp.SmtpText.rootMessage;
 
-import jakarta.mail.AuthenticationFailedException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.util.Base64;
 import javax.net.ssl.SSLException;
-import org.eclipse.angus.mail.util.MailConnectException;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.oauth.OAuthException;
@@ -38,21 +36,26 @@ final class ConnectFailures {
   /**
    * Places a failure of connecting, securing or authenticating (stages {@code connect}, {@code
    * tls}, {@code starttls}, {@code auth}, {@code token}).
-   *
-   * @param c the connection being opened, if it got that far
    */
-  Diagnosis diagnose(Exception e, SmtpConnection c) {
+  Diagnosis diagnose(Exception e) {
     if (e instanceof OAuthException o) {
       return new Diagnosis("token", "could not get an OAuth token: " + o.getMessage(), -1, null, o.isTransient());
     }
-    String message = e.getMessage() == null ? "" : e.getMessage();
-    String command = c == null ? "greeting" : c.lastCommand();
-    if (e instanceof AuthenticationFailedException) {
-      return authFailure(message);
+    if (!(e instanceof OpenFailure f)) {
+      return new Diagnosis("connect", "cannot connect to " + server + ": " + rootMessage(e), -1, null, true);
     }
-    if (message.startsWith("STARTTLS is required")) {
-      return new Diagnosis("starttls", "the server does not offer STARTTLS (" + server
-          + "); encryption STARTTLS requires it", -1, null, false);
+    Reply r = f.reply();
+    switch (f.step()) {
+      case NO_STARTTLS:
+        return new Diagnosis("starttls", "the server does not offer STARTTLS (" + server
+            + "); encryption STARTTLS requires it", -1, null, false);
+      case AUTH:
+        if (f.getCause() == null) {
+          return authFailure(r == null ? f.getMessage() : r.text());
+        }
+        break;
+      default:
+        break;
     }
     CertificateException cert = find(e, CertificateException.class);
     SSLException ssl = find(e, SSLException.class);
@@ -65,43 +68,40 @@ final class ConnectFailures {
       String why = cert != null ? cert.getMessage() : ssl.getMessage();
       return new Diagnosis("tls", "TLS handshake with " + server + " failed: " + why, -1, null, cert == null);
     }
-    if (message.startsWith("Unable to check server identity") || messageIn(e, "Unable to check server identity")) {
-      return new Diagnosis("tls", "TLS handshake with " + server + " failed: the server certificate does not match the host name "
-          + mailbox.host().orElse(""), -1, null, false);
-    }
     if (find(e, UnknownHostException.class) != null) {
       return new Diagnosis("connect", "host not found: " + mailbox.host().orElse(""), -1, null, true);
     }
     if (find(e, ConnectException.class) != null) {
       return new Diagnosis("connect", "connection refused by " + server, -1, null, true);
     }
+    String stage = stageOf(f.step());
+    String command = commandOf(f.step());
     if (find(e, SocketTimeoutException.class) != null) {
-      if (e instanceof MailConnectException) {
+      if (f.step() == OpenFailure.Step.CONNECT) {
         return new Diagnosis("connect", "timed out after " + format(mailbox.connectTimeout()) + " connecting to " + server, -1, null, true);
       }
-      String stage = stageOf(command, c);
       return new Diagnosis(stage, "timed out after " + format(mailbox.readTimeout()) + " waiting for " + awaited(stage, command), -1, null, true);
     }
-    if (e instanceof MailConnectException) {
+    if (f.step() == OpenFailure.Step.CONNECT) {
       return new Diagnosis("connect", "cannot connect to " + server + ": " + rootMessage(e), -1, null, true);
     }
-    int code = c == null ? -1 : c.getLastReturnCode();
-    String reply = c == null ? null : oneLine(c.getLastServerResponse());
-    if (message.startsWith("Got bad greeting")) {
+    int code = r == null ? -1 : r.code();
+    String reply = r == null ? null : oneLine(r.text());
+    if (f.step() == OpenFailure.Step.GREETING && f.getCause() == null) {
       if (code <= 0) {
         return new Diagnosis("connect", "the server " + server + " closed the connection before its greeting", -1, null, true);
       }
       return new Diagnosis("connect", "the server " + server + " refused the connection: " + reply, code, reply, code < 500);
     }
-    if (command.equals("STARTTLS") && code > 0) {
+    if (f.step() == OpenFailure.Step.STARTTLS && code > 0) {
       return new Diagnosis("starttls", "the server " + server + " refused STARTTLS: " + reply, code, reply, code < 500);
     }
-    String stage = stageOf(command, c);
-    if (code > 0 && code >= 400) {
+    if (code >= 400) {
       return new Diagnosis(stage, "the server " + server + " answered " + command + " with " + reply, code, reply, code < 500);
     }
+    String why = f.getCause() == null ? "connection closed by the server" : rootMessage(f.getCause());
     return new Diagnosis(stage, "connection to " + server + " lost " + (command.equals("greeting") ? "before the greeting" : "during " + command)
-        + ": " + rootMessage(e), code, reply, true);
+        + ": " + why, code, reply, true);
   }
 
   /**
@@ -143,26 +143,22 @@ final class ConnectFailures {
     return new Diagnosis("auth", message, code, line.isEmpty() ? null : line, code >= 400 && code < 500);
   }
 
-  private String stageOf(String command, SmtpConnection c) {
-    if (command.equals("AUTH")) {
-      return "auth";
-    }
-    if (command.equals("STARTTLS")) {
-      return "starttls";
-    }
-    if (command.equals("greeting") && mailbox.encryption() == Encryption.SSL_TLS && (c == null || c.greeting() == null)) {
-      return "tls";
-    }
-    return "connect";
+  private String stageOf(OpenFailure.Step step) {
+    return switch (step) {
+      case AUTH -> "auth";
+      case STARTTLS, NO_STARTTLS -> "starttls";
+      case TLS -> "tls";
+      default -> "connect";
+    };
   }
 
-  private static boolean messageIn(Throwable e, String text) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t.getMessage() != null && t.getMessage().contains(text)) {
-        return true;
-      }
-    }
-    return false;
+  private static String commandOf(OpenFailure.Step step) {
+    return switch (step) {
+      case CONNECT, TLS, GREETING -> "greeting";
+      case EHLO -> "EHLO";
+      case STARTTLS, NO_STARTTLS -> "STARTTLS";
+      case AUTH -> "AUTH";
+    };
   }
 
   /**

@@ -1,6 +1,5 @@
 package org.outmail.smtp;
 
-import jakarta.mail.MessagingException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * A mailbox's open, authenticated connections. At most {@code maxConnections} are open at once; an
@@ -62,12 +60,11 @@ final class ConnectionPool {
    * pipelines. The caller hands it back with {@link #release} or {@link #discard}.
    *
    * @param share whether the message can go pipelined, on a connection other senders use too
-   * @param attempt sees a new connection before it connects
-   * @throws MessagingException if a new connection cannot be opened
+   * @throws OpenFailure if a new connection cannot be opened
    * @throws InterruptedException if interrupted while every connection is in use
    * @throws IllegalStateException if the pool is closed
    */
-  SendLane acquire(boolean share, Consumer<SmtpConnection> attempt) throws MessagingException, InterruptedException {
+  SendLane acquire(boolean share) throws OpenFailure, InterruptedException {
     while (true) {
       Slot slot;
       SmtpConnection c = null;
@@ -100,7 +97,7 @@ final class ConnectionPool {
         inUse++;
       }
       if (fresh) {
-        slot = new Slot(openNew(attempt));
+        slot = new Slot(openNew());
         c = slot.lane.connection();
       } else {
         boolean ok = false;
@@ -176,10 +173,10 @@ final class ConnectionPool {
   }
 
   /** Opens a connection counted in {@link #open} already; gives the count back if it fails. */
-  private SendLane openNew(Consumer<SmtpConnection> attempt) throws MessagingException {
+  private SendLane openNew() throws OpenFailure {
     boolean ok = false;
     try {
-      SmtpConnection c = connector.open(attempt);
+      SmtpConnection c = connector.open();
       c.reused(false);
       SendLane lane = SendLane.of(c, options);
       ok = true;
@@ -198,12 +195,11 @@ final class ConnectionPool {
   /**
    * Closes a connection that turned out dead and opens a new one in its place, for the same caller.
    *
-   * @throws MessagingException if the new one cannot be opened; the caller then holds nothing
+   * @throws OpenFailure if the new one cannot be opened; the caller then holds nothing
    */
-  SendLane replace(SendLane dead, boolean share, Consumer<SmtpConnection> attempt)
-      throws MessagingException, InterruptedException {
+  SendLane replace(SendLane dead, boolean share) throws OpenFailure, InterruptedException {
     discard(dead);
-    return acquire(share, attempt);
+    return acquire(share);
   }
 
   /** Takes a connection back after a message went through it. */
@@ -285,8 +281,7 @@ final class ConnectionPool {
       c.closeQuietly();
       return false;
     }
-    // Angus's isConnected() sends NOOP and closes the connection if the reply is not 250
-    return idleFor < checkAfterIdleNanos || c.isConnected();
+    return idleFor < checkAfterIdleNanos || c.answersNoop();
   }
 
   private void startReaper() {

@@ -1,33 +1,43 @@
 package org.outmail.smtp;
 
-import jakarta.mail.AuthenticationFailedException;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.URLName;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.outmail.Encryption;
 import org.outmail.Mailbox;
 
 /**
- * Opens new connections: connect, TLS, EHLO, AUTH. With XOAUTH2 each new connection presents a
+ * Opens new connections: TCP ({@code TCP_NODELAY}, connect and read timeouts), implicit TLS or
+ * STARTTLS (required: a server that does not offer it gets no credentials and no mail), greeting,
+ * EHLO, AUTH. TLS checks the server's certificate against the mailbox's trust and its host name
+ * (endpoint identification), TLS 1.3 or 1.2 only. With XOAUTH2 each new connection presents a
  * token valid for a while yet, and a token the server refuses ({@code 535}) is replaced once by a
  * freshly fetched one. Credentials the server gives no chance to use (no AUTH offered) fail the
  * connection instead of going unused.
  */
 final class Connector {
+  private static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
   private final Mailbox mailbox;
-  private final Session session;
+  private final SSLContext tls;
   private final SmtpAuth auth;
   private final ScheduledExecutorService scheduler;
   private final String host;
   private volatile String ehloName;
 
   /** @param scheduler runs the write watchdog of every connection */
-  Connector(Mailbox mailbox, Session session, SmtpAuth auth, ScheduledExecutorService scheduler) {
+  Connector(Mailbox mailbox, SSLContext tls, SmtpAuth auth, ScheduledExecutorService scheduler) {
     this.mailbox = mailbox;
-    this.session = session;
+    this.tls = tls;
     this.auth = auth;
     this.scheduler = scheduler;
     this.host = mailbox.host().orElseThrow();
@@ -52,76 +62,137 @@ final class Connector {
   /**
    * A new, authenticated connection.
    *
-   * @param attempt receives the connection before it connects, so that a failure can be placed
-   * @throws MessagingException as Angus Mail reports it
-   * @throws org.outmail.OAuthException if no token can be had
+   * @throws OpenFailure placed at the step that failed
+   * @throws org.outmail.oauth.OAuthException if no token can be had
    */
-  SmtpConnection open(Consumer<SmtpConnection> attempt) throws MessagingException {
+  SmtpConnection open() throws OpenFailure {
     SmtpAuth.Credentials credentials = auth.credentials(null);
     try {
-      return connect(credentials, attempt);
-    } catch (AuthenticationFailedException e) {
-      if (auth.kind() != SmtpAuth.Kind.XOAUTH2 || !tokenRefused(e)) {
+      return connect(credentials);
+    } catch (OpenFailure e) {
+      if (auth.kind() != SmtpAuth.Kind.XOAUTH2 || !SmtpAuth.tokenRefused(e)) {
         throw e;
       }
       // the server refused the cached token: fetch a new one and try once more
-      return connect(auth.credentials(credentials), attempt);
+      return connect(auth.credentials(credentials));
     }
   }
 
-  private SmtpConnection connect(SmtpAuth.Credentials credentials, Consumer<SmtpConnection> attempt)
-      throws MessagingException {
-    SmtpConnection c = new SmtpConnection(session, new URLName("smtp", host, port(), null, null, null),
-        new WriteWatchdog(mailbox.writeTimeout()));
-    c.setLocalHost(ehloName());
-    if (attempt != null) {
-      attempt.accept(c);
-    }
-    // the sockets Angus makes for this connection, on this thread (STARTTLS included)
-    SocketFactories.capture(c::sockets);
+  private interface Io<T> {
+    T run() throws IOException;
+  }
+
+  private static <T> T step(OpenFailure.Step step, Io<T> io) throws OpenFailure {
     try {
-      c.connect(host, port(), credentials.user(), credentials.secret());
-    } finally {
-      SocketFactories.endCapture();
+      return io.run();
+    } catch (IOException e) {
+      throw new OpenFailure(step, null, String.valueOf(e.getMessage()), e);
     }
-    c.watchWrites(scheduler);
-    if (auth.kind() != SmtpAuth.Kind.NONE) {
-      String mechanism = auth.mechanismOffered(c);
-      if (mechanism == null) {
-        String offered = c.getExtensionParameter("AUTH");
-        c.closeQuietly();
-        throw new AuthenticationFailedException(offered == null
-            ? "the server does not offer AUTH, but the mailbox has credentials"
-            : "the server offers AUTH " + offered + ", none of " + auth.kind().mechanisms);
+  }
+
+  private SmtpConnection connect(SmtpAuth.Credentials credentials) throws OpenFailure {
+    Socket tcp = new Socket();
+    SmtpConnection c = null;
+    boolean ok = false;
+    try {
+      step(OpenFailure.Step.CONNECT, () -> {
+        tcp.setTcpNoDelay(true);
+        tcp.setSoTimeout(millis(mailbox.readTimeout()));
+        tcp.connect(new InetSocketAddress(host, port()), millis(mailbox.connectTimeout()));
+        return tcp;
+      });
+      Socket session = mailbox.encryption() == Encryption.SSL_TLS ? step(OpenFailure.Step.TLS, () -> handshake(tcp)) : tcp;
+      SmtpConnection conn = step(OpenFailure.Step.CONNECT, () -> new SmtpConnection(tcp, session, new WriteWatchdog(mailbox.writeTimeout())));
+      c = conn;
+      Reply greeting = step(OpenFailure.Step.GREETING, conn::readGreeting);
+      if (greeting.code() != 220) {
+        throw new OpenFailure(OpenFailure.Step.GREETING, greeting, "no greeting", null);
       }
-      c.authMechanism(mechanism);
+      String name = ehloName(tcp);
+      hello(conn, name, OpenFailure.Step.EHLO);
+      if (mailbox.encryption() == Encryption.STARTTLS) {
+        if (!conn.supports("STARTTLS")) {
+          throw new OpenFailure(OpenFailure.Step.NO_STARTTLS, null, "the server does not offer STARTTLS", null);
+        }
+        Reply go = step(OpenFailure.Step.STARTTLS, () -> conn.ask("STARTTLS", "STARTTLS"));
+        if (go.code() != 220) {
+          throw new OpenFailure(OpenFailure.Step.STARTTLS, go, "STARTTLS refused", null);
+        }
+        step(OpenFailure.Step.STARTTLS, () -> {
+          conn.upgraded(handshake(tcp));
+          return null;
+        });
+        hello(conn, name, OpenFailure.Step.STARTTLS);
+      }
+      conn.watchWrites(scheduler);
+      if (auth.kind() != SmtpAuth.Kind.NONE) {
+        conn.authMechanism(auth.login(conn, credentials));
+      }
+      ok = true;
+      return conn;
+    } finally {
+      if (!ok) {
+        if (c != null) {
+          c.abort();
+        } else {
+          try {
+            tcp.close();
+          } catch (IOException ignored) {
+            // not connected
+          }
+        }
+      }
     }
-    return c;
   }
 
-  private static boolean tokenRefused(AuthenticationFailedException e) {
-    String reply = e.getMessage();
-    // 334: Gmail's XOAUTH2 error challenge (a JSON status) before its 535
-    return reply != null && (reply.startsWith("535") || reply.startsWith("334"));
+  private static void hello(SmtpConnection c, String name, OpenFailure.Step step) throws OpenFailure {
+    Reply r = step(step, () -> c.hello(name));
+    if (r.code() != 250) {
+      throw new OpenFailure(step, r, "EHLO refused", null);
+    }
   }
 
-  /** The name said in EHLO: looked up once per mailbox, not once per connection. */
-  private String ehloName() {
+  /** A TLS socket over the connected TCP one, its handshake done: the server's certificate and host name checked. */
+  private SSLSocket handshake(Socket tcp) throws IOException {
+    SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(tcp, host, port(), true);
+    SSLParameters p = s.getSSLParameters();
+    p.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
+    List<String> protocols = new ArrayList<>();
+    for (String supported : s.getSupportedProtocols()) {
+      if (TLS_PROTOCOLS.contains(supported)) {
+        protocols.add(supported);
+      }
+    }
+    p.setProtocols(protocols.toArray(new String[0]));
+    s.setSSLParameters(p);
+    s.setUseClientMode(true);
+    s.startHandshake();
+    return s;
+  }
+
+  private static int millis(Duration d) {
+    return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+  }
+
+  /** The name said in EHLO: looked up once per mailbox, not once per connection; else the socket's address. */
+  private String ehloName(Socket tcp) {
     String name = ehloName;
     if (name == null) {
       try {
         InetAddress local = InetAddress.getLocalHost();
         name = local.getCanonicalHostName();
         if (name == null || name.isEmpty() || !name.contains(".")) {
-          name = local instanceof java.net.Inet6Address
-              ? "[IPv6:" + local.getHostAddress() + "]"
-              : "[" + local.getHostAddress() + "]";
+          name = literal(local);
         }
       } catch (UnknownHostException | SecurityException e) {
-        return null; // Angus Mail then names the socket's local address
+        return literal(tcp.getLocalAddress());
       }
       ehloName = name;
     }
     return name;
+  }
+
+  private static String literal(InetAddress a) {
+    return a instanceof java.net.Inet6Address ? "[IPv6:" + a.getHostAddress() + "]" : "[" + a.getHostAddress() + "]";
   }
 }

@@ -1,149 +1,106 @@
 package org.outmail.smtp;
 
 import jakarta.mail.Address;
-import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.InternetAddress;
-import java.util.ArrayList;
-import java.util.List;
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import java.nio.charset.StandardCharsets;
 
-/** One transaction: the mail's envelope and content, and what the server said to it. */
+/**
+ * One transaction in the pipelined engine: the mail's envelope and content, and what the server
+ * said to it so far. Written by the engine's driver only; handed to its sender as a {@link
+ * TxOutcome} once done.
+ */
 final class PipelinedTx {
   final PreparedMail p;
-  final Progress progress;
-  final String mailCommand;
-  final String[] rcptCommands;
+  /** {@code MAIL FROM:<...>} with its CRLF. */
+  final byte[] mailCommand;
+  /** Each {@code RCPT TO:<...>} with its CRLF. */
+  final byte[][] rcptCommands;
   boolean chunked;
   boolean resetFirst;
   boolean contentWritten;
   long contentEnd;
-  /** The reply to MAIL FROM, once read. */
-  Reply mail;
-  final List<Address> valid = new ArrayList<>();
-  final List<Address> validUnsent = new ArrayList<>();
-  final List<Address> invalid = new ArrayList<>();
-  MessagingException chain;
-  SMTPAddressFailedException brokenRcpt;
-  /** The reply to DATA (354 expected) or to the BDAT chunk, once read. */
-  Reply data;
-  /** Guarded by the lock: the outcome is known and the sender may go. */
-  boolean done;
-  MessagingException failure;
   boolean written;
+  boolean unconfirmed;
+  /** The command whose reply is awaited. */
+  String awaited = "MAIL FROM";
+  /** Whether the content went out whole to a server that may take it. */
+  boolean taken;
+  Reply mail;
+  final Reply[] rcpt;
+  /** The reply to DATA (354 expected). */
+  Reply data;
+  /** The reply to the content. */
+  Reply end;
+  /** Guarded by the engine's lock: the outcome is known and the sender may go. */
+  boolean done;
+  TxOutcome outcome;
 
-  PipelinedTx(PreparedMail p, Progress progress) {
+  PipelinedTx(PreparedMail p) {
     this.p = p;
-    this.progress = progress;
-    this.mailCommand = "MAIL FROM:<" + p.envelopeFrom() + ">";
+    this.mailCommand = ascii("MAIL FROM:<" + p.envelopeFrom() + ">\r\n");
     Address[] envelope = p.envelope();
-    this.rcptCommands = new String[envelope.length];
+    this.rcptCommands = new byte[envelope.length][];
+    this.rcpt = new Reply[envelope.length];
     for (int i = 0; i < envelope.length; i++) {
-      rcptCommands[i] = "RCPT TO:<" + ((InternetAddress) envelope[i]).getAddress() + ">";
+      rcptCommands[i] = ascii("RCPT TO:<" + ((InternetAddress) envelope[i]).getAddress() + ">\r\n");
     }
   }
 
-  /** Records the server's reply to the {@code i}th RCPT TO: accepted, refused for now or for good, or no answer to RCPT. */
-  void recipient(int i, Reply r) {
-    Address a = p.envelope()[i];
-    int code = r.code();
-    String reply = r.text();
-    if (r.positive()) {
-      valid.add(a);
-      return;
-    }
-    SMTPAddressFailedException f = new SMTPAddressFailedException((InternetAddress) a, rcptCommands[i], code, reply);
-    if (code >= 400 && code < 500) {
-      validUnsent.add(a);
-    } else if (code >= 500 && code < 600) {
-      invalid.add(a);
-    } else if (brokenRcpt == null) {
-      brokenRcpt = f; // a reply that is no answer to RCPT
-    }
-    if (chain == null) {
-      chain = f;
-    } else {
-      chain.setNextException(f);
-    }
-  }
-
-  /** Whether the content may follow: sender and a recipient accepted, DATA answered 354. */
-  boolean go() {
-    return mail.code() == 250 && !valid.isEmpty() && brokenRcpt == null && data.code() == 354;
-  }
-
-  /** The failure of a transaction the server refused before its content: as Angus throws it. */
-  MessagingException refusal() {
+  /** Whether the server refused the transaction before its content: sender refused, no recipient accepted, or a reply that is no answer to RCPT. */
+  boolean refusedEnvelope() {
     if (mail.code() != 250) {
-      progress.command("MAIL FROM");
-      SMTPSendFailedException e = new SMTPSendFailedException(mailCommand, mail.code(), mail.text(), null, null, p.envelope(), null);
-      int code = mail.code();
-      if (code == 550 || code == 553 || code == 503 || code == 551 || code == 501) {
-        try {
-          e.setNextException(new SMTPSenderFailedException(new InternetAddress(p.envelopeFrom()),
-              mailCommand, code, mail.text()));
-        } catch (MessagingException ignored) {
-          // the sender's address is in the message already
-        }
+      return true;
+    }
+    boolean any = false;
+    for (Reply r : rcpt) {
+      if (r.positive()) {
+        any = true;
+      } else if (r.code() < 400 || r.code() >= 600) {
+        return true;
       }
-      return e;
     }
-    if (brokenRcpt != null) {
-      progress.command("RCPT TO");
-      return brokenRcpt;
-    }
-    if (valid.isEmpty()) {
-      progress.command("RCPT TO");
-      return new SendFailedException("Invalid Addresses", chain, null, concat(valid, validUnsent), array(invalid));
-    }
-    progress.command("DATA");
-    return new SMTPSendFailedException("DATA", data.code(), data.text(), chain, null, concat(valid, validUnsent), array(invalid));
+    return !any;
   }
 
-  /** The outcome once the content was answered with {@code end}: null when every recipient took it. */
-  MessagingException outcome(Reply end) {
-    int code = end.code();
-    String reply = end.text();
-    if (code != 250) {
-      return new SMTPSendFailedException(".", code, reply, chain, null, concat(valid, validUnsent), array(invalid));
-    }
-    if (!invalid.isEmpty() || !validUnsent.isEmpty()) {
-      return new SMTPSendFailedException(".", code, reply, chain, array(valid), array(validUnsent), array(invalid));
-    }
-    return null;
+  /** Whether the content may follow: the envelope taken and DATA answered 354. */
+  boolean go() {
+    return !refusedEnvelope() && data.code() == 354;
   }
 
-  private static Address[] array(List<Address> list) {
-    return list.toArray(new Address[0]);
+  /** Where the transaction was refused before its content: the command whose reply said no. */
+  String refusedAt() {
+    if (mail.code() != 250) {
+      return "MAIL FROM";
+    }
+    for (Reply r : rcpt) {
+      if (!r.positive() && (r.code() < 400 || r.code() >= 600)) {
+        return "RCPT TO";
+      }
+    }
+    return refusedEnvelope() ? "RCPT TO" : "DATA";
   }
 
-  private static Address[] concat(List<Address> a, List<Address> b) {
-    List<Address> all = new ArrayList<>(a);
-    all.addAll(b);
-    return array(all);
+  /** The outcome of a transaction that ended with the server's replies (no failure of the connection). */
+  TxOutcome outcome() {
+    return outcome(null, null, false, false);
   }
 
-  /** The end of stream where a reply was awaited, placed at its transaction. */
-  static final class ConnectionLost extends MessagingException {
-    private static final long serialVersionUID = 1L;
-    private final transient PipelinedTx tx;
-    final int code;
-    private final String reply;
+  /**
+   * The outcome, as its sender gets it.
+   *
+   * @param lost the reply that ended the connection (421, or -1 at end of stream), or null
+   * @param failure the I/O failure that ended it, or null
+   * @param behind whether the connection failed while another transaction's reply was awaited
+   * @param notWritten whether nothing of it was written
+   */
+  TxOutcome outcome(Reply lost, Throwable failure, boolean behind, boolean notWritten) {
+    TxOutcome.Content content = taken ? TxOutcome.Content.WHOLE
+        : contentWritten ? TxOutcome.Content.PARTLY : TxOutcome.Content.NOT_SENT;
+    return new TxOutcome(p.envelope(), mail, rcpt, chunked ? null : data, end, content, awaited, lost, failure,
+        behind, notWritten, unconfirmed, true);
+  }
 
-    ConnectionLost(PipelinedTx tx, int code, String reply) {
-      super("connection closed by the server");
-      this.tx = tx;
-      this.code = code;
-      this.reply = reply;
-    }
-
-    /** As Angus reports a command that got no reply. */
-    MessagingException asAngus() {
-      String command = tx.progress.command();
-      String cmd = command.equals("MAIL FROM") ? tx.mailCommand : command;
-      return new SMTPSendFailedException(cmd, code, reply, null, null, tx.p.envelope(), null);
-    }
+  static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

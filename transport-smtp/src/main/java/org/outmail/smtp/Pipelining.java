@@ -1,20 +1,13 @@
 package org.outmail.smtp;
 
 import jakarta.mail.Address;
-import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 
 /**
  * The pipelined transactions of one connection (RFC 2920), shared by every thread that sends on it:
@@ -39,9 +32,8 @@ import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
  * left open never makes the next {@code MAIL FROM} fail. No accepted recipient (or a refused
  * sender): the server refuses DATA and nothing is sent; one that answers 354 all the same gets a
  * lone {@code .} (RFC 2920 section 3.1). A chunk sent after a refused sender or recipients is
- * refused by the server and discarded. Failures are thrown as Angus's {@code sendMessage} throws
- * them (with {@code mail.smtp.sendpartial}), so {@link SmtpFailures} classifies them as before,
- * placed by each transaction's {@link Progress}.
+ * refused by the server and discarded. Each sender gets its transaction's {@link TxOutcome}: the
+ * replies it got, how much of its content went out, and what ended it.
  *
  * <p>When the connection fails (closed, reset, a read timeout), every transaction on it fails:
  * one whose content went out whole with an unknown outcome, the others as not handed over; the
@@ -59,7 +51,7 @@ final class Pipelining {
   /** Guarded by {@link #lock}: whether a thread drives the connection. */
   private boolean driving;
   /** Guarded by {@link #lock}: why the connection is unusable, once it is. */
-  private MessagingException broken;
+  private Throwable broken;
 
   // the driver's own, handed over with the driving under the lock
   /** Written, their replies not all read, in the order of the wire. */
@@ -86,13 +78,13 @@ final class Pipelining {
     this.window = window;
   }
 
-  /** Whether every envelope address can go in a command as it is (no control or non-ASCII character). */
+  /** Whether every envelope address can go in a command as it is (no control or non-ASCII character): else the mail goes command by command, which refuses it. */
   static boolean applicable(PreparedMail p) {
     for (Address a : p.envelope()) {
       String s = ((InternetAddress) a).getAddress();
       for (int i = 0; i < s.length(); i++) {
         if (s.charAt(i) < 0x20 || s.charAt(i) >= 0x7f) {
-          return false; // Angus refuses such a command, or encodes it its way; let it
+          return false;
         }
       }
     }
@@ -126,15 +118,14 @@ final class Pipelining {
 
   /**
    * Sends one transaction and waits for its outcome, driving the connection when no other thread
-   * does. Throws as Angus's {@code sendMessage}; {@code progress} places the failure.
+   * does.
    */
-  void send(PreparedMail p, Progress progress) throws MessagingException {
-    PipelinedTx tx = new PipelinedTx(p, progress);
+  TxOutcome send(PreparedMail p) {
+    PipelinedTx tx = new PipelinedTx(p);
     lock.lock();
     try {
       if (broken != null) {
-        progress.notWritten(true);
-        throw new MessagingException("the connection failed before the mail was written", broken);
+        return tx.outcome(null, broken, true, true);
       }
       queued.add(tx);
       while (!tx.done) {
@@ -142,7 +133,7 @@ final class Pipelining {
           driving = true;
           lock.unlock();
           try {
-            synchronized (c) { // Angus reads replies under the connection's monitor
+            synchronized (c) { // one reader and writer of the connection at a time
               drive(tx);
             }
           } finally {
@@ -157,9 +148,7 @@ final class Pipelining {
     } finally {
       lock.unlock();
     }
-    if (tx.failure != null) {
-      throw tx.failure;
-    }
+    return tx.outcome;
   }
 
   /** Writes and reads for every transaction until {@code mine} is done. */
@@ -183,7 +172,7 @@ final class Pipelining {
         if (head != null) {
           step(head);
         }
-      } catch (MessagingException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         fail(e);
       }
     }
@@ -195,7 +184,7 @@ final class Pipelining {
     while (!awaitingGo && !queued.isEmpty() && inFlight.size() < window) {
       PipelinedTx t = queued.poll();
       t.chunked = chunking && !c.stale();
-      t.progress.unconfirmed(c.unconfirmed());
+      t.unconfirmed = c.unconfirmed();
       // an earlier chunked transaction in flight may fail and leave the server's transaction open
       t.resetFirst = lastWritten != null && !lastWritten.done ? lastWritten.chunked : dirty;
       t.written = true;
@@ -213,7 +202,7 @@ final class Pipelining {
    * Writes, in one go, the content of {@code content} (which DATA was answered 354 for; may be
    * null) and then the commands (and chunks) of {@code group}.
    */
-  private void write(PipelinedTx content, List<PipelinedTx> group) throws MessagingException {
+  private void write(PipelinedTx content, List<PipelinedTx> group) throws IOException {
     awaiting = null;
     WriteBatch wire = new WriteBatch();
     if (content != null) {
@@ -222,35 +211,29 @@ final class Pipelining {
     for (PipelinedTx t : group) {
       wire.transaction(t);
     }
-    long written;
     try {
       c.writeRaw(wire.pieces);
-      written = wire.size;
     } catch (IOException e) {
-      written = c.lastWritten();
-      wire.marks(content, group, written);
-      throw new MessagingException("IOException while sending message", e);
+      wire.marks(content, group, c.lastWritten());
+      throw e;
     }
-    wire.marks(content, group, written);
+    wire.marks(content, group, wire.size);
   }
 
 
   /** Reads the next replies of the oldest transaction in flight, and finishes it if they are its last. */
-  private void step(PipelinedTx t) throws MessagingException {
+  private void step(PipelinedTx t) throws IOException {
     if (!t.chunked && !t.contentWritten) {
       readEnvelope(t);
       awaitingGo = false;
       if (!t.go()) {
         if (t.data.code() == 354) {
           // the server waits for content it must not get: end it empty (RFC 2920 3.1)
-          try {
-            c.writeRaw(WriteBatch.LONE_DOT, 0, WriteBatch.LONE_DOT.length);
-          } catch (IOException e) {
-            throw new MessagingException("IOException while sending message", e);
-          }
+          c.writeRaw(WriteBatch.LONE_DOT, 0, WriteBatch.LONE_DOT.length);
           reply(t);
         }
-        finish(t, t.refusal(), true);
+        t.awaited = t.refusedAt();
+        finish(t, true);
         return;
       }
       List<PipelinedTx> next;
@@ -260,41 +243,40 @@ final class Pipelining {
       } finally {
         lock.unlock();
       }
-      t.progress.command(".");
+      t.awaited = ".";
       write(t, next);
       return;
     }
     if (t.chunked) {
       readEnvelope(t);
-      t.progress.endOfDataSent(true);
-      if (t.mail.code() != 250 || t.valid.isEmpty() || t.brokenRcpt != null) {
-        t.progress.endOfDataSent(false); // the server discarded the chunk of a failed transaction
-        finish(t, t.refusal(), true);
+      if (t.refusedEnvelope()) {
+        t.awaited = t.refusedAt(); // the server discarded the chunk of a refused transaction
+        finish(t, true);
         return;
       }
-      t.progress.command(".");
-      t.progress.reply(t.data.text());
-      finish(t, t.outcome(t.data), t.data.code() != 250);
+      t.taken = true;
+      t.awaited = ".";
+      t.end = t.data;
+      finish(t, !t.end.positive());
       return;
     }
-    t.progress.command(".");
-    Reply end = reply(t);
-    t.progress.reply(end.text());
-    finish(t, t.outcome(end), end.code() != 250);
+    t.awaited = ".";
+    t.end = reply(t);
+    finish(t, !t.end.positive());
   }
 
   /** Reads the replies to [RSET,] MAIL FROM, each RCPT TO, and DATA or BDAT. */
-  private void readEnvelope(PipelinedTx t) throws MessagingException {
+  private void readEnvelope(PipelinedTx t) throws IOException {
     if (t.resetFirst) {
       reply(t);
     }
-    t.progress.command("MAIL FROM");
+    t.awaited = "MAIL FROM";
     t.mail = reply(t);
-    t.progress.command("RCPT TO");
-    for (int i = 0; i < t.p.envelope().length; i++) {
-      t.recipient(i, reply(t));
+    t.awaited = "RCPT TO";
+    for (int i = 0; i < t.rcpt.length; i++) {
+      t.rcpt[i] = reply(t);
     }
-    t.progress.command(t.chunked ? "." : "DATA");
+    t.awaited = t.chunked ? "." : "DATA";
     t.data = reply(t);
   }
 
@@ -302,31 +284,31 @@ final class Pipelining {
    * The next reply for {@code t}. End of stream, or a 421 (the server closes the connection),
    * fails the connection: every transaction on it ends.
    */
-  private Reply reply(PipelinedTx t) throws MessagingException {
+  private Reply reply(PipelinedTx t) throws IOException {
     awaiting = t;
-    int code = c.reply();
-    if (code == 421) {
+    Reply r = c.reply();
+    if (r.code() == 421) {
       closing = true;
     }
-    if (code < 0 || code == 421) {
-      throw new PipelinedTx.ConnectionLost(t, code, c.getLastServerResponse());
+    if (r.code() < 0 || r.code() == 421) {
+      throw new ConnectionLost(r);
     }
-    return Reply.of(code, c.getLastServerResponse());
+    return r;
   }
 
-  /** Ends a transaction with its outcome (null when it went through whole). */
-  private void finish(PipelinedTx t, MessagingException failure, boolean failed) {
+  /** Ends a transaction with the outcome its replies make. */
+  private void finish(PipelinedTx t, boolean failed) {
     inFlight.remove(t);
     if (lastWritten == t) {
       dirty = failed; // else the next one written decides, and it started with RSET if it had to
     }
-    complete(t, failure);
+    complete(t, t.outcome());
   }
 
-  private void complete(PipelinedTx t, MessagingException failure) {
+  private void complete(PipelinedTx t, TxOutcome outcome) {
     lock.lock();
     try {
-      t.failure = failure;
+      t.outcome = outcome;
       t.done = true;
       changed.signalAll();
     } finally {
@@ -336,19 +318,19 @@ final class Pipelining {
 
   /**
    * The connection failed: every transaction on it ends. The one whose reply was awaited gets the
-   * failure as Angus reports it; the others, written or not, a failure that says the connection
-   * was lost. The socket is closed so nothing more goes out.
+   * reply or failure that ended it; the others, written or not, that the connection failed behind
+   * them. The socket is closed so nothing more goes out.
    */
   private void fail(Exception e) {
-    MessagingException cause = e instanceof MessagingException m ? m : new MessagingException(e.toString(), e);
-    PipelinedTx.ConnectionLost lost = cause instanceof PipelinedTx.ConnectionLost l ? l : null;
+    ConnectionLost lostBy = e instanceof ConnectionLost l ? l : null;
+    Throwable cause = lostBy != null ? null : e;
     List<PipelinedTx> all = new ArrayList<>(inFlight);
     inFlight.clear();
     awaitingGo = false;
     lock.lock();
     try {
       if (broken == null) {
-        broken = cause;
+        broken = e;
       }
       all.addAll(queued);
       queued.clear();
@@ -362,30 +344,22 @@ final class Pipelining {
       }
       boolean here = t == awaiting;
       if (!t.written) {
-        t.progress.notWritten(true);
-        complete(t, new MessagingException("the connection failed before the mail was written", cause));
+        complete(t, t.outcome(null, e, true, true));
         continue;
       }
       if (t.chunked) {
         // its chunk went out whole: the server may have taken it, unless it said it takes nothing more
-        boolean refused = here && lost != null && lost.code == 421 && !t.progress.command().equals(".");
-        boolean taken = t.contentWritten && !(closing && !here) && !refused;
-        t.progress.endOfDataSent(taken);
-        if (taken && !here) {
-          t.progress.command(".");
+        boolean refused = here && lostBy != null && lostBy.reply.code() == 421 && !t.awaited.equals(".");
+        t.taken = t.contentWritten && !(closing && !here) && !refused;
+        if (t.taken && !here) {
+          t.awaited = ".";
         }
       } else if (closing && !here) {
-        t.progress.endOfDataSent(false); // after a 421 the server took nothing more
+        t.taken = false; // after a 421 the server took nothing more
+      } else {
+        t.taken = t.contentWritten; // its final dot went out
       }
-      MessagingException failure = !here ? new MessagingException("connection lost with the mail in flight: " + SmtpText.rootMessage(cause), cause)
-          : lost != null ? lost.asAngus() : cause;
-      complete(t, failure);
+      complete(t, t.outcome(here && lostBy != null ? lostBy.reply : null, here ? cause : e, !here, false));
     }
   }
-
-
-
-
-
-
 }

@@ -1,6 +1,5 @@
 package org.outmail.smtp;
 
-import jakarta.mail.MessagingException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -20,11 +19,8 @@ interface ReplyChannel {
   /** How many bytes of the last write of pieces reached the socket. */
   long lastWritten();
 
-  /** The next reply's code; -1 at end of stream. */
-  int reply() throws MessagingException;
-
-  /** The text of the last reply read. */
-  String getLastServerResponse();
+  /** The server's next reply; code -1 at end of stream. */
+  Reply reply() throws IOException;
 
   /** Whether the connection idled a while in the pool and has not answered since. */
   boolean stale();

@@ -1,31 +1,33 @@
 package org.outmail.smtp;
 
-import jakarta.mail.MessagingException;
-
 /**
  * One open connection as senders use it: the SMTP connection and, when the server offers
  * PIPELINING and the mailbox allows it, the pipelined engine that drives it for every sender
  * sharing it (with CHUNKING when offered and allowed). A transaction goes out pipelined when its
- * mail has wire bytes and the connection pipelines, else command by command through Angus Mail.
- * This is the one place that chooses the way a transaction goes out.
+ * mail has wire bytes and the connection pipelines, else command by command ({@link
+ * CommandByCommand}: streamed mails as BDAT chunks when the server offers CHUNKING). This is the
+ * one place that chooses the way a transaction goes out.
  */
 final class SendLane {
   private final SmtpConnection connection;
   /** Null when the connection does not pipeline. */
   private final Pipelining pipeline;
+  private final boolean chunking;
+  private final boolean pipelines;
 
-  private SendLane(SmtpConnection connection, Pipelining pipeline) {
+  private SendLane(SmtpConnection connection, Pipelining pipeline, boolean chunking, boolean pipelines) {
     this.connection = connection;
     this.pipeline = pipeline;
+    this.chunking = chunking;
+    this.pipelines = pipelines;
   }
 
   /** The lane of a connection just opened: pipelined when the server and the mailbox's settings allow. */
   static SendLane of(SmtpConnection c, SmtpOptions options) {
-    Pipelining pipeline = null;
-    if (options.pipelining() && c.supportsExtension("PIPELINING")) {
-      pipeline = new Pipelining(c, options.chunking() && c.supportsExtension("CHUNKING"), options.maxInFlight());
-    }
-    return new SendLane(c, pipeline);
+    boolean pipelines = options.pipelining() && c.supports("PIPELINING");
+    boolean chunking = options.pipelining() && options.chunking() && c.supports("CHUNKING");
+    Pipelining pipeline = pipelines ? new Pipelining(c, chunking, options.maxInFlight()) : null;
+    return new SendLane(c, pipeline, chunking, pipelines);
   }
 
   SmtpConnection connection() {
@@ -49,16 +51,13 @@ final class SendLane {
 
   /**
    * Sends one transaction of a prepared message: pipelined when it has wire bytes and the
-   * connection pipelines (other senders may share the connection then), else through Angus's
-   * {@code sendMessage} (the caller then has the connection to itself). Throws as {@code
-   * sendMessage} does; {@code progress} tells how far the transaction got.
+   * connection pipelines (other senders may share the connection then), else command by command
+   * (the caller then has the connection to itself).
    */
-  void send(PreparedMail p, Progress progress) throws MessagingException {
+  TxOutcome send(PreparedMail p) {
     if (pipeline != null && pipelinable(p)) {
-      progress.pipelined(true);
-      pipeline.send(p, progress);
-      return;
+      return pipeline.send(p);
     }
-    connection.sendCommandByCommand(p, progress, pipeline != null && pipeline.takeDirty());
+    return CommandByCommand.send(connection, p, pipeline != null && pipeline.takeDirty(), chunking, pipelines);
   }
 }

@@ -25,7 +25,7 @@ final class SmtpAuth {
     PASSWORD("PLAIN LOGIN"),
     XOAUTH2("XOAUTH2");
 
-    /** Value of {@code mail.smtp.auth.mechanisms}: the mechanisms allowed, in order. */
+    /** The mechanisms allowed, in order of preference. */
     final String mechanisms;
 
     Kind(String mechanisms) {
@@ -91,21 +91,78 @@ final class SmtpAuth {
   }
 
   /**
-   * The mechanism Angus Mail picks on this connection: the first of ours the server offers, as
-   * Angus does; null when not authenticating.
+   * The mechanism to use on this connection: the first of ours the server offers; null when not
+   * authenticating or when it offers none of them.
    */
   String mechanismOffered(SmtpConnection connection) {
     if (kind == Kind.NONE) {
       return null;
     }
-    String offered = connection.getExtensionParameter("AUTH");
+    String offered = connection.extension("AUTH");
     List<String> server = offered == null ? List.of() : List.of(offered.toUpperCase(Locale.ROOT).split("\\s+"));
     for (String m : kind.mechanisms.split(" ")) {
-      if (server.contains(m) || (m.equals("LOGIN") && connection.supportsExtension("AUTH=LOGIN"))) {
+      if (server.contains(m) || (m.equals("LOGIN") && connection.supports("AUTH=LOGIN"))) {
         return m;
       }
     }
     return null;
+  }
+
+  /**
+   * Authenticates on an open connection (after STARTTLS when the mailbox asks for it): PLAIN with
+   * an initial response, LOGIN, or XOAUTH2 with the access token.
+   *
+   * @return the mechanism used
+   * @throws OpenFailure at step AUTH: the server refused (its reply), offered no mechanism of
+   *     ours, or the connection failed
+   */
+  String login(SmtpConnection c, Credentials credentials) throws OpenFailure {
+    String mechanism = mechanismOffered(c);
+    if (mechanism == null) {
+      String offered = c.extension("AUTH");
+      throw new OpenFailure(OpenFailure.Step.AUTH, null, offered == null
+          ? "the server does not offer AUTH, but the mailbox has credentials"
+          : "the server offers AUTH " + offered + ", none of " + kind.mechanisms, null);
+    }
+    Reply r;
+    try {
+      r = switch (mechanism) {
+        case "PLAIN" -> {
+          String response = base64("\0" + credentials.user() + "\0" + credentials.secret());
+          Reply first = c.ask("AUTH PLAIN " + response, "AUTH");
+          yield first.code() == 334 ? c.ask(response, "AUTH") : first;
+        }
+        case "LOGIN" -> {
+          Reply step = c.ask("AUTH LOGIN", "AUTH");
+          if (step.code() == 334) {
+            step = c.ask(base64(credentials.user()), "AUTH");
+          }
+          if (step.code() == 334) {
+            step = c.ask(base64(credentials.secret()), "AUTH");
+          }
+          yield step;
+        }
+        default -> c.ask("AUTH XOAUTH2 " + base64("user=" + credentials.user() + "\u0001auth=Bearer "
+            + credentials.secret() + "\u0001\u0001"), "AUTH");
+      };
+    } catch (java.io.IOException e) {
+      throw new OpenFailure(OpenFailure.Step.AUTH, null, String.valueOf(e.getMessage()), e);
+    }
+    if (r.code() != 235) {
+      // a 334 to XOAUTH2 is the server's error challenge (Gmail: a JSON status); it is the answer kept
+      throw new OpenFailure(OpenFailure.Step.AUTH, r, "authentication failed", null);
+    }
+    return mechanism;
+  }
+
+  /** Whether the server refused the token itself ({@code 535}, or Gmail's {@code 334} error challenge). */
+  static boolean tokenRefused(OpenFailure e) {
+    Reply r = e.reply();
+    return e.step() == OpenFailure.Step.AUTH && r != null && (r.code() == 535 || r.code() == 334);
+  }
+
+  private static String base64(String s) {
+    return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /**

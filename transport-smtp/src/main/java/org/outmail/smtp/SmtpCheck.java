@@ -1,12 +1,8 @@
 package org.outmail.smtp;
 
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import org.outmail.CheckResult;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
@@ -34,32 +30,29 @@ final class SmtpCheck {
 
   CheckResult run() {
     long start = System.nanoTime();
-    AtomicReference<SSLSocket> tlsSocket = new AtomicReference<>();
-    Session session = SmtpSessions.create(mailbox, auth.kind(), tls, tlsSocket::set);
-    Connector connector = new Connector(mailbox, session, auth, scheduler);
-    AtomicReference<SmtpConnection> opening = new AtomicReference<>();
+    Connector connector = new Connector(mailbox, tls, auth, scheduler);
     SmtpConnection c;
     try {
-      c = connector.open(opening::set);
-    } catch (MessagingException | OAuthException | IllegalStateException e) {
-      ConnectFailures.Diagnosis d = failures.connectFailure(e, opening.get());
+      c = connector.open();
+    } catch (OpenFailure | OAuthException | IllegalStateException e) {
+      ConnectFailures.Diagnosis d = failures.connectFailure(e);
       return CheckResult.failed(SmtpFailures.stage(d.stage()), d.message(), elapsed(start));
     }
     try {
-      return CheckResult.passed(success(c, tlsSocket.get()), elapsed(start));
+      return CheckResult.passed(success(c), elapsed(start));
     } finally {
       c.closeQuietly();
     }
   }
 
-  private String success(SmtpConnection c, SSLSocket socket) {
+  private String success(SmtpConnection c) {
     StringBuilder sb = new StringBuilder("connected to ").append(server());
-    String greeting = SmtpText.oneLine(c.greeting());
+    String greeting = SmtpText.oneLine(c.greeting().text());
     if (greeting.length() > 4) {
       sb.append(", server '").append(greeting.substring(4)).append('\'');
     }
-    if (socket != null && mailbox.encryption() != Encryption.NONE) {
-      sb.append(", ").append(socket.getSession().getProtocol())
+    if (c.tlsProtocol() != null && mailbox.encryption() != Encryption.NONE) {
+      sb.append(", ").append(c.tlsProtocol())
           .append(mailbox.encryption() == Encryption.STARTTLS ? " via STARTTLS" : " (implicit TLS)");
     } else {
       sb.append(", no TLS");

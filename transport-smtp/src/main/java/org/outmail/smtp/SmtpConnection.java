@@ -1,64 +1,74 @@
 package org.outmail.smtp;
 
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.URLName;
-import java.io.FilterOutputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
+import java.io.InputStream;
 import java.net.Socket;
-import java.util.Set;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import org.eclipse.angus.mail.smtp.SMTPMessage;
-import org.eclipse.angus.mail.smtp.SMTPTransport;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 
 /**
- * One SMTP connection: Angus Mail's transport, watched so that a failure can be placed (which
- * command was on the wire, whether the final {@code .} had gone out), plus what the pool needs to
- * know about it. Shared by up to {@code smtp.max-in-flight} senders when it pipelines ({@link
- * SendLane}), else used by one thread at a time.
- *
- * <p>Angus keeps the session (greeting, EHLO, TLS, AUTH, replies). A message prepared as wire
- * bytes ({@link PreparedMail#wire()}) bypasses Angus's per-byte content streams: with PIPELINING it goes
- * out through the connection's {@link Pipelining}, else through Angus's {@code sendMessage}, whose
- * {@link #data()} here hands the bytes to the socket in one write. Every write to the server is watched by the
- * connection's {@link WriteWatchdog}.
+ * One SMTP connection, spoken by outmail itself on its socket: commands out, replies in as {@link
+ * Reply} values, the server's EHLO extensions, the socket upgraded to TLS after STARTTLS. Every
+ * write to the server is watched by the connection's {@link WriteWatchdog}; reads time out after
+ * the mailbox's read timeout (the socket's {@code SO_TIMEOUT}). Shared by up to {@code
+ * smtp.max-in-flight} senders when it pipelines ({@link Pipelining}, which holds its monitor while
+ * it reads and writes), else used by one thread at a time. {@link Connector} opens it (greeting,
+ * EHLO, STARTTLS, AUTH); it also knows what the pool asks of it (idle time, whether it answered
+ * since it was taken from the pool).
  */
-final class SmtpConnection extends SMTPTransport implements ReplyChannel {
-  private static final Set<String> VERBS =
-      Set.of("EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", ".", "RSET", "NOOP", "QUIT");
+final class SmtpConnection implements ReplyChannel {
+  /** After this long idle in the pool, a connection is {@link #stale()} until it answers. */
+  static final long STALE_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** The longest reply line taken; a longer one ends the connection. */
+  private static final int MAX_LINE = 64 * 1024;
 
-  private String greeting;
+  private final Socket tcp;
+  private final WriteWatchdog watchdog;
+  private final SocketWriter writer;
+  private volatile Socket session;
+  private InputStream in;
+  private byte[] line = new byte[512];
+  private Reply greeting;
+  private Map<String, String> extensions = Map.of();
   private String lastCommand = "greeting";
-  private boolean endOfDataSent;
   private String tlsProtocol;
   private String authMechanism;
   private long lastUsedNanos = System.nanoTime();
-  private final WriteWatchdog watchdog;
-  private final SocketWriter writer;
-  private volatile Socket tcpSocket;
-  private volatile Socket sessionSocket;
   private volatile boolean unconfirmed;
   private volatile boolean stale;
-  /** After this long idle in the pool, a connection is {@link #stale()} until it answers. */
-  static final long STALE_AFTER_IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
-  SmtpConnection(Session session, URLName url, WriteWatchdog watchdog) {
-    super(session, url);
+  /** A connection on a connected TCP socket (the session socket is the TLS one for implicit TLS). */
+  SmtpConnection(Socket tcp, Socket session, WriteWatchdog watchdog) throws IOException {
+    this.tcp = tcp;
     this.watchdog = watchdog;
-    this.writer = new SocketWriter(watchdog, () -> sessionSocket);
+    this.writer = new SocketWriter(watchdog, () -> this.session);
+    use(session);
   }
 
-  /** The sockets this connection was given by {@link SocketFactories} while it opened. */
-  void sockets(Socket tcp, Socket session) {
-    this.tcpSocket = tcp;
-    this.sessionSocket = session;
+  private void use(Socket s) throws IOException {
+    this.session = s;
+    this.in = new BufferedInputStream(s.getInputStream(), 8192);
+    if (s instanceof SSLSocket ssl) {
+      tlsProtocol = ssl.getSession().getProtocol();
+    }
+  }
+
+  /** Talks TLS from now on, through {@code tls} layered over the TCP socket (after STARTTLS). */
+  void upgraded(SSLSocket tls) throws IOException {
+    use(tls);
   }
 
   /** Starts the write watchdog on the TCP socket; called once the connection is open. */
   void watchWrites(ScheduledExecutorService scheduler) {
-    watchdog.watch(tcpSocket, scheduler);
+    watchdog.watch(tcp, scheduler);
   }
 
   /** Whether a write stalled for longer than the write timeout (the socket was then closed). */
@@ -66,152 +76,202 @@ final class SmtpConnection extends SMTPTransport implements ReplyChannel {
     return watchdog.fired();
   }
 
-  /**
-   * Sends one transaction through Angus's {@code sendMessage}, each command waiting for its reply
-   * (a mail prepared as wire bytes has them written in one call after 354); {@code RSET} first when
-   * the server may hold a transaction open. Throws as {@code sendMessage} does; {@code progress}
-   * tells how far the transaction got. The caller has the connection to itself.
-   */
-  void sendCommandByCommand(PreparedMail p, Progress progress, boolean resetFirst) throws MessagingException {
-    synchronized (this) {
-      progress.unconfirmed(unconfirmed);
-      beginMessage();
-      try {
-        if (resetFirst) {
-          issueCommand("RSET", 250);
-        }
-        sendMessage(p.wire() == null ? p.mime() : new Carrier(session, p.wire(), p.envelopeFrom()), p.envelope());
-        progress.reply(getLastServerResponse());
-      } finally {
-        progress.command(lastCommand);
-        progress.endOfDataSent(endOfDataSent);
-      }
-    }
+  Socket tcpSocket() {
+    return tcp;
+  }
+
+  /** Reads the greeting; it is kept for the Check. */
+  Reply readGreeting() throws IOException {
+    lastCommand = "greeting";
+    greeting = reply();
+    return greeting;
   }
 
   /**
-   * Writes byte arrays in few writes (small ones gathered, large ones from their own array), then
-   * flushes; {@link #lastWritten()} tells how many bytes had reached the socket if it fails.
+   * Says EHLO (HELO when the server refuses EHLO) and keeps the extensions it names.
+   *
+   * @return the reply that ended the exchange: 250, or the refusal of HELO
    */
+  Reply hello(String name) throws IOException {
+    Reply r = ask("EHLO " + name, "EHLO");
+    if (r.code() != 250) {
+      extensions = Map.of();
+      return r.code() < 0 ? r : ask("HELO " + name, "EHLO");
+    }
+    Map<String, String> ext = new HashMap<>();
+    String[] lines = r.text().split("\n");
+    for (int i = 1; i < lines.length; i++) {
+      String l = lines[i].length() > 4 ? lines[i].substring(4).trim() : "";
+      int sp = l.indexOf(' ');
+      String key = (sp < 0 ? l : l.substring(0, sp)).toUpperCase(Locale.ROOT);
+      ext.put(key, sp < 0 ? "" : l.substring(sp + 1).trim());
+    }
+    extensions = ext;
+    return r;
+  }
+
+  /** Whether the server named the extension in its EHLO reply. */
+  boolean supports(String extension) {
+    return extensions.containsKey(extension.toUpperCase(Locale.ROOT));
+  }
+
+  /** The parameters the server gave an extension ({@code AUTH PLAIN LOGIN} → {@code PLAIN LOGIN}), or null. */
+  String extension(String extension) {
+    return extensions.get(extension.toUpperCase(Locale.ROOT));
+  }
+
+  /**
+   * Writes one command and reads its reply.
+   *
+   * @param verb what the command is called where a failure is placed (never its arguments: AUTH
+   *     carries credentials)
+   */
+  Reply ask(String command, String verb) throws IOException {
+    lastCommand = verb;
+    byte[] b = (command + "\r\n").getBytes(StandardCharsets.UTF_8);
+    writer.write(b, 0, b.length);
+    return reply();
+  }
+
+  /** The command whose reply was awaited last while the connection opened ({@code greeting} before any). */
+  String lastCommand() {
+    return lastCommand;
+  }
+
   @Override
-  public void writeRaw(java.util.List<ByteBuffer> pieces) throws IOException {
+  public void writeRaw(List<ByteBuffer> pieces) throws IOException {
     writer.write(pieces);
   }
 
-  /** Writes bytes straight to the session's socket, watched by the write watchdog, then flushes. */
   @Override
   public void writeRaw(byte[] b, int off, int len) throws IOException {
     writer.write(b, off, len);
   }
 
-  /** How many bytes of the last {@link #writeRaw} reached the socket. */
+  /** Writes without flushing: the next flush or {@link #writeRaw} sends it. */
+  void writeUnflushed(byte[] b, int off, int len) throws IOException {
+    writer.writeUnflushed(b, off, len);
+  }
+
+  void flush() throws IOException {
+    writer.flush();
+  }
+
   @Override
   public long lastWritten() {
     return writer.lastWritten();
   }
 
+  /**
+   * The server's next reply, every line of it: its code, enhanced status and text (lines joined by
+   * {@code \n}). At end of stream a reply with code -1.
+   *
+   * @throws java.net.SocketTimeoutException after the read timeout
+   */
+  @Override
+  public Reply reply() throws IOException {
+    StringBuilder text = null;
+    String first = null;
+    while (true) {
+      String l = readLine();
+      if (l == null) {
+        return Reply.of(-1, null);
+      }
+      boolean more = l.length() > 3 && l.charAt(3) == '-';
+      if (first == null && !more) {
+        unconfirmed = false;
+        return Reply.of(SmtpText.code(l), l);
+      }
+      if (first == null) {
+        first = l;
+        text = new StringBuilder(l);
+      } else {
+        text.append('\n').append(l);
+      }
+      if (!more) {
+        unconfirmed = false;
+        return Reply.of(SmtpText.code(first), text.toString());
+      }
+    }
+  }
+
+  /** One line without its CRLF, or null at end of stream. */
+  private String readLine() throws IOException {
+    int n = 0;
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        return n == 0 ? null : new String(line, 0, n, StandardCharsets.UTF_8);
+      }
+      if (b == '\n') {
+        if (n > 0 && line[n - 1] == '\r') {
+          n--;
+        }
+        return new String(line, 0, n, StandardCharsets.UTF_8);
+      }
+      if (n == line.length) {
+        if (n >= MAX_LINE) {
+          throw new IOException("a reply line of the server is longer than " + MAX_LINE + " bytes");
+        }
+        line = java.util.Arrays.copyOf(line, n * 2);
+      }
+      line[n++] = (byte) b;
+    }
+  }
+
   /** Closes the socket at once, without QUIT: the connection failed and must carry nothing more. */
   @Override
   public void abort() {
-    Socket s = tcpSocket;
+    watchdog.stop();
     try {
-      if (s != null) {
-        s.close();
-      }
+      tcp.close();
     } catch (IOException ignored) {
       // closed either way
     }
   }
 
-  /**
-   * Whether the connection was taken from the pool and has not answered anything since: a failure
-   * before its first reply means it was dead already.
-   */
+  /** Says {@code QUIT} without waiting for its reply and closes; failures are ignored. */
+  void closeQuietly() {
+    synchronized (this) {
+      try {
+        if (!tcp.isClosed()) {
+          byte[] quit = {'Q', 'U', 'I', 'T', '\r', '\n'};
+          writer.write(quit, 0, quit.length);
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // the socket is closed below either way
+      }
+    }
+    abort();
+  }
+
+  /** Whether the server answers {@code NOOP} with 250; a connection that does not is closed. */
+  synchronized boolean answersNoop() {
+    try {
+      if (ask("NOOP", "NOOP").code() == 250) {
+        return true;
+      }
+    } catch (IOException ignored) {
+      // not usable
+    }
+    abort();
+    return false;
+  }
+
+  /** Whether the connection was taken from the pool and has not answered anything since. */
   @Override
   public boolean unconfirmed() {
     return unconfirmed;
   }
 
-  /** The next reply of the server (Angus's {@code readServerResponse}); -1 at end of stream. */
-  @Override
-  public int reply() throws MessagingException {
-    return readServerResponse();
-  }
-
-
-
-  /**
-   * Angus's DATA (command, 354), then a stream that watches every write and can take prepared
-   * wire bytes past Angus's per-byte CRLF and dot-stuffing filters.
-   */
-  @Override
-  protected OutputStream data() throws MessagingException {
-    return new DataStream(super.data());
-  }
-
-  @Override
-  public synchronized void close() throws MessagingException {
-    watchdog.stop();
-    super.close();
-  }
-
-  @Override
-  protected void sendCommand(String cmd) throws MessagingException {
-    int space = cmd.indexOf(' ');
-    String verb = (space < 0 ? cmd : cmd.substring(0, space)).toUpperCase(java.util.Locale.ROOT);
-    // never keep arguments: AUTH carries credentials; RSET and QUIT only tidy up after a failure
-    if (!verb.equals("RSET") && !verb.equals("QUIT")) {
-      lastCommand = VERBS.contains(verb) ? verb.replace("MAIL", "MAIL FROM").replace("RCPT", "RCPT TO") : "AUTH";
-    }
-    watchdog.begin();
-    try {
-      super.sendCommand(cmd);
-    } finally {
-      watchdog.end();
-    }
-    if (cmd.equals(".")) {
-      endOfDataSent = true;
-    }
-  }
-
-  @Override
-  protected int readServerResponse() throws MessagingException {
-    int code = super.readServerResponse();
-    if (code > 0) {
-      unconfirmed = false;
-      if (greeting == null) {
-        greeting = getLastServerResponse();
-      }
-    }
-    return code;
-  }
-
-  /** Called before each message: resets what {@link #endOfDataSent()} tells. */
-  void beginMessage() {
-    endOfDataSent = false;
-  }
-
-  /** Whether the final {@code .} of the current message was written: from then on, the server may have taken it. */
-  boolean endOfDataSent() {
-    return endOfDataSent;
-  }
-
-  /** The last command sent (its verb only; not RSET or QUIT), or {@code greeting} before the first. */
-  String lastCommand() {
-    return lastCommand;
-  }
-
-  /** The server's greeting line(s), once received. */
-  String greeting() {
+  /** The server's greeting, once received. */
+  Reply greeting() {
     return greeting;
   }
 
+  /** The TLS protocol negotiated ({@code TLSv1.3}), or null without TLS. */
   String tlsProtocol() {
     return tlsProtocol;
-  }
-
-  void tlsProtocol(String protocol) {
-    this.tlsProtocol = protocol;
   }
 
   String authMechanism() {
@@ -245,82 +305,5 @@ final class SmtpConnection extends SMTPTransport implements ReplyChannel {
   @Override
   public boolean stale() {
     return stale && unconfirmed;
-  }
-
-  /**
-   * The content stream of one message: Angus's dot-stuffing stream with every write watched; a
-   * {@link Carrier} writes its prepared bytes with {@link #writeWire}.
-   */
-  final class DataStream extends FilterOutputStream {
-    DataStream(OutputStream angus) {
-      super(angus);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      watchdog.begin();
-      try {
-        out.write(b);
-      } finally {
-        watchdog.end();
-      }
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      watchdog.begin();
-      try {
-        out.write(b, off, len);
-      } finally {
-        watchdog.end();
-      }
-    }
-
-    /** Bytes already in SMTP DATA form (CRLF, dot-stuffed), without the final dot: to the socket as they are. */
-    void writeWire(byte[] b, int off, int len) throws IOException {
-      writeRaw(b, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      // Angus ends the data itself (finishData); its stream is not ours to close
-    }
-  }
-
-  /** Closes with {@code QUIT}, ignoring failures: the connection is finished with either way. */
-  void closeQuietly() {
-    try {
-      close();
-    } catch (MessagingException | RuntimeException ignored) {
-      // the socket is closed by now
-    }
-  }
-
-  /**
-   * Carries wire bytes through Angus's {@code sendMessage} (a server without PIPELINING): Angus
-   * sends MAIL, RCPT and DATA, this writes the content (without the final dot, which Angus sends)
-   * straight to the socket through {@link DataStream}.
-   */
-  static final class Carrier extends SMTPMessage {
-    private final byte[] wire;
-
-    Carrier(Session session, byte[] wire, String envelopeFrom) {
-      super(session);
-      this.wire = wire;
-      setEnvelopeFrom(envelopeFrom);
-    }
-
-    @Override
-    public void writeTo(OutputStream os, String[] ignoreList) throws IOException {
-      if (!(os instanceof DataStream data)) {
-        throw new IOException("prepared wire bytes are written by SmtpConnection only");
-      }
-      data.writeWire(wire, 0, wire.length - 3);
-    }
   }
 }

@@ -1,33 +1,14 @@
 package org.outmail.smtp;
 
-import static org.outmail.smtp.SmtpText.code;
 import static org.outmail.smtp.SmtpText.find;
 import static org.outmail.smtp.SmtpText.format;
 import static org.outmail.smtp.SmtpText.oneLine;
 import static org.outmail.smtp.SmtpText.rootMessage;
 
-import jakarta.mail.Address;
-import jakarta.mail.AuthenticationFailedException;
-import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
-import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateException;
-import java.time.Duration;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.net.ssl.SSLException;
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.eclipse.angus.mail.util.MailConnectException;
 import org.outmail.Attachment;
-import org.outmail.Encryption;
-import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.TransportException.Stage;
 import org.outmail.TransportException;
@@ -52,18 +33,13 @@ final class SmtpFailures {
   }
 
   /** Places a failure of connecting, securing or authenticating: see {@link ConnectFailures#diagnose}. */
-  ConnectFailures.Diagnosis connectFailure(Exception e, SmtpConnection c) {
-    return connect.diagnose(e, c);
+  ConnectFailures.Diagnosis connectFailure(Exception e) {
+    return connect.diagnose(e);
   }
 
-
-
-
-
-
   /** The exception for a failure while connecting, before any message was handed over. */
-  TransportException connectException(Exception e, SmtpConnection c) {
-    ConnectFailures.Diagnosis d = connect.diagnose(e, c);
+  TransportException connectException(Exception e) {
+    ConnectFailures.Diagnosis d = connect.diagnose(e);
     TransportException.Builder b = builder(stage(d.stage()), d.message(), d.transientFailure(), false, d.replyCode(),
         d.serverReply(), Map.of(), e);
     if (e instanceof OAuthException o) {
@@ -111,49 +87,56 @@ final class SmtpFailures {
         + "; nothing was sent", false, false, -1, null, Map.of(), cause);
   }
 
-  /** The exception for a failure while sending a message on an open connection. */
-  TransportException sendException(MessagingException e, Progress progress, SmtpConnection c) {
-    AttachmentParts.UnreadableAttachment unreadable = find(e, AttachmentParts.UnreadableAttachment.class);
+  /**
+   * The exception for a transaction that failed on an open connection, from its outcome: where it
+   * ended, the server's reply, whether the content had gone out whole.
+   *
+   * @param writeTimedOut whether the connection's write watchdog closed it
+   */
+  TransportException sendException(TxOutcome o, boolean writeTimedOut) {
+    AttachmentParts.UnreadableAttachment unreadable = find(o.failure(), AttachmentParts.UnreadableAttachment.class);
     if (unreadable != null) {
       return unreadableAttachment(unreadable.attachment(), unreadable.getCause());
     }
-    int code = e instanceof SMTPSendFailedException s ? s.getReturnCode() : -1;
-    String reply = code > 0 ? oneLine(e.getMessage()) : null;
-    String command = progress.command();
+    Reply failed = o.failedReply();
+    int code = failed == null ? -1 : failed.code();
+    String reply = code > 0 ? oneLine(failed.text()) : null;
+    String command = o.awaited();
     Stage stage = stageOfCommand(command);
-    if (progress.endOfDataSent()) {
+    if (o.content() == TxOutcome.Content.WHOLE) {
       if (code >= 400) {
         return exception(Stage.CONTENT, "the server " + server + " refused the message: " + reply, code < 500, false, code, reply,
-            Map.of(), e);
+            Map.of(), o.failure());
       }
-      String why = find(e, SocketTimeoutException.class) != null
+      String why = find(o.failure(), SocketTimeoutException.class) != null
           ? "no reply within " + format(mailbox.readTimeout())
-          : "connection lost (" + rootMessage(e) + ")";
+          : "connection lost (" + lostBecause(o) + ")";
       return exception(Stage.CONTENT, "the message was sent to " + server + " but " + why
-          + " before the server confirmed it: it may have been delivered, so it is not retried", false, true, -1, null, Map.of(), e);
+          + " before the server confirmed it: it may have been delivered, so it is not retried", false, true, -1, null, Map.of(),
+          o.failure());
     }
-    if (c.writeTimedOut()) {
+    if (writeTimedOut) {
       return exception(stage, "timed out after " + format(mailbox.writeTimeout()) + " writing " + command + " to " + server
-          + " (no progress); the message was not handed over", true, false, -1, null, Map.of(), e);
-    }
-    Map<String, String> refused = everyRecipientRefused(e);
-    if (refused != null) {
-      return everyRecipientRefused(refused, e);
-    }
-    if (e instanceof SMTPAddressFailedException a && a.getReturnCode() >= 400) {
-      return exception(Stage.RECIPIENTS, "the server " + server + " refused recipient " + a.getAddress() + ": "
-          + oneLine(a.getMessage()), a.getReturnCode() < 500, false, a.getReturnCode(), oneLine(a.getMessage()), Map.of(), e);
+          + " (no progress); the message was not handed over", true, false, -1, null, Map.of(), o.failure());
     }
     if (code >= 400) {
       return exception(stage, "the server " + server + " answered " + command + " with " + reply + ConnectFailures.microsoft365Hint(reply),
-          code < 500, false, code, reply, Map.of(), e);
+          code < 500, false, code, reply, Map.of(), o.failure());
     }
-    if (find(e, SocketTimeoutException.class) != null) {
+    if (find(o.failure(), SocketTimeoutException.class) != null) {
       return exception(stage, "timed out after " + format(mailbox.readTimeout()) + " waiting for the reply of " + server + " to "
-          + command + "; the message was not handed over", true, false, -1, null, Map.of(), e);
+          + command + "; the message was not handed over", true, false, -1, null, Map.of(), o.failure());
     }
-    return exception(stage, "connection to " + server + " lost during " + command + " (" + rootMessage(e)
-        + "); the message was not handed over", true, false, -1, null, Map.of(), e);
+    if (code > 0) {
+      return exception(stage, "the server " + server + " answered " + command + " with " + reply
+          + ", which is no answer to it; the message was not handed over", true, false, code, reply, Map.of(), o.failure());
+    }
+    return exception(stage, "connection to " + server + " lost during " + command + " (" + lostBecause(o)
+        + "); the message was not handed over", true, false, -1, null, Map.of(), o.failure());
+  }
+
+  private static String lostBecause(TxOutcome o) {
+    return o.failure() == null ? "connection closed by the server" : rootMessage(o.failure());
   }
 
   /**
@@ -169,19 +152,6 @@ final class SmtpFailures {
   }
 
   /**
-   * The replies of a transaction whose every recipient the server refused (Angus's and {@link
-   * Pipelining}'s "Invalid Addresses"), in the order sent; {@code null} for any other failure. The
-   * transaction was reset: the connection can carry another one.
-   */
-  static Map<String, String> everyRecipientRefused(MessagingException e) {
-    if (e instanceof SendFailedException sf && !(e instanceof SMTPSendFailedException) && !(e instanceof SMTPAddressFailedException)) {
-      Map<String, String> rejected = rejected(sf);
-      return rejected.isEmpty() ? null : rejected;
-    }
-    return null;
-  }
-
-  /**
    * Whether a reply to {@code RCPT TO} says the transaction holds as many recipients as the server
    * takes: {@code 452} (RFC 5321 section 4.5.3.1.10), or the {@code 552} with {@code 5.5.3} that
    * servers following RFC 821 still send. The recipient may go in a further transaction.
@@ -192,38 +162,20 @@ final class SmtpFailures {
   }
 
   /**
-   * Whether a failure before the final {@code .} means the connection itself was dead (closed,
-   * reset, {@code 421}): a pooled connection failing so is replaced without counting as an attempt.
+   * Whether a transaction failed because the connection itself was dead (closed, reset, {@code
+   * 421}) before its content went out: a pooled connection failing so is replaced without counting
+   * as an attempt.
    */
-  static boolean connectionDead(MessagingException e, Progress progress, SmtpConnection c) {
-    if (progress.endOfDataSent() || c.writeTimedOut() || find(e, AttachmentParts.UnreadableAttachment.class) != null) {
+  static boolean connectionDead(TxOutcome o, boolean writeTimedOut) {
+    if (o.content() == TxOutcome.Content.WHOLE || writeTimedOut || o.behind()
+        || find(o.failure(), AttachmentParts.UnreadableAttachment.class) != null) {
       return false;
     }
-    int code = e instanceof SMTPSendFailedException s ? s.getReturnCode()
-        : e instanceof SMTPAddressFailedException a ? a.getReturnCode() : 0;
-    if (code == 421 || code == -1) {
+    if (o.lost() != null) {
       return true;
     }
-    IOException io = find(e, IOException.class);
-    return code <= 0 && io != null && !(io instanceof SocketTimeoutException);
-  }
-
-  /** Recipients the server refused, from Angus's chain of address failures: address → reply. */
-  static Map<String, String> rejected(MessagingException e) {
-    Map<String, String> out = new LinkedHashMap<>();
-    Exception next = e.getNextException();
-    while (next instanceof MessagingException m) {
-      if (m instanceof SMTPAddressFailedException a) {
-        out.put(a.getAddress().getAddress(), oneLine(a.getMessage()));
-      }
-      next = m.getNextException();
-    }
-    if (out.isEmpty() && e instanceof SendFailedException sf && sf.getInvalidAddresses() != null) {
-      for (Address a : sf.getInvalidAddresses()) {
-        out.put(((InternetAddress) a).getAddress(), "refused");
-      }
-    }
-    return out;
+    IOException io = find(o.failure(), IOException.class);
+    return io != null && !(io instanceof SocketTimeoutException);
   }
 
   private TransportException exception(Stage stage, String message, boolean transientFailure, boolean unknown, int code,
@@ -243,14 +195,8 @@ final class SmtpFailures {
         .cause(cause);
   }
 
-
   private static int firstCode(Map<String, String> rejected) {
     return rejected.values().stream().mapToInt(SmtpText::code).filter(c -> c > 0).findFirst().orElse(-1);
   }
-
-
-
-
-
 
 }

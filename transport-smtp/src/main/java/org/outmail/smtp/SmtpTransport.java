@@ -2,7 +2,6 @@ package org.outmail.smtp;
 
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Collections;
@@ -11,7 +10,6 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.outmail.Attachment;
 import org.outmail.CheckResult;
 import org.outmail.MailException;
@@ -62,13 +60,12 @@ final class SmtpTransport implements MailTransport {
     this.tls = Tls.context(mailbox);
     this.auth = new SmtpAuth(mailbox, context.accessTokens().withTls(tls));
     this.scheduler = scheduler(mailbox.id());
-    Session session = SmtpSessions.create(mailbox, auth.kind(), tls, null);
     this.dkim = DkimSettings.of(mailbox).orElse(null);
-    this.mime = new MimeBuilder(session, dkim == null ? null : new DkimSigner(dkim, java.time.Clock.systemUTC()));
+    this.mime = new MimeBuilder(SmtpSessions.mime(), dkim == null ? null : new DkimSigner(dkim, java.time.Clock.systemUTC()));
     this.failures = new SmtpFailures(mailbox);
     SmtpOptions options = SmtpOptions.of(mailbox);
     this.maxRecipientsPerTransaction = options.maxRecipientsPerTransaction();
-    this.pool = new ConnectionPool(new Connector(mailbox, session, auth, scheduler), options, checkAfterIdle, scheduler);
+    this.pool = new ConnectionPool(new Connector(mailbox, tls, auth, scheduler), options, checkAfterIdle, scheduler);
   }
 
   @Override
@@ -102,59 +99,53 @@ final class SmtpTransport implements MailTransport {
 
   private TransportReceipt send(OutgoingMessage message, PreparedMail prepared) {
     boolean share = SendLane.pipelinable(prepared);
-    SmtpConnection[] opening = new SmtpConnection[1];
-    SendLane c = acquire(share, opening, null);
+    SendLane c = acquire(share, null);
     Transactions transactions = new Transactions(prepared.envelope(), maxRecipientsPerTransaction);
     boolean replaced = false;
-    MessagingException lastRefusal = null;
     while (transactions.hasNext()) {
       Address[] batch = transactions.next();
-      Progress progress = new Progress();
+      TxOutcome o;
       try {
-        c.send(prepared.to(batch), progress);
-        transactions.accepted(batch, SmtpText.oneLine(progress.reply()));
-      } catch (MessagingException e) {
-        if (e instanceof SMTPSendFailedException f && ".".equals(f.getCommand()) && f.getReturnCode() / 100 == 2) {
-          transactions.partial(batch, f.getValidSentAddresses(), SmtpFailures.rejected(f), SmtpText.oneLine(f.getMessage()));
-          continue;
-        }
-        Map<String, String> refused = SmtpFailures.everyRecipientRefused(e);
-        if (refused != null) {
-          transactions.refused(batch, refused); // the transaction was reset: the connection goes on
-          lastRefusal = e;
-          continue;
-        }
-        if (!replaced && transactions.started() == 1
-            && (progress.notWritten() || progress.unconfirmed() && SmtpFailures.connectionDead(e, progress, c.connection()))) {
-          // nothing of it reached a live server: once more on another connection, at no cost to the retries
-          LOG.debug("mailbox '{}': the connection failed before the message went out; opening a new one", mailbox.id());
-          opening[0] = null;
-          c = acquire(share, opening, c);
-          replaced = true;
-          transactions.again(batch);
-          continue;
-        }
-        TransportException failure = failures.sendException(e, progress, c.connection());
-        if (progress.pipelined() && !c.broken()) {
-          pool.release(c); // the server refused this transaction; the connection and its others go on
-        } else {
-          pool.discard(c);
-        }
-        if (!transactions.delivered()) {
-          throw failure;
-        }
-        LOG.debug("mailbox '{}': transaction {} of {} failed after others delivered it: {}",
-            mailbox.id(), transactions.started(), message.messageId(), failure.getMessage());
-        transactions.failed(batch, failure);
-        return transactions.receipt();
+        o = c.send(prepared.to(batch));
       } catch (RuntimeException e) {
         pool.discard(c);
         throw e;
       }
+      if (o.tookContent()) {
+        transactions.took(batch, o.accepted(), o.refused(), SmtpText.oneLine(o.end().text()));
+        continue;
+      }
+      if (o.everyRecipientRefused()) {
+        transactions.refused(batch, o.refused()); // the transaction was reset: the connection goes on
+        continue;
+      }
+      boolean writeTimedOut = c.connection().writeTimedOut();
+      if (!replaced && transactions.started() == 1
+          && (o.notWritten() || o.unconfirmed() && SmtpFailures.connectionDead(o, writeTimedOut))) {
+        // nothing of it reached a live server: once more on another connection, at no cost to the retries
+        LOG.debug("mailbox '{}': the connection failed before the message went out; opening a new one", mailbox.id());
+        c = acquire(share, c);
+        replaced = true;
+        transactions.again(batch);
+        continue;
+      }
+      TransportException failure = failures.sendException(o, writeTimedOut);
+      if (o.pipelined() && !c.broken()) {
+        pool.release(c); // the server refused this transaction; the connection and its others go on
+      } else {
+        pool.discard(c);
+      }
+      if (!transactions.delivered()) {
+        throw failure;
+      }
+      LOG.debug("mailbox '{}': transaction {} of {} failed after others delivered it: {}",
+          mailbox.id(), transactions.started(), message.messageId(), failure.getMessage());
+      transactions.failed(batch, failure);
+      return transactions.receipt();
     }
     pool.release(c);
     if (!transactions.delivered()) {
-      throw failures.everyRecipientRefused(transactions.refusals(), lastRefusal);
+      throw failures.everyRecipientRefused(transactions.refusals(), null);
     }
     return transactions.receipt();
   }
@@ -164,14 +155,14 @@ final class SmtpTransport implements MailTransport {
    *
    * @throws TransportException if none can be had
    */
-  private SendLane acquire(boolean share, SmtpConnection[] opening, SendLane dead) {
+  private SendLane acquire(boolean share, SendLane dead) {
     try {
       if (dead != null) {
-        return pool.replace(dead, share, conn -> opening[0] = conn);
+        return pool.replace(dead, share);
       }
-      return pool.acquire(share, conn -> opening[0] = conn);
-    } catch (MessagingException | OAuthException e) {
-      throw failures.connectException(e, opening[0]);
+      return pool.acquire(share);
+    } catch (OpenFailure | OAuthException e) {
+      throw failures.connectException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': interrupted while waiting for a connection")

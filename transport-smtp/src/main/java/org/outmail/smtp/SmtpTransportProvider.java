@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Protocol {@code smtp}, on Eclipse Angus Mail. Found by {@link java.util.ServiceLoader}: adding
+ * Protocol {@code smtp}: outmail's own SMTP client, with Eclipse Angus Mail building the MIME. Found by {@link java.util.ServiceLoader}: adding
  * this jar to the classpath is all a host does.
  */
 public final class SmtpTransportProvider implements TransportProvider {

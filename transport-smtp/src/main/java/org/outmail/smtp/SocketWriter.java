@@ -74,7 +74,8 @@ final class SocketWriter {
     return gather;
   }
 
-  private void writeUnflushed(byte[] b, int off, int len) throws IOException {
+  /** Writes without flushing, watched; counted in {@link #lastWritten()}. */
+  void writeUnflushed(byte[] b, int off, int len) throws IOException {
     OutputStream stream = wireStream();
     int end = off + len;
     for (int p = off; p < end; p += WriteWatchdog.CHUNK) {
@@ -89,14 +90,22 @@ final class SocketWriter {
     }
   }
 
+  void flush() throws IOException {
+    wireStream().flush();
+  }
+
+  /** Starts counting {@link #lastWritten()} anew. */
+  void resetCount() {
+    lastWritten = 0;
+  }
+
   /** How many bytes of the last {@link #write} reached the socket. */
   long lastWritten() {
     return lastWritten;
   }
 
   /**
-   * Writes bytes straight to the session's socket (after Angus flushed its own buffer, as it does
-   * after every command), in chunks watched by the write watchdog.
+   * Writes bytes straight to the session's socket, in chunks watched by the write watchdog.
    */
   void write(byte[] b, int off, int len) throws IOException {
     writeUnflushed(b, off, len);

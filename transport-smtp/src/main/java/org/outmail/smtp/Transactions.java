@@ -78,21 +78,13 @@ final class Transactions {
     return !accepted.isEmpty();
   }
 
-  /** Every recipient of the transaction was accepted and the server took the message. */
-  void accepted(Address[] batch, String reply) {
-    for (Address a : batch) {
-      accepted.add(address(a));
-    }
-    serverReply = reply;
-  }
-
   /**
-   * The server took the message for {@code sent} and refused the others of the transaction, with
-   * {@code replies} for each.
+   * The server took the message for the recipients it accepted ({@code sent}) and refused the
+   * others of the transaction, if any, with {@code replies} for each.
    */
-  void partial(Address[] batch, Address[] sent, Map<String, String> replies, String reply) {
+  void took(Address[] batch, List<Address> sent, Map<String, String> replies, String reply) {
     Set<String> ok = new HashSet<>();
-    for (Address a : sent == null ? new Address[0] : sent) {
+    for (Address a : sent) {
       ok.add(address(a));
     }
     for (Address a : batch) {
@@ -100,7 +92,9 @@ final class Transactions {
         accepted.add(address(a));
       }
     }
-    sort(batch, ok, replies);
+    if (!replies.isEmpty()) {
+      sort(batch, ok, replies);
+    }
     serverReply = reply;
   }
 

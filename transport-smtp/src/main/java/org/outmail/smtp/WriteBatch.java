@@ -31,9 +31,9 @@ final class WriteBatch {
     if (t.resetFirst) {
       add(RSET);
     }
-    add(ascii(t.mailCommand + "\r\n"));
-    for (String rcpt : t.rcptCommands) {
-      add(ascii(rcpt + "\r\n"));
+    add(t.mailCommand);
+    for (byte[] rcpt : t.rcptCommands) {
+      add(rcpt);
     }
     if (t.chunked) {
       List<ByteBuffer> chunk = unstuffed(t.p.wire());
@@ -62,8 +62,8 @@ final class WriteBatch {
   void marks(PipelinedTx content, List<PipelinedTx> group, long written) {
     if (content != null && content.contentEnd <= written) {
       content.contentWritten = true;
-      content.progress.endOfDataSent(true);
-      content.progress.command(".");
+      content.taken = true; // its final dot went out
+      content.awaited = ".";
     }
     for (PipelinedTx t : group) {
       if (t.chunked && t.contentEnd <= written) {

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * One periodic check per connection (every quarter of the timeout) looks at the write in progress,
  * so a stall is detected after between 1 and 1.25 times the timeout.
  *
- * <p>This replaces Angus Mail's {@code mail.smtp.writetimeout}, which schedules and cancels a task
- * on an executor for every write to the socket. Large content is written in chunks of {@link
+ * <p>Unlike Angus Mail's {@code mail.smtp.writetimeout}, which schedules and cancels a task on an
+ * executor for every write to the socket, it costs nothing per write. Large content is written in chunks of {@link
  * #CHUNK} bytes, so a slow but moving connection is never mistaken for a stalled one.
  */
 final class WriteWatchdog {

@@ -1,5 +1,5 @@
 /**
- * Protocol {@code smtp}: sends through any SMTP server with Eclipse Angus Mail, over plain text,
+ * Protocol {@code smtp}: sends through any SMTP server (Eclipse Angus Mail builds the MIME), over plain text,
  * implicit TLS or required STARTTLS, with no authentication, a password or XOAUTH2, on a small pool
  * of open connections per mailbox.
  *

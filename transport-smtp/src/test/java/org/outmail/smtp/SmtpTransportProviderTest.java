@@ -3,7 +3,6 @@ package org.outmail.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import jakarta.mail.Session;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -164,37 +163,24 @@ class SmtpTransportProviderTest {
   }
 
   @Test
-  void theSessionSpellsOutTimeoutsRequiredStartTlsAndNoFallback() {
-    Mailbox mb = mailbox().encryption(Encryption.STARTTLS).connectTimeout(Duration.ofSeconds(7))
-        .readTimeout(Duration.ofSeconds(11)).writeTimeout(Duration.ofSeconds(13)).build();
-    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
-    try {
-      Session session = SmtpSessions.create(mb, SmtpAuth.Kind.XOAUTH2, Tls.context(mb), null);
-      Properties p = session.getProperties();
-
-      assertThat(p.getProperty("mail.smtp.connectiontimeout")).isEqualTo("7000");
-      assertThat(p.getProperty("mail.smtp.timeout")).isEqualTo("11000");
-      // the write timeout is each connection's WriteWatchdog, not Angus's timer per write
-      assertThat(p.getProperty("mail.smtp.writetimeout")).isNull();
-      assertThat(p.getProperty("mail.smtp.starttls.enable")).isEqualTo("true");
-      assertThat(p.getProperty("mail.smtp.starttls.required")).isEqualTo("true");
-      assertThat(p.getProperty("mail.smtp.ssl.enable")).isEqualTo("false");
-      assertThat(p.getProperty("mail.smtp.ssl.checkserveridentity")).isEqualTo("true");
-      assertThat(p.getProperty("mail.smtp.socketFactory.fallback")).isEqualTo("false");
-      assertThat(p.get("mail.smtp.socketFactory")).isInstanceOf(SocketFactories.Plain.class);
-      assertThat(p.get("mail.smtp.ssl.socketFactory")).isInstanceOf(SocketFactories.Tls.class);
-      assertThat(p.getProperty("mail.smtp.auth")).isEqualTo("true");
-      assertThat(p.getProperty("mail.smtp.auth.mechanisms")).isEqualTo("XOAUTH2");
-      assertThat(p.getProperty("mail.smtp.sendpartial")).isEqualTo("true");
-    } finally {
-      scheduler.shutdown();
-    }
-  }
-
-  @Test
-  void socketsAreMadeWithTcpNoDelay() throws Exception {
-    try (java.net.Socket s = new SocketFactories.Plain().createSocket()) {
-      assertThat(s.getTcpNoDelay()).isTrue();
+  void aConnectionReadsWithTheReadTimeoutAndWritesWithTcpNoDelay() throws Exception {
+    try (ScriptedSmtpServer server = new ScriptedSmtpServer()) {
+      Mailbox mb = Fixtures.mailbox(server.port(), Encryption.NONE).connectTimeout(Duration.ofSeconds(7))
+          .readTimeout(Duration.ofSeconds(11)).writeTimeout(Duration.ofSeconds(13)).build();
+      ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+      try {
+        SmtpConnection c = new Connector(mb, Tls.context(mb), new SmtpAuth(mb, Fixtures.noTokens().accessTokens()), scheduler)
+            .open();
+        try {
+          assertThat(c.tcpSocket().getSoTimeout()).isEqualTo(11_000);
+          assertThat(c.tcpSocket().getTcpNoDelay()).isTrue();
+          assertThat(c.greeting().code()).isEqualTo(220);
+        } finally {
+          c.closeQuietly();
+        }
+      } finally {
+        scheduler.shutdown();
+      }
     }
   }
 }

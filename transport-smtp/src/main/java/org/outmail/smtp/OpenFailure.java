@@ -1,0 +1,51 @@
+package org.outmail.smtp;
+
+/**
+ * Why a connection could not be opened, as a value {@link ConnectFailures} places: the step that
+ * failed, the server's reply when it gave one, and the I/O failure when there was one. Never carries
+ * a credential.
+ */
+final class OpenFailure extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** The steps of opening a connection. */
+  enum Step {
+    /** The TCP connection (name lookup, connect timeout, refused). */
+    CONNECT,
+    /** The TLS handshake of implicit TLS ({@code SSL_TLS}). */
+    TLS,
+    /** The server's greeting. */
+    GREETING,
+    /** EHLO (or HELO). */
+    EHLO,
+    /** STARTTLS and the handshake after it. */
+    STARTTLS,
+    /** The server does not offer STARTTLS, which the mailbox requires. */
+    NO_STARTTLS,
+    /** AUTH, or credentials the server gives no chance to use. */
+    AUTH
+  }
+
+  private final Step step;
+  private final transient Reply reply;
+
+  /**
+   * @param reply the server's reply that ended the step, or null
+   * @param detail what happened, for a person (no credential)
+   * @param cause the I/O failure, or null
+   */
+  OpenFailure(Step step, Reply reply, String detail, Throwable cause) {
+    super(detail, cause);
+    this.step = step;
+    this.reply = reply;
+  }
+
+  Step step() {
+    return step;
+  }
+
+  /** The server's reply that ended the step, or null when there was none. */
+  Reply reply() {
+    return reply;
+  }
+}
