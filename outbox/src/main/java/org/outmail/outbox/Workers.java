@@ -44,8 +44,10 @@ final class Workers {
    * Held by a claim until its mails are in {@link #holding}, and by the heartbeat while it renews
    * and looks for ended leases: so the heartbeat never finds a mail this node has claimed but not
    * yet listed, whose lease (set before the claim waited for the writer) may already have ended.
+   * Fair: the dispatcher claims mailbox after mailbox, and an unfair lock let it take the lock again
+   * ahead of a waiting heartbeat, whose renewals then came later than the lease.
    */
-  private final ReentrantLock claiming = new ReentrantLock();
+  private final ReentrantLock claiming = new ReentrantLock(true);
   private final Thread dispatcher;
   private final Thread recorderThread;
   private final Thread heartbeat;
