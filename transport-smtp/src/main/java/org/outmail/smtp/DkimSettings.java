@@ -62,11 +62,11 @@ record DkimSettings(String domain, String selector, DkimKey key, DkimAlgorithm a
     String id = mailbox.id();
     Optional<String> domain = v.text(DOMAIN);
     Optional<String> selector = v.text(SELECTOR);
-    Optional<String> keyText = v.text(PRIVATE_KEY);
+    Optional<Secret> keySecret = v.secret(PRIVATE_KEY);
     Optional<String> algorithmText = v.text(ALGORITHM);
     if (domain.isEmpty()) {
       for (String other : List.of(SELECTOR, PRIVATE_KEY, ALGORITHM)) {
-        if (v.text(other).isPresent()) {
+        if (other.equals(PRIVATE_KEY) ? keySecret.isPresent() : v.text(other).isPresent()) {
           throw fail(id, DOMAIN, "is required with smtp." + other + " (the signing domain, d=)");
         }
       }
@@ -84,11 +84,11 @@ record DkimSettings(String domain, String selector, DkimKey key, DkimAlgorithm a
     if (!DOMAIN_NAME.matcher(s).matches()) {
       throw fail(id, SELECTOR, "'" + s + "' is not a selector: letters, digits, '-', '_' and '.' only");
     }
-    String text = keyText.orElseThrow(() -> fail(id, PRIVATE_KEY, "is required with smtp.dkim.domain: a PEM PKCS#8 "
+    Secret secret = keySecret.orElseThrow(() -> fail(id, PRIVATE_KEY, "is required with smtp.dkim.domain: a PEM PKCS#8 "
         + "private key, normally ${file:/path/dkim.pem} (outmail dkim keygen writes one)"));
     DkimKey key;
     try {
-      key = DkimKey.read(Secret.parse(text).value());
+      key = DkimKey.read(secret.value());
     } catch (IllegalArgumentException e) {
       throw fail(id, PRIVATE_KEY, e.getMessage());
     }
