@@ -51,7 +51,8 @@ record DkimSettings(String domain, String selector, DkimKey key, DkimAlgorithm a
   private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]+");
 
   /**
-   * The mailbox's DKIM settings, checked; empty when it sets none.
+   * The mailbox's DKIM settings, checked; empty when it sets none. Logs nothing: {@link #warn} says
+   * what is weak, once per mailbox build.
    *
    * @throws MailboxConfigException naming the key: a domain without selector or key, a key
    *     without domain, an unreadable or encrypted key, an RSA key under 1,024 bits, an algorithm
@@ -122,16 +123,21 @@ record DkimSettings(String domain, String selector, DkimKey key, DkimAlgorithm a
         headers.add(name);
       }
     }
+    return Optional.of(new DkimSettings(d, s, key, algorithm, List.copyOf(headers)));
+  }
+
+  /** Logs what works but is weak: an RSA key under 2,048 bits, a domain DMARC does not align with. */
+  void warn(Mailbox mailbox) {
+    String id = mailbox.id();
     if (key.algorithm() == DkimAlgorithm.RSA_SHA256 && key.bits() < 2048) {
       LOG.warn("mailbox '{}': smtp.dkim.private-key is an RSA key of {} bits; use 2048 bits (RFC 8301), some "
           + "receivers treat shorter keys as no signature", id, key.bits());
     }
     String from = mailbox.emailDisplay();
-    if (!aligned(d, from)) {
+    if (!aligned(domain, from)) {
       LOG.warn("mailbox '{}': smtp.dkim.domain {} is neither the From domain {} nor a parent of it: the signature "
-          + "verifies but DMARC alignment fails", id, d, from.substring(from.lastIndexOf('@') + 1));
+          + "verifies but DMARC alignment fails", id, domain, from.substring(from.lastIndexOf('@') + 1));
     }
-    return Optional.of(new DkimSettings(d, s, key, algorithm, List.copyOf(headers)));
   }
 
   /** {@return whether the signing domain is the From address's domain or a parent of it} */
