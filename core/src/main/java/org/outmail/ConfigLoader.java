@@ -260,7 +260,7 @@ final class ConfigLoader {
           b.oauthClient(c);
         } else {
           MailboxFields.Field field = MailboxFields.field(e.getKey());
-          boolean secret = field != null ? field.setting().secret() : transportSecret(e.getKey());
+          boolean secret = field != null ? field.setting().secret() : MailboxFields.transportSecret(e.getKey());
           b.set(e.getKey(), secret ? inBase(v) : v, environment);
         }
       }
@@ -268,17 +268,6 @@ final class ConfigLoader {
     } catch (MailboxConfigException e) {
       throw withKey(prefix, e);
     }
-  }
-
-  /** Whether {@code PROTOCOL.NAME} is a secret setting of a transport on the classpath. */
-  private static boolean transportSecret(String key) {
-    int dot = key.indexOf('.');
-    if (dot < 0) {
-      return false;
-    }
-    List<Setting> settings = MailboxRegistry.transportSettings().getOrDefault(key.substring(0, dot), List.of());
-    String name = key.substring(dot + 1);
-    return settings.stream().anyMatch(st -> st.name().equals(name) && st.secret());
   }
 
   /** A secret's relative {@code ${file:path}} made absolute against the configuration file's folder. */

@@ -61,6 +61,7 @@ public final class Mailbox {
   private final Path trustStore;
   private final Secret trustStorePassword;
   private final Map<String, String> settings;
+  private final Map<String, Secret> secretSettings;
 
   private Mailbox(Builder b) {
     this.id = b.id;
@@ -89,6 +90,7 @@ public final class Mailbox {
     this.trustStore = b.trustStore;
     this.trustStorePassword = b.trustStorePassword;
     this.settings = Collections.unmodifiableMap(new TreeMap<>(b.settings));
+    this.secretSettings = Collections.unmodifiableMap(new TreeMap<>(b.secretSettings));
   }
 
   /**
@@ -132,6 +134,7 @@ public final class Mailbox {
     b.trustStore = trustStore;
     b.trustStorePassword = trustStorePassword;
     b.settings.putAll(settings);
+    b.secretSettings.putAll(secretSettings);
     return b;
   }
 
@@ -281,7 +284,9 @@ public final class Mailbox {
    * The transports' own settings, keyed {@code protocol.name} ({@code smtp.max-connections}), in
    * their text form. Which names exist, their types and defaults are described by each transport
    * provider's {@link org.outmail.spi.TransportProvider#settings()}; the registry checks them when
-   * it is built.
+   * it is built. A transport's secret settings ({@code smtp.dkim.private-key}) are never here: they
+   * are in {@link #secrets()} under the same key, and a transport reads them with {@link
+   * org.outmail.spi.SettingValues#secret}.
    *
    * @return the settings, sorted by key; unmodifiable
    */
@@ -306,6 +311,18 @@ public final class Mailbox {
       }
     });
     return Collections.unmodifiableMap(own);
+  }
+
+  /** {@return the transports' secret settings, keyed {@code protocol.name}} */
+  Map<String, Secret> secretSettings() {
+    return secretSettings;
+  }
+
+  /** {@return the keys of every transport setting given, in the clear or secret: {@code protocol.name}} */
+  java.util.Set<String> settingKeys() {
+    java.util.Set<String> keys = new java.util.TreeSet<>(settings.keySet());
+    keys.addAll(secretSettings.keySet());
+    return keys;
   }
 
   /**
@@ -335,7 +352,8 @@ public final class Mailbox {
 
   /**
    * The secret fields that are set, by field name: {@code password}, {@code trust-store-password},
-   * {@code oauth-client.client-secret}, {@code oauth-client.refresh-token}. What a store encrypts
+   * {@code oauth-client.client-secret}, {@code oauth-client.refresh-token}, and the transports'
+   * secret settings as {@code PROTOCOL.NAME} ({@code smtp.dkim.private-key}). What a store encrypts
    * and a form never shows.
    *
    * @return field name to secret; unmodifiable
@@ -435,6 +453,7 @@ public final class Mailbox {
     private Path trustStore;
     private Secret trustStorePassword;
     private final Map<String, String> settings = new TreeMap<>();
+    private final Map<String, Secret> secretSettings = new TreeMap<>();
     /** An inline OAuth client given as text ({@code oauth-client}, {@code oauth-client.NAME}): built by {@link #build()}. */
     private String oauthName;
     private final Map<String, String> oauthTexts = new LinkedHashMap<>();
@@ -845,7 +864,7 @@ public final class Mailbox {
       MailboxFields.Field f = MailboxFields.field(field);
       if (f == null) {
         if (field.indexOf('.') > 0 && !field.startsWith("retry.")) {
-          return setting(field, text);
+          return setting(field, text, environment);
         }
         throw fail(field, "is not a mailbox field; fields: " + MailboxFields.names()
             + ", or a transport setting such as smtp.max-connections");
@@ -910,13 +929,16 @@ public final class Mailbox {
     /**
      * Sets a secret field by its name, the value taken as it is (no {@code ${env:...}} or {@code
      * ${file:...}} is resolved): {@code password}, {@code trust-store-password}, {@code
-     * oauth-client.client-secret} or {@code oauth-client.refresh-token}, the keys of {@link
-     * Mailbox#secrets()}. Replaces one set before.
+     * oauth-client.client-secret}, {@code oauth-client.refresh-token}, or a transport's secret
+     * setting as {@code PROTOCOL.NAME} ({@code smtp.dkim.private-key}), the keys of {@link
+     * Mailbox#secrets()}. Replaces one set before. The registry checks that a transport's key names
+     * a secret setting of its provider when it is built.
      *
      * @param field the secret field
      * @param secret the secret
      * @return this builder
-     * @throws MailboxConfigException naming the field when it is not a secret field
+     * @throws MailboxConfigException naming the field when it is not a secret field nor of the form
+     *     {@code PROTOCOL.NAME}
      */
     public Builder secret(String field, Secret secret) {
       Objects.requireNonNull(field, "field == null");
@@ -926,7 +948,16 @@ public final class Mailbox {
         case "trust-store-password" -> trustStorePassword(secret);
         case "oauth-client.client-secret" -> oauthSecrets.put("client-secret", secret);
         case "oauth-client.refresh-token" -> oauthSecrets.put("refresh-token", secret);
-        default -> throw fail(field, "is not a secret field; secret fields: " + MailboxText.SECRET_FIELDS);
+        default -> {
+          String k = field.strip().toLowerCase(Locale.ROOT);
+          if (field.startsWith(MailboxFields.OAUTH_CLIENT + ".") || field.startsWith("retry.")
+              || MailboxFields.field(field) != null || !SETTING.matcher(k).matches()) {
+            throw fail(field, "is not a secret field; secret fields: " + MailboxText.SECRET_FIELDS
+                + ", or a transport's secret setting such as smtp.dkim.private-key");
+          }
+          settings.remove(k);
+          secretSettings.put(k, secret);
+        }
       }
       return this;
     }
@@ -956,23 +987,44 @@ public final class Mailbox {
     /**
      * Sets one of a transport's own settings, in its text form; a later value for the same key
      * replaces an earlier one. The registry checks the key and the value against the transport
-     * provider's {@link org.outmail.spi.TransportProvider#settings()} when it is built.
+     * provider's {@link org.outmail.spi.TransportProvider#settings()} when it is built. A setting
+     * that a transport found on the classpath marks secret ({@code smtp.dkim.private-key}) is read
+     * as {@link Secret#parse} reads a password ({@code ${env:NAME}}, {@code ${file:path}} or the
+     * secret itself, which may span lines, as a PEM key does) and kept as a secret ({@link
+     * #secret}), never in {@link Mailbox#settings()}.
      *
      * @param key {@code protocol.name}, e.g. {@code smtp.max-connections}
      * @param value the value in its text form
      * @return this builder
-     * @throws MailboxConfigException if the key is not of that form or the value holds a line break
+     * @throws MailboxConfigException if the key is not of that form, the value of a setting that is
+     *     not secret holds a line break, or a secret's reference cannot be resolved
      */
     public Builder setting(String key, String value) {
+      return setting(key, value, System::getenv);
+    }
+
+    private Builder setting(String key, String value, java.util.function.Function<String, String> environment) {
       Objects.requireNonNull(key, "key == null");
       Objects.requireNonNull(value, "value == null");
       String k = key.strip().toLowerCase(Locale.ROOT);
       if (!SETTING.matcher(k).matches()) {
         throw fail(key, "is not a transport setting key of the form protocol.name, such as smtp.max-connections");
       }
+      if (MailboxFields.transportSecret(k)) {
+        Secret secret;
+        try {
+          secret = Secret.parse(value.strip(), environment);
+        } catch (IllegalArgumentException e) {
+          throw fail(k, e.getMessage());
+        }
+        settings.remove(k);
+        secretSettings.put(k, secret);
+        return this;
+      }
       if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
         throw fail(k, "must not contain a line break");
       }
+      secretSettings.remove(k);
       settings.put(k, value.strip());
       return this;
     }
@@ -988,6 +1040,7 @@ public final class Mailbox {
       Objects.requireNonNull(options, "options == null");
       String p = Objects.requireNonNull(options.protocol(), "options.protocol() == null").toLowerCase(Locale.ROOT);
       settings.keySet().removeIf(k -> k.startsWith(p + "."));
+      secretSettings.keySet().removeIf(k -> k.startsWith(p + "."));
       options.values().forEach((name, value) -> setting(p + "." + name, value));
       return this;
     }

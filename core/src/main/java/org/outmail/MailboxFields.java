@@ -116,6 +116,20 @@ final class MailboxFields {
     return FIELDS.get(name);
   }
 
+  /**
+   * Whether {@code PROTOCOL.NAME} is a secret setting of a transport found on the classpath ({@code
+   * smtp.dkim.private-key}): one description of each setting, its provider's.
+   */
+  static boolean transportSecret(String key) {
+    int dot = key.indexOf('.');
+    if (dot <= 0) {
+      return false;
+    }
+    String name = key.substring(dot + 1);
+    return MailboxRegistry.transportSettings().getOrDefault(key.substring(0, dot), List.of()).stream()
+        .anyMatch(st -> st.name().equals(name) && st.secret());
+  }
+
   static java.util.Set<String> names() {
     return FIELDS.keySet();
   }

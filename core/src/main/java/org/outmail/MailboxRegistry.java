@@ -770,7 +770,7 @@ public final class MailboxRegistry implements AutoCloseable {
         }
         List<String> known = Rules.knownSettings(m, provider);
         String prefix = ConfigLoader.MAILBOX + m.id() + ".";
-        for (String key : m.settings().keySet()) {
+        for (String key : m.settingKeys()) {
           Optional<String> refused = provider.settingRefusal(key);
           if (refused.isPresent()) {
             throw new MailboxConfigException(m.id(), prefix + key, prefix + key + " " + refused.get());

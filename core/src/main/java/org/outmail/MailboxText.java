@@ -61,6 +61,7 @@ final class MailboxText {
     m.trustStorePassword().ifPresent(x -> s.put("trust-store-password", x));
     m.oauthClient().map(OAuthClient::secrets).orElse(Map.of())
         .forEach((k, x) -> s.put(MailboxFields.OAUTH_CLIENT + "." + k, x));
+    s.putAll(m.secretSettings());
     return Collections.unmodifiableMap(s);
   }
 

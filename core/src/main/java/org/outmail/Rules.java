@@ -106,7 +106,7 @@ final class Rules {
     Map<String, String> errors = new LinkedHashMap<>();
     TransportProvider provider = providers.get(m.protocol());
     String own = m.protocol() + ".";
-    for (String key : m.settings().keySet()) {
+    for (String key : m.settingKeys()) {
       Optional<String> refused = provider == null ? Optional.empty() : provider.settingRefusal(key);
       if (refused.isPresent()) {
         errors.put(key, refused.get());
@@ -132,7 +132,16 @@ final class Rules {
         errors.put(own + name, e.getMessage());
       }
     });
-    known.values().stream().filter(s -> s.required() && !m.settings(m.protocol()).containsKey(s.name()))
+    m.secretSettings().keySet().stream().filter(k -> k.startsWith(own)).forEach(k -> {
+      Setting s = known.get(k.substring(own.length()));
+      if (s == null) {
+        errors.putIfAbsent(k, notASetting(m, provider, k));
+      } else if (!s.secret()) {
+        errors.put(k, "is not a secret setting; give it as text");
+      }
+    });
+    known.values().stream().filter(s -> s.required() && !m.settings(m.protocol()).containsKey(s.name())
+            && !m.secretSettings().containsKey(own + s.name()))
         .forEach(s -> errors.put(own + s.name(), "is required for protocol " + m.protocol()));
     return errors;
   }
@@ -140,7 +149,7 @@ final class Rules {
   /** Every transport setting of the mailbox belongs to its protocol and is valid there. */
   private static void checkSettings(Mailbox m, TransportProvider provider) {
     String own = m.protocol() + ".";
-    for (String key : m.settings().keySet()) {
+    for (String key : m.settingKeys()) {
       Optional<String> refused = provider.settingRefusal(key);
       if (refused.isPresent()) {
         throw MailboxConfigException.of(m.id(), key, refused.get());

@@ -206,12 +206,19 @@ final class FormPage {
           .raw("<option value=\"true\"").raw(chosen.equals("true") ? " selected" : "").raw(">Yes</option></select>");
     } else if (s.secret()) {
       boolean stored = v.storedSecrets().contains(key);
-      h.raw("<input type=\"password\" autocomplete=\"new-password\" value=\"\"").attr("id", "f-" + key).attr("name", key)
-          .attr("placeholder", stored ? "stored; leave blank to keep it" : "not set").raw(">");
+      String placeholder = stored ? "stored; leave blank to keep it" : "not set";
+      if (layout.protocols().stream().anyMatch(p -> key.startsWith(p + "."))) {
+        // a transport's secret may span lines (a PEM key, pasted); like a password, never filled in
+        h.raw("<textarea rows=\"4\" autocomplete=\"off\" spellcheck=\"false\"").attr("id", "f-" + key)
+            .attr("name", key).attr("placeholder", placeholder).raw("></textarea>");
+      } else {
+        h.raw("<input type=\"password\" autocomplete=\"new-password\" value=\"\"").attr("id", "f-" + key)
+            .attr("name", key).attr("placeholder", placeholder).raw(">");
+      }
       if (stored) {
         h.raw("<label class=\"clear\"><input type=\"checkbox\"").attr("name", MailboxForm.CLEAR + key)
             .raw("> remove the stored value</label>");
-        if (!key.equals("trust-store-password")) {
+        if (!MailboxForm.LOCAL_SECRETS.contains(key)) {
           h.raw("<p class=\"help moved\">").text("Removed when " + MailboxForm.labels(MailboxForm.DESTINATION)
               + " change, unless typed again: a stored secret never goes to another server.").raw("</p>");
         }
@@ -224,8 +231,7 @@ final class FormPage {
       s.defaultValue().ifPresent(d -> h.attr("placeholder", d));
       h.raw(">");
     }
-    String help = s.secret() ? s.help().replaceAll(":? ?a literal, \\$\\{env:NAME} or \\$\\{file:/path}\\.?$", ".")
-        .replaceAll("\\.\\.$", ".") + " Write-only: never shown; leave blank to keep it." : s.help();
+    String help = s.secret() ? consoleSecretHelp(s.help()) : s.help();
     if (!help.isEmpty()) {
       h.raw("<p class=\"help\">").text(help).raw("</p>");
     }
@@ -233,6 +239,20 @@ final class FormPage {
       h.raw("<p class=\"error\"").attr("id", "error-" + key).raw(">").text(error).raw("</p>");
     }
     h.raw("</div>");
+  }
+
+  /**
+   * A secret's help as the console gives it: the {@code ${env:...}} and {@code ${file:...}} forms a
+   * properties file takes are refused here, so the clauses that offer them are left out.
+   */
+  static String consoleSecretHelp(String help) {
+    String h = help.replaceAll(":? ?a literal, \\$\\{env:NAME} or \\$\\{file:/path}\\.?$", ".")
+        .replaceAll("[;,]? ?[^;,:.]*\\$\\{[^}]*}[^;.]*", "")
+        .replaceAll("\\.\\.$", ".").strip();
+    if (!h.isEmpty() && !h.endsWith(".")) {
+      h += ".";
+    }
+    return h + " Write-only: never shown; leave blank to keep it.";
   }
 
   private static List<String> protocolChoices(FormLayout layout, String current) {

@@ -53,8 +53,12 @@ final class MailboxForm {
       "oauth-client", "oauth-client.provider", "oauth-client.tenant", "oauth-client.authority",
       "oauth-client.token-endpoint", "oauth-client.authorize-endpoint", "oauth-client.device-endpoint",
       "oauth-client.issuer");
-  /** Secrets that stay on this machine: kept whatever the destination. */
-  private static final Set<String> LOCAL_SECRETS = Set.of("trust-store-password");
+  /**
+   * Secrets that stay on this machine: kept whatever the destination. The DKIM key signs mail here
+   * and is never sent to a server (only the public key is published, in DNS), so a new host cannot
+   * learn it.
+   */
+  static final Set<String> LOCAL_SECRETS = Set.of("trust-store-password", "smtp.dkim.private-key");
 
   private final FormLayout layout;
 
@@ -121,25 +125,20 @@ final class MailboxForm {
         }
         continue;
       }
-      if (!v.isEmpty()) {
+      if (!v.isBlank()) {
         if (v.strip().startsWith("${")) {
           errors.put(f.key(), REFERENCE_REFUSED);
-        } else if (isTransportSetting(f.key())) {
-          text.put(f.key(), v);
         } else {
-          secrets.put(f.key(), Secret.of(v));
+          // a transport's secret (a PEM key pasted in a text area) as the key itself, without the
+          // blank lines around it; a password exactly as typed
+          secrets.put(f.key(), Secret.of(isTransportSetting(f.key()) ? v.strip() : v));
         }
         continue;
       }
       if (existing == null || posted.containsKey(CLEAR + f.key())) {
         continue;
       }
-      if (isTransportSetting(f.key())) {
-        String stored = existing.settings().get(f.key());
-        if (stored != null) {
-          text.put(f.key(), stored);
-        }
-      } else if (existing.secrets().containsKey(f.key())) {
+      if (existing.secrets().containsKey(f.key())) {
         secrets.put(f.key(), existing.secrets().get(f.key()));
         kept.add(f.key());
       }

@@ -9,20 +9,24 @@ import java.util.Optional;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
+import org.outmail.Secret;
 import org.outmail.Setting;
 
 /**
  * A transport's settings for one mailbox, read with their descriptions: each value given is parsed
- * by its {@link Setting}, each one missing takes the setting's default. Transports build their
- * typed options from it.
+ * by its {@link Setting}, each one missing takes the setting's default. A secret setting is read
+ * from the mailbox's {@link Mailbox#secrets()} with {@link #secret}. Transports build their typed
+ * options from it.
  */
 public final class SettingValues {
   private final String mailboxId;
   private final String protocol;
   private final Map<String, Setting> settings = new LinkedHashMap<>();
   private final Map<String, Object> values = new LinkedHashMap<>();
+  private final Map<String, Secret> secrets = new LinkedHashMap<>();
 
-  private SettingValues(String mailboxId, String protocol, List<Setting> settings, Map<String, String> given) {
+  private SettingValues(String mailboxId, String protocol, List<Setting> settings, Map<String, String> given,
+      Map<String, Secret> givenSecrets) {
     this.mailboxId = mailboxId;
     this.protocol = protocol;
     settings.forEach(s -> this.settings.put(s.name(), s));
@@ -31,14 +35,28 @@ public final class SettingValues {
       if (s == null) {
         throw fail(name, "is not a setting of protocol " + protocol + "; its settings: " + this.settings.keySet());
       }
+      if (s.secret()) {
+        throw fail(name, "is a secret setting and must not be given in the clear; give it with "
+            + "Mailbox.Builder.secret (or with a transport of protocol " + protocol + " on the classpath)");
+      }
       try {
         values.put(name, s.parse(text));
       } catch (IllegalArgumentException e) {
         throw fail(name, e.getMessage());
       }
     });
+    givenSecrets.forEach((name, secret) -> {
+      Setting s = this.settings.get(name);
+      if (s == null) {
+        throw fail(name, "is not a setting of protocol " + protocol + "; its settings: " + this.settings.keySet());
+      }
+      if (!s.secret()) {
+        throw fail(name, "is not a secret setting; give it as text");
+      }
+      secrets.put(name, secret);
+    });
     for (Setting s : settings) {
-      if (!values.containsKey(s.name())) {
+      if (!values.containsKey(s.name()) && !secrets.containsKey(s.name())) {
         if (s.required()) {
           throw fail(s.name(), "is required for protocol " + protocol);
         }
@@ -61,7 +79,30 @@ public final class SettingValues {
     Objects.requireNonNull(mailbox, "mailbox == null");
     Objects.requireNonNull(protocol, "protocol == null");
     Objects.requireNonNull(settings, "settings == null");
-    return new SettingValues(mailbox.id(), protocol, settings, mailbox.settings(protocol));
+    String p = protocol + ".";
+    Map<String, Secret> secrets = new LinkedHashMap<>();
+    mailbox.secrets().forEach((key, secret) -> {
+      if (key.startsWith(p)) {
+        secrets.put(key.substring(p.length()), secret);
+      }
+    });
+    return new SettingValues(mailbox.id(), protocol, settings, mailbox.settings(protocol), secrets);
+  }
+
+  /**
+   * Reads a secret setting ({@link Setting.Type#SECRET}), which the mailbox holds among its {@link
+   * Mailbox#secrets()}, never in its settings' text.
+   *
+   * @param name the setting's name, without the protocol
+   * @return the secret given; empty without one
+   * @throws IllegalArgumentException if the transport has no secret setting of that name
+   */
+  public Optional<Secret> secret(String name) {
+    checkKnown(name);
+    if (!settings.get(name).secret()) {
+      throw new IllegalArgumentException(protocol + "." + name + " is not a secret setting; read it as text");
+    }
+    return Optional.ofNullable(secrets.get(name));
   }
 
   /**
@@ -105,10 +146,14 @@ public final class SettingValues {
    *
    * @param name the setting's name, without the protocol
    * @return the value given, else the default; empty without either
-   * @throws IllegalArgumentException if the transport has no setting of that name
+   * @throws IllegalArgumentException if the transport has no setting of that name, or it is secret
+   *     ({@link #secret})
    */
   public Optional<String> text(String name) {
     checkKnown(name);
+    if (settings.get(name).secret()) {
+      throw new IllegalArgumentException(protocol + "." + name + " is a secret setting; read it with secret()");
+    }
     return Optional.ofNullable((String) values.get(name));
   }
 

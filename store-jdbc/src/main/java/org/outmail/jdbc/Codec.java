@@ -20,7 +20,9 @@ import org.outmail.oauth.OAuthClient;
 
 /**
  * A mailbox as two texts: its fields in the clear ({@link Mailbox#values()}) and its secrets, each
- * sealed with the host's key, bound to the mailbox id and the field.
+ * sealed with the host's key, bound to the mailbox id and the field. The secrets include a
+ * transport's secret settings ({@code smtp.dkim.private-key}); one that an earlier version wrote
+ * in the clear is still read (the builder takes it as a secret) and is sealed on the next save.
  */
 final class Codec {
   /** Fields that are secrets: never read from the clear text, where a reference would be resolved. */

@@ -53,4 +53,17 @@ final class Databases {
       throw new AssertionError(sql + ": " + e.getMessage(), e);
     }
   }
+
+  /** {@return the first column of the first row the query gives} */
+  static String query(String url, String sql) {
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+        java.sql.ResultSet r = s.executeQuery(sql)) {
+      if (!r.next()) {
+        throw new AssertionError(sql + ": no row");
+      }
+      return r.getString(1);
+    } catch (SQLException e) {
+      throw new AssertionError(sql + ": " + e.getMessage(), e);
+    }
+  }
 }

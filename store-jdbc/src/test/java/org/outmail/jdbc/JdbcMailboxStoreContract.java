@@ -160,6 +160,75 @@ abstract class JdbcMailboxStoreContract {
     assertThat(store.get("a").orElseThrow().host()).contains("other.example");
   }
 
+  /** A mailbox that signs with DKIM and sends to the sink. */
+  static Mailbox.Builder signing(String id, SmtpSink sink) {
+    return box(id).host("127.0.0.1").port(sink.port()).encryption(Encryption.NONE)
+        .setting("smtp.dkim.domain", "example.com").setting("smtp.dkim.selector", "s1");
+  }
+
+  String rows() throws Exception {
+    StringBuilder everything = new StringBuilder();
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT id, fields, secrets FROM outmail_mailbox")) {
+      while (r.next()) {
+        everything.append(r.getString(1)).append(r.getString(2)).append(r.getString(3));
+      }
+    }
+    return everything.toString();
+  }
+
+  static String sendSigned(Mailbox m, SmtpSink sink) {
+    try (MailboxRegistry registry = MailboxRegistry.builder().mailbox(m).build()) {
+      registry.outgoing(m.id()).send(Email.builder().to("alice@example.org").subject("signed").text("hello").build());
+    }
+    return sink.messages.get(sink.messages.size() - 1);
+  }
+
+  @Test
+  void aDkimKeyIsSealedLikeAPasswordAndTheMailboxReadBackSigns() throws Exception {
+    String pem = org.outmail.smtp.DkimKeyPair.generate("rsa-sha256").privateKeyPem();
+    String keyBody = pem.lines().skip(1).findFirst().orElseThrow();
+    try (SmtpSink sink = new SmtpSink()) {
+      Mailbox m = signing("signed", sink).secret("smtp.dkim.private-key", Secret.of(pem)).build();
+      store(key).save(m, MailboxStore.ANY_VERSION);
+
+      assertThat(rows()).contains("smtp.dkim.domain", "smtp.dkim.private-key", key.id())
+          .doesNotContain("PRIVATE KEY", keyBody);
+      String fields = Databases.query(url, "SELECT fields FROM outmail_mailbox WHERE id = 'signed'");
+      assertThat(fields).contains("smtp.dkim.selector").doesNotContain("private-key");
+
+      Mailbox back = store(key).get("signed").orElseThrow();
+      assertThat(back.secrets()).containsEntry("smtp.dkim.private-key", Secret.of(pem));
+      assertThat(back.values()).isEqualTo(m.values());
+      assertThat(sendSigned(back, sink)).contains("DKIM-Signature: v=1; a=rsa-sha256", "d=example.com", "s=s1");
+    }
+  }
+
+  @Test
+  void aDkimKeyWrittenInTheClearByAnEarlierVersionStillReadsAndIsSealedOnTheNextSave(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String pem = org.outmail.smtp.DkimKeyPair.generate("ed25519-sha256").privateKeyPem();
+    java.nio.file.Path file = dir.resolve("dkim.pem");
+    java.nio.file.Files.writeString(file, pem);
+    try (SmtpSink sink = new SmtpSink()) {
+      JdbcMailboxStore store = store(key);
+      store.save(signing("old", sink).setting("smtp.dkim.domain", "example.com").build(), MailboxStore.ANY_VERSION);
+      // as an earlier version wrote it: the key's text among the clear fields
+      Databases.execute(url, "UPDATE outmail_mailbox SET fields = CONCAT(fields, 'smtp.dkim.private-key=${file\\:"
+          + file.toString().replace("\\", "/") + "}\n') WHERE id = 'old'");
+
+      Mailbox back = store.get("old").orElseThrow();
+      assertThat(back.secrets().get("smtp.dkim.private-key").value()).isEqualTo(pem.strip());
+      assertThat(back.values()).doesNotContainKey("smtp.dkim.private-key");
+      assertThat(sendSigned(back, sink)).contains("DKIM-Signature: v=1; a=ed25519-sha256", "d=example.com");
+
+      store.save(back, MailboxStore.ANY_VERSION);
+      assertThat(Databases.query(url, "SELECT fields FROM outmail_mailbox WHERE id = 'old'")).doesNotContain("private-key");
+      assertThat(rows()).doesNotContain(pem.lines().skip(1).findFirst().orElseThrow());
+      assertThat(store(key).get("old").orElseThrow().secrets()).containsKey("smtp.dkim.private-key");
+    }
+  }
+
   @Test
   void aSecretWrittenInTheClearIsNotRead() {
     JdbcMailboxStore store = store(key);

@@ -51,7 +51,8 @@ record DkimSettings(String domain, String selector, DkimKey key, DkimAlgorithm a
   private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]+");
 
   /**
-   * The mailbox's DKIM settings, checked; empty when it sets none.
+   * The mailbox's DKIM settings, checked; empty when it sets none. Logs nothing: {@link #warn} says
+   * what is weak, once per mailbox build.
    *
    * @throws MailboxConfigException naming the key: a domain without selector or key, a key
    *     without domain, an unreadable or encrypted key, an RSA key under 1,024 bits, an algorithm
@@ -62,11 +63,11 @@ record DkimSettings(String domain, String selector, DkimKey key, DkimAlgorithm a
     String id = mailbox.id();
     Optional<String> domain = v.text(DOMAIN);
     Optional<String> selector = v.text(SELECTOR);
-    Optional<String> keyText = v.text(PRIVATE_KEY);
+    Optional<Secret> keySecret = v.secret(PRIVATE_KEY);
     Optional<String> algorithmText = v.text(ALGORITHM);
     if (domain.isEmpty()) {
       for (String other : List.of(SELECTOR, PRIVATE_KEY, ALGORITHM)) {
-        if (v.text(other).isPresent()) {
+        if (other.equals(PRIVATE_KEY) ? keySecret.isPresent() : v.text(other).isPresent()) {
           throw fail(id, DOMAIN, "is required with smtp." + other + " (the signing domain, d=)");
         }
       }
@@ -84,11 +85,11 @@ record DkimSettings(String domain, String selector, DkimKey key, DkimAlgorithm a
     if (!DOMAIN_NAME.matcher(s).matches()) {
       throw fail(id, SELECTOR, "'" + s + "' is not a selector: letters, digits, '-', '_' and '.' only");
     }
-    String text = keyText.orElseThrow(() -> fail(id, PRIVATE_KEY, "is required with smtp.dkim.domain: a PEM PKCS#8 "
+    Secret secret = keySecret.orElseThrow(() -> fail(id, PRIVATE_KEY, "is required with smtp.dkim.domain: a PEM PKCS#8 "
         + "private key, normally ${file:/path/dkim.pem} (outmail dkim keygen writes one)"));
     DkimKey key;
     try {
-      key = DkimKey.read(Secret.parse(text).value());
+      key = DkimKey.read(secret.value());
     } catch (IllegalArgumentException e) {
       throw fail(id, PRIVATE_KEY, e.getMessage());
     }
@@ -122,16 +123,21 @@ record DkimSettings(String domain, String selector, DkimKey key, DkimAlgorithm a
         headers.add(name);
       }
     }
+    return Optional.of(new DkimSettings(d, s, key, algorithm, List.copyOf(headers)));
+  }
+
+  /** Logs what works but is weak: an RSA key under 2,048 bits, a domain DMARC does not align with. */
+  void warn(Mailbox mailbox) {
+    String id = mailbox.id();
     if (key.algorithm() == DkimAlgorithm.RSA_SHA256 && key.bits() < 2048) {
       LOG.warn("mailbox '{}': smtp.dkim.private-key is an RSA key of {} bits; use 2048 bits (RFC 8301), some "
           + "receivers treat shorter keys as no signature", id, key.bits());
     }
     String from = mailbox.emailDisplay();
-    if (!aligned(d, from)) {
+    if (!aligned(domain, from)) {
       LOG.warn("mailbox '{}': smtp.dkim.domain {} is neither the From domain {} nor a parent of it: the signature "
-          + "verifies but DMARC alignment fails", id, d, from.substring(from.lastIndexOf('@') + 1));
+          + "verifies but DMARC alignment fails", id, domain, from.substring(from.lastIndexOf('@') + 1));
     }
-    return Optional.of(new DkimSettings(d, s, key, algorithm, List.copyOf(headers)));
   }
 
   /** {@return whether the signing domain is the From address's domain or a parent of it} */

@@ -2,6 +2,7 @@ package org.outmail.smtp;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.outmail.Encryption;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
@@ -43,10 +44,15 @@ public final class SmtpTransportProvider implements TransportProvider {
    * Checks what an SMTP mailbox needs: a host; a password with a user name (and no password
    * without one); scopes for a {@code GENERIC} OAuth client; a readable trust file; with {@code
    * smtp.dkim.domain}, a selector and a readable private key (warns about a short RSA key and a
-   * domain DMARC does not align with the From address).
+   * domain DMARC does not align with the From address). The registry calls it once per build of a
+   * mailbox: the warnings are logged here, not again when the transport is opened.
    */
   @Override
   public void validate(Mailbox mailbox) {
+    validate(mailbox, true);
+  }
+
+  private void validate(Mailbox mailbox, boolean warn) {
     Objects.requireNonNull(mailbox, "mailbox == null");
     String id = mailbox.id();
     if (mailbox.host().isEmpty()) {
@@ -64,8 +70,12 @@ public final class SmtpTransportProvider implements TransportProvider {
       throw fail(id, "oauth-client", "'" + client.name() + "' is GENERIC and names no scopes; give the SMTP scope of its provider");
     }
     SmtpOptions.of(mailbox);
-    DkimSettings.of(mailbox);
+    Optional<DkimSettings> dkim = DkimSettings.of(mailbox);
     mailbox.trustStore().ifPresent(p -> Tls.context(mailbox));
+    if (!warn) {
+      return;
+    }
+    dkim.ifPresent(d -> d.warn(mailbox));
     if (mailbox.encryption() == Encryption.NONE && (mailbox.username().isPresent() || client != null) && !loopback(mailbox)) {
       LOG.warn("mailbox '{}': credentials go to {} without encryption; use STARTTLS or SSL_TLS", id, mailbox.host().get());
     }
@@ -80,7 +90,7 @@ public final class SmtpTransportProvider implements TransportProvider {
     Objects.requireNonNull(mailbox, "mailbox == null");
     Objects.requireNonNull(context, "context == null");
     try {
-      validate(mailbox);
+      validate(mailbox, false); // the registry validated it and warned when it built the mailbox
       return new SmtpTransport(mailbox, context);
     } catch (MailboxConfigException e) {
       throw TransportException.builder(mailbox.id(), e.getMessage()).stage(TransportException.Stage.CONFIG).cause(e).build();

@@ -141,8 +141,35 @@ class DkimSettingsTest {
   }
 
   @Test
+  void theKeyIsASecretOfTheMailboxNeverInItsTextForm() throws Exception {
+    Mailbox fromFile = signing(keyFile(RSA.privateKeyPem())).build();
+    Mailbox pasted = mailbox().setting("smtp.dkim.domain", "example.com").setting("smtp.dkim.selector", "s1")
+        .secret("smtp.dkim.private-key", org.outmail.Secret.of(RSA.privateKeyPem())).build();
+    String body = RSA.privateKeyPem().substring(40, 80);
+
+    for (Mailbox m : java.util.List.of(fromFile, pasted)) {
+      assertThat(m.secrets().get("smtp.dkim.private-key").value().strip()).isEqualTo(RSA.privateKeyPem().strip());
+      assertThat(m.settings()).doesNotContainKey("smtp.dkim.private-key");
+      assertThat(m.values()).doesNotContainKey("smtp.dkim.private-key");
+      assertThat(m.values() + m.toString()).doesNotContain(body).doesNotContain(".pem");
+      assertThat(DkimSettings.of(m).orElseThrow().key().bits()).isEqualTo(2048);
+    }
+    // a pasted PEM spans lines: set() takes it too
+    Mailbox set = mailbox().set("smtp.dkim.domain", "example.com").set("smtp.dkim.selector", "s1")
+        .set("smtp.dkim.private-key", RSA.privateKeyPem()).build();
+    assertThat(DkimSettings.of(set)).isPresent();
+    assertThat(set.values().toString()).doesNotContain(body);
+  }
+
+  @Test
   void aMissingKeyFileIsRefusedNamingTheKey() {
-    refused(signing("${file:" + dir.resolve("nope.pem") + "}"), "smtp.dkim.private-key", "nope.pem");
+    // a secret setting is read as a Secret when it is set, as a password is
+    assertThatThrownBy(() -> signing("${file:" + dir.resolve("nope.pem") + "}"))
+        .isInstanceOf(MailboxConfigException.class)
+        .satisfies(e -> assertThat(((MailboxConfigException) e).field()).isEqualTo("smtp.dkim.private-key"))
+        .hasMessageContaining("mailbox 'mb'")
+        .hasMessageContaining("smtp.dkim.private-key")
+        .hasMessageContaining("nope.pem");
   }
 
   @Test

@@ -1,0 +1,135 @@
+package org.outmail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.outmail.spi.SettingValues;
+import org.outmail.testing.VaultTransportProvider;
+
+/**
+ * A transport's secret setting (the test transport's {@code vault.api-key}, as the SMTP transport's
+ * {@code smtp.dkim.private-key}) is held as a {@link Secret}: in {@link Mailbox#secrets()}, never in
+ * the mailbox's text form, and still read by its transport.
+ */
+class SecretTransportSettingTest {
+  static final String KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
+
+  static Mailbox.Builder vault() {
+    return Mailbox.builder("signed").emailDisplay("desk@example.com").protocol("vault").host("vault.example");
+  }
+
+  @Test
+  void aSecretTransportSettingIsASecretNeverText() {
+    Mailbox m = vault().setting("vault.api-key", KEY).setting("vault.region", "eu").build();
+
+    assertThat(m.secrets()).containsEntry("vault.api-key", Secret.of(KEY));
+    assertThat(m.settings()).containsOnlyKeys("vault.region");
+    assertThat(m.settings("vault")).containsOnlyKeys("region");
+    assertThat(m.values()).containsEntry("vault.region", "eu").doesNotContainKey("vault.api-key");
+    assertThat(m.values().toString()).doesNotContain("PRIVATE KEY", "MIIE");
+    assertThat(m.toString()).doesNotContain("PRIVATE KEY", "MIIE");
+  }
+
+  @Test
+  void setResolvesASecretSettingsReferenceLikeAPassword() {
+    Mailbox m = vault().set("vault.api-key", "${env:VAULT_KEY}", Map.of("VAULT_KEY", "k-123456")::get).build();
+
+    assertThat(m.secrets().get("vault.api-key").value()).isEqualTo("k-123456");
+    assertThat(m.secrets().get("vault.api-key").source()).isEqualTo("env:VAULT_KEY");
+    assertThat(m.values().values()).doesNotContain("k-123456", "${env:VAULT_KEY}");
+  }
+
+  @Test
+  void anUnresolvableReferenceIsRefusedNamingTheSetting() {
+    assertThatThrownBy(() -> vault().set("vault.api-key", "${env:NO_SUCH}", n -> null))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("mailbox 'signed': vault.api-key environment variable NO_SUCH is not set");
+  }
+
+  @Test
+  void valuesAndSecretsRebuildTheMailboxWithItsSecretSetting() {
+    Mailbox m = vault().secret("vault.api-key", Secret.of(KEY)).setting("vault.region", "eu").build();
+    Mailbox.Builder b = Mailbox.builder(m.id());
+    m.values().forEach(b::set);
+    m.secrets().forEach(b::secret);
+    Mailbox copy = b.build();
+
+    assertThat(copy.sameAs(m)).isTrue();
+    assertThat(copy.secrets()).isEqualTo(m.secrets());
+    assertThat(m.toBuilder().build().secrets()).containsKey("vault.api-key");
+    assertThat(m.sameAs(m.toBuilder().secret("vault.api-key", Secret.of("another")).build())).isFalse();
+  }
+
+  @Test
+  void theTransportReadsTheSecretSetting() {
+    Mailbox m = vault().setting("vault.api-key", KEY).build();
+    try (MailboxRegistry registry = MailboxRegistry.builder().mailbox(m).build()) {
+      assertThat(registry.outgoing("signed").check().message())
+          .isEqualTo("vault ready with a key of " + KEY.length() + " characters on 3 lines");
+    }
+    assertThat(SettingValues.of(m, "vault", VaultTransportProviderSettings.get()).secret("api-key"))
+        .contains(Secret.of(KEY));
+  }
+
+  @Test
+  void theRegistryRefusesASecretForASettingThatIsNotSecret() {
+    Mailbox m = vault().secret("vault.region", Secret.of("eu")).build();
+
+    assertThat(m.secrets()).containsKey("vault.region");
+    assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(m).build())
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("mailbox 'signed': vault.region is not a secret setting; give it as text");
+  }
+
+  @Test
+  void theRegistryRefusesASecretForAnUnknownSetting() {
+    Mailbox m = vault().secret("vault.api-kye", Secret.of("k")).build();
+
+    assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(m).build())
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageContaining("vault.api-kye is not a setting of protocol vault; did you mean vault.api-key?");
+  }
+
+  @Test
+  void secretRefusesAKeyThatIsNeitherASecretFieldNorATransportSetting() {
+    assertThatThrownBy(() -> vault().secret("username", Secret.of("x")))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageContaining("username is not a secret field")
+        .hasMessageContaining("smtp.dkim.private-key");
+  }
+
+  @Test
+  void aFormValidatesASecretSettingGivenApart() {
+    Map<String, String> fields = Map.of("id", "signed", "email-display", "desk@example.com", "protocol", "vault",
+        "host", "vault.example");
+    assertThat(Mailbox.validate(fields, Map.of("vault.api-key", Secret.of(KEY)))).isEmpty();
+  }
+
+  @Test
+  void aPropertiesFileGivesTheSecretSettingAsAFileReference(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("vault.key"), KEY + "\n");
+    Path props = dir.resolve("outmail.properties");
+    Files.writeString(props, String.join("\n",
+        "outmail.mailbox.signed.email-display=desk@example.com",
+        "outmail.mailbox.signed.protocol=vault",
+        "outmail.mailbox.signed.host=vault.example",
+        "outmail.mailbox.signed.vault.api-key=${file:vault.key}", ""));
+    try (MailboxRegistry registry = MailboxRegistry.load(props)) {
+      Mailbox m = registry.mailbox("signed");
+      assertThat(m.secrets().get("vault.api-key").value()).isEqualTo(KEY);
+      assertThat(m.values().toString()).doesNotContain("vault.key", "PRIVATE KEY");
+    }
+  }
+
+  /** The test transport's settings, as its provider describes them. */
+  static final class VaultTransportProviderSettings {
+    static java.util.List<Setting> get() {
+      return new VaultTransportProvider().settings();
+    }
+  }
+}
