@@ -54,8 +54,8 @@ public final class ConsoleServlet extends HttpServlet {
   }
 
   /**
-   * {@return a builder for the console mounted in a host: its Outbox screen, the host's CSRF token,
-   * in any combination}
+   * A builder for the console mounted in a host: its Outbox screen, the host's CSRF token, in any
+   * combination.
    *
    * <pre>{@code
    * ConsoleServlet console = ConsoleServlet.builder(registry)
@@ -69,6 +69,7 @@ public final class ConsoleServlet extends HttpServlet {
    *
    * @param registry the registry whose mailboxes it shows and, if it follows a writable {@link
    *     MailboxStore}, changes
+   * @return the builder
    */
   public static Builder builder(MailboxRegistry registry) {
     return new Builder(registry);
