@@ -98,11 +98,14 @@ if [[ $OLD == 1 ]]; then
     (cd "$OLD_DIR" && { mvn -B -o -q -pl outbox -am package -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip \
       || mvn -B -q -pl outbox -am package -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip; }) >&2
   fi
-  H2_VERSION=$(sed -n 's:.*<h2.version>\(.*\)</h2.version>.*:\1:p' "$OLD_DIR/pom.xml")
-  H2_JAR="$MAVEN_REPO/com/h2database/h2/$H2_VERSION/h2-$H2_VERSION.jar"
-  [[ -f "$H2_JAR" ]] || { log "$H2_JAR is missing (the previous outbox's H2)"; exit 1; }
   # the previous outbox's classes come first, so they shadow the ones shaded into benchmarks.jar
-  OLD_CP="$OLD_JAR:$H2_JAR:$JAR"
+  OLD_CP="$OLD_JAR:$JAR"
+  H2_VERSION=$(sed -n 's:.*<h2.version>\(.*\)</h2.version>.*:\1:p' "$OLD_DIR/pom.xml")
+  if [[ -n "$H2_VERSION" ]]; then   # an outbox from before SQLite (1b2bc97, the default) needs its H2
+    H2_JAR="$MAVEN_REPO/com/h2database/h2/$H2_VERSION/h2-$H2_VERSION.jar"
+    [[ -f "$H2_JAR" ]] || { log "$H2_JAR is missing (the previous outbox's H2)"; exit 1; }
+    OLD_CP="$OLD_JAR:$H2_JAR:$JAR"
+  fi
 fi
 
 # --- servers and places ----------------------------------------------------------------------

@@ -473,7 +473,7 @@ final class ConsoleServer {
   }
 
   /** {@return the token the forms carry: the host's when it checks CSRF, else the session's} */
-  private static String csrf(Request r, Sessions.Session s) {
+  static String csrf(Request r, Sessions.Session s) {
     return r.hostCsrf != null ? r.hostCsrf : s.csrf;
   }
 

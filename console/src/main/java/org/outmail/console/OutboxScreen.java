@@ -173,11 +173,11 @@ final class OutboxScreen {
         .raw(">\u2190 Outbox</a></p><div class=\"bar\"><h1>").text("Mail #" + id).raw("</h1><div class=\"actions\">");
     if (retryable(e.state())) {
       h.raw("<form method=\"post\"").attr("action", r.base() + "/outbox/" + id + "/retry").raw(">")
-          .raw(Layout.csrfField(s.csrf)).raw("<button type=\"submit\" class=\"primary\" id=\"retry\">Retry now</button></form>");
+          .raw(Layout.csrfField(ConsoleServer.csrf(r, s))).raw("<button type=\"submit\" class=\"primary\" id=\"retry\">Retry now</button></form>");
     }
     if (cancellable(e.state())) {
       h.raw("<form method=\"post\"").attr("action", r.base() + "/outbox/" + id + "/cancel")
-          .attr("data-confirm", "Cancel mail #" + id + "? It will not be sent.").raw(">").raw(Layout.csrfField(s.csrf))
+          .attr("data-confirm", "Cancel mail #" + id + "? It will not be sent.").raw(">").raw(Layout.csrfField(ConsoleServer.csrf(r, s)))
           .raw("<button type=\"submit\" class=\"danger\" id=\"cancel\">Cancel</button></form>");
     }
     h.raw("</div></div>");

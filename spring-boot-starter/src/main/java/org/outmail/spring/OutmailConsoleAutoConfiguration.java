@@ -6,6 +6,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.outmail.MailboxConfigException;
 import org.outmail.MailboxRegistry;
 import org.outmail.console.ConsoleServlet;
+import org.outmail.outbox.Outbox;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,6 +25,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.util.ClassUtils;
 
 /**
  * outmail's console mounted in the application: {@code outmail.console.enabled=true} maps the
@@ -30,7 +33,9 @@ import org.springframework.security.web.csrf.CsrfToken;
  * with a Spring Security filter chain of its own that requires {@code outmail.console.authority}.
  * The user logs in once, with the application's login ({@code outmail.console.login-page} is where
  * Spring Security sends someone who has not); the console has no login of its own. CSRF is Spring
- * Security's: the console's forms carry Spring's token and Spring's filter checks it.
+ * Security's: the console's forms carry Spring's token and Spring's filter checks it. When the
+ * application has an {@link Outbox} bean ({@code outmail.outbox.enabled=true}, or its own), the
+ * console shows it on its Outbox screen.
  *
  * <p>Without Spring Security on the classpath start-up fails: the console holds mail passwords and
  * is never mounted unguarded. Replace the chain with a bean named {@code
@@ -69,8 +74,13 @@ public class OutmailConsoleAutoConfiguration {
   static class Guarded {
     @Bean
     @ConditionalOnMissingBean(name = "outmailConsole")
-    ServletRegistrationBean<ConsoleServlet> outmailConsole(MailboxRegistry registry, Environment environment) {
-      ConsoleServlet servlet = new ConsoleServlet(registry, Guarded::springCsrfToken);
+    ServletRegistrationBean<ConsoleServlet> outmailConsole(MailboxRegistry registry, Environment environment,
+        ListableBeanFactory beans) {
+      ConsoleServlet.Builder console = ConsoleServlet.builder(registry).hostCsrfToken(Guarded::springCsrfToken);
+      if (ClassUtils.isPresent(OUTBOX, OutmailConsoleAutoConfiguration.class.getClassLoader())) {
+        WithOutbox.addTo(console, beans);
+      }
+      ConsoleServlet servlet = console.build();
       ServletRegistrationBean<ConsoleServlet> bean = new ServletRegistrationBean<>(servlet, path(environment) + "/*");
       bean.setName("outmailConsole");
       return bean;
@@ -92,6 +102,20 @@ public class OutmailConsoleAutoConfiguration {
           .authorizeHttpRequests(requests -> requests.anyRequest().hasAuthority(authority))
           .exceptionHandling(e -> e.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(loginPage)));
       return http.build();
+    }
+  }
+
+  private static final String OUTBOX = "org.outmail.outbox.Outbox";
+
+  /** The application's outbox on the console's Outbox screen; loaded only when outmail-outbox is there. */
+  static final class WithOutbox {
+    private WithOutbox() {}
+
+    static void addTo(ConsoleServlet.Builder console, ListableBeanFactory beans) {
+      Outbox outbox = beans.getBeanProvider(Outbox.class).getIfUnique();
+      if (outbox != null) {
+        console.outbox(outbox);
+      }
     }
   }
 

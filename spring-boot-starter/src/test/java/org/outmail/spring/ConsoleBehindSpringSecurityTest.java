@@ -2,20 +2,30 @@ package org.outmail.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.outmail.Email;
+import org.outmail.Encryption;
+import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStore;
 import org.outmail.Secret;
+import org.outmail.outbox.Outbox;
+import org.outmail.outbox.OutboxState;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -32,7 +42,7 @@ import org.springframework.security.web.SecurityFilterChain;
 /**
  * The console mounted under {@code /outmail} in a Spring Boot application on Tomcat, behind the
  * application's own Spring Security form login, driven by headless Chromium: one login, the
- * authority the application names, CSRF by Spring Security.
+ * authority the application names, CSRF by Spring Security; with the outbox enabled, its screen.
  */
 class ConsoleBehindSpringSecurityTest {
   private static WebDriver browser;
@@ -80,11 +90,11 @@ class ConsoleBehindSpringSecurityTest {
     }
   }
 
-  @BeforeEach
-  void startApplication() {
+  private void startApplication(String... more) {
     app = new SpringApplicationBuilder(Host.class).web(WebApplicationType.SERVLET)
         .properties("server.port=0", "server.address=127.0.0.1", "outmail.console.enabled=true",
             "outmail.console.path=/outmail", "outmail.console.authority=OUTMAIL_ADMIN")
+        .properties(more)
         .run();
     store = app.getBean(MailboxStore.class);
     base = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort();
@@ -93,7 +103,9 @@ class ConsoleBehindSpringSecurityTest {
 
   @AfterEach
   void stopApplication() {
-    app.close();
+    if (app != null) {
+      app.close();
+    }
   }
 
   private static void type(String name, String text) {
@@ -105,6 +117,10 @@ class ConsoleBehindSpringSecurityTest {
   private static void submit(By button) {
     WebElement page = browser.findElement(By.tagName("html"));
     browser.findElement(button).click();
+    awaitGone(page);
+  }
+
+  private static void awaitGone(WebElement page) {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < end) {
       try {
@@ -129,6 +145,7 @@ class ConsoleBehindSpringSecurityTest {
 
   @Test
   void oneLoginOpensTheConsoleAndItsFormsCarrySpringSecuritysCsrfToken() {
+    startApplication();
     browser.get(base + "/outmail/");
     logIn("alice", "alice-password");
     assertThat(browser.getCurrentUrl()).as("back where the user was going").startsWith(base + "/outmail/");
@@ -163,10 +180,52 @@ class ConsoleBehindSpringSecurityTest {
 
   @Test
   void aUserWithoutTheAuthorityIsRefused() {
+    startApplication();
     browser.get(base + "/outmail/");
     logIn("bob", "bob-password");
     assertThat(browser.getPageSource()).doesNotContain("Mailboxes");
     browser.get(base + "/outmail/mailboxes/new");
     assertThat(browser.findElements(By.id("save"))).isEmpty();
+  }
+
+  @Test
+  void withTheOutboxEnabledTheConsoleShowsItsOutboxScreenAndRetryCarriesSpringSecuritysCsrfToken(@TempDir Path dir) {
+    startApplication("outmail.outbox.enabled=true", "outmail.outbox.directory=" + dir, "outmail.outbox.workers=0");
+    MailboxRegistry registry = app.getBean(MailboxRegistry.class);
+    registry.save(Mailbox.builder("sales").name("Sales").emailDisplay("sales@example.com").host("127.0.0.1")
+        .port(closedPort()).encryption(Encryption.NONE).protocol("smtp").build());
+    Outbox outbox = app.getBean(Outbox.class);
+    long id = outbox.enqueue(registry.outgoing("sales"),
+        Email.builder().to("carol@example.org").subject("Your quote").text("body").build());
+    outbox.deliverDue();
+    assertThat(outbox.status(id).orElseThrow().state()).isEqualTo(OutboxState.DEFERRED);
+
+    browser.get(base + "/outmail/outbox");
+    logIn("alice", "alice-password");
+    assertThat(browser.getCurrentUrl()).startsWith(base + "/outmail/outbox");
+    assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Outbox");
+    assertThat(browser.findElement(By.cssSelector("#states a[data-state='DEFERRED'] .count")).getText()).isEqualTo("1");
+
+    submit(By.linkText("#" + id));
+    assertThat(browser.getCurrentUrl()).isEqualTo(base + "/outmail/outbox/" + id);
+    submit(By.id("retry"));
+    assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Mail #" + id + " is due now (Deferred).");
+
+    // Cancel with a token that is not Spring's is refused by Spring Security before it reaches the console
+    ((JavascriptExecutor) browser).executeScript(
+        "document.querySelectorAll('input[name=_csrf]').forEach(i => i.value = 'forged');");
+    WebElement page = browser.findElement(By.tagName("html"));
+    ((JavascriptExecutor) browser).executeScript("document.getElementById('cancel').form.submit();");
+    awaitGone(page);
+    assertThat(browser.getPageSource()).doesNotContain("is cancelled.");
+    assertThat(outbox.status(id).orElseThrow().state()).isEqualTo(OutboxState.DEFERRED);
+  }
+
+  private static int closedPort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -175,7 +175,7 @@ class TicketServiceApplicationTest {
   }
 
   @Test
-  void theConsoleAsksForTheLoginAndShowsTheMailboxesAfterIt() throws Exception {
+  void theConsoleAsksForTheLoginAndShowsTheMailboxesAndTheOutboxAfterIt() throws Exception {
     HttpResponse<String> anonymous = get("/outmail/");
     assertThat(anonymous.statusCode()).isEqualTo(302);
     assertThat(anonymous.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
@@ -202,6 +202,10 @@ class TicketServiceApplicationTest {
     HttpResponse<String> console = get(back);
     assertThat(console.statusCode()).as(console.body()).isEqualTo(200);
     assertThat(console.body()).contains("Service Desk", "support@example.com", "Billing");
+
+    HttpResponse<String> outbox = get("/outmail/outbox");
+    assertThat(outbox.statusCode()).as(outbox.body()).isEqualTo(200);
+    assertThat(outbox.body()).contains("<h1>Outbox</h1>");
   }
 
   @Test
