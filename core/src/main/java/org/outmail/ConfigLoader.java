@@ -45,6 +45,8 @@ final class ConfigLoader {
   private final Function<String, String> environment;
   /** The folder relative {@code ${file:path}} references are read from; null: the working directory. */
   private final Path base;
+  /** The transports' settings, by protocol: read from the classpath once per load, not per key. */
+  private final Map<String, List<Setting>> transports = MailboxRegistry.transportSettings();
 
   private ConfigLoader(Function<String, String> environment, Path base) {
     this.environment = environment;
@@ -89,9 +91,9 @@ final class ConfigLoader {
       if (key.equals(TOKEN_STORE)) {
         store = TokenStore.file(Path.of(value));
       } else if (key.startsWith(MAILBOX)) {
-        put(boxes, key, key.substring(MAILBOX.length()), value, MailboxFields.names(), true, MAILBOX);
+        put(boxes, key, key.substring(MAILBOX.length()), value, MailboxFields.names(), transports, MAILBOX);
       } else if (key.startsWith(CLIENT)) {
-        put(clients, key, key.substring(CLIENT.length()), value, CLIENT_FIELDS, false, CLIENT);
+        put(clients, key, key.substring(CLIENT.length()), value, CLIENT_FIELDS, null, CLIENT);
       } else if (key.startsWith(PREFIX)) {
         throw unknownKey(key, meant(key).map(m -> "did you mean " + m + "? ").orElse("")
             + "keys start with outmail.mailbox., outmail.oauth-client. or are outmail.token-store.file");
@@ -144,11 +146,13 @@ final class ConfigLoader {
 
   /**
    * Splits {@code ID.FIELD} (a field of {@code fields}, the longest that matches) or, when {@code
-   * transportSettings}, {@code ID.PROTOCOL.NAME} (a transport's setting, checked by the registry).
+   * transports} (the transports' settings by protocol) is given, {@code ID.PROTOCOL.NAME} (a
+   * transport's setting, checked by the registry).
    * An unknown field close to a known one is an error that names the key meant.
    */
   private static void put(Map<String, Map<String, String>> into, String key, String rest, String value,
-      Set<String> fields, boolean transportSettings, String prefix) {
+      Set<String> fields, Map<String, List<Setting>> transports, String prefix) {
+    boolean transportSettings = transports != null;
     String name = null;
     String field = null;
     for (String f : fields) {
@@ -167,7 +171,7 @@ final class ConfigLoader {
     if (field == null && transportSettings) {
       // a transport's setting whose name has several words (smtp.dkim.domain): the longest known one,
       // else everything after the first word that names a protocol
-      Map<String, List<Setting>> known = MailboxRegistry.transportSettings();
+      Map<String, List<Setting>> known = transports;
       String longest = null;
       for (Map.Entry<String, List<Setting>> e : known.entrySet()) {
         for (Setting st : e.getValue()) {
@@ -260,7 +264,7 @@ final class ConfigLoader {
           b.oauthClient(c);
         } else {
           MailboxFields.Field field = MailboxFields.field(e.getKey());
-          boolean secret = field != null ? field.setting().secret() : MailboxFields.transportSecret(e.getKey());
+          boolean secret = field != null ? field.setting().secret() : MailboxFields.transportSecret(e.getKey(), transports);
           b.set(e.getKey(), secret ? inBase(v) : v, environment);
         }
       }

@@ -121,12 +121,17 @@ final class MailboxFields {
    * smtp.dkim.private-key}): one description of each setting, its provider's.
    */
   static boolean transportSecret(String key) {
+    return transportSecret(key, MailboxRegistry.transportSettings());
+  }
+
+  /** As {@link #transportSecret(String)}, with the transports' settings by protocol already read. */
+  static boolean transportSecret(String key, Map<String, List<Setting>> transports) {
     int dot = key.indexOf('.');
     if (dot <= 0) {
       return false;
     }
     String name = key.substring(dot + 1);
-    return MailboxRegistry.transportSettings().getOrDefault(key.substring(0, dot), List.of()).stream()
+    return transports.getOrDefault(key.substring(0, dot), List.of()).stream()
         .anyMatch(st -> st.name().equals(name) && st.secret());
   }
 
