@@ -44,6 +44,10 @@ final class ConnectFailures {
     if (!(e instanceof OpenFailure f)) {
       return new Diagnosis("connect", "cannot connect to " + server + ": " + rootMessage(e), -1, null, true);
     }
+    Socks5.ProxyFailure proxy = find(e, Socks5.ProxyFailure.class);
+    if (proxy != null) {
+      return new Diagnosis("connect", proxy.getMessage(), -1, null, proxy.isTransient());
+    }
     Reply r = f.reply();
     switch (f.step()) {
       case NO_STARTTLS:

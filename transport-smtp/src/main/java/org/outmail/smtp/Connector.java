@@ -2,7 +2,6 @@ package org.outmail.smtp;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
+import org.outmail.spi.ProxySettings;
 
 /**
  * Opens new connections: TCP ({@code TCP_NODELAY}, connect and read timeouts), implicit TLS or
@@ -32,6 +32,8 @@ final class Connector {
   private final SmtpAuth auth;
   private final ScheduledExecutorService scheduler;
   private final String host;
+  /** The SOCKS5 proxy the TCP connection goes through, or null. */
+  private final ProxySettings proxy;
   private volatile String ehloName;
 
   /** @param scheduler runs the write watchdog of every connection */
@@ -41,6 +43,12 @@ final class Connector {
     this.auth = auth;
     this.scheduler = scheduler;
     this.host = mailbox.host().orElseThrow();
+    this.proxy = SmtpOptions.proxy(mailbox).orElse(null);
+  }
+
+  /** {@return the SOCKS5 proxy the connections to this server go through, if any} */
+  java.util.Optional<ProxySettings> proxy() {
+    return proxy == null || proxy.bypasses(host) ? java.util.Optional.empty() : java.util.Optional.of(proxy);
   }
 
   String host() {
@@ -98,7 +106,7 @@ final class Connector {
       step(OpenFailure.Step.CONNECT, () -> {
         tcp.setTcpNoDelay(true);
         tcp.setSoTimeout(millis(mailbox.readTimeout()));
-        tcp.connect(new InetSocketAddress(host, port()), millis(mailbox.connectTimeout()));
+        Socks5.connect(tcp, proxy, host, port(), millis(mailbox.connectTimeout()));
         return tcp;
       });
       Socket session = mailbox.encryption() == Encryption.SSL_TLS ? step(OpenFailure.Step.TLS, () -> handshake(tcp)) : tcp;

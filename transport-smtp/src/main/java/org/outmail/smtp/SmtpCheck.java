@@ -39,14 +39,15 @@ final class SmtpCheck {
       return CheckResult.failed(SmtpFailures.stage(d.stage()), d.message(), elapsed(start));
     }
     try {
-      return CheckResult.passed(success(c), elapsed(start));
+      return CheckResult.passed(success(c, connector), elapsed(start));
     } finally {
       c.closeQuietly();
     }
   }
 
-  private String success(SmtpConnection c) {
+  private String success(SmtpConnection c, Connector connector) {
     StringBuilder sb = new StringBuilder("connected to ").append(server());
+    connector.proxy().ifPresent(p -> sb.append(" through SOCKS5 proxy ").append(p));
     String greeting = SmtpText.oneLine(c.greeting().text());
     if (greeting.length() > 4) {
       sb.append(", server '").append(greeting.substring(4)).append('\'');

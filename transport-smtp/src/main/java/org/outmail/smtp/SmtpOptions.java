@@ -8,6 +8,7 @@ import java.util.Objects;
 import org.outmail.Mailbox;
 import org.outmail.Setting;
 import org.outmail.TransportOptions;
+import org.outmail.spi.ProxySettings;
 import org.outmail.spi.SettingValues;
 
 /**
@@ -49,7 +50,8 @@ public final class SmtpOptions implements TransportOptions {
       Setting.builder(MAX_IN_FLIGHT, Setting.Type.INTEGER).minimum(1).defaultValue("8")
           .help("The most mails in flight on one pipelined connection at once (sent, their replies not yet read); "
               + "1 sends one mail at a time on each connection.")
-          .build()), DkimSettings.SETTINGS.stream()).toList();
+          .build()), java.util.stream.Stream.concat(DkimSettings.SETTINGS.stream(),
+      ProxySettings.settings(ProxySettings.Kind.SOCKS5, "the SMTP connections").stream())).toList();
 
   private final int maxConnections;
   private final Duration idleTimeout;
@@ -90,6 +92,17 @@ public final class SmtpOptions implements TransportOptions {
     SettingValues v = SettingValues.of(mailbox, PROTOCOL, SETTINGS);
     return new SmtpOptions(v.integer(MAX_CONNECTIONS), v.duration(IDLE_TIMEOUT), v.integer(MAX_MESSAGES_PER_CONNECTION),
         v.integer(MAX_RECIPIENTS_PER_TRANSACTION), v.bool(PIPELINING), v.bool(CHUNKING), v.integer(MAX_IN_FLIGHT));
+  }
+
+  /**
+   * The mailbox's SOCKS5 proxy ({@code smtp.proxy}, {@code smtp.proxy-user}, {@code
+   * smtp.proxy-password}, {@code smtp.no-proxy}), checked.
+   *
+   * @throws org.outmail.MailboxConfigException naming the mailbox and the key of a bad setting
+   */
+  static java.util.Optional<ProxySettings> proxy(Mailbox mailbox) {
+    SettingValues v = SettingValues.of(mailbox, PROTOCOL, SETTINGS);
+    return ProxySettings.of(v, mailbox.id(), PROTOCOL, ProxySettings.Kind.SOCKS5);
   }
 
   /** {@return the most connections the transport keeps open to the server at once} */

@@ -70,6 +70,7 @@ public final class SmtpTransportProvider implements TransportProvider {
       throw fail(id, "oauth-client", "'" + client.name() + "' is GENERIC and names no scopes; give the SMTP scope of its provider");
     }
     SmtpOptions.of(mailbox);
+    SmtpOptions.proxy(mailbox);
     Optional<DkimSettings> dkim = DkimSettings.of(mailbox);
     mailbox.trustStore().ifPresent(p -> Tls.context(mailbox));
     if (!warn) {
