@@ -948,6 +948,7 @@ public final class Mailbox {
         case "trust-store-password" -> trustStorePassword(secret);
         case "oauth-client.client-secret" -> oauthSecrets.put("client-secret", secret);
         case "oauth-client.refresh-token" -> oauthSecrets.put("refresh-token", secret);
+        case "oauth-client.proxy-password" -> oauthSecrets.put("proxy-password", secret);
         default -> {
           String k = field.strip().toLowerCase(Locale.ROOT);
           if (field.startsWith(MailboxFields.OAUTH_CLIENT + ".") || field.startsWith("retry.")

@@ -13,7 +13,8 @@ import org.outmail.oauth.OAuthClient;
  */
 final class MailboxText {
   static final List<String> SECRET_FIELDS =
-      List.of("password", "trust-store-password", "oauth-client.client-secret", "oauth-client.refresh-token");
+      List.of("password", "trust-store-password", "oauth-client.client-secret", "oauth-client.refresh-token",
+          "oauth-client.proxy-password");
 
   private MailboxText() {}
 

@@ -32,7 +32,8 @@ final class DeviceFlow {
     if (client.provider() == OAuthProvider.GOOGLE) {
       throw new OAuthException(OAuthValidations.googleHasNoDeviceFlow(client.name()), null, false, null);
     }
-    OAuthClient resolved = client.resolve(v.http);
+    java.net.http.HttpClient http = client.http(v.http); // through the client's proxy, if it has one
+    OAuthClient resolved = client.resolve(http);
     URI endpoint = resolved.deviceEndpoint().orElseThrow(() -> OAuthValidations.config(resolved, "device-endpoint",
         "is required for the device code flow (the provider's device authorization endpoint); without one,"
             + " validate the client in a browser"));
@@ -48,7 +49,7 @@ final class DeviceFlow {
       form.put("code_challenge_method", "S256");
     }
     List<Secret> hidden = OAuthValidations.hidden(client);
-    TokenRequests.Answer answer = TokenRequests.post(v.http, v.requestTimeout, client, "device endpoint", endpoint,
+    TokenRequests.Answer answer = TokenRequests.post(http, v.requestTimeout, client, "device endpoint", endpoint,
         form, hidden);
     Map<String, String> json = answer.json();
     String deviceCode = json.get("device_code");
@@ -63,7 +64,7 @@ final class DeviceFlow {
     Instant expiresAt = v.clock.instant().plusSeconds(TokenRequests.seconds(json, "expires_in", 900));
     Duration interval = Duration.ofSeconds(Math.max(1, TokenRequests.seconds(json, "interval", 5)));
     return new DeviceAuthorization(resolved, asked, Secret.of(deviceCode), verifier, userCode, OAuthValidations.uri(verification), complete,
-        expiresAt, interval, v.http);
+        expiresAt, interval, http);
   }
 
   /** {@link OAuthValidations#awaitDevice(DeviceAuthorization, Duration)}. */

@@ -127,8 +127,18 @@ final class Discovery {
   private HttpResponse<String> get(HttpClient http, URI url) {
     HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT).header("Accept", "application/json").GET().build();
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 407) {
+        ProxiedHttp.proxyAuthenticationRequired(http, url).ifPresent(why -> {
+          throw fail("the authorization server metadata at " + url + " not reached: " + why);
+        });
+      }
+      return response;
     } catch (IOException e) {
+      ProxiedHttp.failure(http, url, e).ifPresent(f -> {
+        throw new OAuthException("OAuth client '" + clientName + "': the authorization server metadata at " + url
+            + " not reached: " + f.why(), null, f.isTransient(), e);
+      });
       throw new OAuthException("OAuth client '" + clientName + "': the authorization server metadata at " + url
           + " is unreachable: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()),
           null, true, e);

@@ -65,7 +65,8 @@ final class HttpTokenProvider implements AccessTokenProvider {
     return fetch(client, scopes, store, http);
   }
 
-  private AccessToken fetch(OAuthClient configured, List<String> scopes, TokenStore store, HttpClient http) {
+  private AccessToken fetch(OAuthClient configured, List<String> scopes, TokenStore store, HttpClient direct) {
+    HttpClient http = configured.http(direct); // through the client's proxy, if it has one
     OAuthClient client = configured.resolve(http);
     Map<String, String> form = new LinkedHashMap<>();
     List<Secret> hidden = new ArrayList<>();

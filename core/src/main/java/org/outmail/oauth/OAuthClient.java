@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.outmail.MailboxConfigException;
 import org.outmail.Secret;
 import org.outmail.Setting;
+import org.outmail.spi.ProxySettings;
 
 /**
  * An OAuth 2.0 client that mailboxes use to authenticate (the seed's "OAuth Client"). One client
@@ -45,6 +46,7 @@ public final class OAuthClient {
   private final String subject;
   private final ClientAuthentication clientAuthentication;
   private final Discovery discovery;
+  private final ProxiedHttp proxied;
 
   private OAuthClient(Builder b, String clientId, URI authority, URI tokenEndpoint, URI authorizeEndpoint,
       URI deviceEndpoint) {
@@ -64,6 +66,7 @@ public final class OAuthClient {
     this.subject = null;
     this.clientAuthentication = b.clientAuthentication;
     this.discovery = b.issuer == null ? null : new Discovery(b.name, b.issuer);
+    this.proxied = b.proxy == null ? null : new ProxiedHttp(b.proxy);
     Map<String, String> v = new LinkedHashMap<>();
     v.put("provider", b.provider.name());
     v.put("grant", b.grant.name());
@@ -97,6 +100,13 @@ public final class OAuthClient {
     if (b.serviceAccountKey != null) {
       v.put("service-account-key", b.serviceAccountKey.file().toString());
     }
+    if (b.proxy != null) {
+      v.put("proxy", b.proxy.toString());
+      b.proxy.user().ifPresent(u -> v.put("proxy-user", u));
+      if (b.noProxy != null) {
+        v.put("no-proxy", String.join(",", b.noProxy));
+      }
+    }
     this.values = Collections.unmodifiableMap(v);
   }
 
@@ -121,6 +131,7 @@ public final class OAuthClient {
     this.subject = subject;
     this.clientAuthentication = c.clientAuthentication;
     this.discovery = c.discovery;
+    this.proxied = c.proxied;
     this.values = c.values;
   }
 
@@ -296,6 +307,7 @@ public final class OAuthClient {
     if (refreshToken != null) {
       s.put("refresh-token", refreshToken);
     }
+    proxy().flatMap(ProxySettings::password).ifPresent(p -> s.put("proxy-password", p));
     return Collections.unmodifiableMap(s);
   }
 
@@ -340,6 +352,20 @@ public final class OAuthClient {
     return new OAuthClient(this, subject);
   }
 
+  /**
+   * {@return the HTTP proxy that every request made for this client goes through (token, device,
+   * metadata and validation requests), with its user and password and the destinations that go
+   * direct; empty for direct connections}
+   */
+  public Optional<ProxySettings> proxy() {
+    return Optional.ofNullable(proxied).map(ProxiedHttp::proxy);
+  }
+
+  /** The HTTP client to reach this client's endpoints with: {@code base}, through the client's proxy if it has one. */
+  java.net.http.HttpClient http(java.net.http.HttpClient base) {
+    return proxied == null ? base : proxied.over(base);
+  }
+
   ServiceAccountKey serviceAccount() {
     return serviceAccountKey;
   }
@@ -351,6 +377,7 @@ public final class OAuthClient {
         + ", clientSecret=" + (clientSecret == null ? "none" : "****")
         + (serviceAccountKey == null ? "" : ", serviceAccountKey=" + serviceAccountKey.file())
         + (subject == null ? "" : ", subject=" + subject)
+        + (proxied == null ? "" : ", proxy=" + proxied.proxy())
         + (tokenEndpoint != null ? ", tokenEndpoint=" + tokenEndpoint : ", issuer=" + discovery.issuer()) + "}";
   }
 
@@ -378,6 +405,11 @@ public final class OAuthClient {
     private ServiceAccountKey serviceAccountKey;
     private ClientAuthentication clientAuthentication = ClientAuthentication.CLIENT_SECRET_POST;
     private URI issuer;
+    private String proxyUrl;
+    private String proxyUser;
+    private Secret proxyPassword;
+    private List<String> noProxy;
+    private ProxySettings proxy;
 
     private Builder(String name) {
       Objects.requireNonNull(name, "name == null");
@@ -608,6 +640,51 @@ public final class OAuthClient {
     }
 
     /**
+     * Sends every request made for this client (token, device, metadata, validation) through an
+     * HTTP proxy that tunnels with {@code CONNECT}; replaces one set before. Checked by {@link
+     * #build()}.
+     *
+     * @param url {@code http://host:port}
+     * @return this builder
+     */
+    public Builder proxy(String url) {
+      this.proxyUrl = Objects.requireNonNull(url, "url == null");
+      return this;
+    }
+
+    /**
+     * Sets the user name and password presented to the proxy (HTTP Basic); replaces those set before.
+     *
+     * @param user the user name
+     * @param password the password
+     * @return this builder
+     */
+    public Builder proxyCredentials(String user, Secret password) {
+      this.proxyUser = Objects.requireNonNull(user, "user == null");
+      this.proxyPassword = Objects.requireNonNull(password, "password == null");
+      return this;
+    }
+
+    /** The proxy's user alone, as a properties file or a form gives it; the password comes as a secret. */
+    Builder proxyUser(String user) {
+      this.proxyUser = Objects.requireNonNull(user, "user == null");
+      return this;
+    }
+
+    /**
+     * Sets the destinations that go direct, not through the proxy: host names, {@code .domain}
+     * suffixes, IP addresses; {@code none} for none. Default: {@code localhost}, {@code 127.0.0.1},
+     * {@code ::1}.
+     *
+     * @param destinations the destinations
+     * @return this builder
+     */
+    public Builder noProxy(String... destinations) {
+      this.noProxy = List.of(destinations);
+      return this;
+    }
+
+    /**
      * Sets a field from its text form, as a properties file or a form gives it: {@code
      * set("provider", "microsoft", System::getenv)}. Field names are those of {@link
      * OAuthClient#fields()}.
@@ -650,7 +727,8 @@ public final class OAuthClient {
       switch (field) {
         case "client-secret" -> clientSecret(secret);
         case "refresh-token" -> refreshToken(secret);
-        default -> throw fail(field, "is not a secret field; secret fields: [client-secret, refresh-token]");
+        case "proxy-password" -> this.proxyPassword = secret;
+        default -> throw fail(field, "is not a secret field; secret fields: [client-secret, refresh-token, proxy-password]");
       }
       return this;
     }
@@ -667,6 +745,10 @@ public final class OAuthClient {
      * @throws MailboxConfigException naming the client and the missing or wrong field
      */
     public OAuthClient build() {
+      proxy = ProxySettings.parse(ProxySettings.Kind.HTTP, proxyUrl, proxyUser, proxyPassword, noProxy, this::fail).orElse(null);
+      if (proxy != null && proxy.user().isPresent() && ProxySettings.basicTunnelingDisabled()) {
+        throw fail("proxy-user", "cannot be presented: " + ProxySettings.basicTunnelingHint());
+      }
       String id = clientId;
       if (grant == OAuthGrant.JWT_BEARER) {
         if (serviceAccountKey == null) {

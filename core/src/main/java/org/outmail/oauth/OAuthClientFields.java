@@ -64,6 +64,16 @@ final class OAuthClientFields {
         (b, v, env) -> b.deviceEndpoint((URI) v));
     add(Setting.builder("service-account-key", PATH).help("JWT_BEARER: the Google service account's JSON key file."),
         (b, v, env) -> b.serviceAccountKey(Path.of((String) v)));
+    add(Setting.builder("proxy", TEXT).help("An HTTP proxy (CONNECT) that the client's token, device, metadata and"
+        + " validation requests go through, such as http://proxy.example.com:3128; none: direct."),
+        (b, v, env) -> b.proxy((String) v));
+    add(Setting.builder("proxy-user", TEXT).help("The user name presented to the proxy (HTTP Basic), with proxy-password."),
+        (b, v, env) -> b.proxyUser((String) v));
+    add(Setting.builder("proxy-password", SECRET).help("The password presented to the proxy, with proxy-user."),
+        (b, v, env) -> b.secret("proxy-password", Secret.parse((String) v, env)));
+    add(Setting.builder("no-proxy", LIST).help("Destinations that go direct: host names, .domain suffixes, IP addresses;"
+        + " 'none' for none. Default: localhost, 127.0.0.1, ::1."),
+        (b, v, env) -> b.noProxy(((List<?>) v).stream().map(String::valueOf).toArray(String[]::new)));
   }
 
   private OAuthClientFields() {}

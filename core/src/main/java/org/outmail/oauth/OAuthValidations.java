@@ -174,6 +174,7 @@ public final class OAuthValidations {
     Objects.requireNonNull(scopes, "scopes == null");
     Objects.requireNonNull(redirectUri, "redirectUri == null");
     checkDelegated(client);
+    HttpClient http = client.http(this.http); // through the client's proxy, if it has one
     OAuthClient resolved = client.resolve(http);
     URI authorize = resolved.authorizeEndpoint().orElseThrow(() -> config(resolved, "authorize-endpoint",
         "is required to validate the client (the provider's authorization endpoint)"));

@@ -81,8 +81,18 @@ final class TokenRequests {
     HttpRequest request = builder.build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 407) {
+        ProxiedHttp.proxyAuthenticationRequired(http, endpoint).ifPresent(why -> {
+          throw new OAuthException("OAuth client '" + clientName + "': " + what + " " + endpoint + " not reached: " + why,
+              null, false, null);
+        });
+      }
       return new Answer(response.statusCode(), FlatJson.parse(response.body()));
     } catch (IOException e) {
+      ProxiedHttp.failure(http, endpoint, e).ifPresent(f -> {
+        throw new OAuthException("OAuth client '" + clientName + "': " + what + " " + endpoint + " not reached: " + f.why(),
+            null, f.isTransient(), null);
+      });
       throw new OAuthException("OAuth client '" + clientName + "': " + what + " " + endpoint
           + " unreachable: " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : " " + Secret.redact(e.getMessage(), hidden)), null, true, null);

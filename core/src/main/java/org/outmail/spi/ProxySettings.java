@@ -316,6 +316,16 @@ public final class ProxySettings {
   }
 
   /**
+   * The proxy an {@link HttpClient} was {@linkplain #configure configured} with.
+   *
+   * @param http a client
+   * @return its proxy; empty if it was not configured by {@link #configure}
+   */
+  public static Optional<ProxySettings> of(HttpClient http) {
+    return http.proxy().filter(Selector.class::isInstance).map(s -> ((Selector) s).proxy);
+  }
+
+  /**
    * {@return whether this JVM's HTTP clients refuse Basic authentication to a proxy for HTTPS
    * tunnels} True unless the JVM was started with {@code -Djdk.http.auth.tunneling.disabledSchemes=}
    * (or a list without {@code Basic}).
