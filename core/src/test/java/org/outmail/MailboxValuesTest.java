@@ -77,7 +77,7 @@ class MailboxValuesTest {
     assertThat(m.password().orElseThrow().value()).isEqualTo("${file:/etc/passwd}");
     assertThatThrownBy(() -> Mailbox.builder("a").secret("host", Secret.of("x")))
         .hasMessage("mailbox 'a': host is not a secret field; secret fields: "
-            + "[password, trust-store-password, oauth-client.client-secret, oauth-client.refresh-token], "
+            + "[password, trust-store-password, oauth-client.client-secret, oauth-client.refresh-token, oauth-client.proxy-password], "
             + "or a transport's secret setting such as smtp.dkim.private-key");
   }
 

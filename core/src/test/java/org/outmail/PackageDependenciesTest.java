@@ -29,7 +29,7 @@ class PackageDependenciesTest {
    * exceptions, and the file and secret helpers they share with the API.
    */
   private static final Set<String> VALUE_TYPES = Set.of("Mailbox", "Attachment", "Secret", "SecretsKey", "Setting",
-      "CheckResult", "MailException", "MailboxConfigException", "BoundedFiles");
+      "CheckResult", "MailException", "MailboxConfigException", "BoundedFiles", "ProxySettings");
 
   /**
    * Every class edge inside a package cycle, as the README's design notes list them. The API

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 import org.outmail.MailboxConfigException;
 import org.outmail.Secret;
 import org.outmail.Setting;
-import org.outmail.spi.ProxySettings;
+import org.outmail.ProxySettings;
 
 /**
  * An OAuth 2.0 client that mailboxes use to authenticate (the seed's "OAuth Client"). One client

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.outmail.spi.ProxySettings;
+import org.outmail.ProxySettings;
 
 /**
  * An OAuth client's HTTP proxy: HTTP clients like the ones outmail makes for the client's

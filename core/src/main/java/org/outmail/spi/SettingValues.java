@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
+import org.outmail.ProxySettings;
 import org.outmail.Secret;
 import org.outmail.Setting;
 
@@ -169,6 +170,20 @@ public final class SettingValues {
     checkKnown(name);
     Object v = values.get(name);
     return v == null ? List.of() : List.copyOf((List<String>) v);
+  }
+
+  /**
+   * Reads the transport's proxy settings ({@link ProxySettings#settings}: {@code proxy}, {@code
+   * proxy-user}, {@code proxy-password}, {@code no-proxy}), checked.
+   *
+   * @param kind the kind of proxy the transport speaks to
+   * @return the proxy; empty without {@code proxy}
+   * @throws MailboxConfigException naming the mailbox and the key of a bad or missing setting
+   * @throws IllegalArgumentException if the transport does not declare the four settings
+   */
+  public Optional<ProxySettings> proxy(ProxySettings.Kind kind) {
+    return ProxySettings.parse(kind, text(ProxySettings.PROXY).orElse(null), text(ProxySettings.PROXY_USER).orElse(null),
+        secret(ProxySettings.PROXY_PASSWORD).orElse(null), list(ProxySettings.NO_PROXY), this::fail);
   }
 
   private Object value(String name) {

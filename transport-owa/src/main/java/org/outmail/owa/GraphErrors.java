@@ -91,6 +91,11 @@ final class GraphErrors {
       }
       return b.build();
     }
+    GraphProxy.Refused refused = find(t, GraphProxy.Refused.class);
+    if (refused != null) {
+      return TransportException.builder(mailboxId, prefix + "nothing was sent: " + refused.getMessage())
+          .stage(Stage.CONNECT).transientFailure(refused.isTransient()).cause(t).build();
+    }
     IOException io = find(t, IOException.class);
     if (io != null) {
       GraphHttp.NotSent mark = notSentMark(t);

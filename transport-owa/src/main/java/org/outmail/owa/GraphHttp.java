@@ -39,8 +39,11 @@ final class GraphHttp {
   final OkHttpClient okHttp;
   final OkHttpClient uploads;
   final GraphServiceClient graph;
+  /** The mailbox's proxy ({@code owa.proxy}), or null. */
+  private final GraphProxy proxy;
 
   GraphHttp(Mailbox mailbox, GraphEndpoint endpoint, GraphTokenSource tokens, SSLContext tls, X509TrustManager trust) {
+    this.proxy = OwaOptions.proxy(mailbox).map(GraphProxy::new).orElse(null);
     List<Interceptor> interceptors = new ArrayList<>();
     interceptors.add(this::markNotSent);
     for (Interceptor i : GraphClientFactory.createDefaultGraphInterceptors(new RequestOption[0])) {
@@ -49,7 +52,11 @@ final class GraphHttp {
       }
     }
     Duration call = mailbox.connectTimeout().plus(mailbox.writeTimeout()).plus(mailbox.readTimeout());
-    this.okHttp = KiotaClientFactory.create(interceptors)
+    OkHttpClient.Builder b = KiotaClientFactory.create(interceptors);
+    if (proxy != null) {
+      b.proxySelector(proxy.settings().selector()).proxyAuthenticator(proxy.authenticator());
+    }
+    this.okHttp = b
         .connectTimeout(mailbox.connectTimeout())
         .readTimeout(mailbox.readTimeout())
         .writeTimeout(mailbox.writeTimeout())
@@ -82,7 +89,10 @@ final class GraphHttp {
     } catch (IOException e) {
       if (!reached.getOrDefault(call, Boolean.FALSE)) {
         HttpUrl url = chain.request().url();
-        e.addSuppressed(new NotSent(url.host() + ":" + url.port()));
+        GraphProxy.Refused refused = proxy == null ? null : proxy.explain(e, url.host());
+        IOException thrown = refused == null ? e : refused;
+        thrown.addSuppressed(new NotSent(url.host() + ":" + url.port()));
+        throw thrown;
       }
       throw e;
     } finally {

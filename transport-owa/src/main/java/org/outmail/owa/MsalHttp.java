@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.outmail.Secret;
+import org.outmail.ProxySettings;
 
 /**
  * The HTTP clients outmail gives msal4j. msal4j logs a token endpoint's error text itself (at WARN,
@@ -27,14 +28,29 @@ final class MsalHttp {
 
   private MsalHttp() {}
 
-  /** A client on the JDK's {@link HttpClient}, connecting with {@code tls} (or the JDK's default). */
-  static IHttpClient jdk(SSLContext tls, Duration connectTimeout, Duration readTimeout) {
+  /**
+   * A client on the JDK's {@link HttpClient}, connecting with {@code tls} (or the JDK's default),
+   * through the OAuth client's proxy when it has one.
+   */
+  static IHttpClient jdk(SSLContext tls, ProxySettings proxy, Duration connectTimeout, Duration readTimeout) {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
     if (tls != null) {
       b.sslContext(tls);
     }
+    if (proxy != null) {
+      proxy.configure(b);
+    }
     HttpClient http = b.build();
-    return request -> send(http, request, readTimeout);
+    return request -> {
+      IHttpResponse r = send(http, request, readTimeout);
+      if (r.statusCode() == 407 && proxy != null) {
+        // the JDK hands a refused CONNECT back as the answer: say whose it is
+        throw new java.io.IOException("the proxy " + proxy + " asks for authentication (HTTP 407): "
+            + (proxy.user().isEmpty() ? "set the OAuth client's proxy-user and proxy-password" : ProxySettings.basicTunnelingDisabled()
+                ? ProxySettings.basicTunnelingHint() : "it refused the client's proxy-user and proxy-password"));
+      }
+      return r;
+    };
   }
 
   private static IHttpResponse send(HttpClient http, HttpRequest request, Duration timeout) throws Exception {

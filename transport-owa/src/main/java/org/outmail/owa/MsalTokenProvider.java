@@ -116,7 +116,8 @@ public final class MsalTokenProvider implements AccessTokenProvider {
   private App app(OAuthClient client, SSLContext tls) {
     URI authority = client.authority().orElseThrow();
     String secret = client.clientSecret().orElseThrow().value();
-    String key = authority + "\u0000" + client.clientId() + "\u0000" + (tls == null ? "jdk" : System.identityHashCode(tls));
+    String key = authority + "\u0000" + client.clientId() + "\u0000" + (tls == null ? "jdk" : System.identityHashCode(tls))
+        + "\u0000" + client.proxy().map(p -> p.toString() + p.user().orElse("") + p.noProxy()).orElse("direct");
     return apps.compute(key, (k, existing) ->
         existing != null && existing.secret.equals(secret) ? existing : new App(build(client, authority, secret, tls), secret));
   }
@@ -128,7 +129,8 @@ public final class MsalTokenProvider implements AccessTokenProvider {
           .authority(authority.toString())
           .instanceDiscovery(instanceDiscovery(authority))
           .disableInternalRetries(); // outmail's pipeline retries transient failures
-      IHttpClient http = httpClient != null ? httpClient : MsalHttp.jdk(tls, CONNECT_TIMEOUT, READ_TIMEOUT);
+      IHttpClient http = httpClient != null ? httpClient
+          : MsalHttp.jdk(tls, client.proxy().orElse(null), CONNECT_TIMEOUT, READ_TIMEOUT);
       b.httpClient(MsalHttp.redacting(http, client.clientSecret().orElseThrow()));
       return b.build();
     } catch (MalformedURLException | IllegalArgumentException e) {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.outmail.Mailbox;
 import org.outmail.Setting;
 import org.outmail.TransportOptions;
+import org.outmail.ProxySettings;
 import org.outmail.spi.SettingValues;
 
 /**
@@ -21,11 +22,12 @@ public final class OwaOptions implements TransportOptions {
   static final String SEND_AS = "send-as";
 
   /** The descriptions of these settings, as {@link OwaTransportProvider#settings()} publishes them. */
-  static final List<Setting> SETTINGS = List.of(
+  static final List<Setting> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
       Setting.builder(SAVE_TO_SENT_ITEMS, Setting.Type.BOOLEAN).defaultValue("true")
           .help("Keep a copy of each sent mail in the mailbox's Sent Items.").build(),
       Setting.builder(SEND_AS, Setting.Type.TEXT)
-          .help("The user id or UPN whose mailbox sends, when it differs from the email display address.").build());
+          .help("The user id or UPN whose mailbox sends, when it differs from the email display address.").build()),
+      ProxySettings.settings(ProxySettings.Kind.HTTP, "the Graph requests").stream()).toList();
 
   private final boolean saveToSentItems;
   private final String sendAs;
@@ -53,6 +55,18 @@ public final class OwaOptions implements TransportOptions {
     refuseDkim(mailbox);
     SettingValues v = SettingValues.of(mailbox, OwaTransportProvider.PROTOCOL, SETTINGS);
     return new OwaOptions(v.bool(SAVE_TO_SENT_ITEMS), v.text(SEND_AS).orElse(null));
+  }
+
+  /**
+   * The mailbox's HTTP proxy for Graph ({@code owa.proxy}, {@code owa.proxy-user}, {@code
+   * owa.proxy-password}, {@code owa.no-proxy}), checked. The token requests follow the OAuth
+   * client's own proxy.
+   *
+   * @throws org.outmail.MailboxConfigException naming the mailbox and the key of a bad setting
+   */
+  static Optional<ProxySettings> proxy(Mailbox mailbox) {
+    SettingValues v = SettingValues.of(mailbox, OwaTransportProvider.PROTOCOL, SETTINGS);
+    return v.proxy(ProxySettings.Kind.HTTP);
   }
 
   /** {@return whether sent mail is kept in the mailbox's Sent Items} */

@@ -50,6 +50,11 @@ public final class OwaTransportProvider implements TransportProvider {
   public void validate(Mailbox mailbox) {
     OwaOptions.refuseDkim(mailbox);
     GraphEndpoint.of(mailbox);
+    if (OwaOptions.proxy(mailbox).isPresent()) {
+      mailbox.oauthClient().filter(c -> c.proxy().isEmpty()).ifPresent(c -> org.slf4j.LoggerFactory.getLogger(
+          OwaTransportProvider.class).warn("mailbox '{}': owa.proxy carries the Graph requests, but OAuth client '{}' has no"
+              + " proxy: its token requests go direct; give the client a proxy too", mailbox.id(), c.name()));
+    }
   }
 
   /**

@@ -13,7 +13,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
-import org.outmail.spi.ProxySettings;
+import org.outmail.ProxySettings;
 
 /**
  * Opens new connections: TCP ({@code TCP_NODELAY}, connect and read timeouts), implicit TLS or

@@ -8,7 +8,7 @@ import java.util.Objects;
 import org.outmail.Mailbox;
 import org.outmail.Setting;
 import org.outmail.TransportOptions;
-import org.outmail.spi.ProxySettings;
+import org.outmail.ProxySettings;
 import org.outmail.spi.SettingValues;
 
 /**
@@ -102,7 +102,7 @@ public final class SmtpOptions implements TransportOptions {
    */
   static java.util.Optional<ProxySettings> proxy(Mailbox mailbox) {
     SettingValues v = SettingValues.of(mailbox, PROTOCOL, SETTINGS);
-    return ProxySettings.of(v, mailbox.id(), PROTOCOL, ProxySettings.Kind.SOCKS5);
+    return v.proxy(ProxySettings.Kind.SOCKS5);
   }
 
   /** {@return the most connections the transport keeps open to the server at once} */

@@ -11,7 +11,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import org.outmail.spi.ProxySettings;
+import org.outmail.ProxySettings;
 
 /**
  * Opens the TCP connection to the mail server, directly or through the mailbox's SOCKS5 proxy: the

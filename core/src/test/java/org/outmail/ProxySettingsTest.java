@@ -1,4 +1,4 @@
-package org.outmail.spi;
+package org.outmail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.outmail.Secret;
-import org.outmail.spi.ProxySettings.Kind;
+import org.outmail.ProxySettings.Kind;
 
 class ProxySettingsTest {
   private static Optional<ProxySettings> parse(Kind kind, String url, String user, String password, List<String> noProxy) {

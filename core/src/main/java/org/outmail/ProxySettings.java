@@ -1,4 +1,4 @@
-package org.outmail.spi;
+package org.outmail;
 
 import java.io.IOException;
 import java.net.Authenticator;
@@ -17,10 +17,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import org.outmail.MailException;
-import org.outmail.MailboxConfigException;
-import org.outmail.Secret;
-import org.outmail.Setting;
 
 /**
  * A proxy that a mailbox's or an OAuth client's connections go through: a SOCKS5 proxy ({@code
@@ -30,7 +26,8 @@ import org.outmail.Setting;
  * Immutable; {@link #toString()} is {@code scheme://host:port}, never the credentials.
  *
  * <p>Read from four settings that a transport declares with {@link #settings}: {@code proxy},
- * {@code proxy-user}, {@code proxy-password} (secret) and {@code no-proxy}.
+ * {@code proxy-user}, {@code proxy-password} (secret) and {@code no-proxy}
+ * ({@code org.outmail.spi.SettingValues#proxy}), or from an OAuth client's fields of those names.
  */
 public final class ProxySettings {
   /** The kinds of proxy. */
@@ -102,25 +99,6 @@ public final class ProxySettings {
         Setting.builder(NO_PROXY, Setting.Type.LIST).defaultValue(String.join(",", DEFAULT_NO_PROXY))
             .help("Destinations that go direct: host names, .domain suffixes, IP addresses; 'none' for none. "
                 + "Default: localhost, 127.0.0.1, ::1.").build());
-  }
-
-  /**
-   * Reads a mailbox's proxy from its transport's settings ({@link #settings} among them).
-   *
-   * @param values the mailbox's settings
-   * @param mailboxId the mailbox, for errors
-   * @param protocol the transport's protocol, the prefix of the keys in errors
-   * @param kind the kind of proxy the transport speaks to
-   * @return the proxy; empty without {@code proxy}
-   * @throws MailboxConfigException naming the mailbox and the key of a bad or missing setting
-   */
-  public static Optional<ProxySettings> of(SettingValues values, String mailboxId, String protocol, Kind kind) {
-    Objects.requireNonNull(values, "values == null");
-    String prefix = protocol + ".";
-    return parse(kind, values.text(PROXY).orElse(null), values.text(PROXY_USER).orElse(null),
-        values.secret(PROXY_PASSWORD).orElse(null), values.list(NO_PROXY),
-        (key, problem) -> new MailboxConfigException(mailboxId, prefix + key,
-            MailException.mailboxPrefix(mailboxId) + prefix + key + " " + problem));
   }
 
   /**
@@ -305,14 +283,24 @@ public final class ProxySettings {
    * @throws IllegalStateException if this is not an HTTP proxy
    */
   public HttpClient.Builder configure(HttpClient.Builder builder) {
-    if (kind != Kind.HTTP) {
-      throw new IllegalStateException("a " + kind.scheme() + " proxy cannot carry HTTP requests");
-    }
-    builder.proxy(new Selector(this));
+    builder.proxy(selector());
     if (user != null) {
       builder.authenticator(new ProxyAuthenticator(this));
     }
     return builder;
+  }
+
+  /**
+   * {@return a selector that chooses this proxy for every destination except the {@link
+   * #noProxy()} ones, for HTTP clients that take a {@link ProxySelector}}
+   *
+   * @throws IllegalStateException if this is not an HTTP proxy
+   */
+  public ProxySelector selector() {
+    if (kind != Kind.HTTP) {
+      throw new IllegalStateException("a " + kind.scheme() + " proxy cannot carry HTTP requests");
+    }
+    return new Selector(this);
   }
 
   /**
