@@ -91,10 +91,10 @@ final class GraphErrors {
       }
       return b.build();
     }
-    GraphProxy.Refused refused = find(t, GraphProxy.Refused.class);
-    if (refused != null) {
-      return TransportException.builder(mailboxId, prefix + "nothing was sent: " + refused.getMessage())
-          .stage(Stage.CONNECT).transientFailure(refused.isTransient()).cause(t).build();
+    GraphProxy.Refused byProxy = find(t, GraphProxy.Refused.class);
+    if (byProxy != null) {
+      return TransportException.builder(mailboxId, prefix + "nothing was sent: " + byProxy.getMessage())
+          .stage(Stage.CONNECT).transientFailure(byProxy.isTransient()).cause(t).build();
     }
     IOException io = find(t, IOException.class);
     if (io != null) {
