@@ -29,9 +29,9 @@ final class ClientForm {
   static final String NAME = "name";
   static final String USED_BY = "used-by";
 
-  /** The fields that decide where the client's secrets go. */
+  /** The fields that decide where the client's secrets go (the proxy's password goes to the proxy). */
   static final List<String> DESTINATION = List.of("provider", "tenant", "authority", "issuer", "token-endpoint",
-      "authorize-endpoint", "device-endpoint");
+      "authorize-endpoint", "device-endpoint", "proxy");
 
   /**
    * What came of a submission.

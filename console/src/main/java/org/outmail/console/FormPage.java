@@ -207,7 +207,7 @@ final class FormPage {
     } else if (s.secret()) {
       boolean stored = v.storedSecrets().contains(key);
       String placeholder = stored ? "stored; leave blank to keep it" : "not set";
-      if (layout.protocols().stream().anyMatch(p -> key.startsWith(p + "."))) {
+      if (layout.protocols().stream().anyMatch(p -> key.startsWith(p + ".")) && !key.endsWith("password")) {
         // a transport's secret may span lines (a PEM key, pasted); like a password, never filled in
         h.raw("<textarea rows=\"4\" autocomplete=\"off\" spellcheck=\"false\"").attr("id", "f-" + key)
             .attr("name", key).attr("placeholder", placeholder).raw("></textarea>");

@@ -52,7 +52,7 @@ final class MailboxForm {
   static final List<String> DESTINATION = List.of("host", "port", "encryption", "protocol", "trust-store",
       "oauth-client", "oauth-client.provider", "oauth-client.tenant", "oauth-client.authority",
       "oauth-client.token-endpoint", "oauth-client.authorize-endpoint", "oauth-client.device-endpoint",
-      "oauth-client.issuer");
+      "oauth-client.issuer", "oauth-client.proxy", "smtp.proxy", "owa.proxy");
   /**
    * Secrets that stay on this machine: kept whatever the destination. The DKIM key signs mail here
    * and is never sent to a server (only the public key is published, in DNS), so a new host cannot
@@ -131,7 +131,7 @@ final class MailboxForm {
         } else {
           // a transport's secret (a PEM key pasted in a text area) as the key itself, without the
           // blank lines around it; a password exactly as typed
-          secrets.put(f.key(), Secret.of(isTransportSetting(f.key()) ? v.strip() : v));
+          secrets.put(f.key(), Secret.of(isTransportSetting(f.key()) && !f.key().endsWith("password") ? v.strip() : v));
         }
         continue;
       }

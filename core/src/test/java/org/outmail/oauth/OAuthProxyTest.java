@@ -181,6 +181,21 @@ class OAuthProxyTest {
   }
 
   @Test
+  void anInlineClientsProxyGoesThroughTheMailboxsTextFormAsAStoreKeepsIt() {
+    org.outmail.Mailbox m = org.outmail.Mailbox.builder("mb").emailDisplay("desk@example.com").host("smtp.example.com")
+        .oauthClient(tokenOnly().proxy("http://proxy.example.com:3128").proxyCredentials("svc-proxy", Secret.of("Pr0xy-pw"))
+            .build()).build();
+
+    assertThat(m.values()).containsEntry("oauth-client.proxy", "http://proxy.example.com:3128")
+        .containsEntry("oauth-client.proxy-user", "svc-proxy").doesNotContainKey("oauth-client.proxy-password");
+    assertThat(m.secrets().get("oauth-client.proxy-password").value()).isEqualTo("Pr0xy-pw");
+    org.outmail.Mailbox.Builder copy = org.outmail.Mailbox.builder("mb");
+    m.values().forEach(copy::set);
+    m.secrets().forEach(copy::secret);
+    assertThat(copy.build().oauthClient().orElseThrow().proxy()).isEqualTo(m.oauthClient().orElseThrow().proxy());
+  }
+
+  @Test
   void badProxySettingsFailTheBuildNamingTheClientAndTheField() {
     assertThatThrownBy(() -> client().proxy("socks5://proxy:1080").build())
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("proxy"))
