@@ -205,6 +205,22 @@ abstract class JdbcMailboxStoreContract {
   }
 
   @Test
+  void aSocksProxyPasswordIsSealedLikeAPasswordAndReadBack() throws Exception {
+    Mailbox m = box("proxied").setting("smtp.proxy", "socks5://socks.example.com:1080")
+        .setting("smtp.proxy-user", "svc-proxy").secret("smtp.proxy-password", Secret.of("Pr0xy-pw-plain"))
+        .oauthClient(OAuthClient.builder("m365").provider(OAuthProvider.MICROSOFT).tenant("contoso.example")
+            .clientId("app").clientSecret(Secret.of("client-secret-plain")).proxy("http://proxy.example.com:3128").build())
+        .build();
+    store(key).save(m, MailboxStore.ANY_VERSION);
+
+    assertThat(rows()).contains("smtp.proxy-password", "smtp.proxy=", "oauth-client.proxy=").doesNotContain("Pr0xy-pw-plain");
+    Mailbox back = store(key).get("proxied").orElseThrow();
+    assertThat(back.secrets()).containsEntry("smtp.proxy-password", Secret.of("Pr0xy-pw-plain"));
+    assertThat(back.values()).isEqualTo(m.values());
+    assertThat(back.oauthClient().orElseThrow().proxy()).isEqualTo(m.oauthClient().orElseThrow().proxy());
+  }
+
+  @Test
   void aDkimKeyWrittenInTheClearByAnEarlierVersionStillReadsAndIsSealedOnTheNextSave(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     String pem = org.outmail.smtp.DkimKeyPair.generate("ed25519-sha256").privateKeyPem();
