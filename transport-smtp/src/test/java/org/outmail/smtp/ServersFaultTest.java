@@ -110,6 +110,34 @@ class ServersFaultTest {
   }
 
   @Test
+  void aFailedTlsHandshakeMovesOnBeforeAnyCredentialIsSent() throws Exception {
+    first.tls(Fixtures.tls("wrong-host.p12")).offerStartTls();
+    second.tls(Fixtures.tls("localhost.p12")).offerStartTls();
+    Mailbox.Builder mb = Fixtures.mailbox(1, Encryption.STARTTLS).host(at(first.port()) + ", " + at(second.port()))
+        .trustStore(Fixtures.tls("ca.pem")).username("svc").password(Secret.of("pw-Secret-1")).defaultOutgoing(true);
+    registry = MailboxRegistry.builder().mailbox(mb.build()).listener(new SendListener() {
+      @Override
+      public void serverSwitched(Mailbox mailbox, String from, String to, String reason) {
+        switches.add(from + " -> " + to + ": " + reason);
+      }
+    }).build();
+
+    SendResult result = registry.defaultOutgoing().send(email("over TLS"));
+
+    assertThat(result.server()).contains(at(second.port()));
+    assertThat(first.auths()).isEmpty();
+    assertThat(first.received()).isEmpty();
+    assertThat(second.auths()).singleElement().satisfies(a -> assertThat(a.user()).isEqualTo("svc"));
+    assertThat(switches).singleElement().asString().startsWith(at(first.port()) + " -> " + at(second.port())
+        + ": TLS handshake with " + at(first.port()) + " failed: ").doesNotContain("pw-Secret-1");
+    CheckResult check = registry.defaultOutgoing().check();
+    assertThat(check.ok()).isFalse();
+    assertThat(check.stage()).contains(TransportException.Stage.TLS);
+    assertThat(check.message()).contains(at(first.port()) + " FAILED: TLS handshake with " + at(first.port()))
+        .contains(at(second.port()) + " passed: connected to " + at(second.port()));
+  }
+
+  @Test
   void aRefusedConnectionMovesOnAndTheServerIsSkippedDuringItsBackoff() throws Exception {
     int dead = closedPort();
     MailboxRegistry r = registry(at(dead) + ", " + at(second.port()), SmtpOptions.builder().maxMessagesPerConnection(1)
