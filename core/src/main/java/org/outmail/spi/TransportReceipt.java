@@ -27,16 +27,20 @@ public final class TransportReceipt {
 
   private TransportReceipt(List<String> accepted, Map<String, String> rejected, Map<String, String> deferred,
       String serverReply) {
-    this(accepted, rejected, deferred, serverReply, null);
-  }
-
-  private TransportReceipt(List<String> accepted, Map<String, String> rejected, Map<String, String> deferred,
-      String serverReply, String server) {
-    this.server = server;
+    this.server = null;
     this.acceptedRecipients = List.copyOf(accepted);
     this.rejectedRecipients = Collections.unmodifiableMap(new LinkedHashMap<>(rejected));
     this.deferredRecipients = Collections.unmodifiableMap(new LinkedHashMap<>(deferred));
     this.serverReply = serverReply;
+  }
+
+  /** A copy of {@code r} naming the server: its values are immutable already, so they are shared. */
+  private TransportReceipt(TransportReceipt r, String server) {
+    this.server = server;
+    this.acceptedRecipients = r.acceptedRecipients;
+    this.rejectedRecipients = r.rejectedRecipients;
+    this.deferredRecipients = r.deferredRecipients;
+    this.serverReply = r.serverReply;
   }
 
   /**
@@ -139,7 +143,7 @@ public final class TransportReceipt {
    */
   public TransportReceipt withServer(String server) {
     Objects.requireNonNull(server, "server == null");
-    return new TransportReceipt(acceptedRecipients, rejectedRecipients, deferredRecipients, serverReply, server);
+    return new TransportReceipt(this, server);
   }
 
   @Override

@@ -170,7 +170,7 @@ final class SmtpTransport implements MailTransport {
 
   /** What the transactions did, naming the server that took the mail. */
   private static TransportReceipt receipt(Transactions transactions, SendLane c) {
-    return transactions.receipt().withServer(c.connection().server().toString());
+    return transactions.receipt().withServer(c.connection().serverText());
   }
 
   /** How many times a new connection moved on from one server to the next. */
