@@ -2,7 +2,6 @@ package org.outmail;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
-import java.net.IDN;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +24,6 @@ import org.outmail.oauth.OAuthClient;
 public final class Mailbox {
   private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final java.util.regex.Pattern PROTOCOL = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]*");
-  private static final java.util.regex.Pattern HOST =
-      java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]");
   private static final java.util.regex.Pattern SETTING =
       java.util.regex.Pattern.compile("[a-z][a-z0-9_-]*\\.[a-z][a-z0-9]*([.-][a-z0-9]+)*");
   private static final java.util.regex.Pattern HOOK = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
@@ -42,6 +39,7 @@ public final class Mailbox {
   private final String emailDisplay;
   private final String displayName;
   private final String host;
+  private final List<ServerAddress> servers;
   private final Integer port;
   private final Encryption encryption;
   private final String username;
@@ -71,6 +69,7 @@ public final class Mailbox {
     this.emailDisplay = b.emailDisplay;
     this.displayName = b.displayName;
     this.host = b.host;
+    this.servers = b.servers;
     this.port = b.port;
     this.encryption = b.encryption;
     this.username = b.username;
@@ -115,6 +114,7 @@ public final class Mailbox {
     b.emailDisplay = emailDisplay;
     b.displayName = displayName;
     b.host = host;
+    b.hostItems = hostItems(host);
     b.port = port;
     b.encryption = encryption;
     b.username = username;
@@ -176,6 +176,19 @@ public final class Mailbox {
    */
   public Optional<String> host() {
     return Optional.ofNullable(host);
+  }
+
+  /**
+   * {@return the servers {@link #host()} names, in the order given, each with its own port or else
+   * {@link #port()}; empty without a host} One server unless the field lists several ({@code
+   * smtp1.example.com:587, smtp2.example.com:587}); a transport that takes one server refuses more.
+   */
+  public List<ServerAddress> servers() {
+    return servers;
+  }
+
+  private static List<ServerList.Item> hostItems(String host) {
+    return host == null ? List.of() : ServerList.parse(host);
   }
 
   /** {@return the port: the one configured, else the encryption's default (25, 465, 587)} */
@@ -403,7 +416,8 @@ public final class Mailbox {
   public String toString() {
     return "Mailbox{id=" + id + ", name=" + name + ", type=" + type + ", enabled=" + enabled
         + ", emailDisplay=" + emailDisplay + ", protocol=" + protocol
-        + (host == null ? "" : ", host=" + host + ":" + port())
+        + (host == null ? "" : ", host=" + servers.stream().map(ServerAddress::toString)
+            .collect(java.util.stream.Collectors.joining(", ")))
         + ", encryption=" + encryption
         + (username == null ? "" : ", username=" + username)
         + (password == null ? "" : ", password=****")
@@ -431,6 +445,8 @@ public final class Mailbox {
     private String emailDisplay;
     private String displayName;
     private String host;
+    private List<ServerList.Item> hostItems = List.of();
+    private List<ServerAddress> servers = List.of();
     private Integer port;
     private Encryption encryption = Encryption.STARTTLS;
     private String username;
@@ -544,26 +560,27 @@ public final class Mailbox {
 
     /**
      * The mail server or API host (an IDN name is kept in its ASCII form, lower case, or an {@code
-     * [IPv6]} literal); replaces one set before.
+     * [IPv6]} literal); replaces one set before. Several servers are comma-separated, each with an
+     * optional {@code :port} ({@code smtp1.example.com:587, smtp2.example.com}); a server without
+     * one uses the mailbox's {@link #port(int) port}. Which transports take several, and how they
+     * use them, their documentation says ({@code smtp}: {@code smtp.servers-mode}).
      *
-     * @param host the host name or {@code [IPv6]} literal; surrounding whitespace is ignored
+     * @param host the host name or {@code [IPv6]} literal, or several {@code host[:port]} separated
+     *     by commas; whitespace around each is ignored
      * @return this builder
-     * @throws MailboxConfigException if it is not a valid host name
+     * @throws MailboxConfigException if a host is not a valid host name, a port is not 1 to 65535,
+     *     or an item of a list is empty (a server named twice is refused by {@link #build()})
      */
     public Builder host(String host) {
       Objects.requireNonNull(host, "host == null");
       String h = host.strip();
       checkText("host", h);
-      String ascii;
       try {
-        ascii = h.startsWith("[") ? h : IDN.toASCII(h);
+        this.hostItems = ServerList.parse(h);
       } catch (IllegalArgumentException e) {
-        throw fail("host", "is not a valid host name: '" + h + "'");
+        throw fail("host", e.getMessage());
       }
-      if (!HOST.matcher(ascii).matches()) {
-        throw fail("host", "is not a valid host name: '" + h + "'");
-      }
-      this.host = ascii.toLowerCase(Locale.ROOT);
+      this.host = ServerList.text(hostItems);
       return this;
     }
 
@@ -1070,6 +1087,11 @@ public final class Mailbox {
       }
       if (emailDisplay == null && type == MailboxType.OUT) {
         throw fail("email-display", "is required for an OUT mailbox");
+      }
+      try {
+        servers = ServerList.addresses(hostItems, port != null ? port : encryption.defaultPort());
+      } catch (IllegalArgumentException e) {
+        throw fail("host", e.getMessage());
       }
       if (retryAttempts != null || retryInitial != null || retryMax != null) {
         try {

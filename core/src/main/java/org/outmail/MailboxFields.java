@@ -47,7 +47,8 @@ final class MailboxFields {
         (b, v, env) -> b.emailDisplay((String) v));
     add(Setting.builder("display-name", TEXT).help("The From name, e.g. Your Service Desk."),
         (b, v, env) -> b.displayName((String) v));
-    add(Setting.builder("host", TEXT).help("The mail server (SMTP) or API host (OWA)."),
+    add(Setting.builder("host", TEXT).help("The mail server (SMTP) or API host (OWA). SMTP takes several, comma-separated, each with an "
+        + "optional :port (smtp1.example.com:587, smtp2.example.com:587); see smtp.servers-mode."),
         (b, v, env) -> b.host((String) v));
     add(Setting.builder("port", INTEGER).minimum(1)
         .help("The server's port; by encryption 25, 465 or 587 when not given."),

@@ -117,7 +117,7 @@ public final class OutgoingMailer {
     TransportReceipt receipt = outcome.value();
     SendResult result = new SendResult(mailbox.id(), message.messageId(), message.subject(),
         receipt.acceptedRecipients(), recipients.blocked(), receipt.rejectedRecipients(),
-        receipt.deferredRecipients(), outcome.attempts(), List.of());
+        receipt.deferredRecipients(), outcome.attempts(), List.of(), receipt.server().orElse(null));
     LOG.debug("mailbox '{}': sent {} to {} recipient(s) in {} attempt(s)",
         mailbox.id(), message.messageId(), receipt.acceptedRecipients().size(), outcome.attempts());
     if (!receipt.deferredRecipients().isEmpty()) {
@@ -218,7 +218,8 @@ public final class OutgoingMailer {
         }
         t = transport;
         if (t == null) {
-          t = provider.open(mailbox, TransportContext.of(context.accessTokens().forProtocol(mailbox.protocol())));
+          t = provider.open(mailbox, TransportContext.of(context.accessTokens().forProtocol(mailbox.protocol()))
+              .withServerSwitches(events::serverSwitched));
           transport = t;
         }
       }

@@ -181,6 +181,7 @@ final class Retrier {
     private final Map<String, String> rejected = new LinkedHashMap<>();
     private final Map<String, String> deferred = new LinkedHashMap<>();
     private String serverReply;
+    private String server;
 
     Tally(TransportReceipt first) {
       add(first);
@@ -199,6 +200,9 @@ final class Retrier {
       r.deferredRecipients().forEach(deferred::put);
       if (r.serverReply() != null) {
         serverReply = r.serverReply();
+      }
+      if (server == null && !r.acceptedRecipients().isEmpty()) {
+        server = r.server().orElse(null); // the server that first took the mail
       }
       return this;
     }
@@ -254,7 +258,8 @@ final class Retrier {
     }
 
     TransportReceipt receipt() {
-      return TransportReceipt.partial(accepted, rejected, deferred, serverReply);
+      TransportReceipt r = TransportReceipt.partial(accepted, rejected, deferred, serverReply);
+      return server == null ? r : r.withServer(server);
     }
   }
 }

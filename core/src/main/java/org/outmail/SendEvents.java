@@ -45,6 +45,13 @@ final class SendEvents {
     return result;
   }
 
+  /** Tells the registry's listeners that the mailbox's transport moved from one server to another. */
+  void serverSwitched(String from, String to, String reason) {
+    for (SendListener l : listeners) {
+      tell(l, () -> l.serverSwitched(mailbox, from, to, reason));
+    }
+  }
+
   private static Duration since(long start) {
     return Duration.ofNanos(System.nanoTime() - start);
   }

@@ -53,4 +53,18 @@ public interface SendListener {
    *     made, and the result with its deferred recipients when sent
    */
   default void sendFinished(SendEvent event) {}
+
+  /**
+   * The mailbox's transport could not use one of the mailbox's servers and moved on to the next
+   * (a mailbox whose {@code host} lists several, such as {@code smtp1.example.com:587,
+   * smtp2.example.com:587}): it refused or dropped the connection, timed out, failed TLS or
+   * answered {@code 4xx} before any mail was handed to it. Only the registry's listeners hear it (a
+   * connection serves many sends), on the thread that opened the connection.
+   *
+   * @param mailbox the mailbox
+   * @param from the server given up, as {@code host:port}
+   * @param to the server tried next, as {@code host:port}
+   * @param reason why {@code from} was given up, for a person (never a credential)
+   */
+  default void serverSwitched(Mailbox mailbox, String from, String to, String reason) {}
 }

@@ -21,10 +21,19 @@ public final class SendResult {
   private final Map<String, String> deferredRecipients;
   private final int attempts;
   private final List<HookFailure> hookFailures;
+  private final String server;
 
   SendResult(String mailboxId, String messageId, String subject, List<String> acceptedRecipients,
       Map<String, BlockReason> blockedRecipients, Map<String, String> rejectedRecipients,
       Map<String, String> deferredRecipients, int attempts, List<HookFailure> hookFailures) {
+    this(mailboxId, messageId, subject, acceptedRecipients, blockedRecipients, rejectedRecipients, deferredRecipients,
+        attempts, hookFailures, null);
+  }
+
+  SendResult(String mailboxId, String messageId, String subject, List<String> acceptedRecipients,
+      Map<String, BlockReason> blockedRecipients, Map<String, String> rejectedRecipients,
+      Map<String, String> deferredRecipients, int attempts, List<HookFailure> hookFailures, String server) {
+    this.server = server;
     this.mailboxId = Objects.requireNonNull(mailboxId, "mailboxId == null");
     this.messageId = Objects.requireNonNull(messageId, "messageId == null");
     this.subject = Objects.requireNonNull(subject, "subject == null");
@@ -38,7 +47,7 @@ public final class SendResult {
 
   SendResult withHookFailures(List<HookFailure> failures) {
     return new SendResult(mailboxId, messageId, subject, acceptedRecipients, blockedRecipients,
-        rejectedRecipients, deferredRecipients, attempts, failures);
+        rejectedRecipients, deferredRecipients, attempts, failures, server);
   }
 
   /** {@return the id of the mailbox that sent} */
@@ -102,12 +111,20 @@ public final class SendResult {
     return hookFailures;
   }
 
+  /**
+   * {@return the server that took the mail, as {@code host:port}, when the mailbox's transport
+   * says: an {@code smtp} mailbox with several servers names the one used} Never holds a credential.
+   */
+  public java.util.Optional<String> server() {
+    return java.util.Optional.ofNullable(server);
+  }
+
   @Override
   public String toString() {
     return "SendResult{mailbox=" + mailboxId + ", messageId=" + messageId + ", subject=" + subject
         + ", accepted=" + acceptedRecipients + ", blocked=" + blockedRecipients
         + (rejectedRecipients.isEmpty() ? "" : ", rejected=" + rejectedRecipients.keySet())
         + (deferredRecipients.isEmpty() ? "" : ", deferred=" + deferredRecipients.keySet())
-        + ", attempts=" + attempts + (hookFailures.isEmpty() ? "" : ", hookFailures=" + hookFailures.size()) + "}";
+        + ", attempts=" + attempts + (server == null ? "" : ", server=" + server) + (hookFailures.isEmpty() ? "" : ", hookFailures=" + hookFailures.size()) + "}";
   }
 }

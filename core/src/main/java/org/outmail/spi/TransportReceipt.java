@@ -23,13 +23,24 @@ public final class TransportReceipt {
   private final Map<String, String> rejectedRecipients;
   private final Map<String, String> deferredRecipients;
   private final String serverReply;
+  private final String server;
 
   private TransportReceipt(List<String> accepted, Map<String, String> rejected, Map<String, String> deferred,
       String serverReply) {
+    this.server = null;
     this.acceptedRecipients = List.copyOf(accepted);
     this.rejectedRecipients = Collections.unmodifiableMap(new LinkedHashMap<>(rejected));
     this.deferredRecipients = Collections.unmodifiableMap(new LinkedHashMap<>(deferred));
     this.serverReply = serverReply;
+  }
+
+  /** A copy of {@code r} naming the server: its values are immutable already, so they are shared. */
+  private TransportReceipt(TransportReceipt r, String server) {
+    this.server = server;
+    this.acceptedRecipients = r.acceptedRecipients;
+    this.rejectedRecipients = r.rejectedRecipients;
+    this.deferredRecipients = r.deferredRecipients;
+    this.serverReply = r.serverReply;
   }
 
   /**
@@ -115,9 +126,30 @@ public final class TransportReceipt {
     return serverReply;
   }
 
+  /**
+   * {@return the server that took the message, as {@code host:port} (a transport with several
+   * servers per mailbox says which), or empty when the transport does not say} Never holds a
+   * credential.
+   */
+  public java.util.Optional<String> server() {
+    return java.util.Optional.ofNullable(server);
+  }
+
+  /**
+   * A copy of this receipt that names the server that took the message.
+   *
+   * @param server the server, as {@code host:port}
+   * @return the copy
+   */
+  public TransportReceipt withServer(String server) {
+    Objects.requireNonNull(server, "server == null");
+    return new TransportReceipt(this, server);
+  }
+
   @Override
   public String toString() {
     return "TransportReceipt{accepted=" + acceptedRecipients + ", rejected=" + rejectedRecipients
-        + (deferredRecipients.isEmpty() ? "" : ", deferred=" + deferredRecipients) + ", reply=" + serverReply + "}";
+        + (deferredRecipients.isEmpty() ? "" : ", deferred=" + deferredRecipients) + ", reply=" + serverReply
+        + (server == null ? "" : ", server=" + server) + "}";
   }
 }

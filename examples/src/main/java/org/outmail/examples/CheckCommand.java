@@ -101,7 +101,8 @@ final class CheckCommand implements Callable<Integer> {
 
   /** {@code smtp, 127.0.0.1:2525}, or just the protocol when the mailbox names no host. */
   static String where(Mailbox m) {
-    return m.protocol() + m.host().map(h -> ", " + h + ":" + m.port()).orElse("");
+    return m.protocol() + (m.servers().isEmpty() ? "" : ", " + m.servers().stream().map(Object::toString)
+        .collect(java.util.stream.Collectors.joining(", ")));
   }
 
   /** {@code OK       message (12 ms)} or {@code FAILED   [connect] message (3 ms)}. */

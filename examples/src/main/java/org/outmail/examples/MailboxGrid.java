@@ -20,7 +20,8 @@ final class MailboxGrid {
           m.enabled() ? "ENABLED" : "DISABLED",
           from(m),
           m.protocol(),
-          m.host().map(h -> h + ":" + m.port()).orElse("-"),
+          m.servers().isEmpty() ? "-" : m.servers().stream().map(Object::toString)
+              .collect(java.util.stream.Collectors.joining(", ")),
           m.encryption().name(),
           m.defaultOutgoing() ? "yes" : "");
     }

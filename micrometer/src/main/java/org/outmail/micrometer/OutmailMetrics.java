@@ -32,10 +32,11 @@ import org.outmail.SendListener;
  * <table>
  *   <caption>Meters</caption>
  *   <tr><th>name</th><th>type</th><th>tags</th><th>counts</th></tr>
- *   <tr><td>{@value #SENDS}</td><td>counter</td><td>mailbox, protocol, outcome, exception</td>
+ *   <tr><td>{@value #SENDS}</td><td>counter</td><td>mailbox, protocol, outcome, exception, server</td>
  *       <td>sends, by how they ended: {@code sent}, {@code blocked} (every recipient blocked,
  *       nothing sent), {@code failed}; {@code exception} is the simple class name of what a send
- *       threw, {@code none} when it was sent</td></tr>
+ *       threw, {@code none} when it was sent; {@code server} the {@code host:port} that took the
+ *       mail when the transport says ({@code smtp} does), else {@code none}</td></tr>
  *   <tr><td>{@value #SEND_DURATION}</td><td>timer</td><td>mailbox, protocol, outcome</td>
  *       <td>how long sends took, from the call until it returned or threw: filters, every attempt,
  *       the waits between them, post-send hooks</td></tr>
@@ -44,6 +45,10 @@ import org.outmail.SendListener;
  *       not_registered}</td></tr>
  *   <tr><td>{@value #SEND_RETRIES}</td><td>counter</td><td>mailbox, protocol</td>
  *       <td>retries of transient transport failures, counted as each wait starts</td></tr>
+ *   <tr><td>{@value #SERVER_SWITCHES}</td><td>counter</td><td>mailbox, protocol, from, to</td>
+ *       <td>switch-overs of a mailbox with several servers: the server {@code from} could not be
+ *       used (refused, timed out, failed TLS, answered {@code 4xx} before any mail) and {@code to}
+ *       was tried next</td></tr>
  * </table>
  *
  * <p>The outbox's meters are registered by {@link OutboxMetrics}, not by this class:
@@ -62,6 +67,8 @@ public final class OutmailMetrics implements SendListener {
   public static final String RECIPIENTS_BLOCKED = "outmail.recipients.blocked";
   /** Counter of retries of transient transport failures: tags {@code mailbox}, {@code protocol}. */
   public static final String SEND_RETRIES = "outmail.send.retries";
+  /** Counter of switch-overs between a mailbox's servers: tags {@code mailbox}, {@code protocol}, {@code from}, {@code to}. */
+  public static final String SERVER_SWITCHES = "outmail.server.switches";
   /** Reserved for the outbox module: a gauge of queued mails, tag {@code state}. */
   public static final String OUTBOX_MAILS = "outmail.outbox.mails";
   /** Reserved for the outbox module: a time gauge of the age of the oldest mail waiting. */
@@ -96,6 +103,7 @@ public final class OutmailMetrics implements SendListener {
         .tags(mailbox)
         .tag("outcome", outcome)
         .tag("exception", event.failure().map(e -> e.getClass().getSimpleName()).orElse("none"))
+        .tag("server", event.result().flatMap(r -> r.server()).orElse("none"))
         .register(registry)
         .increment();
     Timer.builder(SEND_DURATION)
@@ -114,6 +122,17 @@ public final class OutmailMetrics implements SendListener {
           .register(registry)
           .increment(blocked.getValue());
     }
+  }
+
+  @Override
+  public void serverSwitched(Mailbox mailbox, String from, String to, String reason) {
+    Counter.builder(SERVER_SWITCHES)
+        .description("Switch-overs from one of a mailbox's servers to the next")
+        .tags(mailboxTags(mailbox))
+        .tag("from", from)
+        .tag("to", to)
+        .register(registry)
+        .increment();
   }
 
   private static Tags mailboxTags(Mailbox mailbox) {

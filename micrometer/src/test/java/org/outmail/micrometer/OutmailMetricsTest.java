@@ -100,6 +100,26 @@ class OutmailMetricsTest {
   }
 
   @Test
+  void aSendIsTaggedWithTheServerThatTookItOrNoneWhenTheTransportNamesNone() {
+    registry.defaultOutgoing().send(email().build());
+
+    assertThat(meters.get(OutmailMetrics.SENDS).tags("mailbox", "support", "outcome", "sent", "server", "none")
+        .counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void serverSwitchOversAreCountedByMailboxAndServers() {
+    OutmailMetrics metrics = new OutmailMetrics(meters);
+    Mailbox relay = Mailbox.builder("relay").emailDisplay("relay@example.com")
+        .host("smtp1.example.com:587, smtp2.example.com:587").build();
+    metrics.serverSwitched(relay, "smtp1.example.com:587", "smtp2.example.com:587", "connection refused");
+    metrics.serverSwitched(relay, "smtp1.example.com:587", "smtp2.example.com:587", "connection refused");
+
+    assertThat(meters.get(OutmailMetrics.SERVER_SWITCHES).tags("mailbox", "relay", "protocol", "smtp",
+        "from", "smtp1.example.com:587", "to", "smtp2.example.com:587").counter().count()).isEqualTo(2);
+  }
+
+  @Test
   void aClosedRegistryCountsSendsAsFailed() {
     registry.close();
 

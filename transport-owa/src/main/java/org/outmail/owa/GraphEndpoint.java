@@ -23,6 +23,13 @@ record GraphEndpoint(URI baseUrl, String host, String user, List<String> scopes,
   static GraphEndpoint of(Mailbox mailbox) {
     OAuthClient client = mailbox.oauthClient().orElseThrow(() -> fail(mailbox, "oauth-client",
         "is required for protocol owa (an app registration with the Mail.Send application permission)"));
+    if (mailbox.servers().size() > 1) {
+      throw fail(mailbox, "host", "names " + mailbox.servers().size() + " servers; protocol owa takes one host "
+          + "(several servers are for protocol smtp)");
+    }
+    if (mailbox.host().isPresent() && !mailbox.host().get().equals(mailbox.servers().get(0).host())) {
+      throw fail(mailbox, "host", "'" + mailbox.host().get() + "' has a port; for protocol owa give the port in the port field");
+    }
     String host = mailbox.host().orElse(DEFAULT_HOST);
     boolean loopback = isLoopback(host);
     String scheme = "https";

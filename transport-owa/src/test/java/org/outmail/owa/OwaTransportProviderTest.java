@@ -101,6 +101,16 @@ class OwaTransportProviderTest {
   }
 
   @Test
+  void aHostListingSeveralServersOrAPortIsRefusedNamingTheField() {
+    assertThatThrownBy(() -> new OwaTransportProvider().validate(mailbox().host("graph1.example.com, graph2.example.com").build()))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("mailbox 'desk': host names 2 servers; protocol owa takes one host (several servers are for protocol smtp)");
+    assertThatThrownBy(() -> new OwaTransportProvider().validate(mailbox().host("graph.example.com:8443").build()))
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessage("mailbox 'desk': host 'graph.example.com:8443' has a port; for protocol owa give the port in the port field");
+  }
+
+  @Test
   void plainHttpIsRefusedForAnyHostButLoopback() {
     Mailbox m = mailbox().host("graph.example.com").encryption(Encryption.NONE).build();
 

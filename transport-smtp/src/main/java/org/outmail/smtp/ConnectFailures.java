@@ -26,11 +26,13 @@ final class ConnectFailures {
   record Diagnosis(String stage, String message, int replyCode, String serverReply, boolean transientFailure) {}
 
   private final Mailbox mailbox;
+  private final org.outmail.ServerAddress address;
   private final String server;
 
-  ConnectFailures(Mailbox mailbox, String server) {
+  ConnectFailures(Mailbox mailbox, org.outmail.ServerAddress server) {
     this.mailbox = mailbox;
-    this.server = server;
+    this.address = server;
+    this.server = server.toString();
   }
 
   /**
@@ -73,7 +75,7 @@ final class ConnectFailures {
       return new Diagnosis("tls", "TLS handshake with " + server + " failed: " + why, -1, null, cert == null);
     }
     if (find(e, UnknownHostException.class) != null) {
-      return new Diagnosis("connect", "host not found: " + mailbox.host().orElse(""), -1, null, true);
+      return new Diagnosis("connect", "host not found: " + address.host(), -1, null, true);
     }
     if (find(e, ConnectException.class) != null) {
       return new Diagnosis("connect", "connection refused by " + server, -1, null, true);

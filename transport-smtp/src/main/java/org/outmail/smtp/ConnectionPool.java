@@ -10,7 +10,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A mailbox's open, authenticated connections. At most {@code maxConnections} are open at once; an
+ * A mailbox's open, authenticated connections, to whichever of its servers {@link ServerOpener}
+ * opened each on (every connection knows its server; {@link #openByServer()} counts them). At most {@code maxConnections} are open at once; an
  * idle connection is reused, the most recently used first, and is checked with {@code NOOP} only
  * when it has been idle for a while; idle connections are closed after the idle timeout, and a
  * connection is closed after {@code maxMessagesPerConnection} messages. Every close says {@code
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * connection to itself.
  */
 final class ConnectionPool {
-  private final Connector connector;
+  private final ServerOpener opener;
   private final SmtpOptions options;
   private final int maxConnections;
   private final int window;
@@ -44,8 +45,8 @@ final class ConnectionPool {
    * @param checkAfterIdle an idle connection older than this is checked with {@code NOOP} before
    *     reuse; younger ones are used at once (a dead one is then replaced by the caller)
    */
-  ConnectionPool(Connector connector, SmtpOptions options, Duration checkAfterIdle, ScheduledExecutorService scheduler) {
-    this.connector = connector;
+  ConnectionPool(ServerOpener opener, SmtpOptions options, Duration checkAfterIdle, ScheduledExecutorService scheduler) {
+    this.opener = opener;
     this.options = options;
     this.maxConnections = options.maxConnections();
     this.window = options.pipelining() ? options.maxInFlight() : 1;
@@ -61,10 +62,11 @@ final class ConnectionPool {
    *
    * @param share whether the message can go pipelined, on a connection other senders use too
    * @throws OpenFailure if a new connection cannot be opened
+   * @throws ServersFailed if none of several servers took a new connection
    * @throws InterruptedException if interrupted while every connection is in use
    * @throws IllegalStateException if the pool is closed
    */
-  SendLane acquire(boolean share) throws OpenFailure, InterruptedException {
+  SendLane acquire(boolean share) throws OpenFailure, ServersFailed, InterruptedException {
     while (true) {
       Slot slot;
       SmtpConnection c = null;
@@ -173,10 +175,10 @@ final class ConnectionPool {
   }
 
   /** Opens a connection counted in {@link #open} already; gives the count back if it fails. */
-  private SendLane openNew() throws OpenFailure {
+  private SendLane openNew() throws OpenFailure, ServersFailed {
     boolean ok = false;
     try {
-      SmtpConnection c = connector.open();
+      SmtpConnection c = opener.open();
       c.reused(false);
       SendLane lane = SendLane.of(c, options);
       ok = true;
@@ -197,9 +199,17 @@ final class ConnectionPool {
    *
    * @throws OpenFailure if the new one cannot be opened; the caller then holds nothing
    */
-  SendLane replace(SendLane dead, boolean share) throws OpenFailure, InterruptedException {
+  SendLane replace(SendLane dead, boolean share) throws OpenFailure, ServersFailed, InterruptedException {
     discard(dead);
     return acquire(share);
+  }
+
+  /** {@return how many connections are open (idle or in use) to each server that has any} */
+  synchronized java.util.Map<org.outmail.ServerAddress, Integer> openByServer() {
+    java.util.Map<org.outmail.ServerAddress, Integer> m = new java.util.LinkedHashMap<>();
+    idle.forEach(s -> m.merge(s.lane.connection().server(), 1, Integer::sum));
+    busy.forEach(s -> m.merge(s.lane.connection().server(), 1, Integer::sum));
+    return m;
   }
 
   /** Takes a connection back after a message went through it. */

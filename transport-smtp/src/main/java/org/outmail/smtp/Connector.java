@@ -14,10 +14,11 @@ import javax.net.ssl.SSLSocket;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.ProxySettings;
+import org.outmail.ServerAddress;
 
 /**
- * Opens new connections: TCP ({@code TCP_NODELAY}, connect and read timeouts), implicit TLS or
- * STARTTLS (required: a server that does not offer it gets no credentials and no mail), greeting,
+ * Opens new connections to one of the mailbox's servers: TCP ({@code TCP_NODELAY}, connect and
+ * read timeouts), implicit TLS or STARTTLS (required: a server that does not offer it gets no credentials and no mail), greeting,
  * EHLO, AUTH. TLS checks the server's certificate against the mailbox's trust and its host name
  * (endpoint identification), TLS 1.3 or 1.2 only. With XOAUTH2 each new connection presents a
  * token valid for a while yet, and a token the server refuses ({@code 535}) is replaced once by a
@@ -31,18 +32,23 @@ final class Connector {
   private final SSLContext tls;
   private final SmtpAuth auth;
   private final ScheduledExecutorService scheduler;
+  private final ServerAddress server;
   private final String host;
   /** The SOCKS5 proxy the TCP connection goes through, or null. */
   private final ProxySettings proxy;
   private volatile String ehloName;
 
-  /** @param scheduler runs the write watchdog of every connection */
-  Connector(Mailbox mailbox, SSLContext tls, SmtpAuth auth, ScheduledExecutorService scheduler) {
+  /**
+   * @param server one of the mailbox's servers: every connection this connector opens goes to it
+   * @param scheduler runs the write watchdog of every connection
+   */
+  Connector(Mailbox mailbox, ServerAddress server, SSLContext tls, SmtpAuth auth, ScheduledExecutorService scheduler) {
     this.mailbox = mailbox;
+    this.server = server;
     this.tls = tls;
     this.auth = auth;
     this.scheduler = scheduler;
-    this.host = mailbox.host().orElseThrow();
+    this.host = server.host();
     this.proxy = SmtpOptions.proxy(mailbox).orElse(null);
   }
 
@@ -51,12 +57,16 @@ final class Connector {
     return proxy == null || proxy.bypasses(host) ? java.util.Optional.empty() : java.util.Optional.of(proxy);
   }
 
+  ServerAddress server() {
+    return server;
+  }
+
   String host() {
     return host;
   }
 
   int port() {
-    return mailbox.port();
+    return server.port();
   }
 
   Mailbox mailbox() {
@@ -70,19 +80,23 @@ final class Connector {
   /**
    * A new, authenticated connection.
    *
-   * @throws OpenFailure placed at the step that failed
+   * @throws OpenFailure placed at the step that failed, naming this connector's server
    * @throws org.outmail.oauth.OAuthException if no token can be had
    */
   SmtpConnection open() throws OpenFailure {
     SmtpAuth.Credentials credentials = auth.credentials(null);
     try {
-      return connect(credentials);
-    } catch (OpenFailure e) {
-      if (auth.kind() != SmtpAuth.Kind.XOAUTH2 || !SmtpAuth.tokenRefused(e)) {
-        throw e;
+      try {
+        return connect(credentials);
+      } catch (OpenFailure e) {
+        if (auth.kind() != SmtpAuth.Kind.XOAUTH2 || !SmtpAuth.tokenRefused(e)) {
+          throw e;
+        }
+        // the server refused the cached token: fetch a new one and try once more
+        return connect(auth.credentials(credentials));
       }
-      // the server refused the cached token: fetch a new one and try once more
-      return connect(auth.credentials(credentials));
+    } catch (OpenFailure e) {
+      throw e.at(server);
     }
   }
 
@@ -110,7 +124,7 @@ final class Connector {
         return tcp;
       });
       Socket session = mailbox.encryption() == Encryption.SSL_TLS ? step(OpenFailure.Step.TLS, () -> handshake(tcp)) : tcp;
-      SmtpConnection conn = step(OpenFailure.Step.CONNECT, () -> new SmtpConnection(tcp, session, new WriteWatchdog(mailbox.writeTimeout())));
+      SmtpConnection conn = step(OpenFailure.Step.CONNECT, () -> new SmtpConnection(server, tcp, session, new WriteWatchdog(mailbox.writeTimeout())));
       c = conn;
       Reply greeting = step(OpenFailure.Step.GREETING, conn::readGreeting);
       if (greeting.code() != 220) {

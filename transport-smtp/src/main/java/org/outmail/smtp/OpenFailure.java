@@ -28,6 +28,7 @@ final class OpenFailure extends Exception {
 
   private final Step step;
   private final transient Reply reply;
+  private transient org.outmail.ServerAddress server;
 
   /**
    * @param reply the server's reply that ended the step, or null
@@ -42,6 +43,17 @@ final class OpenFailure extends Exception {
 
   Step step() {
     return step;
+  }
+
+  /** Names the server the connection was opened to; returns this. */
+  OpenFailure at(org.outmail.ServerAddress server) {
+    this.server = server;
+    return this;
+  }
+
+  /** The server the connection was opened to, or null when not named. */
+  org.outmail.ServerAddress server() {
+    return server;
   }
 
   /** The server's reply that ended the step, or null when there was none. */

@@ -1,41 +1,66 @@
 package org.outmail.smtp;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import javax.net.ssl.SSLContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import org.outmail.CheckResult;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
+import org.outmail.ServerAddress;
+import org.outmail.TransportException;
 import org.outmail.oauth.OAuthException;
 
 /**
- * The Check button: opens a connection of its own (never a pooled one), negotiates TLS, reads
- * EHLO, authenticates, says {@code QUIT}, and reports the server, the TLS version and the auth
- * mechanism, or the stage that failed and what the server said.
+ * The Check button: opens a connection of its own (never a pooled one) to each of the mailbox's
+ * servers in turn, negotiates TLS, reads EHLO, authenticates, says {@code QUIT}, and reports the
+ * server, the TLS version and the auth mechanism, or the stage that failed and what the server
+ * said. With several servers it reports each one's result and passes only when every server does
+ * (a backup relay that cannot be used is a configuration to fix, even while sends still go out).
  */
 final class SmtpCheck {
   private final Mailbox mailbox;
   private final SmtpAuth auth;
-  private final SSLContext tls;
-  private final ScheduledExecutorService scheduler;
-  private final SmtpFailures failures;
+  private final List<Connector> connectors;
+  private final Function<ServerAddress, SmtpFailures> failures;
 
-  SmtpCheck(Mailbox mailbox, SmtpAuth auth, SSLContext tls, ScheduledExecutorService scheduler, SmtpFailures failures) {
+  SmtpCheck(Mailbox mailbox, SmtpAuth auth, List<Connector> connectors, Function<ServerAddress, SmtpFailures> failures) {
     this.mailbox = mailbox;
     this.auth = auth;
-    this.tls = tls;
-    this.scheduler = scheduler;
+    this.connectors = connectors;
     this.failures = failures;
   }
 
   CheckResult run() {
     long start = System.nanoTime();
-    Connector connector = new Connector(mailbox, tls, auth, scheduler);
+    if (connectors.size() == 1) {
+      return one(connectors.get(0), start);
+    }
+    List<String> lines = new ArrayList<>();
+    TransportException.Stage firstFailed = null;
+    int failed = 0;
+    for (Connector c : connectors) {
+      CheckResult r = one(c, System.nanoTime());
+      if (!r.ok()) {
+        failed++;
+        if (firstFailed == null) {
+          firstFailed = r.stage().orElse(TransportException.Stage.OTHER);
+        }
+      }
+      lines.add(c.server() + (r.ok() ? " passed: " : " FAILED: ") + r.message());
+    }
+    String message = connectors.size() + " servers, " + (failed == 0 ? "every one passed" : failed + " failed") + ": "
+        + String.join("; ", lines);
+    return failed == 0 ? CheckResult.passed(message, elapsed(start)) : CheckResult.failed(firstFailed, message, elapsed(start));
+  }
+
+  /** The check of one server. */
+  private CheckResult one(Connector connector, long start) {
     SmtpConnection c;
     try {
       c = connector.open();
     } catch (OpenFailure | OAuthException | IllegalStateException e) {
-      ConnectFailures.Diagnosis d = failures.connectFailure(e);
+      ConnectFailures.Diagnosis d = failures.apply(connector.server()).connectFailure(e);
       return CheckResult.failed(SmtpFailures.stage(d.stage()), d.message(), elapsed(start));
     }
     try {
@@ -46,7 +71,7 @@ final class SmtpCheck {
   }
 
   private String success(SmtpConnection c, Connector connector) {
-    StringBuilder sb = new StringBuilder("connected to ").append(server());
+    StringBuilder sb = new StringBuilder("connected to ").append(c.server());
     connector.proxy().ifPresent(p -> sb.append(" through SOCKS5 proxy ").append(p));
     String greeting = SmtpText.oneLine(c.greeting().text());
     if (greeting.length() > 4) {
@@ -64,10 +89,6 @@ final class SmtpCheck {
       sb.append(", no authentication");
     }
     return sb.toString();
-  }
-
-  private String server() {
-    return mailbox.host().orElse("?") + ":" + mailbox.port();
   }
 
   private static Duration elapsed(long start) {

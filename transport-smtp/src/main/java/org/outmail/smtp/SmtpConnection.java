@@ -44,9 +44,13 @@ final class SmtpConnection implements ReplyChannel {
   private long lastUsedNanos = System.nanoTime();
   private volatile boolean unconfirmed;
   private volatile boolean stale;
+  private final org.outmail.ServerAddress server;
+  private final String serverText;
 
   /** A connection on a connected TCP socket (the session socket is the TLS one for implicit TLS). */
-  SmtpConnection(Socket tcp, Socket session, WriteWatchdog watchdog) throws IOException {
+  SmtpConnection(org.outmail.ServerAddress server, Socket tcp, Socket session, WriteWatchdog watchdog) throws IOException {
+    this.server = server;
+    this.serverText = server.toString();
     this.tcp = tcp;
     this.watchdog = watchdog;
     this.writer = new SocketWriter(watchdog, () -> this.session);
@@ -59,6 +63,16 @@ final class SmtpConnection implements ReplyChannel {
     if (s instanceof SSLSocket ssl) {
       tlsProtocol = ssl.getSession().getProtocol();
     }
+  }
+
+  /** {@return the server this connection is open to} */
+  org.outmail.ServerAddress server() {
+    return server;
+  }
+
+  /** {@return the server this connection is open to, as {@code host:port}; made once, not per mail} */
+  String serverText() {
+    return serverText;
   }
 
   /** Talks TLS from now on, through {@code tls} layered over the TCP socket (after STARTTLS). */

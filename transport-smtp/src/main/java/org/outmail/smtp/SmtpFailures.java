@@ -8,8 +8,10 @@ import static org.outmail.smtp.SmtpText.rootMessage;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.Map;
+import java.util.function.Function;
 import org.outmail.Attachment;
 import org.outmail.Mailbox;
+import org.outmail.ServerAddress;
 import org.outmail.TransportException.Stage;
 import org.outmail.TransportException;
 import org.outmail.oauth.OAuthException;
@@ -26,10 +28,36 @@ final class SmtpFailures {
   private final String server;
   private final ConnectFailures connect;
 
-  SmtpFailures(Mailbox mailbox) {
+  /** @param server the server whose failures these messages describe: one of the mailbox's */
+  SmtpFailures(Mailbox mailbox, ServerAddress server) {
     this.mailbox = mailbox;
-    this.server = mailbox.host().orElse("?") + ":" + mailbox.port();
+    this.server = server.toString();
     this.connect = new ConnectFailures(mailbox, server);
+  }
+
+  /**
+   * The exception when none of several servers took a new connection: each server's failure in the
+   * order tried; transient if any of them was; the stage, code and reply of the first.
+   *
+   * @param failures the failures of each server
+   */
+  static TransportException allServersFailed(ServersFailed e, Function<ServerAddress, SmtpFailures> failures) {
+    StringBuilder sb = new StringBuilder("no server took the connection: ");
+    ConnectFailures.Diagnosis first = null;
+    boolean anyTransient = false;
+    for (OpenFailure f : e.failures()) {
+      ConnectFailures.Diagnosis d = failures.apply(f.server()).connectFailure(f);
+      if (first == null) {
+        first = d;
+      } else {
+        sb.append("; ");
+      }
+      anyTransient |= d.transientFailure();
+      sb.append(f.server()).append(": ").append(d.message());
+    }
+    return failures.apply(e.failures().get(0).server())
+        .builder(stage(first.stage()), sb.toString(), anyTransient, false, first.replyCode(), first.serverReply(), Map.of(), e)
+        .build();
   }
 
   /** Places a failure of connecting, securing or authenticating: see {@link ConnectFailures#diagnose}. */

@@ -26,6 +26,28 @@ public final class SmtpOptions implements TransportOptions {
   static final String PIPELINING = "pipelining";
   static final String CHUNKING = "chunking";
   static final String MAX_IN_FLIGHT = "max-in-flight";
+  static final String SERVERS_MODE = "servers-mode";
+  static final String SERVERS_BACKOFF = "servers-backoff";
+
+  /** How a mailbox whose {@code host} lists several servers uses them. */
+  public enum ServersMode {
+    /**
+     * Every new connection goes to the first server in the order given that takes it; a server
+     * that could not be used is skipped for {@code smtp.servers-backoff}, then tried first again.
+     */
+    FAILOVER,
+    /**
+     * New connections go to the servers in turn; a server that could not be used is skipped for
+     * {@code smtp.servers-backoff}, then takes its turns again.
+     */
+    ROUND_ROBIN;
+
+    /** {@return the setting's value: {@code failover} or {@code round-robin}} */
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
 
   /** The descriptions of these settings, as {@code SmtpTransportProvider.settings()} publishes them. */
   static final List<Setting> SETTINGS = java.util.stream.Stream.concat(java.util.stream.Stream.of(
@@ -50,6 +72,17 @@ public final class SmtpOptions implements TransportOptions {
       Setting.builder(MAX_IN_FLIGHT, Setting.Type.INTEGER).minimum(1).defaultValue("8")
           .help("The most mails in flight on one pipelined connection at once (sent, their replies not yet read); "
               + "1 sends one mail at a time on each connection.")
+          .build(),
+      Setting.builder(SERVERS_MODE, Setting.Type.CHOICE).allowedValues("FAILOVER", "ROUND-ROBIN")
+          .alias("ROUND_ROBIN", "ROUND-ROBIN").defaultValue("FAILOVER")
+          .help("For a host that lists several servers: failover opens each new connection on the first server "
+              + "in the order given that takes it; round-robin spreads new connections over the servers in turn. "
+              + "A server that refuses the connection, times out, fails TLS or answers 4xx before any mail moves "
+              + "the connection on to the next; a mail whose outcome is unknown is never sent through another.")
+          .build(),
+      Setting.builder(SERVERS_BACKOFF, Setting.Type.DURATION).defaultValue("30s")
+          .help("How long a server that could not be used is skipped (tried only when every other one fails too) "
+              + "before it is tried again.")
           .build()), java.util.stream.Stream.concat(DkimSettings.SETTINGS.stream(),
       ProxySettings.settings(ProxySettings.Kind.SOCKS5, "the SMTP connections").stream())).toList();
 
@@ -60,9 +93,14 @@ public final class SmtpOptions implements TransportOptions {
   private final boolean pipelining;
   private final boolean chunking;
   private final int maxInFlight;
+  private final ServersMode serversMode;
+  private final Duration serversBackoff;
 
   private SmtpOptions(int maxConnections, Duration idleTimeout, int maxMessagesPerConnection,
-      int maxRecipientsPerTransaction, boolean pipelining, boolean chunking, int maxInFlight) {
+      int maxRecipientsPerTransaction, boolean pipelining, boolean chunking, int maxInFlight, ServersMode serversMode,
+      Duration serversBackoff) {
+    this.serversMode = serversMode;
+    this.serversBackoff = serversBackoff;
     this.maxConnections = maxConnections;
     this.idleTimeout = idleTimeout;
     this.maxMessagesPerConnection = maxMessagesPerConnection;
@@ -75,7 +113,7 @@ public final class SmtpOptions implements TransportOptions {
   /**
    * {@return a builder with the defaults: 3 connections, 60 s idle, 1,000 messages per connection,
    * 100 recipients per transaction, PIPELINING and CHUNKING used when offered, 8 mails in flight per
-   * connection}
+   * connection, several servers used in failover with a 30 s back-off}
    */
   public static Builder builder() {
     return new Builder();
@@ -90,8 +128,16 @@ public final class SmtpOptions implements TransportOptions {
    */
   public static SmtpOptions of(Mailbox mailbox) {
     SettingValues v = SettingValues.of(mailbox, PROTOCOL, SETTINGS);
+    Duration backoff = v.duration(SERVERS_BACKOFF);
+    if (backoff.isNegative()) {
+      String key = PROTOCOL + "." + SERVERS_BACKOFF;
+      throw new org.outmail.MailboxConfigException(mailbox.id(), key,
+          org.outmail.MailException.mailboxPrefix(mailbox.id()) + key + " must not be negative, was " + backoff);
+    }
     return new SmtpOptions(v.integer(MAX_CONNECTIONS), v.duration(IDLE_TIMEOUT), v.integer(MAX_MESSAGES_PER_CONNECTION),
-        v.integer(MAX_RECIPIENTS_PER_TRANSACTION), v.bool(PIPELINING), v.bool(CHUNKING), v.integer(MAX_IN_FLIGHT));
+        v.integer(MAX_RECIPIENTS_PER_TRANSACTION), v.bool(PIPELINING), v.bool(CHUNKING), v.integer(MAX_IN_FLIGHT),
+        ServersMode.valueOf(v.text(SERVERS_MODE).orElse("FAILOVER").toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
+        backoff);
   }
 
   /**
@@ -149,6 +195,16 @@ public final class SmtpOptions implements TransportOptions {
     return maxInFlight;
   }
 
+  /** {@return how a mailbox whose host lists several servers uses them} */
+  public ServersMode serversMode() {
+    return serversMode;
+  }
+
+  /** {@return how long a server that could not be used is skipped before it is tried again} */
+  public Duration serversBackoff() {
+    return serversBackoff;
+  }
+
   @Override
   public String protocol() {
     return PROTOCOL;
@@ -164,6 +220,8 @@ public final class SmtpOptions implements TransportOptions {
     m.put(PIPELINING, Boolean.toString(pipelining));
     m.put(CHUNKING, Boolean.toString(chunking));
     m.put(MAX_IN_FLIGHT, Integer.toString(maxInFlight));
+    m.put(SERVERS_MODE, serversMode.toString());
+    m.put(SERVERS_BACKOFF, serversBackoff.toString());
     return m;
   }
 
@@ -181,8 +239,40 @@ public final class SmtpOptions implements TransportOptions {
     private boolean pipelining = true;
     private boolean chunking = true;
     private int maxInFlight = 8;
+    private ServersMode serversMode = ServersMode.FAILOVER;
+    private Duration serversBackoff = Duration.ofSeconds(30);
 
     private Builder() {}
+
+    /**
+     * Sets how a mailbox whose {@code host} lists several servers uses them; {@link
+     * ServersMode#FAILOVER} by default. Only failures before any mail was handed over move a
+     * connection on to the next server.
+     *
+     * @param mode failover or round-robin
+     * @return this builder
+     */
+    public Builder serversMode(ServersMode mode) {
+      this.serversMode = Objects.requireNonNull(mode, "mode == null");
+      return this;
+    }
+
+    /**
+     * Sets how long a server that could not be used is skipped (tried only when every other one
+     * fails too) before it is tried again; 30 s by default.
+     *
+     * @param backoff zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder serversBackoff(Duration backoff) {
+      Objects.requireNonNull(backoff, "backoff == null");
+      if (backoff.isNegative()) {
+        throw new IllegalArgumentException("servers-backoff must not be negative, was " + backoff);
+      }
+      this.serversBackoff = backoff;
+      return this;
+    }
 
     /**
      * Sets the most connections the transport keeps open to the server at once.
@@ -291,7 +381,7 @@ public final class SmtpOptions implements TransportOptions {
     /** {@return the options} */
     public SmtpOptions build() {
       return new SmtpOptions(maxConnections, idleTimeout, maxMessagesPerConnection, maxRecipientsPerTransaction,
-          pipelining, chunking, maxInFlight);
+          pipelining, chunking, maxInFlight, serversMode, serversBackoff);
     }
   }
 }

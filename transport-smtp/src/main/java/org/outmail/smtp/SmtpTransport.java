@@ -4,7 +4,10 @@ import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -14,6 +17,7 @@ import org.outmail.Attachment;
 import org.outmail.CheckResult;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
+import org.outmail.ServerAddress;
 import org.outmail.TransportException;
 import org.outmail.oauth.OAuthException;
 import org.outmail.spi.MailTransport;
@@ -42,7 +46,10 @@ final class SmtpTransport implements MailTransport {
   /** The mailbox's DKIM signing, or null. */
   private final DkimSettings dkim;
   private final ConnectionPool pool;
+  /** The failures of the first server: for what concerns no server in particular. */
   private final SmtpFailures failures;
+  private final Map<ServerAddress, SmtpFailures> failuresByServer = new LinkedHashMap<>();
+  private final ServerOpener opener;
   private final int maxRecipientsPerTransaction;
   /**
    * Messages whose last attempt failed transiently, with their encoded form, so the retry does not
@@ -62,10 +69,17 @@ final class SmtpTransport implements MailTransport {
     this.scheduler = scheduler(mailbox.id());
     this.dkim = DkimSettings.of(mailbox).orElse(null);
     this.mime = new MimeBuilder(SmtpSessions.mime(), dkim == null ? null : new DkimSigner(dkim, java.time.Clock.systemUTC()));
-    this.failures = new SmtpFailures(mailbox);
     SmtpOptions options = SmtpOptions.of(mailbox);
     this.maxRecipientsPerTransaction = options.maxRecipientsPerTransaction();
-    this.pool = new ConnectionPool(new Connector(mailbox, tls, auth, scheduler), options, checkAfterIdle, scheduler);
+    List<Connector> connectors = new ArrayList<>();
+    for (ServerAddress server : mailbox.servers()) {
+      failuresByServer.put(server, new SmtpFailures(mailbox, server));
+      connectors.add(new Connector(mailbox, server, tls, auth, scheduler));
+    }
+    this.failures = failuresByServer.values().iterator().next();
+    Servers servers = new Servers(mailbox.servers(), options.serversMode(), options.serversBackoff(), System::nanoTime);
+    this.opener = new ServerOpener(mailbox.id(), connectors, servers, context, failuresByServer::get);
+    this.pool = new ConnectionPool(opener, options, checkAfterIdle, scheduler);
   }
 
   @Override
@@ -129,7 +143,7 @@ final class SmtpTransport implements MailTransport {
         transactions.again(batch);
         continue;
       }
-      TransportException failure = failures.sendException(o, writeTimedOut);
+      TransportException failure = failuresAt(c).sendException(o, writeTimedOut);
       if (o.pipelined() && !c.broken()) {
         pool.release(c); // the server refused this transaction; the connection and its others go on
       } else {
@@ -141,13 +155,32 @@ final class SmtpTransport implements MailTransport {
       LOG.debug("mailbox '{}': transaction {} of {} failed after others delivered it: {}",
           mailbox.id(), transactions.started(), message.messageId(), failure.getMessage());
       transactions.failed(batch, failure);
-      return transactions.receipt();
+      return receipt(transactions, c);
     }
     pool.release(c);
     if (!transactions.delivered()) {
-      throw failures.everyRecipientRefused(transactions.refusals(), null);
+      throw failuresAt(c).everyRecipientRefused(transactions.refusals(), null);
     }
-    return transactions.receipt();
+    return receipt(transactions, c);
+  }
+
+  private SmtpFailures failuresAt(SendLane c) {
+    return failuresByServer.get(c.connection().server());
+  }
+
+  /** What the transactions did, naming the server that took the mail. */
+  private static TransportReceipt receipt(Transactions transactions, SendLane c) {
+    return transactions.receipt().withServer(c.connection().serverText());
+  }
+
+  /** How many times a new connection moved on from one server to the next. */
+  long serverSwitches() {
+    return opener.switches();
+  }
+
+  /** How many connections are open to each server. */
+  Map<ServerAddress, Integer> openByServer() {
+    return pool.openByServer();
   }
 
   /**
@@ -161,7 +194,11 @@ final class SmtpTransport implements MailTransport {
         return pool.replace(dead, share);
       }
       return pool.acquire(share);
-    } catch (OpenFailure | OAuthException e) {
+    } catch (OpenFailure e) {
+      throw (e.server() == null ? failures : failuresByServer.get(e.server())).connectException(e);
+    } catch (ServersFailed e) {
+      throw SmtpFailures.allServersFailed(e, failuresByServer::get);
+    } catch (OAuthException e) {
       throw failures.connectException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -186,7 +223,7 @@ final class SmtpTransport implements MailTransport {
     if (closed) {
       return CheckResult.failed(TransportException.Stage.CLOSED, "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
     }
-    CheckResult result = new SmtpCheck(mailbox, auth, tls, scheduler, failures).run();
+    CheckResult result = new SmtpCheck(mailbox, auth, opener.connectors(), failuresByServer::get).run();
     if (dkim == null) {
       return result;
     }

@@ -99,8 +99,8 @@ public final class SmtpTransportProvider implements TransportProvider {
   }
 
   private static boolean loopback(Mailbox mailbox) {
-    String host = mailbox.host().orElse("");
-    return host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+    return mailbox.servers().stream().map(s -> s.host())
+        .allMatch(host -> host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
   }
 
   private static MailboxConfigException fail(String id, String field, String problem) {

@@ -44,10 +44,12 @@ final class LocalPostfix implements AutoCloseable {
   private final Path script;
   private final Path dir;
   private final int port;
+  private final Map<String, String> environment;
   /** Stops the instance when the JVM ends without {@link #close} (a killed test run). */
   private final Thread stopAtExit;
 
-  private LocalPostfix(Path script, Path dir, int port) {
+  private LocalPostfix(Path script, Path dir, int port, Map<String, String> environment) {
+    this.environment = environment;
     this.script = script;
     this.dir = dir;
     this.port = port;
@@ -66,7 +68,7 @@ final class LocalPostfix implements AutoCloseable {
     Path absolute = dir.toAbsolutePath().normalize();
     run(script, Map.of(), true, "delete", absolute.toString());
     int port = freePort();
-    LocalPostfix postfix = new LocalPostfix(script, absolute, port);
+    LocalPostfix postfix = new LocalPostfix(script, absolute, port, environment);
     Runtime.getRuntime().addShutdownHook(postfix.stopAtExit);
     run(script, environment, true, "start", absolute.toString(), Integer.toString(port));
     postfix.awaitProbeLogged();
@@ -316,6 +318,19 @@ final class LocalPostfix implements AutoCloseable {
       }
       Thread.sleep(50);
     }
+  }
+
+  /**
+   * Stops the instance (smtpd refuses connections from then on) and keeps its files: {@link
+   * #restart()} starts it again on the same port, with its maildir and queue as they were.
+   */
+  void stop() {
+    run(script, Map.of(), true, "stop", dir.toString());
+  }
+
+  /** Starts a {@link #stop() stopped} instance again on its port; returns once it greets. */
+  void restart() {
+    run(script, environment, true, "start", dir.toString(), Integer.toString(port));
   }
 
   /** Stops the instance and deletes its files, wherever the script placed them. */

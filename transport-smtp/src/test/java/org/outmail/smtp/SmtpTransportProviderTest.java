@@ -124,6 +124,32 @@ class SmtpTransportProviderTest {
   }
 
   @Test
+  void theServersModeAndBackoffAreDescribedReadAndChecked() {
+    assertThat(provider.settings()).extracting(s -> s.name() + "=" + s.defaultValue().orElse(""))
+        .contains("servers-mode=FAILOVER", "servers-backoff=30s");
+    SmtpOptions defaults = SmtpOptions.of(mailbox().build());
+    assertThat(defaults.serversMode()).isEqualTo(SmtpOptions.ServersMode.FAILOVER);
+    assertThat(defaults.serversBackoff()).isEqualTo(Duration.ofSeconds(30));
+
+    SmtpOptions rr = SmtpOptions.of(mailbox().set("smtp.servers-mode", "round-robin").set("smtp.servers-backoff", "5s").build());
+    assertThat(rr.serversMode()).isEqualTo(SmtpOptions.ServersMode.ROUND_ROBIN);
+    assertThat(rr.serversBackoff()).isEqualTo(Duration.ofSeconds(5));
+    SmtpOptions coded = SmtpOptions.of(mailbox().options(SmtpOptions.builder().serversMode(SmtpOptions.ServersMode.ROUND_ROBIN)
+        .serversBackoff(Duration.ofMillis(1500)).build()).build());
+    assertThat(coded.serversMode()).isEqualTo(SmtpOptions.ServersMode.ROUND_ROBIN);
+    assertThat(coded.serversBackoff()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(coded.values()).containsEntry("servers-mode", "round-robin");
+
+    assertThatThrownBy(() -> org.outmail.MailboxRegistry.builder().mailbox(mailbox().set("smtp.servers-mode", "random").build())
+        .build())
+        .isInstanceOf(MailboxConfigException.class)
+        .hasMessageContaining("mailbox 'mb'").hasMessageContaining("smtp.servers-mode");
+    assertThatThrownBy(() -> SmtpOptions.builder().serversBackoff(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("servers-backoff must not be negative, was PT-1S");
+  }
+
+  @Test
   void aPasswordWithoutUserNameIsRefused() {
     assertThatThrownBy(() -> provider.validate(mailbox().password(Secret.of("pw")).build()))
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("username"));
@@ -169,7 +195,7 @@ class SmtpTransportProviderTest {
           .readTimeout(Duration.ofSeconds(11)).writeTimeout(Duration.ofSeconds(13)).build();
       ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
       try {
-        SmtpConnection c = new Connector(mb, Tls.context(mb), new SmtpAuth(mb, Fixtures.noTokens().accessTokens()), scheduler)
+        SmtpConnection c = new Connector(mb, mb.servers().get(0), Tls.context(mb), new SmtpAuth(mb, Fixtures.noTokens().accessTokens()), scheduler)
             .open();
         try {
           assertThat(c.tcpSocket().getSoTimeout()).isEqualTo(11_000);
