@@ -184,12 +184,16 @@ final class Pipelining {
   /**
    * Takes the reading role and reads replies, transaction by transaction in the order of the wire,
    * until {@code mine} is done or nothing is in flight; refills the window after each one; under the
-   * lock.
+   * lock. Once {@code mine} is done it reads on while the next replies are there already (up to a
+   * window of transactions more), so that the sender it would hand the reading to is woken only
+   * when a reply is to be waited for anyway.
    */
   private void read(PipelinedTx mine) {
     reading = true;
+    int beyond = 0;
     try {
-      while (!mine.done && broken == null && w.head() != null) {
+      while (broken == null && w.head() != null
+          && (!mine.done || beyond++ < w.size() && replyWaiting())) {
         PipelinedTx head = w.head();
         if (!head.flushed) {
           wrote.awaitUninterruptibly(); // its write is under way: its marks say what went out
@@ -215,6 +219,15 @@ final class Pipelining {
       }
     } finally {
       released(true);
+    }
+  }
+
+  /** Whether a reply has arrived already (a failure to tell is left to the next read). */
+  private boolean replyWaiting() {
+    try {
+      return c.replyWaiting();
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -249,16 +262,15 @@ final class Pipelining {
       while (writing && broken == null) {
         wrote.awaitUninterruptibly();
       }
-      if (broken != null) {
-        throw new IOException("the connection failed", broken);
-      }
-      writing = true;
-      try {
-        awaiting = null;
-        w.go();
-        write(content, content != null ? w.take() : List.<PipelinedTx>of(), alone);
-      } finally {
-        released(false);
+      if (broken == null) {
+        writing = true;
+        try {
+          awaiting = null;
+          w.go();
+          write(content, content != null ? w.take() : List.<PipelinedTx>of(), alone);
+        } finally {
+          released(false);
+        }
       }
       if (broken != null) {
         throw new IOException("the connection failed", broken);
@@ -277,8 +289,6 @@ final class Pipelining {
           // the server waits for content it must not get: end it empty (RFC 2920 3.1)
           writeAfterGo(null, WriteBatch.LONE_DOT);
           reply(t);
-        } else {
-          goDenied();
         }
         t.awaited = t.refusedAt();
         finish(t, true);
@@ -304,16 +314,6 @@ final class Pipelining {
     t.awaited = ".";
     t.end = reply(t);
     finish(t, !t.end.positive());
-  }
-
-  /** DATA was refused: no content follows, what is queued may go. */
-  private void goDenied() {
-    lock.lock();
-    try {
-      w.go();
-    } finally {
-      lock.unlock();
-    }
   }
 
   /** Reads the replies to [RSET,] MAIL FROM, each RCPT TO, and DATA or BDAT. */
@@ -347,10 +347,16 @@ final class Pipelining {
     return r;
   }
 
-  /** Ends a transaction with the outcome its replies make, and wakes its sender. */
+  /**
+   * Ends a transaction with the outcome its replies make, and wakes its sender. One sent with DATA
+   * and refused before its content no longer holds back what is queued.
+   */
   private void finish(PipelinedTx t, boolean failed) {
     lock.lock();
     try {
+      if (!t.chunked && !t.contentWritten) {
+        w.go();
+      }
       w.ended(t, failed);
       complete(t, t.outcome());
     } finally {

@@ -33,6 +33,11 @@ final class Window {
     this.size = size;
   }
 
+  /** The most transactions in flight at once. */
+  int size() {
+    return size;
+  }
+
   void queue(PipelinedTx t) {
     queued.add(t);
   }
