@@ -33,6 +33,29 @@ build_jar() {
   fi
 }
 
+# The previous benchmarks jar, to run beside this tree's: OLD_JAR as given, else built from the
+# commit OLD_REF (when set) into OLD_DIR (default /tmp/outmail-old-<commit>, reused when its jar is
+# there): that commit's tree by `git archive`, with this tree's benchmark programs copied in, so
+# that both jars measure the same way (they use the library's public API only). Sets OLD_JAR, or
+# leaves it empty when neither is set.
+old_jar() {
+  if [[ -n "${OLD_JAR:-}" ]]; then return 0; fi
+  OLD_JAR=""
+  [[ -n "${OLD_REF:-}" ]] || return 0
+  local sha
+  sha=$(git -C "$ROOT" rev-parse --short "$OLD_REF^{commit}")
+  OLD_DIR=${OLD_DIR:-/tmp/outmail-old-$sha}
+  OLD_JAR="$OLD_DIR/benchmarks/target/benchmarks.jar"
+  if [[ ! -f "$OLD_JAR" ]]; then
+    log "building the previous jar from $OLD_REF ($sha) in $OLD_DIR"
+    rm -rf "$OLD_DIR"
+    mkdir -p "$OLD_DIR"
+    git -C "$ROOT" archive "$sha" | tar -x -C "$OLD_DIR"
+    cp "$HERE"/src/main/java/org/outmail/bench/*.java "$OLD_DIR/benchmarks/src/main/java/org/outmail/bench/"
+    (cd "$OLD_DIR" && mvn -B -q -pl benchmarks -am package -DskipTests) >&2
+  fi
+}
+
 # A free TCP port on 127.0.0.1.
 free_port() {
   if command -v python3 >/dev/null 2>&1; then

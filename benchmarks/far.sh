@@ -17,6 +17,13 @@
 # connection, not measured, default 16), CLIENTS (see FarThroughput.Client, default all),
 # SERVERS (postfix,smtp-sink), TARGET_MS (11), BUILD=module (benchmarks only, the rest from ~/.m2),
 # SKIP_BUILD=1.
+#
+# Against the previous jar: OLD_REF (a commit; built as in loopback.sh, see old_jar in common.sh:
+# OLD_DIR, or OLD_JAR for a jar already built) runs the previous jar and this tree's alternately,
+# ROUNDS times (default 3) per server, each through the same proxy, and prints the medians of both
+# side by side after this tree's table:
+#
+#   OLD_REF=0371677 SERVERS=postfix CLIENTS=outmail-burst,outmail-data COUNT=300 bash benchmarks/far.sh
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,6 +36,7 @@ WARMUP=${WARMUP:-16}
 CLIENTS=${CLIENTS:-outmail-burst,outmail-8threads,outmail-data,outmail-previous,outmail-1thread,angus,spring}
 SERVERS=${SERVERS:-postfix,smtp-sink}
 TARGET_MS=${TARGET_MS:-11}
+OLD_REF=${OLD_REF:-}
 
 log() { echo "far.sh: $*" >&2; }
 # shellcheck source=common.sh
@@ -42,6 +50,8 @@ command -v java >/dev/null || { log "java not found"; exit 1; }
 
 # --- build -----------------------------------------------------------------------------------
 build_jar
+old_jar
+if [[ -n "$OLD_JAR" ]]; then ROUNDS=${ROUNDS:-3}; else ROUNDS=1; fi
 
 # ---- private Postfix instance ---------------------------------------------------------------
 # scripts/postfix-local.sh: smtpd on 127.0.0.1:PORT, mail accepted for one domain (the clients'
@@ -95,23 +105,43 @@ stop_proxy() {
 
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
+OLD_RESULTS="$WORK/results-old.tsv"
+ALL_RESULTS="$WORK/results-all.tsv"   # every run, "old" or "new" in front
+: >"$OLD_RESULTS"
+: >"$ALL_RESULTS"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date +%s)
 
-# runs the clients against one server through a fresh proxy
+# runs the clients against one server through a fresh proxy: this tree's jar, or (OLD_JAR set) the
+# previous jar and this tree's alternately, ROUNDS times
 run_clients() {
   local name=$1 port=$2 count_file=$3 count_match=$4
   start_proxy "$port" "$name"
   log "$name on 127.0.0.1:$port, proxy 127.0.0.1:$PROXY_PORT ($RTT_MS ms round trip); clients $CLIENTS, $COUNT mails or ${SECONDS_PER}s each"
+  for r in $(seq 1 "$ROUNDS"); do
+    if [[ -n "$OLD_JAR" ]]; then
+      log "round $r of $ROUNDS, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+      run_jar old "$OLD_JAR" "$OLD_RESULTS" "$@"
+    fi
+    run_jar new "$JAR" "$RESULTS" "$@"
+  done
+  stop_proxy
+}
+
+run_jar() { # label jar results server port count-file count-match
+  local label=$1 jar=$2 results=$3 name=$4 count_file=$6 count_match=$7
+  local out="$WORK/$name-$label.tsv"
+  : >"$out"
   # in the background and waited for, so that Ctrl-C or a TERM stops it at once (the trap kills it)
-  timeout 1800 java -Xms256m -Xmx256m -cp "$JAR" org.outmail.bench.FarThroughput \
+  timeout 1800 java -Xms256m -Xmx256m -cp "$jar" org.outmail.bench.FarThroughput \
     --port "$PROXY_PORT" --server "$name" --count "$COUNT" --seconds "$SECONDS_PER" --warmup "$WARMUP" \
     --clients "$CLIENTS" --count-file "$count_file" --count-match "$count_match" --proxy-log "$PROXY_LOG" \
-    --out "$RESULTS" >"$WORK/$name.out" 2>"$WORK/$name.log" &
+    --out "$out" >"$WORK/$name.out" 2>"$WORK/$name.log" &
   local bench=$!
   PIDS+=("$bench")
-  wait "$bench" || { log "FarThroughput failed against $name:"; tail -20 "$WORK/$name.log" >&2; }
-  stop_proxy
+  wait "$bench" || { log "FarThroughput ($label) failed against $name:"; tail -20 "$WORK/$name.log" >&2; }
+  cat "$out" >>"$results"
+  sed "s/^/$label\tload=$(cut -d' ' -f1 /proc/loadavg)\t/" "$out" >>"$ALL_RESULTS"
 }
 
 IFS=',' read -r -a SERVER_LIST <<<"$SERVERS"
@@ -157,3 +187,29 @@ echo "round trip added by the proxy: $RTT_MS ms; $COUNT mails of 1 KB per client
 echo "load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg); took $(( $(date +%s) - STARTED )) s"
 echo
 java -cp "$JAR" org.outmail.bench.FarThroughput --table "$RESULTS" --rtt-ms "$RTT_MS" --target-ms "$TARGET_MS"
+
+if [[ -n "$OLD_JAR" ]]; then
+  echo
+  echo "previous jar ($OLD_JAR) and this tree's, run alternately, $ROUNDS rounds: ms per mail, median (each run; load average after it)"
+  echo
+  python3 - "$ALL_RESULTS" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    f = line.rstrip('\n').split('\t')
+    if len(f) < 3 or f[2] != 'far':
+        continue
+    kv = dict(x.split('=', 1) for x in f[1:] if '=' in x)
+    if int(kv.get('sent', 0)) == 0 or 'error' in kv:
+        continue
+    runs.setdefault((kv['server'], kv['client']), {}).setdefault(f[0], []).append((float(kv['ms_per_mail']), kv['load']))
+print('| server | client | old ms/mail | new ms/mail | new / old | old runs | new runs |')
+print('|---|---|---:|---:|---:|---|---|')
+for (server, client), v in runs.items():
+    med = {k: statistics.median(x[0] for x in r) for k, r in v.items()}
+    each = lambda k: ', '.join(f"{ms:.2f} ({load})" for ms, load in v.get(k, []))
+    o, n = med.get('old'), med.get('new')
+    ratio = f"{n / o:.2f}x" if o and n else '-'
+    print(f"| {server} | `{client}` | {o or 0:.2f} | {n or 0:.2f} | {ratio} | {each('old')} | {each('new')} |")
+PY
+fi

@@ -6,9 +6,12 @@
 # client CPU per mail (outmail: process CPU less the JIT threads; smtp-source: user + system time).
 # Alternating keeps both jars under the same load on a shared machine.
 #
+#   bash benchmarks/loopback.sh                      # the previous jar built from main
+#   OLD_REF=0371677 bash benchmarks/loopback.sh
 #   OLD_JAR=/tmp/old/benchmarks/target/benchmarks.jar bash benchmarks/loopback.sh
 #
-# Settings (environment): OLD_JAR (required), ROUNDS (3), COUNT (mails per run, 4000), SECONDS_PER
+# Settings (environment): OLD_REF (the commit the previous jar is built from, default main; see
+# old_jar in common.sh), OLD_DIR (where it is built), OLD_JAR (a jar already built), ROUNDS (3), COUNT (mails per run, 4000), SECONDS_PER
 # (time cap per outmail run, 3), WARMUP (2), SIZES (1024,102400), MODES (outmail-1,outmail-async),
 # SKIP_BUILD=1.
 set -euo pipefail
@@ -16,7 +19,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 JAR="$HERE/target/benchmarks.jar"
-: "${OLD_JAR:?OLD_JAR must name the previous benchmarks jar}"
+OLD_REF=${OLD_REF:-main}
 ROUNDS=${ROUNDS:-3}
 COUNT=${COUNT:-4000}
 SECONDS_PER=${SECONDS_PER:-3}
@@ -29,6 +32,7 @@ log() { echo "loopback.sh: $*" >&2; }
 source "$HERE/common.sh"
 command -v smtp-sink >/dev/null 2>&1 && command -v smtp-source >/dev/null 2>&1 || install_packages postfix
 build_jar
+old_jar
 
 WORK=$(mktemp -d /tmp/outmail-loopback.XXXXXX)
 PIDS=()

@@ -37,7 +37,9 @@ import java.util.concurrent.locks.LockSupport;
  * It listens on 127.0.0.1 only (port 0: a free port, written to {@code --port-file}) and connects
  * to 127.0.0.1 unless told otherwise; {@code --log} gets one line per accepted connection, so that
  * a benchmark can count the connections each client opened; {@code --trace} prints every chunk
- * as it is read (time, direction, size, its first bytes). Runs until killed.
+ * as it is read (time, direction, size, how many {@code MAIL FROM} commands and how many final
+ * replies to a mail's content ({@code queued as}, Postfix's) it holds, its first bytes). Runs until
+ * killed.
  */
 public final class LatencyProxy implements Closeable {
   private static final int CHUNK = 64 * 1024;
@@ -129,6 +131,14 @@ public final class LatencyProxy implements Closeable {
     }
   }
 
+  private static int count(String text, String what) {
+    int k = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + what.length())) {
+      k++;
+    }
+    return k;
+  }
+
   /** One direction: a reader thread stamps each chunk, a writer thread writes it when it is due. */
   private void pump(Socket from, Socket to, AtomicInteger ended, String name) {
     LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
@@ -144,8 +154,10 @@ public final class LatencyProxy implements Closeable {
           // stamped as soon as read; a copy of exactly what was read, so that little garbage is made
           long due = System.nanoTime() + delayNanos;
           if (trace) {
-            System.err.printf(Locale.ROOT, "%10.3f ms %s %5d bytes: %s%n", (due - delayNanos - started) / 1e6, name, n,
-                new String(buf, 0, Math.min(n, 60), StandardCharsets.ISO_8859_1).replaceAll("\\r\\n", "|"));
+            String text = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+            System.err.printf(Locale.ROOT, "%10.3f ms %s %5d bytes mail=%d queued=%d: %s%n", (due - delayNanos - started) / 1e6,
+                name, n, count(text, "MAIL FROM:"), count(text, " queued as "),
+                text.substring(0, Math.min(n, 60)).replace("\r\n", "|"));
           }
           queue.add(new Chunk(due, Arrays.copyOf(buf, n), n));
         }

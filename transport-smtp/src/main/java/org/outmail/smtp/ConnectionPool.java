@@ -18,8 +18,10 @@ import java.util.concurrent.TimeUnit;
  * QUIT}.
  *
  * <p>A sender gets an idle connection, else a new one while fewer than the maximum are open, else
- * (when its message can go pipelined) a share of a pipelining connection with fewer than {@code
- * window} senders on it; else it waits. A sender whose message cannot go pipelined has its
+ * (when its message can go pipelined) a share of a pipelining connection with fewer than twice
+ * {@code window} senders on it (the window's mails in flight, as many prepared and queued behind
+ * them, so that the room each reply frees is filled at once, without waiting for a sender to come
+ * back); else it waits. A sender whose message cannot go pipelined has its
  * connection to itself.
  */
 final class ConnectionPool {
@@ -27,6 +29,8 @@ final class ConnectionPool {
   private final SmtpOptions options;
   private final int maxConnections;
   private final int window;
+  /** The most senders on one connection: the window in flight and as many queued. */
+  private final int sharers;
   private final long idleTimeoutNanos;
   private final long checkAfterIdleNanos;
   private final int maxMessages;
@@ -50,6 +54,7 @@ final class ConnectionPool {
     this.options = options;
     this.maxConnections = options.maxConnections();
     this.window = options.pipelining() ? options.maxInFlight() : 1;
+    this.sharers = 2 * window;
     this.idleTimeoutNanos = options.idleTimeout().toNanos();
     this.checkAfterIdleNanos = checkAfterIdle.toNanos();
     this.maxMessages = options.maxMessagesPerConnection();
@@ -142,7 +147,7 @@ final class ConnectionPool {
   private Slot joinable() {
     Slot best = null;
     for (Slot s : busy) {
-      if (!s.exclusive && s.users < window && s.lane.shareable(window)
+      if (!s.exclusive && s.users < sharers && s.lane.shareable(window)
           && s.messagesSent + s.users < maxMessages && (best == null || s.users < best.users)) {
         best = s;
       }

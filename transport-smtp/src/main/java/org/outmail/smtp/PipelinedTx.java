@@ -3,11 +3,13 @@ package org.outmail.smtp;
 import jakarta.mail.Address;
 import jakarta.mail.internet.InternetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.locks.Condition;
 
 /**
  * One transaction in the pipelined engine: the mail's envelope and content, and what the server
- * said to it so far. Written by the engine's driver only; handed to its sender as a {@link
- * TxOutcome} once done.
+ * said to it so far. Its commands and content are written by the engine's writer (marked {@link
+ * #flushed} under the engine's lock once that write ended), then its replies read by the engine's
+ * reader; handed to its sender as a {@link TxOutcome} once done.
  */
 final class PipelinedTx {
   final PreparedMail p;
@@ -31,12 +33,17 @@ final class PipelinedTx {
   Reply data;
   /** The reply to the content. */
   Reply end;
+  /** Guarded by the engine's lock: the write that carried it ended (the marks above are set). */
+  boolean flushed;
   /** Guarded by the engine's lock: the outcome is known and the sender may go. */
   boolean done;
   TxOutcome outcome;
+  /** Of the engine's lock: its sender waits on it, for its outcome or for a role to take. */
+  final Condition wake;
 
-  PipelinedTx(PreparedMail p) {
+  PipelinedTx(PreparedMail p, Condition wake) {
     this.p = p;
+    this.wake = wake;
     this.mailCommand = ascii("MAIL FROM:<" + p.envelopeFrom() + ">\r\n");
     Address[] envelope = p.envelope();
     this.rcptCommands = new byte[envelope.length][];
@@ -44,6 +51,19 @@ final class PipelinedTx {
     for (int i = 0; i < envelope.length; i++) {
       rcptCommands[i] = ascii("RCPT TO:<" + ((InternetAddress) envelope[i]).getAddress() + ">\r\n");
     }
+  }
+
+  /** Whether every envelope address can go in a command as it is (no control or non-ASCII character): else the mail goes command by command, which refuses it. */
+  static boolean applicable(PreparedMail p) {
+    for (Address a : p.envelope()) {
+      String s = ((InternetAddress) a).getAddress();
+      for (int i = 0; i < s.length(); i++) {
+        if (s.charAt(i) < 0x20 || s.charAt(i) >= 0x7f) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Whether the server refused the transaction before its content: sender refused, no recipient accepted, or a reply that is no answer to RCPT. */
@@ -98,6 +118,36 @@ final class PipelinedTx {
         : contentWritten ? TxOutcome.Content.PARTLY : TxOutcome.Content.NOT_SENT;
     return new TxOutcome(p.envelope(), mail, rcpt, chunked ? null : data, end, content, awaited, lost, failure,
         behind, notWritten, unconfirmed, true);
+  }
+
+  /**
+   * The outcome of a transaction on a connection that failed: the one whose reply was awaited
+   * ({@code here}) gets the reply or failure that ended it; the others, written or not, that the
+   * connection failed behind them.
+   *
+   * @param e what ended the connection: a {@link ConnectionLost} for the server's 421 or end of
+   *     stream, else the I/O failure
+   * @param closing whether the server answered 421 (it took nothing after that reply)
+   */
+  TxOutcome failed(boolean here, Throwable e, boolean closing) {
+    ConnectionLost lostBy = e instanceof ConnectionLost l ? l : null;
+    if (!written) {
+      return outcome(null, e, true, true);
+    }
+    if (chunked) {
+      // its chunk went out whole: the server may have taken it, unless it said it takes nothing more
+      boolean refused = here && lostBy != null && lostBy.reply.code() == 421 && !awaited.equals(".");
+      taken = contentWritten && !(closing && !here) && !refused;
+      if (taken && !here) {
+        awaited = ".";
+      }
+    } else if (closing && !here) {
+      taken = false; // after a 421 the server took nothing more
+    } else {
+      taken = contentWritten; // its final dot went out
+    }
+    Throwable cause = lostBy != null ? null : e;
+    return outcome(here && lostBy != null ? lostBy.reply : null, here ? cause : e, !here, false);
   }
 
   static byte[] ascii(String s) {

@@ -1,18 +1,18 @@
 package org.outmail.smtp;
 
-import jakarta.mail.Address;
-import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The pipelined transactions of one connection (RFC 2920), shared by every thread that sends on it:
- * each caller queues its transaction and waits for its outcome; one of them at a time (the driver)
- * writes what may be written and reads the replies, in order, for everyone.
+ * each caller queues its transaction and waits for its outcome. Two roles, each held by one of
+ * the callers at a time, work at once: the writer writes what may go out (a caller writes its own
+ * transaction at once when the window has room and nobody writes), the reader reads the replies in
+ * order for everyone and, as each transaction ends, writes what its freed room lets go out; so
+ * the window stays full. The reader, once its own transaction ended, hands the reading to the
+ * sender of the oldest transaction in flight (who is woken for its outcome next anyway).
  *
  * <p>A transaction goes out in one of two ways:
  *
@@ -42,29 +42,25 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Pipelining {
 
   private final ReplyChannel c;
-  private final boolean chunking;
-  private final int window;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  /** Submitted, not written yet; guarded by {@link #lock}. */
-  private final ArrayDeque<PipelinedTx> queued = new ArrayDeque<>();
-  /** Guarded by {@link #lock}: whether a thread drives the connection. */
-  private boolean driving;
-  /** Guarded by {@link #lock}: why the connection is unusable, once it is. */
-  private Throwable broken;
+  /** Signalled when a write ends: the reader may wait for its head's bytes or for the writing role. */
+  private final Condition wrote = lock.newCondition();
 
-  // the driver's own, handed over with the driving under the lock
-  /** Written, their replies not all read, in the order of the wire. */
-  private final ArrayDeque<PipelinedTx> inFlight = new ArrayDeque<>();
-  /** A transaction sent with DATA waits for its 354: nothing else may be written before its content. */
-  private boolean awaitingGo;
-  /** The last transaction whose outcome is known may have left the server's transaction open. */
-  private boolean dirty;
-  /** The last transaction written. */
-  private PipelinedTx lastWritten;
+  // guarded by the lock
+  /** Queued and in flight. */
+  private final Window w;
+  /** Whether a thread writes to the connection (one at a time). */
+  private boolean writing;
+  /** Whether a thread reads the connection's replies (one at a time). */
+  private boolean reading;
+  /** Why the connection is unusable, once it is (the first failure). */
+  private Throwable broken;
+  /** The transaction whose reply was awaited when the connection failed (null: it failed on a write). */
+  private PipelinedTx brokenAt;
+  // the reader's own (handed over with the reading role, under the lock)
   /** The server answered 421: it closes the connection and takes nothing that follows. */
   private boolean closing;
-  /** The transaction whose reply is being read. */
+  /** The transaction whose reply is being read; null while the reader writes. */
   private PipelinedTx awaiting;
 
   /**
@@ -74,21 +70,7 @@ final class Pipelining {
    */
   Pipelining(ReplyChannel c, boolean chunking, int window) {
     this.c = c;
-    this.chunking = chunking;
-    this.window = window;
-  }
-
-  /** Whether every envelope address can go in a command as it is (no control or non-ASCII character): else the mail goes command by command, which refuses it. */
-  static boolean applicable(PreparedMail p) {
-    for (Address a : p.envelope()) {
-      String s = ((InternetAddress) a).getAddress();
-      for (int i = 0; i < s.length(); i++) {
-        if (s.charAt(i) < 0x20 || s.charAt(i) >= 0x7f) {
-          return false;
-        }
-      }
-    }
-    return true;
+    this.w = new Window(c, chunking, window);
   }
 
   /** Whether the connection failed: it takes no more transactions. */
@@ -108,41 +90,39 @@ final class Pipelining {
   boolean takeDirty() {
     lock.lock();
     try {
-      boolean was = dirty;
-      dirty = false;
-      return was;
+      return w.takeDirty();
     } finally {
       lock.unlock();
     }
   }
 
   /**
-   * Sends one transaction and waits for its outcome, driving the connection when no other thread
-   * does.
+   * Sends one transaction and waits for its outcome. The calling thread writes what may go out
+   * when no other thread writes (its own transaction at once, while the window has room), and
+   * reads the replies when no other thread reads; else it waits to be woken: for its outcome, or
+   * to take over the reading when its transaction is the oldest in flight.
    */
   TxOutcome send(PreparedMail p) {
-    PipelinedTx tx = new PipelinedTx(p);
+    PipelinedTx tx = new PipelinedTx(p, lock.newCondition());
     lock.lock();
     try {
       if (broken != null) {
         return tx.outcome(null, broken, true, true);
       }
-      queued.add(tx);
+      w.queue(tx);
       while (!tx.done) {
-        if (!driving) {
-          driving = true;
-          lock.unlock();
-          try {
-            synchronized (c) { // one reader and writer of the connection at a time
-              drive(tx);
-            }
-          } finally {
-            lock.lock();
-            driving = false;
-            changed.signalAll();
+        if (broken != null) {
+          if (!reading && !writing) {
+            endAll();
+          } else {
+            tx.wake.awaitUninterruptibly(); // the thread that holds a role ends every transaction
           }
+        } else if (!writing && w.writable()) {
+          writeAll();
+        } else if (!reading && w.head() != null) {
+          read(tx);
         } else {
-          changed.awaitUninterruptibly(); // bounded: the driver's reads time out
+          tx.wake.awaitUninterruptibly(); // bounded: the reads time out, the writes are watched
         }
       }
     } finally {
@@ -151,59 +131,25 @@ final class Pipelining {
     return tx.outcome;
   }
 
-  /** Writes and reads for every transaction until {@code mine} is done. */
-  private void drive(PipelinedTx mine) {
-    while (true) {
-      List<PipelinedTx> group;
-      lock.lock();
-      try {
-        if (mine.done) {
-          return;
-        }
-        group = takeWritable();
-      } finally {
-        lock.unlock();
+  /** Takes the writing role and writes what may go out until nothing more may; under the lock. */
+  private void writeAll() {
+    writing = true;
+    try {
+      while (broken == null && w.writable()) {
+        write(null, w.take(), null);
       }
-      try {
-        if (!group.isEmpty()) {
-          write(null, group);
-        }
-        PipelinedTx head = inFlight.peekFirst();
-        if (head != null) {
-          step(head);
-        }
-      } catch (IOException | RuntimeException e) {
-        fail(e);
-      }
+    } finally {
+      released(false);
     }
-  }
-
-  /** Moves the transactions that may go out now from the queue to the wire's; under the lock. */
-  private List<PipelinedTx> takeWritable() {
-    List<PipelinedTx> group = new ArrayList<>();
-    while (!awaitingGo && !queued.isEmpty() && inFlight.size() < window) {
-      PipelinedTx t = queued.poll();
-      t.chunked = chunking && !c.stale();
-      t.unconfirmed = c.unconfirmed();
-      // an earlier chunked transaction in flight may fail and leave the server's transaction open
-      t.resetFirst = lastWritten != null && !lastWritten.done ? lastWritten.chunked : dirty;
-      t.written = true;
-      inFlight.add(t);
-      group.add(t);
-      lastWritten = t;
-      if (!t.chunked) {
-        awaitingGo = true; // its content waits for the 354
-      }
-    }
-    return group;
   }
 
   /**
-   * Writes, in one go, the content of {@code content} (which DATA was answered 354 for; may be
-   * null) and then the commands (and chunks) of {@code group}.
+   * With the writing role and the lock held: writes, in one go and with the lock released, the
+   * content of {@code content} (which DATA was answered 354 for; may be null), the commands (and
+   * chunks) of {@code group}, then {@code alone} (may be null); marks what went out. A failure
+   * fails the connection, with no reply awaited.
    */
-  private void write(PipelinedTx content, List<PipelinedTx> group) throws IOException {
-    awaiting = null;
+  private void write(PipelinedTx content, List<PipelinedTx> group, byte[] alone) {
     WriteBatch wire = new WriteBatch();
     if (content != null) {
       wire.content(content);
@@ -211,40 +157,145 @@ final class Pipelining {
     for (PipelinedTx t : group) {
       wire.transaction(t);
     }
+    if (alone != null) {
+      wire.add(alone);
+    }
+    long written = wire.size;
+    Exception failure = null;
+    lock.unlock();
     try {
       c.writeRaw(wire.pieces);
-    } catch (IOException e) {
-      wire.marks(content, group, c.lastWritten());
-      throw e;
+    } catch (IOException | RuntimeException e) {
+      written = c.lastWritten();
+      failure = e;
+    } finally {
+      wire.marks(content, group, written);
+      lock.lock();
     }
-    wire.marks(content, group, wire.size);
+    for (PipelinedTx t : group) {
+      t.flushed = true;
+    }
+    wrote.signalAll();
+    if (failure != null) {
+      fail(failure, null);
+    }
   }
 
+  /**
+   * Takes the reading role and reads replies, transaction by transaction in the order of the wire,
+   * until {@code mine} is done or nothing is in flight; refills the window after each one; under the
+   * lock. Once {@code mine} is done it reads on while the next replies are there already (up to a
+   * window of transactions more), so that the sender it would hand the reading to is woken only
+   * when a reply is to be waited for anyway.
+   */
+  private void read(PipelinedTx mine) {
+    reading = true;
+    int beyond = 0;
+    try {
+      while (broken == null && w.head() != null
+          && (!mine.done || beyond++ < w.size() && replyWaiting())) {
+        PipelinedTx head = w.head();
+        if (!head.flushed) {
+          wrote.awaitUninterruptibly(); // its write is under way: its marks say what went out
+          continue;
+        }
+        lock.unlock();
+        Exception failure = null;
+        try {
+          step(head);
+        } catch (IOException | RuntimeException e) {
+          failure = e;
+        } finally {
+          lock.lock();
+        }
+        if (failure != null) {
+          while (writing && broken == null && !(failure instanceof ConnectionLost)) {
+            wrote.awaitUninterruptibly(); // the socket failed under a write too: the write's failure tells why
+          }
+          fail(failure, awaiting);
+        } else if (!writing && w.writable()) {
+          writeAll(); // the window's freed room goes out at once
+        }
+      }
+    } finally {
+      released(true);
+    }
+  }
+
+  /** Whether a reply has arrived already (a failure to tell is left to the next read). */
+  private boolean replyWaiting() {
+    try {
+      return c.replyWaiting();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A role was given up (under the lock): after a failure the last thread that held one ends every
+   * transaction; else, when nobody reads and transactions are in flight, the sender of the oldest
+   * is woken to read.
+   */
+  private void released(boolean reader) {
+    if (reader) {
+      reading = false;
+    } else {
+      writing = false;
+      wrote.signalAll();
+    }
+    if (broken != null) {
+      if (!reading && !writing) {
+        endAll();
+      }
+    } else if (!reading && w.head() != null) {
+      w.head().wake.signal();
+    }
+  }
+
+  /**
+   * With the reading role: takes the writing role once the write in progress (if any) is done,
+   * and writes the content answered 354 (or a lone dot) and what may follow it.
+   */
+  private void writeAfterGo(PipelinedTx content, byte[] alone) throws IOException {
+    lock.lock();
+    try {
+      while (writing && broken == null) {
+        wrote.awaitUninterruptibly();
+      }
+      if (broken == null) {
+        writing = true;
+        try {
+          awaiting = null;
+          w.go();
+          write(content, content != null ? w.take() : List.<PipelinedTx>of(), alone);
+        } finally {
+          released(false);
+        }
+      }
+      if (broken != null) {
+        throw new IOException("the connection failed", broken);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
 
   /** Reads the next replies of the oldest transaction in flight, and finishes it if they are its last. */
   private void step(PipelinedTx t) throws IOException {
     if (!t.chunked && !t.contentWritten) {
       readEnvelope(t);
-      awaitingGo = false;
       if (!t.go()) {
         if (t.data.code() == 354) {
           // the server waits for content it must not get: end it empty (RFC 2920 3.1)
-          c.writeRaw(WriteBatch.LONE_DOT, 0, WriteBatch.LONE_DOT.length);
+          writeAfterGo(null, WriteBatch.LONE_DOT);
           reply(t);
         }
         t.awaited = t.refusedAt();
         finish(t, true);
         return;
       }
-      List<PipelinedTx> next;
-      lock.lock();
-      try {
-        next = takeWritable();
-      } finally {
-        lock.unlock();
-      }
       t.awaited = ".";
-      write(t, next);
+      writeAfterGo(t, null);
       return;
     }
     if (t.chunked) {
@@ -296,70 +347,53 @@ final class Pipelining {
     return r;
   }
 
-  /** Ends a transaction with the outcome its replies make. */
+  /**
+   * Ends a transaction with the outcome its replies make, and wakes its sender. One sent with DATA
+   * and refused before its content no longer holds back what is queued.
+   */
   private void finish(PipelinedTx t, boolean failed) {
-    inFlight.remove(t);
-    if (lastWritten == t) {
-      dirty = failed; // else the next one written decides, and it started with RSET if it had to
-    }
-    complete(t, t.outcome());
-  }
-
-  private void complete(PipelinedTx t, TxOutcome outcome) {
     lock.lock();
     try {
-      t.outcome = outcome;
-      t.done = true;
-      changed.signalAll();
+      if (!t.chunked && !t.contentWritten) {
+        w.go();
+      }
+      w.ended(t, failed);
+      complete(t, t.outcome());
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Under the lock. */
+  private void complete(PipelinedTx t, TxOutcome outcome) {
+    t.outcome = outcome;
+    t.done = true;
+    t.wake.signal();
+  }
+
+  /**
+   * Under the lock: the connection failed. The first failure stands; the socket is closed so that
+   * nothing more goes out and a read or write under way ends; the last thread to give up its role
+   * ends every transaction ({@link #endAll}).
+   */
+  private void fail(Exception e, PipelinedTx at) {
+    if (broken == null) {
+      broken = e;
+      brokenAt = at;
+      c.abort();
     }
   }
 
   /**
-   * The connection failed: every transaction on it ends. The one whose reply was awaited gets the
-   * reply or failure that ended it; the others, written or not, that the connection failed behind
-   * them. The socket is closed so nothing more goes out.
+   * Under the lock, nobody reading or writing: every transaction on the failed connection ends.
+   * The one whose reply was awaited gets the reply or failure that ended it; the others, written
+   * or not, that the connection failed behind them.
    */
-  private void fail(Exception e) {
-    ConnectionLost lostBy = e instanceof ConnectionLost l ? l : null;
-    Throwable cause = lostBy != null ? null : e;
-    List<PipelinedTx> all = new ArrayList<>(inFlight);
-    inFlight.clear();
-    awaitingGo = false;
-    lock.lock();
-    try {
-      if (broken == null) {
-        broken = e;
+  private void endAll() {
+    for (PipelinedTx t : w.drain()) {
+      if (!t.done) {
+        complete(t, t.failed(t == brokenAt, broken, closing));
       }
-      all.addAll(queued);
-      queued.clear();
-    } finally {
-      lock.unlock();
-    }
-    c.abort();
-    for (PipelinedTx t : all) {
-      if (t.done) {
-        continue;
-      }
-      boolean here = t == awaiting;
-      if (!t.written) {
-        complete(t, t.outcome(null, e, true, true));
-        continue;
-      }
-      if (t.chunked) {
-        // its chunk went out whole: the server may have taken it, unless it said it takes nothing more
-        boolean refused = here && lostBy != null && lostBy.reply.code() == 421 && !t.awaited.equals(".");
-        t.taken = t.contentWritten && !(closing && !here) && !refused;
-        if (t.taken && !here) {
-          t.awaited = ".";
-        }
-      } else if (closing && !here) {
-        t.taken = false; // after a 421 the server took nothing more
-      } else {
-        t.taken = t.contentWritten; // its final dot went out
-      }
-      complete(t, t.outcome(here && lostBy != null ? lostBy.reply : null, here ? cause : e, !here, false));
     }
   }
 }

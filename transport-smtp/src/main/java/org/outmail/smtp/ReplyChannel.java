@@ -22,6 +22,9 @@ interface ReplyChannel {
   /** The server's next reply; code -1 at end of stream. */
   Reply reply() throws IOException;
 
+  /** Whether the server's next reply (some of it) has arrived already: reading it does not wait. */
+  boolean replyWaiting() throws IOException;
+
   /** Whether the connection idled a while in the pool and has not answered since. */
   boolean stale();
 

@@ -46,7 +46,7 @@ final class SendLane {
 
   /** Whether a message can go pipelined (it has wire bytes and commands it can write as they are). */
   static boolean pipelinable(PreparedMail p) {
-    return p.wire() != null && Pipelining.applicable(p);
+    return p.wire() != null && PipelinedTx.applicable(p);
   }
 
   /**

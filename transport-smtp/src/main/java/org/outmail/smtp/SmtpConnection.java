@@ -209,6 +209,11 @@ final class SmtpConnection implements ReplyChannel {
     }
   }
 
+  @Override
+  public boolean replyWaiting() throws IOException {
+    return in.available() > 0;
+  }
+
   /** One line without its CRLF, or null at end of stream. */
   private String readLine() throws IOException {
     int n = 0;

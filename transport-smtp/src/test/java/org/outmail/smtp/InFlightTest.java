@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -134,5 +135,23 @@ class InFlightTest extends ScriptedServerTest {
     assertThat(server.received()).hasSize(8 - inFlight);
     assertThat(server.received().stream().map(InFlightTest::messageId).collect(Collectors.toSet())).isEqualTo(delivered);
     assertThat(server.connections()).isEqualTo(2);
+  }
+
+  @Test
+  void aMailHandedOverWhileEarlierRepliesAreAwaitedGoesOutAtOnce() throws Exception {
+    server.at(".", delay(Duration.ofSeconds(1)));
+    MailboxRegistry r = registry(true, 8);
+    CompletableFuture<SendResult> first = burst(r, 1).get(0);
+    ScriptedSmtpServer.await(() -> server.commands().stream().anyMatch(c -> c.startsWith("BDAT")), "the first mail's chunk");
+
+    CompletableFuture<SendResult> second = r.defaultOutgoing().sendAsync(
+        Email.builder().to("later@example.org").subject("Later").text("later").build());
+
+    assertThat(first.join().acceptedRecipients()).hasSize(1);
+    assertThat(second.join().acceptedRecipients()).containsExactly("later@example.org");
+    // the second mail was written while the reply to the first one's content was held: the window
+    // is refilled by the sender itself, not when the replies of earlier mails come
+    assertThat(server.commandsBeforeEndReply()).isEqualTo(1);
+    assertThat(server.connections()).isEqualTo(1);
   }
 }

@@ -92,6 +92,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
   private final AtomicInteger quits = new AtomicInteger();
   private final AtomicInteger noops = new AtomicInteger();
   private final AtomicInteger commandsAfterContent = new AtomicInteger();
+  private final AtomicInteger commandsBeforeEndReply = new AtomicInteger();
   private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
   private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
   private final List<Auth> auths = Collections.synchronizedList(new ArrayList<>());
@@ -222,6 +223,14 @@ final class ScriptedSmtpServer implements AutoCloseable {
   /** How many times a message's content (after DATA) arrived with the next commands already behind it. */
   int commandsAfterContent() {
     return commandsAfterContent.get();
+  }
+
+  /**
+   * How many times the client's next commands were waiting when the server answered the end of a
+   * message's content (after any scripted pause there).
+   */
+  int commandsBeforeEndReply() {
+    return commandsBeforeEndReply.get();
   }
 
   List<String> commands() {
@@ -432,7 +441,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
             }
             Received r = new Received(mailFrom, List.copyOf(rcpts), data);
             mailFrom = null;
-            if (!endOfData(r, out)) {
+            if (!endOfData(r, in, out)) {
               return;
             }
           }
@@ -448,7 +457,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
             }
             Received r = new Received(mailFrom, List.copyOf(rcpts), chunks.toByteArray());
             mailFrom = null;
-            if (!endOfData(r, out)) {
+            if (!endOfData(r, in, out)) {
               return;
             }
           }
@@ -483,12 +492,15 @@ final class ScriptedSmtpServer implements AutoCloseable {
   }
 
   /** Answers the end of a message's content (DATA's final dot, the last BDAT chunk); false when the session must end. */
-  private boolean endOfData(Received r, OutputStream out) throws IOException, InterruptedException {
+  private boolean endOfData(Received r, InputStream in, OutputStream out) throws IOException, InterruptedException {
     Action end = next(".");
     CountDownLatch barrier = endOfDataBarrier;
     if (barrier != null) {
       barrier.countDown();
       barrier.await(10, TimeUnit.SECONDS);
+    }
+    if (in.available() > 0) {
+      commandsBeforeEndReply.incrementAndGet(); // the client wrote on before it had this reply
     }
     if (end != null) {
       if (end.reply() != null && end.reply().startsWith("2")) {
