@@ -35,10 +35,6 @@ final class Rules {
     this.async = async;
   }
 
-  TransportProvider provider(String protocol) {
-    return providers.get(protocol);
-  }
-
   /**
    * Checks every rule and makes the snapshot; a mailbox unchanged since {@code previous} keeps its
    * mailer (and its pooled connections).

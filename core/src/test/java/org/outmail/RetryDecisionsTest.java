@@ -215,6 +215,24 @@ class RetryDecisionsTest {
   }
 
   @Test
+  void eachWaitIsDrawnFromZeroToItsCeilingWhichDoublesPerFailedAttemptUpToTheLongestWait() {
+    // ceilings 100, 200, 400, 800 ms, then the policy's 1 s; 400 draws each: all below half, or all
+    // above it, would happen once in 2^400 runs
+    Retrier retrier = new Retrier("a", RetryPolicy.of(10, Duration.ofMillis(100), Duration.ofSeconds(1)));
+    long[] ceilings = {100, 200, 400, 800, 1000, 1000};
+    for (int failed = 1; failed <= ceilings.length; failed++) {
+      long ceiling = ceilings[failed - 1];
+      List<Long> waits = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        waits.add(retrier.backoff(failed).toMillis());
+      }
+      assertThat(waits).as("waits after %d failed attempts", failed).allSatisfy(w -> assertThat(w).isBetween(0L, ceiling))
+          .anySatisfy(w -> assertThat(w).isGreaterThan(ceiling / 2))
+          .anySatisfy(w -> assertThat(w).isLessThan(ceiling / 2));
+    }
+  }
+
+  @Test
   void aPolicyWithoutBackoffRetriesAtOnce() {
     recorder.then(m -> {
       throw busy();

@@ -96,6 +96,52 @@ class SecretTransportSettingTest {
   }
 
   @Test
+  void aFormsCheckReportsASecretGivenForASettingThatIsNotSecret() {
+    try (MailboxRegistry registry = MailboxRegistry.builder().build()) {
+      assertThat(registry.validate(vault().secret("vault.region", Secret.of("eu")).build()))
+          .containsExactly(Map.entry("vault.region", "is not a secret setting; give it as text"));
+    }
+  }
+
+  @Test
+  void aFormsCheckReportsASecretGivenForAnUnknownSettingWithTheSettingMeant() {
+    try (MailboxRegistry registry = MailboxRegistry.builder().build()) {
+      assertThat(registry.validate(vault().secret("vault.api-kye", Secret.of("k")).build()))
+          .containsExactly(Map.entry("vault.api-kye", "is not a setting of protocol vault; did you mean vault.api-key? "
+              + "its settings: [api-key, region, seal.domain, seal.private-key]"));
+    }
+  }
+
+  @Test
+  void aFormsCheckReportsEverySecretSettingThatIsWrongNotOnlyTheFirst() {
+    try (MailboxRegistry registry = MailboxRegistry.builder().build()) {
+      assertThat(registry.validate(vault().secret("vault.api-kye", Secret.of("k")).secret("vault.region", Secret.of("eu"))
+          .build()))
+          .containsOnly(Map.entry("vault.api-kye", "is not a setting of protocol vault; did you mean vault.api-key? "
+              + "its settings: [api-key, region, seal.domain, seal.private-key]"),
+              Map.entry("vault.region", "is not a secret setting; give it as text"));
+    }
+  }
+
+  @Test
+  void aFormsCheckAcceptsTheSecretSettingsOfTheMailboxesTransport() {
+    try (MailboxRegistry registry = MailboxRegistry.builder().build()) {
+      assertThat(registry.validate(vault().secret("vault.api-key", Secret.of(KEY))
+          .secret("vault.seal.private-key", Secret.of(KEY)).setting("vault.seal.domain", "example.com").build()))
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void aFormsCheckReportsASecretOfAnotherProtocolAsSuchNotAsTheSettingOfTheSameName() {
+    // other.region has the length of vault.region: it is not taken for the vault's region
+    try (MailboxRegistry registry = MailboxRegistry.builder().build()) {
+      assertThat(registry.validate(vault().secret("other.region", Secret.of("eu")).build()))
+          .containsExactly(Map.entry("other.region", "is a setting of protocol other, but the mailbox's protocol is vault"));
+    }
+  }
+
+  @Test
   void secretRefusesAKeyThatIsNeitherASecretFieldNorATransportSetting() {
     assertThatThrownBy(() -> vault().secret("username", Secret.of("x")))
         .isInstanceOf(MailboxConfigException.class)

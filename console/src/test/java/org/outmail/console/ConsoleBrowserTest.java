@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -32,6 +31,7 @@ import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStore;
 import org.outmail.Secret;
+import org.outmail.console.testing.Chromium;
 
 /**
  * The console in a real browser: headless Chromium from Debian's packages, driven by Selenium,
@@ -52,15 +52,13 @@ class ConsoleBrowserTest {
 
   @BeforeAll
   static void startBrowser() {
-    browser = Chromium.start(Chromium.freshProfile());
+    browser = Chromium.start();
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1100));
   }
 
   @AfterAll
   static void stopBrowser() {
-    if (browser != null) {
-      browser.quit();
-    }
+    Chromium.quit(browser);
   }
 
   @BeforeEach
@@ -90,10 +88,8 @@ class ConsoleBrowserTest {
     assertThat(browser.findElements(By.id("grid"))).hasSize(1);
   }
 
-  private void type(String name, String text) {
-    WebElement e = browser.findElement(By.name(name));
-    e.clear();
-    e.sendKeys(text);
+  private static void type(String name, String text) {
+    Chromium.type(browser, name, text);
   }
 
   private void choose(String name, String value) {
@@ -112,31 +108,8 @@ class ConsoleBrowserTest {
     submit(By.id("save"));
   }
 
-  /** Clicks a button that loads another page, and waits until the page it was on is gone. */
   private static void submit(By button) {
-    WebElement page = browser.findElement(By.tagName("html"));
-    browser.findElement(button).click();
-    awaitGone(page);
-  }
-
-  private static void awaitGone(WebElement page) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      try {
-        page.isEnabled();
-      } catch (StaleElementReferenceException gone) {
-        return;
-      }
-      if (System.nanoTime() > end) {
-        throw new AssertionError("the browser stayed on " + browser.getCurrentUrl() + " for 30 s");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted");
-      }
-    }
+    Chromium.submit(browser, button);
   }
 
   private String errorOf(String field) {
@@ -355,7 +328,7 @@ class ConsoleBrowserTest {
     WebElement page = browser.findElement(By.tagName("html"));
     browser.findElement(By.id("delete")).click();
     browser.switchTo().alert().accept();
-    awaitGone(page);
+    Chromium.awaitGone(browser, page);
     assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Mailbox support deleted.");
     assertThat(store.get("support")).isEmpty();
   }

@@ -2,29 +2,11 @@ package org.outmail.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import jakarta.servlet.DispatcherType;
-import jakarta.servlet.Filter;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
-import jakarta.servlet.http.Cookie;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,14 +14,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStore;
 import org.outmail.Secret;
+import org.outmail.console.testing.Chromium;
 
 /**
  * The console as a host mounts it: the {@link ConsoleServlet} under {@code /admin/mail} in the
@@ -51,109 +32,41 @@ class MountedConsoleTest {
 
   private MailboxStore store;
   private MailboxRegistry registry;
-  private Server host;
-  private URI base;
+  private MountingHost host;
 
   @BeforeAll
   static void startBrowser() {
-    browser = Chromium.start(Chromium.freshProfile());
+    browser = Chromium.start();
   }
 
   @AfterAll
   static void stopBrowser() {
-    if (browser != null) {
-      browser.quit();
-    }
-  }
-
-  /** The host's login: a cookie set by {@code /login?user=NAME}; without it, 401 before the console. */
-  static final class HostLogin implements Filter {
-    @Override
-    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
-        throws IOException, ServletException {
-      HttpServletRequest r = (HttpServletRequest) req;
-      String user = null;
-      if (r.getCookies() != null) {
-        for (Cookie c : r.getCookies()) {
-          if (c.getName().equals("host_user")) {
-            user = c.getValue();
-          }
-        }
-      }
-      if (user == null) {
-        ((HttpServletResponse) res).sendError(401, "the host's login first");
-        return;
-      }
-      String name = user;
-      chain.doFilter(new HttpServletRequestWrapper(r) {
-        @Override
-        public String getRemoteUser() {
-          return name;
-        }
-      }, res);
-    }
+    Chromium.quit(browser);
   }
 
   @BeforeEach
   void startHost() throws Exception {
     store = MailboxStore.inMemory();
     registry = MailboxRegistry.builder().store(store).build();
-    host = new Server();
-    ServerConnector connector = new ServerConnector(host);
-    connector.setHost("127.0.0.1");
-    host.addConnector(connector);
-    ServletContextHandler context = new ServletContextHandler();
-    context.setContextPath("/");
-    context.addServlet(new ServletHolder(new HttpServlet() {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Cookie c = new Cookie("host_user", req.getParameter("user"));
-        c.setPath("/");
-        resp.addCookie(c);
-        resp.sendRedirect("/admin/mail/");
-      }
-    }), "/login");
-    context.addFilter(new FilterHolder(new HostLogin()), "/admin/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(new ServletHolder(new ConsoleServlet(registry)), "/admin/mail/*");
-    host.setHandler(context);
-    host.start();
-    base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/");
+    host = MountingHost.start(new ConsoleServlet(registry), false);
   }
 
   @AfterEach
   void stopHost() throws Exception {
-    host.stop();
+    host.close();
     registry.close();
   }
 
   private String url(String path) {
-    return base.resolve(path).toString();
+    return host.url(path);
   }
 
   private static void type(String name, String text) {
-    WebElement e = browser.findElement(By.name(name));
-    e.clear();
-    e.sendKeys(text);
+    Chromium.type(browser, name, text);
   }
 
   private static void submit(By button) {
-    WebElement page = browser.findElement(By.tagName("html"));
-    browser.findElement(button).click();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < end) {
-      try {
-        page.isEnabled();
-        Thread.sleep(20);
-      } catch (StaleElementReferenceException gone) {
-        return;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted");
-      }
-    }
-    throw new AssertionError("the browser stayed on " + browser.getCurrentUrl());
+    Chromium.submit(browser, button);
   }
 
   @Test

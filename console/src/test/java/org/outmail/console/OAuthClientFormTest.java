@@ -22,6 +22,7 @@ import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStore;
 import org.outmail.Secret;
+import org.outmail.console.testing.Chromium;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthGrant;
 import org.outmail.oauth.TokenStore;
@@ -49,15 +50,13 @@ class OAuthClientFormTest {
 
   @BeforeAll
   static void startBrowser() {
-    browser = Chromium.start(Chromium.freshProfile());
+    browser = Chromium.start();
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1400));
   }
 
   @AfterAll
   static void stopBrowser() {
-    if (browser != null) {
-      browser.quit();
-    }
+    Chromium.quit(browser);
   }
 
   @BeforeEach
@@ -100,9 +99,7 @@ class OAuthClientFormTest {
   }
 
   private static void type(String name, String text) {
-    WebElement e = browser.findElement(By.name(name));
-    e.clear();
-    e.sendKeys(text);
+    Chromium.type(browser, name, text);
   }
 
   private static void choose(String name, String value) {
@@ -120,35 +117,8 @@ class OAuthClientFormTest {
     return browser.findElement(By.id(id)).getText();
   }
 
-  /** Clicks a button that loads another page, and waits until the page it was on is gone. */
   private static void submit(By button) {
-    WebElement page = browser.findElement(By.tagName("html"));
-    browser.findElement(button).click();
-    awaitGone(page);
-  }
-
-  private static void awaitGone(WebElement page) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      try {
-        page.isEnabled();
-      } catch (StaleElementReferenceException gone) {
-        return;
-      }
-      if (System.nanoTime() > end) {
-        throw new AssertionError("the browser stayed on " + browser.getCurrentUrl() + " for 30 s");
-      }
-      sleep(20);
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted");
-    }
+    Chromium.submit(browser, button);
   }
 
   /** Waits until the validation section says {@code state}, reloading when the page reloads itself. */
@@ -166,7 +136,7 @@ class OAuthClientFormTest {
       if (System.nanoTime() > end) {
         throw new AssertionError("the validation did not become " + state + ": " + browser.getPageSource());
       }
-      sleep(100);
+      Chromium.sleep(100);
     }
   }
 
@@ -309,7 +279,7 @@ class OAuthClientFormTest {
     WebElement page = browser.findElement(By.tagName("html"));
     browser.findElement(By.id("delete")).click();
     browser.switchTo().alert().accept();
-    awaitGone(page);
+    Chromium.awaitGone(browser, page);
 
     assertThat(text("notice")).isEqualTo("OAuth client idp deleted: the mailboxes that used it have none now.");
     assertThat(store.list()).allSatisfy(m -> assertThat(m.oauthClient()).isEmpty());

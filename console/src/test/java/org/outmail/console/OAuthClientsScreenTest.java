@@ -17,6 +17,7 @@ import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStore;
 import org.outmail.Secret;
+import org.outmail.console.testing.Chromium;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthGrant;
 import org.outmail.oauth.OAuthProvider;
@@ -32,14 +33,12 @@ class OAuthClientsScreenTest {
 
   @BeforeAll
   static void startBrowser() {
-    browser = Chromium.start(Chromium.freshProfile());
+    browser = Chromium.start();
   }
 
   @AfterAll
   static void stopBrowser() {
-    if (browser != null) {
-      browser.quit();
-    }
+    Chromium.quit(browser);
   }
 
   @BeforeEach

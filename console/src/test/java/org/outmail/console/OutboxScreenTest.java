@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.outmail.Email;
@@ -24,6 +23,7 @@ import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.Secret;
+import org.outmail.console.testing.Chromium;
 import org.outmail.outbox.Outbox;
 import org.outmail.outbox.OutboxState;
 import org.outmail.outbox.OutboxStore;
@@ -47,15 +47,13 @@ class OutboxScreenTest {
 
   @BeforeAll
   static void startBrowser() {
-    browser = Chromium.start(Chromium.freshProfile());
+    browser = Chromium.start();
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
   }
 
   @AfterAll
   static void stopBrowser() {
-    if (browser != null) {
-      browser.quit();
-    }
+    Chromium.quit(browser);
   }
 
   @BeforeEach
@@ -98,33 +96,7 @@ class OutboxScreenTest {
   }
 
   private static void submit(By button) {
-    WebElement page = browser.findElement(By.tagName("html"));
-    browser.findElement(button).click();
-    awaitGone(page);
-  }
-
-  private static void awaitGone(WebElement page) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      try {
-        page.isEnabled();
-      } catch (StaleElementReferenceException gone) {
-        return;
-      }
-      if (System.nanoTime() > end) {
-        throw new AssertionError("the browser stayed on " + browser.getCurrentUrl() + " for 30 s");
-      }
-      sleep(20);
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted");
-    }
+    Chromium.submit(browser, button);
   }
 
   private static String count(OutboxState state) {
@@ -228,7 +200,7 @@ class OutboxScreenTest {
     WebElement page = browser.findElement(By.tagName("html"));
     browser.findElement(By.id("cancel")).click();
     browser.switchTo().alert().accept();
-    awaitGone(page);
+    Chromium.awaitGone(browser, page);
     assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Mail #" + id + " is cancelled.");
     assertThat(browser.findElement(By.id("mail-state")).getText()).isEqualTo("Cancelled");
     assertThat(browser.findElements(By.id("cancel"))).isEmpty();
@@ -244,7 +216,7 @@ class OutboxScreenTest {
         + ".forEach(function (i) { i.value = 'forged'; });");
     WebElement page = browser.findElement(By.tagName("html"));
     ((JavascriptExecutor) browser).executeScript("document.getElementById('cancel').form.submit();");
-    awaitGone(page);
+    Chromium.awaitGone(browser, page);
     assertThat(browser.findElement(By.tagName("body")).getText()).isEqualTo(ConsoleServer.CSRF_REFUSED);
     assertThat(outbox.status(id).orElseThrow().state()).isEqualTo(OutboxState.QUEUED);
   }
@@ -278,7 +250,7 @@ class OutboxScreenTest {
       if (System.nanoTime() > end) {
         throw new AssertionError("the outbox page did not refresh itself: it still counts " + queuedCount());
       }
-      sleep(200);
+      Chromium.sleep(200);
     }
   }
 }

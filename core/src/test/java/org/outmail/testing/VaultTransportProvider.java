@@ -15,7 +15,9 @@ import org.outmail.spi.TransportReceipt;
 /**
  * A transport for core's tests under the test-only protocol {@code vault}, found by ServiceLoader,
  * with a secret setting ({@code vault.api-key}) and a clear one ({@code vault.region}): it stands
- * for any transport that owns a secret, as the SMTP transport owns its DKIM key. Each transport it
+ * for any transport that owns a secret, as the SMTP transport owns its DKIM key. Two settings of
+ * several words ({@code vault.seal.domain}, and the secret {@code vault.seal.private-key}) stand for
+ * the SMTP transport's {@code smtp.dkim.domain} and {@code smtp.dkim.private-key}. Each transport it
  * opens reads the key as transports do, through {@link SettingValues#secret}, and its Check says
  * the key's length and lines, never the key.
  */
@@ -24,7 +26,9 @@ public final class VaultTransportProvider implements TransportProvider {
 
   static final List<Setting> SETTINGS = List.of(
       Setting.builder("api-key", Setting.Type.SECRET).help("The key the vault transport signs with.").build(),
-      Setting.builder("region", Setting.Type.TEXT).help("Where the vault is.").build());
+      Setting.builder("region", Setting.Type.TEXT).help("Where the vault is.").build(),
+      Setting.builder("seal.domain", Setting.Type.TEXT).help("The domain the vault seals mails for.").build(),
+      Setting.builder("seal.private-key", Setting.Type.SECRET).help("The key the vault seals with.").build());
 
   @Override
   public String protocol() {

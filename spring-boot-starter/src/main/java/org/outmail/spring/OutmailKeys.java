@@ -5,7 +5,6 @@ import static org.outmail.spring.StarterSettings.PREFIX;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -13,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.outmail.MailboxConfigException;
 import org.outmail.Setting;
+import org.outmail.Suggestions;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -78,7 +78,7 @@ final class OutmailKeys {
       candidates.add(s.name() + (dot > 0 ? rest.substring(dot) : ".ID"));
     }
     for (String candidate : candidates) {
-      int d = distance(rest, candidate);
+      int d = Suggestions.distance(rest, candidate);
       if (d < bestDistance) {
         bestDistance = d;
         best = candidate;
@@ -135,7 +135,7 @@ final class OutmailKeys {
         if (source instanceof EnumerablePropertySource<?> enumerable
             && !ConfigurationPropertySources.isAttachedConfigurationPropertySource(source)) {
           for (String name : enumerable.getPropertyNames()) {
-            int d = distance(missing, name);
+            int d = Suggestions.distance(missing, name);
             if (d < bestDistance) {
               bestDistance = d;
               best = name;
@@ -167,27 +167,5 @@ final class OutmailKeys {
       }
     }
     return names;
-  }
-
-  /** Levenshtein distance, case-insensitive. */
-  static int distance(String a, String b) {
-    String x = a.toLowerCase(Locale.ROOT);
-    String y = b.toLowerCase(Locale.ROOT);
-    int[] previous = new int[y.length() + 1];
-    int[] current = new int[y.length() + 1];
-    for (int j = 0; j <= y.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= x.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= y.length(); j++) {
-        int substitute = previous[j - 1] + (x.charAt(i - 1) == y.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[y.length()];
   }
 }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.outmail.Suggestions;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -98,29 +99,7 @@ final class OutmailProperties {
     String rest = name.substring(StarterSettings.PREFIX.length());
     int dot = rest.indexOf('.');
     String word = dot < 0 ? rest : rest.substring(0, dot);
-    return SECTIONS.stream().anyMatch(section -> distance(word, section) <= 2);
-  }
-
-  /** Levenshtein distance, case-insensitive. */
-  private static int distance(String a, String b) {
-    String x = a.toLowerCase(java.util.Locale.ROOT);
-    String y = b.toLowerCase(java.util.Locale.ROOT);
-    int[] previous = new int[y.length() + 1];
-    int[] current = new int[y.length() + 1];
-    for (int j = 0; j <= y.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= x.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= y.length(); j++) {
-        int substitute = previous[j - 1] + (x.charAt(i - 1) == y.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[y.length()];
+    return SECTIONS.stream().anyMatch(section -> Suggestions.distance(word, section) <= 2);
   }
 
   /** The value that wins, raw when it is an outmail secret reference, else resolved by Spring. */

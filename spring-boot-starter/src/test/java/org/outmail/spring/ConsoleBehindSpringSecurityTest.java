@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.outmail.Email;
@@ -24,6 +22,7 @@ import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStore;
 import org.outmail.Secret;
+import org.outmail.console.testing.Chromium;
 import org.outmail.outbox.Outbox;
 import org.outmail.outbox.OutboxState;
 import org.springframework.boot.WebApplicationType;
@@ -80,14 +79,12 @@ class ConsoleBehindSpringSecurityTest {
 
   @BeforeAll
   static void startBrowser() {
-    browser = Chromium.start(Chromium.freshProfile());
+    browser = Chromium.start();
   }
 
   @AfterAll
   static void stopBrowser() {
-    if (browser != null) {
-      browser.quit();
-    }
+    Chromium.quit(browser);
   }
 
   private void startApplication(String... more) {
@@ -109,31 +106,11 @@ class ConsoleBehindSpringSecurityTest {
   }
 
   private static void type(String name, String text) {
-    WebElement e = browser.findElement(By.name(name));
-    e.clear();
-    e.sendKeys(text);
+    Chromium.type(browser, name, text);
   }
 
   private static void submit(By button) {
-    WebElement page = browser.findElement(By.tagName("html"));
-    browser.findElement(button).click();
-    awaitGone(page);
-  }
-
-  private static void awaitGone(WebElement page) {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < end) {
-      try {
-        page.isEnabled();
-        Thread.sleep(20);
-      } catch (StaleElementReferenceException gone) {
-        return;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted");
-      }
-    }
-    throw new AssertionError("the browser stayed on " + browser.getCurrentUrl());
+    Chromium.submit(browser, button);
   }
 
   private void logIn(String user, String password) {
@@ -216,7 +193,7 @@ class ConsoleBehindSpringSecurityTest {
         "document.querySelectorAll('input[name=_csrf]').forEach(i => i.value = 'forged');");
     WebElement page = browser.findElement(By.tagName("html"));
     ((JavascriptExecutor) browser).executeScript("document.getElementById('cancel').form.submit();");
-    awaitGone(page);
+    Chromium.awaitGone(browser, page);
     assertThat(browser.getPageSource()).doesNotContain("is cancelled.");
     assertThat(outbox.status(id).orElseThrow().state()).isEqualTo(OutboxState.DEFERRED);
   }

@@ -152,6 +152,14 @@ class OutmailAutoConfigurationTest {
   }
 
   @Test
+  void aPrefixWithSwappedLettersUnderOutmailIsNotIgnored() {
+    // mialbxo: two swaps from mailbox, counted as two edits as everywhere else in outmail (core's edit distance)
+    runner.withPropertyValues("outmail.mialbxo.support.host=127.0.0.1").run(context ->
+        assertThat(rootCause(context.getStartupFailure())).isInstanceOf(MailboxConfigException.class)
+            .hasMessageStartingWith("outmail.mialbxo.support.host: unknown key"));
+  }
+
+  @Test
   void theStartersOwnKeysAreNotHandedToOutmailsLoader() {
     runner.withPropertyValues("outmail.outbox.workers=4", "outmail.health.cache=5m", "outmail.enabled=true")
         .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(MailboxRegistry.class));

@@ -3,6 +3,7 @@ package org.outmail.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import javax.sql.DataSource;
 
 /**
  * What differs between the databases the store runs on: how a connection is set up and how a
@@ -81,6 +82,25 @@ enum Dialect {
 
   /** Sets the connection up and begins a transaction; {@code write} for one that changes rows. */
   abstract void begin(Connection c, boolean write) throws SQLException;
+
+  /**
+   * A connection of {@code dataSource} in a transaction just begun ({@link #begin}); closed again
+   * when the transaction cannot begin.
+   */
+  Connection begin(DataSource dataSource, boolean write) throws SQLException {
+    Connection c = dataSource.getConnection();
+    try {
+      begin(c, write);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (SQLException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+    return c;
+  }
 
   abstract void commit(Connection c) throws SQLException;
 

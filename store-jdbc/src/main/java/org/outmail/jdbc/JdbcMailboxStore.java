@@ -332,18 +332,7 @@ public final class JdbcMailboxStore implements MailboxStore {
 
   /** A connection in a transaction just begun; {@code write} for one that changes rows. */
   private Connection begin(boolean write) throws SQLException {
-    Connection c = dataSource.getConnection();
-    try {
-      dialect.begin(c, write);
-    } catch (SQLException | RuntimeException e) {
-      try {
-        c.close();
-      } catch (SQLException closing) {
-        e.addSuppressed(closing);
-      }
-      throw e;
-    }
-    return c;
+    return dialect.begin(dataSource, write);
   }
 
   private static long version(Connection c) throws SQLException {

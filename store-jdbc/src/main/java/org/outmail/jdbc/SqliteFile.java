@@ -2,19 +2,15 @@ package org.outmail.jdbc;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 import org.outmail.MailboxConfigException;
 import org.sqlite.JDBC;
 
@@ -23,7 +19,7 @@ import org.sqlite.JDBC;
  * sets each connection up. A path that holds an H2 database (what earlier snapshots of outmail
  * wrote) is refused with what to do instead: no release has shipped one, so there is no migration.
  */
-final class SqliteFile implements DataSource {
+final class SqliteFile extends DriverDataSource {
   static final String URL_PREFIX = "jdbc:sqlite:";
   private static final String H2_SUFFIX = ".mv.db";
   /** An H2 MVStore file begins with its header block, in text: {@code H:2,block:...}. */
@@ -151,37 +147,6 @@ final class SqliteFile implements DataSource {
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
     return getConnection();
-  }
-
-  @Override
-  public PrintWriter getLogWriter() {
-    return null;
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) {}
-
-  @Override
-  public void setLoginTimeout(int seconds) {}
-
-  @Override
-  public int getLoginTimeout() {
-    return 0;
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    throw new SQLFeatureNotSupportedException();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    throw new SQLException("not a wrapper");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return false;
   }
 
   /** The file. */
