@@ -721,7 +721,7 @@ final class JdbcStore implements AutoCloseable {
     return new OutboxEntry(rs.getLong(1), rs.getString(2), Optional.ofNullable(rs.getString(3)), rs.getString(4),
         rs.getString(5), OutboxState.valueOf(rs.getString(6)), Instant.ofEpochMilli(rs.getLong(8)), instant(rs, 7),
         Instant.ofEpochMilli(rs.getLong(9)), rs.getInt(10), Optional.ofNullable(rs.getString(11)), instant(rs, 12),
-        r.accepted(), r.rejected(), r.pending(), Priority.values()[rs.getInt(16)]);
+        r.accepted(), r.rejected(), r.pending(), Priority.ofRank(rs.getInt(16)));
   }
 
   private static Optional<Instant> instant(ResultSet rs, int column) throws SQLException {

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -276,7 +277,8 @@ public final class JdbcMailboxStore implements MailboxStore {
           return t;
         });
         long ms = pollInterval.toMillis();
-        poller.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
+        // poll() logs its own failures, so the schedule never stops on one
+        Future<?> unused = poller.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
       }
     }
     return () -> listeners.remove(listener);

@@ -491,7 +491,7 @@ public abstract class TransportContractTest {
 
   /** {@return a port of 127.0.0.1 where nothing listens: one that was free a moment ago} */
   protected static int deadPort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
