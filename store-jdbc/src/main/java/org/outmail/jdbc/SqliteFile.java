@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailboxConfigException;
 import org.sqlite.JDBC;
 
@@ -154,7 +155,7 @@ final class SqliteFile implements DataSource {
   }
 
   @Override
-  public PrintWriter getLogWriter() {
+  public @Nullable PrintWriter getLogWriter() {
     return null;
   }
 

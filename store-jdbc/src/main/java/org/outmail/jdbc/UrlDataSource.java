@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /** Connections from {@link DriverManager} for a JDBC URL: for tools and tests; hosts give their pool. */
 final class UrlDataSource implements DataSource {
@@ -27,7 +28,7 @@ final class UrlDataSource implements DataSource {
   }
 
   @Override
-  public PrintWriter getLogWriter() {
+  public @Nullable PrintWriter getLogWriter() {
     return null;
   }
 
