@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Attachment;
 import org.outmail.MailException;
 import org.outmail.TransportException.Stage;
@@ -35,14 +36,14 @@ final class GraphErrors {
   private GraphErrors() {}
 
   /** What a failed Graph call told, before it becomes an exception. */
-  record Failure(int status, String code, String message, Duration retryAfter) {
+  record Failure(int status, @Nullable String code, @Nullable String message, @Nullable Duration retryAfter) {
     String reply() {
       return status + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message);
     }
   }
 
   /** The HTTP failure behind the throwable, or {@code null} when no response was received. */
-  static Failure failure(Throwable t) {
+  static @Nullable Failure failure(Throwable t) {
     ApiException api = find(t, ApiException.class);
     if (api == null) {
       return null;
@@ -153,7 +154,7 @@ final class GraphErrors {
    *
    * @param cause the read failure, or null when the file was found unreadable before sending
    */
-  static TransportException unreadableAttachment(String mailboxId, Attachment a, Throwable cause) {
+  static TransportException unreadableAttachment(String mailboxId, Attachment a, @Nullable Throwable cause) {
     String file = a.path().map(p -> " (file " + p + ")").orElse("");
     Throwable why = cause instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : cause;
     return TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': cannot read attachment '" + a.filename() + "'"
@@ -166,7 +167,7 @@ final class GraphErrors {
    * network (no connection, DNS, the TLS handshake), found on any exception of the chain; {@code
    * null} when the request may have been sent.
    */
-  static GraphHttp.NotSent notSentMark(Throwable t) {
+  static GraphHttp.@Nullable NotSent notSentMark(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       for (Throwable s : c.getSuppressed()) {
         if (s instanceof GraphHttp.NotSent mark) {
@@ -187,7 +188,7 @@ final class GraphErrors {
   }
 
   /** Retry-After in seconds or as an HTTP date; {@code null} when absent or unreadable. */
-  static Duration retryAfter(Map<String, Set<String>> headers) {
+  static @Nullable Duration retryAfter(Map<String, Set<String>> headers) {
     if (headers == null) {
       return null;
     }
@@ -199,7 +200,7 @@ final class GraphErrors {
     return null;
   }
 
-  static Duration parseRetryAfter(String value) {
+  static @Nullable Duration parseRetryAfter(String value) {
     String v = value.strip();
     try {
       long seconds = Long.parseLong(v);
@@ -214,7 +215,7 @@ final class GraphErrors {
     }
   }
 
-  static <T extends Throwable> T find(Throwable t, Class<T> type) {
+  static <T extends Throwable> @Nullable T find(Throwable t, Class<T> type) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (type.isInstance(c)) {
         return type.cast(c);
@@ -226,7 +227,7 @@ final class GraphErrors {
     return null;
   }
 
-  static String oneLine(String s) {
+  static @Nullable String oneLine(@Nullable String s) {
     if (s == null) {
       return null;
     }
