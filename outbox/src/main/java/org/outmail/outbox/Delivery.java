@@ -48,7 +48,6 @@ final class Delivery {
   }
 
   /** What a claimed mail needs before it can go: an outcome already, or a mailer and the email. */
-  /** What a claimed mail needs before it goes: either it is already done, or a mailer and the rebuilt mail. */
   private sealed interface Ready permits Done, Sendable {}
 
   private record Done(Outcome outcome) implements Ready {}
