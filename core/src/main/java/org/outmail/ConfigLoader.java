@@ -216,7 +216,7 @@ final class ConfigLoader {
     int bestDistance = Integer.MAX_VALUE;
     for (String f : fields) {
       int words = f.split("\\.").length;
-      if (parts.length <= words || transportSettings && parts.length > 2 && words == 1) {
+      if (parts.length <= words || (transportSettings && parts.length > 2 && words == 1)) {
         continue;
       }
       String given = String.join(".", java.util.Arrays.copyOfRange(parts, parts.length - words, parts.length));

@@ -173,6 +173,7 @@ final class Idna2008 {
         || isNoncharacter(cp);
   }
 
+  @SuppressWarnings("ReferenceEquality") // Character.UnicodeBlock has one instance per block
   private static boolean isDefaultIgnorable(int cp) {
     if (Character.getType(cp) == Character.FORMAT) {
       return true;
@@ -193,6 +194,7 @@ final class Idna2008 {
   }
 
   /** RFC 5892 section 2.4. */
+  @SuppressWarnings("ReferenceEquality") // Character.UnicodeBlock has one instance per block
   private static boolean isInIgnorableBlock(int cp) {
     Character.UnicodeBlock block = Character.UnicodeBlock.of(cp);
     return block == Character.UnicodeBlock.COMBINING_MARKS_FOR_SYMBOLS
@@ -201,6 +203,7 @@ final class Idna2008 {
   }
 
   /** RFC 5892 section 2.9: Hangul_Syllable_Type L, V or T, the conjoining jamo blocks. */
+  @SuppressWarnings("ReferenceEquality") // Character.UnicodeBlock has one instance per block
   private static boolean isOldHangulJamo(int cp) {
     Character.UnicodeBlock block = Character.UnicodeBlock.of(cp);
     return block == Character.UnicodeBlock.HANGUL_JAMO

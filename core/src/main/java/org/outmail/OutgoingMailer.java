@@ -2,6 +2,7 @@ package org.outmail;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -48,7 +49,7 @@ public final class OutgoingMailer {
     this.provider = provider;
     this.context = context;
     this.filter = new RecipientFilter(mailbox, directory);
-    this.messages = new MessageFactory(mailbox, Clock.systemDefaultZone());
+    this.messages = new MessageFactory(mailbox, Clock.system(ZoneId.systemDefault()));
     this.retrier = new Retrier(mailbox.id(), mailbox.retryPolicy());
     this.hooks = new HookRunner(hooks);
     this.async = async;

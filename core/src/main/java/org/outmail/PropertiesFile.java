@@ -138,7 +138,7 @@ final class PropertiesFile {
   private static int lineOf(byte[] bytes, int offset) {
     int line = 1;
     for (int i = 0; i < offset; i++) {
-      if (bytes[i] == '\n' || bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n')) {
+      if (bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n'))) {
         line++;
       }
     }

@@ -166,9 +166,9 @@ public final class Setting {
       case BOOLEAN:
         switch (v.toLowerCase(Locale.ROOT)) {
           case "true":
-            return Boolean.TRUE;
+            return true;
           case "false":
-            return Boolean.FALSE;
+            return false;
           default:
             throw new IllegalArgumentException("'" + v + "' is not true or false");
         }

@@ -88,7 +88,7 @@ final class ConsoleServer {
   }
 
   void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    Request r = new Request(request, response, options.secureCookies || hostAuthenticates && request.isSecure());
+    Request r = new Request(request, response, options.secureCookies || (hostAuthenticates && request.isSecure()));
     r.hostCsrf = hostCsrf == null ? null : hostCsrf.apply(request);
     try {
       route(r);
@@ -496,7 +496,7 @@ final class ConsoleServer {
     String text = store.toString();
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("^[\\w.$]+[{\\[](.+)[}\\]]$").matcher(text);
     String inner = m.matches() ? m.group(1) : text;
-    return inner.isBlank() || inner.contains("@") && inner.equals(text) ? "" : " (" + inner + ")";
+    return inner.isBlank() || (inner.contains("@") && inner.equals(text)) ? "" : " (" + inner + ")";
   }
 
   private Optional<Sessions.Session> session(Request r, boolean post) {

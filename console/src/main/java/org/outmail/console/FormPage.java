@@ -73,7 +73,7 @@ final class FormPage {
     h.raw("<nav class=\"tabs\">");
     for (FormLayout.Tab t : FormLayout.Tab.values()) {
       boolean bad = layout.fields().stream().anyMatch(f -> f.tab() == t && v.errors().containsKey(f.key()))
-          || t == FormLayout.Tab.GENERAL && v.errors().containsKey("id");
+          || (t == FormLayout.Tab.GENERAL && v.errors().containsKey("id"));
       h.raw("<button type=\"button\"").attr("data-tab", t.id()).attr("id", "tab-" + t.id())
           .attr("class", bad ? "tab has-error" : "tab").raw(">").text(t.label).raw("</button>");
     }
@@ -127,7 +127,7 @@ final class FormPage {
     h.raw("<div class=\"errors\" id=\"errors\"><strong>Not saved.</strong>").text(fields == 0 ? ""
         : fields == 1 ? " One field needs attention." : " " + fields + " fields need attention.");
     v.errors().forEach((key, problem) -> {
-      boolean shown = key.equals("id") && v.id() == null || layout.field(key) != null;
+      boolean shown = (key.equals("id") && v.id() == null) || layout.field(key) != null;
       if (!shown) {
         h.raw("<p class=\"error\"").attr("data-key", key).raw(">").text(key.isEmpty() ? problem : key + " " + problem).raw("</p>");
       }

@@ -33,7 +33,7 @@ final class Origins {
       return false;
     }
     String scheme = o.getScheme() == null ? "" : o.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https") || o.getHost() == null) {
+    if ((!scheme.equals("http") && !scheme.equals("https")) || o.getHost() == null) {
       return false;
     }
     int originPort = o.getPort() >= 0 ? o.getPort() : scheme.equals("https") ? 443 : 80;

@@ -294,7 +294,7 @@ final class OutboxScreen {
 
   /** A duration as a person reads it: {@code 45 s}, {@code 3 min 12 s}, {@code 2 h 5 min}, {@code 3 d 4 h}. */
   static String age(Duration d) {
-    long s = Math.max(0, d.getSeconds());
+    long s = Math.max(0, d.toSeconds());
     if (s < 60) {
       return s + " s";
     }

@@ -269,6 +269,7 @@ public final class AccessTokens {
     return locks.computeIfAbsent(lockKey, k -> new Object());
   }
 
+  @SuppressWarnings("ReferenceEquality") // the same instance first, then the same token text
   private static boolean sameToken(AccessToken a, AccessToken b) {
     return a == b || a.token().equals(b.token());
   }

@@ -1,5 +1,6 @@
 package org.outmail.spi;
 
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -386,7 +387,7 @@ public final class OutgoingMessage {
         throw new IllegalStateException("messageId missing");
       }
       if (date == null) {
-        date = ZonedDateTime.now();
+        date = ZonedDateTime.now(ZoneId.systemDefault());
       }
       return new OutgoingMessage(this);
     }

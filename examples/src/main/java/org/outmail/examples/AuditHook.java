@@ -39,7 +39,7 @@ public final class AuditHook implements PostSendHook {
     SendResult r = sent.result();
     out.println("[audit] mailbox '" + sent.mailbox().id() + "' sent " + r.messageId()
         + " \"" + r.subject() + "\" to " + r.acceptedRecipients()
-        + (sent.email().recordId().map(id -> " for record " + id).orElse(""))
+        + sent.email().recordId().map(id -> " for record " + id).orElse("")
         + (r.blockedRecipients().isEmpty() ? "" : "; blocked " + r.blockedRecipients()));
     out.flush();
   }

@@ -37,7 +37,7 @@ final class LoopbackRedirect implements AutoCloseable {
   private volatile Function<URI, OAuthValidation> completion;
 
   LoopbackRedirect(PrintWriter err, String command) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0), 0);
     executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "outmail-loopback-redirect");
       t.setDaemon(true);

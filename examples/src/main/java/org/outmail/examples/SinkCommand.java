@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.List;
@@ -127,7 +128,7 @@ final class SinkCommand implements Callable<Integer> {
   static String cannotListen(int port) {
     try (ServerSocket probe = new ServerSocket()) {
       probe.setReuseAddress(true);
-      probe.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+      probe.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port));
       return null;
     } catch (BindException e) {
       return "the port is in use (another 'outmail sink' or another program?)";
@@ -184,7 +185,7 @@ final class SinkCommand implements Callable<Integer> {
         // a malformed header: show the envelope's sender, no subject
       }
       List<String> to = message.getToAddresses().stream().map(MailAddress::getEmail).collect(Collectors.toList());
-      return LocalTime.now().format(TIME) + "  from " + from + "  to " + String.join(", ", to)
+      return LocalTime.now(ZoneId.systemDefault()).format(TIME) + "  from " + from + "  to " + String.join(", ", to)
           + "  subject \"" + subject + "\"  " + Progress.size(size(mime));
     }
 

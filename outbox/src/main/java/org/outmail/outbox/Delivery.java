@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Attachment;
 import org.outmail.Email;
 import org.outmail.MailException;
@@ -47,13 +48,17 @@ final class Delivery {
   }
 
   /** What a claimed mail needs before it can go: an outcome already, or a mailer and the email. */
-  private record Ready(Outcome outcome, OutgoingMailer mailer, Email email) {}
+  private sealed interface Ready permits Done, Sendable {}
+
+  private record Done(Outcome outcome) implements Ready {}
+
+  private record Sendable(OutgoingMailer mailer, Email email) implements Ready {}
 
   /** Sends the mail on the calling thread. */
   Outcome attempt(JdbcStore.Claimed m) {
-    Ready ready = ready(m);
-    if (ready.outcome() != null) {
-      return ready.outcome();
+    Ready r = ready(m);
+    if (!(r instanceof Sendable ready)) {
+      return ((Done) r).outcome();
     }
     try {
       return sent(m, ready.mailer().send(ready.email()), !ready.email().attachments().isEmpty());
@@ -68,9 +73,9 @@ final class Delivery {
    * completes with the outcome, never exceptionally but for a bug.
    */
   CompletableFuture<Outcome> start(JdbcStore.Claimed m) {
-    Ready ready = ready(m);
-    if (ready.outcome() != null) {
-      return CompletableFuture.completedFuture(ready.outcome());
+    Ready r = ready(m);
+    if (!(r instanceof Sendable ready)) {
+      return CompletableFuture.completedFuture(((Done) r).outcome());
     }
     boolean hasContent = !ready.email().attachments().isEmpty();
     return ready.mailer().sendAsync(ready.email()).handle((result, failure) -> result != null
@@ -80,21 +85,21 @@ final class Delivery {
   private Ready ready(JdbcStore.Claimed m) {
     long now = clock.millis();
     if (now > m.expiresAt()) {
-      return new Ready(Outcome.finished(m, now, OutboxState.EXPIRED, "not delivered within the outbox's maximum age",
-          m.recipients()), null, null);
+      return new Done(Outcome.finished(m, now, OutboxState.EXPIRED, "not delivered within the outbox's maximum age",
+          m.recipients()));
     }
     OutgoingMailer mailer;
     try {
       mailer = registry.get().outgoing(m.mailboxId());
     } catch (MailboxConfigException e) {
-      return new Ready(Outcome.finished(m, now, OutboxState.FAILED, "mailbox '" + m.mailboxId() + "' can no longer send: "
-          + e.getMessage(), m.recipients()), null, null);
+      return new Done(Outcome.finished(m, now, OutboxState.FAILED, "mailbox '" + m.mailboxId() + "' can no longer send: "
+          + e.getMessage(), m.recipients()));
     }
     try {
-      return new Ready(null, mailer, email(m));
+      return new Sendable(mailer, email(m));
     } catch (RuntimeException e) {
-      return new Ready(Outcome.finished(m, now, OutboxState.FAILED, "the stored mail cannot be rebuilt: " + e.getMessage(),
-          m.recipients()), null, null);
+      return new Done(Outcome.finished(m, now, OutboxState.FAILED, "the stored mail cannot be rebuilt: " + e.getMessage(),
+          m.recipients()));
     }
   }
 
@@ -162,7 +167,8 @@ final class Delivery {
   }
 
   /** A transient failure: deferred with backoff, or expired when the next attempt would come after the maximum age. */
-  private Outcome retry(JdbcStore.Claimed m, long now, String error, Duration retryAfter, Recipients recipients) {
+  private Outcome retry(JdbcStore.Claimed m, long now, @Nullable String error, @Nullable Duration retryAfter,
+      Recipients recipients) {
     long next = now + backoff.delayMillis(m.attempt(), retryAfter);
     if (next > m.expiresAt()) {
       return Outcome.finished(m, now, OutboxState.EXPIRED, "expired after " + m.attempt()

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Attachment;
 import org.outmail.Email;
 
@@ -32,7 +33,8 @@ final class EmailCodec {
 
   /** The email's fields, without attachment content. */
   record StoredEmail(List<String> to, List<String> cc, List<String> bcc, List<String> replyTo, String subject,
-      String text, String html, Map<String, String> headers, String recordId, List<StoredAttachment> attachments) {}
+      @Nullable String text, @Nullable String html, Map<String, String> headers, @Nullable String recordId,
+      List<StoredAttachment> attachments) {}
 
   static byte[] encode(Email email) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + email.text().map(String::length).orElse(0)
@@ -74,19 +76,19 @@ final class EmailCodec {
       List<String> cc = list(in);
       List<String> bcc = list(in);
       List<String> replyTo = list(in);
-      String subject = string(in);
+      String subject = present(in);
       String text = string(in);
       String html = string(in);
       int n = in.readInt();
       Map<String, String> headers = new LinkedHashMap<>();
       for (int i = 0; i < n; i++) {
-        headers.put(string(in), string(in));
+        headers.put(present(in), present(in));
       }
       String recordId = string(in);
       int m = in.readInt();
       List<StoredAttachment> attachments = new ArrayList<>(m);
       for (int i = 0; i < m; i++) {
-        attachments.add(new StoredAttachment(string(in), string(in), in.readLong()));
+        attachments.add(new StoredAttachment(present(in), present(in), in.readLong()));
       }
       return new StoredEmail(to, cc, bcc, replyTo, subject, text, html, headers, recordId, attachments);
     } catch (IOException e) {
@@ -98,7 +100,8 @@ final class EmailCodec {
    * The email to send for an attempt: the stored fields, the stored Message-ID, only the recipients
    * still pending (all when {@code pending} is null), attachments opened from the store.
    */
-  static Email rebuild(StoredEmail s, String messageId, Collection<String> pending, List<Attachment> attachments) {
+  static Email rebuild(StoredEmail s, String messageId, @Nullable Collection<String> pending,
+      List<Attachment> attachments) {
     Set<String> keep = null;
     if (pending != null) {
       keep = new HashSet<>();
@@ -125,7 +128,7 @@ final class EmailCodec {
     return b.build();
   }
 
-  private static List<String> only(List<String> addresses, Set<String> keep) {
+  private static List<String> only(List<String> addresses, @Nullable Set<String> keep) {
     if (keep == null) {
       return addresses;
     }
@@ -145,6 +148,15 @@ final class EmailCodec {
     }
   }
 
+  /** A string the encoder always writes. */
+  private static String present(DataInputStream in) throws IOException {
+    String s = string(in);
+    if (s == null) {
+      throw new IOException("the stored mail lacks a value every stored mail has");
+    }
+    return s;
+  }
+
   private static List<String> list(DataInputStream in) throws IOException {
     int n = in.readInt();
     List<String> values = new ArrayList<>(n);
@@ -154,7 +166,7 @@ final class EmailCodec {
     return values;
   }
 
-  private static void string(DataOutputStream out, String s) throws IOException {
+  private static void string(DataOutputStream out, @Nullable String s) throws IOException {
     if (s == null) {
       out.writeInt(-1);
       return;
@@ -164,7 +176,7 @@ final class EmailCodec {
     out.write(b);
   }
 
-  private static String string(DataInputStream in) throws IOException {
+  private static @Nullable String string(DataInputStream in) throws IOException {
     int n = in.readInt();
     if (n < 0) {
       return null;

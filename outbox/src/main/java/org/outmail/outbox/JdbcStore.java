@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Attachment;
 
 /**
@@ -54,11 +55,12 @@ final class JdbcStore implements AutoCloseable {
   private final Reads reads;
   private final Dialect dialect;
   private final boolean embedded;
-  private final AutoCloseable onClose;
+  private final @Nullable AutoCloseable onClose;
   private final String description;
   private final Set<String> knownMailboxes = ConcurrentHashMap.newKeySet();
 
-  JdbcStore(Writes writes, Reads reads, Dialect dialect, boolean embedded, AutoCloseable onClose, String description) {
+  JdbcStore(Writes writes, Reads reads, Dialect dialect, boolean embedded, @Nullable AutoCloseable onClose,
+      String description) {
     this.writes = writes;
     this.reads = reads;
     this.dialect = dialect;
@@ -88,7 +90,7 @@ final class JdbcStore implements AutoCloseable {
   // ---- enqueue
 
   /** A mail to store, with the terms a search finds it by ({@link SearchTerms}). */
-  record NewMail(String mailboxId, String idempotencyKey, String messageId, String subject, Priority priority,
+  record NewMail(String mailboxId, @Nullable String idempotencyKey, String messageId, String subject, Priority priority,
       byte[] payload, List<Attachment> attachments, long now, long expiresAt, List<String> terms) {}
 
   /** Stores the mails in one durable transaction; their ids, in order (the existing id for a taken key). */
@@ -129,9 +131,9 @@ final class JdbcStore implements AutoCloseable {
   private final class Inserts implements AutoCloseable {
     private final Connection c;
     private final PreparedStatement insert;
-    private PreparedStatement mailbox;
-    private PreparedStatement taken;
-    private PreparedStatement term;
+    private @Nullable PreparedStatement mailbox;
+    private @Nullable PreparedStatement taken;
+    private @Nullable PreparedStatement term;
 
     Inserts(Connection c) throws SQLException {
       this.c = c;
@@ -238,7 +240,7 @@ final class JdbcStore implements AutoCloseable {
     return new PartStream(this, mailId, part);
   }
 
-  byte[] chunk(long mailId, int part, int seq) throws SQLException {
+  byte @Nullable [] chunk(long mailId, int part, int seq) throws SQLException {
     try (Connection c = reads.get();
         PreparedStatement p = c.prepareStatement("SELECT data FROM outmail_outbox_part WHERE mail_id = ? AND part = ? AND seq = ?")) {
       p.setLong(1, mailId);
@@ -721,7 +723,7 @@ final class JdbcStore implements AutoCloseable {
     return new OutboxEntry(rs.getLong(1), rs.getString(2), Optional.ofNullable(rs.getString(3)), rs.getString(4),
         rs.getString(5), OutboxState.valueOf(rs.getString(6)), Instant.ofEpochMilli(rs.getLong(8)), instant(rs, 7),
         Instant.ofEpochMilli(rs.getLong(9)), rs.getInt(10), Optional.ofNullable(rs.getString(11)), instant(rs, 12),
-        r.accepted(), r.rejected(), r.pending(), Priority.values()[rs.getInt(16)]);
+        r.accepted(), r.rejected(), r.pending(), Priority.ofRank(rs.getInt(16)));
   }
 
   private static Optional<Instant> instant(ResultSet rs, int column) throws SQLException {
@@ -729,7 +731,7 @@ final class JdbcStore implements AutoCloseable {
     return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
   }
 
-  private static void setLong(PreparedStatement p, int index, Long value) throws SQLException {
+  private static void setLong(PreparedStatement p, int index, @Nullable Long value) throws SQLException {
     if (value == null) {
       p.setNull(index, java.sql.Types.BIGINT);
     } else {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Email;
 import org.outmail.MailboxRegistry;
 import org.outmail.OutgoingMailer;
@@ -46,7 +47,8 @@ public final class Outbox implements AutoCloseable {
   private final Settings settings;
   private final JdbcStore store;
   private final Delivery delivery;
-  private final Workers workers;
+  /** Null when the outbox only enqueues (no workers on this node). */
+  private final @Nullable Workers workers;
   private volatile boolean closed;
 
   private Outbox(Settings settings, JdbcStore store) {
@@ -108,7 +110,7 @@ public final class Outbox implements AutoCloseable {
    * @throws org.outmail.MailboxConfigException if the mailer's mailbox is not in the outbox's registry
    * @throws OutboxException if the store could not take the mail (then it is not queued)
    */
-  public long enqueue(OutgoingMailer mailer, Email email, String idempotencyKey) {
+  public long enqueue(OutgoingMailer mailer, Email email, @Nullable String idempotencyKey) {
     return enqueue(mailer, email, idempotencyKey, null);
   }
 
@@ -123,7 +125,7 @@ public final class Outbox implements AutoCloseable {
    *     Builder#defaultPriority}, else {@link Priority#NORMAL})
    * @return the mail's id
    */
-  public long enqueue(OutgoingMailer mailer, Email email, String idempotencyKey, Priority priority) {
+  public long enqueue(OutgoingMailer mailer, Email email, @Nullable String idempotencyKey, @Nullable Priority priority) {
     JdbcStore.NewMail mail = prepare(mailer, email, idempotencyKey, priority);
     try {
       long id = store.enqueue(List.of(mail))[0];
@@ -207,7 +209,8 @@ public final class Outbox implements AutoCloseable {
     }
   }
 
-  private JdbcStore.NewMail prepare(OutgoingMailer mailer, Email email, String idempotencyKey, Priority priority) {
+  private JdbcStore.NewMail prepare(OutgoingMailer mailer, Email email, @Nullable String idempotencyKey,
+      @Nullable Priority priority) {
     Objects.requireNonNull(mailer, "mailer == null");
     Objects.requireNonNull(email, "email == null");
     if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 500)) {
@@ -505,11 +508,11 @@ public final class Outbox implements AutoCloseable {
    * saying what is wrong); {@link #build()} needs a registry and a store.
    */
   public static final class Builder {
-    private Supplier<MailboxRegistry> registry;
-    private OutboxStore store;
+    private @Nullable Supplier<MailboxRegistry> registry;
+    private @Nullable OutboxStore store;
     private Clock clock = Clock.systemUTC();
     private int workers = 32;
-    private Integer batchSize;
+    private @Nullable Integer batchSize;
     private Duration lease = Duration.ofSeconds(30);
     private Duration pollInterval = Duration.ofSeconds(1);
     private Duration initialBackoff = Duration.ofMinutes(1);
@@ -519,7 +522,7 @@ public final class Outbox implements AutoCloseable {
     private final List<OutboxListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, List<RateLimit>> limits = new HashMap<>();
     private final Map<String, Priority> priorities = new HashMap<>();
-    private String nodeId;
+    private @Nullable String nodeId;
     private Duration closeTimeout = Duration.ofSeconds(30);
 
     private Builder() {}

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Objects;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where an {@link Outbox} keeps its mail: {@link #embedded(Path)} (a file, nothing to start, one
@@ -19,17 +20,19 @@ import javax.sql.DataSource;
  * {@link Outbox.Builder#build()} and closed with the outbox.
  */
 public final class OutboxStore {
-  private final Path directory;
+  /** The directory of the embedded store; null for a host's database. */
+  private final @Nullable Path directory;
   private final boolean fsync;
-  private final DataSource dataSource;
+  /** The host's database; null for the embedded store. */
+  private final @Nullable DataSource dataSource;
   /** Whether the host creates and migrates the tables (Flyway, Liquibase): then they are checked, not changed. */
   private final boolean hostSchema;
 
-  private OutboxStore(Path directory, boolean fsync, DataSource dataSource) {
+  private OutboxStore(@Nullable Path directory, boolean fsync, @Nullable DataSource dataSource) {
     this(directory, fsync, dataSource, false);
   }
 
-  private OutboxStore(Path directory, boolean fsync, DataSource dataSource, boolean hostSchema) {
+  private OutboxStore(@Nullable Path directory, boolean fsync, @Nullable DataSource dataSource, boolean hostSchema) {
     this.directory = directory;
     this.fsync = fsync;
     this.dataSource = dataSource;
@@ -105,10 +108,11 @@ public final class OutboxStore {
   }
 
   JdbcStore open() {
-    return dataSource != null ? openJdbc() : openEmbedded();
+    DataSource host = dataSource;
+    return host != null ? openJdbc(host) : openEmbedded(Objects.requireNonNull(directory, "directory == null"));
   }
 
-  private JdbcStore openJdbc() {
+  private JdbcStore openJdbc(DataSource dataSource) {
     try (Connection c = dataSource.getConnection()) {
       Dialect dialect = Dialect.of(c);
       if (dialect == Dialect.SQLITE) {
@@ -126,7 +130,7 @@ public final class OutboxStore {
     }
   }
 
-  private JdbcStore openEmbedded() {
+  private JdbcStore openEmbedded(Path directory) {
     if (Files.exists(directory.resolve("outbox.mv.db"))) {
       throw new OutboxException("the outbox store in " + directory + " is an H2 database (outbox.mv.db) of an earlier "
           + "outmail snapshot; the embedded store is SQLite now and does not read it. Deliver or export what it "
@@ -180,7 +184,7 @@ public final class OutboxStore {
     }
   }
 
-  private static void close(FileChannel channel) {
+  private static void close(@Nullable FileChannel channel) {
     if (channel != null) {
       try {
         channel.close();

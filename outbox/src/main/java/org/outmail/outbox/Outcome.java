@@ -1,5 +1,7 @@
 package org.outmail.outbox;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What an attempt at a claimed mail came to, as the store records it. Made by the named
  * constructors, one for each way an attempt ends.
@@ -14,8 +16,8 @@ package org.outmail.outbox;
  * @param attemptDetail what the attempt row says
  * @param hasContent whether the mail has stored attachment content (deleted once sent)
  */
-record Outcome(long id, int attempt, OutboxState state, Long dueAt, String error, long now, Recipients recipients,
-    String attemptDetail, boolean hasContent) {
+record Outcome(long id, int attempt, OutboxState state, @Nullable Long dueAt, @Nullable String error, long now,
+    Recipients recipients, @Nullable String attemptDetail, boolean hasContent) {
 
   /** The server took the mail (for every recipient still pending, or refused some for good). */
   static Outcome sent(JdbcStore.Claimed m, long now, Recipients recipients, String detail, boolean hasContent) {
@@ -23,12 +25,13 @@ record Outcome(long id, int attempt, OutboxState state, Long dueAt, String error
   }
 
   /** A transient failure: tried again at {@code dueAt}. */
-  static Outcome deferred(JdbcStore.Claimed m, long now, long dueAt, String error, Recipients recipients) {
+  static Outcome deferred(JdbcStore.Claimed m, long now, long dueAt, @Nullable String error, Recipients recipients) {
     return new Outcome(m.id(), m.attempt(), OutboxState.DEFERRED, dueAt, error, now, recipients, error, false);
   }
 
   /** A final state other than sent: {@code FAILED}, {@code EXPIRED} or {@code UNKNOWN}; never tried again. */
-  static Outcome finished(JdbcStore.Claimed m, long now, OutboxState state, String error, Recipients recipients) {
+  static Outcome finished(JdbcStore.Claimed m, long now, OutboxState state, @Nullable String error,
+      Recipients recipients) {
     if (!state.isFinished() || state == OutboxState.SENT) {
       throw new IllegalArgumentException(state + " is not a final failure");
     }

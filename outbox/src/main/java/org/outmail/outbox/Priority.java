@@ -8,14 +8,33 @@ package org.outmail.outbox;
  */
 public enum Priority {
   /** Someone is waiting for it: a password reset, a sign-up confirmation, a one-time code. */
-  URGENT,
+  URGENT(0),
   /** The default: notifications about records. */
-  NORMAL,
+  NORMAL(1),
   /** Mail that may wait behind the rest: digests, newsletters, mass notifications. */
-  BULK;
+  BULK(2);
 
-  /** The stored value: 0 urgent, 1 normal, 2 bulk; claims read due mail in this order. */
+  private final int rank;
+
+  Priority(int rank) {
+    this.rank = rank;
+  }
+
+  /**
+   * The stored value: 0 urgent, 1 normal, 2 bulk; claims read due mail in this order. Written out
+   * rather than the declaration order, so reordering the constants cannot change stored rows' meaning.
+   */
   int rank() {
-    return ordinal();
+    return rank;
+  }
+
+  /** The priority stored as {@code rank}. */
+  static Priority ofRank(int rank) {
+    for (Priority p : values()) {
+      if (p.rank == rank) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("no priority has the stored rank " + rank);
   }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a mail's recipients stand across attempts: which ones the server took, which it refused
@@ -55,16 +56,16 @@ record Recipients(List<String> pending, List<String> accepted, Map<String, Strin
     return new Recipients(addresses(pending), addresses(accepted), replies(rejected));
   }
 
-  String pendingColumn() {
+  @Nullable String pendingColumn() {
     return pending.isEmpty() ? null : String.join("\n", pending);
   }
 
-  String acceptedColumn() {
+  @Nullable String acceptedColumn() {
     return accepted.isEmpty() ? null : String.join("\n", accepted);
   }
 
   /** Refused recipients: {@code address TAB reply} a line. */
-  String rejectedColumn() {
+  @Nullable String rejectedColumn() {
     if (rejected.isEmpty()) {
       return null;
     }

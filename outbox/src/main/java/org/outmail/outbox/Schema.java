@@ -98,7 +98,7 @@ final class Schema {
           }
           throw new OutboxException("the outbox's tables are missing or older than this outmail needs (schema "
               + "managed by the host): apply " + String.join(", ", scripts) + " from the outmail-outbox jar, in order, "
-              + "or let the outbox create them (" + e.getMessage().strip() + ")", e);
+              + "or let the outbox create them (" + String.valueOf(e.getMessage()).strip() + ")", e);
         }
       }
     } finally {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 
@@ -62,7 +63,7 @@ final class SqliteFile {
     }
   }
 
-  private static String pragma(Connection c, String name) throws SQLException {
+  private static @Nullable String pragma(Connection c, String name) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
       return rs.next() ? rs.getString(1) : null;
     }

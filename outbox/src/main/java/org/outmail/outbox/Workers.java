@@ -141,6 +141,7 @@ final class Workers {
     return claimed;
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // the callback handles the outcome and the failure
   private void send(JdbcStore.Claimed m) {
     inFlight.incrementAndGet();
     try {

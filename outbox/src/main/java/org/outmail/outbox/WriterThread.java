@@ -226,6 +226,7 @@ final class WriterThread implements Writes {
   }
 
   /** One caller's write and its outcome. */
+  @SuppressWarnings("NullAway") // a Void task's result is null; the others' results are what their work returned
   private static final class Task<T> {
     static final Task<Void> STOP = new Task<>(c -> null, false);
 

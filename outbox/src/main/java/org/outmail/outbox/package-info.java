@@ -4,4 +4,7 @@
  * same mailer, across server outages, throttling, restarts and several nodes. Start with {@link
  * org.outmail.outbox.Outbox#builder()}.
  */
+@NullMarked
 package org.outmail.outbox;
+
+import org.jspecify.annotations.NullMarked;

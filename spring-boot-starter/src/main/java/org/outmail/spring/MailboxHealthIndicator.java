@@ -24,6 +24,7 @@ final class MailboxHealthIndicator implements HealthIndicator {
   }
 
   @Override
+  @SuppressWarnings("ReferenceEquality") // the cache hands out the same reading until it expires
   public synchronized Health health() {
     HealthReading reading = health.read();
     if (reading != lastReading) { // a cached reading answers with the same Health

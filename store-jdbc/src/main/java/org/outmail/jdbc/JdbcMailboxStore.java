@@ -12,9 +12,11 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
@@ -62,14 +64,15 @@ public final class JdbcMailboxStore implements MailboxStore {
   private final Duration pollInterval;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final Object pollLock = new Object();
-  private ScheduledExecutorService poller;
+  /** Started with the first listener. */
+  private @Nullable ScheduledExecutorService poller;
   private long seen;
   private volatile boolean closed;
 
-  private JdbcMailboxStore(Builder b) {
-    this.dataSource = b.dataSource;
-    this.codec = new Codec(b.key);
-    this.pollInterval = b.pollInterval;
+  private JdbcMailboxStore(DataSource dataSource, SecretsKey key, Duration pollInterval) {
+    this.dataSource = dataSource;
+    this.codec = new Codec(key);
+    this.pollInterval = pollInterval;
     try (Connection c = dataSource.getConnection()) {
       this.dialect = Dialect.of(c);
       dialect.prepareFile(c);
@@ -226,7 +229,7 @@ public final class JdbcMailboxStore implements MailboxStore {
   }
 
   /** Moves the version forward (if it is still the one expected) and makes the change, in one transaction. */
-  private long write(String id, long expectedVersion, Change change) {
+  private long write(@Nullable String id, long expectedVersion, Change change) {
     checkOpen();
     long v;
     try (Connection c = begin(true)) {
@@ -276,7 +279,8 @@ public final class JdbcMailboxStore implements MailboxStore {
           return t;
         });
         long ms = pollInterval.toMillis();
-        poller.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
+        // poll() logs its own failures, so the schedule never stops on one
+        Future<?> unused = poller.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
       }
     }
     return () -> listeners.remove(listener);
@@ -345,7 +349,7 @@ public final class JdbcMailboxStore implements MailboxStore {
     }
   }
 
-  private MailboxStoreException failure(String id, String what, SQLException e) {
+  private MailboxStoreException failure(@Nullable String id, String what, SQLException e) {
     return new MailboxStoreException(id, MailException.mailboxPrefix(id) + "mailbox store " + dataSource + ": " + what
         + ": " + e.getMessage() + (e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")"), e);
   }
@@ -358,8 +362,8 @@ public final class JdbcMailboxStore implements MailboxStore {
   /** Builds a {@link JdbcMailboxStore}; each setting is refused when set a second time. */
   public static final class Builder {
     private final DataSource dataSource;
-    private SecretsKey key;
-    private Duration pollInterval;
+    private @Nullable SecretsKey key;
+    private @Nullable Duration pollInterval;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -410,15 +414,13 @@ public final class JdbcMailboxStore implements MailboxStore {
      *     outmail
      */
     public JdbcMailboxStore build() {
-      if (key == null) {
+      SecretsKey k = key;
+      if (k == null) {
         throw new MailboxConfigException(null, "secretsKey", "secretsKey is required: the database never holds a "
             + "password or client secret in plain text; give SecretsKey.of(Secret.env(\"OUTMAIL_SECRETS_KEY\")) "
             + "(make a key with SecretsKey.generate())");
       }
-      if (pollInterval == null) {
-        pollInterval = Duration.ofSeconds(2);
-      }
-      return new JdbcMailboxStore(this);
+      return new JdbcMailboxStore(dataSource, k, pollInterval != null ? pollInterval : Duration.ofSeconds(2));
     }
   }
 }

@@ -32,6 +32,7 @@ public final class JdbcTokenStore implements TokenStore {
   private final Dialect dialect;
   private final SecretsKey key;
   /** The connection of the lock this thread holds, which its loads and saves use. */
+  @SuppressWarnings("ThreadLocalUsage") // per store: the lock is held on this store's database
   private final ThreadLocal<Connection> held = new ThreadLocal<>();
 
   private JdbcTokenStore(DataSource dataSource, SecretsKey key) {
@@ -144,6 +145,7 @@ public final class JdbcTokenStore implements TokenStore {
    * is committed even when it then throws, so a rotated token is never lost.
    */
   @Override
+  @SuppressWarnings("Finally") // a token the action saved but that could not be committed is the failure to report
   public <T> T locked(String clientName, Supplier<T> action) {
     Objects.requireNonNull(clientName, "clientName == null");
     if (held.get() != null) {

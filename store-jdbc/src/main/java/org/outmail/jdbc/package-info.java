@@ -5,4 +5,7 @@
  * they reach the database; registries on several nodes follow each other's changes by polling a
  * version.
  */
+@NullMarked
 package org.outmail.jdbc;
+
+import org.jspecify.annotations.NullMarked;

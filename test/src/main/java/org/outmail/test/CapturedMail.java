@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Attachment;
 import org.outmail.spi.OutgoingMessage;
 
@@ -22,16 +23,16 @@ import org.outmail.spi.OutgoingMessage;
 public final class CapturedMail {
   private final String mailboxId;
   private final String messageId;
-  private final String recordId;
+  private final @Nullable String recordId;
   private final String fromAddress;
-  private final String fromName;
+  private final @Nullable String fromName;
   private final List<String> to;
   private final List<String> cc;
   private final List<String> bcc;
   private final List<String> replyTo;
   private final String subject;
-  private final String text;
-  private final String html;
+  private final @Nullable String text;
+  private final @Nullable String html;
   private final Map<String, String> headers;
   private final List<CapturedAttachment> attachments;
   private final ZonedDateTime date;

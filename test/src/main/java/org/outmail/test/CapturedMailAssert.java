@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.assertj.core.api.AbstractAssert;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Assertions on a {@link CapturedMail}; each failure says what was expected and what the mail
@@ -286,7 +287,7 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     return this;
   }
 
-  private CapturedMailAssert bodyContains(String part, String body, String... texts) {
+  private CapturedMailAssert bodyContains(String part, @Nullable String body, String... texts) {
     if (body == null) {
       failWithMessage("%nExpecting the %s body of mail%n  %s%nto contain%n  %s%nbut the mail has no %s body",
           part, actual, Arrays.asList(texts), part);

@@ -3,6 +3,7 @@ package org.outmail.test;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.outmail.CheckResult;
 import org.outmail.Mailbox;
 import org.outmail.Setting;
@@ -20,10 +21,11 @@ import org.outmail.spi.TransportReceipt;
 final class CapturingTransportProvider implements TransportProvider {
   private final String protocol;
   private final MailCapture capture;
-  private final TransportProvider real;
+  /** The provider this one stands in for, if the class path has one. */
+  private final @Nullable TransportProvider real;
 
   /** @param real the provider found for the protocol, or null */
-  CapturingTransportProvider(String protocol, MailCapture capture, TransportProvider real) {
+  CapturingTransportProvider(String protocol, MailCapture capture, @Nullable TransportProvider real) {
     this.protocol = Objects.requireNonNull(protocol, "protocol == null");
     this.capture = Objects.requireNonNull(capture, "capture == null");
     this.real = real;

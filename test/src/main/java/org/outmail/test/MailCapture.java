@@ -12,6 +12,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import org.outmail.CheckResult;
 import org.outmail.MailboxRegistry;
 import org.outmail.TransportException;
@@ -45,8 +46,8 @@ public final class MailCapture {
 
   private final List<CapturedMail> mails = new CopyOnWriteArrayList<>();
   private final Deque<TransportException.Kind> nextFailures = new ArrayDeque<>();
-  private TransportException.Kind alwaysFail;
-  private CheckResult failedCheck;
+  private TransportException.@Nullable Kind alwaysFail;
+  private @Nullable CheckResult failedCheck;
   private int attempts;
 
   /** An empty capture that sends nothing and fails nothing. */
@@ -224,7 +225,7 @@ public final class MailCapture {
   // called by CapturingTransportProvider's transports
 
   /** Counts the attempt; returns the failure to throw for it, or null to capture the mail. */
-  synchronized TransportException.Kind attempt() {
+  synchronized TransportException.@Nullable Kind attempt() {
     attempts++;
     TransportException.Kind next = nextFailures.poll();
     return next != null ? next : alwaysFail;
@@ -234,7 +235,7 @@ public final class MailCapture {
     mails.add(mail);
   }
 
-  synchronized CheckResult failedCheck() {
+  synchronized @Nullable CheckResult failedCheck() {
     return failedCheck;
   }
 

@@ -6,4 +6,7 @@
  *
  * <p>{@link org.outmail.test.contract} holds the contract every transport proves.
  */
+@NullMarked
 package org.outmail.test;
+
+import org.jspecify.annotations.NullMarked;

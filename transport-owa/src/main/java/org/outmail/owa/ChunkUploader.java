@@ -9,6 +9,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okio.BufferedSink;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Attachment;
 
 /**
@@ -66,10 +67,10 @@ final class ChunkUploader {
   static final class UploadException extends IOException {
     private static final long serialVersionUID = 1L;
     final int status;
-    final String retryAfter;
+    final @Nullable String retryAfter;
 
-    UploadException(int status, String retryAfter, String body) {
-      super("upload session answered HTTP " + status + (body.isEmpty() ? "" : ": " + body));
+    UploadException(int status, @Nullable String retryAfter, @Nullable String body) {
+      super("upload session answered HTTP " + status + (body == null || body.isEmpty() ? "" : ": " + body));
       this.status = status;
       this.retryAfter = retryAfter;
     }

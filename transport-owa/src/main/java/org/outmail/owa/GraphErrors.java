@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Attachment;
 import org.outmail.MailException;
 import org.outmail.TransportException.Stage;
@@ -34,14 +36,14 @@ final class GraphErrors {
   private GraphErrors() {}
 
   /** What a failed Graph call told, before it becomes an exception. */
-  record Failure(int status, String code, String message, Duration retryAfter) {
+  record Failure(int status, @Nullable String code, @Nullable String message, @Nullable Duration retryAfter) {
     String reply() {
       return status + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message);
     }
   }
 
   /** The HTTP failure behind the throwable, or {@code null} when no response was received. */
-  static Failure failure(Throwable t) {
+  static @Nullable Failure failure(Throwable t) {
     ApiException api = find(t, ApiException.class);
     if (api == null) {
       return null;
@@ -157,7 +159,7 @@ final class GraphErrors {
    *
    * @param cause the read failure, or null when the file was found unreadable before sending
    */
-  static TransportException unreadableAttachment(String mailboxId, Attachment a, Throwable cause) {
+  static TransportException unreadableAttachment(String mailboxId, Attachment a, @Nullable Throwable cause) {
     String file = a.path().map(p -> " (file " + p + ")").orElse("");
     Throwable why = cause instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : cause;
     return TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': cannot read attachment '" + a.filename() + "'"
@@ -170,7 +172,7 @@ final class GraphErrors {
    * network (no connection, DNS, the TLS handshake), found on any exception of the chain; {@code
    * null} when the request may have been sent.
    */
-  static GraphHttp.NotSent notSentMark(Throwable t) {
+  static GraphHttp.@Nullable NotSent notSentMark(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       for (Throwable s : c.getSuppressed()) {
         if (s instanceof GraphHttp.NotSent mark) {
@@ -191,7 +193,7 @@ final class GraphErrors {
   }
 
   /** Retry-After in seconds or as an HTTP date; {@code null} when absent or unreadable. */
-  static Duration retryAfter(Map<String, Set<String>> headers) {
+  static @Nullable Duration retryAfter(Map<String, Set<String>> headers) {
     if (headers == null) {
       return null;
     }
@@ -203,14 +205,14 @@ final class GraphErrors {
     return null;
   }
 
-  static Duration parseRetryAfter(String value) {
+  static @Nullable Duration parseRetryAfter(String value) {
     String v = value.strip();
     try {
       long seconds = Long.parseLong(v);
       return seconds < 0 ? null : Duration.ofSeconds(seconds);
     } catch (NumberFormatException e) {
       try {
-        Duration d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+        Duration d = Duration.between(ZonedDateTime.now(ZoneOffset.UTC), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
         return d.isNegative() ? Duration.ZERO : d;
       } catch (DateTimeParseException e2) {
         return null;
@@ -218,7 +220,7 @@ final class GraphErrors {
     }
   }
 
-  static <T extends Throwable> T find(Throwable t, Class<T> type) {
+  static <T extends Throwable> @Nullable T find(Throwable t, Class<T> type) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (type.isInstance(c)) {
         return type.cast(c);
@@ -230,7 +232,7 @@ final class GraphErrors {
     return null;
   }
 
-  static String oneLine(String s) {
+  static @Nullable String oneLine(@Nullable String s) {
     if (s == null) {
       return null;
     }

@@ -21,6 +21,7 @@ final class GraphTokenSource implements AccessTokenProvider {
   private final List<String> scopes;
   private final AllowedHostsValidator allowedHosts;
   /** The token last handed out on each thread: the SDK asks for it on the thread that sends. */
+  @SuppressWarnings("ThreadLocalUsage") // per source: each mailbox's token on each thread
   private final ThreadLocal<AccessToken> lastOnThread = new ThreadLocal<>();
   private final AtomicReference<AccessToken> refused = new AtomicReference<>();
 

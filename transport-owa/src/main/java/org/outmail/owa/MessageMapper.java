@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Attachment;
 import org.outmail.InvalidEmailException;
 import org.outmail.MailException;
@@ -117,7 +118,7 @@ final class MessageMapper {
    * @param keepCopy whether to keep a copy in Sent Items; only set for drafts, where {@code
    *     sendMail}'s {@code SaveToSentItems} does not apply
    */
-  static Message message(OutgoingMessage m, List<Attachment> inline, Boolean keepCopy) {
+  static Message message(OutgoingMessage m, List<Attachment> inline, @Nullable Boolean keepCopy) {
     Message msg = new Message();
     msg.setSubject(m.subject());
     msg.setFrom(recipient(m.fromAddress(), m.fromName().orElse(null)));
@@ -189,7 +190,7 @@ final class MessageMapper {
     return out;
   }
 
-  private static Recipient recipient(String address, String name) {
+  private static Recipient recipient(String address, @Nullable String name) {
     EmailAddress e = new EmailAddress();
     e.setAddress(address);
     if (name != null) {

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Secret;
 import org.outmail.ProxySettings;
 
@@ -32,7 +33,7 @@ final class MsalHttp {
    * A client on the JDK's {@link HttpClient}, connecting with {@code tls} (or the JDK's default),
    * through the OAuth client's proxy when it has one.
    */
-  static IHttpClient jdk(SSLContext tls, ProxySettings proxy, Duration connectTimeout, Duration readTimeout) {
+  static IHttpClient jdk(@Nullable SSLContext tls, @Nullable ProxySettings proxy, Duration connectTimeout, Duration readTimeout) {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
     if (tls != null) {
       b.sslContext(tls);

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Secret;
 import org.outmail.oauth.AccessToken;
 import org.outmail.oauth.AccessTokenProvider;
@@ -54,7 +55,8 @@ public final class MsalTokenProvider implements AccessTokenProvider {
       "login.microsoftonline.com", "login.microsoft.com", "login.windows.net", "sts.windows.net");
   private static final Pattern AADSTS = Pattern.compile("AADSTS\\d+");
 
-  private final IHttpClient httpClient;
+  /** The HTTP client msal4j uses; null for its own. */
+  private final @Nullable IHttpClient httpClient;
   private final Map<String, App> apps = new ConcurrentHashMap<>();
 
   /** Creates the provider with msal4j's own HTTP client; {@link java.util.ServiceLoader} calls this. */
@@ -63,7 +65,7 @@ public final class MsalTokenProvider implements AccessTokenProvider {
   }
 
   /** With an HTTP client of one's own instead of msal4j's default (tests forward it to 127.0.0.1). */
-  MsalTokenProvider(IHttpClient httpClient) {
+  MsalTokenProvider(@Nullable IHttpClient httpClient) {
     this.httpClient = httpClient;
   }
 
@@ -95,7 +97,7 @@ public final class MsalTokenProvider implements AccessTokenProvider {
 
   /** Fetches over connections made with {@code tls} (the mailbox's trust). */
   @Override
-  public AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, SSLContext tls) {
+  public AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, @Nullable SSLContext tls) {
     App app = app(client, tls);
     Set<String> scopeSet = new LinkedHashSet<>(scopes);
     IAuthenticationResult result = acquire(client, app, scopeSet, false);
@@ -113,7 +115,7 @@ public final class MsalTokenProvider implements AccessTokenProvider {
     return authority.getHost() != null && PUBLIC_CLOUD.contains(authority.getHost().toLowerCase(Locale.ROOT));
   }
 
-  private App app(OAuthClient client, SSLContext tls) {
+  private App app(OAuthClient client, @Nullable SSLContext tls) {
     URI authority = client.authority().orElseThrow();
     String secret = client.clientSecret().orElseThrow().value();
     String key = authority + "\u0000" + client.clientId() + "\u0000" + (tls == null ? "jdk" : System.identityHashCode(tls))
@@ -122,7 +124,8 @@ public final class MsalTokenProvider implements AccessTokenProvider {
         existing != null && existing.secret.equals(secret) ? existing : new App(build(client, authority, secret, tls), secret));
   }
 
-  private ConfidentialClientApplication build(OAuthClient client, URI authority, String secret, SSLContext tls) {
+  private ConfidentialClientApplication build(OAuthClient client, URI authority, String secret,
+      @Nullable SSLContext tls) {
     try {
       ConfidentialClientApplication.Builder b = ConfidentialClientApplication
           .builder(client.clientId(), ClientCredentialFactory.createFromSecret(secret))
@@ -182,7 +185,7 @@ public final class MsalTokenProvider implements AccessTokenProvider {
     return new OAuthException(scrub(name + ": no token from " + endpoint + ": " + detail, secret), null, unreachable, null);
   }
 
-  private static String firstLine(String s) {
+  private static String firstLine(@Nullable String s) {
     if (s == null) {
       return "";
     }

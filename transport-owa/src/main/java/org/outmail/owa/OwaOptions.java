@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Mailbox;
 import org.outmail.Setting;
 import org.outmail.TransportOptions;
@@ -30,9 +31,9 @@ public final class OwaOptions implements TransportOptions {
       ProxySettings.settings(ProxySettings.Kind.HTTP, "the Graph requests").stream()).toList();
 
   private final boolean saveToSentItems;
-  private final String sendAs;
+  private final @Nullable String sendAs;
 
-  private OwaOptions(boolean saveToSentItems, String sendAs) {
+  private OwaOptions(boolean saveToSentItems, @Nullable String sendAs) {
     this.saveToSentItems = saveToSentItems;
     this.sendAs = sendAs;
   }
@@ -105,7 +106,7 @@ public final class OwaOptions implements TransportOptions {
   /** Builds {@link OwaOptions}; each setter replaces the value given before. */
   public static final class Builder {
     private boolean saveToSentItems = true;
-    private String sendAs;
+    private @Nullable String sendAs;
 
     private Builder() {}
 

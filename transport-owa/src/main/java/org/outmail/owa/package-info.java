@@ -7,4 +7,7 @@
  * {@code MICROSOFT}, also for SMTP mailboxes that authenticate with XOAUTH2. Everything else here
  * is package-private.
  */
+@NullMarked
 package org.outmail.owa;
+
+import org.jspecify.annotations.NullMarked;

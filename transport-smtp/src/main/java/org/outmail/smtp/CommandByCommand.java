@@ -178,7 +178,7 @@ final class CommandByCommand {
     if (end != null && !end.positive()) {
       return; // a chunk was refused: the rest is not sent
     }
-    byte[] command = (("BDAT " + len + (last ? " LAST" : "") + "\r\n")).getBytes(StandardCharsets.US_ASCII);
+    byte[] command = ("BDAT " + len + (last ? " LAST" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII);
     partly = true;
     c.writeUnflushed(command, 0, command.length);
     if (last) {

@@ -159,8 +159,7 @@ final class DkimSigner {
 
     /** {@code h=a:b:c;}, folded after a colon when long. */
     void list(String prefix, List<String> names) {
-      StringBuilder first = new StringBuilder(prefix).append(names.get(0));
-      tag(first.toString());
+      tag(prefix + names.get(0));
       for (int i = 1; i < names.size(); i++) {
         String piece = ":" + names.get(i) + (i == names.size() - 1 ? ";" : "");
         if (column + piece.length() > WIDTH) {

@@ -117,6 +117,7 @@ final class MimeBuilder {
   }
 
   /** The Date header, as {@code MailDateFormat} writes it; formatted once a second, not once a message. */
+  @SuppressWarnings("JavaUtilDate") // Jakarta Mail's date format takes a Date
   private String date(OutgoingMessage m) {
     long second = m.date().toEpochSecond();
     java.time.ZoneId zone = m.date().getZone();

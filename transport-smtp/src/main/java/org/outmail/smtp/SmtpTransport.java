@@ -135,7 +135,7 @@ final class SmtpTransport implements MailTransport {
       }
       boolean writeTimedOut = c.connection().writeTimedOut();
       if (!replaced && transactions.started() == 1
-          && (o.notWritten() || o.unconfirmed() && SmtpFailures.connectionDead(o, writeTimedOut))) {
+          && (o.notWritten() || (o.unconfirmed() && SmtpFailures.connectionDead(o, writeTimedOut)))) {
         // nothing of it reached a live server: once more on another connection, at no cost to the retries
         LOG.debug("mailbox '{}': the connection failed before the message went out; opening a new one", mailbox.id());
         c = acquire(share, c);

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -74,7 +75,7 @@ public abstract class TransportContractTest {
 
   private final List<MailboxRegistry> registries = new ArrayList<>();
   private final List<MailTransport> transports = new ArrayList<>();
-  private MailboxRegistry registry;
+  private @Nullable MailboxRegistry registry;
 
   /**
    * A mailbox builder, id as given, pointing at this test's server, with whatever host, port,
@@ -491,7 +492,7 @@ public abstract class TransportContractTest {
 
   /** {@return a port of 127.0.0.1 where nothing listens: one that was free a moment ago} */
   protected static int deadPort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
