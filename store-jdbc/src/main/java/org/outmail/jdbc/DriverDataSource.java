@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the store's own data sources (a JDBC URL, a SQLite file) answer alike: no log writer, no
@@ -12,7 +13,7 @@ import javax.sql.DataSource;
  */
 abstract class DriverDataSource implements DataSource {
   @Override
-  public PrintWriter getLogWriter() {
+  public @Nullable PrintWriter getLogWriter() {
     return null;
   }
 

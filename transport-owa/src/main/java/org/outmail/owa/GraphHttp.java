@@ -22,6 +22,7 @@ import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Mailbox;
 
 /**
@@ -40,7 +41,7 @@ final class GraphHttp {
   final OkHttpClient uploads;
   final GraphServiceClient graph;
   /** The mailbox's proxy ({@code owa.proxy}), or null. */
-  private final GraphProxy proxy;
+  private final @Nullable GraphProxy proxy;
 
   GraphHttp(Mailbox mailbox, GraphEndpoint endpoint, GraphTokenSource tokens, SSLContext tls, X509TrustManager trust) {
     this.proxy = OwaOptions.proxy(mailbox).map(GraphProxy::new).orElse(null);

@@ -9,6 +9,7 @@ import okhttp3.Credentials;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.Route;
+import org.jspecify.annotations.Nullable;
 import org.outmail.ProxySettings;
 
 /**
@@ -45,7 +46,7 @@ final class GraphProxy {
    * The failure of a request that never reached {@code host}, in the proxy's words; null when it is
    * not the proxy's.
    */
-  Refused explain(IOException e, String host) {
+  @Nullable Refused explain(IOException e, String host) {
     if (proxy.bypasses(host)) {
       return null;
     }

@@ -193,7 +193,7 @@ final class Pipelining {
     int beyond = 0;
     try {
       while (broken == null && w.head() != null
-          && (!mine.done || beyond++ < w.size() && replyWaiting())) {
+          && (!mine.done || (beyond++ < w.size() && replyWaiting()))) {
         PipelinedTx head = w.head();
         if (!head.flushed) {
           wrote.awaitUninterruptibly(); // its write is under way: its marks say what went out

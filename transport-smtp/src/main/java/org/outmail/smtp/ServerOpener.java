@@ -91,7 +91,7 @@ final class ServerOpener {
     }
     Reply r = e.reply();
     if (r != null) {
-      return r.code() >= 400 && r.code() < 500 || r.code() == 421;
+      return (r.code() >= 400 && r.code() < 500) || r.code() == 421;
     }
     return e.getCause() instanceof IOException;
   }

@@ -58,7 +58,7 @@ final class Window {
       t.chunked = chunking && !c.stale();
       t.unconfirmed = c.unconfirmed();
       // an earlier chunked transaction in flight may fail and leave the server's transaction open
-      t.resetFirst = lastWritten != null && !lastWritten.done ? lastWritten.chunked : dirty;
+      t.resetFirst = (lastWritten != null && !lastWritten.done) ? lastWritten.chunked : dirty;
       t.written = true;
       inFlight.add(t);
       group.add(t);
