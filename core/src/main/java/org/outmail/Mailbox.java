@@ -285,7 +285,7 @@ public final class Mailbox {
    * their text form. Which names exist, their types and defaults are described by each transport
    * provider's {@link org.outmail.spi.TransportProvider#settings()}; the registry checks them when
    * it is built. A transport's secret settings ({@code smtp.dkim.private-key}) are never here: they
-   * are in {@link #secrets()} under the same key, and a transport reads them with {@link
+   * are in the text form's secrets ({@link #textForm()}) under the same key, and a transport reads them with {@link
    * org.outmail.spi.SettingValues#secret}.
    *
    * @return the settings, sorted by key; unmodifiable
@@ -326,77 +326,26 @@ public final class Mailbox {
   }
 
   /**
-   * The fields every mailbox has, described for forms and tools: the seed's fields and what every
-   * transport shares (timeouts, retries, the trust store). A transport's own settings come from its
-   * provider's {@link org.outmail.spi.TransportProvider#settings()}.
+   * The text form of mailboxes: the fields every mailbox has, described for forms and tools (the
+   * seed's fields and what every transport shares: timeouts, retries, the trust store; a
+   * transport's own settings come from its provider's {@link
+   * org.outmail.spi.TransportProvider#settings()}), a mailbox as text and back, and a form checked
+   * field by field. Keys are those of {@link TextForm#fields()}, an inline OAuth client's fields as
+   * {@code oauth-client.NAME} ({@link OAuthClient#textForm()}), and the transports' settings as
+   * {@code PROTOCOL.NAME}; the secret ones are {@code password}, {@code trust-store-password},
+   * {@code oauth-client.client-secret}, {@code oauth-client.refresh-token} and a transport's secret
+   * settings ({@code smtp.dkim.private-key}). A form's id is under {@code id}.
    *
-   * @return the descriptions of the fields, in form order
+   * @return the text form of mailboxes
    */
-  public static List<Setting> fields() {
-    return MailboxFields.descriptions();
-  }
-
-  /**
-   * Every field of this mailbox that has a value, in its text form as {@link Builder#set} reads it,
-   * secrets left out ({@link #secrets()}): what a form shows and a store keeps in the clear. Keys are
-   * those of {@link #fields()}, an inline OAuth client's fields as {@code oauth-client.NAME} ({@link
-   * OAuthClient#fields()}), and the transports' settings as {@code PROTOCOL.NAME}. Setting each
-   * entry on {@code Mailbox.builder(id())}, and each of {@link #secrets()} with {@link
-   * Builder#secret}, builds a mailbox equal in every field to this one.
-   *
-   * @return field name to text; unmodifiable
-   */
-  public Map<String, String> values() {
-    return MailboxText.values(this);
-  }
-
-  /**
-   * The secret fields that are set, by field name: {@code password}, {@code trust-store-password},
-   * {@code oauth-client.client-secret}, {@code oauth-client.refresh-token}, and the transports'
-   * secret settings as {@code PROTOCOL.NAME} ({@code smtp.dkim.private-key}). What a store encrypts
-   * and a form never shows.
-   *
-   * @return field name to secret; unmodifiable
-   */
-  public Map<String, Secret> secrets() {
-    return MailboxText.secrets(this);
-  }
-
-  /**
-   * Checks a form's fields as {@link Builder#set} and {@link Builder#build()} would, and reports
-   * every error at once rather than the first: for a form that shows each error beside its field.
-   * The map's {@code id} entry is the mailbox id; every other key is a field as {@link Builder#set}
-   * takes it. A blank value counts as not given. Secrets given here are read as {@link
-   * Builder#set} reads them ({@code ${env:NAME}} and {@code ${file:path}} are resolved): a form
-   * that takes secrets from untrusted users checks them itself and passes them to {@link
-   * Builder#secret}.
-   *
-   * @param fields field name to text, as a form sends them, with the id under {@code id}
-   * @return field name to what is wrong with it ({@link MailboxConfigException#problem()}), in the
-   *     order of the fields given; an error that concerns no single field is keyed by the empty
-   *     string; empty when the mailbox would build
-   */
-  public static Map<String, String> validate(Map<String, String> fields) {
-    return MailboxText.validate(fields, Map.of());
-  }
-
-  /**
-   * Like {@link #validate(Map)}, with secrets given apart, as {@link Builder#secret} takes them
-   * (the value as it is, no reference resolved): for a form whose secrets are write-only, so that
-   * a secret kept from before counts as given.
-   *
-   * @param fields field name to text, with the id under {@code id}
-   * @param secrets secret field name ({@code password}, {@code oauth-client.client-secret}, ...)
-   *     to secret
-   * @return field name to what is wrong with it; empty when the mailbox would build
-   */
-  public static Map<String, String> validate(Map<String, String> fields, Map<String, Secret> secrets) {
-    return MailboxText.validate(fields, secrets);
+  public static TextForm<Mailbox, Builder> textForm() {
+    return MailboxFields.FORM;
   }
 
   /** Whether every field of both mailboxes, secrets included, is the same. */
   boolean sameAs(Mailbox other) {
-    return other != null && id.equals(other.id) && values().equals(other.values()) && secrets().equals(other.secrets());
+    return other != null && id.equals(other.id) && MailboxFields.values(this).equals(MailboxFields.values(other))
+        && MailboxFields.secrets(this).equals(MailboxFields.secrets(other));
   }
 
   @Override
@@ -468,7 +417,7 @@ public final class Mailbox {
       this.id = id;
     }
 
-    private MailboxConfigException fail(String field, String problem) {
+    MailboxConfigException fail(String field, String problem) {
       return MailboxConfigException.of(id, field, problem);
     }
 
@@ -829,69 +778,28 @@ public final class Mailbox {
     }
 
     /**
-     * Sets a field from its text form, as a properties file or a form gives it: {@code
-     * set("port", "587")}, {@code set("password", "${env:SMTP_PASSWORD}")}, {@code
-     * set("smtp.max-connections", "5")}. Field names are those of {@link Mailbox#fields()}; a name
-     * of the form {@code protocol.name} is a transport's setting ({@link #setting}).
-     *
-     * @param field a field name, such as {@code port} or {@code smtp.max-connections}
-     * @param text the value in its text form
-     * @return this builder
-     * @throws MailboxConfigException naming the field when it is unknown or the value is invalid
+     * The fields {@link TextForm#set} sets in another way than their description: an inline OAuth
+     * client ({@code oauth-client}, {@code oauth-client.NAME}) and a transport's setting ({@code
+     * protocol.name}).
      */
-    public Builder set(String field, String text) {
-      return set(field, text, System::getenv);
-    }
-
-    /**
-     * Like {@link #set(String, String)}, resolving {@code ${env:NAME}} in secrets with the given
-     * environment.
-     *
-     * @param field a field name, such as {@code port} or {@code smtp.max-connections}
-     * @param text the value in its text form
-     * @param environment the value of an environment variable by its name, {@code null} when it is
-     *     not set
-     * @return this builder
-     * @throws MailboxConfigException naming the field when it is unknown or the value is invalid
-     */
-    public Builder set(String field, String text, java.util.function.Function<String, String> environment) {
-      Objects.requireNonNull(field, "field == null");
-      Objects.requireNonNull(text, "text == null");
-      Objects.requireNonNull(environment, "environment == null");
+    boolean setOther(String field, String text, java.util.function.Function<String, String> environment) {
       if (field.equals(MailboxFields.OAUTH_CLIENT) || field.startsWith(MailboxFields.OAUTH_CLIENT + ".")) {
-        return oauthField(field, text, environment);
+        oauthField(field, text, environment);
+        return true;
       }
-      MailboxFields.Field f = MailboxFields.field(field);
-      if (f == null) {
-        if (field.indexOf('.') > 0 && !field.startsWith("retry.")) {
-          return setting(field, text, environment);
-        }
-        throw fail(field, "is not a mailbox field; fields: " + MailboxFields.names()
-            + ", or a transport setting such as smtp.max-connections");
+      if (MailboxFields.FORM.field(field) == null && field.indexOf('.') > 0 && !field.startsWith("retry.")) {
+        setting(field, text, environment);
+        return true;
       }
-      if (f.applier() == null) {
-        throw fail(field, "names another object and cannot be set from text here");
-      }
-      Object value;
-      try {
-        value = f.setting().parse(text);
-      } catch (IllegalArgumentException e) {
-        throw fail(field, e.getMessage());
-      }
-      try {
-        f.applier().apply(this, value, environment);
-      } catch (IllegalArgumentException e) {
-        throw fail(field, e.getMessage());
-      }
-      return this;
+      return false;
     }
 
     /**
      * An inline OAuth client, field by field: {@code oauth-client} is its name (the mailbox id when
-     * not given), {@code oauth-client.NAME} one of {@link OAuthClient#fields()}. Each value is
-     * checked at once; the client is built by {@link #build()}, on top of a client set before.
+     * not given), {@code oauth-client.NAME} one of its fields. Each value is checked at once; the
+     * client is built by {@link #build()}, on top of a client set before.
      */
-    private Builder oauthField(String field, String text, java.util.function.Function<String, String> environment) {
+    private void oauthField(String field, String text, java.util.function.Function<String, String> environment) {
       String v = text.strip();
       if (field.equals(MailboxFields.OAUTH_CLIENT)) {
         try {
@@ -900,13 +808,14 @@ public final class Mailbox {
           throw fail(field, "must be letters, digits, '.', '_' or '-', was '" + v.replaceAll("\\p{Cntrl}", "?") + "'");
         }
         oauthName = v;
-        return this;
+        return;
       }
       String name = field.substring(MailboxFields.OAUTH_CLIENT.length() + 1);
-      Setting setting = OAuthClient.fields().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+      TextForm<OAuthClient, OAuthClient.Builder> form = OAuthClient.textForm();
+      Setting setting = form.field(name);
       if (setting == null) {
         throw fail(field, "is not an OAuth client field; fields: "
-            + OAuthClient.fields().stream().map(s -> MailboxFields.OAUTH_CLIENT + "." + s.name()).toList());
+            + form.fields().stream().map(s -> MailboxFields.OAUTH_CLIENT + "." + s.name()).toList());
       }
       if (setting.secret()) {
         try {
@@ -915,51 +824,35 @@ public final class Mailbox {
         } catch (IllegalArgumentException e) {
           throw fail(field, e.getMessage());
         }
-        return this;
+        return;
       }
       try {
-        OAuthClient.builder("check").set(name, v, environment);
+        form.set(OAuthClient.builder("check"), name, v, environment);
       } catch (MailboxConfigException e) {
         throw fail(field, e.problem());
       }
       oauthTexts.put(name, v);
-      return this;
+    }
+
+    /** An inline OAuth client's secret ({@code client-secret}, {@code refresh-token}). */
+    void oauthSecret(String name, Secret secret) {
+      oauthSecrets.put(name, secret);
     }
 
     /**
-     * Sets a secret field by its name, the value taken as it is (no {@code ${env:...}} or {@code
-     * ${file:...}} is resolved): {@code password}, {@code trust-store-password}, {@code
-     * oauth-client.client-secret}, {@code oauth-client.refresh-token}, or a transport's secret
-     * setting as {@code PROTOCOL.NAME} ({@code smtp.dkim.private-key}), the keys of {@link
-     * Mailbox#secrets()}. Replaces one set before. The registry checks that a transport's key names
-     * a secret setting of its provider when it is built.
-     *
-     * @param field the secret field
-     * @param secret the secret
-     * @return this builder
-     * @throws MailboxConfigException naming the field when it is not a secret field nor of the form
-     *     {@code PROTOCOL.NAME}
+     * A transport's secret setting given as a secret ({@code smtp.dkim.private-key}); false when the
+     * field is not of the form {@code PROTOCOL.NAME}. The registry checks that the key names a
+     * secret setting of its provider when it is built.
      */
-    public Builder secret(String field, Secret secret) {
-      Objects.requireNonNull(field, "field == null");
-      Objects.requireNonNull(secret, "secret == null");
-      switch (field) {
-        case "password" -> password(secret);
-        case "trust-store-password" -> trustStorePassword(secret);
-        case "oauth-client.client-secret" -> oauthSecrets.put("client-secret", secret);
-        case "oauth-client.refresh-token" -> oauthSecrets.put("refresh-token", secret);
-        default -> {
-          String k = field.strip().toLowerCase(Locale.ROOT);
-          if (field.startsWith(MailboxFields.OAUTH_CLIENT + ".") || field.startsWith("retry.")
-              || MailboxFields.field(field) != null || !SETTING.matcher(k).matches()) {
-            throw fail(field, "is not a secret field; secret fields: " + MailboxText.SECRET_FIELDS
-                + ", or a transport's secret setting such as smtp.dkim.private-key");
-          }
-          settings.remove(k);
-          secretSettings.put(k, secret);
-        }
+    boolean secretSetting(String field, Secret secret) {
+      String k = field.strip().toLowerCase(Locale.ROOT);
+      if (field.startsWith(MailboxFields.OAUTH_CLIENT + ".") || field.startsWith("retry.")
+          || MailboxFields.FORM.field(field) != null || !SETTING.matcher(k).matches()) {
+        return false;
       }
-      return this;
+      settings.remove(k);
+      secretSettings.put(k, secret);
+      return true;
     }
 
     /**
@@ -991,7 +884,7 @@ public final class Mailbox {
      * that a transport found on the classpath marks secret ({@code smtp.dkim.private-key}) is read
      * as {@link Secret#parse} reads a password ({@code ${env:NAME}}, {@code ${file:path}} or the
      * secret itself, which may span lines, as a PEM key does) and kept as a secret ({@link
-     * #secret}), never in {@link Mailbox#settings()}.
+     * TextForm#secret}), never in {@link Mailbox#settings()}.
      *
      * @param key {@code protocol.name}, e.g. {@code smtp.max-connections}
      * @param value the value in its text form
@@ -1003,7 +896,7 @@ public final class Mailbox {
       return setting(key, value, System::getenv);
     }
 
-    private Builder setting(String key, String value, java.util.function.Function<String, String> environment) {
+    Builder setting(String key, String value, java.util.function.Function<String, String> environment) {
       Objects.requireNonNull(key, "key == null");
       Objects.requireNonNull(value, "value == null");
       String k = key.strip().toLowerCase(Locale.ROOT);
@@ -1099,11 +992,13 @@ public final class Mailbox {
       OAuthClient.Builder b = OAuthClient.builder(clientName);
       try {
         if (base != null) {
-          base.values().forEach((k, v) -> b.set(k, v, n -> null));
-          base.secrets().forEach(b::secret);
+          TextForm<OAuthClient, OAuthClient.Builder> form = OAuthClient.textForm();
+          form.values(base).forEach((k, v) -> form.set(b, k, v, n -> null));
+          form.secrets(base).forEach((k, v) -> form.secret(b, k, v));
         }
-        oauthTexts.forEach((k, v) -> b.set(k, v, n -> null));
-        oauthSecrets.forEach(b::secret);
+        TextForm<OAuthClient, OAuthClient.Builder> form = OAuthClient.textForm();
+        oauthTexts.forEach((k, v) -> form.set(b, k, v, n -> null));
+        oauthSecrets.forEach((k, v) -> form.secret(b, k, v));
         return b.build();
       } catch (MailboxConfigException e) {
         throw fail(MailboxFields.OAUTH_CLIENT + (e.field() == null ? "" : "." + e.field()), e.problem());

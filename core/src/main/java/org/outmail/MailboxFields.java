@@ -11,28 +11,27 @@ import static org.outmail.Setting.Type.TEXT;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.outmail.oauth.OAuthClient;
 
 /**
  * The one list of a mailbox's own fields: each one's description and how its text form is given to
- * {@link Mailbox.Builder}. The properties loader, {@link Mailbox#fields()} and {@link
- * Mailbox.Builder#set} all read it.
+ * {@link Mailbox.Builder}, and a mailbox in its text form ({@link #values}, {@link #secrets}). The
+ * properties loader and {@link Mailbox#textForm()} read it.
  */
 final class MailboxFields {
-  /** Applies a parsed value to a builder; secrets are resolved with the environment given. */
-  interface Applier {
-    void apply(Mailbox.Builder b, Object value, Function<String, String> environment);
-  }
-
-  record Field(Setting setting, Applier applier) {}
-
   /** The field naming an OAuth client by name: resolved by whoever knows the clients. */
   static final String OAUTH_CLIENT = "oauth-client";
 
-  private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
+  static final List<String> SECRET_FIELDS =
+      List.of("password", "trust-store-password", "oauth-client.client-secret", "oauth-client.refresh-token");
+
+  private static final TextForm.Spec<Mailbox, Mailbox.Builder> SPEC = new TextForm.Spec<>("mailbox", "id",
+      Mailbox::builder, Mailbox.Builder::build, MailboxFields::values, MailboxFields::secrets, Mailbox.Builder::fail);
 
   static {
     add(Setting.builder("name", TEXT).help("The name shown in the grid; the id when not given."),
@@ -101,19 +100,30 @@ final class MailboxFields {
         (b, v, env) -> b.trustStorePassword(Secret.parse((String) v, env)));
   }
 
+  /** The text form of mailboxes, as {@link Mailbox#textForm()} gives it. */
+  static final TextForm<Mailbox, Mailbox.Builder> FORM = SPEC
+      .secretField("password", Mailbox.Builder::password)
+      .secretField("trust-store-password", Mailbox.Builder::trustStorePassword)
+      .secretField("oauth-client.client-secret", (b, s) -> b.oauthSecret("client-secret", s))
+      .secretField("oauth-client.refresh-token", (b, s) -> b.oauthSecret("refresh-token", s))
+      .other(new TextForm.Other<>() {
+        @Override
+        public boolean set(Mailbox.Builder b, String field, String text, Function<String, String> environment) {
+          return b.setOther(field, text, environment);
+        }
+
+        @Override
+        public boolean secret(Mailbox.Builder b, String field, Secret secret) {
+          return b.secretSetting(field, secret);
+        }
+      }, ", or a transport setting such as smtp.max-connections",
+          ", or a transport's secret setting such as smtp.dkim.private-key")
+      .done();
+
   private MailboxFields() {}
 
-  private static void add(Setting.Builder setting, Applier applier) {
-    Setting s = setting.build();
-    FIELDS.put(s.name(), new Field(s, applier));
-  }
-
-  static List<Setting> descriptions() {
-    return FIELDS.values().stream().map(Field::setting).toList();
-  }
-
-  static Field field(String name) {
-    return FIELDS.get(name);
+  private static void add(Setting.Builder setting, TextForm.Applier<Mailbox.Builder> applier) {
+    SPEC.field(setting, applier);
   }
 
   /**
@@ -135,7 +145,69 @@ final class MailboxFields {
         .anyMatch(st -> st.name().equals(name) && st.secret());
   }
 
-  static java.util.Set<String> names() {
-    return FIELDS.keySet();
+  static Map<String, String> values(Mailbox m) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("name", m.name());
+    v.put("type", m.type().name());
+    v.put("status", m.enabled() ? "ENABLED" : "DISABLED");
+    if (m.emailDisplay() != null) {
+      v.put("email-display", m.emailDisplay());
+    }
+    m.displayName().ifPresent(x -> v.put("display-name", x));
+    m.host().ifPresent(x -> v.put("host", x));
+    m.explicitPort().ifPresent(x -> v.put("port", Integer.toString(x)));
+    v.put("encryption", m.encryption().name());
+    m.username().ifPresent(x -> v.put("username", x));
+    v.put("protocol", m.protocol());
+    m.oauthClient().ifPresent(c -> {
+      v.put(OAUTH_CLIENT, c.name());
+      OAuthClient.textForm().values(c).forEach((k, x) -> v.put(OAUTH_CLIENT + "." + k, x));
+    });
+    m.prefix().ifPresent(x -> v.put("prefix", x));
+    v.put("allowed-emails", m.allowedEmails().name());
+    v.put("default-outgoing", Boolean.toString(m.defaultOutgoing()));
+    m.excludeExpression().ifPresent(x -> v.put("exclude-expression", x));
+    if (!m.postSendHooks().isEmpty()) {
+      v.put("post-send-hooks", String.join(",", m.postSendHooks()));
+    }
+    v.put("connect-timeout", duration(m.connectTimeout()));
+    v.put("read-timeout", duration(m.readTimeout()));
+    v.put("write-timeout", duration(m.writeTimeout()));
+    v.put("retry.max-attempts", Integer.toString(m.retryPolicy().maxAttempts()));
+    if (m.retryPolicy().maxAttempts() > 1) {
+      v.put("retry.initial-backoff", duration(m.retryPolicy().initialBackoff()));
+      v.put("retry.max-backoff", duration(m.retryPolicy().maxBackoff()));
+    }
+    m.trustStore().ifPresent(x -> v.put("trust-store", x.toString()));
+    v.putAll(m.settings());
+    return Collections.unmodifiableMap(v);
+  }
+
+  static Map<String, Secret> secrets(Mailbox m) {
+    Map<String, Secret> s = new LinkedHashMap<>();
+    m.password().ifPresent(x -> s.put("password", x));
+    m.trustStorePassword().ifPresent(x -> s.put("trust-store-password", x));
+    m.oauthClient().map(c -> OAuthClient.textForm().secrets(c)).orElse(Map.of())
+        .forEach((k, x) -> s.put(OAUTH_CLIENT + "." + k, x));
+    s.putAll(m.secretSettings());
+    return Collections.unmodifiableMap(s);
+  }
+
+  /** The shortest exact text form Setting.duration reads back: {@code 200ms}, {@code 10s}, {@code 2m}. */
+  static String duration(Duration d) {
+    long ms = d.toMillis();
+    if (!d.equals(Duration.ofMillis(ms))) {
+      return d.toString();
+    }
+    if (ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms % 60_000 == 0) {
+      return ms / 60_000 + "m";
+    }
+    if (ms % 1_000 == 0) {
+      return ms / 1_000 + "s";
+    }
+    return ms + "ms";
   }
 }

@@ -105,7 +105,7 @@ public final class MailboxRegistry implements AutoCloseable {
 
   /**
    * The settings of every transport found on the classpath, by protocol: what a form, a tool or
-   * configuration metadata offers for a mailbox of that protocol besides {@link Mailbox#fields()}.
+   * configuration metadata offers for a mailbox of that protocol besides {@link Mailbox#textForm()}.
    * Keys of a mailbox are {@code PROTOCOL.NAME}.
    *
    * @return the settings of each transport, keyed by its protocol; unmodifiable
@@ -239,7 +239,7 @@ public final class MailboxRegistry implements AutoCloseable {
    * Checks a mailbox against this registry's rules, as {@link #save} would with the registry's
    * mailboxes as they are now, and reports by field: each of the transport's settings on its own,
    * then the first rule the mailboxes would break (two defaults, an unknown hook, no transport for
-   * the protocol, what the transport needs). For a form; {@link Mailbox#validate} checks the fields
+   * the protocol, what the transport needs). For a form; {@link Mailbox#textForm()} checks the fields
    * themselves.
    *
    * @param candidate the mailbox as it would be saved

@@ -9,11 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.outmail.MailboxConfigException;
 import org.outmail.Secret;
-import org.outmail.Setting;
+import org.outmail.TextForm;
 
 /**
  * An OAuth 2.0 client that mailboxes use to authenticate (the seed's "OAuth Client"). One client
@@ -125,12 +124,16 @@ public final class OAuthClient {
   }
 
   /**
-   * The fields of an OAuth client, described for forms, tools and the properties loader.
+   * The text form of OAuth clients: their fields described for forms, tools and the properties
+   * loader, a client as text and back ({@code values}: the fields in their text form, secrets left
+   * out, an endpoint only when it was given, not when it is the provider's default; {@code
+   * secrets}: {@code client-secret} and {@code refresh-token}), and a form checked field by field,
+   * the client's name under {@code name}.
    *
-   * @return the descriptions of the fields, in form order
+   * @return the text form of OAuth clients
    */
-  public static List<Setting> fields() {
-    return OAuthClientFields.descriptions();
+  public static TextForm<OAuthClient, Builder> textForm() {
+    return OAuthClientFields.FORM;
   }
 
   /**
@@ -271,24 +274,13 @@ public final class OAuthClient {
     return tokenEndpoint != null ? tokenEndpoint.toString() : "issuer " + discovery.issuer();
   }
 
-  /**
-   * The fields of this client in their text form, as {@link Builder#set} reads them, secrets left
-   * out ({@link #secrets()}): what a form shows or a store keeps in the clear. An endpoint appears
-   * only when it was given, not when it is the provider's default.
-   *
-   * @return field name to text, in the order of {@link #fields()}; unmodifiable
-   */
-  public Map<String, String> values() {
+  /** The fields of this client in their text form, secrets left out (the text form's values). */
+  Map<String, String> values() {
     return values;
   }
 
-  /**
-   * The secret fields that are set ({@code client-secret}, {@code refresh-token}), by field name:
-   * what a store encrypts and a form never shows.
-   *
-   * @return field name to secret; unmodifiable
-   */
-  public Map<String, Secret> secrets() {
+  /** The secret fields that are set (the text form's secrets). */
+  Map<String, Secret> secrets() {
     Map<String, Secret> s = new LinkedHashMap<>();
     if (clientSecret != null) {
       s.put("client-secret", clientSecret);
@@ -607,52 +599,8 @@ public final class OAuthClient {
       return this;
     }
 
-    /**
-     * Sets a field from its text form, as a properties file or a form gives it: {@code
-     * set("provider", "microsoft", System::getenv)}. Field names are those of {@link
-     * OAuthClient#fields()}.
-     *
-     * @param field a field name, such as {@code client-id}
-     * @param text the value in its text form
-     * @param environment resolves {@code ${env:NAME}} in secrets
-     * @return this builder
-     * @throws MailboxConfigException naming the client and the field when it is unknown or the
-     *     value is invalid
-     */
-    public Builder set(String field, String text, Function<String, String> environment) {
-      Objects.requireNonNull(field, "field == null");
-      Objects.requireNonNull(text, "text == null");
-      Objects.requireNonNull(environment, "environment == null");
-      OAuthClientFields.Field f = OAuthClientFields.field(field);
-      if (f == null) {
-        throw fail(field, "is not an OAuth client field; fields: " + OAuthClientFields.names());
-      }
-      try {
-        f.applier().apply(this, f.setting().parse(text), environment);
-      } catch (IllegalArgumentException e) {
-        throw fail(field, e.getMessage());
-      }
-      return this;
-    }
-
-    /**
-     * Sets a secret field by its name: {@code client-secret} or {@code refresh-token}; replaces one
-     * set before. Unlike {@link #set}, the value is taken as it is: no reference is resolved.
-     *
-     * @param field {@code client-secret} or {@code refresh-token}
-     * @param secret the secret
-     * @return this builder
-     * @throws MailboxConfigException naming the field when it is not a secret field
-     */
-    public Builder secret(String field, Secret secret) {
-      Objects.requireNonNull(field, "field == null");
-      Objects.requireNonNull(secret, "secret == null");
-      switch (field) {
-        case "client-secret" -> clientSecret(secret);
-        case "refresh-token" -> refreshToken(secret);
-        default -> throw fail(field, "is not a secret field; secret fields: [client-secret, refresh-token]");
-      }
-      return this;
+    String name() {
+      return name;
     }
 
     private MailboxConfigException fail(String field, String problem) {

@@ -12,20 +12,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.outmail.Secret;
 import org.outmail.Setting;
+import org.outmail.TextForm;
 
-/** The one list of an OAuth client's fields, read by {@link OAuthClient#fields()} and {@link OAuthClient.Builder#set}. */
+/** The one list of an OAuth client's fields, read by {@link OAuthClient#textForm()}. */
 final class OAuthClientFields {
-  interface Applier {
-    void apply(OAuthClient.Builder b, Object value, Function<String, String> environment);
-  }
-
-  record Field(Setting setting, Applier applier) {}
-
-  private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
+  private static final Map<Setting, TextForm.Applier<OAuthClient.Builder>> FIELDS = new LinkedHashMap<>();
 
   static {
     add(Setting.builder("provider", CHOICE).allowedValues(OAuthProvider.class).defaultValue("GENERIC")
@@ -66,22 +60,21 @@ final class OAuthClientFields {
         (b, v, env) -> b.serviceAccountKey(Path.of((String) v)));
   }
 
+  /** The text form of OAuth clients, as {@link OAuthClient#textForm()} gives it. */
+  static final TextForm<OAuthClient, OAuthClient.Builder> FORM = TextForm.of("OAuth client", "name",
+      OAuthClient::builder, OAuthClient.Builder::name, OAuthClient.Builder::build, OAuthClient::values,
+      OAuthClient::secrets, FIELDS, secretFields());
+
+  private static Map<String, java.util.function.BiConsumer<OAuthClient.Builder, Secret>> secretFields() {
+    Map<String, java.util.function.BiConsumer<OAuthClient.Builder, Secret>> s = new LinkedHashMap<>();
+    s.put("client-secret", OAuthClient.Builder::clientSecret);
+    s.put("refresh-token", OAuthClient.Builder::refreshToken);
+    return s;
+  }
+
   private OAuthClientFields() {}
 
-  private static void add(Setting.Builder setting, Applier applier) {
-    Setting s = setting.build();
-    FIELDS.put(s.name(), new Field(s, applier));
-  }
-
-  static List<Setting> descriptions() {
-    return FIELDS.values().stream().map(Field::setting).toList();
-  }
-
-  static Field field(String name) {
-    return FIELDS.get(name);
-  }
-
-  static Set<String> names() {
-    return FIELDS.keySet();
+  private static void add(Setting.Builder setting, TextForm.Applier<OAuthClient.Builder> applier) {
+    FIELDS.put(setting.build(), applier);
   }
 }
