@@ -9,12 +9,15 @@ import static org.outmail.Setting.Type.PATH;
 import static org.outmail.Setting.Type.SECRET;
 import static org.outmail.Setting.Type.TEXT;
 
+import java.net.IDN;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 import org.outmail.oauth.OAuthClient;
 
@@ -24,6 +27,8 @@ import org.outmail.oauth.OAuthClient;
  * properties loader and {@link Mailbox#textForm()} read it.
  */
 final class MailboxFields {
+  private static final java.util.regex.Pattern HOST =
+      java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]");
   /** The field naming an OAuth client by name: resolved by whoever knows the clients. */
   static final String OAUTH_CLIENT = "oauth-client";
 
@@ -104,17 +109,17 @@ final class MailboxFields {
   static final TextForm<Mailbox, Mailbox.Builder> FORM = SPEC
       .secretField("password", Mailbox.Builder::password)
       .secretField("trust-store-password", Mailbox.Builder::trustStorePassword)
-      .secretField("oauth-client.client-secret", (b, s) -> b.oauthSecret("client-secret", s))
-      .secretField("oauth-client.refresh-token", (b, s) -> b.oauthSecret("refresh-token", s))
+      .secretField("oauth-client.client-secret", (b, s) -> b.oauthSecrets.put("client-secret", s))
+      .secretField("oauth-client.refresh-token", (b, s) -> b.oauthSecrets.put("refresh-token", s))
       .other(new TextForm.Other<>() {
         @Override
         public boolean set(Mailbox.Builder b, String field, String text, Function<String, String> environment) {
-          return b.setOther(field, text, environment);
+          return setOther(b, field, text, environment);
         }
 
         @Override
         public boolean secret(Mailbox.Builder b, String field, Secret secret) {
-          return b.secretSetting(field, secret);
+          return secretSetting(b, field, secret);
         }
       }, ", or a transport setting such as smtp.max-connections",
           ", or a transport's secret setting such as smtp.dkim.private-key")
@@ -209,5 +214,146 @@ final class MailboxFields {
       return ms / 1_000 + "s";
     }
     return ms + "ms";
+  }
+
+  /**
+   * The fields {@link TextForm#set} sets in another way than their description: an inline OAuth
+   * client ({@code oauth-client}, {@code oauth-client.NAME}) and a transport's setting ({@code
+   * protocol.name}).
+   */
+  static boolean setOther(MailboxBuilder b, String field, String text, Function<String, String> environment) {
+    if (field.equals(MailboxFields.OAUTH_CLIENT) || field.startsWith(MailboxFields.OAUTH_CLIENT + ".")) {
+      oauthField(b, field, text, environment);
+      return true;
+    }
+    if (MailboxFields.FORM.field(field) == null && field.indexOf('.') > 0 && !field.startsWith("retry.")) {
+      setting(b, field, text, environment);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * An inline OAuth client, field by field: {@code oauth-client} is its name (the mailbox id when
+   * not given), {@code oauth-client.NAME} one of its fields. Each value is checked at once; the
+   * client is built by {@link Mailbox.Builder#build()}, on top of a client set before.
+   */
+  private static void oauthField(MailboxBuilder b, String field, String text, Function<String, String> environment) {
+    String v = text.strip();
+    if (field.equals(MailboxFields.OAUTH_CLIENT)) {
+      try {
+        OAuthClient.builder(v);
+      } catch (MailboxConfigException e) {
+        throw b.fail(field, "must be letters, digits, '.', '_' or '-', was '" + v.replaceAll("\\p{Cntrl}", "?") + "'");
+      }
+      b.oauthName = v;
+      return;
+    }
+    String name = field.substring(MailboxFields.OAUTH_CLIENT.length() + 1);
+    TextForm<OAuthClient, OAuthClient.Builder> form = OAuthClient.textForm();
+    Setting setting = form.field(name);
+    if (setting == null) {
+      throw b.fail(field, "is not an OAuth client field; fields: "
+          + form.fields().stream().map(s -> MailboxFields.OAUTH_CLIENT + "." + s.name()).toList());
+    }
+    if (setting.secret()) {
+      try {
+        setting.parse(v);
+        b.oauthSecrets.put(name, Secret.parse(v, environment));
+      } catch (IllegalArgumentException e) {
+        throw b.fail(field, e.getMessage());
+      }
+      return;
+    }
+    try {
+      form.set(OAuthClient.builder("check"), name, v, environment);
+    } catch (MailboxConfigException e) {
+      throw b.fail(field, e.problem());
+    }
+    b.oauthTexts.put(name, v);
+  }
+
+  /**
+   * A transport's secret setting given as a secret ({@code smtp.dkim.private-key}); false when the
+   * field is not of the form {@code PROTOCOL.NAME}. The registry checks that the key names a
+   * secret setting of its provider when it is built.
+   */
+  static boolean secretSetting(MailboxBuilder b, String field, Secret secret) {
+    String k = field.strip().toLowerCase(Locale.ROOT);
+    if (field.startsWith(MailboxFields.OAUTH_CLIENT + ".") || field.startsWith("retry.")
+        || MailboxFields.FORM.field(field) != null || !MailboxBuilder.SETTING.matcher(k).matches()) {
+      return false;
+    }
+    b.settings.remove(k);
+    b.secretSettings.put(k, secret);
+    return true;
+  }
+
+  static void setting(MailboxBuilder b, String key, String value, Function<String, String> environment) {
+    Objects.requireNonNull(key, "key == null");
+    Objects.requireNonNull(value, "value == null");
+    String k = key.strip().toLowerCase(Locale.ROOT);
+    if (!MailboxBuilder.SETTING.matcher(k).matches()) {
+      throw b.fail(key, "is not a transport setting key of the form protocol.name, such as smtp.max-connections");
+    }
+    if (MailboxFields.transportSecret(k)) {
+      Secret secret;
+      try {
+        secret = Secret.parse(value.strip(), environment);
+      } catch (IllegalArgumentException e) {
+        throw b.fail(k, e.getMessage());
+      }
+      b.settings.remove(k);
+      b.secretSettings.put(k, secret);
+      return;
+    }
+    if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+      throw b.fail(k, "must not contain a line break");
+    }
+    b.secretSettings.remove(k);
+    b.settings.put(k, value.strip());
+  }
+
+  /** The OAuth client given as text, on top of the one set before (if any). */
+  static OAuthClient inlineClient(MailboxBuilder mb) {
+    OAuthClient base = mb.oauthClient;
+    if (mb.oauthTexts.isEmpty() && mb.oauthSecrets.isEmpty()) {
+      if (base != null && base.name().equals(mb.oauthName)) {
+        return base;
+      }
+      throw mb.fail(MailboxFields.OAUTH_CLIENT, "names the OAuth client '" + mb.oauthName
+          + "' but gives none of its fields; give oauth-client.client-id and the others");
+    }
+    String clientName = mb.oauthName != null ? mb.oauthName : base != null ? base.name() : mb.id;
+    OAuthClient.Builder b = OAuthClient.builder(clientName);
+    try {
+      if (base != null) {
+        TextForm<OAuthClient, OAuthClient.Builder> form = OAuthClient.textForm();
+        form.values(base).forEach((k, v) -> form.set(b, k, v, n -> null));
+        form.secrets(base).forEach((k, v) -> form.secret(b, k, v));
+      }
+      TextForm<OAuthClient, OAuthClient.Builder> form = OAuthClient.textForm();
+      mb.oauthTexts.forEach((k, v) -> form.set(b, k, v, n -> null));
+      mb.oauthSecrets.forEach((k, v) -> form.secret(b, k, v));
+      return b.build();
+    } catch (MailboxConfigException e) {
+      throw mb.fail(MailboxFields.OAUTH_CLIENT + (e.field() == null ? "" : "." + e.field()), e.problem());
+    }
+  }
+
+  /** A host name in its ASCII form, lower case, or an {@code [IPv6]} literal, as {@link Mailbox.Builder#host} keeps it. */
+  static String hostName(MailboxBuilder b, String host) {
+  String h = host.strip();
+  b.checkText("host", h);
+  String ascii;
+  try {
+    ascii = h.startsWith("[") ? h : IDN.toASCII(h);
+  } catch (IllegalArgumentException e) {
+    throw b.fail("host", "is not a valid host name: '" + h + "'");
+  }
+  if (!HOST.matcher(ascii).matches()) {
+    throw b.fail("host", "is not a valid host name: '" + h + "'");
+  }
+  return ascii.toLowerCase(Locale.ROOT);
   }
 }

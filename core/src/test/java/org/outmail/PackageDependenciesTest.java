@@ -44,6 +44,7 @@ class PackageDependenciesTest {
       "org.outmail.ForgettingTokenStore -> org.outmail.oauth.AccessTokens",
       "org.outmail.ForgettingTokenStore -> org.outmail.oauth.TokenStore",
       "org.outmail.Mailbox -> org.outmail.oauth.OAuthClient",
+      "org.outmail.MailboxBuilder -> org.outmail.oauth.OAuthClient",
       "org.outmail.MailboxFields -> org.outmail.oauth.OAuthClient",
       "org.outmail.MailboxRegistry -> org.outmail.oauth.AccessTokenProvider",
       "org.outmail.MailboxRegistry -> org.outmail.oauth.TokenStore",
