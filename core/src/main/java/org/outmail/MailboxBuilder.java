@@ -54,7 +54,7 @@ abstract class MailboxBuilder {
   Secret trustStorePassword;
   final Map<String, String> settings = new TreeMap<>();
   final Map<String, Secret> secretSettings = new TreeMap<>();
-  /** An inline OAuth client given as text ({@code oauth-client}, {@code oauth-client.NAME}): built by {@link #build()}. */
+  /** An inline OAuth client given as text ({@code oauth-client}, {@code oauth-client.NAME}): built by {@link Mailbox.Builder#build()}. */
   String oauthName;
   final Map<String, String> oauthTexts = new LinkedHashMap<>();
   final Map<String, Secret> oauthSecrets = new LinkedHashMap<>();
@@ -380,7 +380,7 @@ abstract class MailboxBuilder {
 
   /**
    * The ceiling of the first wait between attempts, the rest of the retry policy unchanged;
-   * replaces one set before. {@link #build()} checks it against the ceiling of every wait.
+   * replaces one set before. {@link Mailbox.Builder#build()} checks it against the ceiling of every wait.
    *
    * @param backoff the ceiling of the first wait
    * @return this builder
