@@ -36,9 +36,9 @@ final class ConfigLoader {
   private static final String CLIENT = "outmail.oauth-client.";
   private static final String TOKEN_STORE = "outmail.token-store.file";
   private static final Set<String> CLIENT_FIELDS =
-      OAuthClient.fields().stream().map(Setting::name).collect(Collectors.toCollection(LinkedHashSet::new));
+      OAuthClient.textForm().fields().stream().map(Setting::name).collect(Collectors.toCollection(LinkedHashSet::new));
   private static final Set<String> CLIENT_SECRETS =
-      OAuthClient.fields().stream().filter(Setting::secret).map(Setting::name).collect(Collectors.toSet());
+      OAuthClient.textForm().fields().stream().filter(Setting::secret).map(Setting::name).collect(Collectors.toSet());
 
   record Config(List<Mailbox> mailboxes, TokenStore tokenStore) {}
 
@@ -91,7 +91,7 @@ final class ConfigLoader {
       if (key.equals(TOKEN_STORE)) {
         store = TokenStore.file(Path.of(value));
       } else if (key.startsWith(MAILBOX)) {
-        put(boxes, key, key.substring(MAILBOX.length()), value, MailboxFields.names(), transports, MAILBOX);
+        put(boxes, key, key.substring(MAILBOX.length()), value, MailboxFields.FORM.names(), transports, MAILBOX);
       } else if (key.startsWith(CLIENT)) {
         put(clients, key, key.substring(CLIENT.length()), value, CLIENT_FIELDS, null, CLIENT);
       } else if (key.startsWith(PREFIX)) {
@@ -237,7 +237,7 @@ final class ConfigLoader {
     String prefix = CLIENT + name + ".";
     try {
       OAuthClient.Builder b = OAuthClient.builder(name);
-      f.forEach((field, value) -> b.set(field, CLIENT_SECRETS.contains(field) ? inBase(value) : value, environment));
+      f.forEach((field, value) -> OAuthClient.textForm().set(b, field, CLIENT_SECRETS.contains(field) ? inBase(value) : value, environment));
       return b.build();
     } catch (MailboxConfigException e) {
       throw withKey(prefix, e);
@@ -263,9 +263,9 @@ final class ConfigLoader {
           }
           b.oauthClient(c);
         } else {
-          MailboxFields.Field field = MailboxFields.field(e.getKey());
-          boolean secret = field != null ? field.setting().secret() : MailboxFields.transportSecret(e.getKey(), transports);
-          b.set(e.getKey(), secret ? inBase(v) : v, environment);
+          Setting field = MailboxFields.FORM.field(e.getKey());
+          boolean secret = field != null ? field.secret() : MailboxFields.transportSecret(e.getKey(), transports);
+          MailboxFields.FORM.set(b, e.getKey(), secret ? inBase(v) : v, environment);
         }
       }
       return b.build();

@@ -114,7 +114,7 @@ public final class Email {
   }
 
   /** {@return the unique part of the Message-ID, fixed when the email was built} */
-  public String uniqueId() {
+  String uniqueId() {
     return uniqueId;
   }
 

@@ -16,7 +16,7 @@ public enum Encryption {
   }
 
   /** {@return the port used when a mailbox names none} */
-  public int defaultPort() {
+  int defaultPort() {
     return defaultPort;
   }
 }

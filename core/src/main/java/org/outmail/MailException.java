@@ -57,7 +57,7 @@ public class MailException extends RuntimeException {
    * @param mailboxId the mailbox's id
    * @return the mailbox's name for a message
    */
-  public static String mailboxLabel(String mailboxId) {
+  static String mailboxLabel(String mailboxId) {
     return "mailbox '" + mailboxId + "'";
   }
 

@@ -2,6 +2,7 @@ package org.outmail;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
+import java.net.IDN;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,12 +23,6 @@ import org.outmail.oauth.OAuthClient;
  * Builder#build()}.
  */
 public final class Mailbox {
-  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final java.util.regex.Pattern PROTOCOL = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]*");
-  private static final java.util.regex.Pattern SETTING =
-      java.util.regex.Pattern.compile("[a-z][a-z0-9_-]*\\.[a-z][a-z0-9]*([.-][a-z0-9]+)*");
-  private static final java.util.regex.Pattern HOOK = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
-
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
   static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
@@ -61,7 +56,7 @@ public final class Mailbox {
   private final Map<String, String> settings;
   private final Map<String, Secret> secretSettings;
 
-  private Mailbox(Builder b) {
+  Mailbox(MailboxBuilder b) {
     this.id = b.id;
     this.name = b.name == null ? b.id : b.name;
     this.type = b.type;
@@ -114,7 +109,7 @@ public final class Mailbox {
     b.emailDisplay = emailDisplay;
     b.displayName = displayName;
     b.host = host;
-    b.hostItems = hostItems(host);
+    b.hostItems = host == null ? List.of() : ServerList.parse(host);
     b.port = port;
     b.encryption = encryption;
     b.username = username;
@@ -185,10 +180,6 @@ public final class Mailbox {
    */
   public List<ServerAddress> servers() {
     return servers;
-  }
-
-  private static List<ServerList.Item> hostItems(String host) {
-    return host == null ? List.of() : ServerList.parse(host);
   }
 
   /** {@return the port: the one configured, else the encryption's default (25, 465, 587)} */
@@ -298,7 +289,7 @@ public final class Mailbox {
    * their text form. Which names exist, their types and defaults are described by each transport
    * provider's {@link org.outmail.spi.TransportProvider#settings()}; the registry checks them when
    * it is built. A transport's secret settings ({@code smtp.dkim.private-key}) are never here: they
-   * are in {@link #secrets()} under the same key, and a transport reads them with {@link
+   * are in the text form's secrets ({@link #textForm()}) under the same key, and a transport reads them with {@link
    * org.outmail.spi.SettingValues#secret}.
    *
    * @return the settings, sorted by key; unmodifiable
@@ -339,77 +330,26 @@ public final class Mailbox {
   }
 
   /**
-   * The fields every mailbox has, described for forms and tools: the seed's fields and what every
-   * transport shares (timeouts, retries, the trust store). A transport's own settings come from its
-   * provider's {@link org.outmail.spi.TransportProvider#settings()}.
+   * The text form of mailboxes: the fields every mailbox has, described for forms and tools (the
+   * seed's fields and what every transport shares: timeouts, retries, the trust store; a
+   * transport's own settings come from its provider's {@link
+   * org.outmail.spi.TransportProvider#settings()}), a mailbox as text and back, and a form checked
+   * field by field. Keys are those of {@link TextForm#fields()}, an inline OAuth client's fields as
+   * {@code oauth-client.NAME} ({@link OAuthClient#textForm()}), and the transports' settings as
+   * {@code PROTOCOL.NAME}; the secret ones are {@code password}, {@code trust-store-password},
+   * {@code oauth-client.client-secret}, {@code oauth-client.refresh-token} and a transport's secret
+   * settings ({@code smtp.dkim.private-key}). A form's id is under {@code id}.
    *
-   * @return the descriptions of the fields, in form order
+   * @return the text form of mailboxes
    */
-  public static List<Setting> fields() {
-    return MailboxFields.descriptions();
-  }
-
-  /**
-   * Every field of this mailbox that has a value, in its text form as {@link Builder#set} reads it,
-   * secrets left out ({@link #secrets()}): what a form shows and a store keeps in the clear. Keys are
-   * those of {@link #fields()}, an inline OAuth client's fields as {@code oauth-client.NAME} ({@link
-   * OAuthClient#fields()}), and the transports' settings as {@code PROTOCOL.NAME}. Setting each
-   * entry on {@code Mailbox.builder(id())}, and each of {@link #secrets()} with {@link
-   * Builder#secret}, builds a mailbox equal in every field to this one.
-   *
-   * @return field name to text; unmodifiable
-   */
-  public Map<String, String> values() {
-    return MailboxText.values(this);
-  }
-
-  /**
-   * The secret fields that are set, by field name: {@code password}, {@code trust-store-password},
-   * {@code oauth-client.client-secret}, {@code oauth-client.refresh-token}, and the transports'
-   * secret settings as {@code PROTOCOL.NAME} ({@code smtp.dkim.private-key}). What a store encrypts
-   * and a form never shows.
-   *
-   * @return field name to secret; unmodifiable
-   */
-  public Map<String, Secret> secrets() {
-    return MailboxText.secrets(this);
-  }
-
-  /**
-   * Checks a form's fields as {@link Builder#set} and {@link Builder#build()} would, and reports
-   * every error at once rather than the first: for a form that shows each error beside its field.
-   * The map's {@code id} entry is the mailbox id; every other key is a field as {@link Builder#set}
-   * takes it. A blank value counts as not given. Secrets given here are read as {@link
-   * Builder#set} reads them ({@code ${env:NAME}} and {@code ${file:path}} are resolved): a form
-   * that takes secrets from untrusted users checks them itself and passes them to {@link
-   * Builder#secret}.
-   *
-   * @param fields field name to text, as a form sends them, with the id under {@code id}
-   * @return field name to what is wrong with it ({@link MailboxConfigException#problem()}), in the
-   *     order of the fields given; an error that concerns no single field is keyed by the empty
-   *     string; empty when the mailbox would build
-   */
-  public static Map<String, String> validate(Map<String, String> fields) {
-    return MailboxText.validate(fields, Map.of());
-  }
-
-  /**
-   * Like {@link #validate(Map)}, with secrets given apart, as {@link Builder#secret} takes them
-   * (the value as it is, no reference resolved): for a form whose secrets are write-only, so that
-   * a secret kept from before counts as given.
-   *
-   * @param fields field name to text, with the id under {@code id}
-   * @param secrets secret field name ({@code password}, {@code oauth-client.client-secret}, ...)
-   *     to secret
-   * @return field name to what is wrong with it; empty when the mailbox would build
-   */
-  public static Map<String, String> validate(Map<String, String> fields, Map<String, Secret> secrets) {
-    return MailboxText.validate(fields, secrets);
+  public static TextForm<Mailbox, Builder> textForm() {
+    return MailboxFields.FORM;
   }
 
   /** Whether every field of both mailboxes, secrets included, is the same. */
   boolean sameAs(Mailbox other) {
-    return other != null && id.equals(other.id) && values().equals(other.values()) && secrets().equals(other.secrets());
+    return other != null && id.equals(other.id) && MailboxFields.values(this).equals(MailboxFields.values(other))
+        && MailboxFields.secrets(this).equals(MailboxFields.secrets(other));
   }
 
   @Override
@@ -437,638 +377,9 @@ public final class Mailbox {
    * Mailbox#toBuilder()} can derive a changed copy); {@link #postSendHooks} and {@link #setting}
    * add, as their documentation says.
    */
-  public static final class Builder {
-    private final String id;
-    private String name;
-    private MailboxType type = MailboxType.OUT;
-    private boolean enabled = true;
-    private String emailDisplay;
-    private String displayName;
-    private String host;
-    private List<ServerList.Item> hostItems = List.of();
-    private List<ServerAddress> servers = List.of();
-    private Integer port;
-    private Encryption encryption = Encryption.STARTTLS;
-    private String username;
-    private Secret password;
-    private String protocol = "smtp";
-    private OAuthClient oauthClient;
-    private String prefix;
-    private AllowedEmails allowedEmails = AllowedEmails.ANY;
-    private boolean defaultOutgoing;
-    private String excludeExpression;
-    private Pattern excludePattern;
-    private final List<String> postSendHooks = new ArrayList<>();
-    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
-    private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
-    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
-    private Integer retryAttempts;
-    private Duration retryInitial;
-    private Duration retryMax;
-    private Path trustStore;
-    private Secret trustStorePassword;
-    private final Map<String, String> settings = new TreeMap<>();
-    private final Map<String, Secret> secretSettings = new TreeMap<>();
-    /** An inline OAuth client given as text ({@code oauth-client}, {@code oauth-client.NAME}): built by {@link #build()}. */
-    private String oauthName;
-    private final Map<String, String> oauthTexts = new LinkedHashMap<>();
-    private final Map<String, Secret> oauthSecrets = new LinkedHashMap<>();
-
+  public static final class Builder extends MailboxBuilder {
     private Builder(String id) {
-      Objects.requireNonNull(id, "id == null");
-      if (!ID.matcher(id).matches()) {
-        throw new MailboxConfigException(id, "id",
-            "mailbox id '" + id + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
-      }
-      this.id = id;
-    }
-
-    private MailboxConfigException fail(String field, String problem) {
-      return MailboxConfigException.of(id, field, problem);
-    }
-
-    /**
-     * The descriptive name shown in the grid (the id when not set); replaces one set before.
-     *
-     * @param name the descriptive name
-     * @return this builder
-     * @throws MailboxConfigException if blank or holding a control character
-     */
-    public Builder name(String name) {
-      Objects.requireNonNull(name, "name == null");
-      checkText("name", name);
-      if (name.isBlank()) {
-        throw fail("name", "must not be blank");
-      }
-      this.name = name;
-      return this;
-    }
-
-    /**
-     * IN or OUT (the default); replaces one set before.
-     *
-     * @param type the mailbox's direction
-     * @return this builder
-     */
-    public Builder type(MailboxType type) {
-      this.type = Objects.requireNonNull(type, "type == null");
-      return this;
-    }
-
-    /**
-     * The status (enabled unless set); replaces one set before.
-     *
-     * @param enabled whether the mailbox is enabled
-     * @return this builder
-     */
-    public Builder enabled(boolean enabled) {
-      this.enabled = enabled;
-      return this;
-    }
-
-    /**
-     * The From address, normalised; required for an OUT mailbox. Replaces one set before.
-     *
-     * @param emailDisplay the From address
-     * @return this builder
-     * @throws MailboxConfigException if it is not a valid address
-     */
-    public Builder emailDisplay(String emailDisplay) {
-      Objects.requireNonNull(emailDisplay, "emailDisplay == null");
-      try {
-        this.emailDisplay = Addresses.normalise(emailDisplay);
-      } catch (InvalidEmailException e) {
-        throw fail("email-display", "is not a valid address: " + e.getMessage());
-      }
-      return this;
-    }
-
-    /**
-     * The From personal name; replaces one set before.
-     *
-     * @param displayName the From personal name
-     * @return this builder
-     * @throws MailboxConfigException if it holds a line break or another control character
-     */
-    public Builder displayName(String displayName) {
-      Objects.requireNonNull(displayName, "displayName == null");
-      checkText("display-name", displayName);
-      this.displayName = displayName;
-      return this;
-    }
-
-    /**
-     * The mail server or API host (an IDN name is kept in its ASCII form, lower case, or an {@code
-     * [IPv6]} literal); replaces one set before. Several servers are comma-separated, each with an
-     * optional {@code :port} ({@code smtp1.example.com:587, smtp2.example.com}); a server without
-     * one uses the mailbox's {@link #port(int) port}. Which transports take several, and how they
-     * use them, their documentation says ({@code smtp}: {@code smtp.servers-mode}).
-     *
-     * @param host the host name or {@code [IPv6]} literal, or several {@code host[:port]} separated
-     *     by commas; whitespace around each is ignored
-     * @return this builder
-     * @throws MailboxConfigException if a host is not a valid host name, a port is not 1 to 65535,
-     *     or an item of a list is empty (a server named twice is refused by {@link #build()})
-     */
-    public Builder host(String host) {
-      Objects.requireNonNull(host, "host == null");
-      String h = host.strip();
-      checkText("host", h);
-      try {
-        this.hostItems = ServerList.parse(h);
-      } catch (IllegalArgumentException e) {
-        throw fail("host", e.getMessage());
-      }
-      this.host = ServerList.text(hostItems);
-      return this;
-    }
-
-    /**
-     * The port; replaces one set before. Unless set, the encryption's default applies.
-     *
-     * @param port the port
-     * @return this builder
-     * @throws MailboxConfigException unless 1 to 65535
-     */
-    public Builder port(int port) {
-      if (port < 1 || port > 65535) {
-        throw fail("port", "must be between 1 and 65535, was " + port);
-      }
-      this.port = port;
-      return this;
-    }
-
-    /**
-     * NONE, SSL_TLS or STARTTLS (the default); replaces one set before.
-     *
-     * @param encryption how the connection is encrypted
-     * @return this builder
-     */
-    public Builder encryption(Encryption encryption) {
-      this.encryption = Objects.requireNonNull(encryption, "encryption == null");
-      return this;
-    }
-
-    /**
-     * The login user name; replaces one set before.
-     *
-     * @param username the login user name
-     * @return this builder
-     * @throws MailboxConfigException if blank or holding a control character
-     */
-    public Builder username(String username) {
-      Objects.requireNonNull(username, "username == null");
-      checkText("username", username);
-      if (username.isBlank()) {
-        throw fail("username", "must not be blank");
-      }
-      this.username = username;
-      return this;
-    }
-
-    /**
-     * The login password; replaces one set before.
-     *
-     * @param password the login password
-     * @return this builder
-     */
-    public Builder password(Secret password) {
-      this.password = Objects.requireNonNull(password, "password == null");
-      return this;
-    }
-
-    /**
-     * The protocol ({@code smtp}, the default, {@code owa}, ...), case-insensitive; replaces one set
-     * before.
-     *
-     * @param protocol the protocol name
-     * @return this builder
-     * @throws MailboxConfigException if it is not a protocol name
-     */
-    public Builder protocol(String protocol) {
-      String p = Objects.requireNonNull(protocol, "protocol == null").trim().toLowerCase(Locale.ROOT);
-      if (!PROTOCOL.matcher(p).matches()) {
-        throw fail("protocol", "must be a protocol name such as smtp or owa, was '" + p + "'");
-      }
-      this.protocol = p;
-      return this;
-    }
-
-    /**
-     * The OAuth client to authenticate with; replaces one set before, and the {@code oauth-client}
-     * fields given as text before.
-     *
-     * @param oauthClient the OAuth client
-     * @return this builder
-     */
-    public Builder oauthClient(OAuthClient oauthClient) {
-      this.oauthClient = Objects.requireNonNull(oauthClient, "oauthClient == null");
-      oauthName = null;
-      oauthTexts.clear();
-      oauthSecrets.clear();
-      return this;
-    }
-
-    /**
-     * The subject tag prefix, e.g. {@code TICKET#}; replaces one set before.
-     *
-     * @param prefix the subject tag prefix
-     * @return this builder
-     * @throws MailboxConfigException if blank or holding whitespace, brackets or a control character
-     */
-    public Builder prefix(String prefix) {
-      Objects.requireNonNull(prefix, "prefix == null");
-      checkText("prefix", prefix);
-      if (prefix.isBlank() || prefix.chars().anyMatch(c -> Character.isWhitespace(c) || c == '[' || c == ']')) {
-        throw fail("prefix", "must not be blank or contain whitespace or brackets, was '" + prefix + "'");
-      }
-      this.prefix = prefix;
-      return this;
-    }
-
-    /**
-     * ANY (the default) or REGISTERED_ONLY; replaces one set before.
-     *
-     * @param allowedEmails which recipients the mailbox may send to
-     * @return this builder
-     */
-    public Builder allowedEmails(AllowedEmails allowedEmails) {
-      this.allowedEmails = Objects.requireNonNull(allowedEmails, "allowedEmails == null");
-      return this;
-    }
-
-    /**
-     * Whether this is the default outgoing mailbox (not unless set); replaces one set before.
-     *
-     * @param defaultOutgoing whether this is the default outgoing mailbox
-     * @return this builder
-     */
-    public Builder defaultOutgoing(boolean defaultOutgoing) {
-      this.defaultOutgoing = defaultOutgoing;
-      return this;
-    }
-
-    /**
-     * Recipients whose whole address matches this regular expression (RE2 syntax, evaluated in
-     * linear time, case-insensitive) are blocked. Replaces one set before.
-     *
-     * @param excludeExpression the regular expression of blocked recipients
-     * @return this builder
-     * @throws MailboxConfigException if it is not a valid regular expression
-     */
-    public Builder excludeExpression(String excludeExpression) {
-      Objects.requireNonNull(excludeExpression, "excludeExpression == null");
-      try {
-        this.excludePattern = Pattern.compile(excludeExpression, Pattern.CASE_INSENSITIVE);
-      } catch (PatternSyntaxException e) {
-        throw fail("exclude-expression", "is not a valid regular expression: " + e.getDescription());
-      }
-      this.excludeExpression = excludeExpression;
-      return this;
-    }
-
-    /**
-     * Adds the names of post-send hooks to run after each send, in order, after those given before.
-     * A name given again is kept once, at its first place.
-     *
-     * @param names the hook names
-     * @return this builder
-     * @throws MailboxConfigException for a name that is not letters, digits, '.', '_' or '-'
-     *     (none of the names is added then)
-     */
-    public Builder postSendHooks(String... names) {
-      Objects.requireNonNull(names, "names == null");
-      for (String n : names) {
-        Objects.requireNonNull(n, "post-send hook name == null");
-        if (!HOOK.matcher(n).matches()) {
-          throw fail("post-send-hooks", "names an invalid hook '" + n + "'");
-        }
-      }
-      for (String n : names) {
-        if (!postSendHooks.contains(n)) {
-          postSendHooks.add(n);
-        }
-      }
-      return this;
-    }
-
-    /**
-     * How long to wait for a connection (10 s unless set); replaces one set before.
-     *
-     * @param timeout the connect timeout
-     * @return this builder
-     * @throws MailboxConfigException unless positive
-     */
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive("connect-timeout", timeout);
-      return this;
-    }
-
-    /**
-     * How long to wait for a reply (30 s unless set); replaces one set before.
-     *
-     * @param timeout the read timeout
-     * @return this builder
-     * @throws MailboxConfigException unless positive
-     */
-    public Builder readTimeout(Duration timeout) {
-      this.readTimeout = positive("read-timeout", timeout);
-      return this;
-    }
-
-    /**
-     * How long a write may block (30 s unless set); replaces one set before.
-     *
-     * @param timeout the write timeout
-     * @return this builder
-     * @throws MailboxConfigException unless positive
-     */
-    public Builder writeTimeout(Duration timeout) {
-      this.writeTimeout = positive("write-timeout", timeout);
-      return this;
-    }
-
-    /**
-     * The retry policy of transient failures; replaces one given before, and any retry part set.
-     *
-     * @param retryPolicy the retry policy
-     * @return this builder
-     */
-    public Builder retryPolicy(RetryPolicy retryPolicy) {
-      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy == null");
-      this.retryAttempts = null;
-      this.retryInitial = null;
-      this.retryMax = null;
-      return this;
-    }
-
-    /**
-     * Attempts in all for a transient failure, the rest of the retry policy unchanged; replaces a
-     * number set before.
-     *
-     * @param attempts attempts in all, the first included
-     * @return this builder
-     * @throws MailboxConfigException unless at least 1
-     */
-    public Builder retryMaxAttempts(int attempts) {
-      if (attempts < 1) {
-        throw fail("retry.max-attempts", "must be at least 1, was " + attempts);
-      }
-      this.retryAttempts = attempts;
-      return this;
-    }
-
-    /**
-     * The ceiling of the first wait between attempts, the rest of the retry policy unchanged;
-     * replaces one set before. {@link #build()} checks it against the ceiling of every wait.
-     *
-     * @param backoff the ceiling of the first wait
-     * @return this builder
-     * @throws MailboxConfigException unless positive
-     */
-    public Builder retryInitialBackoff(Duration backoff) {
-      this.retryInitial = positive("retry.initial-backoff", backoff);
-      return this;
-    }
-
-    /**
-     * The ceiling of every wait between attempts, the rest of the retry policy unchanged; replaces
-     * one set before.
-     *
-     * @param backoff the ceiling of every wait
-     * @return this builder
-     * @throws MailboxConfigException unless positive
-     */
-    public Builder retryMaxBackoff(Duration backoff) {
-      this.retryMax = positive("retry.max-backoff", backoff);
-      return this;
-    }
-
-    /**
-     * Sets a field from its text form, as a properties file or a form gives it: {@code
-     * set("port", "587")}, {@code set("password", "${env:SMTP_PASSWORD}")}, {@code
-     * set("smtp.max-connections", "5")}. Field names are those of {@link Mailbox#fields()}; a name
-     * of the form {@code protocol.name} is a transport's setting ({@link #setting}).
-     *
-     * @param field a field name, such as {@code port} or {@code smtp.max-connections}
-     * @param text the value in its text form
-     * @return this builder
-     * @throws MailboxConfigException naming the field when it is unknown or the value is invalid
-     */
-    public Builder set(String field, String text) {
-      return set(field, text, System::getenv);
-    }
-
-    /**
-     * Like {@link #set(String, String)}, resolving {@code ${env:NAME}} in secrets with the given
-     * environment.
-     *
-     * @param field a field name, such as {@code port} or {@code smtp.max-connections}
-     * @param text the value in its text form
-     * @param environment the value of an environment variable by its name, {@code null} when it is
-     *     not set
-     * @return this builder
-     * @throws MailboxConfigException naming the field when it is unknown or the value is invalid
-     */
-    public Builder set(String field, String text, java.util.function.Function<String, String> environment) {
-      Objects.requireNonNull(field, "field == null");
-      Objects.requireNonNull(text, "text == null");
-      Objects.requireNonNull(environment, "environment == null");
-      if (field.equals(MailboxFields.OAUTH_CLIENT) || field.startsWith(MailboxFields.OAUTH_CLIENT + ".")) {
-        return oauthField(field, text, environment);
-      }
-      MailboxFields.Field f = MailboxFields.field(field);
-      if (f == null) {
-        if (field.indexOf('.') > 0 && !field.startsWith("retry.")) {
-          return setting(field, text, environment);
-        }
-        throw fail(field, "is not a mailbox field; fields: " + MailboxFields.names()
-            + ", or a transport setting such as smtp.max-connections");
-      }
-      if (f.applier() == null) {
-        throw fail(field, "names another object and cannot be set from text here");
-      }
-      Object value;
-      try {
-        value = f.setting().parse(text);
-      } catch (IllegalArgumentException e) {
-        throw fail(field, e.getMessage());
-      }
-      try {
-        f.applier().apply(this, value, environment);
-      } catch (IllegalArgumentException e) {
-        throw fail(field, e.getMessage());
-      }
-      return this;
-    }
-
-    /**
-     * An inline OAuth client, field by field: {@code oauth-client} is its name (the mailbox id when
-     * not given), {@code oauth-client.NAME} one of {@link OAuthClient#fields()}. Each value is
-     * checked at once; the client is built by {@link #build()}, on top of a client set before.
-     */
-    private Builder oauthField(String field, String text, java.util.function.Function<String, String> environment) {
-      String v = text.strip();
-      if (field.equals(MailboxFields.OAUTH_CLIENT)) {
-        try {
-          OAuthClient.builder(v);
-        } catch (MailboxConfigException e) {
-          throw fail(field, "must be letters, digits, '.', '_' or '-', was '" + v.replaceAll("\\p{Cntrl}", "?") + "'");
-        }
-        oauthName = v;
-        return this;
-      }
-      String name = field.substring(MailboxFields.OAUTH_CLIENT.length() + 1);
-      Setting setting = OAuthClient.fields().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
-      if (setting == null) {
-        throw fail(field, "is not an OAuth client field; fields: "
-            + OAuthClient.fields().stream().map(s -> MailboxFields.OAUTH_CLIENT + "." + s.name()).toList());
-      }
-      if (setting.secret()) {
-        try {
-          setting.parse(v);
-          oauthSecrets.put(name, Secret.parse(v, environment));
-        } catch (IllegalArgumentException e) {
-          throw fail(field, e.getMessage());
-        }
-        return this;
-      }
-      try {
-        OAuthClient.builder("check").set(name, v, environment);
-      } catch (MailboxConfigException e) {
-        throw fail(field, e.problem());
-      }
-      oauthTexts.put(name, v);
-      return this;
-    }
-
-    /**
-     * Sets a secret field by its name, the value taken as it is (no {@code ${env:...}} or {@code
-     * ${file:...}} is resolved): {@code password}, {@code trust-store-password}, {@code
-     * oauth-client.client-secret}, {@code oauth-client.refresh-token}, or a transport's secret
-     * setting as {@code PROTOCOL.NAME} ({@code smtp.dkim.private-key}), the keys of {@link
-     * Mailbox#secrets()}. Replaces one set before. The registry checks that a transport's key names
-     * a secret setting of its provider when it is built.
-     *
-     * @param field the secret field
-     * @param secret the secret
-     * @return this builder
-     * @throws MailboxConfigException naming the field when it is not a secret field nor of the form
-     *     {@code PROTOCOL.NAME}
-     */
-    public Builder secret(String field, Secret secret) {
-      Objects.requireNonNull(field, "field == null");
-      Objects.requireNonNull(secret, "secret == null");
-      switch (field) {
-        case "password" -> password(secret);
-        case "trust-store-password" -> trustStorePassword(secret);
-        case "oauth-client.client-secret" -> oauthSecrets.put("client-secret", secret);
-        case "oauth-client.refresh-token" -> oauthSecrets.put("refresh-token", secret);
-        case "oauth-client.proxy-password" -> oauthSecrets.put("proxy-password", secret);
-        default -> {
-          String k = field.strip().toLowerCase(Locale.ROOT);
-          if (field.startsWith(MailboxFields.OAUTH_CLIENT + ".") || field.startsWith("retry.")
-              || MailboxFields.field(field) != null || !SETTING.matcher(k).matches()) {
-            throw fail(field, "is not a secret field; secret fields: " + MailboxText.SECRET_FIELDS
-                + ", or a transport's secret setting such as smtp.dkim.private-key");
-          }
-          settings.remove(k);
-          secretSettings.put(k, secret);
-        }
-      }
-      return this;
-    }
-
-    /**
-     * A trust file (PEM or PKCS12) for a private CA; replaces one set before.
-     *
-     * @param trustStore the trust file
-     * @return this builder
-     */
-    public Builder trustStore(Path trustStore) {
-      this.trustStore = Objects.requireNonNull(trustStore, "trustStore == null");
-      return this;
-    }
-
-    /**
-     * The password of a PKCS12 trust store; replaces one set before.
-     *
-     * @param password the trust store's password
-     * @return this builder
-     */
-    public Builder trustStorePassword(Secret password) {
-      this.trustStorePassword = Objects.requireNonNull(password, "trustStorePassword == null");
-      return this;
-    }
-
-    /**
-     * Sets one of a transport's own settings, in its text form; a later value for the same key
-     * replaces an earlier one. The registry checks the key and the value against the transport
-     * provider's {@link org.outmail.spi.TransportProvider#settings()} when it is built. A setting
-     * that a transport found on the classpath marks secret ({@code smtp.dkim.private-key}) is read
-     * as {@link Secret#parse} reads a password ({@code ${env:NAME}}, {@code ${file:path}} or the
-     * secret itself, which may span lines, as a PEM key does) and kept as a secret ({@link
-     * #secret}), never in {@link Mailbox#settings()}.
-     *
-     * @param key {@code protocol.name}, e.g. {@code smtp.max-connections}
-     * @param value the value in its text form
-     * @return this builder
-     * @throws MailboxConfigException if the key is not of that form, the value of a setting that is
-     *     not secret holds a line break, or a secret's reference cannot be resolved
-     */
-    public Builder setting(String key, String value) {
-      return setting(key, value, System::getenv);
-    }
-
-    private Builder setting(String key, String value, java.util.function.Function<String, String> environment) {
-      Objects.requireNonNull(key, "key == null");
-      Objects.requireNonNull(value, "value == null");
-      String k = key.strip().toLowerCase(Locale.ROOT);
-      if (!SETTING.matcher(k).matches()) {
-        throw fail(key, "is not a transport setting key of the form protocol.name, such as smtp.max-connections");
-      }
-      if (MailboxFields.transportSecret(k)) {
-        Secret secret;
-        try {
-          secret = Secret.parse(value.strip(), environment);
-        } catch (IllegalArgumentException e) {
-          throw fail(k, e.getMessage());
-        }
-        settings.remove(k);
-        secretSettings.put(k, secret);
-        return this;
-      }
-      if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-        throw fail(k, "must not contain a line break");
-      }
-      secretSettings.remove(k);
-      settings.put(k, value.strip());
-      return this;
-    }
-
-    /**
-     * Sets a transport's typed options (for example {@code SmtpOptions}, {@code OwaOptions}),
-     * replacing every setting of that protocol given before.
-     *
-     * @param options the typed options of one transport
-     * @return this builder
-     */
-    public Builder options(TransportOptions options) {
-      Objects.requireNonNull(options, "options == null");
-      String p = Objects.requireNonNull(options.protocol(), "options.protocol() == null").toLowerCase(Locale.ROOT);
-      settings.keySet().removeIf(k -> k.startsWith(p + "."));
-      secretSettings.keySet().removeIf(k -> k.startsWith(p + "."));
-      options.values().forEach((name, value) -> setting(p + "." + name, value));
-      return this;
-    }
-
-    private Duration positive(String field, Duration d) {
-      Objects.requireNonNull(d, field + " == null");
-      if (d.isZero() || d.isNegative()) {
-        throw fail(field, "must be positive, was " + d);
-      }
-      return d;
+      super(id);
     }
 
     /**
@@ -1080,7 +391,7 @@ public final class Mailbox {
      */
     public Mailbox build() {
       if (oauthName != null || !oauthTexts.isEmpty() || !oauthSecrets.isEmpty()) {
-        oauthClient = inlineClient();
+        oauthClient = MailboxFields.inlineClient(this);
         oauthName = null;
         oauthTexts.clear();
         oauthSecrets.clear();
@@ -1106,38 +417,6 @@ public final class Mailbox {
         retryMax = null;
       }
       return new Mailbox(this);
-    }
-
-    /** The OAuth client given as text, on top of the one set before (if any). */
-    private OAuthClient inlineClient() {
-      OAuthClient base = oauthClient;
-      if (oauthTexts.isEmpty() && oauthSecrets.isEmpty()) {
-        if (base != null && base.name().equals(oauthName)) {
-          return base;
-        }
-        throw fail(MailboxFields.OAUTH_CLIENT, "names the OAuth client '" + oauthName
-            + "' but gives none of its fields; give oauth-client.client-id and the others");
-      }
-      String clientName = oauthName != null ? oauthName : base != null ? base.name() : id;
-      OAuthClient.Builder b = OAuthClient.builder(clientName);
-      try {
-        if (base != null) {
-          base.values().forEach((k, v) -> b.set(k, v, n -> null));
-          base.secrets().forEach(b::secret);
-        }
-        oauthTexts.forEach((k, v) -> b.set(k, v, n -> null));
-        oauthSecrets.forEach(b::secret);
-        return b.build();
-      } catch (MailboxConfigException e) {
-        throw fail(MailboxFields.OAUTH_CLIENT + (e.field() == null ? "" : "." + e.field()), e.problem());
-      }
-    }
-
-    private void checkText(String field, String value) {
-      int i = Addresses.headerTextControl(value);
-      if (i >= 0) {
-        throw fail(field, Addresses.forbiddenCharacter(value.charAt(i), i));
-      }
     }
   }
 }

@@ -2,10 +2,7 @@ package org.outmail;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,16 +11,9 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongUnaryOperator;
-import java.util.function.UnaryOperator;
 import org.outmail.oauth.AccessTokenProvider;
-import org.outmail.oauth.AccessTokens;
 import org.outmail.oauth.TokenStore;
-import org.outmail.spi.TransportContext;
 import org.outmail.spi.TransportProvider;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The grid of configured mailboxes and the way to send through them: {@code
@@ -42,36 +32,14 @@ import org.slf4j.LoggerFactory;
  * once they are done; a mailer kept from before the change sends with the mailbox's new settings.
  */
 public final class MailboxRegistry implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(MailboxRegistry.class);
-  /** Attempts of a change whose store moved on meanwhile. */
-  private static final int CHANGE_ATTEMPTS = 3;
-
-  private final Rules rules;
-  private final MailboxStore store;
-  private final AsyncSends async;
+  private final Mailers mailers;
+  private final StoreFollower follower;
   private final TokenStore tokenStore;
-  private final Object changes = new Object();
-  private final Set<OutgoingMailer> retired = ConcurrentHashMap.newKeySet();
-  private volatile RegistrySnapshot current;
-  private volatile MailboxStore.Subscription subscription;
-  private volatile boolean closed;
-  /** The store version whose contents this registry refused, so it is reported once. */
-  private long refusedVersion = Long.MIN_VALUE;
 
-  private MailboxRegistry(Rules rules, RegistrySnapshot first, MailboxStore store, AsyncSends async,
-      TokenStore tokenStore) {
-    this.rules = rules;
-    this.current = first;
-    this.store = store;
-    this.async = async;
+  MailboxRegistry(Mailers mailers, StoreFollower follower, TokenStore tokenStore) {
+    this.mailers = mailers;
+    this.follower = follower;
     this.tokenStore = tokenStore;
-  }
-
-  private void follow() {
-    if (store != null) {
-      subscription = store.onChange(this::refreshQuietly);
-      refreshQuietly(); // a change between the first read and the subscription
-    }
   }
 
   /** {@return a builder for a registry with no mailbox yet} */
@@ -105,7 +73,7 @@ public final class MailboxRegistry implements AutoCloseable {
 
   /**
    * The settings of every transport found on the classpath, by protocol: what a form, a tool or
-   * configuration metadata offers for a mailbox of that protocol besides {@link Mailbox#fields()}.
+   * configuration metadata offers for a mailbox of that protocol besides {@link Mailbox#textForm()}.
    * Keys of a mailbox are {@code PROTOCOL.NAME}.
    *
    * @return the settings of each transport, keyed by its protocol; unmodifiable
@@ -120,7 +88,7 @@ public final class MailboxRegistry implements AutoCloseable {
 
   /** {@return every mailbox, IN and OUT, in the order configured: the grid} */
   public List<Mailbox> mailboxes() {
-    return current.mailboxes;
+    return mailers.mailboxes();
   }
 
   /**
@@ -131,13 +99,7 @@ public final class MailboxRegistry implements AutoCloseable {
    * @throws MailboxConfigException for an unknown id, listing the known ones
    */
   public Mailbox mailbox(String id) {
-    Objects.requireNonNull(id, "id == null");
-    RegistrySnapshot now = current;
-    Mailbox m = now.byId.get(id);
-    if (m == null) {
-      throw new MailboxConfigException(id, "id", "no mailbox with id '" + id + "'; known ids: " + now.byId.keySet());
-    }
-    return m;
+    return mailers.mailbox(id);
   }
 
   /**
@@ -147,12 +109,7 @@ public final class MailboxRegistry implements AutoCloseable {
    * @throws MailboxConfigException if no mailbox is the default
    */
   public OutgoingMailer defaultOutgoing() {
-    RegistrySnapshot now = current;
-    if (now.defaultId == null) {
-      throw new MailboxConfigException(null, "default-outgoing",
-          "no mailbox is the default outgoing mailbox; mailboxes: " + now.byId.keySet());
-    }
-    return now.mailers.get(now.defaultId);
+    return mailers.defaultOutgoing();
   }
 
   /**
@@ -163,16 +120,7 @@ public final class MailboxRegistry implements AutoCloseable {
    * @throws MailboxConfigException for an unknown id (listing the known ones) or an IN mailbox
    */
   public OutgoingMailer outgoing(String id) {
-    Objects.requireNonNull(id, "id == null");
-    RegistrySnapshot now = current;
-    Mailbox m = now.byId.get(id);
-    if (m == null) {
-      throw new MailboxConfigException(id, "id", "no mailbox with id '" + id + "'; known ids: " + now.byId.keySet());
-    }
-    if (m.type() != MailboxType.OUT) {
-      throw new MailboxConfigException(id, "type", MailException.mailboxLabel(id) + " is an IN mailbox and cannot send");
-    }
-    return now.mailers.get(id);
+    return mailers.outgoing(id);
   }
 
   /**
@@ -186,10 +134,7 @@ public final class MailboxRegistry implements AutoCloseable {
    *     needed
    */
   public OutgoingMailer forRecord(String mailboxIdOrNull) {
-    if (mailboxIdOrNull == null || mailboxIdOrNull.isBlank()) {
-      return defaultOutgoing();
-    }
-    return outgoing(mailboxIdOrNull.strip());
+    return mailers.forRecord(mailboxIdOrNull);
   }
 
   /**
@@ -208,18 +153,8 @@ public final class MailboxRegistry implements AutoCloseable {
    */
   @Override
   public void close() {
-    MailboxStore.Subscription s;
-    synchronized (changes) {
-      closed = true;
-      s = subscription;
-    }
-    if (s != null) {
-      s.close();
-    }
-    async.close();
-    current.mailers.values().forEach(OutgoingMailer::close);
-    retired.forEach(OutgoingMailer::close);
-    retired.clear();
+    follower.close();
+    mailers.close();
   }
 
   /**
@@ -227,19 +162,19 @@ public final class MailboxRegistry implements AutoCloseable {
    * loaded from a file, and so never change}
    */
   public Optional<MailboxStore> store() {
-    return Optional.ofNullable(store);
+    return Optional.ofNullable(follower.store());
   }
 
   /** {@return the version of the store the registry's mailboxes come from; 0 without a store} */
   public long version() {
-    return current.version;
+    return mailers.version();
   }
 
   /**
    * Checks a mailbox against this registry's rules, as {@link #save} would with the registry's
    * mailboxes as they are now, and reports by field: each of the transport's settings on its own,
    * then the first rule the mailboxes would break (two defaults, an unknown hook, no transport for
-   * the protocol, what the transport needs). For a form; {@link Mailbox#validate} checks the fields
+   * the protocol, what the transport needs). For a form; {@link Mailbox#textForm()} checks the fields
    * themselves.
    *
    * @param candidate the mailbox as it would be saved
@@ -247,19 +182,7 @@ public final class MailboxRegistry implements AutoCloseable {
    *     string for an error of no single field; empty when {@link #save} would accept it now
    */
   public Map<String, String> validate(Mailbox candidate) {
-    Objects.requireNonNull(candidate, "candidate == null");
-    Map<String, String> errors = new LinkedHashMap<>();
-    if (candidate.type() == MailboxType.OUT) {
-      errors.putAll(rules.settingErrors(candidate));
-    }
-    if (errors.isEmpty()) {
-      try {
-        rules.snapshot(0, replaced(current.mailboxes, candidate), null);
-      } catch (MailboxConfigException e) {
-        errors.put(e.field() == null ? "" : e.field(), e.problem());
-      }
-    }
-    return errors;
+    return follower.validate(candidate);
   }
 
   /**
@@ -276,9 +199,7 @@ public final class MailboxRegistry implements AutoCloseable {
    *     cannot be written: nothing is changed
    */
   public void save(Mailbox mailbox) {
-    Objects.requireNonNull(mailbox, "mailbox == null");
-    MailboxStore s = writableStore(mailbox.id());
-    change(mailbox.id(), list -> replaced(list, mailbox), v -> s.save(mailbox, v));
+    follower.save(mailbox);
   }
 
   /**
@@ -296,16 +217,7 @@ public final class MailboxRegistry implements AutoCloseable {
    * @throws IllegalArgumentException if the list is empty or names an id twice
    */
   public void saveAll(List<Mailbox> mailboxes) {
-    List<Mailbox> list = InMemoryMailboxStore.checkedForSaveAll(mailboxes);
-    String id = list.get(0).id();
-    MailboxStore s = writableStore(id);
-    change(id, current -> {
-      List<Mailbox> out = current;
-      for (Mailbox m : list) {
-        out = replaced(out, m);
-      }
-      return out;
-    }, v -> s.saveAll(list, v));
+    follower.saveAll(mailboxes);
   }
 
   /**
@@ -318,15 +230,7 @@ public final class MailboxRegistry implements AutoCloseable {
    *     cannot be written: nothing is changed
    */
   public void delete(String id) {
-    Objects.requireNonNull(id, "id == null");
-    MailboxStore s = writableStore(id);
-    change(id, list -> {
-      if (list.stream().noneMatch(m -> m.id().equals(id))) {
-        throw new MailboxConfigException(id, "id", "no mailbox with id '" + id + "'; known ids: "
-            + list.stream().map(Mailbox::id).toList());
-      }
-      return list.stream().filter(m -> !m.id().equals(id)).toList();
-    }, v -> s.delete(id, v));
+    follower.delete(id);
   }
 
   /**
@@ -338,100 +242,7 @@ public final class MailboxRegistry implements AutoCloseable {
    * @throws MailboxStoreException if the store cannot be read
    */
   public void refresh() {
-    if (store == null) {
-      return;
-    }
-    synchronized (changes) {
-      if (closed) {
-        return;
-      }
-      MailboxStore.Contents c = store.contents();
-      if (c.version() == current.version) {
-        return;
-      }
-      RegistrySnapshot next;
-      try {
-        next = rules.snapshot(c.version(), c.mailboxes(), current);
-      } catch (MailboxConfigException e) {
-        if (refusedVersion != c.version()) {
-          refusedVersion = c.version();
-          LOG.error("the mailboxes of {} at version {} break a rule; keeping version {}: {}",
-              store, c.version(), current.version, e.getMessage());
-        }
-        throw e;
-      }
-      install(next);
-    }
-  }
-
-  private void refreshQuietly() {
-    try {
-      refresh();
-    } catch (MailboxConfigException e) {
-      // logged once by refresh
-    } catch (MailException e) {
-      LOG.warn("could not read the mailboxes of {}; keeping version {}: {}", store, current.version, e.getMessage());
-    } catch (RuntimeException e) {
-      LOG.warn("could not read the mailboxes of {}; keeping version {}", store, current.version, e);
-    }
-  }
-
-  private MailboxStore writableStore(String id) {
-    if (store == null) {
-      throw new MailboxStoreException(id, MailException.mailboxPrefix(id) + "not changed: this registry's mailboxes "
-          + "were given to its builder and are fixed; build it with a MailboxStore to change them while it runs", null);
-    }
-    return store;
-  }
-
-  /** Checks the change against the store's mailboxes as they are, writes it if they keep the rules, applies it. */
-  private void change(String id, UnaryOperator<List<Mailbox>> edit, LongUnaryOperator write) {
-    synchronized (changes) {
-      if (closed) {
-        throw new MailboxStoreException(id, MailException.mailboxPrefix(id) + "not changed: the registry is closed", null);
-      }
-      for (int attempt = 1; ; attempt++) {
-        MailboxStore.Contents c = store.contents();
-        RegistrySnapshot next = rules.snapshot(c.version(), edit.apply(c.mailboxes()), current);
-        long version;
-        try {
-          version = write.applyAsLong(c.version());
-        } catch (MailboxStoreException e) {
-          if (e.isConflict() && attempt < CHANGE_ATTEMPTS) {
-            continue;
-          }
-          throw e;
-        }
-        install(next.withVersion(version));
-        return;
-      }
-    }
-  }
-
-  /** Serves the next snapshot; retires the mailers it no longer has (they drain, then close). */
-  private void install(RegistrySnapshot next) {
-    RegistrySnapshot before = current;
-    current = next;
-    retired.removeIf(OutgoingMailer::drained);
-    before.mailers.forEach((id, mailer) -> {
-      if (next.mailers.get(id) != mailer) {
-        retired.add(mailer);
-        mailer.retire(() -> outgoing(id));
-      }
-    });
-    LOG.debug("mailboxes now at version {}: {}", next.version, next.byId.keySet());
-  }
-
-  private static List<Mailbox> replaced(List<Mailbox> list, Mailbox mailbox) {
-    List<Mailbox> out = new ArrayList<>(list);
-    for (int i = 0; i < out.size(); i++) {
-      if (out.get(i).id().equals(mailbox.id())) {
-        out.set(i, mailbox);
-        return out;
-      }
-    }
-    out.add(mailbox);
-    return out;
+    follower.refresh();
   }
 
   /**
@@ -449,7 +260,8 @@ public final class MailboxRegistry implements AutoCloseable {
 
   @Override
   public String toString() {
-    RegistrySnapshot now = current;
+    RegistrySnapshot now = mailers.current();
+    MailboxStore store = follower.store();
     return "MailboxRegistry{mailboxes=" + now.byId.keySet() + ", default=" + now.defaultId
         + (store == null ? "" : ", store=" + store + ", version=" + now.version) + "}";
   }
@@ -465,23 +277,7 @@ public final class MailboxRegistry implements AutoCloseable {
    * that add (mailboxes, hooks, providers) add.
    */
   public static final class Builder {
-    static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
-
-    private final List<Mailbox> mailboxes = new ArrayList<>();
-    private final Map<String, Mailbox> mailboxIds = new LinkedHashMap<>();
-    /** The ids of the mailboxes read from a configuration, whose errors name the configuration key. */
-    private final Set<String> loadedIds = new HashSet<>();
-    private final Map<String, PostSendHook> hooks = new LinkedHashMap<>();
-    private final List<TransportProvider> transportProviders = new ArrayList<>();
-    private final List<AccessTokenProvider> tokenProviders = new ArrayList<>();
-    private final List<SendListener> listeners = new ArrayList<>();
-    private RecipientDirectory directory;
-    private TokenStore tokenStore;
-    private TokenStore loadedTokenStore;
-    private Integer asyncThreads;
-    private Integer asyncQueueCapacity;
-    private Duration closeTimeout;
-    private MailboxStore store;
+    private final RegistryAssembly parts = new RegistryAssembly();
 
     private Builder() {}
 
@@ -493,11 +289,7 @@ public final class MailboxRegistry implements AutoCloseable {
      * @throws MailboxConfigException if a mailbox with the same id was given before
      */
     public Builder mailbox(Mailbox mailbox) {
-      Objects.requireNonNull(mailbox, "mailbox == null");
-      if (mailboxIds.putIfAbsent(mailbox.id(), mailbox) != null) {
-        throw new MailboxConfigException(mailbox.id(), "id", "two mailboxes have the id '" + mailbox.id() + "'");
-      }
-      mailboxes.add(mailbox);
+      parts.mailbox(mailbox);
       return this;
     }
 
@@ -540,15 +332,7 @@ public final class MailboxRegistry implements AutoCloseable {
     }
 
     Builder apply(ConfigLoader.Config config) {
-      mailboxes(config.mailboxes());
-      config.mailboxes().forEach(m -> loadedIds.add(m.id()));
-      if (config.tokenStore() != null) {
-        if (loadedTokenStore != null) {
-          throw new MailboxConfigException(null, "outmail.token-store.file",
-              "outmail.token-store.file: two loaded configurations set a token store");
-        }
-        loadedTokenStore = config.tokenStore();
-      }
+      parts.apply(config);
       return this;
     }
 
@@ -562,11 +346,7 @@ public final class MailboxRegistry implements AutoCloseable {
      * @throws MailboxConfigException if a store was set before
      */
     public Builder store(MailboxStore store) {
-      Objects.requireNonNull(store, "store == null");
-      if (this.store != null) {
-        throw new MailboxConfigException(null, "store", "store was already set to " + this.store);
-      }
-      this.store = store;
+      parts.store(store);
       return this;
     }
 
@@ -579,11 +359,7 @@ public final class MailboxRegistry implements AutoCloseable {
      * @throws MailboxConfigException if a hook of the same name was added before
      */
     public Builder hook(PostSendHook hook) {
-      Objects.requireNonNull(hook, "hook == null");
-      String name = Objects.requireNonNull(hook.name(), "hook.name() == null");
-      if (hooks.putIfAbsent(name, hook) != null) {
-        throw new MailboxConfigException(null, "post-send-hooks", "two hooks are named '" + name + "'");
-      }
+      parts.hook(hook);
       return this;
     }
 
@@ -596,7 +372,7 @@ public final class MailboxRegistry implements AutoCloseable {
      * @return this builder
      */
     public Builder listener(SendListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener == null"));
+      parts.listener(listener);
       return this;
     }
 
@@ -609,11 +385,7 @@ public final class MailboxRegistry implements AutoCloseable {
      * @throws MailboxConfigException if a directory was set before
      */
     public Builder recipientDirectory(RecipientDirectory directory) {
-      Objects.requireNonNull(directory, "directory == null");
-      if (this.directory != null) {
-        throw new MailboxConfigException(null, "recipientDirectory", "recipientDirectory was already set");
-      }
-      this.directory = directory;
+      parts.recipientDirectory(directory);
       return this;
     }
 
@@ -625,7 +397,7 @@ public final class MailboxRegistry implements AutoCloseable {
      * @return this builder
      */
     public Builder transportProvider(TransportProvider provider) {
-      transportProviders.add(Objects.requireNonNull(provider, "provider == null"));
+      parts.transportProvider(provider);
       return this;
     }
 
@@ -639,7 +411,7 @@ public final class MailboxRegistry implements AutoCloseable {
      * @return this builder
      */
     public Builder accessTokenProvider(AccessTokenProvider provider) {
-      tokenProviders.add(Objects.requireNonNull(provider, "provider == null"));
+      parts.accessTokenProvider(provider);
       return this;
     }
 
@@ -652,11 +424,7 @@ public final class MailboxRegistry implements AutoCloseable {
      * @throws MailboxConfigException if a token store was set here before
      */
     public Builder tokenStore(TokenStore store) {
-      Objects.requireNonNull(store, "store == null");
-      if (this.tokenStore != null) {
-        throw new MailboxConfigException(null, "tokenStore", "tokenStore was already set to " + this.tokenStore);
-      }
-      this.tokenStore = store;
+      parts.tokenStore(store);
       return this;
     }
 
@@ -668,13 +436,7 @@ public final class MailboxRegistry implements AutoCloseable {
      * @throws MailboxConfigException unless at least 1, or if set before
      */
     public Builder asyncThreads(int threads) {
-      if (threads < 1) {
-        throw new MailboxConfigException(null, "asyncThreads", "asyncThreads must be at least 1, was " + threads);
-      }
-      if (asyncThreads != null) {
-        throw new MailboxConfigException(null, "asyncThreads", "asyncThreads was already set to " + asyncThreads);
-      }
-      this.asyncThreads = threads;
+      parts.asyncThreads(threads);
       return this;
     }
 
@@ -687,15 +449,7 @@ public final class MailboxRegistry implements AutoCloseable {
      * @throws MailboxConfigException unless at least 1, or if set before
      */
     public Builder asyncQueueCapacity(int capacity) {
-      if (capacity < 1) {
-        throw new MailboxConfigException(null, "asyncQueueCapacity",
-            "asyncQueueCapacity must be at least 1, was " + capacity);
-      }
-      if (asyncQueueCapacity != null) {
-        throw new MailboxConfigException(null, "asyncQueueCapacity",
-            "asyncQueueCapacity was already set to " + asyncQueueCapacity);
-      }
-      this.asyncQueueCapacity = capacity;
+      parts.asyncQueueCapacity(capacity);
       return this;
     }
 
@@ -709,14 +463,7 @@ public final class MailboxRegistry implements AutoCloseable {
      * @throws MailboxConfigException if negative, or if set before
      */
     public Builder closeTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout == null");
-      if (timeout.isNegative()) {
-        throw new MailboxConfigException(null, "closeTimeout", "closeTimeout must not be negative, was " + timeout);
-      }
-      if (closeTimeout != null) {
-        throw new MailboxConfigException(null, "closeTimeout", "closeTimeout was already set to " + closeTimeout);
-      }
-      this.closeTimeout = timeout;
+      parts.closeTimeout(timeout);
       return this;
     }
 
@@ -729,80 +476,7 @@ public final class MailboxRegistry implements AutoCloseable {
      *     protocol without transport, an unknown hook, a registered-only mailbox without directory
      */
     public MailboxRegistry build() {
-      if (store != null && !mailboxes.isEmpty()) {
-        throw new MailboxConfigException(null, "store", "a registry takes its mailboxes from a store or from "
-            + "mailbox()/load(), not both; save the mailboxes " + mailboxIds.keySet() + " in the store instead");
-      }
-      List<AccessTokenProvider> tokenSources = new ArrayList<>(tokenProviders);
-      TokenStore tokens = tokenStore != null ? tokenStore
-          : loadedTokenStore != null ? loadedTokenStore : TokenStore.inMemory();
-      TransportContext context = TransportContext.of(AccessTokens.standardWith(tokenSources, tokens));
-      AsyncSends async = new AsyncSends(asyncThreads == null ? 4 : asyncThreads,
-          asyncQueueCapacity == null ? 10_000 : asyncQueueCapacity,
-          closeTimeout == null ? DEFAULT_CLOSE_TIMEOUT : closeTimeout);
-      try {
-        Map<String, TransportProvider> providers = providers();
-        checkLoadedSettings(providers);
-        Rules rules = new Rules(providers, hooks(), directory, context, async, List.copyOf(listeners));
-        MailboxStore.Contents first = store == null ? new MailboxStore.Contents(0, mailboxes) : store.contents();
-        MailboxRegistry registry = new MailboxRegistry(rules, rules.snapshot(first.version(), first.mailboxes(), null),
-            store, async, new ForgettingTokenStore(tokens, context.accessTokens()));
-        registry.follow();
-        return registry;
-      } catch (RuntimeException e) {
-        async.close();
-        throw e;
-      }
-    }
-
-    /**
-     * A transport setting of a mailbox read from a configuration that its transport does not know
-     * is an unknown key, named in full, with the key meant when one is close:
-     * {@code outmail.mailbox.x.smtp.max-conections: unknown key; did you mean
-     * outmail.mailbox.x.smtp.max-connections?}. Other mailboxes are checked by the rules, naming the
-     * setting.
-     */
-    private void checkLoadedSettings(Map<String, TransportProvider> providers) {
-      for (Mailbox m : mailboxes) {
-        TransportProvider provider = providers.get(m.protocol());
-        if (!loadedIds.contains(m.id()) || m.type() != MailboxType.OUT || provider == null) {
-          continue;
-        }
-        List<String> known = Rules.knownSettings(m, provider);
-        String prefix = ConfigLoader.MAILBOX + m.id() + ".";
-        for (String key : m.settingKeys()) {
-          Optional<String> refused = provider.settingRefusal(key);
-          if (refused.isPresent()) {
-            throw new MailboxConfigException(m.id(), prefix + key, prefix + key + " " + refused.get());
-          }
-          Optional<String> meant = Rules.meantSetting(m, provider, key);
-          if (!known.contains(key) && (meant.isPresent() || key.startsWith(m.protocol() + "."))) {
-            throw new MailboxConfigException(m.id(), prefix + key, prefix + key + ": unknown key; "
-                + meant.map(k -> "did you mean " + prefix + k + "? ").orElse("")
-                + "settings of protocol " + m.protocol() + ": " + known);
-          }
-        }
-      }
-    }
-
-    private Map<String, TransportProvider> providers() {
-      Map<String, TransportProvider> found = new TreeMap<>();
-      for (TransportProvider p : ServiceLoader.load(TransportProvider.class)) {
-        found.putIfAbsent(p.protocol(), p);
-      }
-      for (TransportProvider p : transportProviders) {
-        found.put(p.protocol(), p);
-      }
-      return found;
-    }
-
-    private Map<String, PostSendHook> hooks() {
-      Map<String, PostSendHook> all = new LinkedHashMap<>();
-      for (PostSendHook h : ServiceLoader.load(PostSendHook.class)) {
-        all.putIfAbsent(h.name(), h);
-      }
-      all.putAll(hooks);
-      return all;
+      return parts.build();
     }
   }
 }

@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeMap;
 import org.outmail.spi.SettingValues;
 import org.outmail.spi.TransportContext;
 import org.outmail.spi.TransportProvider;
@@ -184,5 +186,54 @@ final class Rules {
     return "is not a setting of protocol " + m.protocol() + "; "
         + meantSetting(m, provider, key).map(k -> "did you mean " + k + "? ").orElse("")
         + "its settings: " + provider.settings().stream().map(Setting::name).toList();
+  }
+
+/**
+ * Refuses a loaded file's transport setting that its transport refuses or does not know, naming the
+ * file's key ({@code outmail.mailbox.ID.smtp.max-conections}).
+ */
+static void checkLoadedSettings(List<Mailbox> mailboxes, Set<String> loadedIds, Map<String, TransportProvider> providers) {
+    for (Mailbox m : mailboxes) {
+      TransportProvider provider = providers.get(m.protocol());
+      if (!loadedIds.contains(m.id()) || m.type() != MailboxType.OUT || provider == null) {
+        continue;
+      }
+      List<String> known = knownSettings(m, provider);
+      String prefix = ConfigLoader.MAILBOX + m.id() + ".";
+      for (String key : m.settingKeys()) {
+        Optional<String> refused = provider.settingRefusal(key);
+        if (refused.isPresent()) {
+          throw new MailboxConfigException(m.id(), prefix + key, prefix + key + " " + refused.get());
+        }
+        Optional<String> meant = meantSetting(m, provider, key);
+        if (!known.contains(key) && (meant.isPresent() || key.startsWith(m.protocol() + "."))) {
+          throw new MailboxConfigException(m.id(), prefix + key, prefix + key + ": unknown key; "
+              + meant.map(k -> "did you mean " + prefix + k + "? ").orElse("")
+              + "settings of protocol " + m.protocol() + ": " + known);
+        }
+      }
+    }
+  }
+
+/** The providers found by {@link ServiceLoader}, the host's own replacing one of the same protocol. */
+static Map<String, TransportProvider> providers(List<TransportProvider> transportProviders) {
+    Map<String, TransportProvider> found = new TreeMap<>();
+    for (TransportProvider p : ServiceLoader.load(TransportProvider.class)) {
+      found.putIfAbsent(p.protocol(), p);
+    }
+    for (TransportProvider p : transportProviders) {
+      found.put(p.protocol(), p);
+    }
+    return found;
+  }
+
+/** The hooks found by {@link ServiceLoader}, the host's own replacing one of the same name. */
+static Map<String, PostSendHook> hooks(Map<String, PostSendHook> hooks) {
+    Map<String, PostSendHook> all = new LinkedHashMap<>();
+    for (PostSendHook h : ServiceLoader.load(PostSendHook.class)) {
+      all.putIfAbsent(h.name(), h);
+    }
+    all.putAll(hooks);
+    return all;
   }
 }

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * The description of one configuration setting: its name, type, default, whether it is required
  * or secret, the values it allows and a one-line help text.
  *
- * <p>Mailboxes ({@link Mailbox#fields()}), OAuth clients and each transport provider ({@link
+ * <p>Mailboxes ({@link Mailbox#textForm()}), OAuth clients and each transport provider ({@link
  * org.outmail.spi.TransportProvider#settings()}) publish their settings this way, and this one
  * description drives the properties loader (unknown keys and bad values are errors that name the
  * key), the command-line tool's listing, the admin console's form and the Spring configuration

@@ -15,11 +15,11 @@
  * org.outmail.SendResult} goes to the mailbox's {@link org.outmail.PostSendHook}s.
  *
  * <p>Settings are described once, as {@link org.outmail.Setting}s: {@link
- * org.outmail.Mailbox#fields()} lists a mailbox's own fields (the seed's, and what every transport
+ * org.outmail.Mailbox#textForm()} lists a mailbox's own fields (the seed's, and what every transport
  * shares), and each transport's {@link org.outmail.spi.TransportProvider#settings()} lists the
  * settings it owns ({@code smtp.max-connections}; typed in code as the transport's {@link
  * org.outmail.TransportOptions}, such as {@code SmtpOptions} and {@code OwaOptions}). The properties
- * loader, {@link org.outmail.Mailbox.Builder#set}, forms and tools read these descriptions. OAuth
+ * loader, {@link org.outmail.TextForm#set}, forms and tools read these descriptions. OAuth
  * clients, access tokens and the token store are in {@link org.outmail.oauth}; the transport SPI
  * is in {@link org.outmail.spi}.
  *

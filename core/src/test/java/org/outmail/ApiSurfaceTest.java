@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class ApiSurfaceTest {
   /** Raise only with a reason in CHANGES.md; lower it when the surface shrinks. */
-  static final int MAX_PUBLIC_METHODS = 562;
+  static final int MAX_PUBLIC_METHODS = 600;
 
   record Counts(int publicMethods, int publicTypes, int types) {
     double packagePrivateShare() {
@@ -53,6 +53,12 @@ class ApiSurfaceTest {
       if (visible) {
         List<Executable> members = new ArrayList<>(List.of(c.getDeclaredMethods()));
         members.addAll(List.of(c.getDeclaredConstructors()));
+        // public methods a host calls on c that a package-private superclass declares (Mailbox.Builder's
+        // setters live in MailboxBuilder): javac gives c synthetic bridges for them, which are skipped below
+        for (Class<?> s = c.getSuperclass(); s != null && s.getPackageName().startsWith("org.outmail") && !visible(s);
+            s = s.getSuperclass()) {
+          members.addAll(List.of(s.getDeclaredMethods()));
+        }
         for (Executable m : members) {
           int mod = m.getModifiers();
           boolean callable = Modifier.isPublic(mod) || (Modifier.isProtected(mod) && !Modifier.isFinal(c.getModifiers()));

@@ -423,7 +423,7 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> Mailbox.builder("support").displayName("Desk\r\nBcc: evil@example.org"))
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("display-name"))
         .hasMessage("mailbox 'support': display-name contains a forbidden character U+000D at index 4");
-    assertThatThrownBy(() -> Mailbox.builder("support").set("display-name", "Desk\nBcc: evil@example.org"))
+    assertThatThrownBy(() -> Mailbox.textForm().set(Mailbox.builder("support"), "display-name", "Desk\nBcc: evil@example.org"))
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("display-name"))
         .hasMessage("mailbox 'support': display-name contains a forbidden character U+000A at index 4");
   }

@@ -13,6 +13,8 @@ import org.outmail.oauth.OAuthProvider;
 
 /** A mailbox in its text form and back, and a form's fields checked all at once. */
 class MailboxValuesTest {
+  private static final TextForm<Mailbox, Mailbox.Builder> FORM = Mailbox.textForm();
+
   static Mailbox full() {
     return Mailbox.builder("support").name("Service Desk").enabled(false).emailDisplay("support@example.com")
         .displayName("Your Service Desk").host("smtp.example.com").port(2525).encryption(Encryption.SSL_TLS)
@@ -30,12 +32,12 @@ class MailboxValuesTest {
   void valuesAndSecretsBuildTheSameMailbox() {
     Mailbox m = full();
     Mailbox.Builder b = Mailbox.builder(m.id());
-    m.values().forEach(b::set);
-    m.secrets().forEach(b::secret);
+    FORM.values(m).forEach((k, v) -> FORM.set(b, k, v));
+    FORM.secrets(m).forEach((k, v) -> FORM.secret(b, k, v));
     Mailbox copy = b.build();
 
-    assertThat(copy.values()).isEqualTo(m.values());
-    assertThat(copy.secrets()).isEqualTo(m.secrets());
+    assertThat(FORM.values(copy)).isEqualTo(FORM.values(m));
+    assertThat(FORM.secrets(copy)).isEqualTo(FORM.secrets(m));
     assertThat(copy.sameAs(m)).isTrue();
     assertThat(copy.oauthClient().orElseThrow().tokenEndpoint()).isEqualTo(m.oauthClient().orElseThrow().tokenEndpoint());
   }
@@ -43,19 +45,21 @@ class MailboxValuesTest {
   @Test
   void valuesNeverHoldASecret() {
     Mailbox m = full();
-    assertThat(m.values().toString()).doesNotContain("pw-1234", "ts-secret", "client-secret-1");
-    assertThat(m.values()).containsEntry("port", "2525").containsEntry("connect-timeout", "1500ms")
+    assertThat(FORM.values(m).toString()).doesNotContain("pw-1234", "ts-secret", "client-secret-1");
+    assertThat(FORM.values(m)).containsEntry("port", "2525").containsEntry("connect-timeout", "1500ms")
         .containsEntry("oauth-client", "m365").containsEntry("oauth-client.tenant", "contoso.example")
         .containsEntry("smtp.max-connections", "5").containsEntry("status", "DISABLED");
-    assertThat(m.secrets()).containsOnlyKeys("password", "trust-store-password", "oauth-client.client-secret");
+    assertThat(FORM.secrets(m)).containsOnlyKeys("password", "trust-store-password", "oauth-client.client-secret");
   }
 
   @Test
   void anInlineOAuthClientIsBuiltFromItsFields() {
-    Mailbox m = Mailbox.builder("owa").emailDisplay("desk@example.com").protocol("owa")
-        .set("oauth-client.provider", "microsoft").set("oauth-client.tenant", "contoso.example")
-        .set("oauth-client.client-id", "app").secret("oauth-client.client-secret", Secret.of("s3cret-value"))
-        .build();
+    Mailbox.Builder b = Mailbox.builder("owa").emailDisplay("desk@example.com").protocol("owa");
+    FORM.set(b, "oauth-client.provider", "microsoft");
+    FORM.set(b, "oauth-client.tenant", "contoso.example");
+    FORM.set(b, "oauth-client.client-id", "app");
+    FORM.secret(b, "oauth-client.client-secret", Secret.of("s3cret-value"));
+    Mailbox m = b.build();
     OAuthClient c = m.oauthClient().orElseThrow();
     assertThat(c.name()).isEqualTo("owa");
     assertThat(c.clientSecret()).contains(Secret.of("s3cret-value"));
@@ -63,19 +67,21 @@ class MailboxValuesTest {
 
   @Test
   void anInlineOAuthClientWithoutItsSecretNamesTheField() {
-    assertThatThrownBy(() -> Mailbox.builder("owa").emailDisplay("desk@example.com")
-        .set("oauth-client.provider", "microsoft").set("oauth-client.tenant", "t").set("oauth-client.client-id", "app")
-        .build())
+    Mailbox.Builder b = Mailbox.builder("owa").emailDisplay("desk@example.com");
+    FORM.set(b, "oauth-client.provider", "microsoft");
+    FORM.set(b, "oauth-client.tenant", "t");
+    FORM.set(b, "oauth-client.client-id", "app");
+    assertThatThrownBy(b::build)
         .isInstanceOf(MailboxConfigException.class)
         .hasMessage("mailbox 'owa': oauth-client.client-secret is required for the client-credentials grant");
   }
 
   @Test
   void secretTakesTheValueAsItIsWithoutResolvingReferences() {
-    Mailbox m = Mailbox.builder("a").emailDisplay("a@example.com").secret("password", Secret.of("${file:/etc/passwd}"))
-        .build();
+    Mailbox m = FORM.secret(Mailbox.builder("a").emailDisplay("a@example.com"), "password",
+        Secret.of("${file:/etc/passwd}")).build();
     assertThat(m.password().orElseThrow().value()).isEqualTo("${file:/etc/passwd}");
-    assertThatThrownBy(() -> Mailbox.builder("a").secret("host", Secret.of("x")))
+    assertThatThrownBy(() -> FORM.secret(Mailbox.builder("a"), "host", Secret.of("x")))
         .hasMessage("mailbox 'a': host is not a secret field; secret fields: "
             + "[password, trust-store-password, oauth-client.client-secret, oauth-client.refresh-token, oauth-client.proxy-password], "
             + "or a transport's secret setting such as smtp.dkim.private-key");
@@ -92,7 +98,7 @@ class MailboxValuesTest {
     form.put("exclude-expression", "(");
     form.put("host", "");
 
-    Map<String, String> errors = Mailbox.validate(form);
+    Map<String, String> errors = FORM.validate(form, Map.of());
 
     assertThat(errors).containsOnlyKeys("port", "encryption", "email-display", "exclude-expression");
     assertThat(errors.get("port")).isEqualTo("must be between 1 and 65535, was 99999");
@@ -102,11 +108,11 @@ class MailboxValuesTest {
 
   @Test
   void validateSaysWhatIsMissing() {
-    assertThat(Mailbox.validate(Map.of("id", "a"))).containsExactly(Map.entry("email-display", "is required for an OUT mailbox"));
-    assertThat(Mailbox.validate(Map.of("id", "bad id!", "email-display", "a@example.com")))
+    assertThat(FORM.validate(Map.of("id", "a"), Map.of())).containsExactly(Map.entry("email-display", "is required for an OUT mailbox"));
+    assertThat(FORM.validate(Map.of("id", "bad id!", "email-display", "a@example.com"), Map.of()))
         .containsExactly(Map.entry("id", "must be 1 to 64 letters, digits, '.', '_' or '-'"));
-    assertThat(Mailbox.validate(Map.of("email-display", "a@example.com"))).containsExactly(Map.entry("id", "is required"));
-    assertThat(Mailbox.validate(Map.of("id", "a", "email-display", "a@example.com", "port", "abc")))
+    assertThat(FORM.validate(Map.of("email-display", "a@example.com"), Map.of())).containsExactly(Map.entry("id", "is required"));
+    assertThat(FORM.validate(Map.of("id", "a", "email-display", "a@example.com", "port", "abc"), Map.of()))
         .containsExactly(Map.entry("port", "'abc' is not a whole number"));
   }
 }

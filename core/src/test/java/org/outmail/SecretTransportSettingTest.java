@@ -17,6 +17,7 @@ import org.outmail.testing.VaultTransportProvider;
  * the mailbox's text form, and still read by its transport.
  */
 class SecretTransportSettingTest {
+  private static final TextForm<Mailbox, Mailbox.Builder> F = Mailbox.textForm();
   static final String KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
 
   static Mailbox.Builder vault() {
@@ -27,42 +28,42 @@ class SecretTransportSettingTest {
   void aSecretTransportSettingIsASecretNeverText() {
     Mailbox m = vault().setting("vault.api-key", KEY).setting("vault.region", "eu").build();
 
-    assertThat(m.secrets()).containsEntry("vault.api-key", Secret.of(KEY));
+    assertThat(F.secrets(m)).containsEntry("vault.api-key", Secret.of(KEY));
     assertThat(m.settings()).containsOnlyKeys("vault.region");
     assertThat(m.settings("vault")).containsOnlyKeys("region");
-    assertThat(m.values()).containsEntry("vault.region", "eu").doesNotContainKey("vault.api-key");
-    assertThat(m.values().toString()).doesNotContain("PRIVATE KEY", "MIIE");
+    assertThat(F.values(m)).containsEntry("vault.region", "eu").doesNotContainKey("vault.api-key");
+    assertThat(F.values(m).toString()).doesNotContain("PRIVATE KEY", "MIIE");
     assertThat(m.toString()).doesNotContain("PRIVATE KEY", "MIIE");
   }
 
   @Test
   void setResolvesASecretSettingsReferenceLikeAPassword() {
-    Mailbox m = vault().set("vault.api-key", "${env:VAULT_KEY}", Map.of("VAULT_KEY", "k-123456")::get).build();
+    Mailbox m = F.set(vault(), "vault.api-key", "${env:VAULT_KEY}", Map.of("VAULT_KEY", "k-123456")::get).build();
 
-    assertThat(m.secrets().get("vault.api-key").value()).isEqualTo("k-123456");
-    assertThat(m.secrets().get("vault.api-key").source()).isEqualTo("env:VAULT_KEY");
-    assertThat(m.values().values()).doesNotContain("k-123456", "${env:VAULT_KEY}");
+    assertThat(F.secrets(m).get("vault.api-key").value()).isEqualTo("k-123456");
+    assertThat(F.secrets(m).get("vault.api-key").source()).isEqualTo("env:VAULT_KEY");
+    assertThat(F.values(m).values()).doesNotContain("k-123456", "${env:VAULT_KEY}");
   }
 
   @Test
   void anUnresolvableReferenceIsRefusedNamingTheSetting() {
-    assertThatThrownBy(() -> vault().set("vault.api-key", "${env:NO_SUCH}", n -> null))
+    assertThatThrownBy(() -> F.set(vault(), "vault.api-key", "${env:NO_SUCH}", n -> null))
         .isInstanceOf(MailboxConfigException.class)
         .hasMessage("mailbox 'signed': vault.api-key environment variable NO_SUCH is not set");
   }
 
   @Test
   void valuesAndSecretsRebuildTheMailboxWithItsSecretSetting() {
-    Mailbox m = vault().secret("vault.api-key", Secret.of(KEY)).setting("vault.region", "eu").build();
+    Mailbox m = F.secret(vault(), "vault.api-key", Secret.of(KEY)).setting("vault.region", "eu").build();
     Mailbox.Builder b = Mailbox.builder(m.id());
-    m.values().forEach(b::set);
-    m.secrets().forEach(b::secret);
+    F.values(m).forEach((k, v) -> F.set(b, k, v));
+    F.secrets(m).forEach((k, v) -> F.secret(b, k, v));
     Mailbox copy = b.build();
 
     assertThat(copy.sameAs(m)).isTrue();
-    assertThat(copy.secrets()).isEqualTo(m.secrets());
-    assertThat(m.toBuilder().build().secrets()).containsKey("vault.api-key");
-    assertThat(m.sameAs(m.toBuilder().secret("vault.api-key", Secret.of("another")).build())).isFalse();
+    assertThat(F.secrets(copy)).isEqualTo(F.secrets(m));
+    assertThat(F.secrets(m.toBuilder().build())).containsKey("vault.api-key");
+    assertThat(m.sameAs(F.secret(m.toBuilder(), "vault.api-key", Secret.of("another")).build())).isFalse();
   }
 
   @Test
@@ -78,9 +79,9 @@ class SecretTransportSettingTest {
 
   @Test
   void theRegistryRefusesASecretForASettingThatIsNotSecret() {
-    Mailbox m = vault().secret("vault.region", Secret.of("eu")).build();
+    Mailbox m = F.secret(vault(), "vault.region", Secret.of("eu")).build();
 
-    assertThat(m.secrets()).containsKey("vault.region");
+    assertThat(F.secrets(m)).containsKey("vault.region");
     assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(m).build())
         .isInstanceOf(MailboxConfigException.class)
         .hasMessage("mailbox 'signed': vault.region is not a secret setting; give it as text");
@@ -88,7 +89,7 @@ class SecretTransportSettingTest {
 
   @Test
   void theRegistryRefusesASecretForAnUnknownSetting() {
-    Mailbox m = vault().secret("vault.api-kye", Secret.of("k")).build();
+    Mailbox m = F.secret(vault(), "vault.api-kye", Secret.of("k")).build();
 
     assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(m).build())
         .isInstanceOf(MailboxConfigException.class)
@@ -98,7 +99,7 @@ class SecretTransportSettingTest {
   @Test
   void aFormsCheckReportsASecretGivenForASettingThatIsNotSecret() {
     try (MailboxRegistry registry = MailboxRegistry.builder().build()) {
-      assertThat(registry.validate(vault().secret("vault.region", Secret.of("eu")).build()))
+      assertThat(registry.validate(F.secret(vault(), "vault.region", Secret.of("eu")).build()))
           .containsExactly(Map.entry("vault.region", "is not a secret setting; give it as text"));
     }
   }
@@ -106,7 +107,7 @@ class SecretTransportSettingTest {
   @Test
   void aFormsCheckReportsASecretGivenForAnUnknownSettingWithTheSettingMeant() {
     try (MailboxRegistry registry = MailboxRegistry.builder().build()) {
-      assertThat(registry.validate(vault().secret("vault.api-kye", Secret.of("k")).build()))
+      assertThat(registry.validate(F.secret(vault(), "vault.api-kye", Secret.of("k")).build()))
           .containsExactly(Map.entry("vault.api-kye", "is not a setting of protocol vault; did you mean vault.api-key? "
               + "its settings: [api-key, region, seal.domain, seal.private-key]"));
     }
@@ -115,7 +116,7 @@ class SecretTransportSettingTest {
   @Test
   void aFormsCheckReportsEverySecretSettingThatIsWrongNotOnlyTheFirst() {
     try (MailboxRegistry registry = MailboxRegistry.builder().build()) {
-      assertThat(registry.validate(vault().secret("vault.api-kye", Secret.of("k")).secret("vault.region", Secret.of("eu"))
+      assertThat(registry.validate(F.secret(F.secret(vault(), "vault.api-kye", Secret.of("k")), "vault.region", Secret.of("eu"))
           .build()))
           .containsOnly(Map.entry("vault.api-kye", "is not a setting of protocol vault; did you mean vault.api-key? "
               + "its settings: [api-key, region, seal.domain, seal.private-key]"),
@@ -126,8 +127,8 @@ class SecretTransportSettingTest {
   @Test
   void aFormsCheckAcceptsTheSecretSettingsOfTheMailboxesTransport() {
     try (MailboxRegistry registry = MailboxRegistry.builder().build()) {
-      assertThat(registry.validate(vault().secret("vault.api-key", Secret.of(KEY))
-          .secret("vault.seal.private-key", Secret.of(KEY)).setting("vault.seal.domain", "example.com").build()))
+      assertThat(registry.validate(F.secret(F.secret(vault(), "vault.api-key", Secret.of(KEY)),
+          "vault.seal.private-key", Secret.of(KEY)).setting("vault.seal.domain", "example.com").build()))
           .isEmpty();
     }
   }
@@ -136,14 +137,14 @@ class SecretTransportSettingTest {
   void aFormsCheckReportsASecretOfAnotherProtocolAsSuchNotAsTheSettingOfTheSameName() {
     // other.region has the length of vault.region: it is not taken for the vault's region
     try (MailboxRegistry registry = MailboxRegistry.builder().build()) {
-      assertThat(registry.validate(vault().secret("other.region", Secret.of("eu")).build()))
+      assertThat(registry.validate(F.secret(vault(), "other.region", Secret.of("eu")).build()))
           .containsExactly(Map.entry("other.region", "is a setting of protocol other, but the mailbox's protocol is vault"));
     }
   }
 
   @Test
   void secretRefusesAKeyThatIsNeitherASecretFieldNorATransportSetting() {
-    assertThatThrownBy(() -> vault().secret("username", Secret.of("x")))
+    assertThatThrownBy(() -> F.secret(vault(), "username", Secret.of("x")))
         .isInstanceOf(MailboxConfigException.class)
         .hasMessageContaining("username is not a secret field")
         .hasMessageContaining("smtp.dkim.private-key");
@@ -153,7 +154,7 @@ class SecretTransportSettingTest {
   void aFormValidatesASecretSettingGivenApart() {
     Map<String, String> fields = Map.of("id", "signed", "email-display", "desk@example.com", "protocol", "vault",
         "host", "vault.example");
-    assertThat(Mailbox.validate(fields, Map.of("vault.api-key", Secret.of(KEY)))).isEmpty();
+    assertThat(F.validate(fields, Map.of("vault.api-key", Secret.of(KEY)))).isEmpty();
   }
 
   @Test
@@ -167,8 +168,8 @@ class SecretTransportSettingTest {
         "outmail.mailbox.signed.vault.api-key=${file:vault.key}", ""));
     try (MailboxRegistry registry = MailboxRegistry.load(props)) {
       Mailbox m = registry.mailbox("signed");
-      assertThat(m.secrets().get("vault.api-key").value()).isEqualTo(KEY);
-      assertThat(m.values().toString()).doesNotContain("vault.key", "PRIVATE KEY");
+      assertThat(F.secrets(m).get("vault.api-key").value()).isEqualTo(KEY);
+      assertThat(F.values(m).toString()).doesNotContain("vault.key", "PRIVATE KEY");
     }
   }
 

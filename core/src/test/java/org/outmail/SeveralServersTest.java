@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A mailbox's {@code host} naming several servers ({@code smtp1.example.com:587,
  * smtp2.example.com:587}): read the same by the builder, a properties file and a form's fields
- * ({@link Mailbox#validate}, what the console calls); each bad entry refused naming mailbox and field.
+ * ({@link Mailbox#textForm()}'s validate, what the console calls); each bad entry refused naming mailbox and field.
  */
 class SeveralServersTest {
   private static Mailbox.Builder valid() {
@@ -96,12 +96,12 @@ class SeveralServersTest {
 
   @Test
   void aFormsFieldsAreCheckedTheSameWay() {
-    Map<String, String> problems = Mailbox.validate(Map.of("id", "relay", "email-display", "desk@example.com",
-        "host", "smtp1.example.com, smtp1.example.com"));
+    Map<String, String> problems = Mailbox.textForm().validate(Map.of("id", "relay", "email-display", "desk@example.com",
+        "host", "smtp1.example.com, smtp1.example.com"), Map.of());
     assertThat(problems).containsEntry("host", "names the server smtp1.example.com:587 twice");
-    assertThat(Mailbox.validate(Map.of("id", "relay", "email-display", "desk@example.com", "host", "a.example.com,,b")))
+    assertThat(Mailbox.textForm().validate(Map.of("id", "relay", "email-display", "desk@example.com", "host", "a.example.com,,b"), Map.of()))
         .containsEntry("host", "lists an empty server (item 2 of 3): 'a.example.com,,b'");
-    assertThat(Mailbox.validate(Map.of("id", "relay", "email-display", "desk@example.com",
-        "host", "smtp1.example.com:587, smtp2.example.com:587"))).isEmpty();
+    assertThat(Mailbox.textForm().validate(Map.of("id", "relay", "email-display", "desk@example.com",
+        "host", "smtp1.example.com:587, smtp2.example.com:587"), Map.of())).isEmpty();
   }
 }

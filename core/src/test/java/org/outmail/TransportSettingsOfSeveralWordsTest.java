@@ -115,7 +115,7 @@ class TransportSettingsOfSeveralWordsTest {
   void aProtocolAloneAfterTheMailboxIsAnUnknownKey() {
     assertThatThrownBy(() -> load(with(vaultMailbox("support"), MAILBOX + "support.vault", "x")))
         .isInstanceOf(MailboxConfigException.class)
-        .hasMessage(MAILBOX + "support.vault: unknown key; known fields: " + MailboxFields.names()
+        .hasMessage(MAILBOX + "support.vault: unknown key; known fields: " + MailboxFields.FORM.names()
             + ", or a transport's setting such as smtp.max-connections");
   }
 
@@ -133,18 +133,18 @@ class TransportSettingsOfSeveralWordsTest {
     Mailbox m = ConfigLoader.fromFile(file, n -> null).mailboxes().get(0);
 
     assertThat(m.id()).isEqualTo("eu.support");
-    assertThat(m.secrets()).containsOnlyKeys("vault.seal.private-key");
-    assertThat(m.secrets().get("vault.seal.private-key").value())
+    assertThat(Mailbox.textForm().secrets(m)).containsOnlyKeys("vault.seal.private-key");
+    assertThat(Mailbox.textForm().secrets(m).get("vault.seal.private-key").value())
         .isEqualTo("-----BEGIN PRIVATE KEY-----\nMC4CAQ\n-----END PRIVATE KEY-----");
     assertThat(m.settings()).containsExactly(entry("vault.seal.domain", "example.com"));
-    assertThat(m.values().toString()).doesNotContain("seal.pem", "PRIVATE KEY");
+    assertThat(Mailbox.textForm().values(m).toString()).doesNotContain("seal.pem", "PRIVATE KEY");
   }
 
   @Test
   void aMisspeltFieldOfAnOAuthClientNamesTheFieldMeantAndNoTransportSetting() {
     Properties p = new Properties();
     p.setProperty("outmail.oauth-client.m365.client-idd", "x");
-    List<String> fields = OAuthClient.fields().stream().map(Setting::name).toList();
+    List<String> fields = OAuthClient.textForm().fields().stream().map(Setting::name).toList();
 
     assertThatThrownBy(() -> ConfigLoader.fromProperties(p, n -> null))
         .isInstanceOf(MailboxConfigException.class)
@@ -157,7 +157,7 @@ class TransportSettingsOfSeveralWordsTest {
     assertThatThrownBy(() -> load(Map.of(MAILBOX + "support.hots", "x")))
         .isInstanceOf(MailboxConfigException.class)
         .hasMessage(MAILBOX + "support.hots: unknown key; did you mean " + MAILBOX + "support.host? known fields: "
-            + MailboxFields.names() + ", or a transport's setting such as smtp.max-connections");
+            + MailboxFields.FORM.names() + ", or a transport's setting such as smtp.max-connections");
   }
 
   @Test

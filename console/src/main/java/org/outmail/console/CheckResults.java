@@ -13,12 +13,12 @@ final class CheckResults {
   private final Map<String, Entry> results = new ConcurrentHashMap<>();
 
   void put(Mailbox m, CheckResult result) {
-    results.put(m.id(), new Entry(m.values(), result));
+    results.put(m.id(), new Entry(Forms.MAILBOX.values(m), result));
   }
 
   Optional<CheckResult> last(Mailbox m) {
     Entry e = results.get(m.id());
-    if (e == null || !e.checkedValues.equals(m.values())) {
+    if (e == null || !e.checkedValues.equals(Forms.MAILBOX.values(m))) {
       return Optional.empty();
     }
     return Optional.of(e.result);

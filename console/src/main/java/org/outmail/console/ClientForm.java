@@ -50,7 +50,7 @@ final class ClientForm {
 
   /** {@return the client's fields as the form shows them, and the mailboxes that use it} */
   static Map<String, String> values(OAuthClient c) {
-    return new LinkedHashMap<>(c.values());
+    return new LinkedHashMap<>(Forms.CLIENT.values(c));
   }
 
   static Outcome submit(Map<String, String> posted, OAuthClient existing, MailboxRegistry registry,
@@ -62,7 +62,7 @@ final class ClientForm {
     Map<String, String> errors = new LinkedHashMap<>();
     List<String> kept = new ArrayList<>();
     values.put(NAME, name);
-    for (Setting s : OAuthClient.fields()) {
+    for (Setting s : OAuthClient.textForm().fields()) {
       String key = s.name();
       String v = posted.getOrDefault(key, "");
       if (!s.secret()) {
@@ -77,8 +77,8 @@ final class ClientForm {
           secrets.put(key, Secret.of(v));
         }
       } else if (existing != null && !posted.containsKey(MailboxForm.CLEAR + key)
-          && existing.secrets().containsKey(key)) {
-        secrets.put(key, existing.secrets().get(key));
+          && Forms.CLIENT.secrets(existing).containsKey(key)) {
+        secrets.put(key, Forms.CLIENT.secrets(existing).get(key));
         kept.add(key);
       }
     }
@@ -90,9 +90,9 @@ final class ClientForm {
     }
     List<String> moved = new ArrayList<>();
     if (existing != null) {
-      Map<String, String> after = tryBuild(name, text, Map.of()).map(OAuthClient::values).orElse(text);
+      Map<String, String> after = tryBuild(name, text, Map.of()).map(Forms.CLIENT::values).orElse(text);
       for (String key : DESTINATION) {
-        if (!Objects.equals(blankToNull(existing.values().get(key)), blankToNull(after.get(key)))) {
+        if (!Objects.equals(blankToNull(Forms.CLIENT.values(existing).get(key)), blankToNull(after.get(key)))) {
           moved.add(key);
         }
       }
@@ -187,14 +187,14 @@ final class ClientForm {
   /** {@return the mailbox as it is, without its OAuth client} */
   static Mailbox withoutClient(Mailbox m) {
     Mailbox.Builder b = Mailbox.builder(m.id());
-    m.values().forEach((k, v) -> {
+    Forms.MAILBOX.values(m).forEach((k, v) -> {
       if (!k.equals("id") && !k.startsWith("oauth-client")) {
-        b.set(k, v);
+        Forms.MAILBOX.set(b, k, v);
       }
     });
-    m.secrets().forEach((k, v) -> {
+    Forms.MAILBOX.secrets(m).forEach((k, v) -> {
       if (!k.startsWith("oauth-client")) {
-        b.secret(k, v);
+        Forms.MAILBOX.secret(b, k, v);
       }
     });
     return b.build();
@@ -212,8 +212,8 @@ final class ClientForm {
   private static OAuthClient build(String name, Map<String, String> text, Map<String, Secret> secrets) {
     OAuthClient.Builder b = OAuthClient.builder(name);
     // references are for configuration files; from the web a value is taken as typed
-    text.forEach((k, v) -> b.set(k, v, env -> null));
-    secrets.forEach(b::secret);
+    text.forEach((k, v) -> Forms.CLIENT.set(b, k, v, env -> null));
+    secrets.forEach((k, v) -> Forms.CLIENT.secret(b, k, v));
     return b.build();
   }
 

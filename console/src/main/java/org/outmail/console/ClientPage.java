@@ -92,7 +92,7 @@ final class ClientPage {
       fieldEnd(h, "The name mailboxes pick it by: letters, digits, '.', '_' or '-'.", ClientForm.NAME,
           v.errors().get(ClientForm.NAME));
     }
-    for (Setting s : OAuthClient.fields()) {
+    for (Setting s : OAuthClient.textForm().fields()) {
       field(h, s, v);
     }
     String usersError = v.errors().get(ClientForm.USED_BY);

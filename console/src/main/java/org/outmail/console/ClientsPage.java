@@ -31,7 +31,7 @@ final class ClientsPage {
     byName.forEach((name, users) -> {
       OAuthClient first = users.get(0).oauthClient().orElseThrow();
       boolean differs = users.stream().map(m -> m.oauthClient().orElseThrow())
-          .anyMatch(c -> !c.values().equals(first.values()) || !c.secrets().keySet().equals(first.secrets().keySet()));
+          .anyMatch(c -> !Forms.CLIENT.values(c).equals(Forms.CLIENT.values(first)) || !Forms.CLIENT.secrets(c).keySet().equals(Forms.CLIENT.secrets(first).keySet()));
       out.add(new Client(first, users.stream().map(Mailbox::id).toList(), differs, refreshToken(first, tokens)));
     });
     return out;

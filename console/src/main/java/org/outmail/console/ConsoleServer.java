@@ -212,19 +212,19 @@ final class ConsoleServer {
     }
     String action = parts.length > 1 ? parts[1] : "";
     if (action.isEmpty() && !post) {
-      r.html(200, page(r, s, m.name(), mailboxForm(r, view(m, m.values(), Map.of(), null), csrf(r, s))));
+      r.html(200, page(r, s, m.name(), mailboxForm(r, view(m, Forms.MAILBOX.values(m), Map.of(), null), csrf(r, s))));
     } else if (action.isEmpty()) {
       save(r, s, m);
     } else if (action.equals("check") && post) {
       CheckResult result = m.type() == MailboxType.OUT ? registry.outgoing(id).check()
           : CheckResult.failed(TransportException.Stage.CONFIG, "an IN mailbox receives mail; Check tests OUT mailboxes", Duration.ZERO);
       checks.put(m, result);
-      r.html(200, page(r, s, m.name(), mailboxForm(r, view(m, m.values(), Map.of(), result), csrf(r, s))));
+      r.html(200, page(r, s, m.name(), mailboxForm(r, view(m, Forms.MAILBOX.values(m), Map.of(), result), csrf(r, s))));
     } else if (action.equals("delete") && post) {
       try {
         registry.delete(id);
       } catch (MailboxConfigException | MailboxStoreException e) {
-        r.html(409, page(r, s, m.name(), mailboxForm(r, view(m, m.values(), Map.of("", e.getMessage()), null),
+        r.html(409, page(r, s, m.name(), mailboxForm(r, view(m, Forms.MAILBOX.values(m), Map.of("", e.getMessage()), null),
             csrf(r, s))));
         return;
       }
@@ -269,7 +269,7 @@ final class ConsoleServer {
       String problem = "Someone saved this mailbox after you opened it; your changes are below, not saved. "
           + (changes.isEmpty() ? "Go back to the grid to see it as it is now."
           : "What changed: " + String.join("; ", changes) + ". Save again to replace it with what is below.");
-      FormPage.View v = new FormPage.View(current.id(), current.name(), values, current.secrets().keySet(),
+      FormPage.View v = new FormPage.View(current.id(), current.name(), values, Forms.MAILBOX.secrets(current).keySet(),
           Map.of("", problem), null, values.getOrDefault("type", current.type().name()), true, versions.of(current));
       r.html(409, page(r, s, v.title(), mailboxForm(r, v, csrf(r, s))));
       return;
@@ -289,7 +289,7 @@ final class ConsoleServer {
     String type = o.values().getOrDefault("type", "OUT");
     FormPage.View v = current == null
         ? new FormPage.View(null, "New mailbox", o.values(), Set.of(), o.errors(), null, type, true, null)
-        : new FormPage.View(current.id(), current.name(), o.values(), current.secrets().keySet(), o.errors(), null,
+        : new FormPage.View(current.id(), current.name(), o.values(), Forms.MAILBOX.secrets(current).keySet(), o.errors(), null,
             type, true, versions.of(current));
     r.html(422, page(r, s, v.title(), mailboxForm(r, v, csrf(r, s))));
   }
@@ -388,7 +388,7 @@ final class ConsoleServer {
   }
 
   private Map<String, String> clientVersionValues(OAuthClient c) {
-    Map<String, String> v = new LinkedHashMap<>(c.values());
+    Map<String, String> v = new LinkedHashMap<>(Forms.CLIENT.values(c));
     v.put(ClientForm.USED_BY, String.join(", ", usersOf(c.name())));
     return v;
   }
@@ -402,8 +402,8 @@ final class ConsoleServer {
     }
     String token = ClientsPage.collect(registry.mailboxes(), registry.tokenStore()).stream()
         .filter(x -> x.client().name().equals(c.name())).map(ClientsPage.Client::refreshToken).findFirst().orElse("");
-    return new ClientPage.View(c.name(), values, c.secrets().keySet(), errors, users, out, c.grant(), editable(),
-        versions.of(clientVersionValues(c), c.secrets()), validations.status(c.name()), token, notice);
+    return new ClientPage.View(c.name(), values, Forms.CLIENT.secrets(c).keySet(), errors, users, out, c.grant(), editable(),
+        versions.of(clientVersionValues(c), Forms.CLIENT.secrets(c)), validations.status(c.name()), token, notice);
   }
 
   private void saveClient(Request r, Sessions.Session s, OAuthClient existing) throws IOException {
@@ -423,8 +423,8 @@ final class ConsoleServer {
           return;
         }
         String read = posted.getOrDefault(VERSION, "");
-        if (!versions.of(clientVersionValues(current), current.secrets()).equals(read)) {
-          changes = versions.changes(read, clientVersionValues(current), current.secrets());
+        if (!versions.of(clientVersionValues(current), Forms.CLIENT.secrets(current)).equals(read)) {
+          changes = versions.changes(read, clientVersionValues(current), Forms.CLIENT.secrets(current));
         }
       }
       if (changes == null) {
@@ -433,7 +433,7 @@ final class ConsoleServer {
     }
     if (changes != null) {
       Map<String, String> values = new LinkedHashMap<>();
-      OAuthClient.fields().stream().filter(f -> !f.secret()).forEach(f -> values.put(f.name(), posted.getOrDefault(f.name(), "")));
+      OAuthClient.textForm().fields().stream().filter(f -> !f.secret()).forEach(f -> values.put(f.name(), posted.getOrDefault(f.name(), "")));
       Set<String> ticked = new java.util.LinkedHashSet<>();
       posted.keySet().stream().filter(k -> k.startsWith(ClientForm.USE)).forEach(k -> ticked.add(k.substring(ClientForm.USE.length())));
       String problem = "Someone saved this OAuth client after you opened it; your changes are below, not saved. "
@@ -461,7 +461,7 @@ final class ConsoleServer {
   }
 
   private FormPage.View view(Mailbox m, Map<String, String> values, Map<String, String> errors, CheckResult check) {
-    return new FormPage.View(m.id(), m.name(), values, m.secrets().keySet(), errors, check, m.type().name(), editable(),
+    return new FormPage.View(m.id(), m.name(), values, Forms.MAILBOX.secrets(m).keySet(), errors, check, m.type().name(), editable(),
         versions.of(m));
   }
 

@@ -73,7 +73,7 @@ final class FormLayout {
 
   FormLayout(Map<String, List<Setting>> transportSettings) {
     this.protocols = List.copyOf(transportSettings.keySet());
-    for (Setting s : Mailbox.fields()) {
+    for (Setting s : Mailbox.textForm().fields()) {
       if (s.name().equals("oauth-client")) {
         continue;
       }

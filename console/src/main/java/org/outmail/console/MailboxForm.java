@@ -109,8 +109,8 @@ final class MailboxForm {
           continue;
         }
         text.put("oauth-client", name);
-        client.values().forEach((k, v) -> text.put("oauth-client." + k, v));
-        client.secrets().forEach((k, v) -> secrets.put("oauth-client." + k, v));
+        Forms.CLIENT.values(client).forEach((k, v) -> text.put("oauth-client." + k, v));
+        Forms.CLIENT.secrets(client).forEach((k, v) -> secrets.put("oauth-client." + k, v));
         continue;
       }
       if (f.key().equals("password") && oauth && "OUT".equals(type)) {
@@ -138,8 +138,8 @@ final class MailboxForm {
       if (existing == null || posted.containsKey(CLEAR + f.key())) {
         continue;
       }
-      if (existing.secrets().containsKey(f.key())) {
-        secrets.put(f.key(), existing.secrets().get(f.key()));
+      if (Forms.MAILBOX.secrets(existing).containsKey(f.key())) {
+        secrets.put(f.key(), Forms.MAILBOX.secrets(existing).get(f.key()));
         kept.add(f.key());
       }
     }
@@ -153,7 +153,7 @@ final class MailboxForm {
         }
       }
     }
-    Map<String, String> invalid = Mailbox.validate(text, secrets);
+    Map<String, String> invalid = Forms.MAILBOX.validate(text, secrets);
     invalid.forEach((key, problem) -> errors.putIfAbsent(key, dropped.contains(key)
         ? droppedProblem(moved) : problem));
     if (!errors.isEmpty()) {
@@ -193,10 +193,10 @@ final class MailboxForm {
 
   /** {@return the destination fields whose posted text differs from the stored mailbox's} */
   private static List<String> moved(Mailbox existing, Map<String, String> text) {
-    Map<String, String> before = existing.values();
+    Map<String, String> before = Forms.MAILBOX.values(existing);
     Map<String, String> after;
     try {
-      after = build(text, Map.of()).values();
+      after = Forms.MAILBOX.values(build(text, Map.of()));
     } catch (RuntimeException e) {
       after = text; // the form does not build: compare the text as posted
     }
@@ -225,10 +225,10 @@ final class MailboxForm {
     Mailbox.Builder b = Mailbox.builder(text.get("id"));
     text.forEach((k, v) -> {
       if (!k.equals("id")) {
-        b.set(k, v);
+        Forms.MAILBOX.set(b, k, v);
       }
     });
-    secrets.forEach(b::secret);
+    secrets.forEach((k, v) -> Forms.MAILBOX.secret(b, k, v));
     return b.build();
   }
 

@@ -44,7 +44,7 @@ final class Versions {
 
   /** {@return the mailbox's version, remembered so that a later change can be described} */
   String of(Mailbox m) {
-    return of(m.values(), m.secrets());
+    return of(Forms.MAILBOX.values(m), Forms.MAILBOX.secrets(m));
   }
 
   /** {@return the version of an object of these fields and secrets (an OAuth client), remembered as {@link #of(Mailbox)}} */
@@ -74,7 +74,7 @@ final class Versions {
    *     empty when the read version is no longer remembered
    */
   List<String> changes(String readVersion, Mailbox now) {
-    return changes(readVersion, now.values(), now.secrets());
+    return changes(readVersion, Forms.MAILBOX.values(now), Forms.MAILBOX.secrets(now));
   }
 
   /** What differs between the object a form read (by its version) and its fields and secrets now. */

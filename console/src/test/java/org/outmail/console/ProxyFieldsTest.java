@@ -115,8 +115,8 @@ class ProxyFieldsTest {
         " Pr0xy pw "));
     assertThat(saved.statusCode()).as(saved.body()).isEqualTo(303);
     Mailbox m = store.get("desk").orElseThrow();
-    assertThat(m.secrets().get(FIELD).value()).isEqualTo(" Pr0xy pw "); // a password exactly as typed
-    assertThat(m.values()).doesNotContainKey(FIELD).containsEntry("smtp.proxy", "socks5://socks.example.com:1080");
+    assertThat(Mailbox.textForm().secrets(m).get(FIELD).value()).isEqualTo(" Pr0xy pw "); // a password exactly as typed
+    assertThat(Mailbox.textForm().values(m)).doesNotContainKey(FIELD).containsEntry("smtp.proxy", "socks5://socks.example.com:1080");
 
     String shown = get("/mailboxes/desk").body();
     assertThat(shown).doesNotContain("Pr0xy pw");
@@ -127,7 +127,7 @@ class ProxyFieldsTest {
     moved.put("_version", hidden(shown, "_version"));
     HttpResponse<String> again = post("/mailboxes/desk", moved);
     assertThat(again.statusCode()).isEqualTo(422);
-    assertThat(store.get("desk").orElseThrow().values()).containsEntry("smtp.proxy", "socks5://socks.example.com:1080");
+    assertThat(Mailbox.textForm().values(store.get("desk").orElseThrow())).containsEntry("smtp.proxy", "socks5://socks.example.com:1080");
   }
 
   @Test

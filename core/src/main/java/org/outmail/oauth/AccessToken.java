@@ -46,7 +46,7 @@ public record AccessToken(Secret token, Instant expiresAt, List<String> warnings
    * @param marginSeconds how long the token must stay valid after {@code now}
    * @return {@code true} if the token expires more than {@code marginSeconds} after {@code now}
    */
-  public boolean validFor(Instant now, long marginSeconds) {
+  boolean validFor(Instant now, long marginSeconds) {
     return now.plusSeconds(marginSeconds).isBefore(expiresAt);
   }
 

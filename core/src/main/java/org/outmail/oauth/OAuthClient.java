@@ -9,12 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.outmail.MailboxConfigException;
 import org.outmail.Secret;
-import org.outmail.Setting;
 import org.outmail.ProxySettings;
+import org.outmail.TextForm;
 
 /**
  * An OAuth 2.0 client that mailboxes use to authenticate (the seed's "OAuth Client"). One client
@@ -24,8 +23,6 @@ import org.outmail.ProxySettings;
  * be overridden.
  */
 public final class OAuthClient {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9._-]+");
   static final URI GOOGLE_TOKEN_ENDPOINT = URI.create("https://oauth2.googleapis.com/token");
   static final URI GOOGLE_AUTHORIZE_ENDPOINT = URI.create("https://accounts.google.com/o/oauth2/v2/auth");
 
@@ -48,7 +45,7 @@ public final class OAuthClient {
   private final Discovery discovery;
   private final ProxiedHttp proxied;
 
-  private OAuthClient(Builder b, String clientId, URI authority, URI tokenEndpoint, URI authorizeEndpoint,
+  private OAuthClient(OAuthClientBuilder b, String clientId, URI authority, URI tokenEndpoint, URI authorizeEndpoint,
       URI deviceEndpoint) {
     this.name = b.name;
     this.provider = b.provider;
@@ -136,12 +133,16 @@ public final class OAuthClient {
   }
 
   /**
-   * The fields of an OAuth client, described for forms, tools and the properties loader.
+   * The text form of OAuth clients: their fields described for forms, tools and the properties
+   * loader, a client as text and back ({@code values}: the fields in their text form, secrets left
+   * out, an endpoint only when it was given, not when it is the provider's default; {@code
+   * secrets}: {@code client-secret} and {@code refresh-token}), and a form checked field by field,
+   * the client's name under {@code name}.
    *
-   * @return the descriptions of the fields, in form order
+   * @return the text form of OAuth clients
    */
-  public static List<Setting> fields() {
-    return OAuthClientFields.descriptions();
+  public static TextForm<OAuthClient, Builder> textForm() {
+    return OAuthClientFields.FORM;
   }
 
   /**
@@ -282,24 +283,13 @@ public final class OAuthClient {
     return tokenEndpoint != null ? tokenEndpoint.toString() : "issuer " + discovery.issuer();
   }
 
-  /**
-   * The fields of this client in their text form, as {@link Builder#set} reads them, secrets left
-   * out ({@link #secrets()}): what a form shows or a store keeps in the clear. An endpoint appears
-   * only when it was given, not when it is the provider's default.
-   *
-   * @return field name to text, in the order of {@link #fields()}; unmodifiable
-   */
-  public Map<String, String> values() {
+  /** The fields of this client in their text form, secrets left out (the text form's values). */
+  Map<String, String> values() {
     return values;
   }
 
-  /**
-   * The secret fields that are set ({@code client-secret}, {@code refresh-token}), by field name:
-   * what a store encrypts and a form never shows.
-   *
-   * @return field name to secret; unmodifiable
-   */
-  public Map<String, Secret> secrets() {
+  /** The secret fields that are set (the text form's secrets). */
+  Map<String, Secret> secrets() {
     Map<String, Secret> s = new LinkedHashMap<>();
     if (clientSecret != null) {
       s.put("client-secret", clientSecret);
@@ -389,352 +379,9 @@ public final class OAuthClient {
    *
    * <p>Called again, a setter of one value replaces the earlier value; {@link #scopes} adds.
    */
-  public static final class Builder {
-    private final String name;
-    private OAuthProvider provider = OAuthProvider.GENERIC;
-    private OAuthGrant grant = OAuthGrant.CLIENT_CREDENTIALS;
-    private String tenant;
-    private String clientId;
-    private Secret clientSecret;
-    private Secret refreshToken;
-    private final List<String> scopes = new ArrayList<>();
-    private URI authority;
-    private URI tokenEndpoint;
-    private URI authorizeEndpoint;
-    private URI deviceEndpoint;
-    private ServiceAccountKey serviceAccountKey;
-    private ClientAuthentication clientAuthentication = ClientAuthentication.CLIENT_SECRET_POST;
-    private URI issuer;
-    private String proxyUrl;
-    private String proxyUser;
-    private Secret proxyPassword;
-    private List<String> noProxy;
-    private ProxySettings proxy;
-
+  public static final class Builder extends OAuthClientBuilder {
     private Builder(String name) {
-      Objects.requireNonNull(name, "name == null");
-      if (!NAME.matcher(name).matches()) {
-        throw new MailboxConfigException(null, "name",
-            "oauth client name '" + name + "' must be letters, digits, '.', '_' or '-'");
-      }
-      this.name = name;
-    }
-
-    /**
-     * MICROSOFT, GOOGLE or GENERIC (the default); replaces one set before.
-     *
-     * @param provider the provider that issues the tokens
-     * @return this builder
-     */
-    public Builder provider(OAuthProvider provider) {
-      this.provider = Objects.requireNonNull(provider, "provider == null");
-      return this;
-    }
-
-    /**
-     * CLIENT_CREDENTIALS (the default), REFRESH_TOKEN or JWT_BEARER; replaces one set before.
-     *
-     * @param grant how the client obtains its tokens
-     * @return this builder
-     */
-    public Builder grant(OAuthGrant grant) {
-      this.grant = Objects.requireNonNull(grant, "grant == null");
-      return this;
-    }
-
-    /**
-     * The Microsoft tenant (id or domain); replaces one set before.
-     *
-     * @param tenant the tenant id or domain
-     * @return this builder
-     * @throws MailboxConfigException unless letters, digits, '.', '_' or '-'
-     */
-    public Builder tenant(String tenant) {
-      Objects.requireNonNull(tenant, "tenant == null");
-      if (!TENANT.matcher(tenant).matches()) {
-        throw fail("tenant", "must be a tenant id or domain (letters, digits, '.', '_' or '-'), was '"
-            + tenant.replaceAll("\\p{Cntrl}", "?") + "'");
-      }
-      this.tenant = tenant;
-      return this;
-    }
-
-    /**
-     * The application (client) id; replaces one set before.
-     *
-     * @param clientId the application (client) id
-     * @return this builder
-     * @throws MailboxConfigException if blank or holding whitespace or a control character
-     */
-    public Builder clientId(String clientId) {
-      Objects.requireNonNull(clientId, "clientId == null");
-      if (clientId.isBlank()) {
-        throw fail("client-id", "must not be blank");
-      }
-      if (clientId.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-        throw fail("client-id", "must not contain whitespace or control characters");
-      }
-      this.clientId = clientId;
-      return this;
-    }
-
-    /**
-     * The client secret; replaces one set before.
-     *
-     * @param clientSecret the client secret
-     * @return this builder
-     */
-    public Builder clientSecret(Secret clientSecret) {
-      this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret == null");
-      return this;
-    }
-
-    /**
-     * How the client sends its secret to the token and device authorization endpoints, as its
-     * registration at the authorization server says: {@link ClientAuthentication#CLIENT_SECRET_POST}
-     * (the default) or {@link ClientAuthentication#CLIENT_SECRET_BASIC}. Replaces one set before.
-     *
-     * @param clientAuthentication the client authentication method
-     * @return this builder
-     */
-    public Builder clientAuthentication(ClientAuthentication clientAuthentication) {
-      this.clientAuthentication = Objects.requireNonNull(clientAuthentication, "clientAuthentication == null");
-      return this;
-    }
-
-    /**
-     * A refresh token obtained elsewhere, for the REFRESH_TOKEN grant; replaces one set before. Not
-     * needed when the client is validated ({@link OAuthValidations}): the token store's token wins
-     * over this one.
-     *
-     * @param refreshToken the refresh token
-     * @return this builder
-     */
-    public Builder refreshToken(Secret refreshToken) {
-      this.refreshToken = Objects.requireNonNull(refreshToken, "refreshToken == null");
-      return this;
-    }
-
-    /**
-     * Adds scopes after those given before; a scope given again is kept once. Without any, the
-     * transport asks for its service's default.
-     *
-     * @param scopes the scopes
-     * @return this builder
-     * @throws MailboxConfigException for a blank scope or one with whitespace (none is added then)
-     */
-    public Builder scopes(String... scopes) {
-      Objects.requireNonNull(scopes, "scopes == null");
-      for (String scope : scopes) {
-        Objects.requireNonNull(scope, "scope == null");
-        if (scope.isBlank() || scope.chars().anyMatch(Character::isWhitespace)) {
-          throw fail("scopes", "must not be blank or contain whitespace: '" + scope + "'");
-        }
-      }
-      for (String scope : scopes) {
-        if (!this.scopes.contains(scope)) {
-          this.scopes.add(scope);
-        }
-      }
-      return this;
-    }
-
-    /**
-     * The Microsoft authority, e.g. {@code https://login.microsoftonline.com/contoso.onmicrosoft.com/},
-     * instead of the tenant; replaces one set before.
-     *
-     * @param authority the authority URL
-     * @return this builder
-     * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
-     */
-    public Builder authority(URI authority) {
-      Objects.requireNonNull(authority, "authority == null");
-      checkUri("authority", authority);
-      this.authority = authority;
-      return this;
-    }
-
-    /**
-     * The authorization server's issuer identifier, such as {@code https://idp.example.com/realms/mail}:
-     * the endpoints not given explicitly are read once from its metadata ({@code
-     * ISSUER/.well-known/openid-configuration}, else RFC 8414's {@code
-     * https://HOST/.well-known/oauth-authorization-server/PATH}) when the client is first used, in
-     * place of the provider's defaults; a validation's redirect carrying {@code iss} (RFC 9207) must
-     * name it. Replaces one set before.
-     *
-     * @param issuer the issuer URL
-     * @return this builder
-     * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback),
-     *     without query or fragment
-     */
-    public Builder issuer(URI issuer) {
-      Objects.requireNonNull(issuer, "issuer == null");
-      checkUri("issuer", issuer);
-      if (issuer.getRawQuery() != null || issuer.getRawFragment() != null) {
-        throw fail("issuer", "must have no query or fragment: " + issuer);
-      }
-      this.issuer = issuer;
-      return this;
-    }
-
-    /**
-     * The token endpoint, instead of the provider's; required for GENERIC without an issuer. Replaces one set before.
-     *
-     * @param tokenEndpoint the token endpoint URL
-     * @return this builder
-     * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
-     */
-    public Builder tokenEndpoint(URI tokenEndpoint) {
-      Objects.requireNonNull(tokenEndpoint, "tokenEndpoint == null");
-      checkUri("token-endpoint", tokenEndpoint);
-      this.tokenEndpoint = tokenEndpoint;
-      return this;
-    }
-
-    /**
-     * The authorization endpoint, instead of the provider's; replaces one set before.
-     *
-     * @param authorizeEndpoint the authorization endpoint URL
-     * @return this builder
-     * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
-     */
-    public Builder authorizeEndpoint(URI authorizeEndpoint) {
-      Objects.requireNonNull(authorizeEndpoint, "authorizeEndpoint == null");
-      checkUri("authorize-endpoint", authorizeEndpoint);
-      this.authorizeEndpoint = authorizeEndpoint;
-      return this;
-    }
-
-    /**
-     * The device authorization endpoint (RFC 8628), instead of the provider's; needed for the device
-     * code flow of a GENERIC client. Replaces one set before.
-     *
-     * @param deviceEndpoint the device authorization endpoint
-     * @return this builder
-     * @throws MailboxConfigException unless an https URL with a host (plain http only for loopback)
-     */
-    public Builder deviceEndpoint(URI deviceEndpoint) {
-      Objects.requireNonNull(deviceEndpoint, "deviceEndpoint == null");
-      checkUri("device-endpoint", deviceEndpoint);
-      this.deviceEndpoint = deviceEndpoint;
-      return this;
-    }
-
-    /**
-     * The service account's JSON key file as Google issues it (client_email, private_key in PKCS#8
-     * PEM, token_uri), for the JWT_BEARER grant; read now. Replaces one set before.
-     *
-     * @param file the JSON key file
-     * @return this builder
-     * @throws MailboxConfigException if the file cannot be read or is not such a key (the message
-     *     names the file, never its content)
-     */
-    public Builder serviceAccountKey(Path file) {
-      Objects.requireNonNull(file, "file == null");
-      try {
-        this.serviceAccountKey = ServiceAccountKey.read(file);
-      } catch (IllegalArgumentException e) {
-        throw fail("service-account-key", e.getMessage());
-      }
-      return this;
-    }
-
-    /**
-     * Sends every request made for this client (token, device, metadata, validation) through an
-     * HTTP proxy that tunnels with {@code CONNECT}; replaces one set before. Checked by {@link
-     * #build()}.
-     *
-     * @param url {@code http://host:port}
-     * @return this builder
-     */
-    public Builder proxy(String url) {
-      this.proxyUrl = Objects.requireNonNull(url, "url == null");
-      return this;
-    }
-
-    /**
-     * Sets the user name and password presented to the proxy (HTTP Basic); replaces those set before.
-     *
-     * @param user the user name
-     * @param password the password
-     * @return this builder
-     */
-    public Builder proxyCredentials(String user, Secret password) {
-      this.proxyUser = Objects.requireNonNull(user, "user == null");
-      this.proxyPassword = Objects.requireNonNull(password, "password == null");
-      return this;
-    }
-
-    /** The proxy's user alone, as a properties file or a form gives it; the password comes as a secret. */
-    Builder proxyUser(String user) {
-      this.proxyUser = Objects.requireNonNull(user, "user == null");
-      return this;
-    }
-
-    /**
-     * Sets the destinations that go direct, not through the proxy: host names, {@code .domain}
-     * suffixes, IP addresses; {@code none} for none. Default: {@code localhost}, {@code 127.0.0.1},
-     * {@code ::1}.
-     *
-     * @param destinations the destinations
-     * @return this builder
-     */
-    public Builder noProxy(String... destinations) {
-      this.noProxy = List.of(destinations);
-      return this;
-    }
-
-    /**
-     * Sets a field from its text form, as a properties file or a form gives it: {@code
-     * set("provider", "microsoft", System::getenv)}. Field names are those of {@link
-     * OAuthClient#fields()}.
-     *
-     * @param field a field name, such as {@code client-id}
-     * @param text the value in its text form
-     * @param environment resolves {@code ${env:NAME}} in secrets
-     * @return this builder
-     * @throws MailboxConfigException naming the client and the field when it is unknown or the
-     *     value is invalid
-     */
-    public Builder set(String field, String text, Function<String, String> environment) {
-      Objects.requireNonNull(field, "field == null");
-      Objects.requireNonNull(text, "text == null");
-      Objects.requireNonNull(environment, "environment == null");
-      OAuthClientFields.Field f = OAuthClientFields.field(field);
-      if (f == null) {
-        throw fail(field, "is not an OAuth client field; fields: " + OAuthClientFields.names());
-      }
-      try {
-        f.applier().apply(this, f.setting().parse(text), environment);
-      } catch (IllegalArgumentException e) {
-        throw fail(field, e.getMessage());
-      }
-      return this;
-    }
-
-    /**
-     * Sets a secret field by its name: {@code client-secret} or {@code refresh-token}; replaces one
-     * set before. Unlike {@link #set}, the value is taken as it is: no reference is resolved.
-     *
-     * @param field {@code client-secret} or {@code refresh-token}
-     * @param secret the secret
-     * @return this builder
-     * @throws MailboxConfigException naming the field when it is not a secret field
-     */
-    public Builder secret(String field, Secret secret) {
-      Objects.requireNonNull(field, "field == null");
-      Objects.requireNonNull(secret, "secret == null");
-      switch (field) {
-        case "client-secret" -> clientSecret(secret);
-        case "refresh-token" -> refreshToken(secret);
-        case "proxy-password" -> this.proxyPassword = secret;
-        default -> throw fail(field, "is not a secret field; secret fields: [client-secret, refresh-token, proxy-password]");
-      }
-      return this;
-    }
-
-    private MailboxConfigException fail(String field, String problem) {
-      return new MailboxConfigException(null, field, "oauth client '" + name + "': " + field + " " + problem);
+      super(name);
     }
 
     /**
@@ -820,23 +467,6 @@ public final class OAuthClient {
         checkUri("authorize-endpoint", authorize);
       }
       return new OAuthClient(this, id, auth, token, authorize, device);
-    }
-
-    private void checkUri(String field, URI uri) {
-      String scheme = uri.getScheme();
-      boolean loopback = uri.getHost() != null
-          && (uri.getHost().equals("127.0.0.1") || uri.getHost().equals("localhost") || uri.getHost().equals("[::1]"));
-      if (!"https".equalsIgnoreCase(scheme) && !("http".equalsIgnoreCase(scheme) && loopback)) {
-        throw fail(field, "must be an https URL (plain http only for loopback): " + uri);
-      }
-      if (uri.getHost() == null) {
-        throw fail(field, "has no host: " + uri);
-      }
-    }
-
-    private static URI withSlash(URI uri) {
-      String s = uri.toString();
-      return s.endsWith("/") ? uri : URI.create(s + "/");
     }
   }
 }

@@ -12,20 +12,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.outmail.Secret;
 import org.outmail.Setting;
+import org.outmail.TextForm;
 
-/** The one list of an OAuth client's fields, read by {@link OAuthClient#fields()} and {@link OAuthClient.Builder#set}. */
+/** The one list of an OAuth client's fields, read by {@link OAuthClient#textForm()}. */
 final class OAuthClientFields {
-  interface Applier {
-    void apply(OAuthClient.Builder b, Object value, Function<String, String> environment);
-  }
-
-  record Field(Setting setting, Applier applier) {}
-
-  private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
+  private static final Map<Setting, TextForm.Applier<OAuthClient.Builder>> FIELDS = new LinkedHashMap<>();
 
   static {
     add(Setting.builder("provider", CHOICE).allowedValues(OAuthProvider.class).defaultValue("GENERIC")
@@ -70,28 +64,28 @@ final class OAuthClientFields {
     add(Setting.builder("proxy-user", TEXT).help("The user name presented to the proxy (HTTP Basic), with proxy-password."),
         (b, v, env) -> b.proxyUser((String) v));
     add(Setting.builder("proxy-password", SECRET).help("The password presented to the proxy, with proxy-user."),
-        (b, v, env) -> b.secret("proxy-password", Secret.parse((String) v, env)));
+        (b, v, env) -> b.proxyPassword(Secret.parse((String) v, env)));
     add(Setting.builder("no-proxy", LIST).help("Destinations that go direct: host names, .domain suffixes, IP addresses;"
         + " 'none' for none. Default: localhost, 127.0.0.1, ::1."),
         (b, v, env) -> b.noProxy(((List<?>) v).stream().map(String::valueOf).toArray(String[]::new)));
   }
 
+  /** The text form of OAuth clients, as {@link OAuthClient#textForm()} gives it. */
+  static final TextForm<OAuthClient, OAuthClient.Builder> FORM = TextForm.of("OAuth client", "name",
+      OAuthClient::builder, OAuthClient.Builder::name, OAuthClient.Builder::build, OAuthClient::values,
+      OAuthClient::secrets, FIELDS, secretFields());
+
+  private static Map<String, java.util.function.BiConsumer<OAuthClient.Builder, Secret>> secretFields() {
+    Map<String, java.util.function.BiConsumer<OAuthClient.Builder, Secret>> s = new LinkedHashMap<>();
+    s.put("client-secret", OAuthClient.Builder::clientSecret);
+    s.put("refresh-token", OAuthClient.Builder::refreshToken);
+    s.put("proxy-password", OAuthClient.Builder::proxyPassword);
+    return s;
+  }
+
   private OAuthClientFields() {}
 
-  private static void add(Setting.Builder setting, Applier applier) {
-    Setting s = setting.build();
-    FIELDS.put(s.name(), new Field(s, applier));
-  }
-
-  static List<Setting> descriptions() {
-    return FIELDS.values().stream().map(Field::setting).toList();
-  }
-
-  static Field field(String name) {
-    return FIELDS.get(name);
-  }
-
-  static Set<String> names() {
-    return FIELDS.keySet();
+  private static void add(Setting.Builder setting, TextForm.Applier<OAuthClient.Builder> applier) {
+    FIELDS.put(setting.build(), applier);
   }
 }

@@ -6,7 +6,7 @@
  * be overridden), and the grant: client credentials (app-only), a refresh token an administrator
  * obtained once (delegated), or a JWT signed with a Google service account's key for the mailbox's
  * user (domain-wide delegation). Its fields are described as {@link org.outmail.Setting}s by {@link
- * org.outmail.oauth.OAuthClient#fields()}, read by the properties loader ({@code
+ * org.outmail.oauth.OAuthClient#textForm()}, read by the properties loader ({@code
  * outmail.oauth-client.NAME.FIELD}) and by forms; one client can serve several mailboxes.
  *
  * <p>{@link org.outmail.oauth.AccessTokens} hands transports access tokens: cached per client and

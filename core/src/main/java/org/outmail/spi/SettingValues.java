@@ -16,7 +16,7 @@ import org.outmail.Setting;
 /**
  * A transport's settings for one mailbox, read with their descriptions: each value given is parsed
  * by its {@link Setting}, each one missing takes the setting's default. A secret setting is read
- * from the mailbox's {@link Mailbox#secrets()} with {@link #secret}. Transports build their typed
+ * from the mailbox's text form's secrets ({@link Mailbox#textForm()}) with {@link #secret}. Transports build their typed
  * options from it.
  */
 public final class SettingValues {
@@ -38,7 +38,7 @@ public final class SettingValues {
       }
       if (s.secret()) {
         throw fail(name, "is a secret setting and must not be given in the clear; give it with "
-            + "Mailbox.Builder.secret (or with a transport of protocol " + protocol + " on the classpath)");
+            + "Mailbox.textForm().secret (or with a transport of protocol " + protocol + " on the classpath)");
       }
       try {
         values.put(name, s.parse(text));
@@ -82,7 +82,7 @@ public final class SettingValues {
     Objects.requireNonNull(settings, "settings == null");
     String p = protocol + ".";
     Map<String, Secret> secrets = new LinkedHashMap<>();
-    mailbox.secrets().forEach((key, secret) -> {
+    Mailbox.textForm().secrets(mailbox).forEach((key, secret) -> {
       if (key.startsWith(p)) {
         secrets.put(key.substring(p.length()), secret);
       }
@@ -92,7 +92,7 @@ public final class SettingValues {
 
   /**
    * Reads a secret setting ({@link Setting.Type#SECRET}), which the mailbox holds among its {@link
-   * Mailbox#secrets()}, never in its settings' text.
+   * Mailbox#textForm()} secrets, never in its settings' text.
    *
    * @param name the setting's name, without the protocol
    * @return the secret given; empty without one

@@ -120,9 +120,8 @@ class DiscoveryTest {
     assertThatThrownBy(() -> OAuthClient.builder("idp").clientId("a").clientSecret(Secret.of("s")).build())
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("token-endpoint"))
         .hasMessage("oauth client 'idp': token-endpoint is required for provider GENERIC (or give the issuer)");
-    assertThat(OAuthClient.builder("idp").clientId("a").clientSecret(Secret.of("s"))
-        .set("issuer", server.issuer().toString(), n -> null).build().issuer()).contains(server.issuer());
-    assertThatThrownBy(() -> OAuthClient.builder("idp").set("issuer", "http://idp.example.com/realm", n -> null))
+    assertThat(OAuthClient.textForm().set(OAuthClient.builder("idp").clientId("a").clientSecret(Secret.of("s")), "issuer", server.issuer().toString(), n -> null).build().issuer()).contains(server.issuer());
+    assertThatThrownBy(() -> OAuthClient.textForm().set(OAuthClient.builder("idp"), "issuer", "http://idp.example.com/realm", n -> null))
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("issuer"));
   }
 

@@ -73,7 +73,7 @@ class OAuthClientTest {
     OAuthClient google = OAuthClient.builder("gsa").provider(OAuthProvider.GOOGLE).grant(OAuthGrant.JWT_BEARER)
         .serviceAccountKey(key).build();
     assertThat(google.tokenEndpoint()).isEqualTo(URI.create("https://oauth2.googleapis.com/token"));
-    assertThat(OAuthClient.fields()).extracting(org.outmail.Setting::name)
+    assertThat(OAuthClient.textForm().fields()).extracting(org.outmail.Setting::name)
         .contains("device-endpoint", "service-account-key");
   }
 
@@ -91,11 +91,11 @@ class OAuthClientTest {
   @Test
   void theClientAuthenticationMethodIsASettingThatDefaultsToTheForm() {
     assertThat(generic().build().clientAuthentication()).isEqualTo(ClientAuthentication.CLIENT_SECRET_POST);
-    OAuthClient basic = generic().set("client-authentication", "client_secret_basic", n -> null).build();
+    OAuthClient basic = OAuthClient.textForm().set(generic(), "client-authentication", "client_secret_basic", n -> null).build();
     assertThat(basic.clientAuthentication()).isEqualTo(ClientAuthentication.CLIENT_SECRET_BASIC);
-    assertThat(basic.values()).containsEntry("client-authentication", "CLIENT_SECRET_BASIC");
-    assertThat(OAuthClient.fields()).extracting(org.outmail.Setting::name).contains("client-authentication");
-    assertThatThrownBy(() -> generic().set("client-authentication", "private_key_jwt", n -> null))
+    assertThat(OAuthClient.textForm().values(basic)).containsEntry("client-authentication", "CLIENT_SECRET_BASIC");
+    assertThat(OAuthClient.textForm().fields()).extracting(org.outmail.Setting::name).contains("client-authentication");
+    assertThatThrownBy(() -> OAuthClient.textForm().set(generic(), "client-authentication", "private_key_jwt", n -> null))
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("client-authentication"));
   }
 }

@@ -163,21 +163,22 @@ class OAuthProxyTest {
 
   @Test
   void theProxySettingsAreFieldsOfTheClientAndThePasswordASecret() {
-    OAuthClient client = OAuthClient.builder("m365").provider(OAuthProvider.MICROSOFT).tenant("contoso.example")
-        .clientId("app").clientSecret(Secret.of("s"))
-        .set("proxy", "http://proxy.example.com:3128", name -> null)
-        .set("proxy-user", "svc-proxy", name -> null)
-        .set("proxy-password", "Pr0xy-pw", name -> null)
-        .set("no-proxy", "localhost,.corp.example", name -> null)
-        .build();
+    org.outmail.TextForm<OAuthClient, OAuthClient.Builder> form = OAuthClient.textForm();
+    OAuthClient.Builder b = OAuthClient.builder("m365").provider(OAuthProvider.MICROSOFT).tenant("contoso.example")
+        .clientId("app").clientSecret(Secret.of("s"));
+    form.set(b, "proxy", "http://proxy.example.com:3128", name -> null);
+    form.set(b, "proxy-user", "svc-proxy", name -> null);
+    form.set(b, "proxy-password", "Pr0xy-pw", name -> null);
+    form.set(b, "no-proxy", "localhost,.corp.example", name -> null);
+    OAuthClient client = b.build();
 
-    assertThat(client.values()).containsEntry("proxy", "http://proxy.example.com:3128")
+    assertThat(OAuthClient.textForm().values(client)).containsEntry("proxy", "http://proxy.example.com:3128")
         .containsEntry("proxy-user", "svc-proxy").containsEntry("no-proxy", "localhost,.corp.example")
         .doesNotContainKey("proxy-password");
-    assertThat(client.secrets().get("proxy-password").value()).isEqualTo("Pr0xy-pw");
+    assertThat(OAuthClient.textForm().secrets(client).get("proxy-password").value()).isEqualTo("Pr0xy-pw");
     assertThat(client.proxy().orElseThrow().bypasses("login.corp.example")).isTrue();
     assertThat(client.toString()).doesNotContain("Pr0xy-pw").doesNotContain("svc-proxy");
-    assertThat(OAuthClient.fields()).anyMatch(f -> f.name().equals("proxy-password") && f.secret());
+    assertThat(OAuthClient.textForm().fields()).anyMatch(f -> f.name().equals("proxy-password") && f.secret());
   }
 
   @Test
@@ -186,12 +187,13 @@ class OAuthProxyTest {
         .oauthClient(tokenOnly().proxy("http://proxy.example.com:3128").proxyCredentials("svc-proxy", Secret.of("Pr0xy-pw"))
             .build()).build();
 
-    assertThat(m.values()).containsEntry("oauth-client.proxy", "http://proxy.example.com:3128")
+    org.outmail.TextForm<org.outmail.Mailbox, org.outmail.Mailbox.Builder> form = org.outmail.Mailbox.textForm();
+    assertThat(form.values(m)).containsEntry("oauth-client.proxy", "http://proxy.example.com:3128")
         .containsEntry("oauth-client.proxy-user", "svc-proxy").doesNotContainKey("oauth-client.proxy-password");
-    assertThat(m.secrets().get("oauth-client.proxy-password").value()).isEqualTo("Pr0xy-pw");
+    assertThat(form.secrets(m).get("oauth-client.proxy-password").value()).isEqualTo("Pr0xy-pw");
     org.outmail.Mailbox.Builder copy = org.outmail.Mailbox.builder("mb");
-    m.values().forEach(copy::set);
-    m.secrets().forEach(copy::secret);
+    form.values(m).forEach((k, v) -> form.set(copy, k, v));
+    form.secrets(m).forEach((k, v) -> form.secret(copy, k, v));
     assertThat(copy.build().oauthClient().orElseThrow().proxy()).isEqualTo(m.oauthClient().orElseThrow().proxy());
   }
 
@@ -203,7 +205,7 @@ class OAuthProxyTest {
             + " through an HTTP proxy; SOCKS5 is for the smtp transport)");
     assertThatThrownBy(() -> client().proxy("http://proxy").build())
         .hasMessage("oauth client 'idp': proxy 'http://proxy' names no port; give http://proxy:PORT");
-    assertThatThrownBy(() -> client().set("proxy-user", "u", n -> null).proxy("http://proxy:3128").build())
+    assertThatThrownBy(() -> OAuthClient.textForm().set(client(), "proxy-user", "u", n -> null).proxy("http://proxy:3128").build())
         .hasMessage("oauth client 'idp': proxy-password is required with proxy-user 'u'");
   }
 

@@ -42,8 +42,7 @@ class ServiceAccountTest {
   }
 
   private static OAuthClient client(Path keyFile) {
-    return OAuthClient.builder("gsa").provider(OAuthProvider.GOOGLE).grant(OAuthGrant.JWT_BEARER)
-        .set("service-account-key", keyFile.toString(), name -> null).build();
+    return OAuthClient.textForm().set(OAuthClient.builder("gsa").provider(OAuthProvider.GOOGLE).grant(OAuthGrant.JWT_BEARER), "service-account-key", keyFile.toString(), name -> null).build();
   }
 
   private static AccessTokens tokens() {

@@ -69,10 +69,10 @@ final class ListCommand implements Callable<Integer> {
   /** Every key, from the one description of each setting. */
   static List<String> settings() {
     Table t = new Table("KEY", "TYPE", "DEFAULT", "HELP");
-    add(t, "outmail.mailbox.ID.", Mailbox.fields());
+    add(t, "outmail.mailbox.ID.", Mailbox.textForm().fields());
     MailboxRegistry.transportSettings().forEach((protocol, settings) ->
         add(t, "outmail.mailbox.ID." + protocol + ".", settings));
-    add(t, "outmail.oauth-client.NAME.", OAuthClient.fields());
+    add(t, "outmail.oauth-client.NAME.", OAuthClient.textForm().fields());
     add(t, "outmail.", List.of(TOKEN_STORE));
     return t.lines();
   }

@@ -107,7 +107,7 @@ class ListCommandTest {
     String readme = java.nio.file.Files.readString(Path.of("..", "README.md")).replaceAll("\\s+", " ");
     List<String> lines = Cli.run("list", "--settings").outLines();
 
-    for (Setting s : OAuthClient.fields()) {
+    for (Setting s : OAuthClient.textForm().fields()) {
       if (s.type() != Setting.Type.CHOICE) {
         continue;
       }

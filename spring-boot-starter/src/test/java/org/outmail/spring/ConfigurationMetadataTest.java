@@ -49,7 +49,7 @@ class ConfigurationMetadataTest {
   void everyMailboxFieldAndEveryTransportSettingIsAKeyHint() throws IOException {
     List<String> keys = hintValues(metadata(), "outmail.mailbox.keys");
 
-    for (Setting s : Mailbox.fields()) {
+    for (Setting s : Mailbox.textForm().fields()) {
       assertThat(keys).contains("ID." + s.name());
     }
     assertThat(MailboxRegistry.transportSettings()).containsKeys("smtp", "owa");
@@ -62,7 +62,7 @@ class ConfigurationMetadataTest {
   void everyOAuthClientFieldIsAKeyHint() throws IOException {
     List<String> keys = hintValues(metadata(), "outmail.oauth-client.keys");
 
-    assertThat(keys).containsExactlyElementsOf(OAuthClient.fields().stream().map(s -> "NAME." + s.name()).toList());
+    assertThat(keys).containsExactlyElementsOf(OAuthClient.textForm().fields().stream().map(s -> "NAME." + s.name()).toList());
   }
 
   @Test
@@ -80,7 +80,7 @@ class ConfigurationMetadataTest {
   @Test
   void secretsAreMarkedAndHaveNoDefault() throws IOException {
     String json = ConfigurationMetadataWriter.json();
-    Setting password = Mailbox.fields().stream().filter(s -> s.name().equals("password")).findFirst().orElseThrow();
+    Setting password = Mailbox.textForm().fields().stream().filter(s -> s.name().equals("password")).findFirst().orElseThrow();
 
     assertThat(ConfigurationMetadataWriter.describe(password))
         .isEqualTo(password.help() + " (secret; secret: a literal, ${env:NAME} or ${file:path})");

@@ -64,7 +64,7 @@ public final class ConfigurationMetadataWriter {
         "OAuth clients by name, as outmail.oauth-client.NAME.FIELD; a mailbox names one with oauth-client.", null));
 
     List<String> mailboxKeys = new ArrayList<>();
-    for (Setting s : Mailbox.fields()) {
+    for (Setting s : Mailbox.textForm().fields()) {
       mailboxKeys.add(value("ID." + s.name(), describe(s)));
     }
     for (Map.Entry<String, List<Setting>> transport : MailboxRegistry.transportSettings().entrySet()) {
@@ -74,7 +74,7 @@ public final class ConfigurationMetadataWriter {
       }
     }
     List<String> clientKeys = new ArrayList<>();
-    for (Setting s : OAuthClient.fields()) {
+    for (Setting s : OAuthClient.textForm().fields()) {
       clientKeys.add(value("NAME." + s.name(), describe(s)));
     }
     List<String> hints = List.of(

@@ -16,6 +16,7 @@ import org.outmail.MailboxStoreException;
 import org.outmail.Secret;
 import org.outmail.SecretsKey;
 import org.outmail.Setting;
+import org.outmail.TextForm;
 import org.outmail.oauth.OAuthClient;
 
 /**
@@ -28,6 +29,8 @@ final class Codec {
   /** Fields that are secrets: never read from the clear text, where a reference would be resolved. */
   private static final Set<String> SECRET_FIELDS = secretFields();
 
+  private static final TextForm<Mailbox, Mailbox.Builder> FORM = Mailbox.textForm();
+
   private final SecretsKey key;
 
   Codec(SecretsKey key) {
@@ -35,12 +38,12 @@ final class Codec {
   }
 
   String fields(Mailbox m) {
-    return write(m.values());
+    return write(FORM.values(m));
   }
 
   String secrets(Mailbox m) {
     Map<String, String> sealed = new TreeMap<>();
-    m.secrets().forEach((field, secret) -> sealed.put(field, key.seal(secret, context(m.id(), field))));
+    FORM.secrets(m).forEach((field, secret) -> sealed.put(field, key.seal(secret, context(m.id(), field))));
     return write(sealed);
   }
 
@@ -53,7 +56,7 @@ final class Codec {
           throw new MailboxStoreException(id, MailException.mailboxPrefix(id) + e.getKey()
               + " is in the clear in the store; a secret is only read sealed", null);
         }
-        b.set(e.getKey(), e.getValue());
+        FORM.set(b, e.getKey(), e.getValue());
       }
     } catch (MailboxConfigException e) {
       throw new MailboxStoreException(id, MailException.mailboxPrefix(id) + "cannot be read from the store: "
@@ -66,7 +69,7 @@ final class Codec {
       } catch (IllegalArgumentException e) {
         throw new MailboxStoreException(id, MailException.mailboxPrefix(id) + field + " " + e.getMessage(), null);
       }
-      b.secret(field, s);
+      FORM.secret(b, field, s);
     });
     try {
       return b.build();
@@ -78,8 +81,8 @@ final class Codec {
 
   private static Set<String> secretFields() {
     Set<String> names = new HashSet<>();
-    Mailbox.fields().stream().filter(Setting::secret).forEach(f -> names.add(f.name()));
-    OAuthClient.fields().stream().filter(Setting::secret).forEach(f -> names.add("oauth-client." + f.name()));
+    Mailbox.textForm().fields().stream().filter(Setting::secret).forEach(f -> names.add(f.name()));
+    OAuthClient.textForm().fields().stream().filter(Setting::secret).forEach(f -> names.add("oauth-client." + f.name()));
     return Set.copyOf(names);
   }
 

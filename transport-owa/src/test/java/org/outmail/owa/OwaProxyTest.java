@@ -77,7 +77,7 @@ class OwaProxyTest {
         .proxyCredentials("token-user", Secret.of("T0ken-pw")).build();
 
     try (MailboxRegistry registry = MailboxRegistry.builder().mailbox(graphThroughProxy(client)
-        .setting("owa.proxy-user", "graph-user").secret("owa.proxy-password", Secret.of("Gr4ph-pw")).build()).build()) {
+        .setting("owa.proxy-user", "graph-user").setting("owa.proxy-password", "Gr4ph-pw").build()).build()) {
       registry.defaultOutgoing().send(email());
     }
 
@@ -93,7 +93,7 @@ class OwaProxyTest {
   void wrongGraphProxyCredentialsFailPermanentlyNamingTheProxyNeverThePassword() throws Exception {
     graphProxy = ConnectTestProxy.withUser("graph-user", "right-pw");
     try (MailboxRegistry registry = MailboxRegistry.builder().mailbox(graphThroughProxy(client().build())
-        .setting("owa.proxy-user", "graph-user").secret("owa.proxy-password", Secret.of("Wr0ng-pw")).build()).build()) {
+        .setting("owa.proxy-user", "graph-user").setting("owa.proxy-password", "Wr0ng-pw").build()).build()) {
       assertThatThrownBy(() -> registry.defaultOutgoing().send(email()))
           .isInstanceOfSatisfying(TransportException.class, e -> {
             assertThat(e.isTransient()).isFalse();

@@ -28,9 +28,8 @@ class DkimWarningOnceTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
-    Mailbox m = Mailbox.builder("weak").emailDisplay("weak@example.com").host("127.0.0.1").port(closedPort)
-        .encryption(Encryption.NONE).setting("smtp.dkim.domain", "example.com").setting("smtp.dkim.selector", "s1")
-        .secret("smtp.dkim.private-key", Secret.of(pem)).build();
+    Mailbox m = Mailbox.textForm().secret(Mailbox.builder("weak").emailDisplay("weak@example.com").host("127.0.0.1").port(closedPort)
+        .encryption(Encryption.NONE).setting("smtp.dkim.domain", "example.com").setting("smtp.dkim.selector", "s1"), "smtp.dkim.private-key", Secret.of(pem)).build();
 
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();

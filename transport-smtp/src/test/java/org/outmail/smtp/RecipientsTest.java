@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.Email;
 import org.outmail.Encryption;
+import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.SendResult;
 import org.outmail.TransportException;
@@ -113,8 +114,7 @@ class RecipientsTest extends ScriptedServerTest {
 
   @Test
   void theMaximumOfRecipientsPerTransactionIsASettingOfTheMailbox() {
-    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE)
-        .set("smtp.max-recipients-per-transaction", "3"));
+    MailboxRegistry r = registry(Mailbox.textForm().set(Fixtures.mailbox(server.port(), Encryption.NONE), "smtp.max-recipients-per-transaction", "3"));
 
     r.defaultOutgoing().send(emailTo(addresses(7)));
 

@@ -87,7 +87,7 @@ class SmtpTransportProviderTest {
       assertThat(s.name()).isEqualTo("max-recipients-per-transaction");
       assertThat(s.defaultValue()).contains("100");
     });
-    assertThatThrownBy(() -> SmtpOptions.of(mailbox().set("smtp.max-recipients-per-transaction", "0").build()))
+    assertThatThrownBy(() -> SmtpOptions.of(Mailbox.textForm().set(mailbox(), "smtp.max-recipients-per-transaction", "0").build()))
         .isInstanceOf(MailboxConfigException.class)
         .hasMessageContaining("smtp.max-recipients-per-transaction");
     assertThatThrownBy(() -> SmtpOptions.builder().maxRecipientsPerTransaction(0))
@@ -104,18 +104,17 @@ class SmtpTransportProviderTest {
     assertThat(defaults.chunking()).isTrue();
     assertThat(defaults.maxInFlight()).isEqualTo(8);
 
-    SmtpOptions off = SmtpOptions.of(mailbox().set("smtp.pipelining", "false").set("smtp.chunking", "false")
-        .set("smtp.max-in-flight", "1").build());
+    SmtpOptions off = SmtpOptions.of(Mailbox.textForm().set(Mailbox.textForm().set(Mailbox.textForm().set(mailbox(), "smtp.pipelining", "false"), "smtp.chunking", "false"), "smtp.max-in-flight", "1").build());
     assertThat(off.pipelining()).isFalse();
     assertThat(off.chunking()).isFalse();
     assertThat(off.maxInFlight()).isEqualTo(1);
     assertThat(SmtpOptions.of(mailbox().options(SmtpOptions.builder().chunking(false).maxInFlight(3).build()).build()).values())
         .containsEntry("chunking", "false").containsEntry("max-in-flight", "3").containsEntry("pipelining", "true");
 
-    assertThatThrownBy(() -> SmtpOptions.of(mailbox().set("smtp.max-in-flight", "0").build()))
+    assertThatThrownBy(() -> SmtpOptions.of(Mailbox.textForm().set(mailbox(), "smtp.max-in-flight", "0").build()))
         .isInstanceOf(MailboxConfigException.class)
         .hasMessageContaining("smtp.max-in-flight");
-    assertThatThrownBy(() -> SmtpOptions.of(mailbox().set("smtp.chunking", "maybe").build()))
+    assertThatThrownBy(() -> SmtpOptions.of(Mailbox.textForm().set(mailbox(), "smtp.chunking", "maybe").build()))
         .isInstanceOf(MailboxConfigException.class)
         .hasMessageContaining("smtp.chunking");
     assertThatThrownBy(() -> SmtpOptions.builder().maxInFlight(0))
@@ -131,7 +130,7 @@ class SmtpTransportProviderTest {
     assertThat(defaults.serversMode()).isEqualTo(SmtpOptions.ServersMode.FAILOVER);
     assertThat(defaults.serversBackoff()).isEqualTo(Duration.ofSeconds(30));
 
-    SmtpOptions rr = SmtpOptions.of(mailbox().set("smtp.servers-mode", "round-robin").set("smtp.servers-backoff", "5s").build());
+    SmtpOptions rr = SmtpOptions.of(mailbox().setting("smtp.servers-mode", "round-robin").setting("smtp.servers-backoff", "5s").build());
     assertThat(rr.serversMode()).isEqualTo(SmtpOptions.ServersMode.ROUND_ROBIN);
     assertThat(rr.serversBackoff()).isEqualTo(Duration.ofSeconds(5));
     SmtpOptions coded = SmtpOptions.of(mailbox().options(SmtpOptions.builder().serversMode(SmtpOptions.ServersMode.ROUND_ROBIN)
@@ -140,7 +139,7 @@ class SmtpTransportProviderTest {
     assertThat(coded.serversBackoff()).isEqualTo(Duration.ofMillis(1500));
     assertThat(coded.values()).containsEntry("servers-mode", "round-robin");
 
-    assertThatThrownBy(() -> org.outmail.MailboxRegistry.builder().mailbox(mailbox().set("smtp.servers-mode", "random").build())
+    assertThatThrownBy(() -> org.outmail.MailboxRegistry.builder().mailbox(mailbox().setting("smtp.servers-mode", "random").build())
         .build())
         .isInstanceOf(MailboxConfigException.class)
         .hasMessageContaining("mailbox 'mb'").hasMessageContaining("smtp.servers-mode");

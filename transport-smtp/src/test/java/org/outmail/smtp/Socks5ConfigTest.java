@@ -39,7 +39,7 @@ class Socks5ConfigTest {
         .setting("smtp.proxy-password", "Pr0xy-pw").build();
 
     assertThat(mb.settings()).doesNotContainKey("smtp.proxy-password");
-    assertThat(mb.secrets().get("smtp.proxy-password").value()).isEqualTo("Pr0xy-pw");
+    assertThat(Mailbox.textForm().secrets(mb).get("smtp.proxy-password").value()).isEqualTo("Pr0xy-pw");
     assertThat(mb.toString()).doesNotContain("Pr0xy-pw");
     assertThat(SmtpOptions.proxy(mb).orElseThrow().password().map(Secret::value)).contains("Pr0xy-pw");
   }
@@ -58,8 +58,8 @@ class Socks5ConfigTest {
 
     try (MailboxRegistry r = MailboxRegistry.load(file)) {
       Mailbox mb = r.mailboxes().get(0);
-      assertThat(mb.secrets()).containsKey("smtp.proxy-password");
-      assertThat(mb.secrets().get("smtp.proxy-password").value()).isEqualTo("Pr0xy-pw");
+      assertThat(Mailbox.textForm().secrets(mb)).containsKey("smtp.proxy-password");
+      assertThat(Mailbox.textForm().secrets(mb).get("smtp.proxy-password").value()).isEqualTo("Pr0xy-pw");
       assertThat(mb.settings()).doesNotContainKey("smtp.proxy-password");
       assertThat(mb.toString()).doesNotContain("Pr0xy-pw");
       assertThat(SmtpOptions.proxy(mb).orElseThrow().toString()).isEqualTo("socks5://proxy.example.com:1080");

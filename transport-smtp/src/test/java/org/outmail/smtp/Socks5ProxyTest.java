@@ -58,7 +58,7 @@ class Socks5ProxyTest {
     server = GreenMailServer.smtpWithUser("desk@example.com", "desk", "pw-1");
     proxy = Socks5TestProxy.withUser("proxy-user", "proxy-Pa55");
     MailboxRegistry r = registry(throughProxy(Encryption.NONE)
-        .setting("smtp.proxy-user", "proxy-user").secret("smtp.proxy-password", Secret.of("proxy-Pa55")));
+        .setting("smtp.proxy-user", "proxy-user").setting("smtp.proxy-password", "proxy-Pa55"));
 
     r.defaultOutgoing().send(mail("Through the proxy"));
 
@@ -90,7 +90,7 @@ class Socks5ProxyTest {
     server = GreenMailServer.smtpWithUser("desk@example.com", "desk", "pw-1");
     proxy = Socks5TestProxy.withUser("proxy-user", "right-Pa55");
     MailboxRegistry r = registry(throughProxy(Encryption.NONE)
-        .setting("smtp.proxy-user", "proxy-user").secret("smtp.proxy-password", Secret.of("wrong-Pa55")));
+        .setting("smtp.proxy-user", "proxy-user").setting("smtp.proxy-password", "wrong-Pa55"));
 
     assertThatThrownBy(() -> r.defaultOutgoing().send(mail("x")))
         .isInstanceOfSatisfying(TransportException.class, e -> {
