@@ -62,10 +62,10 @@ final class Codec {
       throw new MailboxStoreException(id, MailException.mailboxPrefix(id) + "cannot be read from the store: "
           + e.getMessage(), e);
     }
-    read(secrets).forEach((field, sealed) -> {
+    read(secrets).forEach((field, sealedText) -> {
       Secret s;
       try {
-        s = key.open(sealed, context(id, field));
+        s = key.open(sealedText, context(id, field));
       } catch (IllegalArgumentException e) {
         throw new MailboxStoreException(id, MailException.mailboxPrefix(id) + field + " " + e.getMessage(), null);
       }
