@@ -56,7 +56,7 @@ public final class Mailbox {
   private final Map<String, String> settings;
   private final Map<String, Secret> secretSettings;
 
-  Mailbox(MailboxBuilder b) {
+  private Mailbox(Builder b) {
     this.id = b.id;
     this.name = b.name == null ? b.id : b.name;
     this.type = b.type;
@@ -378,6 +378,8 @@ public final class Mailbox {
    * add, as their documentation says.
    */
   public static final class Builder extends MailboxBuilder {
+    private List<ServerAddress> servers = List.of();
+
     private Builder(String id) {
       super(id);
     }

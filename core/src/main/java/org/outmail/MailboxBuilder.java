@@ -32,7 +32,6 @@ abstract class MailboxBuilder {
   String displayName;
   String host;
   List<ServerList.Item> hostItems = List.of();
-  List<ServerAddress> servers = List.of();
   Integer port;
   Encryption encryption = Encryption.STARTTLS;
   String username;
@@ -60,7 +59,6 @@ abstract class MailboxBuilder {
   String oauthName;
   final Map<String, String> oauthTexts = new LinkedHashMap<>();
   final Map<String, Secret> oauthSecrets = new LinkedHashMap<>();
-
 
   MailboxConfigException fail(String field, String problem) {
     return MailboxConfigException.of(id, field, problem);
@@ -137,17 +135,13 @@ abstract class MailboxBuilder {
   }
 
   /**
-   * The mail server or API host (an IDN name is kept in its ASCII form, lower case, or an {@code
-   * [IPv6]} literal); replaces one set before. Several servers are comma-separated, each with an
-   * optional {@code :port} ({@code smtp1.example.com:587, smtp2.example.com}); a server without
-   * one uses the mailbox's {@link #port(int) port}. Which transports take several, and how they
-   * use them, their documentation says ({@code smtp}: {@code smtp.servers-mode}).
+   * The mail server or API host, or several ({@code smtp1.example.com:587, smtp2.example.com}: without
+   * {@code :port} the {@link #port(int)}), in ASCII, lower case or {@code [IPv6]}; replaces one set before.
    *
-   * @param host the host name or {@code [IPv6]} literal, or several {@code host[:port]} separated
-   *     by commas; whitespace around each is ignored
+   * @param host one host or several {@code host[:port]}, comma-separated; whitespace is ignored
    * @return this builder
-   * @throws MailboxConfigException if a host is not a valid host name, a port is not 1 to 65535,
-   *     or an item of a list is empty (a server named twice is refused by {@link Mailbox.Builder#build()})
+   * @throws MailboxConfigException for a bad host, a port not 1 to 65535 or an empty item (a
+   *     server named twice: by {@link Mailbox.Builder#build()}); see {@code smtp.servers-mode}
    */
   public Mailbox.Builder host(String host) {
     Objects.requireNonNull(host, "host == null");

@@ -158,8 +158,7 @@ public final class OAuthValidations {
   /**
    * Starts a validation: the URL the administrator's browser goes to.
    *
-   * @param client a client with the {@link OAuthGrant#REFRESH_TOKEN} grant and an authorization
-   *     endpoint
+   * @param client a client with the {@link OAuthGrant#REFRESH_TOKEN} grant and an authorization endpoint
    * @param scopes the scopes the mailboxes need (Microsoft Graph: {@code
    *     https://graph.microsoft.com/Mail.Send}); empty for the client's own, else its provider's
    *     SMTP scope. Microsoft's {@code offline_access} is added.
