@@ -297,6 +297,10 @@ public final class JdbcMailboxStore implements MailboxStore {
     } catch (MailException e) {
       LOG.warn("{}", e.getMessage());
       return;
+    } catch (RuntimeException e) {
+      // a host's data source may fail unchecked (a pool closing, a driver's bug): the next poll tries again
+      LOG.warn("cannot read the version of the mailboxes: {}", e.toString());
+      return;
     }
     synchronized (pollLock) {
       if (v == seen) {
