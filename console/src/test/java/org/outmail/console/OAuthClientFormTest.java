@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.outmail.Encryption;
@@ -130,8 +129,9 @@ class OAuthClientFormTest {
         if (state.equals(v.getAttribute("data-state"))) {
           return v;
         }
-      } catch (StaleElementReferenceException | org.openqa.selenium.NoSuchElementException reloading) {
-        // the page replaced itself meanwhile
+      } catch (org.openqa.selenium.WebDriverException reloading) {
+        // the page replaced itself meanwhile: stale, not found, or Chromium's "node does not belong to
+        // the document" (a plain WebDriverException) while the new page takes over
       }
       if (System.nanoTime() > end) {
         throw new AssertionError("the validation did not become " + state + ": " + browser.getPageSource());

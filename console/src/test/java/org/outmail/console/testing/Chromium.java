@@ -88,6 +88,11 @@ public final class Chromium {
         page.isEnabled();
       } catch (StaleElementReferenceException gone) {
         return;
+      } catch (org.openqa.selenium.WebDriverException gone) {
+        if (String.valueOf(gone.getMessage()).contains("does not belong to the document")) {
+          return; // Chromium's word for a node of a page that was replaced
+        }
+        throw gone;
       }
       if (System.nanoTime() > end) {
         throw new AssertionError("the browser stayed on " + browser.getCurrentUrl() + " for " + PAGE_SECONDS + " s");
