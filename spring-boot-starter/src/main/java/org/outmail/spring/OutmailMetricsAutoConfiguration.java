@@ -80,7 +80,7 @@ public class OutmailMetricsAutoConfiguration {
         }
         Tags tags = Tags.of("mailbox", m.id(), "protocol", m.protocol(), "outcome", "sent");
         Counter.builder(OutmailMetrics.SENDS).description("Sends, by how they ended: sent, blocked or failed")
-            .tags(tags).tag("exception", "none").register(meterRegistry);
+            .tags(tags).tag("exception", "none").tag("server", "none").register(meterRegistry); // the tag keys of every send; "none" until a transport names its server
         Timer.builder(OutmailMetrics.SEND_DURATION).description("How long sends took, retries and post-send hooks included")
             .tags(tags).register(meterRegistry);
       }
