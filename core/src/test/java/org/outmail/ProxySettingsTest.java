@@ -83,7 +83,7 @@ class ProxySettingsTest {
     assertThat(p.bypasses("[0:0:0:0:0:0:0:1]")).isTrue();
     assertThat(p.bypasses("::1")).isTrue();
     assertThat(p.bypasses("evilcorp.example")).isFalse();
-    assertThat(p.bypasses("graph.microsoft.com")).isFalse();
+    assertThat(p.bypasses("graph.example.net")).isFalse();
     assertThat(p.bypasses("10.0.0.10")).isFalse();
   }
 

@@ -2,15 +2,12 @@ package org.outmail.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +47,7 @@ class PollingSurvivesFailuresTest {
   }
 
   /** A data source that throws an unchecked exception while {@link #failing} is set. */
-  private static final class FailingOnDemand implements DataSource {
+  private static final class FailingOnDemand extends DriverDataSource {
     final AtomicBoolean failing = new AtomicBoolean();
     final AtomicInteger refused = new AtomicInteger();
     private final DataSource real;
@@ -71,37 +68,6 @@ class PollingSurvivesFailuresTest {
     @Override
     public Connection getConnection(String user, String password) throws SQLException {
       return getConnection();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return false;
     }
   }
 }
