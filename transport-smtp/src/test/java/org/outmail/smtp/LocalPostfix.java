@@ -39,6 +39,7 @@ import org.outmail.test.contract.ReceivedMail;
 final class LocalPostfix implements AutoCloseable {
   static final String DOMAIN = "postfix.test";
   private static final String SCRIPT_ENV = "OUTMAIL_TEST_POSTFIX_SCRIPT";
+  private static final Pattern QUEUE_ID = Pattern.compile("\\(Postfix\\) with E?SMTPS?A? id ([0-9A-Za-z]+)");
   private static final Pattern SMTPD = Pattern.compile("postfix/smtpd\\[(\\d+)]: (connect|disconnect) from \\S+(.*)$");
 
   private final Path script;
@@ -160,8 +161,13 @@ final class LocalPostfix implements AutoCloseable {
     return dir;
   }
 
-  /** One mail delivered to one recipient: one file of the maildir. */
-  record Delivery(String recipient, String messageId, String subject, Path file) {
+  /**
+   * One mail delivered to one recipient: one file of the maildir. {@code queueId} is the id Postfix
+   * gave the SMTP transaction that brought it (its own {@code Received} header): two files with one
+   * queue id are one mail handed over once and written twice by Postfix itself, which a stop
+   * between writing the file and recording it can do; two queue ids are two transactions.
+   */
+  record Delivery(String recipient, String messageId, String subject, String queueId, Path file) {
     /** The delivered message as a mail reader sees it. */
     ReceivedMail read() {
       try (InputStream in = Files.newInputStream(file)) {
@@ -202,7 +208,9 @@ final class LocalPostfix implements AutoCloseable {
     try (Stream<Path> files = Files.list(maildir)) {
       for (Path f : files.sorted().toList()) {
         Map<String, String> h = headers(f);
-        out.add(new Delivery(h.get("delivered-to"), h.get("message-id"), h.get("subject"), f));
+        Matcher id = QUEUE_ID.matcher(h.getOrDefault("received", ""));
+        out.add(new Delivery(h.get("delivered-to"), h.get("message-id"), h.get("subject"), id.find() ? id.group(1) : null,
+            f));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
