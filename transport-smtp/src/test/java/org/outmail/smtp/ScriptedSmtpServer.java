@@ -93,6 +93,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
   private final AtomicInteger noops = new AtomicInteger();
   private final AtomicInteger commandsAfterContent = new AtomicInteger();
   private final AtomicInteger commandsBeforeEndReply = new AtomicInteger();
+  private final AtomicInteger mostTransactionsInFlight = new AtomicInteger();
   private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
   private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
   private final List<Auth> auths = Collections.synchronizedList(new ArrayList<>());
@@ -233,6 +234,16 @@ final class ScriptedSmtpServer implements AutoCloseable {
     return commandsBeforeEndReply.get();
   }
 
+  /**
+   * The most transactions the client had in flight on one connection, as far as the server could
+   * see: at each {@code MAIL FROM} and each end of a message's content, before answering it, the
+   * transaction being answered and every {@code MAIL FROM} already waiting behind it (the client
+   * wrote them without having that reply, so all of them were in flight at once).
+   */
+  int mostTransactionsInFlight() {
+    return mostTransactionsInFlight.get();
+  }
+
   List<String> commands() {
     synchronized (commands) {
       return List.copyOf(commands);
@@ -355,6 +366,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
         }
         Action action = next(verb);
         if (verb.equals("MAIL")) {
+          countInFlight(in);
           rcptsPerTransaction.add(0);
         } else if (verb.equals("RCPT") && !rcptsPerTransaction.isEmpty()) {
           synchronized (rcptsPerTransaction) {
@@ -494,6 +506,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
   /** Answers the end of a message's content (DATA's final dot, the last BDAT chunk); false when the session must end. */
   private boolean endOfData(Received r, InputStream in, OutputStream out) throws IOException, InterruptedException {
     Action end = next(".");
+    countInFlight(in);
     CountDownLatch barrier = endOfDataBarrier;
     if (barrier != null) {
       barrier.countDown();
@@ -511,6 +524,26 @@ final class ScriptedSmtpServer implements AutoCloseable {
     received.add(r);
     write(out, "250 2.0.0 Ok: queued as " + received.size() + "\r\n");
     return true;
+  }
+
+  /**
+   * Records the transaction being answered and the {@code MAIL FROM}s waiting behind it, read
+   * ahead without consuming them.
+   */
+  private void countInFlight(InputStream in) throws IOException {
+    int n = in.available();
+    int mails = 1;
+    if (n > 0) {
+      in.mark(n);
+      String ahead = new String(in.readNBytes(n), StandardCharsets.ISO_8859_1);
+      in.reset();
+      for (int i = ahead.indexOf("MAIL FROM:"); i >= 0; i = ahead.indexOf("MAIL FROM:", i + 1)) {
+        if (i == 0 || ahead.charAt(i - 1) == '\n') {
+          mails++;
+        }
+      }
+    }
+    mostTransactionsInFlight.accumulateAndGet(mails, Math::max);
   }
 
   /** Performs an action; false when the session must end. */
