@@ -52,15 +52,15 @@ record DkimSettings(String domain, String selector, DkimKey key, DkimAlgorithm a
 
   /**
    * The mailbox's DKIM settings, checked; empty when it sets none. Logs nothing: {@link #warn} says
-   * what is weak, once per mailbox build.
+   * what is weak, once per mailbox build. {@link SmtpOptions#dkim} reads them from a mailbox.
    *
+   * @param id the mailbox's id, for the messages
+   * @param v the mailbox's {@code smtp.*} settings, read against every setting of the protocol
    * @throws MailboxConfigException naming the key: a domain without selector or key, a key
    *     without domain, an unreadable or encrypted key, an RSA key under 1,024 bits, an algorithm
    *     the key does not sign with
    */
-  static Optional<DkimSettings> of(Mailbox mailbox) {
-    SettingValues v = SettingValues.of(mailbox, SmtpOptions.PROTOCOL, SmtpOptions.SETTINGS);
-    String id = mailbox.id();
+  static Optional<DkimSettings> of(String id, SettingValues v) {
     Optional<String> domain = v.text(DOMAIN);
     Optional<String> selector = v.text(SELECTOR);
     Optional<Secret> keySecret = v.secret(PRIVATE_KEY);
@@ -147,7 +147,7 @@ record DkimSettings(String domain, String selector, DkimKey key, DkimAlgorithm a
   }
 
   private static MailboxConfigException fail(String id, String name, String problem) {
-    String key = SmtpOptions.PROTOCOL + "." + name;
+    String key = "smtp." + name;
     return new MailboxConfigException(id, key, MailException.mailboxPrefix(id) + key + " " + problem);
   }
 

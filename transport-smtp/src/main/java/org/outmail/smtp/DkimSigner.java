@@ -1,6 +1,7 @@
 package org.outmail.smtp;
 
 import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,11 +22,12 @@ import org.eclipse.angus.mail.util.CRLFOutputStream;
  * Signs a message with DKIM (RFC 6376, relaxed/relaxed; {@code ed25519-sha256} per RFC 8463): takes
  * the message as it goes on the wire and gives it back with a {@code DKIM-Signature} field in front.
  *
- * <p>{@link #sign(PreparedMail)} is the one place the transport calls: prepared wire bytes are read
- * once (dot-stuffing undone) and returned with the field prepended; a message Angus writes is
- * written once more, through the same CRLF filter Angus's {@code DATA} stream applies, into a
- * {@link Sink} that keeps the header block and hashes the body as it streams past (a large file
- * attachment is read twice, never held), and the field is written before it when Angus sends it.
+ * <p>{@link MimeBuilder} calls it, the signer knows nothing of the builder: prepared wire bytes
+ * ({@link #sign(PreparedMail)}) are read once (dot-stuffing undone) and returned with the field
+ * prepended; a message Angus writes ({@link #field(MimeMessage)}) is written once more, through the
+ * same CRLF filter Angus's {@code DATA} stream applies, into a {@link Sink} that keeps the header
+ * block and hashes the body as it streams past (a large file attachment is read twice, never held),
+ * and the builder has the field written before it when Angus sends it.
  */
 final class DkimSigner {
   /** What Angus's {@code sendMessage} leaves out when it writes a message. */
@@ -43,31 +45,37 @@ final class DkimSigner {
   }
 
   /**
-   * The message signed: wire bytes with the field in front, or the same {@code MimeMessage} set to
-   * write the field first.
+   * A mail prepared as wire bytes, signed: the same bytes with the field in front.
+   *
+   * @throws MessagingException if the message cannot be signed
+   */
+  PreparedMail sign(PreparedMail p) throws MessagingException {
+    if (p.wire() == null) {
+      throw new IllegalArgumentException("a streamed message is signed with field(MimeMessage)");
+    }
+    Sink sink = new Sink();
+    unstuff(p.wire(), sink);
+    byte[] field = field(sink).getBytes(StandardCharsets.US_ASCII);
+    byte[] signed = new byte[field.length + p.wire().length];
+    System.arraycopy(field, 0, signed, 0, field.length);
+    System.arraycopy(p.wire(), 0, signed, field.length, p.wire().length);
+    return new PreparedMail(null, p.envelopeFrom(), p.envelope(), signed);
+  }
+
+  /**
+   * The {@code DKIM-Signature} field (folded, ending in CRLF) for a message Angus writes, to be
+   * written before its own header lines.
    *
    * @throws MessagingException if the message cannot be read (an attachment file gone) or signed
    */
-  PreparedMail sign(PreparedMail p) throws MessagingException {
+  byte[] field(MimeMessage mime) throws MessagingException {
     Sink sink = new Sink();
-    if (p.wire() != null) {
-      unstuff(p.wire(), sink);
-      byte[] field = field(sink).getBytes(StandardCharsets.US_ASCII);
-      byte[] signed = new byte[field.length + p.wire().length];
-      System.arraycopy(field, 0, signed, 0, field.length);
-      System.arraycopy(p.wire(), 0, signed, field.length, p.wire().length);
-      return new PreparedMail(null, p.envelopeFrom(), p.envelope(), signed);
-    }
-    if (!(p.mime() instanceof MimeBuilder.FixedIdMimeMessage mime)) {
-      throw new IllegalStateException("a message to sign is made by MimeBuilder");
-    }
     try (OutputStream out = new CRLFOutputStream(sink)) {
       mime.writeTo(out, IGNORED);
     } catch (IOException e) {
       throw new MessagingException("the message could not be read to sign it with DKIM: " + e.getMessage(), e);
     }
-    mime.firstLines(field(sink).getBytes(StandardCharsets.US_ASCII));
-    return p;
+    return field(sink).getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Feeds DATA-form bytes (leading dots doubled, ending in {@code .CRLF}) as the message they carry. */

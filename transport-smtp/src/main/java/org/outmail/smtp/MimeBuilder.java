@@ -67,7 +67,15 @@ final class MimeBuilder {
    */
   PreparedMail build(OutgoingMessage m) throws MessagingException {
     PreparedMail p = unsigned(m);
-    return dkim == null ? p : dkim.sign(p);
+    if (dkim == null) {
+      return p;
+    }
+    if (p.wire() != null) {
+      return dkim.sign(p);
+    }
+    FixedIdMimeMessage mime = (FixedIdMimeMessage) p.mime();
+    mime.firstLines(dkim.field(mime));
+    return p;
   }
 
   private PreparedMail unsigned(OutgoingMessage m) throws MessagingException {

@@ -151,6 +151,15 @@ public final class SmtpOptions implements TransportOptions {
     return v.proxy(ProxySettings.Kind.SOCKS5);
   }
 
+  /**
+   * The mailbox's DKIM signing settings ({@code smtp.dkim.*}), checked; empty when it sets none.
+   *
+   * @throws org.outmail.MailboxConfigException naming the mailbox and the key of a bad setting
+   */
+  static java.util.Optional<DkimSettings> dkim(Mailbox mailbox) {
+    return DkimSettings.of(mailbox.id(), SettingValues.of(mailbox, PROTOCOL, SETTINGS));
+  }
+
   /** {@return the most connections the transport keeps open to the server at once} */
   public int maxConnections() {
     return maxConnections;

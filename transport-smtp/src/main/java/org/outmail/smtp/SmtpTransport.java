@@ -67,7 +67,7 @@ final class SmtpTransport implements MailTransport {
     this.tls = Tls.context(mailbox);
     this.auth = new SmtpAuth(mailbox, context.accessTokens().withTls(tls));
     this.scheduler = scheduler(mailbox.id());
-    this.dkim = DkimSettings.of(mailbox).orElse(null);
+    this.dkim = SmtpOptions.dkim(mailbox).orElse(null);
     this.mime = new MimeBuilder(SmtpSessions.mime(), dkim == null ? null : new DkimSigner(dkim, java.time.Clock.systemUTC()));
     SmtpOptions options = SmtpOptions.of(mailbox);
     this.maxRecipientsPerTransaction = options.maxRecipientsPerTransaction();

@@ -71,7 +71,7 @@ public final class SmtpTransportProvider implements TransportProvider {
     }
     SmtpOptions.of(mailbox);
     SmtpOptions.proxy(mailbox);
-    Optional<DkimSettings> dkim = DkimSettings.of(mailbox);
+    Optional<DkimSettings> dkim = SmtpOptions.dkim(mailbox);
     mailbox.trustStore().ifPresent(p -> Tls.context(mailbox));
     if (!warn) {
       return;

@@ -71,7 +71,7 @@ class DkimSettingsTest {
     try (org.outmail.MailboxRegistry registry = org.outmail.MailboxRegistry.load(file)) {
       Mailbox m = registry.mailboxes().get(0);
       assertThat(m.id()).isEqualTo("support");
-      DkimSettings s = DkimSettings.of(m).orElseThrow();
+      DkimSettings s = SmtpOptions.dkim(m).orElseThrow();
       assertThat(s.domain()).isEqualTo("example.com");
       assertThat(s.selector()).isEqualTo("s2026");
       assertThat(s.algorithm()).isEqualTo(DkimAlgorithm.ED25519_SHA256);
@@ -94,16 +94,16 @@ class DkimSettingsTest {
 
   @Test
   void aMailboxWithoutDkimSettingsDoesNotSign() {
-    assertThat(DkimSettings.of(mailbox().build())).isEmpty();
+    assertThat(SmtpOptions.dkim(mailbox().build())).isEmpty();
   }
 
   @Test
   void rsaAndEd25519KeysAreReadAndChooseTheirAlgorithm() throws Exception {
-    DkimSettings rsa = DkimSettings.of(signing(keyFile(RSA.privateKeyPem())).build()).orElseThrow();
+    DkimSettings rsa = SmtpOptions.dkim(signing(keyFile(RSA.privateKeyPem())).build()).orElseThrow();
     assertThat(rsa.algorithm()).isEqualTo(DkimAlgorithm.RSA_SHA256);
     assertThat(rsa.key().bits()).isEqualTo(2048);
     assertThat(rsa.headers()).startsWith("from").contains("subject", "date", "message-id");
-    DkimSettings ed = DkimSettings.of(signing(keyFile(ED25519.privateKeyPem())).setting("smtp.dkim.algorithm",
+    DkimSettings ed = SmtpOptions.dkim(signing(keyFile(ED25519.privateKeyPem())).setting("smtp.dkim.algorithm",
         "ed25519-sha256").build()).orElseThrow();
     assertThat(ed.algorithm()).isEqualTo(DkimAlgorithm.ED25519_SHA256);
     assertThat(rsa.toString() + ed + RSA + ED25519).doesNotContain("PRIVATE").doesNotContain(
@@ -112,7 +112,7 @@ class DkimSettingsTest {
 
   @Test
   void fromIsAlwaysSignedAndHeadersAreNamedInLowerCase() throws Exception {
-    DkimSettings s = DkimSettings.of(signing(keyFile(RSA.privateKeyPem())).setting("smtp.dkim.headers", "Subject, To")
+    DkimSettings s = SmtpOptions.dkim(signing(keyFile(RSA.privateKeyPem())).setting("smtp.dkim.headers", "Subject, To")
         .build()).orElseThrow();
     assertThat(s.headers()).containsExactly("from", "subject", "to");
   }
@@ -120,7 +120,7 @@ class DkimSettingsTest {
   @Test
   void aKeyWhoseLineBreaksWereLostIsRead() throws Exception {
     String oneLine = RSA.privateKeyPem().replace("\n", " ");
-    assertThat(DkimSettings.of(signing(keyFile(oneLine)).build())).isPresent();
+    assertThat(SmtpOptions.dkim(signing(keyFile(oneLine)).build())).isPresent();
   }
 
   @Test
@@ -151,11 +151,11 @@ class DkimSettingsTest {
       assertThat(m.settings()).doesNotContainKey("smtp.dkim.private-key");
       assertThat(Mailbox.textForm().values(m)).doesNotContainKey("smtp.dkim.private-key");
       assertThat(Mailbox.textForm().values(m) + m.toString()).doesNotContain(body).doesNotContain(".pem");
-      assertThat(DkimSettings.of(m).orElseThrow().key().bits()).isEqualTo(2048);
+      assertThat(SmtpOptions.dkim(m).orElseThrow().key().bits()).isEqualTo(2048);
     }
     // a pasted PEM spans lines: set() takes it too
     Mailbox set = Mailbox.textForm().set(Mailbox.textForm().set(Mailbox.textForm().set(mailbox(), "smtp.dkim.domain", "example.com"), "smtp.dkim.selector", "s1"), "smtp.dkim.private-key", RSA.privateKeyPem()).build();
-    assertThat(DkimSettings.of(set)).isPresent();
+    assertThat(SmtpOptions.dkim(set)).isPresent();
     assertThat(Mailbox.textForm().values(set).toString()).doesNotContain(body);
   }
 
@@ -186,7 +186,7 @@ class DkimSettingsTest {
   void garbageIsRefusedWithoutEchoingIt() throws Exception {
     refused(signing(keyFile("-----BEGIN PRIVATE KEY-----\nc2VjcmV0LXN0dWZm\n-----END PRIVATE KEY-----\n")),
         "smtp.dkim.private-key", "is not a readable RSA or Ed25519 private key");
-    assertThatThrownBy(() -> DkimSettings.of(signing("not a pem at all").build())).hasMessageNotContaining("not a pem");
+    assertThatThrownBy(() -> SmtpOptions.dkim(signing("not a pem at all").build())).hasMessageNotContaining("not a pem");
   }
 
   @Test
@@ -220,7 +220,7 @@ class DkimSettingsTest {
     assertThat(DkimSettings.aligned("example.com", "desk@example.com")).isTrue();
     assertThat(DkimSettings.aligned("example.com", "desk@notexample.com")).isFalse();
     // a domain that does not align is a warning, not an error: the mailbox loads
-    assertThat(DkimSettings.of(signing(keyFile(RSA.privateKeyPem())).setting("smtp.dkim.domain", "other.org").build()))
+    assertThat(SmtpOptions.dkim(signing(keyFile(RSA.privateKeyPem())).setting("smtp.dkim.domain", "other.org").build()))
         .isPresent();
   }
 }
