@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.outmail.ServerAddress;
@@ -56,7 +57,7 @@ final class ServerOpener {
     for (int k = 0; k < order.size(); k++) {
       ServerAddress server = order.get(k);
       try {
-        SmtpConnection c = connectors.get(server).open();
+        SmtpConnection c = Objects.requireNonNull(connectors.get(server), "a server of the mailbox").open();
         servers.succeeded(server);
         return c;
       } catch (OpenFailure e) {
