@@ -57,7 +57,7 @@ final class ConnectFailures {
         return new Diagnosis("starttls", "the server does not offer STARTTLS (" + server
             + "); encryption STARTTLS requires it", -1, null, false);
       case AUTH:
-        if (f.getCause() == null) {
+        if (f.getCause() == null && (r == null || r.code() >= 0)) { // code -1: the connection closed, no refusal
           return authFailure(r == null ? f.getMessage() : r.text());
         }
         break;

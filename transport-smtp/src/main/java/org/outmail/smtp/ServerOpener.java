@@ -91,6 +91,9 @@ final class ServerOpener {
       return true;
     }
     Reply r = e.reply();
+    if (r != null && r.code() < 0) {
+      return true; // the connection closed during AUTH: the credentials were not refused
+    }
     if (r != null) {
       return (r.code() >= 400 && r.code() < 500) || r.code() == 421;
     }
