@@ -2,6 +2,7 @@ package org.outmail.smtp;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.outmail.Mailbox;
 import org.outmail.oauth.AccessToken;
@@ -125,11 +126,8 @@ final class SmtpAuth {
           ? "the server does not offer AUTH, but the mailbox has credentials"
           : "the server offers AUTH " + offered + ", none of " + kind.mechanisms, null);
     }
-    String user = credentials.user();
-    String secret = credentials.secret();
-    if (user == null || secret == null) {
-      throw new IllegalStateException("mailbox '" + mailbox.id() + "': no credentials to log in with");
-    }
+    String user = Objects.requireNonNull(credentials.user(), "the credentials of a mailbox that logs in");
+    String secret = Objects.requireNonNull(credentials.secret(), "the credentials of a mailbox that logs in");
     Reply r;
     try {
       r = switch (mechanism) {
