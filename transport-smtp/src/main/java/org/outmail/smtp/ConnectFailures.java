@@ -94,7 +94,7 @@ final class ConnectFailures {
       return new Diagnosis("connect", "cannot connect to " + server + ": " + rootMessage(e), -1, null, true);
     }
     int code = r == null ? -1 : r.code();
-    String reply = r == null ? null : oneLine(r.text());
+    String reply = r == null || r.code() < 0 ? null : oneLine(r.text()); // code -1: the server said nothing
     if (f.step() == OpenFailure.Step.GREETING && f.getCause() == null) {
       if (code <= 0) {
         return new Diagnosis("connect", "the server " + server + " closed the connection before its greeting", -1, null, true);
