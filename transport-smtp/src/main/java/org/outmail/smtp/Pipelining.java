@@ -196,7 +196,7 @@ final class Pipelining {
     try {
       while (broken == null && w.head() != null
           && (!mine.done || (beyond++ < w.size() && replyWaiting()))) {
-        PipelinedTx head = w.head();
+        PipelinedTx head = Objects.requireNonNull(w.head(), "a transaction in flight");
         if (!head.flushed) {
           wrote.awaitUninterruptibly(); // its write is under way: its marks say what went out
           continue;
@@ -250,7 +250,7 @@ final class Pipelining {
         endAll();
       }
     } else if (!reading && w.head() != null) {
-      w.head().wake.signal();
+      Objects.requireNonNull(w.head(), "a transaction in flight").wake.signal();
     }
   }
 

@@ -72,7 +72,7 @@ final class Window {
   }
 
   /** The oldest transaction in flight, or null. */
-  PipelinedTx head() {
+  @Nullable PipelinedTx head() {
     return inFlight.peekFirst();
   }
 
