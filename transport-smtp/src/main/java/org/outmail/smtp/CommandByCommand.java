@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One transaction on a connection its sender has to itself, each command waiting for its reply:
@@ -27,10 +29,10 @@ final class CommandByCommand {
   private final PreparedMail p;
   private final boolean chunking;
   private final boolean pipelining;
-  private final Reply[] rcpt;
-  private Reply mail;
-  private Reply data;
-  private Reply end;
+  private final @Nullable Reply[] rcpt;
+  private @Nullable Reply mail;
+  private @Nullable Reply data;
+  private @Nullable Reply end;
   private String awaited = "MAIL FROM";
   private boolean partly;
   private boolean taken;
@@ -139,7 +141,7 @@ final class CommandByCommand {
         c.writeUnflushed(b, 0, len);
       }
     });
-    p.mime().writeTo(out, NOT_WRITTEN_HEADERS);
+    Objects.requireNonNull(p.mime(), "a mail without wire bytes has its MIME").writeTo(out, NOT_WRITTEN_HEADERS);
     out.finish();
   }
 
@@ -162,7 +164,7 @@ final class CommandByCommand {
       return;
     }
     ContentStream out = new ContentStream(CHUNK, false, this::chunk);
-    p.mime().writeTo(out, NOT_WRITTEN_HEADERS);
+    Objects.requireNonNull(p.mime(), "a mail without wire bytes has its MIME").writeTo(out, NOT_WRITTEN_HEADERS);
     out.finish();
     while (unanswered > 0) {
       Reply r = ConnectionLost.check(c.reply());
@@ -198,7 +200,7 @@ final class CommandByCommand {
     }
   }
 
-  private TxOutcome outcome(Reply lost, Throwable failure, boolean unconfirmed) {
+  private TxOutcome outcome(@Nullable Reply lost, @Nullable Throwable failure, boolean unconfirmed) {
     TxOutcome.Content content = taken ? TxOutcome.Content.WHOLE : partly ? TxOutcome.Content.PARTLY : TxOutcome.Content.NOT_SENT;
     return new TxOutcome(p.envelope(), mail, rcpt, data, end, content, awaited, lost, failure, false, false,
         unconfirmed, false);

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.util.Base64;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.oauth.OAuthException;
@@ -23,7 +24,7 @@ import org.outmail.oauth.OAuthException;
  */
 final class ConnectFailures {
   /** A failure placed: the stage, a message for a person, the reply and whether to try again. */
-  record Diagnosis(String stage, String message, int replyCode, String serverReply, boolean transientFailure) {}
+  record Diagnosis(String stage, String message, int replyCode, @Nullable String serverReply, boolean transientFailure) {}
 
   private final Mailbox mailbox;
   private final org.outmail.ServerAddress address;
@@ -48,7 +49,7 @@ final class ConnectFailures {
     }
     Socks5.ProxyFailure proxy = find(e, Socks5.ProxyFailure.class);
     if (proxy != null) {
-      return new Diagnosis("connect", proxy.getMessage(), -1, null, proxy.isTransient());
+      return new Diagnosis("connect", String.valueOf(proxy.getMessage()), -1, null, proxy.isTransient());
     }
     Reply r = f.reply();
     switch (f.step()) {
@@ -56,7 +57,7 @@ final class ConnectFailures {
         return new Diagnosis("starttls", "the server does not offer STARTTLS (" + server
             + "); encryption STARTTLS requires it", -1, null, false);
       case AUTH:
-        if (f.getCause() == null) {
+        if (f.getCause() == null && (r == null || r.code() >= 0)) { // code -1: the connection closed, no refusal
           return authFailure(r == null ? f.getMessage() : r.text());
         }
         break;
@@ -70,8 +71,9 @@ final class ConnectFailures {
           + " needs a port that speaks TLS from the first byte (usually 465); for a port that speaks plain text"
           + " set encryption STARTTLS (upgraded to TLS, usually port 587) or NONE", -1, null, false);
     }
-    if (cert != null || ssl != null) {
-      String why = cert != null ? cert.getMessage() : ssl.getMessage();
+    Exception handshake = cert != null ? cert : ssl;
+    if (handshake != null) {
+      String why = handshake.getMessage();
       return new Diagnosis("tls", "TLS handshake with " + server + " failed: " + why, -1, null, cert == null);
     }
     if (find(e, UnknownHostException.class) != null) {
@@ -92,7 +94,7 @@ final class ConnectFailures {
       return new Diagnosis("connect", "cannot connect to " + server + ": " + rootMessage(e), -1, null, true);
     }
     int code = r == null ? -1 : r.code();
-    String reply = r == null ? null : oneLine(r.text());
+    String reply = r == null || r.code() < 0 ? null : oneLine(r.text()); // code -1: the server said nothing
     if (f.step() == OpenFailure.Step.GREETING && f.getCause() == null) {
       if (code <= 0) {
         return new Diagnosis("connect", "the server " + server + " closed the connection before its greeting", -1, null, true);
@@ -126,7 +128,7 @@ final class ConnectFailures {
     return command.equals("greeting") ? "the greeting of " + server : "the reply of " + server + " to " + command;
   }
 
-  private Diagnosis authFailure(String reply) {
+  private Diagnosis authFailure(@Nullable String reply) {
     String line = oneLine(reply);
     int code = SmtpText.code(line);
     if (line.startsWith("334 ")) {
@@ -171,7 +173,10 @@ final class ConnectFailures {
    * What a Microsoft 365 refusal of password authentication means and what to do about it, in
    * parentheses after a space; empty for any other reply.
    */
-  static String microsoft365Hint(String reply) {
+  static String microsoft365Hint(@Nullable String reply) {
+    if (reply == null) {
+      return "";
+    }
     if (reply.contains("5.7.139")) {
       return " (SMTP AUTH is disabled for this Microsoft 365 tenant or mailbox: enable authenticated SMTP "
           + "for the mailbox, give the mailbox an OAuth client to use XOAUTH2, or use the 'owa' protocol)";

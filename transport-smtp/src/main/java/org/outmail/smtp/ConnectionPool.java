@@ -5,9 +5,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A mailbox's open, authenticated connections, to whichever of its servers {@link ServerOpener}
@@ -43,7 +45,7 @@ final class ConnectionPool {
   /** Senders holding a connection, or opening one. */
   private int inUse;
   private boolean closed;
-  private ScheduledFuture<?> reaper;
+  private @Nullable ScheduledFuture<?> reaper;
 
   /**
    * @param checkAfterIdle an idle connection older than this is checked with {@code NOOP} before
@@ -107,6 +109,7 @@ final class ConnectionPool {
         slot = new Slot(openNew());
         c = slot.lane.connection();
       } else {
+        Objects.requireNonNull(c, "an idle connection");
         boolean ok = false;
         try {
           ok = usable(c);
@@ -144,7 +147,7 @@ final class ConnectionPool {
   }
 
   /** A busy connection another sender may share, the least loaded; under the lock. */
-  private Slot joinable() {
+  private @Nullable Slot joinable() {
     Slot best = null;
     for (Slot s : busy) {
       if (!s.exclusive && s.users < sharers && s.lane.shareable(window)

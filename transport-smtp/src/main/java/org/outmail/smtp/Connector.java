@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.ProxySettings;
@@ -35,8 +36,8 @@ final class Connector {
   private final ServerAddress server;
   private final String host;
   /** The SOCKS5 proxy the TCP connection goes through, or null. */
-  private final ProxySettings proxy;
-  private volatile String ehloName;
+  private final @Nullable ProxySettings proxy;
+  private volatile @Nullable String ehloName;
 
   /**
    * @param server one of the mailbox's servers: every connection this connector opens goes to it
@@ -142,7 +143,7 @@ final class Connector {
         }
         step(OpenFailure.Step.STARTTLS, () -> {
           conn.upgraded(handshake(tcp));
-          return null;
+          return tcp; // (not used)
         });
         hello(conn, name, OpenFailure.Step.STARTTLS);
       }

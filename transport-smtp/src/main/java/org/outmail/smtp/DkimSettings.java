@@ -91,7 +91,7 @@ record DkimSettings(String domain, String selector, DkimKey key, DkimAlgorithm a
     try {
       key = DkimKey.read(secret.value());
     } catch (IllegalArgumentException e) {
-      throw fail(id, PRIVATE_KEY, e.getMessage());
+      throw fail(id, PRIVATE_KEY, String.valueOf(e.getMessage()));
     }
     if (key.algorithm() == DkimAlgorithm.RSA_SHA256 && key.bits() < 1024) {
       throw fail(id, PRIVATE_KEY, "is an RSA key of " + key.bits() + " bits; verifiers ignore signatures by keys under "
@@ -102,7 +102,7 @@ record DkimSettings(String domain, String selector, DkimKey key, DkimAlgorithm a
       try {
         algorithm = DkimAlgorithm.of(algorithmText.get());
       } catch (IllegalArgumentException e) {
-        throw fail(id, ALGORITHM, e.getMessage());
+        throw fail(id, ALGORITHM, String.valueOf(e.getMessage()));
       }
       if (algorithm != key.algorithm()) {
         throw fail(id, ALGORITHM, "is " + algorithm.tag + " but smtp.dkim.private-key is an " + key.algorithm().keyType

@@ -4,6 +4,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The top-level header fields of one message, in the order Angus Mail's {@code InternetHeaders}
@@ -33,8 +34,8 @@ final class HeaderBlock {
   /** A header the host gave, and the place it goes (-1: with the others). */
   private record Custom(String name, String value, int place) {}
 
-  private final String[] names = new String[PLACES.length];
-  private final String[] values = new String[PLACES.length];
+  private final @Nullable String[] names = new String[PLACES.length];
+  private final @Nullable String[] values = new String[PLACES.length];
   private final List<Custom> custom = new ArrayList<>(2);
 
   /** Sets the field at one of the fixed places (one of the constants), replacing what was there. */
@@ -50,7 +51,7 @@ final class HeaderBlock {
   }
 
   /** The value at a fixed place, or null. */
-  String value(int place) {
+  @Nullable String value(int place) {
     return values[place];
   }
 

@@ -3,6 +3,7 @@ package org.outmail.smtp;
 import jakarta.mail.MessagingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 import org.outmail.spi.OutgoingMessage;
 
 /**
@@ -50,7 +51,7 @@ final class HeaderLines {
     }
   }
 
-  private static boolean tooLong(String name, String value) {
+  private static boolean tooLong(String name, @Nullable String value) {
     return value != null && name.length() + 2 + (long) value.length() * 3 > MAX_LINE
         && longestLine(name + ": " + value) > MAX_LINE;
   }

@@ -21,6 +21,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Attachment;
 import org.outmail.spi.OutgoingMessage;
 
@@ -39,22 +40,22 @@ final class MimeBuilder {
   private static final ThreadLocal<MailDateFormat> DATES = ThreadLocal.withInitial(MailDateFormat::new);
 
   /** The From header of the last message built, kept: every message of a mailbox has the same one. */
-  private record From(String address, String name, String header) {}
+  private record From(String address, @Nullable String name, String header) {}
 
   /** The Date header of the last message built, kept: it changes once a second. */
   private record Dated(long epochSecond, java.time.ZoneId zone, String header) {}
 
   private final Session session;
   /** Signs every message with DKIM; null when the mailbox has no {@code smtp.dkim.*} settings. */
-  private final DkimSigner dkim;
-  private volatile From from;
-  private volatile Dated dated;
+  private final @Nullable DkimSigner dkim;
+  private volatile @Nullable From from;
+  private volatile @Nullable Dated dated;
 
   MimeBuilder(Session session) {
     this(session, null);
   }
 
-  MimeBuilder(Session session, DkimSigner dkim) {
+  MimeBuilder(Session session, @Nullable DkimSigner dkim) {
     this.session = session;
     this.dkim = dkim;
   }
@@ -225,7 +226,7 @@ final class MimeBuilder {
   static final class FixedIdMimeMessage extends MimeMessage {
     private final String messageId;
     /** Header lines written before the message's own (its DKIM-Signature), or null. */
-    private volatile byte[] firstLines;
+    private volatile byte @Nullable [] firstLines;
 
     FixedIdMimeMessage(Session session, String messageId) {
       super(session);
@@ -238,7 +239,7 @@ final class MimeBuilder {
     }
 
     @Override
-    public void writeTo(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
+    public void writeTo(OutputStream os, String @Nullable [] ignoreList) throws IOException, MessagingException {
       byte[] lines = firstLines;
       if (lines != null) {
         os.write(lines);

@@ -1,5 +1,7 @@
 package org.outmail.smtp;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Why a connection could not be opened, as a value {@link ConnectFailures} places: the step that
  * failed, the server's reply when it gave one, and the I/O failure when there was one. Never carries
@@ -27,15 +29,15 @@ final class OpenFailure extends Exception {
   }
 
   private final Step step;
-  private final transient Reply reply;
-  private transient org.outmail.ServerAddress server;
+  private final transient @Nullable Reply reply;
+  private transient org.outmail.@Nullable ServerAddress server;
 
   /**
    * @param reply the server's reply that ended the step, or null
    * @param detail what happened, for a person (no credential)
    * @param cause the I/O failure, or null
    */
-  OpenFailure(Step step, Reply reply, String detail, Throwable cause) {
+  OpenFailure(Step step, @Nullable Reply reply, String detail, @Nullable Throwable cause) {
     super(detail, cause);
     this.step = step;
     this.reply = reply;
@@ -52,12 +54,12 @@ final class OpenFailure extends Exception {
   }
 
   /** The server the connection was opened to, or null when not named. */
-  org.outmail.ServerAddress server() {
+  org.outmail.@Nullable ServerAddress server() {
     return server;
   }
 
   /** The server's reply that ended the step, or null when there was none. */
-  Reply reply() {
+  @Nullable Reply reply() {
     return reply;
   }
 }

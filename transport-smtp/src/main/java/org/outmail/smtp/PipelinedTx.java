@@ -3,7 +3,9 @@ package org.outmail.smtp;
 import jakarta.mail.Address;
 import jakarta.mail.internet.InternetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.concurrent.locks.Condition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One transaction in the pipelined engine: the mail's envelope and content, and what the server
@@ -27,17 +29,17 @@ final class PipelinedTx {
   String awaited = "MAIL FROM";
   /** Whether the content went out whole to a server that may take it. */
   boolean taken;
-  Reply mail;
-  final Reply[] rcpt;
+  @Nullable Reply mail;
+  final @Nullable Reply[] rcpt;
   /** The reply to DATA (354 expected). */
-  Reply data;
+  @Nullable Reply data;
   /** The reply to the content. */
-  Reply end;
+  @Nullable Reply end;
   /** Guarded by the engine's lock: the write that carried it ended (the marks above are set). */
   boolean flushed;
   /** Guarded by the engine's lock: the outcome is known and the sender may go. */
   boolean done;
-  TxOutcome outcome;
+  @Nullable TxOutcome outcome;
   /** Of the engine's lock: its sender waits on it, for its outcome or for a role to take. */
   final Condition wake;
 
@@ -68,7 +70,7 @@ final class PipelinedTx {
 
   /** Whether the server refused the transaction before its content: sender refused, no recipient accepted, or a reply that is no answer to RCPT. */
   boolean refusedEnvelope() {
-    if (mail.code() != 250) {
+    if (Objects.requireNonNull(mail, "MAIL FROM answered").code() != 250) {
       return true;
     }
     boolean any = false;
@@ -84,12 +86,12 @@ final class PipelinedTx {
 
   /** Whether the content may follow: the envelope taken and DATA answered 354. */
   boolean go() {
-    return !refusedEnvelope() && data.code() == 354;
+    return !refusedEnvelope() && Objects.requireNonNull(data, "DATA answered").code() == 354;
   }
 
   /** Where the transaction was refused before its content: the command whose reply said no. */
   String refusedAt() {
-    if (mail.code() != 250) {
+    if (Objects.requireNonNull(mail, "MAIL FROM answered").code() != 250) {
       return "MAIL FROM";
     }
     for (Reply r : rcpt) {
@@ -113,7 +115,7 @@ final class PipelinedTx {
    * @param behind whether the connection failed while another transaction's reply was awaited
    * @param notWritten whether nothing of it was written
    */
-  TxOutcome outcome(Reply lost, Throwable failure, boolean behind, boolean notWritten) {
+  TxOutcome outcome(@Nullable Reply lost, @Nullable Throwable failure, boolean behind, boolean notWritten) {
     TxOutcome.Content content = taken ? TxOutcome.Content.WHOLE
         : contentWritten ? TxOutcome.Content.PARTLY : TxOutcome.Content.NOT_SENT;
     return new TxOutcome(p.envelope(), mail, rcpt, chunked ? null : data, end, content, awaited, lost, failure,

@@ -2,8 +2,10 @@ package org.outmail.smtp;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pipelined transactions of one connection (RFC 2920), shared by every thread that sends on it:
@@ -54,14 +56,14 @@ final class Pipelining {
   /** Whether a thread reads the connection's replies (one at a time). */
   private boolean reading;
   /** Why the connection is unusable, once it is (the first failure). */
-  private Throwable broken;
+  private @Nullable Throwable broken;
   /** The transaction whose reply was awaited when the connection failed (null: it failed on a write). */
-  private PipelinedTx brokenAt;
+  private @Nullable PipelinedTx brokenAt;
   // the reader's own (handed over with the reading role, under the lock)
   /** The server answered 421: it closes the connection and takes nothing that follows. */
   private boolean closing;
   /** The transaction whose reply is being read; null while the reader writes. */
-  private PipelinedTx awaiting;
+  private @Nullable PipelinedTx awaiting;
 
   /**
    * @param chunking whether transactions may go with {@code BDAT} (the server offers CHUNKING and
@@ -128,7 +130,7 @@ final class Pipelining {
     } finally {
       lock.unlock();
     }
-    return tx.outcome;
+    return Objects.requireNonNull(tx.outcome, "a transaction done has its outcome");
   }
 
   /** Takes the writing role and writes what may go out until nothing more may; under the lock. */
@@ -149,7 +151,7 @@ final class Pipelining {
    * chunks) of {@code group}, then {@code alone} (may be null); marks what went out. A failure
    * fails the connection, with no reply awaited.
    */
-  private void write(PipelinedTx content, List<PipelinedTx> group, byte[] alone) {
+  private void write(@Nullable PipelinedTx content, List<PipelinedTx> group, byte @Nullable [] alone) {
     WriteBatch wire = new WriteBatch();
     if (content != null) {
       wire.content(content);
@@ -194,7 +196,7 @@ final class Pipelining {
     try {
       while (broken == null && w.head() != null
           && (!mine.done || (beyond++ < w.size() && replyWaiting()))) {
-        PipelinedTx head = w.head();
+        PipelinedTx head = Objects.requireNonNull(w.head(), "a transaction in flight");
         if (!head.flushed) {
           wrote.awaitUninterruptibly(); // its write is under way: its marks say what went out
           continue;
@@ -248,7 +250,7 @@ final class Pipelining {
         endAll();
       }
     } else if (!reading && w.head() != null) {
-      w.head().wake.signal();
+      Objects.requireNonNull(w.head(), "a transaction in flight").wake.signal();
     }
   }
 
@@ -256,7 +258,7 @@ final class Pipelining {
    * With the reading role: takes the writing role once the write in progress (if any) is done,
    * and writes the content answered 354 (or a lone dot) and what may follow it.
    */
-  private void writeAfterGo(PipelinedTx content, byte[] alone) throws IOException {
+  private void writeAfterGo(@Nullable PipelinedTx content, byte @Nullable [] alone) throws IOException {
     lock.lock();
     try {
       while (writing && broken == null) {
@@ -285,7 +287,7 @@ final class Pipelining {
     if (!t.chunked && !t.contentWritten) {
       readEnvelope(t);
       if (!t.go()) {
-        if (t.data.code() == 354) {
+        if (Objects.requireNonNull(t.data, "DATA answered").code() == 354) {
           // the server waits for content it must not get: end it empty (RFC 2920 3.1)
           writeAfterGo(null, WriteBatch.LONE_DOT);
           reply(t);
@@ -307,7 +309,7 @@ final class Pipelining {
       }
       t.taken = true;
       t.awaited = ".";
-      t.end = t.data;
+      t.end = Objects.requireNonNull(t.data, "BDAT answered");
       finish(t, !t.end.positive());
       return;
     }
@@ -376,7 +378,7 @@ final class Pipelining {
    * nothing more goes out and a read or write under way ends; the last thread to give up its role
    * ends every transaction ({@link #endAll}).
    */
-  private void fail(Exception e, PipelinedTx at) {
+  private void fail(Exception e, @Nullable PipelinedTx at) {
     if (broken == null) {
       broken = e;
       brokenAt = at;
@@ -390,9 +392,10 @@ final class Pipelining {
    * or not, that the connection failed behind them.
    */
   private void endAll() {
+    Throwable failure = Objects.requireNonNull(broken, "the connection failed");
     for (PipelinedTx t : w.drain()) {
       if (!t.done) {
-        complete(t, t.failed(t == brokenAt, broken, closing));
+        complete(t, t.failed(t == brokenAt, failure, closing));
       }
     }
   }

@@ -1,17 +1,19 @@
 package org.outmail.smtp;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One reply of the server, parsed once: its code, its enhanced status code (RFC 3463, such as
  * {@code 4.2.1}) when it carries one, and its text as received.
  */
-record Reply(int code, String enhanced, String text) {
+record Reply(int code, @Nullable String enhanced, String text) {
   /** A reply read with its code (-1: none) and its text as received ({@code 250 2.1.0 Ok}). */
-  static Reply of(int code, String text) {
+  static Reply of(int code, @Nullable String text) {
     return new Reply(code, enhancedStatus(text), text == null ? "" : text);
   }
 
   /** Parses a reply line: its code from the first three characters, or -1. */
-  static Reply parse(String text) {
+  static Reply parse(@Nullable String text) {
     return of(SmtpText.code(text), text);
   }
 
@@ -21,7 +23,7 @@ record Reply(int code, String enhanced, String text) {
   }
 
   /** The enhanced status code after the reply code ({@code 250 2.1.0 Ok} → {@code 2.1.0}), or null. */
-  private static String enhancedStatus(String text) {
+  private static @Nullable String enhancedStatus(@Nullable String text) {
     if (text == null || text.length() < 9 || (text.charAt(3) != ' ' && text.charAt(3) != '-')) {
       return null;
     }

@@ -1,5 +1,7 @@
 package org.outmail.smtp;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One open connection as senders use it: the SMTP connection and, when the server offers
  * PIPELINING and the mailbox allows it, the pipelined engine that drives it for every sender
@@ -11,11 +13,11 @@ package org.outmail.smtp;
 final class SendLane {
   private final SmtpConnection connection;
   /** Null when the connection does not pipeline. */
-  private final Pipelining pipeline;
+  private final @Nullable Pipelining pipeline;
   private final boolean chunking;
   private final boolean pipelines;
 
-  private SendLane(SmtpConnection connection, Pipelining pipeline, boolean chunking, boolean pipelines) {
+  private SendLane(SmtpConnection connection, @Nullable Pipelining pipeline, boolean chunking, boolean pipelines) {
     this.connection = connection;
     this.pipeline = pipeline;
     this.chunking = chunking;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.outmail.ServerAddress;
@@ -56,7 +57,7 @@ final class ServerOpener {
     for (int k = 0; k < order.size(); k++) {
       ServerAddress server = order.get(k);
       try {
-        SmtpConnection c = connectors.get(server).open();
+        SmtpConnection c = Objects.requireNonNull(connectors.get(server), "a server of the mailbox").open();
         servers.succeeded(server);
         return c;
       } catch (OpenFailure e) {
@@ -90,6 +91,9 @@ final class ServerOpener {
       return true;
     }
     Reply r = e.reply();
+    if (r != null && r.code() < 0) {
+      return true; // the connection closed during AUTH: the credentials were not refused
+    }
     if (r != null) {
       return (r.code() >= 400 && r.code() < 500) || r.code() == 421;
     }

@@ -2,6 +2,8 @@ package org.outmail.smtp;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Mailbox;
 import org.outmail.oauth.AccessToken;
 import org.outmail.oauth.AccessTokens;
@@ -34,7 +36,7 @@ final class SmtpAuth {
   }
 
   /** A user name and the secret to present with it (and the access token it is, for XOAUTH2); never printed. */
-  record Credentials(String user, String secret, AccessToken accessToken) {
+  record Credentials(@Nullable String user, @Nullable String secret, @Nullable AccessToken accessToken) {
     @Override
     public String toString() {
       return "Credentials[" + user + ", ****]";
@@ -73,7 +75,7 @@ final class SmtpAuth {
    *
    * @throws org.outmail.OAuthException if no token can be had
    */
-  Credentials credentials(Credentials refused) {
+  Credentials credentials(@Nullable Credentials refused) {
     return switch (kind) {
       case NONE -> new Credentials(null, null, null);
       case PASSWORD -> new Credentials(user(), mailbox.password().orElseThrow().value(), null);
@@ -94,7 +96,7 @@ final class SmtpAuth {
    * The mechanism to use on this connection: the first of ours the server offers; null when not
    * authenticating or when it offers none of them.
    */
-  String mechanismOffered(SmtpConnection connection) {
+  @Nullable String mechanismOffered(SmtpConnection connection) {
     if (kind == Kind.NONE) {
       return null;
     }
@@ -124,26 +126,28 @@ final class SmtpAuth {
           ? "the server does not offer AUTH, but the mailbox has credentials"
           : "the server offers AUTH " + offered + ", none of " + kind.mechanisms, null);
     }
+    String user = Objects.requireNonNull(credentials.user(), "the credentials of a mailbox that logs in");
+    String secret = Objects.requireNonNull(credentials.secret(), "the credentials of a mailbox that logs in");
     Reply r;
     try {
       r = switch (mechanism) {
         case "PLAIN" -> {
-          String response = base64("\0" + credentials.user() + "\0" + credentials.secret());
+          String response = base64("\0" + user + "\0" + secret);
           Reply first = c.ask("AUTH PLAIN " + response, "AUTH");
           yield first.code() == 334 ? c.ask(response, "AUTH") : first;
         }
         case "LOGIN" -> {
           Reply step = c.ask("AUTH LOGIN", "AUTH");
           if (step.code() == 334) {
-            step = c.ask(base64(credentials.user()), "AUTH");
+            step = c.ask(base64(user), "AUTH");
           }
           if (step.code() == 334) {
-            step = c.ask(base64(credentials.secret()), "AUTH");
+            step = c.ask(base64(secret), "AUTH");
           }
           yield step;
         }
-        default -> c.ask("AUTH XOAUTH2 " + base64("user=" + credentials.user() + "\u0001auth=Bearer "
-            + credentials.secret() + "\u0001\u0001"), "AUTH");
+        default -> c.ask("AUTH XOAUTH2 " + base64("user=" + user + "\u0001auth=Bearer "
+            + secret + "\u0001\u0001"), "AUTH");
       };
     } catch (java.io.IOException e) {
       throw new OpenFailure(OpenFailure.Step.AUTH, null, String.valueOf(e.getMessage()), e);

@@ -73,7 +73,8 @@ final class SmtpCheck {
   private String success(SmtpConnection c, Connector connector) {
     StringBuilder sb = new StringBuilder("connected to ").append(c.server());
     connector.proxy().ifPresent(p -> sb.append(" through SOCKS5 proxy ").append(p));
-    String greeting = SmtpText.oneLine(c.greeting().text());
+    Reply greetingReply = c.greeting();
+    String greeting = greetingReply == null ? "" : SmtpText.oneLine(greetingReply.text());
     if (greeting.length() > 4) {
       sb.append(", server '").append(greeting.substring(4)).append('\'');
     }

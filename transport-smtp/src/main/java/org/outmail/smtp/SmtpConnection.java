@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One SMTP connection, spoken by outmail itself on its socket: commands out, replies in as {@link
@@ -36,11 +37,11 @@ final class SmtpConnection implements ReplyChannel {
   private volatile Socket session;
   private InputStream in;
   private byte[] line = new byte[512];
-  private Reply greeting;
+  private @Nullable Reply greeting;
   private Map<String, String> extensions = Map.of();
   private String lastCommand = "greeting";
-  private String tlsProtocol;
-  private String authMechanism;
+  private @Nullable String tlsProtocol;
+  private @Nullable String authMechanism;
   private long lastUsedNanos = System.nanoTime();
   private volatile boolean unconfirmed;
   private volatile boolean stale;
@@ -130,7 +131,7 @@ final class SmtpConnection implements ReplyChannel {
   }
 
   /** The parameters the server gave an extension ({@code AUTH PLAIN LOGIN} → {@code PLAIN LOGIN}), or null. */
-  String extension(String extension) {
+  @Nullable String extension(String extension) {
     return extensions.get(extension.toUpperCase(Locale.ROOT));
   }
 
@@ -192,11 +193,11 @@ final class SmtpConnection implements ReplyChannel {
         return Reply.of(-1, null);
       }
       boolean more = l.length() > 3 && l.charAt(3) == '-';
-      if (first == null && !more) {
+      if (text == null && !more) {
         unconfirmed = false;
         return Reply.of(SmtpText.code(l), l);
       }
-      if (first == null) {
+      if (text == null) {
         first = l;
         text = new StringBuilder(l);
       } else {
@@ -215,7 +216,7 @@ final class SmtpConnection implements ReplyChannel {
   }
 
   /** One line without its CRLF, or null at end of stream. */
-  private String readLine() throws IOException {
+  private @Nullable String readLine() throws IOException {
     int n = 0;
     while (true) {
       int b = in.read();
@@ -284,16 +285,16 @@ final class SmtpConnection implements ReplyChannel {
   }
 
   /** The server's greeting, once received. */
-  Reply greeting() {
+  @Nullable Reply greeting() {
     return greeting;
   }
 
   /** The TLS protocol negotiated ({@code TLSv1.3}), or null without TLS. */
-  String tlsProtocol() {
+  @Nullable String tlsProtocol() {
     return tlsProtocol;
   }
 
-  String authMechanism() {
+  @Nullable String authMechanism() {
     return authMechanism;
   }
 

@@ -8,7 +8,9 @@ import static org.outmail.smtp.SmtpText.rootMessage;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Attachment;
 import org.outmail.Mailbox;
 import org.outmail.ServerAddress;
@@ -55,6 +57,7 @@ final class SmtpFailures {
       anyTransient |= d.transientFailure();
       sb.append(f.server()).append(": ").append(d.message());
     }
+    Objects.requireNonNull(first, "a failure of each server");
     return failures.apply(e.failures().get(0).server())
         .builder(stage(first.stage()), sb.toString(), anyTransient, false, first.replyCode(), first.serverReply(), Map.of(), e)
         .build();
@@ -108,7 +111,7 @@ final class SmtpFailures {
    *
    * @param cause the read failure, or null when the file was found unreadable before sending
    */
-  TransportException unreadableAttachment(Attachment a, Throwable cause) {
+  TransportException unreadableAttachment(Attachment a, @Nullable Throwable cause) {
     String file = a.path().map(p -> " (file " + p + ")").orElse("");
     String why = cause == null ? "not a readable file" : cause.getClass().getSimpleName();
     return exception(Stage.CONTENT, "cannot read attachment '" + a.filename() + "'" + file + ": " + why
@@ -128,7 +131,7 @@ final class SmtpFailures {
     }
     Reply failed = o.failedReply();
     int code = failed == null ? -1 : failed.code();
-    String reply = code > 0 ? oneLine(failed.text()) : null;
+    String reply = failed != null && code > 0 ? oneLine(failed.text()) : null;
     String command = o.awaited();
     Stage stage = stageOfCommand(command);
     if (o.content() == TxOutcome.Content.WHOLE) {
@@ -173,7 +176,7 @@ final class SmtpFailures {
    *
    * @param refused the server's reply for each recipient, in the order sent
    */
-  TransportException everyRecipientRefused(Map<String, String> refused, Throwable cause) {
+  TransportException everyRecipientRefused(Map<String, String> refused, @Nullable Throwable cause) {
     boolean anyTemporary = refused.values().stream().anyMatch(r -> r.startsWith("4"));
     return exception(Stage.RECIPIENTS, "the server " + server + " refused every recipient: " + refused, anyTemporary, false,
         firstCode(refused), null, refused, cause);
@@ -207,12 +210,12 @@ final class SmtpFailures {
   }
 
   private TransportException exception(Stage stage, String message, boolean transientFailure, boolean unknown, int code,
-      String reply, Map<String, String> rejected, Throwable cause) {
+      @Nullable String reply, Map<String, String> rejected, @Nullable Throwable cause) {
     return builder(stage, message, transientFailure, unknown, code, reply, rejected, cause).build();
   }
 
   private TransportException.Builder builder(Stage stage, String message, boolean transientFailure, boolean unknown,
-      int code, String reply, Map<String, String> rejected, Throwable cause) {
+      int code, @Nullable String reply, Map<String, String> rejected, @Nullable Throwable cause) {
     return TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': " + message)
         .stage(stage)
         .transientFailure(transientFailure)

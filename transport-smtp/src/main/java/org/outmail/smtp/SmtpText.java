@@ -2,12 +2,13 @@ package org.outmail.smtp;
 
 import jakarta.mail.MessagingException;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** Text helpers shared by the layers: a reply's code, a reply on one line, a cause's root message, a duration. */
 final class SmtpText {
   private SmtpText() {}
 
-  static int code(String reply) {
+  static int code(@Nullable String reply) {
     if (reply != null && reply.length() >= 3) {
       try {
         return Integer.parseInt(reply.substring(0, 3));
@@ -22,7 +23,7 @@ final class SmtpText {
    * A server reply on one line: each run of line breaks and other control characters becomes one
    * space. Called for every reply of every message, so without a regular expression.
    */
-  static String oneLine(String s) {
+  static String oneLine(@Nullable String s) {
     if (s == null) {
       return "";
     }
@@ -66,7 +67,7 @@ final class SmtpText {
     return t.getClass().getSimpleName() + (msg == null ? "" : ": " + oneLine(msg));
   }
 
-  static <T extends Throwable> T find(Throwable e, Class<T> type) {
+  static <T extends Throwable> @Nullable T find(@Nullable Throwable e, Class<T> type) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (type.isInstance(t)) {
         return type.cast(t);

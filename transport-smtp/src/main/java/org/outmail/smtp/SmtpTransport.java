@@ -9,10 +9,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.WeakHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Attachment;
 import org.outmail.CheckResult;
 import org.outmail.MailException;
@@ -44,7 +46,7 @@ final class SmtpTransport implements MailTransport {
   private final ScheduledThreadPoolExecutor scheduler;
   private final MimeBuilder mime;
   /** The mailbox's DKIM signing, or null. */
-  private final DkimSettings dkim;
+  private final @Nullable DkimSettings dkim;
   private final ConnectionPool pool;
   /** The failures of the first server: for what concerns no server in particular. */
   private final SmtpFailures failures;
@@ -107,7 +109,7 @@ final class SmtpTransport implements MailTransport {
   }
 
   /** The prepared form of a message kept for its retry, if its last attempt failed transiently. */
-  PreparedMail retainedFor(OutgoingMessage message) {
+  @Nullable PreparedMail retainedFor(OutgoingMessage message) {
     return retained.get(message);
   }
 
@@ -126,7 +128,8 @@ final class SmtpTransport implements MailTransport {
         throw e;
       }
       if (o.tookContent()) {
-        transactions.took(batch, o.accepted(), o.refused(), SmtpText.oneLine(o.end().text()));
+        Reply end = Objects.requireNonNull(o.end(), "the content answered");
+        transactions.took(batch, o.accepted(), o.refused(), SmtpText.oneLine(end.text()));
         continue;
       }
       if (o.everyRecipientRefused()) {
@@ -165,7 +168,12 @@ final class SmtpTransport implements MailTransport {
   }
 
   private SmtpFailures failuresAt(SendLane c) {
-    return failuresByServer.get(c.connection().server());
+    return failuresAt(c.connection().server());
+  }
+
+  /** The failures of one of the mailbox's servers. */
+  private SmtpFailures failuresAt(ServerAddress server) {
+    return Objects.requireNonNull(failuresByServer.get(server), "a server of the mailbox");
   }
 
   /** What the transactions did, naming the server that took the mail. */
@@ -188,14 +196,15 @@ final class SmtpTransport implements MailTransport {
    *
    * @throws TransportException if none can be had
    */
-  private SendLane acquire(boolean share, SendLane dead) {
+  private SendLane acquire(boolean share, @Nullable SendLane dead) {
     try {
       if (dead != null) {
         return pool.replace(dead, share);
       }
       return pool.acquire(share);
     } catch (OpenFailure e) {
-      throw (e.server() == null ? failures : failuresByServer.get(e.server())).connectException(e);
+      ServerAddress server = e.server();
+      throw (server == null ? failures : failuresAt(server)).connectException(e);
     } catch (ServersFailed e) {
       throw SmtpFailures.allServersFailed(e, failuresByServer::get);
     } catch (OAuthException e) {

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The write path of one connection: bytes to the session's socket (the TLS one after STARTTLS) in
@@ -19,13 +20,13 @@ final class SocketWriter {
   private static final int GATHER_BELOW = 8192;
 
   private final WriteWatchdog watchdog;
-  private final Supplier<Socket> socket;
-  private Socket current;
-  private OutputStream out;
+  private final Supplier<@Nullable Socket> socket;
+  private @Nullable Socket current;
+  private @Nullable OutputStream out;
   private long lastWritten;
-  private byte[] gather;
+  private byte @Nullable [] gather;
 
-  SocketWriter(WriteWatchdog watchdog, Supplier<Socket> socket) {
+  SocketWriter(WriteWatchdog watchdog, Supplier<@Nullable Socket> socket) {
     this.watchdog = watchdog;
     this.socket = socket;
   }
@@ -42,7 +43,7 @@ final class SocketWriter {
         small += b.remaining();
       }
     }
-    byte[] buf = small == 0 ? null : gatherBuffer(Math.min(small, WriteWatchdog.CHUNK));
+    byte[] buf = gatherBuffer(Math.min(small, WriteWatchdog.CHUNK));
     int n = 0;
     for (ByteBuffer b : pieces) {
       int len = b.remaining();
@@ -117,10 +118,12 @@ final class SocketWriter {
     if (s == null) {
       throw new IOException("the connection's socket is not known");
     }
-    if (s != current) {
-      out = s.getOutputStream();
+    OutputStream o = out;
+    if (s != current || o == null) {
+      o = s.getOutputStream();
+      out = o;
       current = s;
     }
-    return out;
+    return o;
   }
 }

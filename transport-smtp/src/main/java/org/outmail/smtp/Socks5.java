@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 import org.outmail.ProxySettings;
 
 /**
@@ -33,7 +34,7 @@ final class Socks5 {
    * @throws ProxyFailure when the proxy cannot be reached or refuses, naming it (never its credentials)
    * @throws IOException when the direct connection fails
    */
-  static void connect(Socket tcp, ProxySettings proxy, String host, int port, int timeoutMillis) throws IOException {
+  static void connect(Socket tcp, @Nullable ProxySettings proxy, String host, int port, int timeoutMillis) throws IOException {
     if (proxy == null || proxy.bypasses(host)) {
       tcp.connect(new InetSocketAddress(host, port), timeoutMillis);
       return;
@@ -168,7 +169,7 @@ final class Socks5 {
 
     private final boolean transientFailure;
 
-    ProxyFailure(ProxySettings proxy, String what, boolean transientFailure, Throwable cause) {
+    ProxyFailure(ProxySettings proxy, String what, boolean transientFailure, @Nullable Throwable cause) {
       super("SOCKS5 proxy " + proxy + ": " + what, cause);
       this.transientFailure = transientFailure;
     }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.outmail.TransportException;
 import org.outmail.spi.TransportReceipt;
 
@@ -36,7 +37,7 @@ final class Transactions {
   private final List<String> accepted = new ArrayList<>();
   private final Map<String, String> rejected = new LinkedHashMap<>();
   private final Map<String, String> deferred = new LinkedHashMap<>();
-  private String serverReply;
+  private @Nullable String serverReply;
   private int started;
 
   Transactions(Address[] envelope, int maxRecipientsPerTransaction) {

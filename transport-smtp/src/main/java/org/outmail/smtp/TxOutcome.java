@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What became of one SMTP transaction, as the protocol layer saw it: the server's reply to
@@ -33,9 +34,9 @@ import java.util.Map;
  *     was taken from the pool
  * @param pipelined whether it went pipelined, on a connection other senders may share
  */
-record TxOutcome(Address[] envelope, Reply mail, Reply[] recipients, Reply data, Reply end, Content content,
-    String awaited, Reply lost, Throwable failure, boolean behind, boolean notWritten, boolean unconfirmed,
-    boolean pipelined) {
+record TxOutcome(Address[] envelope, @Nullable Reply mail, @Nullable Reply[] recipients, @Nullable Reply data,
+    @Nullable Reply end, Content content, String awaited, @Nullable Reply lost, @Nullable Throwable failure, boolean behind,
+    boolean notWritten, boolean unconfirmed, boolean pipelined) {
 
   /** How much of a transaction's content went out. */
   enum Content {
@@ -97,7 +98,7 @@ record TxOutcome(Address[] envelope, Reply mail, Reply[] recipients, Reply data,
   }
 
   /** The reply that ended the transaction: the connection's end, a refused sender, a reply that is no answer to RCPT, DATA or the content refused; else null. */
-  Reply failedReply() {
+  @Nullable Reply failedReply() {
     if (lost != null) {
       return lost;
     }

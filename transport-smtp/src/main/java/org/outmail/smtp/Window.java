@@ -3,6 +3,7 @@ package org.outmail.smtp;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pipelined engine's record of one connection's transactions: those queued, not written yet,
@@ -21,7 +22,7 @@ final class Window {
   /** The last transaction whose outcome is known may have left the server's transaction open. */
   private boolean dirty;
   /** The last transaction written. */
-  private PipelinedTx lastWritten;
+  private @Nullable PipelinedTx lastWritten;
 
   /**
    * @param chunking whether transactions may go with {@code BDAT}
@@ -71,7 +72,7 @@ final class Window {
   }
 
   /** The oldest transaction in flight, or null. */
-  PipelinedTx head() {
+  @Nullable PipelinedTx head() {
     return inFlight.peekFirst();
   }
 

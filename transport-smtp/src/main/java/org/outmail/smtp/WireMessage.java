@@ -9,9 +9,11 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.angus.mail.util.QPEncoderStream;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Attachment;
 import org.outmail.spi.OutgoingMessage;
 
@@ -63,7 +65,7 @@ final class WireMessage {
    * @return the bytes, ending in {@code CRLF . CRLF}; null when a header line is longer than 998
    *     bytes (Angus then writes the message as it is)
    */
-  static byte[] encode(HeaderBlock headers, OutgoingMessage m) throws MessagingException {
+  static byte @Nullable [] encode(HeaderBlock headers, OutgoingMessage m) throws MessagingException {
     List<Attachment> attachments = m.attachments();
     boolean alternative = m.text().isPresent() && m.html().isPresent();
     Body single = null;
@@ -91,7 +93,7 @@ final class WireMessage {
     if (single != null) {
       single.writeTo(out);
     } else if (attachments.isEmpty()) {
-      alternative(out, boundary, m);
+      alternative(out, Objects.requireNonNull(boundary, "boundary"), m);
     } else {
       if (!out.text(("--" + boundary).getBytes(StandardCharsets.US_ASCII))) {
         return null;
@@ -161,8 +163,8 @@ final class WireMessage {
   }
 
   /** A text body encoded for the wire: its Content-Type, transfer encoding and ASCII bytes. */
-  record Body(String contentType, String encoding, byte[] content, String ascii) {
-    Body(String contentType, String encoding, byte[] content) {
+  record Body(String contentType, String encoding, byte @Nullable [] content, @Nullable String ascii) {
+    Body(String contentType, String encoding, byte @Nullable [] content) {
       this(contentType, encoding, content, null);
     }
 
@@ -171,7 +173,7 @@ final class WireMessage {
       if (ascii != null) {
         out.text(ascii);
       } else {
-        out.text(content);
+        out.text(Objects.requireNonNull(content, "content"));
       }
     }
 

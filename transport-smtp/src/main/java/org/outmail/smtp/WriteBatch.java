@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bytes of one pipelined write, in order: the content of a transaction whose {@code DATA} was
@@ -22,7 +24,7 @@ final class WriteBatch {
 
   /** The content (DATA form, ending in its final dot) of a transaction answered 354. */
   void content(PipelinedTx t) {
-    add(t.p.wire());
+    add(Objects.requireNonNull(t.p.wire(), "a pipelined mail has wire bytes"));
     t.contentEnd = size;
   }
 
@@ -36,7 +38,7 @@ final class WriteBatch {
       add(rcpt);
     }
     if (t.chunked) {
-      List<ByteBuffer> chunk = unstuffed(t.p.wire());
+      List<ByteBuffer> chunk = unstuffed(Objects.requireNonNull(t.p.wire(), "a pipelined mail has wire bytes"));
       long length = 0;
       for (ByteBuffer b : chunk) {
         length += b.remaining();
@@ -59,7 +61,7 @@ final class WriteBatch {
   }
 
   /** Records, for each transaction of this write, whether its content reached the socket whole. */
-  void marks(PipelinedTx content, List<PipelinedTx> group, long written) {
+  void marks(@Nullable PipelinedTx content, List<PipelinedTx> group, long written) {
     if (content != null && content.contentEnd <= written) {
       content.contentWritten = true;
       content.taken = true; // its final dot went out

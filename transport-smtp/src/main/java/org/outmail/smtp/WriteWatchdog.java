@@ -7,6 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The write timeout of one connection: a write to the socket that makes no progress for the
@@ -27,8 +28,8 @@ final class WriteWatchdog {
   private final long timeoutNanos;
   private volatile long since;
   private volatile boolean fired;
-  private volatile Socket tcp;
-  private ScheduledFuture<?> task;
+  private volatile @Nullable Socket tcp;
+  private @Nullable ScheduledFuture<?> task;
 
   WriteWatchdog(Duration timeout) {
     this.timeoutNanos = Math.max(1, timeout.toNanos());

@@ -6,4 +6,7 @@
  * <p>Only {@link org.outmail.smtp.SmtpTransportProvider} is public; it is found by {@link
  * java.util.ServiceLoader}, so putting this jar on the classpath is all a host does.
  */
+@NullMarked
 package org.outmail.smtp;
+
+import org.jspecify.annotations.NullMarked;

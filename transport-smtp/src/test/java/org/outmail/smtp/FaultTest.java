@@ -362,6 +362,36 @@ class FaultTest extends ScriptedServerTest {
   }
 
   @Test
+  void aConnectionClosedDuringAuthIsALostConnectionNotARefusalOfTheCredentials() {
+    server.at("AUTH", dropConnection(), dropConnection(), dropConnection());
+    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).username("svc").password(Secret.of("pw-Secret-1")));
+
+    assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
+        .isInstanceOfSatisfying(TransportException.class, e -> {
+          assertThat(e.isTransient()).isTrue();
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.AUTHENTICATE);
+          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': connection to " + at()
+              + " lost during AUTH: connection closed by the server");
+        });
+    assertThat(count("AUTH")).isEqualTo(3); // retried as any lost connection is
+  }
+
+  @Test
+  void aConnectionClosedBeforeTheServerRepliedCarriesNoServerReply() {
+    server.at("EHLO", dropConnection(), dropConnection(), dropConnection());
+    MailboxRegistry r = plain();
+
+    assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
+        .isInstanceOfSatisfying(TransportException.class, e -> {
+          assertThat(e.isTransient()).isTrue();
+          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': connection to " + at()
+              + " lost during EHLO: connection closed by the server");
+          assertThat(e.replyCode()).isEqualTo(-1);
+          assertThat(e.serverReply()).isEmpty();
+        });
+  }
+
+  @Test
   void passwordLoginUsesPlainAndFallsBackToLogin() {
     server.authMechanisms("LOGIN");
     MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).username("svc").password(Secret.of("pw-Secret-1")));

@@ -200,6 +200,19 @@ class ServersFaultTest {
   }
 
   @Test
+  void aConnectionClosedDuringAuthMovesOnToTheNextServer() {
+    first.at("AUTH", dropConnection());
+    Mailbox.Builder mb = Fixtures.mailbox(1, Encryption.NONE).host(at(first.port()) + ", " + at(second.port()))
+        .username("svc").password(Secret.of("pw-Secret-1")).defaultOutgoing(true);
+    registry = MailboxRegistry.builder().mailbox(mb.build()).build();
+
+    SendResult result = registry.defaultOutgoing().send(email("auth lost"));
+
+    assertThat(result.server()).contains(at(second.port()));
+    assertThat(second.received()).hasSize(1);
+  }
+
+  @Test
   void whenEveryServerFailsTheExceptionNamesEachOneAndIsTransient() throws Exception {
     int dead = closedPort();
     first.at("CONNECT", reply("421 4.3.2 busy"), reply("421 4.3.2 busy"), reply("421 4.3.2 busy"));
