@@ -20,6 +20,7 @@ import java.io.UnsupportedEncodingException;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TimeZone;
 import org.jspecify.annotations.Nullable;
 import org.outmail.Attachment;
@@ -74,7 +75,7 @@ final class MimeBuilder {
     if (p.wire() != null) {
       return dkim.sign(p);
     }
-    FixedIdMimeMessage mime = (FixedIdMimeMessage) p.mime();
+    FixedIdMimeMessage mime = (FixedIdMimeMessage) Objects.requireNonNull(p.mime(), "a mail without wire bytes has its MIME");
     mime.firstLines(dkim.field(mime));
     return p;
   }
