@@ -186,7 +186,7 @@ public final class Outbox implements AutoCloseable {
    * @throws IllegalStateException with the embedded store
    * @throws IllegalArgumentException if the connection is in auto-commit mode
    */
-  public long enqueue(Connection connection, OutgoingMailer mailer, Email email, String idempotencyKey) {
+  public long enqueue(Connection connection, OutgoingMailer mailer, Email email, @Nullable String idempotencyKey) {
     Objects.requireNonNull(connection, "connection == null");
     if (store.embedded()) {
       throw new IllegalStateException("enqueue in the host's transaction needs OutboxStore.jdbc(dataSource); "
