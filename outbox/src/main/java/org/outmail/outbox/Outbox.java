@@ -148,7 +148,7 @@ public final class Outbox implements AutoCloseable {
    * @return the mails' ids, in order
    * @throws OutboxException if the store could not take them (then none is queued)
    */
-  public List<Long> enqueueAll(OutgoingMailer mailer, List<Email> emails, Priority priority) {
+  public List<Long> enqueueAll(OutgoingMailer mailer, List<Email> emails, @Nullable Priority priority) {
     Objects.requireNonNull(emails, "emails == null");
     List<JdbcStore.NewMail> mails = new ArrayList<>(emails.size());
     for (Email email : emails) {
