@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Email;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
@@ -97,7 +98,8 @@ public final class FarThroughput {
   }
 
   /** One measured burst. */
-  record Run(String server, Client client, int sent, double seconds, int counted, int connections, String error) {
+  record Run(String server, Client client, int sent, double seconds, int counted, int connections,
+      @Nullable String error) {
     double msPerMail() {
       return sent == 0 ? 0 : seconds * 1000 / sent;
     }
@@ -125,14 +127,14 @@ public final class FarThroughput {
   private final int count;
   private final Duration cap;
   private final int warmup;
-  private final Path countFile;
+  private final @Nullable Path countFile;
   private final String countMatch;
-  private final Path proxyLog;
+  private final @Nullable Path proxyLog;
   private final String body = Throughput.body(1024);
   private final String nonce = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
-  FarThroughput(String host, int port, String server, int count, Duration cap, int warmup, Path countFile,
-      String countMatch, Path proxyLog) {
+  FarThroughput(String host, int port, String server, int count, Duration cap, int warmup, @Nullable Path countFile,
+      String countMatch, @Nullable Path proxyLog) {
     this.host = host;
     this.port = port;
     this.server = server;
@@ -303,7 +305,7 @@ public final class FarThroughput {
       if (e instanceof PartialException p) {
         sent = p.sent;
         secs = p.nanos / 1e9;
-        error = p.getCause().toString();
+        error = String.valueOf(p.getCause());
       }
     }
     int connections = proxyConnections() - conn0;
@@ -452,6 +454,7 @@ public final class FarThroughput {
         .build();
   }
 
+  @SuppressWarnings("JavaUtilDate") // Jakarta Mail's Date header takes a Date
   private MimeMessage mime(Session session, String rcpt, int i) throws Exception {
     MimeMessage m = new MimeMessage(session);
     m.setFrom(new InternetAddress(FROM, "Benchmark", "UTF-8"));
@@ -562,13 +565,13 @@ public final class FarThroughput {
           out.printf(Locale.ROOT, "- %s: probe failed: %s%n", f.get("server"), f.get("error"));
         } else {
           out.printf(Locale.ROOT, "- %s: greets `%s`; EHLO offers %s; a NOOP round trip through the proxy takes %s ms%n",
-              f.get("server"), f.get("greeting"), f.get("ehlo").strip(), f.get("noop_ms"));
+              f.get("server"), f.get("greeting"), f.getOrDefault("ehlo", "").strip(), f.get("noop_ms"));
         }
       } else if (l.startsWith("far\t")) {
         if (!servers.contains(f.get("server"))) {
           servers.add(f.get("server"));
         }
-        Client c = Client.of(f.get("client"));
+        Client c = Client.of(f.getOrDefault("client", ""));
         if (!clients.contains(c)) {
           clients.add(c);
         }

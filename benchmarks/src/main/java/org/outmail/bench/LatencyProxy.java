@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A TCP proxy on 127.0.0.1 that makes a local server look far away: every byte is forwarded with a
@@ -48,14 +49,15 @@ public final class LatencyProxy implements Closeable {
   private final ServerSocket server;
   private final InetSocketAddress target;
   private final long delayNanos;
-  private final Path log;
+  private final @Nullable Path log;
   private final AtomicInteger connections = new AtomicInteger();
   private final Thread acceptor;
   private final long started = System.nanoTime();
   private volatile boolean trace;
 
   /** A chunk read at some time, to be written at {@code due}. */
-  private record Chunk(long due, byte[] bytes, int length) {}
+  /** A chunk to pass on at {@code due}; without bytes (length -1), the end of the stream. */
+  private record Chunk(long due, byte @Nullable [] bytes, int length) {}
 
   /**
    * Starts the proxy.
@@ -66,7 +68,7 @@ public final class LatencyProxy implements Closeable {
    * @param log a file that gets one line per accepted connection, or null
    * @throws IOException if the port cannot be bound
    */
-  public LatencyProxy(int port, InetSocketAddress target, Duration oneWay, Path log) throws IOException {
+  public LatencyProxy(int port, InetSocketAddress target, Duration oneWay, @Nullable Path log) throws IOException {
     this.server = new ServerSocket();
     this.server.setReuseAddress(true);
     this.server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);

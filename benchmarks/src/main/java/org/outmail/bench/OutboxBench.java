@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Email;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
@@ -87,7 +89,7 @@ public final class OutboxBench {
   private final String impl;
   private final int port;
   private final Path dir;
-  private final String pgUrl;
+  private final @Nullable String pgUrl;
   private final double seconds;
   private final int count;
   private final int batch;
@@ -101,7 +103,7 @@ public final class OutboxBench {
   private final String body = body(1024);
   private final AtomicInteger serial = new AtomicInteger();
 
-  private OutboxBench(String impl, int port, Path dir, String pgUrl, double seconds, int count, int batch, int backlog,
+  private OutboxBench(String impl, int port, Path dir, @Nullable String pgUrl, double seconds, int count, int batch, int backlog,
       int repeat, String round, PrintStream out) {
     this.impl = impl;
     this.port = port;
@@ -155,9 +157,10 @@ public final class OutboxBench {
       throw new IllegalArgumentException("--dir (where the stores and the fsync file go) is required");
     }
     Files.createDirectories(dir);
-    try (PrintStream o = outFile == null ? System.out
+    PrintStream o = outFile == null ? System.out
         : new PrintStream(Files.newOutputStream(outFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND), true,
-            StandardCharsets.UTF_8)) {
+            StandardCharsets.UTF_8);
+    try {
       OutboxBench b = new OutboxBench(impl, port, dir, pg, seconds, count, batch, backlog, repeat, round, o);
       b.drainWorkers = drainWorkers;
       b.drainBatch = drainBatch;
@@ -165,6 +168,10 @@ public final class OutboxBench {
         if (!test.isBlank()) {
           b.run(test.strip());
         }
+      }
+    } finally {
+      if (outFile != null) {
+        o.close(); // the results file; standard output stays open
       }
     }
   }
@@ -340,7 +347,8 @@ public final class OutboxBench {
         filler.enqueue(registry.defaultOutgoing(), mail(serial.incrementAndGet()));
       }
       long t0 = System.nanoTime();
-      try (Connection c = s.pool.getConnection(); Statement st = c.createStatement()) {
+      HikariDataSource pool = Objects.requireNonNull(s.pool, "the PostgreSQL store has a pool");
+      try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
         List<String> columns = new ArrayList<>();
         try (ResultSet rs = c.getMetaData().getColumns(null, null, "outmail_outbox", null)) {
           while (rs.next()) {
@@ -473,10 +481,10 @@ public final class OutboxBench {
   /** A store, and what to close after the outbox: a PostgreSQL pool, or the embedded store's directory. */
   private static final class Store implements AutoCloseable {
     final OutboxStore store;
-    final HikariDataSource pool;
-    final Path directory;
+    final @Nullable HikariDataSource pool;
+    final @Nullable Path directory;
 
-    Store(OutboxStore store, HikariDataSource pool, Path directory) {
+    Store(OutboxStore store, @Nullable HikariDataSource pool, @Nullable Path directory) {
       this.store = store;
       this.pool = pool;
       this.directory = directory;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The table of {@code benchmarks/outbox.sh}: reads the result lines of {@link OutboxBench} and the
@@ -93,7 +94,7 @@ public final class OutboxReport {
     return r.length == 1 ? med : String.format(Locale.ROOT, "%s (%,.0f–%,.0f, %d runs)", med, min, max, r.length);
   }
 
-  private void row(String what, Predicate<Map<String, String>> anchorOrNew, Predicate<Map<String, String>> old) {
+  private void row(String what, Predicate<Map<String, String>> anchorOrNew, @Nullable Predicate<Map<String, String>> old) {
     double[] a = rates(anchorOrNew);
     double[] o = old == null ? new double[0] : rates(old);
     if (a.length == 0 && o.length == 0) {
@@ -113,7 +114,8 @@ public final class OutboxReport {
     return c.length == 0 ? "–" : String.format(Locale.ROOT, "%,.0f", OutboxBench.median(c));
   }
 
-  private void target(String what, Predicate<Map<String, String>> num, Predicate<Map<String, String>> den, double target) {
+  private void target(String what, Predicate<Map<String, String>> num, @Nullable Predicate<Map<String, String>> den,
+      double target) {
     double[] n = rates(num);
     double[] d = den == null ? new double[] {1} : rates(den);
     if (n.length == 0 || d.length == 0) {
@@ -127,7 +129,7 @@ public final class OutboxReport {
         v >= target ? "yes" : String.format(Locale.ROOT, "NO (%.0f %% of the target)", 100 * v / target));
   }
 
-  private static String fmt(double target, Object den) {
+  private static String fmt(double target, @Nullable Object den) {
     return den == null ? String.format(Locale.ROOT, "≥ %,.0f/s", target) : String.format(Locale.ROOT, "≥ %.1f×", target);
   }
 
@@ -223,10 +225,10 @@ bigDrain("new"), bigDrain("old"));
     return first(is("test", "enqueueall"), "batch", "1000");
   }
 
-  private String backlog() {
+  private @Nullable String backlog() {
     String w = first(m -> "drain".equals(m.get("test")) && m.containsKey("repeat") && "1".equals(m.get("repeat")), "waiting",
-        null);
-    return w == null ? null : String.format(Locale.ROOT, "%,d", Long.parseLong(w));
+        "");
+    return w.isEmpty() ? null : String.format(Locale.ROOT, "%,d", Long.parseLong(w));
   }
 
   private String first(Predicate<Map<String, String>> p, String key, String otherwise) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Prints the results of {@link Throughput}, {@link MemoryCheck} and the JMH run as Markdown tables,
@@ -72,11 +73,11 @@ public final class Report {
     out.println("| transport | size | client | msgs/s | CPU µs/msg (JIT excluded) | mails measured |");
     out.println("|---|---|---|---:|---:|---:|");
     for (Map<String, String> f : runs.values()) {
-      String desc = Throughput.Mode.of(f.get("mode")).description;
+      String desc = Throughput.Mode.of(f.getOrDefault("mode", "")).description;
       if (f.containsKey("error")) {
-        out.printf(Locale.ROOT, "| %s | %s | %s | FAILED: %s | | |%n", f.get("transport"), size(f.get("size")), desc, f.get("error"));
+        out.printf(Locale.ROOT, "| %s | %s | %s | FAILED: %s | | |%n", f.get("transport"), size(f.getOrDefault("size", "0")), desc, f.get("error"));
       } else {
-        out.printf(Locale.ROOT, "| %s | %s | %s | %,.0f | %,.0f | %s |%n", f.get("transport"), size(f.get("size")), desc,
+        out.printf(Locale.ROOT, "| %s | %s | %s | %,.0f | %,.0f | %s |%n", f.get("transport"), size(f.getOrDefault("size", "0")), desc,
             Double.parseDouble(f.get("rate")), Double.parseDouble(f.get("cpu_us")), f.get("msgs"));
       }
     }
@@ -102,7 +103,7 @@ public final class Report {
     out.println();
   }
 
-  private static Double value(Map<String, Map<String, String>> runs, String group, String mode, String field) {
+  private static @Nullable Double value(Map<String, Map<String, String>> runs, String group, String mode, String field) {
     Map<String, String> f = runs.get(group + " " + mode);
     if (f == null || f.containsKey("error")) {
       return null;
@@ -110,13 +111,14 @@ public final class Report {
     return Double.parseDouble(f.get(field));
   }
 
-  private static Double ratio(Map<String, Map<String, String>> runs, String group, String a, String b, String field) {
+  private static @Nullable Double ratio(Map<String, Map<String, String>> runs, String group, String a, String b,
+      String field) {
     Double x = value(runs, group, a, field);
     Double y = value(runs, group, b, field);
     return x == null || y == null || y == 0 ? null : x / y;
   }
 
-  private static String fmt(Double ratio) {
+  private static String fmt(@Nullable Double ratio) {
     return ratio == null ? "–" : String.format(Locale.ROOT, "%.2f×", ratio);
   }
 

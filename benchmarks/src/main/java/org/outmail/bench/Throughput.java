@@ -20,10 +20,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Email;
 import org.outmail.Encryption;
 import org.outmail.Mailbox;
@@ -91,7 +93,7 @@ public final class Throughput {
 
   /** One measured run. */
   record Run(String transport, int size, Mode mode, int messages, double seconds, double cpuSeconds, double jitSeconds,
-      String error) {
+      @Nullable String error) {
     double rate() {
       return messages / seconds;
     }
@@ -123,13 +125,13 @@ public final class Throughput {
   private final String host;
   private final int port;
   private final int tlsPort;
-  private final Path trust;
+  private final @Nullable Path trust;
   private final int count;
   private final Duration seconds;
   private final Duration warmup;
-  private SSLContext sslContext;
+  private @Nullable SSLContext sslContext;
 
-  Throughput(String host, int port, int tlsPort, Path trust, int count, Duration seconds, Duration warmup) {
+  Throughput(String host, int port, int tlsPort, @Nullable Path trust, int count, Duration seconds, Duration warmup) {
     this.host = host;
     this.port = port;
     this.tlsPort = tlsPort;
@@ -365,7 +367,8 @@ public final class Throughput {
         if (failed.get() != null) {
           throw new IllegalStateException("an asynchronous send failed", failed.get());
         }
-        mailer.sendAsync(email(i, body)).whenComplete((r, x) -> {
+        // the callback records a failure and frees the room: nothing waits on the future it returns
+        var unused = mailer.sendAsync(email(i, body)).whenComplete((r, x) -> {
           if (x != null) {
             failed.compareAndSet(null, x);
           }
@@ -393,7 +396,7 @@ public final class Throughput {
   }
 
   /** With {@code dkim} an algorithm, the mailbox signs each mail with a key made for the run. */
-  MailboxRegistry outmail(boolean tls, int connections, int asyncThreads, String dkim) {
+  MailboxRegistry outmail(boolean tls, int connections, int asyncThreads, @Nullable String dkim) {
     Mailbox.Builder b = Mailbox.builder("bench")
         .name("Benchmark")
         .emailDisplay(FROM)
@@ -448,7 +451,7 @@ public final class Throughput {
     p.put("mail.smtp.socketFactory.fallback", "false");
     if (tls) {
       if (sslContext == null) {
-        sslContext = Sockets.trusting(trust);
+        sslContext = Sockets.trusting(Objects.requireNonNull(trust, "TLS needs --trust, the server's certificate"));
       }
       p.put("mail.smtp.ssl.enable", "true");
       p.put("mail.smtp.ssl.checkserveridentity", "true");
@@ -459,6 +462,7 @@ public final class Throughput {
     return p;
   }
 
+  @SuppressWarnings("JavaUtilDate") // Jakarta Mail's Date header takes a Date
   static MimeMessage mime(Session session, int i, String body) throws MessagingException, IOException {
     MimeMessage m = new MimeMessage(session);
     m.setFrom(new InternetAddress(FROM, "Benchmark", "UTF-8"));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.MailboxRegistry;
@@ -43,7 +44,7 @@ final class ClientForm {
    * @param dropped the stored secrets dropped because {@code moved} changed
    * @param moved the destination fields that changed
    */
-  record Outcome(OAuthClient saved, Map<String, String> errors, Map<String, String> values, Set<String> users,
+  record Outcome(@Nullable OAuthClient saved, Map<String, String> errors, Map<String, String> values, Set<String> users,
       List<String> dropped, List<String> moved) {}
 
   private ClientForm() {}
@@ -53,7 +54,7 @@ final class ClientForm {
     return new LinkedHashMap<>(Forms.CLIENT.values(c));
   }
 
-  static Outcome submit(Map<String, String> posted, OAuthClient existing, MailboxRegistry registry,
+  static Outcome submit(Map<String, String> posted, @Nullable OAuthClient existing, MailboxRegistry registry,
       Map<String, OAuthClient> clients) {
     String name = existing != null ? existing.name() : posted.getOrDefault(NAME, "").strip();
     Map<String, String> values = new LinkedHashMap<>();
@@ -131,7 +132,7 @@ final class ClientForm {
         errors.put(field, dropped.contains(field) ? MailboxForm.droppedProblem(labels(moved)) : e.problem());
       }
     }
-    if (!errors.isEmpty()) {
+    if (!errors.isEmpty() || client == null) {
       return new Outcome(null, errors, values, users, dropped, moved);
     }
     List<Mailbox> changed = new ArrayList<>();
@@ -161,7 +162,7 @@ final class ClientForm {
    *
    * @return the problem, or null when deleted
    */
-  static String delete(String name, MailboxRegistry registry) {
+  static @Nullable String delete(String name, MailboxRegistry registry) {
     List<Mailbox> changed = registry.mailboxes().stream()
         .filter(m -> m.oauthClient().map(c -> c.name().equals(name)).orElse(false))
         .map(ClientForm::withoutClient).toList();
@@ -221,7 +222,7 @@ final class ClientForm {
     return keys.stream().map(k -> "oauth-client." + k).toList();
   }
 
-  private static String blankToNull(String s) {
+  private static @Nullable String blankToNull(@Nullable String s) {
     return s == null || s.isBlank() ? null : s;
   }
 }

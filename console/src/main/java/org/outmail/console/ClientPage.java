@@ -5,9 +5,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Setting;
+import org.outmail.oauth.DeviceAuthorization;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthGrant;
 import org.outmail.oauth.OAuthValidation;
@@ -37,9 +40,9 @@ final class ClientPage {
    * @param refreshToken whether a refresh token is stored ("stored", "none: validate the client", ...)
    * @param notice what was just done, or null
    */
-  record View(String name, Map<String, String> values, Set<String> storedSecrets, Map<String, String> errors,
-      Set<String> users, List<String> mailboxes, OAuthGrant grant, boolean editable, String version,
-      Optional<ClientValidations.Status> status, String refreshToken, String notice) {}
+  record View(@Nullable String name, Map<String, String> values, Set<String> storedSecrets, Map<String, String> errors,
+      Set<String> users, List<String> mailboxes, @Nullable OAuthGrant grant, boolean editable, @Nullable String version,
+      Optional<ClientValidations.Status> status, String refreshToken, @Nullable String notice) {}
 
   private ClientPage() {}
 
@@ -125,11 +128,12 @@ final class ClientPage {
     ClientValidations.Status s = v.status().orElse(null);
     if (s != null && s.waiting()) {
       h.attr("data-refresh", "2").attr("data-state", "waiting").raw(">");
-      String uri = s.device().verificationUri().toString();
-      h.raw("<p>Enter the code <strong id=\"user-code\">").text(s.device().userCode()).raw("</strong> at <a")
+      DeviceAuthorization device = Objects.requireNonNull(s.device(), "a validation waits for a device code");
+      String uri = device.verificationUri().toString();
+      h.raw("<p>Enter the code <strong id=\"user-code\">").text(device.userCode()).raw("</strong> at <a")
           .attr("id", "verification-uri").attr("href", uri).attr("rel", "noreferrer").attr("target", "_blank").raw(">")
           .text(uri).raw("</a>, signed in as the mailbox's user. Waiting since ").text(time(s.at()))
-          .raw(" (Validate pressed by ").text(s.user()).raw("); the code expires at ").text(time(s.device().expiresAt()))
+          .raw(" (Validate pressed by ").text(s.user()).raw("); the code expires at ").text(time(device.expiresAt()))
           .raw(". This page reloads itself.</p>");
     } else if (s != null && s.done() != null) {
       OAuthValidation d = s.done();
@@ -160,12 +164,12 @@ final class ClientPage {
         .orElse("") + refresh;
   }
 
-  private static void fieldStart(Html h, String key, String label, String error) {
+  private static void fieldStart(Html h, String key, String label, @Nullable String error) {
     h.raw("<div").attr("class", error == null ? "field" : "field invalid").attr("data-field", key).raw("><label")
         .attr("for", "f-" + key).raw(">").text(label).raw("</label>");
   }
 
-  private static void fieldEnd(Html h, String help, String key, String error) {
+  private static void fieldEnd(Html h, String help, String key, @Nullable String error) {
     if (!help.isEmpty()) {
       h.raw("<p class=\"help\">").text(help).raw("</p>");
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailException;
 import org.outmail.oauth.AuthorizationRequest;
 import org.outmail.oauth.DeviceAuthorization;
@@ -37,7 +38,8 @@ final class ClientValidations {
    * @param error why it failed, or null
    * @param device the device code being waited for, or null
    */
-  record Status(String user, Instant at, OAuthValidation done, String error, DeviceAuthorization device) {
+  record Status(String user, Instant at, @Nullable OAuthValidation done, @Nullable String error,
+      @Nullable DeviceAuthorization device) {
     boolean waiting() {
       return device != null && done == null && error == null;
     }
@@ -91,7 +93,7 @@ final class ClientValidations {
   }
 
   /** {@return the client the state was started for, if it is waiting} */
-  Optional<String> clientOf(String state) {
+  Optional<String> clientOf(@Nullable String state) {
     Started s = state == null ? null : byState.get(state);
     return s == null ? Optional.empty() : Optional.of(s.client());
   }

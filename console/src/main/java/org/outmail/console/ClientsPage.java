@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Mailbox;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthGrant;
@@ -65,7 +66,7 @@ final class ClientsPage {
     return render(base, clients, false, null);
   }
 
-  static String render(String base, List<Client> clients, boolean editable, String notice) {
+  static String render(String base, List<Client> clients, boolean editable, @Nullable String notice) {
     Html h = new Html();
     h.raw("<div class=\"bar\"><h1>OAuth Clients</h1><div class=\"actions\">");
     if (editable) {

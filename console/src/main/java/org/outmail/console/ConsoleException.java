@@ -1,5 +1,6 @@
 package org.outmail.console;
 
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailException;
 
 /** The console cannot start as configured: no credentials, no login off loopback, a port in use. */
@@ -12,7 +13,7 @@ public class ConsoleException extends MailException {
    * @param message what is wrong, without a secret
    * @param cause the cause, or {@code null}
    */
-  public ConsoleException(String message, Throwable cause) {
+  public ConsoleException(String message, @Nullable Throwable cause) {
     super(null, message, cause);
   }
 }

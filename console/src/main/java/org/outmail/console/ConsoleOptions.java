@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Secret;
 
 /**
@@ -34,7 +35,7 @@ public final class ConsoleOptions {
   final Set<String> allowedHosts;
   final Duration sessionIdle;
   final Clock clock;
-  final org.outmail.outbox.Outbox outbox;
+  final org.outmail.outbox.@Nullable Outbox outbox;
   final int outboxRefreshSeconds;
 
   private ConsoleOptions(Builder b) {
@@ -79,7 +80,7 @@ public final class ConsoleOptions {
     private final Set<String> allowedHosts = new LinkedHashSet<>();
     private Duration sessionIdle = Duration.ofMinutes(30);
     private Clock clock = Clock.systemUTC();
-    private org.outmail.outbox.Outbox outbox;
+    private org.outmail.outbox.@Nullable Outbox outbox;
     private int outboxRefreshSeconds = 10;
 
     private Builder() {}

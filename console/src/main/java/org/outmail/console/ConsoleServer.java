@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.outmail.CheckResult;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
@@ -57,21 +58,21 @@ final class ConsoleServer {
   /** Whether the host authenticates: mounted in a host, no login of the console's own. */
   private final boolean hostAuthenticates;
   /** The outbox's screen, when the host gave an outbox; null otherwise (outmail-outbox may be absent). */
-  private final OutboxScreen outbox;
+  private final @Nullable OutboxScreen outbox;
 
   /**
    * The host's CSRF token for a request, when the host checks CSRF itself (Spring Security): the
    * console's forms carry it as {@code _csrf} and the console does not check a token of its own.
    * Null: the console's own token.
    */
-  private final java.util.function.Function<HttpServletRequest, String> hostCsrf;
+  private final java.util.function.@Nullable Function<HttpServletRequest, @Nullable String> hostCsrf;
 
   ConsoleServer(MailboxRegistry registry, ConsoleOptions options, boolean hostAuthenticates) {
     this(registry, options, hostAuthenticates, null);
   }
 
   ConsoleServer(MailboxRegistry registry, ConsoleOptions options, boolean hostAuthenticates,
-      java.util.function.Function<HttpServletRequest, String> hostCsrf) {
+      java.util.function.@Nullable Function<HttpServletRequest, @Nullable String> hostCsrf) {
     this.hostCsrf = hostCsrf;
     this.registry = Objects.requireNonNull(registry, "registry == null");
     this.options = options;
@@ -95,7 +96,7 @@ final class ConsoleServer {
     } catch (Request.BadRequest e) {
       if (!response.isCommitted()) {
         response.reset();
-        r.text(400, e.getMessage());
+        r.text(400, messageOf(e));
       }
     } catch (RuntimeException e) {
       LOG.warn("console: {} {} failed", r.method(), r.path(), e);
@@ -224,7 +225,7 @@ final class ConsoleServer {
       try {
         registry.delete(id);
       } catch (MailboxConfigException | MailboxStoreException e) {
-        r.html(409, page(r, s, m.name(), mailboxForm(r, view(m, Forms.MAILBOX.values(m), Map.of("", e.getMessage()), null),
+        r.html(409, page(r, s, m.name(), mailboxForm(r, view(m, Forms.MAILBOX.values(m), Map.of("", messageOf(e)), null),
             csrf(r, s))));
         return;
       }
@@ -235,7 +236,7 @@ final class ConsoleServer {
     }
   }
 
-  private void save(Request r, Sessions.Session s, Mailbox existing) throws IOException {
+  private void save(Request r, Sessions.Session s, @Nullable Mailbox existing) throws IOException {
     if (!editable()) {
       r.text(403, "Refused: " + readOnlyWhy());
       return;
@@ -258,7 +259,7 @@ final class ConsoleServer {
       }
       o = changes != null ? null : form.submit(posted, current, registry, ClientsPage.byName(registry.mailboxes()));
     }
-    if (changes != null) {
+    if (changes != null && current != null) {
       Map<String, String> values = new LinkedHashMap<>();
       posted.forEach((k, v) -> {
         FormLayout.Field f = layout.field(k);
@@ -274,6 +275,7 @@ final class ConsoleServer {
       r.html(409, page(r, s, v.title(), mailboxForm(r, v, csrf(r, s))));
       return;
     }
+    Objects.requireNonNull(o, "a save without a conflict has an outcome");
     if (o.saved() != null) {
       checks.forget(o.saved().id());
       o.undefaulted().ifPresent(x -> checks.forget(x));
@@ -337,7 +339,7 @@ final class ConsoleServer {
             + r.base() + CALLBACK);
         go = validations.start(c, callback, s.user);
       } catch (MailException e) {
-        clientProblem(r, s, c, e.getMessage());
+        clientProblem(r, s, c, messageOf(e));
         return;
       }
       // a page, not a redirect: the form-action policy allows a form to lead only to the console itself
@@ -347,7 +349,7 @@ final class ConsoleServer {
       try {
         validations.startDevice(c, s.user);
       } catch (MailException e) {
-        clientProblem(r, s, c, e.getMessage());
+        clientProblem(r, s, c, messageOf(e));
         return;
       }
       r.redirect("/oauth-clients/" + GridPage.path(name));
@@ -369,16 +371,16 @@ final class ConsoleServer {
       r.text(400, "Bad request: the callback's query is not valid URL encoding.");
       return;
     }
-    String client = validations.clientOf(params.get("state")).orElse(null);
+    Optional<String> client = validations.clientOf(params.get("state"));
     try {
       ClientValidations.Status status = validations.complete(params);
-      s.flash = status.done() != null ? "OAuth client " + client + " validated." : null;
+      s.flash = status.done() != null ? "OAuth client " + client.orElse("") + " validated." : null;
     } catch (MailException e) {
       r.html(400, page(r, s, "Validation", "<p class=\"error\" id=\"validation-error\">" + new Html().text(e.getMessage())
           + "</p>"));
       return;
     }
-    r.redirect("/oauth-clients/" + GridPage.path(client));
+    r.redirect(client.map(c -> "/oauth-clients/" + GridPage.path(c)).orElse("/oauth-clients"));
   }
 
   private Set<String> usersOf(String name) {
@@ -393,8 +395,8 @@ final class ConsoleServer {
     return v;
   }
 
-  private ClientPage.View clientView(OAuthClient c, Map<String, String> values, Map<String, String> errors,
-      Set<String> users, String notice) {
+  private ClientPage.View clientView(@Nullable OAuthClient c, Map<String, String> values, Map<String, String> errors,
+      Set<String> users, @Nullable String notice) {
     List<String> out = registry.mailboxes().stream().filter(m -> m.type() == MailboxType.OUT).map(Mailbox::id).toList();
     if (c == null) {
       return new ClientPage.View(null, values, Set.of(), errors, users, out, null, editable(), null, Optional.empty(), "",
@@ -406,7 +408,7 @@ final class ConsoleServer {
         versions.of(clientVersionValues(c), Forms.CLIENT.secrets(c)), validations.status(c.name()), token, notice);
   }
 
-  private void saveClient(Request r, Sessions.Session s, OAuthClient existing) throws IOException {
+  private void saveClient(Request r, Sessions.Session s, @Nullable OAuthClient existing) throws IOException {
     if (!editable()) {
       r.text(403, "Refused: " + readOnlyWhy());
       return;
@@ -431,7 +433,7 @@ final class ConsoleServer {
         o = ClientForm.submit(posted, current, registry, ClientsPage.byName(registry.mailboxes()));
       }
     }
-    if (changes != null) {
+    if (changes != null && current != null) {
       Map<String, String> values = new LinkedHashMap<>();
       OAuthClient.textForm().fields().stream().filter(f -> !f.secret()).forEach(f -> values.put(f.name(), posted.getOrDefault(f.name(), "")));
       Set<String> ticked = new java.util.LinkedHashSet<>();
@@ -443,6 +445,7 @@ final class ConsoleServer {
           ticked, null), csrf(r, s))));
       return;
     }
+    Objects.requireNonNull(o, "a save without a conflict has an outcome");
     if (o.saved() != null) {
       if (!o.moved().isEmpty()) {
         validations.forget(o.saved().name());
@@ -460,12 +463,12 @@ final class ConsoleServer {
         clientView(current, o.values(), o.errors(), o.users(), null), csrf(r, s))));
   }
 
-  private FormPage.View view(Mailbox m, Map<String, String> values, Map<String, String> errors, CheckResult check) {
+  private FormPage.View view(Mailbox m, Map<String, String> values, Map<String, String> errors, @Nullable CheckResult check) {
     return new FormPage.View(m.id(), m.name(), values, Forms.MAILBOX.secrets(m).keySet(), errors, check, m.type().name(), editable(),
         versions.of(m));
   }
 
-  private void grid(Request r, Sessions.Session s, String notice) throws IOException {
+  private void grid(Request r, Sessions.Session s, @Nullable String notice) throws IOException {
     String flash = s.flash;
     s.flash = null;
     String note = notice != null ? notice : flash;
@@ -497,6 +500,12 @@ final class ConsoleServer {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("^[\\w.$]+[{\\[](.+)[}\\]]$").matcher(text);
     String inner = m.matches() ? m.group(1) : text;
     return inner.isBlank() || (inner.contains("@") && inner.equals(text)) ? "" : " (" + inner + ")";
+  }
+
+  /** {@return the exception's message, or its class when it has none: a page always says something} */
+  private static String messageOf(RuntimeException e) {
+    String message = e.getMessage();
+    return message != null ? message : e.getClass().getSimpleName();
   }
 
   private Optional<Sessions.Session> session(Request r, boolean post) {

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStore;
 
@@ -79,7 +80,7 @@ public final class ConsoleServlet extends HttpServlet {
   public static final class Builder {
     private final MailboxRegistry registry;
     private final ConsoleOptions.Builder options = ConsoleOptions.builder().withoutLogin();
-    private Function<HttpServletRequest, String> hostCsrfToken;
+    private @Nullable Function<HttpServletRequest, @Nullable String> hostCsrfToken;
 
     private Builder(MailboxRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry == null");
@@ -109,7 +110,7 @@ public final class ConsoleServlet extends HttpServlet {
      * @param hostCsrfToken the host's CSRF token for a request, or null when it has none
      * @return this builder
      */
-    public Builder hostCsrfToken(Function<HttpServletRequest, String> hostCsrfToken) {
+    public Builder hostCsrfToken(Function<HttpServletRequest, @Nullable String> hostCsrfToken) {
       this.hostCsrfToken = Objects.requireNonNull(hostCsrfToken, "hostCsrfToken == null");
       return this;
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Mailbox;
 import org.outmail.Setting;
 import org.outmail.oauth.OAuthClient;
@@ -41,7 +42,7 @@ final class FormLayout {
    * @param outOnly whether only OUT mailboxes show it
    * @param protocols the protocols of OUT mailboxes that show it; empty: all
    */
-  record Field(String key, Setting setting, Tab tab, String group, boolean outOnly, Set<String> protocols) {
+  record Field(String key, Setting setting, Tab tab, @Nullable String group, boolean outOnly, Set<String> protocols) {
     boolean appliesTo(String type, String protocol) {
       if (!"OUT".equals(type)) {
         return !outOnly;
@@ -137,7 +138,7 @@ final class FormLayout {
   }
 
   /** {@return whether the field is shown only for one way of logging in: "PASSWORD", "OAUTH", or null} */
-  static String authOf(String key) {
+  static @Nullable String authOf(String key) {
     return key.equals("password") ? PASSWORD : key.equals("oauth-client") ? OAUTH : null;
   }
 
@@ -154,7 +155,7 @@ final class FormLayout {
     return protocols;
   }
 
-  Field field(String key) {
+  @Nullable Field field(String key) {
     return fields.stream().filter(f -> f.key.equals(key)).findFirst().orElse(null);
   }
 

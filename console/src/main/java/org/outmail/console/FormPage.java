@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.outmail.CheckResult;
 import org.outmail.Setting;
 
@@ -27,8 +28,8 @@ final class FormPage {
    * @param editable whether Save and Delete are offered
    * @param version the version of the stored mailbox the form was read at, or null for a new one
    */
-  record View(String id, String title, Map<String, String> values, Set<String> storedSecrets,
-      Map<String, String> errors, CheckResult check, String type, boolean editable, String version) {}
+  record View(@Nullable String id, String title, Map<String, String> values, Set<String> storedSecrets,
+      Map<String, String> errors, @Nullable CheckResult check, String type, boolean editable, @Nullable String version) {}
 
   private FormPage() {}
 

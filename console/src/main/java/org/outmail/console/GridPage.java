@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.outmail.CheckResult;
 import org.outmail.Mailbox;
 import org.outmail.MailboxType;
@@ -12,7 +13,7 @@ import org.outmail.MailboxType;
 final class GridPage {
   private GridPage() {}
 
-  static String render(String base, List<Mailbox> mailboxes, CheckResults checks, boolean editable, String readOnlyWhy, String notice) {
+  static String render(String base, List<Mailbox> mailboxes, CheckResults checks, boolean editable, String readOnlyWhy, @Nullable String notice) {
     Html h = new Html();
     h.raw("<div class=\"bar\"><h1>Mailboxes</h1>");
     if (editable) {

@@ -1,5 +1,7 @@
 package org.outmail.console;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * HTML written by hand, every value escaped: text and attribute values go through {@link #esc},
  * which escapes the five characters that can end a text or a quoted attribute. Attributes are
@@ -9,7 +11,7 @@ final class Html {
   private final StringBuilder out = new StringBuilder(8192);
 
   /** Escapes {@code & < > " '} for text and double- or single-quoted attribute values. */
-  static String esc(String s) {
+  static String esc(@Nullable String s) {
     if (s == null) {
       return "";
     }
@@ -35,7 +37,7 @@ final class Html {
   }
 
   /** Appends text, escaped. */
-  Html text(String text) {
+  Html text(@Nullable String text) {
     out.append(esc(text));
     return this;
   }

@@ -1,5 +1,7 @@
 package org.outmail.console;
 
+import org.jspecify.annotations.Nullable;
+
 /** The page around every screen: head, header with the user and Log out, the main content. */
 final class Layout {
   private Layout() {}
@@ -12,7 +14,8 @@ final class Layout {
    * @param csrf the session's token for Log out, or null when the console offers no Log out
    * @param outbox whether the console shows an outbox: then the header links it too
    */
-  static String page(String base, String title, String user, String csrf, boolean outbox, String content) {
+  static String page(String base, String title, @Nullable String user, @Nullable String csrf, boolean outbox,
+      String content) {
     Html h = new Html();
     h.raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")

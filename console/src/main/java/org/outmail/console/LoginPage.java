@@ -1,10 +1,12 @@
 package org.outmail.console;
 
+import org.jspecify.annotations.Nullable;
+
 /** The login form; its own CSRF token is bound to a short-lived cookie (a double submit). */
 final class LoginPage {
   private LoginPage() {}
 
-  static String render(String base, String loginToken, String user, String error) {
+  static String render(String base, String loginToken, @Nullable String user, @Nullable String error) {
     Html h = new Html();
     h.raw("<section class=\"login\"><h1>Log in</h1>");
     if (error != null) {

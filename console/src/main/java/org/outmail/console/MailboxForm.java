@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.MailboxRegistry;
@@ -33,9 +34,9 @@ final class MailboxForm {
    * @param errors field to problem; the empty key for an error of no single field
    * @param values the non-secret values posted, to show the form again
    */
-  record Outcome(Mailbox saved, Map<String, String> errors, Map<String, String> values, List<String> dropped,
-      List<String> moved, String previousDefault) {
-    Outcome(Mailbox saved, Map<String, String> errors, Map<String, String> values) {
+  record Outcome(@Nullable Mailbox saved, Map<String, String> errors, Map<String, String> values, List<String> dropped,
+      List<String> moved, @Nullable String previousDefault) {
+    Outcome(@Nullable Mailbox saved, Map<String, String> errors, Map<String, String> values) {
       this(saved, errors, values, List.of(), List.of(), null);
     }
 
@@ -71,7 +72,8 @@ final class MailboxForm {
    *
    * @param clients the OAuth clients a mailbox can pick, by name, with their secrets
    */
-  Outcome submit(Map<String, String> posted, Mailbox existing, MailboxRegistry registry, Map<String, OAuthClient> clients) {
+  Outcome submit(Map<String, String> posted, @Nullable Mailbox existing, MailboxRegistry registry,
+      Map<String, OAuthClient> clients) {
     String id = existing != null ? existing.id() : posted.getOrDefault("id", "").strip();
     String type = posted.getOrDefault("type", "OUT");
     String protocol = posted.getOrDefault("protocol", "smtp");
@@ -217,7 +219,7 @@ final class MailboxForm {
     return String.join(", ", keys.stream().map(FormLayout::label).toList());
   }
 
-  private static String blankToNull(String s) {
+  private static @Nullable String blankToNull(@Nullable String s) {
     return s == null || s.isBlank() ? null : s;
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.outmail.outbox.Outbox;
 import org.outmail.outbox.OutboxAttempt;
 import org.outmail.outbox.OutboxEntry;
@@ -251,7 +252,7 @@ final class OutboxScreen {
     return s == OutboxState.QUEUED || s == OutboxState.DEFERRED || s == OutboxState.UNKNOWN;
   }
 
-  private static OutboxState state(String value) {
+  private static OutboxState state(@Nullable String value) {
     if (value != null) {
       for (OutboxState s : OutboxState.values()) {
         if (s.name().equals(value)) {
@@ -262,14 +263,14 @@ final class OutboxScreen {
     return OutboxState.QUEUED;
   }
 
-  private static long number(String value) {
+  private static long number(@Nullable String value) {
     if (value == null || !value.matches("\\d{1,18}")) {
       return 0;
     }
     return Long.parseLong(value);
   }
 
-  private static String queryString(String search, OutboxState state, long after) {
+  private static String queryString(String search, @Nullable OutboxState state, long after) {
     StringBuilder q = new StringBuilder();
     if (!search.isEmpty()) {
       q.append("q=").append(java.net.URLEncoder.encode(search, java.nio.charset.StandardCharsets.UTF_8));

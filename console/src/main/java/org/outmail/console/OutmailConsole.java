@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxStore;
 import org.slf4j.Logger;
@@ -49,10 +50,10 @@ public final class OutmailConsole implements AutoCloseable {
   static final int MAX_HEADER_BYTES = 16 * 1024;
 
   private final Server server;
-  private final MailboxRegistry ownRegistry;
+  private final @Nullable MailboxRegistry ownRegistry;
   private final URI uri;
 
-  private OutmailConsole(Server server, MailboxRegistry ownRegistry, URI uri) {
+  private OutmailConsole(Server server, @Nullable MailboxRegistry ownRegistry, URI uri) {
     this.server = server;
     this.ownRegistry = ownRegistry;
     this.uri = uri;
@@ -109,7 +110,7 @@ public final class OutmailConsole implements AutoCloseable {
     }
   }
 
-  private static OutmailConsole start(MailboxRegistry registry, ConsoleOptions options, MailboxRegistry own) {
+  private static OutmailConsole start(MailboxRegistry registry, ConsoleOptions options, @Nullable MailboxRegistry own) {
     check(options);
     // the connection limit bounds the queue: Jetty's own tasks must never be refused by a full one
     QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, 60_000);

@@ -11,6 +11,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP exchange: what was asked (path within the console, query, form, cookies) and the ways to
@@ -36,9 +37,9 @@ final class Request {
   private final HttpServletResponse response;
   private final boolean secureCookies;
   private final String base;
-  private Map<String, String> form;
+  private @Nullable Map<String, String> form;
   /** The host's CSRF token for this request, when the host checks CSRF; else null. */
-  String hostCsrf;
+  @Nullable String hostCsrf;
 
   Request(HttpServletRequest request, HttpServletResponse response, boolean secureCookies) {
     this.request = request;
@@ -188,7 +189,7 @@ final class Request {
    *
    * @throws BadRequest for an escape that is not two hexadecimal digits
    */
-  static Map<String, String> decode(String raw) {
+  static Map<String, String> decode(@Nullable String raw) {
     Map<String, String> out = new LinkedHashMap<>();
     if (raw == null || raw.isEmpty()) {
       return out;

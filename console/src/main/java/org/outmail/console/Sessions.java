@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Logged-in sessions, in memory: a random id in an {@code HttpOnly}, {@code SameSite=Strict}
@@ -25,7 +26,7 @@ final class Sessions {
     final String csrf;
     volatile Instant lastUse;
     /** A notice for the next page of this session, such as "Mailbox x saved."; or null. */
-    volatile String flash;
+    volatile @Nullable String flash;
 
     Session(String id, String user, String csrf, Instant lastUse) {
       this.id = id;
@@ -34,7 +35,7 @@ final class Sessions {
       this.lastUse = lastUse;
     }
 
-    boolean csrfMatches(String token) {
+    boolean csrfMatches(@Nullable String token) {
       return token != null && MessageDigest.isEqual(Users.utf8(csrf), Users.utf8(token));
     }
   }
@@ -62,7 +63,7 @@ final class Sessions {
     return s;
   }
 
-  Optional<Session> find(String id) {
+  Optional<Session> find(@Nullable String id) {
     if (id == null) {
       return Optional.empty();
     }
@@ -79,7 +80,7 @@ final class Sessions {
     return Optional.of(s);
   }
 
-  void close(String id) {
+  void close(@Nullable String id) {
     if (id != null) {
       sessions.remove(id);
     }

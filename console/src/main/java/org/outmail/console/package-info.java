@@ -4,4 +4,7 @@
  * org.outmail.console.ConsoleServlet} under a path of its own behind its own login, or {@link
  * org.outmail.console.OutmailConsole#start} runs it on an embedded Jetty 12 with a login of its own.
  */
+@NullMarked
 package org.outmail.console;
+
+import org.jspecify.annotations.NullMarked;

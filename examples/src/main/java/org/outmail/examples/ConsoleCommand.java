@@ -2,9 +2,11 @@ package org.outmail.examples;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.MailboxRegistry;
@@ -44,12 +46,12 @@ final class ConsoleCommand implements Callable<Integer> {
   static final class Source {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
         description = "A properties file: its mailboxes are shown and checked, never changed.")
-    Path config;
+    @Nullable Path config;
 
     @Option(names = "--jdbc", paramLabel = "URL|FILE",
         description = "A database: a SQLite file (a path, or jdbc:sqlite:FILE; created when missing) or a "
             + "PostgreSQL URL (jdbc:postgresql://...). Mailboxes there are edited; tables are created when missing.")
-    String jdbcUrl;
+    @Nullable String jdbcUrl;
 
     @Option(names = "--new-key", description = "Prints a new secrets key for $$" + KEY_VARIABLE + " and exits.")
     boolean newKey;
@@ -60,13 +62,13 @@ final class ConsoleCommand implements Callable<Integer> {
 
   @Option(names = "--import", paramLabel = "FILE",
       description = "With --jdbc: saves the mailboxes of this properties file in the database first (those not there yet).")
-  Path importFile;
+  @Nullable Path importFile;
 
   @Option(names = "--outbox", paramLabel = "DIR",
       description = "An embedded outbox store's directory (the one holding outbox.db): shown on the console's Outbox "
           + "screen, where mails are searched, retried and cancelled. Nothing is sent from the console: Retry now makes a "
           + "mail due for the application that delivers from this store, once it runs again.")
-  Path outboxStore;
+  @Nullable Path outboxStore;
 
   @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "8480",
       description = "The port (default ${DEFAULT-VALUE}); 0 takes a free one.")
@@ -166,9 +168,10 @@ final class ConsoleCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new MailboxConfigException(null, KEY_VARIABLE, KEY_VARIABLE + ": " + e.getMessage());
     }
-    JdbcMailboxStore.Builder store = source.jdbcUrl.startsWith("jdbc:")
-        ? JdbcMailboxStore.builder(source.jdbcUrl)
-        : JdbcMailboxStore.builder(Path.of(source.jdbcUrl));
+    String url = Objects.requireNonNull(source.jdbcUrl, "without --config, picocli requires --jdbc");
+    JdbcMailboxStore.Builder store = url.startsWith("jdbc:")
+        ? JdbcMailboxStore.builder(url)
+        : JdbcMailboxStore.builder(Path.of(url));
     return store.secretsKey(secretsKey).build();
   }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.outmail.smtp.DkimKeyPair;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,7 +45,7 @@ final class DkimKeygenCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "FILE",
       description = "Where to write the private key; default SELECTOR._domainkey.DOMAIN.pem here. Never overwritten.")
-  Path out;
+  @Nullable Path out;
 
   @Spec
   CommandSpec spec;

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.Setting;
@@ -31,7 +32,7 @@ final class ListCommand implements Callable<Integer> {
   static final class What {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
         description = "The mailboxes' properties file (outmail.mailbox.ID.FIELD=value).")
-    java.nio.file.Path file;
+    java.nio.file.@Nullable Path file;
 
     @Option(names = "--settings", required = true,
         description = "Print the keys of a configuration file instead: name, type, default, help.")

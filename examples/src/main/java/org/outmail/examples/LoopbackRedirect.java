@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailException;
 import org.outmail.oauth.OAuthValidation;
 
@@ -33,8 +34,8 @@ final class LoopbackRedirect implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final CompletableFuture<OAuthValidation> result = new CompletableFuture<>();
-  private volatile String state;
-  private volatile Function<URI, OAuthValidation> completion;
+  private volatile @Nullable String state;
+  private volatile @Nullable Function<URI, OAuthValidation> completion;
 
   LoopbackRedirect(PrintWriter err, String command) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 0), 0);
@@ -80,8 +81,9 @@ final class LoopbackRedirect implements AutoCloseable {
     try (exchange) {
       Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
       String expected = state;
+      Function<URI, OAuthValidation> complete = completion; // set before the state
       if (!exchange.getRequestMethod().equals("GET") || !exchange.getRequestURI().getPath().equals("/")
-          || expected == null || !expected.equals(query.get("state")) || result.isDone()) {
+          || expected == null || complete == null || !expected.equals(query.get("state")) || result.isDone()) {
         if (query.containsKey("state") || query.containsKey("code")) {
           synchronized (err) {
             err.println(command + ": ignored a request to " + redirectUri() + " that does not answer this validation");
@@ -92,7 +94,7 @@ final class LoopbackRedirect implements AutoCloseable {
         return;
       }
       try {
-        OAuthValidation done = completion.apply(exchange.getRequestURI());
+        OAuthValidation done = complete.apply(exchange.getRequestURI());
         page(exchange, 200, "outmail: OAuth client '" + done.clientName() + "' is validated. You can close this window.");
         result.complete(done);
       } catch (RuntimeException e) {

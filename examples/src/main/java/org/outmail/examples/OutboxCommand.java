@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailboxRegistry;
 import org.outmail.outbox.Outbox;
 import org.outmail.outbox.OutboxAttempt;
@@ -104,7 +105,7 @@ final class OutboxCommand {
 
     @Option(names = "--state", paramLabel = "STATE",
         description = "Only mails in this state: ${COMPLETION-CANDIDATES}. Default: every state.")
-    OutboxState state;
+    @Nullable OutboxState state;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
         description = "At most N mails (default ${DEFAULT-VALUE}).")

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.outmail.MailException;
@@ -143,7 +144,7 @@ public final class OutmailCli {
   private static int usageError(ParameterException e, String[] args) {
     CommandLine cli = e.getCommandLine();
     String name = cli.getCommandSpec().qualifiedName();
-    String message = e.getMessage().replaceFirst("^Error: ", "");
+    String message = Objects.requireNonNullElse(e.getMessage(), "").replaceFirst("^Error: ", "");
     if (e instanceof MissingParameterException) {
       // a mistyped required option (--subjekt) is taken as a value of the option before it (--to)
       // or left over, and picocli then only says that --subject is missing

@@ -1,5 +1,6 @@
 package org.outmail.examples;
 
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -17,7 +18,7 @@ final class OutputOptions {
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
-  Level level;
+  @Nullable Level level;
 
   boolean verbose() {
     return level != null && level.verbose;

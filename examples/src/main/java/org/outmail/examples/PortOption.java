@@ -1,6 +1,7 @@
 package org.outmail.examples;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxType;
@@ -18,7 +19,7 @@ final class PortOption {
   @Option(names = {"-p", "--port"}, paramLabel = "PORT",
       description = "Connect every OUT mailbox to this port of its host instead of the file's, e.g. to an "
           + "'outmail sink --port PORT' when 2525 is taken.")
-  Integer port;
+  @Nullable Integer port;
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Progress lines on stderr, each starting with the command's name: a line for work still going on
@@ -27,7 +28,7 @@ final class Progress implements AutoCloseable {
   private final String command;
   private final boolean quiet;
   private final Duration after;
-  private ScheduledExecutorService timer;
+  private @Nullable ScheduledExecutorService timer;
 
   Progress(PrintWriter err, String command, boolean quiet, Duration after) {
     this.err = err;

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import org.outmail.BlockReason;
 import org.outmail.Email;
 import org.outmail.HookFailure;
@@ -53,7 +55,7 @@ final class SendCommand implements Callable<Integer> {
 
   @Option(names = {"-m", "--mailbox"}, paramLabel = "ID",
       description = "The OUT mailbox to send through; the default outgoing mailbox when absent.")
-  String mailbox;
+  @Nullable String mailbox;
 
   @Option(names = {"-t", "--to"}, required = true, arity = "1..*", split = ",", paramLabel = "ADDR",
       description = "Recipients (repeat the option, list them after it, or separate them with commas).")
@@ -76,29 +78,29 @@ final class SendCommand implements Callable<Integer> {
   @Option(names = {"-r", "--record"}, paramLabel = "ID",
       description = "The record's id (a ticket number): the mailbox's prefix tags the subject with it, "
           + "[TICKET#4711] Subject.")
-  String record;
+  @Nullable String record;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
-  Text text;
+  @Nullable Text text;
 
   static final class Text {
     @Option(names = "--text", paramLabel = "T", description = "The plain-text body.")
-    String text;
+    @Nullable String text;
 
     @Option(names = "--text-file", paramLabel = "F", description = "A UTF-8 file holding the plain-text body.")
-    Path textFile;
+    @Nullable Path textFile;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
-  Html html;
+  @Nullable Html html;
 
   static final class Html {
     @Option(names = "--html", paramLabel = "H",
         description = "The HTML body; with a text body too, mail programs show the one they prefer.")
-    String html;
+    @Nullable String html;
 
     @Option(names = "--html-file", paramLabel = "F", description = "A UTF-8 file holding the HTML body.")
-    Path htmlFile;
+    @Nullable Path htmlFile;
   }
 
   @Option(names = {"-a", "--attach"}, arity = "1..*", paramLabel = "FILE", description = "Files to attach.")
@@ -165,11 +167,16 @@ final class SendCommand implements Callable<Integer> {
       if (record != null) {
         b.recordId(record);
       }
-      if (text != null) {
-        b.text(text.text != null ? text.text : read("--text-file", text.textFile));
+      // each group holds one of its two options, or is absent
+      if (text != null && text.text != null) {
+        b.text(text.text);
+      } else if (text != null && text.textFile != null) {
+        b.text(read("--text-file", text.textFile));
       }
-      if (html != null) {
-        b.html(html.html != null ? html.html : read("--html-file", html.htmlFile));
+      if (html != null && html.html != null) {
+        b.html(html.html);
+      } else if (html != null && html.htmlFile != null) {
+        b.html(read("--html-file", html.htmlFile));
       }
       for (Path file : attachments) {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
@@ -179,7 +186,7 @@ final class SendCommand implements Callable<Integer> {
       }
       return b.build();
     } catch (InvalidEmailException e) {
-      throw usage(e.getMessage());
+      throw usage(Objects.requireNonNullElse(e.getMessage(), "not a valid mail"));
     }
   }
 
@@ -256,8 +263,8 @@ final class SendCommand implements Callable<Integer> {
     private final int recipients;
     private final long start = System.nanoTime();
     private volatile int started;
-    private volatile String messageId;
-    private volatile Progress.Step slow;
+    private volatile @Nullable String messageId;
+    private volatile Progress.@Nullable Step slow;
 
     Attempts(Progress progress, String mailboxId, long size, int recipients) {
       this.progress = progress;
@@ -286,7 +293,7 @@ final class SendCommand implements Callable<Integer> {
       return started;
     }
 
-    String messageId() {
+    @Nullable String messageId() {
       return messageId;
     }
 

@@ -6,4 +6,7 @@
  * <p>{@link org.outmail.examples.AuditHook} is a post-send hook found by {@link
  * java.util.ServiceLoader}; everything else is package-private.
  */
+@NullMarked
 package org.outmail.examples;
+
+import org.jspecify.annotations.NullMarked;

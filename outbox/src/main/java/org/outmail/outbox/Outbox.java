@@ -148,7 +148,7 @@ public final class Outbox implements AutoCloseable {
    * @return the mails' ids, in order
    * @throws OutboxException if the store could not take them (then none is queued)
    */
-  public List<Long> enqueueAll(OutgoingMailer mailer, List<Email> emails, Priority priority) {
+  public List<Long> enqueueAll(OutgoingMailer mailer, List<Email> emails, @Nullable Priority priority) {
     Objects.requireNonNull(emails, "emails == null");
     List<JdbcStore.NewMail> mails = new ArrayList<>(emails.size());
     for (Email email : emails) {
@@ -186,7 +186,7 @@ public final class Outbox implements AutoCloseable {
    * @throws IllegalStateException with the embedded store
    * @throws IllegalArgumentException if the connection is in auto-commit mode
    */
-  public long enqueue(Connection connection, OutgoingMailer mailer, Email email, String idempotencyKey) {
+  public long enqueue(Connection connection, OutgoingMailer mailer, Email email, @Nullable String idempotencyKey) {
     Objects.requireNonNull(connection, "connection == null");
     if (store.embedded()) {
       throw new IllegalStateException("enqueue in the host's transaction needs OutboxStore.jdbc(dataSource); "

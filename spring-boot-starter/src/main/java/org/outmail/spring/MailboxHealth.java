@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.outmail.CheckResult;
 import org.outmail.Mailbox;
 import org.outmail.OutgoingMailer;
@@ -28,7 +29,7 @@ final class MailboxHealth {
   private final Duration cache;
   private final Clock clock;
   private final LongSupplier nanoTime;
-  private HealthReading last;
+  private @Nullable HealthReading last;
   private long lastAt;
 
   MailboxHealth(OutgoingMailer mailer, Duration cache, Clock clock, LongSupplier nanoTime) {

@@ -3,6 +3,7 @@ package org.outmail.spring;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.outmail.OutgoingMailer;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -11,8 +12,8 @@ import org.springframework.boot.health.contributor.Status;
 /** {@link MailboxHealth} as a Spring Boot 4 health indicator. */
 final class MailboxHealthIndicator implements HealthIndicator {
   private final MailboxHealth health;
-  private HealthReading lastReading;
-  private Health last;
+  private @Nullable HealthReading lastReading;
+  private @Nullable Health last;
 
   MailboxHealthIndicator(OutgoingMailer mailer, Duration cache) {
     this(mailer, cache, Clock.systemUTC(), System::nanoTime);
@@ -27,7 +28,7 @@ final class MailboxHealthIndicator implements HealthIndicator {
   @SuppressWarnings("ReferenceEquality") // the cache hands out the same reading until it expires
   public synchronized Health health() {
     HealthReading reading = health.read();
-    if (reading != lastReading) { // a cached reading answers with the same Health
+    if (reading != lastReading || last == null) { // a cached reading answers with the same Health
       lastReading = reading;
       last = convert(reading);
     }

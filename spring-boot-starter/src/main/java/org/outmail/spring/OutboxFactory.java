@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailboxConfigException;
 import org.outmail.MailboxRegistry;
 import org.outmail.Setting;
@@ -27,7 +28,8 @@ final class OutboxFactory {
     return "JDBC".equals(StarterSettings.get(env, StarterSettings.OUTBOX_STORE).orElseThrow());
   }
 
-  static Outbox build(Environment env, MailboxRegistry registry, DataSource dataSource, List<OutboxListener> listeners) {
+  static Outbox build(Environment env, MailboxRegistry registry, @Nullable DataSource dataSource,
+      List<OutboxListener> listeners) {
     Outbox.Builder b = Outbox.builder().registry(registry).store(store(env, dataSource));
     b.workers((Integer) get(env, StarterSettings.OUTBOX_WORKERS));
     StarterSettings.get(env, StarterSettings.OUTBOX_BATCH_SIZE).ifPresent(n -> b.batchSize((Integer) n));
@@ -60,7 +62,7 @@ final class OutboxFactory {
     return b.build();
   }
 
-  private static OutboxStore store(Environment env, DataSource dataSource) {
+  private static OutboxStore store(Environment env, @Nullable DataSource dataSource) {
     if (!jdbc(env)) {
       return OutboxStore.embedded(Path.of((String) get(env, StarterSettings.OUTBOX_DIRECTORY)));
     }

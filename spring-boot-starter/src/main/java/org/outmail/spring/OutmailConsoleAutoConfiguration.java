@@ -3,6 +3,7 @@ package org.outmail.spring;
 import static org.outmail.spring.StarterSettings.PREFIX;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailboxConfigException;
 import org.outmail.MailboxRegistry;
 import org.outmail.console.ConsoleServlet;
@@ -86,7 +87,7 @@ public class OutmailConsoleAutoConfiguration {
       return bean;
     }
 
-    private static String springCsrfToken(HttpServletRequest request) {
+    private static @Nullable String springCsrfToken(HttpServletRequest request) {
       Object token = request.getAttribute(CsrfToken.class.getName());
       return token instanceof CsrfToken csrf ? csrf.getToken() : null;
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailboxConfigException;
 import org.outmail.Setting;
 import org.outmail.Suggestions;
@@ -109,11 +110,11 @@ final class OutmailKeys {
   }
 
   /**
-   * The environment's value, Spring's placeholders resolved.
+   * The environment's value, Spring's placeholders resolved; null when the key has none.
    *
    * @throws MailboxConfigException naming the key when a placeholder cannot be resolved
    */
-  static String value(Environment environment, String key) {
+  static @Nullable String value(Environment environment, String key) {
     try {
       return environment.getProperty(key);
     } catch (IllegalArgumentException e) {

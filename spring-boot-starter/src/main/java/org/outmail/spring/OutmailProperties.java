@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Suggestions;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -103,7 +104,7 @@ final class OutmailProperties {
   }
 
   /** The value that wins, raw when it is an outmail secret reference, else resolved by Spring. */
-  static String value(ConfigurableEnvironment env, String name) {
+  static @Nullable String value(ConfigurableEnvironment env, String name) {
     for (PropertySource<?> source : env.getPropertySources()) {
       if (ConfigurationPropertySources.isAttachedConfigurationPropertySource(source) || !source.containsProperty(name)) {
         continue;

@@ -3,6 +3,7 @@ package org.outmail.spring;
 import java.sql.Connection;
 import java.util.Objects;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Email;
 import org.outmail.OutgoingMailer;
 import org.outmail.outbox.Outbox;
@@ -61,7 +62,7 @@ public final class TransactionalOutbox {
    * @throws org.outmail.MailException for bad input, as {@link Outbox#enqueue(OutgoingMailer, Email,
    *     String)}: the exception rolls the transaction back unless the caller catches it
    */
-  public long enqueue(OutgoingMailer mailer, Email email, String idempotencyKey) {
+  public long enqueue(OutgoingMailer mailer, Email email, @Nullable String idempotencyKey) {
     if (!TransactionSynchronizationManager.isActualTransactionActive()) {
       return outbox.enqueue(mailer, email, idempotencyKey);
     }

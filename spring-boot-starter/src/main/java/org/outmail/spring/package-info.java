@@ -10,4 +10,7 @@
  * org.outmail.oauth.TokenStore} and {@link org.outmail.oauth.AccessTokenProvider} beans are given
  * to the builder as they are.
  */
+@NullMarked
 package org.outmail.spring;
+
+import org.jspecify.annotations.NullMarked;

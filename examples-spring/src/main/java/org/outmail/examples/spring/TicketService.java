@@ -1,6 +1,7 @@
 package org.outmail.examples.spring;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.outmail.Email;
@@ -64,7 +65,7 @@ public class TicketService {
       insert.setString(4, request.team());
       return insert;
     }, key);
-    long id = key.getKey().longValue();
+    long id = Objects.requireNonNull(key.getKey(), "the database returned no id for the ticket").longValue();
 
     long mailId = outbox.enqueue(registry.forRecord(null), Email.builder()
         .to(request.requester())
