@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.outmail.MailboxConfigException;
 import org.outmail.Setting;
-import org.outmail.Suggestions;
+import org.outmail.internal.Suggestions;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
