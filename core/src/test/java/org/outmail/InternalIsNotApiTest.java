@@ -1,6 +1,7 @@
 package org.outmail;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.lang.reflect.Executable;
@@ -65,6 +66,16 @@ class InternalIsNotApiTest {
       }
     }
     assertThat(exposed).as("public signatures of the API packages that name org.outmail.internal").isEmpty();
+  }
+
+  @Test
+  void theEnginesAccessToTheApiPackageIsSetOnceByThatPackage() {
+    org.outmail.internal.Access access = org.outmail.internal.Access.get();
+    assertThat(access.getClass().getName()).isEqualTo("org.outmail.ApiAccess");
+    assertThat(Modifier.isPublic(access.getClass().getModifiers())).as("hosts cannot name it").isFalse();
+    assertThat(org.outmail.internal.Access.get()).isSameAs(access);
+    assertThatThrownBy(() -> org.outmail.internal.Access.set(access)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("set once");
   }
 
   @Test
