@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
+import org.outmail.internal.Addresses;
 
 /**
  * A file attached to an {@link Email}: from bytes held in memory, from a {@link Path} that is

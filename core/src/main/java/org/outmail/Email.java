@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.outmail.internal.Addresses;
 
 /**
  * An email as the host application writes it: recipients, subject, bodies, attachments, extra

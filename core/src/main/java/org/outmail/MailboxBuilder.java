@@ -113,7 +113,7 @@ abstract class MailboxBuilder {
   public Mailbox.Builder emailDisplay(String emailDisplay) {
     Objects.requireNonNull(emailDisplay, "emailDisplay == null");
     try {
-      this.emailDisplay = Addresses.normalise(emailDisplay);
+      this.emailDisplay = org.outmail.internal.Addresses.normalise(emailDisplay);
     } catch (InvalidEmailException e) {
       throw fail("email-display", "is not a valid address: " + e.getMessage());
     }
@@ -479,9 +479,9 @@ abstract class MailboxBuilder {
 
 
   void checkText(String field, String value) {
-    int i = Addresses.headerTextControl(value);
+    int i = org.outmail.internal.Addresses.headerTextControl(value);
     if (i >= 0) {
-      throw fail(field, Addresses.forbiddenCharacter(value.charAt(i), i));
+      throw fail(field, org.outmail.internal.Addresses.forbiddenCharacter(value.charAt(i), i));
     }
   }
 

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.outmail.internal.ConfigLoader;
 
 /**
  * Where a registry's mailboxes live when they change while the host runs: a properties file

@@ -7,6 +7,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.outmail.internal.AsyncSends;
+import org.outmail.internal.HookRunner;
+import org.outmail.internal.MessageFactory;
+import org.outmail.internal.PreparedEmail;
+import org.outmail.internal.RecipientFilter;
+import org.outmail.internal.Retrier;
+import org.outmail.internal.SendEvents;
 import org.outmail.spi.MailTransport;
 import org.outmail.spi.OutgoingMessage;
 import org.outmail.spi.TransportContext;
@@ -138,7 +145,7 @@ public final class OutgoingMailer {
    * @throws MailboxDisabledException if the mailbox is disabled
    * @throws RecipientsBlockedException if every recipient is blocked
    */
-  public PreparedEmail prepare(Email email) {
+  PreparedEmail prepare(Email email) {
     Objects.requireNonNull(email, "email == null");
     if (!mailbox.enabled()) {
       throw new MailboxDisabledException(mailbox.id());

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.outmail.internal.Addresses;
 
 /**
  * The description of one configuration setting: its name, type, default, whether it is required

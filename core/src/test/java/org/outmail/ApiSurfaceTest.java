@@ -19,17 +19,23 @@ import org.junit.jupiter.api.Test;
  * Counts core's public surface from the compiled classes: the public and protected methods and
  * constructors hosts and transports can call, and the share of classes that are package-private,
  * per package. Writes {@code target/api-surface.txt} (the numbers in the README's design notes) and
- * fails when the surface grows past the ceiling, so that a new public method is a decision.
+ * fails when the surface grows past the ceiling, so that a new public method is a decision. The
+ * count covers the API packages, {@code org.outmail}, {@code org.outmail.spi} and {@code
+ * org.outmail.oauth}; {@code org.outmail.internal} is documented as not API (hosts never import it,
+ * it may change in any release), so it is listed apart and not counted.
  */
 class ApiSurfaceTest {
   /** Raise only with a reason in CHANGES.md; lower it when the surface shrinks. */
-  static final int MAX_PUBLIC_METHODS = 557;
+  static final int MAX_PUBLIC_METHODS = 543;
 
   record Counts(int publicMethods, int publicTypes, int types) {
     double packagePrivateShare() {
       return types == 0 ? 0 : 1.0 - (double) publicTypes / types;
     }
   }
+
+  /** The package documented as not API: listed in the report, not counted. */
+  static final String INTERNAL = "org.outmail.internal";
 
   static Map<String, Counts> count() throws IOException, ClassNotFoundException {
     Path classes = Path.of("target", "classes");
@@ -86,7 +92,9 @@ class ApiSurfaceTest {
 
   @Test
   void coresPublicSurfaceIsCountedAndDoesNotGrowUnnoticed() throws Exception {
-    Map<String, Counts> counts = count();
+    Map<String, Counts> all = count();
+    Counts internal = all.remove(INTERNAL);
+    Map<String, Counts> counts = all;
     int methods = counts.values().stream().mapToInt(Counts::publicMethods).sum();
     int publicTypes = counts.values().stream().mapToInt(Counts::publicTypes).sum();
     int types = counts.values().stream().mapToInt(Counts::types).sum();
@@ -96,9 +104,15 @@ class ApiSurfaceTest {
         p, c.publicMethods(), c.publicTypes(), c.types(), 100 * c.packagePrivateShare())));
     report.append(String.format(java.util.Locale.ROOT, "%-20s %4d public methods, %3d of %3d types public, %3.0f%% package-private%n",
         "core", methods, publicTypes, types, 100 * new Counts(methods, publicTypes, types).packagePrivateShare()));
+    if (internal != null) {
+      report.append(String.format(java.util.Locale.ROOT,
+          "%-20s %4d public methods, %3d of %3d types public (not API, not counted)%n",
+          INTERNAL, internal.publicMethods(), internal.publicTypes(), internal.types()));
+    }
     Files.writeString(Path.of("target", "api-surface.txt"), report, StandardCharsets.UTF_8);
 
-    assertThat(counts).containsKeys("org.outmail", "org.outmail.spi", "org.outmail.oauth");
+    assertThat(counts).containsOnlyKeys("org.outmail", "org.outmail.spi", "org.outmail.oauth");
+    assertThat(internal).as("the engine's package is found, and left out of the count").isNotNull();
     assertThat(methods).as("core's public methods:%n%s", report).isLessThanOrEqualTo(MAX_PUBLIC_METHODS);
   }
 }

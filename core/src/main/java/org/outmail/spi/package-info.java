@@ -5,6 +5,8 @@
  * META-INF/services/org.outmail.spi.TransportProvider}; the registry finds it with {@link
  * java.util.ServiceLoader} by its {@link org.outmail.spi.TransportProvider#protocol() protocol}.
  * Everything a transport needs arrives in an {@link org.outmail.spi.OutgoingMessage} and a
- * {@link org.outmail.spi.TransportContext}: transports never reach back into the registry.
+ * {@link org.outmail.spi.TransportContext}: transports never reach back into the registry, and
+ * this package names only value types of {@code org.outmail}, never the registry, the mailer or
+ * the engine in {@code org.outmail.internal} (not API).
  */
 package org.outmail.spi;

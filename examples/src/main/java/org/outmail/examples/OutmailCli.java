@@ -13,7 +13,7 @@ import java.util.function.Function;
 import org.outmail.MailException;
 import org.outmail.MailboxRegistry;
 import org.outmail.MailboxConfigException;
-import org.outmail.Suggestions;
+import org.outmail.internal.Suggestions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.IVersionProvider;

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
 import org.outmail.Email;
 import org.outmail.MailboxRegistry;
 import org.outmail.OutgoingMailer;
-import org.outmail.PreparedEmail;
+import org.outmail.internal.Access;
+import org.outmail.internal.PreparedEmail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -219,7 +220,7 @@ public final class Outbox implements AutoCloseable {
     checkOpen();
     String mailboxId = mailer.mailbox().id();
     settings.registry().get().outgoing(mailboxId); // the workers must find the mailbox
-    PreparedEmail prepared = mailer.prepare(email);
+    PreparedEmail prepared = Access.get().prepare(mailer, email);
     long now = settings.clock().millis();
     Priority p = priority != null ? priority : settings.priorities().getOrDefault(mailboxId, Priority.NORMAL);
     return new JdbcStore.NewMail(mailboxId, idempotencyKey, prepared.messageId(), prepared.subject(), p,

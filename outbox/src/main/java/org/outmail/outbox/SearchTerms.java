@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.outmail.Email;
-import org.outmail.PreparedEmail;
+import org.outmail.internal.PreparedEmail;
 
 /**
  * The terms a mail is found by ({@link Outbox#search}), stored beside it in {@code

@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +7,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongUnaryOperator;
 import java.util.function.UnaryOperator;
+import org.outmail.MailException;
+import org.outmail.Mailbox;
+import org.outmail.MailboxConfigException;
+import org.outmail.MailboxStore;
+import org.outmail.MailboxStoreException;
+import org.outmail.MailboxType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * written only if they hold, and then served whole by the {@link Mailers}. Without a store, the
  * mailboxes are fixed and every change is refused.
  */
-final class StoreFollower {
+public final class StoreFollower {
   private static final Logger LOG = LoggerFactory.getLogger(StoreFollower.class);
   /** Attempts of a change whose store moved on meanwhile. */
   private static final int CHANGE_ATTEMPTS = 3;
@@ -44,11 +50,11 @@ final class StoreFollower {
     }
   }
 
-  MailboxStore store() {
+  public MailboxStore store() {
     return store;
   }
 
-  Map<String, String> validate(Mailbox candidate) {
+  public Map<String, String> validate(Mailbox candidate) {
     Objects.requireNonNull(candidate, "candidate == null");
     Map<String, String> errors = new LinkedHashMap<>();
     if (candidate.type() == MailboxType.OUT) {
@@ -64,14 +70,14 @@ final class StoreFollower {
     return errors;
   }
 
-  void save(Mailbox mailbox) {
+  public void save(Mailbox mailbox) {
     Objects.requireNonNull(mailbox, "mailbox == null");
     MailboxStore s = writableStore(mailbox.id());
     change(mailbox.id(), list -> replaced(list, mailbox), v -> s.save(mailbox, v));
   }
 
-  void saveAll(List<Mailbox> mailboxes) {
-    List<Mailbox> list = InMemoryMailboxStore.checkedForSaveAll(mailboxes);
+  public void saveAll(List<Mailbox> mailboxes) {
+    List<Mailbox> list = Access.get().checkedForSaveAll(mailboxes);
     String id = list.get(0).id();
     MailboxStore s = writableStore(id);
     change(id, current -> {
@@ -83,7 +89,7 @@ final class StoreFollower {
     }, v -> s.saveAll(list, v));
   }
 
-  void delete(String id) {
+  public void delete(String id) {
     Objects.requireNonNull(id, "id == null");
     MailboxStore s = writableStore(id);
     change(id, list -> {
@@ -95,7 +101,7 @@ final class StoreFollower {
     }, v -> s.delete(id, v));
   }
 
-  void refresh() {
+  public void refresh() {
     if (store == null) {
       return;
     }
@@ -136,7 +142,7 @@ final class StoreFollower {
   }
 
   /** Stops following the store; a change after this is refused. */
-  void close() {
+  public void close() {
     MailboxStore.Subscription s;
     synchronized (changes) {
       closed = true;

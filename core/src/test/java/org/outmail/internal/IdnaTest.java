@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.outmail.Email;
+import org.outmail.InvalidEmailException;
 
 /**
  * The Punycode of {@link Idna} against RFC 3492's sample strings (section 7.1, A to S) both ways,

@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import com.google.re2j.Pattern;
 import java.util.ArrayList;
@@ -8,6 +8,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.outmail.AllowedEmails;
+import org.outmail.BlockReason;
+import org.outmail.Email;
+import org.outmail.Mailbox;
+import org.outmail.RecipientDirectory;
+import org.outmail.RecipientsBlockedException;
 
 /**
  * The recipient step of the pipeline: de-duplicates To, Cc and Bcc (an address appears once, in
@@ -15,22 +21,26 @@ import java.util.Set;
  * registered-only mailbox, that the host's directory does not know. Addresses arrive normalised
  * from {@link Email}.
  */
-final class RecipientFilter {
+public final class RecipientFilter {
   private final String mailboxId;
   private final Pattern exclude;
   private final RecipientDirectory directory;
 
-  RecipientFilter(Mailbox mailbox, RecipientDirectory directory) {
+  public RecipientFilter(Mailbox mailbox, RecipientDirectory directory) {
     this.mailboxId = mailbox.id();
-    this.exclude = mailbox.excludePattern();
+    this.exclude = Access.get().excludePattern(mailbox);
     this.directory = mailbox.allowedEmails() == AllowedEmails.REGISTERED_ONLY ? directory : null;
   }
 
   /** The recipients to send to and those blocked. */
-  record Recipients(List<String> to, List<String> cc, List<String> bcc, Map<String, BlockReason> blocked) {}
+  public record Recipients(List<String> to, List<String> cc, List<String> bcc, Map<String, BlockReason> blocked) {}
 
-  /** @throws RecipientsBlockedException if no recipient is left */
-  Recipients apply(Email email) {
+  /**
+   * Normalises, de-duplicates and filters the email's recipients.
+   *
+   * @throws RecipientsBlockedException if no recipient is left
+   */
+  public Recipients apply(Email email) {
     Set<String> seen = new HashSet<>();
     Map<String, BlockReason> blocked = new LinkedHashMap<>();
     List<String> to = keep(email.to(), seen, blocked);

@@ -1,7 +1,10 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.time.Clock;
 import java.time.ZonedDateTime;
+import org.outmail.Email;
+import org.outmail.Mailbox;
+import org.outmail.SubjectPrefix;
 import org.outmail.spi.OutgoingMessage;
 
 /**
@@ -9,13 +12,13 @@ import org.outmail.spi.OutgoingMessage;
  * Message-ID from the email's unique id and the mailbox's domain (the same email always gets the
  * same Message-ID), unless the email fixes its own ({@link Email#messageId()}).
  */
-final class MessageFactory {
+public final class MessageFactory {
   private final Mailbox mailbox;
   private final SubjectPrefix prefix;
   private final String domain;
   private final Clock clock;
 
-  MessageFactory(Mailbox mailbox, Clock clock) {
+  public MessageFactory(Mailbox mailbox, Clock clock) {
     this.mailbox = mailbox;
     this.prefix = mailbox.prefix().map(SubjectPrefix::of).orElse(null);
     String from = mailbox.emailDisplay();
@@ -30,7 +33,7 @@ final class MessageFactory {
     return prefix.apply(email.recordId().get(), email.subject());
   }
 
-  OutgoingMessage create(Email email, RecipientFilter.Recipients recipients) {
+  public OutgoingMessage create(Email email, RecipientFilter.Recipients recipients) {
     return OutgoingMessage.builder(mailbox)
         .to(recipients.to())
         .cc(recipients.cc())
@@ -41,7 +44,7 @@ final class MessageFactory {
         .html(email.html().orElse(null))
         .attachments(email.attachments())
         .headers(email.headers())
-        .messageId(email.messageId().orElse("<" + email.uniqueId() + "@" + domain + ">"))
+        .messageId(email.messageId().orElse("<" + Access.get().uniqueId(email) + "@" + domain + ">"))
         .date(ZonedDateTime.now(clock))
         .recordId(email.recordId().orElse(null))
         .build();

@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +13,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.outmail.MailException;
+import org.outmail.OutgoingMailer;
+import org.outmail.SendResult;
+import org.outmail.TransportException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * fails with "the registry was closed", one in flight gets up to the close timeout to finish, is
  * then interrupted, and fails with an unknown outcome if it still does not finish.
  */
-final class AsyncSends {
+public final class AsyncSends {
   private static final Logger LOG = LoggerFactory.getLogger(AsyncSends.class);
   /** After interrupting them, how long in-flight sends get to fail on their own. */
   private static final long INTERRUPT_GRACE_MILLIS = 1_000;
@@ -52,7 +56,7 @@ final class AsyncSends {
   /**
    * Queues a send. The future fails at once when the registry is closed or the queue is full.
    */
-  CompletableFuture<SendResult> submit(String mailboxId, Supplier<SendResult> send) {
+  public CompletableFuture<SendResult> submit(String mailboxId, Supplier<SendResult> send) {
     Task task = new Task(mailboxId, send);
     if (closed) {
       return CompletableFuture.failedFuture(notSent(mailboxId, "the registry is closed", null));

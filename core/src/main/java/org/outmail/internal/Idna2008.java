@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.text.Normalizer;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.outmail.Mailbox;
+import org.outmail.MailboxConfigException;
+import org.outmail.MailboxRegistry;
+import org.outmail.MailboxStore;
+import org.outmail.PostSendHook;
+import org.outmail.RecipientDirectory;
+import org.outmail.SendListener;
 import org.outmail.oauth.AccessTokenProvider;
 import org.outmail.oauth.AccessTokens;
 import org.outmail.oauth.TokenStore;
@@ -18,8 +25,8 @@ import org.outmail.spi.TransportProvider;
  * What a {@link MailboxRegistry.Builder} collects, each part checked as it is given, and how {@link
  * #build()} puts the registry together: the rules, the mailers it serves and the store it follows.
  */
-final class RegistryAssembly {
-  static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+public final class RegistryAssembly {
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private final List<Mailbox> mailboxes = new ArrayList<>();
   private final Map<String, Mailbox> mailboxIds = new LinkedHashMap<>();
@@ -37,7 +44,7 @@ final class RegistryAssembly {
   private Duration closeTimeout;
   private MailboxStore store;
 
-  void apply(ConfigLoader.Config config) {
+  public void apply(ConfigLoader.Config config) {
     config.mailboxes().forEach(this::mailbox);
     config.mailboxes().forEach(m -> loadedIds.add(m.id()));
     if (config.tokenStore() != null) {
@@ -49,7 +56,7 @@ final class RegistryAssembly {
     }
   }
 
-  void mailbox(Mailbox mailbox) {
+  public void mailbox(Mailbox mailbox) {
     Objects.requireNonNull(mailbox, "mailbox == null");
     if (mailboxIds.putIfAbsent(mailbox.id(), mailbox) != null) {
       throw new MailboxConfigException(mailbox.id(), "id", "two mailboxes have the id '" + mailbox.id() + "'");
@@ -57,7 +64,7 @@ final class RegistryAssembly {
     mailboxes.add(mailbox);
   }
 
-  void store(MailboxStore store) {
+  public void store(MailboxStore store) {
     Objects.requireNonNull(store, "store == null");
     if (this.store != null) {
       throw new MailboxConfigException(null, "store", "store was already set to " + this.store);
@@ -65,7 +72,7 @@ final class RegistryAssembly {
     this.store = store;
   }
 
-  void hook(PostSendHook hook) {
+  public void hook(PostSendHook hook) {
     Objects.requireNonNull(hook, "hook == null");
     String name = Objects.requireNonNull(hook.name(), "hook.name() == null");
     if (hooks.putIfAbsent(name, hook) != null) {
@@ -73,11 +80,11 @@ final class RegistryAssembly {
     }
   }
 
-  void listener(SendListener listener) {
+  public void listener(SendListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener == null"));
   }
 
-  void recipientDirectory(RecipientDirectory directory) {
+  public void recipientDirectory(RecipientDirectory directory) {
     Objects.requireNonNull(directory, "directory == null");
     if (this.directory != null) {
       throw new MailboxConfigException(null, "recipientDirectory", "recipientDirectory was already set");
@@ -85,15 +92,15 @@ final class RegistryAssembly {
     this.directory = directory;
   }
 
-  void transportProvider(TransportProvider provider) {
+  public void transportProvider(TransportProvider provider) {
     transportProviders.add(Objects.requireNonNull(provider, "provider == null"));
   }
 
-  void accessTokenProvider(AccessTokenProvider provider) {
+  public void accessTokenProvider(AccessTokenProvider provider) {
     tokenProviders.add(Objects.requireNonNull(provider, "provider == null"));
   }
 
-  void tokenStore(TokenStore store) {
+  public void tokenStore(TokenStore store) {
     Objects.requireNonNull(store, "store == null");
     if (this.tokenStore != null) {
       throw new MailboxConfigException(null, "tokenStore", "tokenStore was already set to " + this.tokenStore);
@@ -101,7 +108,7 @@ final class RegistryAssembly {
     this.tokenStore = store;
   }
 
-  void asyncThreads(int threads) {
+  public void asyncThreads(int threads) {
     if (threads < 1) {
       throw new MailboxConfigException(null, "asyncThreads", "asyncThreads must be at least 1, was " + threads);
     }
@@ -111,7 +118,7 @@ final class RegistryAssembly {
     this.asyncThreads = threads;
   }
 
-  void asyncQueueCapacity(int capacity) {
+  public void asyncQueueCapacity(int capacity) {
     if (capacity < 1) {
       throw new MailboxConfigException(null, "asyncQueueCapacity",
           "asyncQueueCapacity must be at least 1, was " + capacity);
@@ -123,7 +130,7 @@ final class RegistryAssembly {
     this.asyncQueueCapacity = capacity;
   }
 
-  void closeTimeout(Duration timeout) {
+  public void closeTimeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout == null");
     if (timeout.isNegative()) {
       throw new MailboxConfigException(null, "closeTimeout", "closeTimeout must not be negative, was " + timeout);
@@ -134,7 +141,7 @@ final class RegistryAssembly {
     this.closeTimeout = timeout;
   }
 
-  MailboxRegistry build() {
+  public MailboxRegistry build() {
     if (store != null && !mailboxes.isEmpty()) {
       throw new MailboxConfigException(null, "store", "a registry takes its mailboxes from a store or from "
           + "mailbox()/load(), not both; save the mailboxes " + mailboxIds.keySet() + " in the store instead");
@@ -153,7 +160,7 @@ final class RegistryAssembly {
       MailboxStore.Contents first = store == null ? new MailboxStore.Contents(0, mailboxes) : store.contents();
       Mailers mailers = new Mailers(rules.snapshot(first.version(), first.mailboxes(), null), async);
       StoreFollower follower = new StoreFollower(rules, store, mailers);
-      MailboxRegistry registry = new MailboxRegistry(mailers, follower,
+      MailboxRegistry registry = Access.get().newRegistry(mailers, follower,
           new ForgettingTokenStore(tokens, context.accessTokens()));
       follower.follow();
       return registry;

@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.outmail.MailboxConfigException;
 
 /**
  * Reads a properties file as {@link Properties#load(java.io.Reader)} does (comments, continuation

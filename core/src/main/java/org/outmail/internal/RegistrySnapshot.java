@@ -1,20 +1,22 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.outmail.Mailbox;
+import org.outmail.OutgoingMailer;
 
 /**
  * What a registry serves at one moment: its mailboxes, the mailer of each OUT mailbox and the
  * default, from one version of its store. Immutable; a change replaces the whole snapshot.
  */
-final class RegistrySnapshot {
-  final long version;
+public final class RegistrySnapshot {
+  public final long version;
   final List<Mailbox> mailboxes;
-  final Map<String, Mailbox> byId;
+  public final Map<String, Mailbox> byId;
   final Map<String, OutgoingMailer> mailers;
-  final String defaultId;
+  public final String defaultId;
 
   RegistrySnapshot(long version, List<Mailbox> mailboxes, Map<String, OutgoingMailer> mailers, String defaultId) {
     this.version = version;

@@ -1,9 +1,14 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.outmail.MailException;
+import org.outmail.Mailbox;
+import org.outmail.MailboxConfigException;
+import org.outmail.MailboxType;
+import org.outmail.OutgoingMailer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * lets its sends in flight finish, hands later sends to the mailer of its mailbox in the snapshot
  * served then, and closes its transport when the last send is out.
  */
-final class Mailers {
+public final class Mailers {
   private static final Logger LOG = LoggerFactory.getLogger(Mailers.class);
 
   private final AsyncSends async;
@@ -26,19 +31,19 @@ final class Mailers {
   }
 
   /** {@return the snapshot served now} */
-  RegistrySnapshot current() {
+  public RegistrySnapshot current() {
     return current;
   }
 
-  List<Mailbox> mailboxes() {
+  public List<Mailbox> mailboxes() {
     return current.mailboxes;
   }
 
-  long version() {
+  public long version() {
     return current.version;
   }
 
-  Mailbox mailbox(String id) {
+  public Mailbox mailbox(String id) {
     Objects.requireNonNull(id, "id == null");
     RegistrySnapshot now = current;
     Mailbox m = now.byId.get(id);
@@ -48,7 +53,7 @@ final class Mailers {
     return m;
   }
 
-  OutgoingMailer defaultOutgoing() {
+  public OutgoingMailer defaultOutgoing() {
     RegistrySnapshot now = current;
     if (now.defaultId == null) {
       throw new MailboxConfigException(null, "default-outgoing",
@@ -57,7 +62,7 @@ final class Mailers {
     return now.mailers.get(now.defaultId);
   }
 
-  OutgoingMailer outgoing(String id) {
+  public OutgoingMailer outgoing(String id) {
     Objects.requireNonNull(id, "id == null");
     RegistrySnapshot now = current;
     Mailbox m = now.byId.get(id);
@@ -65,12 +70,12 @@ final class Mailers {
       throw new MailboxConfigException(id, "id", "no mailbox with id '" + id + "'; known ids: " + now.byId.keySet());
     }
     if (m.type() != MailboxType.OUT) {
-      throw new MailboxConfigException(id, "type", MailException.mailboxLabel(id) + " is an IN mailbox and cannot send");
+      throw new MailboxConfigException(id, "type", Access.get().mailboxLabel(id) + " is an IN mailbox and cannot send");
     }
     return now.mailers.get(id);
   }
 
-  OutgoingMailer forRecord(String mailboxIdOrNull) {
+  public OutgoingMailer forRecord(String mailboxIdOrNull) {
     if (mailboxIdOrNull == null || mailboxIdOrNull.isBlank()) {
       return defaultOutgoing();
     }
@@ -81,21 +86,21 @@ final class Mailers {
   void install(RegistrySnapshot next) {
     RegistrySnapshot before = current;
     current = next;
-    retired.removeIf(OutgoingMailer::drained);
+    retired.removeIf(Access.get()::drained);
     before.mailers.forEach((id, mailer) -> {
       if (next.mailers.get(id) != mailer) {
         retired.add(mailer);
-        mailer.retire(() -> outgoing(id));
+        Access.get().retire(mailer, () -> outgoing(id));
       }
     });
     LOG.debug("mailboxes now at version {}: {}", next.version, next.byId.keySet());
   }
 
   /** Stops the asynchronous sends and closes every mailer, retired ones too. */
-  void close() {
+  public void close() {
     async.close();
-    current.mailers.values().forEach(OutgoingMailer::close);
-    retired.forEach(OutgoingMailer::close);
+    current.mailers.values().forEach(Access.get()::close);
+    retired.forEach(Access.get()::close);
     retired.clear();
   }
 }

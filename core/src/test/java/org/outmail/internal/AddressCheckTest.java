@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,16 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import org.outmail.Email;
+import org.outmail.MailException;
+import org.outmail.Mailbox;
+import org.outmail.RecipientsBlockedException;
+import org.outmail.SendEvent;
+import org.outmail.SendListener;
+import org.outmail.SendResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,19 +19,19 @@ import org.slf4j.LoggerFactory;
  * attempts and waits as they happen, and how it ended. A listener that throws is logged; the send
  * goes on and its result or exception is the one it would have been without listeners.
  */
-final class SendEvents {
+public final class SendEvents {
   private static final Logger LOG = LoggerFactory.getLogger(SendEvents.class);
 
   private final Mailbox mailbox;
   private final List<SendListener> listeners;
 
-  SendEvents(Mailbox mailbox, List<SendListener> listeners) {
+  public SendEvents(Mailbox mailbox, List<SendListener> listeners) {
     this.mailbox = mailbox;
     this.listeners = List.copyOf(listeners);
   }
 
   /** Runs the send's steps, telling {@code listener} and the registry's listeners of it. */
-  SendResult send(Email email, SendListener listener, BiFunction<Email, Retrier.Attempts, SendResult> steps) {
+  public SendResult send(Email email, SendListener listener, BiFunction<Email, Retrier.Attempts, SendResult> steps) {
     if (listeners.isEmpty() && listener == SendListener.NONE) {
       return steps.apply(email, Retrier.Attempts.NONE);
     }
@@ -34,19 +41,19 @@ final class SendEvents {
     try {
       result = steps.apply(email, attempts);
     } catch (RecipientsBlockedException e) {
-      finished(listener, new SendEvent(mailbox, SendEvent.Outcome.BLOCKED, since(start), e.blockedRecipients(), 0, null, e));
+      finished(listener, Access.get().sendEvent(mailbox, SendEvent.Outcome.BLOCKED, since(start), e.blockedRecipients(), 0, null, e));
       throw e;
     } catch (RuntimeException e) {
-      finished(listener, new SendEvent(mailbox, SendEvent.Outcome.FAILED, since(start), Map.of(), attempts.count, null, e));
+      finished(listener, Access.get().sendEvent(mailbox, SendEvent.Outcome.FAILED, since(start), Map.of(), attempts.count, null, e));
       throw e;
     }
-    finished(listener, new SendEvent(mailbox, SendEvent.Outcome.SENT, since(start), result.blockedRecipients(),
+    finished(listener, Access.get().sendEvent(mailbox, SendEvent.Outcome.SENT, since(start), result.blockedRecipients(),
         result.attempts(), result, null));
     return result;
   }
 
   /** Tells the registry's listeners that the mailbox's transport moved from one server to another. */
-  void serverSwitched(String from, String to, String reason) {
+  public void serverSwitched(String from, String to, String reason) {
     for (SendListener l : listeners) {
       tell(l, () -> l.serverSwitched(mailbox, from, to, reason));
     }

@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -6,9 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.outmail.BlockReason;
+import org.outmail.Email;
+import org.outmail.OutgoingMailer;
 
 /**
- * What {@link OutgoingMailer#prepare(Email)} found: the email passed every step that can fail on
+ * What {@link Access#prepare} found: the email passed every step that can fail on
  * bad input, and would be sent with this Message-ID, subject and these recipients. Nothing was sent.
  *
  * @param mailboxId the mailbox that would send
@@ -22,7 +25,7 @@ import java.util.Objects;
 public record PreparedEmail(String mailboxId, String messageId, String subject, List<String> to, List<String> cc,
     List<String> bcc, Map<String, BlockReason> blockedRecipients) {
   /**
-   * Creates what {@link OutgoingMailer#prepare(Email)} found; the lists and the map are copied.
+   * Creates what {@link Access#prepare} found; the lists and the map are copied.
    *
    * @param mailboxId the mailbox that would send
    * @param messageId the Message-ID, with angle brackets

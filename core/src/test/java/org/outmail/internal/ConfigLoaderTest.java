@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,6 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.outmail.AllowedEmails;
+import org.outmail.Encryption;
+import org.outmail.Mailbox;
+import org.outmail.MailboxConfigException;
+import org.outmail.MailboxRegistry;
+import org.outmail.MailboxType;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.OAuthProvider;
 import org.outmail.testing.GateTransportProvider;

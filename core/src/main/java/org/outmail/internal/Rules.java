@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,6 +9,16 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import org.outmail.AllowedEmails;
+import org.outmail.MailException;
+import org.outmail.Mailbox;
+import org.outmail.MailboxConfigException;
+import org.outmail.MailboxType;
+import org.outmail.OutgoingMailer;
+import org.outmail.PostSendHook;
+import org.outmail.RecipientDirectory;
+import org.outmail.SendListener;
+import org.outmail.Setting;
 import org.outmail.spi.SettingValues;
 import org.outmail.spi.TransportContext;
 import org.outmail.spi.TransportProvider;
@@ -52,7 +62,7 @@ final class Rules {
       }
       if (m.defaultOutgoing()) {
         if (m.type() != MailboxType.OUT) {
-          throw MailboxConfigException.of(m.id(), "default-outgoing", "is set on an IN mailbox; the default must be an OUT mailbox");
+          throw Access.get().configError(m.id(), "default-outgoing", "is set on an IN mailbox; the default must be an OUT mailbox");
         }
         if (defaultId != null) {
           throw new MailboxConfigException(m.id(), "default-outgoing",
@@ -86,12 +96,12 @@ final class Rules {
         mailboxHooks.add(hook);
       }
       if (m.allowedEmails() == AllowedEmails.REGISTERED_ONLY && directory == null) {
-        throw MailboxConfigException.of(m.id(), "allowed-emails",
+        throw Access.get().configError(m.id(), "allowed-emails",
             "is REGISTERED_ONLY but the registry has no recipient directory (Builder.recipientDirectory)");
       }
       OutgoingMailer before = previous == null ? null : previous.mailers.get(m.id());
-      mailers.put(m.id(), before != null && before.mailbox().sameAs(m) ? before
-          : new OutgoingMailer(m, provider, context, directory, mailboxHooks, async, listeners));
+      mailers.put(m.id(), before != null && Access.get().sameAs(before.mailbox(), m) ? before
+          : Access.get().newMailer(m, provider, context, directory, mailboxHooks, async, listeners));
     }
     return new RegistrySnapshot(version, mailboxes, mailers, defaultId);
   }
@@ -104,7 +114,7 @@ final class Rules {
     Map<String, String> errors = new LinkedHashMap<>();
     TransportProvider provider = providers.get(m.protocol());
     String own = m.protocol() + ".";
-    for (String key : m.settingKeys()) {
+    for (String key : Access.get().settingKeys(m)) {
       Optional<String> refused = provider == null ? Optional.empty() : provider.settingRefusal(key);
       if (refused.isPresent()) {
         errors.put(key, refused.get());
@@ -130,7 +140,7 @@ final class Rules {
         errors.put(own + name, e.getMessage());
       }
     });
-    m.secretSettings().keySet().stream().filter(k -> k.startsWith(own)).forEach(k -> {
+    Access.get().secretSettings(m).keySet().stream().filter(k -> k.startsWith(own)).forEach(k -> {
       Setting s = known.get(k.substring(own.length()));
       if (s == null) {
         errors.putIfAbsent(k, notASetting(m, provider, k));
@@ -139,7 +149,7 @@ final class Rules {
       }
     });
     known.values().stream().filter(s -> s.required() && !m.settings(m.protocol()).containsKey(s.name())
-            && !m.secretSettings().containsKey(own + s.name()))
+            && !Access.get().secretSettings(m).containsKey(own + s.name()))
         .forEach(s -> errors.put(own + s.name(), "is required for protocol " + m.protocol()));
     return errors;
   }
@@ -147,16 +157,16 @@ final class Rules {
   /** Every transport setting of the mailbox belongs to its protocol and is valid there. */
   private static void checkSettings(Mailbox m, TransportProvider provider) {
     String own = m.protocol() + ".";
-    for (String key : m.settingKeys()) {
+    for (String key : Access.get().settingKeys(m)) {
       Optional<String> refused = provider.settingRefusal(key);
       if (refused.isPresent()) {
-        throw MailboxConfigException.of(m.id(), key, refused.get());
+        throw Access.get().configError(m.id(), key, refused.get());
       }
       if (meantSetting(m, provider, key).isPresent()) {
-        throw MailboxConfigException.of(m.id(), key, notASetting(m, provider, key));
+        throw Access.get().configError(m.id(), key, notASetting(m, provider, key));
       }
       if (!key.startsWith(own)) {
-        throw MailboxConfigException.of(m.id(), key, "is a setting of protocol "
+        throw Access.get().configError(m.id(), key, "is a setting of protocol "
             + key.substring(0, key.indexOf('.')) + ", but the mailbox's protocol is " + m.protocol());
       }
     }
@@ -200,7 +210,7 @@ static void checkLoadedSettings(List<Mailbox> mailboxes, Set<String> loadedIds, 
       }
       List<String> known = knownSettings(m, provider);
       String prefix = ConfigLoader.MAILBOX + m.id() + ".";
-      for (String key : m.settingKeys()) {
+      for (String key : Access.get().settingKeys(m)) {
         Optional<String> refused = provider.settingRefusal(key);
         if (refused.isPresent()) {
           throw new MailboxConfigException(m.id(), prefix + key, prefix + key + " " + refused.get());

@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,6 +12,15 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.outmail.Email;
+import org.outmail.MailException;
+import org.outmail.Mailbox;
+import org.outmail.MailboxRegistry;
+import org.outmail.OutgoingMailer;
+import org.outmail.RetryPolicy;
+import org.outmail.SendListener;
+import org.outmail.SendResult;
+import org.outmail.TransportException;
 import org.outmail.oauth.OAuthException;
 import org.outmail.spi.OutgoingMessage;
 import org.outmail.spi.TransportReceipt;

@@ -1,7 +1,13 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.outmail.Email;
+import org.outmail.HookFailure;
+import org.outmail.Mailbox;
+import org.outmail.PostSendHook;
+import org.outmail.SendResult;
+import org.outmail.SentEmail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,16 +17,16 @@ import org.slf4j.LoggerFactory;
  * InterruptedException} is reported the same way, and the thread's interrupt flag is set again so
  * that whoever runs the send (a caller, the registry's executor being closed) still sees it.
  */
-final class HookRunner {
+public final class HookRunner {
   private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
 
   private final List<PostSendHook> hooks;
 
-  HookRunner(List<PostSendHook> hooks) {
+  public HookRunner(List<PostSendHook> hooks) {
     this.hooks = List.copyOf(hooks);
   }
 
-  SendResult run(Mailbox mailbox, Email email, SendResult result) {
+  public SendResult run(Mailbox mailbox, Email email, SendResult result) {
     if (hooks.isEmpty()) {
       return result;
     }
@@ -41,6 +47,6 @@ final class HookRunner {
         failures.add(new HookFailure(hook.name(), message, e));
       }
     }
-    return failures.isEmpty() ? result : result.withHookFailures(failures);
+    return failures.isEmpty() ? result : Access.get().withHookFailures(result, failures);
   }
 }

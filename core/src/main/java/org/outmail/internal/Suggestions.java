@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.util.Collection;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +13,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.outmail.MailException;
+import org.outmail.Mailbox;
+import org.outmail.MailboxConfigException;
+import org.outmail.MailboxRegistry;
+import org.outmail.Secret;
+import org.outmail.Setting;
 import org.outmail.oauth.OAuthClient;
 import org.outmail.oauth.TokenStore;
 
@@ -30,7 +36,7 @@ import org.outmail.oauth.TokenStore;
  * UTF-8, give each key once and have {@code outmail.} keys, and a relative {@code ${file:path}} in a
  * secret is read from the file's folder.
  */
-final class ConfigLoader {
+public final class ConfigLoader {
   private static final String PREFIX = "outmail.";
   static final String MAILBOX = "outmail.mailbox.";
   private static final String CLIENT = "outmail.oauth-client.";
@@ -40,7 +46,7 @@ final class ConfigLoader {
   private static final Set<String> CLIENT_SECRETS =
       OAuthClient.textForm().fields().stream().filter(Setting::secret).map(Setting::name).collect(Collectors.toSet());
 
-  record Config(List<Mailbox> mailboxes, TokenStore tokenStore) {}
+  public record Config(List<Mailbox> mailboxes, TokenStore tokenStore) {}
 
   private final Function<String, String> environment;
   /** The folder relative {@code ${file:path}} references are read from; null: the working directory. */
@@ -53,7 +59,7 @@ final class ConfigLoader {
     this.base = base;
   }
 
-  static Config fromFile(Path file) {
+  public static Config fromFile(Path file) {
     return fromFile(file, System::getenv);
   }
 
@@ -61,7 +67,7 @@ final class ConfigLoader {
    * Reads a file: UTF-8, each key once, at least one {@code outmail.} key; relative {@code
    * ${file:path}} references are read from the file's folder.
    */
-  static Config fromFile(Path file, Function<String, String> environment) {
+  public static Config fromFile(Path file, Function<String, String> environment) {
     Map<String, PropertiesFile.Entry> entries = PropertiesFile.read(file);
     if (entries.keySet().stream().noneMatch(k -> k.startsWith(PREFIX))) {
       String nearMiss = entries.entrySet().stream()
@@ -76,7 +82,7 @@ final class ConfigLoader {
     return new ConfigLoader(environment, folder).read(values);
   }
 
-  static Config fromProperties(Properties properties, Function<String, String> environment) {
+  public static Config fromProperties(Properties properties, Function<String, String> environment) {
     Map<String, String> values = new LinkedHashMap<>();
     properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
     return new ConfigLoader(environment, null).read(values);
@@ -91,7 +97,7 @@ final class ConfigLoader {
       if (key.equals(TOKEN_STORE)) {
         store = TokenStore.file(Path.of(value));
       } else if (key.startsWith(MAILBOX)) {
-        put(boxes, key, key.substring(MAILBOX.length()), value, MailboxFields.FORM.names(), transports, MAILBOX);
+        put(boxes, key, key.substring(MAILBOX.length()), value, Access.get().mailboxFieldNames(), transports, MAILBOX);
       } else if (key.startsWith(CLIENT)) {
         put(clients, key, key.substring(CLIENT.length()), value, CLIENT_FIELDS, null, CLIENT);
       } else if (key.startsWith(PREFIX)) {
@@ -116,7 +122,7 @@ final class ConfigLoader {
    * {@code outmail.oauth-client.} (ignoring case), or it is {@code outmail.token-store.file} or
    * starts with {@code outmail.} in another case; keys of other components are left alone.
    */
-  static Optional<String> meant(String key) {
+  public static Optional<String> meant(String key) {
     String lower = key.toLowerCase(Locale.ROOT);
     if (!key.equals(TOKEN_STORE) && Suggestions.distance(key, TOKEN_STORE) <= 2) {
       return Optional.of(TOKEN_STORE);
@@ -256,16 +262,16 @@ final class ConfigLoader {
       for (Map.Entry<String, String> e : f.entrySet()) {
         String key = prefix + e.getKey();
         String v = e.getValue();
-        if (e.getKey().equals(MailboxFields.OAUTH_CLIENT)) {
+        if (e.getKey().equals(Access.get().oauthClientField())) {
           OAuthClient c = clients.get(v);
           if (c == null) {
             throw new MailboxConfigException(id, key, key + ": no OAuth client named '" + v + "'; clients: " + clients.keySet());
           }
           b.oauthClient(c);
         } else {
-          Setting field = MailboxFields.FORM.field(e.getKey());
-          boolean secret = field != null ? field.secret() : MailboxFields.transportSecret(e.getKey(), transports);
-          MailboxFields.FORM.set(b, e.getKey(), secret ? inBase(v) : v, environment);
+          Setting field = Access.get().mailboxField(e.getKey());
+          boolean secret = field != null ? field.secret() : Access.get().transportSecret(e.getKey(), transports);
+          Mailbox.textForm().set(b, e.getKey(), secret ? inBase(v) : v, environment);
         }
       }
       return b.build();
@@ -276,7 +282,7 @@ final class ConfigLoader {
 
   /** A secret's relative {@code ${file:path}} made absolute against the configuration file's folder. */
   private String inBase(String secret) {
-    return base == null ? secret : Secret.resolveFileReference(secret, base);
+    return base == null ? secret : Access.get().resolveFileReference(secret, base);
   }
 
   /** Puts the full key in front of a builder's message, unless it is there already. */

@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -6,6 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.outmail.MailException;
+import org.outmail.RetryPolicy;
+import org.outmail.SendListener;
+import org.outmail.TransportException;
 import org.outmail.oauth.OAuthException;
 import org.outmail.spi.MailTransport;
 import org.outmail.spi.OutgoingMessage;
@@ -25,16 +29,16 @@ import org.slf4j.LoggerFactory;
  * (transient failure, attempts used up) or becomes rejected (permanent failure, or an outcome that
  * is unknown and must not be retried), so that the caller learns who has the mail.
  */
-final class Retrier {
+public final class Retrier {
   private static final Logger LOG = LoggerFactory.getLogger(Retrier.class);
 
   /** The result of the last attempt and how many attempts it took. */
-  record Outcome<T>(T value, int attempts) {}
+  public record Outcome<T>(T value, int attempts) {}
 
   private final String mailboxId;
   private final RetryPolicy policy;
 
-  Retrier(String mailboxId, RetryPolicy policy) {
+  public Retrier(String mailboxId, RetryPolicy policy) {
     this.mailboxId = mailboxId;
     this.policy = policy;
   }
@@ -46,7 +50,7 @@ final class Retrier {
    * @throws TransportException if no attempt reached any recipient (the last failure)
    * @throws OAuthException if no token could be had and no attempt reached any recipient
    */
-  Outcome<TransportReceipt> send(MailTransport transport, OutgoingMessage message, Attempts listener) {
+  public Outcome<TransportReceipt> send(MailTransport transport, OutgoingMessage message, Attempts listener) {
     String messageId = message.messageId();
     Tally tally = null; // set once an attempt has reached some recipient
     OutgoingMessage current = message;
@@ -139,7 +143,7 @@ final class Retrier {
    * Hears the attempts of one send; {@link SendEvents} tells them, with the mailbox, to the send's
    * and the registry's {@link SendListener}s.
    */
-  interface Attempts {
+  public interface Attempts {
     /** Hears nothing. */
     Attempts NONE = new Attempts() {
       @Override

@@ -1,10 +1,12 @@
-package org.outmail;
+package org.outmail.internal;
+
+import org.outmail.InvalidEmailException;
 
 /**
  * Validates and normalises email addresses. Strict on purpose: an address reaches an SMTP
  * envelope and a header, so anything that could become a line break on the wire is refused.
  */
-final class Addresses {
+public final class Addresses {
   /** RFC 5322 atext besides letters and digits. */
   private static final String ATEXT_SYMBOLS = "!#$%&'*+/=?^_`{|}~-";
 
@@ -22,7 +24,7 @@ final class Addresses {
    * @throws InvalidEmailException saying what is wrong with the address (the caller puts the field
    *     in front)
    */
-  static String normalise(String address) {
+  public static String normalise(String address) {
     if (address == null) {
       throw invalid("address is missing");
     }
@@ -172,7 +174,7 @@ final class Addresses {
    *
    * @throws InvalidEmailException naming {@code what}, the character and its index
    */
-  static void checkHeaderText(String text, String what) {
+  public static void checkHeaderText(String text, String what) {
     int i = headerTextControl(text);
     if (i >= 0) {
       throw forbidden(what, text.charAt(i), i);
@@ -180,7 +182,7 @@ final class Addresses {
   }
 
   /** {@return the index of the first character {@link #checkHeaderText} refuses, or -1} */
-  static int headerTextControl(String text) {
+  public static int headerTextControl(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c != '\t' && isControl(c)) {
@@ -191,7 +193,7 @@ final class Addresses {
   }
 
   /** {@return {@code contains a forbidden character U+000D at index 4}: the character and its index} */
-  static String forbiddenCharacter(char c, int index) {
+  public static String forbiddenCharacter(char c, int index) {
     return "contains a forbidden character U+" + String.format("%04X", (int) c) + " at index " + index;
   }
 

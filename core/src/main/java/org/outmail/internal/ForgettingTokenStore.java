@@ -1,7 +1,8 @@
-package org.outmail;
+package org.outmail.internal;
 
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.outmail.MailboxRegistry;
 import org.outmail.oauth.AccessTokens;
 import org.outmail.oauth.TokenStore;
 

@@ -1,4 +1,4 @@
-package org.outmail;
+package org.outmail.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.outmail.InvalidEmailException;
 
 /** The edges of {@link Addresses}' rules: each limit at its value and one past it, and each message whole. */
 class AddressesTest {
