@@ -54,7 +54,8 @@ final class Mailers {
       throw new MailboxConfigException(null, "default-outgoing",
           "no mailbox is the default outgoing mailbox; mailboxes: " + now.byId.keySet());
     }
-    return now.mailers.get(now.defaultId);
+    // the snapshot has a mailer for each OUT mailbox, and the default is one (Rules.snapshot)
+    return Objects.requireNonNull(now.mailers.get(now.defaultId), "no mailer for the default mailbox");
   }
 
   OutgoingMailer outgoing(String id) {
@@ -67,7 +68,7 @@ final class Mailers {
     if (m.type() != MailboxType.OUT) {
       throw new MailboxConfigException(id, "type", MailException.mailboxLabel(id) + " is an IN mailbox and cannot send");
     }
-    return now.mailers.get(id);
+    return Objects.requireNonNull(now.mailers.get(id), "no mailer for an OUT mailbox");
   }
 
   OutgoingMailer forRecord(String mailboxIdOrNull) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The recipient step of the pipeline: de-duplicates To, Cc and Bcc (an address appears once, in
@@ -17,10 +18,10 @@ import java.util.Set;
  */
 final class RecipientFilter {
   private final String mailboxId;
-  private final Pattern exclude;
-  private final RecipientDirectory directory;
+  private final @Nullable Pattern exclude;
+  private final @Nullable RecipientDirectory directory;
 
-  RecipientFilter(Mailbox mailbox, RecipientDirectory directory) {
+  RecipientFilter(Mailbox mailbox, @Nullable RecipientDirectory directory) {
     this.mailboxId = mailbox.id();
     this.exclude = mailbox.excludePattern();
     this.directory = mailbox.allowedEmails() == AllowedEmails.REGISTERED_ONLY ? directory : null;
@@ -58,7 +59,7 @@ final class RecipientFilter {
     return kept;
   }
 
-  private BlockReason reasonToBlock(String address) {
+  private @Nullable BlockReason reasonToBlock(String address) {
     if (exclude != null && exclude.matches(address)) {
       return BlockReason.EXCLUDED;
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.outmail.oauth.AccessTokenProvider;
 import org.outmail.oauth.AccessTokens;
 import org.outmail.oauth.TokenStore;
@@ -29,13 +30,13 @@ final class RegistryAssembly {
   private final List<TransportProvider> transportProviders = new ArrayList<>();
   private final List<AccessTokenProvider> tokenProviders = new ArrayList<>();
   private final List<SendListener> listeners = new ArrayList<>();
-  private RecipientDirectory directory;
-  private TokenStore tokenStore;
-  private TokenStore loadedTokenStore;
-  private Integer asyncThreads;
-  private Integer asyncQueueCapacity;
-  private Duration closeTimeout;
-  private MailboxStore store;
+  private @Nullable RecipientDirectory directory;
+  private @Nullable TokenStore tokenStore;
+  private @Nullable TokenStore loadedTokenStore;
+  private @Nullable Integer asyncThreads;
+  private @Nullable Integer asyncQueueCapacity;
+  private @Nullable Duration closeTimeout;
+  private @Nullable MailboxStore store;
 
   void apply(ConfigLoader.Config config) {
     config.mailboxes().forEach(this::mailbox);

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a registry serves at one moment: its mailboxes, the mailer of each OUT mailbox and the
@@ -14,9 +15,9 @@ final class RegistrySnapshot {
   final List<Mailbox> mailboxes;
   final Map<String, Mailbox> byId;
   final Map<String, OutgoingMailer> mailers;
-  final String defaultId;
+  final @Nullable String defaultId;
 
-  RegistrySnapshot(long version, List<Mailbox> mailboxes, Map<String, OutgoingMailer> mailers, String defaultId) {
+  RegistrySnapshot(long version, List<Mailbox> mailboxes, Map<String, OutgoingMailer> mailers, @Nullable String defaultId) {
     this.version = version;
     this.mailboxes = List.copyOf(mailboxes);
     Map<String, Mailbox> index = new LinkedHashMap<>();

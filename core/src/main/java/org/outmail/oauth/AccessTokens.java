@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hands out access tokens, cached per OAuth client and scopes until shortly before they expire: a
@@ -50,13 +51,13 @@ public final class AccessTokens {
   }
 
   private final List<Source> providers;
-  private final String protocol;
+  private final @Nullable String protocol;
   private final TokenStore store;
   private final Clock clock;
   private final Map<String, Cached> cache;
   private final Map<String, Object> locks;
   private final Map<String, List<String>> warnings;
-  private final SSLContext tls;
+  private final @Nullable SSLContext tls;
 
   AccessTokens(List<AccessTokenProvider> providers, TokenStore store, Clock clock) {
     this(providers, List.of(), store, clock);

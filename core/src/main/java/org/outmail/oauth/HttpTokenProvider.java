@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Secret;
 
 /**
@@ -42,7 +43,7 @@ final class HttpTokenProvider implements AccessTokenProvider {
     this.clock = clock;
   }
 
-  private HttpClient client(SSLContext tls) {
+  private HttpClient client(@Nullable SSLContext tls) {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
     if (tls != null) {
       b.sslContext(tls);
@@ -112,7 +113,8 @@ final class HttpTokenProvider implements AccessTokenProvider {
   }
 
   /** What to do about a refusal an administrator can fix; null when there is nothing to add. */
-  private static String hint(OAuthClient client, String error, String description, List<String> scopes) {
+  private static @Nullable String hint(OAuthClient client, @Nullable String error, @Nullable String description,
+      List<String> scopes) {
     if (client.grant() == OAuthGrant.REFRESH_TOKEN && "invalid_grant".equals(error)
         && description != null && REPLAYED.matcher(description).find()) {
       return "the refresh token was used already: it rotates on each use, and a host presented one another host had"
