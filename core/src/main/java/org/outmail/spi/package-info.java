@@ -1,8 +1,11 @@
 /**
- * The transport SPI: a {@link org.outmail.spi.TransportProvider} (found by {@link
- * java.util.ServiceLoader} for a mailbox's protocol) makes the {@link
- * org.outmail.spi.MailTransport} that hands a mailbox's messages to its server. Nothing here
- * accepts or returns null unless its documentation says so.
+ * The service provider interface for transports and OAuth token sources.
+ *
+ * <p>A transport module registers a {@link org.outmail.spi.TransportProvider} in {@code
+ * META-INF/services/org.outmail.spi.TransportProvider}; the registry finds it with {@link
+ * java.util.ServiceLoader} by its {@link org.outmail.spi.TransportProvider#protocol() protocol}.
+ * Everything a transport needs arrives in an {@link org.outmail.spi.OutgoingMessage} and a
+ * {@link org.outmail.spi.TransportContext}: transports never reach back into the registry.
  */
 @NullMarked
 package org.outmail.spi;
