@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,7 @@ final class Mailers {
     return Objects.requireNonNull(now.mailers.get(id), "no mailer for an OUT mailbox");
   }
 
-  OutgoingMailer forRecord(String mailboxIdOrNull) {
+  OutgoingMailer forRecord(@Nullable String mailboxIdOrNull) {
     if (mailboxIdOrNull == null || mailboxIdOrNull.isBlank()) {
       return defaultOutgoing();
     }

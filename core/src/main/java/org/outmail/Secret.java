@@ -115,7 +115,7 @@ public final class Secret {
    * @return the secret
    * @throws IllegalArgumentException if a reference cannot be resolved
    */
-  public static Secret parse(String text, Function<String, String> environment) {
+  public static Secret parse(String text, Function<String, @Nullable String> environment) {
     Objects.requireNonNull(environment, "environment == null");
     Objects.requireNonNull(text, "text == null");
     if (!text.startsWith("${")) {

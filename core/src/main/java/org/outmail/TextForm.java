@@ -240,7 +240,7 @@ public final class TextForm<T, B> {
    * @throws MailboxConfigException naming the object and the field when it is unknown or the value
    *     is invalid
    */
-  public B set(B builder, String field, String text, Function<String, String> environment) {
+  public B set(B builder, String field, String text, Function<String, @Nullable String> environment) {
     Objects.requireNonNull(builder, "builder == null");
     Objects.requireNonNull(field, "field == null");
     Objects.requireNonNull(text, "text == null");

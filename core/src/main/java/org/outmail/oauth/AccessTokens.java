@@ -45,7 +45,7 @@ public final class AccessTokens {
 
   /** A provider and the protocols whose mailboxes it serves (empty: every protocol). */
   private record Source(AccessTokenProvider provider, java.util.Set<String> protocols) {
-    boolean serves(String protocol) {
+    boolean serves(@Nullable String protocol) {
       return protocols.isEmpty() || protocol == null || protocols.contains(protocol.toLowerCase(java.util.Locale.ROOT));
     }
   }
@@ -81,7 +81,7 @@ public final class AccessTokens {
     this.tls = null;
   }
 
-  private AccessTokens(AccessTokens shared, SSLContext tls, String protocol) {
+  private AccessTokens(AccessTokens shared, @Nullable SSLContext tls, @Nullable String protocol) {
     this.providers = shared.providers;
     this.protocol = protocol;
     this.store = shared.store;

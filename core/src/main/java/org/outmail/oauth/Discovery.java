@@ -46,7 +46,7 @@ final class Discovery {
    * @throws OAuthException naming the client and the URL: unreachable (transient), not found at
    *     either address, not metadata, or for another issuer
    */
-  Metadata metadata(HttpClient http) {
+  Metadata metadata(@Nullable HttpClient http) {
     Metadata m = metadata;
     if (m != null) {
       return m;

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.WeakHashMap;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -52,7 +53,7 @@ final class HttpTokenProvider implements AccessTokenProvider {
   }
 
   @Override
-  public AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, SSLContext tls) {
+  public AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, @Nullable SSLContext tls) {
     return fetch(client, scopes, store, tls == null ? http : byTls.computeIfAbsent(tls, this::client));
   }
 
@@ -85,7 +86,9 @@ final class HttpTokenProvider implements AccessTokenProvider {
       case JWT_BEARER -> {
         String subject = client.subject().orElseThrow(() -> new OAuthException("OAuth client '" + client.name()
             + "': the JWT-bearer grant needs the user to act for (the mailbox's user name or address)", null, false, null));
-        Secret assertion = Secret.of(client.serviceAccount().assertion(subject, scopes, client.tokenEndpoint(), clock.instant()));
+        // the builder requires a service account key for the JWT-bearer grant
+        ServiceAccountKey key = Objects.requireNonNull(client.serviceAccount(), "serviceAccount == null");
+        Secret assertion = Secret.of(key.assertion(subject, scopes, client.tokenEndpoint(), clock.instant()));
         hidden.add(assertion);
         form.put("grant_type", JWT_BEARER);
         form.put("assertion", assertion.value());

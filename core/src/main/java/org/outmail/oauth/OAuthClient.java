@@ -362,7 +362,7 @@ public final class OAuthClient {
     return proxied == null ? base : proxied.over(base);
   }
 
-  ServiceAccountKey serviceAccount() {
+  @Nullable ServiceAccountKey serviceAccount() {
     return serviceAccountKey;
   }
 
@@ -374,7 +374,8 @@ public final class OAuthClient {
         + (serviceAccountKey == null ? "" : ", serviceAccountKey=" + serviceAccountKey.file())
         + (subject == null ? "" : ", subject=" + subject)
         + (proxied == null ? "" : ", proxy=" + proxied.proxy())
-        + (tokenEndpoint != null ? ", tokenEndpoint=" + tokenEndpoint : ", issuer=" + discovery.issuer()) + "}";
+        + (tokenEndpoint != null ? ", tokenEndpoint=" + tokenEndpoint : discovery != null ? ", issuer=" + discovery.issuer() : "")
+        + "}";
   }
 
   /**
