@@ -288,7 +288,7 @@ final class ConfigLoader {
       return e;
     }
     String key = prefix + field;
-    String problem = e.getMessage();
+    String problem = Objects.requireNonNullElse(e.getMessage(), "");
     for (String owner : new String[] {MailException.mailboxPrefix(e.mailboxId()), "oauth client '"}) {
       if (problem.startsWith(owner)) {
         int at = owner.startsWith("oauth") ? problem.indexOf("': ") + 3 : owner.length();

@@ -46,16 +46,6 @@ public class MailException extends RuntimeException {
   }
 
   /**
-   * {@return what was wrong, without a secret; never null (the empty string for an exception made
-   * without a message)}
-   */
-  @Override
-  public String getMessage() {
-    String message = super.getMessage();
-    return message == null ? "" : message;
-  }
-
-  /**
    * {@return the id of the mailbox concerned, or {@code null} when the error belongs to no mailbox}
    */
   public @Nullable String mailboxId() {

@@ -478,7 +478,6 @@ abstract class MailboxBuilder {
   }
 
 
-
   void checkText(String field, String value) {
     int i = Addresses.headerTextControl(value);
     if (i >= 0) {

@@ -192,7 +192,10 @@ public final class OutgoingMailer {
     try {
       return withWarnings(transport().check());
     } catch (MailException e) {
-      return CheckResult.failed(TransportException.Stage.CONFIG, e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
+      String why = e.getMessage(); // null from a transport that made its exception without a message
+      return CheckResult.failed(TransportException.Stage.CONFIG,
+          why != null ? why : MailException.mailboxPrefix(mailbox.id()) + "check failed: " + e,
+          Duration.ofNanos(System.nanoTime() - start));
     } catch (RuntimeException e) {
       LOG.warn("mailbox '{}': check failed unexpectedly", mailbox.id(), e);
       return CheckResult.failed(TransportException.Stage.OTHER, MailException.mailboxPrefix(mailbox.id()) + "check failed: " + e,

@@ -317,7 +317,7 @@ public final class TextForm<T, B> {
       try {
         b = start.apply(id);
       } catch (MailboxConfigException e) {
-        String m = e.getMessage();
+        String m = Objects.requireNonNullElse(e.getMessage(), "");
         errors.put(idKey, m.indexOf("' must ") > 0 ? m.substring(m.indexOf("' must ") + 2) : e.problem());
         b = start.apply("unnamed");
       }
