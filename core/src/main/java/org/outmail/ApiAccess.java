@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.outmail.internal.Access;
 import org.outmail.internal.AsyncSends;
 import org.outmail.internal.Mailers;
@@ -26,7 +27,7 @@ final class ApiAccess extends Access {
 
   @Override
   public OutgoingMailer newMailer(Mailbox mailbox, TransportProvider provider, TransportContext context,
-      RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async, List<SendListener> listeners) {
+      @Nullable RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async, List<SendListener> listeners) {
     return new OutgoingMailer(mailbox, provider, context, directory, hooks, async, listeners);
   }
 
@@ -72,7 +73,7 @@ final class ApiAccess extends Access {
   }
 
   @Override
-  public Pattern excludePattern(Mailbox mailbox) {
+  public @Nullable Pattern excludePattern(Mailbox mailbox) {
     return mailbox.excludePattern();
   }
 
@@ -112,7 +113,7 @@ final class ApiAccess extends Access {
   }
 
   @Override
-  public Setting mailboxField(String name) {
+  public @Nullable Setting mailboxField(String name) {
     return MailboxFields.FORM.field(name);
   }
 

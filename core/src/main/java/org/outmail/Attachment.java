@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.outmail.internal.Addresses;
 
 /**
@@ -22,16 +23,17 @@ public final class Attachment {
 
   private final String filename;
   private final String contentType;
-  private final byte[] bytes;
-  private final Path path;
-  private final Source source;
+  private final byte @Nullable [] bytes;
+  private final @Nullable Path path;
+  private final @Nullable Source source;
   private final long sourceSize;
 
-  private Attachment(String filename, String contentType, byte[] bytes, Path path) {
+  private Attachment(String filename, String contentType, byte @Nullable [] bytes, @Nullable Path path) {
     this(filename, contentType, bytes, path, null, -1);
   }
 
-  private Attachment(String filename, String contentType, byte[] bytes, Path path, Source source, long sourceSize) {
+  private Attachment(String filename, String contentType, byte @Nullable [] bytes, @Nullable Path path,
+      @Nullable Source source, long sourceSize) {
     this.filename = filename;
     this.contentType = contentType;
     this.bytes = bytes;

@@ -84,15 +84,19 @@ public final class BoundedFiles {
    * @return the problem, to follow the file's path
    */
   public static String problem(IOException e) {
-    return e instanceof Refused ? e.getMessage() : "cannot be read (" + e.getClass().getSimpleName() + ")";
+    return e instanceof Refused refused ? refused.problem : "cannot be read (" + e.getClass().getSimpleName() + ")";
   }
 
   /** A file refused for what it is, not for a failure to read it. */
   private static final class Refused extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The refusal, worded to follow the file's path; the message too. */
+    private final String problem;
+
     Refused(String message) {
       super(message);
+      this.problem = message;
     }
   }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer of a mailbox's Check: whether connecting, securing, and authenticating worked, one
@@ -12,11 +13,11 @@ import java.util.Optional;
  */
 public final class CheckResult {
   private final boolean ok;
-  private final TransportException.Stage stage;
+  private final TransportException.@Nullable Stage stage;
   private final String message;
   private final Duration elapsed;
 
-  private CheckResult(boolean ok, TransportException.Stage stage, String message, Duration elapsed) {
+  private CheckResult(boolean ok, TransportException.@Nullable Stage stage, String message, Duration elapsed) {
     this.ok = ok;
     this.stage = stage;
     this.message = Objects.requireNonNull(message, "message == null");
@@ -72,6 +73,6 @@ public final class CheckResult {
 
   @Override
   public String toString() {
-    return (ok ? "OK" : "FAILED [" + stage.name().toLowerCase(Locale.ROOT) + "]") + " " + message + " (" + elapsed.toMillis() + " ms)";
+    return (stage == null ? "OK" : "FAILED [" + stage.name().toLowerCase(Locale.ROOT) + "]") + " " + message + " (" + elapsed.toMillis() + " ms)";
   }
 }

@@ -9,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.outmail.internal.Addresses;
 
 /**
@@ -36,20 +38,20 @@ public final class Email {
   private final List<String> bcc;
   private final List<String> replyTo;
   private final String subject;
-  private final String text;
-  private final String html;
+  private final @Nullable String text;
+  private final @Nullable String html;
   private final List<Attachment> attachments;
   private final Map<String, String> headers;
-  private final String recordId;
+  private final @Nullable String recordId;
   private final String uniqueId;
-  private final String messageId;
+  private final @Nullable String messageId;
 
   private Email(Builder b) {
     this.to = List.copyOf(b.to);
     this.cc = List.copyOf(b.cc);
     this.bcc = List.copyOf(b.bcc);
     this.replyTo = List.copyOf(b.replyTo);
-    this.subject = b.subject;
+    this.subject = Objects.requireNonNull(b.subject, "subject == null"); // build() checked it
     this.text = b.text;
     this.html = b.html;
     this.attachments = List.copyOf(b.attachments);
@@ -159,13 +161,13 @@ public final class Email {
     private final List<String> cc = new ArrayList<>();
     private final List<String> bcc = new ArrayList<>();
     private final List<String> replyTo = new ArrayList<>();
-    private String subject;
-    private String text;
-    private String html;
+    private @Nullable String subject;
+    private @Nullable String text;
+    private @Nullable String html;
     private final List<Attachment> attachments = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
-    private String recordId;
-    private String messageId;
+    private @Nullable String recordId;
+    private @Nullable String messageId;
 
     private Builder() {}
 

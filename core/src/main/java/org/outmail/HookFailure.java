@@ -1,9 +1,10 @@
 package org.outmail;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** A post-send hook that threw: its name and what it said. The mail was sent regardless. */
-public record HookFailure(String hook, String message, Throwable cause) {
+public record HookFailure(String hook, String message, @Nullable Throwable cause) {
   /**
    * Creates the record of a hook's failure.
    *

@@ -1,5 +1,7 @@
 package org.outmail;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An {@link Email} or {@link Attachment} was given bad input: an address that is not one, a
  * subject or header with a line break, a header outmail sets itself, a missing recipient, subject
@@ -14,7 +16,7 @@ public class InvalidEmailException extends MailException {
   private static final long serialVersionUID = 1L;
 
   /** The part of the email that is wrong, or {@code null} when the email as a whole is. */
-  private final String field;
+  private final @Nullable String field;
 
   /**
    * Creates an exception about a part of an email.
@@ -23,7 +25,7 @@ public class InvalidEmailException extends MailException {
    *     X-Priority}, {@code attachment}), or {@code null} when the email as a whole is
    * @param message what is wrong, naming the field and, where there is one, the position
    */
-  public InvalidEmailException(String field, String message) {
+  public InvalidEmailException(@Nullable String field, String message) {
     this(field, message, null);
   }
 
@@ -35,7 +37,7 @@ public class InvalidEmailException extends MailException {
    * @param message what is wrong, naming the field and, where there is one, the position
    * @param cause the exception that caused this one, or {@code null}
    */
-  public InvalidEmailException(String field, String message, Throwable cause) {
+  public InvalidEmailException(@Nullable String field, String message, @Nullable Throwable cause) {
     super(null, message, cause);
     this.field = field;
   }
@@ -45,7 +47,7 @@ public class InvalidEmailException extends MailException {
    * reply-to}, {@code subject}, {@code header NAME}, {@code recordId}, {@code attachment}, ...), or
    * {@code null} when the email as a whole is (no recipient, no body)}
    */
-  public String field() {
+  public @Nullable String field() {
     return field;
   }
 }

@@ -1,5 +1,7 @@
 package org.outmail;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The root of every exception outmail throws. All are unchecked.
  *
@@ -10,7 +12,7 @@ public class MailException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** The id of the mailbox concerned, or {@code null}. */
-  private final String mailboxId;
+  private final @Nullable String mailboxId;
 
   /**
    * Creates an exception that belongs to no mailbox.
@@ -27,7 +29,7 @@ public class MailException extends RuntimeException {
    * @param mailboxId the mailbox's id, or {@code null} when the error belongs to no mailbox
    * @param message what was wrong, without a secret
    */
-  public MailException(String mailboxId, String message) {
+  public MailException(@Nullable String mailboxId, String message) {
     this(mailboxId, message, null);
   }
 
@@ -38,7 +40,7 @@ public class MailException extends RuntimeException {
    * @param message what was wrong, without a secret
    * @param cause the exception that caused this one, or {@code null}
    */
-  public MailException(String mailboxId, String message, Throwable cause) {
+  public MailException(@Nullable String mailboxId, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.mailboxId = mailboxId;
   }
@@ -46,7 +48,7 @@ public class MailException extends RuntimeException {
   /**
    * {@return the id of the mailbox concerned, or {@code null} when the error belongs to no mailbox}
    */
-  public String mailboxId() {
+  public @Nullable String mailboxId() {
     return mailboxId;
   }
 
@@ -67,7 +69,7 @@ public class MailException extends RuntimeException {
    *
    * @param mailboxId the mailbox's id, or {@code null}
    */
-  public static String mailboxPrefix(String mailboxId) {
+  public static String mailboxPrefix(@Nullable String mailboxId) {
     return mailboxId == null ? "" : mailboxLabel(mailboxId) + ": ";
   }
 }

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.outmail.oauth.OAuthClient;
 
 /**
@@ -31,28 +32,28 @@ public final class Mailbox {
   private final String name;
   private final MailboxType type;
   private final boolean enabled;
-  private final String emailDisplay;
-  private final String displayName;
-  private final String host;
+  private final @Nullable String emailDisplay;
+  private final @Nullable String displayName;
+  private final @Nullable String host;
   private final List<ServerAddress> servers;
-  private final Integer port;
+  private final @Nullable Integer port;
   private final Encryption encryption;
-  private final String username;
-  private final Secret password;
+  private final @Nullable String username;
+  private final @Nullable Secret password;
   private final String protocol;
-  private final OAuthClient oauthClient;
-  private final String prefix;
+  private final @Nullable OAuthClient oauthClient;
+  private final @Nullable String prefix;
   private final AllowedEmails allowedEmails;
   private final boolean defaultOutgoing;
-  private final String excludeExpression;
-  private final Pattern excludePattern;
+  private final @Nullable String excludeExpression;
+  private final @Nullable Pattern excludePattern;
   private final List<String> postSendHooks;
   private final Duration connectTimeout;
   private final Duration readTimeout;
   private final Duration writeTimeout;
   private final RetryPolicy retryPolicy;
-  private final Path trustStore;
-  private final Secret trustStorePassword;
+  private final @Nullable Path trustStore;
+  private final @Nullable Secret trustStorePassword;
   private final Map<String, String> settings;
   private final Map<String, Secret> secretSettings;
 
@@ -154,9 +155,10 @@ public final class Mailbox {
   }
 
   /**
-   * {@return the From address (may differ from the login user name), normalised; required for OUT}
+   * {@return the From address (may differ from the login user name), normalised; required for OUT,
+   * null for an IN mailbox without one}
    */
-  public String emailDisplay() {
+  public @Nullable String emailDisplay() {
     return emailDisplay;
   }
 
@@ -242,7 +244,7 @@ public final class Mailbox {
     return Optional.ofNullable(excludeExpression);
   }
 
-  Pattern excludePattern() {
+  @Nullable Pattern excludePattern() {
     return excludePattern;
   }
 
@@ -404,7 +406,7 @@ public final class Mailbox {
       try {
         servers = ServerList.addresses(hostItems, port != null ? port : encryption.defaultPort());
       } catch (IllegalArgumentException e) {
-        throw fail("host", e.getMessage());
+        throw fail("host", String.valueOf(e.getMessage()));
       }
       if (retryAttempts != null || retryInitial != null || retryMax != null) {
         try {
@@ -412,7 +414,7 @@ public final class Mailbox {
               retryInitial != null ? retryInitial : retryPolicy.initialBackoff(),
               retryMax != null ? retryMax : retryPolicy.maxBackoff());
         } catch (IllegalArgumentException e) {
-          throw fail("retry", e.getMessage());
+          throw fail("retry", String.valueOf(e.getMessage()));
         }
         retryAttempts = null;
         retryInitial = null;

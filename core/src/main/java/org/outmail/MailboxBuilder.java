@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.outmail.oauth.OAuthClient;
 
 /**
@@ -25,38 +26,38 @@ abstract class MailboxBuilder {
   private static final java.util.regex.Pattern HOOK = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
 
   final String id;
-  String name;
+  @Nullable String name;
   MailboxType type = MailboxType.OUT;
   boolean enabled = true;
-  String emailDisplay;
-  String displayName;
-  String host;
+  @Nullable String emailDisplay;
+  @Nullable String displayName;
+  @Nullable String host;
   List<ServerList.Item> hostItems = List.of();
-  Integer port;
+  @Nullable Integer port;
   Encryption encryption = Encryption.STARTTLS;
-  String username;
-  Secret password;
+  @Nullable String username;
+  @Nullable Secret password;
   String protocol = "smtp";
-  OAuthClient oauthClient;
-  String prefix;
+  @Nullable OAuthClient oauthClient;
+  @Nullable String prefix;
   AllowedEmails allowedEmails = AllowedEmails.ANY;
   boolean defaultOutgoing;
-  String excludeExpression;
-  Pattern excludePattern;
+  @Nullable String excludeExpression;
+  @Nullable Pattern excludePattern;
   final List<String> postSendHooks = new ArrayList<>();
   Duration connectTimeout = Mailbox.DEFAULT_CONNECT_TIMEOUT;
   Duration readTimeout = Mailbox.DEFAULT_READ_TIMEOUT;
   Duration writeTimeout = Mailbox.DEFAULT_WRITE_TIMEOUT;
   RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
-  Integer retryAttempts;
-  Duration retryInitial;
-  Duration retryMax;
-  Path trustStore;
-  Secret trustStorePassword;
+  @Nullable Integer retryAttempts;
+  @Nullable Duration retryInitial;
+  @Nullable Duration retryMax;
+  @Nullable Path trustStore;
+  @Nullable Secret trustStorePassword;
   final Map<String, String> settings = new TreeMap<>();
   final Map<String, Secret> secretSettings = new TreeMap<>();
   /** An inline OAuth client given as text ({@code oauth-client}, {@code oauth-client.NAME}): built by {@link Mailbox.Builder#build()}. */
-  String oauthName;
+  @Nullable String oauthName;
   final Map<String, String> oauthTexts = new LinkedHashMap<>();
   final Map<String, Secret> oauthSecrets = new LinkedHashMap<>();
 
@@ -475,7 +476,6 @@ abstract class MailboxBuilder {
     }
     return d;
   }
-
 
 
   void checkText(String field, String value) {

@@ -1,5 +1,7 @@
 package org.outmail;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A mailbox, OAuth client or configuration file is wrong. The message names the mailbox (or the
  * configuration key), the field and what is wrong with it.
@@ -8,7 +10,7 @@ public class MailboxConfigException extends MailException {
   private static final long serialVersionUID = 1L;
 
   /** The field or configuration key that is wrong, or {@code null}. */
-  private final String field;
+  private final @Nullable String field;
 
   /**
    * Creates an exception that names no mailbox and no field.
@@ -27,7 +29,7 @@ public class MailboxConfigException extends MailException {
    *     several
    * @param message what is wrong, without a secret
    */
-  public MailboxConfigException(String mailboxId, String field, String message) {
+  public MailboxConfigException(@Nullable String mailboxId, @Nullable String field, String message) {
     this(mailboxId, field, message, null);
   }
 
@@ -40,7 +42,8 @@ public class MailboxConfigException extends MailException {
    * @param message what is wrong, without a secret
    * @param cause the exception that caused this one, or {@code null}
    */
-  public MailboxConfigException(String mailboxId, String field, String message, Throwable cause) {
+  public MailboxConfigException(@Nullable String mailboxId, @Nullable String field, String message,
+      @Nullable Throwable cause) {
     super(mailboxId, message, cause);
     this.field = field;
   }
@@ -49,7 +52,7 @@ public class MailboxConfigException extends MailException {
    * {@return the field (or configuration key) that is wrong, or {@code null} when the error spans
    * several}
    */
-  public String field() {
+  public @Nullable String field() {
     return field;
   }
 
@@ -74,7 +77,7 @@ public class MailboxConfigException extends MailException {
     return m;
   }
 
-  static MailboxConfigException of(String mailboxId, String field, String problem) {
+  static MailboxConfigException of(@Nullable String mailboxId, String field, String problem) {
     return new MailboxConfigException(mailboxId, field, mailboxPrefix(mailboxId) + field + " " + problem);
   }
 }

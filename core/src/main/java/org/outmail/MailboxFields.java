@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.outmail.oauth.OAuthClient;
 
 /**
@@ -127,7 +128,7 @@ final class MailboxFields {
 
   private MailboxFields() {}
 
-  private static void add(Setting.Builder setting, TextForm.Applier<Mailbox.Builder> applier) {
+  private static void add(Setting.Builder setting, TextForm.@Nullable Applier<Mailbox.Builder> applier) {
     SPEC.field(setting, applier);
   }
 
@@ -261,7 +262,7 @@ final class MailboxFields {
         setting.parse(v);
         b.oauthSecrets.put(name, Secret.parse(v, environment));
       } catch (IllegalArgumentException e) {
-        throw b.fail(field, e.getMessage());
+        throw b.fail(field, String.valueOf(e.getMessage()));
       }
       return;
     }
@@ -301,7 +302,7 @@ final class MailboxFields {
       try {
         secret = Secret.parse(value.strip(), environment);
       } catch (IllegalArgumentException e) {
-        throw b.fail(k, e.getMessage());
+        throw b.fail(k, String.valueOf(e.getMessage()));
       }
       b.settings.remove(k);
       b.secretSettings.put(k, secret);
@@ -352,7 +353,7 @@ final class MailboxFields {
     try {
       b.hostItems = ServerList.parse(h);
     } catch (IllegalArgumentException e) {
-      throw b.fail("host", e.getMessage());
+      throw b.fail("host", String.valueOf(e.getMessage()));
     }
     return ServerList.text(b.hostItems);
   }

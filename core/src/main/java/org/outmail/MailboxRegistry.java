@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.outmail.internal.ConfigLoader;
 import org.outmail.internal.Mailers;
 import org.outmail.internal.RegistryAssembly;
@@ -138,7 +139,7 @@ public final class MailboxRegistry implements AutoCloseable {
    * @throws MailboxConfigException for an unknown id, an IN mailbox, or no default when one is
    *     needed
    */
-  public OutgoingMailer forRecord(String mailboxIdOrNull) {
+  public OutgoingMailer forRecord(@Nullable String mailboxIdOrNull) {
     return mailers.forRecord(mailboxIdOrNull);
   }
 

@@ -1,5 +1,7 @@
 package org.outmail;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@link MailboxStore} could not be read or written: unreachable, read-only, a secret that does
  * not decrypt with the key given, or (when {@link #isConflict()}) a change that another change
@@ -18,11 +20,12 @@ public class MailboxStoreException extends MailException {
    * @param message what went wrong, without a secret
    * @param cause the cause, or {@code null}
    */
-  public MailboxStoreException(String mailboxId, String message, Throwable cause) {
+  public MailboxStoreException(@Nullable String mailboxId, String message, @Nullable Throwable cause) {
     this(mailboxId, message, cause, false);
   }
 
-  private MailboxStoreException(String mailboxId, String message, Throwable cause, boolean conflict) {
+  private MailboxStoreException(@Nullable String mailboxId, String message, @Nullable Throwable cause,
+      boolean conflict) {
     super(mailboxId, message, cause);
     this.conflict = conflict;
   }
@@ -35,7 +38,7 @@ public class MailboxStoreException extends MailException {
    * @param actual the store's version now
    * @return the exception, with {@link #isConflict()} true
    */
-  public static MailboxStoreException conflict(String mailboxId, long expected, long actual) {
+  public static MailboxStoreException conflict(@Nullable String mailboxId, long expected, long actual) {
     return new MailboxStoreException(mailboxId, mailboxPrefix(mailboxId)
         + "not saved: the mailboxes changed meanwhile (version " + expected + " expected, the store is at "
         + actual + "); read them again and retry", null, true);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.outmail.internal.AsyncSends;
 import org.outmail.internal.HookRunner;
 import org.outmail.internal.MessageFactory;
@@ -43,15 +44,15 @@ public final class OutgoingMailer {
   private final AsyncSends async;
   private final SendEvents events;
   private final Object lock = new Object();
-  private volatile MailTransport transport;
+  private volatile @Nullable MailTransport transport;
   private volatile boolean closed;
   /** Sends and checks running here; guarded by {@link #lock}. */
   private int inFlight;
   /** Set when the registry replaced or removed this mailbox; guarded by {@link #lock}. */
-  private Supplier<OutgoingMailer> successor;
+  private @Nullable Supplier<OutgoingMailer> successor;
 
   OutgoingMailer(Mailbox mailbox, TransportProvider provider, TransportContext context,
-      RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async, List<SendListener> listeners) {
+      @Nullable RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async, List<SendListener> listeners) {
     this.mailbox = mailbox;
     this.provider = provider;
     this.context = context;
@@ -198,7 +199,10 @@ public final class OutgoingMailer {
     try {
       return withWarnings(transport().check());
     } catch (MailException e) {
-      return CheckResult.failed(TransportException.Stage.CONFIG, e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
+      String why = e.getMessage(); // null from a transport that made its exception without a message
+      return CheckResult.failed(TransportException.Stage.CONFIG,
+          why != null ? why : MailException.mailboxPrefix(mailbox.id()) + "check failed: " + e,
+          Duration.ofNanos(System.nanoTime() - start));
     } catch (RuntimeException e) {
       LOG.warn("mailbox '{}': check failed unexpectedly", mailbox.id(), e);
       return CheckResult.failed(TransportException.Stage.OTHER, MailException.mailboxPrefix(mailbox.id()) + "check failed: " + e,
@@ -264,7 +268,7 @@ public final class OutgoingMailer {
   }
 
   /** Counts a send or check in, or says where it goes when this mailer was retired. */
-  private OutgoingMailer enter() {
+  private @Nullable OutgoingMailer enter() {
     Supplier<OutgoingMailer> next;
     synchronized (lock) {
       next = successor;

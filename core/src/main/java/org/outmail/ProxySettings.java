@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A proxy that a mailbox's or an OAuth client's connections go through: a SOCKS5 proxy ({@code
@@ -68,11 +69,12 @@ public final class ProxySettings {
   private final Kind kind;
   private final String host;
   private final int port;
-  private final String user;
-  private final Secret password;
+  private final @Nullable String user;
+  private final @Nullable Secret password;
   private final List<String> noProxy;
 
-  private ProxySettings(Kind kind, String host, int port, String user, Secret password, List<String> noProxy) {
+  private ProxySettings(Kind kind, String host, int port, @Nullable String user, @Nullable Secret password,
+      List<String> noProxy) {
     this.kind = kind;
     this.host = host;
     this.port = port;
@@ -108,14 +110,16 @@ public final class ProxySettings {
    * @param url {@code scheme://host:port}, or null for none
    * @param user the user name, or null
    * @param password the password, or null
-   * @param noProxy the destinations that go direct ({@link #NONE} alone for none)
+   * @param noProxy the destinations that go direct ({@link #NONE} alone for none), or null for {@link
+   *     #DEFAULT_NO_PROXY}
    * @param fail makes the exception for a setting's name and what is wrong with it
    * @return the proxy; empty without a URL
    * @throws RuntimeException made by {@code fail}: a bad URL (scheme, no port, credentials in
    *     it), a user without password or a password without user, credentials or a no-proxy list
    *     without a proxy
    */
-  public static Optional<ProxySettings> parse(Kind kind, String url, String user, Secret password, List<String> noProxy,
+  public static Optional<ProxySettings> parse(Kind kind, @Nullable String url, @Nullable String user,
+      @Nullable Secret password, @Nullable List<String> noProxy,
       BiFunction<String, String, ? extends RuntimeException> fail) {
     Objects.requireNonNull(kind, "kind == null");
     Objects.requireNonNull(fail, "fail == null");
@@ -385,11 +389,14 @@ public final class ProxySettings {
     }
 
     @Override
-    protected PasswordAuthentication getPasswordAuthentication() {
-      if (getRequestorType() != RequestorType.PROXY || getRequestingPort() != proxy.port) {
+    protected @Nullable PasswordAuthentication getPasswordAuthentication() {
+      String user = proxy.user;
+      Secret password = proxy.password;
+      if (getRequestorType() != RequestorType.PROXY || getRequestingPort() != proxy.port || user == null
+          || password == null) {
         return null;
       }
-      return new PasswordAuthentication(proxy.user, proxy.password.value().toCharArray());
+      return new PasswordAuthentication(user, password.value().toCharArray());
     }
   }
 }

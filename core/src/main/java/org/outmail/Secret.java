@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A password, client secret or token. Its {@link #toString()} never shows the value, and outmail
@@ -114,7 +115,7 @@ public final class Secret {
    * @return the secret
    * @throws IllegalArgumentException if a reference cannot be resolved
    */
-  public static Secret parse(String text, Function<String, String> environment) {
+  public static Secret parse(String text, Function<String, @Nullable String> environment) {
     Objects.requireNonNull(environment, "environment == null");
     Objects.requireNonNull(text, "text == null");
     if (!text.startsWith("${")) {
@@ -184,7 +185,7 @@ public final class Secret {
    * @param secrets the secrets to hide; {@code null} elements are skipped
    * @return the text with the secrets hidden, or {@code null} when the text is {@code null}
    */
-  public static String redact(String text, Iterable<Secret> secrets) {
+  public static @Nullable String redact(@Nullable String text, Iterable<Secret> secrets) {
     if (text == null || text.isEmpty()) {
       return text;
     }
@@ -205,7 +206,7 @@ public final class Secret {
    *     is
    * @return the text with the value hidden, or {@code null} when the text is {@code null}
    */
-  public static String redact(String text, String value) {
+  public static @Nullable String redact(@Nullable String text, @Nullable String value) {
     if (text == null || value == null || value.length() < 4) {
       return text;
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How one send ended, as a {@link SendListener} hears it: the mailbox, the {@link Outcome}, how
@@ -28,11 +29,11 @@ public final class SendEvent {
   private final Duration duration;
   private final Map<String, BlockReason> blockedRecipients;
   private final int attempts;
-  private final SendResult result;
-  private final RuntimeException failure;
+  private final @Nullable SendResult result;
+  private final @Nullable RuntimeException failure;
 
   SendEvent(Mailbox mailbox, Outcome outcome, Duration duration, Map<String, BlockReason> blockedRecipients,
-      int attempts, SendResult result, RuntimeException failure) {
+      int attempts, @Nullable SendResult result, @Nullable RuntimeException failure) {
     this.mailbox = Objects.requireNonNull(mailbox, "mailbox == null");
     this.outcome = Objects.requireNonNull(outcome, "outcome == null");
     this.duration = Objects.requireNonNull(duration, "duration == null");

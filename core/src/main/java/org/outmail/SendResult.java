@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a send did: the Message-ID and subject as sent, who the server accepted, who outmail's rules
@@ -21,7 +22,7 @@ public final class SendResult {
   private final Map<String, String> deferredRecipients;
   private final int attempts;
   private final List<HookFailure> hookFailures;
-  private final String server;
+  private final @Nullable String server;
 
   SendResult(String mailboxId, String messageId, String subject, List<String> acceptedRecipients,
       Map<String, BlockReason> blockedRecipients, Map<String, String> rejectedRecipients,
@@ -32,7 +33,7 @@ public final class SendResult {
 
   SendResult(String mailboxId, String messageId, String subject, List<String> acceptedRecipients,
       Map<String, BlockReason> blockedRecipients, Map<String, String> rejectedRecipients,
-      Map<String, String> deferredRecipients, int attempts, List<HookFailure> hookFailures, String server) {
+      Map<String, String> deferredRecipients, int attempts, List<HookFailure> hookFailures, @Nullable String server) {
     this.server = server;
     this.mailboxId = Objects.requireNonNull(mailboxId, "mailboxId == null");
     this.messageId = Objects.requireNonNull(messageId, "messageId == null");

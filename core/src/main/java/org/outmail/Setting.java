@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.outmail.internal.Addresses;
 
 /**
@@ -54,7 +55,7 @@ public final class Setting {
 
   private final String name;
   private final Type type;
-  private final String defaultValue;
+  private final @Nullable String defaultValue;
   private final boolean required;
   private final List<String> allowedValues;
   private final String help;
@@ -242,7 +243,7 @@ public final class Setting {
   public static final class Builder {
     private final String name;
     private final Type type;
-    private String defaultValue;
+    private @Nullable String defaultValue;
     private boolean required;
     private final List<String> allowedValues = new ArrayList<>();
     private String help = "";

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The subject tag that ties replies back to a record: {@code prefix + recordId}, written {@code
@@ -129,7 +130,7 @@ public final class SubjectPrefix {
    * @param subject the subject, may be {@code null}
    * @return the winning record id, or empty when the subject carries no tag of this prefix
    */
-  public Optional<String> recordId(String subject) {
+  public Optional<String> recordId(@Nullable String subject) {
     List<String> ids = recordIds(subject);
     return ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0));
   }
@@ -142,7 +143,7 @@ public final class SubjectPrefix {
    * @param exists whether a record with that id exists
    * @return the first record id the host knows, or empty when there is none
    */
-  public Optional<String> recordId(String subject, Predicate<String> exists) {
+  public Optional<String> recordId(@Nullable String subject, Predicate<String> exists) {
     Objects.requireNonNull(exists, "exists == null");
     return recordIds(subject).stream().filter(exists).findFirst();
   }
@@ -157,7 +158,7 @@ public final class SubjectPrefix {
    * @param subject the subject, may be {@code null}
    * @return the record ids, empty when there is none
    */
-  public List<String> recordIds(String subject) {
+  public List<String> recordIds(@Nullable String subject) {
     if (subject == null || !holdsStem(subject)) {
       return List.of(); // no tag of this prefix: skips the patterns, which a send runs otherwise
     }

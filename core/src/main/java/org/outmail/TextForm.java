@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The text form of a configured object, a {@link Mailbox} or an {@link org.outmail.oauth.OAuthClient}:
@@ -55,7 +56,7 @@ public final class TextForm<T, B> {
     MailboxConfigException fail(B builder, String field, String problem);
   }
 
-  private record Field<B>(Setting setting, Applier<B> applier) {}
+  private record Field<B>(Setting setting, @Nullable Applier<B> applier) {}
 
   private final String kind;
   private final String idKey;
@@ -66,7 +67,7 @@ public final class TextForm<T, B> {
   private final Failure<B> failure;
   private final Map<String, Field<B>> fields;
   private final Map<String, BiConsumer<B, Secret>> secretFields;
-  private final Other<B> other;
+  private final @Nullable Other<B> other;
   private final String otherHint;
   private final String secretHint;
   private final List<Setting> descriptions;
@@ -127,7 +128,7 @@ public final class TextForm<T, B> {
     private final Failure<B> failure;
     private final Map<String, Field<B>> fields = new LinkedHashMap<>();
     private final Map<String, BiConsumer<B, Secret>> secretFields = new LinkedHashMap<>();
-    private Other<B> other;
+    private @Nullable Other<B> other;
     private String otherHint = "";
     private String secretHint = "";
 
@@ -143,12 +144,12 @@ public final class TextForm<T, B> {
     }
 
     /** A field; a {@code null} applier marks one set in another way ({@link #other}). */
-    Spec<T, B> field(Setting setting, Applier<B> applier) {
+    Spec<T, B> field(Setting setting, @Nullable Applier<B> applier) {
       fields.put(setting.name(), new Field<>(setting, applier));
       return this;
     }
 
-    Spec<T, B> field(Setting.Builder setting, Applier<B> applier) {
+    Spec<T, B> field(Setting.Builder setting, @Nullable Applier<B> applier) {
       return field(setting.build(), applier);
     }
 
@@ -176,7 +177,7 @@ public final class TextForm<T, B> {
   }
 
   /** The description of a field, if it is one of {@link #fields()}. */
-  Setting field(String name) {
+  @Nullable Setting field(String name) {
     Field<B> f = fields.get(name);
     return f == null ? null : f.setting();
   }
@@ -239,7 +240,7 @@ public final class TextForm<T, B> {
    * @throws MailboxConfigException naming the object and the field when it is unknown or the value
    *     is invalid
    */
-  public B set(B builder, String field, String text, Function<String, String> environment) {
+  public B set(B builder, String field, String text, Function<String, @Nullable String> environment) {
     Objects.requireNonNull(builder, "builder == null");
     Objects.requireNonNull(field, "field == null");
     Objects.requireNonNull(text, "text == null");
@@ -251,13 +252,14 @@ public final class TextForm<T, B> {
     if (f == null) {
       throw failure.fail(builder, field, "is not " + article(kind) + " field; fields: " + names() + otherHint);
     }
-    if (f.applier() == null) {
+    Applier<B> applier = f.applier();
+    if (applier == null) {
       throw failure.fail(builder, field, "names another object and cannot be set from text here");
     }
     try {
-      f.applier().apply(builder, f.setting().parse(text), environment);
+      applier.apply(builder, f.setting().parse(text), environment);
     } catch (IllegalArgumentException e) {
-      throw failure.fail(builder, field, e.getMessage());
+      throw failure.fail(builder, field, String.valueOf(e.getMessage()));
     }
     return builder;
   }
@@ -315,7 +317,7 @@ public final class TextForm<T, B> {
       try {
         b = start.apply(id);
       } catch (MailboxConfigException e) {
-        String m = e.getMessage();
+        String m = Objects.requireNonNullElse(e.getMessage(), "");
         errors.put(idKey, m.indexOf("' must ") > 0 ? m.substring(m.indexOf("' must ") + 2) : e.problem());
         b = start.apply("unnamed");
       }
@@ -328,7 +330,7 @@ public final class TextForm<T, B> {
       try {
         set(b, e.getKey(), text);
       } catch (MailboxConfigException x) {
-        errors.putIfAbsent(x.field() != null ? x.field() : e.getKey(), x.problem());
+        errors.putIfAbsent(Objects.requireNonNullElse(x.field(), e.getKey()), x.problem());
       }
     }
     for (Map.Entry<String, Secret> e : secrets.entrySet()) {
@@ -341,7 +343,7 @@ public final class TextForm<T, B> {
     try {
       T unused = build.apply(b); // built only to find what is wrong across fields
     } catch (MailboxConfigException x) {
-      errors.putIfAbsent(x.field() != null ? x.field() : "", x.problem());
+      errors.putIfAbsent(Objects.requireNonNullElse(x.field(), ""), x.problem());
     }
     return Collections.unmodifiableMap(errors);
   }

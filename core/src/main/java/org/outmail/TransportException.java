@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A transport could not hand a message over, or could not tell whether it did.
@@ -69,11 +70,11 @@ public class TransportException extends MailException {
   /** The server's numeric reply, or -1. */
   private final int replyCode;
   /** A service's symbolic error code, or {@code null}. */
-  private final String errorCode;
+  private final @Nullable String errorCode;
   /** The server's reply text, or {@code null}. */
-  private final String serverReply;
+  private final @Nullable String serverReply;
   /** How long the server asked the client to wait, or {@code null}. */
-  private final Duration retryAfter;
+  private final @Nullable Duration retryAfter;
   /** Recipients the server refused, with its reply for each. */
   private final Map<String, String> rejectedRecipients;
 
@@ -98,7 +99,7 @@ public class TransportException extends MailException {
    * @return a builder for a permanent failure at stage {@link Stage#OTHER}, until its setters say
    *     otherwise
    */
-  public static Builder builder(String mailboxId, String message) {
+  public static Builder builder(@Nullable String mailboxId, String message) {
     return new Builder(mailboxId, message);
   }
 
@@ -149,19 +150,19 @@ public class TransportException extends MailException {
 
   /** Builds a {@link TransportException}. */
   public static final class Builder {
-    private final String mailboxId;
+    private final @Nullable String mailboxId;
     private final String message;
-    private Throwable cause;
+    private @Nullable Throwable cause;
     private Stage stage = Stage.OTHER;
     private boolean transientFailure;
     private boolean outcomeUnknown;
     private int replyCode = -1;
-    private String errorCode;
-    private String serverReply;
-    private Duration retryAfter;
+    private @Nullable String errorCode;
+    private @Nullable String serverReply;
+    private @Nullable Duration retryAfter;
     private final Map<String, String> rejectedRecipients = new LinkedHashMap<>();
 
-    private Builder(String mailboxId, String message) {
+    private Builder(@Nullable String mailboxId, String message) {
       this.mailboxId = mailboxId;
       this.message = Objects.requireNonNull(message, "message == null");
     }
@@ -172,7 +173,7 @@ public class TransportException extends MailException {
      * @param cause the cause, or {@code null} for none
      * @return this builder
      */
-    public Builder cause(Throwable cause) {
+    public Builder cause(@Nullable Throwable cause) {
       this.cause = cause;
       return this;
     }
@@ -227,7 +228,7 @@ public class TransportException extends MailException {
      * @param code the error code, or {@code null} for none
      * @return this builder
      */
-    public Builder errorCode(String code) {
+    public Builder errorCode(@Nullable String code) {
       this.errorCode = code;
       return this;
     }
@@ -238,7 +239,7 @@ public class TransportException extends MailException {
      * @param reply the reply, or {@code null} for none
      * @return this builder
      */
-    public Builder serverReply(String reply) {
+    public Builder serverReply(@Nullable String reply) {
       this.serverReply = reply;
       return this;
     }
@@ -250,7 +251,7 @@ public class TransportException extends MailException {
      * @return this builder
      * @throws IllegalArgumentException if the delay is negative
      */
-    public Builder retryAfter(Duration delay) {
+    public Builder retryAfter(@Nullable Duration delay) {
       if (delay != null && delay.isNegative()) {
         throw new IllegalArgumentException("retryAfter must not be negative");
       }

@@ -39,4 +39,7 @@
  * ({@link org.outmail.MailException#mailboxPrefix}). Nothing here accepts or returns null unless
  * its documentation says so; optional values are {@link java.util.Optional}.
  */
+@NullMarked
 package org.outmail;
+
+import org.jspecify.annotations.NullMarked;

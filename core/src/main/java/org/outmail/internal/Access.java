@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.outmail.BlockReason;
 import org.outmail.Email;
 import org.outmail.HookFailure;
@@ -32,7 +34,7 @@ import org.outmail.spi.TransportProvider;
  * package-private instead of public. Not API: it may change in any release.
  */
 public abstract class Access {
-  private static volatile Access instance;
+  private static volatile @Nullable Access instance;
 
   /**
    * Returns the access to {@code org.outmail}'s package-private members.
@@ -48,7 +50,7 @@ public abstract class Access {
       } catch (ClassNotFoundException e) {
         throw new IllegalStateException("org.outmail.ApiAccess is missing from outmail-core", e);
       }
-      a = instance;
+      a = Objects.requireNonNull(instance, "org.outmail.ApiAccess did not set the engine's access");
     }
     return a;
   }
@@ -78,7 +80,7 @@ public abstract class Access {
    * @return a mailer for an OUT mailbox
    */
   public abstract OutgoingMailer newMailer(Mailbox mailbox, TransportProvider provider, TransportContext context,
-      RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async, List<SendListener> listeners);
+      @Nullable RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async, List<SendListener> listeners);
 
   /**
    * Sends that start from now on go to {@code next}; closes the mailer once the ones running end.
@@ -160,7 +162,7 @@ public abstract class Access {
    * @param mailbox the mailbox
    * @return the mailbox's compiled exclude expression, or null
    */
-  public abstract Pattern excludePattern(Mailbox mailbox);
+  public abstract @Nullable Pattern excludePattern(Mailbox mailbox);
 
   /**
    * Returns the mailbox's secret transport settings.
@@ -226,7 +228,7 @@ public abstract class Access {
    * @param name the name
    * @return the mailbox's field of this name in its text form, or null
    */
-  public abstract Setting mailboxField(String name);
+  public abstract @Nullable Setting mailboxField(String name);
 
   /**
    * Returns the text form's key of a mailbox's OAuth client.

@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailException;
 import org.outmail.OutgoingMailer;
 import org.outmail.SendResult;
@@ -117,7 +118,7 @@ public final class AsyncSends {
     return new ArrayList<>(pending);
   }
 
-  private static MailException notSent(String mailboxId, String why, Throwable cause) {
+  private static MailException notSent(String mailboxId, String why, @Nullable Throwable cause) {
     return new MailException(mailboxId, MailException.mailboxPrefix(mailboxId) + "not sent, " + why, cause);
   }
 

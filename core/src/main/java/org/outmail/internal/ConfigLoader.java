@@ -7,12 +7,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
@@ -46,15 +48,15 @@ public final class ConfigLoader {
   private static final Set<String> CLIENT_SECRETS =
       OAuthClient.textForm().fields().stream().filter(Setting::secret).map(Setting::name).collect(Collectors.toSet());
 
-  public record Config(List<Mailbox> mailboxes, TokenStore tokenStore) {}
+  public record Config(List<Mailbox> mailboxes, @Nullable TokenStore tokenStore) {}
 
   private final Function<String, String> environment;
   /** The folder relative {@code ${file:path}} references are read from; null: the working directory. */
-  private final Path base;
+  private final @Nullable Path base;
   /** The transports' settings, by protocol: read from the classpath once per load, not per key. */
   private final Map<String, List<Setting>> transports = MailboxRegistry.transportSettings();
 
-  private ConfigLoader(Function<String, String> environment, Path base) {
+  private ConfigLoader(Function<String, String> environment, @Nullable Path base) {
     this.environment = environment;
     this.base = base;
   }
@@ -93,7 +95,7 @@ public final class ConfigLoader {
     Map<String, Map<String, String>> clients = new LinkedHashMap<>();
     TokenStore store = null;
     for (String key : new TreeSet<>(properties.keySet())) {
-      String value = properties.get(key).strip();
+      String value = Objects.requireNonNull(properties.get(key), key).strip(); // a key of the map
       if (key.equals(TOKEN_STORE)) {
         store = TokenStore.file(Path.of(value));
       } else if (key.startsWith(MAILBOX)) {
@@ -157,7 +159,7 @@ public final class ConfigLoader {
    * An unknown field close to a known one is an error that names the key meant.
    */
   private static void put(Map<String, Map<String, String>> into, String key, String rest, String value,
-      Set<String> fields, Map<String, List<Setting>> transports, String prefix) {
+      Set<String> fields, @Nullable Map<String, List<Setting>> transports, String prefix) {
     boolean transportSettings = transports != null;
     String name = null;
     String field = null;
@@ -174,7 +176,7 @@ public final class ConfigLoader {
             + (transportSettings ? ", or a transport's setting such as smtp.max-connections" : ""));
       }
     }
-    if (field == null && transportSettings) {
+    if (field == null && transports != null) {
       // a transport's setting whose name has several words (smtp.dkim.domain): the longest known one,
       // else everything after the first word that names a protocol
       Map<String, List<Setting>> known = transports;
@@ -287,16 +289,17 @@ public final class ConfigLoader {
 
   /** Puts the full key in front of a builder's message, unless it is there already. */
   private static MailboxConfigException withKey(String prefix, MailboxConfigException e) {
-    if (e.field() == null || e.field().startsWith("outmail.")) {
+    String field = e.field();
+    if (field == null || field.startsWith("outmail.")) {
       return e;
     }
-    String key = prefix + e.field();
-    String problem = e.getMessage();
+    String key = prefix + field;
+    String problem = Objects.requireNonNullElse(e.getMessage(), "");
     for (String owner : new String[] {MailException.mailboxPrefix(e.mailboxId()), "oauth client '"}) {
       if (problem.startsWith(owner)) {
         int at = owner.startsWith("oauth") ? problem.indexOf("': ") + 3 : owner.length();
-        if (problem.startsWith(e.field() + " ", at)) {
-          problem = problem.substring(at + e.field().length() + 1);
+        if (problem.startsWith(field + " ", at)) {
+          problem = problem.substring(at + field.length() + 1);
         }
       }
     }

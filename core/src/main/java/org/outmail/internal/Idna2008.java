@@ -2,6 +2,7 @@ package org.outmail.internal;
 
 import java.text.Normalizer;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * IDNA2008's judgement of the code points of a domain label (RFC 5892 and RFC 5891 section 4.2.3):
@@ -119,7 +120,7 @@ final class Idna2008 {
   }
 
   /** RFC 5892 section 2.6, the code points whose property is fixed by the RFC itself. */
-  private static Property exception(int cp) {
+  private static @Nullable Property exception(int cp) {
     switch (cp) {
       case 0x00DF: case 0x03C2: case 0x06FD: case 0x06FE: case 0x0F0B: case 0x3007:
         return Property.PVALID;
@@ -222,7 +223,7 @@ final class Idna2008 {
    *
    * @return the rule broken, said as where the code point is allowed; null when the rule holds
    */
-  private static String contextRuleBroken(String label, int index, int cp) {
+  private static @Nullable String contextRuleBroken(String label, int index, int cp) {
     int before = index > 0 ? label.codePointBefore(index) : -1;
     int next = index + Character.charCount(cp);
     int after = next < label.length() ? label.codePointAt(next) : -1;

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
@@ -59,7 +60,8 @@ public final class Mailers {
       throw new MailboxConfigException(null, "default-outgoing",
           "no mailbox is the default outgoing mailbox; mailboxes: " + now.byId.keySet());
     }
-    return now.mailers.get(now.defaultId);
+    // the snapshot has a mailer for each OUT mailbox, and the default is one (Rules.snapshot)
+    return Objects.requireNonNull(now.mailers.get(now.defaultId), "no mailer for the default mailbox");
   }
 
   public OutgoingMailer outgoing(String id) {
@@ -72,10 +74,10 @@ public final class Mailers {
     if (m.type() != MailboxType.OUT) {
       throw new MailboxConfigException(id, "type", Access.get().mailboxLabel(id) + " is an IN mailbox and cannot send");
     }
-    return now.mailers.get(id);
+    return Objects.requireNonNull(now.mailers.get(id), "no mailer for an OUT mailbox");
   }
 
-  public OutgoingMailer forRecord(String mailboxIdOrNull) {
+  public OutgoingMailer forRecord(@Nullable String mailboxIdOrNull) {
     if (mailboxIdOrNull == null || mailboxIdOrNull.isBlank()) {
       return defaultOutgoing();
     }

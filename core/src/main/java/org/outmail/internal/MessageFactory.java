@@ -2,6 +2,8 @@ package org.outmail.internal;
 
 import java.time.Clock;
 import java.time.ZonedDateTime;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Email;
 import org.outmail.Mailbox;
 import org.outmail.SubjectPrefix;
@@ -14,14 +16,14 @@ import org.outmail.spi.OutgoingMessage;
  */
 public final class MessageFactory {
   private final Mailbox mailbox;
-  private final SubjectPrefix prefix;
+  private final @Nullable SubjectPrefix prefix;
   private final String domain;
   private final Clock clock;
 
   public MessageFactory(Mailbox mailbox, Clock clock) {
     this.mailbox = mailbox;
     this.prefix = mailbox.prefix().map(SubjectPrefix::of).orElse(null);
-    String from = mailbox.emailDisplay();
+    String from = Objects.requireNonNull(mailbox.emailDisplay(), "emailDisplay == null"); // an OUT mailbox has one
     this.domain = from.substring(from.lastIndexOf('@') + 1);
     this.clock = clock;
   }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailboxConfigException;
 
 /**
@@ -166,11 +167,11 @@ final class PropertiesFile {
   /** Catches the one entry a logical line holds, as {@link Properties#load} puts it. */
   private static final class OneEntry extends Properties {
     private static final long serialVersionUID = 1L;
-    private transient String key;
-    private transient String value;
+    private transient @Nullable String key;
+    private transient String value = "";
 
     @Override
-    public synchronized Object put(Object k, Object v) {
+    public synchronized @Nullable Object put(Object k, Object v) {
       key = (String) k;
       value = (String) v;
       return null;

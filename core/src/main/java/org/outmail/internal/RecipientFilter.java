@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.outmail.AllowedEmails;
 import org.outmail.BlockReason;
 import org.outmail.Email;
@@ -23,10 +24,10 @@ import org.outmail.RecipientsBlockedException;
  */
 public final class RecipientFilter {
   private final String mailboxId;
-  private final Pattern exclude;
-  private final RecipientDirectory directory;
+  private final @Nullable Pattern exclude;
+  private final @Nullable RecipientDirectory directory;
 
-  public RecipientFilter(Mailbox mailbox, RecipientDirectory directory) {
+  public RecipientFilter(Mailbox mailbox, @Nullable RecipientDirectory directory) {
     this.mailboxId = mailbox.id();
     this.exclude = Access.get().excludePattern(mailbox);
     this.directory = mailbox.allowedEmails() == AllowedEmails.REGISTERED_ONLY ? directory : null;
@@ -68,7 +69,7 @@ public final class RecipientFilter {
     return kept;
   }
 
-  private BlockReason reasonToBlock(String address) {
+  private @Nullable BlockReason reasonToBlock(String address) {
     if (exclude != null && exclude.matches(address)) {
       return BlockReason.EXCLUDED;
     }

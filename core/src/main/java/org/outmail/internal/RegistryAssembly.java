@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.MailboxRegistry;
@@ -36,13 +37,13 @@ public final class RegistryAssembly {
   private final List<TransportProvider> transportProviders = new ArrayList<>();
   private final List<AccessTokenProvider> tokenProviders = new ArrayList<>();
   private final List<SendListener> listeners = new ArrayList<>();
-  private RecipientDirectory directory;
-  private TokenStore tokenStore;
-  private TokenStore loadedTokenStore;
-  private Integer asyncThreads;
-  private Integer asyncQueueCapacity;
-  private Duration closeTimeout;
-  private MailboxStore store;
+  private @Nullable RecipientDirectory directory;
+  private @Nullable TokenStore tokenStore;
+  private @Nullable TokenStore loadedTokenStore;
+  private @Nullable Integer asyncThreads;
+  private @Nullable Integer asyncQueueCapacity;
+  private @Nullable Duration closeTimeout;
+  private @Nullable MailboxStore store;
 
   public void apply(ConfigLoader.Config config) {
     config.mailboxes().forEach(this::mailbox);

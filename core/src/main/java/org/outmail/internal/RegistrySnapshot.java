@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Mailbox;
 import org.outmail.OutgoingMailer;
 
@@ -16,9 +17,9 @@ public final class RegistrySnapshot {
   final List<Mailbox> mailboxes;
   public final Map<String, Mailbox> byId;
   final Map<String, OutgoingMailer> mailers;
-  public final String defaultId;
+  public final @Nullable String defaultId;
 
-  RegistrySnapshot(long version, List<Mailbox> mailboxes, Map<String, OutgoingMailer> mailers, String defaultId) {
+  RegistrySnapshot(long version, List<Mailbox> mailboxes, Map<String, OutgoingMailer> mailers, @Nullable String defaultId) {
     this.version = version;
     this.mailboxes = List.copyOf(mailboxes);
     Map<String, Mailbox> index = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailException;
 import org.outmail.RetryPolicy;
 import org.outmail.SendListener;
@@ -69,8 +70,8 @@ public final class Retrier {
         wait = backoff(n);
       } catch (TransportException e) {
         boolean retry = e.isTransient() && !e.isOutcomeUnknown() && n < policy.maxAttempts();
-        wait = retry ? e.retryAfter().orElse(backoff(n)) : null;
-        if (wait != null && wait.compareTo(policy.maxBackoff()) > 0) {
+        wait = retry ? e.retryAfter().orElse(backoff(n)) : Duration.ZERO;
+        if (wait.compareTo(policy.maxBackoff()) > 0) {
           retry = false; // the server asks for more patience than this mailbox has
         }
         if (!retry) {
@@ -184,8 +185,8 @@ public final class Retrier {
     private final List<String> accepted = new ArrayList<>();
     private final Map<String, String> rejected = new LinkedHashMap<>();
     private final Map<String, String> deferred = new LinkedHashMap<>();
-    private String serverReply;
-    private String server;
+    private @Nullable String serverReply;
+    private @Nullable String server;
 
     Tally(TransportReceipt first) {
       add(first);
@@ -202,8 +203,9 @@ public final class Retrier {
         rejected.put(address, reply);
       });
       r.deferredRecipients().forEach(deferred::put);
-      if (r.serverReply() != null) {
-        serverReply = r.serverReply();
+      String reply = r.serverReply();
+      if (reply != null) {
+        serverReply = reply;
       }
       if (server == null && !r.acceptedRecipients().isEmpty()) {
         server = r.server().orElse(null); // the server that first took the mail

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.outmail.AllowedEmails;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
@@ -33,11 +34,11 @@ final class Rules {
   private final List<SendListener> listeners;
   private final Map<String, TransportProvider> providers;
   private final Map<String, PostSendHook> hooks;
-  private final RecipientDirectory directory;
+  private final @Nullable RecipientDirectory directory;
   private final TransportContext context;
   private final AsyncSends async;
 
-  Rules(Map<String, TransportProvider> providers, Map<String, PostSendHook> hooks, RecipientDirectory directory,
+  Rules(Map<String, TransportProvider> providers, Map<String, PostSendHook> hooks, @Nullable RecipientDirectory directory,
       TransportContext context, AsyncSends async, List<SendListener> listeners) {
     this.listeners = listeners;
     this.providers = providers;
@@ -53,8 +54,8 @@ final class Rules {
    *
    * @throws MailboxConfigException for the first rule broken
    */
-  RegistrySnapshot snapshot(long version, List<Mailbox> mailboxes, RegistrySnapshot previous) {
-    String defaultId = null;
+  RegistrySnapshot snapshot(long version, List<Mailbox> mailboxes, @Nullable RegistrySnapshot previous) {
+    @Nullable String defaultId = null;
     Set<String> ids = new HashSet<>();
     for (Mailbox m : mailboxes) {
       if (!ids.add(m.id())) {

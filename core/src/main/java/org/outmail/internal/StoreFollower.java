@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongUnaryOperator;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
@@ -28,15 +29,15 @@ public final class StoreFollower {
   private static final int CHANGE_ATTEMPTS = 3;
 
   private final Rules rules;
-  private final MailboxStore store;
+  private final @Nullable MailboxStore store;
   private final Mailers mailers;
   private final Object changes = new Object();
-  private volatile MailboxStore.Subscription subscription;
+  private volatile MailboxStore.@Nullable Subscription subscription;
   private volatile boolean closed;
   /** The store version whose contents this registry refused, so it is reported once. */
   private long refusedVersion = Long.MIN_VALUE;
 
-  StoreFollower(Rules rules, MailboxStore store, Mailers mailers) {
+  StoreFollower(Rules rules, @Nullable MailboxStore store, Mailers mailers) {
     this.rules = rules;
     this.store = store;
     this.mailers = mailers;
@@ -50,7 +51,7 @@ public final class StoreFollower {
     }
   }
 
-  public MailboxStore store() {
+  public @Nullable MailboxStore store() {
     return store;
   }
 
@@ -168,7 +169,7 @@ public final class StoreFollower {
         throw new MailboxStoreException(id, MailException.mailboxPrefix(id) + "not changed: the registry is closed", null);
       }
       for (int attempt = 1; ; attempt++) {
-        MailboxStore.Contents c = store.contents();
+        MailboxStore.Contents c = writableStore(id).contents();
         RegistrySnapshot next = rules.snapshot(c.version(), edit.apply(c.mailboxes()), mailers.current());
         long version;
         try {

@@ -10,4 +10,7 @@
  * of this package, and {@code spi} and {@code oauth} do not use it; {@code ApiSurfaceTest} leaves it
  * out of the count of core's public surface.
  */
+@NullMarked
 package org.outmail.internal;
+
+import org.jspecify.annotations.NullMarked;

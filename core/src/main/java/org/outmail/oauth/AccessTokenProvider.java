@@ -2,6 +2,7 @@ package org.outmail.oauth;
 
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fetches access tokens for OAuth clients. Found by {@link java.util.ServiceLoader} ({@code
@@ -58,7 +59,7 @@ public interface AccessTokenProvider {
    * @return the new token
    * @throws OAuthException with the provider's error code, never the secret
    */
-  default AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, SSLContext tls) {
+  default AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, @Nullable SSLContext tls) {
     return fetch(client, scopes, store);
   }
 }

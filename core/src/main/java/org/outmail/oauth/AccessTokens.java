@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hands out access tokens, cached per OAuth client and scopes until shortly before they expire: a
@@ -44,19 +45,19 @@ public final class AccessTokens {
 
   /** A provider and the protocols whose mailboxes it serves (empty: every protocol). */
   private record Source(AccessTokenProvider provider, java.util.Set<String> protocols) {
-    boolean serves(String protocol) {
+    boolean serves(@Nullable String protocol) {
       return protocols.isEmpty() || protocol == null || protocols.contains(protocol.toLowerCase(java.util.Locale.ROOT));
     }
   }
 
   private final List<Source> providers;
-  private final String protocol;
+  private final @Nullable String protocol;
   private final TokenStore store;
   private final Clock clock;
   private final Map<String, Cached> cache;
   private final Map<String, Object> locks;
   private final Map<String, List<String>> warnings;
-  private final SSLContext tls;
+  private final @Nullable SSLContext tls;
 
   AccessTokens(List<AccessTokenProvider> providers, TokenStore store, Clock clock) {
     this(providers, List.of(), store, clock);
@@ -80,7 +81,7 @@ public final class AccessTokens {
     this.tls = null;
   }
 
-  private AccessTokens(AccessTokens shared, SSLContext tls, String protocol) {
+  private AccessTokens(AccessTokens shared, @Nullable SSLContext tls, @Nullable String protocol) {
     this.providers = shared.providers;
     this.protocol = protocol;
     this.store = shared.store;

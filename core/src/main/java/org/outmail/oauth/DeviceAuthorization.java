@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Secret;
 
 /**
@@ -18,17 +19,17 @@ public final class DeviceAuthorization {
   private final OAuthClient client;
   private final List<String> scopes;
   private final Secret deviceCode;
-  private final Secret verifier;
+  private final @Nullable Secret verifier;
   private final String userCode;
   private final URI verificationUri;
-  private final URI verificationUriComplete;
+  private final @Nullable URI verificationUriComplete;
   private final Instant expiresAt;
   private final Duration interval;
   private final AtomicBoolean awaited = new AtomicBoolean();
   private final java.net.http.HttpClient http;
 
-  DeviceAuthorization(OAuthClient client, List<String> scopes, Secret deviceCode, Secret verifier, String userCode,
-      URI verificationUri, URI verificationUriComplete, Instant expiresAt, Duration interval, java.net.http.HttpClient http) {
+  DeviceAuthorization(OAuthClient client, List<String> scopes, Secret deviceCode, @Nullable Secret verifier, String userCode,
+      URI verificationUri, @Nullable URI verificationUriComplete, Instant expiresAt, Duration interval, java.net.http.HttpClient http) {
     this.http = http;
     this.client = client;
     this.scopes = List.copyOf(scopes);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An authorization server's metadata, read once from its issuer: {@code
@@ -19,15 +20,16 @@ import java.util.Objects;
  */
 final class Discovery {
   /** What outmail reads of the metadata. */
-  record Metadata(URI source, String issuer, URI tokenEndpoint, URI authorizeEndpoint, URI deviceEndpoint,
+  record Metadata(URI source, String issuer, @Nullable URI tokenEndpoint, @Nullable URI authorizeEndpoint,
+      @Nullable URI deviceEndpoint,
       boolean issParameterSupported) {}
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final String clientName;
   private final URI issuer;
-  private volatile Metadata metadata;
-  private HttpClient fallback;
+  private volatile @Nullable Metadata metadata;
+  private @Nullable HttpClient fallback;
 
   Discovery(String clientName, URI issuer) {
     this.clientName = clientName;
@@ -44,7 +46,7 @@ final class Discovery {
    * @throws OAuthException naming the client and the URL: unreachable (transient), not found at
    *     either address, not metadata, or for another issuer
    */
-  Metadata metadata(HttpClient http) {
+  Metadata metadata(@Nullable HttpClient http) {
     Metadata m = metadata;
     if (m != null) {
       return m;
@@ -105,7 +107,7 @@ final class Discovery {
         + " give its endpoints");
   }
 
-  private URI endpoint(Map<String, String> json, String member, URI url) {
+  private @Nullable URI endpoint(Map<String, String> json, String member, URI url) {
     String text = json.get(member);
     if (text == null || text.isEmpty()) {
       return null;

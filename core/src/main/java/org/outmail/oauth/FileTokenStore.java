@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.outmail.BoundedFiles;
 import org.outmail.Secret;
 import org.outmail.SecretsKey;
@@ -41,10 +42,10 @@ final class FileTokenStore implements TokenStore {
 
   private final Path file;
   private final Path lockFile;
-  private final SecretsKey key;
+  private final @Nullable SecretsKey key;
 
   /** A store of the file; tokens sealed with {@code key} unless it is null. */
-  FileTokenStore(Path file, SecretsKey key) {
+  FileTokenStore(Path file, @Nullable SecretsKey key) {
     this.file = Objects.requireNonNull(file, "file == null").toAbsolutePath();
     this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
     this.key = key;
@@ -57,12 +58,12 @@ final class FileTokenStore implements TokenStore {
       return Optional.empty();
     }
     boolean sealed = value.startsWith(SEALED);
-    if (sealed && key == null) {
-      throw new TokenStoreException("the refresh token of OAuth client '" + clientName + "' in " + file + " is sealed"
-          + " with a secrets key (id " + value.split(":", 3)[1] + "): give the store that key", null);
-    }
     if (!sealed) {
       return Optional.of(Secret.of(value)); // saved in the clear: sealed on its next save when a key is given
+    }
+    if (key == null) {
+      throw new TokenStoreException("the refresh token of OAuth client '" + clientName + "' in " + file + " is sealed"
+          + " with a secrets key (id " + value.split(":", 3)[1] + "): give the store that key", null);
     }
     try {
       return Optional.of(key.open(value, context(clientName)));

@@ -2,6 +2,7 @@ package org.outmail.oauth;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the top-level string, number and boolean members of a JSON object, which is all a token
@@ -49,7 +50,7 @@ final class FlatJson {
     }
   }
 
-  private String value() {
+  private @Nullable String value() {
     char c = s.charAt(i);
     if (c == '"') {
       return string();

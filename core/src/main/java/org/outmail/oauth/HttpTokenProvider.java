@@ -8,8 +8,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.WeakHashMap;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Secret;
 
 /**
@@ -42,7 +44,7 @@ final class HttpTokenProvider implements AccessTokenProvider {
     this.clock = clock;
   }
 
-  private HttpClient client(SSLContext tls) {
+  private HttpClient client(@Nullable SSLContext tls) {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
     if (tls != null) {
       b.sslContext(tls);
@@ -51,7 +53,7 @@ final class HttpTokenProvider implements AccessTokenProvider {
   }
 
   @Override
-  public AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, SSLContext tls) {
+  public AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store, @Nullable SSLContext tls) {
     return fetch(client, scopes, store, tls == null ? http : byTls.computeIfAbsent(tls, this::client));
   }
 
@@ -84,7 +86,9 @@ final class HttpTokenProvider implements AccessTokenProvider {
       case JWT_BEARER -> {
         String subject = client.subject().orElseThrow(() -> new OAuthException("OAuth client '" + client.name()
             + "': the JWT-bearer grant needs the user to act for (the mailbox's user name or address)", null, false, null));
-        Secret assertion = Secret.of(client.serviceAccount().assertion(subject, scopes, client.tokenEndpoint(), clock.instant()));
+        // the builder requires a service account key for the JWT-bearer grant
+        ServiceAccountKey key = Objects.requireNonNull(client.serviceAccount(), "serviceAccount == null");
+        Secret assertion = Secret.of(key.assertion(subject, scopes, client.tokenEndpoint(), clock.instant()));
         hidden.add(assertion);
         form.put("grant_type", JWT_BEARER);
         form.put("assertion", assertion.value());
@@ -112,7 +116,8 @@ final class HttpTokenProvider implements AccessTokenProvider {
   }
 
   /** What to do about a refusal an administrator can fix; null when there is nothing to add. */
-  private static String hint(OAuthClient client, String error, String description, List<String> scopes) {
+  private static @Nullable String hint(OAuthClient client, @Nullable String error, @Nullable String description,
+      List<String> scopes) {
     if (client.grant() == OAuthGrant.REFRESH_TOKEN && "invalid_grant".equals(error)
         && description != null && REPLAYED.matcher(description).find()) {
       return "the refresh token was used already: it rotates on each use, and a host presented one another host had"

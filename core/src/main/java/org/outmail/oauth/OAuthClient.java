@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailboxConfigException;
 import org.outmail.Secret;
 import org.outmail.ProxySettings;
@@ -29,24 +30,24 @@ public final class OAuthClient {
   private final String name;
   private final OAuthProvider provider;
   private final OAuthGrant grant;
-  private final String tenant;
+  private final @Nullable String tenant;
   private final String clientId;
-  private final Secret clientSecret;
-  private final Secret refreshToken;
+  private final @Nullable Secret clientSecret;
+  private final @Nullable Secret refreshToken;
   private final List<String> scopes;
-  private final URI authority;
-  private final URI tokenEndpoint;
-  private final URI authorizeEndpoint;
+  private final @Nullable URI authority;
+  private final @Nullable URI tokenEndpoint;
+  private final @Nullable URI authorizeEndpoint;
   private final Map<String, String> values;
-  private final URI deviceEndpoint;
-  private final ServiceAccountKey serviceAccountKey;
-  private final String subject;
+  private final @Nullable URI deviceEndpoint;
+  private final @Nullable ServiceAccountKey serviceAccountKey;
+  private final @Nullable String subject;
   private final ClientAuthentication clientAuthentication;
-  private final Discovery discovery;
-  private final ProxiedHttp proxied;
+  private final @Nullable Discovery discovery;
+  private final @Nullable ProxiedHttp proxied;
 
-  private OAuthClient(OAuthClientBuilder b, String clientId, URI authority, URI tokenEndpoint, URI authorizeEndpoint,
-      URI deviceEndpoint) {
+  private OAuthClient(OAuthClientBuilder b, String clientId, @Nullable URI authority, @Nullable URI tokenEndpoint,
+      @Nullable URI authorizeEndpoint, @Nullable URI deviceEndpoint) {
     this.name = b.name;
     this.provider = b.provider;
     this.grant = b.grant;
@@ -107,11 +108,12 @@ public final class OAuthClient {
     this.values = Collections.unmodifiableMap(v);
   }
 
-  private OAuthClient(OAuthClient c, String subject) {
+  private OAuthClient(OAuthClient c, @Nullable String subject) {
     this(c, subject, c.tokenEndpoint, c.authorizeEndpoint, c.deviceEndpoint);
   }
 
-  private OAuthClient(OAuthClient c, String subject, URI tokenEndpoint, URI authorizeEndpoint, URI deviceEndpoint) {
+  private OAuthClient(OAuthClient c, @Nullable String subject, @Nullable URI tokenEndpoint,
+      @Nullable URI authorizeEndpoint, @Nullable URI deviceEndpoint) {
     this.name = c.name;
     this.provider = c.provider;
     this.grant = c.grant;
@@ -226,7 +228,9 @@ public final class OAuthClient {
    * @throws OAuthException if the issuer's metadata is needed and cannot be read
    */
   public URI tokenEndpoint() {
-    return tokenEndpoint != null ? tokenEndpoint : resolve(null).tokenEndpoint;
+    // resolve() gives a token endpoint or throws; without an issuer the builder required one
+    return tokenEndpoint != null ? tokenEndpoint
+        : Objects.requireNonNull(resolve(null).tokenEndpoint, "tokenEndpoint == null");
   }
 
   /**
@@ -259,7 +263,7 @@ public final class OAuthClient {
    * @throws OAuthException naming the client and the URL when the metadata cannot be read or has no
    *     token endpoint
    */
-  OAuthClient resolve(java.net.http.HttpClient http) {
+  OAuthClient resolve(java.net.http.@Nullable HttpClient http) {
     if (discovery == null) {
       return this;
     }
@@ -280,7 +284,9 @@ public final class OAuthClient {
 
   /** What names the token endpoint without reading metadata: the endpoint, else the issuer. */
   String tokenEndpointKey() {
-    return tokenEndpoint != null ? tokenEndpoint.toString() : "issuer " + discovery.issuer();
+    // the builder requires a token endpoint or an issuer
+    return tokenEndpoint != null ? tokenEndpoint.toString()
+        : "issuer " + Objects.requireNonNull(discovery, "discovery == null").issuer();
   }
 
   /** The fields of this client in their text form, secrets left out (the text form's values). */
@@ -356,7 +362,7 @@ public final class OAuthClient {
     return proxied == null ? base : proxied.over(base);
   }
 
-  ServiceAccountKey serviceAccount() {
+  @Nullable ServiceAccountKey serviceAccount() {
     return serviceAccountKey;
   }
 
@@ -368,7 +374,8 @@ public final class OAuthClient {
         + (serviceAccountKey == null ? "" : ", serviceAccountKey=" + serviceAccountKey.file())
         + (subject == null ? "" : ", subject=" + subject)
         + (proxied == null ? "" : ", proxy=" + proxied.proxy())
-        + (tokenEndpoint != null ? ", tokenEndpoint=" + tokenEndpoint : ", issuer=" + discovery.issuer()) + "}";
+        + (tokenEndpoint != null ? ", tokenEndpoint=" + tokenEndpoint : discovery != null ? ", issuer=" + discovery.issuer() : "")
+        + "}";
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailboxConfigException;
 import org.outmail.ProxySettings;
 import org.outmail.Secret;
@@ -26,23 +27,23 @@ abstract class OAuthClientBuilder {
   final String name;
   OAuthProvider provider = OAuthProvider.GENERIC;
   OAuthGrant grant = OAuthGrant.CLIENT_CREDENTIALS;
-  String tenant;
-  String clientId;
-  Secret clientSecret;
-  Secret refreshToken;
+  @Nullable String tenant;
+  @Nullable String clientId;
+  @Nullable Secret clientSecret;
+  @Nullable Secret refreshToken;
   final List<String> scopes = new ArrayList<>();
-  URI authority;
-  URI tokenEndpoint;
-  URI authorizeEndpoint;
-  URI deviceEndpoint;
-  ServiceAccountKey serviceAccountKey;
+  @Nullable URI authority;
+  @Nullable URI tokenEndpoint;
+  @Nullable URI authorizeEndpoint;
+  @Nullable URI deviceEndpoint;
+  @Nullable ServiceAccountKey serviceAccountKey;
   ClientAuthentication clientAuthentication = ClientAuthentication.CLIENT_SECRET_POST;
-  URI issuer;
-  String proxyUrl;
-  String proxyUser;
-  Secret proxyPassword;
-  List<String> noProxy;
-  ProxySettings proxy;
+  @Nullable URI issuer;
+  @Nullable String proxyUrl;
+  @Nullable String proxyUser;
+  @Nullable Secret proxyPassword;
+  @Nullable List<String> noProxy;
+  @Nullable ProxySettings proxy;
 
   OAuthClientBuilder(String name) {
     Objects.requireNonNull(name, "name == null");
@@ -267,7 +268,7 @@ abstract class OAuthClientBuilder {
     try {
       this.serviceAccountKey = ServiceAccountKey.read(file);
     } catch (IllegalArgumentException e) {
-      throw fail("service-account-key", e.getMessage());
+      throw fail("service-account-key", String.valueOf(e.getMessage()));
     }
     return self();
   }

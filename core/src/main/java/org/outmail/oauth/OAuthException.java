@@ -1,6 +1,7 @@
 package org.outmail.oauth;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailException;
 
 /**
@@ -12,7 +13,7 @@ public class OAuthException extends MailException {
   private static final long serialVersionUID = 1L;
 
   /** The provider's error code, or {@code null}. */
-  private final String errorCode;
+  private final @Nullable String errorCode;
   /** Whether asking again later may succeed. */
   private final boolean transientFailure;
 
@@ -24,7 +25,8 @@ public class OAuthException extends MailException {
    * @param transientFailure {@code true} if asking again later may succeed
    * @param cause the exception that caused this one, or {@code null}
    */
-  public OAuthException(String message, String errorCode, boolean transientFailure, Throwable cause) {
+  public OAuthException(String message, @Nullable String errorCode, boolean transientFailure,
+      @Nullable Throwable cause) {
     super(null, message, cause);
     this.errorCode = errorCode;
     this.transientFailure = transientFailure;

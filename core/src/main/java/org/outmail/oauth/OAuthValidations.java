@@ -120,7 +120,7 @@ public final class OAuthValidations {
     this.http = client(tls);
   }
 
-  private static HttpClient client(SSLContext tls) {
+  private static HttpClient client(@org.jspecify.annotations.Nullable SSLContext tls) {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NEVER);
     if (tls != null) {
@@ -326,7 +326,7 @@ public final class OAuthValidations {
    * server's metadata says it always does, is refused too (a mix-up attack sends the browser back
    * with another server's code). A client without a configured issuer cannot check.
    */
-  private static void checkIssuer(OAuthClient client, String iss) {
+  private static void checkIssuer(OAuthClient client, @org.jspecify.annotations.Nullable String iss) {
     if (client.issuer().isEmpty()) {
       return;
     }
@@ -392,7 +392,7 @@ public final class OAuthValidations {
     };
   }
 
-  private static String describe(String error, String description) {
+  private static String describe(String error, @org.jspecify.annotations.Nullable String description) {
     String e = TokenRequests.firstLine(error);
     return description == null || description.isBlank() ? e : e + ": " + TokenRequests.firstLine(description);
   }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.outmail.BoundedFiles;
 
 /**
@@ -29,12 +30,13 @@ final class ServiceAccountKey {
 
   private final Path file;
   private final String clientEmail;
-  private final String clientId;
-  private final String keyId;
-  private final URI tokenUri;
+  private final @Nullable String clientId;
+  private final @Nullable String keyId;
+  private final @Nullable URI tokenUri;
   private final PrivateKey privateKey;
 
-  private ServiceAccountKey(Path file, String clientEmail, String clientId, String keyId, URI tokenUri, PrivateKey key) {
+  private ServiceAccountKey(Path file, String clientEmail, @Nullable String clientId, @Nullable String keyId,
+      @Nullable URI tokenUri, PrivateKey key) {
     this.file = file;
     this.clientEmail = clientEmail;
     this.clientId = clientId;
@@ -109,7 +111,7 @@ final class ServiceAccountKey {
   }
 
   /** The token endpoint the file names, or null. */
-  URI tokenUri() {
+  @Nullable URI tokenUri() {
     return tokenUri;
   }
 

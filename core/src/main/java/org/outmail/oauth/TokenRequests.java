@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Secret;
 
 /**
@@ -22,7 +23,7 @@ import org.outmail.Secret;
 final class TokenRequests {
   /** An answer: the HTTP status and the top-level members of its JSON body. */
   record Answer(int status, Map<String, String> json) {
-    String error() {
+    @Nullable String error() {
       return json.get("error");
     }
   }
@@ -66,7 +67,7 @@ final class TokenRequests {
   }
 
   private static Answer post(HttpClient http, Duration timeout, String clientName, String what, URI endpoint,
-      Map<String, String> form, String authorization, List<Secret> hidden) {
+      Map<String, String> form, @Nullable String authorization, List<Secret> hidden) {
     String body = form.entrySet().stream()
         .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
         .collect(Collectors.joining("&"));
@@ -107,7 +108,8 @@ final class TokenRequests {
    * {@code OAuth client 'x': token endpoint answered HTTP 400 invalid_grant: first line of the
    * description}, then {@code hint} if not null.
    */
-  static OAuthException refused(String clientName, String what, Answer answer, List<Secret> hidden, String hint) {
+  static OAuthException refused(String clientName, String what, Answer answer, List<Secret> hidden,
+      @Nullable String hint) {
     String error = Secret.redact(answer.error(), hidden);
     String description = Secret.redact(answer.json().get("error_description"), hidden);
     boolean transientFailure = answer.status() >= 500 || answer.status() == 429;

@@ -1,5 +1,6 @@
 package org.outmail.oauth;
 
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailException;
 
 /**
@@ -19,7 +20,7 @@ public class TokenStoreException extends MailException {
    * @param message what failed, naming the OAuth client and where the store keeps its tokens
    * @param cause the exception that caused this one, or {@code null}
    */
-  public TokenStoreException(String message, Throwable cause) {
+  public TokenStoreException(String message, @Nullable Throwable cause) {
     super(null, message, cause);
   }
 }

@@ -29,4 +29,7 @@
  * getting a token are {@link org.outmail.oauth.OAuthException}s, with the provider's error code and
  * never a secret.
  */
+@NullMarked
 package org.outmail.oauth;
+
+import org.jspecify.annotations.NullMarked;

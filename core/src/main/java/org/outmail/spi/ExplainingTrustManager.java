@@ -5,6 +5,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JDK's trust manager, whose refusals name the server certificate (subject and issuer) and say
@@ -12,10 +13,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class ExplainingTrustManager extends X509ExtendedTrustManager {
   private final X509ExtendedTrustManager delegate;
-  private final X509ExtendedTrustManager fallback;
+  private final @Nullable X509ExtendedTrustManager fallback;
 
   /** Trusts what {@code delegate} trusts, else what {@code fallback} (if any) trusts. */
-  ExplainingTrustManager(X509ExtendedTrustManager delegate, X509ExtendedTrustManager fallback) {
+  ExplainingTrustManager(X509ExtendedTrustManager delegate, @Nullable X509ExtendedTrustManager fallback) {
     this.delegate = delegate;
     this.fallback = fallback;
   }

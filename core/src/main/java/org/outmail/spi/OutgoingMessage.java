@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Attachment;
 import org.outmail.Mailbox;
 
@@ -24,37 +25,37 @@ import org.outmail.Mailbox;
 public final class OutgoingMessage {
   private final Mailbox mailbox;
   private final String fromAddress;
-  private final String fromName;
+  private final @Nullable String fromName;
   private final List<String> to;
   private final List<String> cc;
   private final List<String> bcc;
   private final List<String> replyTo;
   private final String subject;
-  private final String text;
-  private final String html;
+  private final @Nullable String text;
+  private final @Nullable String html;
   private final List<Attachment> attachments;
   private final Map<String, String> headers;
   private final String messageId;
   private final ZonedDateTime date;
-  private final String recordId;
+  private final @Nullable String recordId;
   /** The envelope when it is not every recipient (a retry of deferred recipients), else null. */
-  private final List<String> envelope;
+  private final @Nullable List<String> envelope;
 
   private OutgoingMessage(Builder b) {
     this.mailbox = b.mailbox;
-    this.fromAddress = b.mailbox.emailDisplay();
+    this.fromAddress = Objects.requireNonNull(b.mailbox.emailDisplay(), "emailDisplay == null"); // build() checked it
     this.fromName = b.mailbox.displayName().orElse(null);
     this.to = List.copyOf(b.to);
     this.cc = List.copyOf(b.cc);
     this.bcc = List.copyOf(b.bcc);
     this.replyTo = List.copyOf(b.replyTo);
-    this.subject = b.subject;
+    this.subject = Objects.requireNonNull(b.subject, "subject == null");
     this.text = b.text;
     this.html = b.html;
     this.attachments = List.copyOf(b.attachments);
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
-    this.messageId = b.messageId;
-    this.date = b.date;
+    this.messageId = Objects.requireNonNull(b.messageId, "messageId == null");
+    this.date = Objects.requireNonNull(b.date, "date == null");
     this.recordId = b.recordId;
     this.envelope = null;
   }
@@ -225,14 +226,14 @@ public final class OutgoingMessage {
     private final List<String> cc = new ArrayList<>();
     private final List<String> bcc = new ArrayList<>();
     private final List<String> replyTo = new ArrayList<>();
-    private String subject;
-    private String text;
-    private String html;
+    private @Nullable String subject;
+    private @Nullable String text;
+    private @Nullable String html;
     private final List<Attachment> attachments = new ArrayList<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
-    private String messageId;
-    private ZonedDateTime date;
-    private String recordId;
+    private @Nullable String messageId;
+    private @Nullable ZonedDateTime date;
+    private @Nullable String recordId;
 
     private Builder(Mailbox mailbox) {
       this.mailbox = Objects.requireNonNull(mailbox, "mailbox == null");
@@ -299,7 +300,7 @@ public final class OutgoingMessage {
      * @param text the body, or {@code null} for none
      * @return this builder
      */
-    public Builder text(String text) {
+    public Builder text(@Nullable String text) {
       this.text = text;
       return this;
     }
@@ -310,7 +311,7 @@ public final class OutgoingMessage {
      * @param html the body, or {@code null} for none
      * @return this builder
      */
-    public Builder html(String html) {
+    public Builder html(@Nullable String html) {
       this.html = html;
       return this;
     }
@@ -365,7 +366,7 @@ public final class OutgoingMessage {
      * @param recordId the record id, or {@code null} for none
      * @return this builder
      */
-    public Builder recordId(String recordId) {
+    public Builder recordId(@Nullable String recordId) {
       this.recordId = recordId;
       return this;
     }
@@ -374,7 +375,8 @@ public final class OutgoingMessage {
      * Builds the message.
      *
      * @return the message
-     * @throws IllegalStateException when a recipient, the subject or the Message-ID is missing
+     * @throws IllegalStateException when a recipient, the subject or the Message-ID is missing, or the
+     *     mailbox has no email-display (an IN mailbox)
      */
     public OutgoingMessage build() {
       if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
@@ -385,6 +387,9 @@ public final class OutgoingMessage {
       }
       if (messageId == null) {
         throw new IllegalStateException("messageId missing");
+      }
+      if (mailbox.emailDisplay() == null) {
+        throw new IllegalStateException("mailbox '" + mailbox.id() + "' has no email-display to send from");
       }
       if (date == null) {
         date = ZonedDateTime.now(ZoneId.systemDefault());

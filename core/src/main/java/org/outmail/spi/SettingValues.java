@@ -43,7 +43,7 @@ public final class SettingValues {
       try {
         values.put(name, s.parse(text));
       } catch (IllegalArgumentException e) {
-        throw fail(name, e.getMessage());
+        throw fail(name, String.valueOf(e.getMessage()));
       }
     });
     givenSecrets.forEach((name, secret) -> {
@@ -99,8 +99,7 @@ public final class SettingValues {
    * @throws IllegalArgumentException if the transport has no secret setting of that name
    */
   public Optional<Secret> secret(String name) {
-    checkKnown(name);
-    if (!settings.get(name).secret()) {
+    if (!checkKnown(name).secret()) {
       throw new IllegalArgumentException(protocol + "." + name + " is not a secret setting; read it as text");
     }
     return Optional.ofNullable(secrets.get(name));
@@ -151,8 +150,7 @@ public final class SettingValues {
    *     ({@link #secret})
    */
   public Optional<String> text(String name) {
-    checkKnown(name);
-    if (settings.get(name).secret()) {
+    if (checkKnown(name).secret()) {
       throw new IllegalArgumentException(protocol + "." + name + " is a secret setting; read it with secret()");
     }
     return Optional.ofNullable((String) values.get(name));
@@ -195,10 +193,12 @@ public final class SettingValues {
     return v;
   }
 
-  private void checkKnown(String name) {
-    if (!settings.containsKey(name)) {
+  private Setting checkKnown(String name) {
+    Setting setting = settings.get(name);
+    if (setting == null) {
       throw new IllegalArgumentException("no setting " + protocol + "." + name + "; settings: " + settings.keySet());
     }
+    return setting;
   }
 
   private MailboxConfigException fail(String name, String problem) {

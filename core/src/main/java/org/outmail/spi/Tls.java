@@ -15,6 +15,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
 import org.outmail.BoundedFiles;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
@@ -83,7 +84,7 @@ public final class Tls {
     }
   }
 
-  private static X509ExtendedTrustManager manager(KeyStore trusted) throws GeneralSecurityException {
+  private static X509ExtendedTrustManager manager(@Nullable KeyStore trusted) throws GeneralSecurityException {
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trusted);
     for (TrustManager tm : tmf.getTrustManagers()) {
@@ -94,7 +95,7 @@ public final class Tls {
     throw new GeneralSecurityException("no X509 trust manager available");
   }
 
-  private static KeyStore load(Mailbox mailbox, Path path, Secret password) {
+  private static KeyStore load(Mailbox mailbox, Path path, @Nullable Secret password) {
     byte[] content;
     try {
       content = BoundedFiles.read(path, BoundedFiles.DEFAULT_MAX_BYTES);
@@ -130,7 +131,7 @@ public final class Tls {
     }
   }
 
-  private static MailboxConfigException fail(Mailbox mailbox, Path path, String problem, Exception cause) {
+  private static MailboxConfigException fail(Mailbox mailbox, Path path, String problem, @Nullable Exception cause) {
     return new MailboxConfigException(mailbox.id(), "trust-store",
         MailException.mailboxPrefix(mailbox.id()) + "trust-store " + path + " " + problem, cause);
   }

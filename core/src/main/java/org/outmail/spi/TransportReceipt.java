@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the server said when it took a message: whom it accepted, whom it refused for good, and
@@ -22,11 +23,11 @@ public final class TransportReceipt {
   private final List<String> acceptedRecipients;
   private final Map<String, String> rejectedRecipients;
   private final Map<String, String> deferredRecipients;
-  private final String serverReply;
-  private final String server;
+  private final @Nullable String serverReply;
+  private final @Nullable String server;
 
   private TransportReceipt(List<String> accepted, Map<String, String> rejected, Map<String, String> deferred,
-      String serverReply) {
+      @Nullable String serverReply) {
     this.server = null;
     this.acceptedRecipients = List.copyOf(accepted);
     this.rejectedRecipients = Collections.unmodifiableMap(new LinkedHashMap<>(rejected));
@@ -50,7 +51,7 @@ public final class TransportReceipt {
    * @param serverReply the server's final reply, or {@code null}
    * @return the receipt
    */
-  public static TransportReceipt accepted(List<String> accepted, String serverReply) {
+  public static TransportReceipt accepted(List<String> accepted, @Nullable String serverReply) {
     return new TransportReceipt(accepted, Map.of(), Map.of(), serverReply);
   }
 
@@ -62,7 +63,7 @@ public final class TransportReceipt {
    * @param serverReply the server's final reply, or {@code null}
    * @return the receipt
    */
-  public static TransportReceipt partial(List<String> accepted, Map<String, String> rejected, String serverReply) {
+  public static TransportReceipt partial(List<String> accepted, Map<String, String> rejected, @Nullable String serverReply) {
     Objects.requireNonNull(rejected, "rejected == null");
     return new TransportReceipt(accepted, rejected, Map.of(), serverReply);
   }
@@ -82,7 +83,7 @@ public final class TransportReceipt {
    * @throws IllegalArgumentException if an address is in more than one of the three
    */
   public static TransportReceipt partial(List<String> accepted, Map<String, String> rejected, Map<String, String> deferred,
-      String serverReply) {
+      @Nullable String serverReply) {
     Objects.requireNonNull(accepted, "accepted == null");
     Objects.requireNonNull(rejected, "rejected == null");
     Objects.requireNonNull(deferred, "deferred == null");
@@ -122,7 +123,7 @@ public final class TransportReceipt {
    * {@return the server's final reply (e.g. {@code 250 2.0.0 Ok: queued as ...}, {@code 202
    * Accepted}), or {@code null}}
    */
-  public String serverReply() {
+  public @Nullable String serverReply() {
     return serverReply;
   }
 

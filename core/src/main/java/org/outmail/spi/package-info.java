@@ -9,4 +9,7 @@
  * this package names only value types of {@code org.outmail}, never the registry, the mailer or
  * the engine in {@code org.outmail.internal} (not API).
  */
+@NullMarked
 package org.outmail.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,6 +3,7 @@ package org.outmail.owa;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.outmail.Encryption;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
@@ -44,7 +45,8 @@ record GraphEndpoint(URI baseUrl, String host, String user, List<String> scopes,
     List<String> scopes = !client.scopes().isEmpty() ? client.scopes()
         : List.of(loopback || host.equals(DEFAULT_HOST) ? DEFAULT_SCOPE : "https://" + host + "/.default");
     OwaOptions options = OwaOptions.of(mailbox);
-    return new GraphEndpoint(base, host.toLowerCase(Locale.ROOT), options.sendAs().orElse(mailbox.emailDisplay()), scopes,
+    return new GraphEndpoint(base, host.toLowerCase(Locale.ROOT), options.sendAs().orElse(
+        Objects.requireNonNull(mailbox.emailDisplay(), "emailDisplay == null")), scopes,
         options.saveToSentItems());
   }
 

@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -194,7 +195,7 @@ public final class MsalTokenProvider implements AccessTokenProvider {
   }
 
   private static String scrub(String text, String secret) {
-    return Secret.redact(text, secret);
+    return Objects.requireNonNullElse(Secret.redact(text, secret), ""); // null only for a null text
   }
 
   /** One msal4j application with its token cache, and the secret it was built with. */

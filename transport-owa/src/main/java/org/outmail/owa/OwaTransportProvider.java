@@ -1,6 +1,7 @@
 package org.outmail.owa;
 
 import java.util.List;
+import java.util.Objects;
 import org.outmail.Mailbox;
 import org.outmail.MailboxConfigException;
 import org.outmail.Setting;
@@ -67,7 +68,8 @@ public final class OwaTransportProvider implements TransportProvider {
     try {
       endpoint = GraphEndpoint.of(mailbox);
     } catch (MailboxConfigException e) {
-      throw TransportException.builder(mailbox.id(), e.getMessage()).stage(TransportException.Stage.CONFIG).cause(e).build();
+      throw TransportException.builder(mailbox.id(), Objects.requireNonNullElse(e.getMessage(), e.toString()))
+          .stage(TransportException.Stage.CONFIG).cause(e).build();
     }
     return new OwaTransport(mailbox, endpoint, context.accessTokens());
   }
