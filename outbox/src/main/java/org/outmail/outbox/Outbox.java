@@ -214,7 +214,12 @@ public final class Outbox implements AutoCloseable {
     }
   }
 
+  /** Tells the listeners a mail was stored; not when its idempotency key found one stored before. */
   private void queued(JdbcStore.NewMail mail, long id) {
+    if (settings.sendListeners().isEmpty() || (mail.idempotencyKey() != null
+        && !entry(id).map(e -> e.messageId().equals(mail.messageId())).orElse(false))) {
+      return; // each enqueue makes its own Message-ID: another one is the mail queued before
+    }
     MailEvent.Queued event = new MailEvent.Queued(mail.mailboxId(), mail.messageId(), id);
     for (SendListener l : settings.sendListeners()) {
       tell(id, () -> l.queued(event));

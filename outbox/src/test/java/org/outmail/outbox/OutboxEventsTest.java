@@ -117,6 +117,23 @@ class OutboxEventsTest {
 
   @Test
   @Timeout(60)
+  void anEnqueueWhoseIdempotencyKeyIsTakenIsNotQueuedAgain() throws Exception {
+    Events events = new Events();
+    try (RecordingSmtpServer smtp = new RecordingSmtpServer();
+        MailboxRegistry registry = registry(smtp.port(), events);
+        Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(temp.resolve("store")))
+            .workers(0).listener(events).build()) {
+      long first = outbox.enqueue(registry.defaultOutgoing(), Fixtures.mail(3), "ticket-4711-comment-9");
+      long again = outbox.enqueue(registry.defaultOutgoing(), Fixtures.mail(3), "ticket-4711-comment-9");
+
+      assertThat(again).isEqualTo(first);
+      assertThat(events.heard).singleElement().isInstanceOfSatisfying(MailEvent.Queued.class,
+          q -> assertThat(q.queueId()).isEqualTo(first));
+    }
+  }
+
+  @Test
+  @Timeout(60)
   @SuppressWarnings("deprecation") // the failure listener still hears a dead mail, until it goes
   void aMailRefusedForGoodIsDeadAndTheOldFailureListenerStillHearsIt() throws Exception {
     MutableClock clock = new MutableClock();
