@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -57,9 +58,10 @@ final class ApiAccess extends Access {
   }
 
   @Override
-  public SendEvent sendEvent(Mailbox mailbox, SendEvent.Outcome outcome, Duration duration,
-      Map<String, BlockReason> blocked, int attempts, SendResult result, RuntimeException failure) {
-    return new SendEvent(mailbox, outcome, duration, blocked, attempts, result, failure);
+  public SendEvent sendEvent(Mailbox mailbox, Optional<String> messageId, SendEvent.Outcome outcome,
+      Duration duration, Map<String, BlockReason> blocked, int attempts, @Nullable SendResult result,
+      @Nullable RuntimeException failure) {
+    return new SendEvent(mailbox, messageId, outcome, duration, blocked, attempts, result, failure);
   }
 
   @Override

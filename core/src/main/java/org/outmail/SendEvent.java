@@ -9,11 +9,12 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How one send ended, as a {@link SendListener} hears it: the mailbox, the {@link Outcome}, how
- * long the send took, the recipients outmail's rules blocked, and the transport attempts made.
- * Immutable.
+ * How one send ended, as a {@link SendListener} hears it: the mailbox, the Message-ID, the {@link
+ * Outcome}, the {@link TransportException.Stage stage} that failed, the server that took the mail,
+ * how long the send took, the recipients outmail's rules blocked and the server still defers, and
+ * the transport attempts made. The last {@link MailEvent} of a send. Immutable.
  */
-public final class SendEvent {
+public final class SendEvent implements MailEvent {
   /** How a send ended. */
   public enum Outcome {
     /** The transport took the message; some recipients may have been blocked or refused. */
@@ -21,10 +22,16 @@ public final class SendEvent {
     /** Every recipient was blocked by the mailbox's rules: nothing was sent ({@link RecipientsBlockedException}). */
     BLOCKED,
     /** The send threw: a disabled mailbox, a bad email, a transport failure, a closed registry. */
-    FAILED
+    FAILED,
+    /**
+     * The send threw a {@link TransportException} whose outcome is unknown: the connection was lost
+     * after the message was handed over, so the mail may have been sent; it was not retried.
+     */
+    UNKNOWN
   }
 
   private final Mailbox mailbox;
+  private final Optional<String> messageId;
   private final Outcome outcome;
   private final Duration duration;
   private final Map<String, BlockReason> blockedRecipients;
@@ -32,9 +39,11 @@ public final class SendEvent {
   private final @Nullable SendResult result;
   private final @Nullable RuntimeException failure;
 
-  SendEvent(Mailbox mailbox, Outcome outcome, Duration duration, Map<String, BlockReason> blockedRecipients,
-      int attempts, @Nullable SendResult result, @Nullable RuntimeException failure) {
+  SendEvent(Mailbox mailbox, Optional<String> messageId, Outcome outcome, Duration duration,
+      Map<String, BlockReason> blockedRecipients, int attempts, @Nullable SendResult result,
+      @Nullable RuntimeException failure) {
     this.mailbox = Objects.requireNonNull(mailbox, "mailbox == null");
+    this.messageId = Objects.requireNonNull(messageId, "messageId == null");
     this.outcome = Objects.requireNonNull(outcome, "outcome == null");
     this.duration = Objects.requireNonNull(duration, "duration == null");
     this.blockedRecipients = Collections.unmodifiableMap(new LinkedHashMap<>(blockedRecipients));
@@ -49,8 +58,17 @@ public final class SendEvent {
   }
 
   /** {@return the id of the mailbox} */
+  @Override
   public String mailboxId() {
     return mailbox.id();
+  }
+
+  /**
+   * {@return the Message-ID the send gave the message, with angle brackets; empty when the send
+   * ended before the message was made (a disabled mailbox, every recipient blocked, a bad email)}
+   */
+  public Optional<String> messageId() {
+    return messageId;
   }
 
   /** {@return the protocol of the mailbox's transport: {@code smtp}, {@code owa}, ...} */
@@ -58,7 +76,7 @@ public final class SendEvent {
     return mailbox.protocol();
   }
 
-  /** {@return whether the mail was sent, every recipient blocked, or the send failed} */
+  /** {@return whether the mail was sent, every recipient blocked, the send failed, or its outcome is unknown} */
   public Outcome outcome() {
     return outcome;
   }
@@ -90,14 +108,43 @@ public final class SendEvent {
     return Math.max(0, attempts - 1);
   }
 
+  /**
+   * {@return the stage that failed, when the send threw a {@link TransportException} (its {@link
+   * TransportException#stage()}) or, once attempts had started, an {@link
+   * org.outmail.oauth.OAuthException} ({@link TransportException.Stage#TOKEN}: no token could be
+   * had); empty when the mail was sent, or the send failed before any attempt}
+   */
+  public Optional<TransportException.Stage> stage() {
+    if (failure instanceof TransportException t) {
+      return Optional.of(t.stage());
+    }
+    // the retry step throws a TransportException or, when no token could be had, an OAuthException
+    return failure instanceof MailException && attempts > 0
+        ? Optional.of(TransportException.Stage.TOKEN) : Optional.empty();
+  }
+
+  /** {@return the server that took the mail, as {@code host:port}, when it was sent and the transport says} */
+  public Optional<String> server() {
+    return result == null ? Optional.empty() : result.server();
+  }
+
+  /**
+   * {@return the recipients the server still deferred when the send ended, with its reply for each
+   * (the send's {@link SendResult#deferredRecipients()}); empty unless the mail was sent}
+   */
+  public Map<String, String> deferredRecipients() {
+    return result == null ? Map.of() : result.deferredRecipients();
+  }
+
   /** {@return what the send returned, when the outcome is {@link Outcome#SENT}} */
   public Optional<SendResult> result() {
     return Optional.ofNullable(result);
   }
 
   /**
-   * {@return what the send threw, when the outcome is {@link Outcome#BLOCKED} or {@link
-   * Outcome#FAILED}: a {@link MailException}, unless a transport or hook broke its contract}
+   * {@return what the send threw, when the outcome is {@link Outcome#BLOCKED}, {@link
+   * Outcome#FAILED} or {@link Outcome#UNKNOWN}: a {@link MailException}, unless a transport or hook
+   * broke its contract}
    */
   public Optional<RuntimeException> failure() {
     return Optional.ofNullable(failure);
@@ -105,7 +152,8 @@ public final class SendEvent {
 
   @Override
   public String toString() {
-    return "SendEvent{mailbox=" + mailbox.id() + ", protocol=" + mailbox.protocol() + ", outcome=" + outcome
+    return "SendEvent{mailbox=" + mailbox.id() + ", protocol=" + mailbox.protocol()
+        + messageId.map(id -> ", messageId=" + id).orElse("") + ", outcome=" + outcome
         + ", duration=" + duration.toMillis() + "ms, attempts=" + attempts
         + (blockedRecipients.isEmpty() ? "" : ", blocked=" + blockedRecipients)
         + (failure == null ? "" : ", failure=" + failure.getClass().getSimpleName()) + "}";

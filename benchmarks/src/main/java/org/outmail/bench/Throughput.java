@@ -407,7 +407,7 @@ public final class Throughput {
         .options(SmtpOptions.builder().maxConnections(connections).build())
         .defaultOutgoing(true);
     if (tls) {
-      b.port(tlsPort).encryption(Encryption.SSL_TLS).trustStore(trust);
+      b.port(tlsPort).encryption(Encryption.SSL_TLS).trustStore(Objects.requireNonNull(trust, "TLS needs --trust, the server's certificate"));
     } else {
       b.port(port).encryption(Encryption.NONE);
     }

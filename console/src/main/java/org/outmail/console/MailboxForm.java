@@ -224,7 +224,7 @@ final class MailboxForm {
   }
 
   private static Mailbox build(Map<String, String> text, Map<String, Secret> secrets) {
-    Mailbox.Builder b = Mailbox.builder(text.get("id"));
+    Mailbox.Builder b = Mailbox.builder(text.getOrDefault("id", ""));
     text.forEach((k, v) -> {
       if (!k.equals("id")) {
         Forms.MAILBOX.set(b, k, v);

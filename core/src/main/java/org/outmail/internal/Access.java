@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -128,6 +129,7 @@ public abstract class Access {
    * Returns the event of a send's end.
    *
    * @param mailbox the mailbox
+   * @param messageId the mail's Message-ID, when it got one
    * @param outcome how it ended
    * @param duration how long it took
    * @param blocked blocked recipients
@@ -136,8 +138,9 @@ public abstract class Access {
    * @param failure the failure, or null
    * @return the event of a send's end
    */
-  public abstract SendEvent sendEvent(Mailbox mailbox, SendEvent.Outcome outcome, Duration duration,
-      Map<String, BlockReason> blocked, int attempts, SendResult result, RuntimeException failure);
+  public abstract SendEvent sendEvent(Mailbox mailbox, Optional<String> messageId, SendEvent.Outcome outcome,
+      Duration duration, Map<String, BlockReason> blocked, int attempts, @Nullable SendResult result,
+      @Nullable RuntimeException failure);
 
   /**
    * Returns the result with the hooks' failures.

@@ -98,7 +98,8 @@ public final class Retrier {
           mailboxId, n, policy.maxAttempts(), failure.getMessage(), wait.toMillis());
       MailException announced = failure;
       Duration waiting = wait;
-      tell(() -> listener.retrying(attempt, policy.maxAttempts(), announced, waiting));
+      Map<String, String> retried = tally == null ? Map.of() : new LinkedHashMap<>(tally.deferred);
+      tell(() -> listener.retrying(attempt, policy.maxAttempts(), announced, waiting, retried));
       try {
         Thread.sleep(wait.toMillis());
       } catch (InterruptedException ie) {
@@ -151,14 +152,18 @@ public final class Retrier {
       public void attemptStarting(String messageId, int attempt, int maxAttempts) {}
 
       @Override
-      public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait) {}
+      public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait,
+          Map<String, String> deferred) {}
     };
 
-    /** As {@link SendListener#attemptStarting}, without the mailbox. */
+    /** As {@link SendListener#attemptStarting(MailEvent.AttemptStarting)}, without the mailbox. */
     void attemptStarting(String messageId, int attempt, int maxAttempts);
 
-    /** As {@link SendListener#retrying}, without the mailbox. */
-    void retrying(int attempt, int maxAttempts, MailException failure, Duration wait);
+    /**
+     * As {@link SendListener#retrying(MailEvent.Retrying)}, without the mailbox and Message-ID;
+     * {@code deferred} are the recipients the next attempt goes to alone (empty: to all).
+     */
+    void retrying(int attempt, int maxAttempts, MailException failure, Duration wait, Map<String, String> deferred);
   }
 
   /** Calls a listener; what it throws is logged, never thrown into the send. */

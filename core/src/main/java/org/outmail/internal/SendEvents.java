@@ -3,14 +3,17 @@ package org.outmail.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import org.outmail.Email;
+import org.outmail.MailEvent;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.RecipientsBlockedException;
 import org.outmail.SendEvent;
 import org.outmail.SendListener;
 import org.outmail.SendResult;
+import org.outmail.TransportException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,21 +44,26 @@ public final class SendEvents {
     try {
       result = steps.apply(email, attempts);
     } catch (RecipientsBlockedException e) {
-      finished(listener, Access.get().sendEvent(mailbox, SendEvent.Outcome.BLOCKED, since(start), e.blockedRecipients(), 0, null, e));
+      finished(listener, Access.get().sendEvent(mailbox, Optional.empty(), SendEvent.Outcome.BLOCKED, since(start),
+          e.blockedRecipients(), 0, null, e));
       throw e;
     } catch (RuntimeException e) {
-      finished(listener, Access.get().sendEvent(mailbox, SendEvent.Outcome.FAILED, since(start), Map.of(), attempts.count, null, e));
+      SendEvent.Outcome outcome = e instanceof TransportException t && t.isOutcomeUnknown()
+          ? SendEvent.Outcome.UNKNOWN : SendEvent.Outcome.FAILED;
+      finished(listener, Access.get().sendEvent(mailbox, attempts.messageId, outcome, since(start),
+          Map.of(), attempts.count, null, e));
       throw e;
     }
-    finished(listener, Access.get().sendEvent(mailbox, SendEvent.Outcome.SENT, since(start), result.blockedRecipients(),
-        result.attempts(), result, null));
+    finished(listener, Access.get().sendEvent(mailbox, Optional.of(result.messageId()), SendEvent.Outcome.SENT,
+        since(start), result.blockedRecipients(), result.attempts(), result, null));
     return result;
   }
 
   /** Tells the registry's listeners that the mailbox's transport moved from one server to another. */
   public void serverSwitched(String from, String to, String reason) {
+    MailEvent.ServerSwitched event = new MailEvent.ServerSwitched(mailbox, from, to, reason);
     for (SendListener l : listeners) {
-      tell(l, () -> l.serverSwitched(mailbox, from, to, reason));
+      tell(l, () -> l.serverSwitched(event));
     }
   }
 
@@ -91,6 +99,7 @@ public final class SendEvents {
   private final class Attempts implements Retrier.Attempts {
     private final SendListener caller;
     private int count;
+    private Optional<String> messageId = Optional.empty(); // known from the first attempt on
 
     Attempts(SendListener caller) {
       this.caller = caller;
@@ -99,17 +108,21 @@ public final class SendEvents {
     @Override
     public void attemptStarting(String messageId, int attempt, int maxAttempts) {
       count = attempt;
-      callerSays(() -> caller.attemptStarting(mailbox, messageId, attempt, maxAttempts));
+      this.messageId = Optional.of(messageId);
+      MailEvent.AttemptStarting event = new MailEvent.AttemptStarting(mailbox, messageId, attempt, maxAttempts);
+      callerSays(() -> caller.attemptStarting(event));
       for (SendListener l : listeners) {
-        tell(l, () -> l.attemptStarting(mailbox, messageId, attempt, maxAttempts));
+        tell(l, () -> l.attemptStarting(event));
       }
     }
 
     @Override
-    public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait) {
-      callerSays(() -> caller.retrying(mailbox, attempt, maxAttempts, failure, wait));
+    public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait,
+        Map<String, String> deferred) {
+      MailEvent.Retrying event = new MailEvent.Retrying(mailbox, messageId.orElseThrow(), attempt, maxAttempts, failure, wait, deferred);
+      callerSays(() -> caller.retrying(event));
       for (SendListener l : listeners) {
-        tell(l, () -> l.retrying(mailbox, attempt, maxAttempts, failure, wait));
+        tell(l, () -> l.retrying(event));
       }
     }
   }

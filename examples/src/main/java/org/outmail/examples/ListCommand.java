@@ -3,6 +3,7 @@ package org.outmail.examples;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.outmail.Mailbox;
@@ -55,7 +56,8 @@ final class ListCommand implements Callable<Integer> {
       settings().forEach(out::println);
       return OutmailCli.OK;
     }
-    try (MailboxRegistry registry = MailboxRegistry.load(what.file)) {
+    try (MailboxRegistry registry = MailboxRegistry.load(
+        Objects.requireNonNull(what.file, "the group requires a file or --settings"))) {
       MailboxGrid.lines(registry.mailboxes()).forEach(out::println);
     }
     return OutmailCli.OK;

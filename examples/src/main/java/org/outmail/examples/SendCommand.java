@@ -16,8 +16,8 @@ import org.outmail.BlockReason;
 import org.outmail.Email;
 import org.outmail.HookFailure;
 import org.outmail.InvalidEmailException;
+import org.outmail.MailEvent;
 import org.outmail.MailException;
-import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.OutgoingMailer;
 import org.outmail.SendListener;
@@ -274,8 +274,10 @@ final class SendCommand implements Callable<Integer> {
     }
 
     @Override
-    public void attemptStarting(Mailbox mailbox, String messageId, int attempt, int maxAttempts) {
-      this.messageId = messageId;
+    public void attemptStarting(MailEvent.AttemptStarting event) {
+      int attempt = event.attempt();
+      int maxAttempts = event.maxAttempts();
+      this.messageId = event.messageId();
       this.started = attempt;
       close();
       slow = progress.slow("sending " + Progress.size(size) + " to " + recipients + (recipients == 1 ? " recipient" : " recipients") + " through '"
@@ -283,10 +285,10 @@ final class SendCommand implements Callable<Integer> {
     }
 
     @Override
-    public void retrying(Mailbox mailbox, int attempt, int maxAttempts, MailException failure, Duration wait) {
+    public void retrying(MailEvent.Retrying event) {
       close();
-      progress.now("attempt " + attempt + " of " + maxAttempts + " failed: " + failure.getMessage()
-          + "; attempt " + (attempt + 1) + " of " + maxAttempts + " in " + Progress.duration(wait));
+      progress.now("attempt " + event.attempt() + " of " + event.maxAttempts() + " failed: " + event.failure().getMessage()
+          + "; attempt " + (event.attempt() + 1) + " of " + event.maxAttempts() + " in " + Progress.duration(event.delay()));
     }
 
     int started() {

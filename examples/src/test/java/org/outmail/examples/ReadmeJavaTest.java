@@ -22,7 +22,8 @@ class ReadmeJavaTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern IMPORT = Pattern.compile("(?m)^import ([\\w.]+)\\.(\\w+);$");
-  private static final Pattern TYPE = Pattern.compile("\\b[A-Z][a-z]\\w*\\b");
+  /** A capitalised name, not after a dot: {@code MailEvent.Delivery} names a type nested in an imported one. */
+  private static final Pattern TYPE = Pattern.compile("(?<!\\.)\\b[A-Z][a-z]\\w*\\b");
   /** Where the types of the examples come from; java.lang needs no import. */
   private static final List<String> PACKAGES =
       List.of("org.outmail", "org.outmail.outbox", "java.nio.file", "java.time", "java.util");

@@ -4,21 +4,22 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.outmail.BlockReason;
-import org.outmail.MailException;
+import org.outmail.MailEvent;
 import org.outmail.Mailbox;
 import org.outmail.SendEvent;
 import org.outmail.SendListener;
 
 /**
- * Records every send of a registry into a Micrometer {@link MeterRegistry}. Give it to the registry
- * as a listener:
+ * Records every send of a registry, and what an outbox queues and delivers, into a Micrometer {@link
+ * MeterRegistry}: a {@link SendListener} that counts the same {@link MailEvent}s every listener
+ * hears. Give it to the registry as a listener (and to an outbox with {@code
+ * Outbox.Builder.listener}):
  *
  * <pre>{@code
  * MailboxRegistry registry = MailboxRegistry.builder()
@@ -34,7 +35,8 @@ import org.outmail.SendListener;
  *   <tr><th>name</th><th>type</th><th>tags</th><th>counts</th></tr>
  *   <tr><td>{@value #SENDS}</td><td>counter</td><td>mailbox, protocol, outcome, exception, server</td>
  *       <td>sends, by how they ended: {@code sent}, {@code blocked} (every recipient blocked,
- *       nothing sent), {@code failed}; {@code exception} is the simple class name of what a send
+ *       nothing sent), {@code failed}, {@code unknown} (the connection was lost after the message
+ *       was handed over: it may have been sent); {@code exception} is the simple class name of what a send
  *       threw, {@code none} when it was sent; {@code server} the {@code host:port} that took the
  *       mail when the transport says ({@code smtp} does), else {@code none}</td></tr>
  *   <tr><td>{@value #SEND_DURATION}</td><td>timer</td><td>mailbox, protocol, outcome</td>
@@ -43,15 +45,22 @@ import org.outmail.SendListener;
  *   <tr><td>{@value #RECIPIENTS_BLOCKED}</td><td>counter</td><td>mailbox, protocol, reason</td>
  *       <td>recipients outmail's rules blocked, by reason: {@code excluded}, {@code
  *       not_registered}</td></tr>
- *   <tr><td>{@value #SEND_RETRIES}</td><td>counter</td><td>mailbox, protocol</td>
- *       <td>retries of transient transport failures, counted as each wait starts</td></tr>
+ *   <tr><td>{@value #SEND_RETRIES}</td><td>counter</td><td>mailbox, protocol, stage</td>
+ *       <td>retries of transient transport failures, counted as each wait starts; {@code stage} is
+ *       where the attempt failed ({@code connect}, {@code recipients} for deferred recipients,
+ *       {@code token}, ...)</td></tr>
  *   <tr><td>{@value #SERVER_SWITCHES}</td><td>counter</td><td>mailbox, protocol, from, to</td>
  *       <td>switch-overs of a mailbox with several servers: the server {@code from} could not be
  *       used (refused, timed out, failed TLS, answered {@code 4xx} before any mail) and {@code to}
  *       was tried next</td></tr>
+ *   <tr><td>{@value #OUTBOX_QUEUED}</td><td>counter</td><td>mailbox</td>
+ *       <td>mails an outbox stored for later delivery</td></tr>
+ *   <tr><td>{@value #OUTBOX_DELIVERIES}</td><td>counter</td><td>mailbox, state</td>
+ *       <td>deliveries an outbox recorded, by how they ended: {@code sent}, {@code deferred}, and
+ *       the dead ones {@code failed}, {@code expired}, {@code unknown}</td></tr>
  * </table>
  *
- * <p>The outbox's meters are registered by {@link OutboxMetrics}, not by this class:
+ * <p>The outbox's gauges are registered by {@link OutboxMetrics}, not by this class:
  * {@value #OUTBOX_MAILS} (a gauge of mails by {@code state}) and {@value #OUTBOX_OLDEST_WAITING}
  * (a time gauge of the age of the oldest mail waiting to be sent).
  *
@@ -65,10 +74,14 @@ public final class OutmailMetrics implements SendListener {
   public static final String SEND_DURATION = "outmail.send.duration";
   /** Counter of recipients blocked by the mailbox's rules: tags {@code mailbox}, {@code protocol}, {@code reason}. */
   public static final String RECIPIENTS_BLOCKED = "outmail.recipients.blocked";
-  /** Counter of retries of transient transport failures: tags {@code mailbox}, {@code protocol}. */
+  /** Counter of retries of transient transport failures: tags {@code mailbox}, {@code protocol}, {@code stage}. */
   public static final String SEND_RETRIES = "outmail.send.retries";
   /** Counter of switch-overs between a mailbox's servers: tags {@code mailbox}, {@code protocol}, {@code from}, {@code to}. */
   public static final String SERVER_SWITCHES = "outmail.server.switches";
+  /** Counter of mails an outbox stored: tag {@code mailbox}. */
+  public static final String OUTBOX_QUEUED = "outmail.outbox.queued";
+  /** Counter of deliveries an outbox recorded: tags {@code mailbox}, {@code state}. */
+  public static final String OUTBOX_DELIVERIES = "outmail.outbox.deliveries";
   /** Reserved for the outbox module: a gauge of queued mails, tag {@code state}. */
   public static final String OUTBOX_MAILS = "outmail.outbox.mails";
   /** Reserved for the outbox module: a time gauge of the age of the oldest mail waiting. */
@@ -86,10 +99,11 @@ public final class OutmailMetrics implements SendListener {
   }
 
   @Override
-  public void retrying(Mailbox mailbox, int attempt, int maxAttempts, MailException failure, Duration wait) {
+  public void retrying(MailEvent.Retrying event) {
     Counter.builder(SEND_RETRIES)
         .description("Retries of transient transport failures")
-        .tags(mailboxTags(mailbox))
+        .tags(mailboxTags(event.mailbox()))
+        .tag("stage", event.stage().name().toLowerCase(Locale.ROOT))
         .register(registry)
         .increment();
   }
@@ -99,7 +113,7 @@ public final class OutmailMetrics implements SendListener {
     Tags mailbox = mailboxTags(event.mailbox());
     String outcome = event.outcome().name().toLowerCase(Locale.ROOT);
     Counter.builder(SENDS)
-        .description("Sends, by how they ended: sent, blocked or failed")
+        .description("Sends, by how they ended: sent, blocked, failed or unknown")
         .tags(mailbox)
         .tag("outcome", outcome)
         .tag("exception", event.failure().map(e -> e.getClass().getSimpleName()).orElse("none"))
@@ -125,12 +139,31 @@ public final class OutmailMetrics implements SendListener {
   }
 
   @Override
-  public void serverSwitched(Mailbox mailbox, String from, String to, String reason) {
+  public void serverSwitched(MailEvent.ServerSwitched event) {
     Counter.builder(SERVER_SWITCHES)
         .description("Switch-overs from one of a mailbox's servers to the next")
-        .tags(mailboxTags(mailbox))
-        .tag("from", from)
-        .tag("to", to)
+        .tags(mailboxTags(event.mailbox()))
+        .tag("from", event.from())
+        .tag("to", event.to())
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void queued(MailEvent.Queued event) {
+    Counter.builder(OUTBOX_QUEUED)
+        .description("Mails an outbox stored for later delivery")
+        .tag("mailbox", event.mailboxId())
+        .register(registry)
+        .increment();
+  }
+
+  @Override
+  public void deliveryRecorded(MailEvent.Delivery event) {
+    Counter.builder(OUTBOX_DELIVERIES)
+        .description("Deliveries an outbox recorded, by how they ended")
+        .tag("mailbox", event.mailboxId())
+        .tag("state", event.state().name().toLowerCase(Locale.ROOT))
         .register(registry)
         .increment();
   }

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.outmail.Email;
 import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
+import org.outmail.RetryPolicy;
+import org.outmail.TransportException;
 import org.outmail.outbox.Outbox;
 import org.outmail.outbox.OutboxStore;
 import org.outmail.test.MailCapture;
@@ -49,6 +51,37 @@ class OutboxMetricsTest {
       assertThat(meters.get(OutmailMetrics.OUTBOX_MAILS).tag("state", "sent").gauge().value()).isEqualTo(2.0);
       assertThat(meters.get(OutmailMetrics.OUTBOX_MAILS).tag("state", "queued").gauge().value()).isZero();
       assertThat(meters.get(OutmailMetrics.OUTBOX_OLDEST_WAITING).timeGauge().value(TimeUnit.SECONDS)).isZero();
+    }
+  }
+
+  @Test
+  void theMetricsGivenToTheOutboxCountQueuedMailsAndDeliveriesByState(@TempDir Path dir) throws Exception {
+    MailCapture capture = new MailCapture();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    OutmailMetrics metrics = new OutmailMetrics(meters);
+    try (MailboxRegistry registry = capture.install(MailboxRegistry.builder())
+            .mailbox(Mailbox.builder("support").emailDisplay("support@example.com").host("127.0.0.1")
+                .retryPolicy(RetryPolicy.NONE).defaultOutgoing(true).build())
+            .listener(metrics)
+            .build();
+        Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(dir.resolve("store")))
+            .clock(Clock.fixed(T0, ZoneOffset.UTC)).workers(0).listener(metrics).build()) {
+      capture.failNext(TransportException.Kind.TRANSIENT);
+      outbox.enqueue(registry.defaultOutgoing(), Email.builder().to("alice@example.org").subject("a").text("t").build());
+      outbox.enqueue(registry.defaultOutgoing(), Email.builder().to("bob@example.org").subject("b").text("t").build());
+
+      outbox.deliverDue();
+
+      assertThat(meters.get(OutmailMetrics.OUTBOX_QUEUED).tag("mailbox", "support").counter().count()).isEqualTo(2);
+      assertThat(meters.get(OutmailMetrics.OUTBOX_DELIVERIES).tags("mailbox", "support", "state", "deferred")
+          .counter().count()).isEqualTo(1);
+      assertThat(meters.get(OutmailMetrics.OUTBOX_DELIVERIES).tags("mailbox", "support", "state", "sent")
+          .counter().count()).isEqualTo(1);
+      // each delivery is a send, counted once by the registry's listener, never again by the outbox's
+      assertThat(meters.get(OutmailMetrics.SENDS).tags("mailbox", "support", "outcome", "sent").counter().count())
+          .isEqualTo(1);
+      assertThat(meters.get(OutmailMetrics.SENDS).tags("mailbox", "support", "outcome", "failed").counter().count())
+          .isEqualTo(1);
     }
   }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.Email;
+import org.outmail.MailEvent;
 import org.outmail.MailException;
 import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
@@ -82,7 +83,7 @@ class OutmailMetricsTest {
     capture.failNext(3, TransportException.Kind.TRANSIENT);
     assertThatThrownBy(() -> registry.defaultOutgoing().send(email().build())).isInstanceOf(TransportException.class);
 
-    assertThat(meters.get(OutmailMetrics.SEND_RETRIES).tags("mailbox", "support", "protocol", "smtp")
+    assertThat(meters.get(OutmailMetrics.SEND_RETRIES).tags("mailbox", "support", "protocol", "smtp", "stage", "content")
         .counter().count()).isEqualTo(3);
     assertThat(sends("support", "sent")).isEqualTo(1);
     assertThat(meters.get(OutmailMetrics.SENDS).tags("outcome", "failed", "exception", "TransportException")
@@ -112,11 +113,24 @@ class OutmailMetricsTest {
     OutmailMetrics metrics = new OutmailMetrics(meters);
     Mailbox relay = Mailbox.builder("relay").emailDisplay("relay@example.com")
         .host("smtp1.example.com:587, smtp2.example.com:587").build();
-    metrics.serverSwitched(relay, "smtp1.example.com:587", "smtp2.example.com:587", "connection refused");
-    metrics.serverSwitched(relay, "smtp1.example.com:587", "smtp2.example.com:587", "connection refused");
+    MailEvent.ServerSwitched refused = new MailEvent.ServerSwitched(relay, "smtp1.example.com:587",
+        "smtp2.example.com:587", "connection refused");
+    metrics.serverSwitched(refused);
+    metrics.serverSwitched(refused);
 
     assertThat(meters.get(OutmailMetrics.SERVER_SWITCHES).tags("mailbox", "relay", "protocol", "smtp",
         "from", "smtp1.example.com:587", "to", "smtp2.example.com:587").counter().count()).isEqualTo(2);
+  }
+
+  @Test
+  void aSendWhoseOutcomeIsUnknownIsCountedAsUnknownNotFailed() {
+    capture.failNext(TransportException.Kind.OUTCOME_UNKNOWN);
+
+    assertThatThrownBy(() -> registry.defaultOutgoing().send(email().build())).isInstanceOf(TransportException.class);
+
+    assertThat(sends("support", "unknown")).isEqualTo(1);
+    assertThat(sends("support", "failed")).isZero();
+    assertThat(meters.find(OutmailMetrics.SEND_RETRIES).meters()).isEmpty();
   }
 
   @Test

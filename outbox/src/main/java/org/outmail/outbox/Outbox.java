@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +17,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.outmail.Email;
+import org.outmail.MailEvent;
 import org.outmail.MailboxRegistry;
 import org.outmail.OutgoingMailer;
+import org.outmail.SendListener;
 import org.outmail.internal.Access;
 import org.outmail.internal.PreparedEmail;
 import org.slf4j.Logger;
@@ -131,6 +134,7 @@ public final class Outbox implements AutoCloseable {
     try {
       long id = store.enqueue(List.of(mail))[0];
       wake();
+      queued(mail, id);
       return id;
     } catch (SQLException e) {
       throw new OutboxException(mail.mailboxId(), "mailbox '" + mail.mailboxId() + "': the mail was not queued: "
@@ -163,8 +167,9 @@ public final class Outbox implements AutoCloseable {
       long[] ids = store.enqueue(mails);
       wake();
       List<Long> out = new ArrayList<>(ids.length);
-      for (long id : ids) {
-        out.add(id);
+      for (int i = 0; i < ids.length; i++) {
+        out.add(ids[i]);
+        queued(mails.get(i), ids[i]);
       }
       return out;
     } catch (SQLException e) {
@@ -207,6 +212,18 @@ public final class Outbox implements AutoCloseable {
     } catch (SQLException e) {
       throw new OutboxException(mail.mailboxId(), "mailbox '" + mail.mailboxId() + "': the mail was not queued: "
           + e.getMessage(), e);
+    }
+  }
+
+  /** Tells the listeners a mail was stored; not when its idempotency key found one stored before. */
+  private void queued(JdbcStore.NewMail mail, long id) {
+    if (settings.sendListeners().isEmpty() || (mail.idempotencyKey() != null
+        && !entry(id).map(e -> e.messageId().equals(mail.messageId())).orElse(false))) {
+      return; // each enqueue makes its own Message-ID: another one is the mail queued before
+    }
+    MailEvent.Queued event = new MailEvent.Queued(mail.mailboxId(), mail.messageId(), id);
+    for (SendListener l : settings.sendListeners()) {
+      tell(id, () -> l.queued(event));
     }
   }
 
@@ -394,6 +411,11 @@ public final class Outbox implements AutoCloseable {
             + "attempt holds it", o.id(), o.attempt(), o.state());
         continue;
       }
+      if (o.attempted()) {
+        delivered(new MailEvent.Delivery(o.mailboxId(), o.messageId(), o.id(), o.attempt(), state(o.state()),
+            Optional.ofNullable(o.error()), Optional.ofNullable(o.dueAt()).map(Instant::ofEpochMilli),
+            o.state() == OutboxState.DEFERRED ? o.recipients().pending() : List.of()));
+      }
       if (o.state() == OutboxState.FAILED || o.state() == OutboxState.EXPIRED || o.state() == OutboxState.UNKNOWN) {
         LOG.warn("outbox mail {}: {}: {}", o.id(), o.state(), o.error());
         notifyListeners(o.id());
@@ -412,6 +434,10 @@ public final class Outbox implements AutoCloseable {
       }
       for (long id : reaped.unknown()) {
         LOG.warn("outbox mail {}: UNKNOWN: {}", id, why);
+        if (!settings.sendListeners().isEmpty()) {
+          entry(id).ifPresent(e -> delivered(new MailEvent.Delivery(e.mailboxId(), e.messageId(), id, e.attempts(),
+              MailEvent.Delivery.State.UNKNOWN, Optional.of(why), Optional.empty(), List.of())));
+        }
         notifyListeners(id);
       }
       if (reaped.resent() + reaped.unknown().size() < 1000) {
@@ -420,17 +446,46 @@ public final class Outbox implements AutoCloseable {
     }
   }
 
+  private static MailEvent.Delivery.State state(OutboxState state) {
+    return switch (state) {
+      case SENT -> MailEvent.Delivery.State.SENT;
+      case FAILED -> MailEvent.Delivery.State.FAILED;
+      case EXPIRED -> MailEvent.Delivery.State.EXPIRED;
+      case UNKNOWN -> MailEvent.Delivery.State.UNKNOWN;
+      default -> MailEvent.Delivery.State.DEFERRED;
+    };
+  }
+
+  /** Tells the listeners how a delivery ended. */
+  private void delivered(MailEvent.Delivery event) {
+    for (SendListener l : settings.sendListeners()) {
+      tell(event.queueId(), () -> l.deliveryRecorded(event));
+    }
+  }
+
+  private void tell(long id, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("outbox mail {}: a send listener threw: {}", id, e.toString());
+    }
+  }
+
+  private Optional<OutboxEntry> entry(long id) {
+    try {
+      return store.entry(id);
+    } catch (SQLException e) {
+      LOG.warn("outbox mail {}: reading it for the listeners failed: {}", id, e.toString());
+      return Optional.empty();
+    }
+  }
+
+  @SuppressWarnings("deprecation") // the failure listeners, told as before until they go
   private void notifyListeners(long id) {
     if (settings.listeners().isEmpty()) {
       return;
     }
-    Optional<OutboxEntry> entry;
-    try {
-      entry = store.entry(id);
-    } catch (SQLException e) {
-      LOG.warn("outbox mail {}: reading it for the failure listeners failed: {}", id, e.toString());
-      return;
-    }
+    Optional<OutboxEntry> entry = entry(id);
     if (entry.isEmpty()) {
       return;
     }
@@ -495,10 +550,11 @@ public final class Outbox implements AutoCloseable {
   }
 
   /** Everything the builder set. */
+  @SuppressWarnings("deprecation") // listeners: the failure listeners, until they go
   record Settings(Supplier<MailboxRegistry> registry, Clock clock, int workers, int batchSize, Duration lease,
       Duration pollInterval, Duration initialBackoff, Duration maxBackoff, Duration maxAge,
       OutcomeUnknownPolicy outcomeUnknown, List<OutboxListener> listeners, Map<String, List<RateLimit>> limits,
-      Map<String, Priority> priorities, String nodeId, Duration closeTimeout) {
+      Map<String, Priority> priorities, String nodeId, Duration closeTimeout, List<SendListener> sendListeners) {
     List<RateLimit> rateLimits(String mailboxId) {
       return limits.getOrDefault(mailboxId, List.of());
     }
@@ -520,7 +576,9 @@ public final class Outbox implements AutoCloseable {
     private Duration maxBackoff = Duration.ofHours(1);
     private Duration maxAge = Duration.ofDays(5);
     private OutcomeUnknownPolicy outcomeUnknown = OutcomeUnknownPolicy.RESEND;
+    @SuppressWarnings("deprecation") // until failureListener goes
     private final List<OutboxListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<SendListener> sendListeners = new CopyOnWriteArrayList<>();
     private final Map<String, List<RateLimit>> limits = new HashMap<>();
     private final Map<String, Priority> priorities = new HashMap<>();
     private @Nullable String nodeId;
@@ -685,11 +743,30 @@ public final class Outbox implements AutoCloseable {
     }
 
     /**
+     * Adds a listener that hears the outbox's events: each mail {@linkplain SendListener#queued
+     * queued}, and how each delivery ended ({@linkplain SendListener#deliveryRecorded sent, deferred,
+     * or given up}: failed, expired, outcome unknown). The attempts of a delivery and how its send
+     * ended are heard by the registry's listeners, as for any send. What a listener throws is logged
+     * and changes nothing.
+     *
+     * @param listener the listener, such as the {@code outmail-micrometer} module's metrics
+     * @return this builder
+     */
+    public Builder listener(SendListener listener) {
+      sendListeners.add(Objects.requireNonNull(listener, "listener == null"));
+      return this;
+    }
+
+    /**
      * Adds a listener told about mails that failed, expired or whose outcome is unknown.
      *
      * @param listener the listener
      * @return this builder
+     * @deprecated use {@link #listener(SendListener)} and its {@link
+     *     SendListener#deliveryRecorded(MailEvent.Delivery)}, where {@link MailEvent.Delivery#dead()}
+     *     is such a mail ({@link Outbox#status(long)} of its {@code queueId()} reads the whole entry)
      */
+    @Deprecated
     public Builder failureListener(OutboxListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener == null"));
       return this;
@@ -793,7 +870,8 @@ public final class Outbox implements AutoCloseable {
       Map<String, List<RateLimit>> copy = new HashMap<>();
       limits.forEach((k, v) -> copy.put(k, List.copyOf(v)));
       Settings settings = new Settings(registry, clock, workers, batch, lease, pollInterval, initialBackoff, maxBackoff,
-          maxAge, outcomeUnknown, List.copyOf(listeners), Map.copyOf(copy), Map.copyOf(priorities), node, closeTimeout);
+          maxAge, outcomeUnknown, List.copyOf(listeners), Map.copyOf(copy), Map.copyOf(priorities), node, closeTimeout,
+          List.copyOf(sendListeners));
       JdbcStore opened = store.open();
       Outbox outbox;
       try {

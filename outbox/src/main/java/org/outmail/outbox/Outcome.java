@@ -15,18 +15,24 @@ import org.jspecify.annotations.Nullable;
  * @param recipients where the recipients stand now
  * @param attemptDetail what the attempt row says
  * @param hasContent whether the mail has stored attachment content (deleted once sent)
+ * @param mailboxId the mailbox the mail is sent through, for the listeners
+ * @param messageId the mail's Message-ID, for the listeners
+ * @param attempted whether an attempt was made (not for a mail given back untried)
  */
 record Outcome(long id, int attempt, OutboxState state, @Nullable Long dueAt, @Nullable String error, long now,
-    Recipients recipients, @Nullable String attemptDetail, boolean hasContent) {
+    Recipients recipients, @Nullable String attemptDetail, boolean hasContent, String mailboxId, String messageId,
+    boolean attempted) {
 
   /** The server took the mail (for every recipient still pending, or refused some for good). */
   static Outcome sent(JdbcStore.Claimed m, long now, Recipients recipients, String detail, boolean hasContent) {
-    return new Outcome(m.id(), m.attempt(), OutboxState.SENT, null, null, now, recipients, detail, hasContent);
+    return new Outcome(m.id(), m.attempt(), OutboxState.SENT, null, null, now, recipients, detail, hasContent,
+        m.mailboxId(), m.messageId(), true);
   }
 
   /** A transient failure: tried again at {@code dueAt}. */
   static Outcome deferred(JdbcStore.Claimed m, long now, long dueAt, @Nullable String error, Recipients recipients) {
-    return new Outcome(m.id(), m.attempt(), OutboxState.DEFERRED, dueAt, error, now, recipients, error, false);
+    return new Outcome(m.id(), m.attempt(), OutboxState.DEFERRED, dueAt, error, now, recipients, error, false,
+        m.mailboxId(), m.messageId(), true);
   }
 
   /** A final state other than sent: {@code FAILED}, {@code EXPIRED} or {@code UNKNOWN}; never tried again. */
@@ -35,13 +41,14 @@ record Outcome(long id, int attempt, OutboxState state, @Nullable Long dueAt, @N
     if (!state.isFinished() || state == OutboxState.SENT) {
       throw new IllegalArgumentException(state + " is not a final failure");
     }
-    return new Outcome(m.id(), m.attempt(), state, null, error, now, recipients, error, false);
+    return new Outcome(m.id(), m.attempt(), state, null, error, now, recipients, error, false, m.mailboxId(),
+        m.messageId(), true);
   }
 
   /** A claimed mail no attempt was made at (the outbox is closing): due again at once, as it was. */
   static Outcome givenBack(JdbcStore.Claimed m, long now) {
     OutboxState state = m.previous() == OutboxState.DEFERRED ? OutboxState.DEFERRED : OutboxState.QUEUED;
     return new Outcome(m.id(), m.attempt(), state, now, null, now, m.recipients(),
-        "given back untried: the outbox of this node was closed", false);
+        "given back untried: the outbox of this node was closed", false, m.mailboxId(), m.messageId(), false);
   }
 }

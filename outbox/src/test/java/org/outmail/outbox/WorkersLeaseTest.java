@@ -72,7 +72,7 @@ class WorkersLeaseTest {
       };
       Outbox.Settings settings = new Outbox.Settings(() -> registry, clock, 4, 16, LEASE, Duration.ofMillis(20),
           Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofDays(5), OutcomeUnknownPolicy.RESEND, List.of(), Map.of(),
-          Map.of(), "node-a", Duration.ofSeconds(5));
+          Map.of(), "node-a", Duration.ofSeconds(5), List.of());
       Workers workers = new Workers(settings, store, new Delivery(() -> registry, store, clock,
           new Backoff(Duration.ofMinutes(1), Duration.ofHours(1)), OutcomeUnknownPolicy.RESEND), recorder);
       workers.start();

@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.outmail.MailboxConfigException;
 import org.outmail.MailboxRegistry;
+import org.outmail.SendListener;
 import org.outmail.Setting;
 import org.outmail.outbox.Outbox;
 import org.outmail.outbox.OutboxListener;
@@ -28,8 +29,9 @@ final class OutboxFactory {
     return "JDBC".equals(StarterSettings.get(env, StarterSettings.OUTBOX_STORE).orElseThrow());
   }
 
+  @SuppressWarnings("deprecation") // OutboxListener beans are still told, until the type goes
   static Outbox build(Environment env, MailboxRegistry registry, @Nullable DataSource dataSource,
-      List<OutboxListener> listeners) {
+      List<SendListener> listeners, List<OutboxListener> failureListeners) {
     Outbox.Builder b = Outbox.builder().registry(registry).store(store(env, dataSource));
     b.workers((Integer) get(env, StarterSettings.OUTBOX_WORKERS));
     StarterSettings.get(env, StarterSettings.OUTBOX_BATCH_SIZE).ifPresent(n -> b.batchSize((Integer) n));
@@ -58,7 +60,8 @@ final class OutboxFactory {
       String key = PREFIX + StarterSettings.OUTBOX_PRIORITY.name() + "." + mailbox;
       b.defaultPriority(mailbox, Priority.valueOf((String) StarterSettings.parse(StarterSettings.OUTBOX_PRIORITY, key, text)));
     });
-    listeners.forEach(b::failureListener);
+    listeners.forEach(b::listener);
+    failureListeners.forEach(b::failureListener);
     return b.build();
   }
 

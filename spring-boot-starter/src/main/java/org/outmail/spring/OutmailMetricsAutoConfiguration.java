@@ -79,7 +79,7 @@ public class OutmailMetricsAutoConfiguration {
           continue;
         }
         Tags tags = Tags.of("mailbox", m.id(), "protocol", m.protocol(), "outcome", "sent");
-        Counter.builder(OutmailMetrics.SENDS).description("Sends, by how they ended: sent, blocked or failed")
+        Counter.builder(OutmailMetrics.SENDS).description("Sends, by how they ended: sent, blocked, failed or unknown")
             .tags(tags).tag("exception", "none").tag("server", "none").register(meterRegistry); // the tag keys of every send; "none" until a transport names its server
         Timer.builder(OutmailMetrics.SEND_DURATION).description("How long sends took, retries and post-send hooks included")
             .tags(tags).register(meterRegistry);

@@ -5,6 +5,7 @@ import javax.sql.DataSource;
 import org.outmail.micrometer.OutboxMetrics;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.outmail.MailboxRegistry;
+import org.outmail.SendListener;
 import org.outmail.outbox.Outbox;
 import org.outmail.outbox.OutboxListener;
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,8 +23,9 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  * The outbox as a bean: {@code outmail.outbox.enabled=true} makes an {@link Outbox} on the
  * registry's mailboxes, its store the embedded SQLite file ({@code outmail.outbox.directory}) or the
  * application's {@link DataSource} ({@code outmail.outbox.store=jdbc}), its workers, lease, backoff,
- * rate limits and priorities from {@code outmail.outbox.*}. {@link OutboxListener} beans are told
- * about failed mails. The outbox is closed with the context, before the registry: the workers stop
+ * rate limits and priorities from {@code outmail.outbox.*}. {@link SendListener} beans (the metrics
+ * among them) hear its queued mails and recorded deliveries, as the registry gives them its sends;
+ * {@link OutboxListener} beans (deprecated) are still told about failed mails. The outbox is closed with the context, before the registry: the workers stop
  * and the sends in flight finish (within {@code outmail.outbox.close-timeout}); what is left is
  * delivered after the next start.
  *
@@ -49,15 +51,18 @@ public class OutmailOutboxAutoConfiguration {
    * @param environment where {@code outmail.outbox.*} is read
    * @param registry the mailboxes that deliver
    * @param dataSource the application's data source, for {@code outmail.outbox.store=jdbc}
-   * @param listeners told about failed, expired and unknown mails
+   * @param listeners hear the outbox's events: queued mails and recorded deliveries
+   * @param failureListeners told about failed, expired and unknown mails (deprecated)
    * @return the outbox, its workers started
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
+  @SuppressWarnings("deprecation") // OutboxListener beans are still told, until the type goes
   public Outbox outmailOutbox(Environment environment, MailboxRegistry registry, ObjectProvider<DataSource> dataSource,
-      ObjectProvider<OutboxListener> listeners) {
+      ObjectProvider<SendListener> listeners, ObjectProvider<OutboxListener> failureListeners) {
     DataSource ds = OutboxFactory.jdbc(environment) ? dataSource.getIfUnique() : null;
-    return OutboxFactory.build(environment, registry, ds, listeners.orderedStream().toList());
+    return OutboxFactory.build(environment, registry, ds, listeners.orderedStream().toList(),
+        failureListeners.orderedStream().toList());
   }
 
   /** The outbox's gauges, when the application has a MeterRegistry. */

@@ -9,11 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.outmail.Email;
+import org.outmail.MailEvent;
 import org.outmail.MailboxRegistry;
+import org.outmail.SendEvent;
+import org.outmail.SendListener;
 import org.outmail.outbox.Outbox;
 import org.outmail.outbox.OutboxState;
 import org.outmail.test.MailCapture;
@@ -66,6 +71,61 @@ class OutboxAutoConfigurationTest {
           assertThat(context).doesNotHaveBean(TransactionalOutbox.class);
         });
     assertThatThrownBy(() -> kept[0].count(OutboxState.SENT)).hasMessage("the outbox is closed");
+  }
+
+  /** A host's listener bean: keeps what it hears. */
+  @Configuration(proxyBeanMethods = false)
+  static class Listening {
+    @Bean
+    Heard heard() {
+      return new Heard();
+    }
+  }
+
+  static final class Heard implements SendListener {
+    final List<MailEvent> events = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void attemptStarting(MailEvent.AttemptStarting event) {
+      events.add(event);
+    }
+
+    @Override
+    public void sendFinished(SendEvent event) {
+      events.add(event);
+    }
+
+    @Override
+    public void queued(MailEvent.Queued event) {
+      events.add(event);
+    }
+
+    @Override
+    public void deliveryRecorded(MailEvent.Delivery event) {
+      events.add(event);
+    }
+  }
+
+  @Test
+  void aSendListenerBeanHearsTheOutboxAndTheRegistryAsOneMailsLife(@TempDir Path dir) {
+    runner.withUserConfiguration(Listening.class).withPropertyValues("outmail.outbox.enabled=true",
+        "outmail.outbox.directory=" + dir.resolve("outbox"), "outmail.outbox.workers=1",
+        "outmail.outbox.poll-interval=100ms").run(context -> {
+          assertThat(context).hasNotFailed();
+          Outbox outbox = context.getBean(Outbox.class);
+          Heard heard = context.getBean(Heard.class);
+          long id = outbox.enqueue(context.getBean(MailboxRegistry.class).defaultOutgoing(), mail(2));
+          awaitSent(outbox, id);
+          long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+          while (heard.events.size() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+          }
+
+          assertThat(heard.events).extracting(e -> e.getClass().getSimpleName())
+              .containsExactly("Queued", "AttemptStarting", "SendEvent", "Delivery");
+          assertThat(((MailEvent.Queued) heard.events.get(0)).queueId()).isEqualTo(id);
+          assertThat(((MailEvent.Delivery) heard.events.get(3)).state()).isEqualTo(MailEvent.Delivery.State.SENT);
+        });
   }
 
   @Test

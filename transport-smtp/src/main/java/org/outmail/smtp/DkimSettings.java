@@ -134,7 +134,7 @@ record DkimSettings(String domain, String selector, DkimKey key, DkimAlgorithm a
           + "receivers treat shorter keys as no signature", id, key.bits());
     }
     String from = mailbox.emailDisplay();
-    if (!aligned(domain, from)) {
+    if (from != null && !aligned(domain, from)) {
       LOG.warn("mailbox '{}': smtp.dkim.domain {} is neither the From domain {} nor a parent of it: the signature "
           + "verifies but DMARC alignment fails", id, domain, from.substring(from.lastIndexOf('@') + 1));
     }

@@ -65,7 +65,8 @@ final class SmtpAuth {
 
   /** The user name sent to the server: the mailbox's user name, else (XOAUTH2) its From address. */
   String user() {
-    return mailbox.username().orElse(mailbox.emailDisplay());
+    return mailbox.username().orElseGet(() -> Objects.requireNonNull(mailbox.emailDisplay(),
+        "an OUT mailbox has an email-display"));
   }
 
   /**

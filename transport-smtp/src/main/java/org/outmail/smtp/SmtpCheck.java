@@ -3,6 +3,7 @@ package org.outmail.smtp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 import org.outmail.CheckResult;
 import org.outmail.Encryption;
@@ -51,7 +52,7 @@ final class SmtpCheck {
     }
     String message = connectors.size() + " servers, " + (failed == 0 ? "every one passed" : failed + " failed") + ": "
         + String.join("; ", lines);
-    return failed == 0 ? CheckResult.passed(message, elapsed(start)) : CheckResult.failed(firstFailed, message, elapsed(start));
+    return failed == 0 ? CheckResult.passed(message, elapsed(start)) : CheckResult.failed(Objects.requireNonNull(firstFailed), message, elapsed(start));
   }
 
   /** The check of one server. */

@@ -94,7 +94,7 @@ public final class SmtpTransportProvider implements TransportProvider {
       validate(mailbox, false); // the registry validated it and warned when it built the mailbox
       return new SmtpTransport(mailbox, context);
     } catch (MailboxConfigException e) {
-      throw TransportException.builder(mailbox.id(), e.getMessage()).stage(TransportException.Stage.CONFIG).cause(e).build();
+      throw TransportException.builder(mailbox.id(), String.valueOf(e.getMessage())).stage(TransportException.Stage.CONFIG).cause(e).build();
     }
   }
 
