@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class ApiSurfaceTest {
   /** Raise only with a reason in CHANGES.md; lower it when the surface shrinks. */
-  static final int MAX_PUBLIC_METHODS = 620;
+  static final int MAX_PUBLIC_METHODS = 606;
 
   record Counts(int publicMethods, int publicTypes, int types) {
     double packagePrivateShare() {
