@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
+import org.outmail.internal.Addresses;
 import org.outmail.oauth.OAuthClient;
 
 /**
@@ -114,7 +115,7 @@ abstract class MailboxBuilder {
   public Mailbox.Builder emailDisplay(String emailDisplay) {
     Objects.requireNonNull(emailDisplay, "emailDisplay == null");
     try {
-      this.emailDisplay = org.outmail.internal.Addresses.normalise(emailDisplay);
+      this.emailDisplay = Addresses.normalise(emailDisplay);
     } catch (InvalidEmailException e) {
       throw fail("email-display", "is not a valid address: " + e.getMessage());
     }
@@ -479,9 +480,9 @@ abstract class MailboxBuilder {
 
 
   void checkText(String field, String value) {
-    int i = org.outmail.internal.Addresses.headerTextControl(value);
+    int i = Addresses.headerTextControl(value);
     if (i >= 0) {
-      throw fail(field, org.outmail.internal.Addresses.forbiddenCharacter(value.charAt(i), i));
+      throw fail(field, Addresses.forbiddenCharacter(value.charAt(i), i));
     }
   }
 

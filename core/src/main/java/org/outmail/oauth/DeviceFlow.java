@@ -28,16 +28,16 @@ final class DeviceFlow {
   DeviceAuthorization start(OAuthClient client, List<String> scopes) {
     Objects.requireNonNull(client, "client == null");
     Objects.requireNonNull(scopes, "scopes == null");
-    OAuthValidations.checkDelegated(client);
+    Flows.checkDelegated(client);
     if (client.provider() == OAuthProvider.GOOGLE) {
-      throw new OAuthException(OAuthValidations.googleHasNoDeviceFlow(client.name()), null, false, null);
+      throw new OAuthException(Flows.googleHasNoDeviceFlow(client.name()), null, false, null);
     }
     java.net.http.HttpClient http = client.http(v.http); // through the client's proxy, if it has one
     OAuthClient resolved = client.resolve(http);
-    URI endpoint = resolved.deviceEndpoint().orElseThrow(() -> OAuthValidations.config(resolved, "device-endpoint",
+    URI endpoint = resolved.deviceEndpoint().orElseThrow(() -> Flows.config(resolved, "device-endpoint",
         "is required for the device code flow (the provider's device authorization endpoint); without one,"
             + " validate the client in a browser"));
-    List<String> asked = OAuthValidations.scopes(client, scopes);
+    List<String> asked = Flows.scopes(client, scopes);
     Map<String, String> form = new LinkedHashMap<>();
     form.put("scope", String.join(" ", asked));
     Secret verifier = null;
@@ -45,10 +45,10 @@ final class DeviceFlow {
       // PKCE on the device request (S256), as the browser flow uses it: servers that require PKCE for
       // a client require it here too; those that do not ignore parameters they do not know
       verifier = Secret.of(v.random(32));
-      form.put("code_challenge", OAuthValidations.challenge(verifier.value()));
+      form.put("code_challenge", Flows.challenge(verifier.value()));
       form.put("code_challenge_method", "S256");
     }
-    List<Secret> hidden = OAuthValidations.hidden(client);
+    List<Secret> hidden = Flows.hidden(client);
     TokenRequests.Answer answer = TokenRequests.post(http, v.requestTimeout, client, "device endpoint", endpoint,
         form, hidden);
     Map<String, String> json = answer.json();
@@ -60,10 +60,10 @@ final class DeviceFlow {
           client.provider() == OAuthProvider.MICROSOFT && answer.status() != 200
               ? "the app registration must allow public client flows (Authentication, Advanced settings)" : null);
     }
-    URI complete = json.get("verification_uri_complete") == null ? null : OAuthValidations.uri(json.get("verification_uri_complete"));
+    URI complete = json.get("verification_uri_complete") == null ? null : Flows.uri(json.get("verification_uri_complete"));
     Instant expiresAt = v.clock.instant().plusSeconds(TokenRequests.seconds(json, "expires_in", 900));
     Duration interval = Duration.ofSeconds(Math.max(1, TokenRequests.seconds(json, "interval", 5)));
-    return new DeviceAuthorization(resolved, asked, Secret.of(deviceCode), verifier, userCode, OAuthValidations.uri(verification), complete,
+    return new DeviceAuthorization(resolved, asked, Secret.of(deviceCode), verifier, userCode, Flows.uri(verification), complete,
         expiresAt, interval, http);
   }
 
@@ -84,7 +84,7 @@ final class DeviceFlow {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", OAuthValidations.DEVICE_GRANT);
     form.put("device_code", device.deviceCode().value());
-    List<Secret> hidden = OAuthValidations.hidden(client);
+    List<Secret> hidden = Flows.hidden(client);
     hidden.add(device.deviceCode());
     device.verifier().ifPresent(verifier -> {
       form.put("code_verifier", verifier.value());
@@ -94,7 +94,7 @@ final class DeviceFlow {
       if (!v.clock.instant().plus(interval).isBefore(deadline)) {
         throw new OAuthException("OAuth client '" + name + "': " + (codeExpiresFirst
             ? "the code " + device.userCode() + " expired before it was entered; start the validation again"
-            : "the code " + device.userCode() + " was not entered within " + OAuthValidations.seconds(timeout)), "expired_token", false, null);
+            : "the code " + device.userCode() + " was not entered within " + Flows.seconds(timeout)), "expired_token", false, null);
       }
       try {
         v.sleeper.sleep(interval);

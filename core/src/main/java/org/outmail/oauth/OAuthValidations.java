@@ -1,16 +1,12 @@
 package org.outmail.oauth;
 
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.outmail.MailboxConfigException;
 import org.outmail.Secret;
 
@@ -120,7 +117,7 @@ public final class OAuthValidations {
     this.http = client(tls);
   }
 
-  private static HttpClient client(@org.jspecify.annotations.Nullable SSLContext tls) {
+  private static HttpClient client(@Nullable SSLContext tls) {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NEVER);
     if (tls != null) {
@@ -172,13 +169,13 @@ public final class OAuthValidations {
     Objects.requireNonNull(client, "client == null");
     Objects.requireNonNull(scopes, "scopes == null");
     Objects.requireNonNull(redirectUri, "redirectUri == null");
-    checkDelegated(client);
+    Flows.checkDelegated(client);
     HttpClient http = client.http(this.http); // through the client's proxy, if it has one
     OAuthClient resolved = client.resolve(http);
-    URI authorize = resolved.authorizeEndpoint().orElseThrow(() -> config(resolved, "authorize-endpoint",
+    URI authorize = resolved.authorizeEndpoint().orElseThrow(() -> Flows.config(resolved, "authorize-endpoint",
         "is required to validate the client (the provider's authorization endpoint)"));
     checkRedirect(client, redirectUri);
-    List<String> asked = scopes(client, scopes);
+    List<String> asked = Flows.scopes(client, scopes);
     Secret verifier = Secret.of(random(32));
     String state = random(32);
     Instant now = clock.instant();
@@ -192,7 +189,7 @@ public final class OAuthValidations {
     query.put("redirect_uri", redirectUri.toString());
     query.put("scope", String.join(" ", asked));
     query.put("state", state);
-    query.put("code_challenge", challenge(verifier.value()));
+    query.put("code_challenge", Flows.challenge(verifier.value()));
     query.put("code_challenge_method", "S256");
     if (client.provider() == OAuthProvider.MICROSOFT) {
       query.put("response_mode", "query");
@@ -217,7 +214,7 @@ public final class OAuthValidations {
    */
   public OAuthValidation complete(URI redirect) {
     Objects.requireNonNull(redirect, "redirect == null");
-    return complete(query(redirect.getRawQuery()));
+    return complete(Flows.query(redirect.getRawQuery()));
   }
 
   /**
@@ -248,7 +245,7 @@ public final class OAuthValidations {
     String name = p.client().name();
     if (clock.instant().isAfter(p.expiresAt())) {
       throw new OAuthException("OAuth client '" + name + "': the validation has expired (it must be completed within "
-          + minutes(expiry) + " of its start); start it again", error, false, null);
+          + Flows.minutes(expiry) + " of its start); start it again", error, false, null);
     }
     checkIssuer(p.client(), parameters.get("iss"));
     if (error != null) {
@@ -265,7 +262,7 @@ public final class OAuthValidations {
     form.put("code", code);
     form.put("redirect_uri", p.redirectUri().toString());
     form.put("code_verifier", p.verifier().value());
-    List<Secret> hidden = hidden(client);
+    List<Secret> hidden = Flows.hidden(client);
     hidden.add(Secret.of(code));
     hidden.add(p.verifier());
     TokenRequests.Answer answer = TokenRequests.post(p.http(), requestTimeout, client, "token endpoint",
@@ -326,7 +323,7 @@ public final class OAuthValidations {
    * server's metadata says it always does, is refused too (a mix-up attack sends the browser back
    * with another server's code). A client without a configured issuer cannot check.
    */
-  private static void checkIssuer(OAuthClient client, @org.jspecify.annotations.Nullable String iss) {
+  private static void checkIssuer(OAuthClient client, @Nullable String iss) {
     if (client.issuer().isEmpty()) {
       return;
     }
@@ -375,14 +372,6 @@ public final class OAuthValidations {
     };
   }
 
-  /** Why a Google client has no device flow, and what to do instead. */
-  static String googleHasNoDeviceFlow(String clientName) {
-    return "OAuth client '" + clientName + "': Google's device flow does not grant the Gmail scope"
-        + " (https://mail.google.com/); validate it in a browser instead (outmail oauth validate " + clientName
-        + " without --device, on any machine with a browser), or use a Google Workspace service account"
-        + " (grant JWT_BEARER)";
-  }
-
   private static String hint(String error) {
     return switch (error) {
       case "access_denied" -> "; the administrator declined, or the app lacks the tenant's consent";
@@ -392,17 +381,9 @@ public final class OAuthValidations {
     };
   }
 
-  private static String describe(String error, @org.jspecify.annotations.Nullable String description) {
+  private static String describe(String error, @Nullable String description) {
     String e = TokenRequests.firstLine(error);
     return description == null || description.isBlank() ? e : e + ": " + TokenRequests.firstLine(description);
-  }
-
-  static void checkDelegated(OAuthClient client) {
-    if (client.grant() != OAuthGrant.REFRESH_TOKEN) {
-      throw config(client, "grant", "is " + client.grant() + ", which needs no validation (the client's "
-          + (client.grant() == OAuthGrant.JWT_BEARER ? "service account key" : "secret") + " gets tokens);"
-          + " an administrator validates clients with grant REFRESH_TOKEN");
-    }
   }
 
   private static void checkRedirect(OAuthClient client, URI uri) {
@@ -416,81 +397,10 @@ public final class OAuthValidations {
     }
   }
 
-  static List<String> scopes(OAuthClient client, List<String> given) {
-    List<String> scopes = new ArrayList<>(!given.isEmpty() ? given : client.scopes());
-    if (scopes.isEmpty()) {
-      switch (client.provider()) {
-        case MICROSOFT -> scopes.add(MICROSOFT_SMTP_SCOPE);
-        case GOOGLE -> scopes.add(GOOGLE_MAIL_SCOPE);
-        case GENERIC -> throw config(client, "scopes", "are required to validate a GENERIC client");
-      }
-    }
-    if (client.provider() == OAuthProvider.MICROSOFT && !scopes.contains("offline_access")) {
-      scopes.add(0, "offline_access");
-    }
-    return List.copyOf(scopes);
-  }
-
-  static List<Secret> hidden(OAuthClient client) {
-    List<Secret> hidden = new ArrayList<>();
-    client.clientSecret().ifPresent(hidden::add);
-    return hidden;
-  }
-
-  static MailboxConfigException config(OAuthClient client, String field, String problem) {
-    return new MailboxConfigException(null, field, "oauth client '" + client.name() + "': " + field + " " + problem);
-  }
-
-  /** Decoded query parameters; a parameter given twice is refused (RFC 6749 §3.1). */
-  static Map<String, String> query(String rawQuery) {
-    Map<String, String> params = new LinkedHashMap<>();
-    if (rawQuery == null || rawQuery.isEmpty()) {
-      return params;
-    }
-    for (String pair : rawQuery.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      if (params.putIfAbsent(key, value) != null) {
-        throw new OAuthException("the redirect carries the parameter '" + key.replaceAll("\\p{Cntrl}", "?")
-            + "' twice", "invalid_request", false, null);
-      }
-    }
-    return params;
-  }
-
-  static URI uri(String text) {
-    try {
-      return URI.create(text);
-    } catch (IllegalArgumentException e) {
-      throw new OAuthException("the device endpoint answered a verification URL that is not a URL", null, false, null);
-    }
-  }
-
   String random(int bytes) {
     byte[] b = new byte[bytes];
     random.nextBytes(b);
     return B64URL.encodeToString(b);
-  }
-
-  /** The S256 code challenge: BASE64URL(SHA-256(ASCII(verifier))), RFC 7636 §4.2. */
-  static String challenge(String verifier) {
-    try {
-      return B64URL.encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-    }
-  }
-
-  private static String minutes(Duration d) {
-    return d.toSeconds() % 60 == 0 ? d.toMinutes() + (d.toMinutes() == 1 ? " minute" : " minutes") : seconds(d);
-  }
-
-  static String seconds(Duration d) {
-    return d.toSeconds() % 60 == 0 && d.toSeconds() > 0 ? minutes(d) : d.toSeconds() + " s";
   }
 
   @Override

@@ -63,7 +63,7 @@ class AuthorizationCodeValidationTest {
   }
 
   private static Map<String, String> query(URI uri) {
-    return OAuthValidations.query(uri.getRawQuery());
+    return Flows.query(uri.getRawQuery());
   }
 
   @Test
