@@ -28,7 +28,8 @@ final class ApiAccess extends Access {
 
   @Override
   public OutgoingMailer newMailer(Mailbox mailbox, TransportProvider provider, TransportContext context,
-      @Nullable RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async, List<SendListener> listeners) {
+      @Nullable RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async,
+      List<SendListener> listeners) {
     return new OutgoingMailer(mailbox, provider, context, directory, hooks, async, listeners);
   }
 

@@ -18,8 +18,8 @@ import org.outmail.internal.Addresses;
  * throw {@link InvalidEmailException} saying what is wrong.
  */
 public final class Attachment {
-  private static final Pattern CONTENT_TYPE =
-      Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\\s*;\\s*[A-Za-z0-9!#$&^_.+-]+=(\"[^\"\\\\]*\"|[A-Za-z0-9!#$&^_.+-]+))*");
+  private static final Pattern CONTENT_TYPE = Pattern.compile(
+      "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\\s*;\\s*[A-Za-z0-9!#$&^_.+-]+=(\"[^\"\\\\]*\"|[A-Za-z0-9!#$&^_.+-]+))*");
 
   private final String filename;
   private final String contentType;
@@ -115,7 +115,8 @@ public final class Attachment {
     }
     Addresses.checkHeaderText(filename, "attachment filename");
     if (filename.contains("/") || filename.contains("\\")) {
-      throw new InvalidEmailException("attachment filename", "attachment filename must not contain a path separator: '" + filename + "'");
+      throw new InvalidEmailException("attachment filename",
+          "attachment filename must not contain a path separator: '" + filename + "'");
     }
     return filename;
   }
@@ -123,8 +124,9 @@ public final class Attachment {
   private static String checkType(String contentType) {
     Objects.requireNonNull(contentType, "contentType == null");
     if (!CONTENT_TYPE.matcher(contentType).matches()) {
-      throw new InvalidEmailException("attachment content type", "attachment content type '" + contentType.replaceAll("[\\r\\n]", "?")
-          + "' is not of the form type/subtype");
+      throw new InvalidEmailException("attachment content type",
+          "attachment content type '" + contentType.replaceAll("[\\r\\n]", "?")
+              + "' is not of the form type/subtype");
     }
     return contentType;
   }
@@ -191,9 +193,11 @@ public final class Attachment {
       }
       return Files.readAllBytes(path);
     } catch (IOException e) {
-      throw new InvalidEmailException("attachment", (path != null ? "attachment file " + path : "attachment " + filename)
-          + " cannot be read: "
-          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+      throw new InvalidEmailException("attachment",
+          (path != null ? "attachment file " + path : "attachment " + filename)
+              + " cannot be read: "
+              + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()),
+          e);
     }
   }
 

@@ -73,6 +73,7 @@ public final class CheckResult {
 
   @Override
   public String toString() {
-    return (stage == null ? "OK" : "FAILED [" + stage.name().toLowerCase(Locale.ROOT) + "]") + " " + message + " (" + elapsed.toMillis() + " ms)";
+    return (stage == null ? "OK" : "FAILED [" + stage.name().toLowerCase(Locale.ROOT) + "]") + " " + message + " ("
+        + elapsed.toMillis() + " ms)";
   }
 }

@@ -31,7 +31,8 @@ public final class Email {
       "return-path", "received");
   private static final Pattern RECORD_ID = Pattern.compile("[\\p{L}\\p{N}_-]{1,128}");
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Pattern MESSAGE_ID = Pattern.compile("<[\\x21-\\x3B\\x3D\\x3F-\\x7E&&[^@]]{1,200}@[\\x21-\\x3B\\x3D\\x3F-\\x7E&&[^@]]{1,200}>");
+  private static final Pattern MESSAGE_ID = Pattern
+      .compile("<[\\x21-\\x3B\\x3D\\x3F-\\x7E&&[^@]]{1,200}@[\\x21-\\x3B\\x3D\\x3F-\\x7E&&[^@]]{1,200}>");
 
   private final List<String> to;
   private final List<String> cc;

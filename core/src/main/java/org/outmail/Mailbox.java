@@ -244,7 +244,8 @@ public final class Mailbox {
     return Optional.ofNullable(excludeExpression);
   }
 
-  @Nullable Pattern excludePattern() {
+  @Nullable
+  Pattern excludePattern() {
     return excludePattern;
   }
 

@@ -22,8 +22,8 @@ import org.outmail.oauth.OAuthClient;
 abstract class MailboxBuilder {
   private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final java.util.regex.Pattern PROTOCOL = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]*");
-  static final java.util.regex.Pattern SETTING =
-      java.util.regex.Pattern.compile("[a-z][a-z0-9_-]*\\.[a-z][a-z0-9]*([.-][a-z0-9]+)*");
+  static final java.util.regex.Pattern SETTING = java.util.regex.Pattern
+      .compile("[a-z][a-z0-9_-]*\\.[a-z][a-z0-9]*([.-][a-z0-9]+)*");
   private static final java.util.regex.Pattern HOOK = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
 
   final String id;
@@ -407,10 +407,6 @@ abstract class MailboxBuilder {
     return self();
   }
 
-
-
-
-
   /**
    * A trust file (PEM or PKCS12) for a private CA; replaces one set before.
    *
@@ -453,7 +449,6 @@ abstract class MailboxBuilder {
     return self();
   }
 
-
   /**
    * Sets a transport's typed options (for example {@code SmtpOptions}, {@code OwaOptions}),
    * replacing every setting of that protocol given before.
@@ -477,7 +472,6 @@ abstract class MailboxBuilder {
     }
     return d;
   }
-
 
   void checkText(String field, String value) {
     int i = Addresses.headerTextControl(value);

@@ -30,9 +30,9 @@ final class MailboxFields {
   /** The field naming an OAuth client by name: resolved by whoever knows the clients. */
   static final String OAUTH_CLIENT = "oauth-client";
 
-  static final List<String> SECRET_FIELDS =
-      List.of("password", "trust-store-password", "oauth-client.client-secret", "oauth-client.refresh-token",
-          "oauth-client.proxy-password");
+  static final List<String> SECRET_FIELDS = List.of("password", "trust-store-password", "oauth-client.client-secret",
+      "oauth-client.refresh-token",
+      "oauth-client.proxy-password");
 
   private static final TextForm.Spec<Mailbox, Mailbox.Builder> SPEC = new TextForm.Spec<>("mailbox", "id",
       Mailbox::builder, Mailbox.Builder::build, MailboxFields::values, MailboxFields::secrets, Mailbox.Builder::fail);
@@ -50,8 +50,9 @@ final class MailboxFields {
         (b, v, env) -> b.emailDisplay((String) v));
     add(Setting.builder("display-name", TEXT).help("The From name, e.g. Your Service Desk."),
         (b, v, env) -> b.displayName((String) v));
-    add(Setting.builder("host", TEXT).help("The mail server (SMTP) or API host (OWA). SMTP takes several, comma-separated, each with an "
-        + "optional :port (smtp1.example.com:587, smtp2.example.com:587); see smtp.servers-mode."),
+    add(Setting.builder("host", TEXT)
+        .help("The mail server (SMTP) or API host (OWA). SMTP takes several, comma-separated, each with an "
+            + "optional :port (smtp1.example.com:587, smtp2.example.com:587); see smtp.servers-mode."),
         (b, v, env) -> b.host((String) v));
     add(Setting.builder("port", INTEGER).minimum(1)
         .help("The server's port; by encryption 25, 465 or 587 when not given."),

@@ -334,7 +334,8 @@ public final class MailboxRegistry implements AutoCloseable {
      * @throws MailboxConfigException naming the key that is wrong, or a mailbox id given before
      */
     public Builder load(Properties properties) {
-      return apply(ConfigLoader.fromProperties(Objects.requireNonNull(properties, "properties == null"), System::getenv));
+      return apply(
+          ConfigLoader.fromProperties(Objects.requireNonNull(properties, "properties == null"), System::getenv));
     }
 
     Builder apply(ConfigLoader.Config config) {

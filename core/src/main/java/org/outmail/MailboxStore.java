@@ -184,6 +184,7 @@ public interface MailboxStore extends AutoCloseable {
    */
   static MailboxStore propertiesFile(Path propertiesFile) {
     Objects.requireNonNull(propertiesFile, "propertiesFile == null");
-    return new FixedMailboxStore(ConfigLoader.fromFile(propertiesFile).mailboxes(), "the properties file " + propertiesFile);
+    return new FixedMailboxStore(ConfigLoader.fromFile(propertiesFile).mailboxes(),
+        "the properties file " + propertiesFile);
   }
 }

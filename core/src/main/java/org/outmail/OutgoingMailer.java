@@ -52,7 +52,8 @@ public final class OutgoingMailer {
   private @Nullable Supplier<OutgoingMailer> successor;
 
   OutgoingMailer(Mailbox mailbox, TransportProvider provider, TransportContext context,
-      @Nullable RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async, List<SendListener> listeners) {
+      @Nullable RecipientDirectory directory, List<PostSendHook> hooks, AsyncSends async,
+      List<SendListener> listeners) {
     this.mailbox = mailbox;
     this.provider = provider;
     this.context = context;
@@ -205,7 +206,8 @@ public final class OutgoingMailer {
           Duration.ofNanos(System.nanoTime() - start));
     } catch (RuntimeException e) {
       LOG.warn("mailbox '{}': check failed unexpectedly", mailbox.id(), e);
-      return CheckResult.failed(TransportException.Stage.OTHER, MailException.mailboxPrefix(mailbox.id()) + "check failed: " + e,
+      return CheckResult.failed(TransportException.Stage.OTHER,
+          MailException.mailboxPrefix(mailbox.id()) + "check failed: " + e,
           Duration.ofNanos(System.nanoTime() - start));
     }
   }
@@ -225,7 +227,8 @@ public final class OutgoingMailer {
     if (t == null) {
       synchronized (lock) {
         if (closed) {
-          throw TransportException.builder(mailbox.id(), MailException.mailboxPrefix(mailbox.id()) + "the registry is closed")
+          throw TransportException
+              .builder(mailbox.id(), MailException.mailboxPrefix(mailbox.id()) + "the registry is closed")
               .stage(TransportException.Stage.CLOSED).build();
         }
         t = transport;

@@ -95,12 +95,16 @@ public final class ProxySettings {
     return List.of(
         Setting.builder(PROXY, Setting.Type.TEXT)
             .help("A " + (kind == Kind.SOCKS5 ? "SOCKS5" : "HTTP (CONNECT)") + " proxy that " + what
-                + " go through, such as " + example + "; none: direct.").build(),
-        Setting.builder(PROXY_USER, Setting.Type.TEXT).help("The user name presented to the proxy, if it asks for one.").build(),
-        Setting.builder(PROXY_PASSWORD, Setting.Type.SECRET).help("The password presented to the proxy, with proxy-user.").build(),
+                + " go through, such as " + example + "; none: direct.")
+            .build(),
+        Setting.builder(PROXY_USER, Setting.Type.TEXT).help("The user name presented to the proxy, if it asks for one.")
+            .build(),
+        Setting.builder(PROXY_PASSWORD, Setting.Type.SECRET)
+            .help("The password presented to the proxy, with proxy-user.").build(),
         Setting.builder(NO_PROXY, Setting.Type.LIST).defaultValue(String.join(",", DEFAULT_NO_PROXY))
             .help("Destinations that go direct: host names, .domain suffixes, IP addresses; 'none' for none. "
-                + "Default: localhost, 127.0.0.1, ::1.").build());
+                + "Default: localhost, 127.0.0.1, ::1.")
+            .build());
   }
 
   /**
@@ -137,7 +141,8 @@ public final class ProxySettings {
     try {
       uri = new URI(url.strip());
     } catch (URISyntaxException e) {
-      throw fail.apply(PROXY, "'" + url + "' is not a proxy URL such as " + kind.scheme() + "://proxy.example.com:" + (kind == Kind.SOCKS5 ? 1080 : 3128));
+      throw fail.apply(PROXY, "'" + url + "' is not a proxy URL such as " + kind.scheme() + "://proxy.example.com:"
+          + (kind == Kind.SOCKS5 ? 1080 : 3128));
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals(kind.scheme())) {
@@ -164,7 +169,8 @@ public final class ProxySettings {
     }
     if (user != null && (user.isBlank() || user.chars().anyMatch(c -> c < 0x20 || c == 0x7f)
         || (kind == Kind.HTTP && user.indexOf(':') >= 0))) {
-      throw fail.apply(PROXY_USER, "must not be blank or hold control characters" + (kind == Kind.HTTP ? " or ':'" : ""));
+      throw fail.apply(PROXY_USER,
+          "must not be blank or hold control characters" + (kind == Kind.HTTP ? " or ':'" : ""));
     }
     if (kind == Kind.SOCKS5 && user != null && user.getBytes(StandardCharsets.UTF_8).length > 255) {
       throw fail.apply(PROXY_USER, "is longer than the 255 bytes SOCKS5 allows (RFC 1929)");
@@ -339,7 +345,8 @@ public final class ProxySettings {
   /** {@return what to do when the JVM refuses Basic authentication for tunnels: one sentence} */
   public static String basicTunnelingHint() {
     return "the JVM refuses Basic authentication to a proxy for HTTPS tunnels (the JDK's default "
-        + TUNNELING_DISABLED + "=Basic): start it with -D" + TUNNELING_DISABLED + "= (outmail sets no JVM-wide property)";
+        + TUNNELING_DISABLED + "=Basic): start it with -D" + TUNNELING_DISABLED
+        + "= (outmail sets no JVM-wide property)";
   }
 
   @Override

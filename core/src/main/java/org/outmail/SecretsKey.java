@@ -50,7 +50,8 @@ public final class SecretsKey {
   public static SecretsKey of(byte[] key) {
     Objects.requireNonNull(key, "key == null");
     if (key.length != 16 && key.length != 24 && key.length != 32) {
-      throw new IllegalArgumentException("a secrets key is 16, 24 or 32 bytes (AES-128, -192, -256), was " + key.length);
+      throw new IllegalArgumentException(
+          "a secrets key is 16, 24 or 32 bytes (AES-128, -192, -256), was " + key.length);
     }
     return new SecretsKey(key.clone());
   }

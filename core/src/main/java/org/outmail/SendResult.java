@@ -126,6 +126,7 @@ public final class SendResult {
         + ", accepted=" + acceptedRecipients + ", blocked=" + blockedRecipients
         + (rejectedRecipients.isEmpty() ? "" : ", rejected=" + rejectedRecipients.keySet())
         + (deferredRecipients.isEmpty() ? "" : ", deferred=" + deferredRecipients.keySet())
-        + ", attempts=" + attempts + (server == null ? "" : ", server=" + server) + (hookFailures.isEmpty() ? "" : ", hookFailures=" + hookFailures.size()) + "}";
+        + ", attempts=" + attempts + (server == null ? "" : ", server=" + server)
+        + (hookFailures.isEmpty() ? "" : ", hookFailures=" + hookFailures.size()) + "}";
   }
 }

@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
  * single host of old.
  */
 final class ServerList {
-  private static final Pattern HOST =
-      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\]");
 
   /** One item: the host and its own port, 0 when the mailbox's port applies. */
   record Item(String host, int port) {
@@ -48,7 +47,8 @@ final class ServerList {
         if (parts.length == 1) {
           throw badHost(part);
         }
-        throw new IllegalArgumentException("lists an empty server (item " + (i + 1) + " of " + parts.length + "): '" + text.strip() + "'");
+        throw new IllegalArgumentException(
+            "lists an empty server (item " + (i + 1) + " of " + parts.length + "): '" + text.strip() + "'");
       }
       items.add(item(part));
     }
@@ -93,7 +93,8 @@ final class ServerList {
         port = -1;
       }
       if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("has a bad port in '" + part + "': the port must be a number between 1 and 65535");
+        throw new IllegalArgumentException(
+            "has a bad port in '" + part + "': the port must be a number between 1 and 65535");
       }
     }
     return new Item(ascii.toLowerCase(Locale.ROOT), port);

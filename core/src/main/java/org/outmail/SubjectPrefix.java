@@ -77,8 +77,10 @@ public final class SubjectPrefix {
    */
   public static SubjectPrefix of(String prefix) {
     Objects.requireNonNull(prefix, "prefix == null");
-    if (prefix.isBlank() || prefix.chars().anyMatch(c -> Character.isWhitespace(c) || c == '[' || c == ']' || c < 0x20)) {
-      throw new IllegalArgumentException("prefix must not be blank or contain whitespace or brackets: '" + prefix + "'");
+    if (prefix.isBlank()
+        || prefix.chars().anyMatch(c -> Character.isWhitespace(c) || c == '[' || c == ']' || c < 0x20)) {
+      throw new IllegalArgumentException(
+          "prefix must not be blank or contain whitespace or brackets: '" + prefix + "'");
     }
     return new SubjectPrefix(prefix);
   }
@@ -193,8 +195,7 @@ public final class SubjectPrefix {
    */
   private boolean holdsStem(String subject) {
     int n = subject.length() - needle.length;
-    outer:
-    for (int i = 0; i <= n; i++) {
+    outer : for (int i = 0; i <= n; i++) {
       for (int k = 0; k < needle.length; k++) {
         char c = subject.charAt(i + k);
         if (c != needle[k] && fold(c) != needle[k]) {
@@ -216,7 +217,7 @@ public final class SubjectPrefix {
     if (id.isEmpty()) {
       return false;
     }
-    for (int i = 0; i < id.length(); ) {
+    for (int i = 0; i < id.length();) {
       int cp = id.codePointAt(i);
       int type = Character.getType(cp);
       boolean ok = cp == '_' || cp == '-' || Character.isLetter(cp) || type == Character.DECIMAL_DIGIT_NUMBER

@@ -177,7 +177,8 @@ public final class TextForm<T, B> {
   }
 
   /** The description of a field, if it is one of {@link #fields()}. */
-  @Nullable Setting field(String name) {
+  @Nullable
+  Setting field(String name) {
     Field<B> f = fields.get(name);
     return f == null ? null : f.setting();
   }

@@ -61,13 +61,14 @@ class ApiSurfaceTest {
         members.addAll(List.of(c.getDeclaredConstructors()));
         // public methods a host calls on c that a package-private superclass declares (Mailbox.Builder's
         // setters live in MailboxBuilder): javac gives c synthetic bridges for them, which are skipped below
-        for (Class<?> s = c.getSuperclass(); s != null && s.getPackageName().startsWith("org.outmail") && !visible(s);
-            s = s.getSuperclass()) {
+        for (Class<?> s = c.getSuperclass(); s != null && s.getPackageName().startsWith("org.outmail")
+            && !visible(s); s = s.getSuperclass()) {
           members.addAll(List.of(s.getDeclaredMethods()));
         }
         for (Executable m : members) {
           int mod = m.getModifiers();
-          boolean callable = Modifier.isPublic(mod) || (Modifier.isProtected(mod) && !Modifier.isFinal(c.getModifiers()));
+          boolean callable = Modifier.isPublic(mod)
+              || (Modifier.isProtected(mod) && !Modifier.isFinal(c.getModifiers()));
           if (callable && !m.isSynthetic() && !(m instanceof java.lang.reflect.Method mm && mm.isBridge())) {
             methods++;
           }
@@ -102,7 +103,8 @@ class ApiSurfaceTest {
     counts.forEach((p, c) -> report.append(String.format(java.util.Locale.ROOT,
         "%-20s %4d public methods, %3d of %3d types public, %3.0f%% package-private%n",
         p, c.publicMethods(), c.publicTypes(), c.types(), 100 * c.packagePrivateShare())));
-    report.append(String.format(java.util.Locale.ROOT, "%-20s %4d public methods, %3d of %3d types public, %3.0f%% package-private%n",
+    report.append(String.format(java.util.Locale.ROOT,
+        "%-20s %4d public methods, %3d of %3d types public, %3.0f%% package-private%n",
         "core", methods, publicTypes, types, 100 * new Counts(methods, publicTypes, types).packagePrivateShare()));
     if (internal != null) {
       report.append(String.format(java.util.Locale.ROOT,

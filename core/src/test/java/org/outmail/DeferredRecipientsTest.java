@@ -46,7 +46,8 @@ class DeferredRecipientsTest {
       }
     };
     return MailboxRegistry.builder().transportProvider(transports).hook(hook)
-        .mailbox(out(id).emailDisplay("desk@example.com").retryPolicy(policy).postSendHooks("audit").defaultOutgoing(true).build())
+        .mailbox(out(id).emailDisplay("desk@example.com").retryPolicy(policy).postSendHooks("audit")
+            .defaultOutgoing(true).build())
         .build();
   }
 
@@ -135,7 +136,8 @@ class DeferredRecipientsTest {
   void aDeferredRecipientTheServerThenRefusesForGoodIsRejected() {
     recorder.then(m -> deferring(m, BOB));
     recorder.then(m -> {
-      throw TransportException.builder(id, "the server refused every recipient").stage(TransportException.Stage.RECIPIENTS)
+      throw TransportException.builder(id, "the server refused every recipient")
+          .stage(TransportException.Stage.RECIPIENTS)
           .replyCode(550).rejectedRecipients(Map.of(BOB, "550 5.1.1 User unknown")).build();
     });
 
@@ -168,7 +170,8 @@ class DeferredRecipientsTest {
   void anUnknownOutcomeOfTheRetryIsNotRetriedAndNotThrown() {
     recorder.then(m -> deferring(m, BOB));
     recorder.then(m -> {
-      throw TransportException.builder(id, "connection lost after the final dot: it may have been delivered, so it is not retried")
+      throw TransportException
+          .builder(id, "connection lost after the final dot: it may have been delivered, so it is not retried")
           .outcomeUnknown(true).build();
     });
 
@@ -177,7 +180,8 @@ class DeferredRecipientsTest {
     assertThat(r.acceptedRecipients()).containsExactly(ALICE, CAROL);
     assertThat(r.deferredRecipients()).isEmpty();
     assertThat(r.rejectedRecipients())
-        .containsExactly(entry(BOB, "connection lost after the final dot: it may have been delivered, so it is not retried"));
+        .containsExactly(
+            entry(BOB, "connection lost after the final dot: it may have been delivered, so it is not retried"));
     assertThat(r.attempts()).isEqualTo(2);
     assertThat(recorder.attempts).hasSize(2);
   }
@@ -221,7 +225,8 @@ class DeferredRecipientsTest {
   @Test
   void aCopyForSomeRecipientsKeepsHeadersAndContentAndOnlyItsBcc() {
     Mailbox mb = out("m").emailDisplay("desk@example.com").build();
-    OutgoingMessage m = OutgoingMessage.builder(mb).to(List.of(ALICE)).cc(List.of(BOB)).bcc(List.of(CAROL, "dave@example.org"))
+    OutgoingMessage m = OutgoingMessage.builder(mb).to(List.of(ALICE)).cc(List.of(BOB))
+        .bcc(List.of(CAROL, "dave@example.org"))
         .subject("s").text("t").messageId("<1@example.com>").build();
 
     OutgoingMessage copy = m.withRecipients(List.of("dave@example.org", BOB, BOB));

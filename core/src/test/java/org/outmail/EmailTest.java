@@ -101,7 +101,8 @@ class EmailTest {
 
   @Test
   void aBccAloneIsARecipient() {
-    assertThat(Email.builder().bcc("b@example.org").subject("s").text("t").build().bcc()).containsExactly("b@example.org");
+    assertThat(Email.builder().bcc("b@example.org").subject("s").text("t").build().bcc())
+        .containsExactly("b@example.org");
   }
 
   @Test
@@ -180,7 +181,8 @@ class EmailTest {
   void customHeadersKeepTheirOrder() {
     Email e = minimal().header("X-Priority", "1").header("X-Ticket", "4711").build();
     assertThat(e.headers()).containsExactly(
-        org.assertj.core.api.Assertions.entry("X-Priority", "1"), org.assertj.core.api.Assertions.entry("X-Ticket", "4711"));
+        org.assertj.core.api.Assertions.entry("X-Priority", "1"),
+        org.assertj.core.api.Assertions.entry("X-Ticket", "4711"));
   }
 
   @Test

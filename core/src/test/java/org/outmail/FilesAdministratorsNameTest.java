@@ -78,7 +78,10 @@ class FilesAdministratorsNameTest {
   void aServiceAccountKeyThatIsNoRegularFileOrTooLargeIsRefusedNamingTheSetting(String which) {
     String problem = which.equals("big") ? "is larger than 64 KiB (4194305 bytes)" : problem(which);
 
-    assertThatThrownBy(() -> OAuthClient.textForm().set(OAuthClient.builder("gsa").provider(OAuthProvider.GOOGLE).grant(OAuthGrant.JWT_BEARER), "service-account-key", path(which).toString(), name -> null).build())
+    assertThatThrownBy(() -> OAuthClient.textForm()
+        .set(OAuthClient.builder("gsa").provider(OAuthProvider.GOOGLE).grant(OAuthGrant.JWT_BEARER),
+            "service-account-key", path(which).toString(), name -> null)
+        .build())
         .isInstanceOf(MailboxConfigException.class)
         .hasMessage("oauth client 'gsa': service-account-key " + path(which) + " " + problem);
   }
@@ -91,7 +94,10 @@ class FilesAdministratorsNameTest {
     assertThatThrownBy(() -> Secret.file(path(which)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("secret file " + path(which) + " " + problem);
-    assertThatThrownBy(() -> Mailbox.textForm().set(Mailbox.builder("support").host("smtp.example.com").emailDisplay("support@example.com"), "password", "${file:" + path(which) + "}").build())
+    assertThatThrownBy(() -> Mailbox.textForm()
+        .set(Mailbox.builder("support").host("smtp.example.com").emailDisplay("support@example.com"), "password",
+            "${file:" + path(which) + "}")
+        .build())
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("password"))
         .hasMessageContaining(path(which) + " " + problem);
   }

@@ -83,7 +83,8 @@ class InternalIsNotApiTest {
     // the check itself: a list of an internal type, a bound, an array
     Method m = Probe.class.getDeclaredMethod("prepared");
     assertThat(namesInternal(m.getGenericReturnType(), new HashSet<>())).isTrue();
-    assertThat(namesInternal(Probe.class.getDeclaredMethod("bounded").getGenericReturnType(), new HashSet<>())).isTrue();
+    assertThat(namesInternal(Probe.class.getDeclaredMethod("bounded").getGenericReturnType(), new HashSet<>()))
+        .isTrue();
     assertThat(namesInternal(Probe.class.getDeclaredMethod("array").getGenericReturnType(), new HashSet<>())).isTrue();
     assertThat(namesInternal(Probe.class.getDeclaredMethod("plain").getGenericReturnType(), new HashSet<>())).isFalse();
   }
@@ -136,7 +137,8 @@ class InternalIsNotApiTest {
       return namesInternal(g.getGenericComponentType(), seen);
     }
     if (t instanceof WildcardType w) {
-      return Stream.concat(Stream.of(w.getUpperBounds()), Stream.of(w.getLowerBounds())).anyMatch(b -> namesInternal(b, seen));
+      return Stream.concat(Stream.of(w.getUpperBounds()), Stream.of(w.getLowerBounds()))
+          .anyMatch(b -> namesInternal(b, seen));
     }
     if (t instanceof TypeVariable<?> v) {
       return Stream.of(v.getBounds()).anyMatch(b -> namesInternal(b, seen));

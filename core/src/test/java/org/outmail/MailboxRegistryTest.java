@@ -63,7 +63,8 @@ class MailboxRegistryTest {
   void protocolCloseToAFoundTransportSaysWhichItMeant() {
     assertThatThrownBy(() -> builder().mailbox(out("a").protocol("recordng").build()).build())
         .isInstanceOf(MailboxConfigException.class)
-        .hasMessageStartingWith("mailbox 'a': no transport for protocol 'recordng'; did you mean recording? transports found: [")
+        .hasMessageStartingWith(
+            "mailbox 'a': no transport for protocol 'recordng'; did you mean recording? transports found: [")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("outmail-transport-recordng"));
   }
 
@@ -93,7 +94,8 @@ class MailboxRegistryTest {
 
   @Test
   void unknownHookIsRefusedListingThoseFound() {
-    assertThatThrownBy(() -> builder().hook(new CountingHook()).mailbox(out("a").postSendHooks("audit").build()).build())
+    assertThatThrownBy(
+        () -> builder().hook(new CountingHook()).mailbox(out("a").postSendHooks("audit").build()).build())
         .isInstanceOf(MailboxConfigException.class)
         .hasMessage("mailbox 'a': post-send hook 'audit' is unknown; hooks found: [counting]");
   }
@@ -195,8 +197,8 @@ class MailboxRegistryTest {
   void checkReportsTheTransportsAnswer() {
     String id = uniqueId("check");
     MailboxRegistry r = builder().mailbox(out(id).enabled(false).build()).build();
-    transports.recorder(id).checkResult =
-        CheckResult.failed(TransportException.Stage.AUTHENTICATE, "authentication failed: 535 5.7.8", Duration.ofMillis(3));
+    transports.recorder(id).checkResult = CheckResult.failed(TransportException.Stage.AUTHENTICATE,
+        "authentication failed: 535 5.7.8", Duration.ofMillis(3));
     CheckResult c = r.outgoing(id).check();
     assertThat(c.ok()).isFalse();
     assertThat(c.stage()).contains(TransportException.Stage.AUTHENTICATE);
@@ -223,7 +225,8 @@ class MailboxRegistryTest {
       started.await();
       var queued = mailer.sendAsync(email());
       var refused = mailer.sendAsync(email());
-      assertThatThrownBy(refused::get).hasCauseInstanceOf(MailException.class).hasMessageContaining("too many sends are queued");
+      assertThatThrownBy(refused::get).hasCauseInstanceOf(MailException.class)
+          .hasMessageContaining("too many sends are queued");
       release.countDown();
       assertThat(first.get().attempts()).isEqualTo(1);
       assertThat(queued.get().attempts()).isEqualTo(1);
@@ -240,11 +243,14 @@ class MailboxRegistryTest {
       }
 
       @Override
-      public org.outmail.oauth.AccessToken fetch(OAuthClient client, java.util.List<String> scopes, org.outmail.oauth.TokenStore store) {
-        return new org.outmail.oauth.AccessToken(Secret.of("token-for-" + client.name()), java.time.Instant.now().plusSeconds(3600));
+      public org.outmail.oauth.AccessToken fetch(OAuthClient client, java.util.List<String> scopes,
+          org.outmail.oauth.TokenStore store) {
+        return new org.outmail.oauth.AccessToken(Secret.of("token-for-" + client.name()),
+            java.time.Instant.now().plusSeconds(3600));
       }
     };
-    OAuthClient client = OAuthClient.builder("google").provider(OAuthProvider.GOOGLE).clientId("c").clientSecret(Secret.of("s")).build();
+    OAuthClient client = OAuthClient.builder("google").provider(OAuthProvider.GOOGLE).clientId("c")
+        .clientSecret(Secret.of("s")).build();
     MailboxRegistry r = builder().mailbox(out(id).oauthClient(client).build()).accessTokenProvider(fixed).build();
     r.outgoing(id).send(email());
     org.outmail.spi.TransportContext context = transports.recorder(id).context;
@@ -262,12 +268,14 @@ class MailboxRegistryTest {
       }
 
       @Override
-      public org.outmail.oauth.AccessToken fetch(OAuthClient client, java.util.List<String> scopes, org.outmail.oauth.TokenStore store) {
+      public org.outmail.oauth.AccessToken fetch(OAuthClient client, java.util.List<String> scopes,
+          org.outmail.oauth.TokenStore store) {
         return new org.outmail.oauth.AccessToken(Secret.of("t"), java.time.Instant.now().plusSeconds(3600),
             java.util.List.of("the refresh token expires in 8 hours"));
       }
     };
-    OAuthClient client = OAuthClient.builder("google").provider(OAuthProvider.GOOGLE).clientId("c").clientSecret(Secret.of("s")).build();
+    OAuthClient client = OAuthClient.builder("google").provider(OAuthProvider.GOOGLE).clientId("c")
+        .clientSecret(Secret.of("s")).build();
     MailboxRegistry r = builder().mailbox(out(id).oauthClient(client).build()).accessTokenProvider(warning).build();
     r.outgoing(id).send(email());
     transports.recorder(id).context.accessTokens().get(client, java.util.List.of("https://mail.google.com/"));
@@ -287,11 +295,14 @@ class MailboxRegistryTest {
       }
 
       @Override
-      public org.outmail.oauth.AccessToken fetch(OAuthClient client, java.util.List<String> scopes, org.outmail.oauth.TokenStore store) {
-        return new org.outmail.oauth.AccessToken(Secret.of("token-" + fetched.incrementAndGet()), java.time.Instant.now().plusSeconds(3600));
+      public org.outmail.oauth.AccessToken fetch(OAuthClient client, java.util.List<String> scopes,
+          org.outmail.oauth.TokenStore store) {
+        return new org.outmail.oauth.AccessToken(Secret.of("token-" + fetched.incrementAndGet()),
+            java.time.Instant.now().plusSeconds(3600));
       }
     };
-    OAuthClient client = OAuthClient.builder("google").provider(OAuthProvider.GOOGLE).grant(org.outmail.oauth.OAuthGrant.REFRESH_TOKEN)
+    OAuthClient client = OAuthClient.builder("google").provider(OAuthProvider.GOOGLE)
+        .grant(org.outmail.oauth.OAuthGrant.REFRESH_TOKEN)
         .clientId("c").clientSecret(Secret.of("s")).build();
     MailboxRegistry r = builder().mailbox(out(id).oauthClient(client).build()).accessTokenProvider(counting).build();
     r.outgoing(id).send(email());

@@ -39,7 +39,8 @@ class MailboxValuesTest {
     assertThat(FORM.values(copy)).isEqualTo(FORM.values(m));
     assertThat(FORM.secrets(copy)).isEqualTo(FORM.secrets(m));
     assertThat(copy.sameAs(m)).isTrue();
-    assertThat(copy.oauthClient().orElseThrow().tokenEndpoint()).isEqualTo(m.oauthClient().orElseThrow().tokenEndpoint());
+    assertThat(copy.oauthClient().orElseThrow().tokenEndpoint())
+        .isEqualTo(m.oauthClient().orElseThrow().tokenEndpoint());
   }
 
   @Test
@@ -108,10 +109,12 @@ class MailboxValuesTest {
 
   @Test
   void validateSaysWhatIsMissing() {
-    assertThat(FORM.validate(Map.of("id", "a"), Map.of())).containsExactly(Map.entry("email-display", "is required for an OUT mailbox"));
+    assertThat(FORM.validate(Map.of("id", "a"), Map.of()))
+        .containsExactly(Map.entry("email-display", "is required for an OUT mailbox"));
     assertThat(FORM.validate(Map.of("id", "bad id!", "email-display", "a@example.com"), Map.of()))
         .containsExactly(Map.entry("id", "must be 1 to 64 letters, digits, '.', '_' or '-'"));
-    assertThat(FORM.validate(Map.of("email-display", "a@example.com"), Map.of())).containsExactly(Map.entry("id", "is required"));
+    assertThat(FORM.validate(Map.of("email-display", "a@example.com"), Map.of()))
+        .containsExactly(Map.entry("id", "is required"));
     assertThat(FORM.validate(Map.of("id", "a", "email-display", "a@example.com", "port", "abc"), Map.of()))
         .containsExactly(Map.entry("port", "'abc' is not a whole number"));
   }

@@ -117,7 +117,8 @@ class MisspeltConfigKeysTest {
   void aFieldMisspeltAtTheLimitOfTwoEditsIsNamed() {
     assertThatThrownBy(() -> load(desk("outmail.mailbox.desk.paswrd", "x")))
         .isInstanceOf(MailboxConfigException.class)
-        .hasMessageStartingWith("outmail.mailbox.desk.paswrd: unknown key; did you mean outmail.mailbox.desk.password? ");
+        .hasMessageStartingWith(
+            "outmail.mailbox.desk.paswrd: unknown key; did you mean outmail.mailbox.desk.password? ");
   }
 
   @Test

@@ -89,14 +89,17 @@ class PackageDependenciesTest {
   /** The registry and the mailer: {@code spi} and {@code oauth} never name them. */
   private static final Set<String> ENGINE_DRIVERS = Set.of("org.outmail.MailboxRegistry", "org.outmail.OutgoingMailer");
   private static final String INTERNAL = "org.outmail.internal.";
-  private static final Pattern EDGE = Pattern.compile("^\\s+(org\\.outmail\\.[\\w.$]+)\\s+->\\s+(org\\.outmail\\.[\\w.$]+)",
+  private static final Pattern EDGE = Pattern.compile(
+      "^\\s+(org\\.outmail\\.[\\w.$]+)\\s+->\\s+(org\\.outmail\\.[\\w.$]+)",
       Pattern.MULTILINE);
 
   private static Set<String> edges() {
-    ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("jdeps not found in this JDK"));
+    ToolProvider jdeps = ToolProvider.findFirst("jdeps")
+        .orElseThrow(() -> new AssertionError("jdeps not found in this JDK"));
     StringWriter out = new StringWriter();
     Path classes = Path.of("target", "classes");
-    int code = jdeps.run(new PrintWriter(out), new PrintWriter(out), "-verbose:class", "-filter:none", classes.toString());
+    int code = jdeps.run(new PrintWriter(out), new PrintWriter(out), "-verbose:class", "-filter:none",
+        classes.toString());
     assertThat(code).as(out.toString()).isZero();
     Set<String> edges = new TreeSet<>();
     Matcher m = EDGE.matcher(out.toString());
@@ -109,7 +112,8 @@ class PackageDependenciesTest {
   @Test
   void spiAndOAuthNeverReachTheRegistryTheMailerOrTheInternals() {
     Set<String> edges = edges();
-    assertThat(edges).as("jdeps found the SPI's own edges").anyMatch(e -> e.startsWith("org.outmail.spi.TransportProvider -> "));
+    assertThat(edges).as("jdeps found the SPI's own edges")
+        .anyMatch(e -> e.startsWith("org.outmail.spi.TransportProvider -> "));
     assertThat(edges).as("jdeps found the engine's edges").anyMatch(e -> e.startsWith(INTERNAL + "Retrier -> "));
 
     List<String> wrong = edges.stream()
@@ -154,7 +158,8 @@ class PackageDependenciesTest {
         })
         .toList();
     assertThat(inCycles).as("class edges inside package cycles").isNotEmpty();
-    assertThat(inCycles.stream().filter(e -> !CYCLE_EDGES.contains(e) && !isValueEdgeBack(e) && !e.startsWith(INTERNAL)).toList())
+    assertThat(inCycles.stream().filter(e -> !CYCLE_EDGES.contains(e) && !isValueEdgeBack(e) && !e.startsWith(INTERNAL))
+        .toList())
         .as("new class edges closing a package cycle: move the class, or list the edge in the README's design notes")
         .isEmpty();
     assertThat(CYCLE_EDGES.stream().filter(e -> !edges.contains(e)).toList())

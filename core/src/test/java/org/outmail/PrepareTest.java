@@ -23,7 +23,8 @@ class PrepareTest {
   private final Recorder recorder = transports.recorder(id);
 
   private OutgoingMailer mailer(Mailbox.Builder mailbox) {
-    return MailboxRegistry.builder().transportProvider(transports).mailbox(mailbox.defaultOutgoing(true).build()).build()
+    return MailboxRegistry.builder().transportProvider(transports).mailbox(mailbox.defaultOutgoing(true).build())
+        .build()
         .defaultOutgoing();
   }
 
@@ -67,7 +68,8 @@ class PrepareTest {
   @Test
   void aFixedMessageIdIsSentAsItIs() {
     OutgoingMailer mailer = mailer(desk());
-    Email email = Email.builder().to("alice@example.org").subject("s").text("b").messageId("<q-42.outbox@desk.example>").build();
+    Email email = Email.builder().to("alice@example.org").subject("s").text("b").messageId("<q-42.outbox@desk.example>")
+        .build();
 
     assertThat(mailer.prepare(email).messageId()).isEqualTo("<q-42.outbox@desk.example>");
     SendResult r = mailer.send(email);

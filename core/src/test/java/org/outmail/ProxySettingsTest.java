@@ -10,7 +10,8 @@ import org.outmail.Secret;
 import org.outmail.ProxySettings.Kind;
 
 class ProxySettingsTest {
-  private static Optional<ProxySettings> parse(Kind kind, String url, String user, String password, List<String> noProxy) {
+  private static Optional<ProxySettings> parse(Kind kind, String url, String user, String password,
+      List<String> noProxy) {
     return ProxySettings.parse(kind, url, user, password == null ? null : Secret.of(password), noProxy,
         (key, problem) -> new IllegalArgumentException(key + " " + problem));
   }
@@ -21,7 +22,8 @@ class ProxySettingsTest {
 
   @Test
   void readsHostPortAndCredentialsAndPrintsNeitherUserNorPassword() {
-    ProxySettings p = parse(Kind.HTTP, "http://proxy.example.com:3128/", "svc-proxy", "Pr0xy-secret", null).orElseThrow();
+    ProxySettings p = parse(Kind.HTTP, "http://proxy.example.com:3128/", "svc-proxy", "Pr0xy-secret", null)
+        .orElseThrow();
 
     assertThat(p.host()).isEqualTo("proxy.example.com");
     assertThat(p.port()).isEqualTo(3128);
@@ -46,12 +48,16 @@ class ProxySettingsTest {
 
   @Test
   void badSettingsAreRefusedNamingTheSetting() {
-    assertThatThrownBy(() -> socks("http://proxy:3128")).hasMessage("proxy 'http://proxy:3128' must start with socks5:// "
-        + "(SMTP goes through a SOCKS5 proxy; HTTP proxies are for the owa transport and OAuth clients)");
-    assertThatThrownBy(() -> parse(Kind.HTTP, "https://proxy:3128", null, null, null)).hasMessage("proxy 'https://proxy:3128'"
-        + " must start with http:// (the proxy is reached in plain HTTP; the connections through it are TLS)");
-    assertThatThrownBy(() -> socks("socks5://proxy")).hasMessage("proxy 'socks5://proxy' names no port; give socks5://proxy:PORT");
-    assertThatThrownBy(() -> socks("socks5://proxy:0")).hasMessage("proxy 'socks5://proxy:0' names no port; give socks5://proxy:PORT");
+    assertThatThrownBy(() -> socks("http://proxy:3128"))
+        .hasMessage("proxy 'http://proxy:3128' must start with socks5:// "
+            + "(SMTP goes through a SOCKS5 proxy; HTTP proxies are for the owa transport and OAuth clients)");
+    assertThatThrownBy(() -> parse(Kind.HTTP, "https://proxy:3128", null, null, null))
+        .hasMessage("proxy 'https://proxy:3128'"
+            + " must start with http:// (the proxy is reached in plain HTTP; the connections through it are TLS)");
+    assertThatThrownBy(() -> socks("socks5://proxy"))
+        .hasMessage("proxy 'socks5://proxy' names no port; give socks5://proxy:PORT");
+    assertThatThrownBy(() -> socks("socks5://proxy:0"))
+        .hasMessage("proxy 'socks5://proxy:0' names no port; give socks5://proxy:PORT");
     assertThatThrownBy(() -> socks("proxy:1080")).hasMessage("proxy 'proxy:1080' must start with socks5://");
     assertThatThrownBy(() -> socks("socks5://u:pw@proxy:1080"))
         .hasMessage("proxy must not hold credentials; give them as proxy-user and proxy-password");
@@ -89,8 +95,10 @@ class ProxySettingsTest {
 
   @Test
   void noneSendsEveryDestinationThroughTheProxyAndStarNone() {
-    assertThat(parse(Kind.HTTP, "http://proxy:3128", null, null, List.of("none")).orElseThrow().bypasses("127.0.0.1")).isFalse();
-    assertThat(parse(Kind.HTTP, "http://proxy:3128", null, null, List.of("*")).orElseThrow().bypasses("example.com")).isTrue();
+    assertThat(parse(Kind.HTTP, "http://proxy:3128", null, null, List.of("none")).orElseThrow().bypasses("127.0.0.1"))
+        .isFalse();
+    assertThat(parse(Kind.HTTP, "http://proxy:3128", null, null, List.of("*")).orElseThrow().bypasses("example.com"))
+        .isTrue();
     assertThat(socks("socks5://proxy:1080").bypasses("127.0.0.1")).isTrue();
   }
 

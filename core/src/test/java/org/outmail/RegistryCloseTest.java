@@ -82,7 +82,8 @@ class RegistryCloseTest {
       }
     };
     return MailboxRegistry.builder()
-        .mailbox(Mailbox.builder(id).emailDisplay("desk@example.com").protocol(PROTOCOL).retryPolicy(RetryPolicy.NONE).build())
+        .mailbox(Mailbox.builder(id).emailDisplay("desk@example.com").protocol(PROTOCOL).retryPolicy(RetryPolicy.NONE)
+            .build())
         .transportProvider(provider)
         .asyncThreads(THREADS).asyncQueueCapacity(SENDS)
         .closeTimeout(closeTimeout)
@@ -136,13 +137,14 @@ class RegistryCloseTest {
 
     CompletableFuture<Void> closing = CompletableFuture.runAsync(r::close);
     // the queued sends fail as soon as close begins; close then waits for the two in flight
-    CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(30, TimeUnit.SECONDS);
+    CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(30,
+        TimeUnit.SECONDS);
     assertThat(closing).isNotDone();
     release.countDown();
     closing.get(30, TimeUnit.SECONDS);
 
-    assertThat(futures.subList(0, THREADS)).allSatisfy(f ->
-        assertThat(f.join().acceptedRecipients()).containsExactly("alice@example.org"));
+    assertThat(futures.subList(0, THREADS))
+        .allSatisfy(f -> assertThat(f.join().acceptedRecipients()).containsExactly("alice@example.org"));
     assertThat(queued).allSatisfy(f -> assertThat(failure(f))
         .hasMessage("mailbox 'finish': not sent, the registry was closed before the send started"));
   }

@@ -301,7 +301,8 @@ class RegistryFollowsStoreTest {
             + " its settings: [depth]");
 
     assertThat(registry.validate(box("sales", "sales.example").defaultOutgoing(true).build()))
-        .containsExactly(Map.entry("default-outgoing", "two mailboxes are the default outgoing mailbox: 'support' and 'sales'"));
+        .containsExactly(
+            Map.entry("default-outgoing", "two mailboxes are the default outgoing mailbox: 'support' and 'sales'"));
     assertThat(registry.validate(box("sales", "x.example").build())).isEmpty();
   }
 

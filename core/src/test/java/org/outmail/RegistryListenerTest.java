@@ -67,7 +67,9 @@ class RegistryListenerTest {
 
   @Test
   void sentMailIsHeardWithItsMailboxProtocolAttemptsAndBlockedRecipients() {
-    recorder.then(m -> { throw busy(); });
+    recorder.then(m -> {
+      throw busy();
+    });
 
     SendResult r = registry.outgoing(id).send(toAliceAndNoreply());
 
@@ -104,7 +106,9 @@ class RegistryListenerTest {
   @Test
   void exhaustedRetriesAreHeardAsFailedWithEveryAttemptCounted() {
     for (int i = 0; i < 3; i++) {
-      recorder.then(m -> { throw busy(); });
+      recorder.then(m -> {
+        throw busy();
+      });
     }
 
     assertThatThrownBy(() -> registry.outgoing(id).send(email())).isInstanceOf(TransportException.class);
@@ -134,7 +138,9 @@ class RegistryListenerTest {
   @Test
   void sendsOwnListenerStillHearsEveryAttempt() {
     List<String> own = new CopyOnWriteArrayList<>();
-    recorder.then(m -> { throw busy(); });
+    recorder.then(m -> {
+      throw busy();
+    });
 
     registry.outgoing(id).send(email(), new SendListener() {
       @Override
@@ -172,7 +178,9 @@ class RegistryListenerTest {
       SendResult sent = r.outgoing(otherId).send(email());
       assertThat(sent.acceptedRecipients()).containsExactly("alice@example.org");
 
-      others.recorder(otherId).then(m -> { throw busy(); });
+      others.recorder(otherId).then(m -> {
+        throw busy();
+      });
       assertThatThrownBy(() -> r.outgoing(otherId).send(email()))
           .isInstanceOf(TransportException.class).hasMessage("421 4.3.2 busy, try later");
     }

@@ -113,7 +113,8 @@ class RetiredMailerTest {
 
   private static CheckResult check(RuntimeException failure) {
     try (MailboxRegistry r = MailboxRegistry.builder().transportProvider(failingToOpen(failure))
-        .mailbox(Mailbox.builder("broken").emailDisplay("broken@example.com").protocol("unopenable").defaultOutgoing(true).build())
+        .mailbox(Mailbox.builder("broken").emailDisplay("broken@example.com").protocol("unopenable")
+            .defaultOutgoing(true).build())
         .build()) {
       return r.defaultOutgoing().check();
     }

@@ -116,8 +116,9 @@ class SecretTransportSettingTest {
   @Test
   void aFormsCheckReportsEverySecretSettingThatIsWrongNotOnlyTheFirst() {
     try (MailboxRegistry registry = MailboxRegistry.builder().build()) {
-      assertThat(registry.validate(F.secret(F.secret(vault(), "vault.api-kye", Secret.of("k")), "vault.region", Secret.of("eu"))
-          .build()))
+      assertThat(registry
+          .validate(F.secret(F.secret(vault(), "vault.api-kye", Secret.of("k")), "vault.region", Secret.of("eu"))
+              .build()))
           .containsOnly(Map.entry("vault.api-kye", "is not a setting of protocol vault; did you mean vault.api-key? "
               + "its settings: [api-key, region, seal.domain, seal.private-key]"),
               Map.entry("vault.region", "is not a secret setting; give it as text"));
@@ -138,7 +139,8 @@ class SecretTransportSettingTest {
     // other.region has the length of vault.region: it is not taken for the vault's region
     try (MailboxRegistry registry = MailboxRegistry.builder().build()) {
       assertThat(registry.validate(F.secret(vault(), "other.region", Secret.of("eu")).build()))
-          .containsExactly(Map.entry("other.region", "is a setting of protocol other, but the mailbox's protocol is vault"));
+          .containsExactly(
+              Map.entry("other.region", "is a setting of protocol other, but the mailbox's protocol is vault"));
     }
   }
 

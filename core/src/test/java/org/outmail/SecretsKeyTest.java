@@ -42,7 +42,8 @@ class SecretsKeyTest {
     assertThatThrownBy(() -> SecretsKey.of(Secret.of("not base64 !!")))
         .hasMessage("a secrets key is written in Base64 (make one with SecretsKey.generate()); "
             + "the one given from literal is not Base64");
-    assertThatThrownBy(() -> SecretsKey.of(new byte[7])).hasMessage("a secrets key is 16, 24 or 32 bytes (AES-128, -192, -256), was 7");
+    assertThatThrownBy(() -> SecretsKey.of(new byte[7]))
+        .hasMessage("a secrets key is 16, 24 or 32 bytes (AES-128, -192, -256), was 7");
     assertThat(key.toString()).isEqualTo("SecretsKey[id=" + key.id() + "]");
   }
 }

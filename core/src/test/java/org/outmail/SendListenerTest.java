@@ -57,7 +57,9 @@ class SendListenerTest {
 
   @Test
   void listenerHearsEachAttemptAndEachWaitBeforeARetry() {
-    recorder.then(m -> { throw greetingRefused(); });
+    recorder.then(m -> {
+      throw greetingRefused();
+    });
     Heard heard = new Heard();
 
     SendResult r = registry.outgoing(id).send(email(), heard);
@@ -73,7 +75,9 @@ class SendListenerTest {
   @Test
   void lastFailureIsThrownNotAnnouncedAsARetry() {
     for (int i = 0; i < 3; i++) {
-      recorder.then(m -> { throw greetingRefused(); });
+      recorder.then(m -> {
+        throw greetingRefused();
+      });
     }
     Heard heard = new Heard();
 

@@ -28,7 +28,8 @@ class SendPipelineTest {
   private final Recorder recorder = transports.recorder(id);
 
   private MailboxRegistry registry(Mailbox.Builder mailbox, PostSendHook... hooks) {
-    MailboxRegistry.Builder b = MailboxRegistry.builder().transportProvider(transports).mailbox(mailbox.defaultOutgoing(true).build())
+    MailboxRegistry.Builder b = MailboxRegistry.builder().transportProvider(transports)
+        .mailbox(mailbox.defaultOutgoing(true).build())
         .recipientDirectory(address -> address.endsWith("@example.org"));
     for (PostSendHook h : hooks) {
       b.hook(h);
@@ -37,7 +38,8 @@ class SendPipelineTest {
   }
 
   private Mailbox.Builder desk() {
-    return out(id).emailDisplay("desk@example.com").displayName("Your Service Desk").prefix("TICKET#").retryPolicy(FAST);
+    return out(id).emailDisplay("desk@example.com").displayName("Your Service Desk").prefix("TICKET#")
+        .retryPolicy(FAST);
   }
 
   private static TransportException transientFailure() {
@@ -47,7 +49,8 @@ class SendPipelineTest {
   @Test
   void outgoingMessageCarriesFromTaggedSubjectAndMessageId() {
     SendResult r = registry(desk()).defaultOutgoing().send(Email.builder()
-        .to("alice@example.org").subject("Printer jammed").text("body").recordId("4711").header("X-Priority", "1").build());
+        .to("alice@example.org").subject("Printer jammed").text("body").recordId("4711").header("X-Priority", "1")
+        .build());
 
     OutgoingMessage m = recorder.attempts.get(0);
     assertThat(m.fromAddress()).isEqualTo("desk@example.com");
@@ -78,7 +81,8 @@ class SendPipelineTest {
   @Test
   void recipientsAreDeduplicatedAcrossToCcAndBcc() {
     registry(desk()).defaultOutgoing().send(Email.builder()
-        .to("alice@example.org", "ALICE@example.org").cc("bob@example.org", "alice@EXAMPLE.org").bcc("bob@example.org", "carol@example.org")
+        .to("alice@example.org", "ALICE@example.org").cc("bob@example.org", "alice@EXAMPLE.org")
+        .bcc("bob@example.org", "carol@example.org")
         .subject("s").text("b").build());
     OutgoingMessage m = recorder.attempts.get(0);
     assertThat(m.to()).containsExactly("alice@example.org");
@@ -88,9 +92,11 @@ class SendPipelineTest {
 
   @Test
   void excludeExpressionBlocksMatchingRecipientsInToCcAndBcc() {
-    SendResult r = registry(desk().excludeExpression(".*@noreply\\.example\\.com")).defaultOutgoing().send(Email.builder()
-        .to("alice@example.org", "bot@noreply.example.com").cc("Bot2@NoReply.Example.com").bcc("bot3@noreply.example.com")
-        .subject("s").text("b").build());
+    SendResult r = registry(desk().excludeExpression(".*@noreply\\.example\\.com")).defaultOutgoing()
+        .send(Email.builder()
+            .to("alice@example.org", "bot@noreply.example.com").cc("Bot2@NoReply.Example.com")
+            .bcc("bot3@noreply.example.com")
+            .subject("s").text("b").build());
     assertThat(r.blockedRecipients()).containsExactly(
         entry("bot@noreply.example.com", BlockReason.EXCLUDED),
         entry("Bot2@noreply.example.com", BlockReason.EXCLUDED),
@@ -116,12 +122,14 @@ class SendPipelineTest {
 
   @Test
   void everyRecipientBlockedThrowsAndTheTransportIsNeverCalled() {
-    MailboxRegistry r = registry(desk().excludeExpression(".*@noreply\\.example\\.com").allowedEmails(AllowedEmails.REGISTERED_ONLY));
+    MailboxRegistry r = registry(
+        desk().excludeExpression(".*@noreply\\.example\\.com").allowedEmails(AllowedEmails.REGISTERED_ONLY));
     assertThatThrownBy(() -> r.defaultOutgoing().send(Email.builder()
         .to("bot@noreply.example.com").bcc("stranger@elsewhere.net").subject("s").text("b").build()))
         .isInstanceOfSatisfying(RecipientsBlockedException.class, e -> {
           assertThat(e.blockedRecipients()).containsExactly(
-              entry("bot@noreply.example.com", BlockReason.EXCLUDED), entry("stranger@elsewhere.net", BlockReason.NOT_REGISTERED));
+              entry("bot@noreply.example.com", BlockReason.EXCLUDED),
+              entry("stranger@elsewhere.net", BlockReason.NOT_REGISTERED));
           assertThat(e.mailboxId()).isEqualTo(id);
         });
     assertThat(recorder.attempts).isEmpty();
@@ -132,16 +140,22 @@ class SendPipelineTest {
   void catastrophicBacktrackingPatternDoesNotHangASend() {
     String longLocal = "a".repeat(60);
     String address = longLocal + "@" + "a".repeat(60) + "." + "a".repeat(60) + ".example";
-    SendResult r = registry(desk().excludeExpression("(a+)+$|(a|aa)+b|(.*a){20}x")).defaultOutgoing().send(Email.builder()
-        .to(address).cc("alice@example.org").subject("s").text("b").build());
+    SendResult r = registry(desk().excludeExpression("(a+)+$|(a|aa)+b|(.*a){20}x")).defaultOutgoing()
+        .send(Email.builder()
+            .to(address).cc("alice@example.org").subject("s").text("b").build());
     assertThat(r.blockedRecipients()).isEmpty();
     assertThat(r.acceptedRecipients()).contains(address);
   }
 
   @Test
   void transientFailureIsRetriedWithTheSameMessage() {
-    recorder.then(m -> { throw transientFailure(); }).then(m -> { throw transientFailure(); });
-    SendResult r = registry(desk()).defaultOutgoing().send(Email.builder().to("alice@example.org").subject("s").text("b").build());
+    recorder.then(m -> {
+      throw transientFailure();
+    }).then(m -> {
+      throw transientFailure();
+    });
+    SendResult r = registry(desk()).defaultOutgoing()
+        .send(Email.builder().to("alice@example.org").subject("s").text("b").build());
     assertThat(r.attempts()).isEqualTo(3);
     assertThat(recorder.attempts).hasSize(3);
     assertThat(Set.copyOf(recorder.attempts)).hasSize(1);
@@ -151,9 +165,12 @@ class SendPipelineTest {
   @Test
   void transientFailuresBeyondThePolicyAreReported() {
     for (int i = 0; i < 3; i++) {
-      recorder.then(m -> { throw transientFailure(); });
+      recorder.then(m -> {
+        throw transientFailure();
+      });
     }
-    assertThatThrownBy(() -> registry(desk()).defaultOutgoing().send(Email.builder().to("alice@example.org").subject("s").text("b").build()))
+    assertThatThrownBy(() -> registry(desk()).defaultOutgoing()
+        .send(Email.builder().to("alice@example.org").subject("s").text("b").build()))
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isTransient()).isTrue();
           assertThat(e.replyCode()).isEqualTo(451);
@@ -163,8 +180,11 @@ class SendPipelineTest {
 
   @Test
   void permanentFailureIsNotRetried() {
-    recorder.then(m -> { throw TransportException.builder(id, "550 5.1.1 no such user").replyCode(550).build(); });
-    assertThatThrownBy(() -> registry(desk()).defaultOutgoing().send(Email.builder().to("alice@example.org").subject("s").text("b").build()))
+    recorder.then(m -> {
+      throw TransportException.builder(id, "550 5.1.1 no such user").replyCode(550).build();
+    });
+    assertThatThrownBy(() -> registry(desk()).defaultOutgoing()
+        .send(Email.builder().to("alice@example.org").subject("s").text("b").build()))
         .isInstanceOf(TransportException.class).hasMessage("550 5.1.1 no such user");
     assertThat(recorder.attempts).hasSize(1);
   }
@@ -172,9 +192,11 @@ class SendPipelineTest {
   @Test
   void unknownOutcomeIsNeverRetried() {
     recorder.then(m -> {
-      throw TransportException.builder(id, "connection lost after the message was sent").transientFailure(true).outcomeUnknown(true).build();
+      throw TransportException.builder(id, "connection lost after the message was sent").transientFailure(true)
+          .outcomeUnknown(true).build();
     });
-    assertThatThrownBy(() -> registry(desk()).defaultOutgoing().send(Email.builder().to("alice@example.org").subject("s").text("b").build()))
+    assertThatThrownBy(() -> registry(desk()).defaultOutgoing()
+        .send(Email.builder().to("alice@example.org").subject("s").text("b").build()))
         .isInstanceOfSatisfying(TransportException.class, e -> assertThat(e.isOutcomeUnknown()).isTrue());
     assertThat(recorder.attempts).hasSize(1);
   }
@@ -182,26 +204,33 @@ class SendPipelineTest {
   @Test
   void retryAfterLongerThanThePolicyAllowsIsNotWaitedFor() {
     recorder.then(m -> {
-      throw TransportException.builder(id, "429 throttled").transientFailure(true).retryAfter(Duration.ofMinutes(5)).build();
+      throw TransportException.builder(id, "429 throttled").transientFailure(true).retryAfter(Duration.ofMinutes(5))
+          .build();
     });
-    assertThatThrownBy(() -> registry(desk()).defaultOutgoing().send(Email.builder().to("alice@example.org").subject("s").text("b").build()))
-        .isInstanceOfSatisfying(TransportException.class, e -> assertThat(e.retryAfter()).contains(Duration.ofMinutes(5)));
+    assertThatThrownBy(() -> registry(desk()).defaultOutgoing()
+        .send(Email.builder().to("alice@example.org").subject("s").text("b").build()))
+        .isInstanceOfSatisfying(TransportException.class,
+            e -> assertThat(e.retryAfter()).contains(Duration.ofMinutes(5)));
     assertThat(recorder.attempts).hasSize(1);
   }
 
   @Test
   void retryAfterWithinThePolicyIsRetried() {
     recorder.then(m -> {
-      throw TransportException.builder(id, "429 throttled").transientFailure(true).retryAfter(Duration.ofMillis(20)).build();
+      throw TransportException.builder(id, "429 throttled").transientFailure(true).retryAfter(Duration.ofMillis(20))
+          .build();
     });
-    SendResult r = registry(desk()).defaultOutgoing().send(Email.builder().to("alice@example.org").subject("s").text("b").build());
+    SendResult r = registry(desk()).defaultOutgoing()
+        .send(Email.builder().to("alice@example.org").subject("s").text("b").build());
     assertThat(r.attempts()).isEqualTo(2);
   }
 
   @Test
   void serverRejectionsOfSomeRecipientsAreReported() {
-    recorder.then(m -> TransportReceipt.partial(List.of("alice@example.org"), Map.of("bob@example.org", "550 5.1.1 unknown user"), "250 ok"));
-    SendResult r = registry(desk()).defaultOutgoing().send(Email.builder().to("alice@example.org", "bob@example.org").subject("s").text("b").build());
+    recorder.then(m -> TransportReceipt.partial(List.of("alice@example.org"),
+        Map.of("bob@example.org", "550 5.1.1 unknown user"), "250 ok"));
+    SendResult r = registry(desk()).defaultOutgoing()
+        .send(Email.builder().to("alice@example.org", "bob@example.org").subject("s").text("b").build());
     assertThat(r.acceptedRecipients()).containsExactly("alice@example.org");
     assertThat(r.rejectedRecipients()).containsExactly(entry("bob@example.org", "550 5.1.1 unknown user"));
   }
@@ -228,7 +257,9 @@ class SendPipelineTest {
   @Test
   void failingHookIsReportedAndTheMailStaysSentOnce() {
     List<String> calls = new ArrayList<>();
-    PostSendHook broken = hook("broken", s -> { throw new IllegalStateException("counter table locked"); });
+    PostSendHook broken = hook("broken", s -> {
+      throw new IllegalStateException("counter table locked");
+    });
     PostSendHook after = hook("after", s -> calls.add("after ran"));
     SendResult r = registry(desk().postSendHooks("broken", "after"), broken, after).defaultOutgoing()
         .send(Email.builder().to("alice@example.org").subject("s").text("b").build());
@@ -244,7 +275,9 @@ class SendPipelineTest {
   @Test
   void hookInterruptedLeavesTheThreadsInterruptFlagSet() {
     List<String> calls = new ArrayList<>();
-    PostSendHook waiting = hook("waiting", s -> { throw new InterruptedException("shutting down"); });
+    PostSendHook waiting = hook("waiting", s -> {
+      throw new InterruptedException("shutting down");
+    });
     PostSendHook after = hook("after", s -> calls.add("after ran"));
     try {
       SendResult r = registry(desk().postSendHooks("waiting", "after"), waiting, after).defaultOutgoing()
@@ -274,9 +307,12 @@ class SendPipelineTest {
   @Test
   void hooksDoNotRunWhenTheSendFailed() {
     List<String> calls = new ArrayList<>();
-    recorder.then(m -> { throw TransportException.builder(id, "554 rejected").replyCode(554).build(); });
+    recorder.then(m -> {
+      throw TransportException.builder(id, "554 rejected").replyCode(554).build();
+    });
     MailboxRegistry r = registry(desk().postSendHooks("h"), hook("h", s -> calls.add("ran")));
-    assertThatThrownBy(() -> r.defaultOutgoing().send(Email.builder().to("alice@example.org").subject("s").text("b").build()))
+    assertThatThrownBy(
+        () -> r.defaultOutgoing().send(Email.builder().to("alice@example.org").subject("s").text("b").build()))
         .isInstanceOf(TransportException.class);
     assertThat(calls).isEmpty();
   }

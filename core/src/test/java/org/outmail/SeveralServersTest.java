@@ -44,7 +44,8 @@ class SeveralServersTest {
   void anEmptyEntryIsRefusedNamingMailboxAndField() {
     assertThatThrownBy(() -> valid().host("smtp1.example.com, , smtp2.example.com"))
         .isInstanceOf(MailboxConfigException.class)
-        .hasMessage("mailbox 'relay': host lists an empty server (item 2 of 3): 'smtp1.example.com, , smtp2.example.com'");
+        .hasMessage(
+            "mailbox 'relay': host lists an empty server (item 2 of 3): 'smtp1.example.com, , smtp2.example.com'");
     assertThatThrownBy(() -> valid().host("smtp1.example.com,"))
         .hasMessage("mailbox 'relay': host lists an empty server (item 2 of 2): 'smtp1.example.com,'");
   }
@@ -62,13 +63,17 @@ class SeveralServersTest {
   void aBadPortIsRefusedNamingTheEntry() {
     assertThatThrownBy(() -> valid().host("smtp1.example.com:0, smtp2.example.com"))
         .isInstanceOf(MailboxConfigException.class)
-        .hasMessage("mailbox 'relay': host has a bad port in 'smtp1.example.com:0': the port must be a number between 1 and 65535");
+        .hasMessage(
+            "mailbox 'relay': host has a bad port in 'smtp1.example.com:0': the port must be a number between 1 and 65535");
     assertThatThrownBy(() -> valid().host("smtp1.example.com, smtp2.example.com:65536"))
-        .hasMessage("mailbox 'relay': host has a bad port in 'smtp2.example.com:65536': the port must be a number between 1 and 65535");
+        .hasMessage(
+            "mailbox 'relay': host has a bad port in 'smtp2.example.com:65536': the port must be a number between 1 and 65535");
     assertThatThrownBy(() -> valid().host("smtp1.example.com:smtp"))
-        .hasMessage("mailbox 'relay': host has a bad port in 'smtp1.example.com:smtp': the port must be a number between 1 and 65535");
+        .hasMessage(
+            "mailbox 'relay': host has a bad port in 'smtp1.example.com:smtp': the port must be a number between 1 and 65535");
     assertThatThrownBy(() -> valid().host("smtp1.example.com:"))
-        .hasMessage("mailbox 'relay': host has a bad port in 'smtp1.example.com:': the port must be a number between 1 and 65535");
+        .hasMessage(
+            "mailbox 'relay': host has a bad port in 'smtp1.example.com:': the port must be a number between 1 and 65535");
   }
 
   @Test
@@ -90,16 +95,19 @@ class SeveralServersTest {
 
     assertThatThrownBy(() -> MailboxRegistry.load(file))
         .isInstanceOf(MailboxConfigException.class)
-        .hasMessage("outmail.mailbox.relay.host: has a bad port in 'smtp2.example.com:99999': the port must be a number "
-            + "between 1 and 65535");
+        .hasMessage(
+            "outmail.mailbox.relay.host: has a bad port in 'smtp2.example.com:99999': the port must be a number "
+                + "between 1 and 65535");
   }
 
   @Test
   void aFormsFieldsAreCheckedTheSameWay() {
-    Map<String, String> problems = Mailbox.textForm().validate(Map.of("id", "relay", "email-display", "desk@example.com",
-        "host", "smtp1.example.com, smtp1.example.com"), Map.of());
+    Map<String, String> problems = Mailbox.textForm()
+        .validate(Map.of("id", "relay", "email-display", "desk@example.com",
+            "host", "smtp1.example.com, smtp1.example.com"), Map.of());
     assertThat(problems).containsEntry("host", "names the server smtp1.example.com:587 twice");
-    assertThat(Mailbox.textForm().validate(Map.of("id", "relay", "email-display", "desk@example.com", "host", "a.example.com,,b"), Map.of()))
+    assertThat(Mailbox.textForm()
+        .validate(Map.of("id", "relay", "email-display", "desk@example.com", "host", "a.example.com,,b"), Map.of()))
         .containsEntry("host", "lists an empty server (item 2 of 3): 'a.example.com,,b'");
     assertThat(Mailbox.textForm().validate(Map.of("id", "relay", "email-display", "desk@example.com",
         "host", "smtp1.example.com:587, smtp2.example.com:587"), Map.of())).isEmpty();

@@ -15,7 +15,8 @@ class SubjectPrefixIdCheckTest {
       StringBuilder sb = new StringBuilder();
       int n = r.nextInt(6);
       for (int k = 0; k < n; k++) {
-        sb.appendCodePoint(alphabet.codePointAt(alphabet.offsetByCodePoints(0, r.nextInt(alphabet.codePointCount(0, alphabet.length())))));
+        sb.appendCodePoint(alphabet
+            .codePointAt(alphabet.offsetByCodePoints(0, r.nextInt(alphabet.codePointCount(0, alphabet.length())))));
       }
       String s = sb.toString();
       assertThat(SubjectPrefix.validId(s)).as("'%s'", s).isEqualTo(SubjectPrefix.ID.matcher(s).matches());

@@ -56,8 +56,10 @@ class TransportSettingErrorsTest {
 
   @Test
   void aSettingOfAnotherProtocolIsNamedWithBothProtocols() {
-    assertThat(registry.validate(box("strict").setting("strict.region", "eu").setting("smtp.max-connections", "2").build()))
-        .containsExactly(entry("smtp.max-connections", "is a setting of protocol smtp, but the mailbox's protocol is strict"));
+    assertThat(
+        registry.validate(box("strict").setting("strict.region", "eu").setting("smtp.max-connections", "2").build()))
+        .containsExactly(
+            entry("smtp.max-connections", "is a setting of protocol smtp, but the mailbox's protocol is strict"));
   }
 
   @Test
@@ -69,6 +71,7 @@ class TransportSettingErrorsTest {
   @Test
   void withoutATransportForTheProtocolOnlySettingsOfOtherProtocolsAreNamedBeforeTheRules() {
     assertThat(registry.validate(box("nowhere").setting("smtp.max-connections", "2").build()))
-        .containsExactly(entry("smtp.max-connections", "is a setting of protocol smtp, but the mailbox's protocol is nowhere"));
+        .containsExactly(
+            entry("smtp.max-connections", "is a setting of protocol smtp, but the mailbox's protocol is nowhere"));
   }
 }

@@ -149,8 +149,9 @@ class TransportSettingsOfSeveralWordsTest {
 
     assertThatThrownBy(() -> ConfigLoader.fromProperties(p, n -> null))
         .isInstanceOf(MailboxConfigException.class)
-        .hasMessage("outmail.oauth-client.m365.client-idd: unknown key; did you mean outmail.oauth-client.m365.client-id? "
-            + "known fields: " + fields);
+        .hasMessage(
+            "outmail.oauth-client.m365.client-idd: unknown key; did you mean outmail.oauth-client.m365.client-id? "
+                + "known fields: " + fields);
   }
 
   @Test

@@ -69,13 +69,15 @@ public final class FarThroughput {
   /** The clients compared. */
   enum Client {
     OUTMAIL_BURST("outmail-burst",
-        "outmail, `sendAsync` burst (16 async threads), 1 connection, defaults (pipelining, chunking, 8 in flight)"),
-    OUTMAIL_8THREADS("outmail-8threads", "outmail, 8 threads calling `send`, 1 connection, defaults"),
-    OUTMAIL_DATA("outmail-data", "outmail, `sendAsync` burst (16 async threads), 1 connection, chunking off (pipelined DATA)"),
-    OUTMAIL_PREVIOUS("outmail-previous", "outmail, 1 thread, 1 connection, chunking off, 1 in flight (the former mode)"),
-    OUTMAIL_1THREAD("outmail-1thread", "outmail, 1 thread calling `send`, 1 connection, defaults"),
-    ANGUS("angus", "Angus Mail, 1 persistent `Transport`, TCP_NODELAY, 1 thread"),
-    SPRING("spring", "Spring `JavaMailSenderImpl.send(MimeMessage)`, 1 thread (a connection per mail)");
+        "outmail, `sendAsync` burst (16 async threads), 1 connection, defaults (pipelining, chunking, 8 in flight)"), OUTMAIL_8THREADS(
+            "outmail-8threads",
+            "outmail, 8 threads calling `send`, 1 connection, defaults"), OUTMAIL_DATA("outmail-data",
+                "outmail, `sendAsync` burst (16 async threads), 1 connection, chunking off (pipelined DATA)"), OUTMAIL_PREVIOUS(
+                    "outmail-previous",
+                    "outmail, 1 thread, 1 connection, chunking off, 1 in flight (the former mode)"), OUTMAIL_1THREAD(
+                        "outmail-1thread", "outmail, 1 thread calling `send`, 1 connection, defaults"), ANGUS("angus",
+                            "Angus Mail, 1 persistent `Transport`, TCP_NODELAY, 1 thread"), SPRING("spring",
+                                "Spring `JavaMailSenderImpl.send(MimeMessage)`, 1 thread (a connection per mail)");
 
     static final String ALL = "outmail-burst,outmail-8threads,outmail-data,outmail-previous,outmail-1thread,angus,spring";
 
@@ -272,7 +274,8 @@ public final class FarThroughput {
         }
         case ANGUS -> {
           // exactly Throughput's angus-nodelay: its properties and socket factory
-          Properties props = new Throughput(host, port, 0, null, count, cap, Duration.ZERO).angusProperties(false, true);
+          Properties props = new Throughput(host, port, 0, null, count, cap, Duration.ZERO).angusProperties(false,
+              true);
           Session session = Session.getInstance(props);
           Transport transport = session.getTransport("smtp");
           transport.connect();
@@ -564,7 +567,8 @@ public final class FarThroughput {
         if (f.containsKey("error")) {
           out.printf(Locale.ROOT, "- %s: probe failed: %s%n", f.get("server"), f.get("error"));
         } else {
-          out.printf(Locale.ROOT, "- %s: greets `%s`; EHLO offers %s; a NOOP round trip through the proxy takes %s ms%n",
+          out.printf(Locale.ROOT,
+              "- %s: greets `%s`; EHLO offers %s; a NOOP round trip through the proxy takes %s ms%n",
               f.get("server"), f.get("greeting"), f.getOrDefault("ehlo", "").strip(), f.get("noop_ms"));
         }
       } else if (l.startsWith("far\t")) {
@@ -588,8 +592,9 @@ public final class FarThroughput {
     StringBuilder head = new StringBuilder("| client |");
     StringBuilder rule = new StringBuilder("|---|");
     for (String server : servers) {
-      head.append(String.format(Locale.ROOT, " %1$s: ms per mail | %1$s: mails/s | %1$s: received / sent | %1$s: connections |",
-          server));
+      head.append(
+          String.format(Locale.ROOT, " %1$s: ms per mail | %1$s: mails/s | %1$s: received / sent | %1$s: connections |",
+              server));
       rule.append("---:|---:|---:|---:|");
     }
     out.println(head);
@@ -607,12 +612,14 @@ public final class FarThroughput {
         int counted = Integer.parseInt(f.get("counted"));
         String mark = "";
         if (f.containsKey("error")) {
-          notes.add(String.format(Locale.ROOT, "%s, `%s`: failed after %d mails: %s", server, c.key, sent, f.get("error")));
+          notes.add(
+              String.format(Locale.ROOT, "%s, `%s`: failed after %d mails: %s", server, c.key, sent, f.get("error")));
           mark = " (failed)";
         }
         row.append(String.format(Locale.ROOT, " %s%s | %,.1f | %s | %s |",
             sent == 0 ? "–" : f.get("ms_per_mail"), mark, Double.parseDouble(f.get("rate")),
-            counted < 0 ? "– / " + sent : counted == sent ? counted + " / " + sent : "**" + counted + " / " + sent + "**",
+            counted < 0 ? "– / " + sent : counted == sent ? counted + " / " + sent
+                : "**" + counted + " / " + sent + "**",
             f.get("connections")));
       }
       out.println(row);
@@ -636,9 +643,11 @@ public final class FarThroughput {
       if (probe != null && probe.containsKey("ehlo") && !(" " + probe.get("ehlo") + " ").contains(" CHUNKING ")) {
         // without BDAT, a mail's content waits for the 354 to its DATA: one round trip per mail at best
         out.printf(Locale.ROOT, "| %s (no CHUNKING): a burst through one connection, pipelined DATA, ≈ one round trip "
-            + "(%s ms) per mail at best | %.2f ms | (info)%s |%n", server, probe.get("noop_ms"), ms, ok ? "" : " failed");
+            + "(%s ms) per mail at best | %.2f ms | (info)%s |%n", server, probe.get("noop_ms"), ms,
+            ok ? "" : " failed");
       } else {
-        out.printf(Locale.ROOT, "| %s: a burst through one connection at %.0f ms round trip ≤ %.0f ms per mail | %.2f ms | %s |%n",
+        out.printf(Locale.ROOT,
+            "| %s: a burst through one connection at %.0f ms round trip ≤ %.0f ms per mail | %.2f ms | %s |%n",
             server, rttMs, targetMs, ms, ok && ms <= targetMs ? "yes" : "NO");
       }
     }

@@ -56,7 +56,7 @@ public final class LatencyProxy implements Closeable {
   private volatile boolean trace;
 
   /** A chunk read at some time, to be written at {@code due}. */
-  /** A chunk to pass on at {@code due}; without bytes (length -1), the end of the stream. */
+                                                                 /** A chunk to pass on at {@code due}; without bytes (length -1), the end of the stream. */
   private record Chunk(long due, byte @Nullable [] bytes, int length) {}
 
   /**
@@ -122,7 +122,8 @@ public final class LatencyProxy implements Closeable {
         pump(client, upstream, ended, name + "-up");
         pump(upstream, client, ended, name + "-down");
         if (log != null) {
-          Files.writeString(log, String.format(Locale.ROOT, "%d %s -> %s%n", n, client.getRemoteSocketAddress(), target),
+          Files.writeString(log,
+              String.format(Locale.ROOT, "%d %s -> %s%n", n, client.getRemoteSocketAddress(), target),
               StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
       } catch (IOException e) {
@@ -157,7 +158,8 @@ public final class LatencyProxy implements Closeable {
           long due = System.nanoTime() + delayNanos;
           if (trace) {
             String text = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
-            System.err.printf(Locale.ROOT, "%10.3f ms %s %5d bytes mail=%d queued=%d: %s%n", (due - delayNanos - started) / 1e6,
+            System.err.printf(Locale.ROOT, "%10.3f ms %s %5d bytes mail=%d queued=%d: %s%n",
+                (due - delayNanos - started) / 1e6,
                 name, n, count(text, "MAIL FROM:"), count(text, " queued as "),
                 text.substring(0, Math.min(n, 60)).replace("\r\n", "|"));
           }

@@ -83,8 +83,8 @@ public final class OutboxBench {
       "outmail_outbox_term",
       "outmail_outbox", "outmail_outbox_schema"};
 
-  private static final com.sun.management.OperatingSystemMXBean OS =
-      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+  private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+      .getOperatingSystemMXBean();
 
   private final String impl;
   private final int port;
@@ -103,7 +103,8 @@ public final class OutboxBench {
   private final String body = body(1024);
   private final AtomicInteger serial = new AtomicInteger();
 
-  private OutboxBench(String impl, int port, Path dir, @Nullable String pgUrl, double seconds, int count, int batch, int backlog,
+  private OutboxBench(String impl, int port, Path dir, @Nullable String pgUrl, double seconds, int count, int batch,
+      int backlog,
       int repeat, String round, PrintStream out) {
     this.impl = impl;
     this.port = port;
@@ -192,7 +193,8 @@ public final class OutboxBench {
     } else if (test.equals("drain-pg-backlog")) {
       drainWithBacklog();
     } else {
-      throw new IllegalArgumentException("unknown test " + test + "; known: " + ALL_TESTS + ",enqueueall-pg,drain-pg-backlog");
+      throw new IllegalArgumentException(
+          "unknown test " + test + "; known: " + ALL_TESTS + ",enqueueall-pg,drain-pg-backlog");
     }
   }
 
@@ -239,7 +241,8 @@ public final class OutboxBench {
   // ---- enqueue
 
   private void enqueue(String store, int threads) throws Exception {
-    try (MailboxRegistry registry = registry(); Store s = store(store);
+    try (MailboxRegistry registry = registry();
+        Store s = store(store);
         Outbox outbox = Outbox.builder().registry(registry).store(s.store).workers(0).build()) {
       OutgoingMailer mailer = registry.defaultOutgoing();
       enqueueLoop(outbox, mailer, threads, 1); // unmeasured: the JIT, the store's first pages
@@ -247,8 +250,9 @@ public final class OutboxBench {
       long start = System.nanoTime();
       long n = enqueueLoop(outbox, mailer, threads, seconds);
       double secs = (System.nanoTime() - start) / 1e9;
-      result("enqueue", String.format(Locale.ROOT, "store=%s\tthreads=%d\tn=%d\tsecs=%.3f\trate=%.1f\tcpu_us=%.1f", store,
-          threads, n, secs, n / secs, cpuPer(cpu0, n)));
+      result("enqueue",
+          String.format(Locale.ROOT, "store=%s\tthreads=%d\tn=%d\tsecs=%.3f\trate=%.1f\tcpu_us=%.1f", store,
+              threads, n, secs, n / secs, cpuPer(cpu0, n)));
     }
   }
 
@@ -281,7 +285,8 @@ public final class OutboxBench {
 
   /** One thread, {@code enqueueAll} of {@code batch} mails at a time (this outbox only: the older one has no enqueueAll). */
   private void enqueueAll(String store) throws Exception {
-    try (MailboxRegistry registry = registry(); Store s = store(store);
+    try (MailboxRegistry registry = registry();
+        Store s = store(store);
         Outbox outbox = Outbox.builder().registry(registry).store(s.store).workers(0).build()) {
       OutgoingMailer mailer = registry.defaultOutgoing();
       long warm = System.nanoTime() + 1_000_000_000L;
@@ -296,8 +301,9 @@ public final class OutboxBench {
         n += outbox.enqueueAll(mailer, mails(batch), Priority.NORMAL).size();
       } while (System.nanoTime() < deadline);
       double secs = (System.nanoTime() - start) / 1e9;
-      result("enqueueall", String.format(Locale.ROOT, "store=%s\tbatch=%d\tn=%d\tsecs=%.3f\trate=%.1f\tcpu_us=%.1f", store,
-          batch, n, secs, n / secs, cpuPer(cpu0, n)));
+      result("enqueueall",
+          String.format(Locale.ROOT, "store=%s\tbatch=%d\tn=%d\tsecs=%.3f\trate=%.1f\tcpu_us=%.1f", store,
+              batch, n, secs, n / secs, cpuPer(cpu0, n)));
     }
   }
 
@@ -334,8 +340,9 @@ public final class OutboxBench {
       }
       long cpu0 = cpuNanos();
       double secs = timeDrain(registry, s.store, count);
-      result("drain", String.format(Locale.ROOT, "store=%s\twaiting=%d\tn=%d\tsecs=%.3f\trate=%.1f\tcpu_us=%.1f%s", store,
-          count, count, secs, count / secs, cpuPer(cpu0, count), settings()));
+      result("drain",
+          String.format(Locale.ROOT, "store=%s\twaiting=%d\tn=%d\tsecs=%.3f\trate=%.1f\tcpu_us=%.1f%s", store,
+              count, count, secs, count / secs, cpuPer(cpu0, count), settings()));
     }
   }
 
@@ -359,12 +366,14 @@ public final class OutboxBench {
           }
         }
         String cols = String.join(", ", columns);
-        st.execute("INSERT INTO outmail_outbox (" + cols + ", due_at) SELECT " + cols + ", due_at - g FROM outmail_outbox, "
-            + "generate_series(1, " + (backlog - 1) + ") g");
+        st.execute(
+            "INSERT INTO outmail_outbox (" + cols + ", due_at) SELECT " + cols + ", due_at - g FROM outmail_outbox, "
+                + "generate_series(1, " + (backlog - 1) + ") g");
         st.execute("ANALYZE outmail_outbox");
       }
       double fillSecs = (System.nanoTime() - t0) / 1e9;
-      System.err.printf(Locale.ROOT, "OutboxBench: %,d mails waiting on PostgreSQL, copied in SQL in %.1f s%n", backlog, fillSecs);
+      System.err.printf(Locale.ROOT, "OutboxBench: %,d mails waiting on PostgreSQL, copied in SQL in %.1f s%n", backlog,
+          fillSecs);
       for (int r = 1; r <= repeat; r++) {
         long sentBefore;
         long waiting;
@@ -510,7 +519,8 @@ public final class OutboxBench {
     switch (kind) {
       case "embedded", "nofsync" -> {
         Path d = Files.createTempDirectory(dir, "store-" + kind + "-");
-        return new Store(kind.equals("embedded") ? OutboxStore.embedded(d) : OutboxStore.embeddedWithoutFsync(d), null, d);
+        return new Store(kind.equals("embedded") ? OutboxStore.embedded(d) : OutboxStore.embeddedWithoutFsync(d), null,
+            d);
       }
       case "pg" -> {
         if (pgUrl == null) {
@@ -557,6 +567,7 @@ public final class OutboxBench {
   static double median(double[] values) {
     double[] v = values.clone();
     Arrays.sort(v);
-    return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2]
+        : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 }

@@ -94,7 +94,8 @@ public final class OutboxReport {
     return r.length == 1 ? med : String.format(Locale.ROOT, "%s (%,.0f–%,.0f, %d runs)", med, min, max, r.length);
   }
 
-  private void row(String what, Predicate<Map<String, String>> anchorOrNew, @Nullable Predicate<Map<String, String>> old) {
+  private void row(String what, Predicate<Map<String, String>> anchorOrNew,
+      @Nullable Predicate<Map<String, String>> old) {
     double[] a = rates(anchorOrNew);
     double[] o = old == null ? new double[0] : rates(old);
     if (a.length == 0 && o.length == 0) {
@@ -130,13 +131,15 @@ public final class OutboxReport {
   }
 
   private static String fmt(double target, @Nullable Object den) {
-    return den == null ? String.format(Locale.ROOT, "≥ %,.0f/s", target) : String.format(Locale.ROOT, "≥ %.1f×", target);
+    return den == null ? String.format(Locale.ROOT, "≥ %,.0f/s", target)
+        : String.format(Locale.ROOT, "≥ %.1f×", target);
   }
 
   private void print() {
     Predicate<Map<String, String>> fsyncAnchor = anchorFsync();
-    out.println("| figure (1 KB mails, per second) | this outbox: median (min–max) | previous outbox (H2) | this / previous "
-        + "| CPU µs per mail, this / previous |");
+    out.println(
+        "| figure (1 KB mails, per second) | this outbox: median (min–max) | previous outbox (H2) | this / previous "
+            + "| CPU µs per mail, this / previous |");
     out.println("|---|---:|---:|---:|---:|");
     row("disk: write 1 KB + fdatasync, appended to a growing file", is("test", "fsync", "kind", "append"), null);
     row("disk: write 1 KB + fdatasync, rewritten in place", is("test", "fsync", "kind", "overwrite"), null);
@@ -155,7 +158,8 @@ public final class OutboxReport {
       row("enqueueAll, batches of " + batch() + ", 1 thread, " + storeName(store),
           is("impl", "new", "test", "enqueueall", "store", store), null);
     }
-    row("sendAsync burst of " + count() + " mails, 1 connection (anchor of the drains)", is("impl", "new", "test", "burst"),
+    row("sendAsync burst of " + count() + " mails, 1 connection (anchor of the drains)",
+        is("impl", "new", "test", "burst"),
         is("impl", "old", "test", "burst"));
     for (String store : new String[] {"embedded", "pg"}) {
       row("drain of " + count() + " queued mails, " + storeName(store),
@@ -165,7 +169,7 @@ public final class OutboxReport {
     String big = backlog();
     if (big != null) {
       row("drain of the first " + count() + " of " + big + " waiting mails, PostgreSQL",
-bigDrain("new"), bigDrain("old"));
+          bigDrain("new"), bigDrain("old"));
     }
     out.println();
     out.println("| target (issue 21) | measured (medians) | target | met |");
@@ -226,7 +230,8 @@ bigDrain("new"), bigDrain("old"));
   }
 
   private @Nullable String backlog() {
-    String w = first(m -> "drain".equals(m.get("test")) && m.containsKey("repeat") && "1".equals(m.get("repeat")), "waiting",
+    String w = first(m -> "drain".equals(m.get("test")) && m.containsKey("repeat") && "1".equals(m.get("repeat")),
+        "waiting",
         "");
     return w.isEmpty() ? null : String.format(Locale.ROOT, "%,d", Long.parseLong(w));
   }

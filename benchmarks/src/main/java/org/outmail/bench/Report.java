@@ -75,9 +75,11 @@ public final class Report {
     for (Map<String, String> f : runs.values()) {
       String desc = Throughput.Mode.of(f.getOrDefault("mode", "")).description;
       if (f.containsKey("error")) {
-        out.printf(Locale.ROOT, "| %s | %s | %s | FAILED: %s | | |%n", f.get("transport"), size(f.getOrDefault("size", "0")), desc, f.get("error"));
+        out.printf(Locale.ROOT, "| %s | %s | %s | FAILED: %s | | |%n", f.get("transport"),
+            size(f.getOrDefault("size", "0")), desc, f.get("error"));
       } else {
-        out.printf(Locale.ROOT, "| %s | %s | %s | %,.0f | %,.0f | %s |%n", f.get("transport"), size(f.getOrDefault("size", "0")), desc,
+        out.printf(Locale.ROOT, "| %s | %s | %s | %,.0f | %,.0f | %s |%n", f.get("transport"),
+            size(f.getOrDefault("size", "0")), desc,
             Double.parseDouble(f.get("rate")), Double.parseDouble(f.get("cpu_us")), f.get("msgs"));
       }
     }
@@ -86,9 +88,10 @@ public final class Report {
     for (Map<String, String> f : runs.values()) {
       groups.add(f.get("transport") + " " + f.get("size"));
     }
-    out.println("| transport | size | outmail-1 / Transport.send | outmail-1 / Angus persistent Nagle | outmail-1 / Angus persistent NODELAY"
-        + " | outmail-4 / outmail-1 | outmail-4 / Angus 4 conns | CPU/msg outmail-4 / Angus 4 conns"
-        + " |");
+    out.println(
+        "| transport | size | outmail-1 / Transport.send | outmail-1 / Angus persistent Nagle | outmail-1 / Angus persistent NODELAY"
+            + " | outmail-4 / outmail-1 | outmail-4 / Angus 4 conns | CPU/msg outmail-4 / Angus 4 conns"
+            + " |");
     out.println("|---|---|---:|---:|---:|---:|---:|---:|");
     for (String g : groups) {
       String[] tg = g.split(" ");
@@ -103,7 +106,8 @@ public final class Report {
     out.println();
   }
 
-  private static @Nullable Double value(Map<String, Map<String, String>> runs, String group, String mode, String field) {
+  private static @Nullable Double value(Map<String, Map<String, String>> runs, String group, String mode,
+      String field) {
     Map<String, String> f = runs.get(group + " " + mode);
     if (f == null || f.containsKey("error")) {
       return null;
@@ -131,7 +135,8 @@ public final class Report {
       Double ng = value(runs, g, "angus-nagle", "rate");
       if (nd != null || ng != null) {
         double best = Math.max(nd == null ? 0 : nd, ng == null ? 0 : ng);
-        rows.add(target(runs, g, "1", t + " 1 KB, 1 connection: outmail ≥ 1.0× Angus persistent (the faster of NODELAY/Nagle)",
+        rows.add(target(runs, g, "1",
+            t + " 1 KB, 1 connection: outmail ≥ 1.0× Angus persistent (the faster of NODELAY/Nagle)",
             best, 1.0, "msgs/s"));
       }
     }
@@ -140,17 +145,20 @@ public final class Report {
       Double ng = value(runs, g, "angus-nagle", "rate");
       Double nd = value(runs, g, "angus-nodelay", "rate");
       if (ng != null) {
-        rows.add(target(runs, g, "1", t + " 100 KB, 1 connection: outmail ≥ 10× Angus persistent with Nagle", ng, 10.0, "msgs/s"));
+        rows.add(target(runs, g, "1", t + " 100 KB, 1 connection: outmail ≥ 10× Angus persistent with Nagle", ng, 10.0,
+            "msgs/s"));
       }
       if (nd != null) {
-        rows.add(target(runs, g, "1", t + " 100 KB, 1 connection: outmail ≥ 1.5× Angus persistent with TCP_NODELAY", nd, 1.5, "msgs/s"));
+        rows.add(target(runs, g, "1", t + " 100 KB, 1 connection: outmail ≥ 1.5× Angus persistent with TCP_NODELAY", nd,
+            1.5, "msgs/s"));
       }
     }
     for (String size : List.of("1024", "102400")) {
       String g = "tls " + size;
       Double ts = value(runs, g, "angus-send", "rate");
       if (ts != null) {
-        rows.add(target(runs, g, "1", "TLS " + size(size) + ": pooled outmail (1 connection) ≥ 5× Transport.send per message",
+        rows.add(target(runs, g, "1",
+            "TLS " + size(size) + ": pooled outmail (1 connection) ≥ 5× Transport.send per message",
             ts, 5.0, "msgs/s"));
       }
     }
@@ -188,7 +196,8 @@ public final class Report {
       if (l.startsWith("mem\t")) {
         Map<String, String> f = fields(l);
         boolean ok = "true".equals(f.get("ok"));
-        rows.add(new String[] {f.get("size_mb") + " MB attachment, heap " + f.get("heap_mb") + " MB: sent, no OutOfMemoryError",
+        rows.add(new String[] {
+            f.get("size_mb") + " MB attachment, heap " + f.get("heap_mb") + " MB: sent, no OutOfMemoryError",
             ok ? "sent in " + f.get("secs") + " s" : "FAILED: " + f.get("error"), ok ? "yes" : "NO"});
       }
     }

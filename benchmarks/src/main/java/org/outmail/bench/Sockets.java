@@ -74,7 +74,8 @@ public final class Sockets {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+        throws IOException {
       return configure(new Socket(address, port, localAddress, localPort));
     }
   }
@@ -124,7 +125,8 @@ public final class Sockets {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+        throws IOException {
       return createSocket(new Socket(address, port, localAddress, localPort), address.getHostAddress(), port, true);
     }
   }

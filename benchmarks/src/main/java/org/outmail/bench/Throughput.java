@@ -53,15 +53,17 @@ public final class Throughput {
 
   /** What is measured. */
   enum Mode {
-    OUTMAIL_1("outmail-1", "outmail, pool of 1 connection, 1 thread", 1),
-    OUTMAIL_4("outmail-4", "outmail, pool of 4 connections, 4 threads", 4),
-    OUTMAIL_DKIM_RSA("outmail-dkim-rsa", "outmail-1, each mail signed with DKIM (rsa-sha256, 2048-bit key)", 1),
-    OUTMAIL_DKIM_ED25519("outmail-dkim-ed25519", "outmail-1, each mail signed with DKIM (ed25519-sha256)", 1),
-    OUTMAIL_ASYNC("outmail-async", "outmail, pool of 1 connection, sendAsync burst (64 outstanding, 16 async threads)", 1),
-    ANGUS_SEND("angus-send", "Angus Transport.send per message (connect, send, QUIT)", 1),
-    ANGUS_NODELAY("angus-nodelay", "Angus, 1 persistent connection, TCP_NODELAY", 1),
-    ANGUS_NAGLE("angus-nagle", "Angus, 1 persistent connection, Nagle (default socket)", 1),
-    ANGUS_NODELAY_4("angus-nodelay-4", "Angus, 4 persistent connections, TCP_NODELAY, 4 threads", 4),
+    OUTMAIL_1("outmail-1", "outmail, pool of 1 connection, 1 thread", 1), OUTMAIL_4("outmail-4",
+        "outmail, pool of 4 connections, 4 threads",
+        4), OUTMAIL_DKIM_RSA("outmail-dkim-rsa", "outmail-1, each mail signed with DKIM (rsa-sha256, 2048-bit key)",
+            1), OUTMAIL_DKIM_ED25519("outmail-dkim-ed25519", "outmail-1, each mail signed with DKIM (ed25519-sha256)",
+                1), OUTMAIL_ASYNC("outmail-async",
+                    "outmail, pool of 1 connection, sendAsync burst (64 outstanding, 16 async threads)",
+                    1), ANGUS_SEND("angus-send", "Angus Transport.send per message (connect, send, QUIT)",
+                        1), ANGUS_NODELAY("angus-nodelay", "Angus, 1 persistent connection, TCP_NODELAY",
+                            1), ANGUS_NAGLE("angus-nagle", "Angus, 1 persistent connection, Nagle (default socket)",
+                                1), ANGUS_NODELAY_4("angus-nodelay-4",
+                                    "Angus, 4 persistent connections, TCP_NODELAY, 4 threads", 4),
     // diagnostics, not run by default
     ANGUS_NODELAY_WT("angus-nodelay-wt", "Angus, 1 persistent connection, TCP_NODELAY, mail.smtp.writetimeout set", 1);
 
@@ -150,7 +152,8 @@ public final class Throughput {
     if (tlsPort > 0 && trust == null) {
       throw new IllegalArgumentException("--tls-port needs --trust (PEM file of the server's certificate)");
     }
-    int[] sizes = Arrays.stream(opt.getOrDefault("sizes", "1024,102400").split(",")).mapToInt(Integer::parseInt).toArray();
+    int[] sizes = Arrays.stream(opt.getOrDefault("sizes", "1024,102400").split(",")).mapToInt(Integer::parseInt)
+        .toArray();
     int count = Integer.parseInt(opt.getOrDefault("count", "3000"));
     Duration secs = Duration.ofMillis((long) (Double.parseDouble(opt.getOrDefault("seconds", "3")) * 1000));
     Duration warm = Duration.ofMillis((long) (Double.parseDouble(opt.getOrDefault("warmup-seconds", "1")) * 1000));
@@ -251,8 +254,8 @@ public final class Throughput {
       }
       phase(senders, Integer.MAX_VALUE, warmup);
       System.gc();
-      com.sun.management.OperatingSystemMXBean os =
-          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+          .getOperatingSystemMXBean();
       long jit0 = jitCpuNanos();
       long cpu0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
@@ -349,8 +352,8 @@ public final class Throughput {
     return done.get();
   }
 
-  private static final java.util.concurrent.ScheduledExecutorService WRITE_TIMEOUTS =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+  private static final java.util.concurrent.ScheduledExecutorService WRITE_TIMEOUTS = java.util.concurrent.Executors
+      .newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "angus-write-timeouts");
         t.setDaemon(true);
         return t;
@@ -407,7 +410,8 @@ public final class Throughput {
         .options(SmtpOptions.builder().maxConnections(connections).build())
         .defaultOutgoing(true);
     if (tls) {
-      b.port(tlsPort).encryption(Encryption.SSL_TLS).trustStore(Objects.requireNonNull(trust, "TLS needs --trust, the server's certificate"));
+      b.port(tlsPort).encryption(Encryption.SSL_TLS)
+          .trustStore(Objects.requireNonNull(trust, "TLS needs --trust, the server's certificate"));
     } else {
       b.port(port).encryption(Encryption.NONE);
     }

@@ -30,6 +30,7 @@ final class CheckResults {
 
   static String describe(CheckResult r) {
     return r.ok() ? "OK: " + r.message() + " (" + r.elapsed().toMillis() + " ms)"
-        : "Failed at stage " + r.stage().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse("?") + ": " + r.message();
+        : "Failed at stage " + r.stage().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse("?") + ": "
+            + r.message();
   }
 }

@@ -64,7 +64,8 @@ final class ClientPage {
     if (path != null && v.editable()) {
       h.raw("<form method=\"post\"").attr("action", path + "/delete")
           .attr("data-confirm", "Delete the OAuth client " + v.name() + "? The mailboxes that use it lose it.").raw(">")
-          .raw(Layout.csrfField(csrf)).raw("<button type=\"submit\" id=\"delete\" class=\"danger\">Delete</button></form>");
+          .raw(Layout.csrfField(csrf))
+          .raw("<button type=\"submit\" id=\"delete\" class=\"danger\">Delete</button></form>");
     }
     h.raw("</div></div>");
     if (v.notice() != null) {
@@ -99,7 +100,8 @@ final class ClientPage {
       field(h, s, v);
     }
     String usersError = v.errors().get(ClientForm.USED_BY);
-    h.raw("<fieldset class=\"group").raw(usersError == null ? "" : " invalid").raw("\" id=\"used-by\"><legend>Used by</legend>");
+    h.raw("<fieldset class=\"group").raw(usersError == null ? "" : " invalid")
+        .raw("\" id=\"used-by\"><legend>Used by</legend>");
     if (v.mailboxes().isEmpty()) {
       h.raw("<p class=\"help\">No outgoing mailbox yet: add one first.</p>");
     }
@@ -137,7 +139,8 @@ final class ClientPage {
           .raw(". This page reloads itself.</p>");
     } else if (s != null && s.done() != null) {
       OAuthValidation d = s.done();
-      h.attr("data-state", "validated").raw("><p><strong>Validated</strong> by <span id=\"validated-by\">").text(s.user())
+      h.attr("data-state", "validated").raw("><p><strong>Validated</strong> by <span id=\"validated-by\">")
+          .text(s.user())
           .raw("</span> at <span id=\"validated-at\">").text(time(d.validatedAt())).raw("</span>. ")
           .raw("<span id=\"expires\">").text(expiry(d)).raw("</span></p>");
       if (!d.scopes().isEmpty()) {
@@ -159,7 +162,8 @@ final class ClientPage {
 
   static String expiry(OAuthValidation d) {
     String refresh = d.refreshTokenExpiresAt().map(t -> "The refresh token expires at " + time(t)
-        + ": validate again before then.").orElse("The refresh token has no stated expiry: it lasts until it is revoked.");
+        + ": validate again before then.")
+        .orElse("The refresh token has no stated expiry: it lasts until it is revoked.");
     return d.accessTokenExpiresAt().map(t -> "The access token expires at " + time(t) + " and is renewed as needed. ")
         .orElse("") + refresh;
   }
@@ -195,13 +199,15 @@ final class ClientPage {
       h.raw("</select>");
     } else if (s.secret()) {
       boolean stored = v.storedSecrets().contains(key);
-      h.raw("<input type=\"password\" autocomplete=\"new-password\" value=\"\"").attr("id", "f-" + key).attr("name", key)
+      h.raw("<input type=\"password\" autocomplete=\"new-password\" value=\"\"").attr("id", "f-" + key)
+          .attr("name", key)
           .attr("placeholder", stored ? "stored; leave blank to keep it" : "not set").raw(">");
       if (stored) {
         h.raw("<label class=\"clear\"><input type=\"checkbox\"").attr("name", MailboxForm.CLEAR + key)
             .raw("> remove the stored value</label><p class=\"help moved\">")
             .text("Removed when " + MailboxForm.labels(ClientForm.labels(ClientForm.DESTINATION))
-                + " change, unless typed again: a stored secret never goes to another server.").raw("</p>");
+                + " change, unless typed again: a stored secret never goes to another server.")
+            .raw("</p>");
       }
     } else {
       h.raw("<input type=\"text\" autocomplete=\"off\"").attr("id", "f-" + key).attr("name", key).attr("value", value);

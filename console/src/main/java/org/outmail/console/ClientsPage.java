@@ -32,7 +32,8 @@ final class ClientsPage {
     byName.forEach((name, users) -> {
       OAuthClient first = users.get(0).oauthClient().orElseThrow();
       boolean differs = users.stream().map(m -> m.oauthClient().orElseThrow())
-          .anyMatch(c -> !Forms.CLIENT.values(c).equals(Forms.CLIENT.values(first)) || !Forms.CLIENT.secrets(c).keySet().equals(Forms.CLIENT.secrets(first).keySet()));
+          .anyMatch(c -> !Forms.CLIENT.values(c).equals(Forms.CLIENT.values(first))
+              || !Forms.CLIENT.secrets(c).keySet().equals(Forms.CLIENT.secrets(first).keySet()));
       out.add(new Client(first, users.stream().map(Mailbox::id).toList(), differs, refreshToken(first, tokens)));
     });
     return out;
@@ -77,7 +78,8 @@ final class ClientsPage {
     if (notice != null) {
       h.raw("<p class=\"notice\" id=\"notice\">").text(notice).raw("</p>");
     }
-    h.raw("<p class=\"caption\">An OAuth client serves every mailbox that picks it; its secrets are stored, never shown.</p>")
+    h.raw(
+        "<p class=\"caption\">An OAuth client serves every mailbox that picks it; its secrets are stored, never shown.</p>")
         .raw("<table class=\"grid\" id=\"clients\"><thead><tr><th>Name</th><th>Provider</th><th>Grant</th>")
         .raw("<th>Client ID</th><th>Tenant</th><th>Scopes</th><th>Client secret</th><th>Refresh token</th>")
         .raw("<th>Mailboxes</th></tr></thead><tbody>");
@@ -93,7 +95,8 @@ final class ClientsPage {
       }
       h.raw("</td><td>").text(OutboxScreen.label(o.provider().name())).raw("</td><td>").text(grant(o.grant()))
           .raw("</td><td>").text(o.clientId()).raw("</td><td>").text(o.tenant().orElse("")).raw("</td><td>")
-          .text(o.scopes().isEmpty() ? "the transport's default" : String.join(" ", o.scopes())).raw("</td><td>").text(o.clientSecret().isPresent() ? "stored" : "none")
+          .text(o.scopes().isEmpty() ? "the transport's default" : String.join(" ", o.scopes())).raw("</td><td>")
+          .text(o.clientSecret().isPresent() ? "stored" : "none")
           .raw("</td><td class=\"token\">").text(c.refreshToken()).raw("</td><td>");
       boolean first = true;
       for (String id : c.mailboxIds()) {

@@ -85,7 +85,8 @@ final class ConsoleServer {
     hosts.addAll(java.util.List.of("127.0.0.1", "localhost", "[::1]", options.bind.toLowerCase(Locale.ROOT)));
     hosts.addAll(options.allowedHosts);
     this.validations = new ClientValidations(registry.tokenStore(), options.clock);
-    this.outbox = options.outbox == null ? null : new OutboxScreen(options.outbox, options.clock, options.outboxRefreshSeconds);
+    this.outbox = options.outbox == null ? null
+        : new OutboxScreen(options.outbox, options.clock, options.outboxRefreshSeconds);
   }
 
   void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -134,8 +135,9 @@ final class ConsoleServer {
     if (path.equals(CALLBACK) && !post) {
       // the provider's redirect comes from another site: a SameSite=Strict cookie is not sent with it. This
       // page carries no secret and changes nothing; the link it follows is same-site and carries the session
-      r.html(200, Layout.page(r.base(), "Validating", null, null, false, "<p>Finishing the validation… <a id=\"go\" data-go"
-          + new Html().attr("href", r.base() + CALLBACK + "/finish?" + r.rawQuery()) + ">Continue</a></p>"));
+      r.html(200,
+          Layout.page(r.base(), "Validating", null, null, false, "<p>Finishing the validation… <a id=\"go\" data-go"
+              + new Html().attr("href", r.base() + CALLBACK + "/finish?" + r.rawQuery()) + ">Continue</a></p>"));
       return;
     }
     Optional<Sessions.Session> session = session(r, post);
@@ -218,15 +220,17 @@ final class ConsoleServer {
       save(r, s, m);
     } else if (action.equals("check") && post) {
       CheckResult result = m.type() == MailboxType.OUT ? registry.outgoing(id).check()
-          : CheckResult.failed(TransportException.Stage.CONFIG, "an IN mailbox receives mail; Check tests OUT mailboxes", Duration.ZERO);
+          : CheckResult.failed(TransportException.Stage.CONFIG,
+              "an IN mailbox receives mail; Check tests OUT mailboxes", Duration.ZERO);
       checks.put(m, result);
       r.html(200, page(r, s, m.name(), mailboxForm(r, view(m, Forms.MAILBOX.values(m), Map.of(), result), csrf(r, s))));
     } else if (action.equals("delete") && post) {
       try {
         registry.delete(id);
       } catch (MailboxConfigException | MailboxStoreException e) {
-        r.html(409, page(r, s, m.name(), mailboxForm(r, view(m, Forms.MAILBOX.values(m), Map.of("", messageOf(e)), null),
-            csrf(r, s))));
+        r.html(409,
+            page(r, s, m.name(), mailboxForm(r, view(m, Forms.MAILBOX.values(m), Map.of("", messageOf(e)), null),
+                csrf(r, s))));
         return;
       }
       checks.forget(id);
@@ -269,7 +273,7 @@ final class ConsoleServer {
       });
       String problem = "Someone saved this mailbox after you opened it; your changes are below, not saved. "
           + (changes.isEmpty() ? "Go back to the grid to see it as it is now."
-          : "What changed: " + String.join("; ", changes) + ". Save again to replace it with what is below.");
+              : "What changed: " + String.join("; ", changes) + ". Save again to replace it with what is below.");
       FormPage.View v = new FormPage.View(current.id(), current.name(), values, Forms.MAILBOX.secrets(current).keySet(),
           Map.of("", problem), null, values.getOrDefault("type", current.type().name()), true, versions.of(current));
       r.html(409, page(r, s, v.title(), mailboxForm(r, v, csrf(r, s))));
@@ -281,17 +285,18 @@ final class ConsoleServer {
       o.undefaulted().ifPresent(x -> checks.forget(x));
       s.flash = "Mailbox " + o.saved().id() + " saved." + o.undefaulted().map(x -> " It is the default outgoing "
           + "mailbox now, instead of " + x + ".").orElse("") + (o.dropped().isEmpty() ? ""
-          : " The stored " + MailboxForm.labels(o.dropped()) + " " + (o.dropped().size() == 1 ? "was" : "were")
-          + " removed because " + MailboxForm.labels(o.moved()) + " changed: type "
-          + (o.dropped().size() == 1 ? "it" : "them") + " again to use "
-          + (o.dropped().size() == 1 ? "it" : "them") + " with the new server.");
+              : " The stored " + MailboxForm.labels(o.dropped()) + " " + (o.dropped().size() == 1 ? "was" : "were")
+                  + " removed because " + MailboxForm.labels(o.moved()) + " changed: type "
+                  + (o.dropped().size() == 1 ? "it" : "them") + " again to use "
+                  + (o.dropped().size() == 1 ? "it" : "them") + " with the new server.");
       r.redirect("/");
       return;
     }
     String type = o.values().getOrDefault("type", "OUT");
     FormPage.View v = current == null
         ? new FormPage.View(null, "New mailbox", o.values(), Set.of(), o.errors(), null, type, true, null)
-        : new FormPage.View(current.id(), current.name(), o.values(), Forms.MAILBOX.secrets(current).keySet(), o.errors(), null,
+        : new FormPage.View(current.id(), current.name(), o.values(), Forms.MAILBOX.secrets(current).keySet(),
+            o.errors(), null,
             type, true, versions.of(current));
     r.html(422, page(r, s, v.title(), mailboxForm(r, v, csrf(r, s))));
   }
@@ -325,8 +330,9 @@ final class ConsoleServer {
       }
       String problem = ClientForm.delete(name, registry);
       if (problem != null) {
-        r.html(409, page(r, s, c.name(), ClientPage.render(r.base(), clientView(c, ClientForm.values(c), Map.of("", problem),
-            usersOf(name), null), csrf(r, s))));
+        r.html(409,
+            page(r, s, c.name(), ClientPage.render(r.base(), clientView(c, ClientForm.values(c), Map.of("", problem),
+                usersOf(name), null), csrf(r, s))));
         return;
       }
       validations.forget(name);
@@ -335,8 +341,9 @@ final class ConsoleServer {
     } else if (action.equals("validate") && post) {
       URI go;
       try {
-        URI callback = URI.create((options.secureCookies ? "https" : r.scheme()) + "://" + r.header("Host").orElse("127.0.0.1")
-            + r.base() + CALLBACK);
+        URI callback = URI
+            .create((options.secureCookies ? "https" : r.scheme()) + "://" + r.header("Host").orElse("127.0.0.1")
+                + r.base() + CALLBACK);
         go = validations.start(c, callback, s.user);
       } catch (MailException e) {
         clientProblem(r, s, c, messageOf(e));
@@ -376,8 +383,9 @@ final class ConsoleServer {
       ClientValidations.Status status = validations.complete(params);
       s.flash = status.done() != null ? "OAuth client " + client.orElse("") + " validated." : null;
     } catch (MailException e) {
-      r.html(400, page(r, s, "Validation", "<p class=\"error\" id=\"validation-error\">" + new Html().text(e.getMessage())
-          + "</p>"));
+      r.html(400,
+          page(r, s, "Validation", "<p class=\"error\" id=\"validation-error\">" + new Html().text(e.getMessage())
+              + "</p>"));
       return;
     }
     r.redirect(client.map(c -> "/oauth-clients/" + GridPage.path(c)).orElse("/oauth-clients"));
@@ -385,7 +393,8 @@ final class ConsoleServer {
 
   private Set<String> usersOf(String name) {
     Set<String> out = new java.util.LinkedHashSet<>();
-    registry.mailboxes().forEach(m -> m.oauthClient().filter(c -> c.name().equals(name)).ifPresent(c -> out.add(m.id())));
+    registry.mailboxes()
+        .forEach(m -> m.oauthClient().filter(c -> c.name().equals(name)).ifPresent(c -> out.add(m.id())));
     return out;
   }
 
@@ -399,12 +408,14 @@ final class ConsoleServer {
       Set<String> users, @Nullable String notice) {
     List<String> out = registry.mailboxes().stream().filter(m -> m.type() == MailboxType.OUT).map(Mailbox::id).toList();
     if (c == null) {
-      return new ClientPage.View(null, values, Set.of(), errors, users, out, null, editable(), null, Optional.empty(), "",
+      return new ClientPage.View(null, values, Set.of(), errors, users, out, null, editable(), null, Optional.empty(),
+          "",
           notice);
     }
     String token = ClientsPage.collect(registry.mailboxes(), registry.tokenStore()).stream()
         .filter(x -> x.client().name().equals(c.name())).map(ClientsPage.Client::refreshToken).findFirst().orElse("");
-    return new ClientPage.View(c.name(), values, Forms.CLIENT.secrets(c).keySet(), errors, users, out, c.grant(), editable(),
+    return new ClientPage.View(c.name(), values, Forms.CLIENT.secrets(c).keySet(), errors, users, out, c.grant(),
+        editable(),
         versions.of(clientVersionValues(c), Forms.CLIENT.secrets(c)), validations.status(c.name()), token, notice);
   }
 
@@ -435,14 +446,17 @@ final class ConsoleServer {
     }
     if (changes != null && current != null) {
       Map<String, String> values = new LinkedHashMap<>();
-      OAuthClient.textForm().fields().stream().filter(f -> !f.secret()).forEach(f -> values.put(f.name(), posted.getOrDefault(f.name(), "")));
+      OAuthClient.textForm().fields().stream().filter(f -> !f.secret())
+          .forEach(f -> values.put(f.name(), posted.getOrDefault(f.name(), "")));
       Set<String> ticked = new java.util.LinkedHashSet<>();
-      posted.keySet().stream().filter(k -> k.startsWith(ClientForm.USE)).forEach(k -> ticked.add(k.substring(ClientForm.USE.length())));
+      posted.keySet().stream().filter(k -> k.startsWith(ClientForm.USE))
+          .forEach(k -> ticked.add(k.substring(ClientForm.USE.length())));
       String problem = "Someone saved this OAuth client after you opened it; your changes are below, not saved. "
           + (changes.isEmpty() ? "Go back to the OAuth clients to see it as it is now."
-          : "What changed: " + String.join("; ", changes) + ". Save again to replace it with what is below.");
-      r.html(409, page(r, s, current.name(), ClientPage.render(r.base(), clientView(current, values, Map.of("", problem),
-          ticked, null), csrf(r, s))));
+              : "What changed: " + String.join("; ", changes) + ". Save again to replace it with what is below.");
+      r.html(409,
+          page(r, s, current.name(), ClientPage.render(r.base(), clientView(current, values, Map.of("", problem),
+              ticked, null), csrf(r, s))));
       return;
     }
     Objects.requireNonNull(o, "a save without a conflict has an outcome");
@@ -452,10 +466,10 @@ final class ConsoleServer {
       }
       s.flash = "OAuth client " + o.saved().name() + " saved; used by " + String.join(", ", o.users()) + "."
           + (o.dropped().isEmpty() ? "" : " The stored " + MailboxForm.labels(ClientForm.labels(o.dropped()))
-          + (o.dropped().size() == 1 ? " was" : " were") + " removed because "
-          + MailboxForm.labels(ClientForm.labels(o.moved())) + " changed: type "
-          + (o.dropped().size() == 1 ? "it" : "them") + " again to use " + (o.dropped().size() == 1 ? "it" : "them")
-          + " with the new server.");
+              + (o.dropped().size() == 1 ? " was" : " were") + " removed because "
+              + MailboxForm.labels(ClientForm.labels(o.moved())) + " changed: type "
+              + (o.dropped().size() == 1 ? "it" : "them") + " again to use " + (o.dropped().size() == 1 ? "it" : "them")
+              + " with the new server.");
       r.redirect("/oauth-clients/" + GridPage.path(o.saved().name()));
       return;
     }
@@ -463,8 +477,10 @@ final class ConsoleServer {
         clientView(current, o.values(), o.errors(), o.users(), null), csrf(r, s))));
   }
 
-  private FormPage.View view(Mailbox m, Map<String, String> values, Map<String, String> errors, @Nullable CheckResult check) {
-    return new FormPage.View(m.id(), m.name(), values, Forms.MAILBOX.secrets(m).keySet(), errors, check, m.type().name(), editable(),
+  private FormPage.View view(Mailbox m, Map<String, String> values, Map<String, String> errors,
+      @Nullable CheckResult check) {
+    return new FormPage.View(m.id(), m.name(), values, Forms.MAILBOX.secrets(m).keySet(), errors, check,
+        m.type().name(), editable(),
         versions.of(m));
   }
 
@@ -472,7 +488,8 @@ final class ConsoleServer {
     String flash = s.flash;
     s.flash = null;
     String note = notice != null ? notice : flash;
-    r.html(200, page(r, s, "Mailboxes", GridPage.render(r.base(), registry.mailboxes(), checks, editable(), readOnlyWhy(), note)));
+    r.html(200, page(r, s, "Mailboxes",
+        GridPage.render(r.base(), registry.mailboxes(), checks, editable(), readOnlyWhy(), note)));
   }
 
   /** {@return the token the forms carry: the host's when it checks CSRF, else the session's} */

@@ -57,7 +57,8 @@ final class FormLayout {
 
   private static final Set<String> GENERAL = Set.of("name", "type", "status", "email-display", "display-name", "host",
       "port", "encryption", "username", "password", "protocol");
-  private static final Set<String> SYSTEM = Set.of("prefix", "allowed-emails", "default-outgoing", "exclude-expression");
+  private static final Set<String> SYSTEM = Set.of("prefix", "allowed-emails", "default-outgoing",
+      "exclude-expression");
   private static final Set<String> OUT_ONLY = Set.of("protocol", "display-name", "allowed-emails", "default-outgoing",
       "exclude-expression", "post-send-hooks", "retry.max-attempts", "retry.initial-backoff", "retry.max-backoff");
   /** Mailbox fields a protocol's transport does not read: Graph authenticates with the OAuth client only. */
@@ -66,7 +67,8 @@ final class FormLayout {
       Map.entry("id", "Id"), Map.entry("email-display", "Email Display"), Map.entry("display-name", "Display Name"),
       Map.entry("username", "User Name"), Map.entry("oauth-client", "OAuth Client"), Map.entry("auth", "Log in with"),
       Map.entry("allowed-emails", "Allowed Emails"), Map.entry("default-outgoing", "Is Default Outgoing"),
-      Map.entry("exclude-expression", "Exclude Expression"), Map.entry("post-send-hooks", "Post-send hooks (custom code)"),
+      Map.entry("exclude-expression", "Exclude Expression"),
+      Map.entry("post-send-hooks", "Post-send hooks (custom code)"),
       Map.entry("trust-store", "Trust store"), Map.entry("trust-store-password", "Trust store password"));
 
   private final List<Field> fields = new ArrayList<>();
@@ -155,7 +157,8 @@ final class FormLayout {
     return protocols;
   }
 
-  @Nullable Field field(String key) {
+  @Nullable
+  Field field(String key) {
     return fields.stream().filter(f -> f.key.equals(key)).findFirst().orElse(null);
   }
 

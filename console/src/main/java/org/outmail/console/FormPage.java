@@ -29,7 +29,8 @@ final class FormPage {
    * @param version the version of the stored mailbox the form was read at, or null for a new one
    */
   record View(@Nullable String id, String title, Map<String, String> values, Set<String> storedSecrets,
-      Map<String, String> errors, @Nullable CheckResult check, String type, boolean editable, @Nullable String version) {}
+      Map<String, String> errors, @Nullable CheckResult check, String type, boolean editable,
+      @Nullable String version) {}
 
   private FormPage() {}
 
@@ -52,14 +53,18 @@ final class FormPage {
     if (v.id() != null && v.editable()) {
       h.raw("<form method=\"post\"").attr("action", base + "/mailboxes/" + GridPage.path(v.id()) + "/delete")
           .attr("data-confirm", "Delete the mailbox " + v.id() + "?").raw(">")
-          .raw(Layout.csrfField(csrf)).raw("<button type=\"submit\" id=\"delete\" class=\"danger\">Delete</button></form>");
+          .raw(Layout.csrfField(csrf))
+          .raw("<button type=\"submit\" id=\"delete\" class=\"danger\">Delete</button></form>");
     }
     h.raw("</div></div>");
     if (v.check() != null) {
       CheckResult c = v.check();
       h.raw("<div id=\"check-result\" class=\"check-result ").raw(c.ok() ? "ok" : "failed").raw("\"")
-          .attr("data-stage", c.stage().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse("")).raw("><strong>")
-          .text(c.ok() ? "Check succeeded" : "Check failed at stage " + c.stage().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse("?")).raw("</strong> ")
+          .attr("data-stage", c.stage().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse(""))
+          .raw("><strong>")
+          .text(c.ok() ? "Check succeeded"
+              : "Check failed at stage " + c.stage().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse("?"))
+          .raw("</strong> ")
           .raw("<span class=\"message\">").text(c.message()).raw("</span> <span class=\"elapsed\">(")
           .text(c.elapsed().toMillis() + " ms").raw(")</span></div>");
     }
@@ -130,7 +135,8 @@ final class FormPage {
     v.errors().forEach((key, problem) -> {
       boolean shown = (key.equals("id") && v.id() == null) || layout.field(key) != null;
       if (!shown) {
-        h.raw("<p class=\"error\"").attr("data-key", key).raw(">").text(key.isEmpty() ? problem : key + " " + problem).raw("</p>");
+        h.raw("<p class=\"error\"").attr("data-key", key).raw(">").text(key.isEmpty() ? problem : key + " " + problem)
+            .raw("</p>");
       }
     });
     h.raw("</div>");
@@ -162,7 +168,8 @@ final class FormPage {
     h.raw("</div>");
   }
 
-  private static void field(Html h, FormLayout layout, FormLayout.Field f, View v, boolean grouped, List<String> clients) {
+  private static void field(Html h, FormLayout layout, FormLayout.Field f, View v, boolean grouped,
+      List<String> clients) {
     Setting s = f.setting();
     String key = f.key();
     String value = v.values().getOrDefault(key, "");
@@ -266,7 +273,8 @@ final class FormPage {
   private static final Map<String, String> CHOICES = Map.ofEntries(Map.entry("SSL_TLS", "SSL/TLS"),
       Map.entry("STARTTLS", "STARTTLS"), Map.entry("NONE", "None (plain text)"), Map.entry("ANY", "Any address"),
       Map.entry("REGISTERED_ONLY", "Registered users only"), Map.entry("OUT", "Outgoing"), Map.entry("IN", "Incoming"),
-      Map.entry("OAUTH", "OAuth"), Map.entry("PASSWORD", "Password"), Map.entry("JWT_BEARER", "JWT bearer (service account)"));
+      Map.entry("OAUTH", "OAuth"), Map.entry("PASSWORD", "Password"),
+      Map.entry("JWT_BEARER", "JWT bearer (service account)"));
 
   /** {@return how a choice reads in a drop-down: {@code SSL_TLS} as "SSL/TLS", {@code CLIENT_CREDENTIALS} as "Client credentials"} */
   static String choiceLabel(String value) {

@@ -13,7 +13,8 @@ import org.outmail.MailboxType;
 final class GridPage {
   private GridPage() {}
 
-  static String render(String base, List<Mailbox> mailboxes, CheckResults checks, boolean editable, String readOnlyWhy, @Nullable String notice) {
+  static String render(String base, List<Mailbox> mailboxes, CheckResults checks, boolean editable, String readOnlyWhy,
+      @Nullable String notice) {
     Html h = new Html();
     h.raw("<div class=\"bar\"><h1>Mailboxes</h1>");
     if (editable) {
@@ -27,13 +28,15 @@ final class GridPage {
     if (notice != null) {
       h.raw("<p class=\"notice\" id=\"notice\">").text(notice).raw("</p>");
     }
-    h.raw("<table class=\"grid\" id=\"grid\"><thead><tr><th>Name</th><th>Type</th><th>Status</th><th>Email Display</th>")
+    h.raw(
+        "<table class=\"grid\" id=\"grid\"><thead><tr><th>Name</th><th>Type</th><th>Status</th><th>Email Display</th>")
         .raw("<th>Protocol</th><th>Default</th><th>Last Check</th></tr></thead><tbody>");
     if (mailboxes.isEmpty()) {
       h.raw("<tr><td colspan=\"7\" class=\"empty\">No mailbox yet.</td></tr>");
     }
     for (Mailbox m : mailboxes) {
-      h.raw("<tr").attr("data-id", m.id()).raw("><td class=\"name\"><a").attr("href", base + "/mailboxes/" + path(m.id())).raw(">")
+      h.raw("<tr").attr("data-id", m.id()).raw("><td class=\"name\"><a")
+          .attr("href", base + "/mailboxes/" + path(m.id())).raw(">")
           .text(m.name()).raw("</a></td>")
           .raw("<td>").text(m.type().name()).raw("</td>")
           .raw("<td>").text(m.enabled() ? "Enabled" : "Disabled").raw("</td>")

@@ -22,9 +22,11 @@ final class Layout {
         .raw("<title>").text(title).raw(" · outmail</title>")
         .raw("<link rel=\"stylesheet\"").attr("href", base + "/static/console.css").raw(">")
         .raw("<script").attr("src", base + "/static/console.js").raw(" defer></script></head><body>")
-        .raw("<header class=\"top\"><a class=\"brand\"").attr("href", base + "/").raw(">outmail</a><span class=\"crumb\">System › Tools › Email › Mailbox</span>");
+        .raw("<header class=\"top\"><a class=\"brand\"").attr("href", base + "/")
+        .raw(">outmail</a><span class=\"crumb\">System › Tools › Email › Mailbox</span>");
     if (user != null) {
-      h.raw("<nav class=\"sections\"><a id=\"nav-mailboxes\"").attr("href", base + "/").raw(">Mailboxes</a><a id=\"nav-clients\"")
+      h.raw("<nav class=\"sections\"><a id=\"nav-mailboxes\"").attr("href", base + "/")
+          .raw(">Mailboxes</a><a id=\"nav-clients\"")
           .attr("href", base + "/oauth-clients").raw(">OAuth Clients</a>");
       if (outbox) {
         h.raw("<a id=\"nav-outbox\"").attr("href", base + "/outbox").raw(">Outbox</a>");

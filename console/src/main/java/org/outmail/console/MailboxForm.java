@@ -102,7 +102,8 @@ final class MailboxForm {
         }
         if (name.isEmpty()) {
           errors.put(f.key(), layout.usesPassword(protocol) ? "is required to log in with OAuth: pick a client"
-              : "is required: " + protocol.toUpperCase(java.util.Locale.ROOT) + " mailboxes get their tokens from an OAuth client");
+              : "is required: " + protocol.toUpperCase(java.util.Locale.ROOT)
+                  + " mailboxes get their tokens from an OAuth client");
           continue;
         }
         OAuthClient client = clients.get(name);
@@ -169,7 +170,8 @@ final class MailboxForm {
     // making this mailbox the default takes the mark from the one that has it, in the same save
     Mailbox previous = candidate.type() == MailboxType.OUT && candidate.defaultOutgoing()
         ? registry.mailboxes().stream().filter(m -> m.defaultOutgoing() && !m.id().equals(candidate.id()))
-            .findFirst().orElse(null) : null;
+            .findFirst().orElse(null)
+        : null;
     // checked without the mark first (the registry refuses two defaults), so that a refused form writes nothing
     registry.validate(previous == null ? candidate : candidate.toBuilder().defaultOutgoing(false).build())
         .forEach((key, problem) -> errors.put(key, dropped.contains(key) ? droppedProblem(moved) : problem));

@@ -91,7 +91,8 @@ final class OutboxScreen {
     for (OutboxState st : OutboxState.values()) {
       counts.put(st, outbox.count(st));
     }
-    List<OutboxEntry> rows = search.isEmpty() ? outbox.list(state, after, PAGE + 1) : outbox.search(search, after, PAGE + 1);
+    List<OutboxEntry> rows = search.isEmpty() ? outbox.list(state, after, PAGE + 1)
+        : outbox.search(search, after, PAGE + 1);
     boolean more = rows.size() > PAGE;
     if (more) {
       rows = rows.subList(0, PAGE);
@@ -101,9 +102,12 @@ final class OutboxScreen {
     s.flash = null;
 
     Html h = new Html();
-    h.raw("<div class=\"bar\"><h1>Outbox</h1><div class=\"actions\"><span class=\"refresh\" id=\"refresh-note\">Refreshes every ")
-        .text(Integer.toString(refreshSeconds)).raw(" s</span><a class=\"button\" id=\"refresh\"").attr("href", r.base() + "/outbox"
-            + queryString(search, search.isEmpty() ? state : null, after)).raw(">Refresh</a></div></div>");
+    h.raw(
+        "<div class=\"bar\"><h1>Outbox</h1><div class=\"actions\"><span class=\"refresh\" id=\"refresh-note\">Refreshes every ")
+        .text(Integer.toString(refreshSeconds)).raw(" s</span><a class=\"button\" id=\"refresh\"")
+        .attr("href", r.base() + "/outbox"
+            + queryString(search, search.isEmpty() ? state : null, after))
+        .raw(">Refresh</a></div></div>");
     if (flash != null) {
       h.raw("<p class=\"notice\" id=\"notice\">").text(flash).raw("</p>");
     }
@@ -113,7 +117,8 @@ final class OutboxScreen {
     } else {
       OutboxEntry o = oldest.get();
       h.text("Oldest waiting mail: ").raw("<strong>").text(age(Duration.between(o.createdAt(), clock.instant())))
-          .raw("</strong> (").raw("<a").attr("href", r.base() + "/outbox/" + o.id()).raw(">").text("#" + o.id()).raw("</a>")
+          .raw("</strong> (").raw("<a").attr("href", r.base() + "/outbox/" + o.id()).raw(">").text("#" + o.id())
+          .raw("</a>")
           .text(", " + label(o.state()) + ", queued " + TIME.format(o.createdAt()) + ")");
     }
     h.raw("</p><nav class=\"states\" id=\"states\">");
@@ -132,12 +137,15 @@ final class OutboxScreen {
     }
     h.raw("</form>");
     h.raw("<p class=\"caption\" id=\"caption\">").text(search.isEmpty() ? label(state) + " mails, oldest first"
-        + (after > 0 ? ", after #" + after : "") : "Mails found by \u201c" + search + "\u201d, in any state"
-        + (after > 0 ? ", after #" + after : "")).raw("</p>");
+        + (after > 0 ? ", after #" + after : "")
+        : "Mails found by \u201c" + search + "\u201d, in any state"
+            + (after > 0 ? ", after #" + after : ""))
+        .raw("</p>");
     h.raw("<table class=\"grid\" id=\"mails\"><thead><tr><th>Id</th><th>State</th><th>Mailbox</th><th>Subject</th>")
         .raw("<th>Queued</th><th>Next attempt</th><th>Attempts</th><th>Last error</th></tr></thead><tbody>");
     if (rows.isEmpty()) {
-      h.raw("<tr><td colspan=\"8\" class=\"empty\">").text(search.isEmpty() ? "No mail in this state." : "No mail found.")
+      h.raw("<tr><td colspan=\"8\" class=\"empty\">")
+          .text(search.isEmpty() ? "No mail in this state." : "No mail found.")
           .raw("</td></tr>");
     }
     for (OutboxEntry e : rows) {
@@ -174,11 +182,13 @@ final class OutboxScreen {
         .raw(">\u2190 Outbox</a></p><div class=\"bar\"><h1>").text("Mail #" + id).raw("</h1><div class=\"actions\">");
     if (retryable(e.state())) {
       h.raw("<form method=\"post\"").attr("action", r.base() + "/outbox/" + id + "/retry").raw(">")
-          .raw(Layout.csrfField(ConsoleServer.csrf(r, s))).raw("<button type=\"submit\" class=\"primary\" id=\"retry\">Retry now</button></form>");
+          .raw(Layout.csrfField(ConsoleServer.csrf(r, s)))
+          .raw("<button type=\"submit\" class=\"primary\" id=\"retry\">Retry now</button></form>");
     }
     if (cancellable(e.state())) {
       h.raw("<form method=\"post\"").attr("action", r.base() + "/outbox/" + id + "/cancel")
-          .attr("data-confirm", "Cancel mail #" + id + "? It will not be sent.").raw(">").raw(Layout.csrfField(ConsoleServer.csrf(r, s)))
+          .attr("data-confirm", "Cancel mail #" + id + "? It will not be sent.").raw(">")
+          .raw(Layout.csrfField(ConsoleServer.csrf(r, s)))
           .raw("<button type=\"submit\" class=\"danger\" id=\"cancel\">Cancel</button></form>");
     }
     h.raw("</div></div>");
@@ -192,7 +202,8 @@ final class OutboxScreen {
     row(h, "Message-ID", e.messageId(), "message-id");
     e.idempotencyKey().ifPresent(k -> row(h, "Idempotency key", k, "key"));
     row(h, "Priority", label(e.priority().name()), "priority");
-    row(h, "Queued", TIME.format(e.createdAt()) + " (" + age(Duration.between(e.createdAt(), clock.instant())) + " ago)", "queued");
+    row(h, "Queued",
+        TIME.format(e.createdAt()) + " (" + age(Duration.between(e.createdAt(), clock.instant())) + " ago)", "queued");
     if (!e.state().isFinished()) {
       e.nextAttemptAt().ifPresent(t -> row(h, e.state() == OutboxState.SENDING ? "Lease ends" : "Next attempt",
           TIME.format(t), "next"));

@@ -133,7 +133,8 @@ public final class OutmailConsole implements AutoCloseable {
     context.setContextPath("/");
     context.setMaxFormContentSize(Request.MAX_FORM_BYTES);
     context.setMaxFormKeys(1000);
-    context.addServlet(new ServletHolder("outmail-console", new ConsoleServlet(new ConsoleServer(registry, options, false))), "/*");
+    context.addServlet(
+        new ServletHolder("outmail-console", new ConsoleServlet(new ConsoleServer(registry, options, false))), "/*");
     // a body that trickles in would hold a thread: below this rate its reads fail at once
     server.setHandler(new MinimumDataRateHandler(context, MIN_REQUEST_DATA_RATE, 0));
     server.setStopTimeout(1000);
@@ -144,7 +145,8 @@ public final class OutmailConsole implements AutoCloseable {
       throw new ConsoleException("the console cannot listen on " + options.bind + ":" + options.port + ": " + e, e);
     }
     String host = connector.getHost();
-    URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort() + "/");
+    URI uri = URI
+        .create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort() + "/");
     LOG.info("outmail console on {}{}", uri, options.withoutLogin ? " (without login)" : "");
     return new OutmailConsole(server, own, uri);
   }

@@ -129,7 +129,7 @@ final class Request {
     if (header == null) {
       return Optional.empty();
     }
-    for (Enumeration<String> headers = request.getHeaders("Cookie"); headers.hasMoreElements(); ) {
+    for (Enumeration<String> headers = request.getHeaders("Cookie"); headers.hasMoreElements();) {
       for (String part : headers.nextElement().split(";")) {
         int eq = part.indexOf('=');
         if (eq > 0 && part.substring(0, eq).strip().equals(name)) {

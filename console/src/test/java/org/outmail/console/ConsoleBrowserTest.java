@@ -65,7 +65,8 @@ class ConsoleBrowserTest {
   void startConsole() {
     store = MailboxStore.inMemory();
     registry = MailboxRegistry.builder().store(store).build();
-    console = OutmailConsole.start(registry, ConsoleOptions.builder().user(USER, Secret.of(PASSWORD)).clock(clock).build());
+    console = OutmailConsole.start(registry,
+        ConsoleOptions.builder().user(USER, Secret.of(PASSWORD)).clock(clock).build());
   }
 
   @AfterEach
@@ -117,7 +118,9 @@ class ConsoleBrowserTest {
   }
 
   private Mailbox smtpBox(String id, int port) {
-    return Mailbox.builder(id).name(id.equals("up") ? "Service Desk" : id.equals("down") ? "Sales (server down)" : "Service Desk").emailDisplay(id + "@example.com").host("127.0.0.1").port(port)
+    return Mailbox.builder(id)
+        .name(id.equals("up") ? "Service Desk" : id.equals("down") ? "Sales (server down)" : "Service Desk")
+        .emailDisplay(id + "@example.com").host("127.0.0.1").port(port)
         .encryption(Encryption.NONE).protocol("smtp").build();
   }
 
@@ -144,7 +147,8 @@ class ConsoleBrowserTest {
     browser.findElement(By.id("password")).sendKeys(PASSWORD);
     submit(By.id("login"));
     assertThat(browser.findElement(By.id("login-error")).getText())
-        .as("right after a failure, even the right password waits").isEqualTo("Too many failed logins; try again in 1 s.");
+        .as("right after a failure, even the right password waits")
+        .isEqualTo("Too many failed logins; try again in 1 s.");
 
     clock.advance(java.time.Duration.ofSeconds(1));
     logIn();
@@ -245,7 +249,8 @@ class ConsoleBrowserTest {
     assertThat(failed.findElement(By.tagName("strong")).getText()).isEqualTo("Check failed at stage connect");
 
     browser.get(url("/"));
-    assertThat(browser.findElement(By.cssSelector("tr[data-id='up'] td.check")).getText()).startsWith("OK: connected to");
+    assertThat(browser.findElement(By.cssSelector("tr[data-id='up'] td.check")).getText())
+        .startsWith("OK: connected to");
     assertThat(browser.findElement(By.cssSelector("tr[data-id='down'] td.check")).getText())
         .startsWith("Failed at stage connect:");
     screenshot("grid.png");
@@ -285,10 +290,12 @@ class ConsoleBrowserTest {
     assertThat(link.getAttribute("onmouseover")).isNull();
     new Actions(browser).moveToElement(link).perform();
     assertNoAlert();
-    assertThat(browser.getPageSource()).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)");
+    assertThat(browser.getPageSource()).contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+        .doesNotContain("<script>alert(1)");
 
     browser.get(url("/mailboxes/b"));
-    assertThat(browser.findElement(By.name("name")).getAttribute("value")).isEqualTo("\" onmouseover=\"alert(2)\" x=\"");
+    assertThat(browser.findElement(By.name("name")).getAttribute("value"))
+        .isEqualTo("\" onmouseover=\"alert(2)\" x=\"");
     assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("\" onmouseover=\"alert(2)\" x=\"");
     assertNoAlert();
   }

@@ -149,7 +149,8 @@ class ConsoleSecurityTest {
     startWithUser();
     HttpResponse<String> in = login(PASSWORD);
 
-    assertThat(cookie(in, Sessions.COOKIE)).matches("outmail_console=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict; Max-Age=1800");
+    assertThat(cookie(in, Sessions.COOKIE))
+        .matches("outmail_console=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict; Max-Age=1800");
     String cookies = Sessions.COOKIE + "=" + value(cookie(in, Sessions.COOKIE));
     for (HttpResponse<String> r : List.of(in, get("/login", null), get("/", cookies), get("/mailboxes/new", cookies),
         get("/static/console.js", null), get("/nowhere", cookies))) {
@@ -189,7 +190,8 @@ class ConsoleSecurityTest {
         .username("desk@example.com").oauthClient(org.outmail.oauth.OAuthClient.builder("idp")
             .grant(org.outmail.oauth.OAuthGrant.REFRESH_TOKEN).clientId("desk-app")
             .clientSecret(Secret.of("idp-secret-value-1")).authorizeEndpoint(URI.create("http://127.0.0.1:9/authorize"))
-            .tokenEndpoint(URI.create("http://127.0.0.1:9/token")).scopes("mail.send").build()).build());
+            .tokenEndpoint(URI.create("http://127.0.0.1:9/token")).scopes("mail.send").build())
+        .build());
     String[] s = session();
     long version = registry.version();
 

@@ -115,9 +115,10 @@ class MountedConsoleTest {
     // and a POST without the console's CSRF token is refused, even behind the host's login
     String cookies = "host_user=alice; " + Sessions.COOKIE + "="
         + browser.manage().getCookieNamed(Sessions.COOKIE).getValue();
-    HttpResponse<String> forged = http.send(HttpRequest.newBuilder(URI.create(url("/admin/mail/mailboxes/support/delete")))
-        .header("Cookie", cookies).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("_csrf=guessed")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> forged = http
+        .send(HttpRequest.newBuilder(URI.create(url("/admin/mail/mailboxes/support/delete")))
+            .header("Cookie", cookies).header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("_csrf=guessed")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(forged.statusCode()).isEqualTo(403);
     assertThat(store.get("support")).isPresent();
   }

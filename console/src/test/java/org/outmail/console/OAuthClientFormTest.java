@@ -62,7 +62,8 @@ class OAuthClientFormTest {
   void start() {
     store = MailboxStore.inMemory();
     registry = MailboxRegistry.builder().store(store).tokenStore(tokens).build();
-    registry.save(mailbox("support").username("support@contoso.example").password(Secret.of("support-password")).build());
+    registry
+        .save(mailbox("support").username("support@contoso.example").password(Secret.of("support-password")).build());
     registry.save(mailbox("sales").username("sales@contoso.example").password(Secret.of("sales-password")).build());
     registry.save(mailbox("legacy").username("legacy").password(Secret.of("legacy-password")).build());
     console = OutmailConsole.start(registry, ConsoleOptions.builder()
@@ -89,7 +90,8 @@ class OAuthClientFormTest {
   private OAuthClient idp() {
     return OAuthClient.builder("idp").grant(OAuthGrant.REFRESH_TOKEN).clientId("desk-app")
         .clientSecret(Secret.of(CLIENT_SECRET)).authorizeEndpoint(server.authorizeEndpoint())
-        .tokenEndpoint(server.tokenEndpoint()).deviceEndpoint(server.deviceEndpoint()).scopes("mail.send", "offline_access")
+        .tokenEndpoint(server.tokenEndpoint()).deviceEndpoint(server.deviceEndpoint())
+        .scopes("mail.send", "offline_access")
         .build();
   }
 
@@ -236,12 +238,14 @@ class OAuthClientFormTest {
     registry.saveAll(List.of(store.get("support").orElseThrow().toBuilder()
         .oauthClient(OAuthClient.builder("idp").grant(OAuthGrant.REFRESH_TOKEN).clientId("desk-app")
             .clientSecret(Secret.of(CLIENT_SECRET)).authorizeEndpoint(server.authorizeEndpoint())
-            .tokenEndpoint(server.tokenEndpoint()).scopes("mail.send").build()).build()));
+            .tokenEndpoint(server.tokenEndpoint()).scopes("mail.send").build())
+        .build()));
     type("client-id", "other-app");
     submit(By.id("save"));
 
     assertThat(browser.findElement(By.cssSelector("#errors .error")).getText())
-        .startsWith("Someone saved this OAuth client after you opened it; your changes are below, not saved. What changed:")
+        .startsWith(
+            "Someone saved this OAuth client after you opened it; your changes are below, not saved. What changed:")
         .contains("Scopes was 'mail.send,offline_access', is now 'mail.send'");
     assertThat(store.get("support").orElseThrow().oauthClient().orElseThrow().clientId()).isEqualTo("desk-app");
     submit(By.id("save")); // seen what changed: replace it
@@ -257,7 +261,8 @@ class OAuthClientFormTest {
     assertThat(browser.findElements(By.cssSelector("[name^='oauth-client.']"))).isEmpty();
 
     choose("auth", "OAUTH");
-    assertThat(browser.findElements(By.cssSelector("select[name='oauth-client'] option"))).extracting(WebElement::getText)
+    assertThat(browser.findElements(By.cssSelector("select[name='oauth-client'] option")))
+        .extracting(WebElement::getText)
         .containsExactly("(none)", "idp");
     choose("oauth-client", "idp");
     ConsoleBrowserTest.screenshot(browser, "mailbox-picks-client.png");
@@ -340,4 +345,3 @@ class OAuthClientFormTest {
     assertThat(Duration.ofSeconds(server.devicePolls())).isPositive();
   }
 }
-

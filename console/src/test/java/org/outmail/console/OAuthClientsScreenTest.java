@@ -43,7 +43,8 @@ class OAuthClientsScreenTest {
 
   @BeforeEach
   void start() {
-    OAuthClient m365 = OAuthClient.builder("m365").provider(OAuthProvider.MICROSOFT).grant(OAuthGrant.CLIENT_CREDENTIALS)
+    OAuthClient m365 = OAuthClient.builder("m365").provider(OAuthProvider.MICROSOFT)
+        .grant(OAuthGrant.CLIENT_CREDENTIALS)
         .tenant("contoso.onmicrosoft.com").clientId("11111111-2222-3333-4444-555555555555")
         .clientSecret(Secret.of(CLIENT_SECRET)).build();
     OAuthClient gmail = OAuthClient.builder("gmail").provider(OAuthProvider.GOOGLE).grant(OAuthGrant.REFRESH_TOKEN)
@@ -82,8 +83,10 @@ class OAuthClientsScreenTest {
     assertThat(browser.findElements(By.cssSelector("#clients tbody tr")).stream().map(r -> r.getAttribute("data-name")))
         .containsExactly("gmail", "m365");
     WebElement m365 = browser.findElement(By.cssSelector("#clients tr[data-name='m365']"));
-    assertThat(m365.findElements(By.tagName("td")).stream().map(WebElement::getText)).containsExactly("m365", "Microsoft",
-        "App-only (client credentials)", "11111111-2222-3333-4444-555555555555", "contoso.onmicrosoft.com", "the transport's default",
+    assertThat(m365.findElements(By.tagName("td")).stream().map(WebElement::getText)).containsExactly("m365",
+        "Microsoft",
+        "App-only (client credentials)", "11111111-2222-3333-4444-555555555555", "contoso.onmicrosoft.com",
+        "the transport's default",
         "stored", "not needed", "support, sales");
     WebElement gmail = browser.findElement(By.cssSelector("#clients tr[data-name='gmail']"));
     assertThat(gmail.findElement(By.cssSelector("td.token")).getText()).isEqualTo("none: validate the client");

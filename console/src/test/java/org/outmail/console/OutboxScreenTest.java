@@ -37,8 +37,7 @@ import org.outmail.outbox.OutboxStore;
 class OutboxScreenTest {
   private static WebDriver browser;
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
   private final Smtp smtp = new Smtp();
   private final TestClock clock = new TestClock();
   private MailboxRegistry registry;
@@ -60,7 +59,8 @@ class OutboxScreenTest {
   void start() {
     registry = MailboxRegistry.builder()
         .mailbox(Mailbox.builder("support").name("Service Desk").emailDisplay("support@example.com").host("127.0.0.1")
-            .port(smtp.port()).encryption(Encryption.NONE).protocol("smtp").prefix("TICKET#").defaultOutgoing(true).build())
+            .port(smtp.port()).encryption(Encryption.NONE).protocol("smtp").prefix("TICKET#").defaultOutgoing(true)
+            .build())
         .mailbox(Mailbox.builder("sales").name("Sales").emailDisplay("sales@example.com").host("127.0.0.1")
             .port(Smtp.closedPort()).encryption(Encryption.NONE).protocol("smtp").build())
         .build();
@@ -162,7 +162,8 @@ class OutboxScreenTest {
 
     search("Alice@example.org");
     assertThat(ids()).containsExactly(Long.toString(a), Long.toString(c));
-    assertThat(browser.findElement(By.id("caption")).getText()).isEqualTo("Mails found by \u201cAlice@example.org\u201d, in any state");
+    assertThat(browser.findElement(By.id("caption")).getText())
+        .isEqualTo("Mails found by \u201cAlice@example.org\u201d, in any state");
     search("4712");
     assertThat(ids()).containsExactly(Long.toString(b));
     search(outbox.status(deferred).orElseThrow().messageId());
@@ -232,7 +233,8 @@ class OutboxScreenTest {
     browser.get(url("/outbox?state=QUEUED"));
     assertThat(ids()).hasSize(OutboxScreen.PAGE).first().isEqualTo(Long.toString(ids.get(0)));
     submit(By.id("next-page"));
-    assertThat(ids()).containsExactlyElementsOf(ids.subList(OutboxScreen.PAGE, 60).stream().map(String::valueOf).toList());
+    assertThat(ids())
+        .containsExactlyElementsOf(ids.subList(OutboxScreen.PAGE, 60).stream().map(String::valueOf).toList());
     assertThat(browser.findElements(By.id("next-page"))).isEmpty();
   }
 
@@ -244,7 +246,8 @@ class OutboxScreenTest {
     browser.get(url("/outbox?state=QUEUED"));
     assertThat(queuedCount()).isEqualTo("0");
 
-    outbox.enqueue(registry.outgoing("support"), Email.builder().to("late@example.org").subject("Late").text("b").build());
+    outbox.enqueue(registry.outgoing("support"),
+        Email.builder().to("late@example.org").subject("Late").text("b").build());
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (!queuedCount().equals("1")) {
       if (System.nanoTime() > end) {

@@ -108,7 +108,8 @@ class ProxyFieldsTest {
     String empty = get("/mailboxes/new").body();
     assertThat(field(empty, "smtp.proxy")).contains("name=\"smtp.proxy\"").contains("socks5://");
     assertThat(field(empty, "smtp.no-proxy")).contains("localhost,127.0.0.1,::1");
-    assertThat(field(empty, FIELD)).contains("<input type=\"password\"", "name=\"" + FIELD + "\"", "placeholder=\"not set\"")
+    assertThat(field(empty, FIELD))
+        .contains("<input type=\"password\"", "name=\"" + FIELD + "\"", "placeholder=\"not set\"")
         .doesNotContain("<textarea");
 
     HttpResponse<String> saved = post("/mailboxes/new", desk(hidden(empty, "_csrf"), "socks5://socks.example.com:1080",
@@ -116,7 +117,8 @@ class ProxyFieldsTest {
     assertThat(saved.statusCode()).as(saved.body()).isEqualTo(303);
     Mailbox m = store.get("desk").orElseThrow();
     assertThat(Mailbox.textForm().secrets(m).get(FIELD).value()).isEqualTo(" Pr0xy pw "); // a password exactly as typed
-    assertThat(Mailbox.textForm().values(m)).doesNotContainKey(FIELD).containsEntry("smtp.proxy", "socks5://socks.example.com:1080");
+    assertThat(Mailbox.textForm().values(m)).doesNotContainKey(FIELD).containsEntry("smtp.proxy",
+        "socks5://socks.example.com:1080");
 
     String shown = get("/mailboxes/desk").body();
     assertThat(shown).doesNotContain("Pr0xy pw");
@@ -127,13 +129,15 @@ class ProxyFieldsTest {
     moved.put("_version", hidden(shown, "_version"));
     HttpResponse<String> again = post("/mailboxes/desk", moved);
     assertThat(again.statusCode()).isEqualTo(422);
-    assertThat(Mailbox.textForm().values(store.get("desk").orElseThrow())).containsEntry("smtp.proxy", "socks5://socks.example.com:1080");
+    assertThat(Mailbox.textForm().values(store.get("desk").orElseThrow())).containsEntry("smtp.proxy",
+        "socks5://socks.example.com:1080");
   }
 
   @Test
   void aBadProxyIsRefusedNamingTheField() throws Exception {
     String empty = get("/mailboxes/new").body();
-    HttpResponse<String> r = post("/mailboxes/new", desk(hidden(empty, "_csrf"), "http://proxy.example.com:3128", "pw"));
+    HttpResponse<String> r = post("/mailboxes/new",
+        desk(hidden(empty, "_csrf"), "http://proxy.example.com:3128", "pw"));
     assertThat(r.statusCode()).isEqualTo(422);
     assertThat(r.body()).contains("must start with socks5://");
     assertThat(store.get("desk")).isEmpty();

@@ -171,8 +171,8 @@ public final class AsyncSends {
       }
       if (state.get() == RUNNING && future.completeExceptionally(
           TransportException.builder(mailboxId, MailException.mailboxPrefix(mailboxId)
-                  + "the registry was closed while sending, and the send did not stop within the close timeout of "
-                  + closeTimeout + "; whether the server took the message is unknown")
+              + "the registry was closed while sending, and the send did not stop within the close timeout of "
+              + closeTimeout + "; whether the server took the message is unknown")
               .stage(TransportException.Stage.CLOSED).outcomeUnknown(true).build())) {
         LOG.warn("{}an asynchronous send did not stop when interrupted; its future fails with an unknown outcome",
             MailException.mailboxPrefix(mailboxId));

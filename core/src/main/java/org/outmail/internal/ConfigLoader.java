@@ -43,10 +43,10 @@ public final class ConfigLoader {
   static final String MAILBOX = "outmail.mailbox.";
   private static final String CLIENT = "outmail.oauth-client.";
   private static final String TOKEN_STORE = "outmail.token-store.file";
-  private static final Set<String> CLIENT_FIELDS =
-      OAuthClient.textForm().fields().stream().map(Setting::name).collect(Collectors.toCollection(LinkedHashSet::new));
-  private static final Set<String> CLIENT_SECRETS =
-      OAuthClient.textForm().fields().stream().filter(Setting::secret).map(Setting::name).collect(Collectors.toSet());
+  private static final Set<String> CLIENT_FIELDS = OAuthClient.textForm().fields().stream().map(Setting::name)
+      .collect(Collectors.toCollection(LinkedHashSet::new));
+  private static final Set<String> CLIENT_SECRETS = OAuthClient.textForm().fields().stream().filter(Setting::secret)
+      .map(Setting::name).collect(Collectors.toSet());
 
   public record Config(List<Mailbox> mailboxes, @Nullable TokenStore tokenStore) {}
 
@@ -76,7 +76,8 @@ public final class ConfigLoader {
           .flatMap(e -> meant(e.getKey()).map(m -> "; " + e.getKey() + " (line " + e.getValue().line()
               + "): did you mean " + m + "?").stream())
           .findFirst().orElse("");
-      throw new MailboxConfigException(null, null, "no mailboxes in " + file + ": no key starts with " + PREFIX + nearMiss);
+      throw new MailboxConfigException(null, null,
+          "no mailboxes in " + file + ": no key starts with " + PREFIX + nearMiss);
     }
     Map<String, String> values = new LinkedHashMap<>();
     entries.forEach((key, entry) -> values.put(key, entry.value()));
@@ -184,7 +185,8 @@ public final class ConfigLoader {
       for (Map.Entry<String, List<Setting>> e : known.entrySet()) {
         for (Setting st : e.getValue()) {
           String k = e.getKey() + "." + st.name();
-          if (rest.endsWith("." + k) && rest.length() > k.length() + 1 && (longest == null || k.length() > longest.length())) {
+          if (rest.endsWith("." + k) && rest.length() > k.length() + 1
+              && (longest == null || k.length() > longest.length())) {
             longest = k;
           }
         }
@@ -245,7 +247,8 @@ public final class ConfigLoader {
     String prefix = CLIENT + name + ".";
     try {
       OAuthClient.Builder b = OAuthClient.builder(name);
-      f.forEach((field, value) -> OAuthClient.textForm().set(b, field, CLIENT_SECRETS.contains(field) ? inBase(value) : value, environment));
+      f.forEach((field, value) -> OAuthClient.textForm().set(b, field,
+          CLIENT_SECRETS.contains(field) ? inBase(value) : value, environment));
       return b.build();
     } catch (MailboxConfigException e) {
       throw withKey(prefix, e);
@@ -267,7 +270,8 @@ public final class ConfigLoader {
         if (e.getKey().equals(Access.get().oauthClientField())) {
           OAuthClient c = clients.get(v);
           if (c == null) {
-            throw new MailboxConfigException(id, key, key + ": no OAuth client named '" + v + "'; clients: " + clients.keySet());
+            throw new MailboxConfigException(id, key,
+                key + ": no OAuth client named '" + v + "'; clients: " + clients.keySet());
           }
           b.oauthClient(c);
         } else {

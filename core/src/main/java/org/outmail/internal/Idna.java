@@ -105,7 +105,7 @@ final class Idna {
         }
         if (cp == n) {
           int q = delta;
-          for (int k = base; ; k += base) {
+          for (int k = base;; k += base) {
             int t = k <= bias ? tMin : k >= bias + tMax ? tMax : k - bias;
             if (q < t) {
               break;
@@ -163,12 +163,13 @@ final class Idna {
     while (in < input.length()) {
       int oldi = i;
       int w = 1;
-      for (int k = base; ; k += base) {
+      for (int k = base;; k += base) {
         if (in >= input.length()) {
           throw new IllegalArgumentException("truncated");
         }
         char c = input.charAt(in++);
-        int digit = c >= 'a' && c <= 'z' ? c - 'a' : c >= 'A' && c <= 'Z' ? c - 'A' : c >= '0' && c <= '9' ? c - '0' + 26 : -1;
+        int digit = c >= 'a' && c <= 'z' ? c - 'a' : c >= 'A' && c <= 'Z' ? c - 'A'
+            : c >= '0' && c <= '9' ? c - '0' + 26 : -1;
         if (digit < 0) {
           throw new IllegalArgumentException("bad digit");
         }

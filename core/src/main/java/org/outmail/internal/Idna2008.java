@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class Idna2008 {
   /** RFC 5892 section 2: the derived property values. */
-  enum Property { PVALID, CONTEXTJ, CONTEXTO, DISALLOWED, UNASSIGNED }
+  enum Property {
+    PVALID, CONTEXTJ, CONTEXTO, DISALLOWED, UNASSIGNED
+  }
 
   private Idna2008() {}
 
@@ -47,7 +49,7 @@ final class Idna2008 {
       throw new IllegalArgumentException("label '" + written + "' has '--' in its third and fourth positions"
           + " (RFC 5891 4.2.3.1)");
     }
-    for (int i = 0; i < label.length(); ) {
+    for (int i = 0; i < label.length();) {
       int cp = label.codePointAt(i);
       switch (property(cp)) {
         case PVALID:
@@ -122,11 +124,24 @@ final class Idna2008 {
   /** RFC 5892 section 2.6, the code points whose property is fixed by the RFC itself. */
   private static @Nullable Property exception(int cp) {
     switch (cp) {
-      case 0x00DF: case 0x03C2: case 0x06FD: case 0x06FE: case 0x0F0B: case 0x3007:
+      case 0x00DF:
+      case 0x03C2:
+      case 0x06FD:
+      case 0x06FE:
+      case 0x0F0B:
+      case 0x3007:
         return Property.PVALID;
-      case 0x00B7: case 0x0375: case 0x05F3: case 0x05F4: case 0x30FB:
+      case 0x00B7:
+      case 0x0375:
+      case 0x05F3:
+      case 0x05F4:
+      case 0x30FB:
         return Property.CONTEXTO;
-      case 0x0640: case 0x07FA: case 0x302E: case 0x302F: case 0x303B:
+      case 0x0640:
+      case 0x07FA:
+      case 0x302E:
+      case 0x302F:
+      case 0x303B:
         return Property.DISALLOWED;
       default:
         if ((cp >= 0x0660 && cp <= 0x0669) || (cp >= 0x06F0 && cp <= 0x06F9)) {
@@ -242,7 +257,8 @@ final class Idna2008 {
             : "in a label with Hiragana, Katakana or Han (RFC 5892 A.7)";
       default:
         boolean arabicIndic = cp >= 0x0660 && cp <= 0x0669;
-        boolean mixed = label.codePoints().anyMatch(c -> arabicIndic ? c >= 0x06F0 && c <= 0x06F9 : c >= 0x0660 && c <= 0x0669);
+        boolean mixed = label.codePoints()
+            .anyMatch(c -> arabicIndic ? c >= 0x06F0 && c <= 0x06F9 : c >= 0x0660 && c <= 0x0669);
         return !mixed ? null : arabicIndic
             ? "in a label without Extended Arabic-Indic digits (RFC 5892 A.8)"
             : "in a label without Arabic-Indic digits (RFC 5892 A.9)";

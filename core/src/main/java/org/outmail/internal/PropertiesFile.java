@@ -94,7 +94,8 @@ final class PropertiesFile {
       if (!Files.exists(file)) {
         Path folder = file.toAbsolutePath().getParent();
         throw new MailboxConfigException(null, null, cannot + "not found"
-            + (folder == null || Files.isDirectory(folder) ? "" : " (its folder " + folder + " does not exist either)"));
+            + (folder == null || Files.isDirectory(folder) ? ""
+                : " (its folder " + folder + " does not exist either)"));
       }
       if (!Files.isRegularFile(file)) {
         throw new MailboxConfigException(null, null, cannot + "not a regular file"

@@ -19,7 +19,8 @@ public final class RegistrySnapshot {
   final Map<String, OutgoingMailer> mailers;
   public final @Nullable String defaultId;
 
-  RegistrySnapshot(long version, List<Mailbox> mailboxes, Map<String, OutgoingMailer> mailers, @Nullable String defaultId) {
+  RegistrySnapshot(long version, List<Mailbox> mailboxes, Map<String, OutgoingMailer> mailers,
+      @Nullable String defaultId) {
     this.version = version;
     this.mailboxes = List.copyOf(mailboxes);
     Map<String, Mailbox> index = new LinkedHashMap<>();

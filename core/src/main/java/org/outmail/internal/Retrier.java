@@ -55,7 +55,7 @@ public final class Retrier {
     String messageId = message.messageId();
     Tally tally = null; // set once an attempt has reached some recipient
     OutgoingMessage current = message;
-    for (int n = 1; ; n++) {
+    for (int n = 1;; n++) {
       int attempt = n;
       tell(() -> listener.attemptStarting(messageId, attempt, policy.maxAttempts()));
       MailException failure;
@@ -129,7 +129,7 @@ public final class Retrier {
       some.append(shown == 1 ? "" : ", ").append(d.getKey()).append(" (").append(d.getValue()).append(')');
     }
     return TransportException.builder(mailboxId, MailException.mailboxPrefix(mailboxId) + deferred.size()
-            + " recipient(s) deferred by the server, retried alone: " + some)
+        + " recipient(s) deferred by the server, retried alone: " + some)
         .stage(TransportException.Stage.RECIPIENTS).transientFailure(true).replyCode(code(first)).serverReply(first)
         .rejectedRecipients(deferred).build();
   }

@@ -38,7 +38,8 @@ final class Rules {
   private final TransportContext context;
   private final AsyncSends async;
 
-  Rules(Map<String, TransportProvider> providers, Map<String, PostSendHook> hooks, @Nullable RecipientDirectory directory,
+  Rules(Map<String, TransportProvider> providers, Map<String, PostSendHook> hooks,
+      @Nullable RecipientDirectory directory,
       TransportContext context, AsyncSends async, List<SendListener> listeners) {
     this.listeners = listeners;
     this.providers = providers;
@@ -63,7 +64,8 @@ final class Rules {
       }
       if (m.defaultOutgoing()) {
         if (m.type() != MailboxType.OUT) {
-          throw Access.get().configError(m.id(), "default-outgoing", "is set on an IN mailbox; the default must be an OUT mailbox");
+          throw Access.get().configError(m.id(), "default-outgoing",
+              "is set on an IN mailbox; the default must be an OUT mailbox");
         }
         if (defaultId != null) {
           throw new MailboxConfigException(m.id(), "default-outgoing",
@@ -80,10 +82,11 @@ final class Rules {
       TransportProvider provider = providers.get(m.protocol());
       if (provider == null) {
         String meant = Suggestions.closest(m.protocol(), providers.keySet()).orElse(null);
-        throw new MailboxConfigException(m.id(), "protocol", MailException.mailboxPrefix(m.id()) + "no transport for protocol '"
-            + m.protocol() + "'; " + (meant == null ? "" : "did you mean " + meant + "? ")
-            + "transports found: " + providers.keySet()
-            + (meant == null ? " (add the outmail-transport-" + m.protocol() + " jar to the classpath)" : ""));
+        throw new MailboxConfigException(m.id(), "protocol",
+            MailException.mailboxPrefix(m.id()) + "no transport for protocol '"
+                + m.protocol() + "'; " + (meant == null ? "" : "did you mean " + meant + "? ")
+                + "transports found: " + providers.keySet()
+                + (meant == null ? " (add the outmail-transport-" + m.protocol() + " jar to the classpath)" : ""));
       }
       checkSettings(m, provider);
       provider.validate(m);
@@ -150,7 +153,7 @@ final class Rules {
       }
     });
     known.values().stream().filter(s -> s.required() && !m.settings(m.protocol()).containsKey(s.name())
-            && !Access.get().secretSettings(m).containsKey(own + s.name()))
+        && !Access.get().secretSettings(m).containsKey(own + s.name()))
         .forEach(s -> errors.put(own + s.name(), "is required for protocol " + m.protocol()));
     return errors;
   }
@@ -199,11 +202,12 @@ final class Rules {
         + "its settings: " + provider.settings().stream().map(Setting::name).toList();
   }
 
-/**
- * Refuses a loaded file's transport setting that its transport refuses or does not know, naming the
- * file's key ({@code outmail.mailbox.ID.smtp.max-conections}).
- */
-static void checkLoadedSettings(List<Mailbox> mailboxes, Set<String> loadedIds, Map<String, TransportProvider> providers) {
+  /**
+   * Refuses a loaded file's transport setting that its transport refuses or does not know, naming the
+   * file's key ({@code outmail.mailbox.ID.smtp.max-conections}).
+   */
+  static void checkLoadedSettings(List<Mailbox> mailboxes, Set<String> loadedIds,
+      Map<String, TransportProvider> providers) {
     for (Mailbox m : mailboxes) {
       TransportProvider provider = providers.get(m.protocol());
       if (!loadedIds.contains(m.id()) || m.type() != MailboxType.OUT || provider == null) {
@@ -226,8 +230,8 @@ static void checkLoadedSettings(List<Mailbox> mailboxes, Set<String> loadedIds, 
     }
   }
 
-/** The providers found by {@link ServiceLoader}, the host's own replacing one of the same protocol. */
-static Map<String, TransportProvider> providers(List<TransportProvider> transportProviders) {
+  /** The providers found by {@link ServiceLoader}, the host's own replacing one of the same protocol. */
+  static Map<String, TransportProvider> providers(List<TransportProvider> transportProviders) {
     Map<String, TransportProvider> found = new TreeMap<>();
     for (TransportProvider p : ServiceLoader.load(TransportProvider.class)) {
       found.putIfAbsent(p.protocol(), p);
@@ -238,8 +242,8 @@ static Map<String, TransportProvider> providers(List<TransportProvider> transpor
     return found;
   }
 
-/** The hooks found by {@link ServiceLoader}, the host's own replacing one of the same name. */
-static Map<String, PostSendHook> hooks(Map<String, PostSendHook> hooks) {
+  /** The hooks found by {@link ServiceLoader}, the host's own replacing one of the same name. */
+  static Map<String, PostSendHook> hooks(Map<String, PostSendHook> hooks) {
     Map<String, PostSendHook> all = new LinkedHashMap<>();
     for (PostSendHook h : ServiceLoader.load(PostSendHook.class)) {
       all.putIfAbsent(h.name(), h);

@@ -119,7 +119,8 @@ public final class SendEvents {
     @Override
     public void retrying(int attempt, int maxAttempts, MailException failure, Duration wait,
         Map<String, String> deferred) {
-      MailEvent.Retrying event = new MailEvent.Retrying(mailbox, messageId.orElseThrow(), attempt, maxAttempts, failure, wait, deferred);
+      MailEvent.Retrying event = new MailEvent.Retrying(mailbox, messageId.orElseThrow(), attempt, maxAttempts, failure,
+          wait, deferred);
       callerSays(() -> caller.retrying(event));
       for (SendListener l : listeners) {
         tell(l, () -> l.retrying(event));

@@ -166,9 +166,10 @@ public final class StoreFollower {
   private void change(String id, UnaryOperator<List<Mailbox>> edit, LongUnaryOperator write) {
     synchronized (changes) {
       if (closed) {
-        throw new MailboxStoreException(id, MailException.mailboxPrefix(id) + "not changed: the registry is closed", null);
+        throw new MailboxStoreException(id, MailException.mailboxPrefix(id) + "not changed: the registry is closed",
+            null);
       }
-      for (int attempt = 1; ; attempt++) {
+      for (int attempt = 1;; attempt++) {
         MailboxStore.Contents c = writableStore(id).contents();
         RegistrySnapshot next = rules.snapshot(c.version(), edit.apply(c.mailboxes()), mailers.current());
         long version;

@@ -120,7 +120,8 @@ public final class AccessTokens {
   private static java.util.Set<String> protocols(AccessTokenProvider provider) {
     java.util.Set<String> named = Objects.requireNonNull(provider.protocols(),
         () -> provider.getClass().getName() + ".protocols() == null");
-    return named.stream().map(p -> p.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    return named.stream().map(p -> p.toLowerCase(java.util.Locale.ROOT))
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   /**
@@ -290,7 +291,8 @@ public final class AccessTokens {
         return i;
       }
     }
-    List<String> names = providers.stream().filter(s -> s.serves(protocol)).map(s -> s.provider().getClass().getName()).toList();
+    List<String> names = providers.stream().filter(s -> s.serves(protocol)).map(s -> s.provider().getClass().getName())
+        .toList();
     throw new OAuthException("no access token provider supports OAuth client '" + client.name()
         + "' (provider " + client.provider() + (protocol == null ? "" : ", protocol " + protocol)
         + "); providers found: " + names, null, false, null);
@@ -307,7 +309,8 @@ public final class AccessTokens {
     if (scopes.isEmpty()) {
       throw new OAuthException("OAuth client '" + client.name() + "': no scopes to ask a token for", null, false, null);
     }
-    return client.name() + '\u0000' + client.clientId() + '\u0000' + client.tokenEndpointKey() + '\u0000' + String.join(" ", scopes)
+    return client.name() + '\u0000' + client.clientId() + '\u0000' + client.tokenEndpointKey() + '\u0000'
+        + String.join(" ", scopes)
         + '\u0000' + client.subject().orElse("");
   }
 }

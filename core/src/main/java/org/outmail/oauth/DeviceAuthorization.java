@@ -28,8 +28,10 @@ public final class DeviceAuthorization {
   private final AtomicBoolean awaited = new AtomicBoolean();
   private final java.net.http.HttpClient http;
 
-  DeviceAuthorization(OAuthClient client, List<String> scopes, Secret deviceCode, @Nullable Secret verifier, String userCode,
-      URI verificationUri, @Nullable URI verificationUriComplete, Instant expiresAt, Duration interval, java.net.http.HttpClient http) {
+  DeviceAuthorization(OAuthClient client, List<String> scopes, Secret deviceCode, @Nullable Secret verifier,
+      String userCode,
+      URI verificationUri, @Nullable URI verificationUriComplete, Instant expiresAt, Duration interval,
+      java.net.http.HttpClient http) {
     this.http = http;
     this.client = client;
     this.scopes = List.copyOf(scopes);

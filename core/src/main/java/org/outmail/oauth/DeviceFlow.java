@@ -54,16 +54,19 @@ final class DeviceFlow {
     Map<String, String> json = answer.json();
     String deviceCode = json.get("device_code");
     String userCode = json.get("user_code");
-    String verification = json.get("verification_uri") != null ? json.get("verification_uri") : json.get("verification_url");
+    String verification = json.get("verification_uri") != null ? json.get("verification_uri")
+        : json.get("verification_url");
     if (answer.status() != 200 || deviceCode == null || userCode == null || verification == null) {
       throw TokenRequests.refused(client.name(), "device endpoint", answer, hidden,
           client.provider() == OAuthProvider.MICROSOFT && answer.status() != 200
               ? "the app registration must allow public client flows (Authentication, Advanced settings)" : null);
     }
-    URI complete = json.get("verification_uri_complete") == null ? null : Flows.uri(json.get("verification_uri_complete"));
+    URI complete = json.get("verification_uri_complete") == null ? null
+        : Flows.uri(json.get("verification_uri_complete"));
     Instant expiresAt = v.clock.instant().plusSeconds(TokenRequests.seconds(json, "expires_in", 900));
     Duration interval = Duration.ofSeconds(Math.max(1, TokenRequests.seconds(json, "interval", 5)));
-    return new DeviceAuthorization(resolved, asked, Secret.of(deviceCode), verifier, userCode, Flows.uri(verification), complete,
+    return new DeviceAuthorization(resolved, asked, Secret.of(deviceCode), verifier, userCode, Flows.uri(verification),
+        complete,
         expiresAt, interval, http);
   }
 
@@ -94,13 +97,15 @@ final class DeviceFlow {
       if (!v.clock.instant().plus(interval).isBefore(deadline)) {
         throw new OAuthException("OAuth client '" + name + "': " + (codeExpiresFirst
             ? "the code " + device.userCode() + " expired before it was entered; start the validation again"
-            : "the code " + device.userCode() + " was not entered within " + Flows.seconds(timeout)), "expired_token", false, null);
+            : "the code " + device.userCode() + " was not entered within " + Flows.seconds(timeout)), "expired_token",
+            false, null);
       }
       try {
         v.sleeper.sleep(interval);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new OAuthException("interrupted while waiting for the code of OAuth client '" + name + "'", null, true, e);
+        throw new OAuthException("interrupted while waiting for the code of OAuth client '" + name + "'", null, true,
+            e);
       }
       TokenRequests.Answer answer = TokenRequests.post(device.http(), v.requestTimeout, client, "token endpoint",
           client.tokenEndpoint(), form, hidden);
@@ -113,8 +118,9 @@ final class DeviceFlow {
           // keep polling
         }
         case "slow_down" -> interval = interval.plus(SLOW_DOWN);
-        case "access_denied", "authorization_declined" -> throw TokenRequests.refused(name, "token endpoint", answer, hidden,
-            "the sign-in was declined; start the validation again to retry");
+        case "access_denied", "authorization_declined" ->
+          throw TokenRequests.refused(name, "token endpoint", answer, hidden,
+              "the sign-in was declined; start the validation again to retry");
         case "expired_token", "code_expired" -> throw TokenRequests.refused(name, "token endpoint", answer, hidden,
             "the code expired before it was entered; start the validation again");
         default -> throw TokenRequests.refused(name, "token endpoint", answer, hidden, null);

@@ -61,7 +61,8 @@ final class Discovery {
 
   private HttpClient fallback() {
     if (fallback == null) {
-      fallback = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER)
+      fallback = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+          .followRedirects(HttpClient.Redirect.NEVER)
           .build();
     }
     return fallback;
@@ -77,8 +78,9 @@ final class Discovery {
     String path = issuer.getRawPath() == null ? "" : issuer.getRawPath();
     path = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     URI oidc = URI.create(trimmed(issuer) + "/.well-known/openid-configuration");
-    URI rfc8414 = URI.create(issuer.getScheme() + "://" + issuer.getRawAuthority() + "/.well-known/oauth-authorization-server"
-        + path);
+    URI rfc8414 = URI
+        .create(issuer.getScheme() + "://" + issuer.getRawAuthority() + "/.well-known/oauth-authorization-server"
+            + path);
     return List.of(oidc, rfc8414);
   }
 
@@ -99,7 +101,8 @@ final class Discovery {
         throw fail("the metadata at " + url + " names the issuer " + (named == null ? "(none)" : "'" + named + "'")
             + ", not " + issuer + " (RFC 8414 §3.3): check the client's issuer");
       }
-      return new Metadata(url, named, endpoint(json, "token_endpoint", url), endpoint(json, "authorization_endpoint", url),
+      return new Metadata(url, named, endpoint(json, "token_endpoint", url),
+          endpoint(json, "authorization_endpoint", url),
           endpoint(json, "device_authorization_endpoint", url),
           "true".equals(json.get("authorization_response_iss_parameter_supported")));
     }
@@ -120,14 +123,16 @@ final class Discovery {
     }
     String host = uri.getHost();
     boolean loopback = host != null && (host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]"));
-    if (host == null || !("https".equalsIgnoreCase(uri.getScheme()) || ("http".equalsIgnoreCase(uri.getScheme()) && loopback))) {
+    if (host == null
+        || !("https".equalsIgnoreCase(uri.getScheme()) || ("http".equalsIgnoreCase(uri.getScheme()) && loopback))) {
       throw fail("the metadata at " + url + " has a " + member + " that is not an https URL: " + uri);
     }
     return uri;
   }
 
   private HttpResponse<String> get(HttpClient http, URI url) {
-    HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT).header("Accept", "application/json").GET().build();
+    HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT).header("Accept", "application/json").GET()
+        .build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 407) {
@@ -146,7 +151,8 @@ final class Discovery {
           null, true, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new OAuthException("interrupted while reading the metadata of OAuth client '" + clientName + "'", null, true, e);
+      throw new OAuthException("interrupted while reading the metadata of OAuth client '" + clientName + "'", null,
+          true, e);
     }
   }
 

@@ -82,7 +82,8 @@ final class FileTokenStore implements TokenStore {
   public synchronized void save(String clientName, Secret refreshToken) {
     try {
       Files.createDirectories(file.getParent());
-      try (FileChannel lock = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), ownerOnly())) {
+      try (FileChannel lock = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+          ownerOnly())) {
         FileLock held = exclusive(lock);
         try {
           Properties p = read();
@@ -103,7 +104,7 @@ final class FileTokenStore implements TokenStore {
    * the JDK throw instead of wait: wait for it here, up to ten seconds.
    */
   private FileLock exclusive(FileChannel channel) throws IOException {
-    for (int attempt = 0; ; attempt++) {
+    for (int attempt = 0;; attempt++) {
       try {
         return channel.lock();
       } catch (OverlappingFileLockException e) {

@@ -98,7 +98,8 @@ final class Flows {
   /** The S256 code challenge: BASE64URL(SHA-256(ASCII(verifier))), RFC 7636 §4.2. */
   static String challenge(String verifier) {
     try {
-      return B64URL.encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+      return B64URL
+          .encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }

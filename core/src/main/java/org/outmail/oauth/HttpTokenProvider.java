@@ -45,7 +45,8 @@ final class HttpTokenProvider implements AccessTokenProvider {
   }
 
   private HttpClient client(@Nullable SSLContext tls) {
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NEVER);
     if (tls != null) {
       b.sslContext(tls);
     }
@@ -85,7 +86,8 @@ final class HttpTokenProvider implements AccessTokenProvider {
       }
       case JWT_BEARER -> {
         String subject = client.subject().orElseThrow(() -> new OAuthException("OAuth client '" + client.name()
-            + "': the JWT-bearer grant needs the user to act for (the mailbox's user name or address)", null, false, null));
+            + "': the JWT-bearer grant needs the user to act for (the mailbox's user name or address)", null, false,
+            null));
         // the builder requires a service account key for the JWT-bearer grant
         ServiceAccountKey key = Objects.requireNonNull(client.serviceAccount(), "serviceAccount == null");
         Secret assertion = Secret.of(key.assertion(subject, scopes, client.tokenEndpoint(), clock.instant()));
@@ -146,6 +148,7 @@ final class HttpTokenProvider implements AccessTokenProvider {
   }
 
   private static String validateHow(OAuthClient client) {
-    return "run 'outmail oauth validate " + client.name() + " --config FILE' or press Validate on the client in the console";
+    return "run 'outmail oauth validate " + client.name()
+        + " --config FILE' or press Validate on the client in the console";
   }
 }

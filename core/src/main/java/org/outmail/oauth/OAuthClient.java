@@ -270,8 +270,10 @@ public final class OAuthClient {
     Discovery.Metadata m = discovery.metadata(http);
     URI token = tokenEndpoint != null ? tokenEndpoint : m.tokenEndpoint();
     if (token == null) {
-      throw new OAuthException("OAuth client '" + name + "': the metadata at " + m.source() + " names no token_endpoint;"
-          + " give the client's token-endpoint", null, false, null);
+      throw new OAuthException(
+          "OAuth client '" + name + "': the metadata at " + m.source() + " names no token_endpoint;"
+              + " give the client's token-endpoint",
+          null, false, null);
     }
     return new OAuthClient(this, subject, token, authorizeEndpoint != null ? authorizeEndpoint : m.authorizeEndpoint(),
         deviceEndpoint != null ? deviceEndpoint : m.deviceEndpoint());
@@ -315,7 +317,8 @@ public final class OAuthClient {
    * @throws OAuthException if the issuer's metadata is needed and cannot be read
    */
   public Optional<URI> deviceEndpoint() {
-    return Optional.ofNullable(deviceEndpoint != null || discovery == null ? deviceEndpoint : resolve(null).deviceEndpoint);
+    return Optional
+        .ofNullable(deviceEndpoint != null || discovery == null ? deviceEndpoint : resolve(null).deviceEndpoint);
   }
 
   /** {@return the service account's key file, for {@link OAuthGrant#JWT_BEARER}} */
@@ -362,7 +365,8 @@ public final class OAuthClient {
     return proxied == null ? base : proxied.over(base);
   }
 
-  @Nullable ServiceAccountKey serviceAccount() {
+  @Nullable
+  ServiceAccountKey serviceAccount() {
     return serviceAccountKey;
   }
 
@@ -374,7 +378,8 @@ public final class OAuthClient {
         + (serviceAccountKey == null ? "" : ", serviceAccountKey=" + serviceAccountKey.file())
         + (subject == null ? "" : ", subject=" + subject)
         + (proxied == null ? "" : ", proxy=" + proxied.proxy())
-        + (tokenEndpoint != null ? ", tokenEndpoint=" + tokenEndpoint : discovery != null ? ", issuer=" + discovery.issuer() : "")
+        + (tokenEndpoint != null ? ", tokenEndpoint=" + tokenEndpoint
+            : discovery != null ? ", issuer=" + discovery.issuer() : "")
         + "}";
   }
 
@@ -399,14 +404,16 @@ public final class OAuthClient {
      * @throws MailboxConfigException naming the client and the missing or wrong field
      */
     public OAuthClient build() {
-      proxy = ProxySettings.parse(ProxySettings.Kind.HTTP, proxyUrl, proxyUser, proxyPassword, noProxy, this::fail).orElse(null);
+      proxy = ProxySettings.parse(ProxySettings.Kind.HTTP, proxyUrl, proxyUser, proxyPassword, noProxy, this::fail)
+          .orElse(null);
       if (proxy != null && proxy.user().isPresent() && ProxySettings.basicTunnelingDisabled()) {
         throw fail("proxy-user", "cannot be presented: " + ProxySettings.basicTunnelingHint());
       }
       String id = clientId;
       if (grant == OAuthGrant.JWT_BEARER) {
         if (serviceAccountKey == null) {
-          throw fail("service-account-key", "is required for the JWT_BEARER grant (the service account's JSON key file)");
+          throw fail("service-account-key",
+              "is required for the JWT_BEARER grant (the service account's JSON key file)");
         }
         if (provider == OAuthProvider.MICROSOFT) {
           throw fail("grant", "JWT_BEARER is for Google Workspace service accounts (provider GOOGLE or GENERIC),"
@@ -435,7 +442,8 @@ public final class OAuthClient {
           if (authority == null && tenant == null) {
             throw fail("tenant", "is required for provider MICROSOFT (or give an authority)");
           }
-          auth = authority != null ? withSlash(authority) : URI.create("https://login.microsoftonline.com/" + tenant + "/");
+          auth = authority != null ? withSlash(authority)
+              : URI.create("https://login.microsoftonline.com/" + tenant + "/");
           checkUri("authority", auth);
           if (issuer != null) {
             break;

@@ -43,8 +43,9 @@ final class OAuthClientFields {
         + " not needed once the client is validated."),
         (b, v, env) -> b.refreshToken(Secret.parse((String) v, env)));
     add(Setting.builder("scopes", LIST).help("Scopes to ask for; the transport's default when none."),
-        (b, v, env) -> b.scopes(((List<?>) v).stream().map(String::valueOf).flatMap(s -> List.of(s.split("\\s+")).stream())
-            .toArray(String[]::new)));
+        (b, v, env) -> b
+            .scopes(((List<?>) v).stream().map(String::valueOf).flatMap(s -> List.of(s.split("\\s+")).stream())
+                .toArray(String[]::new)));
     add(Setting.builder("issuer", URL).help("The authorization server's issuer: endpoints not given are read from its"
         + " /.well-known/openid-configuration (or oauth-authorization-server) metadata."),
         (b, v, env) -> b.issuer((URI) v));
@@ -61,12 +62,14 @@ final class OAuthClientFields {
     add(Setting.builder("proxy", TEXT).help("An HTTP proxy (CONNECT) that the client's token, device, metadata and"
         + " validation requests go through, such as http://proxy.example.com:3128; none: direct."),
         (b, v, env) -> b.proxy((String) v));
-    add(Setting.builder("proxy-user", TEXT).help("The user name presented to the proxy (HTTP Basic), with proxy-password."),
+    add(Setting.builder("proxy-user", TEXT)
+        .help("The user name presented to the proxy (HTTP Basic), with proxy-password."),
         (b, v, env) -> b.proxyUser((String) v));
     add(Setting.builder("proxy-password", SECRET).help("The password presented to the proxy, with proxy-user."),
         (b, v, env) -> b.proxyPassword(Secret.parse((String) v, env)));
-    add(Setting.builder("no-proxy", LIST).help("Destinations that go direct: host names, .domain suffixes, IP addresses;"
-        + " 'none' for none. Default: localhost, 127.0.0.1, ::1."),
+    add(Setting.builder("no-proxy", LIST)
+        .help("Destinations that go direct: host names, .domain suffixes, IP addresses;"
+            + " 'none' for none. Default: localhost, 127.0.0.1, ::1."),
         (b, v, env) -> b.noProxy(((List<?>) v).stream().map(String::valueOf).toArray(String[]::new)));
   }
 

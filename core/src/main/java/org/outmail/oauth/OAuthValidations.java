@@ -232,9 +232,11 @@ public final class OAuthValidations {
     Objects.requireNonNull(parameters, "parameters == null");
     String state = parameters.get("state");
     String error = parameters.get("error");
-    String providerSaid = error == null ? "" : " (the provider answered " + describe(error, parameters.get("error_description")) + ")";
+    String providerSaid = error == null ? ""
+        : " (the provider answered " + describe(error, parameters.get("error_description")) + ")";
     if (state == null || state.isEmpty()) {
-      throw new OAuthException("the redirect carries no state: it does not answer a validation started here" + providerSaid,
+      throw new OAuthException(
+          "the redirect carries no state: it does not answer a validation started here" + providerSaid,
           error, false, null);
     }
     Pending p = pending.remove(state);
@@ -254,7 +256,8 @@ public final class OAuthValidations {
     }
     String code = parameters.get("code");
     if (code == null || code.isEmpty()) {
-      throw new OAuthException("OAuth client '" + name + "': the redirect carries neither a code nor an error", null, false, null);
+      throw new OAuthException("OAuth client '" + name + "': the redirect carries neither a code nor an error", null,
+          false, null);
     }
     OAuthClient client = p.client();
     Map<String, String> form = new LinkedHashMap<>();
@@ -368,7 +371,8 @@ public final class OAuthValidations {
       case MICROSOFT -> "the scope offline_access was not granted: consent to it, then validate again";
       case GOOGLE -> "Google issues one only on consent with access_type=offline (outmail asks for both); remove the"
           + " app's access at https://myaccount.google.com/permissions and validate again";
-      case GENERIC -> "ask for the scope your server issues refresh tokens for (often offline_access) and validate again";
+      case GENERIC ->
+        "ask for the scope your server issues refresh tokens for (often offline_access) and validate again";
     };
   }
 
@@ -388,12 +392,14 @@ public final class OAuthValidations {
 
   private static void checkRedirect(OAuthClient client, URI uri) {
     String host = uri.getHost();
-    boolean loopback = host != null && (host.equals("127.0.0.1") || host.equals("[::1]") || host.equalsIgnoreCase("localhost"));
+    boolean loopback = host != null
+        && (host.equals("127.0.0.1") || host.equals("[::1]") || host.equalsIgnoreCase("localhost"));
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!uri.isAbsolute() || host == null || uri.getRawFragment() != null
         || !(scheme.equals("https") || (scheme.equals("http") && loopback))) {
-      throw new MailboxConfigException(null, "redirectUri", "oauth client '" + client.name() + "': the redirect URI must be"
-          + " an absolute https URL, or http on a loopback address, without a fragment: " + uri);
+      throw new MailboxConfigException(null, "redirectUri",
+          "oauth client '" + client.name() + "': the redirect URI must be"
+              + " an absolute https URL, or http on a loopback address, without a fragment: " + uri);
     }
   }
 

@@ -54,7 +54,7 @@ final class ProxiedHttp {
    *
    * @return the explanation, or empty when {@code http} has no proxy for the endpoint
    */
-  /** A failure at the proxy: what it means, and whether trying again later may work. */
+     /** A failure at the proxy: what it means, and whether trying again later may work. */
   record Failure(String why, boolean isTransient) {}
 
   static Optional<String> proxyAuthenticationRequired(HttpClient http, URI endpoint) {
@@ -62,7 +62,7 @@ final class ProxiedHttp {
         + " asks for authentication (HTTP 407) to reach " + endpoint.getHost() + ": " + (p.user().isEmpty()
             ? "set the client's proxy-user and proxy-password"
             : ProxySettings.basicTunnelingDisabled() ? ProxySettings.basicTunnelingHint()
-                : "it refused the client's proxy-user and proxy-password"));
+            : "it refused the client's proxy-user and proxy-password"));
   }
 
   /**
@@ -84,7 +84,8 @@ final class ProxiedHttp {
       String why = switch (status) {
         case 403 -> "refused to connect to " + target + " (HTTP 403: not allowed by the proxy's rules)";
         case 407 -> "asks for authentication (HTTP 407) to reach " + target + ": "
-            + (p.user().isEmpty() ? "set the client's proxy-user and proxy-password" : "it refused the proxy-user and proxy-password");
+            + (p.user().isEmpty() ? "set the client's proxy-user and proxy-password"
+                : "it refused the proxy-user and proxy-password");
         case 502, 504 -> "could not reach " + target + " (HTTP " + status + ")";
         default -> "refused to connect to " + target + " (HTTP " + status + ")";
       };
@@ -92,7 +93,8 @@ final class ProxiedHttp {
     }
     if (String.valueOf(e.getMessage()).startsWith("too many authentication attempts") && p.user().isPresent()) {
       // the JDK presented the credentials and the proxy answered 407 again each time
-      return Optional.of(new Failure("the proxy " + p + " refused the client's proxy-user and proxy-password (HTTP 407)", false));
+      return Optional
+          .of(new Failure("the proxy " + p + " refused the client's proxy-user and proxy-password (HTTP 407)", false));
     }
     if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
       return Optional.of(new Failure("the proxy " + p + " refused the connection (is it running?)", true));

@@ -111,7 +111,8 @@ final class ServiceAccountKey {
   }
 
   /** The token endpoint the file names, or null. */
-  @Nullable URI tokenUri() {
+  @Nullable
+  URI tokenUri() {
     return tokenUri;
   }
 

@@ -23,7 +23,8 @@ import org.outmail.Secret;
 final class TokenRequests {
   /** An answer: the HTTP status and the top-level members of its JSON body. */
   record Answer(int status, Map<String, String> json) {
-    @Nullable String error() {
+    @Nullable
+    String error() {
       return json.get("error");
     }
   }
@@ -84,14 +85,16 @@ final class TokenRequests {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 407) {
         ProxiedHttp.proxyAuthenticationRequired(http, endpoint).ifPresent(why -> {
-          throw new OAuthException("OAuth client '" + clientName + "': " + what + " " + endpoint + " not reached: " + why,
+          throw new OAuthException(
+              "OAuth client '" + clientName + "': " + what + " " + endpoint + " not reached: " + why,
               null, false, null);
         });
       }
       return new Answer(response.statusCode(), FlatJson.parse(response.body()));
     } catch (IOException e) {
       ProxiedHttp.failure(http, endpoint, e).ifPresent(f -> {
-        throw new OAuthException("OAuth client '" + clientName + "': " + what + " " + endpoint + " not reached: " + f.why(),
+        throw new OAuthException(
+            "OAuth client '" + clientName + "': " + what + " " + endpoint + " not reached: " + f.why(),
             null, f.isTransient(), null);
       });
       throw new OAuthException("OAuth client '" + clientName + "': " + what + " " + endpoint

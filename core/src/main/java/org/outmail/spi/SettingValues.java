@@ -180,7 +180,8 @@ public final class SettingValues {
    * @throws IllegalArgumentException if the transport does not declare the four settings
    */
   public Optional<ProxySettings> proxy(ProxySettings.Kind kind) {
-    return ProxySettings.parse(kind, text(ProxySettings.PROXY).orElse(null), text(ProxySettings.PROXY_USER).orElse(null),
+    return ProxySettings.parse(kind, text(ProxySettings.PROXY).orElse(null),
+        text(ProxySettings.PROXY_USER).orElse(null),
         secret(ProxySettings.PROXY_PASSWORD).orElse(null), list(ProxySettings.NO_PROXY), this::fail);
   }
 

@@ -63,7 +63,8 @@ public final class TransportReceipt {
    * @param serverReply the server's final reply, or {@code null}
    * @return the receipt
    */
-  public static TransportReceipt partial(List<String> accepted, Map<String, String> rejected, @Nullable String serverReply) {
+  public static TransportReceipt partial(List<String> accepted, Map<String, String> rejected,
+      @Nullable String serverReply) {
     Objects.requireNonNull(rejected, "rejected == null");
     return new TransportReceipt(accepted, rejected, Map.of(), serverReply);
   }
@@ -82,7 +83,8 @@ public final class TransportReceipt {
    * @return the receipt
    * @throws IllegalArgumentException if an address is in more than one of the three
    */
-  public static TransportReceipt partial(List<String> accepted, Map<String, String> rejected, Map<String, String> deferred,
+  public static TransportReceipt partial(List<String> accepted, Map<String, String> rejected,
+      Map<String, String> deferred,
       @Nullable String serverReply) {
     Objects.requireNonNull(accepted, "accepted == null");
     Objects.requireNonNull(rejected, "rejected == null");

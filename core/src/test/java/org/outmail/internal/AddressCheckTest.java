@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
  * what the RFC 5322 dot-atom and the LDH label expressions accept.
  */
 class AddressCheckTest {
-  private static final Pattern LOCAL =
-      Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+  private static final Pattern LOCAL = Pattern
+      .compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
   private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
   @Test

@@ -22,7 +22,8 @@ class AddressesTest {
       "alice@iana.09|'alice@iana.09' is not an email address: invalid domain (numeric top-level label '09' is never"
           + " delivered to; an IP address is not accepted as a domain)"})
   void refusesWithAMessageSayingWhatIsWrongAndWhere(String address, String message) {
-    assertThatThrownBy(() -> Addresses.normalise(address)).isInstanceOf(InvalidEmailException.class).hasMessage(message);
+    assertThatThrownBy(() -> Addresses.normalise(address)).isInstanceOf(InvalidEmailException.class)
+        .hasMessage(message);
   }
 
   @Test
@@ -44,7 +45,8 @@ class AddressesTest {
     assertThat(d253).hasSize(253);
     // with the shortest local part, 253 octets are within the domain's limit but not the address's
     assertThatThrownBy(() -> Addresses.normalise("x@" + d253))
-        .hasMessage("'x@" + d253.substring(0, 38) + "...' is not an email address: 255 octets on the wire, at most 254");
+        .hasMessage(
+            "'x@" + d253.substring(0, 38) + "...' is not an email address: 255 octets on the wire, at most 254");
     assertThatThrownBy(() -> Addresses.normalise("x@" + d253 + "d"))
         .hasMessage("'x@" + d253.substring(0, 38) + "...' is not an email address: invalid domain");
   }

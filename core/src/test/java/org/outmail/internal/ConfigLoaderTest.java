@@ -52,7 +52,8 @@ class ConfigLoaderTest {
       outmail.oauth-client.m365.client-secret=${env:M365_SECRET}
       """;
 
-  private static final Map<String, String> ENV = Map.of("SUPPORT_SMTP_PASSWORD", "pw-from-env", "M365_SECRET", "secret-from-env");
+  private static final Map<String, String> ENV = Map.of("SUPPORT_SMTP_PASSWORD", "pw-from-env", "M365_SECRET",
+      "secret-from-env");
 
   private static List<Mailbox> load(String text) {
     Properties p = new Properties();
@@ -89,7 +90,8 @@ class ConfigLoaderTest {
     assertThat(c.tenant()).contains("contoso.onmicrosoft.com");
     assertThat(c.clientId()).isEqualTo("11111111-2222");
     assertThat(c.clientSecret().orElseThrow().value()).isEqualTo("secret-from-env");
-    assertThat(c.tokenEndpoint()).hasToString("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
+    assertThat(c.tokenEndpoint())
+        .hasToString("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
   }
 
   @Test
@@ -125,7 +127,8 @@ class ConfigLoaderTest {
   void unknownKeyIsNamed() {
     assertThatThrownBy(() -> load("outmail.mailbox.support.hots=smtp.example.com\n"))
         .isInstanceOf(MailboxConfigException.class)
-        .hasMessageStartingWith("outmail.mailbox.support.hots: unknown key; did you mean outmail.mailbox.support.host? known fields: [")
+        .hasMessageStartingWith(
+            "outmail.mailbox.support.hots: unknown key; did you mean outmail.mailbox.support.host? known fields: [")
         .satisfies(e -> assertThat(((MailboxConfigException) e).field()).isEqualTo("outmail.mailbox.support.hots"));
     assertThatThrownBy(() -> load("outmail.mailboxes.support.host=x\n"))
         .hasMessageStartingWith("outmail.mailboxes.support.host: unknown key");
@@ -147,7 +150,8 @@ class ConfigLoaderTest {
   void badNumbersAreNamed() {
     assertThatThrownBy(() -> load("outmail.mailbox.support.port=five\n"))
         .hasMessage("outmail.mailbox.support.port: 'five' is not a whole number");
-    assertThatThrownBy(() -> load("outmail.mailbox.support.email-display=a@example.com\noutmail.mailbox.support.port=70000\n"))
+    assertThatThrownBy(
+        () -> load("outmail.mailbox.support.email-display=a@example.com\noutmail.mailbox.support.port=70000\n"))
         .hasMessage("outmail.mailbox.support.port: must be between 1 and 65535, was 70000");
     assertThatThrownBy(() -> load("outmail.mailbox.support.read-timeout=soon\n"))
         .hasMessageStartingWith("outmail.mailbox.support.read-timeout: 'soon' is not a duration");
@@ -168,19 +172,22 @@ class ConfigLoaderTest {
 
   @Test
   void unknownOAuthClientIsNamed() {
-    assertThatThrownBy(() -> load("outmail.mailbox.support.email-display=a@example.com\noutmail.mailbox.support.oauth-client=google\n"))
+    assertThatThrownBy(() -> load(
+        "outmail.mailbox.support.email-display=a@example.com\noutmail.mailbox.support.oauth-client=google\n"))
         .hasMessage("outmail.mailbox.support.oauth-client: no OAuth client named 'google'; clients: []");
   }
 
   @Test
   void incompleteOAuthClientIsNamed() {
-    assertThatThrownBy(() -> load("outmail.oauth-client.m365.provider=microsoft\noutmail.oauth-client.m365.client-id=x\noutmail.oauth-client.m365.client-secret=s\n"))
+    assertThatThrownBy(() -> load(
+        "outmail.oauth-client.m365.provider=microsoft\noutmail.oauth-client.m365.client-id=x\noutmail.oauth-client.m365.client-secret=s\n"))
         .hasMessage("outmail.oauth-client.m365.tenant: is required for provider MICROSOFT (or give an authority)");
   }
 
   @Test
   void badExcludeExpressionIsNamed() {
-    assertThatThrownBy(() -> load("outmail.mailbox.support.email-display=a@example.com\noutmail.mailbox.support.exclude-expression=([a-z\n"))
+    assertThatThrownBy(() -> load(
+        "outmail.mailbox.support.email-display=a@example.com\noutmail.mailbox.support.exclude-expression=([a-z\n"))
         .hasMessageStartingWith("outmail.mailbox.support.exclude-expression: is not a valid regular expression");
   }
 
@@ -283,8 +290,10 @@ class ConfigLoaderTest {
 
   @Test
   void brokenReferenceInAClientSecretIsNamedToo() {
-    assertThatThrownBy(() -> load("outmail.oauth-client.m365.client-id=x\noutmail.oauth-client.m365.client-secret=${env:M365_SECRET\n"))
-        .hasMessage("outmail.oauth-client.m365.client-secret: is not a complete ${env:NAME} reference: the closing } is missing");
+    assertThatThrownBy(() -> load(
+        "outmail.oauth-client.m365.client-id=x\noutmail.oauth-client.m365.client-secret=${env:M365_SECRET\n"))
+        .hasMessage(
+            "outmail.oauth-client.m365.client-secret: is not a complete ${env:NAME} reference: the closing } is missing");
   }
 
   @Test
@@ -309,7 +318,8 @@ class ConfigLoaderTest {
     assertThat(mb.password().orElseThrow().value()).isEqualTo("from-relative-file");
     assertThat(mb.password().orElseThrow().source()).isEqualTo("file:" + conf.resolve("secrets/smtp-password"));
     assertThat(mb.trustStorePassword().orElseThrow().value()).isEqualTo("from-absolute-file");
-    assertThat(mb.oauthClient().orElseThrow().clientSecret().orElseThrow().value()).isEqualTo("client-from-relative-file");
+    assertThat(mb.oauthClient().orElseThrow().clientSecret().orElseThrow().value())
+        .isEqualTo("client-from-relative-file");
   }
 
   @Test
@@ -373,7 +383,8 @@ class ConfigLoaderTest {
     Properties expected = new Properties();
     expected.load(new StringReader(good));
     Mailbox mb = loadFile(write(dir.resolve("good"), good)).get(0);
-    assertThat(mb.displayName()).contains(expected.getProperty("outmail.mailbox.support.display-name")).contains("Your Service Desk");
+    assertThat(mb.displayName()).contains(expected.getProperty("outmail.mailbox.support.display-name"))
+        .contains("Your Service Desk");
     assertThat(mb.prefix()).contains("TICKET#");
     assertThat(mb.host()).contains("smtp.example.com");
 
@@ -388,8 +399,9 @@ class ConfigLoaderTest {
   @Test
   void fileThatIsNotUtf8IsAnErrorWithTheLineNumber(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("mailboxes.properties");
-    Files.write(file, "outmail.mailbox.support.email-display=support@example.com\r\n\r\noutmail.mailbox.support.display-name=Kundendienst M\u00fcller\r\n"
-        .getBytes(StandardCharsets.ISO_8859_1));
+    Files.write(file,
+        "outmail.mailbox.support.email-display=support@example.com\r\n\r\noutmail.mailbox.support.display-name=Kundendienst M\u00fcller\r\n"
+            .getBytes(StandardCharsets.ISO_8859_1));
 
     assertThatThrownBy(() -> loadFile(file))
         .isInstanceOf(MailboxConfigException.class)
@@ -406,7 +418,8 @@ class ConfigLoaderTest {
 
   @Test
   void encryptionTlsIsRefusedAsAmbiguous() {
-    assertThatThrownBy(() -> load("outmail.mailbox.support.email-display=a@example.com\noutmail.mailbox.support.encryption=tls\n"))
+    assertThatThrownBy(
+        () -> load("outmail.mailbox.support.email-display=a@example.com\noutmail.mailbox.support.encryption=tls\n"))
         .isInstanceOf(MailboxConfigException.class)
         .hasMessage("outmail.mailbox.support.encryption: 'tls' is ambiguous; write SSL_TLS for TLS from the first byte "
             + "(usually port 465) or STARTTLS for plain text upgraded to TLS (usually port 587)");
@@ -429,7 +442,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> Mailbox.builder("support").displayName("Desk\r\nBcc: evil@example.org"))
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("display-name"))
         .hasMessage("mailbox 'support': display-name contains a forbidden character U+000D at index 4");
-    assertThatThrownBy(() -> Mailbox.textForm().set(Mailbox.builder("support"), "display-name", "Desk\nBcc: evil@example.org"))
+    assertThatThrownBy(
+        () -> Mailbox.textForm().set(Mailbox.builder("support"), "display-name", "Desk\nBcc: evil@example.org"))
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("display-name"))
         .hasMessage("mailbox 'support': display-name contains a forbidden character U+000A at index 4");
   }

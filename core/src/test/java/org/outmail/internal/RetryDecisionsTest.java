@@ -110,7 +110,8 @@ class RetryDecisionsTest {
     assertThat(r.acceptedRecipients()).containsExactly(ALICE, BOB);
     assertThat(recorder.attempts).hasSize(2);
     assertThat(heard.events).containsExactly("attempt 1/3", "retrying after 1/3", "attempt 2/3");
-    assertThat(heard.failures).singleElement().satisfies(f -> assertThat(f.getMessage()).contains("451 4.3.0 try again"));
+    assertThat(heard.failures).singleElement()
+        .satisfies(f -> assertThat(f.getMessage()).contains("451 4.3.0 try again"));
   }
 
   @Test
@@ -165,7 +166,8 @@ class RetryDecisionsTest {
   @Test
   void theServersRetryAfterIsTheWaitWhenTheMailboxHasThatMuchPatience() {
     recorder.then(m -> {
-      throw TransportException.builder("x", "429 slow down").transientFailure(true).retryAfter(Duration.ofMillis(7)).build();
+      throw TransportException.builder("x", "429 slow down").transientFailure(true).retryAfter(Duration.ofMillis(7))
+          .build();
     });
 
     SendResult r = mailer(RetryPolicy.of(3, Duration.ofMillis(1), Duration.ofMillis(20))).send(email(), heard);
@@ -177,7 +179,8 @@ class RetryDecisionsTest {
   @Test
   void aRetryAfterOfExactlyTheLongestWaitIsStillWaitedFor() {
     recorder.then(m -> {
-      throw TransportException.builder("x", "429 slow down").transientFailure(true).retryAfter(Duration.ofMillis(20)).build();
+      throw TransportException.builder("x", "429 slow down").transientFailure(true).retryAfter(Duration.ofMillis(20))
+          .build();
     });
 
     SendResult r = mailer(RetryPolicy.of(3, Duration.ofMillis(1), Duration.ofMillis(20))).send(email(), heard);
@@ -193,7 +196,8 @@ class RetryDecisionsTest {
           .retryAfter(Duration.ofMillis(21)).build();
     });
 
-    assertThatThrownBy(() -> mailer(RetryPolicy.of(3, Duration.ofMillis(1), Duration.ofMillis(20))).send(email(), heard))
+    assertThatThrownBy(
+        () -> mailer(RetryPolicy.of(3, Duration.ofMillis(1), Duration.ofMillis(20))).send(email(), heard))
         .isInstanceOfSatisfying(TransportException.class,
             e -> assertThat(e.retryAfter()).contains(Duration.ofMillis(21)));
     assertThat(recorder.attempts).hasSize(1);
@@ -235,7 +239,8 @@ class RetryDecisionsTest {
       for (int i = 0; i < 400; i++) {
         waits.add(retrier.backoff(failed).toMillis());
       }
-      assertThat(waits).as("waits after %d failed attempts", failed).allSatisfy(w -> assertThat(w).isBetween(0L, ceiling))
+      assertThat(waits).as("waits after %d failed attempts", failed)
+          .allSatisfy(w -> assertThat(w).isBetween(0L, ceiling))
           .anySatisfy(w -> assertThat(w).isGreaterThan(ceiling / 2))
           .anySatisfy(w -> assertThat(w).isLessThan(ceiling / 2));
     }
@@ -292,7 +297,8 @@ class RetryDecisionsTest {
 
     assertThat(r.attempts()).isEqualTo(2);
     assertThat(heard.failures).singleElement().isInstanceOf(OAuthException.class);
-    assertThat(heard.waits).singleElement().satisfies(w -> assertThat(w).isBetween(Duration.ZERO, Duration.ofMillis(1)));
+    assertThat(heard.waits).singleElement()
+        .satisfies(w -> assertThat(w).isBetween(Duration.ZERO, Duration.ofMillis(1)));
   }
 
   @Test
@@ -328,8 +334,9 @@ class RetryDecisionsTest {
 
     assertThat(r.acceptedRecipients()).containsExactly(ALICE, BOB);
     assertThat(heard.failures).singleElement().isInstanceOfSatisfying(TransportException.class, f -> {
-      assertThat(f.getMessage()).isEqualTo("mailbox '" + id + "': 1 recipient(s) deferred by the server, retried alone: "
-          + BOB + " (452 4.2.2 mailbox full)");
+      assertThat(f.getMessage())
+          .isEqualTo("mailbox '" + id + "': 1 recipient(s) deferred by the server, retried alone: "
+              + BOB + " (452 4.2.2 mailbox full)");
       assertThat(f.replyCode()).isEqualTo(452);
       assertThat(f.serverReply()).contains("452 4.2.2 mailbox full");
       assertThat(f.stage()).isEqualTo(TransportException.Stage.RECIPIENTS);
@@ -348,7 +355,8 @@ class RetryDecisionsTest {
     }
     recorder.then(m -> TransportReceipt.partial(List.of(ALICE), Map.of(), later, "250 queued"));
 
-    mailer(fast(2)).send(Email.builder().to(ALICE).cc(five.toArray(String[]::new)).subject("s").text("t").build(), heard);
+    mailer(fast(2)).send(Email.builder().to(ALICE).cc(five.toArray(String[]::new)).subject("s").text("t").build(),
+        heard);
 
     assertThat(heard.failures).singleElement().satisfies(f -> assertThat(f.getMessage()).endsWith(
         "5 recipient(s) deferred by the server, retried alone: a@example.org (451 later), b@example.org (451 later), "
@@ -384,7 +392,8 @@ class RetryDecisionsTest {
     Map<String, String> later = new LinkedHashMap<>();
     later.put(BOB, "451 later");
     recorder.then(m -> deferring(m, later)).then(m -> {
-      throw TransportException.builder("x", "all recipients refused").transientFailure(true).stage(TransportException.Stage.RECIPIENTS)
+      throw TransportException.builder("x", "all recipients refused").transientFailure(true)
+          .stage(TransportException.Stage.RECIPIENTS)
           .rejectedRecipients(Map.of(BOB, "550 5.1.1 no such user")).build();
     });
 
@@ -502,7 +511,8 @@ class RetryDecisionsTest {
     });
     Thread.currentThread().interrupt();
     try {
-      assertThatThrownBy(() -> mailer(RetryPolicy.of(3, Duration.ofMillis(5), Duration.ofMillis(5))).send(email(), heard))
+      assertThatThrownBy(
+          () -> mailer(RetryPolicy.of(3, Duration.ofMillis(5), Duration.ofMillis(5))).send(email(), heard))
           .isInstanceOfSatisfying(TransportException.class, e -> {
             assertThat(e.replyCode()).isEqualTo(451);
             assertThat(e.getSuppressed()).singleElement().isInstanceOf(InterruptedException.class);

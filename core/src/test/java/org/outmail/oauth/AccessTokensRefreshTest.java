@@ -40,7 +40,8 @@ class AccessTokensRefreshTest {
 
   private final CountingProvider provider = new CountingProvider();
   private final AccessTokens tokens = AccessTokens.of(List.of(provider), TokenStore.inMemory());
-  private final OAuthClient client = OAuthClient.builder("idp").tokenEndpoint(URI.create("https://idp.example.com/token"))
+  private final OAuthClient client = OAuthClient.builder("idp")
+      .tokenEndpoint(URI.create("https://idp.example.com/token"))
       .clientId("app").clientSecret(Secret.of("s")).build();
   private final ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
 

@@ -66,7 +66,8 @@ class AccessTokensTest {
   }
 
   private static AccessTokens tokens(TokenStore store) {
-    return AccessTokens.of(List.of(new HttpTokenProvider(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(5))), store);
+    return AccessTokens
+        .of(List.of(new HttpTokenProvider(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(5))), store);
   }
 
   @Test
@@ -107,7 +108,8 @@ class AccessTokensTest {
           assertThat(e.errorCode()).contains("invalid_client");
           assertThat(e.isTransient()).isFalse();
           assertThat(e.getMessage())
-              .isEqualTo("OAuth client 'generic': token endpoint answered HTTP 401 invalid_client: AADSTS7000215: Invalid client secret provided.")
+              .isEqualTo(
+                  "OAuth client 'generic': token endpoint answered HTTP 401 invalid_client: AADSTS7000215: Invalid client secret provided.")
               .doesNotContain("app-secret");
         });
   }

@@ -38,7 +38,8 @@ class AuthorizationCodeValidationTest {
   private final Browser browser = new Browser();
   private final TokenStore store = TokenStore.inMemory();
   private final TestClock clock = new TestClock();
-  private final OAuthValidations validations = new OAuthValidations(store, OAuthValidations.DEFAULT_EXPIRY, clock, d -> {});
+  private final OAuthValidations validations = new OAuthValidations(store, OAuthValidations.DEFAULT_EXPIRY, clock,
+      d -> {});
 
   @AfterEach
   void stop() {
@@ -79,7 +80,8 @@ class AuthorizationCodeValidationTest {
     Secret refresh = store.load("m365").orElseThrow();
     assertThat(server.isActiveRefreshToken(refresh.value())).isTrue();
 
-    AccessToken token = AccessTokens.of(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5))), store)
+    AccessToken token = AccessTokens
+        .of(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5))), store)
         .get(microsoft(), List.of(OAuthValidations.MICROSOFT_SMTP_SCOPE));
     AuthorizationServer.Grant grant = server.introspect(token.token().value()).orElseThrow();
     assertThat(grant.user()).isEqualTo("support@contoso.example");
@@ -89,12 +91,14 @@ class AuthorizationCodeValidationTest {
   @Test
   void aValidationSaysWhenItsAccessAndRefreshTokensExpireWhenTheProviderSays() {
     server.accessTokenSeconds(3600);
-    OAuthValidation plain = validations.complete(browser.signIn(validations.start(microsoft(), CALLBACK).authorizationUri()));
+    OAuthValidation plain = validations
+        .complete(browser.signIn(validations.start(microsoft(), CALLBACK).authorizationUri()));
     assertThat(plain.accessTokenExpiresAt()).contains(clock.instant().plusSeconds(3600));
     assertThat(plain.refreshTokenExpiresAt()).isEmpty();
 
     server.refreshExpiresIn(7 * 86_400);
-    OAuthValidation bounded = validations.complete(browser.signIn(validations.start(microsoft(), CALLBACK).authorizationUri()));
+    OAuthValidation bounded = validations
+        .complete(browser.signIn(validations.start(microsoft(), CALLBACK).authorizationUri()));
     assertThat(bounded.refreshTokenExpiresAt()).contains(clock.instant().plusSeconds(7 * 86_400));
   }
 
@@ -143,7 +147,8 @@ class AuthorizationCodeValidationTest {
 
     assertThat(store.load("gmail")).isPresent();
     Map<String, String> exchange = server.tokenRequests().get(0);
-    assertThat(exchange).containsEntry("grant_type", "authorization_code").containsEntry("client_secret", "gmail-client-secret")
+    assertThat(exchange).containsEntry("grant_type", "authorization_code")
+        .containsEntry("client_secret", "gmail-client-secret")
         .containsEntry("redirect_uri", CALLBACK.toString()).containsKey("code_verifier");
   }
 
@@ -207,7 +212,8 @@ class AuthorizationCodeValidationTest {
         .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.errorCode()).contains("access_denied"))
         .hasMessage("OAuth client 'm365': the provider refused the sign-in: access_denied: AADSTS65004: User declined"
             + " to consent to access the app.; the administrator declined, or the app lacks the tenant's consent");
-    assertThatThrownBy(() -> validations.complete(redirect)).hasMessageStartingWith("no validation waits for this state");
+    assertThatThrownBy(() -> validations.complete(redirect))
+        .hasMessageStartingWith("no validation waits for this state");
   }
 
   @Test
@@ -258,7 +264,8 @@ class AuthorizationCodeValidationTest {
     String code = query(redirect).get("code");
     // the code is spent by someone else first
     HttpResponse<String> stolen = post(Map.of("grant_type", "authorization_code", "code", code,
-        "redirect_uri", CALLBACK.toString(), "client_id", "idp-app", "client_secret", M365_SECRET, "code_verifier", "x".repeat(43)));
+        "redirect_uri", CALLBACK.toString(), "client_id", "idp-app", "client_secret", M365_SECRET, "code_verifier",
+        "x".repeat(43)));
     assertThat(stolen.statusCode()).isEqualTo(400);
 
     assertThatThrownBy(() -> validations.complete(redirect))
@@ -296,8 +303,9 @@ class AuthorizationCodeValidationTest {
             + " authorization endpoint)");
 
     assertThatThrownBy(() -> validations.start(microsoft(), URI.create("http://desk.example.com/callback")))
-        .hasMessage("oauth client 'm365': the redirect URI must be an absolute https URL, or http on a loopback address,"
-            + " without a fragment: http://desk.example.com/callback");
+        .hasMessage(
+            "oauth client 'm365': the redirect URI must be an absolute https URL, or http on a loopback address,"
+                + " without a fragment: http://desk.example.com/callback");
   }
 
   @Test
@@ -310,10 +318,12 @@ class AuthorizationCodeValidationTest {
 
   private HttpResponse<String> post(Map<String, String> form) throws Exception {
     String body = form.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
         .collect(Collectors.joining("&"));
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.tokenEndpoint())
-        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body))
+        .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -30,11 +30,12 @@ class DeviceCodeValidationTest {
   private final TestClock clock = new TestClock();
   private final List<Duration> waits = new CopyOnWriteArrayList<>();
   private volatile IntConsumer beforePoll = n -> {};
-  private final OAuthValidations validations = new OAuthValidations(store, OAuthValidations.DEFAULT_EXPIRY, clock, d -> {
-    waits.add(d);
-    clock.advance(d);
-    beforePoll.accept(waits.size());
-  });
+  private final OAuthValidations validations = new OAuthValidations(store, OAuthValidations.DEFAULT_EXPIRY, clock,
+      d -> {
+        waits.add(d);
+        clock.advance(d);
+        beforePoll.accept(waits.size());
+      });
 
   @AfterEach
   void stop() {
@@ -58,7 +59,8 @@ class DeviceCodeValidationTest {
     assertThat(device.verificationUri()).isEqualTo(server.base().resolve("device"));
     assertThat(device.interval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(device.expiresAt()).isEqualTo(clock.instant().plusSeconds(900));
-    assertThat(device.toString()).doesNotContain(server.secrets().stream().filter(s -> s.startsWith("device-")).findFirst().orElseThrow());
+    assertThat(device.toString())
+        .doesNotContain(server.secrets().stream().filter(s -> s.startsWith("device-")).findFirst().orElseThrow());
     beforePoll = n -> {
       if (n == 3) {
         enter(device, "yes");
@@ -72,7 +74,8 @@ class DeviceCodeValidationTest {
     assertThat(server.devicePolls()).isEqualTo(3);
     assertThat(server.isActiveRefreshToken(store.load("m365").orElseThrow().value())).isTrue();
     assertThat(server.tokenRequests()).allSatisfy(f -> assertThat(f)
-        .containsEntry("grant_type", "urn:ietf:params:oauth:grant-type:device_code").containsEntry("client_id", "m365-app"));
+        .containsEntry("grant_type", "urn:ietf:params:oauth:grant-type:device_code")
+        .containsEntry("client_id", "m365-app"));
   }
 
   @Test
@@ -94,8 +97,9 @@ class DeviceCodeValidationTest {
 
     assertThatThrownBy(() -> validations.awaitDevice(device, Duration.ofMinutes(5)))
         .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.errorCode()).contains("access_denied"))
-        .hasMessage("OAuth client 'm365': token endpoint answered HTTP 400 access_denied: the user declined the sign-in;"
-            + " the sign-in was declined; start the validation again to retry");
+        .hasMessage(
+            "OAuth client 'm365': token endpoint answered HTTP 400 access_denied: the user declined the sign-in;"
+                + " the sign-in was declined; start the validation again to retry");
     assertThat(store.load("m365")).isEmpty();
   }
 
@@ -147,7 +151,8 @@ class DeviceCodeValidationTest {
 
     assertThatThrownBy(() -> validations.startDevice(google))
         .isInstanceOf(OAuthException.class)
-        .hasMessage("OAuth client 'gmail': Google's device flow does not grant the Gmail scope (" + OAuthValidations.GOOGLE_MAIL_SCOPE + ");"
+        .hasMessage("OAuth client 'gmail': Google's device flow does not grant the Gmail scope ("
+            + OAuthValidations.GOOGLE_MAIL_SCOPE + ");"
             + " validate it in a browser instead (outmail oauth validate gmail without --device, on any machine with a"
             + " browser), or use a Google Workspace service account (grant JWT_BEARER)");
     assertThat(server.tokenRequests()).isEmpty();
@@ -161,7 +166,8 @@ class DeviceCodeValidationTest {
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("device-endpoint"));
 
     OAuthClient withDevice = OAuthClient.builder("idp").grant(OAuthGrant.REFRESH_TOKEN).clientId("m365-app")
-        .tokenEndpoint(server.tokenEndpoint()).deviceEndpoint(server.deviceEndpoint()).scopes("mail.send", "offline_access")
+        .tokenEndpoint(server.tokenEndpoint()).deviceEndpoint(server.deviceEndpoint())
+        .scopes("mail.send", "offline_access")
         .build();
     DeviceAuthorization device = validations.startDevice(withDevice);
     enter(device, "yes");
@@ -170,7 +176,8 @@ class DeviceCodeValidationTest {
 
   private OAuthClient confidential(ClientAuthentication method) {
     server.registerClient("idp-app", "idp-secret");
-    return OAuthClient.builder("idp").grant(OAuthGrant.REFRESH_TOKEN).clientId("idp-app").clientSecret(Secret.of("idp-secret"))
+    return OAuthClient.builder("idp").grant(OAuthGrant.REFRESH_TOKEN).clientId("idp-app")
+        .clientSecret(Secret.of("idp-secret"))
         .clientAuthentication(method).tokenEndpoint(server.tokenEndpoint()).deviceEndpoint(server.deviceEndpoint())
         .scopes("mail.send", "offline_access").build();
   }

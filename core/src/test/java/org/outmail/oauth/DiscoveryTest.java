@@ -29,9 +29,10 @@ class DiscoveryTest {
   private final Browser browser = new Browser();
   private final TokenStore store = TokenStore.inMemory();
   private final TestClock clock = new TestClock();
-  private final OAuthValidations validations = new OAuthValidations(store, OAuthValidations.DEFAULT_EXPIRY, clock, d -> {
-    clock.advance(d);
-  });
+  private final OAuthValidations validations = new OAuthValidations(store, OAuthValidations.DEFAULT_EXPIRY, clock,
+      d -> {
+        clock.advance(d);
+      });
 
   @AfterEach
   void stop() {
@@ -49,7 +50,8 @@ class DiscoveryTest {
 
     URI redirect = browser.signIn(validations.start(client, CALLBACK).authorizationUri());
     validations.complete(redirect);
-    AccessTokens tokens = AccessTokens.of(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5))), store);
+    AccessTokens tokens = AccessTokens.of(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5))),
+        store);
     AccessToken token = tokens.get(client, List.of("mail.send"));
 
     assertThat(server.introspect(token.token().value())).isPresent();
@@ -120,8 +122,10 @@ class DiscoveryTest {
     assertThatThrownBy(() -> OAuthClient.builder("idp").clientId("a").clientSecret(Secret.of("s")).build())
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("token-endpoint"))
         .hasMessage("oauth client 'idp': token-endpoint is required for provider GENERIC (or give the issuer)");
-    assertThat(OAuthClient.textForm().set(OAuthClient.builder("idp").clientId("a").clientSecret(Secret.of("s")), "issuer", server.issuer().toString(), n -> null).build().issuer()).contains(server.issuer());
-    assertThatThrownBy(() -> OAuthClient.textForm().set(OAuthClient.builder("idp"), "issuer", "http://idp.example.com/realm", n -> null))
+    assertThat(OAuthClient.textForm().set(OAuthClient.builder("idp").clientId("a").clientSecret(Secret.of("s")),
+        "issuer", server.issuer().toString(), n -> null).build().issuer()).contains(server.issuer());
+    assertThatThrownBy(() -> OAuthClient.textForm().set(OAuthClient.builder("idp"), "issuer",
+        "http://idp.example.com/realm", n -> null))
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("issuer"));
   }
 
@@ -142,8 +146,10 @@ class DiscoveryTest {
 
     assertThatThrownBy(() -> validations.complete(redirect))
         .isInstanceOf(OAuthException.class)
-        .hasMessage("OAuth client 'idp': the redirect names the issuer 'https://evil.example.com/realm', not the client's "
-            + server.issuer() + " (RFC 9207): it comes from another authorization server; start the validation again");
+        .hasMessage(
+            "OAuth client 'idp': the redirect names the issuer 'https://evil.example.com/realm', not the client's "
+                + server.issuer()
+                + " (RFC 9207): it comes from another authorization server; start the validation again");
     assertThat(server.tokenRequests()).isEmpty();
     assertThat(store.load("idp")).isEmpty();
   }
@@ -156,7 +162,8 @@ class DiscoveryTest {
     String withoutIss = redirect.toString().replaceAll("[&?]iss=[^&]*", "");
 
     assertThatThrownBy(() -> validations.complete(URI.create(withoutIss)))
-        .hasMessageContaining("the redirect carries no iss although the server's metadata says it sends one (RFC 9207)");
+        .hasMessageContaining(
+            "the redirect carries no iss although the server's metadata says it sends one (RFC 9207)");
     assertThat(server.tokenRequests()).isEmpty();
   }
 }

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class FlatJsonTest {
   @Test
   void readsTopLevelMembersAndSkipsNestedOnes() {
-    assertThat(FlatJson.parse("{\"a\":\"x\\\"y\\u00e9\",\"n\":3600,\"o\":{\"k\":[1,{\"z\":\"}\"}]},\"b\":true,\"c\":null}"))
+    assertThat(
+        FlatJson.parse("{\"a\":\"x\\\"y\\u00e9\",\"n\":3600,\"o\":{\"k\":[1,{\"z\":\"}\"}]},\"b\":true,\"c\":null}"))
         .containsEntry("a", "x\"yé").containsEntry("n", "3600").containsEntry("b", "true")
         .doesNotContainKey("o").doesNotContainKey("c").doesNotContainKey("k");
   }

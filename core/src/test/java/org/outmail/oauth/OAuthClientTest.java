@@ -91,11 +91,14 @@ class OAuthClientTest {
   @Test
   void theClientAuthenticationMethodIsASettingThatDefaultsToTheForm() {
     assertThat(generic().build().clientAuthentication()).isEqualTo(ClientAuthentication.CLIENT_SECRET_POST);
-    OAuthClient basic = OAuthClient.textForm().set(generic(), "client-authentication", "client_secret_basic", n -> null).build();
+    OAuthClient basic = OAuthClient.textForm().set(generic(), "client-authentication", "client_secret_basic", n -> null)
+        .build();
     assertThat(basic.clientAuthentication()).isEqualTo(ClientAuthentication.CLIENT_SECRET_BASIC);
     assertThat(OAuthClient.textForm().values(basic)).containsEntry("client-authentication", "CLIENT_SECRET_BASIC");
     assertThat(OAuthClient.textForm().fields()).extracting(org.outmail.Setting::name).contains("client-authentication");
-    assertThatThrownBy(() -> OAuthClient.textForm().set(generic(), "client-authentication", "private_key_jwt", n -> null))
-        .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("client-authentication"));
+    assertThatThrownBy(
+        () -> OAuthClient.textForm().set(generic(), "client-authentication", "private_key_jwt", n -> null))
+        .isInstanceOfSatisfying(MailboxConfigException.class,
+            e -> assertThat(e.field()).isEqualTo("client-authentication"));
   }
 }

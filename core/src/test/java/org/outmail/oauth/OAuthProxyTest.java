@@ -47,7 +47,8 @@ class OAuthProxyTest {
 
   /** A delegated client of the test server, found by its issuer's metadata. */
   private OAuthClient.Builder client() {
-    return OAuthClient.builder("idp").grant(OAuthGrant.REFRESH_TOKEN).clientId("idp-app").clientSecret(Secret.of("idp-secret"))
+    return OAuthClient.builder("idp").grant(OAuthGrant.REFRESH_TOKEN).clientId("idp-app")
+        .clientSecret(Secret.of("idp-secret"))
         .issuer(server.issuer()).scopes("mail.send", "offline_access");
   }
 
@@ -70,7 +71,8 @@ class OAuthProxyTest {
   }
 
   private AccessToken token(OAuthClient client) {
-    AccessTokens tokens = AccessTokens.of(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5))), store)
+    AccessTokens tokens = AccessTokens
+        .of(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5))), store)
         .withTls(trustingCa());
     return tokens.get(client, List.of("mail.send"));
   }
@@ -133,8 +135,10 @@ class OAuthProxyTest {
     OAuthClient client = tokenOnly().proxy("http://127.0.0.1:" + proxy.port()).noProxy("none").build();
 
     assertThatThrownBy(() -> token(client)).isInstanceOf(OAuthException.class)
-        .hasMessage("OAuth client 'idp': token endpoint " + server.tokenEndpoint() + " not reached: the proxy http://127.0.0.1:"
-            + proxy.port() + " asks for authentication (HTTP 407) to reach 127.0.0.1: set the client's proxy-user and proxy-password");
+        .hasMessage("OAuth client 'idp': token endpoint " + server.tokenEndpoint()
+            + " not reached: the proxy http://127.0.0.1:"
+            + proxy.port()
+            + " asks for authentication (HTTP 407) to reach 127.0.0.1: set the client's proxy-user and proxy-password");
   }
 
   @Test
@@ -144,8 +148,10 @@ class OAuthProxyTest {
 
     assertThatThrownBy(() -> token(client))
         .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.isTransient()).isFalse())
-        .hasMessage("OAuth client 'idp': token endpoint " + server.tokenEndpoint() + " not reached: the proxy http://127.0.0.1:"
-            + proxy.port() + " refused to connect to " + serverAddress() + " (HTTP 403: not allowed by the proxy's rules)");
+        .hasMessage(
+            "OAuth client 'idp': token endpoint " + server.tokenEndpoint() + " not reached: the proxy http://127.0.0.1:"
+                + proxy.port() + " refused to connect to " + serverAddress()
+                + " (HTTP 403: not allowed by the proxy's rules)");
   }
 
   @Test
@@ -157,8 +163,9 @@ class OAuthProxyTest {
     OAuthClient client = tokenOnly().proxy("http://127.0.0.1:" + closed).noProxy("none").build();
 
     assertThatThrownBy(() -> token(client)).isInstanceOf(OAuthException.class)
-        .hasMessage("OAuth client 'idp': token endpoint " + server.tokenEndpoint() + " not reached: the proxy http://127.0.0.1:"
-            + closed + " refused the connection (is it running?)");
+        .hasMessage(
+            "OAuth client 'idp': token endpoint " + server.tokenEndpoint() + " not reached: the proxy http://127.0.0.1:"
+                + closed + " refused the connection (is it running?)");
   }
 
   @Test
@@ -184,8 +191,10 @@ class OAuthProxyTest {
   @Test
   void anInlineClientsProxyGoesThroughTheMailboxsTextFormAsAStoreKeepsIt() {
     org.outmail.Mailbox m = org.outmail.Mailbox.builder("mb").emailDisplay("desk@example.com").host("smtp.example.com")
-        .oauthClient(tokenOnly().proxy("http://proxy.example.com:3128").proxyCredentials("svc-proxy", Secret.of("Pr0xy-pw"))
-            .build()).build();
+        .oauthClient(
+            tokenOnly().proxy("http://proxy.example.com:3128").proxyCredentials("svc-proxy", Secret.of("Pr0xy-pw"))
+                .build())
+        .build();
 
     org.outmail.TextForm<org.outmail.Mailbox, org.outmail.Mailbox.Builder> form = org.outmail.Mailbox.textForm();
     assertThat(form.values(m)).containsEntry("oauth-client.proxy", "http://proxy.example.com:3128")
@@ -201,11 +210,13 @@ class OAuthProxyTest {
   void badProxySettingsFailTheBuildNamingTheClientAndTheField() {
     assertThatThrownBy(() -> client().proxy("socks5://proxy:1080").build())
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("proxy"))
-        .hasMessage("oauth client 'idp': proxy 'socks5://proxy:1080' must start with http:// (Graph and token requests go"
-            + " through an HTTP proxy; SOCKS5 is for the smtp transport)");
+        .hasMessage(
+            "oauth client 'idp': proxy 'socks5://proxy:1080' must start with http:// (Graph and token requests go"
+                + " through an HTTP proxy; SOCKS5 is for the smtp transport)");
     assertThatThrownBy(() -> client().proxy("http://proxy").build())
         .hasMessage("oauth client 'idp': proxy 'http://proxy' names no port; give http://proxy:PORT");
-    assertThatThrownBy(() -> OAuthClient.textForm().set(client(), "proxy-user", "u", n -> null).proxy("http://proxy:3128").build())
+    assertThatThrownBy(
+        () -> OAuthClient.textForm().set(client(), "proxy-user", "u", n -> null).proxy("http://proxy:3128").build())
         .hasMessage("oauth client 'idp': proxy-password is required with proxy-user 'u'");
   }
 
@@ -215,9 +226,10 @@ class OAuthProxyTest {
     System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "Basic");
     try {
       assertThatThrownBy(() -> client().proxy("http://proxy:3128").proxyCredentials("u", Secret.of("pw")).build())
-          .hasMessage("oauth client 'idp': proxy-user cannot be presented: the JVM refuses Basic authentication to a proxy"
-              + " for HTTPS tunnels (the JDK's default jdk.http.auth.tunneling.disabledSchemes=Basic): start it with"
-              + " -Djdk.http.auth.tunneling.disabledSchemes= (outmail sets no JVM-wide property)");
+          .hasMessage(
+              "oauth client 'idp': proxy-user cannot be presented: the JVM refuses Basic authentication to a proxy"
+                  + " for HTTPS tunnels (the JDK's default jdk.http.auth.tunneling.disabledSchemes=Basic): start it with"
+                  + " -Djdk.http.auth.tunneling.disabledSchemes= (outmail sets no JVM-wide property)");
     } finally {
       if (before == null) {
         System.clearProperty("jdk.http.auth.tunneling.disabledSchemes");

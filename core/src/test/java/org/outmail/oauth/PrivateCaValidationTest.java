@@ -55,7 +55,8 @@ class PrivateCaValidationTest {
 
     assertThat(done.clientName()).isEqualTo("idp");
     assertThat(server.isActiveRefreshToken(store.load("idp").orElseThrow().value())).isTrue();
-    AccessTokens tokens = AccessTokens.of(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5))), store)
+    AccessTokens tokens = AccessTokens
+        .of(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5))), store)
         .withTls(trustingCa);
     assertThat(server.introspect(tokens.get(client(), List.of("mail.send")).token().value())).isPresent();
   }
@@ -73,7 +74,8 @@ class PrivateCaValidationTest {
     SSLContext trustingCa = trustingCa();
     OAuthClient client = client();
     DeviceAuthorization device = validations.withTls(trustingCa).startDevice(client);
-    new Browser(trustingCa).open(URI.create(device.verificationUri() + "?user_code=" + device.userCode() + "&consent=yes"));
+    new Browser(trustingCa)
+        .open(URI.create(device.verificationUri() + "?user_code=" + device.userCode() + "&consent=yes"));
 
     validations.awaitDevice(device, Duration.ofMinutes(1));
 

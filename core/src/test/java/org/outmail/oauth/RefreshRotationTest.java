@@ -27,8 +27,7 @@ class RefreshRotationTest {
   private static final URI CALLBACK = URI.create("https://desk.example.com/oauth/callback");
   private static final List<String> SMTP = List.of(OAuthValidations.MICROSOFT_SMTP_SCOPE);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final AuthorizationServer server = AuthorizationServer.start()
       .registerClient("m365-app", null, CALLBACK.toString())
@@ -53,7 +52,8 @@ class RefreshRotationTest {
   }
 
   private AccessTokens tokens(TokenStore store) {
-    return new AccessTokens(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5), clock)), store, clock);
+    return new AccessTokens(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5), clock)), store,
+        clock);
   }
 
   @Test
@@ -140,11 +140,12 @@ class RefreshRotationTest {
           assertThat(e.errorCode()).contains("invalid_grant");
           assertThat(e.isTransient()).isFalse();
         })
-        .hasMessage("OAuth client 'm365': token endpoint answered HTTP 400 invalid_grant: AADSTS50173: The provided grant"
-            + " has expired due to it being revoked, a fresh auth token is needed.; the refresh token was revoked or has"
-            + " expired (consent withdrawn, password changed, unused for too long,"
-            + " or rotated by another host holding a copy of the token store): validate the client again (run"
-            + " 'outmail oauth validate m365 --config FILE' or press Validate on the client in the console)");
+        .hasMessage(
+            "OAuth client 'm365': token endpoint answered HTTP 400 invalid_grant: AADSTS50173: The provided grant"
+                + " has expired due to it being revoked, a fresh auth token is needed.; the refresh token was revoked or has"
+                + " expired (consent withdrawn, password changed, unused for too long,"
+                + " or rotated by another host holding a copy of the token store): validate the client again (run"
+                + " 'outmail oauth validate m365 --config FILE' or press Validate on the client in the console)");
 
     validate(store);
     assertThat(tokens(store).get(client(), SMTP)).isNotNull();

@@ -34,7 +34,8 @@ class RefreshTokenWarningsTest {
   }
 
   private OAuthClient client() {
-    return OAuthClient.builder("idp").grant(OAuthGrant.REFRESH_TOKEN).clientId("idp-app").clientSecret(Secret.of("idp-secret"))
+    return OAuthClient.builder("idp").grant(OAuthGrant.REFRESH_TOKEN).clientId("idp-app")
+        .clientSecret(Secret.of("idp-secret"))
         .authorizeEndpoint(server.authorizeEndpoint()).tokenEndpoint(server.tokenEndpoint())
         .scopes("mail.send", "offline_access").build();
   }
@@ -45,7 +46,8 @@ class RefreshTokenWarningsTest {
   }
 
   private AccessTokens tokens(TokenStore store) {
-    return new AccessTokens(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5), clock)), store, clock);
+    return new AccessTokens(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5), clock)), store,
+        clock);
   }
 
   private static final String SESSION_WARNING = "OAuth client 'idp': the refresh token expires in 8 hours"

@@ -14,8 +14,7 @@ import org.outmail.SecretsKey;
 class SealedFileTokenStoreTest {
   private static final String TOKEN = "rt-8f2a9c3d-refresh-token-value";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final SecretsKey key = SecretsKey.of(Secret.of(SecretsKey.generate()));
 
@@ -40,7 +39,8 @@ class SealedFileTokenStoreTest {
             + " key (id " + key.id() + "): give the store that key");
     assertThatThrownBy(() -> TokenStore.file(file, other).load("m365"))
         .isInstanceOf(TokenStoreException.class)
-        .hasMessageStartingWith("cannot open the refresh token of OAuth client 'm365' in " + file.toAbsolutePath() + ": ")
+        .hasMessageStartingWith(
+            "cannot open the refresh token of OAuth client 'm365' in " + file.toAbsolutePath() + ": ")
         .hasMessageContaining(key.id()).hasMessageNotContaining(TOKEN);
   }
 

@@ -24,8 +24,7 @@ class ServiceAccountTest {
   private static final List<String> GMAIL = List.of(OAuthValidations.GOOGLE_MAIL_SCOPE);
   private static final String ACCOUNT = "outmail-sender@outmail-test.iam.gserviceaccount.com";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final AuthorizationServer server = AuthorizationServer.start();
 
@@ -42,11 +41,15 @@ class ServiceAccountTest {
   }
 
   private static OAuthClient client(Path keyFile) {
-    return OAuthClient.textForm().set(OAuthClient.builder("gsa").provider(OAuthProvider.GOOGLE).grant(OAuthGrant.JWT_BEARER), "service-account-key", keyFile.toString(), name -> null).build();
+    return OAuthClient.textForm()
+        .set(OAuthClient.builder("gsa").provider(OAuthProvider.GOOGLE).grant(OAuthGrant.JWT_BEARER),
+            "service-account-key", keyFile.toString(), name -> null)
+        .build();
   }
 
   private static AccessTokens tokens() {
-    return AccessTokens.of(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5))), TokenStore.inMemory());
+    return AccessTokens.of(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5))),
+        TokenStore.inMemory());
   }
 
   @Test
@@ -76,7 +79,8 @@ class ServiceAccountTest {
     String claims = new String(Base64.getUrlDecoder().decode(assertion.split("\\.")[1]), StandardCharsets.UTF_8);
     assertThat(header).isEqualTo("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"0123456789abcdef\"}");
     assertThat(claims).matches("\\{\"iss\":\"" + ACCOUNT.replace(".", "\\.") + "\",\"sub\":\"support@example\\.com\","
-        + "\"scope\":\"https://mail\\.google\\.com/\",\"aud\":\"" + server.tokenEndpoint().toString().replace(".", "\\.")
+        + "\"scope\":\"https://mail\\.google\\.com/\",\"aud\":\""
+        + server.tokenEndpoint().toString().replace(".", "\\.")
         + "\",\"iat\":(\\d+),\"exp\":\\d+}");
   }
 
@@ -111,11 +115,12 @@ class ServiceAccountTest {
     OAuthClient client = client(key().file()).withSubject("support@example.com");
 
     assertThatThrownBy(() -> tokens().get(client, List.of("https://www.googleapis.com/auth/gmail.send")))
-        .hasMessage("OAuth client 'gsa': token endpoint answered HTTP 401 unauthorized_client: Client is unauthorized to"
-            + " retrieve access tokens using this method, or client not authorized for any of the scopes requested.;"
-            + " the service account may not act for users: in the Google Admin console (Security, API controls,"
-            + " Domain-wide delegation) authorize client id 104294925331788822467 for"
-            + " https://www.googleapis.com/auth/gmail.send");
+        .hasMessage(
+            "OAuth client 'gsa': token endpoint answered HTTP 401 unauthorized_client: Client is unauthorized to"
+                + " retrieve access tokens using this method, or client not authorized for any of the scopes requested.;"
+                + " the service account may not act for users: in the Google Admin console (Security, API controls,"
+                + " Domain-wide delegation) authorize client id 104294925331788822467 for"
+                + " https://www.googleapis.com/auth/gmail.send");
   }
 
   @Test
@@ -125,7 +130,8 @@ class ServiceAccountTest {
     ServiceAccountKeyFile stolen = ServiceAccountKeyFile.write(mkdirs(other), ACCOUNT, server.tokenEndpoint());
 
     assertThatThrownBy(() -> tokens().get(client(stolen.file()).withSubject("support@example.com"), GMAIL))
-        .hasMessageStartingWith("OAuth client 'gsa': token endpoint answered HTTP 400 invalid_grant: Invalid JWT Signature.");
+        .hasMessageStartingWith(
+            "OAuth client 'gsa': token endpoint answered HTTP 400 invalid_grant: Invalid JWT Signature.");
   }
 
   @Test
@@ -133,7 +139,8 @@ class ServiceAccountTest {
     OAuthClient client = client(key().file());
 
     assertThatThrownBy(() -> tokens().get(client, GMAIL))
-        .hasMessage("OAuth client 'gsa': the JWT-bearer grant needs the user to act for (the mailbox's user name or address)");
+        .hasMessage(
+            "OAuth client 'gsa': the JWT-bearer grant needs the user to act for (the mailbox's user name or address)");
     assertThat(server.tokenRequests()).isEmpty();
   }
 
@@ -142,9 +149,11 @@ class ServiceAccountTest {
     Path notAKey = dir.resolve("client_secret.json");
     Files.writeString(notAKey, "{\"installed\":{\"client_id\":\"x\",\"client_secret\":\"GOCSPX-secret\"}}");
     assertThatThrownBy(() -> client(notAKey))
-        .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("service-account-key"))
-        .hasMessage("oauth client 'gsa': service-account-key " + notAKey + " is not a service account key (a JSON file of"
-            + " type service_account, as the Google Cloud console downloads it)")
+        .isInstanceOfSatisfying(MailboxConfigException.class,
+            e -> assertThat(e.field()).isEqualTo("service-account-key"))
+        .hasMessage(
+            "oauth client 'gsa': service-account-key " + notAKey + " is not a service account key (a JSON file of"
+                + " type service_account, as the Google Cloud console downloads it)")
         .hasMessageNotContaining("GOCSPX");
     Path noEmail = dir.resolve("no-email.json");
     Files.writeString(noEmail, "{\"type\":\"service_account\",\"private_key\":\"x\"}");
@@ -155,16 +164,19 @@ class ServiceAccountTest {
     Files.writeString(badPem, "{\"type\":\"service_account\",\"client_email\":\"a@b.c\",\"private_key\":"
         + "\"-----BEGIN PRIVATE KEY-----\\nbm90IGEga2V5\\n-----END PRIVATE KEY-----\\n\"}");
     assertThatThrownBy(() -> client(badPem))
-        .hasMessage("oauth client 'gsa': service-account-key " + badPem + ": private_key is not a PKCS#8 RSA private key"
-            + " in PEM form");
+        .hasMessage(
+            "oauth client 'gsa': service-account-key " + badPem + ": private_key is not a PKCS#8 RSA private key"
+                + " in PEM form");
 
     assertThatThrownBy(() -> client(dir.resolve("missing.json")))
         .hasMessage("oauth client 'gsa': service-account-key " + dir.resolve("missing.json")
             + " cannot be read (NoSuchFileException)");
 
-    assertThatThrownBy(() -> OAuthClient.builder("gsa").provider(OAuthProvider.GOOGLE).grant(OAuthGrant.JWT_BEARER).build())
-        .hasMessage("oauth client 'gsa': service-account-key is required for the JWT_BEARER grant (the service account's"
-            + " JSON key file)");
+    assertThatThrownBy(
+        () -> OAuthClient.builder("gsa").provider(OAuthProvider.GOOGLE).grant(OAuthGrant.JWT_BEARER).build())
+        .hasMessage(
+            "oauth client 'gsa': service-account-key is required for the JWT_BEARER grant (the service account's"
+                + " JSON key file)");
   }
 
   private static Path mkdirs(Path p) {

@@ -58,7 +58,8 @@ class TokenEndpointEchoTest {
   }
 
   private static AccessTokens tokens() {
-    return AccessTokens.of(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5))), TokenStore.inMemory());
+    return AccessTokens.of(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5))),
+        TokenStore.inMemory());
   }
 
   @Test
@@ -66,7 +67,8 @@ class TokenEndpointEchoTest {
     for (OAuthProvider provider : List.of(OAuthProvider.GENERIC, OAuthProvider.GOOGLE)) {
       assertThatThrownBy(() -> tokens().get(client(provider), List.of(OAuthValidations.GOOGLE_MAIL_SCOPE)))
           .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.getMessage())
-              .startsWith("OAuth client 'echo': token endpoint answered HTTP 400 invalid_client ****: bad request: secret **** refresh ****")
+              .startsWith(
+                  "OAuth client 'echo': token endpoint answered HTTP 400 invalid_client ****: bad request: secret **** refresh ****")
               .doesNotContain(SECRET)
               .doesNotContain(URLEncoder.encode(SECRET, StandardCharsets.UTF_8))
               .doesNotContain(SECRET.replace("/", "\\/"))

@@ -40,7 +40,8 @@ class TokenProviderProtocolsTest {
   @Test
   void aDiscoveredProviderOfOneTransportDoesNotServeTheMailboxesOfAnother() {
     AccessTokens tokens = new AccessTokens(List.of(),
-        List.of(new Named("owa's", Set.of("owa")), new Named("built-in", Set.of())), TokenStore.inMemory(), Clock.systemUTC());
+        List.of(new Named("owa's", Set.of("owa")), new Named("built-in", Set.of())), TokenStore.inMemory(),
+        Clock.systemUTC());
 
     assertThat(served(tokens.forProtocol("smtp"))).isEqualTo("built-in");
     assertThat(served(tokens.forProtocol("owa"))).isEqualTo("owa's");

@@ -25,7 +25,8 @@ class TokenRenewalTest {
   private final TestClock clock = new TestClock();
   private final TokenStore store = TokenStore.inMemory();
   private final OAuthClient client = OAuthClient.builder("app").grant(OAuthGrant.REFRESH_TOKEN).clientId("app")
-      .clientSecret(Secret.of("app-secret")).tokenEndpoint(server.tokenEndpoint()).deviceEndpoint(server.deviceEndpoint())
+      .clientSecret(Secret.of("app-secret")).tokenEndpoint(server.tokenEndpoint())
+      .deviceEndpoint(server.deviceEndpoint())
       .scopes("mail.send", "offline_access").build();
 
   @AfterEach
@@ -105,7 +106,8 @@ class TokenRenewalTest {
         }
       }
     };
-    AccessTokens tokens = new AccessTokens(List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5), clock)),
+    AccessTokens tokens = new AccessTokens(
+        List.of(new HttpTokenProvider(Duration.ofSeconds(5), Duration.ofSeconds(5), clock)),
         locking, clock);
 
     tokens.get(client, SCOPES);

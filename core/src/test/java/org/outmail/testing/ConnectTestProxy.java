@@ -98,9 +98,10 @@ public final class ConnectTestProxy extends TestProxy {
   private static String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     int state = 0;
-    for (int c; (c = in.read()) >= 0; ) {
+    for (int c; (c = in.read()) >= 0;) {
       b.write(c);
-      state = (c == '\r' && (state == 0 || state == 2)) ? state + 1 : (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+      state = (c == '\r' && (state == 0 || state == 2)) ? state + 1
+          : (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
       if (state == 4) {
         String s = b.toString(StandardCharsets.ISO_8859_1);
         return s.substring(0, s.length() - 4);

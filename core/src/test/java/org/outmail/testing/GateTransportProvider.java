@@ -44,7 +44,8 @@ public final class GateTransportProvider implements TransportProvider {
 
   @Override
   public List<Setting> settings() {
-    return List.of(Setting.builder("depth", Setting.Type.INTEGER).minimum(1).defaultValue("1").help("How deep.").build());
+    return List
+        .of(Setting.builder("depth", Setting.Type.INTEGER).minimum(1).defaultValue("1").help("How deep.").build());
   }
 
   @Override

@@ -128,7 +128,7 @@ public abstract class TestProxy implements AutoCloseable {
     try {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
-      for (int n; (n = in.read(buf)) >= 0; ) {
+      for (int n; (n = in.read(buf)) >= 0;) {
         out.write(buf, 0, n);
         out.flush();
         relayed.addAndGet(n);

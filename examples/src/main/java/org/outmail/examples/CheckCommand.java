@@ -16,35 +16,26 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code outmail check}: the Check button, for each mailbox or the named ones. */
-@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
-    description = {"Runs Check on each OUT mailbox (or the named ones): connects, negotiates TLS and "
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class, description = {
+    "Runs Check on each OUT mailbox (or the named ones): connects, negotiates TLS and "
         + "authenticates (or gets a token), and prints one line per mailbox: OK, FAILED [stage] or "
-        + "SKIPPED for IN mailboxes. A check still running after a second is announced on stderr."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        "0:every OUT mailbox checked passed (IN mailboxes are skipped)",
-        "1:a check failed: its line says at which stage (connect, tls, starttls, auth, token)",
-        "2:usage error: unknown or missing option",
-        "3:configuration error: unreadable file, unknown key, bad value, unknown mailbox id"})
+        + "SKIPPED for IN mailboxes. A check still running after a second is announced on stderr."}, exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:every OUT mailbox checked passed (IN mailboxes are skipped)",
+            "1:a check failed: its line says at which stage (connect, tls, starttls, auth, token)",
+            "2:usage error: unknown or missing option",
+            "3:configuration error: unreadable file, unknown key, bad value, unknown mailbox id"})
 final class CheckCommand implements Callable<Integer> {
-  @Mixin
-  ConfigOption config;
+  @Mixin ConfigOption config;
 
-  @Mixin
-  PortOption port;
+  @Mixin PortOption port;
 
-  @Parameters(paramLabel = "ID", arity = "0..*",
-      description = "Mailboxes to check; every mailbox of the file when none is named.")
-  List<String> ids = new ArrayList<>();
+  @Parameters(paramLabel = "ID", arity = "0..*", description = "Mailboxes to check; every mailbox of the file when none is named.") List<String> ids = new ArrayList<>();
 
-  @Mixin
-  OutputOptions output;
+  @Mixin OutputOptions output;
 
-  @ParentCommand
-  OutmailCli cli;
+  @ParentCommand OutmailCli cli;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {

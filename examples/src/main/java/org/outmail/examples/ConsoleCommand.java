@@ -31,57 +31,49 @@ import picocli.CommandLine.Model.CommandSpec;
  * SQLite file, named by its path or a {@code jdbc:sqlite:} URL, or PostgreSQL.
  * The password and the secrets key come from the environment, never from options.
  */
-@Command(name = "console", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
-    description = {"Runs the admin console (grid, form, Check) on 127.0.0.1 until Ctrl-C.",
-        "Log in as --user with the password in $$OUTMAIL_CONSOLE_PASSWORD (at least 12 characters). "
-            + "Over --jdbc, secrets are encrypted with the key in $$OUTMAIL_SECRETS_KEY "
-            + "(make one with --new-key)."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"1:the console cannot start (port in use, database unreachable)",
-        "2:usage error", "3:configuration error: bad file, no password, no or wrong secrets key, an H2 database from an earlier snapshot"})
+@Command(name = "console", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class, description = {
+    "Runs the admin console (grid, form, Check) on 127.0.0.1 until Ctrl-C.",
+    "Log in as --user with the password in $$OUTMAIL_CONSOLE_PASSWORD (at least 12 characters). "
+        + "Over --jdbc, secrets are encrypted with the key in $$OUTMAIL_SECRETS_KEY "
+        + "(make one with --new-key)."}, exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "1:the console cannot start (port in use, database unreachable)",
+            "2:usage error",
+            "3:configuration error: bad file, no password, no or wrong secrets key, an H2 database from an earlier snapshot"})
 final class ConsoleCommand implements Callable<Integer> {
   static final String PASSWORD_VARIABLE = "OUTMAIL_CONSOLE_PASSWORD";
   static final String KEY_VARIABLE = "OUTMAIL_SECRETS_KEY";
 
   static final class Source {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-        description = "A properties file: its mailboxes are shown and checked, never changed.")
+    @Option(names = {"-c",
+        "--config"}, paramLabel = "FILE", description = "A properties file: its mailboxes are shown and checked, never changed.")
     @Nullable Path config;
 
-    @Option(names = "--jdbc", paramLabel = "URL|FILE",
-        description = "A database: a SQLite file (a path, or jdbc:sqlite:FILE; created when missing) or a "
-            + "PostgreSQL URL (jdbc:postgresql://...). Mailboxes there are edited; tables are created when missing.")
+    @Option(names = "--jdbc", paramLabel = "URL|FILE", description = "A database: a SQLite file (a path, or jdbc:sqlite:FILE; created when missing) or a "
+        + "PostgreSQL URL (jdbc:postgresql://...). Mailboxes there are edited; tables are created when missing.")
     @Nullable String jdbcUrl;
 
-    @Option(names = "--new-key", description = "Prints a new secrets key for $$" + KEY_VARIABLE + " and exits.")
-    boolean newKey;
+    @Option(names = "--new-key", description = "Prints a new secrets key for $$" + KEY_VARIABLE
+        + " and exits.") boolean newKey;
   }
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  Source source;
+  @ArgGroup(exclusive = true, multiplicity = "1") Source source;
 
-  @Option(names = "--import", paramLabel = "FILE",
-      description = "With --jdbc: saves the mailboxes of this properties file in the database first (those not there yet).")
+  @Option(names = "--import", paramLabel = "FILE", description = "With --jdbc: saves the mailboxes of this properties file in the database first (those not there yet).")
   @Nullable Path importFile;
 
-  @Option(names = "--outbox", paramLabel = "DIR",
-      description = "An embedded outbox store's directory (the one holding outbox.db): shown on the console's Outbox "
-          + "screen, where mails are searched, retried and cancelled. Nothing is sent from the console: Retry now makes a "
-          + "mail due for the application that delivers from this store, once it runs again.")
+  @Option(names = "--outbox", paramLabel = "DIR", description = "An embedded outbox store's directory (the one holding outbox.db): shown on the console's Outbox "
+      + "screen, where mails are searched, retried and cancelled. Nothing is sent from the console: Retry now makes a "
+      + "mail due for the application that delivers from this store, once it runs again.")
   @Nullable Path outboxStore;
 
-  @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "8480",
-      description = "The port (default ${DEFAULT-VALUE}); 0 takes a free one.")
-  int port;
+  @Option(names = {"-p",
+      "--port"}, paramLabel = "PORT", defaultValue = "8480", description = "The port (default ${DEFAULT-VALUE}); 0 takes a free one.") int port;
 
-  @Option(names = "--user", paramLabel = "NAME", defaultValue = "admin", description = "The user name to log in with (default ${DEFAULT-VALUE}).")
-  String user;
+  @Option(names = "--user", paramLabel = "NAME", defaultValue = "admin", description = "The user name to log in with (default ${DEFAULT-VALUE}).") String user;
 
-  @Option(names = "--without-login", description = "No login: only on 127.0.0.1, for one administrator's own machine.")
-  boolean withoutLogin;
+  @Option(names = "--without-login", description = "No login: only on 127.0.0.1, for one administrator's own machine.") boolean withoutLogin;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   private final Function<String, String> environment;
 
@@ -136,7 +128,7 @@ final class ConsoleCommand implements Callable<Integer> {
       }
       // the embedded store is opened without delivery workers: the console shows and changes it, sends nothing
       try (Outbox outbox = outboxStore == null ? null
-              : Outbox.builder().registry(registry).store(OutboxStore.embedded(outboxStore)).workers(0).build()) {
+          : Outbox.builder().registry(registry).store(OutboxStore.embedded(outboxStore)).workers(0).build()) {
         if (outbox != null) {
           options.outbox(outbox);
         }

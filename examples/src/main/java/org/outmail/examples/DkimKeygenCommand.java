@@ -19,36 +19,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code outmail dkim keygen}: a DKIM key pair, the private key written to a file, the DNS record printed. */
-@Command(name = "keygen", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
-    description = {"Generates a DKIM key pair: writes the private key (PEM PKCS#8) to a new file readable by its "
+@Command(name = "keygen", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class, description = {
+    "Generates a DKIM key pair: writes the private key (PEM PKCS#8) to a new file readable by its "
         + "owner only (mode 0600) and prints the DNS TXT record that publishes the public key, and the "
-        + "mailbox settings that use the key."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        "0:the key was written and the record printed",
-        "2:usage error: missing or bad option, the file exists already or cannot be written"})
+        + "mailbox settings that use the key."}, exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:the key was written and the record printed",
+            "2:usage error: missing or bad option, the file exists already or cannot be written"})
 final class DkimKeygenCommand implements Callable<Integer> {
-  private static final Pattern NAME = Pattern.compile("(?i)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*");
+  private static final Pattern NAME = Pattern
+      .compile("(?i)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*");
 
-  @Option(names = "--domain", required = true, paramLabel = "DOMAIN",
-      description = "The signing domain (d=): the From address's domain or a parent of it.")
-  String domain;
+  @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The signing domain (d=): the From address's domain or a parent of it.") String domain;
 
-  @Option(names = "--selector", required = true, paramLabel = "SELECTOR",
-      description = "The selector (s=), e.g. outmail2026; the record goes at SELECTOR._domainkey.DOMAIN.")
-  String selector;
+  @Option(names = "--selector", required = true, paramLabel = "SELECTOR", description = "The selector (s=), e.g. outmail2026; the record goes at SELECTOR._domainkey.DOMAIN.") String selector;
 
-  @Option(names = "--algorithm", paramLabel = "ALGORITHM", defaultValue = "rsa-sha256",
-      description = "rsa-sha256 (a 2048-bit RSA key, understood by every verifier; the default) or ed25519-sha256 "
-          + "(RFC 8463; sign with both where receivers lack it).")
-  String algorithm;
+  @Option(names = "--algorithm", paramLabel = "ALGORITHM", defaultValue = "rsa-sha256", description = "rsa-sha256 (a 2048-bit RSA key, understood by every verifier; the default) or ed25519-sha256 "
+      + "(RFC 8463; sign with both where receivers lack it).") String algorithm;
 
-  @Option(names = "--out", paramLabel = "FILE",
-      description = "Where to write the private key; default SELECTOR._domainkey.DOMAIN.pem here. Never overwritten.")
+  @Option(names = "--out", paramLabel = "FILE", description = "Where to write the private key; default SELECTOR._domainkey.DOMAIN.pem here. Never overwritten.")
   @Nullable Path out;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {

@@ -18,36 +18,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code outmail list}: the grid of mailboxes, or every key a file may hold. Makes no connection. */
-@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
-    description = "Prints the mailboxes of the file as a table: id, name, type, status, from, protocol, "
-        + "host:port, encryption, default. With --settings, prints every key a configuration file may "
-        + "hold, of the mailboxes, OAuth clients and each transport on the classpath, and the token store's file "
-        + "(choice values are read in any case). Connects to nothing.",
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class, description = "Prints the mailboxes of the file as a table: id, name, type, status, from, protocol, "
+    + "host:port, encryption, default. With --settings, prints every key a configuration file may "
+    + "hold, of the mailboxes, OAuth clients and each transport on the classpath, and the token store's file "
+    + "(choice values are read in any case). Connects to nothing.", exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
         "0:the table (or the keys) was printed",
         "2:usage error: unknown option, neither or both of --config and --settings",
         "3:configuration error: unreadable file, unknown key, bad value, unresolvable secret reference"})
 final class ListCommand implements Callable<Integer> {
   /** Either a file's mailboxes or the keys. */
   static final class What {
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-        description = "The mailboxes' properties file (outmail.mailbox.ID.FIELD=value).")
-    java.nio.file.@Nullable Path file;
+    @Option(names = {"-c",
+        "--config"}, required = true, paramLabel = "FILE", description = "The mailboxes' properties file (outmail.mailbox.ID.FIELD=value).") java.nio.file.@Nullable Path file;
 
-    @Option(names = "--settings", required = true,
-        description = "Print the keys of a configuration file instead: name, type, default, help.")
-    boolean settings;
+    @Option(names = "--settings", required = true, description = "Print the keys of a configuration file instead: name, type, default, help.") boolean settings;
   }
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  What what;
+  @ArgGroup(exclusive = true, multiplicity = "1") What what;
 
-  @Mixin
-  OutputOptions output;
+  @Mixin OutputOptions output;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -73,8 +64,8 @@ final class ListCommand implements Callable<Integer> {
   static List<String> settings() {
     Table t = new Table("KEY", "TYPE", "DEFAULT", "HELP");
     add(t, "outmail.mailbox.ID.", Mailbox.textForm().fields());
-    MailboxRegistry.transportSettings().forEach((protocol, settings) ->
-        add(t, "outmail.mailbox.ID." + protocol + ".", settings));
+    MailboxRegistry.transportSettings()
+        .forEach((protocol, settings) -> add(t, "outmail.mailbox.ID." + protocol + ".", settings));
     add(t, "outmail.oauth-client.NAME.", OAuthClient.textForm().fields());
     add(t, "outmail.", List.of(TOKEN_STORE));
     return t.lines();

@@ -95,7 +95,8 @@ final class LoopbackRedirect implements AutoCloseable {
       }
       try {
         OAuthValidation done = complete.apply(exchange.getRequestURI());
-        page(exchange, 200, "outmail: OAuth client '" + done.clientName() + "' is validated. You can close this window.");
+        page(exchange, 200,
+            "outmail: OAuth client '" + done.clientName() + "' is validated. You can close this window.");
         result.complete(done);
       } catch (RuntimeException e) {
         page(exchange, 400, "outmail: the validation failed: " + e.getMessage());

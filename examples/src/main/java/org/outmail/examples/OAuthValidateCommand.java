@@ -41,16 +41,14 @@ import picocli.CommandLine.Spec;
  * the refresh token goes to the configuration's token store; then every mailbox of the client is
  * checked.
  */
-@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
-    description = {"Validates a delegated OAuth client (grant REFRESH_TOKEN): prints a URL to open in a browser, "
+@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class, description = {
+    "Validates a delegated OAuth client (grant REFRESH_TOKEN): prints a URL to open in a browser, "
         + "listens on 127.0.0.1 for the provider's redirect, stores the refresh token in the file named by "
         + "outmail.token-store.file, then runs Check on every mailbox that uses the client.",
-        "With --device, prints a code to enter at the provider's page from any device instead (Microsoft; a "
-            + "GENERIC client with a device-endpoint). Google's device flow does not grant the Gmail scope: "
-            + "validate Google clients in a browser, or use a service account (grant JWT_BEARER).",
-        "Register the redirect URI http://127.0.0.1 (any port) with the provider; see the README."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
+    "With --device, prints a code to enter at the provider's page from any device instead (Microsoft; a "
+        + "GENERIC client with a device-endpoint). Google's device flow does not grant the Gmail scope: "
+        + "validate Google clients in a browser, or use a service account (grant JWT_BEARER).",
+    "Register the redirect URI http://127.0.0.1 (any port) with the provider; see the README."}, exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
         "0:validated, and every mailbox of the client passed its check",
         "1:the validation failed (declined, expired, refused, timed out) or a check failed",
         "2:usage error: unknown or missing option",
@@ -58,27 +56,19 @@ import picocli.CommandLine.Spec;
 final class OAuthValidateCommand implements Callable<Integer> {
   static final String GRAPH_SCOPE = "https://graph.microsoft.com/Mail.Send";
 
-  @Mixin
-  ConfigOption config;
+  @Mixin ConfigOption config;
 
-  @Parameters(paramLabel = "CLIENT", description = "The OAuth client's name (outmail.oauth-client.CLIENT.*).")
-  String clientName;
+  @Parameters(paramLabel = "CLIENT", description = "The OAuth client's name (outmail.oauth-client.CLIENT.*).") String clientName;
 
-  @Option(names = "--device", description = "Use the device code flow: no browser needed on this machine.")
-  boolean device;
+  @Option(names = "--device", description = "Use the device code flow: no browser needed on this machine.") boolean device;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
-      description = "How long to wait for the sign-in: 90s, 5m, 1h (default ${DEFAULT-VALUE}).")
-  Duration timeout;
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class, description = "How long to wait for the sign-in: 90s, 5m, 1h (default ${DEFAULT-VALUE}).") Duration timeout;
 
-  @Mixin
-  OutputOptions output;
+  @Mixin OutputOptions output;
 
-  @ParentCommand
-  OAuthCommand parent;
+  @ParentCommand OAuthCommand parent;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -106,13 +96,16 @@ final class OAuthValidateCommand implements Callable<Integer> {
             ? new OAuthValidations(store).withTls(org.outmail.spi.Tls.context(mailboxes.get(0)))
             : new OAuthValidations(store);
         List<String> scopes = scopes(client, mailboxes);
-        OAuthValidation done = device ? device(validations, client, scopes, out) : browser(validations, client, scopes, out, err);
+        OAuthValidation done = device ? device(validations, client, scopes, out)
+            : browser(validations, client, scopes, out, err);
         out.println("OAuth client '" + client.name() + "' validated: scopes " + String.join(" ", done.scopes())
             + "; refresh token stored in " + store);
         done.warnings().forEach(w -> out.println("warning: " + w));
       } else {
-        out.println("OAuth client '" + client.name() + "' uses grant " + client.grant() + ": there is nothing to validate"
-            + " (its " + (client.grant() == OAuthGrant.JWT_BEARER ? "service account key" : "secret") + " gets tokens)");
+        out.println(
+            "OAuth client '" + client.name() + "' uses grant " + client.grant() + ": there is nothing to validate"
+                + " (its " + (client.grant() == OAuthGrant.JWT_BEARER ? "service account key" : "secret")
+                + " gets tokens)");
       }
       out.flush();
       return check(registry, mailboxes, out, err);
@@ -134,7 +127,8 @@ final class OAuthValidateCommand implements Callable<Integer> {
     return scopes;
   }
 
-  private OAuthValidation browser(OAuthValidations validations, OAuthClient client, List<String> scopes, PrintWriter out,
+  private OAuthValidation browser(OAuthValidations validations, OAuthClient client, List<String> scopes,
+      PrintWriter out,
       PrintWriter err) throws InterruptedException {
     try (LoopbackRedirect loopback = new LoopbackRedirect(err, spec.qualifiedName())) {
       AuthorizationRequest request = validations.start(client, scopes, loopback.redirectUri());
@@ -157,7 +151,8 @@ final class OAuthValidateCommand implements Callable<Integer> {
     }
   }
 
-  private OAuthValidation device(OAuthValidations validations, OAuthClient client, List<String> scopes, PrintWriter out) {
+  private OAuthValidation device(OAuthValidations validations, OAuthClient client, List<String> scopes,
+      PrintWriter out) {
     DeviceAuthorization d = validations.startDevice(client, scopes);
     out.println("To validate OAuth client '" + client.name() + "', open " + d.verificationUri()
         + " on any device and enter the code " + d.userCode());

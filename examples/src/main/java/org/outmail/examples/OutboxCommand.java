@@ -28,25 +28,20 @@ import picocli.CommandLine.Spec;
  * {@code outmail outbox}: looks into an embedded outbox store and retries or cancels its mails.
  * Opens the store without delivery workers: nothing is sent by these commands.
  */
-@Command(name = "outbox", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
-    description = "Lists, shows, retries and cancels the mails of an embedded outbox store (--store DIR). "
-        + "Sends nothing: the store is opened without delivery workers, while no other process has it open.",
-    subcommands = {OutboxCommand.ListMails.class, OutboxCommand.Show.class, OutboxCommand.Retry.class,
+@Command(name = "outbox", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class, description = "Lists, shows, retries and cancels the mails of an embedded outbox store (--store DIR). "
+    + "Sends nothing: the store is opened without delivery workers, while no other process has it open.", subcommands = {
+        OutboxCommand.ListMails.class, OutboxCommand.Show.class, OutboxCommand.Retry.class,
         OutboxCommand.Cancel.class, HelpCommand.class})
 final class OutboxCommand {
   private OutboxCommand() {}
 
   /** The options every outbox command takes: the store and the registry the outbox is built with. */
   static final class StoreOptions {
-    @Option(names = "--store", required = true, paramLabel = "DIR",
-        description = "The embedded outbox store's directory (the one holding outbox.db).")
-    Path store;
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The embedded outbox store's directory (the one holding outbox.db).") Path store;
 
-    @Mixin
-    ConfigOption config;
+    @Mixin ConfigOption config;
 
-    @Mixin
-    OutputOptions output;
+    @Mixin OutputOptions output;
 
     /** Opens the outbox with no workers; the caller closes the registry after the outbox. */
     Outbox open(MailboxRegistry registry) {
@@ -94,25 +89,18 @@ final class OutboxCommand {
   }
 
   /** {@code outmail outbox list}. */
-  @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
-      description = "Prints the mails as a table, by id: id, state, mailbox, subject, attempts, next attempt, last error.",
-      exitCodeListHeading = "%nExit codes:%n",
-      exitCodeList = {"0:the table was printed", "1:the store could not be opened", "2:usage error",
-          "3:configuration error"})
+  @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class, description = "Prints the mails as a table, by id: id, state, mailbox, subject, attempts, next attempt, last error.", exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+      "0:the table was printed", "1:the store could not be opened", "2:usage error",
+      "3:configuration error"})
   static final class ListMails implements Callable<Integer> {
-    @Mixin
-    StoreOptions options;
+    @Mixin StoreOptions options;
 
-    @Option(names = "--state", paramLabel = "STATE",
-        description = "Only mails in this state: ${COMPLETION-CANDIDATES}. Default: every state.")
+    @Option(names = "--state", paramLabel = "STATE", description = "Only mails in this state: ${COMPLETION-CANDIDATES}. Default: every state.")
     @Nullable OutboxState state;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
-        description = "At most N mails (default ${DEFAULT-VALUE}).")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most N mails (default ${DEFAULT-VALUE}).") int limit;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -133,20 +121,15 @@ final class OutboxCommand {
   }
 
   /** {@code outmail outbox show ID}. */
-  @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
-      description = "Prints one mail and its attempts.",
-      exitCodeListHeading = "%nExit codes:%n",
-      exitCodeList = {"0:the mail was printed", "1:no mail with the id, or the store could not be opened",
-          "2:usage error", "3:configuration error"})
+  @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class, description = "Prints one mail and its attempts.", exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+      "0:the mail was printed", "1:no mail with the id, or the store could not be opened",
+      "2:usage error", "3:configuration error"})
   static final class Show implements Callable<Integer> {
-    @Mixin
-    StoreOptions options;
+    @Mixin StoreOptions options;
 
-    @Parameters(paramLabel = "ID", description = "The mail's id.")
-    long id;
+    @Parameters(paramLabel = "ID", description = "The mail's id.") long id;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -196,14 +179,11 @@ final class OutboxCommand {
 
   /** Retry and cancel: act, then print the new state. */
   abstract static class Change implements Callable<Integer> {
-    @Mixin
-    StoreOptions options;
+    @Mixin StoreOptions options;
 
-    @Parameters(paramLabel = "ID", description = "The mail's id.")
-    long id;
+    @Parameters(paramLabel = "ID", description = "The mail's id.") long id;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     abstract boolean act(Outbox outbox);
 
@@ -229,11 +209,9 @@ final class OutboxCommand {
   }
 
   /** {@code outmail outbox retry ID}. */
-  @Command(name = "retry", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
-      description = "Makes the mail due now: a deferred one is tried at once by the process that delivers; a failed, "
-          + "expired, unknown or cancelled one is queued again. Prints the new state.",
-      exitCodeListHeading = "%nExit codes:%n",
-      exitCodeList = {"0:the mail is due now", "1:no mail with the id, or it is sent or being sent",
+  @Command(name = "retry", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class, description = "Makes the mail due now: a deferred one is tried at once by the process that delivers; a failed, "
+      + "expired, unknown or cancelled one is queued again. Prints the new state.", exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+          "0:the mail is due now", "1:no mail with the id, or it is sent or being sent",
           "2:usage error", "3:configuration error"})
   static final class Retry extends Change {
     @Override
@@ -248,11 +226,9 @@ final class OutboxCommand {
   }
 
   /** {@code outmail outbox cancel ID}. */
-  @Command(name = "cancel", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
-      description = "Cancels a mail that waits (queued, deferred or unknown). Prints the new state.",
-      exitCodeListHeading = "%nExit codes:%n",
-      exitCodeList = {"0:the mail is cancelled", "1:no mail with the id, or it is being sent or finished",
-          "2:usage error", "3:configuration error"})
+  @Command(name = "cancel", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class, description = "Cancels a mail that waits (queued, deferred or unknown). Prints the new state.", exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+      "0:the mail is cancelled", "1:no mail with the id, or it is being sent or finished",
+      "2:usage error", "3:configuration error"})
   static final class Cancel extends Change {
     @Override
     boolean act(Outbox outbox) {

@@ -30,28 +30,21 @@ import picocli.CommandLine;
  * <p>{@link #execute} runs a command line and returns its exit code, writing to the given
  * writers; only {@link #main} exits the JVM.
  */
-@Command(
-    name = "outmail",
-    mixinStandardHelpOptions = true,
-    versionProvider = OutmailCli.Version.class,
-    description = "Lists, checks and tries the mailboxes of an outmail configuration file.",
-    subcommands = {ListCommand.class, CheckCommand.class, SendCommand.class, SinkCommand.class, OAuthCommand.class,
-        ConsoleCommand.class,
-        OutboxCommand.class,
-        DkimCommand.class,
-        HelpCommand.class},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
+@Command(name = "outmail", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class, description = "Lists, checks and tries the mailboxes of an outmail configuration file.", subcommands = {
+    ListCommand.class, CheckCommand.class, SendCommand.class, SinkCommand.class, OAuthCommand.class,
+    ConsoleCommand.class,
+    OutboxCommand.class,
+    DkimCommand.class,
+    HelpCommand.class}, exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
         "0:success",
         "1:a check failed, or the send failed or missed a recipient (refused by the server, blocked, "
             + "mailbox disabled), or an outbox command found no such mail or could not act on it",
         "2:usage error: unknown or missing option, bad address, unreadable --text-file or --attach",
-        "3:configuration error: unreadable file, unknown key, bad value, unknown mailbox"},
-    footerHeading = "%n",
-    footer = {"Passwords and client secrets are never options: the configuration file refers to them "
-        + "as $${env:NAME} or $${file:path}.",
-        "No SMTP server at hand? Run 'outmail sink' and try 'outmail check' and 'outmail send' with "
-            + "--config examples/mailboxes-sink.properties."})
+        "3:configuration error: unreadable file, unknown key, bad value, unknown mailbox"}, footerHeading = "%n", footer = {
+            "Passwords and client secrets are never options: the configuration file refers to them "
+                + "as $${env:NAME} or $${file:path}.",
+            "No SMTP server at hand? Run 'outmail sink' and try 'outmail check' and 'outmail send' with "
+                + "--config examples/mailboxes-sink.properties."})
 public final class OutmailCli {
   /** The command succeeded. */
   public static final int OK = 0;

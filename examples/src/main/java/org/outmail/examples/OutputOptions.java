@@ -8,13 +8,11 @@ import picocli.CommandLine.Option;
 final class OutputOptions {
   /** The two exclude each other. */
   static final class Level {
-    @Option(names = {"-v", "--verbose"}, required = true,
-        description = "Debug logging on stderr (what outmail does, attempt by attempt).")
-    boolean verbose;
+    @Option(names = {"-v",
+        "--verbose"}, required = true, description = "Debug logging on stderr (what outmail does, attempt by attempt).") boolean verbose;
 
-    @Option(names = {"-q", "--quiet"}, required = true,
-        description = "Print only the result: no progress, no log lines. Errors still go to stderr.")
-    boolean quiet;
+    @Option(names = {"-q",
+        "--quiet"}, required = true, description = "Print only the result: no progress, no log lines. Errors still go to stderr.") boolean quiet;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")

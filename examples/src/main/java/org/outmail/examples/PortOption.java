@@ -16,13 +16,12 @@ import picocli.CommandLine.Spec;
  * a sink started with {@code --port}.
  */
 final class PortOption {
-  @Option(names = {"-p", "--port"}, paramLabel = "PORT",
-      description = "Connect every OUT mailbox to this port of its host instead of the file's, e.g. to an "
+  @Option(names = {"-p",
+      "--port"}, paramLabel = "PORT", description = "Connect every OUT mailbox to this port of its host instead of the file's, e.g. to an "
           + "'outmail sink --port PORT' when 2525 is taken.")
   @Nullable Integer port;
 
-  @Spec(Spec.Target.MIXEE)
-  CommandSpec spec;
+  @Spec(Spec.Target.MIXEE) CommandSpec spec;
 
   /** Loads the file; with {@code --port}, the OUT mailboxes' port replaced. */
   MailboxRegistry load(ConfigOption config) {

@@ -47,11 +47,11 @@ final class Progress implements AutoCloseable {
   /** Prints {@code line} if the work has not ended (the step closed) after the threshold. */
   synchronized Step slow(String line) {
     if (quiet) {
-      return () -> { };
+      return () -> {};
     }
     if (after.isZero() || after.isNegative()) {
       print(line);
-      return () -> { };
+      return () -> {};
     }
     if (timer == null) {
       timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -32,51 +32,39 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code outmail send}: sends one email through a mailbox, as a host application would. */
-@Command(name = "send", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
-    sortOptions = false,
-    description = {"Sends an email through the named mailbox, or the default outgoing one, applying its "
+@Command(name = "send", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class, sortOptions = false, description = {
+    "Sends an email through the named mailbox, or the default outgoing one, applying its "
         + "rules: exclude expression, allowed emails, subject prefix, post-send hooks.",
-        "Prints the Message-ID, the subject as sent and the recipients accepted, blocked, refused and still deferred. "
-            + "A send still running after a second, and each retry, are announced on stderr."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        "0:sent, and the server accepted every recipient",
-        "1:not sent (server unreachable or refusing, mailbox disabled, every recipient blocked), or sent "
-            + "without some recipients: refused by the server (for good, or still deferred) or blocked, listed on stderr",
-        "2:usage error: unknown or missing option, two bodies, bad address or record id, unreadable file",
-        "3:configuration error: unreadable file, unknown key, bad value, unknown mailbox, an IN mailbox",
-        "130:interrupted (Ctrl-C) while sending: the mail may or may not have gone out"})
+    "Prints the Message-ID, the subject as sent and the recipients accepted, blocked, refused and still deferred. "
+        + "A send still running after a second, and each retry, are announced on stderr."}, exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:sent, and the server accepted every recipient",
+            "1:not sent (server unreachable or refusing, mailbox disabled, every recipient blocked), or sent "
+                + "without some recipients: refused by the server (for good, or still deferred) or blocked, listed on stderr",
+            "2:usage error: unknown or missing option, two bodies, bad address or record id, unreadable file",
+            "3:configuration error: unreadable file, unknown key, bad value, unknown mailbox, an IN mailbox",
+            "130:interrupted (Ctrl-C) while sending: the mail may or may not have gone out"})
 final class SendCommand implements Callable<Integer> {
-  @Mixin
-  ConfigOption config;
+  @Mixin ConfigOption config;
 
-  @Mixin
-  PortOption port;
+  @Mixin PortOption port;
 
-  @Option(names = {"-m", "--mailbox"}, paramLabel = "ID",
-      description = "The OUT mailbox to send through; the default outgoing mailbox when absent.")
+  @Option(names = {"-m",
+      "--mailbox"}, paramLabel = "ID", description = "The OUT mailbox to send through; the default outgoing mailbox when absent.")
   @Nullable String mailbox;
 
-  @Option(names = {"-t", "--to"}, required = true, arity = "1..*", split = ",", paramLabel = "ADDR",
-      description = "Recipients (repeat the option, list them after it, or separate them with commas).")
-  List<String> to = new ArrayList<>();
+  @Option(names = {"-t",
+      "--to"}, required = true, arity = "1..*", split = ",", paramLabel = "ADDR", description = "Recipients (repeat the option, list them after it, or separate them with commas).") List<String> to = new ArrayList<>();
 
-  @Option(names = "--cc", arity = "1..*", split = ",", paramLabel = "ADDR", description = "Copy recipients.")
-  List<String> cc = new ArrayList<>();
+  @Option(names = "--cc", arity = "1..*", split = ",", paramLabel = "ADDR", description = "Copy recipients.") List<String> cc = new ArrayList<>();
 
-  @Option(names = "--bcc", arity = "1..*", split = ",", paramLabel = "ADDR",
-      description = "Blind copy recipients: in the envelope, not in the headers.")
-  List<String> bcc = new ArrayList<>();
+  @Option(names = "--bcc", arity = "1..*", split = ",", paramLabel = "ADDR", description = "Blind copy recipients: in the envelope, not in the headers.") List<String> bcc = new ArrayList<>();
 
-  @Option(names = "--reply-to", arity = "1..*", split = ",", paramLabel = "ADDR",
-      description = "Where replies go, when not to the mailbox's address.")
-  List<String> replyTo = new ArrayList<>();
+  @Option(names = "--reply-to", arity = "1..*", split = ",", paramLabel = "ADDR", description = "Where replies go, when not to the mailbox's address.") List<String> replyTo = new ArrayList<>();
 
-  @Option(names = {"-s", "--subject"}, required = true, paramLabel = "S", description = "The subject.")
-  String subject;
+  @Option(names = {"-s", "--subject"}, required = true, paramLabel = "S", description = "The subject.") String subject;
 
-  @Option(names = {"-r", "--record"}, paramLabel = "ID",
-      description = "The record's id (a ticket number): the mailbox's prefix tags the subject with it, "
+  @Option(names = {"-r",
+      "--record"}, paramLabel = "ID", description = "The record's id (a ticket number): the mailbox's prefix tags the subject with it, "
           + "[TICKET#4711] Subject.")
   @Nullable String record;
 
@@ -95,25 +83,21 @@ final class SendCommand implements Callable<Integer> {
   @Nullable Html html;
 
   static final class Html {
-    @Option(names = "--html", paramLabel = "H",
-        description = "The HTML body; with a text body too, mail programs show the one they prefer.")
+    @Option(names = "--html", paramLabel = "H", description = "The HTML body; with a text body too, mail programs show the one they prefer.")
     @Nullable String html;
 
     @Option(names = "--html-file", paramLabel = "F", description = "A UTF-8 file holding the HTML body.")
     @Nullable Path htmlFile;
   }
 
-  @Option(names = {"-a", "--attach"}, arity = "1..*", paramLabel = "FILE", description = "Files to attach.")
-  List<Path> attachments = new ArrayList<>();
+  @Option(names = {"-a",
+      "--attach"}, arity = "1..*", paramLabel = "FILE", description = "Files to attach.") List<Path> attachments = new ArrayList<>();
 
-  @Mixin
-  OutputOptions output;
+  @Mixin OutputOptions output;
 
-  @ParentCommand
-  OutmailCli cli;
+  @ParentCommand OutmailCli cli;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -280,22 +264,26 @@ final class SendCommand implements Callable<Integer> {
       this.messageId = event.messageId();
       this.started = attempt;
       close();
-      slow = progress.slow("sending " + Progress.size(size) + " to " + recipients + (recipients == 1 ? " recipient" : " recipients") + " through '"
+      slow = progress.slow("sending " + Progress.size(size) + " to " + recipients
+          + (recipients == 1 ? " recipient" : " recipients") + " through '"
           + mailboxId + "'" + (maxAttempts > 1 ? ", attempt " + attempt + " of " + maxAttempts : "") + "...");
     }
 
     @Override
     public void retrying(MailEvent.Retrying event) {
       close();
-      progress.now("attempt " + event.attempt() + " of " + event.maxAttempts() + " failed: " + event.failure().getMessage()
-          + "; attempt " + (event.attempt() + 1) + " of " + event.maxAttempts() + " in " + Progress.duration(event.delay()));
+      progress
+          .now("attempt " + event.attempt() + " of " + event.maxAttempts() + " failed: " + event.failure().getMessage()
+              + "; attempt " + (event.attempt() + 1) + " of " + event.maxAttempts() + " in "
+              + Progress.duration(event.delay()));
     }
 
     int started() {
       return started;
     }
 
-    @Nullable String messageId() {
+    @Nullable
+    String messageId() {
       return messageId;
     }
 

@@ -38,31 +38,26 @@ import picocli.CommandLine.Spec;
  * {@code outmail sink}: an SMTP server on 127.0.0.1 that takes every mail, keeps none, and prints a
  * line for each, so that {@code check} and {@code send} can be tried with no server of one's own.
  */
-@Command(name = "sink", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class,
-    description = {"Runs an SMTP server on 127.0.0.1 (no TLS, any login or none) that accepts every mail, "
+@Command(name = "sink", mixinStandardHelpOptions = true, versionProvider = OutmailCli.Version.class, description = {
+    "Runs an SMTP server on 127.0.0.1 (no TLS, any login or none) that accepts every mail, "
         + "delivers none and prints a line for each: time, from, to (the envelope's recipients, Bcc "
         + "included), subject and size. Runs until Ctrl-C.",
-        "examples/mailboxes-sink.properties points its mailboxes at it: in a second terminal, try "
-            + "'outmail check --config examples/mailboxes-sink.properties'. On another port, give check "
-            + "and send the same --port."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        "1:cannot listen on the port (another program uses it? try --port)",
-        "2:usage error: unknown option, bad port",
-        "130:stopped with Ctrl-C, the usual way"})
+    "examples/mailboxes-sink.properties points its mailboxes at it: in a second terminal, try "
+        + "'outmail check --config examples/mailboxes-sink.properties'. On another port, give check "
+        + "and send the same --port."}, exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "1:cannot listen on the port (another program uses it? try --port)",
+            "2:usage error: unknown option, bad port",
+            "130:stopped with Ctrl-C, the usual way"})
 final class SinkCommand implements Callable<Integer> {
   /** The port {@code examples/mailboxes-sink.properties} points at. */
   static final int DEFAULT_PORT = 2525;
 
-  @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "" + DEFAULT_PORT,
-      description = "The port on 127.0.0.1 (default ${DEFAULT-VALUE}); 0 takes a free one, printed at start.")
-  int port;
+  @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = ""
+      + DEFAULT_PORT, description = "The port on 127.0.0.1 (default ${DEFAULT-VALUE}); 0 takes a free one, printed at start.") int port;
 
-  @Mixin
-  OutputOptions output;
+  @Mixin OutputOptions output;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   private final AtomicInteger received = new AtomicInteger();
 
@@ -153,7 +148,8 @@ final class SinkCommand implements Callable<Integer> {
   private final class Printer implements com.icegreen.greenmail.user.MessageDeliveryHandler {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private final PrintWriter out;
-    private final Set<MovingMessage> printed = Collections.newSetFromMap(Collections.synchronizedMap(new WeakHashMap<>()));
+    private final Set<MovingMessage> printed = Collections
+        .newSetFromMap(Collections.synchronizedMap(new WeakHashMap<>()));
 
     Printer(PrintWriter out) {
       this.out = out;

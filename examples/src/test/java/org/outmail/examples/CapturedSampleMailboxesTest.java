@@ -23,8 +23,7 @@ import org.outmail.test.OutmailExtension;
  * every mail captured instead of sent.
  */
 class CapturedSampleMailboxesTest {
-  @RegisterExtension
-  final OutmailExtension outmail = new OutmailExtension();
+  @RegisterExtension final OutmailExtension outmail = new OutmailExtension();
 
   private static Properties sample() throws IOException {
     Properties config = new Properties();
@@ -42,7 +41,8 @@ class CapturedSampleMailboxesTest {
   void aRecordsNotificationIsCapturedTaggedAndFiltered(MailCapture capture) throws IOException {
     SendResult result = registry().forRecord(null).send(Email.builder()
         .to("alice@example.org", "printer-bot@noreply.example.com")
-        .subject("Printer on floor 2 is jammed").text("We are on it.").recordId("4711").header("X-Priority", "1").build());
+        .subject("Printer on floor 2 is jammed").text("We are on it.").recordId("4711").header("X-Priority", "1")
+        .build());
 
     OutmailAssertions.assertThat(capture).singleMail()
         .wasSentBy("support").isFrom("support@example.com")
@@ -56,7 +56,8 @@ class CapturedSampleMailboxesTest {
     registry().forRecord("sales").send(Email.builder().to("bob@example.org").subject("Your order").text("Shipped.")
         .recordId("88").build());
 
-    OutmailAssertions.assertThat(capture).mailTo("bob@example.org").wasSentBy("sales").hasSubject("[ORDER#88] Your order");
+    OutmailAssertions.assertThat(capture).mailTo("bob@example.org").wasSentBy("sales")
+        .hasSubject("[ORDER#88] Your order");
   }
 
   @Test

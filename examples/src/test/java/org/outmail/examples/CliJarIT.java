@@ -26,11 +26,9 @@ import org.outmail.SecretsKey;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CliJarIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  @RegisterExtension
-  final SmtpServer server = new SmtpServer();
+  @RegisterExtension final SmtpServer server = new SmtpServer();
 
   @Test
   void jarChecksAndSendsThroughTheSmtpTransportFoundByServiceLoader() throws Exception {
@@ -78,7 +76,8 @@ class CliJarIT {
     int port = TestConfig.closedPort();
     String shipped = Files.readString(Path.of("mailboxes-sink.properties"), StandardCharsets.UTF_8);
     assertThat(shipped).contains("port=2525");
-    Path config = Files.writeString(dir.resolve("mailboxes-sink.properties"), shipped.replace("port=2525", "port=" + port));
+    Path config = Files.writeString(dir.resolve("mailboxes-sink.properties"),
+        shipped.replace("port=2525", "port=" + port));
 
     Started sink = start("-jar", jar(), "sink", "--port", Integer.toString(port));
     try {
@@ -87,7 +86,8 @@ class CliJarIT {
           "--subject", "Hello from the jar", "--text", "Hi");
 
       assertThat(send.exitCode()).as(send.err()).isZero();
-      sink.awaitOut("from Your Service Desk <support@example.com>  to alice@example.org  subject \"Hello from the jar\"");
+      sink.awaitOut(
+          "from Your Service Desk <support@example.com>  to alice@example.org  subject \"Hello from the jar\"");
     } finally {
       sink.process().destroy(); // SIGTERM, as Ctrl-C ends it
     }
@@ -175,7 +175,8 @@ class CliJarIT {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!Files.readString(file, StandardCharsets.UTF_8).contains(text)) {
         assertThat(process.isAlive()).as("ended before printing '" + text + "': " + Files.readString(err)).isTrue();
-        assertThat(System.nanoTime()).as("'" + text + "' within 60 s, printed: " + Files.readString(file)).isLessThan(deadline);
+        assertThat(System.nanoTime()).as("'" + text + "' within 60 s, printed: " + Files.readString(file))
+            .isLessThan(deadline);
         Thread.sleep(50);
       }
     }

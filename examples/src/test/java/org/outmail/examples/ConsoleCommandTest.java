@@ -33,8 +33,7 @@ class ConsoleCommandTest {
   private static final Pattern URL = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+/)");
   private static final String KEY = SecretsKey.generate();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theConsoleRunsOverAPropertiesFileReadOnlyUntilStopped() throws Exception {
@@ -44,8 +43,10 @@ class ConsoleCommandTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CompletableFuture<Integer> exit = new CompletableFuture<>();
-    Thread t = new Thread(() -> exit.complete(OutmailCli.execute(new PrintWriter(out), new PrintWriter(err), Duration.ZERO,
-        "console", "--config", file.toString(), "--without-login", "--port", "0")), "console-under-test");
+    Thread t = new Thread(
+        () -> exit.complete(OutmailCli.execute(new PrintWriter(out), new PrintWriter(err), Duration.ZERO,
+            "console", "--config", file.toString(), "--without-login", "--port", "0")),
+        "console-under-test");
     t.start();
     Matcher m = URL.matcher("");
     while (!(m = URL.matcher(out.toString())).find()) {
@@ -82,8 +83,10 @@ class ConsoleCommandTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CompletableFuture<Integer> exit = new CompletableFuture<>();
-    Thread t = new Thread(() -> exit.complete(OutmailCli.execute(new PrintWriter(out), new PrintWriter(err), Duration.ZERO,
-        environment::get, args)), "console-under-test");
+    Thread t = new Thread(
+        () -> exit.complete(OutmailCli.execute(new PrintWriter(out), new PrintWriter(err), Duration.ZERO,
+            environment::get, args)),
+        "console-under-test");
     t.start();
     Matcher m;
     while (!(m = URL.matcher(out.toString())).find()) {
@@ -105,7 +108,8 @@ class ConsoleCommandTest {
     Map<String, String> env = Map.of(ConsoleCommand.KEY_VARIABLE, KEY);
     Running console = start(env, "console", "--jdbc", file.toString(), "--import", properties().toString(),
         "--without-login", "--port", "0");
-    assertThat(console.out().toString()).contains("outmail console: imported 1 mailbox(es) from " + dir.resolve("mailboxes.properties"))
+    assertThat(console.out().toString())
+        .contains("outmail console: imported 1 mailbox(es) from " + dir.resolve("mailboxes.properties"))
         .contains("(without login), 1 mailbox(es). Ctrl-C stops it.");
     assertThat(console.grid()).contains("Service Desk").contains("+ Add Mailbox");
     assertThat(console.stop()).isEqualTo(OutmailCli.OK);
@@ -113,7 +117,8 @@ class ConsoleCommandTest {
     String stored = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
     assertThat(stored).startsWith("SQLite format 3\0").contains("support@example.com").doesNotContain("pw-plain-1234");
     // the same file as a URL: the mailbox is there, a second import adds nothing
-    Running again = start(env, "console", "--jdbc", "jdbc:sqlite:" + file, "--import", dir.resolve("mailboxes.properties").toString(),
+    Running again = start(env, "console", "--jdbc", "jdbc:sqlite:" + file, "--import",
+        dir.resolve("mailboxes.properties").toString(),
         "--without-login", "--port", "0");
     assertThat(again.out().toString()).contains("imported 0 mailbox(es)").contains("1 mailbox(es). Ctrl-C stops it.");
     assertThat(again.grid()).contains("Service Desk");
@@ -178,7 +183,8 @@ class ConsoleCommandTest {
     assertThat(code).isEqualTo(OutmailCli.CONFIG);
     assertThat(err.toString()).isEqualTo("outmail console: " + h2 + " holds an H2 database from an earlier snapshot; "
         + "outmail's embedded store is SQLite now: re-import the mailboxes into a new file (from their properties file: "
-        + "outmail console --jdbc mailboxes.db --import mailboxes.properties), then delete " + h2 + System.lineSeparator());
+        + "outmail console --jdbc mailboxes.db --import mailboxes.properties), then delete " + h2
+        + System.lineSeparator());
     assertThat(dir.resolve("mailboxes")).doesNotExist();
   }
 

@@ -98,7 +98,8 @@ class DemoTest {
   private static List<String> normalised(String text) {
     return text.lines()
         .map(l -> l.replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:PORT").replaceAll("\\(\\d+ ms\\)", "(N ms)")
-            .replaceAll("<[^<>@ ]+@[^<>@ ]+>", "<ID>").replaceAll("<\\.\\.\\.>", "<ID>").replaceAll(" +", " ").stripTrailing())
+            .replaceAll("<[^<>@ ]+@[^<>@ ]+>", "<ID>").replaceAll("<\\.\\.\\.>", "<ID>").replaceAll(" +", " ")
+            .stripTrailing())
         .toList();
   }
 

@@ -13,8 +13,7 @@ import org.outmail.oauth.OAuthClient;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ListCommandTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void listPrintsEveryMailboxAsAnAlignedTable() {
@@ -83,12 +82,16 @@ class ListCommandTest {
 
     assertThat(cli.exitCode()).isEqualTo(OutmailCli.OK);
     assertThat(cli.outLines().get(0)).matches("KEY +TYPE +DEFAULT +HELP");
-    assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.mailbox\\.ID\\.encryption +choice NONE\\|SSL_TLS\\|STARTTLS +STARTTLS +NONE, .*"));
-    assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.mailbox\\.ID\\.smtp\\.max-connections +integer +3 +The most .*"));
+    assertThat(cli.outLines()).anyMatch(
+        l -> l.matches("outmail\\.mailbox\\.ID\\.encryption +choice NONE\\|SSL_TLS\\|STARTTLS +STARTTLS +NONE, .*"));
+    assertThat(cli.outLines())
+        .anyMatch(l -> l.matches("outmail\\.mailbox\\.ID\\.smtp\\.max-connections +integer +3 +The most .*"));
     assertThat(cli.outLines()).anyMatch(l -> l.matches(
         "outmail\\.mailbox\\.ID\\.smtp\\.max-recipients-per-transaction +integer +100 +The most recipients .*"));
-    assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.mailbox\\.ID\\.owa\\.save-to-sent-items +boolean +true +.*"));
-    assertThat(cli.outLines()).anyMatch(l -> l.matches("outmail\\.oauth-client\\.NAME\\.client-id +text +required +.*"));
+    assertThat(cli.outLines())
+        .anyMatch(l -> l.matches("outmail\\.mailbox\\.ID\\.owa\\.save-to-sent-items +boolean +true +.*"));
+    assertThat(cli.outLines())
+        .anyMatch(l -> l.matches("outmail\\.oauth-client\\.NAME\\.client-id +text +required +.*"));
   }
 
   @Test

@@ -36,14 +36,14 @@ class OAuthValidateCommandTest {
   private static final String USER = "support@contoso.example";
   private static final Pattern URL = Pattern.compile("^  (http://127\\.0\\.0\\.1:\\d+/\\S+)$", Pattern.MULTILINE);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final AuthorizationServer auth = AuthorizationServer.start()
       .registerClient("m365-app", null, "http://127.0.0.1")
       .registerClient("gmail-app", "gmail-secret", "http://127.0.0.1")
       .signIn(USER);
-  private final GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+  private final GreenMail smtp = new GreenMail(
+      new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
   private final Browser browser = new Browser();
   private final ExecutorService executor = Executors.newSingleThreadExecutor();
   private final List<String> printed = new ArrayList<>();
@@ -109,7 +109,8 @@ class OAuthValidateCommandTest {
           return m;
         }
         if (exit.isDone()) {
-          throw new AssertionError("exited " + exit.get() + " without printing " + pattern + "; out: " + out + " err: " + err);
+          throw new AssertionError(
+              "exited " + exit.get() + " without printing " + pattern + "; out: " + out + " err: " + err);
         }
         Thread.sleep(10);
       }
@@ -155,12 +156,15 @@ class OAuthValidateCommandTest {
         + " refresh token stored in FileTokenStore[" + tokens + "]");
     assertThat(out.subList(6, out.size())).hasSize(2)
         .anySatisfy(l -> assertThat(l).startsWith("support  OK").contains("authenticated as " + USER + " with XOAUTH2"))
-        .anySatisfy(l -> assertThat(l).startsWith("alerts   OK").contains("authenticated as " + USER + " with XOAUTH2"));
-    assertThat(cli.err.toString()).isEqualTo("outmail oauth validate: ignored a request to http://" + redirect.getAuthority()
-        + "/ that does not answer this validation" + System.lineSeparator());
+        .anySatisfy(
+            l -> assertThat(l).startsWith("alerts   OK").contains("authenticated as " + USER + " with XOAUTH2"));
+    assertThat(cli.err.toString())
+        .isEqualTo("outmail oauth validate: ignored a request to http://" + redirect.getAuthority()
+            + "/ that does not answer this validation" + System.lineSeparator());
     assertThat(Files.readString(tokens)).contains("m365=refresh-");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokens))).isEqualTo("rw-------");
-    assertThat(auth.authorizeRequests().get(0)).containsEntry("scope", "offline_access https://outlook.office.com/SMTP.Send")
+    assertThat(auth.authorizeRequests().get(0))
+        .containsEntry("scope", "offline_access https://outlook.office.com/SMTP.Send")
         .containsEntry("redirect_uri", "http://" + redirect.getAuthority() + "/");
     assertNoSecretPrinted();
 
@@ -174,8 +178,10 @@ class OAuthValidateCommandTest {
     auth.deviceInterval(1);
     Running cli = new Running("oauth", "validate", "m365", "--device", "--config", config(tokenStore()).toString());
 
-    Matcher m = cli.awaitOut(Pattern.compile("open (http://\\S+) on any device and enter the code ([A-Z]{4}-[A-Z]{4})"));
-    assertThat(browser.open(URI.create(m.group(1) + "?user_code=" + m.group(2) + "&consent=yes")).statusCode()).isEqualTo(200);
+    Matcher m = cli
+        .awaitOut(Pattern.compile("open (http://\\S+) on any device and enter the code ([A-Z]{4}-[A-Z]{4})"));
+    assertThat(browser.open(URI.create(m.group(1) + "?user_code=" + m.group(2) + "&consent=yes")).statusCode())
+        .isEqualTo(200);
 
     assertThat(cli.exitCode()).as(cli.err.toString()).isZero();
     assertThat(cli.out.toString()).contains("Waiting up to 5 minutes for the sign-in...",
@@ -216,9 +222,10 @@ class OAuthValidateCommandTest {
     Cli cli = Cli.run("oauth", "validate", "m365", "--config", config.toString());
 
     assertThat(cli.exitCode()).isEqualTo(OutmailCli.CONFIG);
-    assertThat(cli.errLines()).containsExactly("outmail oauth validate: " + config + " sets no outmail.token-store.file:"
-        + " the refresh token would be lost when outmail exits; add"
-        + " outmail.token-store.file=/path/to/outmail-tokens.properties");
+    assertThat(cli.errLines())
+        .containsExactly("outmail oauth validate: " + config + " sets no outmail.token-store.file:"
+            + " the refresh token would be lost when outmail exits; add"
+            + " outmail.token-store.file=/path/to/outmail-tokens.properties");
     assertThat(auth.authorizeRequests()).isEmpty();
   }
 
@@ -251,10 +258,12 @@ class OAuthValidateCommandTest {
 
   @Test
   void withoutASignInTheCommandEndsAtItsTimeout() throws Exception {
-    Running cli = new Running("oauth", "validate", "m365", "--timeout", "1s", "--config", config(tokenStore()).toString());
+    Running cli = new Running("oauth", "validate", "m365", "--timeout", "1s", "--config",
+        config(tokenStore()).toString());
 
     assertThat(cli.exitCode()).isEqualTo(OutmailCli.FAILED);
-    assertThat(cli.err.toString()).isEqualTo("outmail oauth validate: OAuth client 'm365': no sign-in came back within 1 s;"
-        + " run the command again (--timeout waits longer)" + System.lineSeparator());
+    assertThat(cli.err.toString())
+        .isEqualTo("outmail oauth validate: OAuth client 'm365': no sign-in came back within 1 s;"
+            + " run the command again (--timeout waits longer)" + System.lineSeparator());
   }
 }

@@ -17,8 +17,7 @@ import org.outmail.outbox.OutboxStore;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OutboxCommandTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Path config;
   Path store;
@@ -32,7 +31,7 @@ class OutboxCommandTest {
     config = TestConfig.write(dir, TestConfig.closedPort());
     store = dir.resolve("outbox");
     try (MailboxRegistry registry = MailboxRegistry.load(config);
-         Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(store)).workers(0).build()) {
+        Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(store)).workers(0).build()) {
       deferred = outbox.enqueue(registry.outgoing("sales"), mail("Quote 17"));
       assertThat(outbox.deliverDue()).isEqualTo(1);
       queued = outbox.enqueue(registry.outgoing("sales"), mail("Printer jammed"));
@@ -60,7 +59,8 @@ class OutboxCommandTest {
     List<String> lines = cli.outLines();
     assertThat(lines).hasSize(4);
     assertThat(lines.get(0)).matches("ID\\s+STATE\\s+MAILBOX\\s+SUBJECT\\s+ATTEMPTS\\s+NEXT ATTEMPT\\s+LAST ERROR");
-    assertThat(lines.get(1)).matches(deferred + "\\s+DEFERRED\\s+sales\\s+Quote 17\\s+1\\s+\\d{4}-\\d\\d-\\d\\dT\\S+Z\\s+\\S.*");
+    assertThat(lines.get(1))
+        .matches(deferred + "\\s+DEFERRED\\s+sales\\s+Quote 17\\s+1\\s+\\d{4}-\\d\\d-\\d\\dT\\S+Z\\s+\\S.*");
     assertThat(lines.get(2)).matches(queued + "\\s+QUEUED\\s+sales\\s+Printer jammed\\s+0\\s+\\S+Z");
     assertThat(lines.get(3)).startsWith(other + " ");
   }

@@ -16,8 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** What every command shares: help, exit codes, one-line errors for a bad configuration file. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class OutmailCliTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @ParameterizedTest
   @ValueSource(strings = {"list", "check", "send"})
@@ -118,8 +117,9 @@ class OutmailCliTest {
 
     assertThat(cli.exitCode()).isEqualTo(OutmailCli.CONFIG);
     assertThat(cli.out()).isEmpty();
-    assertThat(cli.errLines()).containsExactly("outmail list: no mailboxes in " + config + ": no key starts with outmail.; "
-        + "outmial.mailbox.support.name (line 1): did you mean outmail.mailbox.support.name?");
+    assertThat(cli.errLines())
+        .containsExactly("outmail list: no mailboxes in " + config + ": no key starts with outmail.; "
+            + "outmial.mailbox.support.name (line 1): did you mean outmail.mailbox.support.name?");
   }
 
   @ParameterizedTest

@@ -25,8 +25,8 @@ class ReadmeJavaTest {
   /** A capitalised name, not after a dot: {@code MailEvent.Delivery} names a type nested in an imported one. */
   private static final Pattern TYPE = Pattern.compile("(?<!\\.)\\b[A-Z][a-z]\\w*\\b");
   /** Where the types of the examples come from; java.lang needs no import. */
-  private static final List<String> PACKAGES =
-      List.of("org.outmail", "org.outmail.outbox", "java.nio.file", "java.time", "java.util");
+  private static final List<String> PACKAGES = List.of("org.outmail", "org.outmail.outbox", "java.nio.file",
+      "java.time", "java.util");
 
   @ParameterizedTest
   @ValueSource(strings = {"outbox/README.md"})

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SinkCommandTest {
   private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** {@code outmail sink} running on a thread of this JVM; interrupting the thread stops it. */
   private static final class RunningSink implements AutoCloseable {
@@ -74,7 +73,8 @@ class SinkCommandTest {
 
       assertThat(check.exitCode()).as(check.err()).isZero();
       assertThat(send.exitCode()).as(send.err()).isZero();
-      Matcher line = sink.await(Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d  from (.+)  to (.+)  subject \"(.+)\"  (\\d+) bytes$"));
+      Matcher line = sink
+          .await(Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d  from (.+)  to (.+)  subject \"(.+)\"  (\\d+) bytes$"));
       assertThat(line.group(1)).isEqualTo("Your Service Desk <support@example.com>");
       assertThat(line.group(2)).isEqualTo("alice@example.org, audit@example.org");
       assertThat(line.group(3)).isEqualTo("[TICKET#4711] Printer jammed");
@@ -124,7 +124,8 @@ class SinkCommandTest {
       assertThat(check.outLines()).hasSize(2)
           .allSatisfy(l -> assertThat(l).contains("OK       connected to 127.0.0.1:" + port + ","));
       assertThat(send.exitCode()).as(send.err()).isZero();
-      sink.await(Pattern.compile("from Example Sales <sales@example\\.com>  to alice@example\\.org  subject \"Moved\""));
+      sink.await(
+          Pattern.compile("from Example Sales <sales@example\\.com>  to alice@example\\.org  subject \"Moved\""));
     }
   }
 
@@ -145,7 +146,8 @@ class SinkCommandTest {
     assertThat(list.exitCode()).as(list.err()).isZero();
     assertThat(list.outLines()).filteredOn(l -> !l.startsWith("ID "))
         .hasSize(2)
-        .allSatisfy(l -> assertThat(l).matches("\\w+\\s+.+\\s+OUT\\s+ENABLED\\s+.+\\s+smtp\\s+127\\.0\\.0\\.1:2525\\s+NONE.*"));
+        .allSatisfy(
+            l -> assertThat(l).matches("\\w+\\s+.+\\s+OUT\\s+ENABLED\\s+.+\\s+smtp\\s+127\\.0\\.0\\.1:2525\\s+NONE.*"));
     assertThat(help.out()).contains("--port=PORT", "(default 2525)");
   }
 }

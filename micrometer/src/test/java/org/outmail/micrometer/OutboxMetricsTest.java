@@ -27,9 +27,9 @@ class OutboxMetricsTest {
   void gaugesCountMailsByStateAndAgeTheOldestWaiting(@TempDir Path dir) throws Exception {
     MailCapture capture = new MailCapture();
     try (MailboxRegistry registry = capture.install(MailboxRegistry.builder())
-            .mailbox(Mailbox.builder("support").emailDisplay("support@example.com").host("127.0.0.1")
-                .defaultOutgoing(true).build())
-            .build();
+        .mailbox(Mailbox.builder("support").emailDisplay("support@example.com").host("127.0.0.1")
+            .defaultOutgoing(true).build())
+        .build();
         Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(dir.resolve("store")))
             .clock(Clock.fixed(T0, ZoneOffset.UTC)).workers(0).build()) {
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -38,7 +38,8 @@ class OutboxMetricsTest {
 
       assertThat(meters.get(OutmailMetrics.OUTBOX_OLDEST_WAITING).timeGauge().value(TimeUnit.SECONDS)).isZero();
 
-      outbox.enqueue(registry.defaultOutgoing(), Email.builder().to("alice@example.org").subject("a").text("t").build());
+      outbox.enqueue(registry.defaultOutgoing(),
+          Email.builder().to("alice@example.org").subject("a").text("t").build());
       outbox.enqueue(registry.defaultOutgoing(), Email.builder().to("bob@example.org").subject("b").text("t").build());
 
       assertThat(meters.get(OutmailMetrics.OUTBOX_MAILS).tag("state", "queued").gauge().value()).isEqualTo(2.0);
@@ -60,14 +61,15 @@ class OutboxMetricsTest {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     OutmailMetrics metrics = new OutmailMetrics(meters);
     try (MailboxRegistry registry = capture.install(MailboxRegistry.builder())
-            .mailbox(Mailbox.builder("support").emailDisplay("support@example.com").host("127.0.0.1")
-                .retryPolicy(RetryPolicy.NONE).defaultOutgoing(true).build())
-            .listener(metrics)
-            .build();
+        .mailbox(Mailbox.builder("support").emailDisplay("support@example.com").host("127.0.0.1")
+            .retryPolicy(RetryPolicy.NONE).defaultOutgoing(true).build())
+        .listener(metrics)
+        .build();
         Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(dir.resolve("store")))
             .clock(Clock.fixed(T0, ZoneOffset.UTC)).workers(0).listener(metrics).build()) {
       capture.failNext(TransportException.Kind.TRANSIENT);
-      outbox.enqueue(registry.defaultOutgoing(), Email.builder().to("alice@example.org").subject("a").text("t").build());
+      outbox.enqueue(registry.defaultOutgoing(),
+          Email.builder().to("alice@example.org").subject("a").text("t").build());
       outbox.enqueue(registry.defaultOutgoing(), Email.builder().to("bob@example.org").subject("b").text("t").build());
 
       outbox.deliverDue();

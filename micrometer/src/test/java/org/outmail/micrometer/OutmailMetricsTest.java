@@ -83,8 +83,10 @@ class OutmailMetricsTest {
     capture.failNext(3, TransportException.Kind.TRANSIENT);
     assertThatThrownBy(() -> registry.defaultOutgoing().send(email().build())).isInstanceOf(TransportException.class);
 
-    assertThat(meters.get(OutmailMetrics.SEND_RETRIES).tags("mailbox", "support", "protocol", "smtp", "stage", "content")
-        .counter().count()).isEqualTo(3);
+    assertThat(
+        meters.get(OutmailMetrics.SEND_RETRIES).tags("mailbox", "support", "protocol", "smtp", "stage", "content")
+            .counter().count())
+        .isEqualTo(3);
     assertThat(sends("support", "sent")).isEqualTo(1);
     assertThat(meters.get(OutmailMetrics.SENDS).tags("outcome", "failed", "exception", "TransportException")
         .counter().count()).isEqualTo(1);
@@ -96,8 +98,10 @@ class OutmailMetricsTest {
     registry.defaultOutgoing().send(email().cc("bot@noreply.example.com").build());
 
     assertThat(meters.getMeters()).extracting(m -> m.getId().getName())
-        .containsExactlyInAnyOrder(OutmailMetrics.SENDS, OutmailMetrics.SEND_DURATION, OutmailMetrics.RECIPIENTS_BLOCKED);
-    assertThat(meters.getMeters()).map(Meter::getId).allSatisfy(id -> assertThat(id.getTag("mailbox")).isEqualTo("support"));
+        .containsExactlyInAnyOrder(OutmailMetrics.SENDS, OutmailMetrics.SEND_DURATION,
+            OutmailMetrics.RECIPIENTS_BLOCKED);
+    assertThat(meters.getMeters()).map(Meter::getId)
+        .allSatisfy(id -> assertThat(id.getTag("mailbox")).isEqualTo("support"));
   }
 
   @Test

@@ -69,9 +69,9 @@ class SpringAuthorizationServerTest {
     @Bean
     SecurityFilterChain security(HttpSecurity http) throws Exception {
       http.oauth2AuthorizationServer(server -> server
-              .deviceAuthorizationEndpoint(Customizer.withDefaults())
-              .deviceVerificationEndpoint(Customizer.withDefaults())
-              .oidc(Customizer.withDefaults()))
+          .deviceAuthorizationEndpoint(Customizer.withDefaults())
+          .deviceVerificationEndpoint(Customizer.withDefaults())
+          .oidc(Customizer.withDefaults()))
           .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
           .formLogin(Customizer.withDefaults());
       return http.build();
@@ -202,7 +202,8 @@ class SpringAuthorizationServerTest {
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret)
             .getBytes(StandardCharsets.UTF_8)))
-        .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(token.token().value(), StandardCharsets.UTF_8)))
+        .POST(HttpRequest.BodyPublishers
+            .ofString("token=" + URLEncoder.encode(token.token().value(), StandardCharsets.UTF_8)))
         .build();
     return Browser.send(HttpClient.newHttpClient(), request).body().replace(" ", "");
   }
@@ -271,8 +272,9 @@ class SpringAuthorizationServerTest {
         }
       }
       URI target = page.resolve(action.find() ? action.group(1) : page.getPath());
-      HttpResponse<String> r = send(http, HttpRequest.newBuilder(target).header("Content-Type", "application/x-www-form-urlencoded")
-          .header("Accept", "text/html").POST(HttpRequest.BodyPublishers.ofString(form.toString())).build());
+      HttpResponse<String> r = send(http,
+          HttpRequest.newBuilder(target).header("Content-Type", "application/x-www-form-urlencoded")
+              .header("Accept", "text/html").POST(HttpRequest.BodyPublishers.ofString(form.toString())).build());
       if (r.statusCode() / 100 != 3) {
         throw new AssertionError("the consent answered HTTP " + r.statusCode() + ": " + r.body());
       }
@@ -288,9 +290,10 @@ class SpringAuthorizationServerTest {
       Matcher csrf = CSRF.matcher(html);
       String form = "username=admin&password=admin-password"
           + (csrf.find() ? "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8) : "");
-      HttpResponse<String> r = send(http, HttpRequest.newBuilder(page).header("Content-Type", "application/x-www-form-urlencoded")
-          .header("Accept", "text/html")
-          .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+      HttpResponse<String> r = send(http,
+          HttpRequest.newBuilder(page).header("Content-Type", "application/x-www-form-urlencoded")
+              .header("Accept", "text/html")
+              .POST(HttpRequest.BodyPublishers.ofString(form)).build());
       if (r.statusCode() / 100 != 3) {
         throw new AssertionError("the login answered HTTP " + r.statusCode() + ": " + r.body());
       }

@@ -39,7 +39,8 @@ final class Delivery {
   private final Backoff backoff;
   private final OutcomeUnknownPolicy unknownPolicy;
 
-  Delivery(Supplier<MailboxRegistry> registry, JdbcStore store, Clock clock, Backoff backoff, OutcomeUnknownPolicy unknownPolicy) {
+  Delivery(Supplier<MailboxRegistry> registry, JdbcStore store, Clock clock, Backoff backoff,
+      OutcomeUnknownPolicy unknownPolicy) {
     this.registry = registry;
     this.store = store;
     this.clock = clock;
@@ -79,7 +80,8 @@ final class Delivery {
     }
     boolean hasContent = !ready.email().attachments().isEmpty();
     return ready.mailer().sendAsync(ready.email()).handle((result, failure) -> result != null
-        ? sent(m, result, hasContent) : failed(m, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure));
+        ? sent(m, result, hasContent)
+        : failed(m, failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure));
   }
 
   private Ready ready(JdbcStore.Claimed m) {
@@ -92,14 +94,16 @@ final class Delivery {
     try {
       mailer = registry.get().outgoing(m.mailboxId());
     } catch (MailboxConfigException e) {
-      return new Done(Outcome.finished(m, now, OutboxState.FAILED, "mailbox '" + m.mailboxId() + "' can no longer send: "
-          + e.getMessage(), m.recipients()));
+      return new Done(
+          Outcome.finished(m, now, OutboxState.FAILED, "mailbox '" + m.mailboxId() + "' can no longer send: "
+              + e.getMessage(), m.recipients()));
     }
     try {
       return new Sendable(mailer, email(m));
     } catch (RuntimeException e) {
-      return new Done(Outcome.finished(m, now, OutboxState.FAILED, "the stored mail cannot be rebuilt: " + e.getMessage(),
-          m.recipients()));
+      return new Done(
+          Outcome.finished(m, now, OutboxState.FAILED, "the stored mail cannot be rebuilt: " + e.getMessage(),
+              m.recipients()));
     }
   }
 
@@ -112,7 +116,8 @@ final class Delivery {
       attachments.add(Attachment.of(a.filename(), a.contentType(), a.size() < 0 ? 0 : a.size(),
           () -> store.openContent(m.id(), part)));
     }
-    return EmailCodec.rebuild(s, m.messageId(), m.recipients().allPending() ? null : m.recipients().pending(), attachments);
+    return EmailCodec.rebuild(s, m.messageId(), m.recipients().allPending() ? null : m.recipients().pending(),
+        attachments);
   }
 
   /** The server took the mail: for the recipients it deferred (4xx to RCPT), a later attempt goes to them alone. */
@@ -160,7 +165,8 @@ final class Delivery {
           : retry(m, now, "outcome unknown: " + e.getMessage() + reply + "; sending again with the same Message-ID",
               null, m.recipients());
       case TRANSIENT -> retry(m, now, e.getMessage() + reply, e.retryAfter().orElse(null),
-          e.rejectedRecipients().isEmpty() ? m.recipients() : m.recipients().pendingOnly(e.rejectedRecipients().keySet()));
+          e.rejectedRecipients().isEmpty() ? m.recipients()
+              : m.recipients().pendingOnly(e.rejectedRecipients().keySet()));
       case PERMANENT -> Outcome.finished(m, now, OutboxState.FAILED, e.getMessage() + reply,
           m.recipients().reject(new LinkedHashMap<>(e.rejectedRecipients())));
     };

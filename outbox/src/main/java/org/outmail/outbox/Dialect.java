@@ -10,8 +10,7 @@ import java.sql.Statement;
  * is the same SQL.
  */
 enum Dialect {
-  SQLITE("sqlite"),
-  POSTGRESQL("postgresql");
+  SQLITE("sqlite"), POSTGRESQL("postgresql");
 
   private final String schemaFolder;
 

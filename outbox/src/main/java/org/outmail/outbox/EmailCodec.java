@@ -70,7 +70,8 @@ final class EmailCodec {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
       int version = in.readByte();
       if (version != VERSION) {
-        throw new OutboxException("stored mail has format version " + version + "; this outmail reads version " + VERSION);
+        throw new OutboxException(
+            "stored mail has format version " + version + "; this outmail reads version " + VERSION);
       }
       List<String> to = list(in);
       List<String> cc = list(in);

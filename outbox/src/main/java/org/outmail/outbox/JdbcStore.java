@@ -143,7 +143,8 @@ final class JdbcStore implements AutoCloseable {
     long insert(NewMail m) throws SQLException {
       if (!knownMailboxes.contains(m.mailboxId())) {
         if (mailbox == null) {
-          mailbox = c.prepareStatement("INSERT INTO outmail_outbox_mailbox (mailbox_id) VALUES (?) ON CONFLICT DO NOTHING");
+          mailbox = c
+              .prepareStatement("INSERT INTO outmail_outbox_mailbox (mailbox_id) VALUES (?) ON CONFLICT DO NOTHING");
         }
         mailbox.setString(1, m.mailboxId());
         mailbox.executeUpdate();
@@ -173,7 +174,8 @@ final class JdbcStore implements AutoCloseable {
         taken.setString(1, m.idempotencyKey());
         try (ResultSet rs = taken.executeQuery()) {
           if (!rs.next()) {
-            throw new OutboxException("idempotency key '" + m.idempotencyKey() + "' is taken by a mail not visible yet");
+            throw new OutboxException(
+                "idempotency key '" + m.idempotencyKey() + "' is taken by a mail not visible yet");
           }
           return rs.getLong(1);
         }
@@ -183,7 +185,8 @@ final class JdbcStore implements AutoCloseable {
       }
       if (dialect != Dialect.POSTGRESQL && !m.terms().isEmpty()) {
         if (term == null) {
-          term = c.prepareStatement("INSERT INTO outmail_outbox_term (term, mail_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
+          term = c
+              .prepareStatement("INSERT INTO outmail_outbox_term (term, mail_id) VALUES (?, ?) ON CONFLICT DO NOTHING");
         }
         for (String t : m.terms()) {
           term.setString(1, t);
@@ -213,7 +216,8 @@ final class JdbcStore implements AutoCloseable {
   /** Copies an attachment's content into chunks, a chunk at a time. */
   private static void storeContent(Connection c, long id, int part, Attachment a) throws SQLException {
     try (InputStream in = a.open();
-        PreparedStatement p = c.prepareStatement("INSERT INTO outmail_outbox_part (mail_id, part, seq, data) VALUES (?, ?, ?, ?)")) {
+        PreparedStatement p = c
+            .prepareStatement("INSERT INTO outmail_outbox_part (mail_id, part, seq, data) VALUES (?, ?, ?, ?)")) {
       byte[] buffer = new byte[CHUNK];
       int seq = 0;
       while (true) {
@@ -242,7 +246,8 @@ final class JdbcStore implements AutoCloseable {
 
   byte @Nullable [] chunk(long mailId, int part, int seq) throws SQLException {
     try (Connection c = reads.get();
-        PreparedStatement p = c.prepareStatement("SELECT data FROM outmail_outbox_part WHERE mail_id = ? AND part = ? AND seq = ?")) {
+        PreparedStatement p = c
+            .prepareStatement("SELECT data FROM outmail_outbox_part WHERE mail_id = ? AND part = ? AND seq = ?")) {
       p.setLong(1, mailId);
       p.setInt(2, part);
       p.setInt(3, seq);
@@ -265,7 +270,8 @@ final class JdbcStore implements AutoCloseable {
    * Claims up to {@code max} due mails of the mailbox for the node, urgent first, within the rate
    * limits: each becomes SENDING with a lease until {@code leaseUntil}, and gets an attempt row.
    */
-  Claim claim(String mailboxId, int max, long now, long leaseUntil, String node, List<RateLimit> limits) throws SQLException {
+  Claim claim(String mailboxId, int max, long now, long leaseUntil, String node, List<RateLimit> limits)
+      throws SQLException {
     return claim(mailboxId, max, now, () -> leaseUntil, node, limits);
   }
 
@@ -320,7 +326,7 @@ final class JdbcStore implements AutoCloseable {
       }
       long until = leaseUntil.getAsLong();
       try (PreparedStatement update = c.prepareStatement("UPDATE outmail_outbox SET state = 'SENDING', due_at = ?, "
-              + "attempts = ?, claimed_by = ? WHERE id = ? AND attempts = ?");
+          + "attempts = ?, claimed_by = ? WHERE id = ? AND attempts = ?");
           PreparedStatement attempt = c.prepareStatement(
               "INSERT INTO outmail_outbox_attempt (mail_id, attempt, mailbox_id, node, started_at) VALUES (?, ?, ?, ?, ?)")) {
         for (Claimed m : claimed) {
@@ -365,7 +371,8 @@ final class JdbcStore implements AutoCloseable {
         }
       }
     }
-    try (PreparedStatement p = c.prepareStatement("INSERT INTO outmail_outbox_mailbox (mailbox_id) VALUES (?) ON CONFLICT DO NOTHING")) {
+    try (PreparedStatement p = c
+        .prepareStatement("INSERT INTO outmail_outbox_mailbox (mailbox_id) VALUES (?) ON CONFLICT DO NOTHING")) {
       p.setString(1, mailboxId);
       p.executeUpdate();
     }
@@ -413,7 +420,8 @@ final class JdbcStore implements AutoCloseable {
     order.sort(Comparator.comparingLong(i -> outcomes.get(i).id()));
     boolean[] stored = writes.writeLight(c -> {
       boolean[] out = new boolean[outcomes.size()];
-      try (PreparedStatement mail = c.prepareStatement("UPDATE outmail_outbox SET state = ?, due_at = ?, last_error = ?, "
+      try (PreparedStatement mail = c
+          .prepareStatement("UPDATE outmail_outbox SET state = ?, due_at = ?, last_error = ?, "
               + "finished_at = ?, claimed_by = NULL, pending_recipients = ?, accepted_recipients = ?, rejected_recipients = ? "
               + "WHERE id = ? AND attempts = ? AND state = 'SENDING'");
           PreparedStatement attempt = c.prepareStatement(
@@ -520,8 +528,10 @@ final class JdbcStore implements AutoCloseable {
       }
       List<Long> unknown = new ArrayList<>();
       int resent = 0;
-      try (PreparedStatement mail = c.prepareStatement("UPDATE outmail_outbox SET state = ?, due_at = ?, claimed_by = NULL, "
-              + "last_error = ?, finished_at = ? WHERE id = ? AND attempts = ? AND state = 'SENDING'");
+      try (
+          PreparedStatement mail = c
+              .prepareStatement("UPDATE outmail_outbox SET state = ?, due_at = ?, claimed_by = NULL, "
+                  + "last_error = ?, finished_at = ? WHERE id = ? AND attempts = ? AND state = 'SENDING'");
           PreparedStatement attempt = c.prepareStatement("UPDATE outmail_outbox_attempt SET finished_at = ?, "
               + "outcome = 'UNKNOWN', detail = ? WHERE mail_id = ? AND attempt = ? AND outcome IS NULL")) {
         for (int i = 0; i < expired.size(); i++) {
@@ -557,7 +567,8 @@ final class JdbcStore implements AutoCloseable {
   /** Every mailbox that ever had queued mail. */
   List<String> mailboxIds() throws SQLException {
     List<String> ids = new ArrayList<>();
-    try (Connection c = reads.get(); Statement s = c.createStatement();
+    try (Connection c = reads.get();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT mailbox_id FROM outmail_outbox_mailbox ORDER BY mailbox_id")) {
       while (rs.next()) {
         ids.add(rs.getString(1));
@@ -580,8 +591,9 @@ final class JdbcStore implements AutoCloseable {
 
   List<OutboxEntry> list(OutboxState state, long afterId, int limit) throws SQLException {
     List<OutboxEntry> out = new ArrayList<>();
-    try (Connection c = reads.get(); PreparedStatement p = c.prepareStatement("SELECT " + ENTRY_COLUMNS
-        + " FROM outmail_outbox WHERE state = ? AND id > ? ORDER BY id LIMIT ?")) {
+    try (Connection c = reads.get();
+        PreparedStatement p = c.prepareStatement("SELECT " + ENTRY_COLUMNS
+            + " FROM outmail_outbox WHERE state = ? AND id > ? ORDER BY id LIMIT ?")) {
       p.setString(1, state.name());
       p.setLong(2, afterId);
       p.setInt(3, limit);
@@ -663,8 +675,9 @@ final class JdbcStore implements AutoCloseable {
 
   List<OutboxAttempt> attempts(long id) throws SQLException {
     List<OutboxAttempt> out = new ArrayList<>();
-    try (Connection c = reads.get(); PreparedStatement p = c.prepareStatement("SELECT attempt, node, started_at, "
-        + "finished_at, outcome, detail FROM outmail_outbox_attempt WHERE mail_id = ? ORDER BY attempt")) {
+    try (Connection c = reads.get();
+        PreparedStatement p = c.prepareStatement("SELECT attempt, node, started_at, "
+            + "finished_at, outcome, detail FROM outmail_outbox_attempt WHERE mail_id = ? ORDER BY attempt")) {
       p.setLong(1, id);
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
@@ -695,7 +708,8 @@ final class JdbcStore implements AutoCloseable {
     return writes.write(c -> {
       String finished = "SELECT id FROM outmail_outbox WHERE finished_at < ?";
       for (String table : new String[] {"outmail_outbox_part", "outmail_outbox_attempt", "outmail_outbox_term"}) {
-        try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE mail_id IN (" + finished + ")")) {
+        try (
+            PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " WHERE mail_id IN (" + finished + ")")) {
           p.setLong(1, finishedBefore);
           p.executeUpdate();
         }

@@ -129,7 +129,8 @@ public final class Outbox implements AutoCloseable {
    *     Builder#defaultPriority}, else {@link Priority#NORMAL})
    * @return the mail's id
    */
-  public long enqueue(OutgoingMailer mailer, Email email, @Nullable String idempotencyKey, @Nullable Priority priority) {
+  public long enqueue(OutgoingMailer mailer, Email email, @Nullable String idempotencyKey,
+      @Nullable Priority priority) {
     JdbcStore.NewMail mail = prepare(mailer, email, idempotencyKey, priority);
     try {
       long id = store.enqueue(List.of(mail))[0];
@@ -386,7 +387,8 @@ public final class Outbox implements AutoCloseable {
           // one mail a claim: a mail waiting its turn on this thread holds no lease that could end
           // (nothing renews leases here) and let another node send it too
           JdbcStore.Claim claim = store.claim(mailbox, 1, now,
-              () -> settings.clock().millis() + settings.lease().toMillis(), settings.nodeId(), settings.rateLimits(mailbox));
+              () -> settings.clock().millis() + settings.lease().toMillis(), settings.nodeId(),
+              settings.rateLimits(mailbox));
           if (claim.mails().isEmpty()) {
             break;
           }
@@ -429,7 +431,8 @@ public final class Outbox implements AutoCloseable {
       JdbcStore.Reaped reaped = store.reapExpired(before, settings.clock().millis(),
           settings.outcomeUnknown() == OutcomeUnknownPolicy.RESEND, why);
       if (reaped.resent() > 0) {
-        LOG.info("outbox: {} mail(s) whose sending stopped without an outcome go again first: {}", reaped.resent(), why);
+        LOG.info("outbox: {} mail(s) whose sending stopped without an outcome go again first: {}", reaped.resent(),
+            why);
         wake();
       }
       for (long id : reaped.unknown()) {
@@ -797,7 +800,8 @@ public final class Outbox implements AutoCloseable {
       Objects.requireNonNull(limit, "limit == null");
       List<RateLimit> list = limits.computeIfAbsent(mailboxId, k -> new ArrayList<>());
       if (list.stream().anyMatch(l -> l.period().equals(limit.period()))) {
-        throw new IllegalArgumentException("mailbox '" + mailboxId + "' already has a rate limit per " + limit.period());
+        throw new IllegalArgumentException(
+            "mailbox '" + mailboxId + "' already has a rate limit per " + limit.period());
       }
       list.add(limit);
       return this;
@@ -863,7 +867,8 @@ public final class Outbox implements AutoCloseable {
         throw new IllegalStateException("registry is required");
       }
       if (store == null) {
-        throw new IllegalStateException("store is required: OutboxStore.embedded(directory) or OutboxStore.jdbc(dataSource)");
+        throw new IllegalStateException(
+            "store is required: OutboxStore.embedded(directory) or OutboxStore.jdbc(dataSource)");
       }
       String node = nodeId != null ? nodeId : defaultNodeId();
       int batch = batchSize != null ? batchSize : Math.max(workers / 2, 16);
@@ -883,7 +888,8 @@ public final class Outbox implements AutoCloseable {
         }
       } catch (SQLException | RuntimeException e) {
         opened.close();
-        throw e instanceof RuntimeException r ? r : new OutboxException("the outbox store failed: " + e.getMessage(), e);
+        throw e instanceof RuntimeException r ? r
+            : new OutboxException("the outbox store failed: " + e.getMessage(), e);
       }
       if (outbox.workers != null) {
         outbox.workers.start();

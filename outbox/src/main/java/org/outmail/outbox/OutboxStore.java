@@ -140,7 +140,8 @@ public final class OutboxStore {
     FileLock lock;
     try {
       Files.createDirectories(directory);
-      lockFile = FileChannel.open(directory.resolve("outbox.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lockFile = FileChannel.open(directory.resolve("outbox.lock"), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE);
       lock = lockFile.tryLock();
     } catch (OverlappingFileLockException e) {
       close(lockFile);
@@ -196,6 +197,7 @@ public final class OutboxStore {
 
   @Override
   public String toString() {
-    return dataSource != null ? "OutboxStore{jdbc" + (hostSchema ? ", schema managed by the host" : "") + "}" : "OutboxStore{embedded " + directory + (fsync ? "" : ", no fsync") + "}";
+    return dataSource != null ? "OutboxStore{jdbc" + (hostSchema ? ", schema managed by the host" : "") + "}"
+        : "OutboxStore{embedded " + directory + (fsync ? "" : ", no fsync") + "}";
   }
 }

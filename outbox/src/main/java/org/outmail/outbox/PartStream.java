@@ -31,7 +31,8 @@ final class PartStream extends InputStream {
           pos = 0;
         }
       } catch (SQLException e) {
-        throw new IOException("reading attachment " + part + " of outbox mail " + mailId + " failed: " + e.getMessage(), e);
+        throw new IOException("reading attachment " + part + " of outbox mail " + mailId + " failed: " + e.getMessage(),
+            e);
       }
     }
     return !end || pos < chunk.length;

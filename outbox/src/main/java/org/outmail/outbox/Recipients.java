@@ -56,16 +56,19 @@ record Recipients(List<String> pending, List<String> accepted, Map<String, Strin
     return new Recipients(addresses(pending), addresses(accepted), replies(rejected));
   }
 
-  @Nullable String pendingColumn() {
+  @Nullable
+  String pendingColumn() {
     return pending.isEmpty() ? null : String.join("\n", pending);
   }
 
-  @Nullable String acceptedColumn() {
+  @Nullable
+  String acceptedColumn() {
     return accepted.isEmpty() ? null : String.join("\n", accepted);
   }
 
   /** Refused recipients: {@code address TAB reply} a line. */
-  @Nullable String rejectedColumn() {
+  @Nullable
+  String rejectedColumn() {
     if (rejected.isEmpty()) {
       return null;
     }

@@ -35,7 +35,8 @@ final class Schema {
     c.setAutoCommit(true);
     try (Statement s = c.createStatement()) {
       try {
-        s.execute("CREATE TABLE IF NOT EXISTS outmail_outbox_schema (version INT PRIMARY KEY, applied_at BIGINT NOT NULL)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS outmail_outbox_schema (version INT PRIMARY KEY, applied_at BIGINT NOT NULL)");
       } catch (SQLException e) {
         // two nodes creating it at once on PostgreSQL: one wins, the other finds it
         if (!tableExists(c)) {
@@ -58,7 +59,8 @@ final class Schema {
         for (String statement : statements(dialect, v)) {
           s.execute(statement);
         }
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO outmail_outbox_schema (version, applied_at) VALUES (?, ?)")) {
+        try (PreparedStatement p = c
+            .prepareStatement("INSERT INTO outmail_outbox_schema (version, applied_at) VALUES (?, ?)")) {
           p.setInt(1, v);
           p.setLong(2, System.currentTimeMillis());
           p.executeUpdate();

@@ -151,7 +151,8 @@ final class Workers {
         } else {
           // a bug, not a send's failure: the mail goes again after its lease, and the node goes on
           holding.remove(m.id(), m.attempt());
-          LOG.error("outbox: delivering mail {} failed unexpectedly; it is sent again when its lease ends", m.id(), failure);
+          LOG.error("outbox: delivering mail {} failed unexpectedly; it is sent again when its lease ends", m.id(),
+              failure);
         }
         finished();
       });
@@ -250,7 +251,8 @@ final class Workers {
         Thread.currentThread().interrupt();
         return;
       } catch (SQLException | RuntimeException e) {
-        LOG.error("outbox: storing the outcome of {} attempt(s) failed; those mails are sent again when their lease ends: {}",
+        LOG.error(
+            "outbox: storing the outcome of {} attempt(s) failed; those mails are sent again when their lease ends: {}",
             batch.size(), e.toString());
       } finally {
         batch.forEach(o -> holding.remove(o.id(), o.attempt()));

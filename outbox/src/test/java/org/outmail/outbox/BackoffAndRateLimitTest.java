@@ -34,7 +34,8 @@ class BackoffAndRateLimitTest {
     assertThat(RateLimit.parse(" 5 / s ")).isEqualTo(RateLimit.of(5, Duration.ofSeconds(1)));
     assertThat(RateLimit.parse("100/250ms").period()).isEqualTo(Duration.ofMillis(250));
     assertThatThrownBy(() -> RateLimit.parse("30 per minute")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("rate limit '30 per minute' is not of the form COUNT/PERIOD, e.g. 30/1m or 10000/1d (units ms, s, m, h, d)");
+        .hasMessage(
+            "rate limit '30 per minute' is not of the form COUNT/PERIOD, e.g. 30/1m or 10000/1d (units ms, s, m, h, d)");
     assertThatThrownBy(() -> RateLimit.parse("0/1m")).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("a rate limit allows at least 1 attempt per period, was 0");
     assertThatThrownBy(() -> Outbox.builder().rateLimit("support", "30/1m").rateLimit("support", "60/1m"))

@@ -43,15 +43,18 @@ final class ChildProcess implements AutoCloseable {
    * that start a JVM fastest (a crash test starts dozens on a small machine).
    */
   static ChildProcess start(String name, List<String> args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(CrashTest.java(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-Dorg.slf4j.simpleLogger.log.org.outmail.outbox=warn", "-cp", CrashTest.classpath(), OutboxChild.class.getName()));
+    List<String> command = new ArrayList<>(
+        List.of(CrashTest.java(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-Dorg.slf4j.simpleLogger.log.org.outmail.outbox=warn", "-cp", CrashTest.classpath(),
+            OutboxChild.class.getName()));
     command.addAll(args);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     return new ChildProcess(name, p);
   }
 
   private void read() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         synchronized (this) {
@@ -125,7 +128,8 @@ final class ChildProcess implements AutoCloseable {
 
   /** The child's last lines of output, and its threads if it still runs: for a failure's message. */
   String describe() {
-    StringBuilder out = new StringBuilder("--- ").append(name).append(" (pid ").append(pid()).append(") last output:\n");
+    StringBuilder out = new StringBuilder("--- ").append(name).append(" (pid ").append(pid())
+        .append(") last output:\n");
     synchronized (this) {
       tail.forEach(l -> out.append(l).append('\n'));
     }

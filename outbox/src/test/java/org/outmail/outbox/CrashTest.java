@@ -62,8 +62,7 @@ class CrashTest {
   /** Connections a node's mailbox opens to the server at most (the SMTP transport's default). */
   static final int CONNECTIONS_PER_NODE = 3;
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   /** What the store held right after a kill: the keys of the mails the killed process was sending. */
   record Kill(int round, String node, boolean whileEnqueuing, long ranMillis, long atMillis, Set<String> sending) {}
@@ -96,7 +95,8 @@ class CrashTest {
       }
       pace.finish();
       try (ChildProcess last = ChildProcess.start("last run", with(args, "--until=idle"))) {
-        assertThat(last.await("started", 120_000)).as(() -> "the outbox opens after the last kill\n" + last.describe()).isTrue();
+        assertThat(last.await("started", 120_000)).as(() -> "the outbox opens after the last kill\n" + last.describe())
+            .isTrue();
         int exit = last.awaitExit(60_000 + MAILS * 10L);
         assertThat(exit).as(() -> "the last run delivers everything and ends (seed " + seed + ")\nmails by state: "
             + statesOf(() -> sqlite(store)) + "\n" + last.describe()).isZero();
@@ -132,7 +132,8 @@ class CrashTest {
       burner.start();
       try (ChildProcess survivor = ChildProcess.start("survivor",
           with(common, "--node=survivor", "--first=0", "--log=" + survivorLog, "--rate=" + pace.rate(1, MAILS / 2)))) {
-        assertThat(survivor.await("started", 120_000)).as(() -> "the survivor opens its outbox\n" + survivor.describe()).isTrue();
+        assertThat(survivor.await("started", 120_000)).as(() -> "the survivor opens its outbox\n" + survivor.describe())
+            .isTrue();
         for (int round = 1; round <= NODE_KILLS; round++) {
           String node = "killed-" + round;
           pace.adjust(round, smtp.received().size());
@@ -140,7 +141,8 @@ class CrashTest {
           try (ChildProcess child = ChildProcess.start(node,
               with(common, "--node=" + node, "--first=1", "--log=" + killedLog, "--rate=" + rate))) {
             int r = round;
-            long ran = runThenKill(child, round, round > NODE_KILLS / 2, random, () -> pace.adjust(r, smtp.received().size()));
+            long ran = runThenKill(child, round, round > NODE_KILLS / 2, random,
+                () -> pace.adjust(r, smtp.received().size()));
             long at = System.currentTimeMillis();
             kills.add(new Kill(round, node, !child.saw("enqueued"), ran, at, sendingBy(db, node)));
             pace.print(kills.get(kills.size() - 1), rate, smtp.received().size());
@@ -148,12 +150,14 @@ class CrashTest {
           assertThat(survivor.alive()).as(() -> "the survivor runs on\n" + survivor.describe()).isTrue();
         }
         pace.finish();
-        try (ChildProcess last = ChildProcess.start("last", with(common, "--node=last", "--first=1", "--log=" + killedLog))) {
+        try (ChildProcess last = ChildProcess.start("last",
+            with(common, "--node=last", "--first=1", "--log=" + killedLog))) {
           long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(60_000 + MAILS * 10L);
           while (!(last.saw("enqueued") && survivor.saw("enqueued") && waiting(db) == 0)) {
             assertThat(System.nanoTime() < deadline && last.alive() && survivor.alive())
                 .as(() -> "both nodes run until every mail is delivered (seed " + seed + "); mails by state: "
-                    + statesOf(db::getConnection) + "\n" + survivor.describe() + "\n" + last.describe()).isTrue();
+                    + statesOf(db::getConnection) + "\n" + survivor.describe() + "\n" + last.describe())
+                .isTrue();
             Thread.sleep(200);
           }
           survivor.send("stop");
@@ -169,7 +173,8 @@ class CrashTest {
       long takeover = takeoverMillis(db, kills);
       String result = verify("postgres, two nodes", acknowledged, smtp, db::getConnection, kills, NODE_KILLS,
           (System.nanoTime() - start) / 1_000_000_000.0, seed);
-      System.out.printf("%s; a killed node's mails were taken over at most %d ms after the kill (lease %d ms)%n", result,
+      System.out.printf("%s; a killed node's mails were taken over at most %d ms after the kill (lease %d ms)%n",
+          result,
           takeover, LEASE_MILLIS);
     }
   }
@@ -236,7 +241,8 @@ class CrashTest {
         return fixedRate;
       }
       int enqueuingRoundsLeft = kills / 2 - round + 1;
-      return enqueuingRoundsLeft < 1 ? 0 : Math.ceil(Math.max(1, left) / (enqueuingRoundsLeft * MEAN_RUN_MILLIS / 1000.0));
+      return enqueuingRoundsLeft < 1 ? 0
+          : Math.ceil(Math.max(1, left) / (enqueuingRoundsLeft * MEAN_RUN_MILLIS / 1000.0));
     }
 
     void finish() {
@@ -256,9 +262,11 @@ class CrashTest {
    * (a JVM just started takes a moment before its first mail goes out); then lets it run for a random
    * time and kills it with SIGKILL. How long it ran after opening its outbox.
    */
-  private static long runThenKill(ChildProcess child, int round, boolean drainOnly, Random random, Runnable whileWaiting)
+  private static long runThenKill(ChildProcess child, int round, boolean drainOnly, Random random,
+      Runnable whileWaiting)
       throws Exception {
-    assertThat(child.await("started", 120_000)).as(() -> "the outbox opens after kill " + (round - 1) + "\n" + child.describe())
+    assertThat(child.await("started", 120_000))
+        .as(() -> "the outbox opens after kill " + (round - 1) + "\n" + child.describe())
         .isTrue();
     long opened = System.nanoTime();
     if (drainOnly) {
@@ -284,12 +292,14 @@ class CrashTest {
    * the store and sent, and every copy beyond the first explained by a kill at which that mail was
    * being sent.
    */
-  private static String verify(String label, Set<Integer> acknowledged, RecordingSmtpServer smtp, Db db, List<Kill> kills,
+  private static String verify(String label, Set<Integer> acknowledged, RecordingSmtpServer smtp, Db db,
+      List<Kill> kills,
       int expectedKills, double seconds, long seed) throws Exception {
     assertThat(kills).hasSize(expectedKills);
     long whileEnqueuing = kills.stream().filter(Kill::whileEnqueuing).count();
     assertThat(whileEnqueuing).as("kills while enqueuing").isGreaterThanOrEqualTo(expectedKills / 4);
-    assertThat(expectedKills - whileEnqueuing).as("kills while only delivering").isGreaterThanOrEqualTo(expectedKills / 4);
+    assertThat(expectedKills - whileEnqueuing).as("kills while only delivering")
+        .isGreaterThanOrEqualTo(expectedKills / 4);
 
     Set<String> keys = new HashSet<>();
     for (int k = 0; k < MAILS; k++) {
@@ -300,16 +310,19 @@ class CrashTest {
         .collect(Collectors.groupingBy(r -> String.valueOf(r.header(OutboxChild.KEY_HEADER)), Collectors.counting()));
     Set<String> lost = new HashSet<>(keys);
     lost.removeAll(received.keySet());
-    assertThat(lost).as(() -> "acknowledged mails never delivered (seed " + seed + "): " + attemptsOf(db, List.copyOf(lost)))
+    assertThat(lost)
+        .as(() -> "acknowledged mails never delivered (seed " + seed + "): " + attemptsOf(db, List.copyOf(lost)))
         .isEmpty();
     List<RecordingSmtpServer.Received> strangers = smtp.received().stream()
         .filter(r -> !keys.contains(String.valueOf(r.header(OutboxChild.KEY_HEADER)))).toList();
     assertThat(strangers).as(() -> "every mail received is one of those enqueued (seed " + seed + "); received "
-        + strangers.size() + " other(s), " + smtp.cutOff() + " message(s) cut off before the final dot were not counted:\n"
+        + strangers.size() + " other(s), " + smtp.cutOff()
+        + " message(s) cut off before the final dot were not counted:\n"
         + strangers.stream().limit(20).map(CrashTest::describe).collect(Collectors.joining("\n"))).isEmpty();
 
     Map<String, String> states = new HashMap<>();
-    try (Connection c = db.open(); Statement s = c.createStatement();
+    try (Connection c = db.open();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT idempotency_key, state FROM outmail_outbox")) {
       while (rs.next()) {
         states.put(rs.getString(1), rs.getString(2));
@@ -336,8 +349,9 @@ class CrashTest {
         + "delivered %d, duplicates %d, in flight at the kills max %d (%d distinct), cut off in their data at a kill %d, "
         + "duration %.0f s", label, kills.size(), whileEnqueuing, kills.size() - whileEnqueuing, MAILS, received.size(),
         duplicates, maxInFlight, inFlightAt.size(), smtp.cutOff(), seconds);
-    System.out.println("in flight at each kill: " + kills.stream().map(k -> k.sending().size() + (k.whileEnqueuing() ? "e" : "d"))
-        .collect(Collectors.joining(" ")));
+    System.out.println(
+        "in flight at each kill: " + kills.stream().map(k -> k.sending().size() + (k.whileEnqueuing() ? "e" : "d"))
+            .collect(Collectors.joining(" ")));
     String file = System.getProperty("outmail.crash.result");
     if (file != null && !file.isBlank()) {
       Files.writeString(Path.of(file), result + "\n", StandardCharsets.UTF_8);
@@ -355,7 +369,8 @@ class CrashTest {
     String text = r.text();
     String head = text == null ? "(data not kept)" : text.substring(0, Math.min(text.length(), 600))
         .replace("\r\n", "\\r\\n\n    ");
-    return "key " + r.header(OutboxChild.KEY_HEADER) + ", Message-ID " + r.messageId() + ", from " + r.mailFrom() + " to "
+    return "key " + r.header(OutboxChild.KEY_HEADER) + ", Message-ID " + r.messageId() + ", from " + r.mailFrom()
+        + " to "
         + r.recipients() + ", " + r.size() + " bytes:\n    " + head;
   }
 
@@ -363,8 +378,10 @@ class CrashTest {
   private static long takeoverMillis(HikariDataSource db, List<Kill> kills) throws SQLException {
     Map<String, Long> killedAt = kills.stream().collect(Collectors.toMap(Kill::node, Kill::atMillis));
     long max = 0;
-    try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-        "SELECT node, MAX(finished_at) FROM outmail_outbox_attempt WHERE outcome = 'UNKNOWN' GROUP BY node")) {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT node, MAX(finished_at) FROM outmail_outbox_attempt WHERE outcome = 'UNKNOWN' GROUP BY node")) {
       while (rs.next()) {
         Long at = killedAt.get(rs.getString(1));
         assertThat(at).as("only killed nodes lose their leases, not %s", rs.getString(1)).isNotNull();
@@ -394,8 +411,9 @@ class CrashTest {
 
   private static Set<String> sendingBy(HikariDataSource db, String node) throws SQLException {
     Set<String> out = new HashSet<>();
-    try (Connection c = db.getConnection(); PreparedStatement p = c.prepareStatement(
-        "SELECT idempotency_key FROM outmail_outbox WHERE state = 'SENDING' AND claimed_by = ?")) {
+    try (Connection c = db.getConnection();
+        PreparedStatement p = c.prepareStatement(
+            "SELECT idempotency_key FROM outmail_outbox WHERE state = 'SENDING' AND claimed_by = ?")) {
       p.setString(1, node);
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
@@ -407,8 +425,10 @@ class CrashTest {
   }
 
   private static long waiting(HikariDataSource db) throws SQLException {
-    try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-        "SELECT COUNT(*) FROM outmail_outbox WHERE state IN ('QUEUED', 'DEFERRED', 'SENDING')")) {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT COUNT(*) FROM outmail_outbox WHERE state IN ('QUEUED', 'DEFERRED', 'SENDING')")) {
       rs.next();
       return rs.getLong(1);
     }
@@ -442,9 +462,10 @@ class CrashTest {
   /** Each attempt of the mails with these keys, as the store recorded it: to see why one went twice, or not at all. */
   private static String attemptsOf(Db db, List<String> keys) {
     StringBuilder out = new StringBuilder();
-    try (Connection c = db.open(); PreparedStatement p = c.prepareStatement("SELECT o.idempotency_key, o.state, "
-        + "a.attempt, a.node, a.started_at, a.finished_at, a.outcome, a.detail FROM outmail_outbox o "
-        + "LEFT JOIN outmail_outbox_attempt a ON a.mail_id = o.id WHERE o.idempotency_key = ? ORDER BY a.attempt")) {
+    try (Connection c = db.open();
+        PreparedStatement p = c.prepareStatement("SELECT o.idempotency_key, o.state, "
+            + "a.attempt, a.node, a.started_at, a.finished_at, a.outcome, a.detail FROM outmail_outbox o "
+            + "LEFT JOIN outmail_outbox_attempt a ON a.mail_id = o.id WHERE o.idempotency_key = ? ORDER BY a.attempt")) {
       for (String key : keys.subList(0, Math.min(keys.size(), 50))) {
         p.setString(1, key);
         boolean any = false;
@@ -490,17 +511,21 @@ class CrashTest {
     Path store = temp.resolve("locked");
     try (Outbox outbox = Outbox.builder().registry(org.outmail.MailboxRegistry.builder().build())
         .store(OutboxStore.embedded(store)).workers(0).build()) {
-      Process other = new ProcessBuilder(java(), "-cp", classpath(), OutboxChild.class.getName(), "open", store.toString())
+      Process other = new ProcessBuilder(java(), "-cp", classpath(), OutboxChild.class.getName(), "open",
+          store.toString())
           .redirectErrorStream(true).start();
       assertThat(other.waitFor(50, TimeUnit.SECONDS)).isTrue();
       assertThat(new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
-          .isEqualTo("the outbox store in " + store.toAbsolutePath() + " is in use by another process: one process at a "
-              + "time may open it (stop the other, or give this one its own directory)");
+          .isEqualTo(
+              "the outbox store in " + store.toAbsolutePath() + " is in use by another process: one process at a "
+                  + "time may open it (stop the other, or give this one its own directory)");
       assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Outbox.builder()
-          .registry(org.outmail.MailboxRegistry.builder().build()).store(OutboxStore.embedded(store)).workers(0).build()))
+          .registry(org.outmail.MailboxRegistry.builder().build()).store(OutboxStore.embedded(store)).workers(0)
+          .build()))
           .isInstanceOf(OutboxException.class).hasMessageContaining("is already open in this process");
     }
-    Process again = new ProcessBuilder(java(), "-cp", classpath(), OutboxChild.class.getName(), "open", store.toString())
+    Process again = new ProcessBuilder(java(), "-cp", classpath(), OutboxChild.class.getName(), "open",
+        store.toString())
         .redirectErrorStream(true).start();
     assertThat(again.waitFor(50, TimeUnit.SECONDS)).isTrue();
     assertThat(new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()).isEqualTo("opened");

@@ -95,7 +95,8 @@ class EmbeddedStoreTest extends OutboxStoreContract {
     for (int i = 0; i < 500; i++) {
       many.add(Fixtures.mail(20_000 + i));
     }
-    assertThat(outbox.enqueueAll(registry().defaultOutgoing(), many, Priority.BULK)).hasSize(500).doesNotHaveDuplicates();
+    assertThat(outbox.enqueueAll(registry().defaultOutgoing(), many, Priority.BULK)).hasSize(500)
+        .doesNotHaveDuplicates();
     assertThat(store.commits() - before).as("enqueueAll is one commit").isEqualTo(1);
   }
 

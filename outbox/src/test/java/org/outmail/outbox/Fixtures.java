@@ -49,7 +49,8 @@ final class Fixtures {
   }
 
   static Email mail(int n) {
-    return Email.builder().to("user" + n + "@example.org").subject("Notification " + n).text("Body of notification " + n)
+    return Email.builder().to("user" + n + "@example.org").subject("Notification " + n)
+        .text("Body of notification " + n)
         .recordId(Integer.toString(4700 + n)).build();
   }
 
@@ -99,7 +100,8 @@ final class Fixtures {
   /** Drops the outbox's tables, so that the next outbox starts from an empty, freshly migrated store. */
   static void dropOutboxTables(javax.sql.DataSource pool) throws SQLException {
     try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-      for (String t : new String[] {"outmail_outbox_part", "outmail_outbox_attempt", "outmail_outbox_mailbox", "outmail_outbox_term",
+      for (String t : new String[] {"outmail_outbox_part", "outmail_outbox_attempt", "outmail_outbox_mailbox",
+          "outmail_outbox_term",
           "outmail_outbox", "outmail_outbox_schema"}) {
         s.execute("DROP TABLE IF EXISTS " + t);
       }

@@ -24,8 +24,7 @@ import org.outmail.MailboxRegistry;
 class LockOrderTest {
   static final int MAILS = Integer.getInteger("outmail.test.lock-order.mails", 50_000);
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   @Timeout(600)
@@ -64,17 +63,22 @@ class LockOrderTest {
       }
       Map<String, Long> received = smtp.messageIds().stream()
           .collect(Collectors.groupingBy(String::valueOf, Collectors.counting()));
-      List<String> twice = received.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).sorted().toList();
+      List<String> twice = received.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).sorted()
+          .toList();
       assertThat(twice).as(() -> twice.size() + " mail(s) received more than once; each with its copies and its "
           + "attempts:\n" + describe(outbox, twice, received)).isEmpty();
       assertThat(received).as(() -> "each mail received (Message-IDs seen: " + received.size() + ", other than the "
-          + "outbox's: " + received.keySet().stream().filter(m -> outbox.search(m, 0, 1).isEmpty()).limit(20).toList() + ")")
+          + "outbox's: " + received.keySet().stream().filter(m -> outbox.search(m, 0, 1).isEmpty()).limit(20).toList()
+          + ")")
           .hasSize(MAILS);
-      List<OutboxEntry> retried = outbox.list(OutboxState.SENT, Integer.MAX_VALUE).stream().filter(e -> e.attempts() != 1)
+      List<OutboxEntry> retried = outbox.list(OutboxState.SENT, Integer.MAX_VALUE).stream()
+          .filter(e -> e.attempts() != 1)
           .toList();
-      assertThat(retried).as(() -> "mails that took more than one attempt (with no failure and no kill, only an outcome "
-          + "lost or a lease ended too early makes one):\n"
-          + describe(outbox, retried.stream().map(OutboxEntry::messageId).toList(), received)).isEmpty();
+      assertThat(retried)
+          .as(() -> "mails that took more than one attempt (with no failure and no kill, only an outcome "
+              + "lost or a lease ended too early makes one):\n"
+              + describe(outbox, retried.stream().map(OutboxEntry::messageId).toList(), received))
+          .isEmpty();
     }
   }
 

@@ -16,8 +16,7 @@ import org.outmail.MailboxRegistry;
 
 /** The mail server refuses every session for a while, then comes back. */
 class OutageTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   @Timeout(120)
@@ -50,9 +49,11 @@ class OutageTest {
 
       smtp.refusing(false);
       List<String> expectedOrder = waiting.stream()
-          .sorted(Comparator.comparing((OutboxEntry e) -> e.nextAttemptAt().orElseThrow()).thenComparing(OutboxEntry::id))
+          .sorted(
+              Comparator.comparing((OutboxEntry e) -> e.nextAttemptAt().orElseThrow()).thenComparing(OutboxEntry::id))
           .map(OutboxEntry::messageId).toList();
-      Instant lastDue = waiting.stream().map(e -> e.nextAttemptAt().orElseThrow()).max(Comparator.naturalOrder()).orElseThrow();
+      Instant lastDue = waiting.stream().map(e -> e.nextAttemptAt().orElseThrow()).max(Comparator.naturalOrder())
+          .orElseThrow();
       while (!clock.instant().isAfter(lastDue)) {
         outbox.deliverDue();
         clock.advance(Duration.ofSeconds(1));

@@ -94,7 +94,8 @@ public final class OutboxChild {
 
   /** The mail with key {@code mail-K}: like {@link Fixtures#mail}, with the key in a header. */
   static Email mail(int k) {
-    return Email.builder().to("user" + k + "@example.org").subject("Notification " + k).text("Body of notification " + k)
+    return Email.builder().to("user" + k + "@example.org").subject("Notification " + k)
+        .text("Body of notification " + k)
         .recordId(Integer.toString(4700 + k)).header(KEY_HEADER, "mail-" + k).build();
   }
 
@@ -107,7 +108,8 @@ public final class OutboxChild {
     Path log = Path.of(o.get("log"));
     AtomicBoolean delivering = new AtomicBoolean();
     MailboxRegistry registry = MailboxRegistry.builder()
-        .mailbox(Fixtures.mailbox("support", port).defaultOutgoing(true).prefix("TICKET#").postSendHooks("progress").build())
+        .mailbox(
+            Fixtures.mailbox("support", port).defaultOutgoing(true).prefix("TICKET#").postSendHooks("progress").build())
         .hook(new PostSendHook() {
           @Override
           public String name() {
@@ -213,8 +215,7 @@ public final class OutboxChild {
     }
   }
 
-  @SuppressWarnings("unused")
-  private static volatile long sink;
+  @SuppressWarnings("unused") private static volatile long sink;
 
   /** The keys in a child's log of acknowledged mails (a line cut short by a kill is not one). */
   static Set<Integer> readLog(Path log) throws IOException {
@@ -240,12 +241,14 @@ public final class OutboxChild {
       }
     }
     try (MailboxRegistry registry = Fixtures.registry(port, new Fixtures.Audit());
-        Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(dir.resolve("store"))).workers(0).build()) {
+        Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(dir.resolve("store"))).workers(0)
+            .build()) {
       long id = outbox.enqueue(registry.defaultOutgoing(), org.outmail.Email.builder().to("alice@example.org")
           .subject("large").text("see attachment").attach("large.bin", "application/octet-stream", file).build());
       Files.delete(file);
       outbox.deliverDue();
-      System.out.println(outbox.status(id).orElseThrow().state() + " max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB");
+      System.out.println(
+          outbox.status(id).orElseThrow().state() + " max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB");
     }
   }
 }

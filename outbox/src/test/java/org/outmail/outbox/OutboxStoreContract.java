@@ -31,8 +31,7 @@ import org.outmail.RecipientsBlockedException;
  */
 @Timeout(120)
 abstract class OutboxStoreContract {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
   RecordingSmtpServer smtp;
   MutableClock clock;
   Fixtures.Audit audit;
@@ -206,7 +205,8 @@ abstract class OutboxStoreContract {
     int attempts = 0;
     while (!outbox.status(id).orElseThrow().state().isFinished()) {
       attempts += outbox.deliverDue();
-      outbox.status(id).orElseThrow().nextAttemptAt().ifPresent(next -> clock.advance(Duration.between(clock.instant(), next)));
+      outbox.status(id).orElseThrow().nextAttemptAt()
+          .ifPresent(next -> clock.advance(Duration.between(clock.instant(), next)));
     }
     OutboxEntry e = outbox.status(id).orElseThrow();
     String expired = "expired after " + attempts + " attempt(s)";
@@ -246,7 +246,8 @@ abstract class OutboxStoreContract {
 
     OutboxEntry e = outbox.status(id).orElseThrow();
     assertThat(e.state()).isEqualTo(OutboxState.UNKNOWN);
-    assertThat(e.lastError()).hasValueSatisfying(err -> assertThat(err).endsWith("not sent again (policy MARK_UNKNOWN)"));
+    assertThat(e.lastError())
+        .hasValueSatisfying(err -> assertThat(err).endsWith("not sent again (policy MARK_UNKNOWN)"));
     assertThat(failures).extracting(OutboxEntry::id).containsExactly(id);
     assertThat(outbox.retryNow(id)).isTrue();
     outbox.deliverDue();
@@ -291,11 +292,13 @@ abstract class OutboxStoreContract {
 
     OutboxEntry w = outbox.status(waits).orElseThrow();
     assertThat(w.state()).isEqualTo(OutboxState.DEFERRED);
-    assertThat(w.lastError()).contains("mailbox 'support' is disabled: nothing was sent; the mail waits until it is enabled");
+    assertThat(w.lastError())
+        .contains("mailbox 'support' is disabled: nothing was sent; the mail waits until it is enabled");
     OutboxEntry f = outbox.status(fails).orElseThrow();
     assertThat(f.state()).isEqualTo(OutboxState.FAILED);
-    assertThat(f.lastError()).hasValueSatisfying(err -> assertThat(err).startsWith("mailbox 'sales' can no longer send: ")
-        .contains("no mailbox with id 'sales'"));
+    assertThat(f.lastError())
+        .hasValueSatisfying(err -> assertThat(err).startsWith("mailbox 'sales' can no longer send: ")
+            .contains("no mailbox with id 'sales'"));
     assertThat(smtp.received()).isEmpty();
 
     registry.set(original);
@@ -410,8 +413,9 @@ abstract class OutboxStoreContract {
 
   @Test
   void aSearchFindsMailByRecipientRecordIdMessageIdSubjectStartAndIdInAnyStateAndPagesById() {
-    long first = outbox.enqueue(registry().defaultOutgoing(), Email.builder().to("Alice@Example.org").cc("bob@example.org")
-        .subject("Printer on floor 2 is jammed").text("b").recordId("4711").build());
+    long first = outbox.enqueue(registry().defaultOutgoing(),
+        Email.builder().to("Alice@Example.org").cc("bob@example.org")
+            .subject("Printer on floor 2 is jammed").text("b").recordId("4711").build());
     long second = outbox.enqueue(registry().defaultOutgoing(), Email.builder().to("alice@example.org")
         .subject("Printer toner low").text("b").recordId("4712").build());
     long other = outbox.enqueue(registry().defaultOutgoing(), Fixtures.mail(1));
@@ -428,12 +432,13 @@ abstract class OutboxStoreContract {
     assertThat(outbox.search("[TICKET#4711] Printer", 0, 10)).extracting(OutboxEntry::id).containsExactly(first);
     assertThat(outbox.search("#" + other, 0, 10)).extracting(OutboxEntry::id).containsExactly(other);
     assertThat(outbox.search("alice@example", 0, 10)).isEmpty(); // recipients match whole, not by their start
-    assertThat(outbox.search("on floor", 0, 10)).isEmpty();       // subjects match from their start
+    assertThat(outbox.search("on floor", 0, 10)).isEmpty(); // subjects match from their start
 
     assertThat(outbox.search("alice@example.org", 0, 1)).extracting(OutboxEntry::id).containsExactly(first);
     assertThat(outbox.search("alice@example.org", first, 1)).extracting(OutboxEntry::id).containsExactly(second);
     assertThat(outbox.search("alice@example.org", second, 1)).isEmpty();
-    assertThat(outbox.search("printer", first, 10)).extracting(OutboxEntry::state).containsExactly(OutboxState.CANCELLED);
+    assertThat(outbox.search("printer", first, 10)).extracting(OutboxEntry::state)
+        .containsExactly(OutboxState.CANCELLED);
     assertThatThrownBy(() -> outbox.search(" ", 0, 10)).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("the search text must not be blank");
 
@@ -497,7 +502,8 @@ abstract class OutboxStoreContract {
     assertThat(outbox.status(normal).orElseThrow().priority()).isEqualTo(Priority.NORMAL);
 
     long now = clock.millis();
-    List<JdbcStore.Claimed> claimed = outboxStore().claim("support", 3, now, now + 30_000, outbox.nodeId(), List.of()).mails();
+    List<JdbcStore.Claimed> claimed = outboxStore().claim("support", 3, now, now + 30_000, outbox.nodeId(), List.of())
+        .mails();
 
     assertThat(claimed).extracting(JdbcStore.Claimed::id).startsWith(urgent, normal).hasSize(3);
     assertThat(outbox.status(claimed.get(2).id()).orElseThrow().priority()).isEqualTo(Priority.BULK);

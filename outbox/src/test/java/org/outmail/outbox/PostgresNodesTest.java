@@ -62,7 +62,8 @@ class PostgresNodesTest {
     HikariDataSource hostDb = pool();
     MailboxRegistry registry = keep(Fixtures.registry(smtp.port(), new Fixtures.Audit()));
     MutableClock clock = new MutableClock();
-    Outbox outbox = keep(Outbox.builder().registry(registry).store(OutboxStore.jdbc(hostDb)).workers(0).clock(clock).build());
+    Outbox outbox = keep(
+        Outbox.builder().registry(registry).store(OutboxStore.jdbc(hostDb)).workers(0).clock(clock).build());
     try (Connection c = hostDb.getConnection(); Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS ticket");
       s.execute("CREATE TABLE ticket (id INT PRIMARY KEY, status VARCHAR(20))");
@@ -92,7 +93,8 @@ class PostgresNodesTest {
     assertThat(outbox.status(committed).orElseThrow().state()).isEqualTo(OutboxState.SENT);
     assertThat(smtp.received()).hasSize(1);
     assertThat(smtp.received().get(0).recipients()).containsExactly("user2@example.org");
-    try (Connection c = hostDb.getConnection(); Statement s = c.createStatement();
+    try (Connection c = hostDb.getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT status FROM ticket WHERE id = 4711")) {
       rs.next();
       assertThat(rs.getString(1)).isEqualTo("solved");
@@ -112,7 +114,8 @@ class PostgresNodesTest {
     MailboxRegistry registryA = keep(Fixtures.registry(smtp.port(), new Fixtures.Audit()));
     MailboxRegistry registryB = keep(Fixtures.registry(smtp.port(), new Fixtures.Audit()));
     // enqueue first, in the host's transactions of 500 mails each; then both nodes start draining
-    Outbox writer = Outbox.builder().registry(registryA).store(OutboxStore.jdbc(hostDb)).workers(0).nodeId("writer").build();
+    Outbox writer = Outbox.builder().registry(registryA).store(OutboxStore.jdbc(hostDb)).workers(0).nodeId("writer")
+        .build();
     Set<Long> ids = new HashSet<>();
     long enqueueStart = System.nanoTime();
     try (Connection c = hostDb.getConnection()) {
@@ -137,7 +140,8 @@ class PostgresNodesTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(200).toNanos();
     while (a.count(OutboxState.SENT) < MAILS) {
       assertThat(a.count(OutboxState.FAILED) + a.count(OutboxState.EXPIRED)).isZero();
-      assertThat(System.nanoTime()).as("drained in time; still waiting: %s", a.list(OutboxState.DEFERRED, 5)).isLessThan(deadline);
+      assertThat(System.nanoTime()).as("drained in time; still waiting: %s", a.list(OutboxState.DEFERRED, 5))
+          .isLessThan(deadline);
       Thread.sleep(100);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -147,7 +151,8 @@ class PostgresNodesTest {
     assertThat(received).hasSize(MAILS);
     assertThat(received.values()).allMatch(n -> n == 1);
     Map<String, Integer> byNode = new HashMap<>();
-    try (Connection c = hostDb.getConnection(); Statement s = c.createStatement();
+    try (Connection c = hostDb.getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT node, COUNT(*) FROM outmail_outbox_attempt GROUP BY node")) {
       while (rs.next()) {
         byNode.put(rs.getString(1), rs.getInt(2));
@@ -170,7 +175,8 @@ class PostgresNodesTest {
     for (int i = 0; i < 3; i++) {
       registries.add(keep(Fixtures.registry(smtp.port(), new Fixtures.Audit())));
     }
-    try (Outbox writer = Outbox.builder().registry(registries.get(0)).store(OutboxStore.jdbc(hostDb)).workers(0).build()) {
+    try (Outbox writer = Outbox.builder().registry(registries.get(0)).store(OutboxStore.jdbc(hostDb)).workers(0)
+        .build()) {
       List<org.outmail.Email> all = new ArrayList<>();
       for (int i = 0; i < mails; i++) {
         all.add(Fixtures.mail(i));
@@ -189,7 +195,8 @@ class PostgresNodesTest {
     }
     List<Long> starts = new ArrayList<>();
     Set<String> byNode = new HashSet<>();
-    try (Connection c = hostDb.getConnection(); Statement s = c.createStatement();
+    try (Connection c = hostDb.getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT started_at, node FROM outmail_outbox_attempt ORDER BY started_at")) {
       while (rs.next()) {
         starts.add(rs.getLong(1));

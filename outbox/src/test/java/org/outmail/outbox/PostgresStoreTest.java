@@ -99,7 +99,7 @@ class PostgresStoreTest extends OutboxStoreContract {
     });
     ExecutorService thread = Executors.newSingleThreadExecutor();
     try (Outbox limited = Outbox.builder().registry(registry::get).store(OutboxStore.jdbc(pool)).clock(clock).workers(0)
-            .nodeId("limited-node").lease(Duration.ofMinutes(1)).rateLimit("support", "1000/1h").build();
+        .nodeId("limited-node").lease(Duration.ofMinutes(1)).rateLimit("support", "1000/1h").build();
         Connection holder = pool.getConnection()) {
       holder.setAutoCommit(false);
       try (Statement s = holder.createStatement()) {
@@ -148,8 +148,9 @@ class PostgresStoreTest extends OutboxStoreContract {
       return "250 2.0.0 Ok: queued";
     });
     ExecutorService thread = Executors.newSingleThreadExecutor();
-    try (Outbox scheduled = Outbox.builder().registry(registry::get).store(OutboxStore.jdbc(pool)).clock(clock).workers(0)
-            .nodeId("scheduled-node").lease(Duration.ofMinutes(1)).build()) {
+    try (Outbox scheduled = Outbox.builder().registry(registry::get).store(OutboxStore.jdbc(pool)).clock(clock)
+        .workers(0)
+        .nodeId("scheduled-node").lease(Duration.ofMinutes(1)).build()) {
       Future<Integer> delivered = thread.submit(scheduled::deliverDue);
       assertThat(atServer.await(30, TimeUnit.SECONDS)).as("the second mail is being sent").isTrue();
 
@@ -171,7 +172,8 @@ class PostgresStoreTest extends OutboxStoreContract {
   private void awaitLockWait() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
-      try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+      try (Connection c = pool.getConnection();
+          Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
               + "AND wait_event_type = 'Lock'")) {
         rs.next();

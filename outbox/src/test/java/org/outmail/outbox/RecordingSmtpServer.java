@@ -44,7 +44,8 @@ final class RecordingSmtpServer implements AutoCloseable {
         if (line.isEmpty()) {
           return null; // the end of the headers
         }
-        if (line.length() > name.length() && line.charAt(name.length()) == ':' && line.regionMatches(true, 0, name, 0, name.length())) {
+        if (line.length() > name.length() && line.charAt(name.length()) == ':'
+            && line.regionMatches(true, 0, name, 0, name.length())) {
           return line.substring(name.length() + 1).strip();
         }
       }

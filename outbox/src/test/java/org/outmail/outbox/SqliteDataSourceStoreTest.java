@@ -59,7 +59,8 @@ class SqliteDataSourceStoreTest extends OutboxStoreContract {
   @Override
   String plan(JdbcStore store, String claimQuery) throws Exception {
     StringBuilder plan = new StringBuilder();
-    try (Connection c = last.getConnection(); PreparedStatement p = c.prepareStatement("EXPLAIN QUERY PLAN " + claimQuery)) {
+    try (Connection c = last.getConnection();
+        PreparedStatement p = c.prepareStatement("EXPLAIN QUERY PLAN " + claimQuery)) {
       p.setString(1, "support");
       p.setInt(2, Priority.NORMAL.rank());
       p.setLong(3, clock.millis());
@@ -123,7 +124,8 @@ class SqliteDataSourceStoreTest extends OutboxStoreContract {
     assertThat(outbox.status(committed).orElseThrow().state()).isEqualTo(OutboxState.SENT);
     assertThat(smtp.received()).hasSize(1);
     assertThat(smtp.received().get(0).recipients()).containsExactly("user2@example.org");
-    try (Connection c = last.getConnection(); Statement s = c.createStatement();
+    try (Connection c = last.getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT status FROM ticket WHERE id = 4711")) {
       rs.next();
       assertThat(rs.getString(1)).isEqualTo("solved");

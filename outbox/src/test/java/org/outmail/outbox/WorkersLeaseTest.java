@@ -25,8 +25,7 @@ import org.outmail.MailboxRegistry;
 class WorkersLeaseTest {
   private static final Duration LEASE = Duration.ofMillis(300);
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   /**
    * Attempt 1 of a mail is deferred; attempt 2 is claimed before the recorder has taken attempt 1
@@ -39,12 +38,12 @@ class WorkersLeaseTest {
     AtomicInteger dataEnds = new AtomicInteger();
     CountDownLatch serverAnswers = new CountDownLatch(1);
     try (RecordingSmtpServer smtp = new RecordingSmtpServer().endOfDataReply(() -> {
-          if (dataEnds.incrementAndGet() == 1) {
-            return "451 4.3.0 Try again later";
-          }
-          await(serverAnswers); // attempt 2 (and any later one) is in flight until the test lets it end
-          return "250 2.0.0 Ok: queued";
-        });
+      if (dataEnds.incrementAndGet() == 1) {
+        return "451 4.3.0 Try again later";
+      }
+      await(serverAnswers); // attempt 2 (and any later one) is in flight until the test lets it end
+      return "250 2.0.0 Ok: queued";
+    });
         MailboxRegistry registry = Fixtures.registry(smtp.port(), new Fixtures.Audit())) {
       long id;
       try (Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(temp)).clock(clock).workers(0)
@@ -71,7 +70,8 @@ class WorkersLeaseTest {
         }
       };
       Outbox.Settings settings = new Outbox.Settings(() -> registry, clock, 4, 16, LEASE, Duration.ofMillis(20),
-          Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofDays(5), OutcomeUnknownPolicy.RESEND, List.of(), Map.of(),
+          Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofDays(5), OutcomeUnknownPolicy.RESEND, List.of(),
+          Map.of(),
           Map.of(), "node-a", Duration.ofSeconds(5), List.of());
       Workers workers = new Workers(settings, store, new Delivery(() -> registry, store, clock,
           new Backoff(Duration.ofMinutes(1), Duration.ofHours(1)), OutcomeUnknownPolicy.RESEND), recorder);

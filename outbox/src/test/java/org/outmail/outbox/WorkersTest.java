@@ -14,8 +14,7 @@ import org.outmail.MailboxRegistry;
 
 /** The delivery threads: they deliver what is enqueued, and closing leaves nothing claimed. */
 class WorkersTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   @Timeout(120)
@@ -27,11 +26,13 @@ class WorkersTest {
       try (Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(store)).workers(2)
           .batchSize(50).pollInterval(Duration.ofMillis(50)).build()) {
         for (int n = 0; n < 300; n++) {
-          ids.add(outbox.enqueue(n % 2 == 0 ? registry.outgoing("support") : registry.outgoing("sales"), Fixtures.mail(n)));
+          ids.add(
+              outbox.enqueue(n % 2 == 0 ? registry.outgoing("support") : registry.outgoing("sales"), Fixtures.mail(n)));
         }
         // closed while the workers are busy: running sends finish, claimed mails not tried are given back
       }
-      try (Outbox reopened = Outbox.builder().registry(registry).store(OutboxStore.embedded(store)).workers(0).build()) {
+      try (
+          Outbox reopened = Outbox.builder().registry(registry).store(OutboxStore.embedded(store)).workers(0).build()) {
         assertThat(reopened.count(OutboxState.SENDING)).isZero();
         long sent = reopened.count(OutboxState.SENT);
         assertThat(sent + reopened.count(OutboxState.QUEUED)).isEqualTo(300);

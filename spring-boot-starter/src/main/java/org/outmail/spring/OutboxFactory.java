@@ -46,8 +46,8 @@ final class OutboxFactory {
     StarterSettings.get(env, StarterSettings.OUTBOX_NODE_ID).ifPresent(id -> b.nodeId((String) id));
     byMailbox(env, StarterSettings.OUTBOX_RATE_LIMIT).forEach((mailbox, text) -> {
       String key = PREFIX + StarterSettings.OUTBOX_RATE_LIMIT.name() + "." + mailbox;
-      @SuppressWarnings("unchecked")
-      List<String> limits = (List<String>) StarterSettings.parse(StarterSettings.OUTBOX_RATE_LIMIT, key, text);
+      @SuppressWarnings("unchecked") List<String> limits = (List<String>) StarterSettings
+          .parse(StarterSettings.OUTBOX_RATE_LIMIT, key, text);
       for (String limit : limits) {
         try {
           b.rateLimit(mailbox, RateLimit.parse(limit));
@@ -58,7 +58,8 @@ final class OutboxFactory {
     });
     byMailbox(env, StarterSettings.OUTBOX_PRIORITY).forEach((mailbox, text) -> {
       String key = PREFIX + StarterSettings.OUTBOX_PRIORITY.name() + "." + mailbox;
-      b.defaultPriority(mailbox, Priority.valueOf((String) StarterSettings.parse(StarterSettings.OUTBOX_PRIORITY, key, text)));
+      b.defaultPriority(mailbox,
+          Priority.valueOf((String) StarterSettings.parse(StarterSettings.OUTBOX_PRIORITY, key, text)));
     });
     listeners.forEach(b::listener);
     failureListeners.forEach(b::failureListener);

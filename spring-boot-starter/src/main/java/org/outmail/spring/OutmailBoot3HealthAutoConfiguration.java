@@ -28,15 +28,11 @@ import org.springframework.core.env.Environment;
  * actuator's health auto-configuration is on the classpath) and unless {@code
  * management.health.outmail.enabled=false}.
  */
-@AutoConfiguration(
-    after = OutmailAutoConfiguration.class,
-    afterName = "org.outmail.spring.OutmailOutboxAutoConfiguration")
-@ConditionalOnClass(
-    value = MailboxRegistry.class,
-    name = {
-      "org.springframework.boot.actuate.health.HealthIndicator",
-      "org.springframework.boot.actuate.autoconfigure.health.HealthContributorAutoConfiguration"
-    })
+@AutoConfiguration(after = OutmailAutoConfiguration.class, afterName = "org.outmail.spring.OutmailOutboxAutoConfiguration")
+@ConditionalOnClass(value = MailboxRegistry.class, name = {
+    "org.springframework.boot.actuate.health.HealthIndicator",
+    "org.springframework.boot.actuate.autoconfigure.health.HealthContributorAutoConfiguration"
+})
 @ConditionalOnBean(MailboxRegistry.class)
 @ConditionalOnProperty(prefix = "management.health.outmail", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class OutmailBoot3HealthAutoConfiguration {

@@ -42,15 +42,13 @@ import org.springframework.util.ClassUtils;
  * is never mounted unguarded. Replace the chain with a bean named {@code
  * outmailConsoleSecurityFilterChain}.
  */
-@AutoConfiguration(
-    after = OutmailAutoConfiguration.class,
-    afterName = {
-      // after Spring Boot's default chains, so that they still apply to the rest of the application
-      "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
-      "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
-      "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
-      "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration"
-    })
+@AutoConfiguration(after = OutmailAutoConfiguration.class, afterName = {
+    // after Spring Boot's default chains, so that they still apply to the rest of the application
+    "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+    "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+    "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration"
+})
 @ConditionalOnClass({MailboxRegistry.class, ConsoleServlet.class, ServletRegistrationBean.class})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty(prefix = "outmail.console", name = "enabled", havingValue = "true")

@@ -85,7 +85,8 @@ final class OutmailKeys {
         best = candidate;
       }
     }
-    return best != null && bestDistance <= Math.max(2, rest.length() / 4) ? "; did you mean " + PREFIX + best + "?" : "";
+    return best != null && bestDistance <= Math.max(2, rest.length() / 4) ? "; did you mean " + PREFIX + best + "?"
+        : "";
   }
 
   /** {@return the values of the keys {@code prefix + ID} by id, a YAML list joined with commas} */

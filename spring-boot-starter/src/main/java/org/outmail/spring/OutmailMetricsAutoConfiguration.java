@@ -26,18 +26,16 @@ import org.springframework.context.annotation.Bean;
  * <p>The outbox's meters ({@value OutmailMetrics#OUTBOX_MAILS}, {@value
  * OutmailMetrics#OUTBOX_OLDEST_WAITING}) come from the outbox module's own binder, not from here.
  */
-@AutoConfiguration(
-    before = OutmailAutoConfiguration.class,
-    afterName = {
-      // Spring Boot 4
-      "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-      "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-      "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
-      // Spring Boot 3
-      "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
-      "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
-      "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"
-    })
+@AutoConfiguration(before = OutmailAutoConfiguration.class, afterName = {
+    // Spring Boot 4
+    "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+    // Spring Boot 3
+    "org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"
+})
 @ConditionalOnClass({MailboxRegistry.class, MeterRegistry.class, OutmailMetrics.class})
 @ConditionalOnBean(MeterRegistry.class)
 public class OutmailMetricsAutoConfiguration {
@@ -81,7 +79,8 @@ public class OutmailMetricsAutoConfiguration {
         Tags tags = Tags.of("mailbox", m.id(), "protocol", m.protocol(), "outcome", "sent");
         Counter.builder(OutmailMetrics.SENDS).description("Sends, by how they ended: sent, blocked, failed or unknown")
             .tags(tags).tag("exception", "none").tag("server", "none").register(meterRegistry); // the tag keys of every send; "none" until a transport names its server
-        Timer.builder(OutmailMetrics.SEND_DURATION).description("How long sends took, retries and post-send hooks included")
+        Timer.builder(OutmailMetrics.SEND_DURATION)
+            .description("How long sends took, retries and post-send hooks included")
             .tags(tags).register(meterRegistry);
       }
     };

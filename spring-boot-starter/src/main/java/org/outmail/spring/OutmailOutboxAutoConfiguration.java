@@ -32,12 +32,10 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  * <p>With the jdbc store and spring-jdbc on the classpath, a {@link TransactionalOutbox} bean
  * enqueues in Spring's transaction.
  */
-@AutoConfiguration(
-    after = {OutmailAutoConfiguration.class, OutmailMetricsAutoConfiguration.class},
-    afterName = {
-      "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration", // Spring Boot 4
-      "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration" // Spring Boot 3
-    })
+@AutoConfiguration(after = {OutmailAutoConfiguration.class, OutmailMetricsAutoConfiguration.class}, afterName = {
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration", // Spring Boot 4
+    "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration" // Spring Boot 3
+})
 @ConditionalOnClass({MailboxRegistry.class, Outbox.class})
 @ConditionalOnProperty(prefix = "outmail.outbox", name = "enabled", havingValue = "true")
 @ConditionalOnBean(MailboxRegistry.class)

@@ -106,7 +106,8 @@ final class OutmailProperties {
   /** The value that wins, raw when it is an outmail secret reference, else resolved by Spring. */
   static @Nullable String value(ConfigurableEnvironment env, String name) {
     for (PropertySource<?> source : env.getPropertySources()) {
-      if (ConfigurationPropertySources.isAttachedConfigurationPropertySource(source) || !source.containsProperty(name)) {
+      if (ConfigurationPropertySources.isAttachedConfigurationPropertySource(source)
+          || !source.containsProperty(name)) {
         continue;
       }
       Object raw = source.getProperty(name);

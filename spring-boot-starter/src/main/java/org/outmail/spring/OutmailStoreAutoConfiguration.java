@@ -25,12 +25,10 @@ import org.springframework.core.env.Environment;
  * in effect on every instance within the poll interval. The mailboxes then come from the store, not
  * from {@code outmail.mailbox.*} keys. The store is closed with the context, after the registry.
  */
-@AutoConfiguration(
-    before = OutmailAutoConfiguration.class,
-    afterName = {
-      "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration", // Spring Boot 4
-      "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration" // Spring Boot 3
-    })
+@AutoConfiguration(before = OutmailAutoConfiguration.class, afterName = {
+    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration", // Spring Boot 4
+    "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration" // Spring Boot 3
+})
 @ConditionalOnClass({MailboxRegistry.class, JdbcMailboxStore.class})
 @ConditionalOnProperty(prefix = "outmail.store.jdbc", name = "enabled", havingValue = "true")
 public class OutmailStoreAutoConfiguration {

@@ -75,7 +75,8 @@ final class StarterSettings {
       .help("This instance's name on claims and attempts; host-pid-random when not set.")
       .build();
   static final Setting OUTBOX_HEALTH_MAX_WAITING = Setting.builder("outbox.health.max-waiting", Setting.Type.DURATION)
-      .defaultValue("15m").help("The outbox's health is DOWN when the oldest mail waiting (queued or deferred) is older.")
+      .defaultValue("15m")
+      .help("The outbox's health is DOWN when the oldest mail waiting (queued or deferred) is older.")
       .build();
   static final Setting OUTBOX_HEALTH_MAX_FAILED = Setting.builder("outbox.health.max-failed", Setting.Type.INTEGER)
       .defaultValue("0").minimum(0)
@@ -145,7 +146,8 @@ final class StarterSettings {
 
   /** {@return the setting's value from the environment, parsed, else its default; empty when neither} */
   static Optional<Object> get(Environment environment, Setting setting) {
-    return raw(environment, PREFIX + setting.name(), setting).map(text -> parse(setting, PREFIX + setting.name(), text));
+    return raw(environment, PREFIX + setting.name(), setting)
+        .map(text -> parse(setting, PREFIX + setting.name(), text));
   }
 
   private static Optional<String> raw(Environment environment, String key, Setting setting) {

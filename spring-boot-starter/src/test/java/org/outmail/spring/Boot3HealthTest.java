@@ -41,7 +41,9 @@ class Boot3HealthTest {
 
   @Test
   void outboxHealthOnBoot3IsDownWhenFailedMailsExceedTheThreshold(@TempDir Path dir) {
-    runner.withPropertyValues("outmail.outbox.enabled=true", "outmail.outbox.directory=" + dir, "outmail.outbox.workers=0")
+    runner
+        .withPropertyValues("outmail.outbox.enabled=true", "outmail.outbox.directory=" + dir,
+            "outmail.outbox.workers=0")
         .run(context -> {
           HealthIndicator health = context.getBean("outmailOutboxHealthIndicator", HealthIndicator.class);
           assertThat(health.health().getStatus()).isEqualTo(Status.UP);

@@ -21,7 +21,8 @@ import org.springframework.boot.json.JsonParserFactory;
 class ConfigurationMetadataTest {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> metadata() throws IOException {
-    try (InputStream in = ConfigurationMetadataTest.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+    try (InputStream in = ConfigurationMetadataTest.class
+        .getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
       assertThat(in).as("META-INF/spring-configuration-metadata.json written by the build").isNotNull();
       return JsonParserFactory.getJsonParser().parseMap(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
@@ -35,12 +36,14 @@ class ConfigurationMetadataTest {
   @SuppressWarnings("unchecked")
   private static List<String> hintValues(Map<String, Object> metadata, String hint) {
     return list(metadata, "hints").stream().filter(h -> h.get("name").equals(hint))
-        .flatMap(h -> ((List<Map<String, Object>>) h.get("values")).stream()).map(v -> (String) v.get("value")).toList();
+        .flatMap(h -> ((List<Map<String, Object>>) h.get("values")).stream()).map(v -> (String) v.get("value"))
+        .toList();
   }
 
   @Test
   void jarCarriesWhatTheWriterWritesNow() throws IOException {
-    try (InputStream in = ConfigurationMetadataTest.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+    try (InputStream in = ConfigurationMetadataTest.class
+        .getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(ConfigurationMetadataWriter.json());
     }
   }
@@ -53,8 +56,8 @@ class ConfigurationMetadataTest {
       assertThat(keys).contains("ID." + s.name());
     }
     assertThat(MailboxRegistry.transportSettings()).containsKeys("smtp", "owa");
-    MailboxRegistry.transportSettings().forEach((protocol, settings) ->
-        settings.forEach(s -> assertThat(keys).contains("ID." + protocol + "." + s.name())));
+    MailboxRegistry.transportSettings().forEach(
+        (protocol, settings) -> settings.forEach(s -> assertThat(keys).contains("ID." + protocol + "." + s.name())));
     assertThat(keys).contains("ID.smtp.max-connections", "ID.owa.save-to-sent-items", "ID.email-display");
   }
 
@@ -62,7 +65,8 @@ class ConfigurationMetadataTest {
   void everyOAuthClientFieldIsAKeyHint() throws IOException {
     List<String> keys = hintValues(metadata(), "outmail.oauth-client.keys");
 
-    assertThat(keys).containsExactlyElementsOf(OAuthClient.textForm().fields().stream().map(s -> "NAME." + s.name()).toList());
+    assertThat(keys)
+        .containsExactlyElementsOf(OAuthClient.textForm().fields().stream().map(s -> "NAME." + s.name()).toList());
   }
 
   @Test
@@ -80,7 +84,8 @@ class ConfigurationMetadataTest {
   @Test
   void secretsAreMarkedAndHaveNoDefault() throws IOException {
     String json = ConfigurationMetadataWriter.json();
-    Setting password = Mailbox.textForm().fields().stream().filter(s -> s.name().equals("password")).findFirst().orElseThrow();
+    Setting password = Mailbox.textForm().fields().stream().filter(s -> s.name().equals("password")).findFirst()
+        .orElseThrow();
 
     assertThat(ConfigurationMetadataWriter.describe(password))
         .isEqualTo(password.help() + " (secret; secret: a literal, ${env:NAME} or ${file:path})");

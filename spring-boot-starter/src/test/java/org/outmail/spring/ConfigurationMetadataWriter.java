@@ -59,7 +59,8 @@ public final class ConfigurationMetadataWriter {
         "A file where outmail keeps rotated OAuth refresh tokens; in memory when not set.", null));
     properties.add(property("outmail.mailbox", "java.util.Map<java.lang.String,java.lang.String>",
         "Mailboxes by id: outmail.mailbox.ID.FIELD, and a transport's settings as outmail.mailbox.ID.PROTOCOL.NAME "
-            + "(smtp.max-connections). Unknown keys and bad values fail start-up with a message naming the key.", null));
+            + "(smtp.max-connections). Unknown keys and bad values fail start-up with a message naming the key.",
+        null));
     properties.add(property("outmail.oauth-client", "java.util.Map<java.lang.String,java.lang.String>",
         "OAuth clients by name, as outmail.oauth-client.NAME.FIELD; a mailbox names one with oauth-client.", null));
 

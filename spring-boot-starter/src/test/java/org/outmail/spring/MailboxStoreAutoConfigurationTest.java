@@ -62,8 +62,9 @@ class MailboxStoreAutoConfigurationTest {
         assertThat(b.defaultOutgoing().mailbox().password().orElseThrow().value()).isEqualTo("correct horse battery");
       }));
       AtomicReference<String> stored = new AtomicReference<>();
-      try (Connection c = DriverManager.getConnection(pg.dataSource.getJdbcUrl()); Statement s = c.createStatement();
-           ResultSet rs = s.executeQuery("SELECT fields || secrets FROM outmail_mailbox")) {
+      try (Connection c = DriverManager.getConnection(pg.dataSource.getJdbcUrl());
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT fields || secrets FROM outmail_mailbox")) {
         rs.next();
         stored.set(rs.getString(1));
       }
@@ -79,7 +80,8 @@ class MailboxStoreAutoConfigurationTest {
           .withBean(DataSource.class, () -> pg.dataSource)
           .withPropertyValues("outmail.store.jdbc.enabled=true")
           .run(context -> assertThat(OutmailAutoConfigurationTest.configFailure(context.getStartupFailure()))
-              .hasMessageStartingWith("outmail.store.jdbc.secrets-key is required with outmail.store.jdbc.enabled=true"));
+              .hasMessageStartingWith(
+                  "outmail.store.jdbc.secrets-key is required with outmail.store.jdbc.enabled=true"));
     }
   }
 }

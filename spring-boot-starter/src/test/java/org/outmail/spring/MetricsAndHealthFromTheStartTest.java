@@ -43,7 +43,9 @@ class MetricsAndHealthFromTheStartTest {
 
   @Test
   void theOutboxsGaugesAreBoundWhenTheOutboxIsOn(@TempDir Path dir) {
-    runner.withPropertyValues("outmail.outbox.enabled=true", "outmail.outbox.directory=" + dir, "outmail.outbox.workers=0")
+    runner
+        .withPropertyValues("outmail.outbox.enabled=true", "outmail.outbox.directory=" + dir,
+            "outmail.outbox.workers=0")
         .run(context -> {
           Outbox outbox = context.getBean(Outbox.class);
           outbox.enqueue(context.getBean(MailboxRegistry.class).defaultOutgoing(), OutboxAutoConfigurationTest.mail(1));
@@ -55,7 +57,8 @@ class MetricsAndHealthFromTheStartTest {
 
   @Test
   void outboxHealthIsDownWhenTheOldestMailWaitsTooLong(@TempDir Path dir) {
-    runner.withPropertyValues("outmail.outbox.enabled=true", "outmail.outbox.directory=" + dir, "outmail.outbox.workers=0",
+    runner.withPropertyValues("outmail.outbox.enabled=true", "outmail.outbox.directory=" + dir,
+        "outmail.outbox.workers=0",
         "outmail.outbox.health.max-waiting=1ms").run(context -> {
           HealthIndicator health = context.getBean("outmailOutboxHealthIndicator", HealthIndicator.class);
           assertThat(health.health().getStatus()).isEqualTo(Status.UP);
@@ -71,7 +74,8 @@ class MetricsAndHealthFromTheStartTest {
 
   @Test
   void outboxHealthIsDownWhenFailedMailsExceedTheThreshold(@TempDir Path dir) {
-    runner.withPropertyValues("outmail.outbox.enabled=true", "outmail.outbox.directory=" + dir, "outmail.outbox.workers=0",
+    runner.withPropertyValues("outmail.outbox.enabled=true", "outmail.outbox.directory=" + dir,
+        "outmail.outbox.workers=0",
         "outmail.outbox.health.max-failed=1").run(context -> {
           HealthIndicator health = context.getBean("outmailOutboxHealthIndicator", HealthIndicator.class);
           Outbox outbox = context.getBean(Outbox.class);
@@ -84,7 +88,8 @@ class MetricsAndHealthFromTheStartTest {
           outbox.deliverDue();
           Health down = health.health();
           assertThat(down.getStatus()).isEqualTo(Status.DOWN);
-          assertThat(down.getDetails()).containsEntry("failed", 2L).containsEntry("reason", "2 failed mail(s), more than 1");
+          assertThat(down.getDetails()).containsEntry("failed", 2L).containsEntry("reason",
+              "2 failed mail(s), more than 1");
         });
   }
 }

@@ -41,7 +41,8 @@ class OutboxAutoConfigurationTest {
   static void awaitSent(Outbox outbox, long id) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (outbox.status(id).orElseThrow().state() != OutboxState.SENT) {
-      assertThat(System.nanoTime()).as("mail %s still %s", id, outbox.status(id).orElseThrow().state()).isLessThan(deadline);
+      assertThat(System.nanoTime()).as("mail %s still %s", id, outbox.status(id).orElseThrow().state())
+          .isLessThan(deadline);
       Thread.sleep(20);
     }
   }
@@ -132,7 +133,8 @@ class OutboxAutoConfigurationTest {
   void jdbcStoreCreatesItsTablesInTheApplicationsDatabase() {
     try (Postgres pg = new Postgres()) {
       runner.withBean(DataSource.class, () -> pg.dataSource)
-          .withPropertyValues("outmail.outbox.enabled=true", "outmail.outbox.store=jdbc", "outmail.outbox.poll-interval=100ms")
+          .withPropertyValues("outmail.outbox.enabled=true", "outmail.outbox.store=jdbc",
+              "outmail.outbox.poll-interval=100ms")
           .run(context -> {
             assertThat(context).hasNotFailed();
             Outbox outbox = context.getBean(Outbox.class);

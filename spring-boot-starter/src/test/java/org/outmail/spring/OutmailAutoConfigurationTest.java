@@ -146,16 +146,17 @@ class OutmailAutoConfigurationTest {
 
   @Test
   void misspeltPrefixUnderOutmailIsNotIgnored() {
-    runner.withPropertyValues("outmail.mailboxes.support.host=127.0.0.1").run(context ->
-        assertThat(rootCause(context.getStartupFailure())).isInstanceOf(MailboxConfigException.class)
-            .hasMessageStartingWith("outmail.mailboxes.support.host: unknown key; did you mean outmail.mailbox.support.host?"));
+    runner.withPropertyValues("outmail.mailboxes.support.host=127.0.0.1")
+        .run(context -> assertThat(rootCause(context.getStartupFailure())).isInstanceOf(MailboxConfigException.class)
+            .hasMessageStartingWith(
+                "outmail.mailboxes.support.host: unknown key; did you mean outmail.mailbox.support.host?"));
   }
 
   @Test
   void aPrefixWithSwappedLettersUnderOutmailIsNotIgnored() {
     // mialbxo: two swaps from mailbox, counted as two edits as everywhere else in outmail (core's edit distance)
-    runner.withPropertyValues("outmail.mialbxo.support.host=127.0.0.1").run(context ->
-        assertThat(rootCause(context.getStartupFailure())).isInstanceOf(MailboxConfigException.class)
+    runner.withPropertyValues("outmail.mialbxo.support.host=127.0.0.1")
+        .run(context -> assertThat(rootCause(context.getStartupFailure())).isInstanceOf(MailboxConfigException.class)
             .hasMessageStartingWith("outmail.mialbxo.support.host: unknown key"));
   }
 
@@ -178,8 +179,8 @@ class OutmailAutoConfigurationTest {
       assertThat(analysis.getDescription()).startsWith("outmail's configuration is invalid: outmail.helth.cache: "
           + "unknown key; did you mean outmail.health.cache?");
     });
-    runner.withPropertyValues(SUPPORT).withPropertyValues("outmail.outbox.rate-limits.support=30/1m").run(context ->
-        assertThat(rootCause(context.getStartupFailure())).hasMessageStartingWith(
+    runner.withPropertyValues(SUPPORT).withPropertyValues("outmail.outbox.rate-limits.support=30/1m")
+        .run(context -> assertThat(rootCause(context.getStartupFailure())).hasMessageStartingWith(
             "outmail.outbox.rate-limits.support: unknown key; did you mean outmail.outbox.rate-limit.support?"));
   }
 
@@ -195,8 +196,8 @@ class OutmailAutoConfigurationTest {
           assertThat(new MailboxConfigFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
               .startsWith("outmail's configuration is invalid: outmail.mailbox.support.username: the placeholder");
         });
-    runner.withPropertyValues("outmail.health.cache=${HEALTH_CACHE_TIME}").run(context ->
-        assertThat(configFailure(context.getStartupFailure())).hasMessageStartingWith(
+    runner.withPropertyValues("outmail.health.cache=${HEALTH_CACHE_TIME}")
+        .run(context -> assertThat(configFailure(context.getStartupFailure())).hasMessageStartingWith(
             "outmail.health.cache: the placeholder ${HEALTH_CACHE_TIME} cannot be resolved"));
   }
 
@@ -240,8 +241,9 @@ class OutmailAutoConfigurationTest {
   @Test
   void customizerAloneMakesTheRegistry() {
     runner.withBean(MailboxRegistryCustomizer.class, () -> b -> b.mailbox(org.outmail.Mailbox.builder("code")
-        .emailDisplay("code@example.com").host("127.0.0.1").build())).run(context ->
-        assertThat(context.getBean(MailboxRegistry.class).mailboxes()).extracting(m -> m.id()).containsExactly("code"));
+        .emailDisplay("code@example.com").host("127.0.0.1").build()))
+        .run(context -> assertThat(context.getBean(MailboxRegistry.class).mailboxes()).extracting(m -> m.id())
+            .containsExactly("code"));
   }
 
   @Test
@@ -274,7 +276,8 @@ class OutmailAutoConfigurationTest {
     runner.withPropertyValues(SUPPORT).withPropertyValues(
         "outmail.mailbox.support.username=svc-desk",
         "outmail.mailbox.support.password=${file:" + secret + "}").run(context -> {
-          org.outmail.Secret password = context.getBean(MailboxRegistry.class).mailbox("support").password().orElseThrow();
+          org.outmail.Secret password = context.getBean(MailboxRegistry.class).mailbox("support").password()
+              .orElseThrow();
           assertThat(password.source()).isEqualTo("file:" + secret);
           assertThat(password.value()).isEqualTo("from-the-file");
         });
@@ -284,6 +287,7 @@ class OutmailAutoConfigurationTest {
   void springPlaceholderIsResolvedBySpring() {
     runner.withPropertyValues(SUPPORT).withPropertyValues("desk.name=Help Desk",
         "outmail.mailbox.support.name=${desk.name}")
-        .run(context -> assertThat(context.getBean(MailboxRegistry.class).mailbox("support").name()).isEqualTo("Help Desk"));
+        .run(context -> assertThat(context.getBean(MailboxRegistry.class).mailbox("support").name())
+            .isEqualTo("Help Desk"));
   }
 }

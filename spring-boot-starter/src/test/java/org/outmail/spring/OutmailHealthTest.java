@@ -47,7 +47,8 @@ class OutmailHealthTest {
   void eachOutMailboxHasAnIndicatorThatRunsItsCheck() {
     runner.run(context -> {
       HealthContributor outmail = context.getBean("outmailHealthContributor", HealthContributor.class);
-      assertThat(((CompositeHealthContributor) outmail).stream().map(c -> c.name())).containsExactlyInAnyOrder("support", "archive");
+      assertThat(((CompositeHealthContributor) outmail).stream().map(c -> c.name()))
+          .containsExactlyInAnyOrder("support", "archive");
 
       Health health = indicator(outmail, "support").health();
 
@@ -62,7 +63,8 @@ class OutmailHealthTest {
   @Test
   void healthIsCachedSoTheEndpointNeverHammersTheServer() {
     runner.withPropertyValues("outmail.health.cache=10m").run(context -> {
-      HealthIndicator support = indicator(context.getBean("outmailHealthContributor", HealthContributor.class), "support");
+      HealthIndicator support = indicator(context.getBean("outmailHealthContributor", HealthContributor.class),
+          "support");
 
       Health first = support.health();
       Health second = support.health();
@@ -77,7 +79,8 @@ class OutmailHealthTest {
     AtomicLong nanos = new AtomicLong();
     try (MailboxRegistry registry = MailboxRegistry.builder().transportProvider(transport)
         .mailbox(Mailbox.builder("support").emailDisplay("support@example.com").protocol("counting").build()).build()) {
-      MailboxHealthIndicator indicator = new MailboxHealthIndicator(registry.outgoing("support"), Duration.ofSeconds(60),
+      MailboxHealthIndicator indicator = new MailboxHealthIndicator(registry.outgoing("support"),
+          Duration.ofSeconds(60),
           Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), nanos::get);
 
       indicator.health();
@@ -97,10 +100,12 @@ class OutmailHealthTest {
 
   @Test
   void failedCheckIsDownWithItsStageAndNeverShowsTheSecret() {
-    transport.answer = CheckResult.failed(TransportException.Stage.AUTHENTICATE, "535 5.7.8 authentication failed for svc-desk/s3cr3t-Pa55",
+    transport.answer = CheckResult.failed(TransportException.Stage.AUTHENTICATE,
+        "535 5.7.8 authentication failed for svc-desk/s3cr3t-Pa55",
         Duration.ofMillis(12));
     runner.run(context -> {
-      Health health = indicator(context.getBean("outmailHealthContributor", HealthContributor.class), "support").health();
+      Health health = indicator(context.getBean("outmailHealthContributor", HealthContributor.class), "support")
+          .health();
 
       assertThat(health.getStatus()).isEqualTo(Status.DOWN);
       assertThat(health.getDetails()).containsEntry("stage", "authenticate")
@@ -114,7 +119,8 @@ class OutmailHealthTest {
   @Test
   void disabledMailboxIsUnknownAndNeverChecked() {
     runner.run(context -> {
-      Health health = indicator(context.getBean("outmailHealthContributor", HealthContributor.class), "archive").health();
+      Health health = indicator(context.getBean("outmailHealthContributor", HealthContributor.class), "archive")
+          .health();
 
       assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
       assertThat(health.getDetails()).containsEntry("enabled", false);
@@ -137,8 +143,8 @@ class OutmailHealthTest {
 
   @Test
   void badCacheTimeFailsStartUpNamingTheKey() {
-    runner.withPropertyValues("outmail.health.cache=soon").run(context ->
-        assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("soon")
+    runner.withPropertyValues("outmail.health.cache=soon")
+        .run(context -> assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("soon")
             .satisfies(e -> assertThat(OutmailAutoConfigurationTest.messages(context.getStartupFailure()))
                 .contains("outmail.health.cache: ")));
   }

@@ -55,8 +55,9 @@ final class Postgres implements AutoCloseable {
 
   /** {@return the single number a query answers} */
   long count(String sql) {
-    try (Connection c = java.sql.DriverManager.getConnection(schemaUrl); Statement s = c.createStatement();
-         java.sql.ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = java.sql.DriverManager.getConnection(schemaUrl);
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {

@@ -219,7 +219,8 @@ class TransactionalOutboxTest {
     runner.run(context -> {
       Tickets tickets = context.getBean(Tickets.class);
       tickets.mode(Propagation.REQUIRES_NEW);
-      assertThatThrownBy(() -> tickets.openWithInner(5, "outer fails", false, true)).hasMessage("the outer part failed");
+      assertThatThrownBy(() -> tickets.openWithInner(5, "outer fails", false, true))
+          .hasMessage("the outer part failed");
       assertThat(tickets()).isZero();
       assertThat(queued()).as("the inner transaction committed on its own").isEqualTo(1);
       // and a failing inner transaction takes its mail with it, the outer one commits its ticket
@@ -239,7 +240,8 @@ class TransactionalOutboxTest {
       assertThat(queued()).as("rolled back to the savepoint").isZero();
       tickets.openWithInner(8, "inner succeeds", false, false);
       assertThat(queued()).isEqualTo(1);
-      assertThatThrownBy(() -> tickets.openWithInner(9, "outer fails", false, true)).hasMessage("the outer part failed");
+      assertThatThrownBy(() -> tickets.openWithInner(9, "outer fails", false, true))
+          .hasMessage("the outer part failed");
       assertThat(queued()).as("a nested enqueue goes with the outer rollback").isEqualTo(1);
       assertThat(tickets()).isEqualTo(2);
     });

@@ -82,7 +82,8 @@ final class Codec {
   private static Set<String> secretFields() {
     Set<String> names = new HashSet<>();
     Mailbox.textForm().fields().stream().filter(Setting::secret).forEach(f -> names.add(f.name()));
-    OAuthClient.textForm().fields().stream().filter(Setting::secret).forEach(f -> names.add("oauth-client." + f.name()));
+    OAuthClient.textForm().fields().stream().filter(Setting::secret)
+        .forEach(f -> names.add("oauth-client." + f.name()));
     return Set.copyOf(names);
   }
 

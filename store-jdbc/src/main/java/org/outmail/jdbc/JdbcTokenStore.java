@@ -64,7 +64,8 @@ public final class JdbcTokenStore implements TokenStore {
    * @throws TokenStoreException if the database cannot be reached
    */
   public static JdbcTokenStore of(DataSource dataSource, SecretsKey key) {
-    return new JdbcTokenStore(Objects.requireNonNull(dataSource, "dataSource == null"), Objects.requireNonNull(key, "key == null"));
+    return new JdbcTokenStore(Objects.requireNonNull(dataSource, "dataSource == null"),
+        Objects.requireNonNull(key, "key == null"));
   }
 
   /**
@@ -206,8 +207,10 @@ public final class JdbcTokenStore implements TokenStore {
         try {
           return Optional.of(key.open(sealed, context(clientName)));
         } catch (IllegalArgumentException e) {
-          throw new TokenStoreException("token store " + dataSource + ": cannot open the refresh token of OAuth client '"
-              + clientName + "': " + e.getMessage(), e);
+          throw new TokenStoreException(
+              "token store " + dataSource + ": cannot open the refresh token of OAuth client '"
+                  + clientName + "': " + e.getMessage(),
+              e);
         }
       }
     } catch (SQLException e) {

@@ -53,7 +53,8 @@ final class Schema {
   }
 
   private static int schemaVersion(Connection c) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT schema_version FROM " + STORE + " WHERE id = 1")) {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT schema_version FROM " + STORE + " WHERE id = 1")) {
       return r.next() ? r.getInt(1) : -1;
     }
   }

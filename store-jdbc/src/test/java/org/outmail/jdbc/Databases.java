@@ -56,7 +56,8 @@ final class Databases {
 
   /** {@return the first column of the first row the query gives} */
   static String query(String url, String sql) {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
         java.sql.ResultSet r = s.executeQuery(sql)) {
       if (!r.next()) {
         throw new AssertionError(sql + ": no row");

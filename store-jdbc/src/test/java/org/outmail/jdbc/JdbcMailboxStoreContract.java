@@ -105,7 +105,8 @@ abstract class JdbcMailboxStoreContract {
     store(key).save(full(), MailboxStore.ANY_VERSION);
 
     StringBuilder everything = new StringBuilder();
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT id, fields, secrets FROM outmail_mailbox")) {
       while (r.next()) {
         everything.append(r.getString(1)).append(r.getString(2)).append(r.getString(3));
@@ -129,7 +130,8 @@ abstract class JdbcMailboxStoreContract {
   @Test
   void aStoreWithoutKeyIsRefused() {
     assertThatThrownBy(() -> JdbcMailboxStore.builder(url).build()).isInstanceOf(MailboxConfigException.class)
-        .hasMessageStartingWith("secretsKey is required: the database never holds a password or client secret in plain text");
+        .hasMessageStartingWith(
+            "secretsKey is required: the database never holds a password or client secret in plain text");
   }
 
   @Test
@@ -168,7 +170,8 @@ abstract class JdbcMailboxStoreContract {
 
   String rows() throws Exception {
     StringBuilder everything = new StringBuilder();
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT id, fields, secrets FROM outmail_mailbox")) {
       while (r.next()) {
         everything.append(r.getString(1)).append(r.getString(2)).append(r.getString(3));
@@ -209,11 +212,13 @@ abstract class JdbcMailboxStoreContract {
     Mailbox m = box("proxied").setting("smtp.proxy", "socks5://socks.example.com:1080")
         .setting("smtp.proxy-user", "svc-proxy").setting("smtp.proxy-password", "Pr0xy-pw-plain")
         .oauthClient(OAuthClient.builder("m365").provider(OAuthProvider.MICROSOFT).tenant("contoso.example")
-            .clientId("app").clientSecret(Secret.of("client-secret-plain")).proxy("http://proxy.example.com:3128").build())
+            .clientId("app").clientSecret(Secret.of("client-secret-plain")).proxy("http://proxy.example.com:3128")
+            .build())
         .build();
     store(key).save(m, MailboxStore.ANY_VERSION);
 
-    assertThat(rows()).contains("smtp.proxy-password", "smtp.proxy=", "oauth-client.proxy=").doesNotContain("Pr0xy-pw-plain");
+    assertThat(rows()).contains("smtp.proxy-password", "smtp.proxy=", "oauth-client.proxy=")
+        .doesNotContain("Pr0xy-pw-plain");
     Mailbox back = store(key).get("proxied").orElseThrow();
     assertThat(Mailbox.textForm().secrets(back)).containsEntry("smtp.proxy-password", Secret.of("Pr0xy-pw-plain"));
     assertThat(Mailbox.textForm().values(back)).isEqualTo(Mailbox.textForm().values(m));
@@ -239,7 +244,8 @@ abstract class JdbcMailboxStoreContract {
       assertThat(sendSigned(back, sink)).contains("DKIM-Signature: v=1; a=ed25519-sha256", "d=example.com");
 
       store.save(back, MailboxStore.ANY_VERSION);
-      assertThat(Databases.query(url, "SELECT fields FROM outmail_mailbox WHERE id = 'old'")).doesNotContain("private-key");
+      assertThat(Databases.query(url, "SELECT fields FROM outmail_mailbox WHERE id = 'old'"))
+          .doesNotContain("private-key");
       assertThat(rows()).doesNotContain(pem.lines().skip(1).findFirst().orElseThrow());
       assertThat(Mailbox.textForm().secrets(store(key).get("old").orElseThrow())).containsKey("smtp.dkim.private-key");
     }
@@ -271,7 +277,8 @@ abstract class JdbcMailboxStoreContract {
     await(() -> b.version() == a.version());
     b.defaultOutgoing().send(Email.builder().to("alice@example.org").subject("hello").text("hi").build());
 
-    assertThat(captureB.mails()).singleElement().satisfies(m -> assertThat(m.fromAddress()).isEqualTo("desk@example.com"));
+    assertThat(captureB.mails()).singleElement()
+        .satisfies(m -> assertThat(m.fromAddress()).isEqualTo("desk@example.com"));
 
     b.save(box("sales").build());
     await(() -> a.mailboxes().size() == 2);
@@ -292,7 +299,8 @@ abstract class JdbcMailboxStoreContract {
         String thread = "t" + t;
         saving.add(pool.submit(() -> {
           for (int i = 0; i < each; i++) {
-            store.save(box(thread + "-" + i).password(Secret.of("pw-" + thread + "-" + i)).build(), MailboxStore.ANY_VERSION);
+            store.save(box(thread + "-" + i).password(Secret.of("pw-" + thread + "-" + i)).build(),
+                MailboxStore.ANY_VERSION);
           }
           store.delete(thread + "-0", MailboxStore.ANY_VERSION);
           return null;
@@ -307,7 +315,8 @@ abstract class JdbcMailboxStoreContract {
 
     List<Mailbox> all = one.list();
     assertThat(all).hasSize(threads * (each - 1));
-    assertThat(all).extracting(Mailbox::id).doesNotHaveDuplicates().doesNotContain("t0-0", "t7-0").contains("t3-1", "t5-14");
+    assertThat(all).extracting(Mailbox::id).doesNotHaveDuplicates().doesNotContain("t0-0", "t7-0").contains("t3-1",
+        "t5-14");
     assertThat(all).allSatisfy(m -> assertThat(m.password().orElseThrow().value()).isEqualTo("pw-" + m.id()));
     assertThat(one.version()).isEqualTo(threads * (each + 1));
   }
@@ -316,7 +325,8 @@ abstract class JdbcMailboxStoreContract {
   void theDefaultMarkMovesInOneChangeAndNoReaderOnAnotherNodeSeesNoDefaultOrTwo() throws Exception {
     JdbcMailboxStore writer = store(key);
     JdbcMailboxStore reader = store(key);
-    writer.saveAll(List.of(box("support").defaultOutgoing(true).build(), box("sales").build()), MailboxStore.ANY_VERSION);
+    writer.saveAll(List.of(box("support").defaultOutgoing(true).build(), box("sales").build()),
+        MailboxStore.ANY_VERSION);
     long before = writer.version();
     java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
     List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -357,7 +367,8 @@ abstract class JdbcMailboxStoreContract {
     assertThat(wrong).isEmpty();
     assertThat(writer.version()).isEqualTo(before + swaps);
     assertThat(reader.list()).extracting(Mailbox::id, Mailbox::defaultOutgoing)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("support", true), org.assertj.core.groups.Tuple.tuple("sales", false));
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("support", true),
+            org.assertj.core.groups.Tuple.tuple("sales", false));
   }
 
   @Test

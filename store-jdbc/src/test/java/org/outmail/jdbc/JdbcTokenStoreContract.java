@@ -54,7 +54,8 @@ abstract class JdbcTokenStoreContract {
 
     assertThat(node().load("m365")).map(Secret::value).contains(TOKEN);
     assertThat(node().load("other")).isEmpty();
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT refresh_token FROM outmail_token WHERE client = 'm365'")) {
       assertThat(r.next()).isTrue();
       assertThat(r.getString(1)).startsWith("v1:" + KEY.id() + ":").doesNotContain(TOKEN);

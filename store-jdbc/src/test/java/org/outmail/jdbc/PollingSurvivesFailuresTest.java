@@ -23,14 +23,15 @@ import org.outmail.SecretsKey;
 class PollingSurvivesFailuresTest {
   private static final SecretsKey KEY = SecretsKey.of(Secret.of(SecretsKey.generate()));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void anUncheckedFailureOfTheDataSourceDoesNotStopThePollingForGood() throws Exception {
     Path file = dir.resolve("mailboxes.db");
     FailingOnDemand flaky = new FailingOnDemand(SqliteFile.of(file, "file"));
-    try (JdbcMailboxStore watched = JdbcMailboxStore.builder(flaky).secretsKey(KEY).pollInterval(Duration.ofMillis(20)).build();
+    try (
+        JdbcMailboxStore watched = JdbcMailboxStore.builder(flaky).secretsKey(KEY).pollInterval(Duration.ofMillis(20))
+            .build();
         JdbcMailboxStore other = JdbcMailboxStore.builder(file).secretsKey(KEY).build()) {
       AtomicInteger changes = new AtomicInteger();
       MailboxStore.Subscription unused = watched.onChange(changes::incrementAndGet);

@@ -30,8 +30,7 @@ import org.outmail.SecretsKey;
 class SqliteMailboxStoreTest extends JdbcMailboxStoreContract {
   private static final SecretsKey KEY = SecretsKey.of(Secret.of(SecretsKey.generate()));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Override
   String newDatabase() {
@@ -54,7 +53,9 @@ class SqliteMailboxStoreTest extends JdbcMailboxStoreContract {
   }
 
   private static String query(String url, String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+    try (Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
       r.next();
       return r.getString(1);
     }
@@ -127,7 +128,8 @@ class SqliteMailboxStoreTest extends JdbcMailboxStoreContract {
     try (Connection other = DriverManager.getConnection(url); Statement s = other.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
       s.executeUpdate("UPDATE outmail_mailbox_store SET version = version + 1");
-      CompletableFuture<Long> saving = CompletableFuture.supplyAsync(() -> store.save(box("a").build(), MailboxStore.ANY_VERSION));
+      CompletableFuture<Long> saving = CompletableFuture
+          .supplyAsync(() -> store.save(box("a").build(), MailboxStore.ANY_VERSION));
       Thread.sleep(300);
       assertThat(saving).as("the save waits while the other writer holds the lock").isNotDone();
       s.execute("COMMIT");
@@ -180,7 +182,8 @@ class SqliteMailboxStoreTest extends JdbcMailboxStoreContract {
 
   @Test
   void anInMemorySqliteDatabaseIsRefused() {
-    assertThatThrownBy(() -> JdbcMailboxStore.builder("jdbc:sqlite::memory:")).isInstanceOf(MailboxConfigException.class)
+    assertThatThrownBy(() -> JdbcMailboxStore.builder("jdbc:sqlite::memory:"))
+        .isInstanceOf(MailboxConfigException.class)
         .hasMessage("jdbc:sqlite::memory: is an in-memory SQLite database, which lasts as long as one connection; "
             + "the mailbox store needs a file: jdbc:sqlite:/path/to/mailboxes.db");
   }

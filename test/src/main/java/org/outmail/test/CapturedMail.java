@@ -195,8 +195,10 @@ public final class CapturedMail {
   @Override
   public boolean equals(Object o) {
     return o instanceof CapturedMail m && mailboxId.equals(m.mailboxId) && messageId.equals(m.messageId)
-        && Objects.equals(recordId, m.recordId) && fromAddress.equals(m.fromAddress) && Objects.equals(fromName, m.fromName)
-        && to.equals(m.to) && cc.equals(m.cc) && bcc.equals(m.bcc) && replyTo.equals(m.replyTo) && subject.equals(m.subject)
+        && Objects.equals(recordId, m.recordId) && fromAddress.equals(m.fromAddress)
+        && Objects.equals(fromName, m.fromName)
+        && to.equals(m.to) && cc.equals(m.cc) && bcc.equals(m.bcc) && replyTo.equals(m.replyTo)
+        && subject.equals(m.subject)
         && Objects.equals(text, m.text) && Objects.equals(html, m.html) && headers.equals(m.headers)
         && attachments.equals(m.attachments) && date.equals(m.date);
   }
@@ -212,7 +214,8 @@ public final class CapturedMail {
     return "CapturedMail{mailbox=" + mailboxId + ", subject=\"" + subject + "\", to=" + to
         + (cc.isEmpty() ? "" : ", cc=" + cc) + (bcc.isEmpty() ? "" : ", bcc=" + bcc)
         + (recordId == null ? "" : ", record=" + recordId)
-        + (attachments.isEmpty() ? "" : ", attachments=" + attachments.stream().map(CapturedAttachment::filename).toList())
+        + (attachments.isEmpty() ? ""
+            : ", attachments=" + attachments.stream().map(CapturedAttachment::filename).toList())
         + "}";
   }
 }

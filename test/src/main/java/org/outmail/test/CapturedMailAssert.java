@@ -96,7 +96,8 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
   public CapturedMailAssert isFrom(String address) {
     isNotNull();
     if (!actual.fromAddress().equalsIgnoreCase(address)) {
-      failWithMessage("%nExpecting mail%n  %s%nto be from%n  %s%nbut it is from%n  %s", actual, address, actual.fromAddress());
+      failWithMessage("%nExpecting mail%n  %s%nto be from%n  %s%nbut it is from%n  %s", actual, address,
+          actual.fromAddress());
     }
     return this;
   }
@@ -110,7 +111,8 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
   public CapturedMailAssert hasSubject(String subject) {
     isNotNull();
     if (!actual.subject().equals(subject)) {
-      failWithMessage("%nExpecting subject%n  \"%s\"%nbut was%n  \"%s\"%nin mail %s", subject, actual.subject(), actual);
+      failWithMessage("%nExpecting subject%n  \"%s\"%nbut was%n  \"%s\"%nin mail %s", subject, actual.subject(),
+          actual);
     }
     return this;
   }
@@ -124,7 +126,8 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
   public CapturedMailAssert hasSubjectContaining(String text) {
     isNotNull();
     if (!actual.subject().contains(text)) {
-      failWithMessage("%nExpecting subject%n  \"%s\"%nto contain%n  \"%s\"%nin mail %s", actual.subject(), text, actual);
+      failWithMessage("%nExpecting subject%n  \"%s\"%nto contain%n  \"%s\"%nin mail %s", actual.subject(), text,
+          actual);
     }
     return this;
   }
@@ -152,7 +155,8 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
   public CapturedMailAssert hasNoRecordId() {
     isNotNull();
     if (actual.recordId().isPresent()) {
-      failWithMessage("%nExpecting mail%n  %s%nto name no record but it belongs to record '%s'", actual, actual.recordId().get());
+      failWithMessage("%nExpecting mail%n  %s%nto name no record but it belongs to record '%s'", actual,
+          actual.recordId().get());
     }
     return this;
   }
@@ -182,7 +186,8 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
   public CapturedMailAssert hasHeader(String name) {
     isNotNull();
     if (actual.header(name).isEmpty()) {
-      failWithMessage("%nExpecting mail%n  %s%nto have header '%s' but its headers are%n  %s", actual, name, actual.headers());
+      failWithMessage("%nExpecting mail%n  %s%nto have header '%s' but its headers are%n  %s", actual, name,
+          actual.headers());
     }
     return this;
   }
@@ -199,7 +204,8 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     hasHeader(name);
     String found = actual.header(name).orElseThrow();
     if (!found.equals(value)) {
-      failWithMessage("%nExpecting header '%s' of mail%n  %s%nto be%n  \"%s\"%nbut was%n  \"%s\"", name, actual, value, found);
+      failWithMessage("%nExpecting header '%s' of mail%n  %s%nto be%n  \"%s\"%nbut was%n  \"%s\"", name, actual, value,
+          found);
     }
     return this;
   }
@@ -214,7 +220,8 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
   public CapturedMailAssert doesNotHaveHeader(String name) {
     isNotNull();
     if (actual.header(name).isPresent()) {
-      failWithMessage("%nExpecting mail%n  %s%nnot to have header '%s' but it is%n  \"%s\"", actual, name, actual.header(name).get());
+      failWithMessage("%nExpecting mail%n  %s%nnot to have header '%s' but it is%n  \"%s\"", actual, name,
+          actual.header(name).get());
     }
     return this;
   }
@@ -294,7 +301,8 @@ public final class CapturedMailAssert extends AbstractAssert<CapturedMailAssert,
     }
     List<String> missing = Arrays.stream(texts).filter(t -> !body.contains(t)).toList();
     if (!missing.isEmpty()) {
-      failWithMessage("%nExpecting the %s body of mail%n  %s%nto contain%n  %s%nbut it does not contain%n  %s%nbody:%n  %s",
+      failWithMessage(
+          "%nExpecting the %s body of mail%n  %s%nto contain%n  %s%nbut it does not contain%n  %s%nbody:%n  %s",
           part, actual, Arrays.asList(texts), missing, body);
     }
     return this;

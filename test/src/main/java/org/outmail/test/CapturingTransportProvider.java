@@ -82,7 +82,7 @@ final class CapturingTransportProvider implements TransportProvider {
         mail = CapturedMail.of(message);
       } catch (CapturedMail.CannotRead e) {
         throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': cannot read attachment '"
-                + e.attachment.filename() + "': " + e.getCause())
+            + e.attachment.filename() + "': " + e.getCause())
             .stage(TransportException.Stage.CONTENT).cause(e.getCause()).build();
       }
       capture.add(mail);
@@ -96,7 +96,8 @@ final class CapturingTransportProvider implements TransportProvider {
         return failed;
       }
       if (closed) {
-        return CheckResult.failed(TransportException.Stage.CLOSED, "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
+        return CheckResult.failed(TransportException.Stage.CLOSED,
+            "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
       }
       return CheckResult.passed("mailbox '" + mailbox.id() + "': " + protocol + " captured by outmail-test;"
           + " no server contacted", Duration.ZERO);

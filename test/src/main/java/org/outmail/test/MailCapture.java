@@ -248,9 +248,9 @@ public final class MailCapture {
       case OUTCOME_UNKNOWN -> null;
     };
     TransportException.Builder b = TransportException.builder(id, "mailbox '" + id + "': "
-            + (reply != null ? "the captured transport refused the message: " + reply
-                : "the captured transport lost the connection after the message was handed over (asked for by the test);"
-                    + " it may or may not have been delivered"))
+        + (reply != null ? "the captured transport refused the message: " + reply
+            : "the captured transport lost the connection after the message was handed over (asked for by the test);"
+                + " it may or may not have been delivered"))
         .stage(TransportException.Stage.CONTENT);
     switch (kind) {
       case TRANSIENT -> b.transientFailure(true).replyCode(451).serverReply(reply).retryAfter(Duration.ZERO);

@@ -47,7 +47,8 @@ class MailCaptureTest {
   private static Mailbox.Builder sales() {
     OAuthClient m365 = OAuthClient.builder("m365").provider(OAuthProvider.MICROSOFT).tenant("contoso.invalid")
         .clientId("client-id").clientSecret(Secret.of("client-secret")).build();
-    return Mailbox.builder("sales").protocol("owa").emailDisplay("sales@example.com").oauthClient(m365).prefix("ORDER#");
+    return Mailbox.builder("sales").protocol("owa").emailDisplay("sales@example.com").oauthClient(m365)
+        .prefix("ORDER#");
   }
 
   private MailboxRegistry registry() {
@@ -102,7 +103,8 @@ class MailCaptureTest {
     assertThat(mail.attachment("log.txt").orElseThrow().contentAsText()).isEqualTo("paper jam in tray 2\n");
     assertThat(mail.attachment("photo.png").orElseThrow().content()).isEqualTo(png);
     assertThat(mail.attachment("photo.png").orElseThrow().contentType()).isEqualTo("image/png");
-    assertThat(result.acceptedRecipients()).containsExactly("alice@example.org", "carol@example.org", "audit@example.org");
+    assertThat(result.acceptedRecipients()).containsExactly("alice@example.org", "carol@example.org",
+        "audit@example.org");
   }
 
   @Test
@@ -113,7 +115,8 @@ class MailCaptureTest {
     assertThat(capture.mails()).extracting(CapturedMail::mailboxId).containsExactly("support", "sales");
     assertThat(capture.mailsFrom("sales")).singleElement()
         .satisfies(m -> assertThat(m.subject()).isEqualTo("[ORDER#2] Printer jammed"));
-    assertThat(capture.mailsForRecord("1")).singleElement().satisfies(m -> assertThat(m.mailboxId()).isEqualTo("support"));
+    assertThat(capture.mailsForRecord("1")).singleElement()
+        .satisfies(m -> assertThat(m.mailboxId()).isEqualTo("support"));
     assertThat(capture.mailsTo("ALICE@example.org")).hasSize(2);
     assertThat(capture.count()).isEqualTo(2);
   }
@@ -122,7 +125,8 @@ class MailCaptureTest {
   void theRegistrysRulesStillApplyBeforeTheCapture() {
     SendResult result = registry().defaultOutgoing().send(email().to("bot@noreply.example.com").build());
     assertThat(result.blockedRecipients()).isEqualTo(Map.of("bot@noreply.example.com", BlockReason.EXCLUDED));
-    assertThat(capture.mails()).singleElement().satisfies(m -> assertThat(m.recipients()).containsExactly("alice@example.org"));
+    assertThat(capture.mails()).singleElement()
+        .satisfies(m -> assertThat(m.recipients()).containsExactly("alice@example.org"));
 
     assertThatThrownBy(() -> registry().defaultOutgoing().send(Email.builder().to("bot@noreply.example.com")
         .subject("s").text("b").build())).isInstanceOf(RecipientsBlockedException.class);
@@ -131,7 +135,8 @@ class MailCaptureTest {
 
   @Test
   void aDisabledMailboxSendsNothingToTheCaptureEither() {
-    MailboxRegistry off = capture.install(MailboxRegistry.builder().mailbox(support().enabled(false).defaultOutgoing(true).build()))
+    MailboxRegistry off = capture
+        .install(MailboxRegistry.builder().mailbox(support().enabled(false).defaultOutgoing(true).build()))
         .build();
     assertThatThrownBy(() -> off.defaultOutgoing().send(email().build())).isInstanceOf(MailboxDisabledException.class);
     assertThat(capture.mails()).isEmpty();
@@ -154,7 +159,8 @@ class MailCaptureTest {
   void transientFailuresBeyondTheRetryPolicyReachTheCaller() {
     capture.failAlways(Kind.TRANSIENT);
 
-    TransportException e = catchThrowableOfType(TransportException.class, () -> registry().defaultOutgoing().send(email().build()));
+    TransportException e = catchThrowableOfType(TransportException.class,
+        () -> registry().defaultOutgoing().send(email().build()));
 
     assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
     assertThat(e.stage()).isEqualTo(Stage.CONTENT);
@@ -170,7 +176,8 @@ class MailCaptureTest {
   void aPermanentFailureOnDemandIsNotRetried() {
     capture.failNext(Kind.PERMANENT);
 
-    TransportException e = catchThrowableOfType(TransportException.class, () -> registry().defaultOutgoing().send(email().build()));
+    TransportException e = catchThrowableOfType(TransportException.class,
+        () -> registry().defaultOutgoing().send(email().build()));
 
     assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
     assertThat(e.replyCode()).isEqualTo(554);
@@ -183,7 +190,8 @@ class MailCaptureTest {
   void anUnknownOutcomeOnDemandIsNotRetried() {
     capture.failNext(Kind.OUTCOME_UNKNOWN);
 
-    TransportException e = catchThrowableOfType(TransportException.class, () -> registry().outgoing("sales").send(email().build()));
+    TransportException e = catchThrowableOfType(TransportException.class,
+        () -> registry().outgoing("sales").send(email().build()));
 
     assertThat(e.kind()).isEqualTo(Kind.OUTCOME_UNKNOWN);
     assertThat(e.mailboxId()).isEqualTo("sales");
@@ -197,11 +205,13 @@ class MailCaptureTest {
     Email email = email().attach("log.txt", "text/plain", file).build();
     Files.delete(file);
 
-    TransportException e = catchThrowableOfType(TransportException.class, () -> registry().defaultOutgoing().send(email));
+    TransportException e = catchThrowableOfType(TransportException.class,
+        () -> registry().defaultOutgoing().send(email));
 
     assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
     assertThat(e.stage()).isEqualTo(Stage.CONTENT);
-    assertThat(e.getMessage()).startsWith("mailbox 'support': cannot read attachment 'log.txt': java.nio.file.NoSuchFileException");
+    assertThat(e.getMessage())
+        .startsWith("mailbox 'support': cannot read attachment 'log.txt': java.nio.file.NoSuchFileException");
     assertThat(capture.mails()).isEmpty();
   }
 
@@ -249,13 +259,15 @@ class MailCaptureTest {
     assertThat(first.messageId()).isEqualTo(capture.mails().get(1).messageId());
     assertThat(first).isEqualTo(first).hasSameHashCodeAs(first);
     assertThat(first.toString())
-        .isEqualTo("CapturedMail{mailbox=support, subject=\"Printer jammed\", to=[alice@example.org], attachments=[a.txt]}");
+        .isEqualTo(
+            "CapturedMail{mailbox=support, subject=\"Printer jammed\", to=[alice@example.org], attachments=[a.txt]}");
   }
 
   @Test
   void twoCapturesShareNothing() {
     MailCapture other = new MailCapture();
-    MailboxRegistry second = other.install(MailboxRegistry.builder().mailbox(support().defaultOutgoing(true).build())).build();
+    MailboxRegistry second = other.install(MailboxRegistry.builder().mailbox(support().defaultOutgoing(true).build()))
+        .build();
 
     second.defaultOutgoing().send(email().build());
 
@@ -267,7 +279,8 @@ class MailCaptureTest {
   @Test
   void aProviderForAProtocolOfTheHostsOwn() {
     MailboxRegistry pigeons = MailboxRegistry.builder().transportProvider(capture.provider("pigeon"))
-        .mailbox(Mailbox.builder("loft").protocol("pigeon").emailDisplay("loft@example.com").defaultOutgoing(true).build())
+        .mailbox(
+            Mailbox.builder("loft").protocol("pigeon").emailDisplay("loft@example.com").defaultOutgoing(true).build())
         .build();
 
     pigeons.defaultOutgoing().send(email().build());

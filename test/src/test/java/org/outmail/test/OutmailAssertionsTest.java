@@ -19,7 +19,8 @@ class OutmailAssertionsTest {
   void buildRegistry() {
     registry = capture.install(MailboxRegistry.builder()
         .mailbox(Mailbox.builder("support").protocol("smtp").host("smtp.invalid").emailDisplay("support@example.com")
-            .prefix("TICKET#").defaultOutgoing(true).build())).build();
+            .prefix("TICKET#").defaultOutgoing(true).build()))
+        .build();
   }
 
   @AfterEach
@@ -45,7 +46,8 @@ class OutmailAssertionsTest {
     assertThat(mail).wasSentTo("a@x.example").wasSentTo("B@X.example").wasSentOnlyTo("a@x.example", "b@x.example")
         .wasNotSentTo("c@x.example").wasSentBy("support").isFrom("support@example.com")
         .hasSubject("[TICKET#4711] Printer jammed").hasSubjectContaining("Printer").hasRecordId("4711")
-        .hasMessageId(mail.messageId()).hasHeader("X-Priority", "1").hasHeader("x-priority").doesNotHaveHeader("X-Other")
+        .hasMessageId(mail.messageId()).hasHeader("X-Priority", "1").hasHeader("x-priority")
+        .doesNotHaveHeader("X-Other")
         .hasTextContaining("on it").hasHtmlContaining("<p>").hasAttachmentNamed("log.txt")
         .hasAttachment("log.txt", "jam".getBytes(StandardCharsets.UTF_8));
     assertThat(capture).hasSent(1).hasSentTo("a@x.example").hasSentNothingTo("c@x.example")
@@ -59,7 +61,8 @@ class OutmailAssertionsTest {
     assertThatThrownBy(() -> assertThat(mail).wasSentTo("a@x.example", "c@x.example"))
         .isInstanceOf(AssertionError.class)
         .hasMessage(String.format("%nExpecting mail%n  %s%nto be sent to%n  [a@x.example, c@x.example]%n"
-            + "but it was not sent to%n  [c@x.example]%nits recipients: to=[a@x.example], cc=[b@x.example], bcc=[]", mail));
+            + "but it was not sent to%n  [c@x.example]%nits recipients: to=[a@x.example], cc=[b@x.example], bcc=[]",
+            mail));
   }
 
   @Test
@@ -67,7 +70,9 @@ class OutmailAssertionsTest {
     CapturedMail mail = ticketMail();
 
     assertThatThrownBy(() -> assertThat(mail).hasSubject("Printer jammed"))
-        .hasMessage(String.format("%nExpecting subject%n  \"Printer jammed\"%nbut was%n  \"[TICKET#4711] Printer jammed\"%nin mail %s", mail));
+        .hasMessage(String.format(
+            "%nExpecting subject%n  \"Printer jammed\"%nbut was%n  \"[TICKET#4711] Printer jammed\"%nin mail %s",
+            mail));
   }
 
   @Test
@@ -98,8 +103,9 @@ class OutmailAssertionsTest {
     CapturedMail mail = ticketMail();
 
     assertThatThrownBy(() -> assertThat(mail).hasAttachmentNamed("report.pdf"))
-        .hasMessageEndingWith("to have an attachment named 'report.pdf' but its attachments are%n  [log.txt (text/plain, 3 bytes)]"
-            .formatted());
+        .hasMessageEndingWith(
+            "to have an attachment named 'report.pdf' but its attachments are%n  [log.txt (text/plain, 3 bytes)]"
+                .formatted());
     assertThatThrownBy(() -> assertThat(mail).hasAttachment("log.txt", new byte[] {1}))
         .hasMessageEndingWith("to have the 1 bytes given but it has 3 other bytes");
     assertThatThrownBy(() -> assertThat(mail).hasNoAttachments()).hasMessageContaining("to have no attachment");
@@ -123,12 +129,14 @@ class OutmailAssertionsTest {
     assertThatThrownBy(() -> assertThat(capture).hasSent(1))
         .hasMessage(String.format("%nExpecting 1 mail(s) to be sent but 2 were:%n  0: %s%n  1: %s", first, second)
             .replace("%n", System.lineSeparator()));
-    assertThatThrownBy(() -> assertThat(capture).singleMail()).hasMessageContaining("Expecting 1 mail(s) to be sent but 2 were");
+    assertThatThrownBy(() -> assertThat(capture).singleMail())
+        .hasMessageContaining("Expecting 1 mail(s) to be sent but 2 were");
     assertThatThrownBy(() -> assertThat(capture).hasSentTo("z@x.example"))
         .hasMessageStartingWith(String.format("%nExpecting a mail to be sent to%n  z@x.example%nbut none was:"));
     assertThatThrownBy(() -> assertThat(capture).hasSentNothingTo("d@x.example"))
         .hasMessageContaining("but 1 was:");
-    assertThatThrownBy(() -> assertThat(capture).mail(2)).hasMessageContaining("Expecting a mail at index 2 but 2 were sent");
+    assertThatThrownBy(() -> assertThat(capture).mail(2))
+        .hasMessageContaining("Expecting a mail at index 2 but 2 were sent");
     assertThat(capture).mail(1).hasSubject("Second");
     assertThat(capture).lastMail().hasSubject("Second");
     assertThat(capture).mailTo("d@x.example").hasSubject("Second");
@@ -137,7 +145,9 @@ class OutmailAssertionsTest {
   @Test
   void nothingSentSaysSo() {
     assertThat(capture).hasSentNothing();
-    assertThatThrownBy(() -> assertThat(capture).lastMail()).hasMessage(String.format("%nExpecting a mail to be sent but none was"));
-    assertThatThrownBy(() -> assertThat(capture).hasSent(1)).hasMessage(String.format("%nExpecting 1 mail(s) to be sent but 0 were"));
+    assertThatThrownBy(() -> assertThat(capture).lastMail())
+        .hasMessage(String.format("%nExpecting a mail to be sent but none was"));
+    assertThatThrownBy(() -> assertThat(capture).hasSent(1))
+        .hasMessage(String.format("%nExpecting 1 mail(s) to be sent but 0 were"));
   }
 }

@@ -18,8 +18,7 @@ import org.outmail.MailboxRegistry;
 import org.outmail.TransportException;
 
 class OutmailExtensionTest {
-  @RegisterExtension
-  final OutmailExtension outmail = new OutmailExtension();
+  @RegisterExtension final OutmailExtension outmail = new OutmailExtension();
 
   static MailboxRegistry.Builder hostRegistry() {
     return MailboxRegistry.builder().mailbox(Mailbox.builder("support").protocol("smtp").host("smtp.invalid")
@@ -27,7 +26,8 @@ class OutmailExtensionTest {
   }
 
   static Email notification() {
-    return Email.builder().to("alice@example.org").subject("Printer jammed").text("We are on it.").recordId("4711").build();
+    return Email.builder().to("alice@example.org").subject("Printer jammed").text("We are on it.").recordId("4711")
+        .build();
   }
 
   @Test

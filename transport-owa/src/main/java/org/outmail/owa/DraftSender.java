@@ -77,7 +77,8 @@ final class DraftSender {
       throw GraphErrors.toTransportException(mailboxId, "create draft", e, false);
     }
     if (draft == null || draft.getId() == null) {
-      throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': Graph create draft returned no message id")
+      throw TransportException
+          .builder(mailboxId, "mailbox '" + mailboxId + "': Graph create draft returned no message id")
           .stage(Stage.CONTENT).transientFailure(true).build();
     }
     MessageItemRequestBuilder item = user.messages().byMessageId(draft.getId());
@@ -85,8 +86,10 @@ final class DraftSender {
     try {
       for (Attachment a : later) {
         long size = size(m, a);
-        if (size < UPLOAD_SESSION_FROM && MessageMapper.base64Length(size) + ATTACHMENT_OVERHEAD <= MessageMapper.REQUEST_LIMIT) {
-          call(mailboxId, "add attachment " + a.filename(), () -> item.attachments().post(MessageMapper.fileAttachment(m, a)));
+        if (size < UPLOAD_SESSION_FROM
+            && MessageMapper.base64Length(size) + ATTACHMENT_OVERHEAD <= MessageMapper.REQUEST_LIMIT) {
+          call(mailboxId, "add attachment " + a.filename(),
+              () -> item.attachments().post(MessageMapper.fileAttachment(m, a)));
         } else {
           upload(mailboxId, item, a, size);
         }
@@ -125,7 +128,8 @@ final class DraftSender {
       uploader.upload(url, a, size);
     } catch (ChunkUploader.UploadException e) {
       boolean throttled = e.status == 429 || (e.status == 503 && e.retryAfter != null);
-      throw TransportException.builder(mailboxId, MailException.mailboxPrefix(mailboxId) + "uploading " + a.filename() + " failed: "
+      throw TransportException
+          .builder(mailboxId, MailException.mailboxPrefix(mailboxId) + "uploading " + a.filename() + " failed: "
               + e.getMessage())
           .stage(Stage.CONTENT).replyCode(e.status).serverReply(e.getMessage())
           .retryAfter(e.retryAfter == null ? null : GraphErrors.parseRetryAfter(e.retryAfter))
@@ -134,7 +138,8 @@ final class DraftSender {
       throw GraphErrors.unreadableAttachment(mailboxId, a, e);
     } catch (IOException e) {
       throw TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': uploading " + a.filename() + " failed: "
-          + e).stage(GraphErrors.notConnected(e) ? Stage.CONNECT : Stage.CONTENT).transientFailure(true).cause(e).build();
+          + e).stage(GraphErrors.notConnected(e) ? Stage.CONNECT : Stage.CONTENT).transientFailure(true).cause(e)
+          .build();
     }
   }
 
@@ -157,8 +162,10 @@ final class DraftSender {
   private static long size(OutgoingMessage m, Attachment a) {
     long size = a.size().orElseThrow(() -> GraphErrors.unreadableAttachment(m.mailbox().id(), a, null));
     if (size > MAX_ATTACHMENT) {
-      throw TransportException.builder(m.mailbox().id(), "mailbox '" + m.mailbox().id() + "': attachment " + a.filename()
-          + " has " + size + " bytes; Microsoft Graph accepts attachments up to 150 MB").stage(Stage.CONTENT).build();
+      throw TransportException
+          .builder(m.mailbox().id(), "mailbox '" + m.mailbox().id() + "': attachment " + a.filename()
+              + " has " + size + " bytes; Microsoft Graph accepts attachments up to 150 MB")
+          .stage(Stage.CONTENT).build();
     }
     return size;
   }

@@ -29,14 +29,16 @@ record GraphEndpoint(URI baseUrl, String host, String user, List<String> scopes,
           + "(several servers are for protocol smtp)");
     }
     if (mailbox.host().isPresent() && !mailbox.host().get().equals(mailbox.servers().get(0).host())) {
-      throw fail(mailbox, "host", "'" + mailbox.host().get() + "' has a port; for protocol owa give the port in the port field");
+      throw fail(mailbox, "host",
+          "'" + mailbox.host().get() + "' has a port; for protocol owa give the port in the port field");
     }
     String host = mailbox.host().orElse(DEFAULT_HOST);
     boolean loopback = isLoopback(host);
     String scheme = "https";
     if (mailbox.encryption() == Encryption.NONE) {
       if (!loopback) {
-        throw fail(mailbox, "encryption", "NONE (plain http) is allowed for protocol owa only on loopback hosts, not " + host);
+        throw fail(mailbox, "encryption",
+            "NONE (plain http) is allowed for protocol owa only on loopback hosts, not " + host);
       }
       scheme = "http";
     }
@@ -60,6 +62,7 @@ record GraphEndpoint(URI baseUrl, String host, String user, List<String> scopes,
   }
 
   private static MailboxConfigException fail(Mailbox mailbox, String field, String problem) {
-    return new MailboxConfigException(mailbox.id(), field, MailException.mailboxPrefix(mailbox.id()) + field + " " + problem);
+    return new MailboxConfigException(mailbox.id(), field,
+        MailException.mailboxPrefix(mailbox.id()) + field + " " + problem);
   }
 }

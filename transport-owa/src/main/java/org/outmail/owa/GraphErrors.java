@@ -84,7 +84,7 @@ final class GraphErrors {
       boolean throttled = s == 429 || (s == 503 && f.retryAfter() != null);
       boolean gateway = s >= 500 && !throttled;
       TransportException.Builder b = TransportException.builder(mailboxId, prefix + "HTTP " + f.reply()
-              + (s == 401 ? " (the access token was refused; a new one is fetched for the next attempt)" : ""))
+          + (s == 401 ? " (the access token was refused; a new one is fetched for the next attempt)" : ""))
           .stage(stage(f)).replyCode(s).errorCode(f.code()).serverReply(f.reply()).retryAfter(f.retryAfter()).cause(t);
       if (throttled || s == 401 || s == 408) {
         b.transientFailure(true);
@@ -110,7 +110,7 @@ final class GraphErrors {
         boolean refused = cert != null || find(io, SSLPeerUnverifiedException.class) != null;
         String why = cert != null && cert.getMessage() != null ? oneLine(cert.getMessage()) : detail;
         return TransportException.builder(mailboxId, prefix + "the TLS handshake with " + mark.authority()
-                + " failed, nothing was sent: " + why)
+            + " failed, nothing was sent: " + why)
             .stage(Stage.TLS).transientFailure(!refused).cause(t).build();
       }
       Stage stage = ssl != null ? Stage.TLS : notSent ? Stage.CONNECT : Stage.CONTENT;
@@ -119,7 +119,7 @@ final class GraphErrors {
             .stage(stage).transientFailure(true).cause(t).build();
       }
       return TransportException.builder(mailboxId, prefix + "no answer after the request was sent (" + detail
-              + "); the mail may or may not have been accepted").stage(stage).outcomeUnknown(true).cause(t).build();
+          + "); the mail may or may not have been accepted").stage(stage).outcomeUnknown(true).cause(t).build();
     }
     return TransportException.builder(mailboxId, prefix + t).stage(Stage.OTHER).cause(t).build();
   }
@@ -136,7 +136,8 @@ final class GraphErrors {
     if (code.equals("ErrorInvalidRecipients") || code.equals("ErrorRecipientNotFound")) {
       return Stage.RECIPIENTS;
     }
-    if (code.equals("ErrorSendAsDenied") || code.equals("ErrorInvalidUser") || code.equals("MailboxNotEnabledForRESTAPI")
+    if (code.equals("ErrorSendAsDenied") || code.equals("ErrorInvalidUser")
+        || code.equals("MailboxNotEnabledForRESTAPI")
         || code.equals("ResourceNotFound") || code.equals("ErrorMailboxNotFound")) {
       return Stage.SENDER;
     }
@@ -149,7 +150,8 @@ final class GraphErrors {
    * {@link OAuthException}'s, which never carries the secret.
    */
   static TransportException tokenFailure(String mailboxId, OAuthException e) {
-    return TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': could not get an OAuth token: " + e.getMessage())
+    return TransportException
+        .builder(mailboxId, "mailbox '" + mailboxId + "': could not get an OAuth token: " + e.getMessage())
         .stage(Stage.TOKEN).transientFailure(e.isTransient()).errorCode(e.errorCode().orElse(null)).cause(e).build();
   }
 
@@ -162,8 +164,10 @@ final class GraphErrors {
   static TransportException unreadableAttachment(String mailboxId, Attachment a, @Nullable Throwable cause) {
     String file = a.path().map(p -> " (file " + p + ")").orElse("");
     Throwable why = cause instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : cause;
-    return TransportException.builder(mailboxId, "mailbox '" + mailboxId + "': cannot read attachment '" + a.filename() + "'"
-            + file + ": " + (why == null ? "not a readable file" : why.getClass().getSimpleName()) + "; nothing was sent")
+    return TransportException
+        .builder(mailboxId, "mailbox '" + mailboxId + "': cannot read attachment '" + a.filename() + "'"
+            + file + ": " + (why == null ? "not a readable file" : why.getClass().getSimpleName())
+            + "; nothing was sent")
         .stage(Stage.CONTENT).cause(cause).build();
   }
 
@@ -212,7 +216,8 @@ final class GraphErrors {
       return seconds < 0 ? null : Duration.ofSeconds(seconds);
     } catch (NumberFormatException e) {
       try {
-        Duration d = Duration.between(ZonedDateTime.now(ZoneOffset.UTC), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+        Duration d = Duration.between(ZonedDateTime.now(ZoneOffset.UTC),
+            ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
         return d.isNegative() ? Duration.ZERO : d;
       } catch (DateTimeParseException e2) {
         return null;

@@ -46,7 +46,8 @@ final class GraphProxy {
    * The failure of a request that never reached {@code host}, in the proxy's words; null when it is
    * not the proxy's.
    */
-  @Nullable Refused explain(IOException e, String host) {
+  @Nullable
+  Refused explain(IOException e, String host) {
     if (proxy.bypasses(host)) {
       return null;
     }
@@ -59,7 +60,8 @@ final class GraphProxy {
     if (m.find()) {
       int status = Integer.parseInt(m.group(1));
       return switch (status) {
-        case 403 -> new Refused(proxy, "refused to connect to " + host + " (HTTP 403: not allowed by the proxy's rules)", false, e);
+        case 403 -> new Refused(proxy,
+            "refused to connect to " + host + " (HTTP 403: not allowed by the proxy's rules)", false, e);
         case 502, 504 -> new Refused(proxy, "could not reach " + host + " (HTTP " + status + ")", true, e);
         default -> new Refused(proxy, "refused to connect to " + host + " (HTTP " + status + ")", true, e);
       };

@@ -76,7 +76,8 @@ final class MailboxCheck {
     String what;
     if (code == null && e.isTransient()) {
       what = "token endpoint unreachable";
-    } else if (code != null && code.matches("AADSTS(7000215|7000222|700016|7000216|700027|7000218)|INVALID_CLIENT|UNAUTHORIZED_CLIENT")) {
+    } else if (code != null
+        && code.matches("AADSTS(7000215|7000222|700016|7000216|700027|7000218)|INVALID_CLIENT|UNAUTHORIZED_CLIENT")) {
       what = "bad credentials (client id or secret wrong or expired)";
     } else if (code != null && code.matches("AADSTS(65001|650056|650057|500011|7000112|7000229)|CONSENT_REQUIRED")) {
       what = "consent missing (an administrator must grant the app's permissions in the tenant)";
@@ -99,7 +100,8 @@ final class MailboxCheck {
     return switch (f.status()) {
       case 404 -> "mailbox not found: " + at + "no user " + endpoint.user() + " (HTTP " + f.reply() + ")";
       case 403 -> "permission missing: " + at + "the app may not read " + endpoint.user()
-          + " (grant Mail.Send scoped to this mailbox and User.ReadBasic.All, or check the RBAC scope) (HTTP " + f.reply() + ")";
+          + " (grant Mail.Send scoped to this mailbox and User.ReadBasic.All, or check the RBAC scope) (HTTP "
+          + f.reply() + ")";
       case 401 -> "token refused by Graph: " + at + "HTTP " + f.reply();
       default -> "unexpected answer: " + at + "HTTP " + f.reply();
     };

@@ -54,7 +54,7 @@ final class MessageMapper {
     for (String name : m.headers().keySet()) {
       if (!name.regionMatches(true, 0, "X-", 0, 2) || name.length() < 3) {
         throw TransportException.builder(m.mailbox().id(), "mailbox '" + m.mailbox().id() + "': header '" + name
-                + "' cannot be sent through Microsoft Graph, which accepts only custom headers whose names start with X-")
+            + "' cannot be sent through Microsoft Graph, which accepts only custom headers whose names start with X-")
             .stage(TransportException.Stage.CONTENT).build();
       }
     }

@@ -33,8 +33,10 @@ final class MsalHttp {
    * A client on the JDK's {@link HttpClient}, connecting with {@code tls} (or the JDK's default),
    * through the OAuth client's proxy when it has one.
    */
-  static IHttpClient jdk(@Nullable SSLContext tls, @Nullable ProxySettings proxy, Duration connectTimeout, Duration readTimeout) {
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
+  static IHttpClient jdk(@Nullable SSLContext tls, @Nullable ProxySettings proxy, Duration connectTimeout,
+      Duration readTimeout) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NEVER);
     if (tls != null) {
       b.sslContext(tls);
     }
@@ -47,8 +49,10 @@ final class MsalHttp {
       if (r.statusCode() == 407 && proxy != null) {
         // the JDK hands a refused CONNECT back as the answer: say whose it is
         throw new java.io.IOException("the proxy " + proxy + " asks for authentication (HTTP 407): "
-            + (proxy.user().isEmpty() ? "set the OAuth client's proxy-user and proxy-password" : ProxySettings.basicTunnelingDisabled()
-                ? ProxySettings.basicTunnelingHint() : "it refused the client's proxy-user and proxy-password"));
+            + (proxy.user().isEmpty() ? "set the OAuth client's proxy-user and proxy-password"
+                : ProxySettings.basicTunnelingDisabled()
+                    ? ProxySettings.basicTunnelingHint()
+                : "it refused the client's proxy-user and proxy-password"));
       }
       return r;
     };
@@ -63,7 +67,8 @@ final class MsalHttp {
   }
 
   /** Sends msal4j's request to {@code target} (its own URL, or another for a test) and reads the answer. */
-  static IHttpResponse send(HttpClient http, HttpRequest request, java.net.URI target, Duration timeout) throws Exception {
+  static IHttpResponse send(HttpClient http, HttpRequest request, java.net.URI target, Duration timeout)
+      throws Exception {
     java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(target).timeout(timeout);
     if (request.headers() != null) {
       request.headers().forEach((k, v) -> {
@@ -74,7 +79,8 @@ final class MsalHttp {
     }
     switch (request.httpMethod()) {
       case GET -> b.GET();
-      case POST -> b.POST(java.net.http.HttpRequest.BodyPublishers.ofString(request.body() == null ? "" : request.body()));
+      case POST ->
+        b.POST(java.net.http.HttpRequest.BodyPublishers.ofString(request.body() == null ? "" : request.body()));
       default -> throw new IllegalArgumentException("unexpected method " + request.httpMethod());
     }
     java.net.http.HttpResponse<String> r = http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -95,7 +101,8 @@ final class MsalHttp {
       out.body(Secret.redact(r.body(), hidden));
       Map<String, List<String>> headers = new LinkedHashMap<>();
       if (r.headers() != null) {
-        r.headers().forEach((k, v) -> headers.put(k, v == null ? null : v.stream().map(x -> Secret.redact(x, hidden)).toList()));
+        r.headers().forEach(
+            (k, v) -> headers.put(k, v == null ? null : v.stream().map(x -> Secret.redact(x, hidden)).toList()));
       }
       out.addHeaders(headers);
       return out;

@@ -119,10 +119,11 @@ public final class MsalTokenProvider implements AccessTokenProvider {
   private App app(OAuthClient client, @Nullable SSLContext tls) {
     URI authority = client.authority().orElseThrow();
     String secret = client.clientSecret().orElseThrow().value();
-    String key = authority + "\u0000" + client.clientId() + "\u0000" + (tls == null ? "jdk" : System.identityHashCode(tls))
+    String key = authority + "\u0000" + client.clientId() + "\u0000"
+        + (tls == null ? "jdk" : System.identityHashCode(tls))
         + "\u0000" + client.proxy().map(p -> p.toString() + p.user().orElse("") + p.noProxy()).orElse("direct");
-    return apps.compute(key, (k, existing) ->
-        existing != null && existing.secret.equals(secret) ? existing : new App(build(client, authority, secret, tls), secret));
+    return apps.compute(key, (k, existing) -> existing != null && existing.secret.equals(secret) ? existing
+        : new App(build(client, authority, secret, tls), secret));
   }
 
   private ConfidentialClientApplication build(OAuthClient client, URI authority, String secret,
@@ -153,7 +154,8 @@ public final class MsalTokenProvider implements AccessTokenProvider {
       Thread.currentThread().interrupt();
       throw new OAuthException("interrupted while fetching a token for " + name, null, true, null);
     } catch (TimeoutException e) {
-      throw new OAuthException(name + ": token endpoint " + endpoint + " did not answer within " + WAIT.toSeconds() + " s",
+      throw new OAuthException(
+          name + ": token endpoint " + endpoint + " did not answer within " + WAIT.toSeconds() + " s",
           null, true, null);
     } catch (ExecutionException e) {
       throw translate(name, endpoint, e.getCause() == null ? e : e.getCause(), app.secret);
@@ -179,11 +181,13 @@ public final class MsalTokenProvider implements AccessTokenProvider {
     IOException io = GraphErrors.find(t, IOException.class);
     if (io != null) {
       return new OAuthException(scrub(name + ": token endpoint " + endpoint + " unreachable: "
-          + io.getClass().getSimpleName() + (io.getMessage() == null ? "" : " " + io.getMessage()), secret), null, true, null);
+          + io.getClass().getSimpleName() + (io.getMessage() == null ? "" : " " + io.getMessage()), secret), null, true,
+          null);
     }
     String detail = t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
     boolean unreachable = detail.toLowerCase(Locale.ROOT).contains("connect");
-    return new OAuthException(scrub(name + ": no token from " + endpoint + ": " + detail, secret), null, unreachable, null);
+    return new OAuthException(scrub(name + ": no token from " + endpoint + ": " + detail, secret), null, unreachable,
+        null);
   }
 
   private static String firstLine(@Nullable String s) {

@@ -85,7 +85,8 @@ final class OwaTransport implements MailTransport {
   @Override
   public CheckResult check() {
     if (closed) {
-      return CheckResult.failed(TransportException.Stage.CLOSED, "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
+      return CheckResult.failed(TransportException.Stage.CLOSED,
+          "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
     }
     return check.run();
   }

@@ -53,7 +53,8 @@ public final class OwaTransportProvider implements TransportProvider {
     GraphEndpoint.of(mailbox);
     if (OwaOptions.proxy(mailbox).isPresent()) {
       mailbox.oauthClient().filter(c -> c.proxy().isEmpty()).ifPresent(c -> org.slf4j.LoggerFactory.getLogger(
-          OwaTransportProvider.class).warn("mailbox '{}': owa.proxy carries the Graph requests, but OAuth client '{}' has no"
+          OwaTransportProvider.class)
+          .warn("mailbox '{}': owa.proxy carries the Graph requests, but OAuth client '{}' has no"
               + " proxy: its token requests go direct; give the client a proxy too", mailbox.id(), c.name()));
     }
   }

@@ -58,8 +58,9 @@ final class TokenRoles {
           + "RBAC for Applications, where the token carries no roles by design and only a send can tell");
     }
     if (!roles.contains("Mail.Send")) {
-      return Optional.of("permission missing: the app's token grants " + roles + " but not Mail.Send; add the Mail.Send "
-          + "application permission to the app registration and grant admin consent");
+      return Optional
+          .of("permission missing: the app's token grants " + roles + " but not Mail.Send; add the Mail.Send "
+              + "application permission to the app registration and grant admin consent");
     }
     if (!roles.contains("Mail.ReadWrite")) {
       return Optional.of("Mail.Send is granted but not Mail.ReadWrite: mails over 4 MB (drafts and upload sessions) "

@@ -214,8 +214,9 @@ final class FakeGraph implements AutoCloseable {
       }
     }
     if (!"client_credentials".equals(form.get("grant_type")) || !CLIENT_ID.equals(form.get("client_id"))) {
-      return tokenError(400, "unauthorized_client", "AADSTS700016: Application with identifier '" + form.get("client_id")
-          + "' was not found in the directory 'contoso-test'.");
+      return tokenError(400, "unauthorized_client",
+          "AADSTS700016: Application with identifier '" + form.get("client_id")
+              + "' was not found in the directory 'contoso-test'.");
     }
     if (!SECRET.equals(form.get("client_secret"))) {
       return tokenError(401, "invalid_client", "AADSTS7000215: Invalid client secret provided. Ensure the secret being"
@@ -228,12 +229,14 @@ final class FakeGraph implements AutoCloseable {
     if (granted != null) {
       java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
       String payload = "{\"aud\":\"https://graph.microsoft.com\",\"n\":" + n
-          + (granted.isEmpty() ? "" : ",\"roles\":[" + String.join(",", granted.stream().map(r -> "\"" + r + "\"").toList()) + "]")
+          + (granted.isEmpty() ? ""
+              : ",\"roles\":[" + String.join(",", granted.stream().map(r -> "\"" + r + "\"").toList()) + "]")
           + "}";
       token = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
           + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl";
     }
-    return json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"" + token + "\"}");
+    return json(200,
+        "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"" + token + "\"}");
   }
 
   static MockResponse tokenError(int status, String error, String description) {
@@ -254,7 +257,8 @@ final class FakeGraph implements AutoCloseable {
     if (last + 1 == total) {
       return json(201, "{}");
     }
-    return json(200, "{\"expirationDateTime\":\"2030-01-01T00:00:00Z\",\"nextExpectedRanges\":[\"" + (last + 1) + "-\"]}");
+    return json(200,
+        "{\"expirationDateTime\":\"2030-01-01T00:00:00Z\",\"nextExpectedRanges\":[\"" + (last + 1) + "-\"]}");
   }
 
   static MockResponse json(int status, String body) {
@@ -308,7 +312,8 @@ final class FakeGraph implements AutoCloseable {
     }
     JsonObject from = msg.getAsJsonObject("from").getAsJsonObject("emailAddress");
     return new ReceivedMail(all, str(from, "address"), str(from, "name"), to, cc, addresses(msg, "replyTo"),
-        str(msg, "subject"), headers, html ? null : str(body, "content"), html ? str(body, "content") : null, attachments);
+        str(msg, "subject"), headers, html ? null : str(body, "content"), html ? str(body, "content") : null,
+        attachments);
   }
 
   private static List<String> addresses(JsonObject msg, String key) {

@@ -42,7 +42,8 @@ class MsalTokenProviderTest {
     assertThat(http.asked).extracting(Object::toString)
         .containsExactly("https://login.test.example/contoso-test/oauth2/v2.0/token");
     String form = graph.calls().get(0).bodyText();
-    assertThat(form).contains("grant_type=client_credentials").contains("scope=" + java.net.URLEncoder.encode(GraphEndpoint.DEFAULT_SCOPE, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(form).contains("grant_type=client_credentials").contains(
+        "scope=" + java.net.URLEncoder.encode(GraphEndpoint.DEFAULT_SCOPE, java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @Test
@@ -66,14 +67,16 @@ class MsalTokenProviderTest {
         .isInstanceOfSatisfying(OAuthException.class, e -> {
           assertThat(e.errorCode()).contains("AADSTS7000215");
           assertThat(e.isTransient()).isFalse();
-          assertThat(e.getMessage()).doesNotContain("wrong-secret-echoed").contains("Invalid client secret provided: ****");
+          assertThat(e.getMessage()).doesNotContain("wrong-secret-echoed")
+              .contains("Invalid client secret provided: ****");
           assertThat(e.getCause()).isNull();
         });
   }
 
   @Test
   void overloadedTokenEndpointIsTransient() {
-    graph.tokenAnswer(FakeGraph.tokenError(503, "temporarily_unavailable", "AADSTS90033: A transient error has occurred."));
+    graph.tokenAnswer(
+        FakeGraph.tokenError(503, "temporarily_unavailable", "AADSTS90033: A transient error has occurred."));
 
     assertThatThrownBy(() -> provider.fetch(OwaTestSupport.client(FakeGraph.SECRET), GRAPH, TokenStore.inMemory()))
         .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.isTransient()).isTrue());
@@ -95,10 +98,13 @@ class MsalTokenProviderTest {
   @Test
   void supportsMicrosoftClientCredentialsClientsWithTheAuthoritysOwnTokenEndpoint() {
     assertThat(provider.supports(OwaTestSupport.client(FakeGraph.SECRET))).isTrue();
-    assertThat(provider.supports(OAuthClient.builder("tenant-default").provider(OAuthProvider.MICROSOFT).tenant("contoso")
-        .clientId("id").clientSecret(Secret.of("s")).build())).isTrue();
+    assertThat(
+        provider.supports(OAuthClient.builder("tenant-default").provider(OAuthProvider.MICROSOFT).tenant("contoso")
+            .clientId("id").clientSecret(Secret.of("s")).build()))
+        .isTrue();
     assertThat(provider.supports(OAuthClient.builder("override").provider(OAuthProvider.MICROSOFT).tenant("contoso")
-        .clientId("id").clientSecret(Secret.of("s")).tokenEndpoint(URI.create("http://127.0.0.1:1/token")).build())).isFalse();
+        .clientId("id").clientSecret(Secret.of("s")).tokenEndpoint(URI.create("http://127.0.0.1:1/token")).build()))
+        .isFalse();
     assertThat(provider.supports(OAuthClient.builder("google").provider(OAuthProvider.GOOGLE)
         .clientId("id").clientSecret(Secret.of("s")).build())).isFalse();
   }

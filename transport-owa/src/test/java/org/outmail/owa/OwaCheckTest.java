@@ -26,14 +26,14 @@ class OwaCheckTest extends FakeGraphTest {
     return check(FakeGraph.SECRET, graph.port());
   }
 
-
   @Test
   void passesWithATokenAndAnExistingMailbox() {
     CheckResult c = check();
 
     assertThat(c.ok()).as(c.message()).isTrue();
-    assertThat(c.message()).isEqualTo("mailbox 'desk': token acquired; mailbox desk@example.com found at http://127.0.0.1:"
-        + graph.port() + "/v1.0 (user id u-42)");
+    assertThat(c.message())
+        .isEqualTo("mailbox 'desk': token acquired; mailbox desk@example.com found at http://127.0.0.1:"
+            + graph.port() + "/v1.0 (user id u-42)");
     FakeGraph.Call get = graph.calls("GET", USER).get(0);
     assertThat(get.header("Authorization")).isEqualTo("Bearer token-1");
     assertThat(get.query()).contains("select=id,mail,userPrincipalName");
@@ -96,7 +96,8 @@ class OwaCheckTest extends FakeGraphTest {
 
   @Test
   void missingPermissionFailsTheMailboxStage() {
-    graph.script("GET", USER, FakeGraph.odataError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."));
+    graph.script("GET", USER,
+        FakeGraph.odataError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."));
 
     CheckResult c = check();
 

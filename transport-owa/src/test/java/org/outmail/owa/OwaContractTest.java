@@ -44,7 +44,8 @@ class OwaContractTest extends TransportContractTest {
 
   private static MockResponse answer(Fault fault) {
     return switch (fault) {
-      case TRANSIENT -> FakeGraph.odataError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.");
+      case TRANSIENT ->
+        FakeGraph.odataError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.");
       case PERMANENT -> FakeGraph.odataError(400, "ErrorMimeContentInvalid", "The MIME content is invalid.");
       case OUTCOME_UNKNOWN -> new MockResponse().setResponseCode(504).setBody("Gateway Timeout");
     };

@@ -40,11 +40,11 @@ class OwaFailureTest extends FakeGraphTest {
     return Email.builder().to("alice@example.org").subject("Hi").text("body").build();
   }
 
-
   @Test
   void throttledSendIsRetriedAfterRetryAfterWithAFullBody() {
-    graph.script("POST", SEND, FakeGraph.odataError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.")
-        .setHeader("Retry-After", "1"));
+    graph.script("POST", SEND,
+        FakeGraph.odataError(429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit.")
+            .setHeader("Retry-After", "1"));
     long start = System.nanoTime();
 
     SendResult result = registry().defaultOutgoing().send(email());
@@ -97,7 +97,8 @@ class OwaFailureTest extends FakeGraphTest {
 
   @Test
   void accessDeniedIsPermanentWithGraphsCodeAndMessage() {
-    graph.script("POST", SEND, FakeGraph.odataError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."));
+    graph.script("POST", SEND,
+        FakeGraph.odataError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."));
 
     assertThatThrownBy(() -> registry().defaultOutgoing().send(email()))
         .isInstanceOfSatisfying(TransportException.class, e -> {
@@ -140,7 +141,8 @@ class OwaFailureTest extends FakeGraphTest {
 
   @Test
   void refusedTokenIsRenewedForTheNextAttempt() {
-    graph.script("POST", SEND, FakeGraph.odataError(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid."));
+    graph.script("POST", SEND,
+        FakeGraph.odataError(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid."));
 
     SendResult result = registry().defaultOutgoing().send(email());
 
@@ -173,7 +175,8 @@ class OwaFailureTest extends FakeGraphTest {
 
   @Test
   void unreachableTokenEndpointIsATransientTokenFailureRetried() {
-    graph.tokenAnswer(FakeGraph.tokenError(503, "temporarily_unavailable", "AADSTS90033: A transient error has occurred."));
+    graph.tokenAnswer(
+        FakeGraph.tokenError(503, "temporarily_unavailable", "AADSTS90033: A transient error has occurred."));
 
     assertThatThrownBy(() -> registry().defaultOutgoing().send(email()))
         .isInstanceOfSatisfying(TransportException.class, e -> {
@@ -198,7 +201,8 @@ class OwaFailureTest extends FakeGraphTest {
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isTransient()).isTrue();
           assertThat(e.isOutcomeUnknown()).isFalse();
-          assertThat(e.getMessage()).startsWith("mailbox 'desk': Graph sendMail failed: cannot connect: ConnectException");
+          assertThat(e.getMessage())
+              .startsWith("mailbox 'desk': Graph sendMail failed: cannot connect: ConnectException");
         });
   }
 

@@ -31,12 +31,12 @@ class OwaLargeAttachmentTest extends FakeGraphTest {
   private MailboxRegistry registry(boolean saveToSentItems) {
     registry = MailboxRegistry.builder()
         .accessTokenProvider(new MsalTokenProvider(new LoopbackMsalHttpClient(graph.port())))
-        .mailbox(OwaTestSupport.mailbox(graph, "desk").options(OwaOptions.builder().saveToSentItems(saveToSentItems).build())
-            .retryPolicy(RetryPolicy.NONE).defaultOutgoing(true).build())
+        .mailbox(
+            OwaTestSupport.mailbox(graph, "desk").options(OwaOptions.builder().saveToSentItems(saveToSentItems).build())
+                .retryPolicy(RetryPolicy.NONE).defaultOutgoing(true).build())
         .build();
     return registry;
   }
-
 
   private Path file(String name, int size) throws IOException {
     byte[] data = new byte[size];
@@ -66,7 +66,8 @@ class OwaLargeAttachmentTest extends FakeGraphTest {
     JsonObject draft = calls.get(0).json();
     assertThat(draft.get("subject").getAsString()).isEqualTo("Big");
     assertThat(draft.getAsJsonArray("attachments")).hasSize(1);
-    assertThat(draft.getAsJsonArray("attachments").get(0).getAsJsonObject().get("name").getAsString()).isEqualTo("small.txt");
+    assertThat(draft.getAsJsonArray("attachments").get(0).getAsJsonObject().get("name").getAsString())
+        .isEqualTo("small.txt");
     assertThat(draft.has("singleValueExtendedProperties")).isFalse();
 
     JsonObject item = calls.get(1).json().getAsJsonObject("AttachmentItem");
@@ -123,7 +124,8 @@ class OwaLargeAttachmentTest extends FakeGraphTest {
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isTransient()).isFalse();
           assertThat(e.replyCode()).isEqualTo(400);
-          assertThat(e.getMessage()).startsWith("mailbox 'desk': uploading big.bin failed: upload session answered HTTP 400");
+          assertThat(e.getMessage())
+              .startsWith("mailbox 'desk': uploading big.bin failed: upload session answered HTTP 400");
         });
     assertThat(graph.calls("DELETE", DRAFT)).hasSize(1);
     assertThat(graph.calls("POST", DRAFT + "/send")).isEmpty();

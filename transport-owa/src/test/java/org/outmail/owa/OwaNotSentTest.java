@@ -84,8 +84,9 @@ class OwaNotSentTest extends FakeGraphTest {
             assertThat(e.kind()).isEqualTo(TransportException.Kind.TRANSIENT);
             assertThat(e.stage()).isEqualTo(TransportException.Stage.TLS);
             assertThat(e.getMessage())
-                .startsWith("mailbox 'desk': Graph sendMail failed: the TLS handshake with 127.0.0.1:" + breaking.getLocalPort()
-                    + " failed, nothing was sent: ")
+                .startsWith(
+                    "mailbox 'desk': Graph sendMail failed: the TLS handshake with 127.0.0.1:" + breaking.getLocalPort()
+                        + " failed, nothing was sent: ")
                 .doesNotContain("may or may not");
           });
       assertThat(accepted.get()).isEqualTo(3);

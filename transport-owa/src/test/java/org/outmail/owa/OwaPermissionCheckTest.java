@@ -30,8 +30,9 @@ class OwaPermissionCheckTest extends FakeGraphTest {
 
     assertThat(c.ok()).isFalse();
     assertThat(c.stage()).contains(TransportException.Stage.PERMISSION);
-    assertThat(c.message()).isEqualTo("mailbox 'desk': permission missing: the app's token grants [User.Read.All] but not "
-        + "Mail.Send; add the Mail.Send application permission to the app registration and grant admin consent");
+    assertThat(c.message())
+        .isEqualTo("mailbox 'desk': permission missing: the app's token grants [User.Read.All] but not "
+            + "Mail.Send; add the Mail.Send application permission to the app registration and grant admin consent");
     assertThat(graph.graphCalls()).isEmpty();
   }
 
@@ -78,7 +79,8 @@ class OwaPermissionCheckTest extends FakeGraphTest {
 
     assertThatThrownBy(() -> registry.outgoing("desk").send(email.build()))
         .isInstanceOf(MailException.class)
-        .hasMessageStartingWith("mailbox 'desk': 6 custom headers cannot be sent through Microsoft Graph, which accepts at most 5");
+        .hasMessageStartingWith(
+            "mailbox 'desk': 6 custom headers cannot be sent through Microsoft Graph, which accepts at most 5");
     assertThat(graph.calls()).hasSize(before);
   }
 }

@@ -58,7 +58,8 @@ class OwaProxyTest {
   }
 
   private Mailbox.Builder graphThroughProxy(OAuthClient client) throws Exception {
-    return mailbox(client).setting("owa.proxy", "http://127.0.0.1:" + graphProxy.port()).setting("owa.no-proxy", "none");
+    return mailbox(client).setting("owa.proxy", "http://127.0.0.1:" + graphProxy.port()).setting("owa.no-proxy",
+        "none");
   }
 
   private static Email email() {
@@ -108,7 +109,8 @@ class OwaProxyTest {
   @Test
   void aRefusingProxyIsNamedWithItsStatus() throws Exception {
     graphProxy = ConnectTestProxy.refusing(403);
-    try (MailboxRegistry registry = MailboxRegistry.builder().mailbox(graphThroughProxy(client().build()).build()).build()) {
+    try (MailboxRegistry registry = MailboxRegistry.builder().mailbox(graphThroughProxy(client().build()).build())
+        .build()) {
       assertThatThrownBy(() -> registry.defaultOutgoing().send(email()))
           .isInstanceOfSatisfying(TransportException.class, e -> assertThat(e.isTransient()).isFalse())
           .hasMessageContaining("the proxy http://127.0.0.1:" + graphProxy.port()
@@ -132,7 +134,8 @@ class OwaProxyTest {
     assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(mailbox(client().build())
         .setting("owa.proxy", "socks5://127.0.0.1:1080").build()).build())
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.field()).isEqualTo("owa.proxy"))
-        .hasMessage("mailbox 'desk': owa.proxy 'socks5://127.0.0.1:1080' must start with http:// (Graph and token requests"
-            + " go through an HTTP proxy; SOCKS5 is for the smtp transport)");
+        .hasMessage(
+            "mailbox 'desk': owa.proxy 'socks5://127.0.0.1:1080' must start with http:// (Graph and token requests"
+                + " go through an HTTP proxy; SOCKS5 is for the smtp transport)");
   }
 }

@@ -30,7 +30,6 @@ class OwaSendTest extends FakeGraphTest {
     return registry(OwaTestSupport.mailbox(graph, "desk").defaultOutgoing(true).build());
   }
 
-
   @Test
   void sendMailCarriesTheBearerTokenToTheConfiguredHost() {
     registry().defaultOutgoing().send(Email.builder().to("alice@example.org").subject("Hi").text("body").build());
@@ -74,12 +73,14 @@ class OwaSendTest extends FakeGraphTest {
     assertThat(attachment.get("contentType").getAsString()).isEqualTo("text/plain");
     assertThat(Base64.getDecoder().decode(attachment.get("contentBytes").getAsString()))
         .isEqualTo("line 1\n".getBytes(StandardCharsets.UTF_8));
-    assertThat(result.acceptedRecipients()).containsExactly("alice@example.org", "carol@example.org", "bob@example.org");
+    assertThat(result.acceptedRecipients()).containsExactly("alice@example.org", "carol@example.org",
+        "bob@example.org");
   }
 
   @Test
   void saveToSentItemsFollowsTheMailbox() {
-    registry(OwaTestSupport.mailbox(graph, "quiet").options(OwaOptions.builder().saveToSentItems(false).build()).build())
+    registry(
+        OwaTestSupport.mailbox(graph, "quiet").options(OwaOptions.builder().saveToSentItems(false).build()).build())
         .outgoing("quiet").send(Email.builder().to("alice@example.org").subject("Hi").text("body").build());
 
     assertThat(graph.calls("POST", "/sendMail").get(0).json().get("SaveToSentItems").getAsBoolean()).isFalse();
@@ -87,7 +88,8 @@ class OwaSendTest extends FakeGraphTest {
 
   @Test
   void sendAsUserIsTheOneInThePathWhileFromStaysTheDisplayAddress() {
-    registry(OwaTestSupport.mailbox(graph, "shared").options(OwaOptions.builder().sendAs("svc-mailer@example.com").build()).build())
+    registry(OwaTestSupport.mailbox(graph, "shared")
+        .options(OwaOptions.builder().sendAs("svc-mailer@example.com").build()).build())
         .outgoing("shared").send(Email.builder().to("alice@example.org").subject("Hi").text("body").build());
 
     FakeGraph.Call send = graph.calls("POST", "/sendMail").get(0);
@@ -99,7 +101,8 @@ class OwaSendTest extends FakeGraphTest {
   @Test
   void headerNotNamedXIsRefusedBeforeAnyRequest() {
     MailboxRegistry r = registry();
-    Email email = Email.builder().to("alice@example.org").subject("Hi").text("body").header("Importance", "high").build();
+    Email email = Email.builder().to("alice@example.org").subject("Hi").text("body").header("Importance", "high")
+        .build();
 
     assertThatThrownBy(() -> r.defaultOutgoing().send(email))
         .isInstanceOfSatisfying(TransportException.class, e -> {

@@ -102,12 +102,15 @@ class OwaTransportProviderTest {
 
   @Test
   void aHostListingSeveralServersOrAPortIsRefusedNamingTheField() {
-    assertThatThrownBy(() -> new OwaTransportProvider().validate(mailbox().host("graph1.example.com, graph2.example.com").build()))
+    assertThatThrownBy(
+        () -> new OwaTransportProvider().validate(mailbox().host("graph1.example.com, graph2.example.com").build()))
         .isInstanceOf(MailboxConfigException.class)
-        .hasMessage("mailbox 'desk': host names 2 servers; protocol owa takes one host (several servers are for protocol smtp)");
+        .hasMessage(
+            "mailbox 'desk': host names 2 servers; protocol owa takes one host (several servers are for protocol smtp)");
     assertThatThrownBy(() -> new OwaTransportProvider().validate(mailbox().host("graph.example.com:8443").build()))
         .isInstanceOf(MailboxConfigException.class)
-        .hasMessage("mailbox 'desk': host 'graph.example.com:8443' has a port; for protocol owa give the port in the port field");
+        .hasMessage(
+            "mailbox 'desk': host 'graph.example.com:8443' has a port; for protocol owa give the port in the port field");
   }
 
   @Test
@@ -136,8 +139,11 @@ class OwaTransportProviderTest {
     GraphTokenSource source = new GraphTokenSource(tokens, client(),
         GraphEndpoint.of(mailbox().host("127.0.0.1").encryption(Encryption.NONE).build()));
 
-    assertThat(source.getAuthorizationToken(URI.create("http://127.0.0.1:9/v1.0/users/x/sendMail"), Map.of())).isEqualTo("tok");
-    assertThat(source.getAuthorizationToken(URI.create("https://outlook.office.com/upload?authtoken=1"), Map.of())).isEmpty();
-    assertThat(source.getAuthorizationToken(URI.create("https://" + GraphEndpoint.DEFAULT_HOST + "/v1.0/me"), Map.of())).isEmpty();
+    assertThat(source.getAuthorizationToken(URI.create("http://127.0.0.1:9/v1.0/users/x/sendMail"), Map.of()))
+        .isEqualTo("tok");
+    assertThat(source.getAuthorizationToken(URI.create("https://outlook.office.com/upload?authtoken=1"), Map.of()))
+        .isEmpty();
+    assertThat(source.getAuthorizationToken(URI.create("https://" + GraphEndpoint.DEFAULT_HOST + "/v1.0/me"), Map.of()))
+        .isEmpty();
   }
 }

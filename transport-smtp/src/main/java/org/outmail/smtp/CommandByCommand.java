@@ -201,7 +201,8 @@ final class CommandByCommand {
   }
 
   private TxOutcome outcome(@Nullable Reply lost, @Nullable Throwable failure, boolean unconfirmed) {
-    TxOutcome.Content content = taken ? TxOutcome.Content.WHOLE : partly ? TxOutcome.Content.PARTLY : TxOutcome.Content.NOT_SENT;
+    TxOutcome.Content content = taken ? TxOutcome.Content.WHOLE : partly ? TxOutcome.Content.PARTLY
+        : TxOutcome.Content.NOT_SENT;
     return new TxOutcome(p.envelope(), mail, rcpt, data, end, content, awaited, lost, failure, false, false,
         unconfirmed, false);
   }

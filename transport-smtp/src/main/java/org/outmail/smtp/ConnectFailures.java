@@ -24,7 +24,8 @@ import org.outmail.oauth.OAuthException;
  */
 final class ConnectFailures {
   /** A failure placed: the stage, a message for a person, the reply and whether to try again. */
-  record Diagnosis(String stage, String message, int replyCode, @Nullable String serverReply, boolean transientFailure) {}
+  record Diagnosis(String stage, String message, int replyCode, @Nullable String serverReply,
+      boolean transientFailure) {}
 
   private final Mailbox mailbox;
   private final org.outmail.ServerAddress address;
@@ -86,9 +87,12 @@ final class ConnectFailures {
     String command = commandOf(f.step());
     if (find(e, SocketTimeoutException.class) != null) {
       if (f.step() == OpenFailure.Step.CONNECT) {
-        return new Diagnosis("connect", "timed out after " + format(mailbox.connectTimeout()) + " connecting to " + server, -1, null, true);
+        return new Diagnosis("connect",
+            "timed out after " + format(mailbox.connectTimeout()) + " connecting to " + server, -1, null, true);
       }
-      return new Diagnosis(stage, "timed out after " + format(mailbox.readTimeout()) + " waiting for " + awaited(stage, command), -1, null, true);
+      return new Diagnosis(stage,
+          "timed out after " + format(mailbox.readTimeout()) + " waiting for " + awaited(stage, command), -1, null,
+          true);
     }
     if (f.step() == OpenFailure.Step.CONNECT) {
       return new Diagnosis("connect", "cannot connect to " + server + ": " + rootMessage(e), -1, null, true);
@@ -97,19 +101,25 @@ final class ConnectFailures {
     String reply = r == null || r.code() < 0 ? null : oneLine(r.text()); // code -1: the server said nothing
     if (f.step() == OpenFailure.Step.GREETING && f.getCause() == null) {
       if (code <= 0) {
-        return new Diagnosis("connect", "the server " + server + " closed the connection before its greeting", -1, null, true);
+        return new Diagnosis("connect", "the server " + server + " closed the connection before its greeting", -1, null,
+            true);
       }
-      return new Diagnosis("connect", "the server " + server + " refused the connection: " + reply, code, reply, code < 500);
+      return new Diagnosis("connect", "the server " + server + " refused the connection: " + reply, code, reply,
+          code < 500);
     }
     if (f.step() == OpenFailure.Step.STARTTLS && code > 0) {
       return new Diagnosis("starttls", "the server " + server + " refused STARTTLS: " + reply, code, reply, code < 500);
     }
     if (code >= 400) {
-      return new Diagnosis(stage, "the server " + server + " answered " + command + " with " + reply, code, reply, code < 500);
+      return new Diagnosis(stage, "the server " + server + " answered " + command + " with " + reply, code, reply,
+          code < 500);
     }
     String why = f.getCause() == null ? "connection closed by the server" : rootMessage(f.getCause());
-    return new Diagnosis(stage, "connection to " + server + " lost " + (command.equals("greeting") ? "before the greeting" : "during " + command)
-        + ": " + why, code, reply, true);
+    return new Diagnosis(stage,
+        "connection to " + server + " lost "
+            + (command.equals("greeting") ? "before the greeting" : "during " + command)
+            + ": " + why,
+        code, reply, true);
   }
 
   /**
@@ -139,7 +149,8 @@ final class ConnectFailures {
       } catch (IllegalArgumentException e) {
         detail = line.substring(4).trim();
       }
-      return new Diagnosis("auth", "authentication failed: the server refused the OAuth token " + oneLine(detail), 535, line, false);
+      return new Diagnosis("auth", "authentication failed: the server refused the OAuth token " + oneLine(detail), 535,
+          line, false);
     }
     String message = line.isEmpty() ? "authentication failed" : "authentication failed: " + line;
     String hint = microsoft365Hint(line);

@@ -9,7 +9,8 @@ final class ConnectionLost extends IOException {
   final transient Reply reply;
 
   ConnectionLost(Reply reply) {
-    super(reply.code() < 0 ? "connection closed by the server" : "the server closes the connection: " + SmtpText.oneLine(reply.text()));
+    super(reply.code() < 0 ? "connection closed by the server"
+        : "the server closes the connection: " + SmtpText.oneLine(reply.text()));
     this.reply = reply;
   }
 

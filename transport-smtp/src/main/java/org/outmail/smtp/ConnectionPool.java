@@ -51,7 +51,8 @@ final class ConnectionPool {
    * @param checkAfterIdle an idle connection older than this is checked with {@code NOOP} before
    *     reuse; younger ones are used at once (a dead one is then replaced by the caller)
    */
-  ConnectionPool(ServerOpener opener, SmtpOptions options, Duration checkAfterIdle, ScheduledExecutorService scheduler) {
+  ConnectionPool(ServerOpener opener, SmtpOptions options, Duration checkAfterIdle,
+      ScheduledExecutorService scheduler) {
     this.opener = opener;
     this.options = options;
     this.maxConnections = options.maxConnections();
@@ -304,7 +305,8 @@ final class ConnectionPool {
 
   private void startReaper() {
     if (reaper == null) {
-      long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), Math.min(idleTimeoutNanos / 2, TimeUnit.SECONDS.toNanos(10)));
+      long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50),
+          Math.min(idleTimeoutNanos / 2, TimeUnit.SECONDS.toNanos(10)));
       reaper = scheduler.scheduleWithFixedDelay(this::closeExpired, period, period, TimeUnit.NANOSECONDS);
     }
   }

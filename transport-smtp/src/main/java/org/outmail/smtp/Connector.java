@@ -124,8 +124,10 @@ final class Connector {
         Socks5.connect(tcp, proxy, host, port(), millis(mailbox.connectTimeout()));
         return tcp;
       });
-      Socket session = mailbox.encryption() == Encryption.SSL_TLS ? step(OpenFailure.Step.TLS, () -> handshake(tcp)) : tcp;
-      SmtpConnection conn = step(OpenFailure.Step.CONNECT, () -> new SmtpConnection(server, tcp, session, new WriteWatchdog(mailbox.writeTimeout())));
+      Socket session = mailbox.encryption() == Encryption.SSL_TLS ? step(OpenFailure.Step.TLS, () -> handshake(tcp))
+          : tcp;
+      SmtpConnection conn = step(OpenFailure.Step.CONNECT,
+          () -> new SmtpConnection(server, tcp, session, new WriteWatchdog(mailbox.writeTimeout())));
       c = conn;
       Reply greeting = step(OpenFailure.Step.GREETING, conn::readGreeting);
       if (greeting.code() != 220) {

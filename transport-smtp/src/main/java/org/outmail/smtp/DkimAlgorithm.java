@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** The DKIM signing algorithms: {@code rsa-sha256} (RFC 6376) and {@code ed25519-sha256} (RFC 8463). */
 enum DkimAlgorithm {
-  RSA_SHA256("rsa-sha256", "rsa", "RSA"),
-  ED25519_SHA256("ed25519-sha256", "ed25519", "Ed25519");
+  RSA_SHA256("rsa-sha256", "rsa", "RSA"), ED25519_SHA256("ed25519-sha256", "ed25519", "Ed25519");
 
   /** The name in the {@code a=} tag and in the {@code smtp.dkim.algorithm} setting. */
   final String tag;

@@ -34,7 +34,8 @@ record DkimKey(PrivateKey key, DkimAlgorithm algorithm, int bits) {
       throw new IllegalArgumentException("is an encrypted key; DKIM needs it unencrypted (keep the file readable by "
           + "this process only), " + CONVERT);
     }
-    if (text.contains("BEGIN RSA PRIVATE KEY") || text.contains("BEGIN OPENSSH PRIVATE KEY") || text.contains("BEGIN EC PRIVATE KEY")) {
+    if (text.contains("BEGIN RSA PRIVATE KEY") || text.contains("BEGIN OPENSSH PRIVATE KEY")
+        || text.contains("BEGIN EC PRIVATE KEY")) {
       throw new IllegalArgumentException("is not a PKCS#8 key (" + BEGIN + "); " + CONVERT);
     }
     int begin = text.indexOf(BEGIN);

@@ -102,7 +102,8 @@ public final class DkimKeyPair {
   }
 
   private static String pem(byte[] der) {
-    return DkimKey.BEGIN + "\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n" + DkimKey.END + "\n";
+    return DkimKey.BEGIN + "\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n" + DkimKey.END
+        + "\n";
   }
 
   @Override

@@ -33,21 +33,25 @@ record DkimSettings(String domain, String selector, DkimKey key, DkimAlgorithm a
   static final List<Setting> SETTINGS = List.of(
       Setting.builder(DOMAIN, Setting.Type.TEXT)
           .help("DKIM: the signing domain (d=), the From address's domain or a parent of it so that DMARC aligns; "
-              + "with it, every mail of the mailbox is signed.").build(),
+              + "with it, every mail of the mailbox is signed.")
+          .build(),
       Setting.builder(SELECTOR, Setting.Type.TEXT)
           .help("DKIM: the selector (s=); the public key is published as TXT record SELECTOR._domainkey.DOMAIN "
-              + "(outmail dkim keygen prints it).").build(),
+              + "(outmail dkim keygen prints it).")
+          .build(),
       Setting.builder(PRIVATE_KEY, Setting.Type.SECRET)
           .help("DKIM: the private key, PEM PKCS#8 (BEGIN PRIVATE KEY), RSA (2048 bits or more) or Ed25519, "
-              + "unencrypted; normally ${file:/etc/outmail/dkim.pem}.").build(),
+              + "unencrypted; normally ${file:/etc/outmail/dkim.pem}.")
+          .build(),
       Setting.builder(ALGORITHM, Setting.Type.TEXT)
           .help("DKIM: rsa-sha256 or ed25519-sha256 (RFC 8463); by default the one the key's type signs with.").build(),
       Setting.builder(HEADERS, Setting.Type.LIST).defaultValue(DEFAULT_HEADERS)
           .help("DKIM: the header fields signed, those present in each mail; From is always signed. "
-              + "Canonicalization is relaxed/relaxed.").build());
+              + "Canonicalization is relaxed/relaxed.")
+          .build());
 
-  private static final Pattern DOMAIN_NAME =
-      Pattern.compile("(?i)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*");
+  private static final Pattern DOMAIN_NAME = Pattern
+      .compile("(?i)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*");
   private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]+");
 
   /**

@@ -51,7 +51,8 @@ final class HeaderBlock {
   }
 
   /** The value at a fixed place, or null. */
-  @Nullable String value(int place) {
+  @Nullable
+  String value(int place) {
     return values[place];
   }
 

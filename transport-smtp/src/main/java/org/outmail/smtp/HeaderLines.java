@@ -35,7 +35,8 @@ final class HeaderLines {
       headers.set(HeaderBlock.SUBJECT, "Subject", encodedWords("Subject", m.subject()));
     }
     if (tooLong("From", headers.value(HeaderBlock.FROM)) && m.fromName().isPresent()) {
-      headers.set(HeaderBlock.FROM, "From", encodedWords("From", m.fromName().get()) + "\r\n <" + m.fromAddress() + ">");
+      headers.set(HeaderBlock.FROM, "From",
+          encodedWords("From", m.fromName().get()) + "\r\n <" + m.fromAddress() + ">");
     }
     for (String[] h : headers.custom()) {
       if (tooLong(h[0], h[1])) {
@@ -46,7 +47,8 @@ final class HeaderLines {
       int octets = longestLine(header);
       if (octets > MAX_LINE) {
         throw new MessagingException("header " + header.substring(0, Math.max(0, header.indexOf(':')))
-            + " has a line of " + octets + " octets, more than the " + MAX_LINE + " RFC 5322 allows, and cannot be folded");
+            + " has a line of " + octets + " octets, more than the " + MAX_LINE
+            + " RFC 5322 allows, and cannot be folded");
       }
     }
   }
@@ -105,7 +107,8 @@ final class HeaderLines {
       if (out.length() > 0) {
         out.append("\r\n ");
       }
-      out.append(PREFIX).append(b64.encodeToString(value.substring(i, end).getBytes(StandardCharsets.UTF_8))).append(SUFFIX);
+      out.append(PREFIX).append(b64.encodeToString(value.substring(i, end).getBytes(StandardCharsets.UTF_8)))
+          .append(SUFFIX);
       i = end;
     }
     return out.toString();

@@ -75,7 +75,8 @@ final class MimeBuilder {
     if (p.wire() != null) {
       return dkim.sign(p);
     }
-    FixedIdMimeMessage mime = (FixedIdMimeMessage) Objects.requireNonNull(p.mime(), "a mail without wire bytes has its MIME");
+    FixedIdMimeMessage mime = (FixedIdMimeMessage) Objects.requireNonNull(p.mime(),
+        "a mail without wire bytes has its MIME");
     mime.firstLines(dkim.field(mime));
     return p;
   }
@@ -186,7 +187,6 @@ final class MimeBuilder {
     }
   }
 
-
   private static void setAddresses(HeaderBlock h, int place, String name, List<String> list) {
     if (!list.isEmpty()) {
       h.set(place, name, InternetAddress.toString(addresses(list), name.length() + 2));
@@ -253,6 +253,5 @@ final class MimeBuilder {
       setHeader("Message-ID", messageId);
     }
   }
-
 
 }

@@ -59,7 +59,8 @@ final class OpenFailure extends Exception {
   }
 
   /** The server's reply that ended the step, or null when there was none. */
-  @Nullable Reply reply() {
+  @Nullable
+  Reply reply() {
     return reply;
   }
 }

@@ -42,7 +42,6 @@ import org.jspecify.annotations.Nullable;
  * connection takes no more.
  */
 final class Pipelining {
-
   private final ReplyChannel c;
   private final ReentrantLock lock = new ReentrantLock();
   /** Signalled when a write ends: the reader may wait for its head's bytes or for the writing role. */
@@ -392,10 +391,9 @@ final class Pipelining {
    * or not, that the connection failed behind them.
    */
   private void endAll() {
-    Throwable failure = Objects.requireNonNull(broken, "the connection failed");
     for (PipelinedTx t : w.drain()) {
       if (!t.done) {
-        complete(t, t.failed(t == brokenAt, failure, closing));
+        complete(t, t.failed(t == brokenAt, Objects.requireNonNull(broken, "the connection failed"), closing));
       }
     }
   }

@@ -77,7 +77,8 @@ final class ServerOpener {
   private void switched(ServerAddress from, ServerAddress to, OpenFailure e) {
     String reason = failures.apply(from).connectFailure(e).message();
     long n = switches.incrementAndGet();
-    LOG.warn("mailbox '{}': server {} could not be used ({}); trying {} (switch-over {}); {} is skipped for the back-off period",
+    LOG.warn(
+        "mailbox '{}': server {} could not be used ({}); trying {} (switch-over {}); {} is skipped for the back-off period",
         mailboxId, from, reason, to, n, from);
     context.serverSwitched(from.toString(), to.toString(), reason);
   }

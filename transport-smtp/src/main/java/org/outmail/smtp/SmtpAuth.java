@@ -23,9 +23,7 @@ final class SmtpAuth {
   static final String GOOGLE_SCOPE = "https://mail.google.com/";
 
   enum Kind {
-    NONE(""),
-    PASSWORD("PLAIN LOGIN"),
-    XOAUTH2("XOAUTH2");
+    NONE(""), PASSWORD("PLAIN LOGIN"), XOAUTH2("XOAUTH2");
 
     /** The mechanisms allowed, in order of preference. */
     final String mechanisms;
@@ -97,7 +95,8 @@ final class SmtpAuth {
    * The mechanism to use on this connection: the first of ours the server offers; null when not
    * authenticating or when it offers none of them.
    */
-  @Nullable String mechanismOffered(SmtpConnection connection) {
+  @Nullable
+  String mechanismOffered(SmtpConnection connection) {
     if (kind == Kind.NONE) {
       return null;
     }
@@ -179,7 +178,8 @@ final class SmtpAuth {
       return client.scopes();
     }
     return switch (client.provider()) {
-      case MICROSOFT -> List.of(client.grant() == OAuthGrant.REFRESH_TOKEN ? MICROSOFT_DELEGATED_SCOPE : MICROSOFT_SCOPE);
+      case MICROSOFT ->
+        List.of(client.grant() == OAuthGrant.REFRESH_TOKEN ? MICROSOFT_DELEGATED_SCOPE : MICROSOFT_SCOPE);
       case GOOGLE -> List.of(GOOGLE_SCOPE);
       case GENERIC -> List.of();
     };

@@ -25,7 +25,8 @@ final class SmtpCheck {
   private final List<Connector> connectors;
   private final Function<ServerAddress, SmtpFailures> failures;
 
-  SmtpCheck(Mailbox mailbox, SmtpAuth auth, List<Connector> connectors, Function<ServerAddress, SmtpFailures> failures) {
+  SmtpCheck(Mailbox mailbox, SmtpAuth auth, List<Connector> connectors,
+      Function<ServerAddress, SmtpFailures> failures) {
     this.mailbox = mailbox;
     this.auth = auth;
     this.connectors = connectors;
@@ -52,7 +53,8 @@ final class SmtpCheck {
     }
     String message = connectors.size() + " servers, " + (failed == 0 ? "every one passed" : failed + " failed") + ": "
         + String.join("; ", lines);
-    return failed == 0 ? CheckResult.passed(message, elapsed(start)) : CheckResult.failed(Objects.requireNonNull(firstFailed), message, elapsed(start));
+    return failed == 0 ? CheckResult.passed(message, elapsed(start))
+        : CheckResult.failed(Objects.requireNonNull(firstFailed), message, elapsed(start));
   }
 
   /** The check of one server. */

@@ -49,7 +49,8 @@ final class SmtpConnection implements ReplyChannel {
   private final String serverText;
 
   /** A connection on a connected TCP socket (the session socket is the TLS one for implicit TLS). */
-  SmtpConnection(org.outmail.ServerAddress server, Socket tcp, Socket session, WriteWatchdog watchdog) throws IOException {
+  SmtpConnection(org.outmail.ServerAddress server, Socket tcp, Socket session, WriteWatchdog watchdog)
+      throws IOException {
     this.server = server;
     this.serverText = server.toString();
     this.tcp = tcp;
@@ -131,7 +132,8 @@ final class SmtpConnection implements ReplyChannel {
   }
 
   /** The parameters the server gave an extension ({@code AUTH PLAIN LOGIN} → {@code PLAIN LOGIN}), or null. */
-  @Nullable String extension(String extension) {
+  @Nullable
+  String extension(String extension) {
     return extensions.get(extension.toUpperCase(Locale.ROOT));
   }
 
@@ -285,16 +287,19 @@ final class SmtpConnection implements ReplyChannel {
   }
 
   /** The server's greeting, once received. */
-  @Nullable Reply greeting() {
+  @Nullable
+  Reply greeting() {
     return greeting;
   }
 
   /** The TLS protocol negotiated ({@code TLSv1.3}), or null without TLS. */
-  @Nullable String tlsProtocol() {
+  @Nullable
+  String tlsProtocol() {
     return tlsProtocol;
   }
 
-  @Nullable String authMechanism() {
+  @Nullable
+  String authMechanism() {
     return authMechanism;
   }
 

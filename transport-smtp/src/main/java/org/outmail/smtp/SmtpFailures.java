@@ -59,7 +59,8 @@ final class SmtpFailures {
     }
     Objects.requireNonNull(first, "a failure of each server");
     return failures.apply(e.failures().get(0).server())
-        .builder(stage(first.stage()), sb.toString(), anyTransient, false, first.replyCode(), first.serverReply(), Map.of(), e)
+        .builder(stage(first.stage()), sb.toString(), anyTransient, false, first.replyCode(), first.serverReply(),
+            Map.of(), e)
         .build();
   }
 
@@ -136,31 +137,39 @@ final class SmtpFailures {
     Stage stage = stageOfCommand(command);
     if (o.content() == TxOutcome.Content.WHOLE) {
       if (code >= 400) {
-        return exception(Stage.CONTENT, "the server " + server + " refused the message: " + reply, code < 500, false, code, reply,
+        return exception(Stage.CONTENT, "the server " + server + " refused the message: " + reply, code < 500, false,
+            code, reply,
             Map.of(), o.failure());
       }
       String why = find(o.failure(), SocketTimeoutException.class) != null
           ? "no reply within " + format(mailbox.readTimeout())
           : "connection lost (" + lostBecause(o) + ")";
       return exception(Stage.CONTENT, "the message was sent to " + server + " but " + why
-          + " before the server confirmed it: it may have been delivered, so it is not retried", false, true, -1, null, Map.of(),
+          + " before the server confirmed it: it may have been delivered, so it is not retried", false, true, -1, null,
+          Map.of(),
           o.failure());
     }
     if (writeTimedOut) {
-      return exception(stage, "timed out after " + format(mailbox.writeTimeout()) + " writing " + command + " to " + server
-          + " (no progress); the message was not handed over", true, false, -1, null, Map.of(), o.failure());
+      return exception(stage,
+          "timed out after " + format(mailbox.writeTimeout()) + " writing " + command + " to " + server
+              + " (no progress); the message was not handed over",
+          true, false, -1, null, Map.of(), o.failure());
     }
     if (code >= 400) {
-      return exception(stage, "the server " + server + " answered " + command + " with " + reply + ConnectFailures.microsoft365Hint(reply),
+      return exception(stage,
+          "the server " + server + " answered " + command + " with " + reply + ConnectFailures.microsoft365Hint(reply),
           code < 500, false, code, reply, Map.of(), o.failure());
     }
     if (find(o.failure(), SocketTimeoutException.class) != null) {
-      return exception(stage, "timed out after " + format(mailbox.readTimeout()) + " waiting for the reply of " + server + " to "
-          + command + "; the message was not handed over", true, false, -1, null, Map.of(), o.failure());
+      return exception(stage,
+          "timed out after " + format(mailbox.readTimeout()) + " waiting for the reply of " + server + " to "
+              + command + "; the message was not handed over",
+          true, false, -1, null, Map.of(), o.failure());
     }
     if (code > 0) {
       return exception(stage, "the server " + server + " answered " + command + " with " + reply
-          + ", which is no answer to it; the message was not handed over", true, false, code, reply, Map.of(), o.failure());
+          + ", which is no answer to it; the message was not handed over", true, false, code, reply, Map.of(),
+          o.failure());
     }
     return exception(stage, "connection to " + server + " lost during " + command + " (" + lostBecause(o)
         + "); the message was not handed over", true, false, -1, null, Map.of(), o.failure());
@@ -178,7 +187,8 @@ final class SmtpFailures {
    */
   TransportException everyRecipientRefused(Map<String, String> refused, @Nullable Throwable cause) {
     boolean anyTemporary = refused.values().stream().anyMatch(r -> r.startsWith("4"));
-    return exception(Stage.RECIPIENTS, "the server " + server + " refused every recipient: " + refused, anyTemporary, false,
+    return exception(Stage.RECIPIENTS, "the server " + server + " refused every recipient: " + refused, anyTemporary,
+        false,
         firstCode(refused), null, refused, cause);
   }
 

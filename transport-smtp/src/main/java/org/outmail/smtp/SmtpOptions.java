@@ -83,8 +83,10 @@ public final class SmtpOptions implements TransportOptions {
       Setting.builder(SERVERS_BACKOFF, Setting.Type.DURATION).defaultValue("30s")
           .help("How long a server that could not be used is skipped (tried only when every other one fails too) "
               + "before it is tried again.")
-          .build()), java.util.stream.Stream.concat(DkimSettings.SETTINGS.stream(),
-      ProxySettings.settings(ProxySettings.Kind.SOCKS5, "the SMTP connections").stream())).toList();
+          .build()),
+      java.util.stream.Stream.concat(DkimSettings.SETTINGS.stream(),
+          ProxySettings.settings(ProxySettings.Kind.SOCKS5, "the SMTP connections").stream()))
+      .toList();
 
   private final int maxConnections;
   private final Duration idleTimeout;
@@ -136,7 +138,8 @@ public final class SmtpOptions implements TransportOptions {
     }
     return new SmtpOptions(v.integer(MAX_CONNECTIONS), v.duration(IDLE_TIMEOUT), v.integer(MAX_MESSAGES_PER_CONNECTION),
         v.integer(MAX_RECIPIENTS_PER_TRANSACTION), v.bool(PIPELINING), v.bool(CHUNKING), v.integer(MAX_IN_FLIGHT),
-        ServersMode.valueOf(v.text(SERVERS_MODE).orElse("FAILOVER").toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
+        ServersMode
+            .valueOf(v.text(SERVERS_MODE).orElse("FAILOVER").toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
         backoff);
   }
 

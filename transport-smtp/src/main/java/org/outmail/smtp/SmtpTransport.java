@@ -70,7 +70,8 @@ final class SmtpTransport implements MailTransport {
     this.auth = new SmtpAuth(mailbox, context.accessTokens().withTls(tls));
     this.scheduler = scheduler(mailbox.id());
     this.dkim = SmtpOptions.dkim(mailbox).orElse(null);
-    this.mime = new MimeBuilder(SmtpSessions.mime(), dkim == null ? null : new DkimSigner(dkim, java.time.Clock.systemUTC()));
+    this.mime = new MimeBuilder(SmtpSessions.mime(),
+        dkim == null ? null : new DkimSigner(dkim, java.time.Clock.systemUTC()));
     SmtpOptions options = SmtpOptions.of(mailbox);
     this.maxRecipientsPerTransaction = options.maxRecipientsPerTransaction();
     List<Connector> connectors = new ArrayList<>();
@@ -109,7 +110,8 @@ final class SmtpTransport implements MailTransport {
   }
 
   /** The prepared form of a message kept for its retry, if its last attempt failed transiently. */
-  @Nullable PreparedMail retainedFor(OutgoingMessage message) {
+  @Nullable
+  PreparedMail retainedFor(OutgoingMessage message) {
     return retained.get(message);
   }
 
@@ -211,7 +213,8 @@ final class SmtpTransport implements MailTransport {
       throw failures.connectException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw TransportException.builder(mailbox.id(), "mailbox '" + mailbox.id() + "': interrupted while waiting for a connection")
+      throw TransportException
+          .builder(mailbox.id(), "mailbox '" + mailbox.id() + "': interrupted while waiting for a connection")
           .stage(TransportException.Stage.CONNECT).transientFailure(true).cause(e).build();
     } catch (IllegalStateException e) {
       throw failures.closed();
@@ -230,7 +233,8 @@ final class SmtpTransport implements MailTransport {
   @Override
   public CheckResult check() {
     if (closed) {
-      return CheckResult.failed(TransportException.Stage.CLOSED, "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
+      return CheckResult.failed(TransportException.Stage.CLOSED,
+          "mailbox '" + mailbox.id() + "': the transport is closed", Duration.ZERO);
     }
     CheckResult result = new SmtpCheck(mailbox, auth, opener.connectors(), failuresByServer::get).run();
     if (dkim == null) {
@@ -239,7 +243,8 @@ final class SmtpTransport implements MailTransport {
     String note = "; signs with DKIM as d=" + dkim.domain() + ", s=" + dkim.selector() + " (" + dkim.algorithm().tag
         + (dkim.algorithm() == DkimAlgorithm.RSA_SHA256 ? ", " + dkim.key().bits() + "-bit key" : "") + ")";
     return result.ok() ? CheckResult.passed(result.message() + note, result.elapsed())
-        : CheckResult.failed(result.stage().orElse(TransportException.Stage.OTHER), result.message() + note, result.elapsed());
+        : CheckResult.failed(result.stage().orElse(TransportException.Stage.OTHER), result.message() + note,
+            result.elapsed());
   }
 
   @Override

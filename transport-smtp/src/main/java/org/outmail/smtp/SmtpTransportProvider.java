@@ -61,13 +61,15 @@ public final class SmtpTransportProvider implements TransportProvider {
     OAuthClient client = mailbox.oauthClient().orElse(null);
     if (client == null) {
       if (mailbox.username().isPresent() && mailbox.password().isEmpty()) {
-        throw fail(id, "password", "is required with username '" + mailbox.username().get() + "' (or set an oauth-client)");
+        throw fail(id, "password",
+            "is required with username '" + mailbox.username().get() + "' (or set an oauth-client)");
       }
       if (mailbox.password().isPresent() && mailbox.username().isEmpty()) {
         throw fail(id, "username", "is required when a password is set");
       }
     } else if (client.provider() == OAuthProvider.GENERIC && client.scopes().isEmpty()) {
-      throw fail(id, "oauth-client", "'" + client.name() + "' is GENERIC and names no scopes; give the SMTP scope of its provider");
+      throw fail(id, "oauth-client",
+          "'" + client.name() + "' is GENERIC and names no scopes; give the SMTP scope of its provider");
     }
     SmtpOptions.of(mailbox);
     SmtpOptions.proxy(mailbox);
@@ -77,8 +79,10 @@ public final class SmtpTransportProvider implements TransportProvider {
       return;
     }
     dkim.ifPresent(d -> d.warn(mailbox));
-    if (mailbox.encryption() == Encryption.NONE && (mailbox.username().isPresent() || client != null) && !loopback(mailbox)) {
-      LOG.warn("mailbox '{}': credentials go to {} without encryption; use STARTTLS or SSL_TLS", id, mailbox.host().get());
+    if (mailbox.encryption() == Encryption.NONE && (mailbox.username().isPresent() || client != null)
+        && !loopback(mailbox)) {
+      LOG.warn("mailbox '{}': credentials go to {} without encryption; use STARTTLS or SSL_TLS", id,
+          mailbox.host().get());
     }
   }
 
@@ -94,7 +98,8 @@ public final class SmtpTransportProvider implements TransportProvider {
       validate(mailbox, false); // the registry validated it and warned when it built the mailbox
       return new SmtpTransport(mailbox, context);
     } catch (MailboxConfigException e) {
-      throw TransportException.builder(mailbox.id(), String.valueOf(e.getMessage())).stage(TransportException.Stage.CONFIG).cause(e).build();
+      throw TransportException.builder(mailbox.id(), String.valueOf(e.getMessage()))
+          .stage(TransportException.Stage.CONFIG).cause(e).build();
     }
   }
 

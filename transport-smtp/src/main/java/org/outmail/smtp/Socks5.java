@@ -34,7 +34,8 @@ final class Socks5 {
    * @throws ProxyFailure when the proxy cannot be reached or refuses, naming it (never its credentials)
    * @throws IOException when the direct connection fails
    */
-  static void connect(Socket tcp, @Nullable ProxySettings proxy, String host, int port, int timeoutMillis) throws IOException {
+  static void connect(Socket tcp, @Nullable ProxySettings proxy, String host, int port, int timeoutMillis)
+      throws IOException {
     if (proxy == null || proxy.bypasses(host)) {
       tcp.connect(new InetSocketAddress(host, port), timeoutMillis);
       return;
@@ -57,7 +58,8 @@ final class Socks5 {
     }
   }
 
-  private static void handshake(InputStream raw, OutputStream out, ProxySettings proxy, String host, int port) throws IOException {
+  private static void handshake(InputStream raw, OutputStream out, ProxySettings proxy, String host, int port)
+      throws IOException {
     DataInputStream in = new DataInputStream(raw);
     boolean withUser = proxy.user().isPresent();
     out.write(withUser ? new byte[] {VERSION, 2, 0, 2} : new byte[] {VERSION, 1, 0});
@@ -87,10 +89,12 @@ final class Socks5 {
       out.flush();
       in.readUnsignedByte();
       if (in.readUnsignedByte() != 0) {
-        throw new ProxyFailure(proxy, "the proxy rejected the user name and password (smtp.proxy-user, smtp.proxy-password)", false, null);
+        throw new ProxyFailure(proxy,
+            "the proxy rejected the user name and password (smtp.proxy-user, smtp.proxy-password)", false, null);
       }
     } else if (method != 0) {
-      throw new ProxyFailure(proxy, "the proxy chose authentication method " + method + ", which outmail does not speak", false, null);
+      throw new ProxyFailure(proxy,
+          "the proxy chose authentication method " + method + ", which outmail does not speak", false, null);
     }
     out.write(connectRequest(host, port));
     out.flush();

@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  * @param pipelined whether it went pipelined, on a connection other senders may share
  */
 record TxOutcome(Address[] envelope, @Nullable Reply mail, @Nullable Reply[] recipients, @Nullable Reply data,
-    @Nullable Reply end, Content content, String awaited, @Nullable Reply lost, @Nullable Throwable failure, boolean behind,
+    @Nullable Reply end, Content content, String awaited, @Nullable Reply lost, @Nullable Throwable failure,
+    boolean behind,
     boolean notWritten, boolean unconfirmed, boolean pipelined) {
 
   /** How much of a transaction's content went out. */
@@ -98,7 +99,8 @@ record TxOutcome(Address[] envelope, @Nullable Reply mail, @Nullable Reply[] rec
   }
 
   /** The reply that ended the transaction: the connection's end, a refused sender, a reply that is no answer to RCPT, DATA or the content refused; else null. */
-  @Nullable Reply failedReply() {
+  @Nullable
+  Reply failedReply() {
     if (lost != null) {
       return lost;
     }

@@ -72,7 +72,8 @@ final class Window {
   }
 
   /** The oldest transaction in flight, or null. */
-  @Nullable PipelinedTx head() {
+  @Nullable
+  PipelinedTx head() {
     return inFlight.peekFirst();
   }
 

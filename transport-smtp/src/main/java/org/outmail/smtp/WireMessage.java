@@ -78,8 +78,9 @@ final class WireMessage {
       headers.set(HeaderBlock.CONTENT_TRANSFER_ENCODING, "Content-Transfer-Encoding", single.encoding());
     } else {
       boundary = boundary();
-      headers.set(HeaderBlock.CONTENT_TYPE, "Content-Type", "multipart/" + (attachments.isEmpty() ? "alternative" : "mixed")
-          + "; \r\n\tboundary=\"" + boundary + "\"");
+      headers.set(HeaderBlock.CONTENT_TYPE, "Content-Type",
+          "multipart/" + (attachments.isEmpty() ? "alternative" : "mixed")
+              + "; \r\n\tboundary=\"" + boundary + "\"");
       headers.remove(HeaderBlock.CONTENT_TRANSFER_ENCODING);
     }
 
@@ -151,7 +152,8 @@ final class WireMessage {
   }
 
   private static String boundary() {
-    return "----=_outmail_" + BOUNDARIES.incrementAndGet() + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    return "----=_outmail_" + BOUNDARIES.incrementAndGet() + "_"
+        + Long.toHexString(ThreadLocalRandom.current().nextLong());
   }
 
   private static int estimate(OutgoingMessage m) {
@@ -178,7 +180,8 @@ final class WireMessage {
     }
 
     static Body text(String text, String subtype) {
-      String type = subtype.equals("plain") ? PLAIN : subtype.equals("html") ? HTML : "text/" + subtype + "; charset=UTF-8";
+      String type = subtype.equals("plain") ? PLAIN : subtype.equals("html") ? HTML
+          : "text/" + subtype + "; charset=UTF-8";
       if (sevenBit(text)) {
         return new Body(type, "7bit", null, text);
       }

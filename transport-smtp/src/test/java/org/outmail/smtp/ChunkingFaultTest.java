@@ -45,8 +45,9 @@ class ChunkingFaultTest extends FaultTest {
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isOutcomeUnknown()).isTrue();
           assertThat(e.isTransient()).isFalse();
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the message was sent to " + at() + " but no reply within 1 s "
-              + "before the server confirmed it: it may have been delivered, so it is not retried");
+          assertThat(e.getMessage())
+              .isEqualTo("mailbox 'mb': the message was sent to " + at() + " but no reply within 1 s "
+                  + "before the server confirmed it: it may have been delivered, so it is not retried");
         });
     assertThat(count("MAIL")).isEqualTo(1);
   }

@@ -29,12 +29,13 @@ import org.junit.jupiter.api.Test;
  * classes with the JDK's {@code jdeps}, as core's {@code PackageDependenciesTest} does.
  */
 class ClassDependenciesTest {
-  private static final Pattern EDGE =
-      Pattern.compile("^\\s+org\\.outmail\\.smtp\\.([\\w$]+)\\s+->\\s+org\\.outmail\\.smtp\\.([\\w$]+)", Pattern.MULTILINE);
+  private static final Pattern EDGE = Pattern
+      .compile("^\\s+org\\.outmail\\.smtp\\.([\\w$]+)\\s+->\\s+org\\.outmail\\.smtp\\.([\\w$]+)", Pattern.MULTILINE);
 
   /** Class to the classes of the module it names, nested classes folded into their outer class. */
   private static Map<String, Set<String>> graph() {
-    ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("jdeps not found in this JDK"));
+    ToolProvider jdeps = ToolProvider.findFirst("jdeps")
+        .orElseThrow(() -> new AssertionError("jdeps not found in this JDK"));
     StringWriter out = new StringWriter();
     int code = jdeps.run(new PrintWriter(out), new PrintWriter(out), "-verbose:class", "-filter:none",
         Path.of("target", "classes").toString());

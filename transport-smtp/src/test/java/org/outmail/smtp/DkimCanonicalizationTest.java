@@ -76,7 +76,8 @@ class DkimCanonicalizationTest {
 
   @Test
   void theSinkSplitsHeaderAndBodyWhereverTheStreamIsCut() throws Exception {
-    byte[] message = "From: a@example.com\r\nSubject: hi\r\n there\r\n\r\nbody  \r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] message = "From: a@example.com\r\nSubject: hi\r\n there\r\n\r\nbody  \r\n"
+        .getBytes(StandardCharsets.US_ASCII);
     for (int cut = 0; cut <= message.length; cut++) {
       DkimSigner.Sink sink = new DkimSigner.Sink();
       sink.write(message, 0, cut);

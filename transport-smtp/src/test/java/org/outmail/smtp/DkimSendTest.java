@@ -72,7 +72,8 @@ class DkimSendTest extends ScriptedServerTest {
         .header("X-Ticket-Note", "a custom header that is long enough to be folded by the library when it is written "
             + "out, twice as long as a line")
         .text(TEXT).html("<p>Grüße</p>\n.<b>dot</b>\n")
-        .attach("notes.txt", "text/plain", ".first line starts with a dot\r\nsecond\r\n".getBytes(StandardCharsets.UTF_8))
+        .attach("notes.txt", "text/plain",
+            ".first line starts with a dot\r\nsecond\r\n".getBytes(StandardCharsets.UTF_8))
         .attach("random.bin", "application/octet-stream", binary)
         .build();
   }
@@ -128,7 +129,8 @@ class DkimSendTest extends ScriptedServerTest {
     mode.offer(server);
     Path file = dir.resolve("report.csv");
     Files.writeString(file, ".starts with a dot\nday;count\n1;2\n  indented line   \n");
-    Email email = Email.builder().to("alice@example.org").subject("Report").text(TEXT).attach("report.csv", "text/csv", file).build();
+    Email email = Email.builder().to("alice@example.org").subject("Report").text(TEXT)
+        .attach("report.csv", "text/csv", file).build();
     DkimPy.Verdict v = sendAndVerify(RSA, email, b -> b);
     assertThat(v.pass()).as(v.output() + "\n" + v.log()).isTrue();
   }

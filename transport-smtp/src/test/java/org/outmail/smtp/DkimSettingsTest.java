@@ -51,7 +51,8 @@ class DkimSettingsTest {
     var settings = new SmtpTransportProvider().settings();
     assertThat(settings).extracting(Setting::name).contains("dkim.domain", "dkim.selector", "dkim.private-key",
         "dkim.algorithm", "dkim.headers");
-    assertThat(settings.stream().filter(s -> s.name().equals("dkim.private-key")).findFirst().orElseThrow().secret()).isTrue();
+    assertThat(settings.stream().filter(s -> s.name().equals("dkim.private-key")).findFirst().orElseThrow().secret())
+        .isTrue();
     assertThat(settings.stream().filter(s -> s.name().equals("dkim.headers")).findFirst().orElseThrow().defaultValue())
         .hasValueSatisfying(v -> assertThat(v).startsWith("from,"));
   }
@@ -137,24 +138,32 @@ class DkimSettingsTest {
 
   @Test
   void aKeyWithoutDomainIsRefused() throws Exception {
-    refused(mailbox().setting("smtp.dkim.private-key", keyFile(RSA.privateKeyPem())), "smtp.dkim.domain", "is required");
+    refused(mailbox().setting("smtp.dkim.private-key", keyFile(RSA.privateKeyPem())), "smtp.dkim.domain",
+        "is required");
   }
 
   @Test
   void theKeyIsASecretOfTheMailboxNeverInItsTextForm() throws Exception {
     Mailbox fromFile = signing(keyFile(RSA.privateKeyPem())).build();
-    Mailbox pasted = Mailbox.textForm().secret(mailbox().setting("smtp.dkim.domain", "example.com").setting("smtp.dkim.selector", "s1"), "smtp.dkim.private-key", org.outmail.Secret.of(RSA.privateKeyPem())).build();
+    Mailbox pasted = Mailbox.textForm()
+        .secret(mailbox().setting("smtp.dkim.domain", "example.com").setting("smtp.dkim.selector", "s1"),
+            "smtp.dkim.private-key", org.outmail.Secret.of(RSA.privateKeyPem()))
+        .build();
     String body = RSA.privateKeyPem().substring(40, 80);
 
     for (Mailbox m : java.util.List.of(fromFile, pasted)) {
-      assertThat(Mailbox.textForm().secrets(m).get("smtp.dkim.private-key").value().strip()).isEqualTo(RSA.privateKeyPem().strip());
+      assertThat(Mailbox.textForm().secrets(m).get("smtp.dkim.private-key").value().strip())
+          .isEqualTo(RSA.privateKeyPem().strip());
       assertThat(m.settings()).doesNotContainKey("smtp.dkim.private-key");
       assertThat(Mailbox.textForm().values(m)).doesNotContainKey("smtp.dkim.private-key");
       assertThat(Mailbox.textForm().values(m) + m.toString()).doesNotContain(body).doesNotContain(".pem");
       assertThat(SmtpOptions.dkim(m).orElseThrow().key().bits()).isEqualTo(2048);
     }
     // a pasted PEM spans lines: set() takes it too
-    Mailbox set = Mailbox.textForm().set(Mailbox.textForm().set(Mailbox.textForm().set(mailbox(), "smtp.dkim.domain", "example.com"), "smtp.dkim.selector", "s1"), "smtp.dkim.private-key", RSA.privateKeyPem()).build();
+    Mailbox set = Mailbox.textForm()
+        .set(Mailbox.textForm().set(Mailbox.textForm().set(mailbox(), "smtp.dkim.domain", "example.com"),
+            "smtp.dkim.selector", "s1"), "smtp.dkim.private-key", RSA.privateKeyPem())
+        .build();
     assertThat(SmtpOptions.dkim(set)).isPresent();
     assertThat(Mailbox.textForm().values(set).toString()).doesNotContain(body);
   }
@@ -186,14 +195,16 @@ class DkimSettingsTest {
   void garbageIsRefusedWithoutEchoingIt() throws Exception {
     refused(signing(keyFile("-----BEGIN PRIVATE KEY-----\nc2VjcmV0LXN0dWZm\n-----END PRIVATE KEY-----\n")),
         "smtp.dkim.private-key", "is not a readable RSA or Ed25519 private key");
-    assertThatThrownBy(() -> SmtpOptions.dkim(signing("not a pem at all").build())).hasMessageNotContaining("not a pem");
+    assertThatThrownBy(() -> SmtpOptions.dkim(signing("not a pem at all").build()))
+        .hasMessageNotContaining("not a pem");
   }
 
   @Test
   void anRsaKeyUnder1024BitsIsRefused() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(512);
-    String pem = DkimKey.BEGIN + "\n" + Base64.getMimeEncoder().encodeToString(g.generateKeyPair().getPrivate().getEncoded())
+    String pem = DkimKey.BEGIN + "\n"
+        + Base64.getMimeEncoder().encodeToString(g.generateKeyPair().getPrivate().getEncoded())
         + "\n" + DkimKey.END;
     refused(signing(keyFile(pem)), "smtp.dkim.private-key", "512 bits");
   }

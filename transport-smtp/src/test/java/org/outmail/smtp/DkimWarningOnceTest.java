@@ -23,13 +23,17 @@ class DkimWarningOnceTest {
     g.initialize(1024);
     String pem = "-----BEGIN PRIVATE KEY-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(g.generateKeyPair()
-            .getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+            .getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
     int closedPort;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
-    Mailbox m = Mailbox.textForm().secret(Mailbox.builder("weak").emailDisplay("weak@example.com").host("127.0.0.1").port(closedPort)
-        .encryption(Encryption.NONE).setting("smtp.dkim.domain", "example.com").setting("smtp.dkim.selector", "s1"), "smtp.dkim.private-key", Secret.of(pem)).build();
+    Mailbox m = Mailbox.textForm()
+        .secret(Mailbox.builder("weak").emailDisplay("weak@example.com").host("127.0.0.1").port(closedPort)
+            .encryption(Encryption.NONE).setting("smtp.dkim.domain", "example.com").setting("smtp.dkim.selector", "s1"),
+            "smtp.dkim.private-key", Secret.of(pem))
+        .build();
 
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();

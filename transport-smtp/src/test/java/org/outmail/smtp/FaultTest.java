@@ -35,7 +35,8 @@ class FaultTest extends ScriptedServerTest {
   }
 
   static Email email(String... to) {
-    return Email.builder().to(to.length == 0 ? new String[] {"alice@example.org"} : to).subject("Hello").text("body").build();
+    return Email.builder().to(to.length == 0 ? new String[] {"alice@example.org"} : to).subject("Hello").text("body")
+        .build();
   }
 
   /** The failure of a mail whose content went out whole before the connection was lost: unknown, never retried. */
@@ -71,7 +72,8 @@ class FaultTest extends ScriptedServerTest {
 
   @Test
   void aTemporaryReplyToMailFromIsRetriedThenReportedAsTransient() {
-    server.at("MAIL", reply("451 4.3.0 Try again later"), reply("451 4.3.0 Try again later"), reply("451 4.3.0 Try again later"));
+    server.at("MAIL", reply("451 4.3.0 Try again later"), reply("451 4.3.0 Try again later"),
+        reply("451 4.3.0 Try again later"));
     MailboxRegistry r = plain();
 
     assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
@@ -81,7 +83,8 @@ class FaultTest extends ScriptedServerTest {
           assertThat(e.replyCode()).isEqualTo(451);
           assertThat(e.serverReply()).contains("451 4.3.0 Try again later");
           assertThat(e.stage()).isEqualTo(TransportException.Stage.SENDER);
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the server " + at() + " answered MAIL FROM with 451 4.3.0 Try again later");
+          assertThat(e.getMessage())
+              .isEqualTo("mailbox 'mb': the server " + at() + " answered MAIL FROM with 451 4.3.0 Try again later");
         });
     assertThat(count("MAIL")).isEqualTo(3);
     assertThat(server.received()).isEmpty();
@@ -106,11 +109,13 @@ class FaultTest extends ScriptedServerTest {
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isTransient()).isFalse();
           assertThat(e.replyCode()).isEqualTo(550);
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the server " + at() + " answered MAIL FROM with 550 5.7.1 Relaying denied");
+          assertThat(e.getMessage())
+              .isEqualTo("mailbox 'mb': the server " + at() + " answered MAIL FROM with 550 5.7.1 Relaying denied");
           assertThat(e.kind()).isEqualTo(TransportException.Kind.PERMANENT);
           assertThat(e.stage()).isEqualTo(TransportException.Stage.SENDER);
         });
-    assertThat(count("MAIL")).isEqualTo(1);    assertThat(server.received()).isEmpty();
+    assertThat(count("MAIL")).isEqualTo(1);
+    assertThat(server.received()).isEmpty();
   }
 
   @Test
@@ -128,7 +133,8 @@ class FaultTest extends ScriptedServerTest {
     assertThat(server.connections()).isEqualTo(3);
     CheckResult check = r.defaultOutgoing().check();
     assertThat(check.stage()).contains(TransportException.Stage.CONNECT);
-    assertThat(check.message()).isEqualTo("the server " + at() + " refused the connection: 421 4.3.2 Service not available");
+    assertThat(check.message())
+        .isEqualTo("the server " + at() + " refused the connection: 421 4.3.2 Service not available");
   }
 
   @Test
@@ -149,7 +155,8 @@ class FaultTest extends ScriptedServerTest {
 
   @Test
   void someRecipientsRejectedTheOthersGetTheMessage() {
-    server.rcptReply(a -> a.startsWith("nobody") ? "550 5.1.1 <" + a + ">: Recipient address rejected: User unknown" : "250 2.1.5 Ok");
+    server.rcptReply(a -> a.startsWith("nobody") ? "550 5.1.1 <" + a + ">: Recipient address rejected: User unknown"
+        : "250 2.1.5 Ok");
 
     SendResult result = plain().defaultOutgoing().send(email("alice@example.org", "nobody@example.org"));
 
@@ -157,7 +164,8 @@ class FaultTest extends ScriptedServerTest {
     assertThat(result.rejectedRecipients()).isEqualTo(Map.of("nobody@example.org",
         "550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown"));
     assertThat(result.attempts()).isEqualTo(1);
-    assertThat(server.received()).singleElement().satisfies(m -> assertThat(m.recipients()).containsExactly("alice@example.org"));
+    assertThat(server.received()).singleElement()
+        .satisfies(m -> assertThat(m.recipients()).containsExactly("alice@example.org"));
   }
 
   @Test
@@ -187,8 +195,9 @@ class FaultTest extends ScriptedServerTest {
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isOutcomeUnknown()).isTrue();
           assertThat(e.isTransient()).isFalse();
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the message was sent to " + at() + " but no reply within 1 s "
-              + "before the server confirmed it: it may have been delivered, so it is not retried");
+          assertThat(e.getMessage())
+              .isEqualTo("mailbox 'mb': the message was sent to " + at() + " but no reply within 1 s "
+                  + "before the server confirmed it: it may have been delivered, so it is not retried");
         });
     assertThat(contentCommands()).isEqualTo(1);
   }
@@ -224,7 +233,8 @@ class FaultTest extends ScriptedServerTest {
           assertThat(e.isTransient()).isFalse();
           assertThat(e.isOutcomeUnknown()).isFalse();
           assertThat(e.replyCode()).isEqualTo(554);
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the server " + at() + " refused the message: 554 5.7.1 Message rejected as spam");
+          assertThat(e.getMessage()).isEqualTo(
+              "mailbox 'mb': the server " + at() + " refused the message: 554 5.7.1 Message rejected as spam");
         });
     assertThat(contentCommands()).isEqualTo(1);
   }
@@ -296,8 +306,10 @@ class FaultTest extends ScriptedServerTest {
 
   @Test
   void smtpAuthDisabledForTheTenantPointsToOAuthOrOwa() {
-    server.authReply(a -> "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.");
-    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).username("svc@contoso.com").password(Secret.of("pw-Secret-1")));
+    server.authReply(
+        a -> "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.");
+    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).username("svc@contoso.com")
+        .password(Secret.of("pw-Secret-1")));
 
     CheckResult check = r.defaultOutgoing().check();
 
@@ -311,7 +323,8 @@ class FaultTest extends ScriptedServerTest {
   @Test
   void basicAuthenticationTurnedOffByMicrosoft365PointsToOAuthOrOwa() {
     server.authReply(a -> "550 5.7.30 Basic authentication is not supported for Client Submission");
-    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).username("svc@contoso.com").password(Secret.of("pw-Secret-1")));
+    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).username("svc@contoso.com")
+        .password(Secret.of("pw-Secret-1")));
     String explained = "authentication failed: 550 5.7.30 Basic authentication is not supported for Client Submission "
         + "(Microsoft 365 no longer accepts a password (basic authentication) for SMTP client submission in this tenant: "
         + "give the mailbox an OAuth client to use XOAUTH2, or use the 'owa' protocol)";
@@ -349,14 +362,16 @@ class FaultTest extends ScriptedServerTest {
   @Test
   void aTemporaryAuthFailureIsTransient() {
     server.authReply(a -> "454 4.7.0 Temporary authentication failure");
-    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).username("svc").password(Secret.of("pw-Secret-1")));
+    MailboxRegistry r = registry(
+        Fixtures.mailbox(server.port(), Encryption.NONE).username("svc").password(Secret.of("pw-Secret-1")));
 
     assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isTransient()).isTrue();
           assertThat(e.replyCode()).isEqualTo(454);
           assertThat(e.stage()).isEqualTo(TransportException.Stage.AUTHENTICATE);
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': authentication failed: 454 4.7.0 Temporary authentication failure");
+          assertThat(e.getMessage())
+              .isEqualTo("mailbox 'mb': authentication failed: 454 4.7.0 Temporary authentication failure");
         });
     assertThat(server.auths()).hasSize(3);
   }
@@ -364,7 +379,8 @@ class FaultTest extends ScriptedServerTest {
   @Test
   void aConnectionClosedDuringAuthIsALostConnectionNotARefusalOfTheCredentials() {
     server.at("AUTH", dropConnection(), dropConnection(), dropConnection());
-    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).username("svc").password(Secret.of("pw-Secret-1")));
+    MailboxRegistry r = registry(
+        Fixtures.mailbox(server.port(), Encryption.NONE).username("svc").password(Secret.of("pw-Secret-1")));
 
     assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
         .isInstanceOfSatisfying(TransportException.class, e -> {
@@ -394,7 +410,8 @@ class FaultTest extends ScriptedServerTest {
   @Test
   void passwordLoginUsesPlainAndFallsBackToLogin() {
     server.authMechanisms("LOGIN");
-    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).username("svc").password(Secret.of("pw-Secret-1")));
+    MailboxRegistry r = registry(
+        Fixtures.mailbox(server.port(), Encryption.NONE).username("svc").password(Secret.of("pw-Secret-1")));
 
     r.defaultOutgoing().send(email());
 
@@ -409,6 +426,7 @@ class FaultTest extends ScriptedServerTest {
     plain().defaultOutgoing().send(email());
 
     assertThat(server.auths()).isEmpty();
-    assertThat(server.received()).singleElement().satisfies(m -> assertThat(m.mailFrom()).isEqualTo("<desk@example.com>"));
+    assertThat(server.received()).singleElement()
+        .satisfies(m -> assertThat(m.mailFrom()).isEqualTo("<desk@example.com>"));
   }
 }

@@ -32,7 +32,8 @@ final class GreenMailServer implements AutoCloseable {
 
   private GreenMailServer(boolean smtps, GreenMailConfiguration config) {
     this.smtps = smtps;
-    greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", smtps ? ServerSetup.PROTOCOL_SMTPS : ServerSetup.PROTOCOL_SMTP));
+    greenMail = new GreenMail(
+        new ServerSetup(0, "127.0.0.1", smtps ? ServerSetup.PROTOCOL_SMTPS : ServerSetup.PROTOCOL_SMTP));
     greenMail.withConfiguration(config);
     greenMail.start();
   }
@@ -83,14 +84,15 @@ final class GreenMailServer implements AutoCloseable {
   static ReceivedMail read(MimeMessage m, List<String> recipients) throws MessagingException, IOException {
     InternetAddress from = (InternetAddress) m.getFrom()[0];
     Map<String, String> headers = new LinkedHashMap<>();
-    for (Enumeration<Header> e = m.getAllHeaders(); e.hasMoreElements(); ) {
+    for (Enumeration<Header> e = m.getAllHeaders(); e.hasMoreElements();) {
       Header h = e.nextElement();
       headers.merge(h.getName().toLowerCase(Locale.ROOT), MimeUtility.unfold(h.getValue()), (a, b) -> a + "\n" + b);
     }
     Parts parts = new Parts();
     parts.walk(m);
     return new ReceivedMail(List.copyOf(recipients), from.getAddress(), from.getPersonal(),
-        addresses(m.getRecipients(MimeMessage.RecipientType.TO)), addresses(m.getRecipients(MimeMessage.RecipientType.CC)),
+        addresses(m.getRecipients(MimeMessage.RecipientType.TO)),
+        addresses(m.getRecipients(MimeMessage.RecipientType.CC)),
         addresses(m.getReplyTo()), m.getSubject(), headers, parts.text, parts.html, parts.attachments);
   }
 

@@ -62,11 +62,13 @@ class GreenMailTest {
     MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE)
         .username("desk").password(Secret.of("wrong-Passw0rd")).build());
 
-    assertThatThrownBy(() -> r.defaultOutgoing().send(Email.builder().to("alice@example.org").subject("x").text("y").build()))
+    assertThatThrownBy(
+        () -> r.defaultOutgoing().send(Email.builder().to("alice@example.org").subject("x").text("y").build()))
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isTransient()).isFalse();
           assertThat(e.replyCode()).isEqualTo(535);
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': authentication failed: 535 5.7.8  Authentication credentials invalid");
+          assertThat(e.getMessage())
+              .isEqualTo("mailbox 'mb': authentication failed: 535 5.7.8  Authentication credentials invalid");
           assertThat(e.getMessage()).doesNotContain("wrong-Passw0rd");
         });
     CheckResult check = r.defaultOutgoing().check();
@@ -87,8 +89,9 @@ class GreenMailTest {
     assertThat(server.received()).singleElement().satisfies(m -> assertThat(m.subject()).isEqualTo("Over TLS"));
     CheckResult check = r.defaultOutgoing().check();
     assertThat(check.ok()).as(check.message()).isTrue();
-    assertThat(check.message()).matches("connected to 127\\.0\\.0\\.1:\\d+, server '.*', TLSv1\\.[23] \\(implicit TLS\\), "
-        + "authenticated as desk with PLAIN");
+    assertThat(check.message())
+        .matches("connected to 127\\.0\\.0\\.1:\\d+, server '.*', TLSv1\\.[23] \\(implicit TLS\\), "
+            + "authenticated as desk with PLAIN");
   }
 
   @Test
@@ -101,10 +104,12 @@ class GreenMailTest {
 
     assertThat(check.ok()).isFalse();
     assertThat(check.stage()).contains(TransportException.Stage.TLS);
-    assertThat(check.message()).isEqualTo("TLS handshake with 127.0.0.1:" + server.port() + " failed: server certificate "
+    assertThat(check.message()).isEqualTo("TLS handshake with 127.0.0.1:" + server.port()
+        + " failed: server certificate "
         + "'O=outmail tests,CN=localhost' issued by 'CN=outmail test CA' is not signed by a trusted certificate authority "
         + "(for a private CA or a self-signed certificate, name it in the mailbox's trust-store)");
-    assertThatThrownBy(() -> r.defaultOutgoing().send(Email.builder().to("alice@example.org").subject("x").text("y").build()))
+    assertThatThrownBy(
+        () -> r.defaultOutgoing().send(Email.builder().to("alice@example.org").subject("x").text("y").build()))
         .isInstanceOfSatisfying(TransportException.class, e -> assertThat(e.isTransient()).isFalse());
     assertThat(server.received()).isEmpty();
   }
@@ -131,7 +136,8 @@ class GreenMailTest {
     server = GreenMailServer.smtp();
     Path file = dir.resolve("report.csv");
     Files.writeString(file, "a;b\n1;2\n", StandardCharsets.UTF_8);
-    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).displayName("Kundendienst Müller – 日本").build());
+    MailboxRegistry r = registry(
+        Fixtures.mailbox(server.port(), Encryption.NONE).displayName("Kundendienst Müller – 日本").build());
 
     r.defaultOutgoing().send(Email.builder().to("alice@example.org")
         .subject("Grüße aus Köln – čeština 日本語 " + "long ".repeat(20).strip())

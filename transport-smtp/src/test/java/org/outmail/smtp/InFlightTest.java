@@ -82,7 +82,8 @@ class InFlightTest extends ScriptedServerTest {
     if (chunking) {
       assertThat(server.commands()).noneMatch(c -> c.equals("DATA"));
       // several transactions, each with its chunk, in one write
-      assertThat(server.batches()).anySatisfy(b -> assertThat(b.stream().filter(c -> c.startsWith("MAIL"))).hasSizeGreaterThan(1));
+      assertThat(server.batches())
+          .anySatisfy(b -> assertThat(b.stream().filter(c -> c.startsWith("MAIL"))).hasSizeGreaterThan(1));
     } else {
       assertThat(server.commands()).noneMatch(c -> c.startsWith("BDAT"));
       // the next mail's MAIL FROM, RCPT TO and DATA went with the previous mail's content
@@ -93,7 +94,8 @@ class InFlightTest extends ScriptedServerTest {
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void aMailRefusedAmongOthersInFlightFailsAloneAndTheOthersArrive(boolean chunking) {
-    server.rcptReply(a -> a.startsWith("nobody") ? "550 5.1.1 <" + a + ">: Recipient address rejected" : "250 2.1.5 Ok");
+    server
+        .rcptReply(a -> a.startsWith("nobody") ? "550 5.1.1 <" + a + ">: Recipient address rejected" : "250 2.1.5 Ok");
     server.at("MAIL", delay(Duration.ofMillis(300)));
     MailboxRegistry r = registry(chunking, 8);
 
@@ -130,10 +132,12 @@ class InFlightTest extends ScriptedServerTest {
       assertThat(e.getMessage()).contains("it may have been delivered, so it is not retried");
     }));
     int inFlight = failures.size();
-    Set<String> delivered = sends.stream().filter(f -> failure(f) == null).map(f -> f.join().messageId()).collect(Collectors.toSet());
+    Set<String> delivered = sends.stream().filter(f -> failure(f) == null).map(f -> f.join().messageId())
+        .collect(Collectors.toSet());
     assertThat(delivered).hasSize(8 - inFlight);
     assertThat(server.received()).hasSize(8 - inFlight);
-    assertThat(server.received().stream().map(InFlightTest::messageId).collect(Collectors.toSet())).isEqualTo(delivered);
+    assertThat(server.received().stream().map(InFlightTest::messageId).collect(Collectors.toSet()))
+        .isEqualTo(delivered);
     assertThat(server.connections()).isEqualTo(2);
   }
 
@@ -142,7 +146,8 @@ class InFlightTest extends ScriptedServerTest {
     server.at(".", delay(Duration.ofSeconds(1)));
     MailboxRegistry r = registry(true, 8);
     CompletableFuture<SendResult> first = burst(r, 1).get(0);
-    ScriptedSmtpServer.await(() -> server.commands().stream().anyMatch(c -> c.startsWith("BDAT")), "the first mail's chunk");
+    ScriptedSmtpServer.await(() -> server.commands().stream().anyMatch(c -> c.startsWith("BDAT")),
+        "the first mail's chunk");
 
     CompletableFuture<SendResult> second = r.defaultOutgoing().sendAsync(
         Email.builder().to("later@example.org").subject("Later").text("later").build());

@@ -209,8 +209,9 @@ final class LocalPostfix implements AutoCloseable {
       for (Path f : files.sorted().toList()) {
         Map<String, String> h = headers(f);
         Matcher id = QUEUE_ID.matcher(h.getOrDefault("received", ""));
-        out.add(new Delivery(h.get("delivered-to"), h.get("message-id"), h.get("subject"), id.find() ? id.group(1) : null,
-            f));
+        out.add(
+            new Delivery(h.get("delivered-to"), h.get("message-id"), h.get("subject"), id.find() ? id.group(1) : null,
+                f));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

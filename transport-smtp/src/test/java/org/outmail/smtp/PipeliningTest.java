@@ -38,13 +38,13 @@ class PipeliningTest extends ScriptedServerTest {
   }
 
   private static Email email(String... to) {
-    return Email.builder().to(to.length == 0 ? new String[] {"alice@example.org"} : to).subject("Hello").text("body").build();
+    return Email.builder().to(to.length == 0 ? new String[] {"alice@example.org"} : to).subject("Hello").text("body")
+        .build();
   }
 
   private long count(String prefix) {
     return server.commands().stream().filter(c -> c.startsWith(prefix)).count();
   }
-
 
   /** The batch that holds the first MAIL FROM. */
   private List<String> mailBatch() {
@@ -53,8 +53,9 @@ class PipeliningTest extends ScriptedServerTest {
 
   @Test
   void mailRcptAndDataArriveInOneBatchWhenTheServerOffersPipelining() {
-    plain().defaultOutgoing().send(Email.builder().to("alice@example.org").cc("carol@example.org").bcc("hidden@example.org")
-        .subject("Hello").text("body").build());
+    plain().defaultOutgoing()
+        .send(Email.builder().to("alice@example.org").cc("carol@example.org").bcc("hidden@example.org")
+            .subject("Hello").text("body").build());
 
     assertThat(mailBatch()).containsExactly("MAIL FROM:<desk@example.com>", "RCPT TO:<alice@example.org>",
         "RCPT TO:<carol@example.org>", "RCPT TO:<hidden@example.org>", "DATA");
@@ -80,7 +81,8 @@ class PipeliningTest extends ScriptedServerTest {
   void fiftyMessagesOnOneConnectionEachInTwoRoundTrips() {
     MailboxRegistry r = plain();
     for (int i = 0; i < 50; i++) {
-      r.defaultOutgoing().send(Email.builder().to("alice@example.org").subject("Message " + i).text("body " + i).build());
+      r.defaultOutgoing()
+          .send(Email.builder().to("alice@example.org").subject("Message " + i).text("body " + i).build());
     }
 
     assertThat(server.connections()).isEqualTo(1);
@@ -92,9 +94,11 @@ class PipeliningTest extends ScriptedServerTest {
 
   @Test
   void someRecipientsRejectedTheOthersGetTheMessage() {
-    server.rcptReply(a -> a.startsWith("nobody") ? "550 5.1.1 <" + a + ">: Recipient address rejected: User unknown" : "250 2.1.5 Ok");
+    server.rcptReply(a -> a.startsWith("nobody") ? "550 5.1.1 <" + a + ">: Recipient address rejected: User unknown"
+        : "250 2.1.5 Ok");
 
-    SendResult result = plain().defaultOutgoing().send(email("alice@example.org", "nobody@example.org", "bob@example.org"));
+    SendResult result = plain().defaultOutgoing()
+        .send(email("alice@example.org", "nobody@example.org", "bob@example.org"));
 
     assertThat(result.acceptedRecipients()).containsExactly("alice@example.org", "bob@example.org");
     assertThat(result.rejectedRecipients()).isEqualTo(Map.of("nobody@example.org",
@@ -105,7 +109,6 @@ class PipeliningTest extends ScriptedServerTest {
         .satisfies(m -> assertThat(m.recipients()).containsExactly("alice@example.org", "bob@example.org"));
   }
 
-
   @Test
   void aServerThatAcceptsDataWithoutRecipientsGetsALoneDotAndNoContent() {
     server.rcptReply(a -> "550 5.1.1 User unknown");
@@ -113,7 +116,8 @@ class PipeliningTest extends ScriptedServerTest {
     MailboxRegistry r = plain();
 
     assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
-        .isInstanceOfSatisfying(TransportException.class, e -> assertThat(e.rejectedRecipients()).containsOnlyKeys("alice@example.org"));
+        .isInstanceOfSatisfying(TransportException.class,
+            e -> assertThat(e.rejectedRecipients()).containsOnlyKeys("alice@example.org"));
     server.rcptReply(a -> "250 2.1.5 Ok");
     r.defaultOutgoing().send(email());
 
@@ -126,20 +130,14 @@ class PipeliningTest extends ScriptedServerTest {
     assertThat(server.received().get(0).text()).contains("Subject: ");
   }
 
-
-
-
-
-
-
-
   @Test
   void aKilledIdleConnectionIsReplacedWithoutLosingOrDuplicatingAMessage() throws Exception {
     MailboxRegistry r = plain();
     r.defaultOutgoing().send(Email.builder().to("alice@example.org").subject("Message 1").text("one").build());
 
     server.dropAllConnections();
-    SendResult second = r.defaultOutgoing().send(Email.builder().to("alice@example.org").subject("Message 2").text("two").build());
+    SendResult second = r.defaultOutgoing()
+        .send(Email.builder().to("alice@example.org").subject("Message 2").text("two").build());
 
     assertThat(second.attempts()).isEqualTo(1);
     assertThat(server.connections()).isEqualTo(2);
@@ -182,11 +180,14 @@ class PipeliningTest extends ScriptedServerTest {
     MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.STARTTLS)
         .trustStore(Fixtures.tls("ca.pem")).username("svc").password(org.outmail.Secret.of("pw-Secret-1")));
 
-    r.defaultOutgoing().send(Email.builder().to("alice@example.org").subject("Over TLS").text("body\n".repeat(5000)).build());
+    r.defaultOutgoing()
+        .send(Email.builder().to("alice@example.org").subject("Over TLS").text("body\n".repeat(5000)).build());
 
     assertThat(server.auths()).hasSize(1);
     assertThat(server.commands()).containsSubsequence("STARTTLS", "AUTH PLAIN", "MAIL FROM:<desk@example.com>", "DATA");
-    assertThat(server.received()).singleElement().satisfies(m -> assertThat(m.text()).contains("Subject: Over TLS\r\n"));
-    assertThat(new String(server.received().get(0).data(), StandardCharsets.US_ASCII)).endsWith("\r\nbody\r\n").contains("Content-Transfer-Encoding: 7bit");
+    assertThat(server.received()).singleElement()
+        .satisfies(m -> assertThat(m.text()).contains("Subject: Over TLS\r\n"));
+    assertThat(new String(server.received().get(0).data(), StandardCharsets.US_ASCII)).endsWith("\r\nbody\r\n")
+        .contains("Content-Transfer-Encoding: 7bit");
   }
 }

@@ -44,10 +44,8 @@ class PostfixTest {
 
   /** How the mailbox may use the connection. */
   enum Mode {
-    DEFAULTS(SmtpOptions.builder()),
-    CHUNKING_OFF(SmtpOptions.builder().chunking(false)),
-    PIPELINING_OFF(SmtpOptions.builder().pipelining(false)),
-    ONE_IN_FLIGHT(SmtpOptions.builder().maxInFlight(1));
+    DEFAULTS(SmtpOptions.builder()), CHUNKING_OFF(SmtpOptions.builder().chunking(false)), PIPELINING_OFF(
+        SmtpOptions.builder().pipelining(false)), ONE_IN_FLIGHT(SmtpOptions.builder().maxInFlight(1));
 
     private final SmtpOptions options;
 
@@ -137,8 +135,8 @@ class PostfixTest {
       assertThat(results.get(i).rejectedRecipients()).isEmpty();
       assertThat(results.get(i).deferredRecipients()).isEmpty();
     }
-    List<LocalPostfix.Delivery> deliveries =
-        postfix.awaitDeliveries(results.stream().map(SendResult::messageId).toList(), 100);
+    List<LocalPostfix.Delivery> deliveries = postfix
+        .awaitDeliveries(results.stream().map(SendResult::messageId).toList(), 100);
     assertThat(deliveries).hasSize(100);
     Map<String, List<String>> delivered = byMessageId(deliveries);
     for (int i = 0; i < 50; i++) {
@@ -150,7 +148,8 @@ class PostfixTest {
     assertThat(deliveredTo(mode, "burst-")).hasSize(100);
     assertThat(postfix.sessionsSince(mark)).singleElement()
         .satisfies(s -> assertThat(s).containsEntry("mail", "50").containsEntry("rcpt", "100"));
-    assertThat(postfix.logSince(mark)).noneMatch(l -> l.contains("improper command pipelining") || l.contains("smtpd[") && l.contains("warning:"));
+    assertThat(postfix.logSince(mark))
+        .noneMatch(l -> l.contains("improper command pipelining") || l.contains("smtpd[") && l.contains("warning:"));
   }
 
   /**
@@ -188,7 +187,8 @@ class PostfixTest {
     String later = mode.address("later-partial");
     SendResult result;
     try (MailboxRegistry r = registry(mode)) {
-      result = r.defaultOutgoing().send(Email.builder().to(ok, rejected).cc(later).subject("Partial").text("body").build());
+      result = r.defaultOutgoing()
+          .send(Email.builder().to(ok, rejected).cc(later).subject("Partial").text("body").build());
     }
 
     assertThat(result.acceptedRecipients()).containsExactly(ok);
@@ -223,7 +223,8 @@ class PostfixTest {
       for (int i = 0; i < 6; i++) {
         around.add(r.defaultOutgoing().sendAsync(around(mode, i)));
       }
-      refused = r.defaultOutgoing().sendAsync(Email.builder().to(refused1, refused2).subject("Refused").text("b").build());
+      refused = r.defaultOutgoing()
+          .sendAsync(Email.builder().to(refused1, refused2).subject("Refused").text("b").build());
       for (int i = 6; i < 12; i++) {
         around.add(r.defaultOutgoing().sendAsync(around(mode, i)));
       }

@@ -114,7 +114,8 @@ class RecipientsTest extends ScriptedServerTest {
 
   @Test
   void theMaximumOfRecipientsPerTransactionIsASettingOfTheMailbox() {
-    MailboxRegistry r = registry(Mailbox.textForm().set(Fixtures.mailbox(server.port(), Encryption.NONE), "smtp.max-recipients-per-transaction", "3"));
+    MailboxRegistry r = registry(Mailbox.textForm().set(Fixtures.mailbox(server.port(), Encryption.NONE),
+        "smtp.max-recipients-per-transaction", "3"));
 
     r.defaultOutgoing().send(emailTo(addresses(7)));
 
@@ -150,7 +151,8 @@ class RecipientsTest extends ScriptedServerTest {
     SendResult result = plain().defaultOutgoing().send(emailTo(List.of("alice@example.org", "bob@example.org")));
 
     assertThat(result.acceptedRecipients()).containsExactly("alice@example.org");
-    assertThat(result.deferredRecipients()).isEqualTo(Map.of("bob@example.org", "450 4.2.0 <bob@example.org>: Mailbox busy"));
+    assertThat(result.deferredRecipients())
+        .isEqualTo(Map.of("bob@example.org", "450 4.2.0 <bob@example.org>: Mailbox busy"));
     assertThat(result.rejectedRecipients()).isEmpty();
     assertThat(result.attempts()).isEqualTo(3);
     assertThat(server.commands()).filteredOn(c -> c.equals("RCPT TO:<bob@example.org>")).hasSize(3);
@@ -167,7 +169,8 @@ class RecipientsTest extends ScriptedServerTest {
     SendResult result = plain().defaultOutgoing().send(emailTo(List.of("alice@example.org", "bob@example.org")));
 
     assertThat(result.acceptedRecipients()).containsExactly("alice@example.org");
-    assertThat(result.rejectedRecipients()).isEqualTo(Map.of("bob@example.org", "550 5.1.1 <bob@example.org>: User unknown"));
+    assertThat(result.rejectedRecipients())
+        .isEqualTo(Map.of("bob@example.org", "550 5.1.1 <bob@example.org>: User unknown"));
     assertThat(result.deferredRecipients()).isEmpty();
     assertThat(result.attempts()).isEqualTo(2);
   }
@@ -242,9 +245,10 @@ class RecipientsTest extends ScriptedServerTest {
           assertThat(e.isTransient()).isTrue();
           assertThat(e.stage()).isEqualTo(TransportException.Stage.RECIPIENTS);
           assertThat(e.rejectedRecipients()).containsOnlyKeys(to);
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the server 127.0.0.1:" + server.port() + " refused every recipient: "
-              + "{user1@example.org=451 4.3.0 Try again later, user2@example.org=451 4.3.0 Try again later, "
-              + "user3@example.org=451 4.3.0 Try again later}");
+          assertThat(e.getMessage())
+              .isEqualTo("mailbox 'mb': the server 127.0.0.1:" + server.port() + " refused every recipient: "
+                  + "{user1@example.org=451 4.3.0 Try again later, user2@example.org=451 4.3.0 Try again later, "
+                  + "user3@example.org=451 4.3.0 Try again later}");
         });
     assertThat(server.received()).isEmpty();
   }

@@ -443,7 +443,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
             // as Postfix: no DATA without a sender and an accepted recipient (RFC 2920: the client
             // sent DATA before it knew)
             if (mailFrom == null || rcpts.isEmpty()) {
-              write(out, (mailFrom == null ? "503 5.5.1 Error: need MAIL command" : "554 5.5.1 Error: no valid recipients") + "\r\n");
+              write(out,
+                  (mailFrom == null ? "503 5.5.1 Error: need MAIL command" : "554 5.5.1 Error: no valid recipients")
+                      + "\r\n");
               continue;
             }
             write(out, "354 End data with <CR><LF>.<CR><LF>\r\n");
@@ -459,7 +461,9 @@ final class ScriptedSmtpServer implements AutoCloseable {
           }
           case "BDAT" -> {
             if (mailFrom == null || rcpts.isEmpty()) {
-              write(out, (mailFrom == null ? "503 5.5.1 Error: need MAIL command" : "554 5.5.1 Error: no valid recipients") + "\r\n");
+              write(out,
+                  (mailFrom == null ? "503 5.5.1 Error: need MAIL command" : "554 5.5.1 Error: no valid recipients")
+                      + "\r\n");
               continue;
             }
             chunks.write(chunk);

@@ -33,7 +33,8 @@ class SendAllocationTest extends ScriptedServerTest {
     server.offerPipelining().offerChunking();
     OutgoingMailer mailer = registry(Fixtures.mailbox(server.port(), Encryption.NONE)
         .options(SmtpOptions.builder().maxConnections(1).build())).defaultOutgoing();
-    String body = ("The quick brown fox jumps over the lazy dog, line " + "x".repeat(10) + "\n").repeat(20).substring(0, 1024);
+    String body = ("The quick brown fox jumps over the lazy dog, line " + "x".repeat(10) + "\n").repeat(20).substring(0,
+        1024);
     for (int i = 0; i < 3_000; i++) { // warm-up: the JIT's escape analysis changes what is allocated
       mailer.send(email(i, body));
     }

@@ -93,8 +93,9 @@ class ServersFaultTest {
     assertThat(second.received()).hasSize(1);
     assertThat(first.received()).isEmpty();
     assertThat(first.commands()).noneMatch(c -> c.startsWith("MAIL"));
-    assertThat(switches).containsExactly(at(first.port()) + " -> " + at(second.port()) + ": the server " + at(first.port())
-        + " refused the connection: 421 4.3.2 Service not available, closing transmission channel");
+    assertThat(switches)
+        .containsExactly(at(first.port()) + " -> " + at(second.port()) + ": the server " + at(first.port())
+            + " refused the connection: 421 4.3.2 Service not available, closing transmission channel");
   }
 
   @Test
@@ -162,7 +163,8 @@ class ServersFaultTest {
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isOutcomeUnknown()).isTrue();
           assertThat(e.isTransient()).isFalse();
-          assertThat(e.getMessage()).startsWith("mailbox 'mb': the message was sent to " + at(first.port()) + " but connection lost");
+          assertThat(e.getMessage())
+              .startsWith("mailbox 'mb': the message was sent to " + at(first.port()) + " but connection lost");
         });
     assertThat(first.commands()).filteredOn(c -> c.startsWith("DATA")).hasSize(1);
     assertThat(second.connections()).isZero();

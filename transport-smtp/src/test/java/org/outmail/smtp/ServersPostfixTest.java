@@ -145,14 +145,16 @@ class ServersPostfixTest {
       stopped.set(true);
       senders.shutdown();
       assertThat(senders.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
-      assertThat(viaSecondAfterStop.get()).as("mails the second server took after the first stopped").isGreaterThanOrEqualTo(20);
+      assertThat(viaSecondAfterStop.get()).as("mails the second server took after the first stopped")
+          .isGreaterThanOrEqualTo(20);
     } finally {
       a.restart(); // what the first server queued before it stopped is delivered now
     }
 
     Map<String, List<String>> delivered = deliveredByRecipient("burst-");
     List<Outcome> sent = outcomes.stream().filter(o -> o.result() != null).toList();
-    List<Outcome> unknown = outcomes.stream().filter(o -> o.failure() instanceof TransportException e && e.isOutcomeUnknown())
+    List<Outcome> unknown = outcomes.stream()
+        .filter(o -> o.failure() instanceof TransportException e && e.isOutcomeUnknown())
         .toList();
     assertThat(sent.size() + unknown.size())
         .as("every send ended sent or with an unknown outcome: %s", outcomes.stream().filter(o -> o.result() == null)
@@ -185,7 +187,8 @@ class ServersPostfixTest {
       for (int i = 0; i < 6; i++) {
         results.add(r.defaultOutgoing().send(email("rr-" + n + "@" + DOMAIN, "rr " + n++)));
       }
-      assertThat(results.subList(stoppedFrom, results.size())).extracting(s -> s.server().orElseThrow()).containsOnly(at(b));
+      assertThat(results.subList(stoppedFrom, results.size())).extracting(s -> s.server().orElseThrow())
+          .containsOnly(at(b));
       assertThat(switches).contains(at(a) + " -> " + at(b));
 
       a.restart();

@@ -124,7 +124,8 @@ class SharedConnectionTest extends ScriptedServerTest {
 
     burst(r, 12).forEach(CompletableFuture::join);
     burst(r, 12).forEach(CompletableFuture::join);
-    SendResult alone = r.defaultOutgoing().send(Email.builder().to("last@example.org").subject("Last").text("last").build());
+    SendResult alone = r.defaultOutgoing()
+        .send(Email.builder().to("last@example.org").subject("Last").text("last").build());
 
     assertThat(server.connections()).isEqualTo(1);
     assertThat(server.received()).hasSize(25);

@@ -77,7 +77,8 @@ class SmtpTransportProviderTest {
     assertThatThrownBy(() -> provider.validate(mailbox().username("svc").build()))
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> {
           assertThat(e.field()).isEqualTo("password");
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': password is required with username 'svc' (or set an oauth-client)");
+          assertThat(e.getMessage())
+              .isEqualTo("mailbox 'mb': password is required with username 'svc' (or set an oauth-client)");
         });
   }
 
@@ -87,7 +88,8 @@ class SmtpTransportProviderTest {
       assertThat(s.name()).isEqualTo("max-recipients-per-transaction");
       assertThat(s.defaultValue()).contains("100");
     });
-    assertThatThrownBy(() -> SmtpOptions.of(Mailbox.textForm().set(mailbox(), "smtp.max-recipients-per-transaction", "0").build()))
+    assertThatThrownBy(
+        () -> SmtpOptions.of(Mailbox.textForm().set(mailbox(), "smtp.max-recipients-per-transaction", "0").build()))
         .isInstanceOf(MailboxConfigException.class)
         .hasMessageContaining("smtp.max-recipients-per-transaction");
     assertThatThrownBy(() -> SmtpOptions.builder().maxRecipientsPerTransaction(0))
@@ -104,11 +106,14 @@ class SmtpTransportProviderTest {
     assertThat(defaults.chunking()).isTrue();
     assertThat(defaults.maxInFlight()).isEqualTo(8);
 
-    SmtpOptions off = SmtpOptions.of(Mailbox.textForm().set(Mailbox.textForm().set(Mailbox.textForm().set(mailbox(), "smtp.pipelining", "false"), "smtp.chunking", "false"), "smtp.max-in-flight", "1").build());
+    SmtpOptions off = SmtpOptions.of(Mailbox.textForm().set(
+        Mailbox.textForm().set(Mailbox.textForm().set(mailbox(), "smtp.pipelining", "false"), "smtp.chunking", "false"),
+        "smtp.max-in-flight", "1").build());
     assertThat(off.pipelining()).isFalse();
     assertThat(off.chunking()).isFalse();
     assertThat(off.maxInFlight()).isEqualTo(1);
-    assertThat(SmtpOptions.of(mailbox().options(SmtpOptions.builder().chunking(false).maxInFlight(3).build()).build()).values())
+    assertThat(SmtpOptions.of(mailbox().options(SmtpOptions.builder().chunking(false).maxInFlight(3).build()).build())
+        .values())
         .containsEntry("chunking", "false").containsEntry("max-in-flight", "3").containsEntry("pipelining", "true");
 
     assertThatThrownBy(() -> SmtpOptions.of(Mailbox.textForm().set(mailbox(), "smtp.max-in-flight", "0").build()))
@@ -130,17 +135,20 @@ class SmtpTransportProviderTest {
     assertThat(defaults.serversMode()).isEqualTo(SmtpOptions.ServersMode.FAILOVER);
     assertThat(defaults.serversBackoff()).isEqualTo(Duration.ofSeconds(30));
 
-    SmtpOptions rr = SmtpOptions.of(mailbox().setting("smtp.servers-mode", "round-robin").setting("smtp.servers-backoff", "5s").build());
+    SmtpOptions rr = SmtpOptions
+        .of(mailbox().setting("smtp.servers-mode", "round-robin").setting("smtp.servers-backoff", "5s").build());
     assertThat(rr.serversMode()).isEqualTo(SmtpOptions.ServersMode.ROUND_ROBIN);
     assertThat(rr.serversBackoff()).isEqualTo(Duration.ofSeconds(5));
-    SmtpOptions coded = SmtpOptions.of(mailbox().options(SmtpOptions.builder().serversMode(SmtpOptions.ServersMode.ROUND_ROBIN)
-        .serversBackoff(Duration.ofMillis(1500)).build()).build());
+    SmtpOptions coded = SmtpOptions
+        .of(mailbox().options(SmtpOptions.builder().serversMode(SmtpOptions.ServersMode.ROUND_ROBIN)
+            .serversBackoff(Duration.ofMillis(1500)).build()).build());
     assertThat(coded.serversMode()).isEqualTo(SmtpOptions.ServersMode.ROUND_ROBIN);
     assertThat(coded.serversBackoff()).isEqualTo(Duration.ofMillis(1500));
     assertThat(coded.values()).containsEntry("servers-mode", "round-robin");
 
-    assertThatThrownBy(() -> org.outmail.MailboxRegistry.builder().mailbox(mailbox().setting("smtp.servers-mode", "random").build())
-        .build())
+    assertThatThrownBy(
+        () -> org.outmail.MailboxRegistry.builder().mailbox(mailbox().setting("smtp.servers-mode", "random").build())
+            .build())
         .isInstanceOf(MailboxConfigException.class)
         .hasMessageContaining("mailbox 'mb'").hasMessageContaining("smtp.servers-mode");
     assertThatThrownBy(() -> SmtpOptions.builder().serversBackoff(Duration.ofSeconds(-1)))
@@ -178,7 +186,8 @@ class SmtpTransportProviderTest {
               + " is neither PEM certificates nor a PKCS12 store readable with the trust-store-password");
         });
     assertThatThrownBy(() -> provider.validate(mailbox().trustStore(dir.resolve("missing.pem")).build()))
-        .isInstanceOfSatisfying(MailboxConfigException.class, e -> assertThat(e.getMessage()).contains("cannot be read"));
+        .isInstanceOfSatisfying(MailboxConfigException.class,
+            e -> assertThat(e.getMessage()).contains("cannot be read"));
   }
 
   @Test
@@ -194,7 +203,8 @@ class SmtpTransportProviderTest {
           .readTimeout(Duration.ofSeconds(11)).writeTimeout(Duration.ofSeconds(13)).build();
       ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
       try {
-        SmtpConnection c = new Connector(mb, mb.servers().get(0), Tls.context(mb), new SmtpAuth(mb, Fixtures.noTokens().accessTokens()), scheduler)
+        SmtpConnection c = new Connector(mb, mb.servers().get(0), Tls.context(mb),
+            new SmtpAuth(mb, Fixtures.noTokens().accessTokens()), scheduler)
             .open();
         try {
           assertThat(c.tcpSocket().getSoTimeout()).isEqualTo(11_000);

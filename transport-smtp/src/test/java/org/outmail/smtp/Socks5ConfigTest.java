@@ -21,12 +21,15 @@ class Socks5ConfigTest {
 
   @Test
   void aBadProxyFailsTheBuildNamingTheMailboxAndTheKey() {
-    assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(mailbox().setting("smtp.proxy", "http://proxy:3128").build()).build())
+    assertThatThrownBy(
+        () -> MailboxRegistry.builder().mailbox(mailbox().setting("smtp.proxy", "http://proxy:3128").build()).build())
         .isInstanceOfSatisfying(MailboxConfigException.class, e -> {
           assertThat(e.field()).isEqualTo("smtp.proxy");
-          assertThat(e.getMessage()).startsWith("mailbox 'mb': smtp.proxy 'http://proxy:3128' must start with socks5://");
+          assertThat(e.getMessage())
+              .startsWith("mailbox 'mb': smtp.proxy 'http://proxy:3128' must start with socks5://");
         });
-    assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(mailbox().setting("smtp.proxy", "socks5://proxy").build()).build())
+    assertThatThrownBy(
+        () -> MailboxRegistry.builder().mailbox(mailbox().setting("smtp.proxy", "socks5://proxy").build()).build())
         .hasMessage("mailbox 'mb': smtp.proxy 'socks5://proxy' names no port; give socks5://proxy:PORT");
     assertThatThrownBy(() -> MailboxRegistry.builder().mailbox(mailbox().setting("smtp.proxy", "socks5://proxy:1080")
         .setting("smtp.proxy-user", "svc").build()).build())

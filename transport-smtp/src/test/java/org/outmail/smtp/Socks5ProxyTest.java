@@ -62,14 +62,16 @@ class Socks5ProxyTest {
 
     r.defaultOutgoing().send(mail("Through the proxy"));
 
-    assertThat(server.received()).singleElement().satisfies(m -> assertThat(m.subject()).isEqualTo("Through the proxy"));
+    assertThat(server.received()).singleElement()
+        .satisfies(m -> assertThat(m.subject()).isEqualTo("Through the proxy"));
     assertThat(proxy.targets()).containsExactly("localhost:" + server.port());
     assertThat(proxy.presented()).containsExactly("proxy-user:proxy-Pa55");
     assertThat(proxy.relayed()).isGreaterThan(200);
     CheckResult check = r.defaultOutgoing().check();
     assertThat(check.ok()).as(check.message()).isTrue();
-    assertThat(check.message()).startsWith("connected to localhost:" + server.port() + " through SOCKS5 proxy socks5://127.0.0.1:"
-        + proxy.port() + ", server '");
+    assertThat(check.message())
+        .startsWith("connected to localhost:" + server.port() + " through SOCKS5 proxy socks5://127.0.0.1:"
+            + proxy.port() + ", server '");
   }
 
   @Test
@@ -80,7 +82,8 @@ class Socks5ProxyTest {
 
     r.defaultOutgoing().send(mail("TLS through the proxy"));
 
-    assertThat(server.received()).singleElement().satisfies(m -> assertThat(m.subject()).isEqualTo("TLS through the proxy"));
+    assertThat(server.received()).singleElement()
+        .satisfies(m -> assertThat(m.subject()).isEqualTo("TLS through the proxy"));
     assertThat(proxy.targets()).containsExactly("localhost:" + server.port());
     assertThat(r.defaultOutgoing().check().message()).contains("(implicit TLS)");
   }
@@ -128,7 +131,8 @@ class Socks5ProxyTest {
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isTransient()).isFalse();
           assertThat(e.getMessage()).isEqualTo("mailbox 'mb': SOCKS5 proxy socks5://127.0.0.1:" + proxy.port()
-              + ": the proxy could not connect to localhost:" + server.port() + ": connection not allowed by the proxy's rules");
+              + ": the proxy could not connect to localhost:" + server.port()
+              + ": connection not allowed by the proxy's rules");
         });
   }
 
@@ -164,7 +168,8 @@ class Socks5ProxyTest {
     CheckResult check = r.defaultOutgoing().check();
 
     assertThat(check.ok()).isFalse();
-    assertThat(check.message()).isEqualTo("SOCKS5 proxy socks5://127.0.0.1:" + closed + ": the proxy refused the connection");
+    assertThat(check.message())
+        .isEqualTo("SOCKS5 proxy socks5://127.0.0.1:" + closed + ": the proxy refused the connection");
   }
 
   @Test

@@ -37,7 +37,8 @@ class StreamedMailMemoryTest {
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
-  void aHundredMegabyteAttachmentGoesOutUnderASixtyFourMegabyteHeap(boolean chunking, @TempDir Path dir) throws Exception {
+  void aHundredMegabyteAttachmentGoesOutUnderASixtyFourMegabyteHeap(boolean chunking, @TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("big.bin");
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.setLength(SIZE);
@@ -45,7 +46,8 @@ class StreamedMailMemoryTest {
     try (CountingServer server = new CountingServer(chunking)) {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-      Process p = new ProcessBuilder(java, "-Xmx64m", "-cp", cp, Sender.class.getName(), Integer.toString(server.port()),
+      Process p = new ProcessBuilder(java, "-Xmx64m", "-cp", cp, Sender.class.getName(),
+          Integer.toString(server.port()),
           file.toString()).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(100, TimeUnit.SECONDS)).isTrue();
@@ -118,7 +120,8 @@ class StreamedMailMemoryTest {
             verbs.add(verb);
           }
           switch (verb) {
-            case "EHLO" -> write(out, chunking ? "250-counting\r\n250-PIPELINING\r\n250 CHUNKING" : "250-counting\r\n250 PIPELINING");
+            case "EHLO" -> write(out,
+                chunking ? "250-counting\r\n250-PIPELINING\r\n250 CHUNKING" : "250-counting\r\n250 PIPELINING");
             case "BDAT" -> {
               int n = Integer.parseInt(line.split(" ")[1]);
               in.skipNBytes(n);

@@ -49,7 +49,8 @@ class TlsTest extends ScriptedServerTest {
   @Test
   void aPkcs12TrustStoreWithItsPasswordWorksToo() throws Exception {
     server.tls(Fixtures.tls("localhost.p12")).offerStartTls();
-    MailboxRegistry r = registry(startTls().trustStore(Fixtures.tls("ca-truststore.p12")).trustStorePassword(Secret.of("changeit")));
+    MailboxRegistry r = registry(
+        startTls().trustStore(Fixtures.tls("ca-truststore.p12")).trustStorePassword(Secret.of("changeit")));
 
     r.defaultOutgoing().send(email());
 
@@ -77,8 +78,9 @@ class TlsTest extends ScriptedServerTest {
     assertThatThrownBy(() -> r.defaultOutgoing().send(email()))
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isTransient()).isFalse();
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': the server does not offer STARTTLS (127.0.0.1:" + server.port()
-              + "); encryption STARTTLS requires it");
+          assertThat(e.getMessage())
+              .isEqualTo("mailbox 'mb': the server does not offer STARTTLS (127.0.0.1:" + server.port()
+                  + "); encryption STARTTLS requires it");
           assertThat(e.stage()).isEqualTo(TransportException.Stage.TLS);
         });
     CheckResult check = r.defaultOutgoing().check();
@@ -131,8 +133,9 @@ class TlsTest extends ScriptedServerTest {
 
     assertThat(check.ok()).isFalse();
     assertThat(check.stage()).contains(TransportException.Stage.TLS);
-    assertThat(check.message()).startsWith("TLS handshake with 127.0.0.1:" + server.port() + " failed: server certificate "
-        + "'O=outmail tests,CN=wrong.example.com' issued by 'CN=outmail test CA' does not match the host name");
+    assertThat(check.message())
+        .startsWith("TLS handshake with 127.0.0.1:" + server.port() + " failed: server certificate "
+            + "'O=outmail tests,CN=wrong.example.com' issued by 'CN=outmail test CA' does not match the host name");
     assertThatThrownBy(() -> r.defaultOutgoing().send(email())).isInstanceOf(TransportException.class);
     assertThat(server.auths()).isEmpty();
     assertThat(server.received()).isEmpty();
@@ -141,7 +144,8 @@ class TlsTest extends ScriptedServerTest {
   @Test
   void implicitTlsToTheScriptedServerReportsItsVersion() throws Exception {
     server.tls(Fixtures.tls("localhost.p12")).implicitTls();
-    MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.SSL_TLS).trustStore(Fixtures.tls("ca.pem")));
+    MailboxRegistry r = registry(
+        Fixtures.mailbox(server.port(), Encryption.SSL_TLS).trustStore(Fixtures.tls("ca.pem")));
 
     CheckResult check = r.defaultOutgoing().check();
 
@@ -182,7 +186,8 @@ class TlsTest extends ScriptedServerTest {
     CheckResult check = r.defaultOutgoing().check();
 
     assertThat(check.stage()).contains(TransportException.Stage.AUTHENTICATE);
-    assertThat(check.message()).isEqualTo("authentication failed: the server does not offer AUTH, but the mailbox has credentials");
+    assertThat(check.message())
+        .isEqualTo("authentication failed: the server does not offer AUTH, but the mailbox has credentials");
     assertThatThrownBy(() -> r.defaultOutgoing().send(email())).isInstanceOf(TransportException.class);
     assertThat(server.received()).isEmpty();
   }

@@ -38,8 +38,7 @@ class ValidatedClientXOAuth2Test extends ScriptedServerTest {
   private static final URI CALLBACK = URI.create("https://desk.example.com/oauth/callback");
   private static final String USER = "desk@example.com";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final AuthorizationServer auth = AuthorizationServer.start()
       .registerClient("m365-app", null, CALLBACK.toString())
@@ -55,7 +54,7 @@ class ValidatedClientXOAuth2Test extends ScriptedServerTest {
   private void smtpAccepts(String scope) {
     server.authReply(a -> a.mechanism().equals("XOAUTH2") && auth.introspect(a.secret())
         .filter(g -> g.user().equals(a.user()) && g.scopes().contains(scope)).isPresent()
-        ? "235 2.7.0 Authentication successful" : "535 5.7.3 Authentication unsuccessful");
+            ? "235 2.7.0 Authentication successful" : "535 5.7.3 Authentication unsuccessful");
   }
 
   private MailboxRegistry registry(OAuthClient client, TokenStore store) {
@@ -100,7 +99,8 @@ class ValidatedClientXOAuth2Test extends ScriptedServerTest {
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.stage()).isEqualTo(TransportException.Stage.TOKEN);
           assertThat(e.isTransient()).isFalse();
-          assertThat(e.getMessage()).contains("invalid_grant", "validate the client again (run 'outmail oauth validate m365");
+          assertThat(e.getMessage()).contains("invalid_grant",
+              "validate the client again (run 'outmail oauth validate m365");
           auth.secrets().forEach(s -> assertThat(e.getMessage()).doesNotContain(s));
         });
     CheckResult check = r.defaultOutgoing().check();

@@ -162,7 +162,8 @@ class WireFormatTest extends ScriptedServerTest {
 
   @Test
   void textAndHtmlGoAsMultipartAlternative() throws Exception {
-    byte[] raw = send(Email.builder().to("alice@example.org").subject("both").text("plain .\n.dot").html("<p>Grüße</p>").build());
+    byte[] raw = send(
+        Email.builder().to("alice@example.org").subject("both").text("plain .\n.dot").html("<p>Grüße</p>").build());
 
     MimeMessage parsed = unstuffed(raw);
     assertThat(parsed.getContentType()).startsWith("multipart/alternative;");
@@ -179,10 +180,11 @@ class WireFormatTest extends ScriptedServerTest {
   void byteAttachmentsGoBase64InMultipartMixedWithTheAlternativeFirst() throws Exception {
     byte[] blob = new byte[100_003];
     new Random(3).nextBytes(blob);
-    byte[] raw = send(Email.builder().to("alice@example.org").subject("files").text("see files").html("<b>see files</b>")
-        .attach("blob.bin", "application/octet-stream", blob)
-        .attach("Übersicht März.csv", "text/csv", "a;b\n1;2\n".getBytes(StandardCharsets.UTF_8))
-        .build());
+    byte[] raw = send(
+        Email.builder().to("alice@example.org").subject("files").text("see files").html("<b>see files</b>")
+            .attach("blob.bin", "application/octet-stream", blob)
+            .attach("Übersicht März.csv", "text/csv", "a;b\n1;2\n".getBytes(StandardCharsets.UTF_8))
+            .build());
 
     assertAscii(raw);
     assertLinesAtMost(raw, 998);
@@ -228,7 +230,8 @@ class WireFormatTest extends ScriptedServerTest {
     assertThat(wire).containsPattern("From: =\\?UTF-8\\?[QB]\\?[^?]+\\?= <desk@example.com>\r\n");
     MimeMessage parsed = parse(p.wire());
     assertThat(parsed.getSubject()).isEqualTo("Grüße " + "long ".repeat(30));
-    assertThat(jakarta.mail.internet.MimeUtility.decodeText(jakarta.mail.internet.MimeUtility.unfold(parsed.getHeader("X-Ticket", null))))
+    assertThat(jakarta.mail.internet.MimeUtility
+        .decodeText(jakarta.mail.internet.MimeUtility.unfold(parsed.getHeader("X-Ticket", null))))
         .isEqualTo("Nr. 42 – ü");
     assertThat(wire.indexOf("Date:")).isLessThan(wire.indexOf("From:"));
   }

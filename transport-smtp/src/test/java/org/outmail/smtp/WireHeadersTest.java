@@ -40,15 +40,18 @@ class WireHeadersTest {
 
   @Test
   void aPlainAsciiMailHasAngussHeaders() throws Exception {
-    assertSameAsAngus(message(mailbox("Service Desk")).to(List.of("alice@example.org")).subject("Hello").text("x").build());
+    assertSameAsAngus(
+        message(mailbox("Service Desk")).to(List.of("alice@example.org")).subject("Hello").text("x").build());
   }
 
   @Test
   void manyRecipientsAreFoldedAsAngusFoldsThem() throws Exception {
-    List<String> to = IntStream.range(0, 12).mapToObj(i -> "recipient.number." + i + "@some-long-domain.example.org").toList();
+    List<String> to = IntStream.range(0, 12).mapToObj(i -> "recipient.number." + i + "@some-long-domain.example.org")
+        .toList();
     List<String> cc = IntStream.range(0, 5).mapToObj(i -> "c" + i + "@example.org").toList();
-    assertSameAsAngus(message(mailbox("Service Desk")).to(to).cc(cc).replyTo(List.of("help@example.com", "second@example.com"))
-        .bcc(List.of("hidden@example.org")).subject("many").text("x").build());
+    assertSameAsAngus(
+        message(mailbox("Service Desk")).to(to).cc(cc).replyTo(List.of("help@example.com", "second@example.com"))
+            .bcc(List.of("hidden@example.org")).subject("many").text("x").build());
   }
 
   @Test
@@ -62,8 +65,9 @@ class WireHeadersTest {
   @Test
   void hostHeadersNamedLikeAngussPlacesGoWhereAngusPutsThem() throws Exception {
     assertSameAsAngus(message(mailbox(null)).to(List.of("alice@example.org")).subject("Re: thread").text("x")
-        .headers(headers("X-First", "1", "References", "<a@example.org> <b@example.org>", "In-Reply-To", "<b@example.org>",
-            "Keywords", "k", "Status", "RO", "Comments", "c", "Resent-Date", "d", "X-Last", "2"))
+        .headers(
+            headers("X-First", "1", "References", "<a@example.org> <b@example.org>", "In-Reply-To", "<b@example.org>",
+                "Keywords", "k", "Status", "RO", "Comments", "c", "Resent-Date", "d", "X-Last", "2"))
         .build());
   }
 
@@ -121,13 +125,15 @@ class WireHeadersTest {
     format.setTimeZone(TimeZone.getTimeZone(m.date().getZone()));
     mime.setHeader("Date", format.format(Date.from(m.date().toInstant())));
     for (Map.Entry<String, String> h : m.headers().entrySet()) {
-      mime.addHeader(h.getKey(), MimeUtility.fold(h.getKey().length() + 2, MimeUtility.encodeText(h.getValue(), "UTF-8", null)));
+      mime.addHeader(h.getKey(),
+          MimeUtility.fold(h.getKey().length() + 2, MimeUtility.encodeText(h.getValue(), "UTF-8", null)));
     }
     mime.setHeader("Message-ID", m.messageId());
     mime.setHeader("MIME-Version", "1.0");
     mime.setHeader("Content-Type", between(wire, "\r\nContent-Type: ", "\r\n"));
     mime.setHeader("Content-Transfer-Encoding", between(wire, "\r\nContent-Transfer-Encoding: ", "\r\n"));
-    List<String> lines = new ArrayList<>(Collections.list(mime.getNonMatchingHeaderLines(new String[] {"Bcc", "Content-Length"})));
+    List<String> lines = new ArrayList<>(
+        Collections.list(mime.getNonMatchingHeaderLines(new String[] {"Bcc", "Content-Length"})));
     assertThat(lines).isNotEmpty();
     return lines;
   }

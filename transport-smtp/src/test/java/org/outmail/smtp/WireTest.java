@@ -29,7 +29,6 @@ class WireTest extends ScriptedServerTest {
   /** Characters whose low byte is CR or LF (CVE-2025-7962). */
   private static final String LOOK_ALIKES = "\u010D\u010A\u760D\u760A";
 
-
   private static MimeMessage parse(byte[] raw) throws Exception {
     return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
   }
@@ -61,7 +60,8 @@ class WireTest extends ScriptedServerTest {
     byte[] raw = server.received().get(0).data();
     assertOnlyCrLfLineBreaks(raw);
     String wire = new String(raw, StandardCharsets.ISO_8859_1);
-    assertThat(wire.lines()).noneMatch(l -> l.startsWith("Bcc:") || l.startsWith("X-Injected") || l.startsWith("X-Evil"));
+    assertThat(wire.lines())
+        .noneMatch(l -> l.startsWith("Bcc:") || l.startsWith("X-Injected") || l.startsWith("X-Evil"));
     for (int i = 0; i < wire.length(); i++) {
       assertThat(wire.charAt(i)).as("raw byte at " + i).isLessThan('\u0080');
     }
@@ -78,7 +78,8 @@ class WireTest extends ScriptedServerTest {
   void bccIsInTheEnvelopeAndNowhereInTheMessage() {
     MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE));
 
-    r.defaultOutgoing().send(Email.builder().to("alice@example.org").bcc("hidden@example.org").subject("x").text("y").build());
+    r.defaultOutgoing()
+        .send(Email.builder().to("alice@example.org").bcc("hidden@example.org").subject("x").text("y").build());
 
     ScriptedSmtpServer.Received received = server.received().get(0);
     assertThat(received.recipients()).containsExactly("alice@example.org", "hidden@example.org");
@@ -123,7 +124,8 @@ class WireTest extends ScriptedServerTest {
     }
 
     String wire = server.received().get(0).text();
-    assertThat(wire).contains("Message-ID: <fixed-id-1@example.com>\r\n").contains("Date: Tue, 4 Mar 2025 05:06:07 +0200");
+    assertThat(wire).contains("Message-ID: <fixed-id-1@example.com>\r\n")
+        .contains("Date: Tue, 4 Mar 2025 05:06:07 +0200");
   }
 
   @Test

@@ -70,7 +70,8 @@ class WriteWatchdogTest extends ScriptedServerTest {
 
   @Test
   void aServerThatStopsReadingAfterDataFailsTheSendAsTransient(@TempDir Path dir) throws Exception {
-    server.at("DATA", ScriptedSmtpServer.Action.acceptDataThenStopReading(), ScriptedSmtpServer.Action.acceptDataThenStopReading());
+    server.at("DATA", ScriptedSmtpServer.Action.acceptDataThenStopReading(),
+        ScriptedSmtpServer.Action.acceptDataThenStopReading());
     Path file = Files.write(dir.resolve("big.bin"), new byte[24 << 20]);
     MailboxRegistry r = registry(Fixtures.mailbox(server.port(), Encryption.NONE).writeTimeout(Duration.ofMillis(500))
         .retryPolicy(org.outmail.RetryPolicy.of(2, Duration.ofMillis(1), Duration.ofMillis(10))));
@@ -80,8 +81,9 @@ class WriteWatchdogTest extends ScriptedServerTest {
         .isInstanceOfSatisfying(TransportException.class, e -> {
           assertThat(e.isTransient()).isTrue();
           assertThat(e.isOutcomeUnknown()).isFalse();
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': timed out after 500 ms writing DATA to 127.0.0.1:" + server.port()
-              + " (no progress); the message was not handed over");
+          assertThat(e.getMessage())
+              .isEqualTo("mailbox 'mb': timed out after 500 ms writing DATA to 127.0.0.1:" + server.port()
+                  + " (no progress); the message was not handed over");
         });
     assertThat(server.connections()).isEqualTo(2);
     assertThat(server.received()).isEmpty();

@@ -41,7 +41,8 @@ class XOAuth2Test extends ScriptedServerTest {
     r.defaultOutgoing().send(email());
 
     assertThat(server.commands()).contains("AUTH XOAUTH2").doesNotContain("AUTH LOGIN", "AUTH PLAIN");
-    assertThat(server.auths()).singleElement().isEqualTo(new ScriptedSmtpServer.Auth("XOAUTH2", "svc@contoso.com", "token-1"));
+    assertThat(server.auths()).singleElement()
+        .isEqualTo(new ScriptedSmtpServer.Auth("XOAUTH2", "svc@contoso.com", "token-1"));
     assertThat(tokens.scopes).containsOnly(List.of("https://outlook.office365.com/.default"));
     assertThat(server.received()).hasSize(1);
   }
@@ -58,7 +59,8 @@ class XOAuth2Test extends ScriptedServerTest {
 
   @Test
   void aRefusedTokenIsReplacedOnceByAFreshOne() {
-    server.authReply(a -> a.secret().equals("token-1") ? "535 5.7.3 Authentication unsuccessful" : "235 2.7.0 Accepted");
+    server
+        .authReply(a -> a.secret().equals("token-1") ? "535 5.7.3 Authentication unsuccessful" : "235 2.7.0 Accepted");
 
     registry(Fixtures.microsoftClient(), tokens, 1000).defaultOutgoing().send(email());
 
@@ -76,8 +78,9 @@ class XOAuth2Test extends ScriptedServerTest {
           assertThat(e.isTransient()).isFalse();
           assertThat(e.replyCode()).isEqualTo(535);
           assertThat(e.stage()).isEqualTo(TransportException.Stage.AUTHENTICATE);
-          assertThat(e.getMessage()).isEqualTo("mailbox 'mb': authentication failed: 535 5.7.3 Authentication unsuccessful "
-              + "(the OAuth token was refused twice; check the client's permissions for SMTP and the user name)");
+          assertThat(e.getMessage())
+              .isEqualTo("mailbox 'mb': authentication failed: 535 5.7.3 Authentication unsuccessful "
+                  + "(the OAuth token was refused twice; check the client's permissions for SMTP and the user name)");
           assertThat(e.getMessage()).doesNotContain("token-1", "token-2");
         });
     assertThat(server.auths()).hasSize(2);
@@ -110,14 +113,16 @@ class XOAuth2Test extends ScriptedServerTest {
 
       @Override
       public AccessToken fetch(OAuthClient client, List<String> scopes, TokenStore store) {
-        throw new OAuthException("OAuth client 'm365': token endpoint answered HTTP 401 invalid_client", "invalid_client", false, null);
+        throw new OAuthException("OAuth client 'm365': token endpoint answered HTTP 401 invalid_client",
+            "invalid_client", false, null);
       }
     };
     CheckResult check = registry(Fixtures.microsoftClient(), failing, 1000).defaultOutgoing().check();
 
     assertThat(check.ok()).isFalse();
     assertThat(check.stage()).contains(TransportException.Stage.TOKEN);
-    assertThat(check.message()).isEqualTo("could not get an OAuth token: OAuth client 'm365': token endpoint answered HTTP 401 invalid_client");
+    assertThat(check.message()).isEqualTo(
+        "could not get an OAuth token: OAuth client 'm365': token endpoint answered HTTP 401 invalid_client");
     assertThat(server.connections()).isEqualTo(1);
   }
 }

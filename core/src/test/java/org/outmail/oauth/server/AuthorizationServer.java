@@ -259,7 +259,8 @@ public final class AuthorizationServer implements AutoCloseable {
    * Registers a service account: its public key, the users it may act for (domain-wide
    * delegation) and the scopes delegation authorizes.
    */
-  public AuthorizationServer registerServiceAccount(String email, PublicKey key, Set<String> users, Set<String> scopes) {
+  public AuthorizationServer registerServiceAccount(String email, PublicKey key, Set<String> users,
+      Set<String> scopes) {
     serviceAccounts.put(email, new ServiceAccount(email, key, Set.copyOf(users), Set.copyOf(scopes)));
     return this;
   }
@@ -321,7 +322,8 @@ public final class AuthorizationServer implements AutoCloseable {
 
   /** Revokes every refresh token of the client, as a user withdrawing consent does. */
   public void revokeRefreshTokens(String clientId) {
-    refreshTokens.values().stream().filter(r -> r.clientId.equals(clientId)).forEach(r -> r.state = RefreshState.REVOKED);
+    refreshTokens.values().stream().filter(r -> r.clientId.equals(clientId))
+        .forEach(r -> r.state = RefreshState.REVOKED);
   }
 
   /** Every device code issued so far expires now. */
@@ -468,7 +470,8 @@ public final class AuthorizationServer implements AutoCloseable {
       return;
     }
     if (state == null || state.isEmpty()) {
-      redirect(exchange, redirectUri, Map.of("error", "invalid_request", "error_description", "state is required"), null);
+      redirect(exchange, redirectUri, Map.of("error", "invalid_request", "error_description", "state is required"),
+          null);
       return;
     }
     if (q.get("code_challenge") == null || !"S256".equals(q.get("code_challenge_method"))) {
@@ -477,7 +480,8 @@ public final class AuthorizationServer implements AutoCloseable {
       return;
     }
     if (q.get("scope") == null || q.get("scope").isBlank()) {
-      redirect(exchange, redirectUri, Map.of("error", "invalid_scope", "error_description", "scope is required"), state);
+      redirect(exchange, redirectUri, Map.of("error", "invalid_scope", "error_description", "scope is required"),
+          state);
       return;
     }
     String[] refused = refusal;
@@ -606,8 +610,10 @@ public final class AuthorizationServer implements AutoCloseable {
     }
     if (r.state == RefreshState.ROTATED) {
       // reuse of a rotated token: the whole family is revoked (OAuth 2.0 Security BCP 4.14.2)
-      refreshTokens.values().stream().filter(x -> x.family.equals(r.family)).forEach(x -> x.state = RefreshState.REVOKED);
-      error(exchange, 400, "invalid_grant", "the refresh token was rotated and used again; every token of this grant is revoked");
+      refreshTokens.values().stream().filter(x -> x.family.equals(r.family))
+          .forEach(x -> x.state = RefreshState.REVOKED);
+      error(exchange, 400, "invalid_grant",
+          "the refresh token was rotated and used again; every token of this grant is revoked");
       return;
     }
     Set<String> asked = f.get("scope") == null ? r.scopes : scopes(f.get("scope"));
@@ -636,7 +642,8 @@ public final class AuthorizationServer implements AutoCloseable {
     Instant expiresAt = clock.instant().plusSeconds(900);
     String challenge = f.get("code_challenge");
     if (pkceRequired.contains(client.id()) && (challenge == null || f.get("code_challenge_method") == null)) {
-      error(exchange, 400, "invalid_request", "Missing parameter: " + (challenge == null ? "code_challenge" : "code_challenge_method"));
+      error(exchange, 400, "invalid_request",
+          "Missing parameter: " + (challenge == null ? "code_challenge" : "code_challenge_method"));
       return;
     }
     if (challenge != null && !"S256".equals(f.get("code_challenge_method"))) {
@@ -687,7 +694,8 @@ public final class AuthorizationServer implements AutoCloseable {
       return;
     }
     if (d.challenge != null && (f.get("code_verifier") == null || !s256(f.get("code_verifier")).equals(d.challenge))) {
-      error(exchange, 400, "invalid_grant", "PKCE verification failed: code_verifier does not match the code_challenge");
+      error(exchange, 400, "invalid_grant",
+          "PKCE verification failed: code_verifier does not match the code_challenge");
       return;
     }
     if (slowDowns.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -768,7 +776,8 @@ public final class AuthorizationServer implements AutoCloseable {
     Set<String> granted = new LinkedHashSet<>(scopes);
     granted.remove("offline_access");
     String access = issue("access");
-    accessTokens.put(access, new Grant(clientId, user, Set.copyOf(granted), clock.instant().plusSeconds(accessTokenSeconds)));
+    accessTokens.put(access,
+        new Grant(clientId, user, Set.copyOf(granted), clock.instant().plusSeconds(accessTokenSeconds)));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("token_type", "Bearer");
     body.put("scope", String.join(" ", granted));

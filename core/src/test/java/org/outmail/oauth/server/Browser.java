@@ -22,7 +22,8 @@ public final class Browser {
 
   /** A browser that trusts what {@code tls} trusts (a private CA). */
   public Browser(javax.net.ssl.SSLContext tls) {
-    HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5));
+    HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(5));
     if (tls != null) {
       b.sslContext(tls);
     }

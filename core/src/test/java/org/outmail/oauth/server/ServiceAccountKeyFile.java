@@ -31,7 +31,8 @@ public final class ServiceAccountKeyFile {
       g.initialize(2048);
       KeyPair keys = g.generateKeyPair();
       String pem = "-----BEGIN PRIVATE KEY-----\n"
-          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPrivate().getEncoded())
+          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+              .encodeToString(keys.getPrivate().getEncoded())
           + "\n-----END PRIVATE KEY-----\n";
       String json = "{\n"
           + "  \"type\": \"service_account\",\n"

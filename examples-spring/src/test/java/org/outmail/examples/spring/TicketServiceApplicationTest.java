@@ -45,20 +45,15 @@ class TicketServiceApplicationTest {
   private static final Path DATA = temporaryDirectory();
   private static final int SINK_PORT = freePort();
 
-  @LocalServerPort
-  int port;
+  @LocalServerPort int port;
 
-  @Autowired
-  SmtpSink.Server sink;
+  @Autowired SmtpSink.Server sink;
 
-  @Autowired
-  TransactionalOutbox outbox;
+  @Autowired TransactionalOutbox outbox;
 
-  @Autowired
-  JdbcTemplate jdbc;
+  @Autowired JdbcTemplate jdbc;
 
-  @Autowired
-  AuditHook audit;
+  @Autowired AuditHook audit;
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry properties) {
@@ -98,7 +93,8 @@ class TicketServiceApplicationTest {
         .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private HttpResponse<String> postForm(String path, Map<String, String> form) throws IOException, InterruptedException {
+  private HttpResponse<String> postForm(String path, Map<String, String> form)
+      throws IOException, InterruptedException {
     String body = String.join("&", form.entrySet().stream().map(e -> e.getKey() + "="
         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).toList());
     return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
@@ -149,7 +145,8 @@ class TicketServiceApplicationTest {
     HttpResponse<String> ticket = get("/tickets/" + id);
     assertThat(ticket.statusCode()).isEqualTo(200);
     assertThat(json(ticket)).containsEntry("requester", "alice@example.org").containsEntry("team", "printers");
-    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outmail_outbox WHERE state <> 'SENT'", Integer.class)).isZero();
+    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outmail_outbox WHERE state <> 'SENT'", Integer.class))
+        .isZero();
     HttpResponse<String> listed = get("/sink/messages");
     assertThat(listed.statusCode()).isEqualTo(200);
     assertThat(listed.body()).containsOnlyOnce("[TICKET#" + id + "] Printer on floor 2 is jammed");
@@ -164,7 +161,8 @@ class TicketServiceApplicationTest {
         + "\"The plumbing leaks\", \"description\": \"Water everywhere.\", \"team\": \"plumbing\"}");
 
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
-    assertThat(json(refused).get("error")).isEqualTo("team 'plumbing' does not exist; known teams: desk, network, printers");
+    assertThat(json(refused).get("error"))
+        .isEqualTo("team 'plumbing' does not exist; known teams: desk, network, printers");
     assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM ticket", Integer.class)).isEqualTo(tickets);
     assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM outmail_outbox", Integer.class)).isEqualTo(mails);
 

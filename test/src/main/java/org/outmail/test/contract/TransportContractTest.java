@@ -237,7 +237,8 @@ public abstract class TransportContractTest {
         .subject("Hidden copy").text("body").build());
 
     ReceivedMail mail = received().get(0);
-    assertThat(mail.recipients()).containsExactlyInAnyOrder("alice@example.org", "carol@example.org", "bob@example.org");
+    assertThat(mail.recipients()).containsExactlyInAnyOrder("alice@example.org", "carol@example.org",
+        "bob@example.org");
     assertThat(mail.cc()).containsExactly("carol@example.org");
     assertThat(mail.header("bcc")).isEmpty();
     assertThat(String.join("\n", mail.headers().values())).doesNotContain("bob@example.org");
@@ -250,7 +251,8 @@ public abstract class TransportContractTest {
         .subject("Update").text("body").build());
 
     assertThat(result.blockedRecipients()).isEqualTo(Map.of("robot@noreply.example.com", BlockReason.EXCLUDED));
-    assertThat(received()).singleElement().satisfies(m -> assertThat(m.recipients()).containsExactly("alice@example.org"));
+    assertThat(received()).singleElement()
+        .satisfies(m -> assertThat(m.recipients()).containsExactly("alice@example.org"));
   }
 
   @Test
@@ -287,7 +289,8 @@ public abstract class TransportContractTest {
     registry().defaultOutgoing().send(Email.builder()
         .to("alice@example.org").subject("File").text("body").attach("report.txt", "text/plain", file).build());
 
-    assertThat(received()).singleElement().satisfies(m -> assertThat(m.attachments().get("report.txt")).isEqualTo(content));
+    assertThat(received()).singleElement()
+        .satisfies(m -> assertThat(m.attachments().get("report.txt")).isEqualTo(content));
   }
 
   @Test
@@ -348,7 +351,8 @@ public abstract class TransportContractTest {
   @Test
   void refusedTokenIsAPermanentTokenFailureThatNeverShowsTheSecret() {
     Mailbox.Builder mailbox = mailboxWithRefusedToken("token");
-    String secret = contractFields(mailbox).build().oauthClient().flatMap(OAuthClient::clientSecret).map(Secret::value).orElseThrow();
+    String secret = contractFields(mailbox).build().oauthClient().flatMap(OAuthClient::clientSecret).map(Secret::value)
+        .orElseThrow();
 
     TransportException e = sendFailing(mailbox);
 
@@ -360,7 +364,8 @@ public abstract class TransportContractTest {
   @Test
   void checkReportsARefusedTokenAtStageToken() {
     Mailbox.Builder mailbox = mailboxWithRefusedToken("token-check");
-    String secret = contractFields(mailbox).build().oauthClient().flatMap(OAuthClient::clientSecret).map(Secret::value).orElseThrow();
+    String secret = contractFields(mailbox).build().oauthClient().flatMap(OAuthClient::clientSecret).map(Secret::value)
+        .orElseThrow();
 
     CheckResult check = registry(mailbox).defaultOutgoing().check();
 
@@ -376,7 +381,8 @@ public abstract class TransportContractTest {
         .attach("log.txt", "text/plain", file).build();
     Files.delete(file);
 
-    TransportException e = catchThrowableOfType(TransportException.class, () -> registry().defaultOutgoing().send(email));
+    TransportException e = catchThrowableOfType(TransportException.class,
+        () -> registry().defaultOutgoing().send(email));
 
     assertFailure(e, "contract", Kind.PERMANENT, Stage.CONTENT);
     assertThat(e.getMessage()).contains("log.txt");
@@ -391,7 +397,8 @@ public abstract class TransportContractTest {
     Files.delete(file);
     Files.createDirectory(file); // readable, so it passes a check; reading it fails
 
-    TransportException e = catchThrowableOfType(TransportException.class, () -> registry().defaultOutgoing().send(email));
+    TransportException e = catchThrowableOfType(TransportException.class,
+        () -> registry().defaultOutgoing().send(email));
 
     assertFailure(e, "contract", Kind.PERMANENT, Stage.CONTENT);
     assertThat(e.getMessage()).contains("log.txt");
