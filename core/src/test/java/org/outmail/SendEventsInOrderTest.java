@@ -195,8 +195,7 @@ class SendEventsInOrderTest {
       throw TransportException.builder(id, "421 busy").transientFailure(true).build();
     });
     List<String> heard = new ArrayList<>();
-    @SuppressWarnings("deprecation")
-    SendListener old = new SendListener() {
+    @SuppressWarnings("deprecation") SendListener old = new SendListener() {
       @Override
       public void attemptStarting(Mailbox mailbox, String messageId, int attempt, int maxAttempts) {
         heard.add("attempt " + attempt + " of " + mailbox.id());

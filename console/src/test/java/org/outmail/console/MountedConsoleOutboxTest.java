@@ -34,8 +34,7 @@ import org.outmail.outbox.OutboxStore;
 class MountedConsoleOutboxTest {
   private static WebDriver browser;
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
   private MailboxRegistry registry;
   private Outbox outbox;
   private MountingHost host;

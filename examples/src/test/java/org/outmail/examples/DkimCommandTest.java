@@ -20,11 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DkimCommandTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  @RegisterExtension
-  final SmtpServer server = new SmtpServer();
+  @RegisterExtension final SmtpServer server = new SmtpServer();
 
   @Test
   void keygenWritesAnOwnerOnlyKeyAndPrintsTheRecordOfItsPublicKey() throws Exception {

@@ -19,11 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SendCommandTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  @RegisterExtension
-  final SmtpServer server = new SmtpServer();
+  @RegisterExtension final SmtpServer server = new SmtpServer();
 
   private Path config;
 

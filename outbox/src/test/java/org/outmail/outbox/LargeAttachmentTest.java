@@ -11,8 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A 100 MB file attachment goes through the outbox in a JVM of 64 MB heap: stored and sent as streams. */
 class LargeAttachmentTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   @Timeout(240)

@@ -22,8 +22,7 @@ import org.outmail.TransportException;
  * send ended, and the delivery the outbox recorded (deferred, sent, or dead).
  */
 class OutboxEventsTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   /** Keeps every event it hears, in order. */
   static final class Events implements SendListener {

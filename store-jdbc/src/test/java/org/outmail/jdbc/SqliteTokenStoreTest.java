@@ -9,8 +9,7 @@ import org.outmail.Secret;
 
 /** The JDBC token store embedded: a SQLite file, the mailbox store's or its own. */
 class SqliteTokenStoreTest extends JdbcTokenStoreContract {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Override
   String newDatabase() {
