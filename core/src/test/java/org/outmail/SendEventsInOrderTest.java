@@ -8,13 +8,13 @@ import static org.outmail.MailboxRegistryTest.uniqueId;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.outmail.spi.TransportReceipt;
+import org.outmail.testing.RecordedEvents;
 import org.outmail.testing.RecordingTransportProvider;
 import org.outmail.testing.RecordingTransportProvider.Recorder;
 
@@ -31,46 +31,11 @@ class SendEventsInOrderTest {
   private final String id = uniqueId("events");
   private final RecordingTransportProvider transports = new RecordingTransportProvider();
   private final Recorder recorder = transports.recorder(id);
-  private final Events registryHeard = new Events();
+  private final RecordedEvents registryHeard = new RecordedEvents();
   private final MailboxRegistry registry = MailboxRegistry.builder().transportProvider(transports)
       .listener(registryHeard)
       .mailbox(out(id).retryPolicy(RetryPolicy.of(2, Duration.ofMillis(1), Duration.ofMillis(5))).build())
       .build();
-
-  /** Keeps every event it hears, in order. */
-  static final class Events implements SendListener {
-    final List<MailEvent> heard = Collections.synchronizedList(new ArrayList<>());
-
-    @Override
-    public void attemptStarting(MailEvent.AttemptStarting event) {
-      heard.add(event);
-    }
-
-    @Override
-    public void retrying(MailEvent.Retrying event) {
-      heard.add(event);
-    }
-
-    @Override
-    public void sendFinished(SendEvent event) {
-      heard.add(event);
-    }
-
-    @Override
-    public void serverSwitched(MailEvent.ServerSwitched event) {
-      heard.add(event);
-    }
-
-    @Override
-    public void queued(MailEvent.Queued event) {
-      heard.add(event);
-    }
-
-    @Override
-    public void deliveryRecorded(MailEvent.Delivery event) {
-      heard.add(event);
-    }
-  }
 
   @AfterEach
   void close() {
@@ -84,7 +49,7 @@ class SendEventsInOrderTest {
   @Test
   void aSendThatSucceedsIsOneAttemptThenSent() {
     recorder.then(m -> TransportReceipt.accepted(m.recipients(), "250 ok").withServer("smtp1.example.com:587"));
-    Events own = new Events();
+    RecordedEvents own = new RecordedEvents();
 
     SendResult r = registry.outgoing(id).send(email(), own);
 
@@ -109,7 +74,7 @@ class SendEventsInOrderTest {
       throw TransportException.builder(id, "421 4.3.2 busy").stage(TransportException.Stage.CONNECT)
           .transientFailure(true).replyCode(421).build();
     });
-    Events own = new Events();
+    RecordedEvents own = new RecordedEvents();
 
     SendResult r = registry.outgoing(id).send(email(), own);
 
@@ -134,7 +99,7 @@ class SendEventsInOrderTest {
     String later = "451 4.3.0 <" + BOB + ">: try again later";
     recorder.then(m -> TransportReceipt.partial(List.of(ALICE), Map.of(), Map.of(BOB, later), "250 queued"));
     recorder.then(m -> TransportReceipt.partial(List.of(), Map.of(), Map.of(BOB, later), "250 queued"));
-    Events own = new Events();
+    RecordedEvents own = new RecordedEvents();
 
     SendResult r = registry.outgoing(id).send(email(), own);
 
@@ -158,7 +123,7 @@ class SendEventsInOrderTest {
       throw TransportException.builder(id, "connection lost after the message was sent")
           .stage(TransportException.Stage.CONTENT).transientFailure(true).outcomeUnknown(true).build();
     });
-    Events own = new Events();
+    RecordedEvents own = new RecordedEvents();
 
     assertThatThrownBy(() -> registry.outgoing(id).send(email(), own)).isInstanceOf(TransportException.class);
 
@@ -179,7 +144,7 @@ class SendEventsInOrderTest {
       throw TransportException.builder(id, "550 5.7.1 relaying denied").stage(TransportException.Stage.SENDER)
           .replyCode(550).build();
     });
-    Events own = new Events();
+    RecordedEvents own = new RecordedEvents();
 
     assertThatThrownBy(() -> registry.outgoing(id).send(email(), own)).isInstanceOf(TransportException.class);
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.outmail.MailEvent;
 import org.outmail.MailboxRegistry;
 import org.outmail.SendEvent;
-import org.outmail.SendListener;
 import org.outmail.TransportException;
+import org.outmail.testing.RecordedEvents;
 
 /**
  * The outbox speaks the one event model: a listener given to the registry and to the outbox hears a
@@ -24,41 +24,7 @@ import org.outmail.TransportException;
 class OutboxEventsTest {
   @TempDir Path temp;
 
-  /** Keeps every event it hears, in order. */
-  static final class Events implements SendListener {
-    final List<MailEvent> heard = Collections.synchronizedList(new ArrayList<>());
-
-    @Override
-    public void attemptStarting(MailEvent.AttemptStarting event) {
-      heard.add(event);
-    }
-
-    @Override
-    public void retrying(MailEvent.Retrying event) {
-      heard.add(event);
-    }
-
-    @Override
-    public void sendFinished(SendEvent event) {
-      heard.add(event);
-    }
-
-    @Override
-    public void queued(MailEvent.Queued event) {
-      heard.add(event);
-    }
-
-    @Override
-    public void deliveryRecorded(MailEvent.Delivery event) {
-      heard.add(event);
-    }
-
-    List<String> kinds() {
-      return heard.stream().map(e -> e.getClass().getSimpleName()).toList();
-    }
-  }
-
-  private static MailboxRegistry registry(int port, Events events) {
+  private static MailboxRegistry registry(int port, RecordedEvents events) {
     return MailboxRegistry.builder().mailbox(Fixtures.mailbox("support", port).defaultOutgoing(true).build())
         .listener(events).build();
   }
@@ -67,7 +33,7 @@ class OutboxEventsTest {
   @Timeout(60)
   void aMailDeferredOnceThenSentIsQueuedThenTwoDeliveriesEachWithItsSend() throws Exception {
     MutableClock clock = new MutableClock();
-    Events events = new Events();
+    RecordedEvents events = new RecordedEvents();
     try (RecordingSmtpServer smtp = new RecordingSmtpServer();
         MailboxRegistry registry = registry(smtp.port(), events);
         Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(temp.resolve("store")))
@@ -117,7 +83,7 @@ class OutboxEventsTest {
   @Test
   @Timeout(60)
   void anEnqueueWhoseIdempotencyKeyIsTakenIsNotQueuedAgain() throws Exception {
-    Events events = new Events();
+    RecordedEvents events = new RecordedEvents();
     try (RecordingSmtpServer smtp = new RecordingSmtpServer();
         MailboxRegistry registry = registry(smtp.port(), events);
         Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(temp.resolve("store")))
@@ -136,7 +102,7 @@ class OutboxEventsTest {
   @SuppressWarnings("deprecation") // the failure listener still hears a dead mail, until it goes
   void aMailRefusedForGoodIsDeadAndTheOldFailureListenerStillHearsIt() throws Exception {
     MutableClock clock = new MutableClock();
-    Events events = new Events();
+    RecordedEvents events = new RecordedEvents();
     List<OutboxEntry> failures = Collections.synchronizedList(new ArrayList<>());
     try (RecordingSmtpServer smtp = new RecordingSmtpServer();
         MailboxRegistry registry = registry(smtp.port(), events);

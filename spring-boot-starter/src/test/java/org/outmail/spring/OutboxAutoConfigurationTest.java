@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,10 +16,10 @@ import org.outmail.Email;
 import org.outmail.MailEvent;
 import org.outmail.MailboxRegistry;
 import org.outmail.SendEvent;
-import org.outmail.SendListener;
 import org.outmail.outbox.Outbox;
 import org.outmail.outbox.OutboxState;
 import org.outmail.test.MailCapture;
+import org.outmail.testing.RecordedEvents;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -78,32 +76,8 @@ class OutboxAutoConfigurationTest {
   @Configuration(proxyBeanMethods = false)
   static class Listening {
     @Bean
-    Heard heard() {
-      return new Heard();
-    }
-  }
-
-  static final class Heard implements SendListener {
-    final List<MailEvent> events = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void attemptStarting(MailEvent.AttemptStarting event) {
-      events.add(event);
-    }
-
-    @Override
-    public void sendFinished(SendEvent event) {
-      events.add(event);
-    }
-
-    @Override
-    public void queued(MailEvent.Queued event) {
-      events.add(event);
-    }
-
-    @Override
-    public void deliveryRecorded(MailEvent.Delivery event) {
-      events.add(event);
+    RecordedEvents heard() {
+      return new RecordedEvents();
     }
   }
 
@@ -114,18 +88,18 @@ class OutboxAutoConfigurationTest {
         "outmail.outbox.poll-interval=100ms").run(context -> {
           assertThat(context).hasNotFailed();
           Outbox outbox = context.getBean(Outbox.class);
-          Heard heard = context.getBean(Heard.class);
+          RecordedEvents heard = context.getBean(RecordedEvents.class);
           long id = outbox.enqueue(context.getBean(MailboxRegistry.class).defaultOutgoing(), mail(2));
           awaitSent(outbox, id);
           long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-          while (heard.events.size() < 4 && System.nanoTime() < deadline) {
+          while (heard.heard.size() < 4 && System.nanoTime() < deadline) {
             Thread.sleep(20);
           }
 
-          assertThat(heard.events).extracting(e -> e.getClass().getSimpleName())
+          assertThat(heard.heard).extracting(e -> e.getClass().getSimpleName())
               .containsExactly("Queued", "AttemptStarting", "SendEvent", "Delivery");
-          assertThat(((MailEvent.Queued) heard.events.get(0)).queueId()).isEqualTo(id);
-          assertThat(((MailEvent.Delivery) heard.events.get(3)).state()).isEqualTo(MailEvent.Delivery.State.SENT);
+          assertThat(((MailEvent.Queued) heard.heard.get(0)).queueId()).isEqualTo(id);
+          assertThat(((MailEvent.Delivery) heard.heard.get(3)).state()).isEqualTo(MailEvent.Delivery.State.SENT);
         });
   }
 
