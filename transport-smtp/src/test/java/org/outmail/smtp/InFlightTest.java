@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,28 +39,6 @@ class InFlightTest extends ScriptedServerTest {
         .options(SmtpOptions.builder().maxConnections(1).chunking(chunking).maxInFlight(maxInFlight).build()));
   }
 
-  private static List<CompletableFuture<SendResult>> burst(MailboxRegistry r, int n, String... refused) {
-    List<CompletableFuture<SendResult>> sends = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      String to = i < refused.length ? refused[i] : "user" + i + "@example.org";
-      sends.add(r.defaultOutgoing().sendAsync(Email.builder().to(to).subject("Mail " + i).text("body " + i).build()));
-    }
-    return sends;
-  }
-
-  private static Throwable failure(CompletableFuture<SendResult> f) {
-    try {
-      f.join();
-      return null;
-    } catch (CompletionException e) {
-      return e.getCause();
-    }
-  }
-
-  private static String messageId(ScriptedSmtpServer.Received m) {
-    return m.text().lines().filter(l -> l.startsWith("Message-ID: ")).findFirst().orElseThrow().substring(12);
-  }
-
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void aBurstSharesOneConnectionPipelinedAndEveryMailArrivesOnce(boolean chunking) {
@@ -72,7 +49,7 @@ class InFlightTest extends ScriptedServerTest {
 
     assertThat(server.connections()).isEqualTo(1);
     assertThat(server.received()).hasSize(24);
-    assertThat(server.received().stream().map(InFlightTest::messageId).collect(Collectors.toSet()))
+    assertThat(server.received().stream().map(ScriptedServerTest::messageId).collect(Collectors.toSet()))
         .isEqualTo(results.stream().map(SendResult::messageId).collect(Collectors.toSet()));
     for (SendResult result : results) {
       assertThat(result.acceptedRecipients()).hasSize(1);
@@ -123,7 +100,7 @@ class InFlightTest extends ScriptedServerTest {
 
     List<CompletableFuture<SendResult>> sends = burst(r, 8);
 
-    List<Throwable> failures = sends.stream().map(InFlightTest::failure).filter(t -> t != null).toList();
+    List<Throwable> failures = sends.stream().map(ScriptedServerTest::failure).filter(t -> t != null).toList();
     // with DATA only the second mail's content was out; chunked, the second's and those written
     // with it (at most the window): how many were queued with it depends on the threads
     assertThat(failures.size()).isBetween(1, chunking ? 3 : 1);
@@ -136,7 +113,7 @@ class InFlightTest extends ScriptedServerTest {
         .collect(Collectors.toSet());
     assertThat(delivered).hasSize(8 - inFlight);
     assertThat(server.received()).hasSize(8 - inFlight);
-    assertThat(server.received().stream().map(InFlightTest::messageId).collect(Collectors.toSet()))
+    assertThat(server.received().stream().map(ScriptedServerTest::messageId).collect(Collectors.toSet()))
         .isEqualTo(delivered);
     assertThat(server.connections()).isEqualTo(2);
   }

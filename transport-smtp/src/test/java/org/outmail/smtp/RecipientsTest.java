@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,7 +30,6 @@ import org.outmail.TransportException;
  */
 @Timeout(60)
 class RecipientsTest extends ScriptedServerTest {
-  private static final Pattern MESSAGE_ID = Pattern.compile("(?m)^Message-ID: (<[^>]+>)\r?$");
 
   private MailboxRegistry plain() {
     return registry(Fixtures.mailbox(server.port(), Encryption.NONE));
@@ -44,12 +41,6 @@ class RecipientsTest extends ScriptedServerTest {
 
   private static Email emailTo(List<String> to) {
     return Email.builder().to(to.toArray(String[]::new)).subject("Hello").text("body").build();
-  }
-
-  private static String messageId(ScriptedSmtpServer.Received r) {
-    Matcher m = MESSAGE_ID.matcher(r.text());
-    assertThat(m.find()).as("Message-ID in " + r.text()).isTrue();
-    return m.group(1);
   }
 
   private List<String> everyRecipientReceived() {

@@ -6,10 +6,8 @@ import static org.outmail.smtp.ScriptedSmtpServer.Action.normal;
 import static org.outmail.smtp.ScriptedSmtpServer.Action.reply;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,29 +38,6 @@ class SharedConnectionTest extends ScriptedServerTest {
         .options(SmtpOptions.builder().maxConnections(1).chunking(chunking).maxInFlight(window).build()));
   }
 
-  /** {@code n} mails sent at once, each from its own sender thread. */
-  private static List<CompletableFuture<SendResult>> burst(MailboxRegistry r, int n) {
-    List<CompletableFuture<SendResult>> sends = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      sends.add(r.defaultOutgoing().sendAsync(
-          Email.builder().to("user" + i + "@example.org").subject("Mail " + i).text("body " + i).build()));
-    }
-    return sends;
-  }
-
-  private static Throwable failure(CompletableFuture<SendResult> f) {
-    try {
-      f.join();
-      return null;
-    } catch (CompletionException e) {
-      return e.getCause();
-    }
-  }
-
-  private static String messageId(ScriptedSmtpServer.Received m) {
-    return m.text().lines().filter(l -> l.startsWith("Message-ID: ")).findFirst().orElseThrow().substring(12);
-  }
-
   @ParameterizedTest
   @ValueSource(ints = {2, 5})
   void concurrentSendersOnOneConnectionHaveTheWindowsMailsInFlightTogetherAndNeverMore(int window) {
@@ -75,7 +50,7 @@ class SharedConnectionTest extends ScriptedServerTest {
     assertThat(server.connections()).isEqualTo(1);
     assertThat(server.mostTransactionsInFlight()).isEqualTo(window);
     assertThat(server.received()).hasSize(senders);
-    assertThat(server.received().stream().map(SharedConnectionTest::messageId).collect(Collectors.toSet()))
+    assertThat(server.received().stream().map(ScriptedServerTest::messageId).collect(Collectors.toSet()))
         .isEqualTo(results.stream().map(SendResult::messageId).collect(Collectors.toSet()));
   }
 
@@ -104,7 +79,7 @@ class SharedConnectionTest extends ScriptedServerTest {
 
     List<CompletableFuture<SendResult>> sends = burst(r, 12);
 
-    List<Throwable> failures = sends.stream().map(SharedConnectionTest::failure).filter(t -> t != null).toList();
+    List<Throwable> failures = sends.stream().map(ScriptedServerTest::failure).filter(t -> t != null).toList();
     assertThat(failures).singleElement().isInstanceOfSatisfying(TransportException.class, e -> {
       assertThat(e.isTransient()).isFalse();
       assertThat(e.isOutcomeUnknown()).isFalse();
@@ -112,7 +87,7 @@ class SharedConnectionTest extends ScriptedServerTest {
     });
     List<String> delivered = sends.stream().filter(f -> failure(f) == null).map(f -> f.join().messageId()).toList();
     assertThat(delivered).hasSize(11).doesNotHaveDuplicates();
-    List<String> received = server.received().stream().map(SharedConnectionTest::messageId).toList();
+    List<String> received = server.received().stream().map(ScriptedServerTest::messageId).toList();
     assertThat(received).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(delivered);
     assertThat(server.connections()).isEqualTo(1);
   }
