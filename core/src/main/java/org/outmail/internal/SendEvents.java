@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.outmail.Email;
 import org.outmail.MailEvent;
 import org.outmail.MailException;
@@ -72,9 +73,14 @@ public final class SendEvents {
   }
 
   private void finished(SendListener caller, SendEvent event) {
-    callerSays(() -> caller.sendFinished(event));
+    tellAll(caller, l -> l.sendFinished(event));
+  }
+
+  /** Tells the send's own listener, then the registry's, each isolated from the others' failures. */
+  private void tellAll(SendListener caller, Consumer<SendListener> call) {
+    callerSays(() -> call.accept(caller));
     for (SendListener l : listeners) {
-      tell(l, () -> l.sendFinished(event));
+      tell(l, () -> call.accept(l));
     }
   }
 
@@ -110,10 +116,7 @@ public final class SendEvents {
       count = attempt;
       this.messageId = Optional.of(messageId);
       MailEvent.AttemptStarting event = new MailEvent.AttemptStarting(mailbox, messageId, attempt, maxAttempts);
-      callerSays(() -> caller.attemptStarting(event));
-      for (SendListener l : listeners) {
-        tell(l, () -> l.attemptStarting(event));
-      }
+      tellAll(caller, l -> l.attemptStarting(event));
     }
 
     @Override
@@ -121,10 +124,7 @@ public final class SendEvents {
         Map<String, String> deferred) {
       MailEvent.Retrying event = new MailEvent.Retrying(mailbox, messageId.orElseThrow(), attempt, maxAttempts, failure,
           wait, deferred);
-      callerSays(() -> caller.retrying(event));
-      for (SendListener l : listeners) {
-        tell(l, () -> l.retrying(event));
-      }
+      tellAll(caller, l -> l.retrying(event));
     }
   }
 }
