@@ -61,8 +61,8 @@ final class ApiAccess extends Access {
   @Override
   public SendEvent sendEvent(Mailbox mailbox, Optional<String> messageId, SendEvent.Outcome outcome,
       Duration duration, Map<String, BlockReason> blocked, int attempts, @Nullable SendResult result,
-      @Nullable RuntimeException failure) {
-    return new SendEvent(mailbox, messageId, outcome, duration, blocked, attempts, result, failure);
+      @Nullable RuntimeException failure, TransportException.@Nullable Stage stage) {
+    return new SendEvent(mailbox, messageId, outcome, duration, blocked, attempts, result, failure, stage);
   }
 
   @Override

@@ -38,10 +38,11 @@ public final class SendEvent implements MailEvent {
   private final int attempts;
   private final @Nullable SendResult result;
   private final @Nullable RuntimeException failure;
+  private final TransportException.@Nullable Stage stage;
 
   SendEvent(Mailbox mailbox, Optional<String> messageId, Outcome outcome, Duration duration,
       Map<String, BlockReason> blockedRecipients, int attempts, @Nullable SendResult result,
-      @Nullable RuntimeException failure) {
+      @Nullable RuntimeException failure, TransportException.@Nullable Stage stage) {
     this.mailbox = Objects.requireNonNull(mailbox, "mailbox == null");
     this.messageId = Objects.requireNonNull(messageId, "messageId == null");
     this.outcome = Objects.requireNonNull(outcome, "outcome == null");
@@ -50,6 +51,7 @@ public final class SendEvent implements MailEvent {
     this.attempts = attempts;
     this.result = result;
     this.failure = failure;
+    this.stage = stage;
   }
 
   /** {@return the mailbox that sent, or was asked to} */
@@ -109,18 +111,14 @@ public final class SendEvent implements MailEvent {
   }
 
   /**
-   * {@return the stage that failed, when the send threw a {@link TransportException} (its {@link
-   * TransportException#stage()}) or, once attempts had started, an {@link
-   * org.outmail.oauth.OAuthException} ({@link TransportException.Stage#TOKEN}: no token could be
-   * had); empty when the mail was sent, or the send failed before any attempt}
+   * {@return the stage that failed: a {@link TransportException}'s {@link TransportException#stage()};
+   * {@link TransportException.Stage#TOKEN} when, once attempts had started, no OAuth access token
+   * could be had (an {@link org.outmail.oauth.OAuthException} or a failing token store); {@link
+   * TransportException.Stage#OTHER} for any other exception thrown during an attempt; empty when
+   * the mail was sent, or the send failed before any attempt}
    */
   public Optional<TransportException.Stage> stage() {
-    if (failure instanceof TransportException t) {
-      return Optional.of(t.stage());
-    }
-    // the retry step throws a TransportException or, when no token could be had, an OAuthException
-    return failure instanceof MailException && attempts > 0
-        ? Optional.of(TransportException.Stage.TOKEN) : Optional.empty();
+    return Optional.ofNullable(stage);
   }
 
   /** {@return the server that took the mail, as {@code host:port}, when it was sent and the transport says} */

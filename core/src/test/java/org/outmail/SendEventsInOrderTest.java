@@ -155,6 +155,58 @@ class SendEventsInOrderTest {
   }
 
   @Test
+  void noAccessTokenDuringAnAttemptEndsFailedAtTheTokenStage() {
+    recorder.then(m -> {
+      throw new org.outmail.oauth.OAuthException("invalid_client: the client secret has expired", "invalid_client",
+          false, null);
+    });
+    RecordedEvents own = new RecordedEvents();
+
+    assertThatThrownBy(() -> registry.outgoing(id).send(email(), own))
+        .isInstanceOf(org.outmail.oauth.OAuthException.class);
+
+    SendEvent finished = (SendEvent) own.heard.get(own.heard.size() - 1);
+    assertThat(finished.outcome()).isEqualTo(SendEvent.Outcome.FAILED);
+    assertThat(finished.attempts()).isEqualTo(1);
+    assertThat(finished.stage()).contains(TransportException.Stage.TOKEN);
+  }
+
+  @Test
+  void anyOtherExceptionDuringAnAttemptIsNotMistakenForATokenFailure() {
+    // a transport breaking its contract (a MailException that is not a TransportException)
+    recorder.then(m -> {
+      throw new MailException(id, "the transport failed in a way it does not describe");
+    });
+    RecordedEvents own = new RecordedEvents();
+
+    assertThatThrownBy(() -> registry.outgoing(id).send(email(), own)).isInstanceOf(MailException.class);
+
+    SendEvent finished = (SendEvent) own.heard.get(own.heard.size() - 1);
+    assertThat(finished.outcome()).isEqualTo(SendEvent.Outcome.FAILED);
+    assertThat(finished.stage()).contains(TransportException.Stage.OTHER);
+  }
+
+  @Test
+  void aSendRefusedBeforeItsFirstAttemptNamesNoStage() {
+    Email toNobody = Email.builder().to("nobody@noreply.example.com").subject("s").text("t").build();
+    MailboxRegistry excluding = MailboxRegistry.builder().transportProvider(transports).listener(registryHeard)
+        .mailbox(out(id).excludeExpression(".*@noreply\\.example\\.com").build()).build();
+    try {
+      RecordedEvents own = new RecordedEvents();
+
+      assertThatThrownBy(() -> excluding.outgoing(id).send(toNobody, own))
+          .isInstanceOf(RecipientsBlockedException.class);
+
+      SendEvent finished = (SendEvent) own.heard.get(own.heard.size() - 1);
+      assertThat(finished.outcome()).isEqualTo(SendEvent.Outcome.BLOCKED);
+      assertThat(finished.attempts()).isZero();
+      assertThat(finished.stage()).isEmpty();
+    } finally {
+      excluding.close();
+    }
+  }
+
+  @Test
   void aListenerWrittenForTheOldMethodsStillHearsAttemptsAndRetries() {
     recorder.then(m -> {
       throw TransportException.builder(id, "421 busy").transientFailure(true).build();

@@ -23,6 +23,7 @@ import org.outmail.Secret;
 import org.outmail.SendEvent;
 import org.outmail.SendListener;
 import org.outmail.SendResult;
+import org.outmail.TransportException;
 import org.outmail.Setting;
 import org.outmail.oauth.TokenStore;
 import org.outmail.spi.TransportContext;
@@ -136,11 +137,12 @@ public abstract class Access {
    * @param attempts the attempts
    * @param result the result, or null
    * @param failure the failure, or null
+   * @param stage the stage that failed, or null
    * @return the event of a send's end
    */
   public abstract SendEvent sendEvent(Mailbox mailbox, Optional<String> messageId, SendEvent.Outcome outcome,
       Duration duration, Map<String, BlockReason> blocked, int attempts, @Nullable SendResult result,
-      @Nullable RuntimeException failure);
+      @Nullable RuntimeException failure, TransportException.@Nullable Stage stage);
 
   /**
    * Returns the result with the hooks' failures.

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.outmail.Email;
 import org.outmail.MailEvent;
 import org.outmail.MailException;
@@ -15,6 +16,8 @@ import org.outmail.SendEvent;
 import org.outmail.SendListener;
 import org.outmail.SendResult;
 import org.outmail.TransportException;
+import org.outmail.oauth.OAuthException;
+import org.outmail.oauth.TokenStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,17 +49,17 @@ public final class SendEvents {
       result = steps.apply(email, attempts);
     } catch (RecipientsBlockedException e) {
       finished(listener, Access.get().sendEvent(mailbox, Optional.empty(), SendEvent.Outcome.BLOCKED, since(start),
-          e.blockedRecipients(), 0, null, e));
+          e.blockedRecipients(), 0, null, e, null));
       throw e;
     } catch (RuntimeException e) {
       SendEvent.Outcome outcome = e instanceof TransportException t && t.isOutcomeUnknown()
           ? SendEvent.Outcome.UNKNOWN : SendEvent.Outcome.FAILED;
       finished(listener, Access.get().sendEvent(mailbox, attempts.messageId, outcome, since(start),
-          Map.of(), attempts.count, null, e));
+          Map.of(), attempts.count, null, e, stageOf(e, attempts.count)));
       throw e;
     }
     finished(listener, Access.get().sendEvent(mailbox, Optional.of(result.messageId()), SendEvent.Outcome.SENT,
-        since(start), result.blockedRecipients(), result.attempts(), result, null));
+        since(start), result.blockedRecipients(), result.attempts(), result, null, null));
     return result;
   }
 
@@ -66,6 +69,22 @@ public final class SendEvents {
     for (SendListener l : listeners) {
       tell(l, () -> l.serverSwitched(event));
     }
+  }
+
+  /**
+   * The stage a failed send names: the transport's own, {@code TOKEN} when no access token could be
+   * had during an attempt, {@code OTHER} for anything else thrown during one (a transport breaking
+   * its contract), none when the send failed before its first attempt.
+   */
+  static TransportException.@Nullable Stage stageOf(RuntimeException failure, int attempts) {
+    if (failure instanceof TransportException t) {
+      return t.stage();
+    }
+    if (attempts == 0) {
+      return null;
+    }
+    return failure instanceof OAuthException || failure instanceof TokenStoreException
+        ? TransportException.Stage.TOKEN : TransportException.Stage.OTHER;
   }
 
   private static Duration since(long start) {

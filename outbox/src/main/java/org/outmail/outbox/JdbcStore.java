@@ -502,7 +502,11 @@ final class JdbcStore implements AutoCloseable {
   }
 
   /** Mails whose lease ended: resent first (due at once, ahead of the backlog), or marked unknown. */
-  record Reaped(List<Long> unknown, int resent) {}
+  record Reaped(List<Long> unknown, List<Long> resent) {
+    int size() {
+      return unknown.size() + resent.size();
+    }
+  }
 
   /**
    * Ends the attempts whose lease ended by {@code before} (their node stopped, or is stuck): each
@@ -524,10 +528,10 @@ final class JdbcStore implements AutoCloseable {
         }
       }
       if (expired.isEmpty()) {
-        return new Reaped(List.of(), 0);
+        return new Reaped(List.of(), List.of());
       }
       List<Long> unknown = new ArrayList<>();
-      int resent = 0;
+      List<Long> resent = new ArrayList<>();
       try (
           PreparedStatement mail = c
               .prepareStatement("UPDATE outmail_outbox SET state = ?, due_at = ?, claimed_by = NULL, "
@@ -554,7 +558,7 @@ final class JdbcStore implements AutoCloseable {
           attempt.setInt(4, attempts);
           attempt.executeUpdate();
           if (resend) {
-            resent++;
+            resent.add(id);
           } else {
             unknown.add(id);
           }

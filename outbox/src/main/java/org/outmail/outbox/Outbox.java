@@ -430,9 +430,17 @@ public final class Outbox implements AutoCloseable {
     while (true) {
       JdbcStore.Reaped reaped = store.reapExpired(before, settings.clock().millis(),
           settings.outcomeUnknown() == OutcomeUnknownPolicy.RESEND, why);
-      if (reaped.resent() > 0) {
-        LOG.info("outbox: {} mail(s) whose sending stopped without an outcome go again first: {}", reaped.resent(),
-            why);
+      if (!reaped.resent().isEmpty()) {
+        LOG.info("outbox: {} mail(s) whose sending stopped without an outcome go again first: {}",
+            reaped.resent().size(), why);
+        if (!settings.sendListeners().isEmpty()) {
+          // the lost attempt ended without an outcome; the mail is due again at once
+          Instant now = Instant.ofEpochMilli(settings.clock().millis());
+          for (long id : reaped.resent()) {
+            entry(id).ifPresent(e -> delivered(new MailEvent.Delivery(e.mailboxId(), e.messageId(), id, e.attempts(),
+                MailEvent.Delivery.State.DEFERRED, Optional.of(why), Optional.of(now), List.of())));
+          }
+        }
         wake();
       }
       for (long id : reaped.unknown()) {
@@ -443,7 +451,7 @@ public final class Outbox implements AutoCloseable {
         }
         notifyListeners(id);
       }
-      if (reaped.resent() + reaped.unknown().size() < 1000) {
+      if (reaped.size() < 1000) {
         return;
       }
     }

@@ -3,6 +3,9 @@ package org.outmail.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -122,6 +125,48 @@ class OutboxEventsTest {
       assertThat(dead.attempt()).isEqualTo(1);
       assertThat(dead.error()).hasValueSatisfying(e -> assertThat(e).contains("550"));
       assertThat(failures).extracting(OutboxEntry::id).containsExactly(id);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aMailWhoseSenderStoppedWithoutAnOutcomeIsToldDeferredAndThenSentAgain() throws Exception {
+    RecordedEvents events = new RecordedEvents();
+    Path store = temp.resolve("store");
+    try (RecordingSmtpServer smtp = new RecordingSmtpServer();
+        MailboxRegistry registry = registry(smtp.port(), events)) {
+      long id;
+      try (Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(store)).workers(0)
+          .build()) {
+        id = outbox.enqueue(registry.defaultOutgoing(), Fixtures.mail(4));
+      }
+      // what a process killed while sending leaves behind: the mail claimed by a node, one attempt begun
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store.resolve("outbox.db"));
+          Statement s = c.createStatement()) {
+        assertThat(s.executeUpdate("UPDATE outmail_outbox SET state = 'SENDING', claimed_by = 'gone', "
+            + "attempts = 1 WHERE id = " + id)).isEqualTo(1);
+      }
+
+      // opening the embedded store again ends that attempt; the default policy (RESEND) sends it again
+      try (Outbox outbox = Outbox.builder().registry(registry).store(OutboxStore.embedded(store)).workers(0)
+          .listener(events).build()) {
+        assertThat(events.kinds()).containsExactly("Delivery");
+        MailEvent.Delivery lost = (MailEvent.Delivery) events.heard.get(0);
+        assertThat(lost.queueId()).isEqualTo(id);
+        assertThat(lost.attempt()).isEqualTo(1);
+        assertThat(lost.state()).isEqualTo(MailEvent.Delivery.State.DEFERRED);
+        assertThat(lost.dead()).isFalse();
+        assertThat(lost.nextAttemptAt()).isPresent();
+        assertThat(lost.error()).hasValueSatisfying(e -> assertThat(e).contains("stopped before recording an outcome"));
+
+        outbox.deliverDue();
+
+        assertThat(events.kinds()).containsExactly("Delivery", "AttemptStarting", "SendEvent", "Delivery");
+        MailEvent.Delivery sent = (MailEvent.Delivery) events.heard.get(3);
+        assertThat(sent.attempt()).isEqualTo(2);
+        assertThat(sent.state()).isEqualTo(MailEvent.Delivery.State.SENT);
+        assertThat(smtp.messageIds()).containsExactly(lost.messageId());
+      }
     }
   }
 }

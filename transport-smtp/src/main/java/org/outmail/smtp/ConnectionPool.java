@@ -72,9 +72,9 @@ final class ConnectionPool {
    * @throws OpenFailure if a new connection cannot be opened
    * @throws ServersFailed if none of several servers took a new connection
    * @throws InterruptedException if interrupted while every connection is in use
-   * @throws IllegalStateException if the pool is closed
+   * @throws PoolClosed if the pool is closed
    */
-  SendLane acquire(boolean share) throws OpenFailure, ServersFailed, InterruptedException {
+  SendLane acquire(boolean share) throws OpenFailure, ServersFailed, InterruptedException, PoolClosed {
     while (true) {
       Slot slot;
       SmtpConnection c = null;
@@ -82,7 +82,7 @@ final class ConnectionPool {
       synchronized (this) {
         while (true) {
           if (closed) {
-            throw new IllegalStateException("the transport is closed");
+            throw new PoolClosed();
           }
           slot = idle.pollFirst();
           if (slot != null) {
@@ -137,7 +137,7 @@ final class ConnectionPool {
           inUse--;
           notifyAll();
           c.closeQuietly();
-          throw new IllegalStateException("the transport is closed");
+          throw new PoolClosed();
         }
         slot.users = 1;
         slot.exclusive = !share;
@@ -208,7 +208,7 @@ final class ConnectionPool {
    *
    * @throws OpenFailure if the new one cannot be opened; the caller then holds nothing
    */
-  SendLane replace(SendLane dead, boolean share) throws OpenFailure, ServersFailed, InterruptedException {
+  SendLane replace(SendLane dead, boolean share) throws OpenFailure, ServersFailed, InterruptedException, PoolClosed {
     discard(dead);
     return acquire(share);
   }

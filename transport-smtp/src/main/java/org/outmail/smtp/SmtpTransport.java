@@ -216,7 +216,7 @@ final class SmtpTransport implements MailTransport {
       throw TransportException
           .builder(mailbox.id(), "mailbox '" + mailbox.id() + "': interrupted while waiting for a connection")
           .stage(TransportException.Stage.CONNECT).transientFailure(true).cause(e).build();
-    } catch (IllegalStateException e) {
+    } catch (PoolClosed e) {
       throw failures.closed();
     }
   }

@@ -1,6 +1,7 @@
 package org.outmail.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.outmail.Encryption;
 import org.outmail.Mailbox;
 import org.outmail.MailboxRegistry;
 import org.outmail.SendResult;
+import org.outmail.TransportException;
 import org.outmail.spi.OutgoingMessage;
 
 /** Pooled connections, counted on the server side. */
@@ -152,6 +154,23 @@ class PoolTest extends ScriptedServerTest {
     r.close();
 
     ScriptedSmtpServer.await(() -> server.quits() == 2, "two QUITs");
+  }
+
+  @Test
+  void aSendAfterTheTransportClosedFailsAtTheClosedStageAndOpensNothing() throws Exception {
+    Mailbox mb = mailbox().build();
+    SmtpTransport transport = new SmtpTransport(mb, Fixtures.noTokens());
+    transport.send(Fixtures.message(mb, "before", "alice@example.org"));
+    transport.close();
+
+    assertThatThrownBy(() -> transport.send(Fixtures.message(mb, "after", "alice@example.org")))
+        .isInstanceOfSatisfying(TransportException.class, e -> {
+          assertThat(e.stage()).isEqualTo(TransportException.Stage.CLOSED);
+          assertThat(e.isOutcomeUnknown()).isFalse();
+          assertThat(e.getMessage()).contains(mb.id()).contains("closed");
+        });
+    assertThat(server.connections()).isEqualTo(1);
+    assertThat(server.received()).hasSize(1);
   }
 
   @Test
