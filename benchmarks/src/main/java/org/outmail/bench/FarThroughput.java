@@ -73,10 +73,10 @@ public final class FarThroughput {
   /** The clients compared. */
   enum Client {
     OUTMAIL_BURST("outmail-burst",
-        "outmail, `sendAsync` burst (16 async threads: twice the window), 1 connection, defaults (pipelining, chunking, 8 in flight)"), OUTMAIL_8THREADS(
+        "outmail, `sendAsync` burst (async threads: twice the window), 1 connection, defaults (pipelining, chunking, 8 in flight unless `--max-in-flight`)"), OUTMAIL_8THREADS(
             "outmail-8threads",
             "outmail, 8 threads calling `send`, 1 connection, defaults"), OUTMAIL_DATA("outmail-data",
-                "outmail, `sendAsync` burst (16 async threads: twice the window), 1 connection, chunking off (pipelined DATA)"), OUTMAIL_PREVIOUS(
+                "outmail, `sendAsync` burst (async threads: twice the window), 1 connection, chunking off (pipelined DATA)"), OUTMAIL_PREVIOUS(
                     "outmail-previous",
                     "outmail, 1 thread, 1 connection, chunking off, 1 in flight (the former mode)"), OUTMAIL_1THREAD(
                         "outmail-1thread", "outmail, 1 thread calling `send`, 1 connection, defaults"), ANGUS("angus",
