@@ -15,7 +15,10 @@
 # Settings (environment): RTT_MS (round trip the proxy adds, default 20), COUNT (mails per burst,
 # default 500), SECONDS_PER (time cap per client, default 30), WARMUP (mails sent first on the same
 # connection, not measured, default 16), CLIENTS (see FarThroughput.Client, default all),
-# SERVERS (postfix,smtp-sink), TARGET_MS (11), BUILD=module (benchmarks only, the rest from ~/.m2),
+# SERVERS (postfix,smtp-sink), TARGET_MS (11), IN_FLIGHT (smtp.max-in-flight of the outmail clients,
+# default the library's: 8; the bursts run on twice that many async threads), QUICKACK=1 (the proxy
+# acknowledges every chunk at once: a server with Nagle on, as Postfix's smtpd, is never held waiting
+# for an ACK; see LatencyProxy), BUILD=module (benchmarks only, the rest from ~/.m2),
 # SKIP_BUILD=1.
 #
 # Against the previous jar: OLD_REF (a commit; built as in loopback.sh, see old_jar in common.sh:
@@ -36,6 +39,8 @@ WARMUP=${WARMUP:-16}
 CLIENTS=${CLIENTS:-outmail-burst,outmail-8threads,outmail-data,outmail-previous,outmail-1thread,angus,spring}
 SERVERS=${SERVERS:-postfix,smtp-sink}
 TARGET_MS=${TARGET_MS:-11}
+IN_FLIGHT=${IN_FLIGHT:-}
+QUICKACK=${QUICKACK:-}
 OLD_REF=${OLD_REF:-}
 
 log() { echo "far.sh: $*" >&2; }
@@ -87,7 +92,7 @@ start_proxy() {
   rm -f "$WORK/$name-proxy.port"
   timeout 3600 java -Xmx64m -cp "$JAR" org.outmail.bench.LatencyProxy --target-port "$target" \
     --one-way-ms "$(awk -v r="$RTT_MS" 'BEGIN { print r / 2 }')" \
-    --port-file "$WORK/$name-proxy.port" --log "$PROXY_LOG" 2>>"$WORK/proxy.err" &
+    --port-file "$WORK/$name-proxy.port" --log "$PROXY_LOG" ${QUICKACK:+--quickack} 2>>"$WORK/proxy.err" &
   PROXY_PID=$!
   PIDS+=("$PROXY_PID")
   for _ in $(seq 1 200); do
@@ -136,7 +141,7 @@ run_jar() { # label jar results server port count-file count-match
   timeout 1800 java -Xms256m -Xmx256m -cp "$jar" org.outmail.bench.FarThroughput \
     --port "$PROXY_PORT" --server "$name" --count "$COUNT" --seconds "$SECONDS_PER" --warmup "$WARMUP" \
     --clients "$CLIENTS" --count-file "$count_file" --count-match "$count_match" --proxy-log "$PROXY_LOG" \
-    --out "$out" >"$WORK/$name.out" 2>"$WORK/$name.log" &
+    ${IN_FLIGHT:+--max-in-flight "$IN_FLIGHT"} --out "$out" >"$WORK/$name.out" 2>"$WORK/$name.log" &
   local bench=$!
   PIDS+=("$bench")
   wait "$bench" || { log "FarThroughput ($label) failed against $name:"; tail -20 "$WORK/$name.log" >&2; }
@@ -183,7 +188,7 @@ done
 # --- the table -------------------------------------------------------------------------------
 echo
 echo "outmail far-server benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1)"
-echo "round trip added by the proxy: $RTT_MS ms; $COUNT mails of 1 KB per client, cap ${SECONDS_PER}s, $WARMUP mails of warm-up"
+echo "round trip added by the proxy: $RTT_MS ms; $COUNT mails of 1 KB per client, cap ${SECONDS_PER}s, $WARMUP mails of warm-up; ${IN_FLIGHT:-8 (the default)} mails in flight${QUICKACK:+; the proxy acknowledges every chunk at once (--quickack)}"
 echo "load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg); took $(( $(date +%s) - STARTED )) s"
 echo
 java -cp "$JAR" org.outmail.bench.FarThroughput --table "$RESULTS" --rtt-ms "$RTT_MS" --target-ms "$TARGET_MS"

@@ -54,7 +54,8 @@ import org.springframework.mail.javamail.MimeMessageHelper;
  * <pre>
  * java -cp benchmarks.jar org.outmail.bench.FarThroughput --port PROXY_PORT --server postfix \
  *     [--count 500] [--seconds 60] [--warmup 16] [--clients outmail-burst,angus,...] \
- *     [--count-file maillog --count-match status=sent] [--proxy-log connections.log] [--out results.tsv]
+ *     [--count-file maillog --count-match status=sent] [--proxy-log connections.log] [--out results.tsv] \
+ *     [--max-in-flight 8]
  * java -cp benchmarks.jar org.outmail.bench.FarThroughput --table results.tsv [--rtt-ms 20] [--target-ms 11]
  * </pre>
  *
@@ -62,6 +63,9 @@ import org.springframework.mail.javamail.MimeMessageHelper;
  * dump): a mail is counted for each line that holds its recipient in angle brackets and, if given,
  * the {@code --count-match} text. Every run ends after {@code --count} mails or {@code --seconds},
  * whichever comes first, after {@code --warmup} mails on the same connection (not measured).
+ * {@code --max-in-flight} sets {@code SmtpOptions.maxInFlight} for every outmail client but
+ * {@code outmail-previous} (the library's default, 8, when absent); the bursts then run on twice
+ * that many async threads (the pool lets twice the window of senders share a connection).
  */
 public final class FarThroughput {
   static final String FROM = Throughput.FROM;
@@ -69,10 +73,10 @@ public final class FarThroughput {
   /** The clients compared. */
   enum Client {
     OUTMAIL_BURST("outmail-burst",
-        "outmail, `sendAsync` burst (16 async threads), 1 connection, defaults (pipelining, chunking, 8 in flight)"), OUTMAIL_8THREADS(
+        "outmail, `sendAsync` burst (async threads: twice the window), 1 connection, defaults (pipelining, chunking, 8 in flight unless `--max-in-flight`)"), OUTMAIL_8THREADS(
             "outmail-8threads",
             "outmail, 8 threads calling `send`, 1 connection, defaults"), OUTMAIL_DATA("outmail-data",
-                "outmail, `sendAsync` burst (16 async threads), 1 connection, chunking off (pipelined DATA)"), OUTMAIL_PREVIOUS(
+                "outmail, `sendAsync` burst (async threads: twice the window), 1 connection, chunking off (pipelined DATA)"), OUTMAIL_PREVIOUS(
                     "outmail-previous",
                     "outmail, 1 thread, 1 connection, chunking off, 1 in flight (the former mode)"), OUTMAIL_1THREAD(
                         "outmail-1thread", "outmail, 1 thread calling `send`, 1 connection, defaults"), ANGUS("angus",
@@ -132,6 +136,8 @@ public final class FarThroughput {
   private final @Nullable Path countFile;
   private final String countMatch;
   private final @Nullable Path proxyLog;
+  /** {@code SmtpOptions.maxInFlight} for the outmail clients; 0: the library's default. */
+  private int maxInFlight;
   private final String body = Throughput.body(1024);
   private final String nonce = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
@@ -166,6 +172,9 @@ public final class FarThroughput {
     Path proxyLog = opt.containsKey("proxy-log") ? Path.of(opt.get("proxy-log")) : null;
     FarThroughput far = new FarThroughput(host, port, server, count, cap, warmup, countFile,
         opt.getOrDefault("count-match", ""), proxyLog);
+    if (opt.containsKey("max-in-flight")) {
+      far.maxInFlight(Integer.parseInt(opt.get("max-in-flight")));
+    }
     List<String> lines = new ArrayList<>();
     lines.add(far.probe());
     System.err.println("  " + lines.get(0));
@@ -180,6 +189,28 @@ public final class FarThroughput {
     }
     printTable(System.out, lines, Double.parseDouble(opt.getOrDefault("rtt-ms", "20")),
         Double.parseDouble(opt.getOrDefault("target-ms", "11")));
+  }
+
+  /** Sets {@code SmtpOptions.maxInFlight} for the outmail clients (but {@code outmail-previous}). */
+  void maxInFlight(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("--max-in-flight must be at least 1, not " + n);
+    }
+    this.maxInFlight = n;
+  }
+
+  /** The builder of every outmail client: one connection, and the window if one was given. */
+  private SmtpOptions.Builder oneConnection() {
+    SmtpOptions.Builder o = SmtpOptions.builder().maxConnections(1);
+    if (maxInFlight > 0) {
+      o.maxInFlight(maxInFlight);
+    }
+    return o;
+  }
+
+  /** The async threads of a burst: twice the window, as many senders as may share the connection. */
+  private int burstThreads() {
+    return 2 * (maxInFlight > 0 ? maxInFlight : SmtpOptions.builder().build().maxInFlight());
   }
 
   /**
@@ -246,11 +277,11 @@ public final class FarThroughput {
     try {
       switch (client) {
         case OUTMAIL_BURST, OUTMAIL_DATA -> {
-          SmtpOptions.Builder o = SmtpOptions.builder().maxConnections(1);
+          SmtpOptions.Builder o = oneConnection();
           if (client == Client.OUTMAIL_DATA) {
             o.chunking(false);
           }
-          try (MailboxRegistry registry = outmail(o.build(), 16)) {
+          try (MailboxRegistry registry = outmail(o.build(), burstThreads())) {
             OutgoingMailer mailer = registry.defaultOutgoing();
             warm(() -> burst(mailer, warmRcpt, warmup, cap));
             long[] r = burst(mailer, rcpt, count, cap);
@@ -259,7 +290,7 @@ public final class FarThroughput {
           }
         }
         case OUTMAIL_8THREADS, OUTMAIL_1THREAD, OUTMAIL_PREVIOUS -> {
-          SmtpOptions.Builder o = SmtpOptions.builder().maxConnections(1);
+          SmtpOptions.Builder o = oneConnection();
           if (client == Client.OUTMAIL_PREVIOUS) {
             o.chunking(false).maxInFlight(1);
           }

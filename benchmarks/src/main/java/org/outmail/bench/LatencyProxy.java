@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import jdk.net.ExtendedSocketOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -cp benchmarks.jar org.outmail.bench.LatencyProxy --target-port 2525 [--target-host 127.0.0.1] \
- *     [--port 0] [--one-way-ms 10] [--port-file proxy.port] [--log connections.log] [--trace]
+ *     [--port 0] [--one-way-ms 10] [--port-file proxy.port] [--log connections.log] [--trace] [--quickack]
  * </pre>
  *
  * It listens on 127.0.0.1 only (port 0: a free port, written to {@code --port-file}) and connects
@@ -41,6 +42,17 @@ import org.jspecify.annotations.Nullable;
  * as it is read (time, direction, size, how many {@code MAIL FROM} commands and how many final
  * replies to a mail's content ({@code queued as}, Postfix's) it holds, its first bytes). Runs until
  * killed.
+ *
+ * <p>What it does not model by default: the ACKs. They are between the proxy and each end, on
+ * 127.0.0.1, sent by the proxy's kernel with its usual delayed ACKs, which ride on the next data
+ * the proxy forwards to that end. A server whose socket keeps Nagle's algorithm on (Postfix's
+ * {@code smtpd} sets no {@code TCP_NODELAY}) holds a small reply while its previous one is not
+ * acknowledged, so its replies are released when the next bytes of the client reach it, as across a
+ * real network where the client's ACK rides on its next write. {@code --quickack} sets {@code
+ * TCP_QUICKACK} on each socket before every read (Linux only), so that every chunk is acknowledged
+ * at once: the server's Nagle then never holds a reply, as if it had {@code TCP_NODELAY}; the
+ * ACKs still do not carry the one-way delay, so this is the server without Nagle's wait, not a
+ * network of some other kind.
  */
 public final class LatencyProxy implements Closeable {
   private static final int CHUNK = 64 * 1024;
@@ -54,9 +66,9 @@ public final class LatencyProxy implements Closeable {
   private final Thread acceptor;
   private final long started = System.nanoTime();
   private volatile boolean trace;
+  private volatile boolean quickack;
 
-  /** A chunk read at some time, to be written at {@code due}. */
-                                                                 /** A chunk to pass on at {@code due}; without bytes (length -1), the end of the stream. */
+  /** A chunk to pass on at {@code due}; without bytes (length -1), the end of the stream. */
   private record Chunk(long due, byte @Nullable [] bytes, int length) {}
 
   /**
@@ -88,6 +100,15 @@ public final class LatencyProxy implements Closeable {
   /** Prints every chunk read (time, direction, size, its start) on stderr, for looking at a client's exchange. */
   public void trace() {
     this.trace = true;
+  }
+
+  /**
+   * Acknowledges every chunk at once ({@code TCP_QUICKACK} before each read, Linux only) instead of
+   * leaving the ACK to the kernel's delayed ACK: a server with Nagle's algorithm on is then never
+   * held waiting for the ACK of its previous reply.
+   */
+  public void quickack() {
+    this.quickack = true;
   }
 
   /** {@return how many connections it has accepted so far} */
@@ -150,6 +171,10 @@ public final class LatencyProxy implements Closeable {
         InputStream in = from.getInputStream();
         byte[] buf = new byte[CHUNK];
         while (true) {
+          if (quickack) {
+            // Linux leaves quick-ACK mode on its own: set again before every read
+            from.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
+          }
           int n = in.read(buf);
           if (n < 0) {
             break;
@@ -258,8 +283,12 @@ public final class LatencyProxy implements Closeable {
     if (opt.containsKey("trace")) {
       proxy.trace();
     }
-    String line = String.format(Locale.ROOT, "latency-proxy: 127.0.0.1:%d -> %s:%d, %.1f ms each way%n",
-        proxy.port(), host, targetPort, oneWayMs);
+    if (opt.containsKey("quickack")) {
+      proxy.quickack();
+    }
+    String line = String.format(Locale.ROOT, "latency-proxy: 127.0.0.1:%d -> %s:%d, %.1f ms each way%s%n",
+        proxy.port(), host, targetPort, oneWayMs,
+        opt.containsKey("quickack") ? ", every chunk acknowledged at once" : "");
     if (opt.containsKey("port-file")) {
       // written whole, then renamed, so that a script polling for it never reads half a number
       Path f = Path.of(opt.get("port-file"));
