@@ -2,9 +2,14 @@ package org.outmail.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,6 +34,30 @@ class CheckCommandTest {
         l -> assertThat(l).startsWith("sales    OK       "),
         l -> assertThat(l).isEqualTo("inbox    SKIPPED  IN mailbox: outmail checks outgoing mailboxes only"));
     assertThat(cli.out()).contains(Integer.toString(server.port()));
+  }
+
+  /**
+   * The examples README shows {@code outmail check} on the sink's configuration file as the command
+   * prints it, but for the port and the times.
+   */
+  @Test
+  void readmeShowsCheckOfTheSinkFileLineForLine() throws Exception {
+    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+    Matcher shown = Pattern.compile("\\$ outmail check -c examples/mailboxes-sink.properties[^\n]*\n(.*?)```",
+        Pattern.DOTALL).matcher(readme);
+
+    Cli cli = Cli.run("check", "-c", "mailboxes-sink.properties", "--port", Integer.toString(server.port()));
+
+    assertThat(shown.find()).as("outmail check's output in examples/README.md").isTrue();
+    assertThat(cli.exitCode()).isZero();
+    assertThat(normalised(shown.group(1))).isEqualTo(normalised(cli.out()));
+  }
+
+  private static List<String> normalised(String text) {
+    return text.strip().lines()
+        .map(l -> l.replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:PORT").replaceAll("\\(\\d+ ms\\)", "(N ms)")
+            .stripTrailing())
+        .toList();
   }
 
   @Test

@@ -46,7 +46,7 @@ final class StarterSettings {
       .minimum(0).help("Mails this instance sends at once; 0: none (another instance delivers).")
       .build();
   static final Setting OUTBOX_BATCH_SIZE = Setting.builder("outbox.batch-size", Setting.Type.INTEGER).minimum(1)
-      .help("Mails claimed by one query; half the workers (at least 8) when not set.")
+      .help("Mails claimed by one query; half the workers (at least 16) when not set.")
       .build();
   static final Setting OUTBOX_LEASE = Setting.builder("outbox.lease", Setting.Type.DURATION).defaultValue("30s")
       .help("How long a claimed mail stays with this instance without news; the heartbeat renews it.")
