@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +93,31 @@ class RegistryFollowsStoreTest {
     assertThat(gate.sent).containsExactly("new.example next", "old.example in flight");
     assertThat(old.isClosed()).as("closed by the last send out").isTrue();
     assertThat(gate.opened.get(1).isClosed()).isFalse();
+  }
+
+  @Test
+  void closingTheRegistryClosesAReplacedTransportStillSendingAfterLaterEdits() throws Exception {
+    GateTransportProvider.Hold hold = gate.hold("old.example");
+    ExecutorService host = Executors.newSingleThreadExecutor();
+    try {
+      // a host thread of its own (not the registry's async pool, which close would wait for)
+      Future<SendResult> inFlight = host.submit(() -> registry.defaultOutgoing().send(mail("in flight")));
+      hold.entered.await();
+      registry.save(box("support", "new.example").defaultOutgoing(true).build());
+      registry.save(box("sales", "sales2.example").build()); // a later edit, while the replaced one still sends
+      GateTransportProvider.Gate old = gate.opened.get(0);
+      assertThat(old.host).isEqualTo("old.example");
+      assertThat(old.isClosed()).isFalse();
+
+      registry.close();
+
+      assertThat(old.isClosed()).as("the registry's close reaches the replaced mailer still sending").isTrue();
+      hold.release.countDown();
+      assertThat(inFlight.get(30, TimeUnit.SECONDS).mailboxId()).isEqualTo("support");
+    } finally {
+      hold.release.countDown();
+      host.shutdownNow();
+    }
   }
 
   @Test
