@@ -121,6 +121,10 @@ configure() {
   chown 65534:65534 "$REAL/mail"
   chmod 755 "$REAL/mail"
   touch "$LOG"
+  # Postfix's commands that drop to the postfix user append to it too: postsuper, when a start finds
+  # a file a stopped cleanup left half-written in the queue, logs a warning there, and fails the
+  # start ("integrity check failed") when it cannot open the file
+  chown postfix "$LOG"
 
   local d="${DOMAIN//./\\.}"
   cat >"$ETC/recipient_access" <<EOF
@@ -294,6 +298,11 @@ start() {
       die "port $port on 127.0.0.1 is taken by another server"
     fi
     rm -f "$PIDFILE"
+    # a stop that caught cleanup writing a mail leaves it under cleanup's temporary name (pid.usec;
+    # queue ids hold no dot): never acknowledged to the client, and never delivered, so not kept
+    if [ -d "$QUEUE/incoming" ]; then
+      find "$QUEUE/incoming" -maxdepth 1 -type f -name '*.*' -delete
+    fi
     # start checks the instance first and creates its queue directories with their owners
     if ! timeout 30 "$POSTFIX_BIN" -c "$ETC" start >>"$REAL/log/postfix-cmd.log" 2>&1; then
       tail -n 20 "$REAL/log/postfix-cmd.log" >&2
