@@ -94,6 +94,8 @@ final class ScriptedSmtpServer implements AutoCloseable {
   private final AtomicInteger commandsAfterContent = new AtomicInteger();
   private final AtomicInteger commandsBeforeEndReply = new AtomicInteger();
   private final AtomicInteger mostTransactionsInFlight = new AtomicInteger();
+  /** MAIL FROM's replies wait until this many transactions were in flight once (0: they do not). */
+  private volatile int holdMailUntilInFlight;
   private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
   private final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
   private final List<Auth> auths = Collections.synchronizedList(new ArrayList<>());
@@ -240,6 +242,18 @@ final class ScriptedSmtpServer implements AutoCloseable {
    * transaction being answered and every {@code MAIL FROM} already waiting behind it (the client
    * wrote them without having that reply, so all of them were in flight at once).
    */
+  /**
+   * Holds the replies to {@code MAIL FROM} until the client has had this many transactions in flight
+   * once (the one answered and those written behind it, read ahead): each reply waits while more
+   * arrive, until the count is reached or nothing more came for half a second (4 s at most), so that
+   * what a client may write before a reply is all there when it is counted, however slowly its
+   * threads come.
+   */
+  ScriptedSmtpServer holdMailUntilInFlight(int transactions) {
+    this.holdMailUntilInFlight = transactions;
+    return this;
+  }
+
   int mostTransactionsInFlight() {
     return mostTransactionsInFlight.get();
   }
@@ -366,6 +380,10 @@ final class ScriptedSmtpServer implements AutoCloseable {
         }
         Action action = next(verb);
         if (verb.equals("MAIL")) {
+          int hold = holdMailUntilInFlight;
+          if (hold > 0) {
+            awaitInFlight(in, hold);
+          }
           countInFlight(in);
           rcptsPerTransaction.add(0);
         } else if (verb.equals("RCPT") && !rcptsPerTransaction.isEmpty()) {
@@ -535,8 +553,33 @@ final class ScriptedSmtpServer implements AutoCloseable {
    * ahead without consuming them.
    */
   private void countInFlight(InputStream in) throws IOException {
+    int mails = 1 + mailsAhead(in);
+    mostTransactionsInFlight.accumulateAndGet(mails, Math::max);
+  }
+
+  /** Waits while more transactions arrive, until {@code transactions} are in flight (see {@link #holdMailUntilInFlight}). */
+  private void awaitInFlight(InputStream in, int transactions) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+    int seen = mailsAhead(in);
+    long quietSince = System.nanoTime();
+    while (1 + seen < transactions && System.nanoTime() < deadline
+        && System.nanoTime() - quietSince < Duration.ofMillis(500).toNanos()) {
+      Thread.sleep(5);
+      int now = mailsAhead(in);
+      if (now > seen) {
+        seen = now;
+        quietSince = System.nanoTime();
+      }
+    }
+    if (1 + seen >= transactions) {
+      holdMailUntilInFlight = 0; // reached once: the replies go at once from now on
+    }
+  }
+
+  /** The {@code MAIL FROM}s the client wrote behind the command being answered, read ahead. */
+  private static int mailsAhead(InputStream in) throws IOException {
     int n = in.available();
-    int mails = 1;
+    int mails = 0;
     if (n > 0) {
       in.mark(n);
       String ahead = new String(in.readNBytes(n), StandardCharsets.ISO_8859_1);
@@ -547,7 +590,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
         }
       }
     }
-    mostTransactionsInFlight.accumulateAndGet(mails, Math::max);
+    return mails;
   }
 
   /** Performs an action; false when the session must end. */

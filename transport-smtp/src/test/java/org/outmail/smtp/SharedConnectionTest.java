@@ -41,7 +41,7 @@ class SharedConnectionTest extends ScriptedServerTest {
   @ParameterizedTest
   @ValueSource(ints = {2, 5})
   void concurrentSendersOnOneConnectionHaveTheWindowsMailsInFlightTogetherAndNeverMore(int window) {
-    server.at("MAIL", delay(Duration.ofMillis(500))); // the first reply waits: what may be written, is
+    server.holdMailUntilInFlight(window); // replies wait until what may be written, is
     int senders = 3 * window; // twice the window share the connection, the rest wait for it
     MailboxRegistry r = registry(senders, true, window);
 
