@@ -42,17 +42,23 @@ def distribution(events, skip):
     return {k: round(v / span * 100, 1) for k, v in sorted(hist.items())}, mean
 
 
+def chunks(path):
+    """The trace's chunks, in order: (time in ms, "up" or "down", MAIL FROMs, "queued as" replies)."""
+    out = []
+    for line in open(path):
+        m = LINE.match(line)
+        if m:
+            out.append((float(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))))
+    return out
+
+
 def main():
-    path = sys.argv[1]
+    trace = chunks(sys.argv[1])
     one_way = float(sys.argv[2]) if len(sys.argv) > 2 else 10.0
     skip = int(sys.argv[3]) if len(sys.argv) > 3 else 40
     client, server = [], []
     writes = mails = 0
-    for line in open(path):
-        m = LINE.match(line)
-        if not m:
-            continue
-        t, way, mail, queued = float(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))
+    for t, way, mail, queued in trace:
         if way == "up":
             client.append((t, mail, 0))
             server.append((t + one_way, mail, 0))
@@ -68,16 +74,12 @@ def main():
     if writes:
         print(f"{mails} mails in {writes} writes ({mails / writes:.2f} a write)")
     window = int(sys.argv[4]) if len(sys.argv) > 4 else 8
-    cycle(path, one_way, skip, window)
+    cycle(trace, one_way, skip, window)
 
 
-def cycle(path, one_way, skip, window):
+def cycle(trace, one_way, skip, window):
     written, answered, arrivals, replies = [], [], [], []
-    for line in open(path):
-        m = LINE.match(line)
-        if not m:
-            continue
-        t, way, mail, queued = float(m.group(1)), m.group(2), int(m.group(3)), int(m.group(4))
+    for t, way, mail, queued in trace:
         if way == "up":
             written += [t] * mail
             arrivals.append(t + one_way)

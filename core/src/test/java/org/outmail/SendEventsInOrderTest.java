@@ -79,7 +79,7 @@ class SendEventsInOrderTest {
     SendResult r = registry.outgoing(id).send(email(), own);
 
     assertThat(own.heard).isEqualTo(registryHeard.heard);
-    assertThat(own.heard).extracting(e -> e.getClass().getSimpleName())
+    assertThat(own.kinds())
         .containsExactly("AttemptStarting", "Retrying", "AttemptStarting", "SendEvent");
     MailEvent.Retrying retry = (MailEvent.Retrying) own.heard.get(1);
     assertThat(retry.messageId()).isEqualTo(r.messageId());
@@ -104,7 +104,7 @@ class SendEventsInOrderTest {
     SendResult r = registry.outgoing(id).send(email(), own);
 
     assertThat(own.heard).isEqualTo(registryHeard.heard);
-    assertThat(own.heard).extracting(e -> e.getClass().getSimpleName())
+    assertThat(own.kinds())
         .containsExactly("AttemptStarting", "Retrying", "AttemptStarting", "SendEvent");
     MailEvent.Retrying retry = (MailEvent.Retrying) own.heard.get(1);
     assertThat(retry.deferredRecipients()).containsExactly(entry(BOB, later));
@@ -128,7 +128,7 @@ class SendEventsInOrderTest {
     assertThatThrownBy(() -> registry.outgoing(id).send(email(), own)).isInstanceOf(TransportException.class);
 
     assertThat(own.heard).isEqualTo(registryHeard.heard);
-    assertThat(own.heard).extracting(e -> e.getClass().getSimpleName()).containsExactly("AttemptStarting", "SendEvent");
+    assertThat(own.kinds()).containsExactly("AttemptStarting", "SendEvent");
     String messageId = ((MailEvent.AttemptStarting) own.heard.get(0)).messageId();
     SendEvent finished = (SendEvent) own.heard.get(1);
     assertThat(finished.outcome()).isEqualTo(SendEvent.Outcome.UNKNOWN);

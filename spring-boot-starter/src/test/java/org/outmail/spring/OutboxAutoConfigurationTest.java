@@ -96,7 +96,7 @@ class OutboxAutoConfigurationTest {
             Thread.sleep(20);
           }
 
-          assertThat(heard.heard).extracting(e -> e.getClass().getSimpleName())
+          assertThat(heard.kinds())
               .containsExactly("Queued", "AttemptStarting", "SendEvent", "Delivery");
           assertThat(((MailEvent.Queued) heard.heard.get(0)).queueId()).isEqualTo(id);
           assertThat(((MailEvent.Delivery) heard.heard.get(3)).state()).isEqualTo(MailEvent.Delivery.State.SENT);

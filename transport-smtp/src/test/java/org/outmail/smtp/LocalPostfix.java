@@ -22,10 +22,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.outmail.Email;
+import org.outmail.Encryption;
+import org.outmail.MailboxRegistry;
+import org.outmail.SendResult;
 import org.outmail.test.contract.ReceivedMail;
 
 /**
@@ -196,6 +201,21 @@ final class LocalPostfix implements AutoCloseable {
       }
       Thread.sleep(50);
     }
+  }
+
+  /**
+   * Sends one mail to {@code localPart@}{@link #DOMAIN} through a mailbox of its own (plain SMTP,
+   * the defaults) and waits until Postfix delivered it; returns its deliveries (a duplicate shows as a
+   * second one).
+   */
+  List<Delivery> sendOneAndAwait(String localPart, String subject) throws InterruptedException {
+    SendResult result;
+    try (MailboxRegistry r = MailboxRegistry.builder()
+        .mailbox(Fixtures.mailbox(port, Encryption.NONE).defaultOutgoing(true).build()).build()) {
+      result = r.defaultOutgoing()
+          .send(Email.builder().to(localPart + "@" + DOMAIN).subject(subject).text("body").build());
+    }
+    return awaitDeliveries(Set.of(result.messageId()), 1);
   }
 
   /** Every file in the maildir's {@code new/}. */

@@ -7,14 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.outmail.Email;
-import org.outmail.Encryption;
-import org.outmail.MailboxRegistry;
-import org.outmail.SendResult;
 
 /**
  * The private Postfix of the tests, asked to live under a directory that its daemons (they run as the
@@ -35,13 +30,7 @@ class PostfixInPrivateDirectoryTest {
       try {
         home = dir.toRealPath();
         assertThat(home.toString()).as("where the instance lives").doesNotStartWith(closed.toString());
-        SendResult result;
-        try (MailboxRegistry r = MailboxRegistry.builder()
-            .mailbox(Fixtures.mailbox(postfix.port(), Encryption.NONE).defaultOutgoing(true).build()).build()) {
-          result = r.defaultOutgoing().send(Email.builder().to("private@" + LocalPostfix.DOMAIN)
-              .subject("From a private checkout").text("body").build());
-        }
-        assertThat(postfix.awaitDeliveries(Set.of(result.messageId()), 1)).singleElement()
+        assertThat(postfix.sendOneAndAwait("private", "From a private checkout")).singleElement()
             .satisfies(d -> assertThat(d.subject()).isEqualTo("From a private checkout"));
       } finally {
         postfix.delete();

@@ -6,14 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.outmail.Email;
-import org.outmail.Encryption;
-import org.outmail.MailboxRegistry;
-import org.outmail.SendResult;
 
 /**
  * The private Postfix of the tests starts again after a stop that caught its cleanup writing a mail
@@ -50,13 +45,7 @@ class PostfixRestartTest {
       Process writable = new ProcessBuilder("runuser", "-u", "postfix", "--", "test", "-w", log.toString())
           .inheritIO().start();
       assertThat(writable.waitFor()).as("the user postfix may append to %s", log).isZero();
-      SendResult result;
-      try (MailboxRegistry r = MailboxRegistry.builder()
-          .mailbox(Fixtures.mailbox(postfix.port(), Encryption.NONE).defaultOutgoing(true).build()).build()) {
-        result = r.defaultOutgoing().send(Email.builder().to("again@" + LocalPostfix.DOMAIN)
-            .subject("After the restart").text("body").build());
-      }
-      assertThat(postfix.awaitDeliveries(Set.of(result.messageId()), 1)).singleElement()
+      assertThat(postfix.sendOneAndAwait("again", "After the restart")).singleElement()
           .satisfies(d -> assertThat(d.subject()).isEqualTo("After the restart"));
     } finally {
       postfix.delete();
